@@ -1,0 +1,76 @@
+#!/bin/sh
+# One entry point for a fresh Debian 12 machine (run as root):
+#   scripts/quickstart.sh demo   install what is missing, build, run the demo
+#   scripts/quickstart.sh test   install what is missing, build, run every test
+# Builds go to build/ (gcc), build-clang/ and build-asan/ (tests only).
+set -eu
+
+cd "$(dirname "$0")/.."
+
+PACKAGES="meson ninja-build pkg-config gcc clang libc6-dev
+protobuf-c-compiler libprotobuf-c-dev libnanomsg-dev libsodium-dev
+libcmocka-dev libyaml-dev nettle-dev valgrind python3 procps"
+
+install_missing() {
+	missing=""
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "quickstart: installing$missing"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "quickstart: need root to install packages (or install them yourself):$missing" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing
+}
+
+setup() { # DIR [meson options...]
+	dir=$1
+	shift
+	if [ -f "$dir/build.ninja" ]; then
+		meson configure "$dir" "$@" >/dev/null
+	else
+		meson setup "$dir" "$@"
+	fi
+}
+
+cmd=${1:-}
+case "$cmd" in
+demo)
+	install_missing
+	setup build
+	ninja -C build
+	exec ./scripts/demo.sh build
+	;;
+test)
+	install_missing
+	start=$(date +%s)
+	setup build
+	ninja -C build
+	meson test -C build --print-errorlogs --num-processes 2
+	t1=$(date +%s)
+	CC=clang setup build-clang
+	ninja -C build-clang
+	t2=$(date +%s)
+	setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C build-asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		meson test -C build-asan --print-errorlogs --num-processes 2
+	t3=$(date +%s)
+	if [ -x scripts/valgrind-tests.sh ]; then
+		./scripts/valgrind-tests.sh build
+	fi
+	t4=$(date +%s)
+	echo "quickstart: gcc build+tests $((t1 - start))s, clang build $((t2 - t1))s," \
+		"asan+ubsan build+tests $((t3 - t2))s, valgrind $((t4 - t3))s"
+	;;
+*)
+	echo "usage: $0 demo|test" >&2
+	exit 2
+	;;
+esac
