@@ -242,5 +242,7 @@ bool aidl_decl_is_type(const aidl_decl *d);
 const char *aidl_decl_package(const aidl_decl *d);
 /* "boolean", "int[]", "List<String>", "IVideoDecoder.Id" as written/canonical. */
 char *aidl_type_to_string(struct aidl_arena *a, const aidl_type *t);
+/* "int", "String", "void": the AIDL spelling of a primitive. */
+const char *aidl_prim_name(aidl_prim p);
 
 #endif

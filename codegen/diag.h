@@ -9,6 +9,7 @@
  */
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -34,6 +35,14 @@ void aidl_error(aidl_diags *d, const aidl_loc *loc, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 void aidl_warning(aidl_diags *d, const aidl_loc *loc, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+
+/*
+ * After AIDL_DIAGS_MAX_ERRORS errors the list takes one last "too many
+ * errors" error and ignores the rest; aidl_diags_full() tells the stages to
+ * stop early.
+ */
+#define AIDL_DIAGS_MAX_ERRORS 50
+bool aidl_diags_full(const aidl_diags *d);
 
 size_t aidl_diags_count(const aidl_diags *d);
 size_t aidl_diags_errors(const aidl_diags *d);

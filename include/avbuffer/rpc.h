@@ -118,6 +118,8 @@ AVB_EXPORT bool avb_binder_is_local(const avb_binder *b);
 AVB_EXPORT bool avb_binder_is_alive(const avb_binder *b);
 /* Deadline of two-way calls through this proxy; 0 restores the default. */
 AVB_EXPORT void avb_binder_set_deadline_ms(avb_binder *b, int ms);
+/* The endpoint of a remote binder ("ipc://..."), or NULL for a local one. Borrowed. */
+AVB_EXPORT const char *avb_binder_endpoint(const avb_binder *b);
 /* The local implementation's impl pointer, or NULL for a remote binder. */
 AVB_EXPORT void *avb_binder_local_impl(const avb_binder *b, const avb_interface_desc *iface);
 

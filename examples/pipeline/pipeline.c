@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The specification's media pipeline as three real processes:
+ *
+ *   app-source  creates non-secure and secure pools for audio and video,
+ *               allocates non-secure buffers, maps them and fills them with
+ *               "encrypted" frames, and hands the handles to the CDM;
+ *   cdm         allocates secure buffers of the same size, copies each frame
+ *               into them through the helper library (standing in for
+ *               decryption), frees the non-secure buffer and hands the
+ *               secure handle to the decoder;
+ *   decoder     checks a frame's content through calculateSHA1 now and
+ *               then (it cannot read secure memory), and frees it.
+ *
+ * Handles travel between the processes over pipes, as they would over a
+ * pipeline's own IPC. Several frames are in flight at once; when a pool is
+ * full the source waits for onSpaceAvailable and the CDM retries.
+ *
+ *   avbuffer-pipeline [--frames N] [--quiet]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <nettle/sha1.h>
+
+#include <avbuffer/helper.h>
+#include <avbuffer/servicemanager.h>
+
+#include "com_rdk_hal.h"
+#include "com_rdk_hal_audiodecoder.h"
+#include "com_rdk_hal_avbuffer.h"
+#include "com_rdk_hal_videodecoder.h"
+
+extern char **environ;
+
+enum { AUDIO, VIDEO };
+
+/* One frame as it travels down the pipeline. */
+struct frame_msg {
+        int kind;
+        int seq;
+        int32_t size;
+        int64_t handle;
+        int8_t secure_pool; /* for the CDM: where the clear frame goes */
+};
+
+static bool quiet;
+
+#define say(...)                                                                                  \
+        do {                                                                                      \
+                if (!quiet)                                                                       \
+                        printf(__VA_ARGS__);                                                      \
+        } while (0)
+
+static void die(const char *what, const avb_status *st)
+{
+        char buf[AVB_STATUS_MESSAGE_MAX + 64];
+
+        fprintf(stderr, "pipeline: %s: %s\n", what,
+                st ? avb_status_to_string(st, buf, sizeof(buf)) : strerror(errno));
+        exit(1);
+}
+
+static avb_binder *connect_service(void)
+{
+        avb_binder *sm = NULL, *av = NULL;
+        int e;
+
+        e = avb_sm_connect(&sm);
+        if (e >= 0)
+                e = avb_service_get(sm, com_rdk_hal_avbuffer_IAVBuffer_serviceName, 5000, &av);
+        avb_binder_unref(sm);
+        if (e < 0) {
+                fprintf(stderr, "pipeline: cannot find the AV Buffer service: %s\n", strerror(-e));
+                exit(1);
+        }
+        return av;
+}
+
+/* Frame sizes of a 1080p H.264 stream at about 8 Mbit/s (GOP of 30,
+ * IBBP) and of AAC audio, with some jitter; deterministic per seq. */
+static int32_t frame_size(int kind, int seq)
+{
+        uint32_t r = (uint32_t)seq * 2654435761u;
+
+        if (kind == AUDIO)
+                return 380 + (int32_t)(r % 400);
+        if (seq % 30 == 0)
+                return 180000 + (int32_t)(r % 90000); /* I */
+        if (seq % 3 == 0)
+                return 40000 + (int32_t)(r % 25000); /* P */
+        return 9000 + (int32_t)(r % 9000);           /* B */
+}
+
+static void fill(uint8_t *p, int32_t size, int kind, int seq)
+{
+        uint32_t x = (uint32_t)(seq * 2 + kind) * 0x9e3779b9u + 1;
+
+        for (int32_t i = 0; i < size; i++) {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                p[i] = (uint8_t)x;
+        }
+}
+
+static void expected_sha1(int kind, int seq, int32_t size, uint8_t digest[SHA1_DIGEST_SIZE])
+{
+        struct sha1_ctx ctx;
+        uint8_t *buf = malloc((size_t)size);
+
+        if (!buf)
+                die("malloc", NULL);
+        fill(buf, size, kind, seq);
+        sha1_init(&ctx);
+        sha1_update(&ctx, (size_t)size, buf);
+        sha1_digest(&ctx, SHA1_DIGEST_SIZE, digest);
+        free(buf);
+}
+
+static void print_metrics(avb_binder *av, const char *when)
+{
+        say("-- metrics %s --\n", when);
+        for (int secure = 0; secure < 2; secure++) {
+                com_rdk_hal_avbuffer_HeapMetrics hm;
+                com_rdk_hal_avbuffer_PoolMetrics *pm = NULL;
+                size_t n = 0;
+                avb_status st = com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(av, secure, &hm);
+
+                if (!avb_status_is_ok(&st))
+                        die("getHeapMetrics", &st);
+                say("  %-10s heap: %9d of %9d bytes in pools\n", secure ? "secure" : "non-secure",
+                    hm.bytesUsed, hm.bytesTotal);
+                st = com_rdk_hal_avbuffer_IAVBuffer_getAllPoolMetrics(av, secure, &pm, &n);
+                if (!avb_status_is_ok(&st))
+                        die("getAllPoolMetrics", &st);
+                for (size_t i = 0; i < n; i++)
+                        say("    pool %3d: %9d of %9d bytes allocated\n", pm[i].poolHandle.handle,
+                            pm[i].bytesUsed, pm[i].bytesTotal);
+                free(pm);
+        }
+}
+
+/* ---- app-source ------------------------------------------------------------ */
+
+struct space_waiter {
+        pthread_mutex_t lock;
+        pthread_cond_t cond;
+        int signals;
+};
+
+static avb_status on_space_available(void *impl, avb_call *call)
+{
+        struct space_waiter *w = impl;
+
+        (void)call;
+        pthread_mutex_lock(&w->lock);
+        w->signals++;
+        pthread_cond_signal(&w->cond);
+        pthread_mutex_unlock(&w->lock);
+        return avb_status_ok();
+}
+
+static const com_rdk_hal_avbuffer_IAVBufferSpaceListener_ops listener_ops = {
+        .onSpaceAvailable = on_space_available,
+};
+
+/* alloc that waits for space: the source's back-pressure. */
+static int64_t alloc_waiting(avb_binder *av, const com_rdk_hal_avbuffer_Pool *pool, int32_t size,
+                             struct space_waiter *w, int *ret_waits)
+{
+        for (;;) {
+                int64_t handle;
+                bool accepted = false;
+                avb_status st = com_rdk_hal_avbuffer_IAVBuffer_alloc(av, pool, size, &handle);
+
+                if (avb_status_is_ok(&st))
+                        return handle;
+                if (st.exception != AVB_EX_SERVICE_SPECIFIC ||
+                    st.service_specific != com_rdk_hal_HALError_OUT_OF_MEMORY)
+                        die("alloc", &st);
+                pthread_mutex_lock(&w->lock);
+                int before = w->signals;
+                pthread_mutex_unlock(&w->lock);
+                st = com_rdk_hal_avbuffer_IAVBuffer_notifyWhenSpaceAvailable(av, pool, size,
+                                                                              &accepted);
+                if (!avb_status_is_ok(&st) || !accepted)
+                        die("notifyWhenSpaceAvailable", avb_status_is_ok(&st) ? NULL : &st);
+                (*ret_waits)++;
+                pthread_mutex_lock(&w->lock);
+                while (w->signals == before)
+                        pthread_cond_wait(&w->cond, &w->lock);
+                pthread_mutex_unlock(&w->lock);
+        }
+}
+
+static pid_t spawn_role(const char *self, const char *role, int in_fd, int out_fd)
+{
+        posix_spawn_file_actions_t fa;
+        char *argv[] = {(char *)self, "--role", (char *)role, quiet ? "--quiet" : NULL, NULL};
+        pid_t pid;
+        int e;
+
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, in_fd, STDIN_FILENO);
+        if (out_fd >= 0)
+                posix_spawn_file_actions_adddup2(&fa, out_fd, 3);
+        e = posix_spawn(&pid, self, &fa, NULL, argv, environ);
+        posix_spawn_file_actions_destroy(&fa);
+        if (e) {
+                errno = e;
+                die("posix_spawn", NULL);
+        }
+        return pid;
+}
+
+static double now_s(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run_source(const char *self, int frames)
+{
+        struct space_waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+        int to_cdm[2], to_dec[2], waits = 0, status, rc = 0;
+        com_rdk_hal_avbuffer_Pool ns[2], sec[2];
+        avb_binder *av, *listener = NULL;
+        avb_helper *helper = NULL;
+        pid_t cdm, dec;
+        double t0;
+        FILE *out;
+
+        /* Children first: nanomsg state must not cross a fork. */
+        if (pipe(to_cdm) < 0 || pipe(to_dec) < 0)
+                die("pipe", NULL);
+        dec = spawn_role(self, "decoder", to_dec[0], -1);
+        cdm = spawn_role(self, "cdm", to_cdm[0], to_dec[1]);
+        close(to_cdm[0]);
+        close(to_dec[0]);
+        close(to_dec[1]);
+        out = fdopen(to_cdm[1], "w");
+        if (!out)
+                die("fdopen", NULL);
+
+        av = connect_service();
+        if (avb_helper_new(av, &helper) < 0)
+                die("helper", NULL);
+        if (com_rdk_hal_avbuffer_IAVBufferSpaceListener_new_local(&listener_ops, &w, NULL,
+                                                                  &listener) < 0)
+                die("listener", NULL);
+        print_metrics(av, "before");
+
+        for (int secure = 0; secure < 2; secure++) {
+                com_rdk_hal_audiodecoder_IAudioDecoder_Id aid = {.value = 0};
+                com_rdk_hal_videodecoder_IVideoDecoder_Id vid = {.value = 0};
+                com_rdk_hal_avbuffer_Pool *p = secure ? sec : ns;
+                avb_status st = com_rdk_hal_avbuffer_IAVBuffer_createAudioPool(
+                        av, secure, &aid, listener, &p[AUDIO]);
+                if (avb_status_is_ok(&st))
+                        st = com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(av, secure, &vid,
+                                                                            listener, &p[VIDEO]);
+                if (!avb_status_is_ok(&st))
+                        die("create pool", &st);
+        }
+        say("pools: non-secure audio %d video %d, secure audio %d video %d\n", ns[AUDIO].handle,
+            ns[VIDEO].handle, sec[AUDIO].handle, sec[VIDEO].handle);
+
+        t0 = now_s();
+        for (int seq = 0; seq < frames; seq++) {
+                for (int kind = AUDIO; kind <= VIDEO; kind++) {
+                        struct frame_msg m = {.kind = kind, .seq = seq,
+                                              .size = frame_size(kind, seq),
+                                              .secure_pool = sec[kind].handle};
+                        void *ptr;
+                        size_t size;
+
+                        m.handle = alloc_waiting(av, &ns[kind], m.size, &w, &waits);
+                        if (avb_helper_map(helper, m.handle, &ptr, &size) < 0 ||
+                            size != (size_t)m.size)
+                                die("map", NULL);
+                        fill(ptr, m.size, kind, seq);
+                        if (avb_helper_unmap(helper, m.handle, ptr) < 0)
+                                die("unmap", NULL);
+                        if (fwrite(&m, sizeof(m), 1, out) != 1)
+                                die("write to the cdm", NULL);
+                }
+                if (seq == frames / 2) {
+                        fflush(out);
+                        print_metrics(av, "during (frames in flight)");
+                }
+        }
+        fclose(out);
+        if (waitpid(cdm, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+                rc = 1;
+        if (waitpid(dec, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+                rc = 1;
+        double secs = now_s() - t0;
+
+        print_metrics(av, "after (all frames freed)");
+        for (int secure = 0; secure < 2; secure++)
+                for (int kind = AUDIO; kind <= VIDEO; kind++) {
+                        bool ok = false;
+                        com_rdk_hal_avbuffer_Pool *p = secure ? &sec[kind] : &ns[kind];
+                        avb_status st = com_rdk_hal_avbuffer_IAVBuffer_destroyPool(av, p, &ok);
+                        if (!avb_status_is_ok(&st) || !ok) {
+                                fprintf(stderr, "pipeline: pool %d not destroyed\n", p->handle);
+                                rc = 1;
+                        }
+                }
+        print_metrics(av, "after destroying the pools");
+        printf("pipeline: %d audio + %d video frames through app-source -> cdm -> decoder in "
+               "%.2f s (%.0f frames/s), %d waits for space: %s\n",
+               frames, frames, secs, 2 * frames / secs, waits, rc ? "FAILED" : "ok");
+        avb_helper_free(helper);
+        avb_binder_unref(listener);
+        avb_binder_unref(av);
+        return rc;
+}
+
+/* ---- cdm --------------------------------------------------------------------- */
+
+static int run_cdm(void)
+{
+        avb_binder *av = connect_service();
+        avb_helper *helper = NULL;
+        FILE *in = stdin, *out = fdopen(3, "w");
+        struct frame_msg m;
+        long retries = 0;
+
+        if (!out || avb_helper_new(av, &helper) < 0)
+                die("cdm set-up", NULL);
+        while (fread(&m, sizeof(m), 1, in) == 1) {
+                com_rdk_hal_avbuffer_Pool pool = {.handle = m.secure_pool};
+                avb_helper_range range = {0, 0, (uint32_t)m.size};
+                int64_t clear;
+                bool ok;
+                avb_status st;
+
+                /* The decoder frees secure buffers as it goes: retry until one fits. */
+                for (;;) {
+                        st = com_rdk_hal_avbuffer_IAVBuffer_alloc(av, &pool, m.size, &clear);
+                        if (avb_status_is_ok(&st))
+                                break;
+                        if (st.service_specific != com_rdk_hal_HALError_OUT_OF_MEMORY)
+                                die("cdm alloc", &st);
+                        fflush(out);
+                        retries++;
+                        usleep(200);
+                }
+                if (avb_helper_copy(helper, clear, m.handle, &range, 1) < 0)
+                        die("cdm copy into secure memory", NULL);
+                st = com_rdk_hal_avbuffer_IAVBuffer_free(av, m.handle, &ok);
+                if (!avb_status_is_ok(&st) || !ok)
+                        die("cdm free", avb_status_is_ok(&st) ? NULL : &st);
+                m.handle = clear;
+                if (fwrite(&m, sizeof(m), 1, out) != 1)
+                        die("write to the decoder", NULL);
+        }
+        fclose(out);
+        say("cdm: done (%ld retries for secure space)\n", retries);
+        avb_helper_free(helper);
+        avb_binder_unref(av);
+        return 0;
+}
+
+/* ---- decoder ----------------------------------------------------------------- */
+
+static int run_decoder(void)
+{
+        avb_binder *av = connect_service();
+        struct frame_msg m;
+        int checked = 0, frames = 0;
+
+        while (fread(&m, sizeof(m), 1, stdin) == 1) {
+                size_t n = 0;
+                int8_t *digest = NULL;
+                bool ok;
+                avb_status st;
+
+                /* A real decoder would read the frame; this one checks every 16th. */
+                if (frames++ % 16 == 0) {
+                        uint8_t want[SHA1_DIGEST_SIZE];
+                        st = com_rdk_hal_avbuffer_IAVBuffer_calculateSHA1(av, m.handle, &digest,
+                                                                          &n);
+                        if (avb_status_is_ok(&st)) {
+                                expected_sha1(m.kind, m.seq, m.size, want);
+                                if (n != SHA1_DIGEST_SIZE || memcmp(digest, want, n) != 0) {
+                                        fprintf(stderr, "decoder: frame %d has wrong content\n",
+                                                m.seq);
+                                        return 1;
+                                }
+                                checked++;
+                        } else if (st.exception != AVB_EX_UNSUPPORTED_OPERATION) {
+                                die("calculateSHA1", &st);
+                        }
+                        free(digest);
+                }
+                st = com_rdk_hal_avbuffer_IAVBuffer_free(av, m.handle, &ok);
+                if (!avb_status_is_ok(&st) || !ok)
+                        die("decoder free", avb_status_is_ok(&st) ? NULL : &st);
+        }
+        say("decoder: %d frames decoded, %d checked by SHA-1\n", frames, checked);
+        avb_binder_unref(av);
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                {"frames", required_argument, NULL, 'n'},
+                {"role", required_argument, NULL, 'r'},
+                {"quiet", no_argument, NULL, 'q'},
+                {"help", no_argument, NULL, 'h'},
+                {0},
+        };
+        const char *role = NULL;
+        int frames = 300, c;
+
+        while ((c = getopt_long(argc, argv, "n:r:qh", opts, NULL)) != -1) {
+                switch (c) {
+                case 'n':
+                        frames = atoi(optarg);
+                        if (frames < 1 || frames > 10000000) {
+                                fprintf(stderr, "pipeline: --frames takes 1..10000000\n");
+                                return 2;
+                        }
+                        break;
+                case 'r':
+                        role = optarg;
+                        break;
+                case 'q':
+                        quiet = true;
+                        break;
+                case 'h':
+                        printf("Usage: avbuffer-pipeline [--frames N] [--quiet]\n");
+                        return 0;
+                default:
+                        return 2;
+                }
+        }
+        if (!role)
+                return run_source("/proc/self/exe", frames);
+        if (!strcmp(role, "cdm"))
+                return run_cdm();
+        if (!strcmp(role, "decoder"))
+                return run_decoder();
+        fprintf(stderr, "pipeline: unknown role '%s'\n", role);
+        return 2;
+}

@@ -1,0 +1,17 @@
+package avb.avbuffer;
+
+/**
+ * The vendor control plane of avbufferd, for trusted vendor components only
+ * (the profile's trusted users and groups); others get EX_SECURITY.
+ * Served as object 2 beside IAVBuffer.
+ */
+interface IAVBufferControl {
+    /** Object id of this interface on the AV Buffer service's endpoint. */
+    const int OBJECT_ID = 2;
+
+    /**
+     * Marks a decoder configured (secure pools may be made for it) or not.
+     * EX_ILLEGAL_ARGUMENT for a decoder the profile does not declare.
+     */
+    void setDecoderConfigured(boolean video, int decoderId, boolean configured);
+}

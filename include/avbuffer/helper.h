@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef AVBUFFER_HELPER_H
+#define AVBUFFER_HELPER_H
+
+/*
+ * libavbufferhelper: maps non-secure AV buffers into this process and
+ * copies data into secure and non-secure ones (HAL.AVBUF.9).
+ *
+ * Mapping: the first use maps the whole non-secure heap once (its memfd is
+ * handed over a unix socket beside the service's endpoint) together with
+ * the service's read-only buffer directory. After that, mapping and
+ * unmapping a handle are local look-ups: no round trip to the server.
+ * A pointer stays valid until unmapped; the memory behind it belongs to the
+ * buffer only while the buffer is allocated.
+ *
+ * Secure buffers are never mapped: map gives -EPERM. Writes and copies into
+ * them are done by the server inside its own address space. Nothing copies
+ * secure content out: a copy from a secure source to a non-secure buffer
+ * gives -EPERM.
+ *
+ * Errors (negative errno): -ENOENT unknown or freed handle, -EPERM secure
+ * mapping or secure-to-non-secure copy, -ERANGE offset/size outside the
+ * buffer, -EINVAL bad argument, -ECONNREFUSED/-EIO the service could not be
+ * reached, -EACCES the service refused this process.
+ *
+ * Thread safety: one avb_helper may be used from several threads.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <avbuffer/rpc.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct avb_helper avb_helper;
+
+typedef struct avb_helper_range {
+        uint32_t src_offset;
+        uint32_t dst_offset;
+        uint32_t size;
+} avb_helper_range;
+
+/* A helper for the AV Buffer service that `avbuffer` is a proxy of (borrowed). */
+AVB_EXPORT int avb_helper_new(avb_binder *avbuffer, avb_helper **ret);
+/* Unmaps everything; accepts NULL; returns NULL. */
+AVB_EXPORT avb_helper *avb_helper_free(avb_helper *h);
+
+/* A pointer to a non-secure buffer and its size in bytes. */
+AVB_EXPORT int avb_helper_map(avb_helper *h, int64_t handle, void **ret_ptr, size_t *ret_size);
+/* Ends a mapping made by avb_helper_map(); -EINVAL if ptr is not its pointer. */
+AVB_EXPORT int avb_helper_unmap(avb_helper *h, int64_t handle, void *ptr);
+/* The allocated size of any live buffer, secure or not. */
+AVB_EXPORT int avb_helper_get_size(avb_helper *h, int64_t handle, size_t *ret_size);
+/* Copies len bytes from process memory into the buffer at offset. */
+AVB_EXPORT int avb_helper_write(avb_helper *h, int64_t handle, size_t offset, const void *src,
+                                size_t len);
+/* Copies each range from src to dst (any heap into any heap but secure to non-secure). */
+AVB_EXPORT int avb_helper_copy(avb_helper *h, int64_t dst, int64_t src,
+                               const avb_helper_range *ranges, size_t n_ranges);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * avbuffer vendor layer: the object avbufferd owns and calls directly to
+ * implement IAVBuffer. It holds the two heaps, the client pools, the one
+ * handle space, the vendor frame pools and the decoder registry.
+ *
+ * ── Ownership ──────────────────────────────────────────────────────────────
+ * avb_vendor_new() copies the config; the caller keeps its config. Arrays
+ * returned through ret_* pointers are malloc'd and owned by the caller (free()).
+ * File descriptors returned by the *_fd functions are borrowed: do not close.
+ *
+ * ── Locking ────────────────────────────────────────────────────────────────
+ * Every avb_vendor_* function is thread-safe: one mutex in the object
+ * serialises them all, including the data copies of the helper paths (so a
+ * buffer cannot be freed in the middle of a copy into it). The space
+ * callback is never called with that mutex held: requests that fire are
+ * collected while locked and delivered after unlocking, on the thread that
+ * made the call that fired them (a free, a trim, or notify itself when the
+ * room is already there). The callback may therefore call back into the
+ * vendor. Between unlock and delivery the pool may be destroyed; the server
+ * must tolerate a callback for a pool it no longer knows.
+ *
+ * ── Errors and what the server maps them to ────────────────────────────────
+ * Every int function returns 0 or a negative errno; ret_* outputs are written
+ * only on success.
+ *
+ *  call                   errno          IAVBuffer result
+ *  create_pool            -EINVAL        EX_ILLEGAL_ARGUMENT (unknown decoder id,
+ *                                        video id -1, bad kind)
+ *                         -EBADFD        EX_ILLEGAL_STATE (secure pool, decoder
+ *                                        not CONFIGURED)
+ *                         -ENOMEM        EX_SERVICE_SPECIFIC OUT_OF_MEMORY (heap
+ *                                        exhausted, heap of 0 bytes, decoder has
+ *                                        no pool in that heap)
+ *                         -ENOSPC        EX_SERVICE_SPECIFIC OUT_OF_MEMORY (all
+ *                                        128 pool handles in use)
+ *  destroy_pool           -ENOENT        return false
+ *                         -ENOTEMPTY     EX_SERVICE_SPECIFIC NOT_EMPTY
+ *  pool_metrics           -ENOENT        EX_ILLEGAL_ARGUMENT
+ *  alloc                  -ENOENT        EX_ILLEGAL_ARGUMENT (invalid pool)
+ *                         -EINVAL        EX_ILLEGAL_ARGUMENT (size <= 0 or > pool)
+ *                         -ENOMEM        EX_SERVICE_SPECIFIC OUT_OF_MEMORY
+ *  notify_when_space      any error      return false (-ENOENT pool, -EINVAL
+ *                                        size, -ENOSPC too many pending)
+ *  trim                   -ENOENT        EX_ILLEGAL_ARGUMENT (invalid handle)
+ *                         -EINVAL        EX_ILLEGAL_ARGUMENT (newSize <= 0 or
+ *                                        > current size)
+ *                         -EBUSY         EX_ILLEGAL_STATE (not the pool's last
+ *                                        allocation; frame-pool buffers)
+ *  buffer_free            -ENOENT        return false
+ *  alloc_list             -ENOENT        EX_ILLEGAL_ARGUMENT
+ *  buffer_sha1            -ENOENT        EX_ILLEGAL_ARGUMENT
+ *                         -EOPNOTSUPP    EX_UNSUPPORTED_OPERATION (built with
+ *                                        debug_api=false)
+ *  helper paths           -ENOENT invalid handle, -ERANGE range outside a
+ *  (buffer_write/copy)    buffer, -EPERM secure source into non-secure buffer
+ *  any                    -ENOMEM may also mean the server is out of memory
+ */
+#ifndef AVBUFFER_VENDOR_H
+#define AVBUFFER_VENDOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decoder.h"   /* enum avb_media_kind, struct avb_decoder_spec */
+#include "framepool.h" /* struct avb_framepool_spec */
+#include "heap.h"      /* struct avb_heap_ops, for a SoC-specific heap backing */
+
+#define AVB_VENDOR_MAX_POOLS          128
+#define AVB_VENDOR_MAX_DECODERS       16
+#define AVB_VENDOR_MAX_FRAME_POOLS    8
+#define AVB_VENDOR_DEFAULT_HEAP_BYTES 16000000u
+#define AVB_VENDOR_DEFAULT_ALIGN      64u
+#define AVB_VENDOR_SHA1_BYTES         20
+/* pool_handle of a buffer that comes from a vendor frame pool */
+#define AVB_VENDOR_FRAME_POOL_BUFFER  (-1)
+
+struct avb_vendor;
+
+/*
+ * Filled by the server's profile loader (or by
+ * avb_vendor_config_init_defaults). Pool sizes are rounded up to the
+ * alignment. Limits: heap and pool sizes <= INT32_MAX (they are reported as
+ * int32), alignment a power of two between 8 and 4096.
+ */
+struct avb_vendor_config {
+	uint32_t nonsecure_heap_bytes; /* 0: heap not implemented */
+	uint32_t secure_heap_bytes;    /* 0: heap not implemented */
+	uint32_t alignment;            /* of every buffer, for DMA */
+	const struct avb_heap_ops *heap_ops; /* NULL: sealed memfd (heap.h) */
+	size_t n_decoders;
+	struct avb_decoder_spec decoders[AVB_VENDOR_MAX_DECODERS];
+	size_t n_frame_pools;
+	struct avb_framepool_spec frame_pools[AVB_VENDOR_MAX_FRAME_POOLS];
+};
+
+struct avb_heap_metrics {
+	bool secure;
+	int32_t bytes_used;  /* sum of the sizes of the pools made in it */
+	int32_t bytes_total;
+};
+
+struct avb_pool_metrics {
+	int8_t pool_handle;
+	int32_t bytes_used;  /* see below */
+	int32_t bytes_total; /* the pool size */
+};
+
+/*
+ * A pool's bytes_used is the sum, over its live allocations, of each
+ * allocation's size rounded up to the alignment (the bytes it occupies).
+ * Gaps the ring cannot use yet are not counted.
+ */
+
+struct avb_buffer_info {
+	bool secure;
+	int8_t pool_handle;   /* AVB_VENDOR_FRAME_POOL_BUFFER for frame blocks */
+	uint32_t heap_offset; /* in the heap given by secure */
+	uint32_t size;        /* as allocated, or as last trimmed */
+};
+
+struct avb_copy_range {
+	uint32_t src_offset;
+	uint32_t dst_offset;
+	uint32_t size;
+};
+
+/* Fired space-available request; see Locking above. */
+typedef void (*avb_vendor_space_cb)(void *userdata, int8_t pool_handle);
+
+/*
+ * Reference profile: two 16,000,000-byte heaps, alignment 64; video decoders
+ * 0 and 1 (4 MiB pools in each heap), audio decoders 0 and 1 (512 KiB) and
+ * audio UNDEFINED (256 KiB), all CONFIGURED; frame pools: video 8 x 64 KiB
+ * and audio 16 x 16 KiB in each heap.
+ */
+void avb_vendor_config_init_defaults(struct avb_vendor_config *cfg);
+
+/*
+ * Build the vendor layer. cb may be NULL (requests are then still accepted
+ * and consumed, nothing is called). Errors: -EINVAL (config), -ENOMEM, or
+ * what the heap backing returns.
+ */
+int avb_vendor_new(const struct avb_vendor_config *cfg, avb_vendor_space_cb cb, void *userdata,
+		   struct avb_vendor **ret_vendor);
+/* Destroy everything, live buffers included; accepts NULL. */
+void avb_vendor_free(struct avb_vendor *v);
+
+/* getHeapMetrics. Never fails for a valid v. */
+int avb_vendor_heap_metrics(struct avb_vendor *v, bool secure, struct avb_heap_metrics *ret);
+/*
+ * The fd to pass to clients (SCM_RIGHTS) with its size; clients map it once.
+ * Errors: -EPERM for the secure heap (never give it to a client), -ENODEV
+ * when that heap has 0 bytes.
+ */
+int avb_vendor_heap_fd(struct avb_vendor *v, bool secure);
+/* For trusted vendor processes only (e.g. the VPU process); see heap.h. */
+int avb_vendor_heap_vendor_fd(struct avb_vendor *v, bool secure);
+size_t avb_vendor_heap_size(struct avb_vendor *v, bool secure);
+
+/*
+ * createAudioPool / createVideoPool. owner is the server's id for the client
+ * connection, used by destroy_owner.
+ */
+int avb_vendor_create_pool(struct avb_vendor *v, enum avb_media_kind kind, bool secure,
+			   int32_t decoder_id, uint64_t owner, int8_t *ret_pool_handle);
+/* destroyPool: pending space requests of the pool are discarded. */
+int avb_vendor_destroy_pool(struct avb_vendor *v, int8_t pool_handle);
+/*
+ * Client death: destroy every pool of owner and drop their pending requests.
+ * A pool with buffers still out is moved to DESTROYING when force is false
+ * (the buffers may be queued in a decoder; the pool dies with its last
+ * buffer) or has them freed and their handles invalidated when force is
+ * true. ret_deferred (may be NULL) gets the number of pools left DESTROYING.
+ */
+int avb_vendor_destroy_owner(struct avb_vendor *v, uint64_t owner, bool force,
+			     size_t *ret_deferred);
+int avb_vendor_pool_metrics(struct avb_vendor *v, int8_t pool_handle,
+			    struct avb_pool_metrics *ret);
+/* getAllPoolMetrics: every pool of that heap, DESTROYING ones included. */
+int avb_vendor_all_pool_metrics(struct avb_vendor *v, bool secure,
+				struct avb_pool_metrics out[AVB_VENDOR_MAX_POOLS], size_t *ret_n);
+
+/* alloc: never blocks. */
+int avb_vendor_alloc(struct avb_vendor *v, int8_t pool_handle, int32_t size,
+		     int64_t *ret_handle);
+/*
+ * notifyWhenSpaceAvailable: 0 means accepted, and exactly one callback for
+ * pool_handle follows (at once if alloc(size) would already succeed), unless
+ * the pool is destroyed first.
+ */
+int avb_vendor_notify_when_space(struct avb_vendor *v, int8_t pool_handle, int32_t size);
+/* trimSize: only the pool's most recent live allocation. */
+int avb_vendor_trim(struct avb_vendor *v, int64_t handle, int32_t new_size);
+/* free: pool buffers and frame-pool buffers alike. */
+int avb_vendor_buffer_free(struct avb_vendor *v, int64_t handle);
+bool avb_vendor_is_valid(struct avb_vendor *v, int64_t handle);
+/* getAllocList: live handles in allocation order; *ret_handles may be NULL if *ret_n is 0. */
+int avb_vendor_alloc_list(struct avb_vendor *v, int8_t pool_handle, int64_t **ret_handles,
+			  size_t *ret_n);
+
+/* Where a buffer lives, for the helper paths. Errors: -ENOENT. */
+int avb_vendor_buffer_info(struct avb_vendor *v, int64_t handle, struct avb_buffer_info *ret);
+/* Helper write(): len bytes from src at offset into the buffer. */
+int avb_vendor_buffer_write(struct avb_vendor *v, int64_t handle, uint32_t offset,
+			    const void *src, size_t len);
+/*
+ * Helper copyWithMap(): all ranges are checked before any byte moves.
+ * Secure -> non-secure gives -EPERM.
+ */
+int avb_vendor_buffer_copy(struct avb_vendor *v, int64_t src_handle, int64_t dst_handle,
+			   const struct avb_copy_range *ranges, size_t n_ranges);
+/*
+ * Server-internal read of a buffer's bytes (trusted vendor code, tests);
+ * never forward the bytes of a secure buffer to a client.
+ */
+int avb_vendor_buffer_read_for_vendor(struct avb_vendor *v, int64_t handle, uint32_t offset,
+				      void *dst, size_t len);
+/* calculateSHA1 over the buffer's size bytes. -EOPNOTSUPP without AVB_DEBUG_API. */
+int avb_vendor_buffer_sha1(struct avb_vendor *v, int64_t handle,
+			   uint8_t ret_digest[AVB_VENDOR_SHA1_BYTES]);
+
+/*
+ * Vendor-internal: take a block from frame pool index (config order) and give
+ * it a handle from the shared space. Errors: -ENOENT (no such frame pool),
+ * -ENOMEM (all blocks in use).
+ */
+int avb_vendor_frame_alloc(struct avb_vendor *v, unsigned frame_pool, int64_t *ret_handle);
+
+/* Vendor control hook; see avb_decoder_set_configured (decoder.h). */
+int avb_vendor_set_decoder_configured(struct avb_vendor *v, enum avb_media_kind kind,
+				      int32_t id, bool configured);
+
+#endif /* AVBUFFER_VENDOR_H */

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef AVBD_HEAPSHARE_H
+#define AVBD_HEAPSHARE_H
+
+/*
+ * Hands the non-secure heap and the buffer directory to clients that may
+ * connect (helper/heapshare_proto.h), from a thread of its own so that the
+ * RPC loop never waits on a client's socket.
+ */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct avbd_heapshare;
+struct avbd_directory;
+
+typedef bool (*avbd_heapshare_policy)(void *userdata, uid_t uid, gid_t gid);
+
+/*
+ * Listens at `path` (a stale socket file is replaced). heap_fd may be -1
+ * (no non-secure heap). The fds are borrowed and must outlive the object.
+ */
+int avbd_heapshare_start(const char *path, int heap_fd, size_t heap_bytes,
+                         struct avbd_directory *dir, avbd_heapshare_policy policy, void *userdata,
+                         struct avbd_heapshare **ret);
+/* Stops the thread (waits for it) and removes the socket; accepts NULL. */
+void avbd_heapshare_stop(struct avbd_heapshare *h);
+
+#endif

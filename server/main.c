@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * avbufferd: the AV Buffer HAL service.
+ *
+ *   avbufferd [--profile FILE] [--socket-dir DIR] [--log-level L] [--syslog]
+ *   avbufferd --check-profile FILE
+ *
+ * It serves IAVBuffer at ipc://DIR/AVBuffer (with IBufferCopier and
+ * IAVBufferControl beside it), hands the non-secure heap to clients at
+ * DIR/AVBuffer.heap, and registers "AVBuffer" with the service manager in
+ * the same directory. SIGTERM and SIGINT stop it cleanly.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <avbuffer/log.h>
+#include <avbuffer/servicemanager.h>
+
+#include "avb_config.h"
+#include "com_rdk_hal_avbuffer.h"
+#include "heapshare.h"
+#include "heapshare_proto.h"
+#include "service_internal.h"
+
+#define DEFAULT_PROFILE AVB_SYSCONFDIR "/avbuffer/avbuffer.yaml"
+#define SM_WAIT_MS 10000
+
+static avb_server *the_server;
+
+static void on_signal(int sig)
+{
+        (void)sig;
+        if (the_server)
+                avb_server_close(the_server);
+}
+
+struct ctx {
+        struct avbd_profile profile;
+        struct avbd_service *service;
+};
+
+static bool accept_peer(void *userdata, const avb_peer *peer)
+{
+        struct ctx *c = userdata;
+        bool ok = avbd_profile_may_connect(&c->profile, peer->uid, peer->gid);
+
+        if (!ok)
+                avb_log(AVB_LOG_WARNING, "refused pid %d uid %u: not in the profile's access list",
+                        (int)peer->pid, (unsigned)peer->uid);
+        return ok;
+}
+
+static bool accept_creds(void *userdata, uid_t uid, gid_t gid)
+{
+        struct ctx *c = userdata;
+
+        return avbd_profile_may_connect(&c->profile, uid, gid);
+}
+
+static void client_gone(void *userdata, const avb_peer *peer)
+{
+        struct ctx *c = userdata;
+
+        avbd_service_client_gone(c->service, peer);
+}
+
+static void usage(FILE *f)
+{
+        fprintf(f,
+                "Usage: avbufferd [OPTIONS]\n"
+                "The AV Buffer HAL service.\n\n"
+                "  --profile FILE       HAL feature profile (default %s if present)\n"
+                "  --check-profile FILE check a profile and exit\n"
+                "  --socket-dir DIR     socket directory (default: $AVB_SOCKET_DIR, the\n"
+                "                       profile's socket_dir, then %s)\n"
+                "  --log-level LEVEL    error, warning, info or debug\n"
+                "  --syslog             log to syslog instead of stderr\n"
+                "  --help, --version\n",
+                DEFAULT_PROFILE, AVB_DEFAULT_SOCKET_DIR);
+}
+
+/* Registers with the service manager, waiting for it to come up. */
+static int register_service(avb_server *server, avb_binder **ret_sm)
+{
+        struct timespec start, now;
+        avb_binder *sm = NULL;
+        int e;
+
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        for (;;) {
+                e = avb_sm_connect(&sm);
+                if (e >= 0) {
+                        e = avb_service_add(sm, com_rdk_hal_avbuffer_IAVBuffer_serviceName,
+                                            server, 0);
+                        if (e >= 0) {
+                                *ret_sm = sm;
+                                return 0;
+                        }
+                        sm = avb_binder_unref(sm);
+                }
+                if (e != -ECONNREFUSED && e != -ENOENT)
+                        return e;
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >
+                    SM_WAIT_MS)
+                        return e;
+                usleep(50 * 1000);
+        }
+}
+
+static int load_profile(const char *path, bool required, struct avbd_profile *ret)
+{
+        char err[512];
+        int e;
+
+        if (!required && access(path, F_OK) < 0)
+                return avbd_profile_defaults(ret);
+        e = avbd_profile_load(path, ret, err, sizeof(err));
+        if (e < 0)
+                fprintf(stderr, "avbufferd: %s\n", err[0] ? err : strerror(-e));
+        return e;
+}
+
+int main(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                {"profile", required_argument, NULL, 'p'},
+                {"check-profile", required_argument, NULL, 'c'},
+                {"socket-dir", required_argument, NULL, 'd'},
+                {"log-level", required_argument, NULL, 'l'},
+                {"syslog", no_argument, NULL, 's'},
+                {"help", no_argument, NULL, 'h'},
+                {"version", no_argument, NULL, 'V'},
+                {0},
+        };
+        const char *profile_path = NULL, *socket_dir = NULL, *check = NULL;
+        struct ctx c = {0};
+        struct avbd_heapshare *heapshare = NULL;
+        avb_server_options so = {0};
+        avb_binder *sm = NULL;
+        char *endpoint = NULL, *heap_path = NULL;
+        int ch, e, level = -1, rc = 1;
+
+        while ((ch = getopt_long(argc, argv, "p:c:d:l:shV", opts, NULL)) != -1) {
+                switch (ch) {
+                case 'p':
+                        profile_path = optarg;
+                        break;
+                case 'c':
+                        check = optarg;
+                        break;
+                case 'd':
+                        socket_dir = optarg;
+                        break;
+                case 'l':
+                        level = avb_log_level_from_string(optarg);
+                        if (level < 0) {
+                                fprintf(stderr, "avbufferd: unknown log level '%s'\n", optarg);
+                                return 2;
+                        }
+                        break;
+                case 's':
+                        avb_log_use_syslog("avbufferd");
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return 0;
+                case 'V':
+                        printf("avbufferd %s\n", AVB_VERSION);
+                        return 0;
+                default:
+                        usage(stderr);
+                        return 2;
+                }
+        }
+        if (optind < argc) {
+                usage(stderr);
+                return 2;
+        }
+        if (check) {
+                if (load_profile(check, true, &c.profile) < 0)
+                        return 1;
+                printf("%s: ok\n", check);
+                avbd_profile_fini(&c.profile);
+                return 0;
+        }
+        if (load_profile(profile_path ? profile_path : DEFAULT_PROFILE, profile_path != NULL,
+                         &c.profile) < 0)
+                return 1;
+        if (level >= 0)
+                avb_log_set_level(level);
+        else if (c.profile.log_level >= 0 && !getenv("AVB_LOG_LEVEL"))
+                avb_log_set_level(c.profile.log_level);
+        if (!socket_dir && !getenv("AVB_SOCKET_DIR"))
+                socket_dir = c.profile.socket_dir;
+        if (socket_dir && setenv("AVB_SOCKET_DIR", socket_dir, 1) < 0)
+                goto out;
+
+        signal(SIGPIPE, SIG_IGN);
+        e = avbd_service_new(&c.profile, &c.service);
+        if (e < 0) {
+                avb_log(AVB_LOG_ERROR, "cannot set up the heaps and pools: %s", strerror(-e));
+                goto out;
+        }
+        e = avb_endpoint_for(com_rdk_hal_avbuffer_IAVBuffer_serviceName, &endpoint);
+        if (e < 0) {
+                avb_log(AVB_LOG_ERROR, "socket directory '%s': %s", avb_socket_dir(),
+                        strerror(-e));
+                goto out;
+        }
+        so.endpoint = endpoint;
+        so.accept = accept_peer;
+        so.client_gone = client_gone;
+        so.userdata = &c;
+        e = avb_server_new(&so, &the_server);
+        if (e >= 0)
+                e = avbd_service_publish(c.service, the_server);
+        if (e < 0) {
+                avb_log(AVB_LOG_ERROR, "cannot serve at %s: %s", endpoint, strerror(-e));
+                goto out;
+        }
+        if (asprintf(&heap_path, "%s%s", endpoint + strlen("ipc://"), AVB_HEAPSHARE_SUFFIX) < 0) {
+                heap_path = NULL;
+                goto out;
+        }
+        e = avbd_heapshare_start(heap_path, avb_vendor_heap_fd(avbd_service_vendor(c.service), false),
+                                 avb_vendor_heap_size(avbd_service_vendor(c.service), false),
+                                 avbd_service_directory(c.service), accept_creds, &c, &heapshare);
+        if (e < 0) {
+                avb_log(AVB_LOG_ERROR, "cannot serve the heap at %s: %s", heap_path, strerror(-e));
+                goto out;
+        }
+        e = register_service(the_server, &sm);
+        if (e < 0) {
+                avb_log(AVB_LOG_ERROR, "cannot register '%s' with the service manager: %s",
+                        com_rdk_hal_avbuffer_IAVBuffer_serviceName, strerror(-e));
+                goto out;
+        }
+
+        signal(SIGTERM, on_signal);
+        signal(SIGINT, on_signal);
+        avb_log(AVB_LOG_INFO, "serving '%s' at %s", com_rdk_hal_avbuffer_IAVBuffer_serviceName,
+                endpoint);
+        e = avb_server_run(the_server);
+        rc = e < 0 ? 1 : 0;
+        avb_log(AVB_LOG_INFO, "stopping");
+out:
+        avbd_heapshare_stop(heapshare);
+        the_server = avb_server_free(the_server);
+        avb_binder_unref(sm);
+        avbd_service_free(c.service);
+        avbd_profile_fini(&c.profile);
+        free(heap_path);
+        free(endpoint);
+        return rc;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef AVBD_PROFILE_H
+#define AVBD_PROFILE_H
+
+/*
+ * The HAL feature profile of avbufferd (config/avbuffer.yaml documents the
+ * format). A missing file is not an error for the caller that asks for the
+ * defaults; a bad file is refused with one message that names the file,
+ * the line and the key.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "decoder.h"
+
+struct avbd_frame_pool_spec {
+        char *name;
+        enum avb_media_kind kind;
+        bool secure;
+        uint32_t block_bytes;
+        uint32_t count;
+};
+
+struct avbd_id_list {
+        uint32_t *ids; /* uids or gids */
+        size_t n;
+};
+
+struct avbd_profile {
+        char *socket_dir; /* NULL: the built-in default */
+        int log_level;    /* AVB_LOG_*; -1: not set */
+        uint64_t nonsecure_heap_bytes;
+        uint64_t secure_heap_bytes;
+        uint32_t alignment;
+        struct avb_decoder_spec *decoders;
+        size_t n_decoders;
+        struct avbd_frame_pool_spec *frame_pools;
+        size_t n_frame_pools;
+        struct avbd_id_list users, groups;                 /* may connect; empty: anyone */
+        struct avbd_id_list trusted_users, trusted_groups; /* vendor control */
+};
+
+/* The reference defaults (16,000,000 bytes per heap, the decoders of config/avbuffer.yaml). */
+int avbd_profile_defaults(struct avbd_profile *ret);
+
+/*
+ * Loads a profile from a file, on top of the defaults. On error returns
+ * -errno and writes a message naming the line and key into err (which is
+ * always NUL-terminated); *ret is untouched.
+ */
+int avbd_profile_load(const char *path, struct avbd_profile *ret, char *err, size_t err_len);
+/* Same, from memory (for tests); `name` is used in messages. */
+int avbd_profile_parse(const char *name, const char *text, size_t len, struct avbd_profile *ret,
+                       char *err, size_t err_len);
+
+void avbd_profile_fini(struct avbd_profile *p); /* accepts NULL */
+
+/* Whether a peer with these credentials may connect / use vendor control. */
+bool avbd_profile_may_connect(const struct avbd_profile *p, uid_t uid, gid_t gid);
+bool avbd_profile_is_trusted(const struct avbd_profile *p, uid_t uid, gid_t gid);
+
+#endif

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * servicemanager: where services register by name and clients find them.
+ *
+ *   servicemanager [--socket-dir DIR] [--log-level LEVEL] [--syslog]
+ *
+ * It serves at ipc://DIR/servicemanager; DIR is --socket-dir, else
+ * $AVB_SOCKET_DIR, else the configured default. SIGTERM and SIGINT stop it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "avb_config.h"
+#include "registry.h"
+
+static avb_server *the_server;
+
+static void on_signal(int sig)
+{
+        (void)sig;
+        if (the_server)
+                avb_server_close(the_server);
+}
+
+static void client_gone(void *userdata, const avb_peer *peer)
+{
+        avb_registry_client_gone(userdata, peer);
+}
+
+static void usage(FILE *f)
+{
+        fprintf(f, "Usage: servicemanager [--socket-dir DIR] [--log-level LEVEL] [--syslog]\n"
+                   "Serves the avbuffer service manager at ipc://DIR/%s.\n",
+                avb_servicemanager_IServiceManager_SOCKET_NAME);
+}
+
+int main(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                {"socket-dir", required_argument, NULL, 'd'},
+                {"log-level", required_argument, NULL, 'l'},
+                {"syslog", no_argument, NULL, 's'},
+                {"help", no_argument, NULL, 'h'},
+                {"version", no_argument, NULL, 'V'},
+                {0},
+        };
+        avb_server_options so = {0};
+        avb_registry *registry = NULL;
+        avb_binder *binder = NULL;
+        char *endpoint = NULL;
+        int c, e, level, rc = 1;
+
+        while ((c = getopt_long(argc, argv, "d:l:shV", opts, NULL)) != -1) {
+                switch (c) {
+                case 'd':
+                        if (setenv("AVB_SOCKET_DIR", optarg, 1) < 0)
+                                return 1;
+                        break;
+                case 'l':
+                        level = avb_log_level_from_string(optarg);
+                        if (level < 0) {
+                                fprintf(stderr, "servicemanager: unknown log level '%s'\n", optarg);
+                                return 2;
+                        }
+                        avb_log_set_level(level);
+                        break;
+                case 's':
+                        avb_log_use_syslog("servicemanager");
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return 0;
+                case 'V':
+                        printf("servicemanager %s\n", AVB_VERSION);
+                        return 0;
+                default:
+                        usage(stderr);
+                        return 2;
+                }
+        }
+
+        e = avb_endpoint_for(avb_servicemanager_IServiceManager_SOCKET_NAME, &endpoint);
+        if (e < 0) {
+                avb_log(AVB_LOG_ERROR, "socket directory '%s': %s", avb_socket_dir(), strerror(-e));
+                return 1;
+        }
+        e = avb_registry_new(&registry, &binder);
+        if (e < 0) {
+                avb_log(AVB_LOG_ERROR, "cannot start: %s", strerror(-e));
+                goto out;
+        }
+        so.endpoint = endpoint;
+        so.client_gone = client_gone;
+        so.userdata = registry;
+        e = avb_server_new(&so, &the_server);
+        if (e < 0) {
+                avb_log(AVB_LOG_ERROR, "cannot serve at %s: %s", endpoint, strerror(-e));
+                goto out;
+        }
+        avb_registry_set_server(registry, the_server);
+        e = avb_server_add(the_server, binder, NULL);
+        if (e < 0) {
+                avb_log(AVB_LOG_ERROR, "cannot publish the service manager: %s", strerror(-e));
+                goto out;
+        }
+
+        signal(SIGTERM, on_signal);
+        signal(SIGINT, on_signal);
+        signal(SIGPIPE, SIG_IGN);
+        avb_log(AVB_LOG_INFO, "serving at %s", endpoint);
+        e = avb_server_run(the_server);
+        rc = e < 0 ? 1 : 0;
+out:
+        the_server = avb_server_free(the_server);
+        avb_binder_unref(binder);
+        avb_registry_free(registry);
+        free(endpoint);
+        return rc;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "reply_cache.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct cache_entry {
+        uint64_t request_id; /* 0: empty */
+        uint8_t *reply;
+        size_t len;
+} cache_entry;
+
+struct avb_reply_cache {
+        size_t max_bytes;
+        size_t bytes;
+        uint64_t highest; /* highest id seen; 0: none */
+        uint64_t window[AVB_SEEN_WINDOW / 64];
+        unsigned next; /* ring position of the oldest entry */
+        cache_entry entries[AVB_REPLY_CACHE_ENTRIES];
+};
+
+int avb_reply_cache_new(size_t max_bytes, avb_reply_cache **ret)
+{
+        avb_reply_cache *c = calloc(1, sizeof(*c));
+
+        if (!c)
+                return -ENOMEM;
+        c->max_bytes = max_bytes;
+        *ret = c;
+        return 0;
+}
+
+avb_reply_cache *avb_reply_cache_free(avb_reply_cache *c)
+{
+        if (!c)
+                return NULL;
+        for (unsigned i = 0; i < AVB_REPLY_CACHE_ENTRIES; i++)
+                free(c->entries[i].reply);
+        free(c);
+        return NULL;
+}
+
+static bool window_get(const avb_reply_cache *c, uint64_t id)
+{
+        if (c->highest == 0 || id > c->highest)
+                return false;
+        if (c->highest - id >= AVB_SEEN_WINDOW)
+                return true; /* too old to tell: treat as seen, never run it again */
+        uint64_t bit = id % AVB_SEEN_WINDOW;
+        return c->window[bit / 64] & (UINT64_C(1) << (bit % 64));
+}
+
+static void window_set(avb_reply_cache *c, uint64_t id)
+{
+        if (id > c->highest) {
+                /* Clear the bits of the ids the window slides over. */
+                uint64_t shift = c->highest == 0 ? AVB_SEEN_WINDOW : id - c->highest;
+                if (shift >= AVB_SEEN_WINDOW)
+                        memset(c->window, 0, sizeof(c->window));
+                else
+                        for (uint64_t i = c->highest + 1; i <= id; i++) {
+                                uint64_t b = i % AVB_SEEN_WINDOW;
+                                c->window[b / 64] &= ~(UINT64_C(1) << (b % 64));
+                        }
+                c->highest = id;
+        } else if (c->highest - id >= AVB_SEEN_WINDOW) {
+                return;
+        }
+        uint64_t bit = id % AVB_SEEN_WINDOW;
+        c->window[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
+
+avb_seen avb_reply_cache_check(const avb_reply_cache *c, uint64_t request_id,
+                               const uint8_t **ret_reply, size_t *ret_len)
+{
+        if (!window_get(c, request_id))
+                return AVB_SEEN_NEW;
+        for (unsigned i = 0; i < AVB_REPLY_CACHE_ENTRIES; i++)
+                if (c->entries[i].request_id == request_id) {
+                        *ret_reply = c->entries[i].reply;
+                        *ret_len = c->entries[i].len;
+                        return AVB_SEEN_CACHED;
+                }
+        return AVB_SEEN_NOREPLY;
+}
+
+void avb_reply_cache_mark(avb_reply_cache *c, uint64_t request_id)
+{
+        window_set(c, request_id);
+}
+
+static void entry_clear(avb_reply_cache *c, cache_entry *e)
+{
+        c->bytes -= e->len;
+        free(e->reply);
+        memset(e, 0, sizeof(*e));
+}
+
+int avb_reply_cache_store(avb_reply_cache *c, uint64_t request_id, const uint8_t *reply,
+                          size_t len)
+{
+        uint8_t *copy = malloc(len ? len : 1);
+        cache_entry *e;
+
+        if (!copy)
+                return -ENOMEM;
+        memcpy(copy, reply, len);
+        /* Evict the oldest entries until the new reply fits (it always may stand alone). */
+        for (unsigned n = 0; n < AVB_REPLY_CACHE_ENTRIES && c->bytes + len > c->max_bytes; n++) {
+                cache_entry *old = &c->entries[(c->next + n) % AVB_REPLY_CACHE_ENTRIES];
+                if (old->request_id)
+                        entry_clear(c, old);
+        }
+        e = &c->entries[c->next];
+        if (e->request_id)
+                entry_clear(c, e);
+        e->request_id = request_id;
+        e->reply = copy;
+        e->len = len;
+        c->bytes += len;
+        c->next = (c->next + 1) % AVB_REPLY_CACHE_ENTRIES;
+        return 0;
+}

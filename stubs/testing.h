@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef AVB_STUBS_TESTING_H
+#define AVB_STUBS_TESTING_H
+
+/*
+ * Hooks for the runtime's own tests and benchmarks. Not part of the API.
+ */
+
+#include <stdint.h>
+
+#include <avbuffer/rpc.h>
+
+/*
+ * Resend interval of request sockets created from now on (nanomsg REQ sends
+ * an unanswered request again after it); <= 0 restores the default (a day).
+ * $AVB_TEST_RESEND_IVL_MS does the same for a whole process.
+ */
+void avb_rpc_test_set_resend_ivl(int ms);
+
+typedef struct avb_server_stats {
+        uint64_t dispatched;      /* requests handed to a dispatcher */
+        uint64_t duplicates;      /* resent requests answered from the reply cache */
+        uint64_t stale;           /* requests for another incarnation (not run) */
+        uint64_t rejected;        /* no lifeline, bad envelope, too large, unknown object */
+        uint64_t clients;         /* clients with a live lifeline now */
+} avb_server_stats;
+
+/* Loop thread (or with the loop stopped). */
+void avb_server_get_stats(const avb_server *s, avb_server_stats *ret);
+
+#endif

@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Buffer operations of the vendor facade: alloc, trim, free, validity, the
+ * alloc list, space requests, frame-pool blocks, and the helper-library
+ * paths (write, copy, read, SHA-1).
+ *
+ * Every buffer, whichever pool kind it comes from, is resolved through the
+ * one handle table to a (heap, offset, size) triple first; the helper paths
+ * only ever touch memory through that triple, so a bad offset from a client
+ * can at worst hit its own buffer, never a neighbour.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "avb_config.h"
+#if AVB_DEBUG_API
+#include <nettle/sha1.h>
+#endif
+
+#include "util.h"
+#include "vendor_internal.h"
+
+/* A resolved buffer. */
+struct vendor_buf {
+	struct avb_handle_ref ref;
+	struct avb_heap *heap;
+	size_t heap_offset;
+	uint32_t size;
+	int8_t pool_handle;
+};
+
+static int vendor_resolve_locked(struct avb_vendor *v, int64_t handle, struct vendor_buf *ret)
+{
+	struct vendor_buf b = {0};
+	int r;
+
+	r = avb_handle_lookup(v->handles, handle, &b.ref);
+	if (r < 0)
+		return r;
+	if (b.ref.type == VENDOR_BUF_POOL) {
+		struct avb_pool *pool = b.ref.obj;
+		uint32_t off;
+
+		r = avb_ring_lookup(pool->ring, b.ref.aux, &off, &b.size, NULL);
+		if (r < 0)
+			return r;
+		b.heap = pool->heap;
+		b.heap_offset = pool->heap_offset + off;
+		b.pool_handle = pool->handle;
+	} else {
+		struct avb_framepool *fp = b.ref.obj;
+
+		b.heap = avb_framepool_heap(fp);
+		b.heap_offset = avb_framepool_block_offset(fp, (uint32_t)b.ref.aux);
+		b.size = avb_framepool_spec(fp)->block_size;
+		b.pool_handle = AVB_VENDOR_FRAME_POOL_BUFFER;
+	}
+	*ret = b;
+	return 0;
+}
+
+static bool vendor_range_ok(const struct vendor_buf *b, uint64_t offset, uint64_t len)
+{
+	return offset <= b->size && len <= b->size - offset;
+}
+
+static int vendor_alloc_locked(struct avb_vendor *v, int8_t pool_handle, int32_t size,
+			       int64_t *ret_handle)
+{
+	struct avb_pool *pool = vendor_pool_find_locked(v, pool_handle);
+	struct avb_handle_ref ref = {.type = VENDOR_BUF_POOL};
+	size_t heap_offset;
+	int64_t handle;
+	uint64_t id;
+	int r;
+
+	if (!pool)
+		return -ENOENT;
+	if (size <= 0)
+		return -EINVAL;
+	r = avb_pool_alloc(pool, (uint32_t)size, &id, &heap_offset);
+	if (r < 0)
+		return r;
+	ref.obj = pool;
+	ref.aux = id;
+	r = avb_handle_new(v->handles, &ref, &handle);
+	if (r < 0) {
+		(void)avb_pool_release(pool, id);
+		return r;
+	}
+	(void)avb_ring_set_cookie(pool->ring, id, (uint64_t)handle);
+	*ret_handle = handle;
+	return 0;
+}
+
+int avb_vendor_alloc(struct avb_vendor *v, int8_t pool_handle, int32_t size,
+		     int64_t *ret_handle)
+{
+	int r;
+
+	vendor_lock(v);
+	r = vendor_alloc_locked(v, pool_handle, size, ret_handle);
+	vendor_unlock(v);
+	return r;
+}
+
+int avb_vendor_notify_when_space(struct avb_vendor *v, int8_t pool_handle, int32_t size)
+{
+	struct vendor_fired fired = {0};
+	struct avb_pool *pool;
+	int r;
+
+	vendor_lock(v);
+	pool = vendor_pool_find_locked(v, pool_handle);
+	if (!pool)
+		r = -ENOENT;
+	else if (size <= 0)
+		r = -EINVAL;
+	else
+		r = avb_pool_request_space(pool, (uint32_t)size);
+	if (r == 0)
+		vendor_collect_fired_locked(pool, &fired);
+	vendor_unlock_and_deliver(v, &fired);
+	return r;
+}
+
+int avb_vendor_trim(struct avb_vendor *v, int64_t handle, int32_t new_size)
+{
+	struct vendor_fired fired = {0};
+	struct avb_handle_ref ref;
+	int r;
+
+	vendor_lock(v);
+	r = avb_handle_lookup(v->handles, handle, &ref);
+	if (r == 0 && ref.type != VENDOR_BUF_POOL)
+		r = -EBUSY; /* frame blocks have a fixed size */
+	else if (r == 0 && new_size <= 0)
+		r = -EINVAL;
+	else if (r == 0)
+		r = avb_pool_trim(ref.obj, ref.aux, (uint32_t)new_size);
+	if (r == 0)
+		vendor_collect_fired_locked(ref.obj, &fired);
+	vendor_unlock_and_deliver(v, &fired);
+	return r;
+}
+
+static int vendor_free_locked(struct avb_vendor *v, int64_t handle, struct vendor_fired *fired)
+{
+	struct avb_handle_ref ref;
+	struct avb_pool *pool;
+	int r;
+
+	r = avb_handle_lookup(v->handles, handle, &ref);
+	if (r < 0)
+		return r;
+	if (ref.type == VENDOR_BUF_FRAME) {
+		r = avb_framepool_put(ref.obj, (uint32_t)ref.aux);
+		if (r == 0)
+			r = avb_handle_release(v->handles, handle);
+		return r;
+	}
+	pool = ref.obj;
+	r = avb_pool_release(pool, ref.aux);
+	if (r < 0)
+		return r;
+	(void)avb_handle_release(v->handles, handle);
+	if (pool->state == AVB_POOL_DESTROYING && avb_ring_live_count(pool->ring) == 0)
+		vendor_pool_reap_locked(v, pool);
+	else
+		vendor_collect_fired_locked(pool, fired);
+	return 0;
+}
+
+int avb_vendor_buffer_free(struct avb_vendor *v, int64_t handle)
+{
+	struct vendor_fired fired = {0};
+	int r;
+
+	vendor_lock(v);
+	r = vendor_free_locked(v, handle, &fired);
+	vendor_unlock_and_deliver(v, &fired);
+	return r;
+}
+
+bool avb_vendor_is_valid(struct avb_vendor *v, int64_t handle)
+{
+	struct avb_handle_ref ref;
+	bool valid;
+
+	vendor_lock(v);
+	valid = avb_handle_lookup(v->handles, handle, &ref) == 0;
+	vendor_unlock(v);
+	return valid;
+}
+
+static int vendor_alloc_list_locked(struct avb_vendor *v, int8_t pool_handle,
+				    int64_t **ret_handles, size_t *ret_n)
+{
+	struct avb_pool *pool = vendor_pool_find_locked(v, pool_handle);
+	uint64_t *cookies = NULL;
+	size_t n;
+
+	if (!pool)
+		return -ENOENT;
+	n = avb_ring_live_count(pool->ring);
+	if (n > 0) {
+		cookies = calloc(n, sizeof(*cookies));
+		if (!cookies)
+			return -ENOMEM;
+		(void)avb_ring_cookies(pool->ring, cookies, n);
+	}
+	/* Handles are non-negative, so the uint64 cookies are their int64 values. */
+	*ret_handles = (int64_t *)cookies;
+	*ret_n = n;
+	return 0;
+}
+
+int avb_vendor_alloc_list(struct avb_vendor *v, int8_t pool_handle, int64_t **ret_handles,
+			  size_t *ret_n)
+{
+	int r;
+
+	vendor_lock(v);
+	r = vendor_alloc_list_locked(v, pool_handle, ret_handles, ret_n);
+	vendor_unlock(v);
+	return r;
+}
+
+int avb_vendor_buffer_info(struct avb_vendor *v, int64_t handle, struct avb_buffer_info *ret)
+{
+	struct vendor_buf b;
+	int r;
+
+	vendor_lock(v);
+	r = vendor_resolve_locked(v, handle, &b);
+	if (r == 0)
+		*ret = (struct avb_buffer_info){
+			.secure = avb_heap_is_secure(b.heap),
+			.pool_handle = b.pool_handle,
+			.heap_offset = (uint32_t)b.heap_offset,
+			.size = b.size,
+		};
+	vendor_unlock(v);
+	return r;
+}
+
+/* write (src != NULL) or read (dst != NULL) a range of one buffer. */
+static int vendor_rw_locked(struct avb_vendor *v, int64_t handle, uint32_t offset,
+			    const void *src, void *dst, size_t len)
+{
+	struct vendor_buf b;
+	int r;
+
+	r = vendor_resolve_locked(v, handle, &b);
+	if (r < 0)
+		return r;
+	if (!vendor_range_ok(&b, offset, len))
+		return -ERANGE;
+	if (src)
+		return avb_heap_write(b.heap, b.heap_offset + offset, src, len);
+	return avb_heap_read_for_vendor(b.heap, b.heap_offset + offset, dst, len);
+}
+
+int avb_vendor_buffer_write(struct avb_vendor *v, int64_t handle, uint32_t offset,
+			    const void *src, size_t len)
+{
+	int r;
+
+	vendor_lock(v);
+	r = vendor_rw_locked(v, handle, offset, src, NULL, len);
+	vendor_unlock(v);
+	return r;
+}
+
+int avb_vendor_buffer_read_for_vendor(struct avb_vendor *v, int64_t handle, uint32_t offset,
+				      void *dst, size_t len)
+{
+	int r;
+
+	vendor_lock(v);
+	r = vendor_rw_locked(v, handle, offset, NULL, dst, len);
+	vendor_unlock(v);
+	return r;
+}
+
+static int vendor_copy_locked(struct avb_vendor *v, int64_t src_handle, int64_t dst_handle,
+			      const struct avb_copy_range *ranges, size_t n_ranges)
+{
+	struct vendor_buf src, dst;
+	size_t i;
+	int r;
+
+	r = vendor_resolve_locked(v, src_handle, &src);
+	if (r < 0)
+		return r;
+	r = vendor_resolve_locked(v, dst_handle, &dst);
+	if (r < 0)
+		return r;
+	if (avb_heap_is_secure(src.heap) && !avb_heap_is_secure(dst.heap))
+		return -EPERM;
+	for (i = 0; i < n_ranges; i++)
+		if (!vendor_range_ok(&src, ranges[i].src_offset, ranges[i].size) ||
+		    !vendor_range_ok(&dst, ranges[i].dst_offset, ranges[i].size))
+			return -ERANGE;
+	for (i = 0; i < n_ranges; i++) {
+		r = avb_heap_copy(dst.heap, dst.heap_offset + ranges[i].dst_offset, src.heap,
+				  src.heap_offset + ranges[i].src_offset, ranges[i].size);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int avb_vendor_buffer_copy(struct avb_vendor *v, int64_t src_handle, int64_t dst_handle,
+			   const struct avb_copy_range *ranges, size_t n_ranges)
+{
+	int r;
+
+	vendor_lock(v);
+	r = vendor_copy_locked(v, src_handle, dst_handle, ranges, n_ranges);
+	vendor_unlock(v);
+	return r;
+}
+
+#if AVB_DEBUG_API
+/*
+ * Hash through a small stack buffer; it may hold secure bytes, so it is
+ * zeroed before returning.
+ */
+static int vendor_sha1_locked(struct avb_vendor *v, int64_t handle,
+			      uint8_t ret_digest[AVB_VENDOR_SHA1_BYTES])
+{
+	unsigned char chunk[4096];
+	struct sha1_ctx ctx;
+	struct vendor_buf b;
+	size_t done;
+	int r;
+
+	r = vendor_resolve_locked(v, handle, &b);
+	if (r < 0)
+		return r;
+	sha1_init(&ctx);
+	for (done = 0; done < b.size; done += sizeof(chunk)) {
+		size_t n = b.size - done < sizeof(chunk) ? b.size - done : sizeof(chunk);
+
+		r = avb_heap_read_for_vendor(b.heap, b.heap_offset + done, chunk, n);
+		if (r < 0)
+			break;
+		sha1_update(&ctx, n, chunk);
+	}
+	sodium_memzero(chunk, sizeof(chunk));
+	if (r == 0)
+		sha1_digest(&ctx, AVB_VENDOR_SHA1_BYTES, ret_digest);
+	sodium_memzero(&ctx, sizeof(ctx));
+	return r;
+}
+#endif
+
+int avb_vendor_buffer_sha1(struct avb_vendor *v, int64_t handle,
+			   uint8_t ret_digest[AVB_VENDOR_SHA1_BYTES])
+{
+#if AVB_DEBUG_API
+	int r;
+
+	vendor_lock(v);
+	r = vendor_sha1_locked(v, handle, ret_digest);
+	vendor_unlock(v);
+	return r;
+#else
+	(void)v;
+	(void)handle;
+	(void)ret_digest;
+	return -EOPNOTSUPP;
+#endif
+}
+
+static int vendor_frame_alloc_locked(struct avb_vendor *v, unsigned frame_pool,
+				     int64_t *ret_handle)
+{
+	struct avb_handle_ref ref = {.type = VENDOR_BUF_FRAME};
+	uint32_t index;
+	int64_t handle;
+	int r;
+
+	if (frame_pool >= v->n_frame_pools)
+		return -ENOENT;
+	ref.obj = v->frame_pools[frame_pool];
+	r = avb_framepool_get(ref.obj, &index);
+	if (r < 0)
+		return r;
+	ref.aux = index;
+	r = avb_handle_new(v->handles, &ref, &handle);
+	if (r < 0) {
+		(void)avb_framepool_put(ref.obj, index);
+		return r;
+	}
+	*ret_handle = handle;
+	return 0;
+}
+
+int avb_vendor_frame_alloc(struct avb_vendor *v, unsigned frame_pool, int64_t *ret_handle)
+{
+	int r;
+
+	vendor_lock(v);
+	r = vendor_frame_alloc_locked(v, frame_pool, ret_handle);
+	vendor_unlock(v);
+	return r;
+}
