@@ -244,11 +244,20 @@ const char *cn_c_value_type(struct aidl_arena *a, const aidl_type *t)
         return "void";
 }
 
+/* A pointer to T: "char **", "int32_t *". */
+static const char *cn_ptr(struct aidl_arena *a, const char *type)
+{
+        size_t n = strlen(type);
+        if (n > 0 && type[n - 1] == '*')
+                return aidl_arena_printf(a, "%s*", type);
+        return aidl_arena_printf(a, "%s *", type);
+}
+
 const char *cn_c_field_type(struct aidl_arena *a, const aidl_type *t, bool nullable)
 {
         const char *v = cn_c_value_type(a, t);
         if (nullable && cn_kind_of(t) == CN_PARCELABLE)
-                return aidl_arena_printf(a, "%s *", v);
+                return cn_ptr(a, v);
         return v;
 }
 
@@ -265,7 +274,7 @@ void cn_c_decl(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullable, c
 {
         if (cn_is_array(t)) {
                 const char *e = cn_c_value_type(a, t);
-                cw_line(w, "%s;", cn_join(a, aidl_arena_printf(a, "%s *", e), name));
+                cw_line(w, "%s;", cn_join(a, cn_ptr(a, e), name));
                 cw_line(w, "size_t %s_count;", name);
                 return;
         }
@@ -302,13 +311,11 @@ void cn_c_out_param(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullab
 {
         if (cn_is_array(t)) {
                 const char *e = cn_c_value_type(a, t);
-                cw_printf(w, ", %s, size_t *%s_count",
-                          cn_join(a, aidl_arena_printf(a, "%s **", e), name), name);
+                cw_printf(w, ", %s, size_t *%s_count", cn_join(a, cn_ptr(a, cn_ptr(a, e)), name),
+                          name);
                 return;
         }
-        cw_printf(w, ", %s",
-                  cn_join(a, aidl_arena_printf(a, "%s *", cn_c_field_type(a, t, nullable)),
-                          name));
+        cw_printf(w, ", %s", cn_join(a, cn_ptr(a, cn_c_field_type(a, t, nullable)), name));
 }
 
 /* ---- proto messages ----------------------------------------------------- */
@@ -1065,6 +1072,11 @@ static void cg_range_check(cw *w, const aidl_type *t, const char *pbv)
         cw_close(w, "}");
 }
 
+static const char *cg_call(const cn_value *v)
+{
+        return v->call ? v->call : "call";
+}
+
 /* Decodes one element/value `pbv` into the zeroed C lvalue `c`. */
 static void cg_decode_one(cw *w, struct aidl_arena *a, const cn_value *v, const char *pbv,
                           const char *c, bool as_ptr)
@@ -1089,18 +1101,18 @@ static void cg_decode_one(cw *w, struct aidl_arena *a, const cn_value *v, const 
                         cw_line(w, "%s = malloc(sizeof(*%s));", c, c);
                         cg_nomem_if_null(w, c);
                         cw_line(w, "%s_init(%s);", cg_type_c(a, t), c);
-                        cw_line(w, "_rc = %s__from_pb(call, %s, %s);", cg_type_c(a, t), pbv, c);
+                        cw_line(w, "_rc = %s__from_pb(%s, %s, %s);", cg_type_c(a, t), cg_call(v), pbv, c);
                         cg_check_rc(w);
                 } else {
                         cw_line(w, "%s_init(&%s);", cg_type_c(a, t), c);
                         cw_open(w, "if (%s != NULL) {", pbv);
-                        cw_line(w, "_rc = %s__from_pb(call, %s, &%s);", cg_type_c(a, t), pbv, c);
+                        cw_line(w, "_rc = %s__from_pb(%s, %s, &%s);", cg_type_c(a, t), cg_call(v), pbv, c);
                         cg_check_rc(w);
                         cw_close(w, "}");
                 }
                 break;
         case CN_INTERFACE:
-                cw_line(w, "_rc = %s__binder_from_pb(call, %s, &%s);", v->pkg_c, pbv, c);
+                cw_line(w, "_rc = %s__binder_from_pb(%s, %s, &%s);", v->pkg_c, cg_call(v), pbv, c);
                 cg_check_rc(w);
                 break;
         default:
@@ -1222,4 +1234,39 @@ void cn_method_params(cw *w, struct aidl_arena *a, const aidl_decl *method)
         const aidl_type *r = cn_method_ret(method);
         if (r)
                 cn_c_out_param(w, a, r, r->nullable, "ret_result");
+}
+
+void cg_local(cw *w, struct aidl_arena *a, const cn_field *f, const char *name)
+{
+        cn_c_decl(w, a, f->type, f->nullable, name);
+        cw_line(w, "memset(&%s, 0, sizeof(%s));", name, name);
+        if (cn_is_array(f->type))
+                cw_line(w, "%s_count = 0;", name);
+        else if (cn_kind_of(f->type) == CN_PARCELABLE && !f->nullable)
+                cw_line(w, "%s_init(&%s);", cg_type_c(a, f->type), name);
+}
+
+const char *cg_in_arg(struct aidl_arena *a, const cn_field *f, const char *name)
+{
+        cn_kind k = cn_kind_of(f->type);
+        if (cn_is_array(f->type)) {
+                if (k == CN_STRING)
+                        return aidl_arena_printf(a, "(const char *const *)%s, %s_count", name, name);
+                return aidl_arena_printf(a, "%s, %s_count", name, name);
+        }
+        if (k == CN_PARCELABLE && !f->nullable)
+                return aidl_arena_printf(a, "&%s", name);
+        return name;
+}
+
+void cg_status_helper(cw *w, const char *bad_what)
+{
+        cw_open(w, "static avb_status status_from_rc(int rc, const char *what)\n{");
+        cw_line(w, "if (rc == -ENOMEM)");
+        cw_line(w, "        return avb_status_transport(AVB_TS_NO_MEMORY, \"%%s: out of memory\", what);");
+        cw_line(w, "if (rc == -ERANGE || rc == -EBADMSG || rc == -EINVAL)");
+        cw_line(w, "        return avb_status_transport(AVB_TS_BAD_MESSAGE, \"%%s: %s\", what);",
+                bad_what);
+        cw_line(w, "return avb_status_from_errno(rc, what);");
+        cw_close(w, "}");
 }

@@ -155,6 +155,7 @@ typedef struct cn_value {
         const char *count;
         const char *pb;
         const char *pkg_c; /* package whose binder helpers to call */
+        const char *call;  /* the avb_call expression for decoding ("call" when NULL) */
 } cn_value;
 
 /* C -> protobuf-c (borrowing C memory where it can; see cg_release). */
@@ -165,6 +166,16 @@ void cg_release(cw *w, struct aidl_arena *a, const cn_value *v);
 void cg_decode(cw *w, struct aidl_arena *a, const cn_value *v);
 /* Frees the C value (of a field, decoded or not). */
 void cg_fini(cw *w, struct aidl_arena *a, const cn_value *v);
+
+/* Declares a zeroed local `name` (and name_count) able to hold field f's C value. */
+void cg_local(cw *w, struct aidl_arena *a, const cn_field *f, const char *name);
+/* The C argument passing local `name` of field f to an op as an in-argument. */
+const char *cg_in_arg(struct aidl_arena *a, const cn_field *f, const char *name);
+/*
+ * A static helper `status_from_rc(int rc, const char *what)` mapping a
+ * conversion failure to an avb_status (bad message, no memory, ...).
+ */
+void cg_status_helper(cw *w, const char *bad_what);
 
 /* ---- shared pieces of the emitters -------------------------------------- */
 

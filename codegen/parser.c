@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The AIDL parser (see parser.h). */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,10 +88,20 @@ static void syntax_error(parser *ps, const char *expected)
         ps->failed = true;
 }
 
-static void error_at(parser *ps, const aidl_loc *loc, const char *fmt, const char *arg)
+static void error_at(parser *ps, const aidl_loc *loc, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static void error_at(parser *ps, const aidl_loc *loc, const char *fmt, ...)
 {
-        if (!ps->failed)
-                aidl_error(ps->d, loc, fmt, arg);
+        if (!ps->failed) {
+                va_list ap;
+                char *msg = NULL;
+                va_start(ap, fmt);
+                if (vasprintf(&msg, fmt, ap) >= 0)
+                        aidl_error(ps->d, loc, "%s", msg);
+                va_end(ap);
+                free(msg);
+        }
         ps->failed = true;
 }
 
@@ -117,7 +129,7 @@ static bool enter(parser *ps)
         if (ps->failed)
                 return false;
         if (++ps->depth > AIDL_PARSE_MAX_DEPTH) {
-                error_at(ps, &cur(ps)->loc, "nesting too deep%s", "");
+                error_at(ps, &cur(ps)->loc, "nesting too deep");
                 return false;
         }
         return true;
@@ -226,13 +238,13 @@ static aidl_type *parse_type(parser *ps, aidl_annotation *annots, bool allow_voi
                 }
         }
         if (t->kind == AIDL_TYPE_PRIM && t->prim == AIDL_VOID && !allow_void) {
-                error_at(ps, &t->loc, "'void' is only allowed as a return type%s", "");
+                error_at(ps, &t->loc, "'void' is only allowed as a return type");
         } else if (t->kind == AIDL_TYPE_PRIM) {
                 /* done */
         } else if (accept_word(ps, "List")) {
                 t->kind = AIDL_TYPE_LIST;
                 if (!is_punct(ps, '<'))
-                        error_at(ps, &t->loc, "List needs a type argument: List<T>%s", "");
+                        error_at(ps, &t->loc, "List needs a type argument: List<T>");
                 else if (expect(ps, '<', "'<'") &&
                          (t->elem = parse_type(ps, parse_annotations(ps, NULL), false)))
                         expect(ps, '>', "'>'");
@@ -241,12 +253,12 @@ static aidl_type *parse_type(parser *ps, aidl_annotation *annots, bool allow_voi
         }
         for (int dims = 0; !ps->failed && is_punct(ps, '['); dims++) {
                 if (dims == 8) {
-                        error_at(ps, &cur(ps)->loc, "too many array dimensions%s", "");
+                        error_at(ps, &cur(ps)->loc, "too many array dimensions");
                         break;
                 }
                 next(ps);
                 if (cur(ps)->kind == AIDL_TOK_INT) {
-                        error_at(ps, &cur(ps)->loc, "fixed-size arrays are not supported%s", "");
+                        error_at(ps, &cur(ps)->loc, "fixed-size arrays are not supported");
                         break;
                 }
                 if (!expect(ps, ']', "']'"))
@@ -528,8 +540,7 @@ static aidl_decl *parse_member(parser *ps, aidl_decl *owner, int *n_methods, int
                 d->ret = type;
                 d->args = parse_args(ps);
                 if (is_punct(ps, '=')) {
-                        error_at(ps, &cur(ps)->loc, "explicit transaction codes are not supported%s",
-                                 "");
+                        error_at(ps, &cur(ps)->loc, "explicit transaction codes are not supported");
                         return NULL;
                 }
                 d->index = (*n_methods)++;
@@ -592,7 +603,7 @@ static aidl_decl *parse_type_decl(parser *ps, aidl_file *file, aidl_decl *parent
                 syntax_error(ps, "'interface', 'parcelable', 'enum' or 'union'");
         d->name = expect_ident(ps, "type name", &d->loc);
         if (d->name && d->kind == AIDL_DECL_PARCELABLE && is_punct(ps, '<'))
-                error_at(ps, &cur(ps)->loc, "generic parcelables are not supported%s", "");
+                error_at(ps, &cur(ps)->loc, "generic parcelables are not supported");
         if (d->name && d->kind == AIDL_DECL_PARCELABLE && is_punct(ps, ';'))
                 error_at(ps, &d->loc, "unstructured parcelable '%s' is not supported", d->name);
         if (!expect(ps, '{', "'{'")) {

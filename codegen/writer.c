@@ -172,39 +172,32 @@ void cw_blank(cw *w)
 
 void cw_doc(cw *w, const char *doc)
 {
-        if (!doc)
+        if (!doc || !*doc)
                 return;
-        bool first = true;
+        if (!strchr(doc, '\n')) {
+                cw_printf(w, "/** %s */\n", doc);
+                return;
+        }
+        cw_text(w, "/**\n");
         while (*doc) {
                 const char *nl = strchr(doc, '\n');
                 size_t n = nl ? (size_t)(nl - doc) : strlen(doc);
-                const char *s = doc;
-
-                /* strip the original indentation and trailing blanks */
-                while (n > 0 && (*s == ' ' || *s == '\t')) {
-                        s++;
-                        n--;
-                }
-                while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-                        n--;
-                char *line = malloc(n + 2);
+                char *line = malloc(n + 4);
                 if (!line) {
                         w->err = -ENOMEM;
                         return;
                 }
-                size_t k = 0;
-                if (!first && n > 0 && s[0] == '*')
-                        line[k++] = ' ';
-                memcpy(line + k, s, n);
-                line[k + n] = '\0';
+                memcpy(line, n > 0 ? " * " : " *", n > 0 ? 3 : 2);
+                memcpy(line + (n > 0 ? 3 : 2), doc, n);
+                line[n + (n > 0 ? 3 : 2)] = '\0';
                 cw_text(w, line);
                 cw_text(w, "\n");
                 free(line);
-                first = false;
                 if (!nl)
                         break;
                 doc = nl + 1;
         }
+        cw_text(w, " */\n");
 }
 
 void cw_free(cw *w)

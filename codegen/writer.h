@@ -41,8 +41,8 @@ void cw_dedent(cw *w);
 /* An empty line, unless the text already ends with one (or is empty). */
 void cw_blank(cw *w);
 /*
- * Writes a doc comment ("/ ** ... * /" as the front end stored it) with
- * its continuation lines re-indented at the current level. NULL: nothing.
+ * Writes a doc comment ("/ ** text * /") at the current level from the text
+ * the front end keeps (without delimiters and leading stars). NULL: nothing.
  */
 void cw_doc(cw *w, const char *doc);
 /* Writes outdir/name through io and frees the buffer; 0 or -errno. */

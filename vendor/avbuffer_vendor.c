@@ -145,6 +145,14 @@ int avb_vendor_new(const struct avb_vendor_config *cfg, avb_vendor_space_cb cb, 
 	return 0;
 }
 
+void avb_vendor_set_observer(struct avb_vendor *v, avb_vendor_buffer_cb cb, void *userdata)
+{
+	vendor_lock(v);
+	v->observer = cb;
+	v->observer_userdata = userdata;
+	vendor_unlock(v);
+}
+
 void vendor_lock(struct avb_vendor *v)
 {
 	pthread_mutex_lock(&v->lock);
@@ -247,7 +255,7 @@ static int vendor_create_pool_locked(struct avb_vendor *v, enum avb_media_kind k
 		return r;
 	r = avb_pool_new(v->heaps[secure], &params, &pool);
 	if (r < 0) {
-		(void)avb_pool_ids_release(&v->pool_ids, params.handle);
+		(void)avb_pool_ids_cancel(&v->pool_ids, params.handle);
 		return r;
 	}
 	v->pools[params.handle] = pool;
@@ -292,6 +300,7 @@ static void vendor_pool_drop_buffers_locked(struct avb_vendor *v, struct avb_poo
 	uint64_t id, cookie;
 
 	while (avb_ring_oldest(pool->ring, &id, &cookie) == 0) {
+		vendor_observe_gone_locked(v, (int64_t)cookie);
 		(void)avb_handle_release(v->handles, (int64_t)cookie);
 		(void)avb_pool_release(pool, id);
 	}

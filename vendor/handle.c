@@ -110,7 +110,8 @@ static int handle_take_slot(struct avb_handle_table *t, uint32_t *ret_slot)
 {
 	uint32_t slot;
 
-	if (t->n_free >= AVB_HANDLE_REUSE_DELAY || (t->n_free > 0 && t->n_slots >= AVB_HANDLE_MAX_SLOTS)) {
+	if (t->n_free >= AVB_HANDLE_REUSE_DELAY ||
+	    (t->n_free > 0 && t->n_slots >= AVB_HANDLE_MAX_SLOTS)) {
 		slot = t->free_head;
 		t->free_head = t->slots[slot].next_free;
 		if (t->free_head == SLOT_NONE)
@@ -121,7 +122,7 @@ static int handle_take_slot(struct avb_handle_table *t, uint32_t *ret_slot)
 	}
 	if (t->n_slots >= AVB_HANDLE_MAX_SLOTS)
 		return -ENOMEM;
-	if (t->n_slots == t->cap) {
+	if (t->n_slots >= t->cap) {
 		uint32_t cap = t->cap ? t->cap * 2 : 256;
 		struct handle_slot *n;
 
@@ -253,4 +254,13 @@ int avb_pool_ids_release(struct avb_pool_ids *ids, int8_t id)
 	ids->used[id] = false;
 	ids->n_used--;
 	return 0;
+}
+
+int avb_pool_ids_cancel(struct avb_pool_ids *ids, int8_t id)
+{
+	int r = avb_pool_ids_release(ids, id);
+
+	if (r == 0)
+		ids->next = (unsigned)id;
+	return r;
 }

@@ -84,6 +84,11 @@ void avb_pool_ids_init(struct avb_pool_ids *ids);
 int avb_pool_ids_alloc(struct avb_pool_ids *ids, int8_t *ret_id);
 /* Errors: -ENOENT (negative or not in use). */
 int avb_pool_ids_release(struct avb_pool_ids *ids, int8_t id);
+/*
+ * Undo an alloc whose pool could not be made: the value was never handed
+ * out, so the walk is rewound to offer it again. Errors: -ENOENT.
+ */
+int avb_pool_ids_cancel(struct avb_pool_ids *ids, int8_t id);
 bool avb_pool_ids_in_use(const struct avb_pool_ids *ids, int8_t id);
 
 #endif /* AVB_VENDOR_HANDLE_H */

@@ -32,7 +32,8 @@ struct avb_heap;
  * Optional: fd (NULL: the heap cannot be shared, avb_heap_fd() and
  *           avb_heap_vendor_fd() give -EOPNOTSUPP),
  *           copy (NULL: the generic layer bounces through a scrubbed buffer in
- *           server memory; it is only used when both heaps share the ops).
+ *           server memory; the op is only called when both heaps use the
+ *           same ops table, otherwise the bounce is used too).
  */
 struct avb_heap_ops {
 	const char *name;

@@ -62,6 +62,33 @@ static int vendor_resolve_locked(struct avb_vendor *v, int64_t handle, struct ve
 	return 0;
 }
 
+static struct avb_buffer_info vendor_info_of(const struct vendor_buf *b)
+{
+	return (struct avb_buffer_info){
+		.secure = avb_heap_is_secure(b->heap),
+		.pool_handle = b->pool_handle,
+		.heap_offset = (uint32_t)b->heap_offset,
+		.size = b->size,
+	};
+}
+
+void vendor_observe_live_locked(struct avb_vendor *v, int64_t handle)
+{
+	struct avb_buffer_info info;
+	struct vendor_buf b;
+
+	if (!v->observer || vendor_resolve_locked(v, handle, &b) < 0)
+		return;
+	info = vendor_info_of(&b);
+	v->observer(v->observer_userdata, handle, &info);
+}
+
+void vendor_observe_gone_locked(struct avb_vendor *v, int64_t handle)
+{
+	if (v->observer)
+		v->observer(v->observer_userdata, handle, NULL);
+}
+
 static bool vendor_range_ok(const struct vendor_buf *b, uint64_t offset, uint64_t len)
 {
 	return offset <= b->size && len <= b->size - offset;
@@ -92,6 +119,7 @@ static int vendor_alloc_locked(struct avb_vendor *v, int8_t pool_handle, int32_t
 		return r;
 	}
 	(void)avb_ring_set_cookie(pool->ring, id, (uint64_t)handle);
+	vendor_observe_live_locked(v, handle);
 	*ret_handle = handle;
 	return 0;
 }
@@ -141,8 +169,10 @@ int avb_vendor_trim(struct avb_vendor *v, int64_t handle, int32_t new_size)
 		r = -EINVAL;
 	else if (r == 0)
 		r = avb_pool_trim(ref.obj, ref.aux, (uint32_t)new_size);
-	if (r == 0)
+	if (r == 0) {
+		vendor_observe_live_locked(v, handle);
 		vendor_collect_fired_locked(ref.obj, &fired);
+	}
 	vendor_unlock_and_deliver(v, &fired);
 	return r;
 }
@@ -158,14 +188,16 @@ static int vendor_free_locked(struct avb_vendor *v, int64_t handle, struct vendo
 		return r;
 	if (ref.type == VENDOR_BUF_FRAME) {
 		r = avb_framepool_put(ref.obj, (uint32_t)ref.aux);
-		if (r == 0)
-			r = avb_handle_release(v->handles, handle);
-		return r;
+		if (r < 0)
+			return r;
+		vendor_observe_gone_locked(v, handle);
+		return avb_handle_release(v->handles, handle);
 	}
 	pool = ref.obj;
 	r = avb_pool_release(pool, ref.aux);
 	if (r < 0)
 		return r;
+	vendor_observe_gone_locked(v, handle);
 	(void)avb_handle_release(v->handles, handle);
 	if (pool->state == AVB_POOL_DESTROYING && avb_ring_live_count(pool->ring) == 0)
 		vendor_pool_reap_locked(v, pool);
@@ -237,12 +269,7 @@ int avb_vendor_buffer_info(struct avb_vendor *v, int64_t handle, struct avb_buff
 	vendor_lock(v);
 	r = vendor_resolve_locked(v, handle, &b);
 	if (r == 0)
-		*ret = (struct avb_buffer_info){
-			.secure = avb_heap_is_secure(b.heap),
-			.pool_handle = b.pool_handle,
-			.heap_offset = (uint32_t)b.heap_offset,
-			.size = b.size,
-		};
+		*ret = vendor_info_of(&b);
 	vendor_unlock(v);
 	return r;
 }
@@ -397,6 +424,7 @@ static int vendor_frame_alloc_locked(struct avb_vendor *v, unsigned frame_pool,
 		(void)avb_framepool_put(ref.obj, index);
 		return r;
 	}
+	vendor_observe_live_locked(v, handle);
 	*ret_handle = handle;
 	return 0;
 }

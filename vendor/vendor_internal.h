@@ -28,6 +28,8 @@ struct avb_vendor {
 	struct avb_vendor_config cfg;
 	avb_vendor_space_cb cb;
 	void *userdata;
+	avb_vendor_buffer_cb observer; /* under lock */
+	void *observer_userdata;
 
 	struct avb_heap *heaps[2]; /* [secure] */
 	struct avb_pool *pools[AVB_VENDOR_MAX_POOLS]; /* by pool handle, non-DEAD */
@@ -53,6 +55,10 @@ void vendor_unlock_and_deliver(struct avb_vendor *v, const struct vendor_fired *
 struct avb_pool *vendor_pool_find_locked(struct avb_vendor *v, int8_t pool_handle);
 /* Collect the requests of pool that can be served now into fired. */
 void vendor_collect_fired_locked(struct avb_pool *pool, struct vendor_fired *fired);
+/* Tell the observer a handle's buffer is live at its current placement. */
+void vendor_observe_live_locked(struct avb_vendor *v, int64_t handle);
+/* Tell the observer a handle is gone. */
+void vendor_observe_gone_locked(struct avb_vendor *v, int64_t handle);
 /* DESTROYING -> DEAD: release the pool handle and the region, free it. */
 void vendor_pool_reap_locked(struct avb_vendor *v, struct avb_pool *pool);
 

@@ -130,6 +130,18 @@ struct avb_copy_range {
 typedef void (*avb_vendor_space_cb)(void *userdata, int8_t pool_handle);
 
 /*
+ * Buffer observer: told of every change to the set of live buffers, so the
+ * server can mirror it (e.g. a directory clients read). info != NULL: the
+ * buffer was allocated (pool or frame block) or trimmed, and info is its new
+ * placement; info == NULL: the handle is no longer valid (freed, or dropped
+ * by destroy_owner with force). Called WITH the vendor lock held, in the
+ * order the changes happen: it must be quick and must not call any
+ * avb_vendor_* function.
+ */
+typedef void (*avb_vendor_buffer_cb)(void *userdata, int64_t handle,
+				     const struct avb_buffer_info *info);
+
+/*
  * Reference profile: two 16,000,000-byte heaps, alignment 64; video decoders
  * 0 and 1 (4 MiB pools in each heap), audio decoders 0 and 1 (512 KiB) and
  * audio UNDEFINED (256 KiB), all CONFIGURED; frame pools: video 8 x 64 KiB
@@ -144,8 +156,10 @@ void avb_vendor_config_init_defaults(struct avb_vendor_config *cfg);
  */
 int avb_vendor_new(const struct avb_vendor_config *cfg, avb_vendor_space_cb cb, void *userdata,
 		   struct avb_vendor **ret_vendor);
-/* Destroy everything, live buffers included; accepts NULL. */
+/* Destroy everything, live buffers included (not reported); accepts NULL. */
 void avb_vendor_free(struct avb_vendor *v);
+/* Install (or with cb NULL remove) the buffer observer. */
+void avb_vendor_set_observer(struct avb_vendor *v, avb_vendor_buffer_cb cb, void *userdata);
 
 /* getHeapMetrics. Never fails for a valid v. */
 int avb_vendor_heap_metrics(struct avb_vendor *v, bool secure, struct avb_heap_metrics *ret);

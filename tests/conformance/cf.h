@@ -119,6 +119,8 @@ typedef struct cf_ctx {
         cf_child *children[CF_MAX_CHILDREN];
         size_t n_children;
         bool auto_metrics; /* check all metrics after every tracked step */
+        bool same_build;      /* the service is this build */
+        bool debug_api_built; /* this build's debug_api option */
 } cf_ctx;
 
 typedef void (*cf_case_fn)(cf_ctx *c);
@@ -244,9 +246,17 @@ void cf_listener_wait(cf_ctx *c, cf_listener *l, int n, const char *what);
 void cf_listener_expect(cf_ctx *c, cf_listener *l, int n, cf_tpool *sentinel_pool,
                         const char *what);
 
-/* Creates a pool (fails the case unless it works); listener NULL: a new one. */
+/*
+ * Creates and tracks a pool; NULL with *ret_st set when the service refuses.
+ * listener NULL: a new one.
+ */
+cf_tpool *cf_pool_try(cf_ctx *c, bool video, bool secure, int32_t decoder, cf_listener *listener,
+                      avb_status *ret_st);
+/* Same, failing the case unless it works. */
 cf_tpool *cf_pool_new(cf_ctx *c, bool video, bool secure, int32_t decoder, cf_listener *listener);
 void cf_pool_destroy(cf_ctx *c, cf_tpool *tp);
+/* Allocates and tracks a buffer; 0 with *ret_st set when the service refuses. */
+int64_t cf_buf_try(cf_ctx *c, cf_tpool *tp, int32_t size, avb_status *ret_st);
 int64_t cf_buf_alloc(cf_ctx *c, cf_tpool *tp, int32_t size);
 void cf_buf_free(cf_ctx *c, int64_t handle);
 void cf_buf_trim(cf_ctx *c, int64_t handle, int32_t new_size);
@@ -270,6 +280,8 @@ void cf_pattern(void *buf, size_t len, uint32_t seed);
 bool cf_sha1_supported(cf_ctx *c);
 /* Checks calculateSHA1(handle) against the SHA-1 of want[0..len). */
 void cf_expect_sha1(cf_ctx *c, int64_t handle, const void *want, size_t len);
+/* Fails when a mapping or a descriptor of this process is secure memory. */
+void cf_scan_for_secure(cf_ctx *c);
 int cf_timeout_ms(const cf_ctx *c, int base_ms);
 void cf_sleep_ms(int ms);
 int64_t cf_now_ms(void);
@@ -284,6 +296,8 @@ void cf_child_send(cf_ctx *c, cf_child *ch, const char *fmt, ...)
 /* Waits for exit (generous timeout); returns the wait status. */
 int cf_child_wait(cf_ctx *c, cf_child *ch);
 void cf_child_kill(cf_ctx *c, cf_child *ch, int sig);
+/* Size of buffer i of a `worker` helper process. */
+int32_t cf_worker_size(int i);
 /* Runs a child mode (in the child process). Returns the exit code. */
 int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv);
 

@@ -20,7 +20,7 @@ static const cf_decoder reference_decoders[] = {
         {false, -1, {256000, 0}, true},
 };
 
-static const char *scalar(yaml_document_t *d, yaml_node_t *n)
+static const char *scalar(yaml_node_t *n)
 {
         return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
@@ -63,7 +63,7 @@ static yaml_node_t *lookup(yaml_document_t *d, yaml_node_t *map, const char *key
         if (!map || map->type != YAML_MAPPING_NODE)
                 return NULL;
         for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
-                const char *k = scalar(d, yaml_document_get_node(d, pair->key));
+                const char *k = scalar(yaml_document_get_node(d, pair->key));
 
                 if (k && !strcmp(k, key))
                         return yaml_document_get_node(d, pair->value);
@@ -78,7 +78,7 @@ static int get_u32(yaml_document_t *d, yaml_node_t *map, const char *key, uint32
 
         if (!n)
                 return 0;
-        if (to_long(scalar(d, n), 0, UINT32_MAX, &x) < 0)
+        if (to_long(scalar(n), 0, UINT32_MAX, &x) < 0)
                 return -EINVAL;
         *v = (uint32_t)x;
         return 0;
@@ -104,14 +104,14 @@ static int read_decoders(yaml_document_t *d, yaml_node_t *seq, bool video, cf_pr
                 memset(dec, 0, sizeof(*dec));
                 dec->video = video;
                 dec->configured = true;
-                if (to_long(scalar(d, lookup(d, e, "id")), INT32_MIN, INT32_MAX, &id) < 0)
+                if (to_long(scalar(lookup(d, e, "id")), INT32_MIN, INT32_MAX, &id) < 0)
                         return -EINVAL;
                 dec->id = (int32_t)id;
                 if (get_u32(d, e, "nonsecure_pool_bytes", &dec->pool_bytes[0]) < 0 ||
                     get_u32(d, e, "secure_pool_bytes", &dec->pool_bytes[1]) < 0)
                         return -EINVAL;
                 n = lookup(d, e, "configured");
-                if (n && to_bool(scalar(d, n), &dec->configured) < 0)
+                if (n && to_bool(scalar(n), &dec->configured) < 0)
                         return -EINVAL;
                 p->n_decoders++;
         }

@@ -400,7 +400,8 @@ void cf_listener_expect(cf_ctx *c, cf_listener *l, int n, cf_tpool *sentinel_poo
 
 /* ---- tracked pools and buffers ----------------------------------------- */
 
-cf_tpool *cf_pool_new(cf_ctx *c, bool video, bool secure, int32_t decoder, cf_listener *listener)
+cf_tpool *cf_pool_try(cf_ctx *c, bool video, bool secure, int32_t decoder, cf_listener *listener,
+                      avb_status *ret_st)
 {
         char what[96];
         cf_pool_metrics pm;
@@ -414,10 +415,9 @@ cf_tpool *cf_pool_new(cf_ctx *c, bool video, bool secure, int32_t decoder, cf_li
                 listener = cf_listener_new(c);
         snprintf(what, sizeof(what), "create%sPool(%s, %d)", video ? "Video" : "Audio",
                  secure ? "secure" : "non-secure", decoder);
-        st = cf_api_create_pool(c->avb, video, secure, decoder, listener->binder, &h);
-        CF_EXPECT_OK(c, st, what);
-        CF_CHECK(c, h >= 0, "%s gave pool handle %d, want 0..127", what, h);
-        CF_CHECK(c, !find_pool(c, h), "%s gave pool handle %d, which is already live", what, h);
+        *ret_st = cf_api_create_pool(c->avb, video, secure, decoder, listener->binder, &h);
+        if (!avb_status_is_ok(ret_st))
+                return NULL;
         st = cf_api_pool_metrics(c->avb, h, &pm);
         tp = &c->pools[c->n_pools++];
         memset(tp, 0, sizeof(*tp));
@@ -427,6 +427,10 @@ cf_tpool *cf_pool_new(cf_ctx *c, bool video, bool secure, int32_t decoder, cf_li
         tp->video = video;
         tp->decoder = decoder;
         tp->listener = listener;
+        CF_CHECK(c, h >= 0, "%s gave pool handle %d, want 0..127", what, h);
+        for (size_t i = 0; i + 1 < c->n_pools; i++)
+                CF_CHECK(c, !c->pools[i].live || c->pools[i].handle != h,
+                         "%s gave pool handle %d, which is already live", what, h);
         CF_EXPECT_OK(c, st, "getPoolMetrics of a new pool");
         tp->total = pm.total;
         CF_CHECK(c, pm.pool == h && pm.used == 0 && pm.total > 0,
@@ -436,6 +440,19 @@ cf_tpool *cf_pool_new(cf_ctx *c, bool video, bool secure, int32_t decoder, cf_li
         CF_CHECK(c, want < 0 || pm.total == want,
                  "%s: bytesTotal %d, the profile gives %lld", what, pm.total, (long long)want);
         maybe_check(c);
+        return tp;
+}
+
+cf_tpool *cf_pool_new(cf_ctx *c, bool video, bool secure, int32_t decoder, cf_listener *listener)
+{
+        char what[96];
+        avb_status st;
+        cf_tpool *tp;
+
+        tp = cf_pool_try(c, video, secure, decoder, listener, &st);
+        snprintf(what, sizeof(what), "create%sPool(%s, %d)", video ? "Video" : "Audio",
+                 secure ? "secure" : "non-secure", decoder);
+        CF_EXPECT_OK(c, st, what);
         return tp;
 }
 
@@ -451,18 +468,18 @@ void cf_pool_destroy(cf_ctx *c, cf_tpool *tp)
         maybe_check(c);
 }
 
-int64_t cf_buf_alloc(cf_ctx *c, cf_tpool *tp, int32_t size)
+int64_t cf_buf_try(cf_ctx *c, cf_tpool *tp, int32_t size, avb_status *ret_st)
 {
-        char what[64];
-        avb_status st;
         int64_t h = 0;
 
-        snprintf(what, sizeof(what), "alloc(pool %d, %d)", tp->handle, size);
-        st = cf_api_alloc(c->avb, tp->handle, size, &h);
-        CF_EXPECT_OK(c, st, what);
-        CF_CHECK(c, h > 0, "%s gave handle %lld, want > 0", what, (long long)h);
-        CF_CHECK(c, !cf_pool_of_buf(c, h, NULL), "%s gave handle %lld, which is already live",
-                 what, (long long)h);
+        *ret_st = cf_api_alloc(c->avb, tp->handle, size, &h);
+        if (!avb_status_is_ok(ret_st))
+                return 0;
+        CF_CHECK(c, h > 0, "alloc(pool %d, %d) gave handle %lld, want > 0", tp->handle, size,
+                 (long long)h);
+        CF_CHECK(c, !cf_pool_of_buf(c, h, NULL),
+                 "alloc(pool %d, %d) gave handle %lld, which is already live", tp->handle, size,
+                 (long long)h);
         if (tp->n_bufs == tp->cap_bufs) {
                 tp->cap_bufs = tp->cap_bufs ? tp->cap_bufs * 2 : 16;
                 tp->bufs = realloc(tp->bufs, tp->cap_bufs * sizeof(*tp->bufs));
@@ -473,6 +490,18 @@ int64_t cf_buf_alloc(cf_ctx *c, cf_tpool *tp, int32_t size)
         tp->bufs[tp->n_bufs].size = size;
         tp->n_bufs++;
         maybe_check(c);
+        return h;
+}
+
+int64_t cf_buf_alloc(cf_ctx *c, cf_tpool *tp, int32_t size)
+{
+        char what[64];
+        avb_status st;
+        int64_t h;
+
+        h = cf_buf_try(c, tp, size, &st);
+        snprintf(what, sizeof(what), "alloc(pool %d, %d)", tp->handle, size);
+        CF_EXPECT_OK(c, st, what);
         return h;
 }
 
@@ -536,11 +565,8 @@ void cf_case_cleanup(cf_ctx *c)
         size_t i, j;
         bool ok;
 
-        for (i = 0; i < c->n_children; i++) {
-                cf_child_kill(c, c->children[i], 9);
-                c->children[i] = NULL;
-        }
-        c->n_children = 0;
+        while (c->n_children)
+                cf_child_kill(c, c->children[0], 9);
         for (i = 0; i < c->n_pools; i++) {
                 cf_tpool *tp = &c->pools[i];
 

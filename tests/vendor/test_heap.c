@@ -49,12 +49,13 @@ static const struct {
 	{RELEASE, 4096, 0, 0, 0, 12288},
 	{RELEASE, 4096, 0, -ENOENT, 0, 12288},
 	{CARVE, 64, 64, 0, 4096, 12352},  /* first fit: back into the gap */
-	{CARVE, 4000, 64, 0, 4160, 16352}, /* fits the rest of the gap exactly */
+	{CARVE, 4000, 64, 0, 4160, 16352}, /* the rest of that gap */
 	{CARVE, 65536, 64, 0, 16384, 81888},
 	{CARVE, 65536, 64, -ENOMEM, 0, 81888}, /* 65536 + 65536 > 100000 */
 	{RELEASE, 0, 0, 0, 0, 77792},
-	{CARVE, 4097, 1, -ENOMEM, 0, 77792},
-	{CARVE, 4096, 1, 0, 0, 81888},
+	{CARVE, 4097, 1, 0, 81920, 81889}, /* too big for the gap at 0 */
+	{CARVE, 4096, 1, 0, 0, 85985},
+	{CARVE, 20000, 1, -ENOMEM, 0, 85985},
 };
 
 static void test_carve_table(void **state)

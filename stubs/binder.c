@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* avb_binder: life cycle, death links, routing of calls, local dispatch, avb_call. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "envelope.h"
+#include "internal.h"
+#include "log.h"
+#include "util.h"
+
+/* ---- life cycle ---- */
+
+static avb_binder *binder_alloc(void)
+{
+        avb_binder *b = calloc(1, sizeof(*b));
+
+        if (b)
+                atomic_init(&b->refs, 1);
+        return b;
+}
+
+int avb_binder_new_local(const avb_interface_desc *iface, const void *ops, void *impl,
+                         void (*destroy)(void *impl), avb_binder **ret)
+{
+        avb_binder *b;
+
+        if (!iface || !iface->descriptor || !iface->dispatch || !ret)
+                return -EINVAL;
+        b = binder_alloc();
+        if (!b)
+                return -ENOMEM;
+        b->local = true;
+        b->iface = iface;
+        b->ops = ops;
+        b->impl = impl;
+        b->destroy = destroy;
+        *ret = b;
+        return 0;
+}
+
+/* Takes over the caller's reference to `conn`, also on failure. */
+int avb_binder_new_remote(avb_conn *conn, uint32_t object_id, avb_binder **ret)
+{
+        avb_binder *b = binder_alloc();
+
+        if (!b) {
+                avb_conn_unref(conn);
+                return -ENOMEM;
+        }
+        b->conn = conn;
+        b->object_id = object_id;
+        atomic_init(&b->deadline_ms, AVB_DEFAULT_DEADLINE_MS);
+        pthread_mutex_init(&b->pool_lock, NULL);
+        *ret = b;
+        return 0;
+}
+
+avb_binder *avb_binder_ref(avb_binder *b)
+{
+        if (b)
+                atomic_fetch_add(&b->refs, 1);
+        return b;
+}
+
+bool avb_binder_try_ref(avb_binder *b)
+{
+        int n = atomic_load(&b->refs);
+
+        while (n > 0)
+                if (atomic_compare_exchange_weak(&b->refs, &n, n + 1))
+                        return true;
+        return false;
+}
+
+avb_binder *avb_binder_unref(avb_binder *b)
+{
+        if (!b || atomic_fetch_sub(&b->refs, 1) != 1)
+                return NULL;
+        if (b->local) {
+                if (b->destroy)
+                        b->destroy(b->impl);
+        } else {
+                if (b->cached)
+                        avb_proxy_cache_remove(b);
+                avb_conn_unlink_all(b->conn, b);
+                avb_client_pool_clear(b);
+                avb_conn_unref(b->conn);
+                pthread_mutex_destroy(&b->pool_lock);
+        }
+        free(b);
+        return NULL;
+}
+
+bool avb_binder_is_local(const avb_binder *b)
+{
+        return b && b->local;
+}
+
+bool avb_binder_is_alive(const avb_binder *b)
+{
+        if (!b)
+                return false;
+        return b->local || !avb_conn_is_dead(b->conn);
+}
+
+void avb_binder_set_deadline_ms(avb_binder *b, int ms)
+{
+        if (b && !b->local)
+                atomic_store(&b->deadline_ms, ms > 0 ? ms : AVB_DEFAULT_DEADLINE_MS);
+}
+
+void *avb_binder_local_impl(const avb_binder *b, const avb_interface_desc *iface)
+{
+        if (!b || !b->local || !iface)
+                return NULL;
+        if (b->iface != iface && strcmp(b->iface->descriptor, iface->descriptor) != 0)
+                return NULL;
+        return b->impl;
+}
+
+int avb_binder_link_to_death(avb_binder *b, void (*fn)(void *userdata), void *userdata)
+{
+        if (!b || !fn)
+                return -EINVAL;
+        if (b->local)
+                return -EINVAL;
+        return avb_conn_link(b->conn, b, fn, userdata);
+}
+
+int avb_binder_unlink_to_death(avb_binder *b, void (*fn)(void *userdata), void *userdata)
+{
+        if (!b || !fn || b->local)
+                return -EINVAL;
+        return avb_conn_unlink(b->conn, b, fn, userdata);
+}
+
+int avb_binder_connect(const char *endpoint, uint32_t object_id, avb_binder **ret)
+{
+        avb_transport_status ts;
+        avb_endpoint ep;
+        avb_conn *conn;
+        avb_binder *b;
+        uint64_t incarnation;
+        size_t max;
+        int r;
+
+        if (!ret)
+                return -EINVAL;
+        if ((r = avb_endpoint_parse(endpoint, &ep)) < 0)
+                return r;
+        if ((r = avb_conn_get(&ep, &conn)) < 0)
+                return r;
+        if ((r = avb_binder_new_remote(conn, object_id, &b)) < 0)
+                return r;
+        r = avb_conn_wait_up(conn, avb_now_ms() + AVB_DEFAULT_DEADLINE_MS, &incarnation, &max,
+                             &ts);
+        if (r < 0) {
+                avb_binder_unref(b);
+                return ts == AVB_TS_PERMISSION ? -EACCES
+                       : ts == AVB_TS_TIMED_OUT ? -ETIMEDOUT
+                                                : -ECONNRESET;
+        }
+        *ret = b;
+        return 0;
+}
+
+/* ---- calls ---- */
+
+avb_status avb_binder_dispatch(avb_binder *b, const char *descriptor, uint32_t code,
+                               avb_call *call, const uint8_t *req, size_t len,
+                               uint8_t **ret_reply, size_t *ret_len)
+{
+        const avb_interface_desc *iface = b->iface;
+        uint8_t *reply = NULL;
+        size_t reply_len = 0;
+        avb_status st;
+        int r;
+
+        if (!descriptor || strcmp(descriptor, iface->descriptor) != 0)
+                return avb_status_transport(AVB_TS_BAD_INTERFACE,
+                                            "the object implements %s, not %s",
+                                            iface->descriptor, descriptor ? descriptor : "");
+        if (code == AVB_CODE_GET_INTERFACE_VERSION || code == AVB_CODE_GET_INTERFACE_HASH) {
+                r = avb_envelope_pack_meta(iface->version, iface->hash, ret_reply, ret_len);
+                return r < 0 ? avb_status_from_errno(r, "meta reply") : avb_status_ok();
+        }
+        if (code < AVB_FIRST_CALL || code - AVB_FIRST_CALL >= iface->n_methods)
+                return avb_status_transport(AVB_TS_UNKNOWN_TRANSACTION,
+                                            "%s has no transaction code %u (%u methods)",
+                                            iface->descriptor, code, iface->n_methods);
+        st = iface->dispatch(iface, b->ops, b->impl, call, code, req, len, &reply, &reply_len);
+        if (!avb_status_is_ok(&st) || call->deferred) {
+                free(reply);
+                return st;
+        }
+        *ret_reply = reply;
+        *ret_len = reply ? reply_len : 0;
+        return st;
+}
+
+static avb_peer self_peer(void)
+{
+        avb_peer p = {
+                .client_id = avb_rt_client_id(),
+                .pid = getpid(),
+                .uid = geteuid(),
+                .gid = getegid(),
+        };
+        return p;
+}
+
+static void sleep_ms(int64_t ms)
+{
+        struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                ;
+}
+
+/*
+ * A call on an object of this process runs on the caller's thread, through
+ * the same dispatcher as a remote one. A deferred call is dispatched again
+ * with a growing pause (1 to 50 ms) until its timeout, then a final time.
+ */
+static avb_status local_transact(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
+                                 bool oneway, const uint8_t *req, size_t len,
+                                 uint8_t **ret_reply, size_t *ret_len)
+{
+        int64_t deadline = -1;
+        int64_t pause = 1;
+
+        for (;;) {
+                avb_call call = {.peer = self_peer()};
+                uint8_t *reply = NULL;
+                size_t reply_len = 0;
+                avb_status st;
+
+                call.is_final = deadline >= 0 && avb_now_ms() >= deadline;
+                st = avb_binder_dispatch(b, iface->descriptor, code, &call, req, len, &reply,
+                                         &reply_len);
+                if (!call.deferred) {
+                        if (avb_status_is_ok(&st) && !oneway && ret_reply && ret_len) {
+                                *ret_reply = reply;
+                                *ret_len = reply_len;
+                        } else {
+                                free(reply);
+                        }
+                        return st;
+                }
+                if (call.is_final)
+                        return avb_status_transport(AVB_TS_TIMED_OUT,
+                                                    "deferred call was not answered");
+                if (deadline < 0)
+                        deadline = avb_now_ms() + (call.defer_timeout_ms > 0 ? call.defer_timeout_ms : 0);
+                int64_t left = deadline - avb_now_ms();
+                sleep_ms(left < pause ? (left > 0 ? left : 0) : pause);
+                pause = pause * 2 > 50 ? 50 : pause * 2;
+        }
+}
+
+avb_status avb_binder_transact(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
+                               uint32_t flags, const uint8_t *req, size_t req_len,
+                               uint8_t **ret_reply, size_t *ret_len)
+{
+        bool oneway = flags & AVB_METHOD_ONEWAY;
+        int r;
+
+        if (!b || !iface || !iface->descriptor || (!req && req_len))
+                return avb_status_transport(AVB_TS_INTERNAL, "avb_binder_transact: bad argument");
+        if (!oneway && (!ret_reply || !ret_len))
+                return avb_status_transport(AVB_TS_INTERNAL, "avb_binder_transact: no reply buffer");
+        if (b->local)
+                return local_transact(b, iface, code, oneway, req, req_len, ret_reply, ret_len);
+        if (!oneway)
+                return avb_client_call(b, iface, code, req, req_len, ret_reply, ret_len);
+
+        r = avb_conn_enqueue(b->conn, b->object_id, iface->descriptor, code, req, req_len);
+        switch (r) {
+        case 0:
+                return avb_status_ok();
+        case -EAGAIN:
+                return avb_status_transport(AVB_TS_WOULD_BLOCK,
+                                            "oneway queue to %s is full (%d calls): call dropped",
+                                            b->conn->ep.url, AVB_ONEWAY_QUEUE_MAX);
+        case -EPIPE:
+                return avb_status_transport(AVB_TS_DEAD_OBJECT, "%s has gone", b->conn->ep.url);
+        case -EMSGSIZE:
+                return avb_status_transport(AVB_TS_TOO_LARGE,
+                                            "request of %zu bytes is above the message limit",
+                                            req_len);
+        default:
+                return avb_status_from_errno(r, "oneway call");
+        }
+}
+
+static avb_status get_meta(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
+                           int32_t *ret_version, char **ret_hash)
+{
+        _cleanup_(avb_freep) uint8_t *reply = NULL;
+        size_t len = 0;
+        avb_status st;
+        int r;
+
+        st = avb_binder_transact(b, iface, code, 0, NULL, 0, &reply, &len);
+        if (!avb_status_is_ok(&st))
+                return st;
+        r = avb_envelope_unpack_meta(reply, len, ret_version, ret_hash);
+        if (r < 0)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "undecodable meta reply");
+        return st;
+}
+
+avb_status avb_binder_get_interface_version(avb_binder *b, const avb_interface_desc *iface,
+                                            int32_t *ret_version)
+{
+        if (!ret_version)
+                return avb_status_transport(AVB_TS_INTERNAL, "no output");
+        return get_meta(b, iface, AVB_CODE_GET_INTERFACE_VERSION, ret_version, NULL);
+}
+
+avb_status avb_binder_get_interface_hash(avb_binder *b, const avb_interface_desc *iface,
+                                         char **ret_hash)
+{
+        if (!ret_hash)
+                return avb_status_transport(AVB_TS_INTERNAL, "no output");
+        return get_meta(b, iface, AVB_CODE_GET_INTERFACE_HASH, NULL, ret_hash);
+}
+
+/* ---- avb_call ---- */
+
+const avb_peer *avb_call_peer(const avb_call *call)
+{
+        return call ? &call->peer : NULL;
+}
+
+avb_server *avb_call_server(const avb_call *call)
+{
+        return call ? call->server : NULL;
+}
+
+avb_status avb_call_defer(avb_call *call, int timeout_ms)
+{
+        if (!call)
+                return avb_status_transport(AVB_TS_INTERNAL, "avb_call_defer: no call");
+        call->deferred = true;
+        call->defer_timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+        /* Never sent: the runtime keeps the call and answers it later. */
+        return avb_status_transport(AVB_TS_INTERNAL, "call deferred");
+}
+
+bool avb_call_is_final(const avb_call *call)
+{
+        return call && call->is_final;
+}

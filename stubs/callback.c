@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Interface objects as arguments. A local binder goes on the wire as the
+ * endpoint and id of the server it was added to; one added to none is
+ * published on this process's callback server ("ipc://DIR/cb-PID-RANDOM" in
+ * avb_socket_dir()), which is started on first use with a thread of its own
+ * that runs its calls one at a time, in arrival order.
+ * A reference that comes back from the wire is the local binder itself when
+ * it names an object of this process, else a proxy; proxies are cached per
+ * (endpoint, id) while in use, so the same listener gives the same binder.
+ * Making a proxy never waits for its peer: the lifeline handshake completes
+ * on the monitor thread.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "log.h"
+
+static pthread_mutex_t callback_lock = PTHREAD_MUTEX_INITIALIZER;
+static avb_server *callback_server;
+static char *callback_endpoint;
+
+static void *callback_main(void *arg)
+{
+        int r = avb_server_run(arg);
+
+        if (r < 0)
+                avb_log_error("callback server stopped: %s", strerror(-r));
+        return NULL;
+}
+
+static void callback_cleanup(void)
+{
+        avb_endpoint ep;
+
+        /* The thread may still run: only its files go (the process is exiting). */
+        if (callback_endpoint && avb_endpoint_parse(callback_endpoint, &ep) == 0) {
+                (void)unlink(ep.path);
+                (void)unlink(ep.oneway_path);
+                (void)unlink(ep.life_path);
+                (void)unlink(ep.lock_path);
+        }
+}
+
+/* Callback lock held. */
+static int callback_server_start(void)
+{
+        avb_server_options opts = {0};
+        char name[64];
+        char *endpoint = NULL;
+        avb_server *s = NULL;
+        pthread_t thread;
+        sigset_t all, old;
+        int r;
+
+        if (callback_server)
+                return 0;
+        snprintf(name, sizeof(name), "cb-%d-%016" PRIx64, (int)getpid(), avb_rt_random64());
+        if ((r = avb_endpoint_for(name, &endpoint)) < 0)
+                return r;
+        opts.endpoint = endpoint;
+        if ((r = avb_server_new(&opts, &s)) < 0) {
+                avb_log_error("cannot start the callback server at %s: %s", endpoint,
+                              strerror(-r));
+                free(endpoint);
+                return r;
+        }
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &old);
+        r = -pthread_create(&thread, NULL, callback_main, s);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (r < 0) {
+                avb_server_free(s);
+                free(endpoint);
+                return r;
+        }
+        pthread_detach(thread);
+        callback_server = s;
+        callback_endpoint = endpoint;
+        atexit(callback_cleanup);
+        return 0;
+}
+
+int avb_binder_to_wire(avb_binder *b, char **ret_endpoint, uint32_t *ret_object_id)
+{
+        char *e;
+        uint32_t id;
+        int r;
+
+        if (!b || !ret_endpoint || !ret_object_id)
+                return -EINVAL;
+        if (!b->local) {
+                e = strdup(b->conn->ep.url);
+                if (!e)
+                        return -ENOMEM;
+                *ret_endpoint = e;
+                *ret_object_id = b->object_id;
+                return 0;
+        }
+        /* The lock makes "not published yet -> publish" one step. */
+        pthread_mutex_lock(&callback_lock);
+        r = avb_server_home_of(b, &e, &id);
+        if (r == -ENOENT) {
+                r = callback_server_start();
+                if (r == 0)
+                        r = avb_server_add(callback_server, b, NULL);
+                if (r == 0)
+                        r = avb_server_home_of(b, &e, &id);
+        }
+        pthread_mutex_unlock(&callback_lock);
+        if (r < 0)
+                return r;
+        *ret_endpoint = e;
+        *ret_object_id = id;
+        return 0;
+}
+
+/* ---- proxy cache ---- */
+
+typedef struct cached_proxy {
+        struct cached_proxy *next;
+        avb_binder *b; /* weak: removed by the binder when it goes */
+} cached_proxy;
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static cached_proxy *cache;
+
+static avb_binder *cache_find(const char *path, uint32_t object_id)
+{
+        for (cached_proxy *p = cache; p; p = p->next)
+                if (p->b->object_id == object_id && strcmp(p->b->conn->ep.path, path) == 0 &&
+                    !avb_conn_is_dead(p->b->conn) && avb_binder_try_ref(p->b))
+                        return p->b;
+        return NULL;
+}
+
+void avb_proxy_cache_remove(avb_binder *b)
+{
+        pthread_mutex_lock(&cache_lock);
+        for (cached_proxy **p = &cache; *p; p = &(*p)->next)
+                if ((*p)->b == b) {
+                        cached_proxy *gone = *p;
+                        *p = gone->next;
+                        free(gone);
+                        break;
+                }
+        pthread_mutex_unlock(&cache_lock);
+}
+
+static int proxy_new(const avb_endpoint *ep, uint32_t object_id, avb_binder **ret)
+{
+        avb_conn *conn;
+        int r = avb_conn_get(ep, &conn);
+
+        if (r == -ENOENT || r == -ECONNREFUSED || r == -EAGAIN)
+                /* The peer has gone already: a dead proxy, like one whose peer dies later. */
+                r = avb_conn_new_dead(ep, AVB_TS_DEAD_OBJECT, &conn);
+        if (r < 0)
+                return r;
+        return avb_binder_new_remote(conn, object_id, ret);
+}
+
+int avb_binder_from_wire(avb_call *call, const char *endpoint, uint32_t object_id,
+                         avb_binder **ret)
+{
+        cached_proxy *entry;
+        avb_endpoint ep;
+        avb_binder *b;
+        int r;
+
+        (void)call;
+        if (!ret)
+                return -EINVAL;
+        if ((r = avb_endpoint_parse(endpoint, &ep)) < 0)
+                return r;
+        if (avb_server_find_local(ep.url, object_id, &b) == 0) {
+                *ret = b;
+                return 0;
+        }
+        pthread_mutex_lock(&cache_lock);
+        b = cache_find(ep.path, object_id);
+        if (!b) {
+                entry = calloc(1, sizeof(*entry));
+                r = entry ? proxy_new(&ep, object_id, &b) : -ENOMEM;
+                if (r == 0) {
+                        b->cached = true;
+                        entry->b = b;
+                        entry->next = cache;
+                        cache = entry;
+                } else {
+                        free(entry);
+                }
+        }
+        pthread_mutex_unlock(&cache_lock);
+        if (r < 0)
+                return r;
+        *ret = b;
+        return 0;
+}

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Remote two-way calls. A proxy keeps a small stack of idle REQ sockets: a
+ * call pops one (or opens a new one), so calls from several threads run side
+ * by side; a socket goes back only after a clean round trip, and is closed
+ * after a timeout or failure so that nanomsg never resends its old request.
+ * The wait is one poll() on the socket and on the connection's death eventfd,
+ * bounded by the call's deadline.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "envelope.h"
+#include "internal.h"
+#include "log.h"
+#include "transport.h"
+#include "util.h"
+
+static int req_socket_open(avb_binder *b, size_t max_message, int *ret_sock)
+{
+        int s, r;
+
+        if ((r = avb_tp_open(AVB_TP_REQ, &s)) < 0)
+                return r;
+        if ((r = avb_tp_set_max_recv(s, max_message + AVB_ENVELOPE_OVERHEAD)) < 0 ||
+            (r = avb_tp_set_resend_ivl(s, avb_rt_resend_ivl_ms())) < 0 ||
+            (r = avb_tp_connect(s, b->conn->ep.url)) < 0) {
+                avb_tp_close(s);
+                return r;
+        }
+        *ret_sock = s;
+        return 0;
+}
+
+static int pool_pop(avb_binder *b, size_t max_message, int *ret_sock)
+{
+        int s = -1;
+
+        pthread_mutex_lock(&b->pool_lock);
+        if (b->n_pool > 0)
+                s = b->pool[--b->n_pool];
+        pthread_mutex_unlock(&b->pool_lock);
+        if (s >= 0) {
+                *ret_sock = s;
+                return 0;
+        }
+        return req_socket_open(b, max_message, ret_sock);
+}
+
+static void pool_push(avb_binder *b, int s)
+{
+        pthread_mutex_lock(&b->pool_lock);
+        if (b->n_pool < AVB_REQ_POOL_MAX) {
+                b->pool[b->n_pool++] = s;
+                s = -1;
+        }
+        pthread_mutex_unlock(&b->pool_lock);
+        avb_tp_close(s);
+}
+
+void avb_client_pool_clear(avb_binder *b)
+{
+        pthread_mutex_lock(&b->pool_lock);
+        while (b->n_pool > 0)
+                avb_tp_close(b->pool[--b->n_pool]);
+        pthread_mutex_unlock(&b->pool_lock);
+}
+
+/*
+ * Waits until `fd` (a transport fd) is readable, or the peer dies, or the
+ * deadline passes: 0, -EPIPE or -ETIMEDOUT.
+ */
+static int wait_ready(int fd, int dead_efd, int64_t deadline_ms)
+{
+        for (;;) {
+                struct pollfd p[2] = {
+                        {.fd = fd, .events = POLLIN},
+                        {.fd = dead_efd, .events = POLLIN},
+                };
+                int n = poll(p, 2, avb_poll_timeout(deadline_ms));
+
+                if (n < 0 && errno != EINTR)
+                        return -errno;
+                if (n > 0 && p[0].revents)
+                        return 0; /* a reply wins over a death seen at the same time */
+                if (n > 0 && p[1].revents)
+                        return -EPIPE;
+                if (avb_now_ms() >= deadline_ms)
+                        return -ETIMEDOUT;
+        }
+}
+
+/* Sends `buf` and receives the matching reply into *ret: 0 or -errno. */
+static int round_trip(int s, int dead_efd, int64_t deadline_ms, const uint8_t *buf, size_t len,
+                      avb_tp_msg *ret)
+{
+        int fd, r;
+
+        for (;;) {
+                r = avb_tp_send(s, buf, len);
+                if (r != -EAGAIN)
+                        break;
+                if ((r = avb_tp_send_fd(s, &fd)) < 0 || (r = wait_ready(fd, dead_efd, deadline_ms)) < 0)
+                        return r;
+        }
+        if (r < 0)
+                return r;
+        if ((r = avb_tp_recv_fd(s, &fd)) < 0)
+                return r;
+        for (;;) {
+                r = avb_tp_recv(s, ret);
+                if (r != -EAGAIN)
+                        return r;
+                if ((r = wait_ready(fd, dead_efd, deadline_ms)) < 0)
+                        return r;
+        }
+}
+
+static avb_status failure(int r, const avb_binder *b, int deadline, size_t max_message)
+{
+        switch (r) {
+        case -ETIMEDOUT:
+                return avb_status_transport(AVB_TS_TIMED_OUT, "no reply from %s within %d ms",
+                                            b->conn->ep.url, deadline);
+        case -EPIPE:
+                return avb_status_transport(AVB_TS_DEAD_OBJECT, "%s has gone", b->conn->ep.url);
+        case -EMSGSIZE:
+                return avb_status_transport(AVB_TS_TOO_LARGE,
+                                            "reply above the message limit of %zu bytes",
+                                            max_message);
+        default:
+                return avb_status_from_errno(r, b->conn->ep.url);
+        }
+}
+
+avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
+                           const uint8_t *req, size_t len, uint8_t **ret_reply, size_t *ret_len)
+{
+        _cleanup_(avb_freep) uint8_t *buf = NULL;
+        avb_tp_msg msg = {0};
+        avb_request_head h = {
+                .client_id = avb_rt_client_id(),
+                .object_id = b->object_id,
+                .descriptor = iface->descriptor,
+                .code = code,
+        };
+        int deadline = atomic_load(&b->deadline_ms);
+        int64_t deadline_at = avb_now_ms() + deadline;
+        avb_transport_status ts;
+        uint8_t *reply = NULL;
+        size_t buf_len, reply_len = 0, max_message;
+        uint64_t reply_id;
+        avb_status st;
+        int s, r;
+
+        if (avb_conn_wait_up(b->conn, deadline_at, &h.incarnation, &max_message, &ts) < 0)
+                return ts == AVB_TS_TIMED_OUT
+                               ? avb_status_transport(ts, "%s did not answer the connection within %d ms",
+                                                      b->conn->ep.url, deadline)
+                       : ts == AVB_TS_PERMISSION
+                               ? avb_status_transport(ts, "%s refused this client", b->conn->ep.url)
+                               : avb_status_transport(ts, "%s has gone", b->conn->ep.url);
+        if (len > max_message)
+                return avb_status_transport(AVB_TS_TOO_LARGE,
+                                            "request of %zu bytes is above the message limit of %zu bytes",
+                                            len, max_message);
+        h.request_id = avb_rt_next_request_id();
+        if ((r = avb_envelope_pack_request(&h, req, len, &buf, &buf_len)) < 0)
+                return avb_status_from_errno(r, "packing the request");
+        if ((r = pool_pop(b, max_message, &s)) < 0)
+                return avb_status_from_errno(r, "opening a request socket");
+
+        r = round_trip(s, b->conn->dead_efd, deadline_at, buf, buf_len, &msg);
+        if (r < 0) {
+                /* Closed, not pooled: nanomsg would resend the request. */
+                avb_tp_close(s);
+                return failure(r, b, deadline, max_message);
+        }
+        r = avb_envelope_unpack_reply(msg.data, msg.len, &reply_id, &st, &reply, &reply_len);
+        avb_tp_msg_release(&msg);
+        if (r < 0 || reply_id != h.request_id) {
+                avb_tp_close(s);
+                free(reply);
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "undecodable reply from %s",
+                                            b->conn->ep.url);
+        }
+        pool_push(b, s);
+        if (avb_status_is_ok(&st)) {
+                *ret_reply = reply;
+                *ret_len = reply_len;
+        }
+        return st;
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * avb_server_run: one thread, one poll() over
+ *   [close eventfd, REP socket, PULL socket, lifeline listener, each lifeline]
+ * with the next deferred call as timeout. Requests are read before lifeline
+ * events, so a client's last calls are answered before it counts as gone.
+ * Nothing here blocks: replies and answers are sent non-blocking, and a
+ * failure on one message or one client is logged and the loop goes on.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "lifeline.h"
+#include "log.h"
+#include "server.h"
+#include "util.h"
+
+/* Messages read from one socket per wake-up, so no source starves the others. */
+#define DRAIN_MAX 64
+/* Reply cache of one client, in bytes (the newest reply is always kept). */
+#define CLIENT_CACHE_BYTES (2u * 1024 * 1024)
+
+static void client_remove(avb_server *s, server_client *c)
+{
+        for (server_client **p = &s->clients; *p; p = &(*p)->next)
+                if (*p == c) {
+                        *p = c->next;
+                        break;
+                }
+        s->stats.clients--;
+        avb_server_drop_deferred(s, c->peer.client_id);
+        avb_log_info("%s: client %016llx (pid %d) gone", s->ep.url,
+                     (unsigned long long)c->peer.client_id, (int)c->peer.pid);
+        if (s->client_gone)
+                s->client_gone(s->userdata, &c->peer);
+        avb_reply_cache_free(c->cache);
+        free(c);
+}
+
+static void lifeline_close(avb_server *s, server_lifeline *l)
+{
+        for (server_lifeline **p = &s->lifelines; *p; p = &(*p)->next)
+                if (*p == l) {
+                        *p = l->next;
+                        break;
+                }
+        close(l->fd);
+        if (l->client && --l->client->n_lifelines == 0)
+                client_remove(s, l->client);
+        free(l);
+}
+
+static void lifeline_refuse(avb_server *s, server_lifeline *l, const char *why)
+{
+        avb_log_warning("%s: refused pid %d uid %d: %s", s->ep.url, (int)l->creds.pid,
+                        (int)l->creds.uid, why);
+        s->stats.rejected++;
+        (void)avb_life_send_answer(l->fd, AVB_LIFE_REFUSED, 0, 0);
+        lifeline_close(s, l);
+}
+
+static int client_add(avb_server *s, const avb_peer *peer, server_client **ret)
+{
+        server_client *c = calloc(1, sizeof(*c));
+
+        if (!c)
+                return -ENOMEM;
+        if (avb_reply_cache_new(CLIENT_CACHE_BYTES, &c->cache) < 0) {
+                free(c);
+                return -ENOMEM;
+        }
+        c->peer = *peer;
+        c->next = s->clients;
+        s->clients = c;
+        s->stats.clients++;
+        *ret = c;
+        return 0;
+}
+
+static void lifeline_hello(avb_server *s, server_lifeline *l)
+{
+        avb_peer peer = l->creds;
+        server_client *c;
+        int r = avb_life_read_hello(l->fd, &peer.client_id);
+
+        if (r == -EAGAIN)
+                return;
+        if (r < 0) {
+                if (r != -EPIPE)
+                        avb_log_warning("%s: bad hello from pid %d: %s", s->ep.url,
+                                        (int)l->creds.pid, strerror(-r));
+                lifeline_close(s, l);
+                return;
+        }
+        c = avb_server_find_client(s, peer.client_id);
+        const char *refusal = NULL;
+        if (c && c->peer.pid != peer.pid)
+                refusal = "client id already used by another process";
+        else if (!c && s->accept && !s->accept(s->userdata, &peer))
+                refusal = "not accepted by the access policy";
+        else if (!c && client_add(s, &peer, &c) < 0)
+                refusal = "out of memory";
+        if (refusal) {
+                lifeline_refuse(s, l, refusal);
+                return;
+        }
+        c->n_lifelines++;
+        l->client = c;
+        r = avb_life_send_answer(l->fd, AVB_LIFE_ACCEPTED, s->incarnation, s->max_message);
+        if (r < 0)
+                lifeline_close(s, l);
+        else
+                avb_log_debug("%s: client %016llx pid %d connected", s->ep.url,
+                              (unsigned long long)peer.client_id, (int)peer.pid);
+}
+
+static void lifeline_event(avb_server *s, server_lifeline *l, short revents)
+{
+        if (!l->client) {
+                lifeline_hello(s, l);
+                return;
+        }
+        int r = (revents & POLLIN) ? avb_life_check(l->fd) : 0;
+        if (r == -EPROTO)
+                avb_log_warning("%s: unexpected data on the lifeline of pid %d", s->ep.url,
+                                (int)l->client->peer.pid);
+        if (r == -EPIPE || (revents & (POLLHUP | POLLERR)))
+                lifeline_close(s, l);
+}
+
+static void lifelines_accept(avb_server *s)
+{
+        static avb_ratelimit rl;
+        unsigned suppressed;
+
+        for (int i = 0; i < DRAIN_MAX; i++) {
+                server_lifeline *l = calloc(1, sizeof(*l));
+                int r = l ? avb_life_accept(s->life_fd, &l->fd, &l->creds) : -ENOMEM;
+
+                if (r < 0) {
+                        free(l);
+                        if (r != -EAGAIN && avb_ratelimit_pass(&rl, 5, 10000, &suppressed))
+                                avb_log_error("%s: accepting a lifeline: %s", s->ep.url,
+                                              strerror(-r));
+                        return;
+                }
+                l->next = s->lifelines;
+                s->lifelines = l;
+        }
+}
+
+static void drain(avb_server *s, int sock, bool two_way)
+{
+        for (int i = 0; i < DRAIN_MAX; i++) {
+                avb_tp_header hdr;
+                avb_tp_msg m = {0};
+                int r = two_way ? avb_tp_recv_raw(sock, &m, &hdr) : avb_tp_recv(sock, &m);
+
+                if (r == -EAGAIN)
+                        return;
+                if (r < 0) {
+                        if (r != -EBADMSG)
+                                avb_log_warning("%s: receive: %s", s->ep.url, strerror(-r));
+                        continue;
+                }
+                avb_server_handle_request(s, two_way ? &hdr : NULL, m.data, m.len);
+                avb_tp_msg_release(&m);
+        }
+}
+
+enum { FD_CLOSE, FD_REP, FD_PULL, FD_LISTEN, FD_FIRST_LIFELINE };
+
+int avb_server_run(avb_server *s)
+{
+        struct pollfd *fds = NULL;
+        server_lifeline **lines = NULL;
+        size_t cap = 0;
+        int r = 0;
+
+        if (!s)
+                return -EINVAL;
+        for (;;) {
+                size_t n = FD_FIRST_LIFELINE;
+                for (server_lifeline *l = s->lifelines; l; l = l->next)
+                        n++;
+                if (n > cap) {
+                        struct pollfd *f = realloc(fds, n * 2 * sizeof(*f));
+                        server_lifeline **ls = f ? realloc(lines, n * 2 * sizeof(*ls)) : NULL;
+                        if (f)
+                                fds = f;
+                        if (!ls) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        lines = ls;
+                        cap = n * 2;
+                }
+                fds[FD_CLOSE] = (struct pollfd){.fd = s->close_efd, .events = POLLIN};
+                fds[FD_REP] = (struct pollfd){.fd = s->rep_fd, .events = POLLIN};
+                fds[FD_PULL] = (struct pollfd){.fd = s->pull_fd, .events = POLLIN};
+                fds[FD_LISTEN] = (struct pollfd){.fd = s->life_fd, .events = POLLIN};
+                n = FD_FIRST_LIFELINE;
+                for (server_lifeline *l = s->lifelines; l; l = l->next) {
+                        lines[n - FD_FIRST_LIFELINE] = l;
+                        fds[n++] = (struct pollfd){.fd = l->fd, .events = POLLIN};
+                }
+
+                if (poll(fds, (nfds_t)n, avb_server_deferred_timeout(s)) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        r = -errno;
+                        break;
+                }
+                if (fds[FD_CLOSE].revents) {
+                        eventfd_t v;
+                        (void)eventfd_read(s->close_efd, &v);
+                        break;
+                }
+                if (fds[FD_REP].revents)
+                        drain(s, s->rep_sock, true);
+                if (fds[FD_PULL].revents)
+                        drain(s, s->pull_sock, false);
+                avb_server_run_deferred(s);
+                for (size_t i = FD_FIRST_LIFELINE; i < n; i++)
+                        if (fds[i].revents)
+                                lifeline_event(s, lines[i - FD_FIRST_LIFELINE], fds[i].revents);
+                if (fds[FD_LISTEN].revents)
+                        lifelines_accept(s);
+        }
+        free(fds);
+        free(lines);
+        return r;
+}

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One request on the server loop: decode the envelope, check incarnation,
+ * client and size, deduplicate, dispatch, answer (and cache the answer), or
+ * keep the call when the op defers it. Every reply echoes the routing header
+ * of the request it answers; a reply that cannot be delivered is dropped by
+ * nanomsg, never waited for.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "envelope.h"
+#include "log.h"
+#include "server.h"
+#include "util.h"
+
+server_client *avb_server_find_client(avb_server *s, uint64_t client_id)
+{
+        for (server_client *c = s->clients; c; c = c->next)
+                if (c->peer.client_id == client_id)
+                        return c;
+        return NULL;
+}
+
+static void send_reply(avb_server *s, const avb_tp_header *hdr, const uint8_t *buf, size_t len)
+{
+        int r = avb_tp_send_raw(s->rep_sock, hdr, buf, len);
+
+        if (r < 0)
+                avb_log_debug("%s: reply dropped: %s", s->ep.url, strerror(-r));
+}
+
+/* Answers a request (no-op for oneway: hdr NULL); cached when `c` is set. */
+static void answer(avb_server *s, server_client *c, uint64_t request_id, const avb_tp_header *hdr,
+                   avb_status st, const uint8_t *payload, size_t len)
+{
+        _cleanup_(avb_freep) uint8_t *buf = NULL;
+        size_t buf_len;
+        int r;
+
+        if (!hdr)
+                return;
+        if (avb_status_is_ok(&st) && len > s->max_message) {
+                st = avb_status_transport(AVB_TS_TOO_LARGE,
+                                          "reply of %zu bytes is above the message limit of %zu bytes",
+                                          len, s->max_message);
+                payload = NULL;
+                len = 0;
+        }
+        r = avb_envelope_pack_reply(request_id, &st, payload, len, &buf, &buf_len);
+        if (r < 0) {
+                avb_log_error("%s: packing a reply: %s", s->ep.url, strerror(-r));
+                return;
+        }
+        if (c && avb_reply_cache_store(c->cache, request_id, buf, buf_len) < 0)
+                avb_log_warning("%s: reply of request %llu not cached", s->ep.url,
+                                (unsigned long long)request_id);
+        send_reply(s, hdr, buf, buf_len);
+}
+
+/* A request that is not run: answered with a transport status, never cached. */
+static void reject(avb_server *s, const avb_tp_header *hdr, uint64_t request_id,
+                   avb_transport_status ts, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
+static void reject(avb_server *s, const avb_tp_header *hdr, uint64_t request_id,
+                   avb_transport_status ts, const char *fmt, ...)
+{
+        static avb_ratelimit rl;
+        avb_status st = avb_status_transport(ts, NULL);
+        unsigned suppressed;
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(st.message, sizeof(st.message), fmt, ap);
+        va_end(ap);
+        s->stats.rejected++;
+        if (avb_ratelimit_pass(&rl, 10, 10000, &suppressed))
+                avb_log_info("%s: request %llu%s not run: %s", s->ep.url,
+                             (unsigned long long)request_id, hdr ? "" : " (oneway)", st.message);
+        answer(s, NULL, request_id, hdr, st, NULL, 0);
+}
+
+static int defer(avb_server *s, server_client *c, Avb__Request *req, const avb_tp_header *hdr,
+                 int64_t deadline_ms)
+{
+        server_deferred *d = calloc(1, sizeof(*d)), **p;
+
+        if (!d)
+                return -ENOMEM;
+        d->req = req;
+        d->client_id = c->peer.client_id;
+        d->oneway = !hdr;
+        if (hdr)
+                d->hdr = *hdr;
+        d->deadline_ms = deadline_ms;
+        for (p = &s->deferred; *p; p = &(*p)->next)
+                ;
+        *p = d;
+        return 0;
+}
+
+/*
+ * Dispatches `req` for client `c`. `deadline_ms` is -1 on the first dispatch,
+ * else the deferral deadline. Returns true if the request was kept (deferred).
+ */
+static bool run_request(avb_server *s, server_client *c, Avb__Request *req,
+                        const avb_tp_header *hdr, int64_t deadline_ms)
+{
+        avb_call call = {.server = s, .peer = c->peer};
+        uint8_t *reply = NULL;
+        size_t reply_len = 0;
+        avb_binder *obj;
+        avb_status st;
+
+        obj = avb_server_object(s, req->object_id);
+        if (!obj) {
+                /* Cached like any answer: the request id is already marked as seen. */
+                s->stats.rejected++;
+                st = avb_status_transport(AVB_TS_NO_SERVICE, "no object %u at %s",
+                                          req->object_id, s->ep.url);
+                answer(s, c, req->request_id, hdr, st, NULL, 0);
+                return false;
+        }
+        call.is_final = deadline_ms >= 0 && avb_now_ms() >= deadline_ms;
+        s->stats.dispatched++;
+        st = avb_binder_dispatch(obj, req->descriptor, req->code, &call, req->payload.data,
+                                 req->payload.len, &reply, &reply_len);
+        avb_binder_unref(obj);
+        if (call.deferred && !call.is_final) {
+                if (deadline_ms < 0)
+                        deadline_ms = avb_now_ms() + call.defer_timeout_ms;
+                if (defer(s, c, req, hdr, deadline_ms) == 0)
+                        return true;
+                st = avb_status_transport(AVB_TS_NO_MEMORY, "cannot defer the call");
+        } else if (call.deferred) {
+                st = avb_status_transport(AVB_TS_TIMED_OUT, "deferred call was not answered");
+        }
+        answer(s, c, req->request_id, hdr, st, reply, reply_len);
+        free(reply);
+        return false;
+}
+
+/* A resend of a request that is still deferred: answer on the newest route. */
+static bool refresh_deferred(avb_server *s, uint64_t client_id, uint64_t request_id,
+                             const avb_tp_header *hdr)
+{
+        for (server_deferred *d = s->deferred; d; d = d->next)
+                if (d->client_id == client_id && d->req->request_id == request_id) {
+                        d->hdr = *hdr;
+                        return true;
+                }
+        return false;
+}
+
+void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, const void *data,
+                               size_t len)
+{
+        Avb__Request *req = avb_envelope_unpack_request(data, len);
+        const uint8_t *cached;
+        size_t cached_len;
+        server_client *c;
+
+        if (!req) {
+                reject(s, hdr, 0, AVB_TS_BAD_MESSAGE, "undecodable request of %zu bytes", len);
+                return;
+        }
+        if (req->payload.len > s->max_message) {
+                reject(s, hdr, req->request_id, AVB_TS_TOO_LARGE,
+                       "request of %zu bytes is above the message limit of %zu bytes",
+                       req->payload.len, s->max_message);
+                goto done;
+        }
+        if (req->incarnation != 0 && req->incarnation != s->incarnation) {
+                s->stats.stale++;
+                reject(s, hdr, req->request_id, AVB_TS_DEAD_OBJECT,
+                       "request for an earlier run of %s (the server restarted)", s->ep.url);
+                goto done;
+        }
+        c = avb_server_find_client(s, req->client_id);
+        if (!c) {
+                reject(s, hdr, req->request_id, AVB_TS_PERMISSION,
+                       "client %016llx has no lifeline to %s",
+                       (unsigned long long)req->client_id, s->ep.url);
+                goto done;
+        }
+        if (hdr) {
+                switch (avb_reply_cache_check(c->cache, req->request_id, &cached, &cached_len)) {
+                case AVB_SEEN_CACHED:
+                        s->stats.duplicates++;
+                        send_reply(s, hdr, cached, cached_len);
+                        goto done;
+                case AVB_SEEN_NOREPLY:
+                        s->stats.duplicates++;
+                        if (!refresh_deferred(s, c->peer.client_id, req->request_id, hdr))
+                                reject(s, hdr, req->request_id, AVB_TS_INTERNAL,
+                                       "request %llu already ran and its reply is no longer kept",
+                                       (unsigned long long)req->request_id);
+                        goto done;
+                case AVB_SEEN_NEW:
+                        avb_reply_cache_mark(c->cache, req->request_id);
+                        break;
+                }
+        }
+        if (run_request(s, c, req, hdr, -1))
+                req = NULL;
+done:
+        if (req)
+                avb__request__free_unpacked(req, NULL);
+}
+
+static void deferred_free(server_deferred *d)
+{
+        avb__request__free_unpacked(d->req, NULL);
+        free(d);
+}
+
+void avb_server_run_deferred(avb_server *s)
+{
+        server_deferred *list = s->deferred;
+        bool retry = s->retry_pending;
+        int64_t now = avb_now_ms();
+
+        if (!list)
+                return;
+        s->retry_pending = false;
+        s->deferred = NULL;
+        while (list) {
+                server_deferred *d = list, **p;
+                list = d->next;
+                d->next = NULL;
+                server_client *c = avb_server_find_client(s, d->client_id);
+                if (c && !retry && now < d->deadline_ms) {
+                        for (p = &s->deferred; *p; p = &(*p)->next)
+                                ;
+                        *p = d; /* not due: keep */
+                        continue;
+                }
+                if (c && run_request(s, c, d->req, d->oneway ? NULL : &d->hdr, d->deadline_ms))
+                        d->req = NULL; /* deferred again, in a new record */
+                if (d->req)
+                        avb__request__free_unpacked(d->req, NULL);
+                free(d);
+        }
+}
+
+int avb_server_deferred_timeout(const avb_server *s)
+{
+        int64_t next = -1;
+
+        if (s->retry_pending && s->deferred)
+                return 0;
+        for (const server_deferred *d = s->deferred; d; d = d->next)
+                if (next < 0 || d->deadline_ms < next)
+                        next = d->deadline_ms;
+        return avb_poll_timeout(next);
+}
+
+void avb_server_drop_deferred(avb_server *s, uint64_t client_id)
+{
+        for (server_deferred **p = &s->deferred; *p;) {
+                server_deferred *d = *p;
+                if (d->client_id == client_id) {
+                        *p = d->next;
+                        deferred_free(d);
+                } else {
+                        p = &d->next;
+                }
+        }
+}
+
+void avb_server_free_deferred(avb_server *s)
+{
+        while (s->deferred) {
+                server_deferred *d = s->deferred;
+                s->deferred = d->next;
+                deferred_free(d);
+        }
+}

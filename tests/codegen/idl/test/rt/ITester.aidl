@@ -1,0 +1,55 @@
+package test.rt;
+
+import test.common.Point;
+import test.rt.Everything;
+import test.rt.ICallback;
+import test.rt.Mode;
+import test.rt.Value;
+
+/** The interface the round-trip test serves. */
+interface ITester {
+    /** A service-specific error. */
+    const int ERROR_BAD = 7;
+
+    /** Returns what it was given. */
+    Everything echo(in Everything e);
+    boolean echoBool(boolean v);
+    byte echoByte(byte v);
+    char echoChar(char v);
+    int echoInt(int v);
+    long echoLong(long v);
+    float echoFloat(float v);
+    double echoDouble(double v);
+    String echoString(String v);
+    @nullable String echoNullable(@nullable String v);
+    Mode echoMode(Mode v);
+    Value echoValue(in Value v);
+    int[] echoInts(in int[] v);
+    @nullable byte[] echoBytes(in @nullable byte[] v);
+    List<String> echoStrings(in List<String> v);
+    Point[] echoPoints(in Point[] v);
+    @nullable Point echoMaybePoint(in @nullable Point p);
+
+    /**
+     * out and inout arguments: sums = {a + each b}; b doubled; words reversed;
+     * p = (a, -a); the label of inner gets "!" appended. Returns a.
+     */
+    int directions(int a, out int[] sums, inout int[] b, inout String[] words, out Point p,
+            inout Everything.Inner inner);
+
+    /** Fails with ERROR_BAD and a message. */
+    void fail(int code, String message);
+    /** Sleeps, for deadlines. */
+    void sleepMs(int ms);
+    /** How many times count() ran (deduplication shows as exactly one per call). */
+    int count();
+
+    /** Calls back `n` times with onValue, then onDone. */
+    void subscribe(ICallback cb, int n);
+    oneway void poke(int v);
+    int lastPoke();
+    /** Returns the binder it was given. */
+    @nullable ICallback echoBinder(@nullable ICallback cb);
+    /** Exits the server process. */
+    oneway void quit();
+}

@@ -1,0 +1,4 @@
+// expect: 3:1: error: @Backing is only allowed on enums
+package neg;
+@Backing(type="int")
+parcelable BackingOnParcelable { int x; }

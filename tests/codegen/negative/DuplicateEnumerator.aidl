@@ -1,0 +1,6 @@
+// expect: 5:5: error: duplicate enumerator 'A' in 'DuplicateEnumerator'
+package neg;
+enum DuplicateEnumerator {
+    A, B,
+    A,
+}

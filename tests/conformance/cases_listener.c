@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* notifyWhenSpaceAvailable and IAVBufferSpaceListener.onSpaceAvailable. */
+#include <limits.h>
+
+#include "cf.h"
+
+static void notify_ok(cf_ctx *c, cf_tpool *tp, int32_t size)
+{
+        avb_status st;
+        bool ok = false;
+
+        st = cf_api_notify(c->avb, tp->handle, size, &ok);
+        CF_EXPECT_OK(c, st, "notifyWhenSpaceAvailable");
+        CF_CHECK(c, ok, "notifyWhenSpaceAvailable(pool %d, %d) returned false", tp->handle, size);
+}
+
+static void bad_arguments(cf_ctx *c)
+{
+        cf_tpool *tp = cf_pool_new(c, false, false, 0, NULL);
+        cf_tpool *gone = cf_pool_new(c, false, false, 0, NULL);
+        int32_t sizes[] = {0, -1, INT32_MIN, tp->total + 1, INT32_MAX};
+        int8_t pools[] = {gone->handle, -1, INT8_MIN};
+        avb_status st;
+        size_t i;
+        bool ok;
+
+        cf_pool_destroy(c, gone);
+        for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+                ok = true;
+                st = cf_api_notify(c->avb, tp->handle, sizes[i], &ok);
+                CF_EXPECT_OK(c, st, "notifyWhenSpaceAvailable with a bad size");
+                CF_CHECK(c, !ok, "notifyWhenSpaceAvailable(size %d) returned true", sizes[i]);
+        }
+        for (i = 0; i < sizeof(pools) / sizeof(pools[0]); i++) {
+                ok = true;
+                st = cf_api_notify(c->avb, pools[i], 64, &ok);
+                CF_EXPECT_OK(c, st, "notifyWhenSpaceAvailable on an unknown pool");
+                CF_CHECK(c, !ok, "notifyWhenSpaceAvailable(pool %d) returned true", pools[i]);
+        }
+        /* Refused requests owe no callback. */
+        cf_listener_expect(c, tp->listener, 0, tp, "after refused requests");
+        cf_listener_expect(c, gone->listener, 0, NULL, "destroyed pool's listener");
+        cf_pool_destroy(c, tp);
+}
+
+static void room_now(cf_ctx *c)
+{
+        cf_tpool *tp = cf_pool_new(c, false, false, 0, NULL);
+
+        notify_ok(c, tp, tp->total); /* an empty pool fits its whole size */
+        cf_listener_expect(c, tp->listener, 1, tp, "request that fits at once");
+        cf_pool_destroy(c, tp);
+}
+
+static void after_free(cf_ctx *c)
+{
+        cf_tpool *tp = cf_pool_new(c, true, false, 0, NULL);
+        int32_t half = tp->total / 2 / 64 * 64;
+        int64_t a = cf_buf_alloc(c, tp, half), b = cf_buf_alloc(c, tp, tp->total - half);
+
+        notify_ok(c, tp, half);
+        notify_ok(c, tp, tp->total);
+        cf_listener_expect(c, tp->listener, 0, NULL, "full pool");
+        cf_buf_free(c, a); /* room for half, not for the whole pool */
+        cf_listener_expect(c, tp->listener, 1, NULL, "after freeing half of the pool");
+        cf_buf_free(c, b);
+        cf_listener_expect(c, tp->listener, 2, tp, "after emptying the pool");
+        cf_pool_destroy(c, tp);
+}
+
+static void each_request(cf_ctx *c)
+{
+        cf_tpool *tp = cf_pool_new(c, false, false, 0, NULL);
+        int64_t whole = cf_buf_alloc(c, tp, tp->total);
+
+        notify_ok(c, tp, 64);
+        notify_ok(c, tp, 64);
+        notify_ok(c, tp, tp->total / 2);
+        notify_ok(c, tp, tp->total);
+        cf_buf_free(c, whole);
+        cf_listener_expect(c, tp->listener, 4, tp, "four requests, then room for all");
+        /* Requests already answered are not answered again. */
+        cf_buf_free(c, cf_buf_alloc(c, tp, 64));
+        cf_listener_expect(c, tp->listener, 5, NULL, "after another free");
+        cf_pool_destroy(c, tp);
+}
+
+static void none_after_destroy(cf_ctx *c)
+{
+        cf_listener *l = cf_listener_new(c);
+        cf_tpool *tp = cf_pool_new(c, false, false, 0, l), *next;
+        int64_t whole = cf_buf_alloc(c, tp, tp->total);
+
+        notify_ok(c, tp, 128);
+        cf_buf_free(c, whole);
+        cf_listener_wait(c, l, 1, "request after a free");
+        cf_pool_destroy(c, tp);
+        /* The listener lives on (a new pool uses it): nothing more may arrive for the
+         * destroyed pool before the sentinel of the new one. */
+        next = cf_pool_new(c, false, false, 0, l);
+        cf_listener_expect(c, l, 1, next, "after destroyPool");
+        cf_pool_destroy(c, next);
+}
+
+static void survives_refused_destroy(cf_ctx *c)
+{
+        cf_tpool *tp = cf_pool_new(c, false, false, 0, NULL);
+        int64_t whole = cf_buf_alloc(c, tp, tp->total);
+        avb_status st;
+        bool ok;
+
+        notify_ok(c, tp, 100);
+        st = cf_api_destroy_pool(c->avb, tp->handle, &ok);
+        CF_EXPECT_SS(c, st, CF_HAL_NOT_EMPTY, "destroyPool of a full pool");
+        cf_buf_free(c, whole);
+        cf_listener_expect(c, tp->listener, 1, tp, "request made before a refused destroyPool");
+        cf_pool_destroy(c, tp);
+}
+
+static void right_listener(cf_ctx *c)
+{
+        cf_tpool *a = cf_pool_new(c, false, false, 0, NULL);
+        cf_tpool *b = cf_pool_new(c, true, false, 0, NULL);
+        cf_tpool *q = cf_pool_new(c, false, true, 0, NULL);
+        int64_t fa = cf_buf_alloc(c, a, a->total), fb = cf_buf_alloc(c, b, b->total);
+
+        notify_ok(c, a, 64);
+        notify_ok(c, b, 64);
+        cf_buf_free(c, fb);
+        cf_listener_expect(c, b->listener, 1, b, "pool B's listener after a free in B");
+        cf_listener_expect(c, a->listener, 0, NULL, "pool A's listener after a free in B");
+        cf_buf_free(c, fa);
+        cf_listener_expect(c, a->listener, 1, a, "pool A's listener after a free in A");
+        cf_listener_expect(c, b->listener, 2, NULL, "pool B's listener after a free in A");
+        cf_listener_expect(c, q->listener, 0, q, "an idle pool's listener");
+        cf_pool_destroy(c, a);
+        cf_pool_destroy(c, b);
+        cf_pool_destroy(c, q);
+}
+
+const cf_case cf_cases_listener[] = {
+        {"notifyWhenSpaceAvailable.bad-arguments-false", bad_arguments,
+         "size 0, negative, above the pool; unknown pools: false, and no callback"},
+        {"notifyWhenSpaceAvailable.room-now-one-callback", room_now,
+         "a request that fits at once: true and exactly one onSpaceAvailable"},
+        {"notifyWhenSpaceAvailable.fires-when-room-appears", after_free,
+         "a request fires when its size fits, not before, exactly once"},
+        {"notifyWhenSpaceAvailable.one-callback-per-request", each_request,
+         "four accepted requests: four callbacks, never repeated"},
+        {"notifyWhenSpaceAvailable.none-after-destroyPool", none_after_destroy,
+         "no callback reaches the listener for a destroyed pool"},
+        {"notifyWhenSpaceAvailable.survives-refused-destroyPool", survives_refused_destroy,
+         "a NOT_EMPTY destroyPool keeps the pending request"},
+        {"notifyWhenSpaceAvailable.right-pool-listener", right_listener,
+         "one client, three pools: each callback goes to its own pool's listener"},
+        {NULL, NULL, NULL},
+};

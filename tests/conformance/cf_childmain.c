@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The helper-process side: `avbuffer-conformance --child MODE ARGS`.
+ * It answers on stdout one line at a time ("error MSG" on failure) and
+ * reads commands from stdin.
+ *
+ *   hold SECURE          pools with live buffers; prints them, "ready", then
+ *                        waits for EOF (the parent kills it with SIGKILL)
+ *   worker N VIDEO ID    one pool, N buffers; "ready"; on "go" frees them,
+ *                        destroys the pool, prints "done"
+ *   alloc-one SEED LEN   one pool and one written buffer; "ready"; on "go"
+ *                        checks the parent freed it, destroys the pool
+ *   map-write H SEED LEN maps buffer H, writes the pattern, reads it back
+ *   read H SEED LEN      maps buffer H and compares it with the pattern
+ *   free H               prints "free 1" or "free 0"
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cf.h"
+
+int32_t cf_worker_size(int i)
+{
+        return 64 + 24 * i;
+}
+
+static void wait_line(cf_ctx *c, const char *want)
+{
+        char line[128];
+
+        for (;;) {
+                if (!fgets(line, sizeof(line), stdin))
+                        CF_FAIL(c, "stdin closed while waiting for '%s'", want);
+                line[strcspn(line, "\n")] = 0;
+                if (!strcmp(line, want))
+                        return;
+        }
+}
+
+static void print_pool_and_bufs(const cf_tpool *tp)
+{
+        size_t i;
+
+        printf("pool %d\n", tp->handle);
+        for (i = 0; i < tp->n_bufs; i++)
+                printf("buf %lld\n", (long long)tp->bufs[i].handle);
+}
+
+static void mode_hold(cf_ctx *c, bool secure)
+{
+        cf_tpool *tp[2];
+        int n = secure ? 2 : 1, k, i;
+
+        for (k = 0; k < n; k++) {
+                tp[k] = cf_pool_new(c, false, k == 1, 0, NULL);
+                for (i = 0; i < 3; i++)
+                        cf_buf_alloc(c, tp[k], 1000 + 100 * i);
+                print_pool_and_bufs(tp[k]);
+        }
+        printf("ready\n");
+        fflush(stdout);
+        /* Hold until killed (or the parent closes our stdin). */
+        while (fgetc(stdin) != EOF)
+                ;
+}
+
+static void mode_worker(cf_ctx *c, int n, bool video, int32_t decoder)
+{
+        cf_tpool *tp = cf_pool_new(c, video, false, decoder, NULL);
+        int i;
+
+        for (i = 0; i < n; i++)
+                cf_buf_alloc(c, tp, cf_worker_size(i));
+        print_pool_and_bufs(tp);
+        printf("ready\n");
+        fflush(stdout);
+        wait_line(c, "go");
+        while (tp->n_bufs)
+                cf_buf_free(c, tp->bufs[0].handle);
+        cf_pool_destroy(c, tp);
+        printf("done\n");
+}
+
+static void *map_buffer(cf_ctx *c, int64_t h, size_t len)
+{
+        void *ptr = NULL;
+        size_t size = 0;
+        int e;
+
+        e = avb_helper_map(cf_helper(c), h, &ptr, &size);
+        CF_CHECK(c, e == 0, "avb_helper_map(%lld): %s", (long long)h, cf_errname(e));
+        CF_CHECK(c, size >= len, "avb_helper_map(%lld): size %zu, want >= %zu", (long long)h, size,
+                 len);
+        return ptr;
+}
+
+static void unmap_buffer(cf_ctx *c, int64_t h, void *ptr)
+{
+        int e = avb_helper_unmap(cf_helper(c), h, ptr);
+
+        CF_CHECK(c, e == 0, "avb_helper_unmap(%lld): %s", (long long)h, cf_errname(e));
+}
+
+static void check_content(cf_ctx *c, int64_t h, const void *mem, uint32_t seed, size_t len)
+{
+        uint8_t *want = malloc(len ? len : 1);
+
+        if (!want)
+                abort();
+        cf_pattern(want, len, seed);
+        if (memcmp(mem, want, len) != 0) {
+                free(want);
+                CF_FAIL(c, "buffer %lld does not hold the pattern of seed %u", (long long)h, seed);
+        }
+        free(want);
+}
+
+static void mode_map_write(cf_ctx *c, int64_t h, uint32_t seed, size_t len, bool write)
+{
+        void *ptr = map_buffer(c, h, len);
+
+        if (write)
+                cf_pattern(ptr, len, seed);
+        check_content(c, h, ptr, seed, len);
+        unmap_buffer(c, h, ptr);
+        printf("ok\n");
+}
+
+static void mode_alloc_one(cf_ctx *c, uint32_t seed, size_t len)
+{
+        cf_tpool *tp = cf_pool_new(c, false, false, 0, NULL);
+        int64_t h = cf_buf_alloc(c, tp, (int32_t)len);
+        avb_status st;
+        bool valid = true;
+
+        mode_map_write(c, h, seed, len, true);
+        print_pool_and_bufs(tp);
+        printf("ready\n");
+        fflush(stdout);
+        wait_line(c, "go");
+        st = cf_api_is_valid(c->avb, h, &valid);
+        CF_EXPECT_OK(c, st, "isValid");
+        CF_CHECK(c, !valid, "buffer %lld freed by another process is still valid",
+                 (long long)h);
+        cf_buf_forget(c, h);
+        cf_pool_destroy(c, tp);
+        printf("done\n");
+}
+
+int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
+{
+        static cf_ctx ctx;
+        cf_ctx *c = &ctx;
+        const char *mode = argc > 0 ? argv[0] : "";
+        avb_status st;
+        bool ok = false;
+        int e;
+
+        c->o = o;
+        c->p = p;
+        c->align = p->loaded ? p->alignment : 64;
+        c->auto_metrics = false; /* other processes change the metrics meanwhile */
+        if (setjmp(c->jb)) {
+                printf("error %s\n", c->msg);
+                fflush(stdout);
+                return 1;
+        }
+        e = cf_connect_object(o, CF_OBJECT_MAIN, &c->avb);
+        if (e < 0)
+                CF_FAIL(c, "cannot reach the service: %s", cf_errname(e));
+        if (!strcmp(mode, "hold") && argc == 2) {
+                mode_hold(c, atoi(argv[1]));
+        } else if (!strcmp(mode, "worker") && argc == 4) {
+                mode_worker(c, atoi(argv[1]), atoi(argv[2]), atoi(argv[3]));
+        } else if (!strcmp(mode, "alloc-one") && argc == 3) {
+                mode_alloc_one(c, (uint32_t)strtoul(argv[1], NULL, 0),
+                               strtoul(argv[2], NULL, 0));
+        } else if ((!strcmp(mode, "map-write") || !strcmp(mode, "read")) && argc == 4) {
+                mode_map_write(c, strtoll(argv[1], NULL, 0), (uint32_t)strtoul(argv[2], NULL, 0),
+                               strtoul(argv[3], NULL, 0), mode[0] == 'm');
+        } else if (!strcmp(mode, "free") && argc == 2) {
+                st = cf_api_free(c->avb, strtoll(argv[1], NULL, 0), &ok);
+                CF_EXPECT_OK(c, st, "free");
+                printf("free %d\n", ok);
+        } else {
+                CF_FAIL(c, "unknown helper mode '%s' (%d arguments)", mode, argc);
+        }
+        fflush(stdout);
+        cf_case_cleanup(c);
+        avb_helper_free(c->helper);
+        avb_binder_unref(c->avb);
+        return 0;
+}

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Installs the build into a scratch root, builds tests/install/client.c
+# against the installed pkg-config files the way a pipeline element's
+# author would, and runs it: with no service manager it must say so and
+# exit 3; with the installed daemons running it must read heap metrics.
+# Usage: test-install.sh BUILD_DIR SOURCE_DIR
+set -eu
+build=$1
+src=$2
+root=$(mktemp -d /tmp/avbuffer-install.XXXXXX)
+sock=$(mktemp -d /tmp/avbuffer-install-sock.XXXXXX)
+pids=
+cleanup() {
+	for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done
+	for p in $pids; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$root" "$sock"
+}
+trap cleanup EXIT
+
+meson install -C "$build" --destdir "$root" --no-rebuild >/dev/null
+prefix=$(meson introspect "$build" --buildoptions |
+	python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"][0])')
+pcdir=$(find "$root$prefix" -name avbufferhelper.pc -printf '%h\n' | head -n1)
+[ -n "$pcdir" ] || { echo "avbufferhelper.pc was not installed" >&2; exit 1; }
+for f in include/avbuffer/rpc.h include/avbuffer/helper.h include/avbuffer/helper.hpp; do
+	[ -f "$root$prefix/$f" ] || { echo "missing $prefix/$f" >&2; exit 1; }
+done
+test -f "$root$prefix/lib/systemd/system/hal-av_buffer.service"
+find "$root" -name avbuffer.yaml | grep -q .
+
+export PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$root"
+# shellcheck disable=SC2046
+cc -Wall -Wextra -Werror -o "$root/client" "$src/tests/install/client.c" \
+	$(pkg-config --cflags --libs avbufferhelper)
+libdir=$(dirname "$pcdir")
+export LD_LIBRARY_PATH="$libdir" AVB_SOCKET_DIR="$sock"
+
+rc=0
+"$root/client" || rc=$?
+[ "$rc" -eq 3 ] || { echo "client without a service manager exited $rc, want 3" >&2; exit 1; }
+
+"$root$prefix/sbin/servicemanager" & pids="$pids $!"
+"$root$prefix/sbin/avbufferd" & pids="$pids $!"
+i=0
+until "$root/client" >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || { echo "installed client never reached the installed service" >&2; exit 1; }
+	sleep 0.1
+done
+"$root/client"

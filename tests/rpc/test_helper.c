@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Helper process of the rpc tests, started with posix_spawn:
+ *   test_helper server ENDPOINT    serves test.rpc.IEcho until SIGTERM
+ *   test_helper client ENDPOINT    connects, calls once, then waits to be killed
+ *   test_helper listener ENDPOINT  registers a listener with the server, waits
+ * Each writes "ready\n" to stdout when it is set up.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test_iface.h"
+
+static avb_server *server;
+
+static void on_term(int sig)
+{
+        (void)sig;
+        avb_server_close(server);
+}
+
+static void ready(void)
+{
+        (void)!write(STDOUT_FILENO, "ready\n", 6);
+}
+
+static int run_server(const char *endpoint)
+{
+        static echo_impl impl;
+        avb_server_options opts = {
+                .endpoint = endpoint,
+                .client_gone = echo_client_gone,
+                .userdata = &impl,
+        };
+        struct sigaction sa = {.sa_handler = on_term};
+        avb_binder *obj = NULL;
+        int r;
+
+        if ((r = avb_server_new(&opts, &server)) < 0 || (r = echo_new_local(&impl, &obj)) < 0 ||
+            (r = avb_server_add(server, obj, NULL)) < 0) {
+                fprintf(stderr, "helper: server at %s: %s\n", endpoint, strerror(-r));
+                return 1;
+        }
+        impl.server = server;
+        sigaction(SIGTERM, &sa, NULL);
+        ready();
+        r = avb_server_run(server);
+        server = avb_server_free(server);
+        avb_binder_unref(obj);
+        echo_impl_fini(&impl);
+        return r < 0 ? 1 : 0;
+}
+
+static int run_client(const char *endpoint, bool with_listener)
+{
+        static listener_impl limpl;
+        avb_binder *b = NULL, *l = NULL;
+        uint32_t out[5];
+        avb_status st;
+        int r;
+
+        if ((r = avb_binder_connect(endpoint, 0, &b)) < 0) {
+                fprintf(stderr, "helper: connect %s: %s\n", endpoint, strerror(-r));
+                return 1;
+        }
+        st = echo_u32(b, ECHO_WHOAMI, NULL, 0, out, 5);
+        if (!avb_status_is_ok(&st))
+                return 1;
+        if (with_listener) {
+                char *wire = NULL;
+                uint8_t *reply = NULL;
+                size_t len;
+                uint32_t id;
+                if (listener_new_local(&limpl, &l) < 0 || avb_binder_to_wire(l, &wire, &id) < 0)
+                        return 1;
+                st = echo_raw(b, ECHO_SET_LISTENER, 0, &id, 1, wire, strlen(wire), &reply, &len);
+                free(wire);
+                free(reply);
+                if (!avb_status_is_ok(&st))
+                        return 1;
+        }
+        ready();
+        for (;;)
+                pause();
+}
+
+int main(int argc, char **argv)
+{
+        if (argc != 3)
+                return 2;
+        if (strcmp(argv[1], "server") == 0)
+                return run_server(argv[2]);
+        if (strcmp(argv[1], "client") == 0)
+                return run_client(argv[2], false);
+        if (strcmp(argv[1], "listener") == 0)
+                return run_client(argv[2], true);
+        return 2;
+}

@@ -1,0 +1,739 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The runtime in one process: a server on a thread, clients on others.
+ * Everything crosses real nanomsg sockets and lifelines.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "test_common.h"
+#include "test_iface.h"
+
+#include "envelope.h"
+#include "internal.h"
+#include "testing.h"
+#include "transport.h"
+
+#define SMALL_MAX (64 * 1024)
+
+static const char *dir;
+static test_server srv;
+
+static int group_setup(void **state)
+{
+        (void)state;
+        dir = test_dir_create();
+        if (!dir)
+                return -1;
+        return test_server_start(&srv, "echo", SMALL_MAX) < 0 ? -1 : 0;
+}
+
+static int group_teardown(void **state)
+{
+        (void)state;
+        test_server_stop(&srv);
+        test_dir_remove();
+        return 0;
+}
+
+static avb_binder *connect_echo(void)
+{
+        avb_binder *b = NULL;
+        assert_int_equal(avb_binder_connect(srv.endpoint, 0, &b), 0);
+        return b;
+}
+
+static uint32_t call1(avb_binder *b, uint32_t code, uint32_t a, uint32_t c)
+{
+        uint32_t in[2] = {a, c}, out = 0;
+        assert_status_ok(echo_u32(b, code, in, 2, &out, 1));
+        return out;
+}
+
+static void server_stats(avb_binder *b, uint32_t out[7])
+{
+        assert_status_ok(echo_u32(b, ECHO_STATS, NULL, 0, out, 7));
+}
+
+/* ---- status ---- */
+
+static void test_status_strings(void **state)
+{
+        char buf[512];
+        avb_status st;
+
+        (void)state;
+        assert_string_equal(avb_exception_name(AVB_EX_ILLEGAL_ARGUMENT), "EX_ILLEGAL_ARGUMENT");
+        assert_string_equal(avb_exception_name(AVB_EX_TRANSACTION_FAILED), "EX_TRANSACTION_FAILED");
+        assert_string_equal(avb_exception_name(12345), "EX_UNKNOWN");
+        assert_string_equal(avb_transport_name(AVB_TS_DEAD_OBJECT), "DEAD_OBJECT");
+        assert_string_equal(avb_transport_name(99), "UNKNOWN_TRANSPORT_STATUS");
+        st = avb_status_service_specific(5, "no room for %d", 7);
+        assert_string_equal(avb_status_to_string(&st, buf, sizeof(buf)),
+                            "EX_SERVICE_SPECIFIC(5): no room for 7");
+        st = avb_status_transport(AVB_TS_TIMED_OUT, NULL);
+        assert_string_equal(avb_status_to_string(&st, buf, sizeof(buf)),
+                            "EX_TRANSACTION_FAILED(TIMED_OUT)");
+        st = avb_status_from_errno(-ETIMEDOUT, "x");
+        assert_int_equal(st.transport, AVB_TS_TIMED_OUT);
+        st = avb_status_from_errno(-ECONNREFUSED, "x");
+        assert_int_equal(st.transport, AVB_TS_NO_SERVICE);
+        st = avb_status_from_errno(0, "x");
+        assert_true(avb_status_is_ok(&st));
+        /* Long messages are cut, never overflow. */
+        char longmsg[1000];
+        memset(longmsg, 'm', sizeof(longmsg) - 1);
+        longmsg[sizeof(longmsg) - 1] = '\0';
+        st = avb_status_exception(AVB_EX_ILLEGAL_STATE, "%s", longmsg);
+        assert_int_equal(strlen(st.message), AVB_STATUS_MESSAGE_MAX - 1);
+}
+
+/* ---- calls ---- */
+
+static void test_call_and_meta(void **state)
+{
+        avb_binder *b = connect_echo();
+        uint8_t data[1000], *reply = NULL;
+        uint32_t who[5];
+        size_t len = 0;
+        int32_t version = 0;
+        char *hash = NULL;
+
+        (void)state;
+        assert_false(avb_binder_is_local(b));
+        assert_true(avb_binder_is_alive(b));
+        assert_int_equal(call1(b, ECHO_ADD, 2, 3), 5);
+        for (size_t i = 0; i < sizeof(data); i++)
+                data[i] = (uint8_t)i;
+        assert_status_ok(avb_binder_transact(b, &echo_desc, ECHO_ECHO, 0, data, sizeof(data),
+                                             &reply, &len));
+        assert_int_equal(len, sizeof(data));
+        assert_memory_equal(reply, data, sizeof(data));
+        free(reply);
+        /* The server sees who called: this process. */
+        assert_status_ok(echo_u32(b, ECHO_WHOAMI, NULL, 0, who, 5));
+        assert_int_equal(who[0], (uint32_t)getpid());
+        assert_int_equal(who[1], (uint32_t)geteuid());
+        assert_true(who[3] != 0 || who[4] != 0);
+        /* Meta methods are answered by the runtime. */
+        assert_status_ok(avb_binder_get_interface_version(b, &echo_desc, &version));
+        assert_int_equal(version, ECHO_VERSION);
+        assert_status_ok(avb_binder_get_interface_hash(b, &echo_desc, &hash));
+        assert_string_equal(hash, ECHO_HASH);
+        free(hash);
+        avb_binder_unref(b);
+}
+
+static void test_exceptions_pass_intact(void **state)
+{
+        static const int32_t codes[] = {
+                AVB_EX_SECURITY,      AVB_EX_BAD_PARCELABLE,        AVB_EX_ILLEGAL_ARGUMENT,
+                AVB_EX_NULL_POINTER,  AVB_EX_ILLEGAL_STATE,         AVB_EX_NETWORK_MAIN_THREAD,
+                AVB_EX_UNSUPPORTED_OPERATION, AVB_EX_PARCELABLE,
+        };
+        avb_binder *b = connect_echo();
+        uint8_t *reply = NULL;
+        size_t len;
+        avb_status st;
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+                uint32_t in[2] = {(uint32_t)codes[i], 0};
+                st = echo_raw(b, ECHO_RAISE, 0, in, 2, "it broke", 8, &reply, &len);
+                assert_int_equal(st.exception, codes[i]);
+                assert_int_equal(st.transport, AVB_TS_OK);
+                assert_int_equal(st.service_specific, 0);
+                assert_string_equal(st.message, "it broke");
+        }
+        uint32_t in[2] = {(uint32_t)AVB_EX_SERVICE_SPECIFIC, 5};
+        st = echo_raw(b, ECHO_RAISE, 0, in, 2, "heap full", 9, &reply, &len);
+        assert_int_equal(st.exception, AVB_EX_SERVICE_SPECIFIC);
+        assert_int_equal(st.service_specific, 5);
+        assert_int_equal(st.transport, AVB_TS_OK);
+        assert_string_equal(st.message, "heap full");
+        assert_null(reply);
+        avb_binder_unref(b);
+}
+
+static void test_unknown_code_and_interface(void **state)
+{
+        avb_binder *b = connect_echo(), *nobody = NULL;
+        uint8_t *reply = NULL;
+        size_t len;
+
+        (void)state;
+        assert_transport(avb_binder_transact(b, &echo_desc, 0, 0, NULL, 0, &reply, &len),
+                         AVB_TS_UNKNOWN_TRANSACTION);
+        assert_transport(avb_binder_transact(b, &echo_desc, ECHO_N_METHODS + 1, 0, NULL, 0,
+                                             &reply, &len),
+                         AVB_TS_UNKNOWN_TRANSACTION);
+        assert_transport(avb_binder_transact(b, &listener_desc, 1, 0, NULL, 0, &reply, &len),
+                         AVB_TS_BAD_INTERFACE);
+        /* A request the dispatcher cannot decode. */
+        assert_transport(avb_binder_transact(b, &echo_desc, ECHO_ADD, 0, (const uint8_t *)"x", 1,
+                                             &reply, &len),
+                         AVB_TS_BAD_MESSAGE);
+        assert_int_equal(avb_binder_connect(srv.endpoint, 42, &nobody), 0);
+        assert_transport(echo_u32(nobody, ECHO_ADD, NULL, 0, NULL, 0), AVB_TS_NO_SERVICE);
+        /* The server goes on. */
+        assert_int_equal(call1(b, ECHO_ADD, 1, 1), 2);
+        avb_binder_unref(nobody);
+        avb_binder_unref(b);
+}
+
+static void test_deadline(void **state)
+{
+        avb_binder *b = connect_echo();
+        uint32_t in[2] = {20, 3000}, out;
+        avb_status st;
+
+        (void)state;
+        avb_binder_set_deadline_ms(b, 300);
+        int64_t start = test_now_ms();
+        st = echo_u32(b, ECHO_SLOW, in, 2, &out, 1);
+        int64_t took = test_now_ms() - start;
+        assert_transport(st, AVB_TS_TIMED_OUT);
+        assert_non_null(strstr(st.message, "300 ms"));
+        assert_in_range(took, 290, 1500);
+        /* The proxy goes on working (a new request socket). */
+        assert_int_equal(call1(b, ECHO_ADD, 4, 5), 9);
+        avb_binder_set_deadline_ms(b, 0);
+        avb_binder_unref(b);
+}
+
+typedef struct worker {
+        pthread_t thread;
+        avb_binder *b;
+        int calls;
+        int64_t worst_ms;
+        int failures;
+} worker;
+
+static void *echo_worker(void *arg)
+{
+        worker *w = arg;
+        for (int i = 0; i < w->calls; i++) {
+                uint32_t in[2] = {(uint32_t)i, 1}, out = 0;
+                int64_t start = test_now_ms();
+                avb_status st = echo_u32(w->b, ECHO_ADD, in, 2, &out, 1);
+                int64_t took = test_now_ms() - start;
+                if (!avb_status_is_ok(&st) || out != (uint32_t)i + 1)
+                        w->failures++;
+                if (took > w->worst_ms)
+                        w->worst_ms = took;
+        }
+        return NULL;
+}
+
+typedef struct slow_call {
+        pthread_t thread;
+        avb_binder *b;
+        uint32_t code, tag, ms;
+        avb_status st;
+        uint32_t out;
+        int64_t done_ms;
+} slow_call;
+
+static void *slow_main(void *arg)
+{
+        slow_call *s = arg;
+        uint32_t in[2] = {s->tag, s->ms};
+        s->st = echo_u32(s->b, s->code, in, 2, &s->out, 1);
+        s->done_ms = test_now_ms();
+        return NULL;
+}
+
+static void run_workers(worker *w, int n, avb_binder *shared)
+{
+        for (int i = 0; i < n; i++) {
+                w[i] = (worker){.calls = 20, .b = shared ? shared : connect_echo()};
+                assert_int_equal(pthread_create(&w[i].thread, NULL, echo_worker, &w[i]), 0);
+        }
+        for (int i = 0; i < n; i++) {
+                pthread_join(w[i].thread, NULL);
+                assert_int_equal(w[i].failures, 0);
+                if (!shared)
+                        avb_binder_unref(w[i].b);
+        }
+}
+
+/* A deferred call holds nobody up; a blocking one only for its own work. */
+static void test_concurrent_clients(void **state)
+{
+        slow_call slow = {.b = connect_echo(), .code = ECHO_SLOW, .tag = 22, .ms = 1500};
+        avb_binder *shared = connect_echo();
+        worker w[6];
+
+        (void)state;
+        int64_t start = test_now_ms();
+        assert_int_equal(pthread_create(&slow.thread, NULL, slow_main, &slow), 0);
+        test_sleep_ms(50);
+        run_workers(w, 3, NULL);   /* one proxy each */
+        run_workers(w + 3, 3, shared); /* one proxy shared by three threads */
+        int64_t workers_done = test_now_ms();
+        pthread_join(slow.thread, NULL);
+        assert_status_ok(slow.st);
+        assert_int_equal(slow.out, 1);
+        /* 120 calls finished while the deferred call was still pending. */
+        assert_true(workers_done < slow.done_ms);
+        assert_true(workers_done - start < 1400);
+        for (int i = 0; i < 6; i++)
+                assert_true(w[i].worst_ms < 1000);
+
+        /* Now a call that blocks the loop for 400 ms: the others wait at most that long. */
+        slow = (slow_call){.b = slow.b, .code = ECHO_BUSY, .tag = 23, .ms = 400};
+        assert_int_equal(pthread_create(&slow.thread, NULL, slow_main, &slow), 0);
+        test_sleep_ms(50);
+        start = test_now_ms();
+        run_workers(w, 4, NULL);
+        pthread_join(slow.thread, NULL);
+        assert_status_ok(slow.st);
+        for (int i = 0; i < 4; i++)
+                assert_true(w[i].worst_ms < 400 + 1000);
+        assert_true(test_now_ms() - start < 400 + 1500);
+        avb_binder_unref(slow.b);
+        avb_binder_unref(shared);
+}
+
+static void test_defer_and_retry(void **state)
+{
+        slow_call wait = {.b = connect_echo(), .code = ECHO_WAIT_FLAG, .tag = 200};
+        avb_binder *b = connect_echo();
+        uint32_t out = 9;
+
+        (void)state;
+        /* No flag: the final dispatch answers after the timeout. */
+        int64_t start = test_now_ms();
+        slow_main(&wait);
+        assert_status_ok(wait.st);
+        assert_int_equal(wait.out, 0);
+        assert_in_range(wait.done_ms - start, 190, 2000);
+        /* The flag wakes a deferred call at once. */
+        wait.tag = 8000;
+        assert_int_equal(pthread_create(&wait.thread, NULL, slow_main, &wait), 0);
+        test_sleep_ms(100);
+        start = test_now_ms();
+        assert_status_ok(echo_u32(b, ECHO_SET_FLAG, NULL, 0, &out, 1));
+        pthread_join(wait.thread, NULL);
+        assert_status_ok(wait.st);
+        assert_int_equal(wait.out, 1);
+        assert_true(wait.done_ms - start < 2000);
+        avb_binder_unref(wait.b);
+        avb_binder_unref(b);
+}
+
+/* ---- limits ---- */
+
+static void test_message_too_large(void **state)
+{
+        avb_binder *b = connect_echo();
+        size_t len = 0;
+        uint8_t *big = calloc(1, SMALL_MAX + 1), *reply = NULL;
+        uint32_t n = SMALL_MAX + 1;
+        avb_status st;
+
+        (void)state;
+        /* The client refuses to send it, and says what the limit is. */
+        st = avb_binder_transact(b, &echo_desc, ECHO_ECHO, 0, big, SMALL_MAX + 1, &reply, &len);
+        assert_transport(st, AVB_TS_TOO_LARGE);
+        assert_non_null(strstr(st.message, "65536 bytes"));
+        /* Exactly the limit passes. */
+        assert_status_ok(avb_binder_transact(b, &echo_desc, ECHO_ECHO, 0, big, SMALL_MAX, &reply,
+                                             &len));
+        assert_int_equal(len, SMALL_MAX);
+        free(reply);
+        reply = NULL;
+        /* A reply above the limit comes back as TOO_LARGE from the server. */
+        st = echo_raw(b, ECHO_BIG, 0, &n, 1, NULL, 0, &reply, &len);
+        assert_transport(st, AVB_TS_TOO_LARGE);
+        assert_non_null(strstr(st.message, "65536 bytes"));
+        assert_null(reply);
+        /* An oversized frame from a raw socket drops that connection only. */
+        int s;
+        uint8_t *huge = calloc(1, 4 * SMALL_MAX);
+        assert_int_equal(avb_tp_open(AVB_TP_REQ, &s), 0);
+        assert_int_equal(avb_tp_connect(s, srv.endpoint), 0);
+        assert_int_equal(avb_tp_send(s, huge, 4 * SMALL_MAX), 0);
+        test_sleep_ms(100);
+        avb_tp_close(s);
+        free(huge);
+        assert_int_equal(call1(b, ECHO_ADD, 20, 22), 42);
+        free(big);
+        avb_binder_unref(b);
+}
+
+static char *path_of_length(size_t len)
+{
+        char *p = malloc(len + 16);
+        int n = snprintf(p, len + 16, "ipc://%s/", dir);
+        while ((size_t)n - strlen("ipc://") < len)
+                p[n++] = 'x';
+        p[n] = '\0';
+        return p;
+}
+
+static void test_path_too_long(void **state)
+{
+        /* sun_path holds 107 characters: PATH.life must fit. */
+        char *ok = path_of_length(107 - strlen(".life"));
+        char *bad = path_of_length(108 - strlen(".life"));
+        avb_server_options opts = {.endpoint = bad};
+        avb_server *s = NULL;
+        avb_binder *b = NULL;
+        char *e = NULL;
+
+        (void)state;
+        assert_int_equal(avb_binder_connect(bad, 0, &b), -ENAMETOOLONG);
+        assert_int_equal(avb_binder_from_wire(NULL, bad, 0, &b), -ENAMETOOLONG);
+        assert_int_equal(avb_server_new(&opts, &s), -ENAMETOOLONG);
+        assert_null(s);
+        assert_int_equal(avb_binder_connect(ok, 0, &b), -ENOENT);
+        opts.endpoint = ok;
+        assert_int_equal(avb_server_new(&opts, &s), 0);
+        s = avb_server_free(s);
+        assert_int_equal(avb_binder_connect("tcp://127.0.0.1:5", 0, &b), -EINVAL);
+        assert_null(b);
+        /* avb_endpoint_for checks too. */
+        char longdir[200];
+        memset(longdir, 'd', sizeof(longdir) - 1);
+        longdir[0] = '/';
+        longdir[sizeof(longdir) - 1] = '\0';
+        setenv("AVB_SOCKET_DIR", longdir, 1);
+        assert_int_equal(avb_endpoint_for("svc", &e), -ENAMETOOLONG);
+        setenv("AVB_SOCKET_DIR", dir, 1);
+        assert_int_equal(avb_endpoint_for("svc", &e), 0);
+        assert_true(strncmp(e, "ipc://", 6) == 0 && strstr(e, dir) && strstr(e, "/svc"));
+        free(e);
+        free(ok);
+        free(bad);
+}
+
+static void test_socket_permissions(void **state)
+{
+        char endpoint[256], path[256];
+        avb_server_options opts = {.endpoint = endpoint};
+        avb_server *s = NULL, *s2 = NULL;
+        struct stat st;
+
+        (void)state;
+        snprintf(endpoint, sizeof(endpoint), "ipc://%s/sub/deeper/perm", dir);
+        mode_t old = umask(0);
+        assert_int_equal(avb_server_new(&opts, &s), 0);
+        umask(old);
+        snprintf(path, sizeof(path), "%s/sub/deeper", dir);
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0750);
+        snprintf(path, sizeof(path), "%s/sub", dir);
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0750);
+        static const char *const suffixes[] = {"", ".1w", ".life", ".lock"};
+        for (size_t i = 0; i < 4; i++) {
+                snprintf(path, sizeof(path), "%s/sub/deeper/perm%s", dir, suffixes[i]);
+                assert_int_equal(stat(path, &st), 0);
+                assert_int_equal(st.st_mode & 0007, 0);
+                assert_int_equal(st.st_mode & 0777, 0660);
+        }
+        /* One server per endpoint. */
+        assert_int_equal(avb_server_new(&opts, &s2), -EADDRINUSE);
+        s = avb_server_free(s);
+        snprintf(path, sizeof(path), "%s/sub/deeper/perm", dir);
+        assert_int_equal(stat(path, &st), -1);
+        /* Free, the endpoint can be served again. */
+        assert_int_equal(avb_server_new(&opts, &s), 0);
+        s = avb_server_free(s);
+}
+
+static void test_no_server(void **state)
+{
+        char endpoint[256];
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        avb_binder *b = NULL;
+        int fd;
+
+        (void)state;
+        snprintf(endpoint, sizeof(endpoint), "ipc://%s/nobody", dir);
+        assert_int_equal(avb_binder_connect(endpoint, 0, &b), -ENOENT);
+        /* A stale socket file: nothing listens. */
+        snprintf(endpoint, sizeof(endpoint), "ipc://%s/stale", dir);
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/stale.life", dir);
+        fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+        assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+        close(fd);
+        assert_int_equal(avb_binder_connect(endpoint, 0, &b), -ECONNREFUSED);
+        /* A reference to a gone peer is a dead proxy: calls fail at once. */
+        assert_int_equal(avb_binder_from_wire(NULL, endpoint, 3, &b), 0);
+        assert_false(avb_binder_is_alive(b));
+        int64_t start = test_now_ms();
+        assert_transport(echo_u32(b, ECHO_ADD, NULL, 0, NULL, 0), AVB_TS_DEAD_OBJECT);
+        uint32_t seq = 1;
+        assert_transport(echo_raw(b, ECHO_NOTE, AVB_METHOD_ONEWAY, &seq, 1, NULL, 0, NULL, NULL),
+                         AVB_TS_DEAD_OBJECT);
+        assert_true(test_now_ms() - start < 500);
+        avb_binder_unref(b);
+}
+
+static bool refuse_all(void *userdata, const avb_peer *peer)
+{
+        (void)userdata;
+        (void)peer;
+        return false;
+}
+
+static void test_access_policy(void **state)
+{
+        char endpoint[256];
+        avb_server_options opts = {.endpoint = endpoint, .accept = refuse_all};
+        avb_server *s = NULL;
+        avb_binder *b = NULL;
+        pthread_t t;
+
+        (void)state;
+        snprintf(endpoint, sizeof(endpoint), "ipc://%s/closed", dir);
+        assert_int_equal(avb_server_new(&opts, &s), 0);
+        assert_int_equal(pthread_create(&t, NULL, (void *(*)(void *))avb_server_run, s), 0);
+        assert_int_equal(avb_binder_connect(endpoint, 0, &b), -EACCES);
+        assert_int_equal(avb_binder_from_wire(NULL, endpoint, 0, &b), 0);
+        assert_transport(echo_u32(b, ECHO_ADD, NULL, 0, NULL, 0), AVB_TS_PERMISSION);
+        avb_binder_unref(b);
+        avb_server_close(s);
+        pthread_join(t, NULL);
+        avb_server_free(s);
+}
+
+/* ---- raw requests ---- */
+
+static int raw_round_trip(int s, const void *buf, size_t len, avb_status *ret)
+{
+        avb_tp_msg m = {0};
+        uint8_t *payload = NULL;
+        size_t payload_len;
+        uint64_t id;
+        int fd, r;
+
+        if ((r = avb_tp_send(s, buf, len)) < 0 || (r = avb_tp_recv_fd(s, &fd)) < 0)
+                return r;
+        for (int64_t deadline = test_now_ms() + 5000; test_now_ms() < deadline;) {
+                r = avb_tp_recv(s, &m);
+                if (r != -EAGAIN)
+                        break;
+                test_sleep_ms(2);
+        }
+        if (r < 0)
+                return r;
+        r = avb_envelope_unpack_reply(m.data, m.len, &id, ret, &payload, &payload_len);
+        avb_tp_msg_release(&m);
+        free(payload);
+        return r;
+}
+
+static void raw_request(int s, const avb_request_head *h, const void *payload, size_t len,
+                        size_t cut, avb_status *ret)
+{
+        uint8_t *buf = NULL;
+        size_t buf_len;
+
+        assert_int_equal(avb_envelope_pack_request(h, payload, len, &buf, &buf_len), 0);
+        assert_true(cut < buf_len);
+        assert_int_equal(raw_round_trip(s, buf, buf_len - cut, ret), 0);
+        free(buf);
+}
+
+static void test_garbage_requests(void **state)
+{
+        avb_binder *b = connect_echo(); /* gives this process a lifeline */
+        uint32_t busy[2] = {30, 0};
+        avb_request_head h = {
+                .client_id = avb_rt_client_id(),
+                .request_id = avb_rt_next_request_id(),
+                .object_id = 0,
+                .descriptor = ECHO_DESCRIPTOR,
+                .code = ECHO_BUSY,
+        };
+        avb_status st;
+        int s;
+
+        (void)state;
+        assert_int_equal(avb_tp_open(AVB_TP_REQ, &s), 0);
+        assert_int_equal(avb_tp_connect(s, srv.endpoint), 0);
+        assert_int_equal(raw_round_trip(s, "\xff\xff\xff\xff", 4, &st), 0);
+        assert_transport(st, AVB_TS_BAD_MESSAGE);
+        /* Empty: decodes as a request from client 0, which has no lifeline. */
+        assert_int_equal(raw_round_trip(s, "", 0, &st), 0);
+        assert_transport(st, AVB_TS_PERMISSION);
+        /* Truncated envelope. */
+        raw_request(s, &h, busy, sizeof(busy), 3, &st);
+        assert_transport(st, AVB_TS_BAD_MESSAGE);
+        /* Another server run: not executed. */
+        h.incarnation = 12345;
+        raw_request(s, &h, busy, sizeof(busy), 0, &st);
+        assert_transport(st, AVB_TS_DEAD_OBJECT);
+        /* A client that never connected a lifeline. */
+        h.incarnation = 0;
+        h.client_id = 777;
+        h.request_id = avb_rt_next_request_id();
+        raw_request(s, &h, busy, sizeof(busy), 0, &st);
+        assert_transport(st, AVB_TS_PERMISSION);
+        /* Unknown code, descriptor, object. */
+        h.client_id = avb_rt_client_id();
+        h.code = 0x1234;
+        h.request_id = avb_rt_next_request_id();
+        raw_request(s, &h, NULL, 0, 0, &st);
+        assert_transport(st, AVB_TS_UNKNOWN_TRANSACTION);
+        h.code = ECHO_ADD;
+        h.descriptor = "no.such.Interface";
+        h.request_id = avb_rt_next_request_id();
+        raw_request(s, &h, NULL, 0, 0, &st);
+        assert_transport(st, AVB_TS_BAD_INTERFACE);
+        avb_tp_close(s);
+        /* None of them ran, and the server goes on. */
+        uint32_t tag = 30, count = 99;
+        assert_status_ok(echo_u32(b, ECHO_COUNT, &tag, 1, &count, 1));
+        assert_int_equal(count, 0);
+        assert_int_equal(call1(b, ECHO_ADD, 1, 2), 3);
+        avb_binder_unref(b);
+}
+
+/* ---- dedup ---- */
+
+static void test_dedup_forced_resend(void **state)
+{
+        uint32_t before[7], after[7], tag, count;
+        avb_binder *b;
+
+        (void)state;
+        /* Request sockets of this proxy resend every 30 ms. */
+        avb_rpc_test_set_resend_ivl(30);
+        b = connect_echo();
+        avb_rpc_test_set_resend_ivl(0);
+        server_stats(b, before);
+        /* The loop is busy 400 ms: about a dozen resends queue up behind the call. */
+        assert_int_equal(call1(b, ECHO_BUSY, 40, 400), 1);
+        /* A deferred call: resends arrive while the server holds it. */
+        assert_int_equal(call1(b, ECHO_SLOW, 41, 400), 1);
+        server_stats(b, after);
+        assert_true(after[3] - before[3] >= 4);
+        tag = 40;
+        assert_status_ok(echo_u32(b, ECHO_COUNT, &tag, 1, &count, 1));
+        assert_int_equal(count, 1);
+        tag = 41;
+        assert_status_ok(echo_u32(b, ECHO_COUNT, &tag, 1, &count, 1));
+        assert_int_equal(count, 1);
+        avb_binder_unref(b);
+}
+
+/* ---- local binders and wire references ---- */
+
+static void test_local_binders(void **state)
+{
+        echo_impl impl = {0};
+        avb_binder *local = NULL, *back = NULL, *remote = NULL;
+        char *endpoint = NULL;
+        uint32_t id = 99;
+        int32_t version = 0;
+
+        (void)state;
+        assert_int_equal(echo_new_local(&impl, &local), 0);
+        assert_true(avb_binder_is_local(local));
+        assert_true(avb_binder_is_alive(local));
+        assert_ptr_equal(avb_binder_local_impl(local, &echo_desc), &impl);
+        assert_null(avb_binder_local_impl(local, &listener_desc));
+        assert_int_equal(avb_binder_link_to_death(local, (void (*)(void *))abort, NULL), -EINVAL);
+        /* Direct calls, through the same dispatcher. */
+        assert_int_equal(call1(local, ECHO_ADD, 40, 2), 42);
+        assert_status_ok(avb_binder_get_interface_version(local, &echo_desc, &version));
+        assert_int_equal(version, ECHO_VERSION);
+        assert_transport(avb_binder_transact(local, &echo_desc, 77, 0, NULL, 0, NULL, NULL),
+                         AVB_TS_INTERNAL);
+        uint8_t *reply = NULL;
+        size_t len;
+        assert_transport(avb_binder_transact(local, &echo_desc, 77, 0, NULL, 0, &reply, &len),
+                         AVB_TS_UNKNOWN_TRANSACTION);
+        /* Published on the callback server on first use; the same id every time. */
+        assert_int_equal(avb_binder_to_wire(local, &endpoint, &id), 0);
+        char prefix[128];
+        snprintf(prefix, sizeof(prefix), "ipc://%s/cb-%d-", dir, (int)getpid());
+        assert_true(strncmp(endpoint, prefix, strlen(prefix)) == 0);
+        uint32_t id2 = 98;
+        char *endpoint2 = NULL;
+        assert_int_equal(avb_binder_to_wire(local, &endpoint2, &id2), 0);
+        assert_string_equal(endpoint, endpoint2);
+        assert_int_equal(id, id2);
+        free(endpoint2);
+        /* A reference to our own object comes back as the object itself. */
+        assert_int_equal(avb_binder_from_wire(NULL, endpoint, id, &back), 0);
+        assert_ptr_equal(back, local);
+        avb_binder_unref(back);
+        /* Other processes reach it through the callback server. */
+        assert_int_equal(avb_binder_connect(endpoint, id, &remote), 0);
+        assert_int_equal(call1(remote, ECHO_ADD, 1, 2), 3);
+        avb_binder_unref(remote);
+        free(endpoint);
+        /* An object added to a server goes on the wire as that server's. */
+        avb_binder *served = NULL;
+        uint32_t served_id;
+        assert_int_equal(echo_new_local(&impl, &served), 0);
+        assert_int_equal(avb_server_add(srv.srv, served, &served_id), 0);
+        assert_int_equal(avb_binder_to_wire(served, &endpoint, &id), 0);
+        assert_string_equal(endpoint, srv.endpoint);
+        assert_int_equal(id, served_id);
+        free(endpoint);
+        /* A remote proxy goes on the wire as its peer. */
+        remote = connect_echo();
+        assert_int_equal(avb_binder_to_wire(remote, &endpoint, &id), 0);
+        assert_string_equal(endpoint, srv.endpoint);
+        assert_int_equal(id, 0);
+        free(endpoint);
+        avb_binder_unref(remote);
+        avb_binder_unref(served);
+        avb_binder_unref(local);
+}
+
+static void test_oneway_in_order(void **state)
+{
+        avb_binder *b = connect_echo();
+        uint32_t notes[2] = {0};
+
+        (void)state;
+        for (uint32_t i = 0; i < 200; i++)
+                assert_status_ok(echo_raw(b, ECHO_NOTE, AVB_METHOD_ONEWAY, &i, 1, NULL, 0, NULL,
+                                          NULL));
+        for (int64_t deadline = test_now_ms() + 5000; test_now_ms() < deadline;) {
+                assert_status_ok(echo_u32(b, ECHO_NOTES, NULL, 0, notes, 2));
+                if (notes[0] >= 200)
+                        break;
+                test_sleep_ms(5);
+        }
+        assert_int_equal(notes[0], 200);
+        assert_int_equal(notes[1], 1);
+        avb_binder_unref(b);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_status_strings),
+                cmocka_unit_test(test_call_and_meta),
+                cmocka_unit_test(test_exceptions_pass_intact),
+                cmocka_unit_test(test_unknown_code_and_interface),
+                cmocka_unit_test(test_deadline),
+                cmocka_unit_test(test_concurrent_clients),
+                cmocka_unit_test(test_defer_and_retry),
+                cmocka_unit_test(test_message_too_large),
+                cmocka_unit_test(test_path_too_long),
+                cmocka_unit_test(test_socket_permissions),
+                cmocka_unit_test(test_no_server),
+                cmocka_unit_test(test_access_policy),
+                cmocka_unit_test(test_garbage_requests),
+                cmocka_unit_test(test_dedup_forced_resend),
+                cmocka_unit_test(test_local_binders),
+                cmocka_unit_test(test_oneway_in_order),
+        };
+        return cmocka_run_group_tests_name("rpc runtime", tests, group_setup, group_teardown);
+}
