@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
@@ -151,13 +152,24 @@ void bench_target(const char *section, const char *name, bool met, const char *f
 
 pid_t bench_spawn(char *const argv[], int out_fd)
 {
+        return bench_spawn_io(argv, -1, out_fd);
+}
+
+pid_t bench_spawn_io(char *const argv[], int in_fd, int out_fd)
+{
         posix_spawn_file_actions_t fa;
         pid_t pid;
         int e;
 
         posix_spawn_file_actions_init(&fa);
-        if (out_fd >= 0)
+        if (out_fd == BENCH_SPAWN_QUIET) {
+                posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+                posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+        } else if (out_fd >= 0) {
                 posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
+        }
+        if (in_fd >= 0)
+                posix_spawn_file_actions_adddup2(&fa, in_fd, STDIN_FILENO);
         e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
         posix_spawn_file_actions_destroy(&fa);
         if (e)
@@ -295,17 +307,18 @@ static char *sock_path(const char *dir, const char *name)
         return p;
 }
 
-bool bench_service_start(struct bench_service *s)
+bool bench_service_start(struct bench_service *s, const char *profile)
 {
         char *sm = bench_build_path("servicemanager/servicemanager");
         char *avbd = bench_build_path("server/avbufferd");
-        const char *profile = getenv("AVB_BENCH_PROFILE");
         char *sm_sock, *av_sock;
         bool ok = false;
 
         *s = (struct bench_service){0};
+        if (!profile)
+                profile = getenv("AVB_BENCH_PROFILE");
         if (!profile || !*profile)
-                profile = AVB_BENCH_PROFILE_DEFAULT;
+                profile = AVB_BENCH_PROFILE;
         if (access(sm, X_OK) < 0 || access(avbd, X_OK) < 0) {
                 fprintf(stderr, "bench: %s or %s not built: skipping server benchmarks\n", sm,
                         avbd);
@@ -339,6 +352,11 @@ out:
         free(sm);
         free(avbd);
         return ok;
+}
+
+const char *bench_shipped_profile(void)
+{
+        return AVB_SHIPPED_PROFILE;
 }
 
 void bench_service_stop(struct bench_service *s)

@@ -56,8 +56,14 @@ __attribute__((noreturn, format(printf, 1, 2))) void bench_die(const char *fmt, 
 
 /* ---- processes ----------------------------------------------------------- */
 
-/* posix_spawnp argv (argv[0] is a path or a name on PATH); stdout to out_fd when >= 0. */
+/*
+ * posix_spawnp argv (argv[0] is a path or a name on PATH); stdout goes to
+ * out_fd when >= 0, stdout and stderr to /dev/null with BENCH_SPAWN_QUIET.
+ */
+#define BENCH_SPAWN_QUIET (-2)
 pid_t bench_spawn(char *const argv[], int out_fd);
+/* The same with stdin from in_fd when >= 0. */
+pid_t bench_spawn_io(char *const argv[], int in_fd, int out_fd);
 /* SIGTERM, up to 2 s for it to exit, then SIGKILL; reaps it. Ignores pid <= 0. */
 void bench_stop(pid_t pid);
 /* utime + stime of pid in seconds, from /proc/PID/stat; negative on error. */
@@ -83,13 +89,16 @@ struct bench_service {
 
 /*
  * Starts build/servicemanager/servicemanager and build/server/avbufferd
- * (found beside this executable's directory, or $AVB_BENCH_BUILD) with the
- * benchmark profile ($AVB_BENCH_PROFILE or bench/profile.yaml) in a temporary
- * socket directory, and sets AVB_SOCKET_DIR. Returns false (with a message)
- * when the binaries are missing or do not come up.
+ * (found beside this executable's directory, or $AVB_BENCH_BUILD) with
+ * `profile`, or when NULL the benchmark profile ($AVB_BENCH_PROFILE, else
+ * bench/profile.yaml), in a temporary socket directory, and sets
+ * AVB_SOCKET_DIR. Returns false (with a message) when the binaries are
+ * missing or do not come up.
  */
-bool bench_service_start(struct bench_service *s);
+bool bench_service_start(struct bench_service *s, const char *profile);
 void bench_service_stop(struct bench_service *s);
+/* config/avbuffer.yaml of the source tree: the profile the product ships. */
+const char *bench_shipped_profile(void);
 /* Path of a binary of the build tree, e.g. "examples/avbuffer-pipeline". */
 char *bench_build_path(const char *rel);
 

@@ -90,15 +90,16 @@ char *aidl_arena_strdup(struct aidl_arena *a, const char *s)
 char *aidl_arena_printf(struct aidl_arena *a, const char *fmt, ...)
 {
         va_list ap;
+        char *tmp = NULL;
         va_start(ap, fmt);
-        int n = vsnprintf(NULL, 0, fmt, ap);
+        int n = vasprintf(&tmp, fmt, ap);
         va_end(ap);
-        if (n < 0)
-                n = 0;
-        char *r = aidl_arena_alloc(a, (size_t)n + 1);
-        va_start(ap, fmt);
-        vsnprintf(r, (size_t)n + 1, fmt, ap);
-        va_end(ap);
+        if (n < 0) {
+                fputs("aidlc: out of memory\n", stderr);
+                abort();
+        }
+        char *r = aidl_arena_strndup(a, tmp, (size_t)n);
+        free(tmp);
         return r;
 }
 

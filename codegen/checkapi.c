@@ -83,18 +83,19 @@ static void compare_method(checker *c, const aidl_decl *ot, const aidl_decl *om,
                            nm->name);
 }
 
-static void compare_field(checker *c, const aidl_decl *of, const aidl_decl *nt,
-                          const aidl_decl *nf)
+/* A field or constant that stays: same type, same value (or default). */
+static void compare_typed(checker *c, const char *what, const char *value_what,
+                          const aidl_decl *o, const aidl_decl *nt, const aidl_decl *n)
 {
         char *x, *y;
-        if (differ(c, of->type, nf->type, &x, &y))
-                aidl_error(c->d, &nf->loc, "type of field '%s.%s' changed from '%s' to '%s'",
-                           nt->qualified, nf->name, x, y);
-        x = aidl_canon_expr(c->a, of->value);
-        y = aidl_canon_expr(c->a, nf->value);
+        if (differ(c, o->type, n->type, &x, &y))
+                aidl_error(c->d, &n->loc, "type of %s '%s.%s' changed from '%s' to '%s'", what,
+                           nt->qualified, n->name, x, y);
+        x = aidl_canon_expr(c->a, o->value);
+        y = aidl_canon_expr(c->a, n->value);
         if (strcmp(x, y) != 0)
-                aidl_error(c->d, &nf->loc, "default value of field '%s.%s' changed from '%s' to '%s'",
-                           nt->qualified, nf->name, *x ? x : "none", *y ? y : "none");
+                aidl_error(c->d, &n->loc, "%s of %s '%s.%s' changed from '%s' to '%s'", value_what,
+                           what, nt->qualified, n->name, *x ? x : "none", *y ? y : "none");
 }
 
 /* Methods of an interface or fields of a parcelable/union: the old ones must
@@ -122,7 +123,7 @@ static void compare_ordered(checker *c, const aidl_decl *ot, const aidl_decl *nt
                 if (kind == AIDL_DECL_METHOD)
                         compare_method(c, ot, om, nt, nm);
                 else
-                        compare_field(c, om, nt, nm);
+                        compare_typed(c, "field", "default value", om, nt, nm);
         }
 }
 
@@ -162,15 +163,7 @@ static void compare_consts(checker *c, const aidl_decl *ot, const aidl_decl *nt)
                                    oc->name);
                         continue;
                 }
-                char *x, *y;
-                if (differ(c, oc->type, nc->type, &x, &y))
-                        aidl_error(c->d, &nc->loc, "type of constant '%s.%s' changed from '%s' to '%s'",
-                                   nt->qualified, nc->name, x, y);
-                x = aidl_canon_expr(c->a, oc->value);
-                y = aidl_canon_expr(c->a, nc->value);
-                if (strcmp(x, y) != 0)
-                        aidl_error(c->d, &nc->loc, "value of constant '%s.%s' changed from %s to %s",
-                                   nt->qualified, nc->name, x, y);
+                compare_typed(c, "constant", "value", oc, nt, nc);
         }
 }
 

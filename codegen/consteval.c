@@ -22,6 +22,7 @@ typedef struct evaluator {
         aidl_map *done; /* decl pointer -> EVAL_OK / EVAL_FAILED */
         aidl_decl *stack[AIDL_EVAL_MAX_DEPTH];
         int depth;
+        int nest; /* eval() calls in progress, across references */
 } evaluator;
 
 static char eval_ok, eval_failed;
@@ -305,10 +306,22 @@ static bool eval_binary(evaluator *ev, aidl_expr *e, cval *out)
         return true;
 }
 
+static bool eval_expr(evaluator *ev, aidl_expr *e, cval *out);
+
 static bool eval(evaluator *ev, aidl_expr *e, cval *out)
 {
-        bool ok = true;
         memset(out, 0, sizeof(*out));
+        if (ev->nest >= AIDL_EVAL_MAX_NEST)
+                return fail(ev, &e->loc, "constant expression too complex");
+        ev->nest++;
+        bool ok = eval_expr(ev, e, out);
+        ev->nest--;
+        return ok;
+}
+
+static bool eval_expr(evaluator *ev, aidl_expr *e, cval *out)
+{
+        bool ok = true;
         switch (e->kind) {
         case AIDL_EXPR_INT: ok = eval_literal(ev, e, out); break;
         case AIDL_EXPR_FLOAT: out->v = (aidl_value){.kind = AIDL_VAL_FLOAT, .f = e->fval}; break;

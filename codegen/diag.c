@@ -59,6 +59,9 @@ static void diags_push(aidl_diags *d, aidl_severity sev, const aidl_loc *loc, ch
 }
 
 static void diags_vadd(aidl_diags *d, aidl_severity sev, const aidl_loc *loc, const char *fmt,
+                       va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void diags_vadd(aidl_diags *d, aidl_severity sev, const aidl_loc *loc, const char *fmt,
                        va_list ap)
 {
         char *msg = NULL;

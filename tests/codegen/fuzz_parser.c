@@ -89,6 +89,11 @@ fuzz_outcome aidl_fuzz_one(const uint8_t *data, size_t size)
         char *path = r == 0 ? input_path(f) : NULL;
         aidl_diags_free(d);
         aidl_program_free(p);
+        /* the same bytes as API dumps (several packages allowed) */
+        d = aidl_diags_new();
+        aidl_check_api("old", (const char *)data, size, "new", (const char *)data, size, d);
+        check_diags(d);
+        aidl_diags_free(d);
         if (r != 0)
                 return FUZZ_PARSE_ERROR;
 

@@ -13,7 +13,8 @@ typedef enum fuzz_outcome {
 } fuzz_outcome;
 
 /*
- * Runs one input through the whole front end: the parser, then the compiler
+ * Runs one input through the whole front end: the parser, the API check of
+ * the input against itself (as a dump), then the compiler
  * (under root r, at the path its package and first type name give, with the
  * library files to import), and for a program that compiles the dump, the
  * interface hashes and the API check of the dump against itself. Aborts when

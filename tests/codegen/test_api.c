@@ -379,6 +379,8 @@ static char *replace(const char *text, const char *from, const char *to)
         const char *at = strstr(text, from);
         assert_non_null(at);
         char *r = malloc(strlen(text) + strlen(to) + 1);
+        if (!r)
+                abort();
         sprintf(r, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
         return r;
 }
@@ -405,7 +407,7 @@ static const struct api_case {
         {"void m2(in String s);", "void m2(in String s, in int t);", "number of arguments of method 'a.I.m2' changed"},
         {"  oneway void m3", "  void m3", "method 'a.I.m3' changed from oneway"},
         {"void m2(in String s)", "void m2(in @nullable String s)", "argument 1 of method 'a.I.m2' changed"},
-        {"const int K = 1 << 4;", "const int K = 1 << 5;", "value of constant 'a.I.K' changed from 16 to 32"},
+        {"const int K = 1 << 4;", "const int K = 1 << 5;", "value of constant 'a.I.K' changed from '16' to '32'"},
         {"const int K = 1 << 4;", "const long K = 1 << 4;", "type of constant 'a.I.K' changed"},
         {"  const int K = 1 << 4;\n", "", "constant 'a.I.K' was removed"},
         {"A, B = 5, C }", "A, B = 6, C }", "enumerator 'a.E.B' renumbered from 5 to 6"},

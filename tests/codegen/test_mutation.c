@@ -2,8 +2,8 @@
 /*
  * Bounded mutation fuzzing of the front end, run by `meson test`: seeded
  * mutations (byte flips, byte sets, deletions, truncations, splices of
- * chunks from other seeds, duplications) of the idl/ files and the negative
- * cases, plus pathological nesting. Every run must end (a watchdog aborts a
+ * chunks from other seeds, duplications) of the idl/ files, the emitters'
+ * test IDL and the negative cases, plus pathological nesting. Every run must end (a watchdog aborts a
  * run that takes over 10 s) without a crash or a broken invariant
  * (fuzz_parser.c). AIDL_MUTATIONS and AIDL_MUTATION_SEED override the
  * defaults (20,000 and a fixed seed).
@@ -60,6 +60,8 @@ static void add_seed(char *data, size_t len)
                 free(data);
 }
 
+static const char *collect_root = "";
+
 static int collect(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
         (void)st;
@@ -68,10 +70,10 @@ static int collect(const char *path, const struct stat *st, int flag, struct FTW
         if (flag == FTW_F && n > 5 && strcmp(path + n - 5, ".aidl") == 0) {
                 char *data = fe_read_file(path, &len);
                 add_seed(data, len);
-                /* the idl/ files can be imported by the inputs */
-                const char *idl = AIDL_SOURCE_ROOT "/idl/";
-                if (strncmp(path, idl, strlen(idl)) == 0)
-                        aidl_fuzz_add_library(strdup(path + strlen(idl)), data);
+                /* files under an import root can be imported by the inputs */
+                if (strncmp(path, collect_root, strlen(collect_root)) == 0 &&
+                    path[strlen(collect_root)] == '/')
+                        aidl_fuzz_add_library(strdup(path + strlen(collect_root) + 1), data);
         }
         return 0;
 }
@@ -81,6 +83,8 @@ static char *repeat(const char *prefix, const char *unit, size_t n, const char *
 {
         size_t ul = strlen(unit), pl = strlen(prefix), sl = strlen(suffix);
         char *s = malloc(pl + ul * n + sl + 1);
+        if (!s)
+                abort();
         memcpy(s, prefix, pl);
         for (size_t i = 0; i < n; i++)
                 memcpy(s + pl + i * ul, unit, ul);
@@ -104,6 +108,8 @@ static char *mutate(size_t *len)
         const seed *s = &seeds[below(n_seeds)];
         size_t cap = s->len * 2 + 4096, n = s->len;
         char *b = malloc(cap);
+        if (!b)
+                abort();
         memcpy(b, s->data, n);
         int rounds = below(4) == 0 ? 1 + (int)below(8) : 1;
         for (int r = 0; r < rounds; r++) {
@@ -188,8 +194,15 @@ static void run(const char *data, size_t len)
 static int setup(void **state)
 {
         (void)state;
-        nftw(AIDL_SOURCE_ROOT "/idl", collect, 16, 0);
-        nftw(AIDL_NEGATIVE_DIR, collect, 16, 0);
+        static const char *const roots[] = {
+                AIDL_SOURCE_ROOT "/idl",
+                AIDL_SOURCE_ROOT "/tests/codegen/idl", /* the emitters' test IDL, if there */
+                AIDL_NEGATIVE_DIR,
+        };
+        for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+                collect_root = roots[i];
+                nftw(roots[i], collect, 16, 0);
+        }
         signal(SIGALRM, on_alarm);
         return n_seeds >= 40 ? 0 : -1;
 }

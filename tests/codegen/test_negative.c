@@ -68,6 +68,22 @@ static bool parse_expect(const char *s, const char *main_path, expectation *e)
         return e->message[0] != '\0';
 }
 
+/* Collects the "// expect:" lines of one section. */
+static void scan_expectations(neg_case *c, const char *text)
+{
+        for (const char *line = text; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+                const char *p = strstr(line, "// expect: ");
+                const char *eol = strchr(line, '\n');
+                if (!p || (eol && p > eol))
+                        continue;
+                assert_true(c->n_expect < MAX_EXPECT);
+                if (!parse_expect(p + 11, c->paths[0], &c->expect[c->n_expect++])) {
+                        fprintf(stderr, "%s: bad expect line\n", c->name);
+                        fail();
+                }
+        }
+}
+
 /* Splits a case file into its sections and directives. */
 static void load_case(neg_case *c, const char *dir, const char *name)
 {
@@ -78,6 +94,8 @@ static void load_case(neg_case *c, const char *dir, const char *name)
         char base[256];
         snprintf(base, sizeof(base), "%s", name);
         c->paths[0] = malloc(300);
+        if (!c->paths[0])
+                abort();
         snprintf(c->paths[0], 300, "r/neg/%s", base);
         c->texts[0] = c->text;
         c->main[0] = true;
@@ -99,30 +117,9 @@ static void load_case(neg_case *c, const char *dir, const char *name)
                 }
                 line = next ? next + 1 : NULL;
         }
-        /* expectations, once the main path is known */
-        for (line = c->text; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-                const char *p = strstr(line, "// expect: ");
-                const char *eol = strchr(line, '\n');
-                if (!p || (eol && p > eol))
-                        continue;
-                assert_true(c->n_expect < MAX_EXPECT);
-                if (!parse_expect(p + 11, c->paths[0], &c->expect[c->n_expect++])) {
-                        fprintf(stderr, "%s: bad expect line\n", name);
-                        fail();
-                }
-        }
-        /* sections after the first may announce too: scan them as well */
-        for (size_t i = 1; i < c->n_files; i++) {
-                for (line = c->texts[i]; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-                        const char *p = strstr(line, "// expect: ");
-                        const char *eol = strchr(line, '\n');
-                        if (!p || (eol && p > eol))
-                                continue;
-                        assert_true(c->n_expect < MAX_EXPECT);
-                        if (!parse_expect(p + 11, c->paths[0], &c->expect[c->n_expect++]))
-                                fail();
-                }
-        }
+        /* expectations, once the main path is known (a section ends at its NUL) */
+        for (size_t i = 0; i < c->n_files; i++)
+                scan_expectations(c, c->texts[i]);
 }
 
 static void free_case(neg_case *c)
@@ -249,6 +246,8 @@ static void test_error_cap(void **state)
 {
         (void)state;
         char *text = malloc(100000), *o = text;
+        if (!text)
+                abort();
         o += sprintf(o, "package neg;\ninterface T {\n");
         for (int i = 0; i < 200; i++)
                 o += sprintf(o, "  void f%d(in Unknown%d x);\n", i, i);
@@ -263,12 +262,63 @@ static void test_error_cap(void **state)
         free(text);
 }
 
+/* The evaluator's bounds: long chains of references, deep expressions. */
+static void test_eval_limits(void **state)
+{
+        (void)state;
+        static const struct {
+                int consts, unary; /* "~" before each reference (an even number) */
+                const char *message; /* NULL: compiles */
+        } cases[] = {
+                {100, 10, NULL},
+                {300, 0, "constant references nested too deeply"},
+                {250, 200, "constant expression too complex"},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                size_t cap = (size_t)cases[i].consts * ((size_t)cases[i].unary + 64) + 64;
+                char *text = malloc(cap), *o = text;
+                if (!text)
+                        abort();
+                o += sprintf(o, "package neg;\ninterface T {\n");
+                for (int k = 0; k < cases[i].consts; k++) {
+                        o += sprintf(o, "const int K%d = ", k);
+                        for (int j = 0; j < cases[i].unary; j++)
+                                *o++ = '~';
+                        if (k + 1 < cases[i].consts)
+                                o += sprintf(o, "K%d", k + 1);
+                        else
+                                o += sprintf(o, "1");
+                        o += sprintf(o, ";\n");
+                }
+                sprintf(o, "}\n");
+                fe_run run;
+                fe_compile_one(&run, "neg/T.aidl", text);
+                if (!cases[i].message) {
+                        if (run.result != 0)
+                                fe_dump_diags(run.diags);
+                        assert_int_equal(run.result, 0);
+                } else {
+                        assert_int_not_equal(run.result, 0);
+                        bool found = false;
+                        for (size_t k = 0; k < aidl_diags_count(run.diags); k++)
+                                found = found || strstr(aidl_diags_get(run.diags, k)->message,
+                                                        cases[i].message);
+                        if (!found)
+                                fe_dump_diags(run.diags);
+                        assert_true(found);
+                }
+                fe_run_free(&run);
+                free(text);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_negative_dir),
                 cmocka_unit_test(test_runner_can_fail),
                 cmocka_unit_test(test_error_cap),
+                cmocka_unit_test(test_eval_limits),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

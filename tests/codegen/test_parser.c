@@ -241,13 +241,15 @@ static char *nest(const char *prefix, const char *open, int n, const char *body,
         size_t len = strlen(prefix) + (size_t)n * (strlen(open) + strlen(close)) +
                      strlen(body) + strlen(suffix) + 1;
         char *s = malloc(len), *o = s;
-        o += sprintf(o, "%s", prefix);
+        if (!s)
+                abort();
+        o = stpcpy(o, prefix);
         for (int i = 0; i < n; i++)
-                o += sprintf(o, "%s", open);
-        o += sprintf(o, "%s", body);
+                o = stpcpy(o, open);
+        o = stpcpy(o, body);
         for (int i = 0; i < n; i++)
-                o += sprintf(o, "%s", close);
-        sprintf(o, "%s", suffix);
+                o = stpcpy(o, close);
+        stpcpy(o, suffix);
         return s;
 }
 

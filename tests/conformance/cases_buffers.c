@@ -409,13 +409,13 @@ static void alloc_list(cf_ctx *c)
 static void fragmentation_table(cf_ctx *c)
 {
         cf_tpool *tp = cf_pool_new(c, false, false, 0, NULL);
-        int32_t q = tp->total / 3;
+        int32_t q = tp->total / 4;
         int64_t b1, b2, b3;
 
         b1 = cf_buf_alloc(c, tp, q);
-        b2 = cf_buf_alloc(c, tp, q);
+        b2 = cf_buf_alloc(c, tp, q - 100);
         cf_buf_free(c, b2);
-        b3 = cf_buf_alloc(c, tp, q + 1000);
+        b3 = cf_buf_alloc(c, tp, q + 100);
         cf_buf_free(c, b1);
         cf_buf_free(c, b3);
         /* Nothing is lost: the whole pool is one allocation again. */

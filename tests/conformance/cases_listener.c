@@ -138,6 +138,41 @@ static void right_listener(cf_ctx *c)
         cf_pool_destroy(c, q);
 }
 
+static void slow_listener(cf_ctx *c)
+{
+        cf_tpool *tp = cf_pool_new(c, false, false, 0, NULL);
+        int block = cf_timeout_ms(c, 3000);
+        cf_heap_metrics hm;
+        avb_status st;
+        int64_t t0;
+        int i;
+
+        /* The listener sleeps in onSpaceAvailable; the call is oneway, so the
+         * service answers everyone meanwhile, this client included. */
+        atomic_store(&tp->listener->block_ms, block);
+        notify_ok(c, tp, 64);
+        notify_ok(c, tp, 64);
+        t0 = cf_now_ms();
+        /* A deadline shorter than the listener's sleep: a blocked service fails it. */
+        avb_binder_set_deadline_ms(c->avb, block / 2);
+        for (i = 0; i < 20; i++) {
+                st = cf_api_heap_metrics(c->avb, false, &hm);
+                if (!avb_status_is_ok(&st))
+                        avb_binder_set_deadline_ms(c->avb, 0);
+                CF_EXPECT_OK(c, st, "getHeapMetrics while a listener is busy");
+        }
+        avb_binder_set_deadline_ms(c->avb, 0);
+        cf_buf_free(c, cf_buf_alloc(c, tp, 100));
+        cf_note(c, "20 calls in %lld ms while the listener slept", (long long)(cf_now_ms() - t0));
+        /* Both calls arrive in the end (before the listener may go away). */
+        for (i = 0; i < 3 && atomic_load(&tp->listener->count) < 2; i++)
+                cf_sleep_ms(block);
+        cf_listener_wait(c, tp->listener, 2, "busy listener");
+        atomic_store(&tp->listener->block_ms, 0);
+        cf_listener_expect(c, tp->listener, 2, tp, "busy listener");
+        cf_pool_destroy(c, tp);
+}
+
 const cf_case cf_cases_listener[] = {
         {"notifyWhenSpaceAvailable.bad-arguments-false", bad_arguments,
          "size 0, negative, above the pool; unknown pools: false, and no callback"},
@@ -153,5 +188,7 @@ const cf_case cf_cases_listener[] = {
          "a NOT_EMPTY destroyPool keeps the pending request"},
         {"notifyWhenSpaceAvailable.right-pool-listener", right_listener,
          "one client, three pools: each callback goes to its own pool's listener"},
+        {"notifyWhenSpaceAvailable.busy-listener-does-not-block-service", slow_listener,
+         "onSpaceAvailable is oneway: a listener that sleeps holds nobody up"},
         {NULL, NULL, NULL},
 };

@@ -81,8 +81,7 @@ static void handle_sequence_and_wrap(cf_ctx *c)
                 want = next_handle(prev, used);
                 if (want < prev)
                         wraps++;
-                if (prev < keep->handle ? (want > keep->handle || want < prev)
-                                        : (want > keep->handle && want < prev))
+                if ((prev + 1) % CF_MAX_POOL_HANDLES == keep->handle)
                         skipped_keep++;
                 tp = cf_pool_new(c, false, false, 0, NULL);
                 CF_CHECK(c, tp->handle == want,
@@ -435,6 +434,45 @@ static void heap_metrics(cf_ctx *c)
         cf_pool_destroy(c, &c->pools[2]);
 }
 
+static void unimplemented_heap(cf_ctx *c)
+{
+        cf_pool_metrics *m = NULL;
+        cf_heap_metrics hm;
+        cf_listener *l;
+        avb_status st;
+        bool found = false;
+        size_t i, n = 0;
+        int s;
+
+        if (!c->p->loaded)
+                cf_skip(c, "needs --profile");
+        l = cf_listener_new(c);
+        for (s = 0; s < 2; s++) {
+                if (c->p->heap_bytes[s])
+                        continue;
+                found = true;
+                st = cf_api_heap_metrics(c->avb, s, &hm);
+                CF_EXPECT_OK(c, st, "getHeapMetrics of a heap that is not implemented");
+                CF_CHECK(c, hm.secure == (bool)s && hm.used == 0 && hm.total == 0,
+                         "heap %d not implemented: {secure %d, used %d, total %d}", s, hm.secure,
+                         hm.used, hm.total);
+                for (i = 0; i < c->p->n_decoders; i++) {
+                        const cf_decoder *d = &c->p->decoders[i];
+
+                        if (s && !d->configured)
+                                continue;
+                        expect_create_fails(c, d->video, s, d->id, l, AVB_EX_SERVICE_SPECIFIC,
+                                            CF_HAL_OUT_OF_MEMORY);
+                }
+                st = cf_api_all_pool_metrics(c->avb, s, &m, &n);
+                CF_EXPECT_OK(c, st, "getAllPoolMetrics");
+                free(m);
+                CF_CHECK_EQ(c, n, 0, "pools in a heap that is not implemented");
+        }
+        if (!found)
+                cf_skip(c, "the profile implements both heaps");
+}
+
 static void sizes_from_profile(cf_ctx *c)
 {
         size_t i;
@@ -446,7 +484,7 @@ static void sizes_from_profile(cf_ctx *c)
                 const cf_decoder *d = &c->p->decoders[i];
 
                 for (s = 0; s < 2; s++) {
-                        if (!d->pool_bytes[s] || (s && !d->configured))
+                        if (!d->pool_bytes[s] || !c->p->heap_bytes[s] || (s && !d->configured))
                                 continue;
                         /* cf_pool_new compares bytesTotal with the profile. */
                         cf_pool_destroy(c, cf_pool_new(c, d->video, s, d->id, NULL));
@@ -467,6 +505,8 @@ const cf_case cf_cases_pools[] = {
          "heap totals, secure flag, bytesUsed = sum of pool sizes after each step"},
         {"HAL.AVBUF.8.pool-and-heap-sizes-from-profile", sizes_from_profile,
          "every decoder's pool has the size the vendor profile gives"},
+        {"getHeapMetrics.unimplemented-heap-reports-zero", unimplemented_heap,
+         "a heap of 0 bytes reports 0/0 and every pool in it is OUT_OF_MEMORY"},
         {"createPool.invalid-decoder-id-illegal-argument", invalid_decoder_ids,
          "undeclared decoder ids give EX_ILLEGAL_ARGUMENT, audio and video, both heaps"},
         {"createVideoPool.undefined-id-illegal-argument", video_undefined_id,

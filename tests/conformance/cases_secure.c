@@ -100,7 +100,7 @@ static bool names_secure(const char *s)
 
 void cf_scan_for_secure(cf_ctx *c)
 {
-        char line[1024], path[64], target[512];
+        char line[1024], path[300], target[512];
         struct dirent *de;
         FILE *f;
         DIR *d;

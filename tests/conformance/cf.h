@@ -71,6 +71,7 @@ typedef struct cf_opts {
 
 typedef struct cf_listener {
         atomic_int count;
+        atomic_int block_ms; /* sleep this long in each call before counting it */
         avb_binder *binder;
 } cf_listener;
 

@@ -204,6 +204,8 @@ static avb_status on_space_available(void *impl, avb_call *call)
         cf_listener *l = impl;
 
         (void)call;
+        if (atomic_load(&l->block_ms) > 0)
+                cf_sleep_ms(atomic_load(&l->block_ms));
         atomic_fetch_add(&l->count, 1);
         return avb_status_ok();
 }
@@ -215,6 +217,7 @@ static const com_rdk_hal_avbuffer_IAVBufferSpaceListener_ops listener_ops = {
 int cf_api_listener_new(cf_listener *l)
 {
         atomic_init(&l->count, 0);
+        atomic_init(&l->block_ms, 0);
         return com_rdk_hal_avbuffer_IAVBufferSpaceListener_new_local(&listener_ops, l, NULL,
                                                                     &l->binder);
 }

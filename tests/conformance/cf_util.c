@@ -579,6 +579,13 @@ void cf_case_cleanup(cf_ctx *c)
         }
         c->n_pools = 0;
         for (i = 0; i < c->n_listeners; i++) {
+                int block = atomic_exchange(&c->listeners[i]->block_ms, 0);
+
+                /* A call may still be sleeping in it: let it end before freeing. */
+                if (block > 0)
+                        cf_sleep_ms(block + 1000);
+        }
+        for (i = 0; i < c->n_listeners; i++) {
                 avb_binder_unref(c->listeners[i]->binder);
                 free(c->listeners[i]);
         }

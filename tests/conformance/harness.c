@@ -14,6 +14,7 @@
  *    registered (`WAITER --wait-service MS`);
  * 4. runs PROGRAM with AVB_AVBUFFERD_PID set and a control socket in
  *    AVB_CONFORMANCE_CONTROL_FD that takes "kill", "restart" and "pid";
+ *    an argument "%PROFILE%" becomes the path of the profile copy;
  * 5. stops avbufferd and servicemanager with SIGTERM and checks both exit 0.
  *
  * Every process it starts gets its own process group and is killed on any
@@ -339,6 +340,9 @@ static void run_program(char **argv)
                 H.failed = true;
                 return;
         }
+        for (char **a = argv; *a; a++)
+                if (!strcmp(*a, "%PROFILE%"))
+                        *a = H.profile_copy;
         snprintf(desc, sizeof(desc), "%d", CONTROL_FD);
         setenv("AVB_CONFORMANCE_CONTROL_FD", desc, 1);
         if (start(&H.prog, argv[0], argv, true, sv[1]) < 0) {

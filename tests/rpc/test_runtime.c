@@ -479,6 +479,18 @@ static void test_no_server(void **state)
         avb_binder_unref(b);
 }
 
+static void *server_thread(void *arg)
+{
+        (void)avb_server_run(arg);
+        return NULL;
+}
+
+static void never_called(void *userdata)
+{
+        (void)userdata;
+        abort();
+}
+
 static bool refuse_all(void *userdata, const avb_peer *peer)
 {
         (void)userdata;
@@ -497,7 +509,7 @@ static void test_access_policy(void **state)
         (void)state;
         snprintf(endpoint, sizeof(endpoint), "ipc://%s/closed", dir);
         assert_int_equal(avb_server_new(&opts, &s), 0);
-        assert_int_equal(pthread_create(&t, NULL, (void *(*)(void *))avb_server_run, s), 0);
+        assert_int_equal(pthread_create(&t, NULL, server_thread, s), 0);
         assert_int_equal(avb_binder_connect(endpoint, 0, &b), -EACCES);
         assert_int_equal(avb_binder_from_wire(NULL, endpoint, 0, &b), 0);
         assert_transport(echo_u32(b, ECHO_ADD, NULL, 0, NULL, 0), AVB_TS_PERMISSION);
@@ -608,16 +620,16 @@ static void test_dedup_forced_resend(void **state)
         avb_binder *b;
 
         (void)state;
-        /* Request sockets of this proxy resend every 30 ms. */
+        /* Request sockets opened from now on resend every 30 ms. */
         avb_rpc_test_set_resend_ivl(30);
         b = connect_echo();
-        avb_rpc_test_set_resend_ivl(0);
         server_stats(b, before);
         /* The loop is busy 400 ms: about a dozen resends queue up behind the call. */
         assert_int_equal(call1(b, ECHO_BUSY, 40, 400), 1);
         /* A deferred call: resends arrive while the server holds it. */
         assert_int_equal(call1(b, ECHO_SLOW, 41, 400), 1);
         server_stats(b, after);
+        avb_rpc_test_set_resend_ivl(0);
         assert_true(after[3] - before[3] >= 4);
         tag = 40;
         assert_status_ok(echo_u32(b, ECHO_COUNT, &tag, 1, &count, 1));
@@ -644,7 +656,7 @@ static void test_local_binders(void **state)
         assert_true(avb_binder_is_alive(local));
         assert_ptr_equal(avb_binder_local_impl(local, &echo_desc), &impl);
         assert_null(avb_binder_local_impl(local, &listener_desc));
-        assert_int_equal(avb_binder_link_to_death(local, (void (*)(void *))abort, NULL), -EINVAL);
+        assert_int_equal(avb_binder_link_to_death(local, never_called, NULL), -EINVAL);
         /* Direct calls, through the same dispatcher. */
         assert_int_equal(call1(local, ECHO_ADD, 40, 2), 42);
         assert_status_ok(avb_binder_get_interface_version(local, &echo_desc, &version));

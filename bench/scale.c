@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * avb-bench-scale: aggregate IAVBuffer.isValid calls per second with 1, 2,
+ * 4, 8 and 16 client processes against one avbufferd, with the server's CPU
+ * use (utime+stime deltas from /proc/PID/stat) and the whole machine's (from
+ * /proc/stat), to show where the CPU saturates.
+ *
+ * Clients are this binary run with --client (posix_spawn: no fork after
+ * nanomsg init). Each connects, warms up, reports ready, waits for the start
+ * signal (EOF on stdin), calls for the given time, and prints its count and
+ * elapsed time. The client counts are interleaved over repetitions
+ * (1,2,4,8,16,1,2,...) and the median repetition is reported.
+ *
+ *   avb-bench-scale [--csv FILE] [--quick]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "avbclient.h"
+#include "common.h"
+
+static const int client_counts[] = {1, 2, 4, 8, 16};
+#define N_COUNTS ((int)(sizeof(client_counts) / sizeof(client_counts[0])))
+#define MAX_CLIENTS 16
+
+/* ---- a client process ------------------------------------------------------ */
+
+static int run_client(int64_t handle, int ms)
+{
+        struct bench_avb avb;
+        uint64_t calls = 0, t0, end;
+        bool valid;
+        char c;
+
+        bench_avb_connect(&avb);
+        for (int i = 0; i < 50; i++)
+                if (!bench_avb_is_valid(&avb, handle, &valid) || !valid)
+                        bench_die("client: isValid failed");
+        printf("ready\n");
+        fflush(stdout);
+        while (read(STDIN_FILENO, &c, 1) > 0) /* the start signal is EOF */
+                ;
+        t0 = bench_now_ns();
+        end = t0 + (uint64_t)ms * 1000000u;
+        do {
+                for (int i = 0; i < 16; i++)
+                        if (!bench_avb_is_valid(&avb, handle, &valid) || !valid)
+                                bench_die("client: isValid failed");
+                calls += 16;
+        } while (bench_now_ns() < end);
+        printf("%" PRIu64 " %" PRIu64 "\n", calls, bench_now_ns() - t0);
+        fflush(stdout);
+        bench_avb_close(&avb);
+        return 0;
+}
+
+/* ---- the driver --------------------------------------------------------------- */
+
+/* Busy and total jiffies of the whole machine, from /proc/stat. */
+static void machine_jiffies(double *busy, double *total)
+{
+        unsigned long long v[8] = {0};
+        FILE *f = fopen("/proc/stat", "r");
+
+        *busy = *total = 0;
+        if (!f)
+                return;
+        if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+                   &v[4], &v[5], &v[6], &v[7]) == 8) {
+                for (int i = 0; i < 8; i++)
+                        *total += (double)v[i];
+                *busy = *total - (double)v[3] - (double)v[4]; /* less idle and iowait */
+        }
+        fclose(f);
+}
+
+struct point {
+        double calls_per_s;
+        double server_cpu; /* cores busy in the server */
+        double machine_cpu; /* fraction of all cores busy */
+};
+
+static struct point run_point(pid_t server, int64_t handle, int n, int ms)
+{
+        char *argv[] = {(char *)bench_self_exe(), "--client", NULL, NULL, NULL};
+        char hbuf[32], mbuf[16], line[128];
+        int go[2], out[2];
+        pid_t pids[MAX_CLIENTS];
+        double cpu0, cpu1, busy0, total0, busy1, total1, rate = 0;
+        uint64_t t0, t1;
+        FILE *f;
+        int ready = 0;
+
+        snprintf(hbuf, sizeof(hbuf), "%" PRId64, handle);
+        snprintf(mbuf, sizeof(mbuf), "%d", ms);
+        argv[2] = hbuf;
+        argv[3] = mbuf;
+        if (pipe2(go, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
+                bench_die("pipe: %s", strerror(errno));
+        for (int i = 0; i < n; i++)
+                pids[i] = bench_spawn_io(argv, go[0], out[1]);
+        close(go[0]);
+        close(out[1]);
+        f = fdopen(out[0], "r");
+        if (!f)
+                bench_die("fdopen: %s", strerror(errno));
+        while (ready < n && fgets(line, sizeof(line), f))
+                if (!strcmp(line, "ready\n"))
+                        ready++;
+        if (ready < n)
+                bench_die("only %d of %d clients came up", ready, n);
+        cpu0 = bench_proc_cpu_s(server);
+        machine_jiffies(&busy0, &total0);
+        t0 = bench_now_ns();
+        close(go[1]); /* go */
+        for (int got = 0; got < n && fgets(line, sizeof(line), f);) {
+                uint64_t calls, ns;
+
+                if (sscanf(line, "%" SCNu64 " %" SCNu64, &calls, &ns) == 2) {
+                        rate += (double)calls * 1e9 / (double)ns;
+                        got++;
+                }
+        }
+        t1 = bench_now_ns();
+        cpu1 = bench_proc_cpu_s(server);
+        machine_jiffies(&busy1, &total1);
+        fclose(f);
+        for (int i = 0; i < n; i++) {
+                int st;
+
+                if (waitpid(pids[i], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+                        bench_die("client %d failed", i);
+        }
+        return (struct point){
+                .calls_per_s = rate,
+                .server_cpu = (cpu1 - cpu0) / ((double)(t1 - t0) / 1e9),
+                .machine_cpu = total1 > total0 ? (busy1 - busy0) / (total1 - total0) : 0,
+        };
+}
+
+static int cmp_point(const void *a, const void *b)
+{
+        double x = ((const struct point *)a)->calls_per_s, y = ((const struct point *)b)->calls_per_s;
+
+        return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+        struct point pts[N_COUNTS][5], med[N_COUNTS];
+        struct bench_service svc;
+        struct bench_avb avb;
+        struct bench_opts o;
+        int reps, ms, peak = 0, sat = N_COUNTS;
+        bool grows = true, holds = true;
+        char satbuf[32];
+        int8_t pool;
+        int64_t handle;
+
+        if (argc == 4 && !strcmp(argv[1], "--client"))
+                return run_client(strtoll(argv[2], NULL, 10), atoi(argv[3]));
+        bench_parse_opts(argc, argv, &o);
+        reps = o.quick ? 1 : 3;
+        ms = o.quick ? 400 : 1500;
+        if (!bench_service_start(&svc, NULL))
+                return 0;
+        bench_avb_connect(&avb);
+        pool = bench_avb_pool(&avb, false, false);
+        handle = bench_avb_alloc(&avb, pool, 4096);
+
+        for (int r = 0; r < reps; r++)
+                for (int k = 0; k < N_COUNTS; k++)
+                        pts[k][r] = run_point(svc.avbufferd_pid, handle, client_counts[k], ms);
+
+        printf("\n== 2. Scaling: IAVBuffer.isValid from N client processes against one avbufferd "
+               "(%d s per point, median of %d) ==\n",
+               ms / 1000, reps);
+        printf("%8s %12s %10s %16s %14s\n", "clients", "calls/s", "vs 1", "server CPU", "machine CPU");
+        for (int k = 0; k < N_COUNTS; k++) {
+                qsort(pts[k], (size_t)reps, sizeof(pts[k][0]), cmp_point);
+                med[k] = pts[k][reps / 2];
+                if (med[k].calls_per_s > med[peak].calls_per_s)
+                        peak = k;
+                if (sat == N_COUNTS && med[k].machine_cpu >= 0.9)
+                        sat = k;
+        }
+        for (int k = 0; k < N_COUNTS; k++) {
+                char id[16];
+
+                printf("%8d %12.0f %10.2f %13.0f %% %12.0f %%\n", client_counts[k],
+                       med[k].calls_per_s, med[k].calls_per_s / med[0].calls_per_s,
+                       100 * med[k].server_cpu, 100 * med[k].machine_cpu);
+                snprintf(id, sizeof(id), "%d", client_counts[k]);
+                bench_csv("scale", id, "calls_per_s", med[k].calls_per_s, "1/s");
+                bench_csv("scale", id, "server_cpu_pct", 100 * med[k].server_cpu, "pct_of_core");
+                bench_csv("scale", id, "machine_cpu_pct", 100 * med[k].machine_cpu, "pct_of_all");
+                /* before saturation each step must add throughput (5% noise allowed) */
+                if (k > 0 && k <= sat && med[k].calls_per_s < 0.95 * med[k - 1].calls_per_s)
+                        grows = false;
+                if (k > peak && med[k].calls_per_s < 0.85 * med[peak].calls_per_s)
+                        holds = false;
+        }
+        printf("  (server CPU in %% of one core; machine CPU in %% of all %ld cores)\n",
+               sysconf(_SC_NPROCESSORS_ONLN));
+        if (sat < N_COUNTS)
+                snprintf(satbuf, sizeof(satbuf), "from %d clients", client_counts[sat]);
+        else
+                snprintf(satbuf, sizeof(satbuf), "at no point");
+        bench_target("scale", "scaling_grows_then_holds", grows && holds,
+                     "peak %.0f calls/s at %d clients; machine CPU saturated (>= 90%%) %s; "
+                     "throughput %s before that; after the peak it %s (>= 85%% of peak)",
+                     med[peak].calls_per_s, client_counts[peak], satbuf,
+                     grows ? "grows" : "does NOT grow", holds ? "holds" : "COLLAPSES");
+        bench_avb_free(&avb, handle);
+        bench_avb_destroy_pool(&avb, pool);
+        bench_avb_close(&avb);
+        bench_service_stop(&svc);
+        bench_csv_close();
+        return 0;
+}
