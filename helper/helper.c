@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -113,7 +114,7 @@ out:
 /* Maps the heap and the directory the first time they are needed. */
 static int setup(avb_helper *h)
 {
-        struct avb_heapshare_msg m;
+        struct avb_heapshare_msg m = {0};
         int fds[2] = {-1, -1}, dir_fd, e = 0;
         char *path = NULL;
         void *heap = NULL, *dir = MAP_FAILED;

@@ -112,6 +112,11 @@ void avb_binder_set_deadline_ms(avb_binder *b, int ms)
                 atomic_store(&b->deadline_ms, ms > 0 ? ms : AVB_DEFAULT_DEADLINE_MS);
 }
 
+const char *avb_binder_endpoint(const avb_binder *b)
+{
+        return b && !b->local ? b->conn->ep.url : NULL;
+}
+
 void *avb_binder_local_impl(const avb_binder *b, const avb_interface_desc *iface)
 {
         if (!b || !b->local || !iface)

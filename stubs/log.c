@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "log.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <syslog.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,43 +13,83 @@
 
 #include "util.h"
 
-static const char *const level_names[] = {"error", "warning", "info", "debug"};
+static const struct {
+        const char *name;
+        int level;
+} level_names[] = {
+        {"error", AVB_LOG_ERROR},
+        {"warning", AVB_LOG_WARNING},
+        {"info", AVB_LOG_INFO},
+        {"debug", AVB_LOG_DEBUG},
+};
 
-static int log_level = AVB_LOG_WARNING;
-static pthread_once_t log_once = PTHREAD_ONCE_INIT;
+static _Atomic int log_level = -1; /* -1: not set yet, read $AVB_LOG_LEVEL */
+static _Atomic bool log_syslog;
 static pthread_mutex_t ratelimit_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void log_init(void)
+int avb_log_level_from_string(const char *s)
 {
-        const char *e = getenv("AVB_LOG_LEVEL");
-        if (!e || !*e)
-                return;
-        for (int i = 0; i < (int)AVB_ELEMENTSOF(level_names); i++)
-                if (strcasecmp(e, level_names[i]) == 0 || (e[0] == '0' + i && !e[1])) {
-                        log_level = i;
-                        return;
-                }
+        for (size_t i = 0; s && i < AVB_ELEMENTSOF(level_names); i++)
+                if (strcasecmp(s, level_names[i].name) == 0)
+                        return level_names[i].level;
+        return -EINVAL;
+}
+
+static const char *level_name(int level)
+{
+        for (size_t i = 0; i < AVB_ELEMENTSOF(level_names); i++)
+                if (level <= level_names[i].level)
+                        return level_names[i].name;
+        return "debug";
+}
+
+void avb_log_set_level(int level)
+{
+        log_level = level;
+}
+
+int avb_log_get_level(void)
+{
+        int level = log_level;
+
+        if (level < 0) {
+                level = avb_log_level_from_string(getenv("AVB_LOG_LEVEL"));
+                if (level < 0)
+                        level = AVB_LOG_WARNING;
+                log_level = level;
+        }
+        return level;
+}
+
+void avb_log_use_syslog(const char *ident)
+{
+        openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+        log_syslog = true;
 }
 
 bool avb_log_enabled(int level)
 {
-        pthread_once(&log_once, log_init);
-        return level <= log_level;
+        return level <= avb_log_get_level();
 }
 
 void avb_log(int level, const char *fmt, ...)
 {
         char line[512];
         va_list ap;
-        int n;
+        int n = 0;
 
         if (!avb_log_enabled(level))
                 return;
-        n = snprintf(line, sizeof(line), "avb-rpc[%d] %s: ", (int)getpid(),
-                     level_names[level < 0 ? 0 : level > 3 ? 3 : level]);
+        if (!log_syslog)
+                n = snprintf(line, sizeof(line), "%s[%d] %s: ", program_invocation_short_name,
+                             (int)getpid(), level_name(level));
         va_start(ap, fmt);
         vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
         va_end(ap);
+        if (log_syslog) {
+                syslog(level, "%s", line);
+                return;
+        }
         /* One write per line keeps lines from several threads whole. */
         size_t len = strlen(line);
         line[len++] = '\n';

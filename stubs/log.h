@@ -3,23 +3,16 @@
 #define AVB_STUBS_LOG_H
 
 /*
- * Runtime logging to stderr, one line per message, prefixed "avb-rpc[pid]".
- * The level comes from $AVB_LOG_LEVEL (error, warning, info, debug or 0-3),
- * read once; the default is warning.
+ * Logging (the public half is avbuffer/log.h): one line per message on
+ * stderr, "PROGRAM[pid] LEVEL: message", or to syslog.
  */
 
 #include <stdbool.h>
 #include <stdint.h>
 
-enum {
-        AVB_LOG_ERROR = 0,
-        AVB_LOG_WARNING = 1,
-        AVB_LOG_INFO = 2,
-        AVB_LOG_DEBUG = 3,
-};
+#include <avbuffer/log.h>
 
 bool avb_log_enabled(int level);
-void avb_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define avb_log_error(...) avb_log(AVB_LOG_ERROR, __VA_ARGS__)
 #define avb_log_warning(...) avb_log(AVB_LOG_WARNING, __VA_ARGS__)

@@ -46,16 +46,6 @@ bool avb_monitor_is_current_thread(void)
         return mon.running && pthread_equal(pthread_self(), mon.thread);
 }
 
-static bool conn_try_ref(avb_conn *c)
-{
-        int n = atomic_load(&c->refs);
-
-        while (n > 0)
-                if (atomic_compare_exchange_weak(&c->refs, &n, n + 1))
-                        return true;
-        return false;
-}
-
 static avb_conn_state conn_state(avb_conn *c, bool *ret_queued)
 {
         pthread_mutex_lock(&c->lock);
@@ -113,7 +103,7 @@ typedef struct watch {
 
 static int watch_reserve(watch *w, size_t n)
 {
-        if (n <= w->cap)
+        if (n <= w->cap && w->fds)
                 return 0;
         struct pollfd *f = realloc(w->fds, (n + 1) * sizeof(*f));
         if (!f)
@@ -158,11 +148,15 @@ static int collect(watch *w, avb_conn **ret_free)
                 avb_conn_state st = conn_state(c, &queued);
 
                 if (atomic_load(&c->refs) == 0) {
-                        /* Released: queued calls get a second to leave, sent ones 200 ms. */
+                        /*
+                         * Released. Calls still queued (also while the handshake
+                         * runs) get a second to leave, sent ones 200 ms to be read.
+                         */
                         if (c->released_at_ms == 0)
                                 c->released_at_ms = now;
-                        int64_t until = queued ? c->released_at_ms + 1000 : c->linger_until_ms;
-                        if (st != AVB_CONN_UP || now >= until) {
+                        bool pending = queued && st != AVB_CONN_DEAD;
+                        int64_t until = pending ? c->released_at_ms + 1000 : c->linger_until_ms;
+                        if (now >= until) {
                                 *p = c->next;
                                 c->next = *ret_free;
                                 *ret_free = c;
@@ -282,9 +276,15 @@ int avb_conn_get(const avb_endpoint *ep, avb_conn **ret)
         pthread_mutex_lock(&mon.lock);
         for (avb_conn *c = mon.conns; c && !found; c = c->next) {
                 bool queued;
-                if (strcmp(c->ep.path, ep->path) == 0 &&
-                    conn_state(c, &queued) != AVB_CONN_DEAD && conn_try_ref(c))
+                if (strcmp(c->ep.path, ep->path) == 0 && conn_state(c, &queued) != AVB_CONN_DEAD) {
+                        /*
+                         * Also a released one that lingers: only the monitor frees,
+                         * under this lock, so its calls stay in one queue, in order.
+                         */
+                        atomic_fetch_add(&c->refs, 1);
+                        c->released_at_ms = 0;
                         found = c;
+                }
         }
         if (!found) {
                 r = avb_conn_alloc_connected(ep, &found);

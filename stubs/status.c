@@ -8,6 +8,8 @@
 #include <avbuffer/status.h>
 
 static void status_vformat(avb_status *s, const char *fmt, va_list ap)
+        __attribute__((format(printf, 2, 0)));
+static void status_vformat(avb_status *s, const char *fmt, va_list ap)
 {
         if (fmt)
                 vsnprintf(s->message, sizeof(s->message), fmt, ap);

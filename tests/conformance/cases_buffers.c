@@ -103,11 +103,9 @@ static void one_frame(cf_ctx *c)
                 e = avb_helper_get_size(cf_helper(c), h, &size);
                 CF_CHECK(c, e == 0, "avb_helper_get_size: %s", cf_errname(e));
                 CF_CHECK_EQ(c, size, sizes[i], "allocated size");
-                e = avb_helper_map(cf_helper(c), h, &ptr, &size);
-                CF_CHECK(c, e == 0, "avb_helper_map: %s", cf_errname(e));
-                CF_CHECK_EQ(c, size, sizes[i], "mapped size");
-                memset(ptr, 0xa5, size);
-                CF_CHECK(c, avb_helper_unmap(cf_helper(c), h, ptr) == 0, "avb_helper_unmap");
+                ptr = cf_map(c, h, (size_t)sizes[i]);
+                memset(ptr, 0xa5, (size_t)sizes[i]);
+                cf_unmap(c, h, ptr);
         }
         while (tp->n_bufs)
                 cf_buf_free(c, tp->bufs[tp->n_bufs - 1].handle);

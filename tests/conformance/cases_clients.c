@@ -75,7 +75,6 @@ static void cross_process_buffer(cf_ctx *c)
         cf_child *ch;
         avb_status st;
         void *ptr;
-        size_t size;
         bool ok = true;
 
         snprintf(hs, sizeof(hs), "%lld", (long long)h);
@@ -87,9 +86,9 @@ static void cross_process_buffer(cf_ctx *c)
         expect_clean_exit(c, ch);
         /* ...A sees it... */
         cf_pattern(want, LEN, SEED);
-        CF_CHECK(c, avb_helper_map(cf_helper(c), h, &ptr, &size) == 0 && size == LEN, "map");
+        ptr = cf_map(c, h, LEN);
         CF_CHECK(c, memcmp(ptr, want, LEN) == 0, "the bytes another process wrote are not here");
-        CF_CHECK(c, avb_helper_unmap(cf_helper(c), h, ptr) == 0, "unmap");
+        cf_unmap(c, h, ptr);
         cf_expect_sha1(c, h, want, LEN);
         /* ...C reads it back and D frees it. */
         ch = spawn(c, "read", hs, seed, len);
@@ -109,10 +108,9 @@ static void cross_process_buffer(cf_ctx *c)
         read_announcement(c, ch, &a);
         CF_CHECK(c, a.n_pools == 1 && a.n_bufs == 1, "alloc-one announced %d pools, %d buffers",
                  a.n_pools, a.n_bufs);
-        CF_CHECK(c, avb_helper_map(cf_helper(c), a.bufs[0], &ptr, &size) == 0 && size == LEN,
-                 "map of another client's buffer");
+        ptr = cf_map(c, a.bufs[0], LEN);
         CF_CHECK(c, memcmp(ptr, want, LEN) == 0, "another client's buffer reads wrong here");
-        CF_CHECK(c, avb_helper_unmap(cf_helper(c), a.bufs[0], ptr) == 0, "unmap");
+        cf_unmap(c, a.bufs[0], ptr);
         st = cf_api_free(c->avb, a.bufs[0], &ok);
         CF_EXPECT_OK(c, st, "free of another client's buffer");
         CF_CHECK(c, ok, "free of another client's live buffer returned false");
@@ -142,6 +140,7 @@ static void eight_clients(cf_ctx *c)
         int w, b;
 
         pool_seen[mine->handle] = true;
+        c->auto_metrics = false; /* the workers' pools come and go meanwhile */
         snprintf(n, sizeof(n), "%d", WORKER_BUFS);
         /* Audio pools, alternating UNDEFINED and decoder 0, so eight fit any heap. */
         for (w = 0; w < WORKERS; w++)
@@ -186,6 +185,7 @@ static void eight_clients(cf_ctx *c)
                 expect_clean_exit(c, ch[w]);
         }
         cf_buf_free(c, mine->bufs[0].handle);
+        c->auto_metrics = true;
         cf_check_metrics(c); /* the workers' pools are all gone */
         cf_pool_destroy(c, mine);
 }

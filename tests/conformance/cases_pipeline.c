@@ -36,14 +36,11 @@ static void decode_oldest(cf_ctx *c, stream *s)
         s->n--;
         cf_pattern(scratch, (size_t)f.size, f.seed);
         if (!s->dest->secure) {
-                void *ptr = NULL;
-                size_t size = 0;
-                int e = avb_helper_map(cf_helper(c), f.handle, &ptr, &size);
+                void *ptr = cf_map(c, f.handle, (size_t)f.size);
 
-                CF_CHECK(c, e == 0, "decoder map: %s", cf_errname(e));
-                CF_CHECK(c, size == (size_t)f.size && !memcmp(ptr, scratch, size),
+                CF_CHECK(c, !memcmp(ptr, scratch, (size_t)f.size),
                          "frame %lld does not hold what the source wrote", (long long)f.handle);
-                CF_CHECK(c, avb_helper_unmap(cf_helper(c), f.handle, ptr) == 0, "unmap");
+                cf_unmap(c, f.handle, ptr);
         }
         cf_expect_sha1(c, f.handle, scratch, (size_t)f.size);
         cf_buf_free(c, f.handle);
@@ -52,16 +49,13 @@ static void decode_oldest(cf_ctx *c, stream *s)
 static void source_frame(cf_ctx *c, stream *s, uint32_t seed, int32_t size)
 {
         int64_t h = cf_buf_alloc(c, s->src, size), out = h;
-        void *ptr = NULL;
-        size_t got = 0;
+        void *ptr;
         int e;
 
         CF_CHECK(c, (size_t)size <= sizeof(scratch), "frame too big for the test");
-        e = avb_helper_map(cf_helper(c), h, &ptr, &got);
-        CF_CHECK(c, e == 0 && got == (size_t)size, "map of a new frame: %s, size %zu",
-                 cf_errname(e), got);
-        cf_pattern(ptr, got, seed);
-        CF_CHECK(c, avb_helper_unmap(cf_helper(c), h, ptr) == 0, "unmap");
+        ptr = cf_map(c, h, (size_t)size);
+        cf_pattern(ptr, (size_t)size, seed);
+        cf_unmap(c, h, ptr);
         if (s->dest != s->src) {
                 avb_helper_range r = {0, 0, (uint32_t)size};
 

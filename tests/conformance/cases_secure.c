@@ -32,25 +32,6 @@ static void map_refused(cf_ctx *c)
         cf_pool_destroy(c, tp);
 }
 
-static void *map_ok(cf_ctx *c, int64_t h, size_t want)
-{
-        void *ptr = NULL;
-        size_t size = 0;
-        int e;
-
-        e = avb_helper_map(cf_helper(c), h, &ptr, &size);
-        CF_CHECK(c, e == 0, "avb_helper_map(%lld): %s", (long long)h, cf_errname(e));
-        CF_CHECK_EQ(c, size, want, "mapped size");
-        return ptr;
-}
-
-static void unmap_ok(cf_ctx *c, int64_t h, void *ptr)
-{
-        int e = avb_helper_unmap(cf_helper(c), h, ptr);
-
-        CF_CHECK(c, e == 0, "avb_helper_unmap(%lld): %s", (long long)h, cf_errname(e));
-}
-
 static void copy_to_nonsecure_refused(cf_ctx *c)
 {
         enum { N = 4096 };
@@ -65,12 +46,12 @@ static void copy_to_nonsecure_refused(cf_ctx *c)
         cf_pattern(pat, N, 7);
         e = avb_helper_write(cf_helper(c), s, 0, pat, N);
         CF_CHECK(c, e == 0, "avb_helper_write into a secure buffer: %s", cf_errname(e));
-        p = map_ok(c, d, N);
+        p = cf_map(c, d, N);
         memset(p, 0, N);
         e = avb_helper_copy(cf_helper(c), d, s, &r, 1);
         CF_EXPECT_ERRNO(c, e, -EPERM, "avb_helper_copy from secure to non-secure");
         CF_CHECK(c, memcmp(p, zero, N) == 0, "a refused copy changed the non-secure buffer");
-        unmap_ok(c, d, p);
+        cf_unmap(c, d, p);
         cf_expect_sha1(c, s, pat, N);
         cf_buf_free(c, s);
         cf_buf_free(c, d);
@@ -187,17 +168,17 @@ static void helper_map_write_copy(cf_ctx *c)
 
         /* map, write through the pointer, unmap */
         cf_pattern(pat, N, 1);
-        pa = map_ok(c, a, N);
+        pa = cf_map(c, a, N);
         memcpy(pa, pat, N);
-        unmap_ok(c, a, pa);
-        pa2 = map_ok(c, a, N); /* a second mapping sees the same bytes */
+        cf_unmap(c, a, pa);
+        pa2 = cf_map(c, a, N); /* a second mapping sees the same bytes */
         CF_CHECK(c, memcmp(pa2, pat, N) == 0, "content lost between two mappings");
-        unmap_ok(c, a, pa2);
+        cf_unmap(c, a, pa2);
         cf_expect_sha1(c, a, pat, N);
 
         /* write() at an offset into a non-secure buffer */
         memset(want, 0, N);
-        pb = map_ok(c, b, N);
+        pb = cf_map(c, b, N);
         memset(pb, 0, N);
         e = avb_helper_write(cf_helper(c), b, 100, pat, 500);
         CF_CHECK(c, e == 0, "avb_helper_write: %s", cf_errname(e));
@@ -210,7 +191,7 @@ static void helper_map_write_copy(cf_ctx *c)
         for (i = 0; i < 3; i++)
                 memcpy(want + ranges[i].dst_offset, pat + ranges[i].src_offset, ranges[i].size);
         CF_CHECK(c, memcmp(pb, want, N) == 0, "avb_helper_copy did not copy the ranges");
-        unmap_ok(c, b, pb);
+        cf_unmap(c, b, pb);
         cf_expect_sha1(c, b, want, N);
 
         /* into secure memory: write() and copy() */
@@ -230,10 +211,10 @@ static void helper_map_write_copy(cf_ctx *c)
         CF_EXPECT_ERRNO(c, e, -ERANGE, "avb_helper_write past the end of a secure buffer");
         e = avb_helper_copy(cf_helper(c), b, a, &bad, 1);
         CF_EXPECT_ERRNO(c, e, -ERANGE, "avb_helper_copy of a range past the end");
-        pa = map_ok(c, a, N);
+        pa = cf_map(c, a, N);
         e = avb_helper_unmap(cf_helper(c), a, pa + 1);
         CF_EXPECT_ERRNO(c, e, -EINVAL, "avb_helper_unmap with a pointer it did not give");
-        unmap_ok(c, a, pa);
+        cf_unmap(c, a, pa);
         cf_buf_free(c, b);
         e = avb_helper_map(cf_helper(c), b, &ptr, &size);
         CF_EXPECT_ERRNO(c, e, -ENOENT, "avb_helper_map of a freed buffer");

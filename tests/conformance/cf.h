@@ -22,6 +22,8 @@
 #include <avbuffer/rpc.h>
 #include <avbuffer/status.h>
 
+#include "cf_time.h"
+
 /* Wire values of com.rdk.hal.HALError (REFERENCE section 2). */
 #define CF_HAL_OUT_OF_MEMORY 5
 #define CF_HAL_NOT_EMPTY 7
@@ -275,6 +277,9 @@ int64_t cf_expected_pool_size(const cf_ctx *c, bool video, bool secure, int32_t 
 /* Skips the case without a profile that declares such a decoder. */
 const cf_decoder *cf_need_decoder(cf_ctx *c, bool video, int32_t id);
 avb_helper *cf_helper(cf_ctx *c);
+/* Maps a non-secure buffer that must be want_size bytes; fails the case otherwise. */
+void *cf_map(cf_ctx *c, int64_t h, size_t want_size);
+void cf_unmap(cf_ctx *c, int64_t h, void *ptr);
 /* Fills buf with a pattern derived from seed. */
 void cf_pattern(void *buf, size_t len, uint32_t seed);
 /* True when calculateSHA1 works (false: built without the debug API). */
@@ -284,8 +289,6 @@ void cf_expect_sha1(cf_ctx *c, int64_t handle, const void *want, size_t len);
 /* Fails when a mapping or a descriptor of this process is secure memory. */
 void cf_scan_for_secure(cf_ctx *c);
 int cf_timeout_ms(const cf_ctx *c, int base_ms);
-void cf_sleep_ms(int ms);
-int64_t cf_now_ms(void);
 
 /* ---- helper processes (fork + exec of this binary, --child MODE) ------- */
 

@@ -82,26 +82,6 @@ static void mode_worker(cf_ctx *c, int n, bool video, int32_t decoder)
         printf("done\n");
 }
 
-static void *map_buffer(cf_ctx *c, int64_t h, size_t len)
-{
-        void *ptr = NULL;
-        size_t size = 0;
-        int e;
-
-        e = avb_helper_map(cf_helper(c), h, &ptr, &size);
-        CF_CHECK(c, e == 0, "avb_helper_map(%lld): %s", (long long)h, cf_errname(e));
-        CF_CHECK(c, size >= len, "avb_helper_map(%lld): size %zu, want >= %zu", (long long)h, size,
-                 len);
-        return ptr;
-}
-
-static void unmap_buffer(cf_ctx *c, int64_t h, void *ptr)
-{
-        int e = avb_helper_unmap(cf_helper(c), h, ptr);
-
-        CF_CHECK(c, e == 0, "avb_helper_unmap(%lld): %s", (long long)h, cf_errname(e));
-}
-
 static void check_content(cf_ctx *c, int64_t h, const void *mem, uint32_t seed, size_t len)
 {
         uint8_t *want = malloc(len ? len : 1);
@@ -116,15 +96,15 @@ static void check_content(cf_ctx *c, int64_t h, const void *mem, uint32_t seed, 
         free(want);
 }
 
-static void mode_map_write(cf_ctx *c, int64_t h, uint32_t seed, size_t len, bool write)
+/* Maps h, writes the pattern (or not) and checks it is there. */
+static void map_write(cf_ctx *c, int64_t h, uint32_t seed, size_t len, bool write)
 {
-        void *ptr = map_buffer(c, h, len);
+        void *ptr = cf_map(c, h, len);
 
         if (write)
                 cf_pattern(ptr, len, seed);
         check_content(c, h, ptr, seed, len);
-        unmap_buffer(c, h, ptr);
-        printf("ok\n");
+        cf_unmap(c, h, ptr);
 }
 
 static void mode_alloc_one(cf_ctx *c, uint32_t seed, size_t len)
@@ -134,7 +114,7 @@ static void mode_alloc_one(cf_ctx *c, uint32_t seed, size_t len)
         avb_status st;
         bool valid = true;
 
-        mode_map_write(c, h, seed, len, true);
+        map_write(c, h, seed, len, true);
         print_pool_and_bufs(tp);
         printf("ready\n");
         fflush(stdout);
@@ -177,8 +157,9 @@ int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
                 mode_alloc_one(c, (uint32_t)strtoul(argv[1], NULL, 0),
                                strtoul(argv[2], NULL, 0));
         } else if ((!strcmp(mode, "map-write") || !strcmp(mode, "read")) && argc == 4) {
-                mode_map_write(c, strtoll(argv[1], NULL, 0), (uint32_t)strtoul(argv[2], NULL, 0),
-                               strtoul(argv[3], NULL, 0), mode[0] == 'm');
+                map_write(c, strtoll(argv[1], NULL, 0), (uint32_t)strtoul(argv[2], NULL, 0),
+                          strtoul(argv[3], NULL, 0), mode[0] == 'm');
+                printf("ok\n");
         } else if (!strcmp(mode, "free") && argc == 2) {
                 st = cf_api_free(c->avb, strtoll(argv[1], NULL, 0), &ok);
                 CF_EXPECT_OK(c, st, "free");

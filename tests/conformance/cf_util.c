@@ -96,22 +96,6 @@ void cf_expect_at(cf_ctx *c, const char *file, int line, const avb_status *st, i
 
 /* ---- time --------------------------------------------------------------- */
 
-int64_t cf_now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void cf_sleep_ms(int ms)
-{
-        struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-                ;
-}
-
 int cf_timeout_ms(const cf_ctx *c, int base_ms)
 {
         return base_ms * (c->o->time_scale > 0 ? c->o->time_scale : 1);
@@ -603,6 +587,26 @@ avb_helper *cf_helper(cf_ctx *c)
                 CF_CHECK(c, e == 0, "avb_helper_new: %s", cf_errname(e));
         }
         return c->helper;
+}
+
+void *cf_map(cf_ctx *c, int64_t h, size_t want_size)
+{
+        void *ptr = NULL;
+        size_t size = 0;
+        int e;
+
+        e = avb_helper_map(cf_helper(c), h, &ptr, &size);
+        CF_CHECK(c, e == 0, "avb_helper_map(%lld): %s", (long long)h, cf_errname(e));
+        CF_CHECK(c, size == want_size, "avb_helper_map(%lld): size %zu, want %zu", (long long)h,
+                 size, want_size);
+        return ptr;
+}
+
+void cf_unmap(cf_ctx *c, int64_t h, void *ptr)
+{
+        int e = avb_helper_unmap(cf_helper(c), h, ptr);
+
+        CF_CHECK(c, e == 0, "avb_helper_unmap(%lld): %s", (long long)h, cf_errname(e));
 }
 
 void cf_pattern(void *buf, size_t len, uint32_t seed)

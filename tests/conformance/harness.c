@@ -42,6 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cf_time.h"
+
 extern char **environ;
 
 #define CONTROL_FD 100
@@ -69,21 +71,6 @@ static volatile sig_atomic_t stop_signal;
 static void on_signal(int sig)
 {
         stop_signal = sig;
-}
-
-static int64_t now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-        struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-        nanosleep(&ts, NULL);
 }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -149,12 +136,12 @@ static bool ended(proc *p)
 
 static bool wait_end(proc *p, int timeout_ms)
 {
-        int64_t deadline = now_ms() + timeout_ms;
+        int64_t deadline = cf_now_ms() + timeout_ms;
 
         while (!ended(p)) {
-                if (now_ms() > deadline)
+                if (cf_now_ms() > deadline)
                         return false;
-                sleep_ms(10);
+                cf_sleep_ms(10);
         }
         return true;
 }
@@ -227,12 +214,18 @@ static int wait_registered(void)
         if (start(&w, "waiter", argv, false, -1) < 0)
                 return -1;
         while (!ended(&w)) {
-                if (ended(&H.avbd) || ended(&H.sm) || stop_signal) {
-                        say("a server ended while waiting for AVBuffer to register");
+                proc *gone = ended(&H.avbd) ? &H.avbd : ended(&H.sm) ? &H.sm : NULL;
+
+                if (gone || stop_signal) {
+                        if (gone)
+                                say("%s ended while waiting for AVBuffer to register: %s",
+                                    gone->name, describe(gone->status, buf, sizeof(buf)));
+                        else
+                                say("stopped by signal %d", (int)stop_signal);
                         kill_hard(&w);
                         return -1;
                 }
-                sleep_ms(10);
+                cf_sleep_ms(10);
         }
         if (!WIFEXITED(w.status) || WEXITSTATUS(w.status) != 0) {
                 say("AVBuffer was not registered in time (waiter: %s)",
@@ -330,7 +323,7 @@ static void handle_command(int fd, const char *cmd)
 /* Runs the program, serving control commands, until it ends or time runs out. */
 static void run_program(char **argv)
 {
-        int64_t deadline = now_ms() + (int64_t)H.timeout_s * 1000;
+        int64_t deadline = cf_now_ms() + (int64_t)H.timeout_s * 1000;
         char buf[256], desc[64];
         size_t len = 0;
         int sv[2];
@@ -357,7 +350,7 @@ static void run_program(char **argv)
                 char *nl;
                 ssize_t r;
 
-                if (stop_signal || now_ms() > deadline) {
+                if (stop_signal || cf_now_ms() > deadline) {
                         if (stop_signal)
                                 say("stopped by signal %d", (int)stop_signal);
                         else

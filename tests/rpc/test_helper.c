@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "test_iface.h"
@@ -67,8 +68,11 @@ static int run_client(const char *endpoint, bool with_listener)
                 return 1;
         }
         st = echo_u32(b, ECHO_WHOAMI, NULL, 0, out, 5);
-        if (!avb_status_is_ok(&st))
+        if (!avb_status_is_ok(&st)) {
+                char buf[512];
+                fprintf(stderr, "helper: call: %s\n", avb_status_to_string(&st, buf, sizeof(buf)));
                 return 1;
+        }
         if (with_listener) {
                 char *wire = NULL;
                 uint8_t *reply = NULL;
@@ -91,6 +95,10 @@ int main(int argc, char **argv)
 {
         if (argc != 3)
                 return 2;
+        /* A helper never outlives the test that started it. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == 1)
+                return 3;
         if (strcmp(argv[1], "server") == 0)
                 return run_server(argv[2]);
         if (strcmp(argv[1], "client") == 0)

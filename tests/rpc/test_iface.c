@@ -95,6 +95,21 @@ static avb_status echo_fire(echo_impl *impl, uint32_t n, uint32_t size, uint8_t 
         return REPLY((uint32_t)(test_now_ms() - start), counts[0], counts[1], counts[2], counts[3]);
 }
 
+/* A request [object id, ...] + endpoint, the endpoint at `off`: the listener it names. */
+static int listener_from_request(avb_call *call, const uint8_t *req, size_t len, size_t off,
+                                 avb_binder **ret)
+{
+        char endpoint[256];
+        uint32_t id;
+
+        if (len <= off || len - off >= sizeof(endpoint))
+                return -EINVAL;
+        memcpy(&id, req, 4);
+        memcpy(endpoint, req + off, len - off);
+        endpoint[len - off] = '\0';
+        return avb_binder_from_wire(call, endpoint, id, ret);
+}
+
 static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops, void *userdata,
                                 avb_call *call, uint32_t code, const uint8_t *req, size_t len,
                                 uint8_t **ret_reply, size_t *ret_len)
@@ -105,7 +120,8 @@ static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops
 
         (void)iface;
         (void)ops;
-        memcpy(in, req, n_in * 4);
+        if (n_in)
+                memcpy(in, req, n_in * 4);
         switch (code) {
         case ECHO_ECHO: {
                 uint8_t *copy = malloc(len ? len : 1);
@@ -168,13 +184,8 @@ static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops
                 return avb_status_ok();
         }
         case ECHO_SET_LISTENER: {
-                char endpoint[256];
                 avb_binder *l;
-                if (len < 5 || len - 4 >= sizeof(endpoint))
-                        return bad_request();
-                memcpy(endpoint, req + 4, len - 4);
-                endpoint[len - 4] = '\0';
-                if (avb_binder_from_wire(call, endpoint, in[0], &l) < 0)
+                if (listener_from_request(call, req, len, 4, &l) < 0)
                         return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "bad listener");
                 avb_binder_unref(impl->listener);
                 impl->listener = l;
@@ -220,6 +231,20 @@ static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops
                 return REPLY((uint32_t)p->pid, (uint32_t)p->uid, (uint32_t)p->gid,
                              (uint32_t)p->client_id, (uint32_t)(p->client_id >> 32));
         }
+        case ECHO_FIRE_ONCE: {
+                avb_binder *l;
+                uint32_t ok = 0;
+                if (listener_from_request(call, req, len, 8, &l) < 0)
+                        return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "bad listener");
+                for (uint32_t i = 0; i < in[1]; i++) {
+                        avb_status st = avb_binder_transact(l, &listener_desc, LISTENER_ON_EVENT,
+                                                            AVB_METHOD_ONEWAY, (uint8_t *)&i, 4,
+                                                            NULL, NULL);
+                        ok += avb_status_is_ok(&st);
+                }
+                avb_binder_unref(l);
+                return REPLY(ok);
+        }
         case ECHO_LISTENER:
                 return REPLY(impl->listener && avb_binder_is_alive(impl->listener) ? 1u : 0u,
                              (uint32_t)atomic_load(&impl->listener_deaths));
@@ -233,7 +258,7 @@ static const avb_method_desc echo_methods[ECHO_N_METHODS] = {
         {"count", 0},       {"raise", 0},       {"big", 0},     {"setListener", 0},
         {"fire", 0},        {"stats", 0},       {"note", AVB_METHOD_ONEWAY},
         {"notes", 0},       {"waitFlag", 0},    {"setFlag", 0}, {"whoami", 0},
-        {"listener", 0},
+        {"listener", 0},    {"fireOnce", 0},
 };
 
 const avb_interface_desc echo_desc = {
@@ -418,6 +443,17 @@ void test_dir_remove(void)
 
 /* ---- helper processes ---- */
 
+static pid_t spawned[64];
+
+static void spawned_set(pid_t old, pid_t new)
+{
+        for (size_t i = 0; i < sizeof(spawned) / sizeof(spawned[0]); i++)
+                if (spawned[i] == old) {
+                        spawned[i] = new;
+                        return;
+                }
+}
+
 pid_t test_spawn(const char *mode, const char *endpoint)
 {
         const char *helper = getenv("AVB_TEST_HELPER");
@@ -452,6 +488,7 @@ pid_t test_spawn(const char *mode, const char *endpoint)
                 got += (size_t)n;
         }
         close(fds[0]);
+        spawned_set(0, pid);
         if (strncmp(line, "ready", 5) != 0) {
                 test_reap(pid, SIGKILL);
                 return -1;
@@ -467,4 +504,14 @@ void test_reap(pid_t pid, int sig)
                 kill(pid, sig);
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
                 ;
+        spawned_set(pid, 0);
+}
+
+void test_reap_all(void)
+{
+        for (size_t i = 0; i < sizeof(spawned) / sizeof(spawned[0]); i++)
+                if (spawned[i] > 0) {
+                        kill(spawned[i], SIGCONT);
+                        test_reap(spawned[i], SIGKILL);
+                }
 }

@@ -41,7 +41,9 @@ enum {
         ECHO_SET_FLAG,     /* -> [] */
         ECHO_WHOAMI,       /* -> [pid, uid, gid, client id low, client id high] */
         ECHO_LISTENER,     /* -> [alive, deaths seen] */
-        ECHO_N_METHODS = ECHO_LISTENER,
+        ECHO_FIRE_ONCE,    /* [object id, n] + endpoint: fires n events through a new proxy,
+                              released at once (a borrowed argument) -> [ok] */
+        ECHO_N_METHODS = ECHO_FIRE_ONCE,
 };
 
 #define LISTENER_DESCRIPTOR "test.rpc.IListener"
@@ -110,6 +112,8 @@ void test_dir_remove(void);
 pid_t test_spawn(const char *mode, const char *endpoint);
 /* Kills (if sig) and reaps. */
 void test_reap(pid_t pid, int sig);
+/* Kills and reaps every helper still running (after a failed test). */
+void test_reap_all(void);
 
 int64_t test_now_ms(void);
 void test_sleep_ms(int ms);
