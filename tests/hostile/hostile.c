@@ -112,6 +112,8 @@ typedef struct pb {
 
 static void pb_raw(pb *p, const void *d, size_t len)
 {
+        if (!len)
+                return;
         if (p->n + len > p->cap) {
                 p->cap = (p->n + len) * 2 + 64;
                 p->b = realloc(p->b, p->cap);
