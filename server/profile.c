@@ -26,6 +26,7 @@
 struct ctx {
         const char *name;
         yaml_document_t *doc;
+        const yaml_node_t *key; /* the key each_pair is at, for messages */
         char *err;
         size_t err_len;
 };
@@ -128,6 +129,7 @@ static int each_pair(struct ctx *c, yaml_node_t *map, const char *what, pair_fn 
 
                 if (!key)
                         return fail(c, k, "keys of '%s' must be plain names", what);
+                c->key = k;
                 e = fn(c, key, v, ud);
                 if (e < 0)
                         return e;
@@ -137,7 +139,7 @@ static int each_pair(struct ctx *c, yaml_node_t *map, const char *what, pair_fn 
 
 static int unknown(struct ctx *c, const char *where, const char *key, const yaml_node_t *v)
 {
-        return fail(c, v, "unknown key '%s' in %s", key, where);
+        return fail(c, c->key ? c->key : v, "unknown key '%s' in %s", key, where);
 }
 
 static int heaps_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)

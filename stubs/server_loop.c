@@ -33,7 +33,7 @@ static void client_remove(avb_server *s, server_client *c)
                 }
         s->stats.clients--;
         avb_server_drop_deferred(s, c->peer.client_id);
-        avb_log_info("%s: client %016llx (pid %d) gone", s->ep.url,
+        avb_log_debug("%s: client %016llx (pid %d) gone", s->ep.url,
                      (unsigned long long)c->peer.client_id, (int)c->peer.pid);
         if (s->client_gone)
                 s->client_gone(s->userdata, &c->peer);

@@ -315,10 +315,15 @@ int avb_vendor_destroy_owner(struct avb_vendor *v, uint64_t owner, bool force,
 	for (i = 0; i < AVB_VENDOR_MAX_POOLS; i++) {
 		struct avb_pool *pool = v->pools[i];
 
-		if (!pool || pool->state != AVB_POOL_ACTIVE || pool->owner != owner)
+		if (!pool || pool->owner != owner)
 			continue;
-		avb_pool_discard_requests(pool);
-		(void)avb_pool_set_state(pool, AVB_POOL_DESTROYING);
+		if (pool->state == AVB_POOL_ACTIVE) {
+			avb_pool_discard_requests(pool);
+			(void)avb_pool_set_state(pool, AVB_POOL_DESTROYING);
+		} else if (pool->state != AVB_POOL_DESTROYING || !force) {
+			/* A second, forcing pass also takes the pools a first pass left. */
+			continue;
+		}
 		if (force)
 			vendor_pool_drop_buffers_locked(v, pool);
 		if (avb_ring_live_count(pool->ring) == 0)

@@ -19,6 +19,7 @@
  *   avbuffer-pipeline [--frames N] [--quiet]
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -243,7 +244,7 @@ static int run_source(const char *self, int frames)
         FILE *out;
 
         /* Children first: nanomsg state must not cross a fork. */
-        if (pipe(to_cdm) < 0 || pipe(to_dec) < 0)
+        if (pipe2(to_cdm, O_CLOEXEC) < 0 || pipe2(to_dec, O_CLOEXEC) < 0)
                 die("pipe", NULL);
         dec = spawn_role(self, "decoder", to_dec[0], -1);
         cdm = spawn_role(self, "cdm", to_cdm[0], to_dec[1]);
@@ -450,6 +451,8 @@ int main(int argc, char **argv)
                         return 2;
                 }
         }
+        /* The processes share a terminal: keep their lines whole and in order. */
+        setvbuf(stdout, NULL, _IOLBF, 0);
         if (!role)
                 return run_source("/proc/self/exe", frames);
         if (!strcmp(role, "cdm"))

@@ -219,6 +219,8 @@ typedef struct reply {
         int32_t exception, service_specific, transport;
         char message[200];
         size_t payload_len;
+        bool has_result;
+        int64_t result; /* field 1 of the payload, when a varint (alloc's handle) */
 } reply;
 
 static int rd_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
@@ -271,8 +273,17 @@ static void decode_reply(const uint8_t *buf, size_t len, reply *r)
                                 return;
                         if ((key >> 3) == 5)
                                 snprintf(r->message, sizeof(r->message), "%.*s", (int)v, p);
-                        else if ((key >> 3) == 6)
+                        else if ((key >> 3) == 6) {
+                                const uint8_t *q = p;
+                                uint64_t k, x;
+
                                 r->payload_len = v;
+                                if (rd_varint(&q, p + v, &k) == 0 && k == 8 &&
+                                    rd_varint(&q, p + v, &x) == 0) {
+                                        r->has_result = true;
+                                        r->result = (int64_t)x;
+                                }
+                        }
                         p += v;
                         break;
                 default:
@@ -514,7 +525,10 @@ static void free_all_and_destroy(hctx *h, int8_t pool)
         for (i = 0; avb_status_is_ok(&st) && i < n; i++)
                 com_rdk_hal_avbuffer_IAVBuffer_free(h->avb, list[i], &ok);
         free(list);
-        if (!destroy_real_pool(h, pool))
+        if (st.exception == AVB_EX_UNSUPPORTED_OPERATION)
+                outf(h, "pool %d %s (no getAllocList in this build)", pool,
+                     destroy_real_pool(h, pool) ? "destroyed" : "left behind");
+        else if (!destroy_real_pool(h, pool))
                 failf(h, "pool %d could not be destroyed after the attack", pool);
 }
 
@@ -948,12 +962,19 @@ static void duplicate_request(hctx *h)
         send_request(h, &rq, &r2, 5000);
         outf(h, "first: %s", describe_reply(&r1, d, sizeof(d)));
         outf(h, "replayed: %s", describe_reply(&r2, d, sizeof(d)));
+        if (r1.has_result && r2.has_result)
+                outf(h, "%s handle", r1.result == r2.result ? "the same" : "a different");
         p.handle = pool;
         st = com_rdk_hal_avbuffer_IAVBuffer_getPoolMetrics(h->avb, &p, &pm);
         if (avb_status_is_ok(&st)) {
                 outf(h, "pool bytesUsed %d", pm.bytesUsed);
                 if (pm.bytesUsed != 1024)
                         failf(h, "a replayed alloc ran twice (bytesUsed %d)", pm.bytesUsed);
+        }
+        if (r1.has_result) {
+                bool ok;
+
+                com_rdk_hal_avbuffer_IAVBuffer_free(h->avb, r1.result, &ok);
         }
         free_all_and_destroy(h, pool);
         pb_free(&payload);

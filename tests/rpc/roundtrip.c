@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -350,6 +351,7 @@ static int spawn_server(const char *name, server_proc *s)
         if (s->pid < 0)
                 return -errno;
         if (s->pid == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive a crashed test */
                 execl(self_exe, self_exe, "--server", s->endpoint, (char *)NULL);
                 _exit(127);
         }

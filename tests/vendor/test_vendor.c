@@ -398,6 +398,26 @@ static void test_destroy_owner_deferred(void **state)
 	assert_int_equal(deferred, 0);
 }
 
+/* A dead client's pool left DESTROYING is reclaimed by a later forcing pass. */
+static void test_destroy_owner_force_after_grace(void **state)
+{
+	struct fixture *f = *state;
+	int8_t mine = pool_make(f->v, AVB_MEDIA_VIDEO, false, 0, 7);
+	int64_t h = buf_make(f->v, mine, 5000);
+	struct avb_pool_metrics all[AVB_VENDOR_MAX_POOLS];
+	size_t deferred = 0, n = 9;
+
+	assert_int_equal(avb_vendor_destroy_owner(f->v, 7, false, &deferred), 0);
+	assert_int_equal(deferred, 1);
+	assert_true(avb_vendor_is_valid(f->v, h));
+	assert_int_equal(avb_vendor_destroy_owner(f->v, 7, true, &deferred), 0);
+	assert_int_equal(deferred, 0);
+	assert_false(avb_vendor_is_valid(f->v, h));
+	assert_int_equal(avb_vendor_buffer_free(f->v, h), -ENOENT);
+	assert_int_equal(avb_vendor_all_pool_metrics(f->v, false, all, &n), 0);
+	assert_int_equal(n, 0);
+}
+
 /* ── frame pools share the handle space ──────────────────────────────────── */
 
 static void test_frame_pools(void **state)
@@ -647,6 +667,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_alloc_list_and_all_metrics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_space_callbacks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_owner_deferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_owner_force_after_grace, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_frame_pools, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secure_zero_after_free, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_rules, setup, teardown),
