@@ -1242,7 +1242,11 @@ void cg_local(cw *w, struct aidl_arena *a, const cn_field *f, const char *name)
         cw_line(w, "memset(&%s, 0, sizeof(%s));", name, name);
         if (cn_is_array(f->type))
                 cw_line(w, "%s_count = 0;", name);
-        else if (cn_kind_of(f->type) == CN_PARCELABLE && !f->nullable)
+}
+
+void cg_init_output(cw *w, struct aidl_arena *a, const cn_field *f, const char *name)
+{
+        if (!cn_is_array(f->type) && cn_kind_of(f->type) == CN_PARCELABLE && !f->nullable)
                 cw_line(w, "%s_init(&%s);", cg_type_c(a, f->type), name);
 }
 

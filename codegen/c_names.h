@@ -169,6 +169,8 @@ void cg_fini(cw *w, struct aidl_arena *a, const cn_value *v);
 
 /* Declares a zeroed local `name` (and name_count) able to hold field f's C value. */
 void cg_local(cw *w, struct aidl_arena *a, const cn_field *f, const char *name);
+/* Sets the defaults of an output that the op fills (non-null parcelables). */
+void cg_init_output(cw *w, struct aidl_arena *a, const cn_field *f, const char *name);
 /* The C argument passing local `name` of field f to an op as an in-argument. */
 const char *cg_in_arg(struct aidl_arena *a, const cn_field *f, const char *name);
 /*

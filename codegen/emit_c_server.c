@@ -62,6 +62,9 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
                 cn_value v = {f, c, aidl_arena_printf(a, "%s_count", c), "_req", pc};
                 cg_decode(w, a, &v);
         }
+        for (size_t i = 0; !oneway && i < rep.n; i++)
+                if (!rep.v[i].arg || rep.v[i].arg->dir == AIDL_DIR_OUT)
+                        cg_init_output(w, a, &rep.v[i], server_local(a, &rep.v[i]));
         for (size_t i = 0; i < req.n; i++) {
                 const cn_field *f = &req.v[i];
                 if (cn_is_array(f->type) || f->nullable || cn_kind_of(f->type) != CN_INTERFACE)

@@ -13,6 +13,9 @@
  *     isvalid HANDLE        whether a handle is live (exit 1 if not)
  *     sha1 HANDLE           SHA-1 of a buffer (debug builds)
  *     services              what the service manager knows
+ *     hold-pool video|audio ID [secure]
+ *                           create a pool, print its handle, keep it until
+ *                           interrupted (pools die with their creator)
  *     watch [SECONDS]       heap and pool metrics, refreshed (Ctrl-C stops)
  *
  * Exit status: 0 success, 1 the service refused or failed, 2 usage.
@@ -31,7 +34,9 @@
 
 #include "avb_config.h"
 #include "avb_servicemanager.h"
+#include "com_rdk_hal_audiodecoder.h"
 #include "com_rdk_hal_avbuffer.h"
+#include "com_rdk_hal_videodecoder.h"
 
 static bool json;
 static volatile sig_atomic_t stop;
@@ -296,6 +301,67 @@ static int cmd_services(avb_binder *sm, char **args, int nargs)
         return 0;
 }
 
+static avb_status on_space(void *impl, avb_call *call)
+{
+        (void)impl;
+        (void)call;
+        printf(json ? "{\"event\":\"spaceAvailable\"}\n" : "space available\n");
+        fflush(stdout);
+        return avb_status_ok();
+}
+
+static const com_rdk_hal_avbuffer_IAVBufferSpaceListener_ops hold_listener_ops = {
+        .onSpaceAvailable = on_space,
+};
+
+static int cmd_hold_pool(avb_binder *av, char **args, int nargs)
+{
+        com_rdk_hal_videodecoder_IVideoDecoder_Id vid;
+        com_rdk_hal_audiodecoder_IAudioDecoder_Id aid;
+        com_rdk_hal_avbuffer_Pool pool;
+        avb_binder *listener = NULL;
+        bool video, secure = false, ok = false;
+        int64_t id;
+        avb_status st;
+
+        video = !strcmp(args[0], "video");
+        if ((!video && strcmp(args[0], "audio")) ||
+            parse_i64(args[1], "decoder id", INT32_MIN, INT32_MAX, &id) < 0) {
+                fprintf(stderr, "avbufctl: hold-pool takes video|audio ID [secure]\n");
+                return 2;
+        }
+        if (nargs == 3) {
+                if (strcmp(args[2], "secure")) {
+                        fprintf(stderr, "avbufctl: hold-pool: unknown option '%s'\n", args[2]);
+                        return 2;
+                }
+                secure = true;
+        }
+        if (com_rdk_hal_avbuffer_IAVBufferSpaceListener_new_local(&hold_listener_ops, NULL, NULL,
+                                                                  &listener) < 0)
+                return 1;
+        vid.value = aid.value = (int32_t)id;
+        st = video ? com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(av, secure, &vid, listener,
+                                                                   &pool)
+                   : com_rdk_hal_avbuffer_IAVBuffer_createAudioPool(av, secure, &aid, listener,
+                                                                   &pool);
+        if (!avb_status_is_ok(&st)) {
+                avb_binder_unref(listener);
+                return fail_status(video ? "createVideoPool" : "createAudioPool", &st);
+        }
+        printf(json ? "{\"pool\":%d}\n" : "%d\n", pool.handle);
+        fflush(stdout);
+        signal(SIGINT, on_signal);
+        signal(SIGTERM, on_signal);
+        while (!stop)
+                pause();
+        st = com_rdk_hal_avbuffer_IAVBuffer_destroyPool(av, &pool, &ok);
+        avb_binder_unref(listener);
+        if (!avb_status_is_ok(&st))
+                return fail_status("destroyPool", &st);
+        return ok ? 0 : 1;
+}
+
 static int cmd_watch(avb_binder *av, char **args, int nargs)
 {
         int64_t seconds = 1;
@@ -336,12 +402,14 @@ static void usage(FILE *f)
                    "  isvalid HANDLE        whether a handle is live (exit 1 if not)\n"
                    "  sha1 HANDLE           SHA-1 of a buffer (debug builds)\n"
                    "  services              registered services\n"
+                   "  hold-pool video|audio ID [secure]\n"
+                   "                        create a pool and hold it until interrupted\n"
                    "  watch [SECONDS]       live heap and pool metrics\n");
 }
 
 static const struct command {
         const char *name;
-        int nargs;      /* -1: 0 or 1 */
+        int nargs;      /* -1: 0 or 1; -2: 2 or 3 */
         bool on_sm;     /* talks to the service manager, not the service */
         int (*run)(avb_binder *b, char **args, int nargs);
 } commands[] = {
@@ -350,6 +418,7 @@ static const struct command {
         {"free", 1, false, cmd_free},         {"trim", 2, false, cmd_trim},
         {"isvalid", 1, false, cmd_isvalid},   {"sha1", 1, false, cmd_sha1},
         {"services", 0, true, cmd_services},  {"watch", -1, false, cmd_watch},
+        {"hold-pool", -2, false, cmd_hold_pool},
 };
 
 int main(int argc, char **argv)
@@ -400,9 +469,10 @@ int main(int argc, char **argv)
                 usage(stderr);
                 return 2;
         }
-        if (cmd->nargs >= 0 ? nargs != cmd->nargs : nargs > 1) {
-                fprintf(stderr, "avbufctl: '%s' takes %d argument%s\n", cmd->name,
-                        cmd->nargs < 0 ? 1 : cmd->nargs, cmd->nargs == 1 ? "" : "s");
+        if (cmd->nargs >= 0 ? nargs != cmd->nargs
+                            : cmd->nargs == -1 ? nargs > 1 : nargs < 2 || nargs > 3) {
+                fprintf(stderr, "avbufctl: wrong number of arguments for '%s'\n", cmd->name);
+                usage(stderr);
                 return 2;
         }
 

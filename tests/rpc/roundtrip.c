@@ -306,6 +306,16 @@ static const test_rt_ITester_ops tester_ops = {
 /* Object 1: nothing implemented. */
 static const test_rt_ITester_ops empty_ops;
 
+static avb_server *volatile the_server;
+
+static void on_term(int sig)
+{
+        (void)sig;
+        if (the_server)
+                avb_server_close(the_server);
+}
+
+/* Serves until SIGTERM, then frees everything (so leak checkers see the skeletons). */
 static int run_server(const char *endpoint)
 {
         tester t = {0};
@@ -324,7 +334,10 @@ static int run_server(const char *endpoint)
             test_rt_ITester_new_local(&empty_ops, &t, NULL, &b1) < 0 ||
             avb_server_add(t.server, b1, &id) < 0)
                 return 1;
+        the_server = t.server;
+        signal(SIGTERM, on_term);
         rc = avb_server_run(t.server);
+        the_server = NULL;
         avb_binder_unref(b0);
         avb_binder_unref(b1);
         avb_server_free(t.server);
@@ -369,15 +382,18 @@ static avb_binder *connect_to(const server_proc *s, uint32_t object)
         return NULL;
 }
 
-static void stop_server(server_proc *s)
+/* Stops a server; its exit status (non-zero when a sanitizer found a leak). */
+static int stop_server(server_proc *s)
 {
+        int status = 0;
         if (s->pid > 0) {
                 kill(s->pid, SIGTERM);
-                waitpid(s->pid, NULL, 0);
+                waitpid(s->pid, &status, 0);
                 s->pid = 0;
         }
         free(s->endpoint);
         s->endpoint = NULL;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 #define assert_ok(st)                                                                             \
@@ -867,6 +883,74 @@ static void test_callbacks(void **state)
         avb_binder_unref(cb);
 }
 
+/* The skeletons, called in-process: every malformed request is refused. */
+static void test_dispatch_errors(void **state)
+{
+        const avb_interface_desc *d = &test_rt_ITester_desc;
+        tester t = {0};
+        uint8_t *reply = NULL, garbage[] = {0xff, 0xff, 0xff, 0xff, 0x0f, 0x12};
+        size_t len = 0, n;
+        avb_status st;
+        (void)state;
+
+        st = d->dispatch(d, &tester_ops, &t, NULL, 0, NULL, 0, &reply, &len);
+        assert_int_equal(st.transport, AVB_TS_UNKNOWN_TRANSACTION);
+        st = d->dispatch(d, &tester_ops, &t, NULL, AVB_FIRST_CALL + d->n_methods, NULL, 0, &reply,
+                         &len);
+        assert_int_equal(st.transport, AVB_TS_UNKNOWN_TRANSACTION);
+        st = d->dispatch(d, &tester_ops, &t, NULL, UINT32_MAX, NULL, 0, &reply, &len);
+        assert_int_equal(st.transport, AVB_TS_UNKNOWN_TRANSACTION);
+        for (uint32_t code = AVB_FIRST_CALL; code < AVB_FIRST_CALL + d->n_methods; code++) {
+                if (strcmp(d->methods[code - AVB_FIRST_CALL].name, "quit") == 0)
+                        continue;
+                st = d->dispatch(d, &tester_ops, &t, NULL, code, garbage, sizeof(garbage), &reply,
+                                 &len);
+                assert_int_equal(st.exception, AVB_EX_TRANSACTION_FAILED);
+                assert_int_equal(st.transport, AVB_TS_BAD_MESSAGE);
+                assert_null(reply);
+        }
+
+        /* a byte and a char out of range, an unknown union member */
+        Test__Rt__ITester__EchoByteRequest rb;
+        test__rt__itester__echo_byte_request__init(&rb);
+        rb.v = 300;
+        uint8_t buf[64];
+        n = protobuf_c_message_pack(&rb.base, buf);
+        st = d->dispatch(d, &tester_ops, &t, NULL, AVB_FIRST_CALL + 2, buf, n, &reply, &len);
+        assert_int_equal(st.transport, AVB_TS_BAD_MESSAGE);
+        Test__Rt__ITester__EchoCharRequest rc;
+        test__rt__itester__echo_char_request__init(&rc);
+        rc.v = -1;
+        n = protobuf_c_message_pack(&rc.base, buf);
+        st = d->dispatch(d, &tester_ops, &t, NULL, AVB_FIRST_CALL + 3, buf, n, &reply, &len);
+        assert_int_equal(st.transport, AVB_TS_BAD_MESSAGE);
+        Test__Rt__ITester__EchoValueRequest rv;
+        Test__Rt__Value v;
+        test__rt__itester__echo_value_request__init(&rv);
+        test__rt__value__init(&v);
+        rv.v = &v; /* no member set */
+        n = protobuf_c_message_pack(&rv.base, buf);
+        st = d->dispatch(d, &tester_ops, &t, NULL, AVB_FIRST_CALL + 11, buf, n, &reply, &len);
+        assert_int_equal(st.transport, AVB_TS_BAD_MESSAGE);
+
+        /* a good one, and a NULL op */
+        rb.v = -7;
+        n = protobuf_c_message_pack(&rb.base, buf);
+        st = d->dispatch(d, &tester_ops, &t, NULL, AVB_FIRST_CALL + 2, buf, n, &reply, &len);
+        assert_true(avb_status_is_ok(&st));
+        assert_non_null(reply);
+        Test__Rt__ITester__EchoByteReply *r = test__rt__itester__echo_byte_reply__unpack(NULL, len,
+                                                                                        reply);
+        assert_non_null(r);
+        assert_int_equal(r->result, -7);
+        test__rt__itester__echo_byte_reply__free_unpacked(r, NULL);
+        free(reply);
+        reply = NULL;
+        st = d->dispatch(d, &empty_ops, &t, NULL, AVB_FIRST_CALL + 2, buf, n, &reply, &len);
+        assert_int_equal(st.exception, AVB_EX_UNSUPPORTED_OPERATION);
+        assert_null(reply);
+}
+
 static pthread_mutex_t death_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t death_cond = PTHREAD_COND_INITIALIZER;
 static int deaths;
@@ -908,7 +992,7 @@ static void test_death(void **state)
         avb_binder_unref(b);
         waitpid(s.pid, NULL, 0);
         s.pid = 0;
-        stop_server(&s);
+        free(s.endpoint);
 }
 
 int main(int argc, char **argv)
@@ -942,11 +1026,16 @@ int main(int argc, char **argv)
                 cmocka_unit_test_setup_teardown(test_once_per_call, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_oneway, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_callbacks, setup, teardown),
+                cmocka_unit_test(test_dispatch_errors),
                 cmocka_unit_test(test_deadline),
                 cmocka_unit_test(test_death),
         };
         int rc = cmocka_run_group_tests_name("roundtrip", tests, NULL, NULL);
-        stop_server(&main_server);
+        int server_rc = stop_server(&main_server);
+        if (server_rc != 0) {
+                fprintf(stderr, "roundtrip: the server exited with status %d\n", server_rc);
+                rc = rc ? rc : 1;
+        }
         char cmd[PATH_MAX + 16];
         snprintf(cmd, sizeof(cmd), "rm -rf %s", sock_dir);
         if (system(cmd) != 0)

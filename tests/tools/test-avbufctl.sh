@@ -1,0 +1,78 @@
+#!/bin/sh
+# avbufctl against a live avbufferd (started by avbuffer-test-harness):
+# every command, --json output that parses, and clear errors with the
+# documented exit codes. Usage: test-avbufctl.sh AVBUFCTL
+set -eu
+ctl=$1
+fail() { echo "FAIL: $*" >&2; exit 1; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+expect_exit() { # CODE CMD...: runs CMD, checks its exit status
+	want=$1; shift
+	set +e; "$@" >/tmp/avbufctl.$$ 2>&1; got=$?; set -e
+	[ "$got" -eq "$want" ] || { cat /tmp/avbufctl.$$ >&2; fail "'$*' exited $got, want $want"; }
+}
+
+# heaps: two rows, and the JSON agrees with the profile (16,000,000 bytes each).
+"$ctl" heaps | grep -q '^non-secure' || fail "heaps has no non-secure row"
+[ "$("$ctl" --json heaps | json 'd[0]["bytesTotal"]')" = 16000000 ] || fail "heaps --json"
+"$ctl" services | grep -q '^AVBuffer ' || fail "services does not list AVBuffer"
+
+# No pool yet: an empty pool list.
+[ "$("$ctl" --json pools | json 'len(d)')" = 0 ] || fail "pools should be empty"
+
+expect_exit 2 "$ctl" alloc 0
+expect_exit 2 "$ctl" alloc x 10
+expect_exit 2 "$ctl" alloc 200 10
+expect_exit 1 "$ctl" alloc 5 100          # no such pool: EX_ILLEGAL_ARGUMENT
+grep -q "EX_ILLEGAL_ARGUMENT" /tmp/avbufctl.$$ || fail "alloc on a missing pool must name the exception"
+expect_exit 1 "$ctl" free 12345678901     # forged handle: false
+expect_exit 1 "$ctl" isvalid -1
+grep -q invalid /tmp/avbufctl.$$ || fail "isvalid -1 should print invalid"
+expect_exit 1 "$ctl" trim 12345678901 10
+expect_exit 1 "$ctl" sha1 12345678901
+expect_exit 2 "$ctl" nonsense
+expect_exit 2 "$ctl" heaps extra
+expect_exit 1 "$ctl" --service NoSuchService heaps
+grep -q "not registered" /tmp/avbufctl.$$ || fail "unknown service message"
+
+# Pools live as long as their creator: hold-pool keeps one while we poke it.
+"$ctl" hold-pool video 0 >/tmp/avbufctl-pool.$$ &
+holder=$!
+i=0
+until [ -s /tmp/avbufctl-pool.$$ ]; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "pool holder did not start"; sleep 0.05
+done
+pool=$(cat /tmp/avbufctl-pool.$$)
+h=$("$ctl" alloc "$pool" 5000)
+[ "$h" -gt 0 ] || fail "alloc printed '$h'"
+"$ctl" isvalid "$h" | grep -q '^valid' || fail "fresh handle not valid"
+[ "$("$ctl" --json allocs "$pool" | json 'd')" = "[$h]" ] || fail "allocs lists $h"
+[ "$("$ctl" --json pools | json '[p["bytesUsed"] for p in d if p["pool"]=='"$pool"'][0]')" = 5056 ] ||
+	fail "pool bytesUsed after a 5000-byte alloc (64-aligned) should be 5056"
+"$ctl" trim "$h" 100
+[ "$("$ctl" --json pools | json '[p["bytesUsed"] for p in d if p["pool"]=='"$pool"'][0]')" = 128 ] ||
+	fail "pool bytesUsed after trim to 100 should be 128"
+h2=$("$ctl" alloc "$pool" 64)
+expect_exit 1 "$ctl" trim "$h" 50         # not the last allocation
+grep -q EX_ILLEGAL_STATE /tmp/avbufctl.$$ || fail "trim of a non-last buffer must be EX_ILLEGAL_STATE"
+sha=$("$ctl" sha1 "$h2")
+[ "${#sha}" -eq 40 ] || fail "sha1 printed '$sha'"
+# 64 zero bytes: the pool memory of a fresh buffer is zeroed.
+[ "$sha" = c8d7d0ef0eedfa82d2ea1aa592845b9a6d4b02b7 ] || fail "sha1 of 64 zero bytes, got $sha"
+"$ctl" free "$h"
+"$ctl" free "$h2"
+expect_exit 1 "$ctl" free "$h"            # stale
+[ "$("$ctl" --json pools | json '[p["bytesUsed"] for p in d if p["pool"]=='"$pool"'][0]')" = 0 ] ||
+	fail "pool not empty after frees"
+"$ctl" --json watch 1 >/tmp/avbufctl-watch.$$ &
+w=$!
+sleep 1.5
+kill -INT "$w"; wait "$w" || true
+grep -q bytesTotal /tmp/avbufctl-watch.$$ || fail "watch printed no metrics"
+kill -INT "$holder"
+wait "$holder" || fail "hold-pool did not destroy its pool cleanly"
+[ "$("$ctl" --json pools | json 'len(d)')" = 0 ] || fail "the held pool outlived hold-pool"
+expect_exit 2 "$ctl" hold-pool subtitles 0
+expect_exit 1 "$ctl" hold-pool video 99
+rm -f /tmp/avbufctl.$$ /tmp/avbufctl-pool.$$ /tmp/avbufctl-watch.$$
+echo "avbufctl: all checks passed"
