@@ -28,6 +28,21 @@ done
 test -f "$root$prefix/lib/systemd/system/hal-av_buffer.service"
 find "$root" -name avbuffer.yaml | grep -q .
 
+# The units must pass systemd-analyze verify; their paths are rewritten into
+# the scratch root so the binaries they start are found.
+if command -v systemd-analyze >/dev/null 2>&1; then
+	mkdir "$root/units"
+	for u in hal-av_buffer.service avbuffer-servicemanager.service; do
+		sed "s#$prefix/#$root$prefix/#g" "$root$prefix/lib/systemd/system/$u" >"$root/units/$u"
+	done
+	(cd "$root/units" && systemd-analyze verify ./avbuffer-servicemanager.service \
+		./hal-av_buffer.service)
+	grep -q '^Requires=avbuffer-servicemanager.service' "$root/units/hal-av_buffer.service"
+	echo "systemd-analyze verify: units ok"
+else
+	echo "systemd-analyze not available: units not verified"
+fi
+
 export PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$root"
 # shellcheck disable=SC2046
 cc -Wall -Wextra -Werror -o "$root/client" "$src/tests/install/client.c" \

@@ -939,11 +939,12 @@ static void test_dispatch_errors(void **state)
         st = d->dispatch(d, &tester_ops, &t, NULL, AVB_FIRST_CALL + 2, buf, n, &reply, &len);
         assert_true(avb_status_is_ok(&st));
         assert_non_null(reply);
-        Test__Rt__ITester__EchoByteReply *r = test__rt__itester__echo_byte_reply__unpack(NULL, len,
-                                                                                        reply);
+        Test__Rt__ITester__EchoByteReply *r = (Test__Rt__ITester__EchoByteReply *)
+                protobuf_c_message_unpack(&test__rt__itester__echo_byte_reply__descriptor, NULL,
+                                          len, reply);
         assert_non_null(r);
         assert_int_equal(r->result, -7);
-        test__rt__itester__echo_byte_reply__free_unpacked(r, NULL);
+        protobuf_c_message_free_unpacked(&r->base, NULL);
         free(reply);
         reply = NULL;
         st = d->dispatch(d, &empty_ops, &t, NULL, AVB_FIRST_CALL + 2, buf, n, &reply, &len);

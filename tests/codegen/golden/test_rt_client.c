@@ -100,7 +100,6 @@ avb_status test_rt_ITester_echo(avb_binder *self, const test_rt_Everything *e, t
         int _rc = 0;
         test_rt_Everything _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
-        test_rt_Everything_init(&_r_result);
         test__rt__itester__echo_request__init(&_req);
 
         if (self == NULL)
@@ -643,7 +642,6 @@ avb_status test_rt_ITester_echoValue(avb_binder *self, const test_rt_Value *v, t
         int _rc = 0;
         test_rt_Value _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
-        test_rt_Value_init(&_r_result);
         test__rt__itester__echo_value_request__init(&_req);
 
         if (self == NULL)
@@ -1075,10 +1073,8 @@ avb_status test_rt_ITester_directions(avb_binder *self, int32_t a, int32_t **ret
         _r_words_count = 0;
         test_common_Point _r_p;
         memset(&_r_p, 0, sizeof(_r_p));
-        test_common_Point_init(&_r_p);
         test_rt_Everything_Inner _r_inner;
         memset(&_r_inner, 0, sizeof(_r_inner));
-        test_rt_Everything_Inner_init(&_r_inner);
         test__rt__itester__directions_request__init(&_req);
 
         if (self == NULL)

@@ -23,7 +23,6 @@ static avb_status serve_test_rt_ICallback_onValue(const test_rt_ICallback_ops *o
         int _rc = 0;
         test_rt_Value _a_v;
         memset(&_a_v, 0, sizeof(_a_v));
-        test_rt_Value_init(&_a_v);
         int32_t _a_seq;
         memset(&_a_seq, 0, sizeof(_a_seq));
 
@@ -123,10 +122,8 @@ static avb_status serve_test_rt_ITester_echo(const test_rt_ITester_ops *ops, voi
         int _rc = 0;
         test_rt_Everything _a_e;
         memset(&_a_e, 0, sizeof(_a_e));
-        test_rt_Everything_init(&_a_e);
         test_rt_Everything _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
-        test_rt_Everything_init(&_r_result);
         test__rt__itester__echo_reply__init(&_rep);
 
         if (ops->echo == NULL)
@@ -140,6 +137,7 @@ static avb_status serve_test_rt_ITester_echo(const test_rt_ITester_ops *ops, voi
                 if (_rc < 0)
                         goto fail;
         }
+        test_rt_Everything_init(&_r_result);
         _st = ops->echo(impl, call, &_a_e, &_r_result);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -589,10 +587,8 @@ static avb_status serve_test_rt_ITester_echoValue(const test_rt_ITester_ops *ops
         int _rc = 0;
         test_rt_Value _a_v;
         memset(&_a_v, 0, sizeof(_a_v));
-        test_rt_Value_init(&_a_v);
         test_rt_Value _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
-        test_rt_Value_init(&_r_result);
         test__rt__itester__echo_value_reply__init(&_rep);
 
         if (ops->echoValue == NULL)
@@ -606,6 +602,7 @@ static avb_status serve_test_rt_ITester_echoValue(const test_rt_ITester_ops *ops
                 if (_rc < 0)
                         goto fail;
         }
+        test_rt_Value_init(&_r_result);
         _st = ops->echoValue(impl, call, &_a_v, &_r_result);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -981,10 +978,8 @@ static avb_status serve_test_rt_ITester_directions(const test_rt_ITester_ops *op
         _r_words_count = 0;
         test_common_Point _r_p;
         memset(&_r_p, 0, sizeof(_r_p));
-        test_common_Point_init(&_r_p);
         test_rt_Everything_Inner _r_inner;
         memset(&_r_inner, 0, sizeof(_r_inner));
-        test_rt_Everything_Inner_init(&_r_inner);
         test__rt__itester__directions_reply__init(&_rep);
 
         if (ops->directions == NULL)
@@ -1025,6 +1020,7 @@ static avb_status serve_test_rt_ITester_directions(const test_rt_ITester_ops *op
                 if (_rc < 0)
                         goto fail;
         }
+        test_common_Point_init(&_r_p);
         _st = ops->directions(impl, call, _a_a, &_r_sums, &_r_sums_count, &_r_b, &_r_b_count, &_r_words, &_r_words_count, &_r_p, &_r_inner, &_r_result);
         if (!avb_status_is_ok(&_st))
                 goto done;
