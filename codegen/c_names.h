@@ -179,6 +179,16 @@ const char *cg_in_arg(struct aidl_arena *a, const cn_field *f, const char *name)
  */
 void cg_status_helper(cw *w, const char *bad_what);
 
+/*
+ * The start of a generated .c file of package `pkg`: the "do not edit" line,
+ * the C library headers, P.h and P.pb-c.h; with `status_helper` (the package
+ * has methods) also status_from_rc() reporting `bad_what` on bad data.
+ */
+void cg_c_file_start(cw *w, struct aidl_arena *a, const aidl_package *pkg, bool status_helper,
+                     const char *bad_what);
+/* Whether any interface of the package has a method. */
+bool cn_package_has_methods(struct aidl_arena *a, const aidl_package *pkg);
+
 /* ---- shared pieces of the emitters -------------------------------------- */
 
 /* Every type declaration of a package (nested ones too), in source order. */
