@@ -13,7 +13,7 @@
 static cn_value types_value(struct aidl_arena *a, const cn_field *f, const char *c_obj,
                             const char *pb, const char *pc, bool is_union)
 {
-        cn_value v;
+        cn_value v = {0};
         v.f = f;
         v.c = aidl_arena_printf(a, "%s->%s%s", c_obj, is_union ? "u." : "", f->c_name);
         v.count = aidl_arena_printf(a, "%s_count", v.c);

@@ -67,7 +67,7 @@ static void cw_text(cw *w, const char *s)
         }
 }
 
-static void cw_vprintf(cw *w, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void cw_vprintf(cw *w, const char *fmt, va_list ap)
 {
         char small[512];
         va_list aq;

@@ -69,7 +69,7 @@ typedef struct hctx {
         uint64_t incarnation;
         int life_fd;
         uint64_t next_request;
-        char out[512]; /* what the attack did */
+        char out[4096]; /* what the attack did */
         char why[512]; /* why it failed, if it did */
         bool failed;
 } hctx;
