@@ -517,6 +517,13 @@ int avbd_service_new(const struct avbd_profile *profile, struct avbd_service **r
         if (e < 0)
                 goto fail;
         avb_vendor_set_observer(s->vendor, on_buffer, s);
+        e = com_rdk_hal_avbuffer_IAVBuffer_new_local(&avbuffer_ops, s, NULL, &s->objects[0]);
+        if (e >= 0)
+                e = avbd_copier_new_local(s, &s->objects[1]);
+        if (e >= 0)
+                e = avbd_control_new_local(s, &s->objects[2]);
+        if (e < 0)
+                goto fail;
         e = -pthread_create(&s->reclaimer, NULL, reclaim_thread, s);
         if (e < 0)
                 goto fail;
@@ -541,7 +548,7 @@ void avbd_service_free(struct avbd_service *s)
         }
         for (int p = 0; p < AVB_VENDOR_MAX_POOLS; p++)
                 avb_binder_unref(s->pools[p].listener);
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < AVBD_N_OBJECTS; i++)
                 avb_binder_unref(s->objects[i]);
         avb_vendor_free(s->vendor);
         avbd_directory_free(s->directory);
@@ -552,20 +559,21 @@ void avbd_service_free(struct avbd_service *s)
 
 int avbd_service_publish(struct avbd_service *s, avb_server *server)
 {
-        int e;
-
-        e = com_rdk_hal_avbuffer_IAVBuffer_new_local(&avbuffer_ops, s, NULL, &s->objects[0]);
-        if (e >= 0)
-                e = avbd_copier_new_local(s, &s->objects[1]);
-        if (e >= 0)
-                e = avbd_control_new_local(s, &s->objects[2]);
-        for (int i = 0; e >= 0 && i < 3; i++) {
+        for (uint32_t i = 0; i < AVBD_N_OBJECTS; i++) {
                 uint32_t id;
-                e = avb_server_add(server, s->objects[i], &id);
-                if (e >= 0 && id != (uint32_t)i)
-                        e = -EEXIST; /* objects must be the first three of the server */
+                int e = avb_server_add(server, s->objects[i], &id);
+
+                if (e < 0)
+                        return e;
+                if (id != i)
+                        return -EEXIST; /* they must be the server's first objects */
         }
-        return e;
+        return 0;
+}
+
+avb_binder *avbd_service_object(struct avbd_service *s, uint32_t object_id)
+{
+        return object_id < AVBD_N_OBJECTS ? s->objects[object_id] : NULL;
 }
 
 struct avb_vendor *avbd_service_vendor(struct avbd_service *s)

@@ -28,8 +28,12 @@ struct avbd_service;
 int avbd_service_new(const struct avbd_profile *profile, struct avbd_service **ret);
 void avbd_service_free(struct avbd_service *s); /* accepts NULL */
 
+#define AVBD_N_OBJECTS 3
+
 /* Publishes the three objects on `server`, in object-id order. */
 int avbd_service_publish(struct avbd_service *s, avb_server *server);
+/* The local binder of object 0..2 (borrowed), for in-process use and tests. */
+avb_binder *avbd_service_object(struct avbd_service *s, uint32_t object_id);
 
 /* A client process has gone: its pools are destroyed (see AVBD_RECLAIM_GRACE_MS). */
 void avbd_service_client_gone(struct avbd_service *s, const avb_peer *peer);

@@ -29,7 +29,7 @@ struct avbd_service {
         const struct avbd_profile *profile;
         struct avb_vendor *vendor;
         struct avbd_directory *directory;
-        avb_binder *objects[3]; /* IAVBuffer, IBufferCopier, IAVBufferControl */
+        avb_binder *objects[AVBD_N_OBJECTS]; /* IAVBuffer, IBufferCopier, IAVBufferControl */
 
         /* `lock` guards pools[], reclaims[] and stopping. */
         pthread_mutex_t lock;
