@@ -58,10 +58,14 @@ static struct {
 };
 static size_t n_library = 3;
 
-void aidl_fuzz_add_library(const char *path, const char *text)
+bool aidl_fuzz_add_library(const char *path, const char *text)
 {
-        if (n_library < MAX_LIBRARY)
-                library[n_library++].path = path, library[n_library - 1].text = text;
+        if (n_library >= MAX_LIBRARY)
+                return false;
+        library[n_library].path = path;
+        library[n_library].text = text;
+        n_library++;
+        return true;
 }
 
 /* "r/a/b/T.aidl" for a file of package a.b whose first type is T. */

@@ -2,6 +2,7 @@
 #ifndef AIDLC_TEST_FUZZ_PARSER_H
 #define AIDLC_TEST_FUZZ_PARSER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,7 @@ fuzz_outcome aidl_fuzz_one(const uint8_t *data, size_t size);
 
 /* Adds a file that inputs can import: path relative to the root ("a/P.aidl");
  * both strings must stay valid. A few are built in. */
-void aidl_fuzz_add_library(const char *path, const char *text);
+/* Adds an importable file; false (and nothing kept) when the library is full. */
+bool aidl_fuzz_add_library(const char *path, const char *text);
 
 #endif

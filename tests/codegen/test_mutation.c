@@ -72,8 +72,11 @@ static int collect(const char *path, const struct stat *st, int flag, struct FTW
                 add_seed(data, len);
                 /* files under an import root can be imported by the inputs */
                 if (strncmp(path, collect_root, strlen(collect_root)) == 0 &&
-                    path[strlen(collect_root)] == '/')
-                        aidl_fuzz_add_library(strdup(path + strlen(collect_root) + 1), data);
+                    path[strlen(collect_root)] == '/') {
+                        char *lib_path = strdup(path + strlen(collect_root) + 1);
+                        if (!lib_path || !aidl_fuzz_add_library(lib_path, data))
+                                free(lib_path);
+                }
         }
         return 0;
 }

@@ -192,6 +192,8 @@ static size_t mutate(uint8_t *buf, size_t len, size_t cap)
                 case 3: /* insert a long varint */
                         if (len + 10 <= cap) {
                                 size_t at = rnd((uint32_t)len + 1);
+                                if (at > len)
+                                        break;
                                 memmove(buf + at + 10, buf + at, len - at);
                                 memset(buf + at, 0xff, 9);
                                 buf[at + 9] = 0x01;
