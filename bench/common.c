@@ -27,6 +27,51 @@ uint64_t bench_now_ns(void)
         return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Children still running, so that a benchmark that dies or is interrupted takes them along. */
+#define MAX_CHILDREN 64
+static volatile pid_t children[MAX_CHILDREN];
+
+static void children_add(pid_t pid)
+{
+        for (int i = 0; i < MAX_CHILDREN; i++)
+                if (!children[i]) {
+                        children[i] = pid;
+                        return;
+                }
+}
+
+static void children_remove(pid_t pid)
+{
+        for (int i = 0; i < MAX_CHILDREN; i++)
+                if (children[i] == pid)
+                        children[i] = 0;
+}
+
+static void children_kill(void)
+{
+        for (int i = 0; i < MAX_CHILDREN; i++)
+                if (children[i] > 0)
+                        kill(children[i], SIGTERM);
+}
+
+static void on_signal(int sig)
+{
+        children_kill();
+        _exit(128 + sig);
+}
+
+static void catch_signals(void)
+{
+        static bool done;
+
+        if (done)
+                return;
+        done = true;
+        signal(SIGINT, on_signal);
+        signal(SIGTERM, on_signal);
+        signal(SIGHUP, on_signal);
+}
+
 void bench_die(const char *fmt, ...)
 {
         va_list ap;
@@ -36,6 +81,7 @@ void bench_die(const char *fmt, ...)
         vfprintf(stderr, fmt, ap);
         fputc('\n', stderr);
         va_end(ap);
+        children_kill();
         exit(1);
 }
 
@@ -174,6 +220,8 @@ pid_t bench_spawn_io(char *const argv[], int in_fd, int out_fd)
         posix_spawn_file_actions_destroy(&fa);
         if (e)
                 bench_die("cannot start %s: %s", argv[0], strerror(e));
+        catch_signals();
+        children_add(pid);
         return pid;
 }
 
@@ -181,6 +229,7 @@ void bench_stop(pid_t pid)
 {
         if (pid <= 0)
                 return;
+        children_remove(pid);
         kill(pid, SIGTERM);
         for (int i = 0; i < 200; i++) {
                 pid_t r = waitpid(pid, NULL, WNOHANG);
@@ -191,6 +240,24 @@ void bench_stop(pid_t pid)
         }
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
+}
+
+int bench_reap(pid_t pid)
+{
+        int st;
+
+        if (waitpid(pid, &st, 0) < 0)
+                return -1;
+        children_remove(pid);
+        return st;
+}
+
+bool bench_exited(pid_t pid, int *ret_status)
+{
+        if (waitpid(pid, ret_status, WNOHANG) != pid)
+                return false;
+        children_remove(pid);
+        return true;
 }
 
 double bench_proc_cpu_s(pid_t pid)

@@ -2,7 +2,8 @@
 /*
  * Shared pieces of the avbuffer benchmarks (bench/): clocks, sample
  * statistics, the CSV every program appends to, spawning helper processes
- * (posix_spawn, never fork: nanomsg state does not survive a fork), the
+ * (posix_spawn, never fork: nanomsg state does not survive a fork; a
+ * benchmark that dies or gets SIGINT/SIGTERM takes its children along), the
  * CPU time of a process from /proc, and a private avbufferd with its
  * service manager in a temporary socket directory.
  *
@@ -66,6 +67,10 @@ pid_t bench_spawn(char *const argv[], int out_fd);
 pid_t bench_spawn_io(char *const argv[], int in_fd, int out_fd);
 /* SIGTERM, up to 2 s for it to exit, then SIGKILL; reaps it. Ignores pid <= 0. */
 void bench_stop(pid_t pid);
+/* Waits for a child to exit by itself; its wait status, or -1. */
+int bench_reap(pid_t pid);
+/* Whether a child has exited (reaped, *ret_status set), without waiting. */
+bool bench_exited(pid_t pid, int *ret_status);
 /* utime + stime of pid in seconds, from /proc/PID/stat; negative on error. */
 double bench_proc_cpu_s(pid_t pid);
 /* Directory of this executable (for finding the project's other binaries). */

@@ -2,8 +2,12 @@
 /*
  * avb-bench-scale: aggregate IAVBuffer.isValid calls per second with 1, 2,
  * 4, 8 and 16 client processes against one avbufferd, with the server's CPU
- * use (utime+stime deltas from /proc/PID/stat) and the whole machine's (from
- * /proc/stat), to show where the CPU saturates.
+ * use (utime+stime deltas from /proc/PID/stat), that of server and clients
+ * together, and the whole machine's (/proc/stat, other users included), to
+ * show where the CPU saturates. The machine counts as saturated from the
+ * first point where it is >= 90% busy; when that is already so with one
+ * client (a busy shared machine), growth cannot be judged and only "holds"
+ * is.
  *
  * Clients are this binary run with --client (posix_spawn: no fork after
  * nanomsg init). Each connects, warms up, reports ready, waits for the start
@@ -16,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -34,6 +39,7 @@ static int run_client(int64_t handle, int ms)
 {
         struct bench_avb avb;
         uint64_t calls = 0, t0, end;
+        double cpu0;
         bool valid;
         char c;
 
@@ -45,6 +51,7 @@ static int run_client(int64_t handle, int ms)
         fflush(stdout);
         while (read(STDIN_FILENO, &c, 1) > 0) /* the start signal is EOF */
                 ;
+        cpu0 = bench_proc_cpu_s(getpid());
         t0 = bench_now_ns();
         end = t0 + (uint64_t)ms * 1000000u;
         do {
@@ -53,7 +60,8 @@ static int run_client(int64_t handle, int ms)
                                 bench_die("client: isValid failed");
                 calls += 16;
         } while (bench_now_ns() < end);
-        printf("%" PRIu64 " %" PRIu64 "\n", calls, bench_now_ns() - t0);
+        printf("%" PRIu64 " %" PRIu64 " %.3f\n", calls, bench_now_ns() - t0,
+               bench_proc_cpu_s(getpid()) - cpu0);
         fflush(stdout);
         bench_avb_close(&avb);
         return 0;
@@ -81,64 +89,110 @@ static void machine_jiffies(double *busy, double *total)
 
 struct point {
         double calls_per_s;
-        double server_cpu; /* cores busy in the server */
-        double machine_cpu; /* fraction of all cores busy */
+        double server_cpu;  /* cores busy in the server */
+        double bench_cpu;   /* server and clients: fraction of all cores */
+        double machine_cpu; /* everything on the machine: fraction of all cores */
 };
+
+/* Lines from the clients' shared stdout, failing fast if a client dies. */
+struct lines {
+        int fd;
+        char buf[4096];
+        size_t len;
+};
+
+static void next_line(struct lines *l, char *out, size_t max, pid_t *pids, int n)
+{
+        for (;;) {
+                char *nl = memchr(l->buf, '\n', l->len);
+                struct pollfd p = {.fd = l->fd, .events = POLLIN};
+                ssize_t r;
+
+                if (nl) {
+                        size_t k = (size_t)(nl - l->buf) + 1;
+
+                        snprintf(out, max, "%.*s", (int)k, l->buf);
+                        memmove(l->buf, l->buf + k, l->len - k);
+                        l->len -= k;
+                        return;
+                }
+                if (poll(&p, 1, 1000) == 0) {
+                        for (int i = 0; i < n; i++) {
+                                int st;
+
+                                if (pids[i] > 0 && bench_exited(pids[i], &st) &&
+                                    (!WIFEXITED(st) || WEXITSTATUS(st)))
+                                        bench_die("client %d (pid %d) failed: %s %d", i,
+                                                  (int)pids[i],
+                                                  WIFSIGNALED(st) ? "signal" : "exit status",
+                                                  WIFSIGNALED(st) ? WTERMSIG(st)
+                                                                  : WEXITSTATUS(st));
+                        }
+                        continue;
+                }
+                r = read(l->fd, l->buf + l->len, sizeof(l->buf) - l->len);
+                if (r <= 0)
+                        bench_die("the clients went away");
+                l->len += (size_t)r;
+        }
+}
 
 static struct point run_point(pid_t server, int64_t handle, int n, int ms)
 {
         char *argv[] = {(char *)bench_self_exe(), "--client", NULL, NULL, NULL};
         char hbuf[32], mbuf[16], line[128];
-        int go[2], out[2];
+        struct lines out = {0};
+        int go[2], out_pipe[2];
         pid_t pids[MAX_CLIENTS];
-        double cpu0, cpu1, busy0, total0, busy1, total1, rate = 0;
+        double cpu0, cpu1, busy0, total0, busy1, total1, rate = 0, client_cpu = 0;
         uint64_t t0, t1;
-        FILE *f;
-        int ready = 0;
 
         snprintf(hbuf, sizeof(hbuf), "%" PRId64, handle);
         snprintf(mbuf, sizeof(mbuf), "%d", ms);
         argv[2] = hbuf;
         argv[3] = mbuf;
-        if (pipe2(go, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
+        if (pipe2(go, O_CLOEXEC) < 0 || pipe2(out_pipe, O_CLOEXEC) < 0)
                 bench_die("pipe: %s", strerror(errno));
         for (int i = 0; i < n; i++)
-                pids[i] = bench_spawn_io(argv, go[0], out[1]);
+                pids[i] = bench_spawn_io(argv, go[0], out_pipe[1]);
         close(go[0]);
-        close(out[1]);
-        f = fdopen(out[0], "r");
-        if (!f)
-                bench_die("fdopen: %s", strerror(errno));
-        while (ready < n && fgets(line, sizeof(line), f))
-                if (!strcmp(line, "ready\n"))
-                        ready++;
-        if (ready < n)
-                bench_die("only %d of %d clients came up", ready, n);
+        close(out_pipe[1]);
+        out.fd = out_pipe[0];
+        for (int ready = 0; ready < n;) {
+                next_line(&out, line, sizeof(line), pids, n);
+                ready += !strcmp(line, "ready\n");
+        }
         cpu0 = bench_proc_cpu_s(server);
         machine_jiffies(&busy0, &total0);
         t0 = bench_now_ns();
         close(go[1]); /* go */
-        for (int got = 0; got < n && fgets(line, sizeof(line), f);) {
+        for (int got = 0; got < n;) {
                 uint64_t calls, ns;
+                double cpu;
 
-                if (sscanf(line, "%" SCNu64 " %" SCNu64, &calls, &ns) == 2) {
+                next_line(&out, line, sizeof(line), pids, n);
+                if (sscanf(line, "%" SCNu64 " %" SCNu64 " %lf", &calls, &ns, &cpu) == 3) {
                         rate += (double)calls * 1e9 / (double)ns;
+                        client_cpu += cpu;
                         got++;
                 }
         }
         t1 = bench_now_ns();
         cpu1 = bench_proc_cpu_s(server);
         machine_jiffies(&busy1, &total1);
-        fclose(f);
+        close(out.fd);
         for (int i = 0; i < n; i++) {
-                int st;
+                int st = bench_reap(pids[i]);
 
-                if (waitpid(pids[i], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+                if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
                         bench_die("client %d failed", i);
         }
+        double secs = (double)(t1 - t0) / 1e9;
+
         return (struct point){
                 .calls_per_s = rate,
-                .server_cpu = (cpu1 - cpu0) / ((double)(t1 - t0) / 1e9),
+                .server_cpu = (cpu1 - cpu0) / secs,
+                .bench_cpu = (cpu1 - cpu0 + client_cpu) / secs / (double)sysconf(_SC_NPROCESSORS_ONLN),
                 .machine_cpu = total1 > total0 ? (busy1 - busy0) / (total1 - total0) : 0,
         };
 }
@@ -158,7 +212,7 @@ int main(int argc, char **argv)
         struct bench_opts o;
         int reps, ms, peak = 0, sat = N_COUNTS;
         bool grows = true, holds = true;
-        char satbuf[32];
+        char satbuf[64];
         int8_t pool;
         int64_t handle;
 
@@ -178,9 +232,10 @@ int main(int argc, char **argv)
                         pts[k][r] = run_point(svc.avbufferd_pid, handle, client_counts[k], ms);
 
         printf("\n== 2. Scaling: IAVBuffer.isValid from N client processes against one avbufferd "
-               "(%d s per point, median of %d) ==\n",
-               ms / 1000, reps);
-        printf("%8s %12s %10s %16s %14s\n", "clients", "calls/s", "vs 1", "server CPU", "machine CPU");
+               "(%.1f s per point, median of %d) ==\n",
+               ms / 1e3, reps);
+        printf("%8s %12s %8s %12s %14s %13s\n", "clients", "calls/s", "vs 1", "server CPU",
+               "server+clients", "machine CPU");
         for (int k = 0; k < N_COUNTS; k++) {
                 qsort(pts[k], (size_t)reps, sizeof(pts[k][0]), cmp_point);
                 med[k] = pts[k][reps / 2];
@@ -192,12 +247,13 @@ int main(int argc, char **argv)
         for (int k = 0; k < N_COUNTS; k++) {
                 char id[16];
 
-                printf("%8d %12.0f %10.2f %13.0f %% %12.0f %%\n", client_counts[k],
+                printf("%8d %12.0f %8.2f %10.0f %% %12.0f %% %11.0f %%\n", client_counts[k],
                        med[k].calls_per_s, med[k].calls_per_s / med[0].calls_per_s,
-                       100 * med[k].server_cpu, 100 * med[k].machine_cpu);
+                       100 * med[k].server_cpu, 100 * med[k].bench_cpu, 100 * med[k].machine_cpu);
                 snprintf(id, sizeof(id), "%d", client_counts[k]);
                 bench_csv("scale", id, "calls_per_s", med[k].calls_per_s, "1/s");
                 bench_csv("scale", id, "server_cpu_pct", 100 * med[k].server_cpu, "pct_of_core");
+                bench_csv("scale", id, "bench_cpu_pct", 100 * med[k].bench_cpu, "pct_of_all");
                 bench_csv("scale", id, "machine_cpu_pct", 100 * med[k].machine_cpu, "pct_of_all");
                 /* before saturation each step must add throughput (5% noise allowed) */
                 if (k > 0 && k <= sat && med[k].calls_per_s < 0.95 * med[k - 1].calls_per_s)
@@ -205,9 +261,12 @@ int main(int argc, char **argv)
                 if (k > peak && med[k].calls_per_s < 0.85 * med[peak].calls_per_s)
                         holds = false;
         }
-        printf("  (server CPU in %% of one core; machine CPU in %% of all %ld cores)\n",
+        printf("  (server CPU in %% of one core; server+clients and the whole machine (other users\n"
+               "  included) in %% of all %ld cores)\n",
                sysconf(_SC_NPROCESSORS_ONLN));
-        if (sat < N_COUNTS)
+        if (sat == 0)
+                snprintf(satbuf, sizeof(satbuf), "already with 1 client (growth not judged)");
+        else if (sat < N_COUNTS)
                 snprintf(satbuf, sizeof(satbuf), "from %d clients", client_counts[sat]);
         else
                 snprintf(satbuf, sizeof(satbuf), "at no point");

@@ -54,8 +54,22 @@ test)
 	ninja -C build
 	meson test -C build --print-errorlogs --num-processes 2
 	t1=$(date +%s)
-	CC=clang setup build-clang
+	# clang: the warning check, and the libFuzzer targets, run briefly.
+	CC=clang setup build-clang -Dfuzz=true
 	ninja -C build-clang
+	for f in tests/codegen/fuzz_parser tests/fuzz/fuzz_dispatch; do
+		work=$(mktemp -d /tmp/avbuffer-fuzz.XXXXXX)
+		mkdir "$work/corpus"
+		echo "quickstart: fuzzing $f for ${FUZZ_SECONDS:-30}s"
+		if ! "build-clang/$f" -max_total_time="${FUZZ_SECONDS:-30}" \
+			-artifact_prefix="$work/" "$work/corpus" >"$work/log" 2>&1; then
+			tail -n 40 "$work/log"
+			echo "quickstart: $f found a failure; input kept in $work" >&2
+			exit 1
+		fi
+		grep -E 'DONE +cov|^Done [0-9]+ runs' "$work/log" || true
+		rm -rf "$work"
+	done
 	t2=$(date +%s)
 	setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C build-asan
@@ -66,7 +80,7 @@ test)
 		./scripts/valgrind-tests.sh build
 	fi
 	t4=$(date +%s)
-	echo "quickstart: gcc build+tests $((t1 - start))s, clang build $((t2 - t1))s," \
+	echo "quickstart: gcc build+tests $((t1 - start))s, clang build+fuzz $((t2 - t1))s," \
 		"asan+ubsan build+tests $((t3 - t2))s, valgrind $((t4 - t3))s"
 	;;
 *)

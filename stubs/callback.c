@@ -10,6 +10,12 @@
  * (endpoint, id) while in use, so the same listener gives the same binder.
  * Making a proxy never waits for its peer: the lifeline handshake completes
  * on the monitor thread.
+ *
+ * A reference that arrives in a call names an object the server will call,
+ * so the caller may not name just any: only endpoints in the directory of the
+ * server that took the call (the socket directory), and a callback endpoint
+ * of a process only if it is the caller's own. Else -EPERM, which generated
+ * code answers as EX_SECURITY (avb_status_from_errno).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,6 +27,9 @@
 
 #include "internal.h"
 #include "log.h"
+
+/* Names of callback endpoints: "cb-PID-RANDOM". */
+#define CALLBACK_PREFIX "cb-"
 
 static pthread_mutex_t callback_lock = PTHREAD_MUTEX_INITIALIZER;
 static avb_server *callback_server;
@@ -61,7 +70,8 @@ static int callback_server_start(void)
 
         if (callback_server)
                 return 0;
-        snprintf(name, sizeof(name), "cb-%d-%016" PRIx64, (int)getpid(), avb_rt_random64());
+        snprintf(name, sizeof(name), CALLBACK_PREFIX "%d-%016" PRIx64, (int)getpid(),
+                 avb_rt_random64());
         if ((r = avb_endpoint_for(name, &endpoint)) < 0)
                 return r;
         opts.endpoint = endpoint;
@@ -166,15 +176,57 @@ static int proxy_new(const avb_endpoint *ep, uint32_t object_id, avb_binder **re
         return avb_binder_new_remote(conn, object_id, ret);
 }
 
+/* Length of the directory part of `path`, with its final '/' (0: none). */
+static size_t dir_len(const char *path)
+{
+        const char *slash = strrchr(path, '/');
+
+        return slash ? (size_t)(slash - path) + 1 : 0;
+}
+
+/* The pid in a callback endpoint's name "cb-PID-...", or -1 if it is not one. */
+static long callback_pid(const char *name)
+{
+        const char *p = name + strlen(CALLBACK_PREFIX);
+        long pid = 0;
+
+        if (strncmp(name, CALLBACK_PREFIX, strlen(CALLBACK_PREFIX)) != 0)
+                return -1;
+        if (*p < '0' || *p > '9')
+                return 0; /* a malformed callback name: nobody's */
+        for (; *p >= '0' && *p <= '9'; p++)
+                if ((pid = pid * 10 + (*p - '0')) > INT32_MAX)
+                        return 0;
+        return *p == '-' ? pid : 0;
+}
+
+/* Why the caller of `call` may not pass a reference to `ep`, or NULL. */
+static const char *reference_refusal(const avb_call *call, const avb_endpoint *ep)
+{
+        const char *own = avb_server_endpoint(call->server) + strlen(AVB_IPC_PREFIX);
+        size_t n = dir_len(own);
+        const char *name = ep->path + n;
+        long pid;
+
+        if (dir_len(ep->path) != n || strncmp(ep->path, own, n) != 0)
+                return "not in the socket directory";
+        if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+                return "not an endpoint name";
+        pid = callback_pid(name);
+        if (pid == 0 || (pid > 0 && pid != (long)avb_call_peer(call)->pid))
+                return "another process's callback endpoint";
+        return NULL;
+}
+
 int avb_binder_from_wire(avb_call *call, const char *endpoint, uint32_t object_id,
                          avb_binder **ret)
 {
         cached_proxy *entry;
         avb_endpoint ep;
         avb_binder *b;
+        const char *why;
         int r;
 
-        (void)call;
         if (!ret)
                 return -EINVAL;
         if ((r = avb_endpoint_parse(endpoint, &ep)) < 0)
@@ -182,6 +234,18 @@ int avb_binder_from_wire(avb_call *call, const char *endpoint, uint32_t object_i
         if (avb_server_find_local(ep.url, object_id, &b) == 0) {
                 *ret = b;
                 return 0;
+        }
+        /* A remote reference in a call from another process: is it the caller's to give? */
+        if (call && call->server && (why = reference_refusal(call, &ep))) {
+                static avb_ratelimit rl;
+                unsigned suppressed;
+
+                if (avb_ratelimit_pass(&rl, 5, 10000, &suppressed))
+                        avb_log_warning("%s: pid %d passed a reference to %s: %s; refused%s",
+                                        avb_server_endpoint(call->server), (int)call->peer.pid,
+                                        ep.url, why,
+                                        suppressed ? " (some messages suppressed)" : "");
+                return -EPERM;
         }
         pthread_mutex_lock(&cache_lock);
         b = cache_find(ep.path, object_id);

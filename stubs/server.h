@@ -28,6 +28,7 @@ typedef struct server_lifeline {
         int fd;
         avb_peer creds;         /* SO_PEERCRED at accept */
         server_client *client;  /* NULL until the hello was accepted */
+        int64_t hello_deadline_ms; /* closed if still without a client by then */
 } server_lifeline;
 
 /* A two-way (or oneway) call kept by avb_call_defer. */
@@ -60,6 +61,8 @@ struct avb_server {
 
         server_client *clients;
         server_lifeline *lifelines;
+        unsigned n_pending;              /* lifelines waiting for their hello */
+        int64_t accept_paused_until_ms;  /* 0, or listener not polled until then */
         server_deferred *deferred;
         bool retry_pending;
         avb_server_stats stats;

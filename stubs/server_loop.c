@@ -2,13 +2,25 @@
 /*
  * avb_server_run: one thread, one poll() over
  *   [close eventfd, REP socket, PULL socket, lifeline listener, each lifeline]
- * with the next deferred call as timeout. Requests are read before lifeline
- * events, so a client's last calls are answered before it counts as gone.
+ * with the next deferred call, hello deadline or accept back-off as timeout.
+ * Requests are read before lifeline events, so a client's last calls are
+ * answered before it counts as gone.
  * Nothing here blocks: replies and answers are sent non-blocking, and a
  * failure on one message or one client is logged and the loop goes on.
+ *
+ * Lifelines cost a descriptor each, and anyone who can reach the socket can
+ * open them, so those not yet identified are bounded: a lifeline must send
+ * its hello within HELLO_TIMEOUT_MS, at most PENDING_MAX wait for it at once
+ * (a client sends its hello with the connect, so it is usually read at
+ * accept and never waits), and when accept() runs out of descriptors the
+ * listener rests for ACCEPT_BACKOFF_MS instead of waking the loop at once.
+ * After the hello nothing may come but the close: data is a protocol error
+ * and ends the lifeline.
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -23,6 +35,14 @@
 #define DRAIN_MAX 64
 /* Reply cache of one client, in bytes (the newest reply is always kept). */
 #define CLIENT_CACHE_BYTES (2u * 1024 * 1024)
+/* Time a new lifeline has to send its hello. */
+#define HELLO_TIMEOUT_MS 2000
+/* Lifelines waiting for their hello at once; more are closed at accept. */
+#define PENDING_MAX 64
+/* Pause of the listener after accept() ran out of descriptors or memory. */
+#define ACCEPT_BACKOFF_MS 100
+
+#define SUPPRESSED_NOTE(n) ((n) ? " (some messages suppressed)" : "")
 
 static void client_remove(avb_server *s, server_client *c)
 {
@@ -49,7 +69,9 @@ static void lifeline_close(avb_server *s, server_lifeline *l)
                         break;
                 }
         close(l->fd);
-        if (l->client && --l->client->n_lifelines == 0)
+        if (!l->client)
+                s->n_pending--;
+        else if (--l->client->n_lifelines == 0)
                 client_remove(s, l->client);
         free(l);
 }
@@ -81,20 +103,24 @@ static int client_add(avb_server *s, const avb_peer *peer, server_client **ret)
         return 0;
 }
 
-static void lifeline_hello(avb_server *s, server_lifeline *l)
+/*
+ * Reads the hello of a lifeline that has none yet and answers it. -EAGAIN
+ * while it has not come; else 0, and `l` is either accepted or freed.
+ */
+static int lifeline_hello(avb_server *s, server_lifeline *l)
 {
         avb_peer peer = l->creds;
         server_client *c;
         int r = avb_life_read_hello(l->fd, &peer.client_id);
 
         if (r == -EAGAIN)
-                return;
+                return r;
         if (r < 0) {
                 if (r != -EPIPE)
                         avb_log_warning("%s: bad hello from pid %d: %s", s->ep.url,
                                         (int)l->creds.pid, strerror(-r));
                 lifeline_close(s, l);
-                return;
+                return 0;
         }
         c = avb_server_find_client(s, peer.client_id);
         const char *refusal = NULL;
@@ -106,30 +132,69 @@ static void lifeline_hello(avb_server *s, server_lifeline *l)
                 refusal = "out of memory";
         if (refusal) {
                 lifeline_refuse(s, l, refusal);
-                return;
+                return 0;
         }
         c->n_lifelines++;
         l->client = c;
+        s->n_pending--;
         r = avb_life_send_answer(l->fd, AVB_LIFE_ACCEPTED, s->incarnation, s->max_message);
         if (r < 0)
                 lifeline_close(s, l);
         else
                 avb_log_debug("%s: client %016llx pid %d connected", s->ep.url,
                               (unsigned long long)peer.client_id, (int)peer.pid);
+        return 0;
+}
+
+/* Closes a lifeline that broke its protocol: logged (rate-limited), not answered. */
+static void lifeline_drop(avb_server *s, server_lifeline *l, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+static void lifeline_drop(avb_server *s, server_lifeline *l, const char *fmt, ...)
+{
+        static avb_ratelimit rl;
+        unsigned suppressed;
+        char why[160];
+        va_list ap;
+
+        if (avb_ratelimit_pass(&rl, 5, 10000, &suppressed)) {
+                va_start(ap, fmt);
+                vsnprintf(why, sizeof(why), fmt, ap);
+                va_end(ap);
+                avb_log_warning("%s: closed the lifeline of pid %d: %s%s", s->ep.url,
+                                (int)l->creds.pid, why, SUPPRESSED_NOTE(suppressed));
+        }
+        lifeline_close(s, l);
 }
 
 static void lifeline_event(avb_server *s, server_lifeline *l, short revents)
 {
         if (!l->client) {
-                lifeline_hello(s, l);
+                (void)lifeline_hello(s, l);
                 return;
         }
         int r = (revents & POLLIN) ? avb_life_check(l->fd) : 0;
         if (r == -EPROTO)
-                avb_log_warning("%s: unexpected data on the lifeline of pid %d", s->ep.url,
-                                (int)l->client->peer.pid);
-        if (r == -EPIPE || (revents & (POLLHUP | POLLERR)))
+                lifeline_drop(s, l, "data after the hello (protocol error)");
+        else if (r == -EPIPE || (revents & (POLLHUP | POLLERR)))
                 lifeline_close(s, l);
+}
+
+/* Closes the lifelines whose hello is overdue. */
+static void lifelines_expire(avb_server *s)
+{
+        int64_t now = avb_now_ms();
+
+        for (server_lifeline *l = s->lifelines, *next; l && s->n_pending; l = next) {
+                next = l->next;
+                if (!l->client && now >= l->hello_deadline_ms)
+                        lifeline_drop(s, l, "no hello within %d ms", HELLO_TIMEOUT_MS);
+        }
+}
+
+/* accept() failures that retrying at once cannot mend. */
+static bool out_of_resources(int r)
+{
+        return r == -EMFILE || r == -ENFILE || r == -ENOBUFS || r == -ENOMEM;
 }
 
 static void lifelines_accept(avb_server *s)
@@ -143,14 +208,49 @@ static void lifelines_accept(avb_server *s)
 
                 if (r < 0) {
                         free(l);
-                        if (r != -EAGAIN && avb_ratelimit_pass(&rl, 5, 10000, &suppressed))
-                                avb_log_error("%s: accepting a lifeline: %s", s->ep.url,
-                                              strerror(-r));
+                        if (r == -EAGAIN)
+                                return;
+                        if (out_of_resources(r))
+                                s->accept_paused_until_ms = avb_now_ms() + ACCEPT_BACKOFF_MS;
+                        if (avb_ratelimit_pass(&rl, 5, 10000, &suppressed))
+                                avb_log_error("%s: accepting a lifeline: %s%s%s", s->ep.url,
+                                              strerror(-r),
+                                              out_of_resources(r) ? "; listener paused" : "",
+                                              SUPPRESSED_NOTE(suppressed));
                         return;
                 }
+                l->hello_deadline_ms = avb_now_ms() + HELLO_TIMEOUT_MS;
                 l->next = s->lifelines;
                 s->lifelines = l;
+                s->n_pending++;
+                /* The hello usually came with the connect: then it never waits. */
+                if (lifeline_hello(s, l) == -EAGAIN && s->n_pending > PENDING_MAX)
+                        lifeline_drop(s, l, "%u lifelines wait for their hello already",
+                                      s->n_pending - 1);
         }
+}
+
+/* The listener is polled unless accept() is resting after running out of descriptors. */
+static bool accept_paused(avb_server *s)
+{
+        if (s->accept_paused_until_ms && avb_now_ms() >= s->accept_paused_until_ms)
+                s->accept_paused_until_ms = 0;
+        return s->accept_paused_until_ms != 0;
+}
+
+/* poll() timeout: the next deferred call, hello deadline or end of an accept pause. */
+static int loop_timeout(const avb_server *s)
+{
+        int64_t next = s->accept_paused_until_ms ? s->accept_paused_until_ms : -1;
+        int deferred = avb_server_deferred_timeout(s), own;
+
+        for (const server_lifeline *l = s->lifelines; l && s->n_pending; l = l->next)
+                if (!l->client && (next < 0 || l->hello_deadline_ms < next))
+                        next = l->hello_deadline_ms;
+        own = avb_poll_timeout(next);
+        if (own < 0 || (deferred >= 0 && deferred < own))
+                return deferred;
+        return own;
 }
 
 static void drain(avb_server *s, int sock, bool two_way)
@@ -202,14 +302,15 @@ int avb_server_run(avb_server *s)
                 fds[FD_CLOSE] = (struct pollfd){.fd = s->close_efd, .events = POLLIN};
                 fds[FD_REP] = (struct pollfd){.fd = s->rep_fd, .events = POLLIN};
                 fds[FD_PULL] = (struct pollfd){.fd = s->pull_fd, .events = POLLIN};
-                fds[FD_LISTEN] = (struct pollfd){.fd = s->life_fd, .events = POLLIN};
+                fds[FD_LISTEN] = (struct pollfd){.fd = accept_paused(s) ? -1 : s->life_fd,
+                                                 .events = POLLIN};
                 n = FD_FIRST_LIFELINE;
                 for (server_lifeline *l = s->lifelines; l; l = l->next) {
                         lines[n - FD_FIRST_LIFELINE] = l;
                         fds[n++] = (struct pollfd){.fd = l->fd, .events = POLLIN};
                 }
 
-                if (poll(fds, (nfds_t)n, avb_server_deferred_timeout(s)) < 0) {
+                if (poll(fds, (nfds_t)n, loop_timeout(s)) < 0) {
                         if (errno == EINTR)
                                 continue;
                         r = -errno;
@@ -228,6 +329,7 @@ int avb_server_run(avb_server *s)
                 for (size_t i = FD_FIRST_LIFELINE; i < n; i++)
                         if (fds[i].revents)
                                 lifeline_event(s, lines[i - FD_FIRST_LIFELINE], fds[i].revents);
+                lifelines_expire(s);
                 if (fds[FD_LISTEN].revents)
                         lifelines_accept(s);
         }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One request on the server loop: decode the envelope, check incarnation,
- * client and size, deduplicate, dispatch, answer (and cache the answer), or
- * keep the call when the op defers it. Every reply echoes the routing header
+ * client, size and that it came the way its method is sent (oneway methods on
+ * the PULL socket, two-way ones and the meta codes on the REP socket),
+ * deduplicate, dispatch, answer (and cache the answer), or keep the call when
+ * the op defers it. Every reply echoes the routing header
  * of the request it answers; a reply that cannot be delivered is dropped by
  * nanomsg, never waited for.
  */
@@ -103,19 +105,51 @@ static int defer(avb_server *s, server_client *c, Avb__Request *req, const avb_t
 }
 
 /*
- * Dispatches `req` for client `c`. `deadline_ms` is -1 on the first dispatch,
- * else the deferral deadline. Returns true if the request was kept (deferred).
+ * Why a request cannot run the way it came (oneway: on the PULL socket), or
+ * NULL. A two-way method sent oneway would run with its reply dropped, and
+ * whatever it allocated for the caller lost; a oneway method sent two-way
+ * would let a caller wait on an op written never to be waited on. Requests
+ * the dispatcher refuses anyway (other interface, unknown code) pass here.
  */
-static bool run_request(avb_server *s, server_client *c, Avb__Request *req,
+static const char *wrong_path(const avb_binder *obj, const Avb__Request *req, bool oneway,
+                              avb_transport_status *ret_ts)
+{
+        const avb_interface_desc *iface = obj->iface;
+        uint32_t code = req->code;
+        bool method_oneway;
+
+        *ret_ts = AVB_TS_BAD_MESSAGE;
+        if (req->oneway != oneway)
+                return oneway ? "a two-way envelope on the oneway socket"
+                              : "a oneway envelope on the two-way socket";
+        if (!req->descriptor || strcmp(req->descriptor, iface->descriptor) != 0)
+                return NULL;
+        if (code == AVB_CODE_GET_INTERFACE_VERSION || code == AVB_CODE_GET_INTERFACE_HASH)
+                method_oneway = false;
+        else if (code >= AVB_FIRST_CALL && code - AVB_FIRST_CALL < iface->n_methods &&
+                 iface->methods)
+                method_oneway = iface->methods[code - AVB_FIRST_CALL].flags & AVB_METHOD_ONEWAY;
+        else
+                return NULL;
+        if (method_oneway == oneway)
+                return NULL;
+        *ret_ts = AVB_TS_UNKNOWN_TRANSACTION;
+        return oneway ? "a two-way method sent oneway" : "a oneway method sent two-way";
+}
+
+/*
+ * Dispatches `req` for client `c` on `obj` (borrowed; NULL when the object
+ * does not exist). `deadline_ms` is -1 on the first dispatch, else the
+ * deferral deadline. Returns true if the request was kept (deferred).
+ */
+static bool run_request(avb_server *s, server_client *c, avb_binder *obj, Avb__Request *req,
                         const avb_tp_header *hdr, int64_t deadline_ms)
 {
         avb_call call = {.server = s, .peer = c->peer};
         uint8_t *reply = NULL;
         size_t reply_len = 0;
-        avb_binder *obj;
         avb_status st;
 
-        obj = avb_server_object(s, req->object_id);
         if (!obj) {
                 /* Cached like any answer: the request id is already marked as seen. */
                 s->stats.rejected++;
@@ -128,7 +162,6 @@ static bool run_request(avb_server *s, server_client *c, Avb__Request *req,
         s->stats.dispatched++;
         st = avb_binder_dispatch(obj, req->descriptor, req->code, &call, req->payload.data,
                                  req->payload.len, &reply, &reply_len);
-        avb_binder_unref(obj);
         if (call.deferred && !call.is_final) {
                 if (deadline_ms < 0)
                         deadline_ms = avb_now_ms() + call.defer_timeout_ms;
@@ -159,9 +192,12 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, const vo
                                size_t len)
 {
         Avb__Request *req = avb_envelope_unpack_request(data, len);
+        avb_binder *obj = NULL;
+        avb_transport_status ts;
         const uint8_t *cached;
         size_t cached_len;
         server_client *c;
+        const char *why;
 
         if (!req) {
                 reject(s, hdr, 0, AVB_TS_BAD_MESSAGE, "undecodable request of %zu bytes", len);
@@ -186,6 +222,13 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, const vo
                        (unsigned long long)req->client_id, s->ep.url);
                 goto done;
         }
+        /* Refused before deduplication: a resend is refused the same way. */
+        obj = avb_server_object(s, req->object_id);
+        if (obj && (why = wrong_path(obj, req, !hdr, &ts))) {
+                reject(s, hdr, req->request_id, ts, "%s code %u: %s", obj->iface->descriptor,
+                       req->code, why);
+                goto done;
+        }
         if (hdr) {
                 switch (avb_reply_cache_check(c->cache, req->request_id, &cached, &cached_len)) {
                 case AVB_SEEN_CACHED:
@@ -204,9 +247,10 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, const vo
                         break;
                 }
         }
-        if (run_request(s, c, req, hdr, -1))
+        if (run_request(s, c, obj, req, hdr, -1))
                 req = NULL;
 done:
+        avb_binder_unref(obj);
         if (req)
                 avb__request__free_unpacked(req, NULL);
 }
@@ -238,8 +282,13 @@ void avb_server_run_deferred(avb_server *s)
                         *p = d; /* not due: keep */
                         continue;
                 }
-                if (c && run_request(s, c, d->req, d->oneway ? NULL : &d->hdr, d->deadline_ms))
-                        d->req = NULL; /* deferred again, in a new record */
+                if (c) {
+                        avb_binder *obj = avb_server_object(s, d->req->object_id);
+                        if (run_request(s, c, obj, d->req, d->oneway ? NULL : &d->hdr,
+                                        d->deadline_ms))
+                                d->req = NULL; /* deferred again, in a new record */
+                        avb_binder_unref(obj);
+                }
                 if (d->req)
                         avb__request__free_unpacked(d->req, NULL);
                 free(d);

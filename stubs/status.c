@@ -81,7 +81,6 @@ static avb_transport_status transport_of_errno(int e)
         case ENOLINK:
                 return AVB_TS_DEAD_OBJECT;
         case EACCES:
-        case EPERM:
                 return AVB_TS_PERMISSION;
         case EAGAIN:
                 return AVB_TS_WOULD_BLOCK;
@@ -93,14 +92,32 @@ static avb_transport_status transport_of_errno(int e)
         }
 }
 
+/*
+ * Two errors are the caller's, not the transport's: EPERM (the runtime
+ * refused an interface argument the caller may not pass: avb_binder_from_wire)
+ * is EX_SECURITY, ENAMETOOLONG (an endpoint that cannot be a socket path) is
+ * EX_ILLEGAL_ARGUMENT. Everything else is a transport status.
+ */
 avb_status avb_status_from_errno(int negative_errno, const char *what)
 {
         int e = negative_errno < 0 ? -negative_errno : negative_errno;
         avb_transport_status ts = transport_of_errno(e);
 
+        if (!what)
+                what = "call";
+        if (e == EPERM)
+                return avb_status_exception(AVB_EX_SECURITY,
+                                            "%s: not permitted: an interface argument names an "
+                                            "endpoint the caller may not pass",
+                                            what);
+        if (e == ENAMETOOLONG)
+                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
+                                            "%s: an endpoint argument is too long for a socket "
+                                            "path",
+                                            what);
         if (ts == AVB_TS_OK)
                 return avb_status_ok();
-        return avb_status_transport(ts, "%s: %s", what ? what : "call", strerror(e));
+        return avb_status_transport(ts, "%s: %s", what, strerror(e));
 }
 
 const char *avb_exception_name(int32_t exception)
