@@ -7,7 +7,7 @@ set -eu
 
 cd "$(dirname "$0")/.."
 
-PACKAGES="meson ninja-build pkg-config gcc clang libc6-dev
+PACKAGES="meson ninja-build pkg-config gcc g++ clang libc6-dev
 protobuf-c-compiler libprotobuf-c-dev libnanomsg-dev libsodium-dev
 libcmocka-dev libyaml-dev nettle-dev valgrind python3 procps"
 

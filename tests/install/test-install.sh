@@ -47,6 +47,9 @@ export PKG_CONFIG_PATH="$pcdir" PKG_CONFIG_SYSROOT_DIR="$root"
 # shellcheck disable=SC2046
 cc -Wall -Wextra -Werror -o "$root/client" "$src/tests/install/client.c" \
 	$(pkg-config --cflags --libs avbufferhelper)
+# shellcheck disable=SC2046
+c++ -std=c++17 -Wall -Wextra -Werror -o "$root/client-cxx" "$src/tests/install/client.cpp" \
+	$(pkg-config --cflags --libs avbufferhelper)
 libdir=$(dirname "$pcdir")
 export LD_LIBRARY_PATH="$libdir" AVB_SOCKET_DIR="$sock"
 
@@ -63,3 +66,4 @@ until "$root/client" >/dev/null 2>&1; do
 	sleep 0.1
 done
 "$root/client"
+"$root/client-cxx"
