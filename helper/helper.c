@@ -265,6 +265,14 @@ avb_helper *avb_helper_free(avb_helper *h)
         return NULL;
 }
 
+/* A non-secure buffer's description and its bytes in this process. */
+static int map_local(avb_helper *h, int64_t handle, struct buf *ret_buf, uint8_t **ret_ptr)
+{
+        int e = lookup(h, handle, ret_buf);
+
+        return e < 0 ? e : resolve_local(h, ret_buf, ret_ptr);
+}
+
 int avb_helper_map(avb_helper *h, int64_t handle, void **ret_ptr, size_t *ret_size)
 {
         struct buf b;
@@ -273,9 +281,7 @@ int avb_helper_map(avb_helper *h, int64_t handle, void **ret_ptr, size_t *ret_si
 
         if (!h || !ret_ptr)
                 return -EINVAL;
-        e = lookup(h, handle, &b);
-        if (e >= 0)
-                e = resolve_local(h, &b, &p);
+        e = map_local(h, handle, &b, &p);
         if (e < 0)
                 return e;
         *ret_ptr = p;
@@ -292,9 +298,7 @@ int avb_helper_unmap(avb_helper *h, int64_t handle, void *ptr)
 
         if (!h || !ptr)
                 return -EINVAL;
-        e = lookup(h, handle, &b);
-        if (e >= 0)
-                e = resolve_local(h, &b, &p);
+        e = map_local(h, handle, &b, &p);
         if (e < 0)
                 return e;
         /* The heap stays mapped for the next map; this only checks the pair. */

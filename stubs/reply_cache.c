@@ -15,8 +15,10 @@ typedef struct cache_entry {
 struct avb_reply_cache {
         size_t max_bytes;
         size_t bytes;
-        uint64_t highest; /* highest id seen; 0: none */
+        uint64_t highest; /* top of the window; 0: none */
         uint64_t window[AVB_SEEN_WINDOW / 64];
+        uint64_t outliers[AVB_SEEN_OUTLIERS]; /* ids seen far above the window */
+        unsigned n_outliers;
         unsigned next; /* ring position of the oldest entry */
         cache_entry entries[AVB_REPLY_CACHE_ENTRIES];
 };
@@ -42,34 +44,88 @@ avb_reply_cache *avb_reply_cache_free(avb_reply_cache *c)
         return NULL;
 }
 
+static bool is_outlier(const avb_reply_cache *c, uint64_t id)
+{
+        for (unsigned i = 0; i < c->n_outliers; i++)
+                if (c->outliers[i] == id)
+                        return true;
+        return false;
+}
+
 static bool window_get(const avb_reply_cache *c, uint64_t id)
 {
-        if (c->highest == 0 || id > c->highest)
-                return false;
+        if (id > c->highest)
+                return is_outlier(c, id);
         if (c->highest - id >= AVB_SEEN_WINDOW)
                 return true; /* too old to tell: treat as seen, never run it again */
         uint64_t bit = id % AVB_SEEN_WINDOW;
         return c->window[bit / 64] & (UINT64_C(1) << (bit % 64));
 }
 
-static void window_set(avb_reply_cache *c, uint64_t id)
+static void bit_set(avb_reply_cache *c, uint64_t id)
 {
-        if (id > c->highest) {
-                /* Clear the bits of the ids the window slides over. */
-                uint64_t shift = c->highest == 0 ? AVB_SEEN_WINDOW : id - c->highest;
-                if (shift >= AVB_SEEN_WINDOW)
-                        memset(c->window, 0, sizeof(c->window));
-                else
-                        for (uint64_t i = c->highest + 1; i <= id; i++) {
-                                uint64_t b = i % AVB_SEEN_WINDOW;
-                                c->window[b / 64] &= ~(UINT64_C(1) << (b % 64));
-                        }
-                c->highest = id;
-        } else if (c->highest - id >= AVB_SEEN_WINDOW) {
-                return;
-        }
         uint64_t bit = id % AVB_SEEN_WINDOW;
         c->window[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
+
+/* Moves the top of the window up to `top`; outliers it reaches become bits. */
+static void window_slide(avb_reply_cache *c, uint64_t top)
+{
+        if (top - c->highest >= AVB_SEEN_WINDOW)
+                memset(c->window, 0, sizeof(c->window));
+        else
+                for (uint64_t k = top - c->highest; k > 0; k--) { /* no wrap at 2^64-1 */
+                        uint64_t b = (c->highest + k) % AVB_SEEN_WINDOW;
+                        c->window[b / 64] &= ~(UINT64_C(1) << (b % 64));
+                }
+        c->highest = top;
+        for (unsigned i = 0; i < c->n_outliers;) {
+                uint64_t o = c->outliers[i];
+                if (o > top) {
+                        i++;
+                        continue;
+                }
+                if (top - o < AVB_SEEN_WINDOW)
+                        bit_set(c, o);
+                c->outliers[i] = c->outliers[--c->n_outliers];
+        }
+}
+
+/* True if `id` is more than a window above the window's top. */
+static bool far_ahead(const avb_reply_cache *c, uint64_t id)
+{
+        return id > c->highest && id - c->highest > AVB_SEEN_WINDOW;
+}
+
+static void window_set(avb_reply_cache *c, uint64_t id)
+{
+        if (is_outlier(c, id))
+                return;
+        while (far_ahead(c, id)) {
+                uint64_t near = 0, lowest = UINT64_MAX;
+                for (unsigned i = 0; i < c->n_outliers; i++) {
+                        uint64_t o = c->outliers[i];
+                        if ((o > id ? o - id : id - o) <= AVB_SEEN_WINDOW && o > near)
+                                near = o;
+                        if (o < lowest)
+                                lowest = o;
+                }
+                if (near) {
+                        /* Two ids out there: the client has moved on; so does the window. */
+                        window_slide(c, near > id ? near : id);
+                        break;
+                }
+                if (c->n_outliers < AVB_SEEN_OUTLIERS) {
+                        c->outliers[c->n_outliers++] = id;
+                        return;
+                }
+                window_slide(c, lowest);
+        }
+        if (id > c->highest)
+                window_slide(c, id);
+        else if (c->highest - id >= AVB_SEEN_WINDOW)
+                return;
+        bit_set(c, id);
 }
 
 avb_seen avb_reply_cache_check(const avb_reply_cache *c, uint64_t request_id,

@@ -5,16 +5,39 @@
 /*
  * Per-client deduplication of two-way requests. nanomsg's REQ sends a request
  * again on a timer and whenever its connection drops; the server remembers
- *   - which request ids it has seen (a sliding window of the last
- *     AVB_SEEN_WINDOW ids below the highest one; older ids count as seen), and
+ *   - which request ids it has seen, and
  *   - the packed replies of the last few requests (bounded in count and bytes),
  * so a duplicate gets the first reply again and never runs twice.
+ *
+ * Seen ids. A client process numbers its requests from one counter for all
+ * the servers it calls, so the ids one server sees rise, with gaps where the
+ * client called elsewhere, and a little out of order across its threads. The
+ * server keeps
+ *   - a window: a bit for each of the AVB_SEEN_WINDOW ids up to the highest
+ *     id the window has reached; every id below the window counts as seen;
+ *   - up to AVB_SEEN_OUTLIERS "outliers": ids seen more than AVB_SEEN_WINDOW
+ *     above the window's top, kept exactly.
+ * An id within AVB_SEEN_WINDOW above the top slides the window up to it. An
+ * id further ahead does not move the window by itself: it is kept as an
+ * outlier, and the window jumps there only when a second id arrives within
+ * AVB_SEEN_WINDOW of it - as the next call of a client that really moved on
+ * does. So one stray or hostile id far ahead cannot push the window past the
+ * client's real ids (which would then count as seen and be refused), while a
+ * real jump costs one outlier slot for one call. When the slots are full, the
+ * lowest outlier is taken as a jump to make room.
+ *
+ * At most once: an id, once marked, always checks as seen - it is in the
+ * window's bits, below the window, or an outlier; slides and jumps only clear
+ * bits of ids above the old top, and outliers the window reaches are folded
+ * into its bits. A genuine resend repeats an id already marked, so it is never
+ * run again (and gets the cached reply while that is kept).
  */
 
 #include <stddef.h>
 #include <stdint.h>
 
 #define AVB_SEEN_WINDOW 4096
+#define AVB_SEEN_OUTLIERS 16
 #define AVB_REPLY_CACHE_ENTRIES 32
 
 typedef struct avb_reply_cache avb_reply_cache;
