@@ -272,9 +272,10 @@ int main(int argc, char **argv)
                 snprintf(satbuf, sizeof(satbuf), "at no point");
         bench_target("scale", "scaling_grows_then_holds", grows && holds,
                      "peak %.0f calls/s at %d clients; machine CPU saturated (>= 90%%) %s; "
-                     "throughput %s before that; after the peak it %s (>= 85%% of peak)",
+                     "throughput before that: %s; after the peak it %s (>= 85%% of peak)",
                      med[peak].calls_per_s, client_counts[peak], satbuf,
-                     grows ? "grows" : "does NOT grow", holds ? "holds" : "COLLAPSES");
+                     sat == 0 ? "(not judged)" : grows ? "grows" : "does NOT grow",
+                     holds ? "holds" : "COLLAPSES");
         bench_avb_free(&avb, handle);
         bench_avb_destroy_pool(&avb, pool);
         bench_avb_close(&avb);

@@ -4,7 +4,9 @@
 #   scripts/bench.sh [--quick] [--build DIR] [--out DIR]
 #
 #   --build DIR  build directory (default build-bench, configured here with
-#                --buildtype=release when missing, then built with ninja)
+#                --buildtype=release -Dwerror=false -Dtests=false when missing:
+#                a measurement must not fail on a new warning of an optimised
+#                build; the normal build keeps -Werror), then built with ninja
 #   --out DIR    where bench.txt (the full table), bench.csv and bench.png go
 #                (default DIR/bench-results under the build directory)
 #   --quick      fewer iterations: a smoke run of a few seconds, not a result
@@ -23,7 +25,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=--quick ;;
 	--build) build=$2; shift ;;
 	--out) out=$2; shift ;;
-	-h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
@@ -31,7 +33,7 @@ done
 [ -n "$out" ] || out=$build/bench-results
 
 if [ ! -f "$build/build.ninja" ]; then
-	meson setup "$build" --buildtype=release
+	meson setup "$build" --buildtype=release -Dwerror=false -Dtests=false
 fi
 ninja -C "$build" || echo "bench.sh: the build failed: running what was built" >&2
 mkdir -p "$out"
@@ -60,6 +62,11 @@ for b in rpc scale alloc datapath e2e; do
 	fi
 	"$exe" --csv "$csv" $quick | tee -a "$txt"
 done
+# The runtime's own check (bench/rpc_floor.c): avb_binder_transact against bare nanomsg.
+if [ -x "$build/bench/avb-bench-rpc-floor" ]; then
+	printf '\n== 1b. RPC runtime floor (bench/rpc_floor.c) ==\n' | tee -a "$txt"
+	"$build/bench/avb-bench-rpc-floor" ${quick:+2000} | tee -a "$txt"
+fi
 
 echo | tee -a "$txt"
 echo "== Targets ==" | tee -a "$txt"
@@ -114,12 +121,15 @@ set style fill solid 0.8 border -1
 set grid ytics
 set key top left
 set xtics rotate by -30 noenhanced
-set ylabel "round trip, us"
+set logscale y
+set ylabel "round trip, us (log)"
 EOF
 	panel "$dat/rpc" "plot '$dat/rpc' using 2:xtic(1) title 'median', '' using 3 title 'p99'" \
 		"1. RPC round trip (64 B)"
 	cat <<EOF
+unset logscale y
 set style data linespoints
+set key bottom left
 unset xtics
 set xtics nomirror
 set logscale x 2
@@ -140,19 +150,21 @@ set style data histograms
 set xtics rotate by -30 noenhanced
 set ylabel "% of pool live at first OOM"
 set yrange [60:100]
-set key bottom right opaque
+set key default
+set key below horizontal
 EOF
 	panel "$dat/util" "plot '$dat/util' using 2:xtic(1) title 'p5', '' using 3 title 'median', 95 with lines dt 2 lc rgb 'red' title 'target 95%'" \
 		"3b. Utilisation at first OUT_OF_MEMORY"
 	cat <<EOF
 set yrange [0:*]
-set key top left
+set key default
+set key inside top left
 set ylabel "ns per alloc+free pair"
 EOF
 	panel "$dat/speed" "plot '$dat/speed' using 2:xtic(1) title 'median'" "3a. Allocator, in process"
-	echo 'set ylabel "GB/s"'
+	printf 'set logscale y\nset yrange [*:*]\nset ylabel "GB/s (log)"\n'
 	panel "$dat/gbs" "plot '$dat/gbs' using 2:xtic(1) title 'GB/s'" "4. Data path: filling a frame"
-	echo 'set ylabel "CPU us per frame"'
+	printf 'unset logscale y\nset yrange [0:*]\nset ylabel "CPU us per frame"\n'
 	panel "$dat/e2e" "plot '$dat/e2e' using 2:xtic(1) title 'CPU us/frame'" "5. Pipeline end to end"
 	echo "unset multiplot"
 } >"$dat/plot.gp"

@@ -7,6 +7,8 @@
 
 #include "reply_cache.h"
 
+#define AVB_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+
 static void test_seen_and_cached(void **state)
 {
         avb_reply_cache *c = NULL;
@@ -35,8 +37,9 @@ static void test_seen_and_cached(void **state)
         assert_int_equal(avb_reply_cache_check(c, 100, &reply, &len), AVB_SEEN_CACHED);
         /* ... but an evicted or ancient id still counts as seen: never run twice. */
         avb_reply_cache_mark(c, 100000);
+        avb_reply_cache_mark(c, 100001);
         assert_int_equal(avb_reply_cache_check(c, 50, &reply, &len), AVB_SEEN_NOREPLY);
-        assert_int_equal(avb_reply_cache_check(c, 100000 - AVB_SEEN_WINDOW + 1, &reply, &len),
+        assert_int_equal(avb_reply_cache_check(c, 100001 - AVB_SEEN_WINDOW + 1, &reply, &len),
                          AVB_SEEN_NEW);
         avb_reply_cache_free(c);
 }
@@ -69,11 +72,159 @@ static void test_byte_bound(void **state)
         avb_reply_cache_free(c);
 }
 
+static avb_seen check(const avb_reply_cache *c, uint64_t id)
+{
+        const uint8_t *reply;
+        size_t len;
+
+        return avb_reply_cache_check(c, id, &reply, &len);
+}
+
+/* Marks ids first..last (a client's calls in order), each new when it comes. */
+static void run_ids(avb_reply_cache *c, uint64_t first, uint64_t last)
+{
+        for (uint64_t id = first; id <= last; id++) {
+                assert_int_equal(check(c, id), AVB_SEEN_NEW);
+                avb_reply_cache_mark(c, id);
+        }
+}
+
+/* One id far ahead (a stray or hostile one) does not poison the client's later calls. */
+static void test_stray_id_far_ahead(void **state)
+{
+        const uint64_t stray = UINT64_C(1) << 40;
+        avb_reply_cache *c = NULL;
+
+        (void)state;
+        assert_int_equal(avb_reply_cache_new(1 << 20, &c), 0);
+        run_ids(c, 10, 20);
+        assert_int_equal(check(c, stray), AVB_SEEN_NEW);
+        avb_reply_cache_mark(c, stray);
+        assert_int_equal(avb_reply_cache_store(c, stray, (const uint8_t *)"s", 1), 0);
+        /* The ids that follow run, more than a window of them ... */
+        run_ids(c, 21, 21 + 2 * AVB_SEEN_WINDOW);
+        /* ... what ran stays seen, the stray one included (with its reply) ... */
+        assert_int_equal(check(c, 15), AVB_SEEN_NOREPLY);
+        assert_int_equal(check(c, 21 + 2 * AVB_SEEN_WINDOW), AVB_SEEN_NOREPLY);
+        assert_int_equal(check(c, stray), AVB_SEEN_CACHED);
+        /* ... and its neighbours were never seen. */
+        assert_int_equal(check(c, stray - 1), AVB_SEEN_NEW);
+        assert_int_equal(check(c, stray + 1), AVB_SEEN_NEW);
+        avb_reply_cache_free(c);
+}
+
+/* A client that called other servers in between: its next two ids move the window. */
+static void test_real_jump(void **state)
+{
+        const uint64_t far = 100 + 10 * AVB_SEEN_WINDOW;
+        avb_reply_cache *c = NULL;
+
+        (void)state;
+        assert_int_equal(avb_reply_cache_new(1 << 20, &c), 0);
+        run_ids(c, 90, 100);
+        run_ids(c, far, far);
+        /* A call of another thread, sent before the jump, arrives late: still runs. */
+        run_ids(c, 101, 101);
+        run_ids(c, far + 1, far + 1);
+        /* The window is out there now: ids around it are told apart exactly. */
+        assert_int_equal(check(c, far), AVB_SEEN_NOREPLY);
+        assert_int_equal(check(c, far + 1), AVB_SEEN_NOREPLY);
+        assert_int_equal(check(c, far - 1), AVB_SEEN_NEW);
+        assert_int_equal(check(c, far + 2), AVB_SEEN_NEW);
+        /* The old ones are below it: seen, never run again. */
+        assert_int_equal(check(c, 95), AVB_SEEN_NOREPLY);
+        assert_int_equal(check(c, 101), AVB_SEEN_NOREPLY);
+        /* The first id of a client may be anything: the second one places the window. */
+        avb_reply_cache_free(c);
+        assert_int_equal(avb_reply_cache_new(1 << 20, &c), 0);
+        run_ids(c, far, far + 3);
+        assert_int_equal(check(c, far - 1), AVB_SEEN_NEW);
+        assert_int_equal(check(c, far + 2), AVB_SEEN_NOREPLY);
+        /* Ids at the very top of the range: no wrap-around. */
+        run_ids(c, UINT64_MAX - 10, UINT64_MAX - 9);
+        run_ids(c, UINT64_MAX, UINT64_MAX);
+        assert_int_equal(check(c, UINT64_MAX - 9), AVB_SEEN_NOREPLY);
+        assert_int_equal(check(c, UINT64_MAX - 1), AVB_SEEN_NEW);
+        avb_reply_cache_free(c);
+}
+
+/* More far ids than the cache keeps: the lowest becomes the window; none is forgotten. */
+static void test_outliers_full(void **state)
+{
+        uint64_t ids[AVB_SEEN_OUTLIERS + 4];
+        avb_reply_cache *c = NULL;
+
+        (void)state;
+        assert_int_equal(avb_reply_cache_new(1 << 20, &c), 0);
+        run_ids(c, 1, 5);
+        for (size_t i = 0; i < AVB_ELEMENTS(ids); i++) {
+                ids[i] = 5 + (i + 1) * 10 * AVB_SEEN_WINDOW;
+                run_ids(c, ids[i], ids[i]);
+                for (size_t j = 0; j <= i; j++)
+                        assert_int_equal(check(c, ids[j]), AVB_SEEN_NOREPLY);
+                assert_int_equal(check(c, 3), AVB_SEEN_NOREPLY);
+        }
+        avb_reply_cache_free(c);
+}
+
+/*
+ * At most once, whatever the order: random runs, jumps, stray ids, late and
+ * repeated ones. Every id once marked must check as seen from then on.
+ */
+static void test_at_most_once(void **state)
+{
+        enum { N = 20000 };
+        uint64_t *marked = calloc(N, sizeof(*marked)), rnd = 0x9e3779b97f4a7c15u, next = 1;
+        avb_reply_cache *c = NULL;
+        size_t n = 0;
+
+        (void)state;
+        assert_non_null(marked);
+        assert_int_equal(avb_reply_cache_new(1 << 20, &c), 0);
+        while (n < N) {
+                uint64_t id;
+                rnd = rnd * 6364136223846793005u + 1442695040888963407u;
+                switch ((rnd >> 33) % 8) {
+                case 0: /* a jump: calls to other servers in between */
+                        next += (rnd >> 40) % (20 * AVB_SEEN_WINDOW);
+                        id = next++;
+                        break;
+                case 1: /* a stray id anywhere */
+                        id = rnd >> 1;
+                        break;
+                case 2: /* a late one */
+                        id = next > 100 ? next - 1 - (rnd >> 45) % 100 : next;
+                        break;
+                case 3: /* a resend of something marked */
+                        id = n ? marked[(rnd >> 20) % n] : next;
+                        break;
+                default:
+                        id = next++;
+                        break;
+                }
+                if (check(c, id) == AVB_SEEN_NEW) {
+                        avb_reply_cache_mark(c, id);
+                        marked[n++] = id;
+                }
+                if (n % 1000 == 0 || n == N)
+                        for (size_t i = 0; i < n; i++)
+                                if (check(c, marked[i]) == AVB_SEEN_NEW)
+                                        fail_msg("id %llu marked, then seen as new",
+                                                 (unsigned long long)marked[i]);
+        }
+        free(marked);
+        avb_reply_cache_free(c);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_seen_and_cached),
                 cmocka_unit_test(test_byte_bound),
+                cmocka_unit_test(test_stray_id_far_ahead),
+                cmocka_unit_test(test_real_jump),
+                cmocka_unit_test(test_outliers_full),
+                cmocka_unit_test(test_at_most_once),
         };
         return cmocka_run_group_tests_name("rpc reply cache", tests, NULL, NULL);
 }
