@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,6 +205,11 @@ int main(int argc, char **argv)
                 goto out;
 
         signal(SIGPIPE, SIG_IGN);
+        /* Requests carrying frame data come and go in chunks of up to a
+         * message: keep that memory instead of returning it to the kernel
+         * (and faulting it in again) on every call. */
+        mallopt(M_MMAP_THRESHOLD, 4 << 20);
+        mallopt(M_TRIM_THRESHOLD, 64 << 20);
         e = avbd_service_new(&c.profile, &c.service);
         if (e < 0) {
                 avb_log(AVB_LOG_ERROR, "cannot set up the heaps and pools: %s", strerror(-e));

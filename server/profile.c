@@ -145,7 +145,7 @@ static int unknown(struct ctx *c, const char *where, const char *key, const yaml
 static int heaps_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
 {
         struct avbd_profile *p = ud;
-        long long n;
+        long long n = 0;
         int e;
 
         if (strcmp(key, "nonsecure_bytes") && strcmp(key, "secure_bytes"))
@@ -163,7 +163,7 @@ static int heaps_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
 static int decoder_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
 {
         struct avb_decoder_spec *d = ud;
-        long long id;
+        long long id = 0;
         int e;
 
         if (!strcmp(key, "id")) {
@@ -362,7 +362,7 @@ static int access_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
 static int top_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
 {
         struct avbd_profile *p = ud;
-        long long n;
+        long long n = 0;
         int e;
 
         if (!strcmp(key, "socket_dir")) {
