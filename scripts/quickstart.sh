@@ -77,12 +77,19 @@ test)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --print-errorlogs --num-processes 2
 	t3=$(date +%s)
-	if [ -x scripts/valgrind-tests.sh ]; then
-		./scripts/valgrind-tests.sh build
-	fi
+	# The whole conformance suite under valgrind memcheck.
+	./scripts/valgrind-tests.sh build '*'
 	t4=$(date +%s)
+	# The debug API switched off: those methods must raise
+	# EX_UNSUPPORTED_OPERATION, and everything else must still conform.
+	setup build-nodebug -Ddebug_api=false
+	ninja -C build-nodebug
+	meson test -C build-nodebug --print-errorlogs --num-processes 2 \
+		--suite conformance --suite server --suite tools
+	t5=$(date +%s)
 	echo "quickstart: gcc build+tests $((t1 - start))s, clang build+fuzz $((t2 - t1))s," \
-		"asan+ubsan build+tests $((t3 - t2))s, valgrind $((t4 - t3))s"
+		"asan+ubsan build+tests $((t3 - t2))s, valgrind $((t4 - t3))s," \
+		"debug API off $((t5 - t4))s"
 	;;
 *)
 	echo "usage: $0 demo|test" >&2

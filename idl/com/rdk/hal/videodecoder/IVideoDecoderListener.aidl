@@ -1,0 +1,29 @@
+package com.rdk.hal.videodecoder;
+
+import com.rdk.hal.videodecoder.FrameMetadata;
+import com.rdk.hal.videodecoder.State;
+
+/**
+ * What a video decoder tells its client (oneway: the decoder never waits).
+ */
+@VintfStability
+oneway interface IVideoDecoderListener {
+    /** A corrupt or undecodable bitstream; the decoder keeps going. */
+    const int ERROR_DECODE = 1;
+    /** The VPU failed (e.g. its firmware crashed); in-flight buffers were freed. */
+    const int ERROR_VPU = 2;
+
+    /**
+     * A decoded frame. frameHandle is an AV buffer handle the client now
+     * owns (non-tunnelled), or -1 for an end-of-stream marker without a
+     * frame. metadata is present on the first frame, whenever the format
+     * changes, and at end of stream; null otherwise.
+     */
+    void onFrameOutput(in long nsPresentationTime, in long frameHandle,
+                       in @nullable FrameMetadata metadata);
+    /** Room in the input queue after decodeBufferWithMetadata() returned false. */
+    void onDecodeBufferAvailable();
+    void onStateChanged(in State oldState, in State newState);
+    /** errorCode: ERROR_*. */
+    void onError(in int errorCode, in String message);
+}
