@@ -69,10 +69,12 @@ static void forget_dead_pools(struct avbd_service *s)
 {
         for (int p = 0; p < AVB_VENDOR_MAX_POOLS; p++) {
                 struct avb_pool_metrics m;
+                bool known;
 
-                if (!s->pools[p].listener && !s->pools[p].owner)
-                        continue;
-                if (avb_vendor_pool_metrics(s->vendor, (int8_t)p, &m) == -ENOENT)
+                pthread_mutex_lock(&s->lock);
+                known = s->pools[p].listener || s->pools[p].owner;
+                pthread_mutex_unlock(&s->lock);
+                if (known && avb_vendor_pool_metrics(s->vendor, (int8_t)p, &m) == -ENOENT)
                         set_listener(s, (int8_t)p, NULL, 0);
         }
 }
