@@ -4,9 +4,9 @@
  * client, size and that it came the way its method is sent (oneway methods on
  * the PULL socket, two-way ones and the meta codes on the REP socket),
  * deduplicate, dispatch, answer (and cache the answer), or keep the call when
- * the op defers it. Every reply echoes the routing header
- * of the request it answers; a reply that cannot be delivered is dropped by
- * nanomsg, never waited for.
+ * the op defers it. Every reply echoes the routing header of the request it
+ * answers; a reply that cannot be delivered is dropped by nanomsg, never
+ * waited for.
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -82,7 +82,11 @@ AVB_EXPORT avb_status avb_status_service_specific(int32_t code, const char *fmt,
         __attribute__((format(printf, 2, 3)));
 AVB_EXPORT avb_status avb_status_transport(avb_transport_status ts, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
-/* Maps a negative errno from the runtime to a transport status. */
+/*
+ * Maps a negative errno from the runtime to a status: -EPERM becomes
+ * EX_SECURITY and -ENAMETOOLONG EX_ILLEGAL_ARGUMENT (a reference the caller
+ * may not pass); anything else a transport status with `what` in the message.
+ */
 AVB_EXPORT avb_status avb_status_from_errno(int negative_errno, const char *what);
 
 /* "EX_ILLEGAL_ARGUMENT", "DEAD_OBJECT", ... (never NULL). */

@@ -761,8 +761,12 @@ static void pb_listener(pb *p, unsigned field, const char *endpoint, uint32_t ob
         pb_free(&m);
 }
 
+/*
+ * createAudioPool with a hand-made listener reference: refused, with exception
+ * `want` unless it is -1 (any refusal), or, if `may_succeed`, served.
+ */
 static void create_with_listener(hctx *h, const char *endpoint, uint32_t object_id,
-                                 const char *what, bool may_succeed)
+                                 const char *what, bool may_succeed, int32_t want)
 {
         pb p = {0};
         request rq;
@@ -777,11 +781,13 @@ static void create_with_listener(hctx *h, const char *endpoint, uint32_t object_
         if (may_succeed && r.got && r.decoded && r.exception == AVB_EX_NONE) {
                 char d[200];
 
-                outf(h, "%s: %s (pool created; destroyed again)", what,
-                     describe_reply(&r, d, sizeof(d)));
+                outf(h, "%s: %s (pool created)", what, describe_reply(&r, d, sizeof(d)));
                 return;
         }
-        expect_refused(h, what, &r);
+        if (want >= 0)
+                expect_exception(h, what, &r, want);
+        else
+                expect_refused(h, what, &r);
 }
 
 static void absurd_arguments(hctx *h)
@@ -789,6 +795,7 @@ static void absurd_arguments(hctx *h)
         static const int64_t pools[] = {128, 1000, -129, INT32_MIN, INT32_MAX, INT64_MAX};
         char what[96], longpath[400];
         int8_t pool = -1;
+        int dir_len;
         pb p = {0};
         size_t i;
 
@@ -832,21 +839,32 @@ static void absurd_arguments(hctx *h)
         pb_pool(&p, 2, 0);
         absurd_call(h, 3, &p, "createAudioPool without a listener");
         pb_free(&p);
-        /* Listener endpoints nobody should dial. */
+        /* Listener endpoints nobody should dial: too long for a socket, or not ipc. */
         memset(longpath, 'x', sizeof(longpath) - 1);
         memcpy(longpath, "ipc:///tmp/", 11);
         longpath[sizeof(longpath) - 1] = 0;
-        create_with_listener(h, longpath, 0, "listener at a 400-byte ipc path", false);
+        create_with_listener(h, longpath, 0, "listener at a 400-byte ipc path", false,
+                             AVB_EX_ILLEGAL_ARGUMENT);
         longpath[120] = 0;
-        create_with_listener(h, longpath, 0, "listener at a 114-byte ipc path", false);
-        create_with_listener(h, "tcp://127.0.0.1:9", 0, "listener at tcp://", false);
-        create_with_listener(h, "", 0, "listener at an empty endpoint", false);
-        create_with_listener(h, "ipc://", 0, "listener at 'ipc://'", false);
-        create_with_listener(h, "inproc://x", 0, "listener at inproc://", false);
+        create_with_listener(h, longpath, 0, "listener at a 114-byte ipc path", false,
+                             AVB_EX_ILLEGAL_ARGUMENT);
+        create_with_listener(h, "tcp://127.0.0.1:9", 0, "listener at tcp://", false, -1);
+        create_with_listener(h, "", 0, "listener at an empty endpoint", false, -1);
+        create_with_listener(h, "ipc://", 0, "listener at 'ipc://'", false, -1);
+        create_with_listener(h, "inproc://x", 0, "listener at inproc://", false, -1);
         /* The server's own endpoint as a listener: it must not call itself into trouble. */
-        create_with_listener(h, h->url, 0, "listener = the server's own IAVBuffer", true);
+        create_with_listener(h, h->url, 0, "listener = the server's own IAVBuffer", true, -1);
+        /* Objects that are not the caller's to pass: outside the socket directory ... */
         create_with_listener(h, "ipc:///nonexistent/dir/sock", 5, "listener at a dead path",
-                             true);
+                             false, AVB_EX_SECURITY);
+        dir_len = (int)(strrchr(h->url, '/') - h->url);
+        snprintf(longpath, sizeof(longpath), "%.*s/../elsewhere", dir_len, h->url);
+        create_with_listener(h, longpath, 0, "listener out of the socket directory by '..'",
+                             false, AVB_EX_SECURITY);
+        /* ... or another process's callback endpoint (pid 1's). */
+        snprintf(longpath, sizeof(longpath), "%.*s/cb-1-0123456789abcdef", dir_len, h->url);
+        create_with_listener(h, longpath, 0, "listener on another process's callback endpoint",
+                             false, AVB_EX_SECURITY);
         destroy_real_pool(h, pool);
 }
 
@@ -980,6 +998,34 @@ static void duplicate_request(hctx *h)
         pb_free(&payload);
 }
 
+/* A request id far ahead of this client's own: its later calls must still run. */
+static void far_request_id(hctx *h)
+{
+        pb payload = {0};
+        request rq;
+        reply r;
+        char d[200];
+        int i, refused = 0;
+
+        pb_int(&payload, 1, 0); /* getHeapMetrics(false) */
+        rq = my_request(h, 0, DESC_AVB, 1, &payload);
+        rq.request_id += UINT64_C(1) << 40;
+        send_request(h, &rq, &r, 3000);
+        outf(h, "request id +2^40: %s", describe_reply(&r, d, sizeof(d)));
+        for (i = 0; i < 20; i++) {
+                rq = my_request(h, 0, DESC_AVB, 1, &payload);
+                send_request(h, &rq, &r, 3000);
+                if (!r.got || !r.decoded || r.exception != AVB_EX_NONE) {
+                        if (!refused++)
+                                outf(h, "the next call: %s", describe_reply(&r, d, sizeof(d)));
+                }
+        }
+        outf(h, "%d of the next 20 calls refused", refused);
+        if (refused)
+                failf(h, "one far request id made the client's next calls count as resends");
+        pb_free(&payload);
+}
+
 /* ---- attacks: raw sockets -------------------------------------------------- */
 
 static void raw_req(hctx *h)
@@ -1083,11 +1129,24 @@ static void oneway_socket(hctx *h)
                 nn_send(s, p.b, p.n, 0);
                 cf_sleep_ms(300 * h->scale); /* oneway: nothing to wait for */
                 st = com_rdk_hal_avbuffer_IAVBuffer_getPoolMetrics(h->avb, &ph, &pm);
-                /* Binder runs such a call and drops its reply; record what happens. */
-                if (avb_status_is_ok(&st))
+                /* Run, its reply (the handle) would be dropped and the buffer lost. */
+                if (avb_status_is_ok(&st)) {
                         outf(h, "alloc sent oneway: %s (pool bytesUsed %d)",
                              pm.bytesUsed ? "ran, its handle lost" : "not run", pm.bytesUsed);
+                        if (pm.bytesUsed)
+                                failf(h, "a two-way method sent oneway was run");
+                }
                 free_all_and_destroy(h, pool);
+        }
+        /* An envelope that says oneway on the two-way socket. */
+        {
+                request two = my_request(h, 0, DESC_AVB, 1, NULL);
+                reply r;
+
+                two.oneway = true;
+                send_request(h, &two, &r, 3000);
+                expect_exception(h, "a oneway envelope on the request socket", &r,
+                                 AVB_EX_TRANSACTION_FAILED);
         }
         outf(h, "garbage and empty oneway messages sent");
         pb_free(&p);
@@ -1241,6 +1300,8 @@ static void lifeline_junk(hctx *h)
                 (void)!send(fd, junk, 10, MSG_NOSIGNAL);
                 n = life_wait(h, fd, ans, sizeof(ans), 2000);
                 outf(h, "data after the hello: %s", life_result(n, ans, d, sizeof(d)));
+                if (n != 0 && n != -ECONNRESET)
+                        failf(h, "a lifeline that sent data after its hello was left open");
         }
         close(fd);
 
@@ -1268,19 +1329,34 @@ static void lifeline_junk(hctx *h)
 static void lifeline_hang(hctx *h)
 {
         enum { N = 200 };
-        int fds[N], n = 0, i;
+        int fds[N], n = 0, i, closed = 0;
         char why[300];
+        int64_t t0;
 
         for (i = 0; i < N; i++) {
                 fds[n] = life_connect(h);
                 if (fds[n] >= 0)
                         n++;
         }
+        t0 = cf_now_ms();
         outf(h, "%d silent lifelines open", n);
         if (!healthy(h, why, sizeof(why)))
                 failf(h, "a client is not served while %d lifelines hang: %s", n, why);
         else
                 outf(h, "a real client is served meanwhile");
+        /* Whoever has not said hello within 2 s is closed by the server. */
+        for (i = 0; i < n; i++) {
+                uint8_t b[8];
+                int left = (int)(t0 + 3000 * h->scale - cf_now_ms()) / h->scale;
+
+                ssize_t got = life_wait(h, fds[i], b, sizeof(b), left > 0 ? left : 0);
+
+                if (got == 0 || got == -ECONNRESET)
+                        closed++;
+        }
+        outf(h, "%d of them closed by the server within 3 s", closed);
+        if (closed != n)
+                failf(h, "%d silent lifelines were left open", n - closed);
         for (i = 0; i < n; i++)
                 close(fds[i]);
 }
@@ -1337,6 +1413,10 @@ static void lifeline_exhaust(hctx *h)
                         avb_binder_set_deadline_ms(b, 2000 * h->scale);
                         st = com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(b, false, &hm);
                         outf(h, "its first call: %s", avb_status_to_string(&st, buf, sizeof(buf)));
+                        if (!avb_status_is_ok(&st))
+                                failf(h, "a new client is not served while lifelines hang");
+                } else {
+                        failf(h, "a new client cannot connect while lifelines hang");
                 }
                 avb_binder_unref(b);
         }
@@ -1372,6 +1452,7 @@ static const attack attacks[] = {
         {"hostile.req.copier-offset-overflow", copier_overflow, false},
         {"hostile.req.above-size-limit", oversize, false},
         {"hostile.req.replayed-request-id", duplicate_request, false},
+        {"hostile.req.far-ahead-request-id", far_request_id, false},
         {"hostile.raw.routing-headers", raw_req, false},
         {"hostile.oneway.push-socket", oneway_socket, false},
         {"hostile.ipc.framing", ipc_framing, false},

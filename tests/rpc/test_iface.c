@@ -110,6 +110,14 @@ static int listener_from_request(avb_call *call, const uint8_t *req, size_t len,
         return avb_binder_from_wire(call, endpoint, id, ret);
 }
 
+/* A listener argument that did not make a binder: mapped as generated skeletons map it. */
+static avb_status listener_error(int r)
+{
+        if (r == -EINVAL)
+                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "bad listener");
+        return avb_status_from_errno(r, "listener");
+}
+
 static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops, void *userdata,
                                 avb_call *call, uint32_t code, const uint8_t *req, size_t len,
                                 uint8_t **ret_reply, size_t *ret_len)
@@ -185,8 +193,9 @@ static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops
         }
         case ECHO_SET_LISTENER: {
                 avb_binder *l;
-                if (listener_from_request(call, req, len, 4, &l) < 0)
-                        return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "bad listener");
+                int r = listener_from_request(call, req, len, 4, &l);
+                if (r < 0)
+                        return listener_error(r);
                 avb_binder_unref(impl->listener);
                 impl->listener = l;
                 if (!avb_binder_is_local(l))
@@ -234,8 +243,9 @@ static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops
         case ECHO_FIRE_ONCE: {
                 avb_binder *l;
                 uint32_t ok = 0;
-                if (listener_from_request(call, req, len, 8, &l) < 0)
-                        return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "bad listener");
+                int r = listener_from_request(call, req, len, 8, &l);
+                if (r < 0)
+                        return listener_error(r);
                 for (uint32_t i = 0; i < in[1]; i++) {
                         avb_status st = avb_binder_transact(l, &listener_desc, LISTENER_ON_EVENT,
                                                             AVB_METHOD_ONEWAY, (uint8_t *)&i, 4,

@@ -6,8 +6,7 @@
 #include "test_common.h"
 
 #include "reply_cache.h"
-
-#define AVB_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+#include "util.h"
 
 static void test_seen_and_cached(void **state)
 {
@@ -159,7 +158,7 @@ static void test_outliers_full(void **state)
         (void)state;
         assert_int_equal(avb_reply_cache_new(1 << 20, &c), 0);
         run_ids(c, 1, 5);
-        for (size_t i = 0; i < AVB_ELEMENTS(ids); i++) {
+        for (size_t i = 0; i < AVB_ELEMENTSOF(ids); i++) {
                 ids[i] = 5 + (i + 1) * 10 * AVB_SEEN_WINDOW;
                 run_ids(c, ids[i], ids[i]);
                 for (size_t j = 0; j <= i; j++)

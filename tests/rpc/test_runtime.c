@@ -3,23 +3,30 @@
  * The runtime in one process: a server on a thread, clients on others.
  * Everything crosses real nanomsg sockets and lifelines.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test_common.h"
 #include "test_iface.h"
 
+#include "endpoint.h"
 #include "envelope.h"
 #include "internal.h"
+#include "lifeline.h"
 #include "testing.h"
 #include "transport.h"
+#include "util.h"
 
 #define SMALL_MAX (64 * 1024)
 
@@ -727,6 +734,379 @@ static void test_oneway_in_order(void **state)
         avb_binder_unref(b);
 }
 
+/* ---- lifelines that misbehave ---- */
+
+/* A lifeline to the test server, connected, with nothing sent. */
+static int silent_lifeline(void)
+{
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        avb_endpoint ep;
+        int fd;
+
+        assert_int_equal(avb_endpoint_parse(srv.endpoint, &ep), 0);
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ep.life_path);
+        fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        assert_true(fd >= 0);
+        assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+        return fd;
+}
+
+/* Milliseconds until the server closes `fd` (reads up to it), or -1 after `ms`. */
+static int64_t closed_within(int fd, int ms)
+{
+        int64_t start = test_now_ms(), left;
+        char buf[64];
+
+        do {
+                struct pollfd p = {.fd = fd, .events = POLLIN};
+                left = start + ms - test_now_ms();
+                if (poll(&p, 1, left > 0 ? (int)left : 0) <= 0)
+                        break;
+                ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+                if (n == 0 || (n < 0 && errno == ECONNRESET))
+                        return test_now_ms() - start;
+        } while (left > 0);
+        return -1;
+}
+
+/* A lifeline that never says hello is closed after 2 s. */
+static void test_lifeline_hello_timeout(void **state)
+{
+        int fd = silent_lifeline();
+        int64_t took;
+
+        (void)state;
+        took = closed_within(fd, 4000);
+        assert_in_range(took, 1500, 3500);
+        close(fd);
+}
+
+/* Beyond 64 lifelines waiting for their hello, new ones are closed at once. */
+static void test_lifeline_pending_cap(void **state)
+{
+        enum { N = 100 };
+        int64_t start = test_now_ms();
+        avb_binder *b;
+        int fds[N], closed = 0;
+
+        (void)state;
+        for (int i = 0; i < N; i++)
+                fds[i] = silent_lifeline();
+        /* A real client (its hello comes with the connect) is served meanwhile. */
+        b = connect_echo();
+        assert_int_equal(call1(b, ECHO_ADD, 1, 2), 3);
+        test_sleep_ms(300);
+        for (int i = 0; i < N; i++)
+                if (closed_within(fds[i], 0) >= 0)
+                        closed++;
+        /* 64 wait; the others were closed (and after 2 s, all of them: a slow machine). */
+        if (test_now_ms() - start < 1800)
+                assert_int_equal(closed, N - 64);
+        else
+                assert_true(closed >= N - 64);
+        for (int i = 0; i < N; i++)
+                close(fds[i]);
+        avb_binder_unref(b);
+}
+
+static int64_t cpu_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* accept() out of descriptors: the server rests instead of spinning, then accepts. */
+static void test_lifeline_accept_emfile(void **state)
+{
+        struct rlimit old, low;
+        avb_life_answer answer;
+        avb_endpoint ep;
+        int fd, highest = 0, fillers[256], n_fillers = 0;
+        int64_t cpu;
+        DIR *d;
+
+        (void)state;
+        assert_int_equal(avb_endpoint_parse(srv.endpoint, &ep), 0);
+        /* This process may use no descriptor above the ones it has now. */
+        d = opendir("/proc/self/fd");
+        assert_non_null(d);
+        for (struct dirent *e; (e = readdir(d));)
+                if (atoi(e->d_name) > highest)
+                        highest = atoi(e->d_name);
+        closedir(d);
+        assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+        low = old;
+        low.rlim_cur = (rlim_t)highest + 8;
+        fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        assert_true(fd >= 0);
+        assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+        while (n_fillers < (int)AVB_ELEMENTSOF(fillers) && (fillers[n_fillers] = dup(0)) >= 0)
+                n_fillers++;
+        assert_int_equal(errno, EMFILE);
+        {
+                struct sockaddr_un sa = {.sun_family = AF_UNIX};
+                avb_life_hello h = {AVB_LIFE_MAGIC, AVB_LIFE_VERSION, 0x5eed5eed5eedull};
+                snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ep.life_path);
+                assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+                assert_int_equal(send(fd, &h, sizeof(h), MSG_NOSIGNAL), (ssize_t)sizeof(h));
+        }
+        cpu = cpu_ms();
+        test_sleep_ms(600);
+        cpu = cpu_ms() - cpu;
+        while (n_fillers > 0)
+                close(fillers[--n_fillers]);
+        assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+        /* Accepting again: the connection waited in the backlog and is answered. */
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        assert_int_equal(poll(&p, 1, 2000), 1);
+        assert_int_equal(avb_life_read_answer(fd, &answer), 0);
+        assert_int_equal(answer.status, AVB_LIFE_ACCEPTED);
+        close(fd);
+        /* A loop spinning on accept() would have burnt most of the 600 ms. */
+        if (cpu > 150)
+                fail_msg("%lld ms of CPU in 600 ms while accept() had no descriptors",
+                         (long long)cpu);
+}
+
+/* After the hello nothing may come: data ends the lifeline, and the client is gone. */
+static void test_lifeline_data_after_hello(void **state)
+{
+        avb_binder *b = connect_echo();
+        avb_life_answer answer;
+        uint32_t before[7], after[7];
+        int fd;
+
+        (void)state;
+        server_stats(b, before);
+        fd = silent_lifeline();
+        avb_life_hello h = {AVB_LIFE_MAGIC, AVB_LIFE_VERSION, 0xda7ada7ada7aull};
+        assert_int_equal(send(fd, &h, sizeof(h), MSG_NOSIGNAL), (ssize_t)sizeof(h));
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        assert_int_equal(poll(&p, 1, 2000), 1);
+        assert_int_equal(avb_life_read_answer(fd, &answer), 0);
+        assert_int_equal(answer.status, AVB_LIFE_ACCEPTED);
+        assert_int_equal(send(fd, "junk", 4, MSG_NOSIGNAL), 4);
+        assert_true(closed_within(fd, 1000) >= 0);
+        close(fd);
+        server_stats(b, after);
+        assert_int_equal(after[0], before[0] + 1); /* client_gone ran */
+        avb_binder_unref(b);
+}
+
+/* ---- interface arguments from other processes ---- */
+
+static int from_wire_as(pid_t pid, const char *endpoint, avb_binder **ret)
+{
+        avb_call call = {.server = srv.srv, .peer = {.pid = pid, .client_id = 1}};
+        return avb_binder_from_wire(&call, endpoint, 0, ret);
+}
+
+/* A caller may pass references to endpoints in the socket directory, and to its own callbacks. */
+static void test_reference_checks(void **state)
+{
+        char e[512];
+        avb_binder *b = NULL;
+        pid_t me = getpid();
+
+        (void)state;
+        /* Outside the socket directory, or climbing out of it. */
+        assert_int_equal(from_wire_as(me, "ipc:///tmp/elsewhere/sock", &b), -EPERM);
+        snprintf(e, sizeof(e), "ipc://%s/../x", dir);
+        assert_int_equal(from_wire_as(me, e, &b), -EPERM);
+        snprintf(e, sizeof(e), "ipc://%s/sub/x", dir);
+        assert_int_equal(from_wire_as(me, e, &b), -EPERM);
+        /* Callback endpoints: the caller's own only. */
+        snprintf(e, sizeof(e), "ipc://%s/cb-%d-0123456789abcdef", dir, (int)me + 1);
+        assert_int_equal(from_wire_as(me, e, &b), -EPERM);
+        snprintf(e, sizeof(e), "ipc://%s/cb-+%d-0123456789abcdef", dir, (int)me);
+        assert_int_equal(from_wire_as(me, e, &b), -EPERM);
+        snprintf(e, sizeof(e), "ipc://%s/cb-", dir);
+        assert_int_equal(from_wire_as(me, e, &b), -EPERM);
+        snprintf(e, sizeof(e), "ipc://%s/cb-%d-0123456789abcdef", dir, (int)me);
+        assert_int_equal(from_wire_as(me, e, &b), 0);
+        assert_false(avb_binder_is_alive(b)); /* nobody serves it: a dead proxy */
+        b = avb_binder_unref(b);
+        /* A service in the socket directory: anyone may name it. */
+        snprintf(e, sizeof(e), "ipc://%s/someservice", dir);
+        assert_int_equal(from_wire_as(me + 1, e, &b), 0);
+        b = avb_binder_unref(b);
+        /* An object of this very process is itself, whoever names it. */
+        assert_int_equal(from_wire_as(me + 1, srv.endpoint, &b), 0);
+        assert_ptr_equal(b, srv.obj);
+        b = avb_binder_unref(b);
+        /* A path that cannot be a socket. */
+        memset(e, 'x', sizeof(e) - 1);
+        e[sizeof(e) - 1] = '\0';
+        memcpy(e, "ipc:///", 7);
+        assert_int_equal(from_wire_as(me, e, &b), -ENAMETOOLONG);
+        /* Not a call from another process: no checks (the client side, a local call). */
+        assert_int_equal(avb_binder_from_wire(NULL, "ipc:///tmp/elsewhere/sock", 0, &b), 0);
+        b = avb_binder_unref(b);
+        avb_call local = {.peer = {.pid = me}};
+        assert_int_equal(avb_binder_from_wire(&local, "ipc:///tmp/elsewhere/sock", 0, &b), 0);
+        b = avb_binder_unref(b);
+}
+
+static avb_status set_listener(avb_binder *b, const char *endpoint)
+{
+        uint8_t *reply = NULL;
+        size_t len = 0;
+        uint32_t id = 0;
+        avb_status st = echo_raw(b, ECHO_SET_LISTENER, 0, &id, 1, endpoint, strlen(endpoint),
+                                 &reply, &len);
+        free(reply);
+        return st;
+}
+
+/* Refused references come back as the caller's error, not INTERNAL. */
+static void test_reference_refused_status(void **state)
+{
+        avb_binder *b = connect_echo();
+        char e[200];
+        avb_status st;
+
+        (void)state;
+        st = set_listener(b, "ipc:///tmp/elsewhere/sock");
+        assert_int_equal(st.exception, AVB_EX_SECURITY);
+        assert_non_null(strstr(st.message, "not permitted"));
+        snprintf(e, sizeof(e), "ipc://%s/cb-1-0123456789abcdef", dir);
+        st = set_listener(b, e);
+        assert_int_equal(st.exception, AVB_EX_SECURITY);
+        memset(e, 'x', sizeof(e) - 1);
+        e[sizeof(e) - 1] = '\0';
+        memcpy(e, "ipc:///tmp/", 11);
+        st = set_listener(b, e);
+        assert_int_equal(st.exception, AVB_EX_ILLEGAL_ARGUMENT);
+        assert_non_null(strstr(st.message, "too long"));
+        /* Its own listener, and a service in the directory, are fine. */
+        listener_impl limpl;
+        avb_binder *l = NULL;
+        char *wire = NULL;
+        uint32_t id;
+        assert_int_equal(listener_new_local(&limpl, &l), 0);
+        assert_int_equal(avb_binder_to_wire(l, &wire, &id), 0);
+        assert_status_ok(set_listener(b, wire));
+        free(wire);
+        snprintf(e, sizeof(e), "ipc://%s/someservice", dir);
+        assert_status_ok(set_listener(b, e));
+        avb_binder_unref(l);
+        avb_binder_unref(b);
+}
+
+/* ---- the oneway flag ---- */
+
+static avb_request_head own_head(uint32_t code, bool oneway)
+{
+        avb_request_head h = {
+                .client_id = avb_rt_client_id(),
+                .request_id = avb_rt_next_request_id(),
+                .descriptor = ECHO_DESCRIPTOR,
+                .code = code,
+                .oneway = oneway,
+        };
+        return h;
+}
+
+/* Packs and sends a request on a PUSH socket (its connection comes up in the background). */
+static void push_request(int push, const avb_request_head *h, const void *payload, size_t len)
+{
+        uint8_t *buf = NULL;
+        size_t buf_len;
+        int r;
+
+        assert_int_equal(avb_envelope_pack_request(h, payload, len, &buf, &buf_len), 0);
+        for (int64_t deadline = test_now_ms() + 5000;
+             (r = avb_tp_send(push, buf, buf_len)) == -EAGAIN && test_now_ms() < deadline;)
+                test_sleep_ms(2);
+        assert_int_equal(r, 0);
+        free(buf);
+}
+
+static uint32_t notes_count(avb_binder *b)
+{
+        uint32_t notes[2];
+        assert_status_ok(echo_u32(b, ECHO_NOTES, NULL, 0, notes, 2));
+        return notes[0];
+}
+
+/* A method runs only the way it is declared: oneway ones oneway, two-way ones two-way. */
+static void test_oneway_flag_enforced(void **state)
+{
+        avb_binder *b = connect_echo();
+        uint32_t seq = 0, busy[2] = {50, 0}, tag = 50, count = 99, n;
+        avb_request_head h;
+        avb_status st;
+        int s, push;
+
+        (void)state;
+        n = notes_count(b);
+        /* A oneway method on the two-way socket: refused, not run. */
+        assert_int_equal(avb_tp_open(AVB_TP_REQ, &s), 0);
+        assert_int_equal(avb_tp_connect(s, srv.endpoint), 0);
+        h = own_head(ECHO_NOTE, false);
+        raw_request(s, &h, &seq, sizeof(seq), 0, &st);
+        assert_transport(st, AVB_TS_UNKNOWN_TRANSACTION);
+        assert_non_null(strstr(st.message, "oneway method sent two-way"));
+        /* ... and so is its resend (same request id). */
+        raw_request(s, &h, &seq, sizeof(seq), 0, &st);
+        assert_transport(st, AVB_TS_UNKNOWN_TRANSACTION);
+        /* An envelope that says oneway on the two-way socket. */
+        h = own_head(ECHO_ADD, true);
+        raw_request(s, &h, busy, sizeof(busy), 0, &st);
+        assert_transport(st, AVB_TS_BAD_MESSAGE);
+        avb_tp_close(s);
+        assert_int_equal(notes_count(b), n);
+
+        /* A two-way method on the oneway socket: dropped, not run. */
+        avb_endpoint ep;
+        assert_int_equal(avb_endpoint_parse(srv.endpoint, &ep), 0);
+        assert_int_equal(avb_tp_open(AVB_TP_PUSH, &push), 0);
+        assert_int_equal(avb_tp_connect(push, ep.oneway_url), 0);
+        h = own_head(ECHO_BUSY, true);
+        push_request(push, &h, busy, sizeof(busy));
+        /* Then a good oneway call on the same socket: once it ran, the one before was seen. */
+        h = own_head(ECHO_NOTE, true);
+        seq = n;
+        push_request(push, &h, &seq, sizeof(seq));
+        for (int64_t deadline = test_now_ms() + 5000;
+             notes_count(b) == n && test_now_ms() < deadline;)
+                test_sleep_ms(5);
+        assert_int_equal(notes_count(b), n + 1);
+        assert_status_ok(echo_u32(b, ECHO_COUNT, &tag, 1, &count, 1));
+        assert_int_equal(count, 0);
+        test_sleep_ms(100); /* let the push socket's linger pass */
+        avb_tp_close(push);
+        avb_binder_unref(b);
+}
+
+/* ---- request ids ---- */
+
+/* One request id far ahead does not make the client's later calls look like resends. */
+static void test_request_id_far_ahead(void **state)
+{
+        avb_binder *b = connect_echo();
+        uint32_t add[2] = {20, 22};
+        avb_request_head h = own_head(ECHO_ADD, false);
+        avb_status st;
+        int s;
+
+        (void)state;
+        h.request_id += UINT64_C(1) << 40;
+        assert_int_equal(avb_tp_open(AVB_TP_REQ, &s), 0);
+        assert_int_equal(avb_tp_connect(s, srv.endpoint), 0);
+        raw_request(s, &h, add, sizeof(add), 0, &st);
+        assert_status_ok(st);
+        /* Resent, it does not run again. */
+        raw_request(s, &h, add, sizeof(add), 0, &st);
+        assert_status_ok(st);
+        avb_tp_close(s);
+        for (uint32_t i = 0; i < 2 * 4096 + 10; i++)
+                if (call1(b, ECHO_ADD, i, 1) != i + 1)
+                        fail_msg("call %u failed", i);
+        avb_binder_unref(b);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -746,6 +1126,14 @@ int main(void)
                 cmocka_unit_test(test_dedup_forced_resend),
                 cmocka_unit_test(test_local_binders),
                 cmocka_unit_test(test_oneway_in_order),
+                cmocka_unit_test(test_lifeline_hello_timeout),
+                cmocka_unit_test(test_lifeline_pending_cap),
+                cmocka_unit_test(test_lifeline_accept_emfile),
+                cmocka_unit_test(test_lifeline_data_after_hello),
+                cmocka_unit_test(test_reference_checks),
+                cmocka_unit_test(test_reference_refused_status),
+                cmocka_unit_test(test_oneway_flag_enforced),
+                cmocka_unit_test(test_request_id_far_ahead),
         };
         return cmocka_run_group_tests_name("rpc runtime", tests, group_setup, group_teardown);
 }
