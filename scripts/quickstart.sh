@@ -2,7 +2,8 @@
 # One entry point for a fresh Debian 12 machine (run as root):
 #   scripts/quickstart.sh demo   install what is missing, build, run the demo
 #   scripts/quickstart.sh test   install what is missing, build, run every test
-# Builds go to build/ (gcc), build-clang/ and build-asan/ (tests only).
+# Builds go to build/ (gcc); the tests also use build-clang/, build-fuzz/,
+# build-asan/ and build-nodebug/.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -55,14 +56,17 @@ test)
 	ninja -C build
 	meson test -C build --print-errorlogs --num-processes 2
 	t1=$(date +%s)
-	# clang: the warning check, and the libFuzzer targets, run briefly.
-	CC=clang setup build-clang -Dfuzz=true
+	# clang: the warning check of everything, then the libFuzzer targets
+	# (a build of their own: fuzz builds instrument every library), run briefly.
+	CC=clang setup build-clang
 	ninja -C build-clang
+	CC=clang setup build-fuzz -Dfuzz=true
+	ninja -C build-fuzz tests/codegen/fuzz_parser tests/fuzz/fuzz_dispatch
 	for f in tests/codegen/fuzz_parser tests/fuzz/fuzz_dispatch; do
 		work=$(mktemp -d /tmp/avbuffer-fuzz.XXXXXX)
 		mkdir "$work/corpus"
 		echo "quickstart: fuzzing $f for ${FUZZ_SECONDS:-30}s"
-		if ! "build-clang/$f" -max_total_time="${FUZZ_SECONDS:-30}" \
+		if ! "build-fuzz/$f" -max_total_time="${FUZZ_SECONDS:-30}" \
 			-artifact_prefix="$work/" "$work/corpus" >"$work/log" 2>&1; then
 			tail -n 40 "$work/log"
 			echo "quickstart: $f found a failure; input kept in $work" >&2
