@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * IBufferCopier (the server half of libavbufferhelper) and IAVBufferControl
- * (the vendor control plane).
+ * (the vendor control plane, and the media graph it describes).
  *
  * The copier moves bytes inside avbufferd's address space, which is the
  * only place secure memory is ever reachable from; the vendor layer refuses
@@ -16,6 +16,7 @@
 
 #include "avb_avbuffer.h"
 #include "com_rdk_hal.h"
+#include "graph.h"
 #include "service_internal.h"
 
 static avb_status copy_error(int e, int64_t handle)
@@ -136,8 +137,28 @@ static avb_status ctl_setDecoderConfigured(void *impl, avb_call *call, bool vide
         return avb_status_ok();
 }
 
+/* Read-only, so not limited to trusted callers: the access list already admitted this one. */
+static avb_status ctl_describeGraph(void *impl, avb_call *call, bool dot, char **ret_result)
+{
+        struct avbd_service *s = impl;
+        struct avb_graph *g = NULL;
+        char *text = NULL;
+        int e;
+
+        (void)call;
+        e = avb_vendor_graph_new(s->vendor, &g);
+        if (e == 0)
+                e = avb_graph_describe(g, dot, &text);
+        avb_graph_free(g);
+        if (e < 0)
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE, "media graph: %s", strerror(-e));
+        *ret_result = text;
+        return avb_status_ok();
+}
+
 static const avb_avbuffer_IAVBufferControl_ops control_ops = {
         .setDecoderConfigured = ctl_setDecoderConfigured,
+        .describeGraph = ctl_describeGraph,
 };
 
 int avbd_control_new_local(struct avbd_service *s, avb_binder **ret)

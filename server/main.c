@@ -26,9 +26,13 @@
 
 #include "avb_config.h"
 #include "com_rdk_hal_avbuffer.h"
+#include "decoder_service.h"
 #include "heapshare.h"
 #include "heapshare_proto.h"
 #include "service_internal.h"
+#if AVB_HAVE_DECODE
+#include "softvpu.h"
+#endif
 
 #define DEFAULT_PROFILE AVB_SYSCONFDIR "/avbuffer/avbuffer.yaml"
 #define SM_WAIT_MS 10000
@@ -45,6 +49,8 @@ static void on_signal(int sig)
 struct ctx {
         struct avbd_profile profile;
         struct avbd_service *service;
+        struct avb_vpu vpu;                   /* ops NULL: none */
+        struct avbd_decoder_service *decoders; /* NULL: no decode path */
 };
 
 static bool accept_peer(void *userdata, const avb_peer *peer)
@@ -69,6 +75,8 @@ static void client_gone(void *userdata, const avb_peer *peer)
 {
         struct ctx *c = userdata;
 
+        /* first the decoders, so the client's queued buffers are freed */
+        avbd_decoder_service_client_gone(c->decoders, peer->client_id);
         avbd_service_client_gone(c->service, peer);
 }
 
@@ -114,6 +122,34 @@ static int register_service(avb_server *server, avb_binder **ret_sm)
                         return e;
                 usleep(50 * 1000);
         }
+}
+
+/*
+ * The decode path: the softvpu firmware (spawned now, before nanomsg starts)
+ * and the decoder services. Without it avbufferd serves IAVBuffer alone.
+ */
+static int start_decoders(struct ctx *c)
+{
+#if AVB_HAVE_DECODE
+        struct avb_vendor *v = avbd_service_vendor(c->service);
+        struct avb_vpu_memory mem = {.heap_fd = {-1, -1}};
+        int e;
+
+        for (int secure = 0; secure < 2; secure++) {
+                int fd = avb_vendor_heap_vendor_fd(v, secure);
+
+                mem.heap_fd[secure] = fd < 0 ? -1 : fd;
+                mem.heap_size[secure] = avb_vendor_heap_size(v, secure);
+        }
+        e = avb_softvpu_new(&mem, NULL, &c->vpu);
+        if (e < 0)
+                avb_log(e == -ENOENT ? AVB_LOG_INFO : AVB_LOG_WARNING,
+                        "no VPU (softvpu: %s); decoders will refuse to open", strerror(-e));
+        return avbd_decoder_service_new(&c->profile, v, e < 0 ? NULL : &c->vpu, &c->decoders);
+#else
+        (void)c;
+        return 0;
+#endif
 }
 
 static int load_profile(const char *path, bool required, struct avbd_profile *ret)
@@ -215,6 +251,11 @@ int main(int argc, char **argv)
                 avb_log(AVB_LOG_ERROR, "cannot set up the heaps and pools: %s", strerror(-e));
                 goto out;
         }
+        e = start_decoders(&c);
+        if (e < 0) {
+                avb_log(AVB_LOG_ERROR, "cannot set up the decoders: %s", strerror(-e));
+                goto out;
+        }
         e = avb_endpoint_for(com_rdk_hal_avbuffer_IAVBuffer_serviceName, &endpoint);
         if (e < 0) {
                 avb_log(AVB_LOG_ERROR, "socket directory '%s': %s", avb_socket_dir(),
@@ -228,6 +269,8 @@ int main(int argc, char **argv)
         e = avb_server_new(&so, &the_server);
         if (e >= 0)
                 e = avbd_service_publish(c.service, the_server);
+        if (e >= 0 && c.decoders)
+                e = avbd_decoder_service_publish(c.decoders, the_server);
         if (e < 0) {
                 avb_log(AVB_LOG_ERROR, "cannot serve at %s: %s", endpoint, strerror(-e));
                 goto out;
@@ -249,6 +292,14 @@ int main(int argc, char **argv)
                         com_rdk_hal_avbuffer_IAVBuffer_serviceName, strerror(-e));
                 goto out;
         }
+        if (c.decoders) {
+                e = avbd_decoder_service_register(c.decoders, the_server, sm);
+                if (e < 0) {
+                        avb_log(AVB_LOG_ERROR, "cannot register the decoder managers: %s",
+                                strerror(-e));
+                        goto out;
+                }
+        }
 
         signal(SIGTERM, on_signal);
         signal(SIGINT, on_signal);
@@ -261,6 +312,8 @@ out:
         avbd_heapshare_stop(heapshare);
         the_server = avb_server_free(the_server);
         avb_binder_unref(sm);
+        avbd_decoder_service_free(c.decoders);
+        avb_vpu_free(&c.vpu);
         avbd_service_free(c.service);
         avbd_profile_fini(&c.profile);
         free(heap_path);

@@ -17,6 +17,8 @@
  *                           create a pool, print its handle, keep it until
  *                           interrupted (pools die with their creator)
  *     watch [SECONDS]       heap and pool metrics, refreshed (Ctrl-C stops)
+ *     graph [--dot]         the vendor media graph (entities, pads, links);
+ *                           --dot prints it for Graphviz (dot -Tsvg)
  *
  * Exit status: 0 success, 1 the service refused or failed, 2 usage.
  */
@@ -32,6 +34,7 @@
 
 #include <avbuffer/servicemanager.h>
 
+#include "avb_avbuffer.h"
 #include "avb_config.h"
 #include "avb_servicemanager.h"
 #include "com_rdk_hal_audiodecoder.h"
@@ -40,6 +43,7 @@
 
 static bool json;
 static volatile sig_atomic_t stop;
+static const char *service_name; /* --service */
 
 static void on_signal(int sig)
 {
@@ -389,6 +393,64 @@ static int cmd_watch(avb_binder *av, char **args, int nargs)
         return rc;
 }
 
+/* IAVBufferControl is object 2 on the service's endpoint; the service manager knows the endpoint. */
+static int connect_control(avb_binder *sm, avb_binder **ret)
+{
+        char *endpoint = NULL, *base = NULL;
+        uint32_t object = 0;
+        avb_status st;
+        int e;
+
+        st = avb_servicemanager_IServiceManager_getService(sm, service_name, &endpoint);
+        if (!avb_status_is_ok(&st))
+                return fail_status("getService", &st);
+        if (!endpoint) {
+                fprintf(stderr, "avbufctl: service '%s': not registered\n", service_name);
+                return 1;
+        }
+        e = avb_endpoint_split(endpoint, &base, &object);
+        if (e == 0)
+                e = avb_binder_connect(base, avb_avbuffer_IAVBufferControl_OBJECT_ID, ret);
+        free(endpoint);
+        free(base);
+        if (e < 0) {
+                fprintf(stderr, "avbufctl: service '%s': %s\n", service_name, strerror(-e));
+                return 1;
+        }
+        return 0;
+}
+
+static int cmd_graph(avb_binder *sm, char **args, int nargs)
+{
+        avb_binder *control = NULL;
+        char *text = NULL;
+        bool dot = false;
+        avb_status st;
+        int rc;
+
+        if (nargs == 1) {
+                if (strcmp(args[0], "--dot")) {
+                        fprintf(stderr, "avbufctl: graph: unknown option '%s'\n", args[0]);
+                        return 2;
+                }
+                dot = true;
+        }
+        if (json) {
+                fprintf(stderr, "avbufctl: graph has text and --dot output, no JSON\n");
+                return 2;
+        }
+        rc = connect_control(sm, &control);
+        if (rc)
+                return rc;
+        st = avb_avbuffer_IAVBufferControl_describeGraph(control, dot, &text);
+        avb_binder_unref(control);
+        if (!avb_status_is_ok(&st))
+                return fail_status("describeGraph", &st);
+        fputs(text, stdout);
+        free(text);
+        return 0;
+}
+
 static void usage(FILE *f)
 {
         fprintf(f, "Usage: avbufctl [--json] [--service NAME] COMMAND [ARGS]\n\n"
@@ -404,7 +466,8 @@ static void usage(FILE *f)
                    "  services              registered services\n"
                    "  hold-pool video|audio ID [secure]\n"
                    "                        create a pool and hold it until interrupted\n"
-                   "  watch [SECONDS]       live heap and pool metrics\n");
+                   "  watch [SECONDS]       live heap and pool metrics\n"
+                   "  graph [--dot]         the vendor media graph (--dot: Graphviz)\n");
 }
 
 static const struct command {
@@ -419,6 +482,7 @@ static const struct command {
         {"isvalid", 1, false, cmd_isvalid},   {"sha1", 1, false, cmd_sha1},
         {"services", 0, true, cmd_services},  {"watch", -1, false, cmd_watch},
         {"hold-pool", -2, false, cmd_hold_pool},
+        {"graph", -1, true, cmd_graph},
 };
 
 int main(int argc, char **argv)
@@ -436,13 +500,14 @@ int main(int argc, char **argv)
         int c, e, rc, nargs;
         char **args;
 
+        service_name = service;
         while ((c = getopt_long(argc, argv, "+js:hV", opts, NULL)) != -1) {
                 switch (c) {
                 case 'j':
                         json = true;
                         break;
                 case 's':
-                        service = optarg;
+                        service = service_name = optarg;
                         break;
                 case 'h':
                         usage(stdout);

@@ -10,6 +10,7 @@
  * call therefore leaves the graph exactly as it was.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,6 +153,16 @@ int avb_graph_find_link(const struct avb_graph *g, unsigned source_entity, unsig
 	return -ENOENT;
 }
 
+/* Whether another enabled link already feeds this sink pad (one source at a time). */
+static bool graph_sink_taken(const struct avb_graph *g, unsigned sink, unsigned except)
+{
+	for (unsigned i = 0; i < g->n_links; i++)
+		if (i != except && g->links[i].sink == sink &&
+		    (g->links[i].flags & AVB_GRAPH_LINK_ENABLED))
+			return true;
+	return false;
+}
+
 static bool graph_link_flags_ok(uint32_t flags)
 {
 	const uint32_t known = AVB_GRAPH_LINK_ENABLED | AVB_GRAPH_LINK_IMMUTABLE |
@@ -181,7 +192,8 @@ int avb_graph_create_link(struct avb_graph *g, unsigned source_entity, unsigned 
 		return -EINVAL;
 	if (avb_graph_find_link(g, source_entity, source_pad, sink_entity, sink_pad, &dummy) == 0)
 		return -EEXIST;
-	if (g->pads[src].pipe != GRAPH_NO_PIPE || g->pads[sink].pipe != GRAPH_NO_PIPE)
+	if (g->pads[src].pipe != GRAPH_NO_PIPE || g->pads[sink].pipe != GRAPH_NO_PIPE ||
+	    ((flags & AVB_GRAPH_LINK_ENABLED) && graph_sink_taken(g, (unsigned)sink, UINT_MAX)))
 		return -EBUSY;
 	if (graph_reserve((void **)&g->links, &g->cap_links, g->n_links + 1, sizeof(*g->links)) < 0)
 		return -ENOMEM;
@@ -464,6 +476,8 @@ int avb_graph_setup_link(struct avb_graph *g, unsigned link, uint32_t flags)
 		return 0;
 	if (old & AVB_GRAPH_LINK_IMMUTABLE)
 		return -EINVAL;
+	if ((flags & AVB_GRAPH_LINK_ENABLED) && graph_sink_taken(g, l->sink, link))
+		return -EBUSY;
 	streaming = g->pads[l->source].pipe != GRAPH_NO_PIPE ||
 		    g->pads[l->sink].pipe != GRAPH_NO_PIPE;
 	if (!streaming) {

@@ -5,7 +5,8 @@
  *
  *  - Entities (frame pools, decoders, the VPU, sinks) own an array of pads.
  *    Each pad is either a sink (data flows in) or a source (data flows out).
- *  - Links join a source pad to a sink pad. An ENABLED link carries data;
+ *  - Links join a source pad to a sink pad. An ENABLED link carries data,
+ *    and a sink pad takes data from one enabled link at a time;
  *    tunnelled mode is an enabled link from a decoder's output (source) pad
  *    to a sink's input (sink) pad. IMMUTABLE links are always enabled;
  *    DYNAMIC links may change while their pipeline streams.
@@ -101,7 +102,8 @@ int avb_graph_add_entity(struct avb_graph *g, const char *name, enum avb_graph_f
  * sink_pad). Errors: -ENOENT (no such entity or pad), -EINVAL (wrong pad
  * directions, both ends in one entity, IMMUTABLE without ENABLED, IMMUTABLE
  * with DYNAMIC, unknown flags), -EEXIST (that link exists), -EBUSY (an end
- * streams), -ENOMEM.
+ * streams, or ENABLED and the sink pad already has an enabled link),
+ * -ENOMEM.
  */
 int avb_graph_create_link(struct avb_graph *g, unsigned source_entity, unsigned source_pad,
 			  unsigned sink_entity, unsigned sink_pad, uint32_t flags,
@@ -113,8 +115,8 @@ int avb_graph_find_link(const struct avb_graph *g, unsigned source_entity, unsig
  * media_entity_setup_link: change ENABLED (the only flag that may change;
  * DYNAMIC and IMMUTABLE must be passed as they are). Errors: -ENOENT,
  * -EINVAL (other flags changed, disabling an IMMUTABLE link), -EBUSY (an end
- * streams and the link is not DYNAMIC, or the change would join two running
- * pipelines), -EPIPE (enabling a DYNAMIC link into a running pipeline whose
+ * streams and the link is not DYNAMIC, the change would join two running
+ * pipelines, or the sink pad already has another enabled link), -EPIPE (enabling a DYNAMIC link into a running pipeline whose
  * ends do not validate). On error nothing changed.
  */
 int avb_graph_setup_link(struct avb_graph *g, unsigned link, uint32_t flags);
@@ -169,5 +171,39 @@ bool avb_graph_entity_streaming(const struct avb_graph *g, unsigned entity);
  * Errors: -ENOMEM.
  */
 int avb_graph_describe(const struct avb_graph *g, bool dot, char **ret_text);
+
+/*
+ * The vendor topology of a profile (graph_build.c):
+ *  - one entity per declared decoder ("video-decoder-0", "audio-decoder-1",
+ *    "audio-pcm" for audio id -1) with pads 0 sink "input" (AV buffers from
+ *    the client), 1 source "coded" (to the VPU), 2 sink "frames" (from the
+ *    VPU) and 3 source "output";
+ *  - "vpu", three pads per decoder context (route group 3): sink "coded",
+ *    sink "memory", source "frames"; decoder <-> VPU links are IMMUTABLE;
+ *  - one entity per frame pool ("frame-pool-0"...), one source pad per
+ *    decoder of its kind (route group 1, bytes = block size); the first
+ *    non-secure pool of a kind is the enabled memory link of each context,
+ *    the others are there, disabled (a secure session enables its secure
+ *    pool's link before it starts);
+ *  - one sink per decoder ("video-sink-0"...), linked from the decoder's
+ *    output, disabled: enabling it is tunnelled mode.
+ * Errors: -ENOMEM, -EINVAL (a config the vendor layer would refuse).
+ */
+struct avb_vendor_config;
+int avb_graph_new_from_config(const struct avb_vendor_config *cfg, struct avb_graph **ret_graph);
+/* Entity name of a declared decoder, as above, into buf. */
+void avb_graph_decoder_name(bool video, int32_t id, char buf[AVB_GRAPH_NAME_MAX]);
+
+/* Pads of a decoder entity, and of one VPU context (pad = 3 * context + n). */
+enum {
+	AVB_GRAPH_DECODER_INPUT = 0,
+	AVB_GRAPH_DECODER_CODED = 1,
+	AVB_GRAPH_DECODER_FRAMES = 2,
+	AVB_GRAPH_DECODER_OUTPUT = 3,
+	AVB_GRAPH_VPU_CODED = 0,
+	AVB_GRAPH_VPU_MEMORY = 1,
+	AVB_GRAPH_VPU_FRAMES = 2,
+	AVB_GRAPH_VPU_PADS_PER_CONTEXT = 3,
+};
 
 #endif /* AVB_VENDOR_GRAPH_H */

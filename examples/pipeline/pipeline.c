@@ -16,7 +16,15 @@
  * pipeline's own IPC. Several frames are in flight at once; when a pool is
  * full the source waits for onSpaceAvailable and the CDM retries.
  *
- *   avbuffer-pipeline [--frames N] [--quiet]
+ * With --stream FILE (an H.264 Annex B stream) the video is that stream,
+ * cut in chunks, and the decoder really decodes it: it opens video decoder
+ * 0 of avbufferd (IVideoDecoderManager) in secure mode, queues each secure
+ * buffer with decodeBufferWithMetadata (waiting for onDecodeBufferAvailable
+ * when the queue is full), and takes the decoded frames, secure too, from
+ * its listener: it checks the first by calculateSHA1 against --sha1 when
+ * given (ffmpeg -f framehash -hash SHA160), and frees every one.
+ *
+ *   avbuffer-pipeline [--frames N] [--stream FILE [--sha1 FILE]] [--quiet]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +63,11 @@ struct frame_msg {
 };
 
 static bool quiet;
+/* --stream: the video stream (source) / decode it (decoder) */
+static const char *stream_path, *sha1_path;
+static uint8_t *stream;
+static size_t stream_len;
+#define STREAM_CHUNK 4096
 
 #define say(...)                                                                                  \
         do {                                                                                      \
@@ -93,6 +106,11 @@ static int32_t frame_size(int kind, int seq)
 {
         uint32_t r = (uint32_t)seq * 2654435761u;
 
+        if (kind == VIDEO && stream) {
+                size_t off = (size_t)seq * STREAM_CHUNK;
+
+                return (int32_t)(stream_len - off < STREAM_CHUNK ? stream_len - off : STREAM_CHUNK);
+        }
         if (kind == AUDIO)
                 return 380 + (int32_t)(r % 400);
         if (seq % 30 == 0)
@@ -106,6 +124,10 @@ static void fill(uint8_t *p, int32_t size, int kind, int seq)
 {
         uint32_t x = (uint32_t)(seq * 2 + kind) * 0x9e3779b9u + 1;
 
+        if (kind == VIDEO && stream) {
+                memcpy(p, stream + (size_t)seq * STREAM_CHUNK, (size_t)size);
+                return;
+        }
         for (int32_t i = 0; i < size; i++) {
                 x ^= x << 13;
                 x ^= x >> 17;
@@ -207,7 +229,19 @@ static int64_t alloc_waiting(avb_binder *av, const com_rdk_hal_avbuffer_Pool *po
 static pid_t spawn_role(const char *self, const char *role, int in_fd, int out_fd)
 {
         posix_spawn_file_actions_t fa;
-        char *argv[] = {(char *)self, "--role", (char *)role, quiet ? "--quiet" : NULL, NULL};
+        char *argv[9] = {(char *)self, "--role", (char *)role};
+        int n = 3;
+
+        if (quiet)
+                argv[n++] = "--quiet";
+        if (stream_path) {
+                argv[n++] = "--stream";
+                argv[n++] = (char *)stream_path;
+        }
+        if (sha1_path) {
+                argv[n++] = "--sha1";
+                argv[n++] = (char *)sha1_path;
+        }
         pid_t pid;
         int e;
 
@@ -378,18 +412,202 @@ static int run_cdm(void)
 
 /* ---- decoder ----------------------------------------------------------------- */
 
+/* What the video decoder's listener has seen. */
+static struct {
+        pthread_mutex_t lock;
+        pthread_cond_t cond;
+        avb_binder *av;
+        int frames, available, eos, errors, width, height;
+        uint8_t first_sha1[SHA1_DIGEST_SIZE];
+        bool have_sha1;
+} vd = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+
+static avb_status vd_frame(void *impl, avb_call *call, int64_t pts, int64_t handle,
+                           const com_rdk_hal_videodecoder_FrameMetadata *meta)
+{
+        int8_t *digest = NULL;
+        size_t n = 0;
+        bool ok;
+
+        (void)impl;
+        (void)call;
+        (void)pts;
+        if (handle >= 0 && !vd.have_sha1) { /* secure: only the service can hash it */
+                avb_status st = com_rdk_hal_avbuffer_IAVBuffer_calculateSHA1(vd.av, handle,
+                                                                             &digest, &n);
+                if (avb_status_is_ok(&st) && n == SHA1_DIGEST_SIZE) {
+                        memcpy(vd.first_sha1, digest, n);
+                        vd.have_sha1 = true;
+                }
+        }
+        free(digest);
+        if (handle >= 0)
+                (void)com_rdk_hal_avbuffer_IAVBuffer_free(vd.av, handle, &ok);
+        pthread_mutex_lock(&vd.lock);
+        if (meta && meta->width) {
+                vd.width = meta->width;
+                vd.height = meta->height;
+        }
+        if (handle >= 0)
+                vd.frames++;
+        if (meta && meta->endOfStream)
+                vd.eos++;
+        pthread_cond_broadcast(&vd.cond);
+        pthread_mutex_unlock(&vd.lock);
+        return avb_status_ok();
+}
+
+static avb_status vd_available(void *impl, avb_call *call)
+{
+        (void)impl;
+        (void)call;
+        pthread_mutex_lock(&vd.lock);
+        vd.available++;
+        pthread_cond_broadcast(&vd.cond);
+        pthread_mutex_unlock(&vd.lock);
+        return avb_status_ok();
+}
+
+static avb_status vd_error(void *impl, avb_call *call, int32_t code, const char *msg)
+{
+        (void)impl;
+        (void)call;
+        fprintf(stderr, "decoder: VPU error %d: %s\n", (int)code, msg);
+        pthread_mutex_lock(&vd.lock);
+        vd.errors++;
+        pthread_mutex_unlock(&vd.lock);
+        return avb_status_ok();
+}
+
+static const com_rdk_hal_videodecoder_IVideoDecoderListener_ops vd_ops = {
+        .onFrameOutput = vd_frame,
+        .onDecodeBufferAvailable = vd_available,
+        .onError = vd_error,
+};
+
+/* Video decoder 0, opened secure and started; NULL without --stream. */
+static avb_binder *open_video_decoder(avb_binder **ret_listener)
+{
+        com_rdk_hal_videodecoder_IVideoDecoder_Id id = {.value = 0};
+        avb_binder *sm = NULL, *mgr = NULL, *dec = NULL;
+        avb_status st;
+        int e;
+
+        if (!stream_path)
+                return NULL;
+        e = avb_sm_connect(&sm);
+        if (e >= 0)
+                e = avb_service_get(sm, com_rdk_hal_videodecoder_IVideoDecoderManager_serviceName,
+                                    5000, &mgr);
+        if (e >= 0)
+                e = com_rdk_hal_videodecoder_IVideoDecoderListener_new_local(&vd_ops, NULL, NULL,
+                                                                             ret_listener);
+        avb_binder_unref(sm);
+        if (e < 0) {
+                errno = -e;
+                die("the video decoder manager", NULL);
+        }
+        st = com_rdk_hal_videodecoder_IVideoDecoderManager_getVideoDecoder(mgr, &id, &dec);
+        avb_binder_unref(mgr);
+        if (avb_status_is_ok(&st))
+                st = com_rdk_hal_videodecoder_IVideoDecoder_open(
+                        dec, com_rdk_hal_videodecoder_Codec_H264, true, *ret_listener);
+        if (avb_status_is_ok(&st))
+                st = com_rdk_hal_videodecoder_IVideoDecoder_start(dec);
+        if (!avb_status_is_ok(&st))
+                die("open video decoder 0 (secure)", &st);
+        return dec;
+}
+
+/* Queue a secure coded buffer; the decoder owns it from then on. */
+static void decode_video(avb_binder *dec, const struct frame_msg *m)
+{
+        com_rdk_hal_videodecoder_InputMetadata md = {.nsPresentationTime = m->seq};
+
+        for (;;) {
+                bool accepted = false;
+                int before;
+                avb_status st;
+
+                pthread_mutex_lock(&vd.lock);
+                before = vd.available;
+                pthread_mutex_unlock(&vd.lock);
+                st = com_rdk_hal_videodecoder_IVideoDecoder_decodeBufferWithMetadata(
+                        dec, m->handle, &md, &accepted);
+                if (!avb_status_is_ok(&st))
+                        die("decodeBufferWithMetadata", &st);
+                if (accepted)
+                        return;
+                pthread_mutex_lock(&vd.lock); /* full: exactly one callback follows */
+                while (vd.available == before)
+                        pthread_cond_wait(&vd.cond, &vd.lock);
+                pthread_mutex_unlock(&vd.lock);
+        }
+}
+
+/* End of stream: wait for the last frame, stop and close; 0 or 1. */
+static int finish_video(avb_binder *dec, avb_binder *listener)
+{
+        struct timespec ts;
+        avb_status st = com_rdk_hal_videodecoder_IVideoDecoder_signalEndOfStream(dec);
+        int rc = 0;
+
+        if (!avb_status_is_ok(&st))
+                die("signalEndOfStream", &st);
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 20;
+        pthread_mutex_lock(&vd.lock);
+        while (!vd.eos && pthread_cond_timedwait(&vd.cond, &vd.lock, &ts) == 0)
+                ;
+        pthread_mutex_unlock(&vd.lock);
+        if (!vd.eos || vd.errors)
+                rc = 1;
+        if (sha1_path) {
+                FILE *f = fopen(sha1_path, "r");
+                char line[256], want[41] = "", got[41];
+                while (f && fgets(line, sizeof(line), f))
+                        if (line[0] != '#' && strrchr(line, ',')) {
+                                sscanf(strrchr(line, ',') + 1, " %40s", want);
+                                break;
+                        }
+                if (f)
+                        fclose(f);
+                for (int i = 0; i < SHA1_DIGEST_SIZE; i++)
+                        sprintf(got + 2 * i, "%02x", vd.first_sha1[i]);
+                if (!vd.have_sha1 || strcmp(got, want)) {
+                        fprintf(stderr, "decoder: first frame SHA-1 %s, reference %s\n",
+                                vd.have_sha1 ? got : "(none)", want);
+                        rc = 1;
+                }
+        }
+        (void)com_rdk_hal_videodecoder_IVideoDecoder_stop(dec);
+        (void)com_rdk_hal_videodecoder_IVideoDecoder_close(dec);
+        say("decoder: the VPU decoded %d secure %dx%d frames%s%s\n", vd.frames, vd.width,
+            vd.height, sha1_path && !rc ? ", first frame's SHA-1 equals ffmpeg's" : "",
+            rc ? " (FAILED)" : "");
+        avb_binder_unref(listener);
+        avb_binder_unref(dec);
+        return rc;
+}
+
 static int run_decoder(void)
 {
-        avb_binder *av = connect_service();
+        avb_binder *av = connect_service(), *listener = NULL;
+        avb_binder *vdec = open_video_decoder(&listener);
         struct frame_msg m;
-        int checked = 0, frames = 0;
+        int checked = 0, frames = 0, rc = 0;
 
+        vd.av = av;
         while (fread(&m, sizeof(m), 1, stdin) == 1) {
                 size_t n = 0;
                 int8_t *digest = NULL;
                 bool ok;
                 avb_status st;
 
+                if (vdec && m.kind == VIDEO) {
+                        decode_video(vdec, &m);
+                        continue;
+                }
                 /* A real decoder would read the frame; this one checks every 16th. */
                 if (frames++ % 16 == 0) {
                         uint8_t want[SHA1_DIGEST_SIZE];
@@ -413,8 +631,10 @@ static int run_decoder(void)
                         die("decoder free", avb_status_is_ok(&st) ? NULL : &st);
         }
         say("decoder: %d frames decoded, %d checked by SHA-1\n", frames, checked);
+        if (vdec)
+                rc = finish_video(vdec, listener);
         avb_binder_unref(av);
-        return 0;
+        return rc;
 }
 
 int main(int argc, char **argv)
@@ -423,13 +643,15 @@ int main(int argc, char **argv)
                 {"frames", required_argument, NULL, 'n'},
                 {"role", required_argument, NULL, 'r'},
                 {"quiet", no_argument, NULL, 'q'},
+                {"stream", required_argument, NULL, 's'},
+                {"sha1", required_argument, NULL, 'S'},
                 {"help", no_argument, NULL, 'h'},
                 {0},
         };
         const char *role = NULL;
         int frames = 300, c;
 
-        while ((c = getopt_long(argc, argv, "n:r:qh", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "n:r:qs:S:h", opts, NULL)) != -1) {
                 switch (c) {
                 case 'n':
                         frames = atoi(optarg);
@@ -444,8 +666,15 @@ int main(int argc, char **argv)
                 case 'q':
                         quiet = true;
                         break;
+                case 's':
+                        stream_path = optarg;
+                        break;
+                case 'S':
+                        sha1_path = optarg;
+                        break;
                 case 'h':
-                        printf("Usage: avbuffer-pipeline [--frames N] [--quiet]\n");
+                        printf("Usage: avbuffer-pipeline [--frames N] [--stream FILE.h264 "
+                               "[--sha1 FRAMEHASH]] [--quiet]\n");
                         return 0;
                 default:
                         return 2;
@@ -453,6 +682,18 @@ int main(int argc, char **argv)
         }
         /* The processes share a terminal: keep their lines whole and in order. */
         setvbuf(stdout, NULL, _IOLBF, 0);
+        if (!role && stream_path) {
+                FILE *f = fopen(stream_path, "rb");
+                long n = -1;
+
+                if (!f || fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) <= 0 ||
+                    !(stream = malloc((size_t)n)) || fseek(f, 0, SEEK_SET) < 0 ||
+                    fread(stream, 1, (size_t)n, f) != (size_t)n)
+                        die(stream_path, NULL);
+                fclose(f);
+                stream_len = (size_t)n;
+                frames = (int)((stream_len + STREAM_CHUNK - 1) / STREAM_CHUNK);
+        }
         if (!role)
                 return run_source("/proc/self/exe", frames);
         if (!strcmp(role, "cdm"))

@@ -246,4 +246,13 @@ int avb_vendor_frame_alloc(struct avb_vendor *v, unsigned frame_pool, int64_t *r
 int avb_vendor_set_decoder_configured(struct avb_vendor *v, enum avb_media_kind kind,
 				      int32_t id, bool configured);
 
+/*
+ * The vendor media graph of this profile (vendor/graph.h), built afresh:
+ * entities for the decoders, the frame pools, the VPU and the sinks, with
+ * the pipelines of STARTED decoders started. The caller owns it
+ * (avb_graph_free). Errors: -ENOMEM.
+ */
+struct avb_graph;
+int avb_vendor_graph_new(struct avb_vendor *v, struct avb_graph **ret_graph);
+
 #endif /* AVBUFFER_VENDOR_H */

@@ -85,5 +85,26 @@ wait "$holder" || fail "hold-pool did not destroy its pool cleanly"
 [ "$("$ctl" --json pools | json 'len(d)')" = 0 ] || fail "the held pool outlived hold-pool"
 expect_exit 2 "$ctl" hold-pool subtitles 0
 expect_exit 1 "$ctl" hold-pool video 99
+# graph: the vendor media graph of the profile (IAVBufferControl.describeGraph),
+# as text and as Graphviz. The default profile: 5 decoders, 5 sinks, the VPU and
+# 2 frame pools; tunnelling is off, so every decoder -> sink link is disabled.
+g=/tmp/avbufctl-graph.$$
+"$ctl" graph >"$g" || fail "graph failed"
+grep -q '^Vendor media graph: 13 entities' "$g" || { cat "$g" >&2; fail "graph header"; }
+grep -q 'entity [0-9]*: video-decoder-0 (decoder, 4 pads)' "$g" || fail "graph has no video-decoder-0"
+grep -q 'entity [0-9]*: vpu (vpu, 12 pads)' "$g" || fail "graph: the VPU should have 4 contexts"
+grep -q -- '-> "video-sink-0":0 \[\]' "$g" || fail "graph: the tunnel link should be disabled"
+grep -q -- '-> "vpu":1 \[ENABLED\]' "$g" || fail "graph: the video frame pool feeds VPU context 0"
+grep -q 'fmt:any bytes:1382400' "$g" || fail "graph: frame pool block size"
+"$ctl" graph --dot >"$g" || fail "graph --dot failed"
+[ "$(head -n 1 "$g")" = 'digraph avbuffer {' ] || fail "graph --dot header"
+[ "$(tail -n 1 "$g")" = '}' ] || fail "graph --dot is not closed"
+grep -q 'style=dashed' "$g" && grep -q 'style=bold' "$g" || fail "graph --dot link styles"
+if command -v dot >/dev/null 2>&1; then
+	dot -Tsvg "$g" >/dev/null || fail "Graphviz refuses the --dot output"
+fi
+expect_exit 2 "$ctl" graph --svg
+expect_exit 2 "$ctl" --json graph
+rm -f "$g"
 rm -f /tmp/avbufctl.$$ /tmp/avbufctl-pool.$$ /tmp/avbufctl-watch.$$
 echo "avbufctl: all checks passed"

@@ -35,7 +35,18 @@
  *   → flush (seek) / stream_off → close
  * A mid-stream resolution change is another SOURCE_CHANGE: the caller
  * dequeues what is ready, stream_off(OUTPUT), re-reads get_format, queues
- * blocks of the new size and stream_on(OUTPUT) again, as in V4L2.
+ * blocks of the new size and stream_on(OUTPUT) again, as in V4L2. A backend
+ * whose output blocks are fixed-size frame-pool blocks big enough for any
+ * frame (softvpu) may accept queue_output before SOURCE_CHANGE and keep
+ * going across it; one that cannot gives -EBADFD, as stated below.
+ *
+ * Order: output buffers and events are delivered in device order. While an
+ * event is due before the next frame, dequeue_output gives -EAGAIN; while a
+ * frame is due before the next event, dequeue_event gives -EAGAIN. So the
+ * caller's loop "events until -EAGAIN, inputs until -EAGAIN, outputs until
+ * -EAGAIN, repeat while anything came" sees a SOURCE_CHANGE exactly between
+ * the last frame of the old format and the first of the new. Consumed input
+ * buffers come back on their own queue, in the order they were queued.
  *
  * ── Required ops, blocking ─────────────────────────────────────────────────
  * Required: every op except sync_for_device and sync_for_cpu (NULL: no-op,
@@ -96,7 +107,10 @@ enum avb_vpu_queue {
  * The memory a device may touch, given at construction. The heaps are the
  * AV Buffer heaps (avb_vendor_heap_vendor_fd: the secure heap's fd goes only
  * to trusted device code). The device maps the heaps read-only for input and
- * only the frame-pool regions read-write for output.
+ * only the frame-pool regions read-write for output; with n_regions 0 it
+ * maps each output block read-write when the block is queued (softvpu does
+ * this; page-aligned buffers, the profile's alignment 4096, keep a block's
+ * mapping from reaching its neighbours).
  */
 struct avb_vpu_memory {
 	int heap_fd[2];      /* [0] non-secure, [1] secure; -1: none. Borrowed. */

@@ -14,4 +14,11 @@ interface IAVBufferControl {
      * EX_ILLEGAL_ARGUMENT for a decoder the profile does not declare.
      */
     void setDecoderConfigured(boolean video, int decoderId, boolean configured);
+
+    /**
+     * The vendor media topology (entities, pads, links; Media Controller
+     * style) as text, or as a Graphviz digraph when dot is true. Read-only:
+     * any caller the access list admits may ask, trusted or not.
+     */
+    String describeGraph(boolean dot);
 }

@@ -11,6 +11,6 @@ parcelable FrameMetadata {
     int pixelFormat;
     /** Bytes of frame data in the frame buffer. */
     int frameBytes;
-    /** Set on the last frame of the stream (or the -1 marker). */
+    /** Set on the end-of-stream marker (frame handle -1). */
     boolean endOfStream;
 }

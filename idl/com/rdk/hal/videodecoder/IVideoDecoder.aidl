@@ -42,9 +42,9 @@ interface IVideoDecoder {
      * CLOSED -> READY. Opening is what configures the decoder: a secure pool
      * may be created for it from then on. secure: input comes from secure
      * buffers and frames go to a secure frame pool (no client can map them).
+     * close() puts the decoder back as the platform configured it.
      * EX_ILLEGAL_ARGUMENT for an unsupported codec; EX_ILLEGAL_STATE when
-     * not CLOSED or the platform did not configure the decoder for secure
-     * playback; EX_SERVICE_SPECIFIC INVALID_RESOURCE when the VPU is not
+     * not CLOSED; EX_SERVICE_SPECIFIC INVALID_RESOURCE when the VPU is not
      * available.
      */
     void open(in Codec codec, in boolean secure, in IVideoDecoderListener listener);
@@ -67,9 +67,10 @@ interface IVideoDecoder {
      */
     boolean decodeBufferWithMetadata(in long bufferHandle, in InputMetadata metadata);
     /**
-     * End of stream: decode what is queued; the last frame's metadata has
-     * endOfStream set (or a frame handle of -1 carries it when no frame is
-     * left). EX_ILLEGAL_STATE outside STARTED.
+     * End of stream: decode what is queued; after the last frame the
+     * listener gets onFrameOutput(0, -1, metadata with endOfStream set).
+     * The decoder stays STARTED and takes a new stream. EX_ILLEGAL_STATE
+     * outside STARTED.
      */
     void signalEndOfStream();
 }

@@ -15,9 +15,10 @@ oneway interface IVideoDecoderListener {
 
     /**
      * A decoded frame. frameHandle is an AV buffer handle the client now
-     * owns (non-tunnelled), or -1 for an end-of-stream marker without a
-     * frame. metadata is present on the first frame, whenever the format
-     * changes, and at end of stream; null otherwise.
+     * owns (non-tunnelled: pass it on or IAVBuffer.free it), or -1 for the
+     * end-of-stream marker that follows the last frame. metadata is present
+     * on the first frame, whenever the format changes, and on the
+     * end-of-stream marker (endOfStream set); null otherwise.
      */
     void onFrameOutput(in long nsPresentationTime, in long frameHandle,
                        in @nullable FrameMetadata metadata);

@@ -1,0 +1,717 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The decoders of avbufferd (decoder.h): the RDK-style state machine, who
+ * owns which buffer, and the worker thread that turns VPU completions into
+ * listener calls.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <avbuffer/log.h>
+
+#include "decoder_core.h"
+
+#define DEC_MAX_IN 64       /* coded buffers the decoder may hold */
+#define DEC_MAX_OUT 32      /* frame blocks queued to the VPU */
+#define DEC_OUT_TARGET 4    /* frame blocks kept queued */
+#define DEC_DELIVERED 64    /* frames remembered for client death */
+#define DEC_TICK_MS 10      /* worker poll while blocks are short */
+
+struct handle_set {
+        int64_t h[DEC_MAX_IN];
+        size_t n;
+};
+
+struct avbd_dec {
+        struct avbd_decoders *all;
+        enum avb_media_kind kind;
+        int32_t id;
+        bool profile_configured;
+        enum avbd_dec_state state;
+        uint64_t owner;
+        avb_binder *listener;
+        avb_binder *binder;
+        enum avb_vpu_codec codec;
+        bool secure;
+        int frame_pool; /* vendor frame pool index, -1: none */
+        void *sess;     /* VPU session; NULL: none (not open, or the VPU died) */
+        struct handle_set in, out;
+        bool owe_available; /* decode said false: one onDecodeBufferAvailable due */
+        bool meta_due;
+        struct avb_vpu_format fmt;
+        int64_t delivered[DEC_DELIVERED];
+        size_t n_delivered;
+};
+
+struct avbd_decoders {
+        pthread_mutex_t lock;
+        const struct avbd_profile *profile;
+        struct avb_vendor *vendor;
+        struct avb_vpu *vpu;
+        const struct avbd_dec_notify_ops *notify[2];
+        struct avbd_dec *dec;
+        size_t n;
+        int wake; /* eventfd */
+        bool stopping;
+        pthread_t worker;
+        bool worker_started;
+};
+
+/* ---- small helpers (lock held) ------------------------------------------- */
+
+static bool set_add(struct handle_set *s, int64_t h)
+{
+        if (s->n == DEC_MAX_IN)
+                return false;
+        s->h[s->n++] = h;
+        return true;
+}
+
+static bool set_remove(struct handle_set *s, int64_t h)
+{
+        for (size_t i = 0; i < s->n; i++)
+                if (s->h[i] == h) {
+                        s->h[i] = s->h[--s->n];
+                        return true;
+                }
+        return false;
+}
+
+static void set_free_all(struct avbd_dec *dec, struct handle_set *s)
+{
+        for (size_t i = 0; i < s->n; i++)
+                (void)avb_vendor_buffer_free(dec->all->vendor, s->h[i]);
+        s->n = 0;
+}
+
+static const struct avbd_dec_notify_ops *notify(const struct avbd_dec *dec)
+{
+        return dec->all->notify[dec->kind];
+}
+
+static void tell_state(struct avbd_dec *dec, enum avbd_dec_state to)
+{
+        enum avbd_dec_state from = dec->state;
+
+        dec->state = to;
+        if (dec->listener)
+                (void)notify(dec)->state(dec->listener, from, to);
+}
+
+static void tell_error(struct avbd_dec *dec, int32_t code, const char *msg)
+{
+        avb_log(AVB_LOG_WARNING, "%s decoder %d: %s", dec->kind ? "video" : "audio",
+                (int)dec->id, msg);
+        if (dec->listener)
+                (void)notify(dec)->error(dec->listener, code, msg);
+}
+
+static void pay_available(struct avbd_dec *dec)
+{
+        if (!dec->owe_available)
+                return;
+        dec->owe_available = false;
+        if (dec->listener)
+                (void)notify(dec)->available(dec->listener);
+}
+
+static void wake_worker(struct avbd_decoders *d)
+{
+        uint64_t one = 1;
+
+        (void)!write(d->wake, &one, sizeof(one));
+}
+
+/* Free every buffer the VPU holds for dec; the session is stopped or gone. */
+static void release_buffers(struct avbd_dec *dec)
+{
+        set_free_all(dec, &dec->in);
+        set_free_all(dec, &dec->out);
+        pay_available(dec);
+}
+
+static void close_session(struct avbd_dec *dec)
+{
+        if (dec->sess)
+                dec->all->vpu->ops->close(dec->sess);
+        dec->sess = NULL;
+}
+
+/* Open the VPU session (again) and start streaming if STARTED. */
+static int open_session(struct avbd_dec *dec, bool stream)
+{
+        const struct avb_vpu_ops *ops = dec->all->vpu->ops;
+        struct avb_vpu_format fmt = {.codec = dec->codec, .pixfmt = AVB_VPU_FMT_I420};
+        int e;
+
+        if (dec->sess)
+                return 0;
+        e = ops->open(dec->all->vpu->dev, dec->codec, dec->secure, &dec->sess);
+        if (e < 0)
+                return e;
+        e = ops->set_format(dec->sess, &fmt);
+        if (e == 0 && stream)
+                e = ops->stream_on(dec->sess, AVB_VPU_INPUT);
+        if (e == 0 && stream)
+                e = ops->stream_on(dec->sess, AVB_VPU_OUTPUT);
+        if (e < 0)
+                close_session(dec);
+        dec->meta_due = true;
+        wake_worker(dec->all);
+        return e;
+}
+
+/* Keep DEC_OUT_TARGET frame blocks queued. */
+static void top_up_output(struct avbd_dec *dec)
+{
+        struct avb_vendor *v = dec->all->vendor;
+
+        while (dec->sess && dec->state == AVBD_DEC_STARTED && dec->out.n < DEC_OUT_TARGET) {
+                struct avb_buffer_info info;
+                struct avb_vpu_buf b = {0};
+                int64_t h;
+
+                if (avb_vendor_frame_alloc(v, (unsigned)dec->frame_pool, &h) < 0)
+                        return; /* all blocks out: the client holds frames */
+                if (avb_vendor_buffer_info(v, h, &info) < 0 || !set_add(&dec->out, h)) {
+                        (void)avb_vendor_buffer_free(v, h);
+                        return;
+                }
+                b.secure = info.secure;
+                b.offset = info.heap_offset;
+                b.size = info.size;
+                b.cookie = (uint64_t)h;
+                if (dec->all->vpu->ops->queue_output(dec->sess, &b) < 0) {
+                        set_remove(&dec->out, h);
+                        (void)avb_vendor_buffer_free(v, h);
+                        return;
+                }
+        }
+}
+
+/* ---- the worker ---------------------------------------------------------- */
+
+static void vpu_failed(struct avbd_dec *dec)
+{
+        close_session(dec);
+        release_buffers(dec);
+        tell_error(dec, AVBD_DEC_ERROR_VPU,
+                   "the VPU failed; in-flight buffers were freed (stop and start to go on)");
+}
+
+static const char *decode_error_text(int error)
+{
+        switch (error) {
+        case -EBADMSG:
+                return "corrupt bitstream";
+        case -ENOSPC:
+                return "frame larger than the frame pool's blocks; frame dropped";
+        case -EOPNOTSUPP:
+                return "stream format not supported by the VPU";
+        default:
+                return "frame not decoded";
+        }
+}
+
+static void on_event(struct avbd_dec *dec, const struct avb_vpu_event *ev)
+{
+        switch (ev->type) {
+        case AVB_VPU_EVENT_SOURCE_CHANGE:
+                if (dec->all->vpu->ops->get_format(dec->sess, &dec->fmt) == 0)
+                        dec->meta_due = true;
+                break;
+        case AVB_VPU_EVENT_EOS:
+                if (dec->listener)
+                        (void)notify(dec)->frame(dec->listener, 0, -1, &dec->fmt, true);
+                break;
+        case AVB_VPU_EVENT_ERROR:
+                if (ev->error == -ENODEV)
+                        vpu_failed(dec);
+                else
+                        tell_error(dec, AVBD_DEC_ERROR_DECODE, decode_error_text(ev->error));
+                break;
+        }
+}
+
+static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
+{
+        int64_t h = (int64_t)b->cookie;
+        avb_status st;
+
+        if (!set_remove(&dec->out, h))
+                return;
+        if (!b->bytesused || !dec->listener) {
+                (void)avb_vendor_buffer_free(dec->all->vendor, h);
+                return;
+        }
+        (void)avb_vpu_sync_for_cpu(dec->all->vpu, b);
+        if (dec->meta_due && !dec->fmt.frame_bytes)
+                (void)dec->all->vpu->ops->get_format(dec->sess, &dec->fmt);
+        st = notify(dec)->frame(dec->listener, b->pts_ns, h, dec->meta_due ? &dec->fmt : NULL,
+                                false);
+        if (!avb_status_is_ok(&st)) {
+                avb_log(AVB_LOG_WARNING, "decoder %d: frame not delivered; freed", (int)dec->id);
+                (void)avb_vendor_buffer_free(dec->all->vendor, h);
+                return;
+        }
+        dec->meta_due = false;
+        dec->delivered[dec->n_delivered++ % DEC_DELIVERED] = h;
+}
+
+/* Take everything the VPU has for dec. */
+static void service(struct avbd_dec *dec)
+{
+        const struct avb_vpu_ops *ops = dec->all->vpu->ops;
+        bool progress = true;
+
+        while (dec->sess && progress) {
+                struct avb_vpu_event ev;
+                struct avb_vpu_buf b;
+
+                progress = false;
+                while (dec->sess && ops->dequeue_event(dec->sess, &ev) == 0) {
+                        on_event(dec, &ev);
+                        progress = true;
+                }
+                while (dec->sess && ops->dequeue_input(dec->sess, &b) == 0) {
+                        if (set_remove(&dec->in, (int64_t)b.cookie))
+                                (void)avb_vendor_buffer_free(dec->all->vendor, (int64_t)b.cookie);
+                        pay_available(dec);
+                        progress = true;
+                }
+                while (dec->sess && ops->dequeue_output(dec->sess, &b) == 0) {
+                        on_frame(dec, &b);
+                        progress = true;
+                }
+        }
+        top_up_output(dec);
+}
+
+static void *worker(void *arg)
+{
+        struct avbd_decoders *d = arg;
+
+        for (;;) {
+                struct pollfd p[1 + 32];
+                size_t n = 0;
+                bool short_of_blocks = false;
+                uint64_t x;
+
+                pthread_mutex_lock(&d->lock);
+                if (d->stopping) {
+                        pthread_mutex_unlock(&d->lock);
+                        return NULL;
+                }
+                p[n++] = (struct pollfd){.fd = d->wake, .events = POLLIN};
+                for (size_t i = 0; i < d->n; i++) {
+                        struct avbd_dec *dec = &d->dec[i];
+
+                        if (!dec->sess)
+                                continue;
+                        service(dec);
+                        if (dec->sess && n < 33)
+                                p[n++] = (struct pollfd){.fd = d->vpu->ops->poll_fd(dec->sess),
+                                                         .events = POLLIN};
+                        if (dec->sess && dec->state == AVBD_DEC_STARTED &&
+                            dec->out.n < DEC_OUT_TARGET)
+                                short_of_blocks = true;
+                }
+                pthread_mutex_unlock(&d->lock);
+                if (poll(p, n, short_of_blocks ? DEC_TICK_MS : 500) > 0 && p[0].revents)
+                        (void)!read(d->wake, &x, sizeof(x));
+        }
+}
+
+/* ---- calls ---------------------------------------------------------------- */
+
+static int check(struct avbd_dec *dec, uint64_t owner, enum avbd_dec_state want)
+{
+        if (dec->state != AVBD_DEC_CLOSED && dec->owner != owner)
+                return -EPERM;
+        return dec->state == want ? 0 : -EBADFD;
+}
+
+static int find_frame_pool(const struct avbd_profile *p, enum avb_media_kind kind, bool secure)
+{
+        for (size_t i = 0; i < p->n_frame_pools; i++)
+                if (p->frame_pools[i].kind == kind && p->frame_pools[i].secure == secure)
+                        return (int)i;
+        return -1;
+}
+
+static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec, bool secure,
+                   avb_binder *listener)
+{
+        bool video_codec = codec == AVB_VPU_CODEC_H264 || codec == AVB_VPU_CODEC_HEVC;
+        int e = check(dec, owner, AVBD_DEC_CLOSED);
+
+        if (e < 0)
+                return e;
+        if (video_codec != (dec->kind == AVB_MEDIA_VIDEO))
+                return -EOPNOTSUPP;
+        if (!dec->all->vpu)
+                return -ENODEV;
+        dec->frame_pool = find_frame_pool(dec->all->profile, dec->kind, secure);
+        if (dec->frame_pool < 0)
+                return -ENODEV;
+        dec->owner = owner;
+        dec->listener = avb_binder_ref(listener);
+        dec->codec = codec;
+        dec->secure = secure;
+        memset(&dec->fmt, 0, sizeof(dec->fmt));
+        tell_state(dec, AVBD_DEC_OPENING);
+        e = open_session(dec, false);
+        if (e == 0)
+                e = avb_vendor_set_decoder_configured(dec->all->vendor, dec->kind, dec->id, true);
+        if (e < 0) {
+                close_session(dec);
+                tell_state(dec, AVBD_DEC_CLOSED);
+                dec->listener = avb_binder_unref(dec->listener);
+                dec->owner = 0;
+                return e == -EOPNOTSUPP ? e : -ENODEV;
+        }
+        tell_state(dec, AVBD_DEC_READY);
+        return 0;
+}
+
+int avbd_dec_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec, bool secure,
+                  avb_binder *listener)
+{
+        int e;
+
+        pthread_mutex_lock(&dec->all->lock);
+        e = do_open(dec, owner, codec, secure, listener);
+        pthread_mutex_unlock(&dec->all->lock);
+        return e;
+}
+
+/* One step of the state machine, told to the listener or not. */
+static void enter(struct avbd_dec *dec, enum avbd_dec_state to, bool tell)
+{
+        if (tell)
+                tell_state(dec, to);
+        else
+                dec->state = to;
+}
+
+/* Run step on dec if owner may and dec is in state want. */
+static int call(struct avbd_dec *dec, uint64_t owner, enum avbd_dec_state want,
+                int (*step)(struct avbd_dec *dec, bool tell))
+{
+        int e;
+
+        pthread_mutex_lock(&dec->all->lock);
+        e = check(dec, owner, want);
+        if (e == 0)
+                e = step(dec, true);
+        pthread_mutex_unlock(&dec->all->lock);
+        return e;
+}
+
+/* READY -> STARTED. */
+static int start_streaming(struct avbd_dec *dec, bool tell)
+{
+        const struct avb_vpu_ops *ops = dec->all->vpu->ops;
+        int e = 0;
+
+        enter(dec, AVBD_DEC_STARTING, tell);
+        if (dec->sess) {
+                e = ops->stream_on(dec->sess, AVB_VPU_INPUT);
+                if (e == 0)
+                        e = ops->stream_on(dec->sess, AVB_VPU_OUTPUT);
+                if (e < 0)
+                        close_session(dec);
+        }
+        if (!dec->sess)
+                e = open_session(dec, true);
+        if (e < 0) {
+                enter(dec, AVBD_DEC_READY, tell);
+                return -ENODEV;
+        }
+        enter(dec, AVBD_DEC_STARTED, tell);
+        top_up_output(dec);
+        wake_worker(dec->all);
+        return 0;
+}
+
+/* STARTED -> FLUSHING -> STARTED. */
+static int flush_streams(struct avbd_dec *dec, bool tell)
+{
+        enter(dec, AVBD_DEC_FLUSHING, tell);
+        service(dec); /* frames already decoded still reach the client */
+        if (dec->sess && dec->all->vpu->ops->flush(dec->sess) < 0)
+                close_session(dec);
+        release_buffers(dec);
+        enter(dec, AVBD_DEC_STARTED, tell);
+        if (!dec->sess)
+                (void)open_session(dec, true);
+        top_up_output(dec);
+        return 0;
+}
+
+/* STARTED -> READY. */
+static int stop_streaming(struct avbd_dec *dec, bool tell)
+{
+        const struct avb_vpu_ops *ops = dec->all->vpu->ops;
+
+        enter(dec, AVBD_DEC_STOPPING, tell);
+        if (dec->sess && (ops->stream_off(dec->sess, AVB_VPU_INPUT) < 0 ||
+                          ops->stream_off(dec->sess, AVB_VPU_OUTPUT) < 0))
+                close_session(dec);
+        release_buffers(dec);
+        enter(dec, AVBD_DEC_READY, tell);
+        return 0;
+}
+
+/* READY -> CLOSED. */
+static int close_decoder(struct avbd_dec *dec, bool tell)
+{
+        enter(dec, AVBD_DEC_CLOSING, tell);
+        close_session(dec);
+        release_buffers(dec);
+        (void)avb_vendor_set_decoder_configured(dec->all->vendor, dec->kind, dec->id,
+                                                dec->profile_configured);
+        enter(dec, AVBD_DEC_CLOSED, tell);
+        dec->listener = avb_binder_unref(dec->listener);
+        dec->owner = 0;
+        dec->owe_available = false;
+        return 0;
+}
+
+/* STARTED: end of stream. */
+static int drain_stream(struct avbd_dec *dec, bool tell)
+{
+        (void)tell;
+        if (!dec->sess && open_session(dec, true) < 0)
+                return -ENODEV;
+        return dec->all->vpu->ops->drain(dec->sess);
+}
+
+int avbd_dec_start(struct avbd_dec *dec, uint64_t owner)
+{
+        return call(dec, owner, AVBD_DEC_READY, start_streaming);
+}
+
+int avbd_dec_flush(struct avbd_dec *dec, uint64_t owner)
+{
+        return call(dec, owner, AVBD_DEC_STARTED, flush_streams);
+}
+
+int avbd_dec_stop(struct avbd_dec *dec, uint64_t owner)
+{
+        return call(dec, owner, AVBD_DEC_STARTED, stop_streaming);
+}
+
+int avbd_dec_close(struct avbd_dec *dec, uint64_t owner)
+{
+        return call(dec, owner, AVBD_DEC_READY, close_decoder);
+}
+
+int avbd_dec_drain(struct avbd_dec *dec, uint64_t owner)
+{
+        return call(dec, owner, AVBD_DEC_STARTED, drain_stream);
+}
+
+static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns,
+                     bool *ret_accepted)
+{
+        struct avb_buffer_info info;
+        struct avb_vpu_buf b = {0};
+        int e = check(dec, owner, AVBD_DEC_STARTED);
+
+        if (e < 0)
+                return e;
+        if (avb_vendor_buffer_info(dec->all->vendor, handle, &info) < 0)
+                return -ENOENT;
+        if (info.pool_handle == AVB_VENDOR_FRAME_POOL_BUFFER || info.secure != dec->secure)
+                return -EINVAL;
+        if (!dec->sess && open_session(dec, true) < 0)
+                return -ENODEV;
+        b.secure = info.secure;
+        b.offset = info.heap_offset;
+        b.size = info.size;
+        b.pts_ns = pts_ns;
+        b.cookie = (uint64_t)handle;
+        e = dec->in.n == DEC_MAX_IN ? -EAGAIN : avb_vpu_sync_for_device(dec->all->vpu, &b);
+        if (e == 0)
+                e = dec->all->vpu->ops->queue_input(dec->sess, &b);
+        if (e == -ENODEV) { /* the firmware died since: tell, then on a new one */
+                vpu_failed(dec);
+                e = open_session(dec, true);
+                if (e == 0)
+                        e = dec->all->vpu->ops->queue_input(dec->sess, &b);
+        }
+        if (e == -EAGAIN) {
+                dec->owe_available = true;
+                *ret_accepted = false;
+                return 0;
+        }
+        if (e < 0)
+                return e == -EINVAL ? -EINVAL : -ENODEV;
+        set_add(&dec->in, handle);
+        *ret_accepted = true;
+        return 0;
+}
+
+int avbd_dec_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns,
+                    bool *ret_accepted)
+{
+        int e;
+
+        pthread_mutex_lock(&dec->all->lock);
+        e = do_decode(dec, owner, handle, pts_ns, ret_accepted);
+        pthread_mutex_unlock(&dec->all->lock);
+        return e;
+}
+
+/* ---- the set --------------------------------------------------------------- */
+
+/* Close dec whatever its state, without telling anyone. Lock held. */
+static void shut(struct avbd_dec *dec)
+{
+        if (dec->state == AVBD_DEC_STARTED)
+                (void)stop_streaming(dec, false);
+        if (dec->state == AVBD_DEC_READY)
+                (void)close_decoder(dec, false);
+}
+
+void avbd_decoders_client_gone(struct avbd_decoders *d, uint64_t client_id)
+{
+        if (!d)
+                return;
+        pthread_mutex_lock(&d->lock);
+        for (size_t i = 0; i < d->n; i++) {
+                struct avbd_dec *dec = &d->dec[i];
+                size_t n = dec->n_delivered < DEC_DELIVERED ? dec->n_delivered : DEC_DELIVERED;
+
+                if (dec->state == AVBD_DEC_CLOSED || dec->owner != client_id)
+                        continue;
+                avb_log(AVB_LOG_INFO, "%s decoder %d: its client has gone; closing it",
+                        dec->kind ? "video" : "audio", (int)dec->id);
+                dec->listener = avb_binder_unref(dec->listener);
+                shut(dec);
+                /* frames the client never freed (stale handles fail harmlessly) */
+                for (size_t k = 0; k < n; k++)
+                        (void)avb_vendor_buffer_free(d->vendor, dec->delivered[k]);
+                dec->n_delivered = 0;
+        }
+        pthread_mutex_unlock(&d->lock);
+}
+
+int avbd_decoders_new(const struct avbd_profile *profile, struct avb_vendor *vendor,
+                      struct avb_vpu *vpu, const struct avbd_dec_notify_ops *const notify_ops[2],
+                      struct avbd_decoders **ret)
+{
+        struct avbd_decoders *d = calloc(1, sizeof(*d));
+        int e;
+
+        if (!d)
+                return -ENOMEM;
+        d->profile = profile;
+        pthread_mutex_init(&d->lock, NULL);
+        d->vendor = vendor;
+        d->vpu = vpu;
+        d->notify[0] = notify_ops[0];
+        d->notify[1] = notify_ops[1];
+        d->dec = calloc(profile->n_decoders ? profile->n_decoders : 1, sizeof(*d->dec));
+        d->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (!d->dec || d->wake < 0) {
+                avbd_decoders_free(d);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < profile->n_decoders; i++) {
+                const struct avb_decoder_spec *sp = &profile->decoders[i];
+
+                if (sp->id < 0)
+                        continue; /* audio UNDEFINED is not a decoder */
+                d->dec[d->n++] = (struct avbd_dec){.all = d, .kind = sp->kind, .id = sp->id,
+                                                   .profile_configured = sp->configured,
+                                                   .state = AVBD_DEC_CLOSED, .frame_pool = -1};
+        }
+        e = -pthread_create(&d->worker, NULL, worker, d);
+        if (e < 0) {
+                avbd_decoders_free(d);
+                return e;
+        }
+        d->worker_started = true;
+        *ret = d;
+        return 0;
+}
+
+void avbd_decoders_free(struct avbd_decoders *d)
+{
+        if (!d)
+                return;
+        if (d->worker_started) {
+                pthread_mutex_lock(&d->lock);
+                d->stopping = true;
+                pthread_mutex_unlock(&d->lock);
+                wake_worker(d);
+                pthread_join(d->worker, NULL);
+        }
+        for (size_t i = 0; i < d->n; i++) {
+                d->dec[i].listener = avb_binder_unref(d->dec[i].listener);
+                shut(&d->dec[i]);
+        }
+        if (d->wake >= 0)
+                close(d->wake);
+        pthread_mutex_destroy(&d->lock);
+        free(d->dec);
+        free(d);
+}
+
+size_t avbd_decoders_count(const struct avbd_decoders *d)
+{
+        return d->n;
+}
+
+struct avbd_dec *avbd_decoders_at(struct avbd_decoders *d, size_t i)
+{
+        return i < d->n ? &d->dec[i] : NULL;
+}
+
+int avbd_decoders_find(struct avbd_decoders *d, enum avb_media_kind kind, int32_t id,
+                       struct avbd_dec **ret)
+{
+        for (size_t i = 0; i < d->n; i++)
+                if (d->dec[i].kind == kind && d->dec[i].id == id) {
+                        *ret = &d->dec[i];
+                        return 0;
+                }
+        return -ENOENT;
+}
+
+enum avb_media_kind avbd_dec_kind(const struct avbd_dec *dec)
+{
+        return dec->kind;
+}
+
+int32_t avbd_dec_id(const struct avbd_dec *dec)
+{
+        return dec->id;
+}
+
+enum avbd_dec_state avbd_dec_state(struct avbd_dec *dec)
+{
+        enum avbd_dec_state st;
+
+        pthread_mutex_lock(&dec->all->lock);
+        st = dec->state;
+        pthread_mutex_unlock(&dec->all->lock);
+        return st;
+}
+
+void avbd_dec_set_binder(struct avbd_dec *dec, avb_binder *binder)
+{
+        dec->binder = binder;
+}
+
+avb_binder *avbd_dec_binder(const struct avbd_dec *dec)
+{
+        return dec->binder;
+}

@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * avb-decode-test CASE STREAMS_DIR: one proof case of the decode path,
+ * against the avbufferd that avbuffer-test-harness started. STREAMS_DIR
+ * holds what gen-streams.sh made with ffmpeg: v320.h264, v720.h264 and
+ * one720.h264, their framemd5 (v320.md5, v720.md5) and framehash SHA-1
+ * (v320.sha1, v720.sha1) files, and an MP2 tone with its framemd5 (a.mp2,
+ * a.md5).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dt.h"
+
+extern char **environ;
+
+static const char *dir;
+static const char *self;
+
+static char *path(const char *name)
+{
+        static char buf[4][1024];
+        static int i;
+        char *p = buf[i++ % 4];
+
+        snprintf(p, sizeof(buf[0]), "%s/%s", dir, name);
+        return p;
+}
+
+static double now_s(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void expect_exception(avb_status st, int32_t ex, const char *what)
+{
+        if (st.exception != ex)
+                dt_fail("%s: exception %d, expected %d", what, st.exception, ex);
+}
+
+/* Decode a whole stream and check every frame. */
+static void full_stream(struct dt *t, const char *stream, size_t chunk)
+{
+        struct dt_push o = {.chunk = chunk, .check = true, .eos = true};
+        size_t len;
+        uint8_t *data = dt_read_file(path(stream), &len);
+        double t0 = now_s(), dt;
+
+        t->n_frames = t->n_bad = 0;
+        t->l.eos = 0;
+        dt_push(t, data, len, &o);
+        dt = now_s() - t0;
+        dt_drain_frames(t, true, 50);
+        free(data);
+        printf("  %s: %zu frames %dx%d in %.3f s (%.1f fps through avbufferd + softvpu, "
+               "checks included)\n",
+               stream, t->n_frames, (int)t->width, (int)t->height, dt, (double)t->n_frames / dt);
+        if (t->n_bad || t->n_frames != t->n_ref)
+                dt_fail("%s: %zu of %zu frames differ, %zu frames for %zu reference frames",
+                        stream, t->n_bad, t->n_frames, t->n_frames, t->n_ref);
+}
+
+static bool pool_empty(struct dt *t)
+{
+        pthread_mutex_unlock(&t->l.m);
+        bool e = dt_pool_used(t) == 0;
+        pthread_mutex_lock(&t->l.m);
+        return e;
+}
+
+static bool vpu_error(struct dt *t)
+{
+        return t->l.errors[2] > 0;
+}
+
+static bool decode_error(struct dt *t)
+{
+        return t->l.errors[1] > 0;
+}
+
+/* ---- cases ----------------------------------------------------------------- */
+
+static void case_md5(struct dt *t, const char *stream, const char *ref, size_t chunk)
+{
+        dt_get_decoder(t, 0);
+        dt_load_ref(t, path(ref));
+        dt_open_start(t, false);
+        full_stream(t, stream, chunk);
+        if (dt_pool_used(t) != 0)
+                dt_fail("coded buffers left in the pool after the stream");
+        dt_stop_close(t);
+}
+
+/* MP2 through audio decoder 0: every PCM frame equals ffmpeg's. */
+static void case_audio(struct dt *t)
+{
+        dt_use_audio(t);
+        dt_get_decoder(t, 0);
+        dt_load_ref(t, path("a.md5"));
+        dt_open_start(t, false);
+        full_stream(t, "a.mp2", 4096);
+        dt_stop_close(t);
+}
+
+static void case_secure(struct dt *t)
+{
+        com_rdk_hal_videodecoder_IVideoDecoder_Id did = {.value = 1};
+        com_rdk_hal_avbuffer_Pool pool;
+
+        dt_get_decoder(t, 1);
+        /* decoder 1 is not configured by the profile: opening configures it */
+        expect_exception(com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(t->av, true, &did,
+                                                                        t->space, &pool),
+                         AVB_EX_ILLEGAL_STATE, "secure pool before open");
+        dt_load_ref(t, path("v320.sha1"));
+        dt_open_start(t, true);
+        full_stream(t, "v320.h264", 8192);
+        if (t->no_sha1)
+                printf("  calculateSHA1 is not in this build: frame contents not compared\n");
+        dt_stop_close(t);
+        expect_exception(com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(t->av, true, &did,
+                                                                        t->space, &pool),
+                         AVB_EX_ILLEGAL_STATE, "secure pool after close");
+}
+
+static void case_states(struct dt *t)
+{
+        com_rdk_hal_videodecoder_InputMetadata md = {0};
+        bool acc;
+
+        dt_get_decoder(t, 0);
+        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_start(t->dec),
+                         AVB_EX_ILLEGAL_STATE, "start when CLOSED");
+        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_decodeBufferWithMetadata(
+                                 t->dec, 1, &md, &acc),
+                         AVB_EX_ILLEGAL_STATE, "decode when CLOSED");
+        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_open(t->dec, 77, false,
+                                                                     t->l.binder),
+                         AVB_EX_ILLEGAL_ARGUMENT, "open with a bad codec");
+        dt_open_start(t, false);
+        if (dt_state(t) != com_rdk_hal_videodecoder_State_STARTED)
+                dt_fail("not STARTED after start");
+        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_decodeBufferWithMetadata(
+                                 t->dec, 12345, &md, &acc),
+                         AVB_EX_ILLEGAL_ARGUMENT, "decode of a bad handle");
+        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_close(t->dec),
+                         AVB_EX_ILLEGAL_STATE, "close when STARTED");
+        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_open(
+                                 t->dec, com_rdk_hal_videodecoder_Codec_H264, false, t->l.binder),
+                         AVB_EX_ILLEGAL_STATE, "open when STARTED");
+        dt_stop_close(t);
+        if (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED)
+                dt_fail("not CLOSED after close");
+}
+
+static void case_backpressure(struct dt *t)
+{
+        struct dt_push o = {.chunk = 512, .hold_until_full = true, .check = true, .eos = true};
+        size_t len;
+        uint8_t *data = dt_read_file(path("v320.h264"), &len);
+
+        dt_get_decoder(t, 0);
+        dt_load_ref(t, path("v320.md5"));
+        dt_open_start(t, false);
+        dt_push(t, data, len, &o);
+        dt_drain_frames(t, true, 200);
+        free(data);
+        printf("  %d false returns, %d onDecodeBufferAvailable\n", t->false_returns,
+               t->l.available);
+        if (!t->false_returns)
+                dt_fail("the input queue never filled");
+        if (t->l.available != t->false_returns)
+                dt_fail("%d callbacks for %d false returns", t->l.available, t->false_returns);
+        if (t->n_bad || t->n_frames != t->n_ref)
+                dt_fail("frames differ after back-pressure");
+        dt_stop_close(t);
+}
+
+static void case_flush(struct dt *t)
+{
+        struct dt_push o = {.chunk = 1024, .limit = 0, .hold_until_full = true};
+        size_t len;
+        uint8_t *data = dt_read_file(path("v320.h264"), &len);
+
+        dt_get_decoder(t, 0);
+        dt_load_ref(t, path("v320.md5"));
+        dt_open_start(t, false);
+        o.limit = len / 2;
+        dt_push(t, data, len, &o);
+        if (dt_pool_used(t) == 0)
+                dt_fail("nothing queued before the flush");
+        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_flush(t->dec), "flush");
+        if (dt_pool_used(t) != 0)
+                dt_fail("flush left %d bytes of coded buffers", (int)dt_pool_used(t));
+        dt_drain_frames(t, false, 200);
+        dt_drain_frames(t, false, 200);
+        free(data);
+        full_stream(t, "v320.h264", 4096); /* and it decodes from the start again */
+        dt_stop_close(t);
+}
+
+static void case_corrupt(struct dt *t)
+{
+        struct dt_push o = {.chunk = 4096, .eos = true};
+        size_t len;
+        uint8_t *data = dt_read_file(path("v320.h264"), &len);
+
+        dt_get_decoder(t, 0);
+        dt_load_ref(t, path("v320.md5"));
+        dt_open_start(t, false);
+        for (size_t i = len / 5; i < len * 4 / 5; i += 7)
+                data[i] ^= 0x5a;
+        dt_push(t, data, len, &o);
+        if (!dt_wait(t, decode_error, 2000, false))
+                dt_fail("no error event for a corrupt bitstream");
+        /* truncated: half a stream cut inside a NAL unit, then the end */
+        o.limit = len / 2 + 3;
+        t->l.eos = 0;
+        dt_push(t, data, len, &o);
+        dt_drain_frames(t, false, 100);
+        if (dt_state(t) != com_rdk_hal_videodecoder_State_STARTED)
+                dt_fail("decoder left STARTED after bad input");
+        free(data);
+        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_flush(t->dec), "flush");
+        dt_drain_frames(t, false, 100);
+        full_stream(t, "v320.h264", 4096); /* still decodes a good stream */
+        dt_stop_close(t);
+}
+
+/* The firmware: the child of avbufferd named avb-softvpu. */
+static pid_t firmware_pid(void)
+{
+        const char *s = getenv("AVB_AVBUFFERD_PID");
+        long avbd = s ? atol(s) : -1;
+        DIR *d = opendir("/proc");
+        struct dirent *e;
+        pid_t found = -1;
+
+        while (d && (e = readdir(d))) {
+                char p[300], comm[64];
+                long ppid;
+                FILE *f;
+
+                if (e->d_name[0] < '0' || e->d_name[0] > '9')
+                        continue;
+                snprintf(p, sizeof(p), "/proc/%s/stat", e->d_name);
+                f = fopen(p, "r");
+                if (!f)
+                        continue;
+                if (fscanf(f, "%*d (%63[^)]) %*c %ld", comm, &ppid) == 2 &&
+                    !strcmp(comm, "avb-softvpu") && (avbd < 0 || ppid == avbd))
+                        found = (pid_t)atol(e->d_name);
+                fclose(f);
+        }
+        if (d)
+                closedir(d);
+        return found;
+}
+
+/* Kill (SIGKILL) or stall (SIGSTOP) the firmware mid-stream: the watchdog recovers. */
+static void case_firmware_dies(struct dt *t, int sig)
+{
+        struct dt_push o = {.chunk = 2048, .hold_until_full = true};
+        size_t len;
+        uint8_t *data = dt_read_file(path("v720.h264"), &len);
+        pid_t fw = firmware_pid(), fw2;
+
+        if (fw < 0)
+                dt_fail("no firmware process");
+        dt_get_decoder(t, 0);
+        dt_load_ref(t, path("v720.md5"));
+        dt_open_start(t, false);
+        o.limit = len / 2;
+        dt_push(t, data, len, &o);
+        kill(fw, sig);
+        if (!dt_wait(t, vpu_error, 8000, false))
+                dt_fail("no VPU error after the firmware was killed");
+        if (!dt_wait(t, pool_empty, 3000, false))
+                dt_fail("in-flight coded buffers were not freed");
+        for (int i = 0; i < 50 && ((fw2 = firmware_pid()) < 0 || fw2 == fw); i++)
+                usleep(100000);
+        if (fw2 < 0 || fw2 == fw)
+                dt_fail("the firmware was not restarted");
+        printf("  firmware %d %s, %d took over\n", (int)fw, sig == SIGSTOP ? "stalled" : "killed",
+               (int)fw2);
+        free(data);
+        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_stop(t->dec), "stop");
+        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_start(t->dec), "start");
+        dt_drain_frames(t, false, 100);
+        full_stream(t, "v720.h264", 65536);
+        dt_stop_close(t);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+        double x = *(const double *)a, y = *(const double *)b;
+
+        return x < y ? -1 : x > y;
+}
+
+/*
+ * Frames per second through avbufferd and softvpu without checks (frames are
+ * only freed; $AVB_DECODE_SPEED_STREAM names the stream, default v720.h264),
+ * and the latency from queueing a one-frame 1280x720 stream (one buffer,
+ * then end of stream) to its frame and the end-of-stream marker (median of 9).
+ */
+static void case_speed(struct dt *t)
+{
+        const char *name = getenv("AVB_DECODE_SPEED_STREAM");
+        struct dt_push o = {.chunk = 65536, .eos = true};
+        size_t len, len1;
+        uint8_t *data = dt_read_file(path(name ? name : "v720.h264"), &len);
+        uint8_t *one = dt_read_file(path("one720.h264"), &len1);
+        double lat[9], t0;
+
+        dt_get_decoder(t, 0);
+        dt_open_start(t, false);
+        for (int i = 0; i < 9; i++) {
+                t->l.eos = 0;
+                t0 = now_s();
+                dt_push(t, one, len1, &(struct dt_push){.chunk = len1, .eos = true});
+                lat[i] = (now_s() - t0) * 1000;
+        }
+        qsort(lat, 9, sizeof(lat[0]), cmp_double);
+        t->n_frames = 0;
+        t->l.eos = 0;
+        t0 = now_s();
+        dt_push(t, data, len, &o);
+        t0 = now_s() - t0;
+        printf("  latency of a 1280x720 frame, queued to output: median %.2f ms (min %.2f, "
+               "max %.2f)\n  %zu frames in %.3f s: %.1f fps\n",
+               lat[4], lat[0], lat[8], t->n_frames, t0, (double)t->n_frames / t0);
+        free(one);
+        free(data);
+        dt_stop_close(t);
+}
+
+/* The child of kill-client: opens decoder 0, pushes half a stream, keeps the frames. */
+static void child(struct dt *t)
+{
+        struct dt_push o = {.chunk = 4096, .hold_until_full = true};
+        size_t len;
+        uint8_t *data = dt_read_file(path("v320.h264"), &len);
+
+        dt_get_decoder(t, 0);
+        dt_open_start(t, false);
+        o.limit = len / 2;
+        dt_push(t, data, len, &o);
+        printf("ready\n");
+        fflush(stdout);
+        pause();
+}
+
+static int32_t heap_used(struct dt *t)
+{
+        com_rdk_hal_avbuffer_HeapMetrics m;
+
+        DT_OK(com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(t->av, false, &m), "getHeapMetrics");
+        return m.bytesUsed;
+}
+
+static void case_kill_client(struct dt *t)
+{
+        char *argv[] = {(char *)self, "child", (char *)dir, NULL};
+        posix_spawn_file_actions_t fa;
+        int fds[2];
+        char line[16] = {0};
+        int32_t before = heap_used(t);
+        pid_t pid;
+
+        if (pipe(fds) < 0)
+                dt_fail("pipe");
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+        if (posix_spawn(&pid, self, &fa, NULL, argv, environ))
+                dt_fail("spawn");
+        posix_spawn_file_actions_destroy(&fa);
+        close(fds[1]);
+        if (read(fds[0], line, sizeof(line) - 1) <= 0 || strncmp(line, "ready", 5))
+                dt_fail("the child did not get ready");
+        dt_get_decoder(t, 0);
+        if (dt_state(t) != com_rdk_hal_videodecoder_State_STARTED)
+                dt_fail("the child's decoder is not STARTED");
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        for (int i = 0; i < 50 && (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED ||
+                                   heap_used(t) != before);
+             i++)
+                usleep(100000);
+        if (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED)
+                dt_fail("the dead client's decoder was not closed");
+        if (heap_used(t) != before)
+                dt_fail("heap use %d, %d before the client", (int)heap_used(t), (int)before);
+        /* every frame block is back: a whole stream decodes */
+        dt_load_ref(t, path("v320.md5"));
+        dt_open_start(t, false);
+        full_stream(t, "v320.h264", 8192);
+        dt_stop_close(t);
+}
+
+/* Two other cases in their own processes while this one decodes secure video. */
+static void case_concurrent(struct dt *t)
+{
+        static const char *const cases[] = {"md5-720", "audio-mp2"};
+        pid_t pids[2];
+
+        for (int i = 0; i < 2; i++) {
+                char *argv[] = {(char *)self, (char *)cases[i], (char *)dir, NULL};
+
+                if (posix_spawn(&pids[i], self, NULL, NULL, argv, environ))
+                        dt_fail("spawn");
+        }
+        case_secure(t);
+        for (int i = 0; i < 2; i++) {
+                int status;
+
+                if (waitpid(pids[i], &status, 0) < 0 || !WIFEXITED(status) ||
+                    WEXITSTATUS(status) != 0)
+                        dt_fail("%s failed beside the secure decode", cases[i]);
+        }
+}
+
+/*
+ * examples/pipeline with a real stream ($AVB_PIPELINE_EXE): app-source ->
+ * cdm -> decoder, the decoder decoding secure buffers on video decoder 0.
+ */
+static void case_pipeline(struct dt *t)
+{
+        const char *exe = getenv("AVB_PIPELINE_EXE");
+        char *argv[] = {(char *)exe, "--stream", path("v320.h264"), "--sha1", path("v320.sha1"),
+                        NULL};
+        int status;
+        pid_t pid;
+
+        (void)t;
+        if (!exe)
+                dt_fail("AVB_PIPELINE_EXE is not set");
+        if (posix_spawn(&pid, exe, NULL, NULL, argv, environ))
+                dt_fail("spawn %s", exe);
+        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+                dt_fail("the pipeline failed");
+}
+
+int main(int argc, char **argv)
+{
+        struct dt *t = calloc(1, sizeof(*t));
+        const char *c;
+
+        if (argc != 3 || !t) {
+                fprintf(stderr, "usage: avb-decode-test CASE STREAMS_DIR\n");
+                return 2;
+        }
+        self = argv[0];
+        c = argv[1];
+        dir = argv[2];
+        dt_connect(t);
+        if (!strcmp(c, "child"))
+                child(t);
+        else if (!strcmp(c, "md5-320"))
+                case_md5(t, "v320.h264", "v320.md5", 16384);
+        else if (!strcmp(c, "md5-720"))
+                case_md5(t, "v720.h264", "v720.md5", 65536);
+        else if (!strcmp(c, "secure"))
+                case_secure(t);
+        else if (!strcmp(c, "states"))
+                case_states(t);
+        else if (!strcmp(c, "backpressure"))
+                case_backpressure(t);
+        else if (!strcmp(c, "flush"))
+                case_flush(t);
+        else if (!strcmp(c, "corrupt"))
+                case_corrupt(t);
+        else if (!strcmp(c, "kill-firmware"))
+                case_firmware_dies(t, SIGKILL);
+        else if (!strcmp(c, "stall-firmware"))
+                case_firmware_dies(t, SIGSTOP);
+        else if (!strcmp(c, "pipeline"))
+                case_pipeline(t);
+        else if (!strcmp(c, "concurrent"))
+                case_concurrent(t);
+        else if (!strcmp(c, "audio-mp2"))
+                case_audio(t);
+        else if (!strcmp(c, "speed"))
+                case_speed(t);
+        else if (!strcmp(c, "kill-client"))
+                case_kill_client(t);
+        else
+                dt_fail("unknown case %s", c);
+        dt_disconnect(t);
+        free(t);
+        printf("ok %s\n", c);
+        return 0;
+}

@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The softvpu driver: the side of softvpu that runs in avbufferd (softvpu.h).
+ * It owns the mailbox, starts and watches the firmware, and turns the vpu.h
+ * ops into mailbox commands and completions into per-session queues.
+ *
+ * Locking: one mutex guards the mailbox's command side, the sessions and the
+ * firmware's identity; `cond` wakes callers waiting for an acknowledgement.
+ * The supervisor thread is the only consumer of the completion ring.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <avbuffer/log.h>
+
+#include "avb_config.h"
+#include "softvpu.h"
+#include "softvpu_mailbox.h"
+
+extern char **environ;
+
+#define SVPU_MAX_IN 16        /* coded buffers in flight per session */
+#define SVPU_MAX_OUT 32       /* output blocks in flight per session */
+#define SVPU_DONE 64          /* completions waiting to be dequeued */
+#define SVPU_ACK_MS 3000
+#define SVPU_FD_BASE 100      /* where our descriptors live, clear of 3..7 */
+
+struct done_fifo {
+	struct svpu_msg m[SVPU_DONE];
+	unsigned head, n;
+};
+
+struct svpu_sess {
+	struct softvpu *vpu;
+	uint32_t id;
+	bool used, dead, secure;
+	int efd; /* poll fd */
+	unsigned in_flight, out_flight;
+	struct done_fifo in_done;  /* IN_DONE */
+	struct done_fifo out_done; /* OUT_DONE and EVENT, in firmware order */
+	bool have_fmt;
+	struct avb_vpu_format fmt;
+	uint32_t wait_seq; /* ack awaited, 0: none */
+	bool acked;
+	int ack_result;
+};
+
+struct softvpu {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct svpu_mailbox *mb;
+	int mbfd, kick, irq, stop_efd, heap_fd[2];
+	char *firmware;
+	int watchdog_ms;
+	pid_t pid;
+	unsigned restarts;
+	uint32_t seq, beat;
+	uint64_t beat_ms;
+	pthread_t thread;
+	bool thread_started;
+	struct svpu_sess sess[SVPU_MAX_SESSIONS];
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void ring(int fd)
+{
+	uint64_t one = 1;
+
+	(void)!write(fd, &one, sizeof(one));
+}
+
+static void fifo_push(struct done_fifo *f, const struct svpu_msg *m)
+{
+	if (f->n == SVPU_DONE) { /* cannot happen: bounded by the flight limits */
+		f->head = (f->head + 1) % SVPU_DONE;
+		f->n--;
+	}
+	f->m[(f->head + f->n) % SVPU_DONE] = *m;
+	f->n++;
+}
+
+/* ---- firmware life ------------------------------------------------------ */
+
+static int spawn_firmware(struct softvpu *v)
+{
+	posix_spawn_file_actions_t fa;
+	char a[5][16];
+	char *argv[] = {v->firmware, "--mailbox", a[0], "--kick", a[1], "--irq", a[2],
+			"--heap", a[3], "--secure-heap", a[4], NULL};
+	int src[5] = {v->mbfd, v->kick, v->irq, v->heap_fd[0], v->heap_fd[1]};
+	int e;
+
+	posix_spawn_file_actions_init(&fa);
+	for (int i = 0; i < 5; i++) {
+		snprintf(a[i], sizeof(a[i]), "%d", src[i] < 0 ? -1 : 3 + i);
+		if (src[i] >= 0)
+			posix_spawn_file_actions_adddup2(&fa, src[i], 3 + i);
+	}
+	posix_spawn_file_actions_addclosefrom_np(&fa, 8);
+	memset(&v->mb->cmd, 0, sizeof(v->mb->cmd));
+	memset(&v->mb->cpl, 0, sizeof(v->mb->cpl));
+	e = posix_spawn(&v->pid, v->firmware, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (e) {
+		v->pid = -1;
+		return -e;
+	}
+	v->beat = atomic_load(&v->mb->heartbeat);
+	v->beat_ms = now_ms();
+	avb_log(AVB_LOG_INFO, "softvpu: firmware %s started, pid %d", v->firmware, (int)v->pid);
+	return 0;
+}
+
+static void mark_dead(struct svpu_sess *s)
+{
+	struct svpu_msg m = {.type = SVPU_CPL_EVENT, .session = s->id};
+
+	s->dead = true;
+	s->in_flight = s->out_flight = 0;
+	s->in_done.n = s->out_done.n = 0;
+	m.ev.type = AVB_VPU_EVENT_ERROR;
+	m.ev.error = -ENODEV;
+	fifo_push(&s->out_done, &m);
+	s->acked = true;
+	s->ack_result = -ENODEV;
+	ring(s->efd);
+}
+
+/* Kill (if alive) and start again. Lock held. */
+static void restart_firmware(struct softvpu *v, pid_t pid, const char *why)
+{
+	avb_log(AVB_LOG_ERROR, "softvpu: firmware pid %d %s; restarting it", (int)pid, why);
+	if (v->pid > 0) {
+		kill(v->pid, SIGKILL);
+		waitpid(v->pid, NULL, 0);
+	}
+	v->pid = -1;
+	v->restarts++;
+	for (uint32_t i = 0; i < SVPU_MAX_SESSIONS; i++)
+		if (v->sess[i].used && !v->sess[i].dead)
+			mark_dead(&v->sess[i]);
+	pthread_cond_broadcast(&v->cond);
+	if (spawn_firmware(v) < 0)
+		avb_log(AVB_LOG_ERROR, "softvpu: cannot start the firmware again");
+}
+
+static void watchdog(struct softvpu *v)
+{
+	uint32_t beat = atomic_load(&v->mb->heartbeat);
+	int status;
+
+	if (v->pid > 0 && waitpid(v->pid, &status, WNOHANG) == v->pid) {
+		pid_t pid = v->pid;
+
+		v->pid = -1;
+		restart_firmware(v, pid, WIFSIGNALED(status) ? "was killed" : "exited");
+		return;
+	}
+	if (beat != v->beat) {
+		v->beat = beat;
+		v->beat_ms = now_ms();
+	} else if (now_ms() - v->beat_ms > (uint64_t)v->watchdog_ms) {
+		restart_firmware(v, v->pid, "stalled");
+	} else if (v->pid < 0 && spawn_firmware(v) == 0) {
+		avb_log(AVB_LOG_INFO, "softvpu: firmware back");
+	}
+}
+
+/* Route one completion to its session. Lock held. */
+static void complete(struct softvpu *v, const struct svpu_msg *m)
+{
+	struct svpu_sess *s;
+
+	if (m->session >= SVPU_MAX_SESSIONS)
+		return;
+	s = &v->sess[m->session];
+	if (!s->used || s->dead)
+		return;
+	switch (m->type) {
+	case SVPU_CPL_ACK:
+		if (m->seq == s->wait_seq) {
+			s->acked = true;
+			s->ack_result = m->result;
+			pthread_cond_broadcast(&v->cond);
+		}
+		return;
+	case SVPU_CPL_IN_DONE:
+		if (s->in_flight)
+			s->in_flight--;
+		fifo_push(&s->in_done, m);
+		break;
+	case SVPU_CPL_OUT_DONE:
+		if (s->out_flight)
+			s->out_flight--;
+		fifo_push(&s->out_done, m);
+		break;
+	case SVPU_CPL_EVENT:
+		if (m->ev.type == AVB_VPU_EVENT_SOURCE_CHANGE) {
+			s->fmt = m->fmt;
+			s->have_fmt = true;
+		}
+		fifo_push(&s->out_done, m);
+		break;
+	default:
+		return;
+	}
+	ring(s->efd);
+}
+
+static void *supervise(void *arg)
+{
+	struct softvpu *v = arg;
+
+	for (;;) {
+		struct pollfd p[2] = {{.fd = v->irq, .events = POLLIN},
+				      {.fd = v->stop_efd, .events = POLLIN}};
+		struct svpu_msg m;
+		uint64_t n;
+
+		(void)poll(p, 2, 100);
+		if (p[1].revents)
+			return NULL;
+		if (p[0].revents)
+			(void)!read(v->irq, &n, sizeof(n));
+		pthread_mutex_lock(&v->lock);
+		while (svpu_ring_pop(&v->mb->cpl, &m) == 0)
+			complete(v, &m);
+		watchdog(v);
+		pthread_mutex_unlock(&v->lock);
+	}
+}
+
+/* ---- commands ----------------------------------------------------------- */
+
+/* Send a command; with wait, until its ack. Lock held. */
+static int send_cmd(struct svpu_sess *s, struct svpu_msg *m, bool wait)
+{
+	struct softvpu *v = s->vpu;
+	uint64_t deadline = now_ms() + SVPU_ACK_MS;
+	int e;
+
+	if (s->dead)
+		return -ENODEV;
+	m->session = s->id;
+	m->seq = ++v->seq ? v->seq : ++v->seq;
+	e = svpu_ring_push(&v->mb->cmd, m);
+	if (e < 0)
+		return e;
+	ring(v->kick);
+	if (!wait)
+		return 0;
+	s->wait_seq = m->seq;
+	s->acked = false;
+	while (!s->acked) {
+		struct timespec ts;
+		uint64_t left = deadline > now_ms() ? deadline - now_ms() : 0;
+
+		if (!left) {
+			s->wait_seq = 0;
+			return -ETIMEDOUT;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += (time_t)(left / 1000);
+		ts.tv_nsec += (long)(left % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&v->cond, &v->lock, &ts);
+	}
+	s->wait_seq = 0;
+	return s->dead ? -ENODEV : s->ack_result;
+}
+
+static int sess_cmd(void *sess, struct svpu_msg *m)
+{
+	struct svpu_sess *s = sess;
+	int e;
+
+	pthread_mutex_lock(&s->vpu->lock);
+	e = send_cmd(s, m, true);
+	pthread_mutex_unlock(&s->vpu->lock);
+	return e;
+}
+
+/* ---- ops ---------------------------------------------------------------- */
+
+static int sv_open(void *dev, enum avb_vpu_codec codec, bool secure, void **ret_sess)
+{
+	struct softvpu *v = dev;
+	struct svpu_msg m = {.type = SVPU_CMD_OPEN, .secure = secure};
+	struct svpu_sess *s = NULL;
+	int e;
+
+	if (secure && v->heap_fd[1] < 0)
+		return -ENODEV;
+	m.fmt.codec = codec;
+	pthread_mutex_lock(&v->lock);
+	for (uint32_t i = 0; i < SVPU_MAX_SESSIONS && !s; i++)
+		if (!v->sess[i].used)
+			s = &v->sess[i];
+	if (!s) {
+		pthread_mutex_unlock(&v->lock);
+		return -EBUSY;
+	}
+	int efd = s->efd;
+	*s = (struct svpu_sess){.vpu = v, .id = (uint32_t)(s - v->sess), .used = true,
+				.secure = secure, .efd = efd};
+	e = send_cmd(s, &m, true);
+	if (e < 0)
+		s->used = false;
+	pthread_mutex_unlock(&v->lock);
+	if (e < 0)
+		return e;
+	*ret_sess = s;
+	return 0;
+}
+
+static void sv_close(void *sess)
+{
+	struct svpu_sess *s = sess;
+	struct svpu_msg m = {.type = SVPU_CMD_CLOSE};
+	uint64_t n;
+
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->vpu->lock);
+	if (!s->dead)
+		(void)send_cmd(s, &m, true);
+	s->used = false;
+	(void)!read(s->efd, &n, sizeof(n));
+	pthread_mutex_unlock(&s->vpu->lock);
+}
+
+static int sv_set_format(void *sess, const struct avb_vpu_format *fmt)
+{
+	struct svpu_msg m = {.type = SVPU_CMD_SET_FORMAT, .fmt = *fmt};
+
+	return sess_cmd(sess, &m);
+}
+
+static int sv_get_format(void *sess, struct avb_vpu_format *ret_fmt)
+{
+	struct svpu_sess *s = sess;
+	int e = -EBADFD;
+
+	pthread_mutex_lock(&s->vpu->lock);
+	if (s->have_fmt) {
+		*ret_fmt = s->fmt;
+		e = 0;
+	}
+	pthread_mutex_unlock(&s->vpu->lock);
+	return e;
+}
+
+/* Drop the frames waiting to be dequeued; events stay. Lock held. */
+static void drop_output(struct svpu_sess *s)
+{
+	struct done_fifo keep = {0};
+
+	for (unsigned i = 0; i < s->out_done.n; i++) {
+		const struct svpu_msg *d = &s->out_done.m[(s->out_done.head + i) % SVPU_DONE];
+
+		if (d->type == SVPU_CPL_EVENT)
+			fifo_push(&keep, d);
+	}
+	s->out_done = keep;
+	s->out_flight = 0;
+}
+
+static int sv_stream(void *sess, enum avb_vpu_queue q, bool on)
+{
+	struct svpu_sess *s = sess;
+	struct svpu_msg m = {.type = on ? SVPU_CMD_STREAM_ON : SVPU_CMD_STREAM_OFF, .queue = q};
+	int e;
+
+	pthread_mutex_lock(&s->vpu->lock);
+	e = send_cmd(s, &m, true);
+	if (e == 0 && !on && q == AVB_VPU_INPUT) {
+		s->in_flight = 0;
+		s->in_done.n = 0;
+	} else if (e == 0 && !on) {
+		drop_output(s); /* output buffers return to the caller */
+	}
+	pthread_mutex_unlock(&s->vpu->lock);
+	return e;
+}
+
+static int sv_stream_on(void *sess, enum avb_vpu_queue q)
+{
+	return sv_stream(sess, q, true);
+}
+
+static int sv_stream_off(void *sess, enum avb_vpu_queue q)
+{
+	return sv_stream(sess, q, false);
+}
+
+static int sv_queue(void *sess, const struct avb_vpu_buf *buf, bool input)
+{
+	struct svpu_sess *s = sess;
+	struct svpu_msg m = {.type = input ? SVPU_CMD_QUEUE_IN : SVPU_CMD_QUEUE_OUT, .buf = *buf};
+	unsigned *flight = input ? &s->in_flight : &s->out_flight;
+	int e;
+
+	if (buf->secure != s->secure && !(input && (buf->flags & AVB_VPU_BUF_EOS)))
+		return -EINVAL;
+	pthread_mutex_lock(&s->vpu->lock);
+	if (s->dead)
+		e = -ENODEV;
+	else if (*flight >= (input ? SVPU_MAX_IN : SVPU_MAX_OUT))
+		e = -EAGAIN;
+	else
+		e = send_cmd(s, &m, false);
+	if (e == 0)
+		(*flight)++;
+	pthread_mutex_unlock(&s->vpu->lock);
+	return e;
+}
+
+static int sv_queue_input(void *sess, const struct avb_vpu_buf *buf)
+{
+	return sv_queue(sess, buf, true);
+}
+
+static int sv_queue_output(void *sess, const struct avb_vpu_buf *buf)
+{
+	return sv_queue(sess, buf, false);
+}
+
+/* Take the head of f if it has type `type`. */
+static int take(struct svpu_sess *s, struct done_fifo *f, uint32_t type, struct svpu_msg *ret)
+{
+	int e = -EAGAIN;
+	uint64_t n;
+
+	pthread_mutex_lock(&s->vpu->lock);
+	if (f->n && f->m[f->head].type == type) {
+		*ret = f->m[f->head];
+		f->head = (f->head + 1) % SVPU_DONE;
+		f->n--;
+		e = 0;
+	}
+	if (!s->in_done.n && !s->out_done.n)
+		(void)!read(s->efd, &n, sizeof(n));
+	pthread_mutex_unlock(&s->vpu->lock);
+	return e;
+}
+
+static int sv_dequeue_input(void *sess, struct avb_vpu_buf *ret_buf)
+{
+	struct svpu_sess *s = sess;
+	struct svpu_msg m;
+	int e = take(s, &s->in_done, SVPU_CPL_IN_DONE, &m);
+
+	if (e == 0)
+		*ret_buf = m.buf;
+	return e;
+}
+
+static int sv_dequeue_output(void *sess, struct avb_vpu_buf *ret_buf)
+{
+	struct svpu_sess *s = sess;
+	struct svpu_msg m;
+	int e = take(s, &s->out_done, SVPU_CPL_OUT_DONE, &m);
+
+	if (e == 0)
+		*ret_buf = m.buf;
+	return e;
+}
+
+static int sv_dequeue_event(void *sess, struct avb_vpu_event *ret_ev)
+{
+	struct svpu_sess *s = sess;
+	struct svpu_msg m;
+	int e = take(s, &s->out_done, SVPU_CPL_EVENT, &m);
+
+	if (e == 0)
+		*ret_ev = m.ev;
+	return e;
+}
+
+static int sv_drain(void *sess)
+{
+	struct svpu_sess *s = sess;
+	struct svpu_msg m = {.type = SVPU_CMD_DRAIN};
+	int e;
+
+	pthread_mutex_lock(&s->vpu->lock);
+	e = send_cmd(s, &m, false);
+	pthread_mutex_unlock(&s->vpu->lock);
+	return e;
+}
+
+static int sv_flush(void *sess)
+{
+	struct svpu_sess *s = sess;
+	struct svpu_msg m = {.type = SVPU_CMD_FLUSH};
+	int e;
+
+	pthread_mutex_lock(&s->vpu->lock);
+	e = send_cmd(s, &m, true);
+	if (e == 0) {
+		s->in_flight = 0;
+		s->in_done.n = 0;
+		drop_output(s);
+	}
+	pthread_mutex_unlock(&s->vpu->lock);
+	return e;
+}
+
+static int sv_poll_fd(void *sess)
+{
+	return ((struct svpu_sess *)sess)->efd;
+}
+
+static void sv_device_free(void *dev)
+{
+	struct softvpu *v = dev;
+
+	if (!v)
+		return;
+	if (v->thread_started) {
+		ring(v->stop_efd);
+		pthread_join(v->thread, NULL);
+	}
+	if (v->pid > 0) {
+		kill(v->pid, SIGKILL);
+		waitpid(v->pid, NULL, 0);
+	}
+	for (uint32_t i = 0; i < SVPU_MAX_SESSIONS; i++)
+		if (v->sess[i].efd >= 0)
+			close(v->sess[i].efd);
+	if (v->mb && v->mb != MAP_FAILED)
+		munmap(v->mb, sizeof(*v->mb));
+	int fds[] = {v->mbfd, v->kick, v->irq, v->stop_efd, v->heap_fd[0], v->heap_fd[1]};
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	pthread_mutex_destroy(&v->lock);
+	pthread_cond_destroy(&v->cond);
+	free(v->firmware);
+	free(v);
+}
+
+const struct avb_vpu_ops avb_softvpu_ops = {
+	.name = "softvpu",
+	.device_free = sv_device_free,
+	.open = sv_open,
+	.close = sv_close,
+	.set_format = sv_set_format,
+	.get_format = sv_get_format,
+	.stream_on = sv_stream_on,
+	.stream_off = sv_stream_off,
+	.queue_input = sv_queue_input,
+	.queue_output = sv_queue_output,
+	.dequeue_input = sv_dequeue_input,
+	.dequeue_output = sv_dequeue_output,
+	.dequeue_event = sv_dequeue_event,
+	.drain = sv_drain,
+	.flush = sv_flush,
+	.poll_fd = sv_poll_fd,
+};
+
+/* ---- construction ------------------------------------------------------- */
+
+static int dup_high(int fd)
+{
+	int d = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, SVPU_FD_BASE);
+
+	return fd >= 0 && d < 0 ? -errno : d;
+}
+
+static int setup(struct softvpu *v, const struct avb_vpu_memory *mem,
+		 const struct avb_softvpu_options *opts)
+{
+	const char *fw = opts && opts->firmware ? opts->firmware : getenv("AVB_SOFTVPU_FIRMWARE");
+
+	v->firmware = strdup(fw && *fw ? fw : AVB_SOFTVPU_DEFAULT_FIRMWARE);
+	if (!v->firmware)
+		return -ENOMEM;
+	if (access(v->firmware, X_OK) < 0)
+		return -ENOENT;
+	v->watchdog_ms = opts && opts->watchdog_ms > 0 ? opts->watchdog_ms : 2000;
+	for (int i = 0; i < 2; i++)
+		if ((v->heap_fd[i] = dup_high(mem->heap_fd[i])) < -1)
+			return v->heap_fd[i];
+	int mb = memfd_create("avb-softvpu-mailbox", MFD_CLOEXEC);
+	v->mbfd = dup_high(mb);
+	if (mb >= 0)
+		close(mb);
+	if (v->mbfd < 0 || ftruncate(v->mbfd, sizeof(*v->mb)) < 0)
+		return -errno;
+	v->mb = mmap(NULL, sizeof(*v->mb), PROT_READ | PROT_WRITE, MAP_SHARED, v->mbfd, 0);
+	if (v->mb == MAP_FAILED)
+		return -errno;
+	v->mb->magic = SVPU_MAGIC;
+	v->mb->version = SVPU_VERSION;
+	int k = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), q = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	v->kick = dup_high(k);
+	v->irq = dup_high(q);
+	if (k >= 0)
+		close(k);
+	if (q >= 0)
+		close(q);
+	v->stop_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (v->kick < 0 || v->irq < 0 || v->stop_efd < 0)
+		return -EMFILE;
+	for (uint32_t i = 0; i < SVPU_MAX_SESSIONS; i++)
+		if ((v->sess[i].efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
+			return -errno;
+	return spawn_firmware(v);
+}
+
+int avb_softvpu_new(const struct avb_vpu_memory *mem, const struct avb_softvpu_options *opts,
+		    struct avb_vpu *ret)
+{
+	struct softvpu *v = calloc(1, sizeof(*v));
+	int e;
+
+	if (!v)
+		return -ENOMEM;
+	pthread_mutex_init(&v->lock, NULL);
+	pthread_cond_init(&v->cond, NULL);
+	v->pid = -1;
+	v->mbfd = v->kick = v->irq = v->stop_efd = v->heap_fd[0] = v->heap_fd[1] = -1;
+	for (uint32_t i = 0; i < SVPU_MAX_SESSIONS; i++)
+		v->sess[i].efd = -1;
+	e = setup(v, mem, opts);
+	if (e == 0) {
+		e = -pthread_create(&v->thread, NULL, supervise, v);
+		v->thread_started = e == 0;
+	}
+	if (e < 0) {
+		sv_device_free(v);
+		return e;
+	}
+	ret->ops = &avb_softvpu_ops;
+	ret->dev = v;
+	return 0;
+}
+
+pid_t avb_softvpu_firmware_pid(const struct avb_vpu *vpu)
+{
+	struct softvpu *v = vpu->dev;
+	pid_t pid;
+
+	pthread_mutex_lock(&v->lock);
+	pid = v->pid;
+	pthread_mutex_unlock(&v->lock);
+	return pid;
+}
+
+unsigned avb_softvpu_restarts(const struct avb_vpu *vpu)
+{
+	struct softvpu *v = vpu->dev;
+	unsigned n;
+
+	pthread_mutex_lock(&v->lock);
+	n = v->restarts;
+	pthread_mutex_unlock(&v->lock);
+	return n;
+}

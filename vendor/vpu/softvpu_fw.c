@@ -1,0 +1,634 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * avb-softvpu: the softvpu "firmware", a process of its own that avbufferd
+ * starts and supervises (softvpu.c). It sees what a real VPU would: the
+ * mailbox (softvpu_mailbox.h), the AV Buffer heaps mapped read-only, and the
+ * frame blocks it is given as output buffers mapped read-write, block by
+ * block. It decodes with libavcodec (H.264 in, I420 or NV12 out; MP2/AAC in,
+ * S16 PCM out), parsing the coded bytes itself, so the client may cut the
+ * stream anywhere.
+ *
+ * One thread: wait for the kick doorbell (or 100 ms), bump the heartbeat,
+ * run the commands, move every session forward, ring the irq doorbell.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavutil/error.h>
+
+#include "softvpu_mailbox.h"
+
+#define FW_QUEUE 64    /* queued buffers per direction and session */
+#define FW_PENDING 32  /* decoded frames waiting for an output block */
+#define FW_MAPS 64     /* cached output block mappings */
+
+struct fifo {
+	struct avb_vpu_buf b[FW_QUEUE];
+	unsigned head, n;
+};
+
+struct fw_sess {
+	bool used, secure, on_in, on_out, draining, eos_due, bad_format;
+	enum avb_vpu_codec codec;
+	enum avb_vpu_pixfmt want;
+	AVCodecContext *ctx;
+	AVCodecParserContext *parser;
+	AVPacket *pkt;
+	AVFrame *pending[FW_PENDING];
+	unsigned n_pending;
+	struct fifo in, out;
+	uint32_t in_used; /* bytes of in.b[head] already parsed */
+	struct avb_vpu_format fmt;
+};
+
+struct fw_map {
+	bool secure;
+	uint32_t offset, size;
+	uint8_t *base; /* page-aligned mapping */
+	uint8_t *ptr;  /* the block */
+	size_t len;
+};
+
+static struct {
+	struct svpu_mailbox *mb;
+	int kick, irq, heap_fd[2];
+	const uint8_t *heap[2]; /* read-only */
+	size_t heap_size[2];
+	struct fw_sess sess[SVPU_MAX_SESSIONS];
+	struct fw_map maps[FW_MAPS];
+	unsigned next_map;
+	bool rang;
+} F;
+
+/* ---- completions -------------------------------------------------------- */
+
+static void push(const struct svpu_msg *m)
+{
+	while (svpu_ring_push(&F.mb->cpl, m) < 0) {
+		uint64_t one = 1;
+		/* The driver always drains: wake it and wait a little. */
+		(void)!write(F.irq, &one, sizeof(one));
+		usleep(200);
+	}
+	F.rang = true;
+}
+
+static void push_buf(uint32_t session, uint32_t type, const struct avb_vpu_buf *b)
+{
+	struct svpu_msg m = {.type = type, .session = session, .buf = *b};
+
+	push(&m);
+}
+
+static void push_event(uint32_t session, enum avb_vpu_event_type type, int error, uint64_t cookie,
+		       const struct avb_vpu_format *fmt)
+{
+	struct svpu_msg m = {.type = SVPU_CPL_EVENT, .session = session};
+
+	m.ev.type = type;
+	m.ev.error = error;
+	m.ev.cookie = cookie;
+	if (fmt)
+		m.fmt = *fmt;
+	push(&m);
+}
+
+/* ---- memory ------------------------------------------------------------- */
+
+static bool in_heap(bool secure, uint32_t offset, uint32_t size)
+{
+	return F.heap[secure] && (size_t)offset + size <= F.heap_size[secure];
+}
+
+/* The block of an output buffer, mapped read-write (cached). */
+static uint8_t *map_block(const struct avb_vpu_buf *b)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct fw_map *m;
+	size_t start, len;
+	void *p;
+
+	for (unsigned i = 0; i < FW_MAPS; i++) {
+		m = &F.maps[i];
+		if (m->ptr && m->secure == b->secure && m->offset == b->offset && m->size >= b->size)
+			return m->ptr;
+	}
+	if (!in_heap(b->secure, b->offset, b->size) || F.heap_fd[b->secure] < 0)
+		return NULL;
+	start = b->offset & ~(size_t)(page - 1);
+	len = b->offset + b->size - start;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, F.heap_fd[b->secure], (off_t)start);
+	if (p == MAP_FAILED)
+		return NULL;
+	m = &F.maps[F.next_map++ % FW_MAPS];
+	if (m->base)
+		munmap(m->base, m->len);
+	*m = (struct fw_map){.secure = b->secure, .offset = b->offset, .size = b->size,
+			     .base = p, .ptr = (uint8_t *)p + (b->offset - start), .len = len};
+	return m->ptr;
+}
+
+/* ---- sessions ----------------------------------------------------------- */
+
+static void fifo_put(struct fifo *f, const struct avb_vpu_buf *b)
+{
+	f->b[(f->head + f->n) % FW_QUEUE] = *b;
+	f->n++;
+}
+
+static struct avb_vpu_buf fifo_take(struct fifo *f)
+{
+	struct avb_vpu_buf b = f->b[f->head];
+
+	f->head = (f->head + 1) % FW_QUEUE;
+	f->n--;
+	return b;
+}
+
+static void drop_pending(struct fw_sess *s)
+{
+	for (unsigned i = 0; i < s->n_pending; i++)
+		av_frame_free(&s->pending[i]);
+	s->n_pending = 0;
+}
+
+static void sess_reset(struct fw_sess *s)
+{
+	drop_pending(s);
+	s->in.n = s->out.n = 0;
+	s->in_used = 0;
+	s->draining = s->eos_due = false;
+	if (s->ctx)
+		avcodec_flush_buffers(s->ctx);
+	if (s->parser) {
+		av_parser_close(s->parser);
+		s->parser = av_parser_init(s->ctx->codec_id);
+	}
+}
+
+static void sess_close(struct fw_sess *s)
+{
+	sess_reset(s);
+	av_parser_close(s->parser);
+	avcodec_free_context(&s->ctx);
+	av_packet_free(&s->pkt);
+	*s = (struct fw_sess){0};
+}
+
+static int sess_open(struct fw_sess *s, enum avb_vpu_codec codec, bool secure)
+{
+	enum AVCodecID id;
+	const AVCodec *c;
+
+	switch (codec) {
+	case AVB_VPU_CODEC_H264:
+		id = AV_CODEC_ID_H264;
+		break;
+	case AVB_VPU_CODEC_HEVC:
+		id = AV_CODEC_ID_HEVC;
+		break;
+	case AVB_VPU_CODEC_MP2:
+		id = AV_CODEC_ID_MP2;
+		break;
+	case AVB_VPU_CODEC_AAC:
+		id = AV_CODEC_ID_AAC;
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	c = avcodec_find_decoder(id);
+	if (!c)
+		return -EOPNOTSUPP;
+	*s = (struct fw_sess){.used = true, .secure = secure, .codec = codec,
+			      .want = AVB_VPU_FMT_I420};
+	s->ctx = avcodec_alloc_context3(c);
+	s->parser = av_parser_init(id);
+	s->pkt = av_packet_alloc();
+	if (!s->ctx || !s->parser || !s->pkt) {
+		sess_close(s);
+		return -ENOMEM;
+	}
+	s->ctx->thread_count = 1;
+	s->ctx->err_recognition = AV_EF_EXPLODE;
+	if (avcodec_open2(s->ctx, c, NULL) < 0) {
+		sess_close(s);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* ---- decoding ----------------------------------------------------------- */
+
+/* Frame format of f; false when this device cannot output it. */
+static bool frame_format(const struct fw_sess *s, const AVFrame *f, struct avb_vpu_format *ret)
+{
+	struct avb_vpu_format fmt = {.codec = s->codec};
+
+	if (s->ctx->codec_type == AVMEDIA_TYPE_AUDIO) {
+		int ch = f->ch_layout.nb_channels;
+
+		if (f->format != AV_SAMPLE_FMT_S16 && f->format != AV_SAMPLE_FMT_S16P &&
+		    f->format != AV_SAMPLE_FMT_FLTP)
+			return false;
+		fmt.pixfmt = AVB_VPU_FMT_PCM_S16;
+		fmt.sample_rate = (uint32_t)f->sample_rate;
+		fmt.channels = (uint32_t)ch;
+		fmt.frame_bytes = (uint32_t)(f->nb_samples * ch * 2);
+	} else {
+		if (f->format != AV_PIX_FMT_YUV420P && f->format != AV_PIX_FMT_YUVJ420P)
+			return false;
+		fmt.pixfmt = s->want;
+		fmt.width = (uint32_t)f->width;
+		fmt.height = (uint32_t)f->height;
+		if (!avb_vpu_frame_layout(&fmt))
+			return false;
+	}
+	fmt.min_buffers = 4;
+	*ret = fmt;
+	return true;
+}
+
+static void copy_plane(uint8_t *dst, const uint8_t *src, int linesize, uint32_t w, uint32_t h)
+{
+	for (uint32_t y = 0; y < h; y++)
+		memcpy(dst + (size_t)y * w, src + (ptrdiff_t)y * linesize, w);
+}
+
+static int16_t s16_sample(const AVFrame *f, int ch, int i)
+{
+	float v;
+
+	if (f->format == AV_SAMPLE_FMT_S16)
+		return ((const int16_t *)f->data[0])[i * f->ch_layout.nb_channels + ch];
+	if (f->format == AV_SAMPLE_FMT_S16P)
+		return ((const int16_t *)f->data[ch])[i];
+	v = ((const float *)f->data[ch])[i] * 32768.0f;
+	v = v > 32767.0f ? 32767.0f : v < -32768.0f ? -32768.0f : v;
+	return (int16_t)(v < 0 ? v - 0.5f : v + 0.5f); /* round to nearest, as swresample */
+}
+
+/* Write frame f, packed, at dst. */
+static void write_frame(const struct avb_vpu_format *fmt, const AVFrame *f, uint8_t *dst)
+{
+	uint32_t w = fmt->width, h = fmt->height;
+
+	if (fmt->pixfmt == AVB_VPU_FMT_PCM_S16) {
+		int16_t *o = (int16_t *)(void *)dst;
+		int ch = f->ch_layout.nb_channels;
+
+		for (int i = 0; i < f->nb_samples; i++)
+			for (int c = 0; c < ch; c++)
+				*o++ = s16_sample(f, c, i);
+		return;
+	}
+	copy_plane(dst, f->data[0], f->linesize[0], w, h);
+	if (fmt->pixfmt == AVB_VPU_FMT_I420) {
+		copy_plane(dst + fmt->plane_offset[1], f->data[1], f->linesize[1], w / 2, h / 2);
+		copy_plane(dst + fmt->plane_offset[2], f->data[2], f->linesize[2], w / 2, h / 2);
+		return;
+	}
+	for (uint32_t y = 0; y < h / 2; y++) {
+		uint8_t *o = dst + fmt->plane_offset[1] + (size_t)y * w;
+		const uint8_t *u = f->data[1] + (ptrdiff_t)y * f->linesize[1];
+		const uint8_t *v = f->data[2] + (ptrdiff_t)y * f->linesize[2];
+
+		for (uint32_t x = 0; x < w / 2; x++) {
+			o[2 * x] = u[x];
+			o[2 * x + 1] = v[x];
+		}
+	}
+}
+
+/* Put the oldest pending frame into the next output block. */
+static void emit_frame(uint32_t id, struct fw_sess *s)
+{
+	AVFrame *f = s->pending[0];
+	struct avb_vpu_format fmt;
+	struct avb_vpu_buf b = fifo_take(&s->out);
+	uint8_t *dst;
+
+	memmove(s->pending, s->pending + 1, --s->n_pending * sizeof(s->pending[0]));
+	b.flags = 0;
+	b.bytesused = 0;
+	if (!frame_format(s, f, &fmt)) {
+		if (!s->bad_format)
+			push_event(id, AVB_VPU_EVENT_ERROR, -EOPNOTSUPP, 0, NULL);
+		s->bad_format = true;
+		fifo_put(&s->out, &b); /* keep the block */
+		av_frame_free(&f);
+		return;
+	}
+	if (fmt.frame_bytes != s->fmt.frame_bytes || fmt.width != s->fmt.width ||
+	    fmt.height != s->fmt.height || fmt.sample_rate != s->fmt.sample_rate ||
+	    fmt.channels != s->fmt.channels) {
+		s->fmt = fmt;
+		push_event(id, AVB_VPU_EVENT_SOURCE_CHANGE, 0, 0, &fmt);
+	}
+	dst = b.secure == s->secure ? map_block(&b) : NULL;
+	if (!dst || b.size < fmt.frame_bytes) {
+		b.flags = AVB_VPU_BUF_ERROR;
+		push_event(id, AVB_VPU_EVENT_ERROR, dst ? -ENOSPC : -EFAULT, b.cookie, NULL);
+	} else {
+		write_frame(&fmt, f, dst);
+		memset(dst + fmt.frame_bytes, 0, b.size - fmt.frame_bytes);
+		b.bytesused = fmt.frame_bytes;
+		if (f->flags & AV_FRAME_FLAG_CORRUPT || f->decode_error_flags)
+			b.flags |= AVB_VPU_BUF_ERROR;
+	}
+	b.pts_ns = f->pts;
+	if (s->eos_due && s->n_pending == 0)
+		b.flags |= AVB_VPU_BUF_LAST;
+	av_frame_free(&f);
+	push_buf(id, SVPU_CPL_OUT_DONE, &b);
+}
+
+/* Collect decoded frames; false on a decode error. */
+static bool receive(struct fw_sess *s)
+{
+	for (;;) {
+		AVFrame *f;
+		int r;
+
+		if (s->n_pending == FW_PENDING)
+			return true;
+		f = av_frame_alloc();
+		if (!f)
+			return false;
+		r = avcodec_receive_frame(s->ctx, f);
+		if (r < 0) {
+			av_frame_free(&f);
+			return r == AVERROR(EAGAIN) || r == AVERROR_EOF;
+		}
+		s->pending[s->n_pending++] = f;
+	}
+}
+
+/* Feed one parsed packet; false on a decode error. */
+static bool feed(struct fw_sess *s, const uint8_t *data, int size, int64_t pts)
+{
+	int r;
+
+	s->pkt->data = (uint8_t *)data;
+	s->pkt->size = size;
+	s->pkt->pts = pts;
+	s->pkt->dts = AV_NOPTS_VALUE;
+	r = avcodec_send_packet(s->ctx, size ? s->pkt : NULL);
+	return receive(s) && (r >= 0 || r == AVERROR_EOF);
+}
+
+/*
+ * Parse and decode the head input buffer as far as room for decoded frames
+ * allows; complete it once consumed.
+ */
+static void consume_input(uint32_t id, struct fw_sess *s)
+{
+	struct avb_vpu_buf *b = &s->in.b[s->in.head];
+	/* libavcodec reads up to AV_INPUT_BUFFER_PADDING_SIZE past the data. */
+	static uint8_t chunk[65536 + AV_INPUT_BUFFER_PADDING_SIZE];
+	bool ok = true;
+
+	if (!(b->flags & AVB_VPU_BUF_EOS) && (b->secure != s->secure ||
+					      !in_heap(b->secure, b->offset, b->size)))
+		ok = false;
+	while (ok && s->in_used < b->size && s->n_pending < FW_PENDING / 2) {
+		uint32_t n = b->size - s->in_used;
+		uint8_t *out;
+		int out_size, used;
+
+		if (n > sizeof(chunk) - AV_INPUT_BUFFER_PADDING_SIZE)
+			n = sizeof(chunk) - AV_INPUT_BUFFER_PADDING_SIZE;
+		memcpy(chunk, F.heap[b->secure] + b->offset + s->in_used, n);
+		memset(chunk + n, 0, AV_INPUT_BUFFER_PADDING_SIZE);
+		used = av_parser_parse2(s->parser, s->ctx, &out, &out_size, chunk, (int)n, b->pts_ns,
+					AV_NOPTS_VALUE, 0);
+		if (used < 0) {
+			ok = false;
+			break;
+		}
+		s->in_used += (uint32_t)used;
+		if (out_size)
+			ok = feed(s, out, out_size, s->parser->pts);
+	}
+	if (ok && s->in_used < b->size)
+		return; /* wait for output room */
+	struct avb_vpu_buf done = fifo_take(&s->in);
+	s->in_used = 0;
+	if (!ok) {
+		done.flags |= AVB_VPU_BUF_ERROR;
+		push_event(id, AVB_VPU_EVENT_ERROR, -EBADMSG, done.cookie, NULL);
+	}
+	push_buf(id, SVPU_CPL_IN_DONE, &done);
+}
+
+/* Decode everything left (drain): flush the parser, then the decoder. */
+static void finish_drain(uint32_t id, struct fw_sess *s)
+{
+	uint8_t *out;
+	int out_size;
+
+	av_parser_parse2(s->parser, s->ctx, &out, &out_size, NULL, 0, AV_NOPTS_VALUE,
+			 AV_NOPTS_VALUE, 0);
+	if ((out_size && !feed(s, out, out_size, s->parser->pts)) || !feed(s, NULL, 0, 0))
+		push_event(id, AVB_VPU_EVENT_ERROR, -EBADMSG, 0, NULL);
+	avcodec_flush_buffers(s->ctx);
+	av_parser_close(s->parser);
+	s->parser = av_parser_init(s->ctx->codec_id);
+	s->draining = false;
+	s->eos_due = true;
+}
+
+static void pump(uint32_t id, struct fw_sess *s)
+{
+	for (;;) {
+		while (s->n_pending && s->out.n && s->on_out)
+			emit_frame(id, s);
+		if (s->n_pending >= FW_PENDING / 2 || !s->on_in || !s->in.n)
+			break;
+		consume_input(id, s);
+		if (s->in.n && s->in_used)
+			continue; /* partly consumed: frames must leave first */
+	}
+	if (s->draining && !s->in.n && s->on_in)
+		finish_drain(id, s);
+	while (s->n_pending && s->out.n && s->on_out)
+		emit_frame(id, s);
+	if (s->eos_due && !s->n_pending) {
+		s->eos_due = false;
+		push_event(id, AVB_VPU_EVENT_EOS, 0, 0, NULL);
+	}
+}
+
+/* ---- commands ----------------------------------------------------------- */
+
+static int command(const struct svpu_msg *m)
+{
+	struct fw_sess *s;
+
+	if (m->session >= SVPU_MAX_SESSIONS)
+		return -EINVAL;
+	s = &F.sess[m->session];
+	if (m->type == SVPU_CMD_OPEN) {
+		if (s->used)
+			sess_close(s);
+		if (m->secure && !F.heap[1])
+			return -ENODEV;
+		return sess_open(s, m->fmt.codec, m->secure);
+	}
+	if (!s->used)
+		return -EBADF;
+	switch (m->type) {
+	case SVPU_CMD_SET_FORMAT:
+		if (m->fmt.pixfmt == AVB_VPU_FMT_NV12 || m->fmt.pixfmt == AVB_VPU_FMT_I420)
+			s->want = m->fmt.pixfmt;
+		return 0;
+	case SVPU_CMD_STREAM_ON:
+		*(m->queue == AVB_VPU_INPUT ? &s->on_in : &s->on_out) = true;
+		return 0;
+	case SVPU_CMD_STREAM_OFF:
+		if (m->queue == AVB_VPU_INPUT) {
+			s->on_in = false;
+			s->in.n = 0;
+			s->in_used = 0;
+		} else {
+			s->on_out = false;
+			s->out.n = 0;
+		}
+		return 0;
+	case SVPU_CMD_QUEUE_IN:
+		if (s->in.n == FW_QUEUE)
+			return -EAGAIN;
+		fifo_put(&s->in, &m->buf);
+		return 0;
+	case SVPU_CMD_QUEUE_OUT:
+		if (s->out.n == FW_QUEUE)
+			return -EAGAIN;
+		fifo_put(&s->out, &m->buf);
+		return 0;
+	case SVPU_CMD_DRAIN:
+		s->draining = true;
+		return 0;
+	case SVPU_CMD_FLUSH:
+		sess_reset(s);
+		return 0;
+	case SVPU_CMD_CLOSE:
+		sess_close(s);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static void run_commands(void)
+{
+	struct svpu_msg m;
+
+	while (svpu_ring_pop(&F.mb->cmd, &m) == 0) {
+		struct svpu_msg ack = {.type = SVPU_CPL_ACK, .session = m.session, .seq = m.seq};
+
+		ack.result = command(&m);
+		if (m.type == SVPU_CMD_QUEUE_IN || m.type == SVPU_CMD_QUEUE_OUT) {
+			if (ack.result == 0)
+				continue; /* no ack: completions follow */
+			push_buf(m.session, m.type == SVPU_CMD_QUEUE_IN ? SVPU_CPL_IN_DONE
+									: SVPU_CPL_OUT_DONE,
+				 &(struct avb_vpu_buf){.cookie = m.buf.cookie,
+						       .flags = AVB_VPU_BUF_ERROR});
+			continue;
+		}
+		/* every completion the command caused goes before its ack */
+		if (m.session < SVPU_MAX_SESSIONS && F.sess[m.session].used)
+			pump(m.session, &F.sess[m.session]);
+		push(&ack);
+	}
+}
+
+/* ---- start -------------------------------------------------------------- */
+
+static int map_heap(int which)
+{
+	off_t size;
+
+	if (F.heap_fd[which] < 0)
+		return 0;
+	size = lseek(F.heap_fd[which], 0, SEEK_END);
+	if (size <= 0)
+		return -EINVAL;
+	F.heap_size[which] = (size_t)size;
+	F.heap[which] = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, F.heap_fd[which], 0);
+	return F.heap[which] == MAP_FAILED ? -errno : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"mailbox", required_argument, NULL, 'm'},
+		{"kick", required_argument, NULL, 'k'},
+		{"irq", required_argument, NULL, 'i'},
+		{"heap", required_argument, NULL, 'h'},
+		{"secure-heap", required_argument, NULL, 's'},
+		{0},
+	};
+	int mbfd = -1, ch;
+	pid_t parent = getppid();
+
+	F.kick = F.irq = F.heap_fd[0] = F.heap_fd[1] = -1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		int v = atoi(optarg);
+
+		switch (ch) {
+		case 'm': mbfd = v; break;
+		case 'k': F.kick = v; break;
+		case 'i': F.irq = v; break;
+		case 'h': F.heap_fd[0] = v; break;
+		case 's': F.heap_fd[1] = v; break;
+		default:
+			fprintf(stderr, "avb-softvpu: started by avbufferd only\n");
+			return 2;
+		}
+	}
+	if (mbfd < 0 || F.kick < 0 || F.irq < 0) {
+		fprintf(stderr, "avb-softvpu: started by avbufferd only\n");
+		return 2;
+	}
+	F.mb = mmap(NULL, sizeof(*F.mb), PROT_READ | PROT_WRITE, MAP_SHARED, mbfd, 0);
+	if (F.mb == MAP_FAILED || F.mb->magic != SVPU_MAGIC || F.mb->version != SVPU_VERSION ||
+	    map_heap(0) < 0 || map_heap(1) < 0) {
+		fprintf(stderr, "avb-softvpu: bad mailbox or heaps\n");
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		return 0;
+	av_log_set_level(AV_LOG_QUIET);
+	for (;;) {
+		struct pollfd p = {.fd = F.kick, .events = POLLIN};
+		uint64_t n;
+
+		if (poll(&p, 1, 100) > 0 && read(F.kick, &n, sizeof(n)) < 0 && errno != EAGAIN)
+			return 1;
+		if (getppid() != parent)
+			return 0; /* avbufferd has gone */
+		atomic_fetch_add(&F.mb->heartbeat, 1);
+		run_commands();
+		for (uint32_t i = 0; i < SVPU_MAX_SESSIONS; i++)
+			if (F.sess[i].used)
+				pump(i, &F.sess[i]);
+		if (F.rang) {
+			uint64_t one = 1;
+
+			F.rang = false;
+			(void)!write(F.irq, &one, sizeof(one));
+		}
+	}
+}
