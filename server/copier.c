@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * IBufferCopier (the server half of libavbufferhelper) and IAVBufferControl
- * (the vendor control plane, and the media graph it describes).
+ * IBufferCopier: the server half of libavbufferhelper.
  *
  * The copier moves bytes inside avbufferd's address space, which is the
  * only place secure memory is ever reachable from; the vendor layer refuses
@@ -16,7 +15,6 @@
 
 #include "avb_avbuffer.h"
 #include "com_rdk_hal.h"
-#include "graph.h"
 #include "service_internal.h"
 
 static avb_status copy_error(int e, int64_t handle)
@@ -110,60 +108,6 @@ static const avb_avbuffer_IBufferCopier_ops copier_ops = {
 int avbd_copier_new_local(struct avbd_service *s, avb_binder **ret)
 {
         return avb_avbuffer_IBufferCopier_new_local(&copier_ops, s, NULL, ret);
-}
-
-static avb_status ctl_setDecoderConfigured(void *impl, avb_call *call, bool video,
-                                           int32_t decoderId, bool configured)
-{
-        struct avbd_service *s = impl;
-        const avb_peer *peer = avb_call_peer(call);
-        int e;
-
-        if (!avbd_profile_is_trusted(s->profile, peer->uid, peer->gid))
-                return avb_status_exception(AVB_EX_SECURITY,
-                                            "uid %u is not a trusted vendor component",
-                                            (unsigned)peer->uid);
-        e = avb_vendor_set_decoder_configured(s->vendor, video ? AVB_MEDIA_VIDEO : AVB_MEDIA_AUDIO,
-                                              decoderId, configured);
-        if (e == -EINVAL)
-                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "no %s decoder with id %d",
-                                            video ? "video" : "audio", (int)decoderId);
-        if (e < 0)
-                return avb_status_exception(AVB_EX_ILLEGAL_STATE, "decoder %d: %s",
-                                            (int)decoderId, strerror(-e));
-        avb_log(AVB_LOG_INFO, "%s decoder %d marked %sconfigured by pid %d",
-                video ? "video" : "audio", (int)decoderId, configured ? "" : "not ",
-                (int)peer->pid);
-        return avb_status_ok();
-}
-
-/* Read-only, so not limited to trusted callers: the access list already admitted this one. */
-static avb_status ctl_describeGraph(void *impl, avb_call *call, bool dot, char **ret_result)
-{
-        struct avbd_service *s = impl;
-        struct avb_graph *g = NULL;
-        char *text = NULL;
-        int e;
-
-        (void)call;
-        e = avb_vendor_graph_new(s->vendor, &g);
-        if (e == 0)
-                e = avb_graph_describe(g, dot, &text);
-        avb_graph_free(g);
-        if (e < 0)
-                return avb_status_exception(AVB_EX_ILLEGAL_STATE, "media graph: %s", strerror(-e));
-        *ret_result = text;
-        return avb_status_ok();
-}
-
-static const avb_avbuffer_IAVBufferControl_ops control_ops = {
-        .setDecoderConfigured = ctl_setDecoderConfigured,
-        .describeGraph = ctl_describeGraph,
-};
-
-int avbd_control_new_local(struct avbd_service *s, avb_binder **ret)
-{
-        return avb_avbuffer_IAVBufferControl_new_local(&control_ops, s, NULL, ret);
 }
 
 struct avbd_directory *avbd_service_directory(struct avbd_service *s)

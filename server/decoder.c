@@ -15,6 +15,7 @@
 #include <avbuffer/log.h>
 
 #include "decoder_core.h"
+#include "graph.h"
 
 #define DEC_MAX_IN 64       /* coded buffers the decoder may hold */
 #define DEC_MAX_OUT 32      /* frame blocks queued to the VPU */
@@ -38,6 +39,8 @@ struct avbd_dec {
         avb_binder *binder;
         enum avb_vpu_codec codec;
         bool secure;
+        bool tunnelled; /* this start: frames go to the vendor sink, the listener gets -1 */
+        bool eos_to_sink; /* an end of stream waits in the sink */
         int frame_pool; /* vendor frame pool index, -1: none */
         void *sess;     /* VPU session; NULL: none (not open, or the VPU died) */
         struct handle_set in, out;
@@ -109,6 +112,12 @@ static void tell_error(struct avbd_dec *dec, int32_t code, const char *msg)
                 (int)dec->id, msg);
         if (dec->listener)
                 (void)notify(dec)->error(dec->listener, code, msg);
+}
+
+static void tell_eos(struct avbd_dec *dec)
+{
+        if (dec->listener)
+                (void)notify(dec)->frame(dec->listener, 0, -1, &dec->fmt, true);
 }
 
 static void pay_available(struct avbd_dec *dec)
@@ -226,8 +235,12 @@ static void on_event(struct avbd_dec *dec, const struct avb_vpu_event *ev)
                         dec->meta_due = true;
                 break;
         case AVB_VPU_EVENT_EOS:
-                if (dec->listener)
-                        (void)notify(dec)->frame(dec->listener, 0, -1, &dec->fmt, true);
+                /* tunnelled: the marker follows the sink's last presented frame */
+                if (dec->tunnelled &&
+                    avb_vendor_sink_queue_eos(dec->all->vendor, dec->kind, dec->id) == 0)
+                        dec->eos_to_sink = true;
+                else
+                        tell_eos(dec);
                 break;
         case AVB_VPU_EVENT_ERROR:
                 if (ev->error == -ENODEV)
@@ -236,6 +249,21 @@ static void on_event(struct avbd_dec *dec, const struct avb_vpu_event *ev)
                         tell_error(dec, AVBD_DEC_ERROR_DECODE, decode_error_text(ev->error));
                 break;
         }
+}
+
+/* Tunnelled: the frame goes to the sink, and the listener hears of it with handle -1. */
+static void on_tunnelled_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b, int64_t h)
+{
+        uint32_t bytes = dec->fmt.frame_bytes ? dec->fmt.frame_bytes : b->bytesused;
+
+        if (dec->listener)
+                (void)notify(dec)->frame(dec->listener, b->pts_ns, -1,
+                                         dec->meta_due ? &dec->fmt : NULL, false);
+        dec->meta_due = false;
+        if (avb_vendor_sink_queue(dec->all->vendor, dec->kind, dec->id, h, b->pts_ns,
+                                  bytes < b->bytesused ? bytes : b->bytesused) < 0)
+                avb_log(AVB_LOG_WARNING, "decoder %d: the sink is full; frame dropped",
+                        (int)dec->id);
 }
 
 static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
@@ -252,6 +280,10 @@ static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
         (void)avb_vpu_sync_for_cpu(dec->all->vpu, b);
         if (dec->meta_due && !dec->fmt.frame_bytes)
                 (void)dec->all->vpu->ops->get_format(dec->sess, &dec->fmt);
+        if (dec->tunnelled) {
+                on_tunnelled_frame(dec, b, h);
+                return;
+        }
         st = notify(dec)->frame(dec->listener, b->pts_ns, h, dec->meta_due ? &dec->fmt : NULL,
                                 false);
         if (!avb_status_is_ok(&st)) {
@@ -288,6 +320,10 @@ static void service(struct avbd_dec *dec)
                         on_frame(dec, &b);
                         progress = true;
                 }
+        }
+        if (dec->eos_to_sink && avb_vendor_sink_take_eos(dec->all->vendor, dec->kind, dec->id)) {
+                dec->eos_to_sink = false;
+                tell_eos(dec);
         }
         top_up_output(dec);
 }
@@ -365,9 +401,13 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
         dec->secure = secure;
         memset(&dec->fmt, 0, sizeof(dec->fmt));
         tell_state(dec, AVBD_DEC_OPENING);
-        e = open_session(dec, false);
-        if (e == 0)
-                e = avb_vendor_set_decoder_configured(dec->all->vendor, dec->kind, dec->id, true);
+        e = avb_vendor_decoder_open(dec->all->vendor, dec->kind, dec->id);
+        if (e == 0) {
+                e = open_session(dec, false);
+                if (e < 0)
+                        (void)avb_vendor_decoder_close(dec->all->vendor, dec->kind, dec->id,
+                                                       dec->profile_configured);
+        }
         if (e < 0) {
                 close_session(dec);
                 tell_state(dec, AVBD_DEC_CLOSED);
@@ -413,13 +453,44 @@ static int call(struct avbd_dec *dec, uint64_t owner, enum avbd_dec_state want,
         return e;
 }
 
+/*
+ * The vendor side of a start: the decoder's media pipeline validated and
+ * streaming, and whether its output is tunnelled to the sink.
+ */
+static int start_pipeline(struct avbd_dec *dec)
+{
+        const struct avb_vendor_decoder_start how = {
+                .kind = dec->kind,
+                .id = dec->id,
+                .frame_pool = (unsigned)dec->frame_pool,
+                .fourcc = dec->kind == AVB_MEDIA_VIDEO ? AVB_GRAPH_FOURCC('I', '4', '2', '0') : 0,
+                .notify_fd = dec->all->wake,
+        };
+        char bad[AVB_VENDOR_LINK_TEXT] = "";
+        int e = avb_vendor_decoder_start(dec->all->vendor, &how, &dec->tunnelled, bad);
+
+        if (e == -EPIPE)
+                avb_log(AVB_LOG_WARNING, "%s decoder %d: link %s does not validate; not started",
+                        dec->kind ? "video" : "audio", (int)dec->id, bad);
+        else if (e < 0)
+                avb_log(AVB_LOG_WARNING, "%s decoder %d: media pipeline: %s",
+                        dec->kind ? "video" : "audio", (int)dec->id, strerror(-e));
+        dec->eos_to_sink = false;
+        return e;
+}
+
 /* READY -> STARTED. */
 static int start_streaming(struct avbd_dec *dec, bool tell)
 {
         const struct avb_vpu_ops *ops = dec->all->vpu->ops;
-        int e = 0;
+        int e;
 
         enter(dec, AVBD_DEC_STARTING, tell);
+        e = start_pipeline(dec);
+        if (e < 0) {
+                enter(dec, AVBD_DEC_READY, tell);
+                return e == -EPIPE || e == -EBUSY ? e : -ENODEV;
+        }
         if (dec->sess) {
                 e = ops->stream_on(dec->sess, AVB_VPU_INPUT);
                 if (e == 0)
@@ -430,6 +501,7 @@ static int start_streaming(struct avbd_dec *dec, bool tell)
         if (!dec->sess)
                 e = open_session(dec, true);
         if (e < 0) {
+                (void)avb_vendor_decoder_stop(dec->all->vendor, dec->kind, dec->id);
                 enter(dec, AVBD_DEC_READY, tell);
                 return -ENODEV;
         }
@@ -447,6 +519,9 @@ static int flush_streams(struct avbd_dec *dec, bool tell)
         if (dec->sess && dec->all->vpu->ops->flush(dec->sess) < 0)
                 close_session(dec);
         release_buffers(dec);
+        if (dec->tunnelled)
+                avb_vendor_sink_flush(dec->all->vendor, dec->kind, dec->id);
+        dec->eos_to_sink = false;
         enter(dec, AVBD_DEC_STARTED, tell);
         if (!dec->sess)
                 (void)open_session(dec, true);
@@ -464,6 +539,8 @@ static int stop_streaming(struct avbd_dec *dec, bool tell)
                           ops->stream_off(dec->sess, AVB_VPU_OUTPUT) < 0))
                 close_session(dec);
         release_buffers(dec);
+        (void)avb_vendor_decoder_stop(dec->all->vendor, dec->kind, dec->id);
+        dec->tunnelled = dec->eos_to_sink = false;
         enter(dec, AVBD_DEC_READY, tell);
         return 0;
 }
@@ -474,8 +551,8 @@ static int close_decoder(struct avbd_dec *dec, bool tell)
         enter(dec, AVBD_DEC_CLOSING, tell);
         close_session(dec);
         release_buffers(dec);
-        (void)avb_vendor_set_decoder_configured(dec->all->vendor, dec->kind, dec->id,
-                                                dec->profile_configured);
+        (void)avb_vendor_decoder_close(dec->all->vendor, dec->kind, dec->id,
+                                       dec->profile_configured);
         enter(dec, AVBD_DEC_CLOSED, tell);
         dec->listener = avb_binder_unref(dec->listener);
         dec->owner = 0;
@@ -528,7 +605,9 @@ static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64
                 return e;
         if (avb_vendor_buffer_info(dec->all->vendor, handle, &info) < 0)
                 return -ENOENT;
-        if (info.pool_handle == AVB_VENDOR_FRAME_POOL_BUFFER || info.secure != dec->secure)
+        /* only a coded buffer of a pool made for this decoder, in the heap of its mode */
+        if (info.pool_handle == AVB_VENDOR_FRAME_POOL_BUFFER || info.secure != dec->secure ||
+            info.kind != dec->kind || info.decoder_id != dec->id)
                 return -EINVAL;
         if (!dec->sess && open_session(dec, true) < 0)
                 return -ENODEV;

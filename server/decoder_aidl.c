@@ -38,11 +38,21 @@ static avb_status status_of(int e, const char *what)
         case -EOPNOTSUPP:
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "%s: codec not supported",
                                             what);
+        case -EPIPE:
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
+                                            "%s: a link of the decoder's media pipeline does not "
+                                            "validate (see avbufctl graph and avbufferd's log)",
+                                            what);
+        case -EBUSY:
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
+                                            "%s: a pad of the decoder's media pipeline streams "
+                                            "in another pipeline",
+                                            what);
         case -ENOENT:
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "%s: no such buffer", what);
         case -EINVAL:
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
-                                            "%s: buffer in the wrong heap or not a coded buffer",
+                                            "%s: buffer in the wrong heap, not a coded buffer, or not from a pool of this decoder",
                                             what);
         default:
                 return avb_status_service_specific(com_rdk_hal_HALError_INVALID_RESOURCE,

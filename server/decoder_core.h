@@ -94,9 +94,14 @@ avb_binder *avbd_dec_binder(const struct avbd_dec *dec);
  * the decoder is opened by another client.
  *   open    -EBADFD not CLOSED; -EOPNOTSUPP codec; -ENODEV no VPU or no frame
  *           pool for the mode
- *   start, stop, close, flush, drain   -EBADFD wrong state
+ *   start   -EBADFD wrong state; -EPIPE a link of its media pipeline does not
+ *           validate; -EBUSY a pad streams elsewhere; -ENODEV no VPU.
+ *           Tunnelled when its output link to its sink is enabled (then
+ *           frames go to the sink and the listener gets handle -1)
+ *   stop, close, flush, drain   -EBADFD wrong state
  *   decode  -EBADFD not STARTED; -ENOENT bad handle; -EINVAL buffer in the
- *           wrong heap or a frame buffer; *ret_accepted false: queue full
+ *           wrong heap, a frame buffer, or not from a pool of this decoder;
+ *           *ret_accepted false: queue full
  */
 int avbd_dec_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec, bool secure,
                   avb_binder *listener);

@@ -44,6 +44,7 @@ struct avbd_service {
 
 /* copier.c */
 int avbd_copier_new_local(struct avbd_service *s, avb_binder **ret);
+/* control.c */
 int avbd_control_new_local(struct avbd_service *s, avb_binder **ret);
 
 struct avbd_directory *avbd_service_directory(struct avbd_service *s);

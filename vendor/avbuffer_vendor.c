@@ -84,6 +84,7 @@ void avb_vendor_free(struct avb_vendor *v)
 
 	if (!v)
 		return;
+	vendor_graph_fini(v); /* first: the sinks give their frames back */
 	for (i = 0; i < AVB_VENDOR_MAX_POOLS; i++)
 		avb_pool_free(v->pools[i]);
 	for (i = 0; i < v->n_frame_pools; i++)
@@ -142,6 +143,9 @@ int avb_vendor_new(const struct avb_vendor_config *cfg, avb_vendor_space_cb cb, 
 			return r;
 		v->n_frame_pools++;
 	}
+	r = vendor_graph_init(v);
+	if (r < 0)
+		return r;
 	*ret_vendor = AVB_TAKE_PTR(v);
 	return 0;
 }
@@ -389,32 +393,4 @@ int avb_vendor_set_decoder_configured(struct avb_vendor *v, enum avb_media_kind 
 	r = avb_decoder_set_configured(v->decoders, kind, id, configured);
 	vendor_unlock(v);
 	return r;
-}
-
-int avb_vendor_graph_new(struct avb_vendor *v, struct avb_graph **ret_graph)
-{
-	struct avb_graph *g = NULL;
-	char name[AVB_GRAPH_NAME_MAX];
-	int r;
-
-	vendor_lock(v);
-	r = avb_graph_new_from_config(&v->cfg, &g);
-	for (size_t i = 0; r == 0 && i < v->cfg.n_decoders; i++) {
-		const struct avb_decoder_spec *d = &v->cfg.decoders[i];
-		enum avb_decoder_state state;
-		unsigned entity;
-
-		/* A running decoder's pipeline streams; one that fails validation shows idle. */
-		if (avb_decoder_get_state(v->decoders, d->kind, d->id, &state) < 0 ||
-		    state != AVB_DECODER_STARTED)
-			continue;
-		avb_graph_decoder_name(d->kind == AVB_MEDIA_VIDEO, d->id, name);
-		if (avb_graph_find_entity(g, name, &entity) == 0)
-			(void)avb_graph_pipeline_start(g, entity, NULL);
-	}
-	vendor_unlock(v);
-	if (r < 0)
-		return r;
-	*ret_graph = g;
-	return 0;
 }

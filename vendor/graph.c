@@ -119,6 +119,15 @@ const char *avb_graph_entity_name(const struct avb_graph *g, unsigned entity)
 	return entity < g->n_entities ? g->entities[entity].name : NULL;
 }
 
+int avb_graph_entity_function(const struct avb_graph *g, unsigned entity,
+			       enum avb_graph_function *ret_function)
+{
+	if (entity >= g->n_entities)
+		return -ENOENT;
+	*ret_function = g->entities[entity].function;
+	return 0;
+}
+
 unsigned avb_graph_entity_count(const struct avb_graph *g)
 {
 	return g->n_entities;

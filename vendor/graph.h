@@ -132,6 +132,8 @@ int avb_graph_get_format(const struct avb_graph *g, unsigned entity, unsigned pa
 /* Errors: -ENOENT. */
 int avb_graph_find_entity(const struct avb_graph *g, const char *name, unsigned *ret_entity);
 const char *avb_graph_entity_name(const struct avb_graph *g, unsigned entity); /* NULL: none */
+int avb_graph_entity_function(const struct avb_graph *g, unsigned entity,
+			       enum avb_graph_function *ret_function);
 unsigned avb_graph_entity_count(const struct avb_graph *g);
 unsigned avb_graph_link_count(const struct avb_graph *g);
 

@@ -30,6 +30,8 @@ struct vendor_buf {
 	size_t heap_offset;
 	uint32_t size;
 	int8_t pool_handle;
+	enum avb_media_kind kind;
+	int32_t decoder_id;
 };
 
 static int vendor_resolve_locked(struct avb_vendor *v, int64_t handle, struct vendor_buf *ret)
@@ -50,6 +52,8 @@ static int vendor_resolve_locked(struct avb_vendor *v, int64_t handle, struct ve
 		b.heap = pool->heap;
 		b.heap_offset = pool->heap_offset + off;
 		b.pool_handle = pool->handle;
+		b.kind = pool->kind;
+		b.decoder_id = pool->decoder_id;
 	} else {
 		struct avb_framepool *fp = b.ref.obj;
 
@@ -57,6 +61,8 @@ static int vendor_resolve_locked(struct avb_vendor *v, int64_t handle, struct ve
 		b.heap_offset = avb_framepool_block_offset(fp, (uint32_t)b.ref.aux);
 		b.size = avb_framepool_spec(fp)->block_size;
 		b.pool_handle = AVB_VENDOR_FRAME_POOL_BUFFER;
+		b.kind = avb_framepool_spec(fp)->kind;
+		b.decoder_id = AVB_DECODER_ID_UNDEFINED;
 	}
 	*ret = b;
 	return 0;
@@ -69,6 +75,8 @@ static struct avb_buffer_info vendor_info_of(const struct vendor_buf *b)
 		.pool_handle = b->pool_handle,
 		.heap_offset = (uint32_t)b->heap_offset,
 		.size = b->size,
+		.kind = b->kind,
+		.decoder_id = b->decoder_id,
 	};
 }
 

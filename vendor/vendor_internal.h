@@ -38,6 +38,8 @@ struct avb_vendor {
 	struct avb_framepool *frame_pools[AVB_VENDOR_MAX_FRAME_POOLS];
 	size_t n_frame_pools;
 	struct avb_decoder_registry *decoders;
+	struct avb_graph *graph;		       /* the topology, for the vendor's lifetime */
+	struct avb_sink *sinks[AVB_VENDOR_MAX_DECODERS]; /* by config decoder index; lazily */
 };
 
 /* Space callbacks owed after unlocking: one operation touches one pool. */
@@ -59,6 +61,9 @@ void vendor_collect_fired_locked(struct avb_pool *pool, struct vendor_fired *fir
 void vendor_observe_live_locked(struct avb_vendor *v, int64_t handle);
 /* Tell the observer a handle is gone. */
 void vendor_observe_gone_locked(struct avb_vendor *v, int64_t handle);
+/* The media graph and the sinks (vendor_graph.c); fini accepts a failed init. */
+int vendor_graph_init(struct avb_vendor *v);
+void vendor_graph_fini(struct avb_vendor *v);
 /* DESTROYING -> DEAD: release the pool handle and the region, free it. */
 void vendor_pool_reap_locked(struct avb_vendor *v, struct avb_pool *pool);
 

@@ -118,6 +118,8 @@ struct avb_buffer_info {
 	int8_t pool_handle;   /* AVB_VENDOR_FRAME_POOL_BUFFER for frame blocks */
 	uint32_t heap_offset; /* in the heap given by secure */
 	uint32_t size;        /* as allocated, or as last trimmed */
+	enum avb_media_kind kind;
+	int32_t decoder_id;   /* the pool's decoder; AVB_DECODER_ID_UNDEFINED for frame blocks */
 };
 
 struct avb_copy_range {
@@ -247,12 +249,85 @@ int avb_vendor_set_decoder_configured(struct avb_vendor *v, enum avb_media_kind 
 				      int32_t id, bool configured);
 
 /*
- * The vendor media graph of this profile (vendor/graph.h), built afresh:
- * entities for the decoders, the frame pools, the VPU and the sinks, with
- * the pipelines of STARTED decoders started. The caller owns it
- * (avb_graph_free). Errors: -ENOMEM.
+ * The media graph (vendor/graph.h) and the decode path (vendor_graph.c).
+ *
+ * The vendor keeps one graph of its topology for its lifetime: entities for
+ * the decoders, the frame pools, the VPU and one stand-in sink per decoder
+ * (vendor/sink.h). Pads are named "entity:index" as media-ctl names them,
+ * e.g. "video-decoder-0:3" (a decoder's output) and "video-sink-0:0".
+ * Tunnelled mode of a decoder is its output link to its sink enabled.
  */
-struct avb_graph;
-int avb_vendor_graph_new(struct avb_vendor *v, struct avb_graph **ret_graph);
+
+/* media-ctl -p / --print-dot; *ret_text is malloc'd. Errors: -ENOMEM. */
+int avb_vendor_graph_describe(struct avb_vendor *v, bool dot, char **ret_text);
+/*
+ * media-ctl -l: enable or disable the link source -> sink. Errors: -EINVAL
+ * (a pad name that is not "entity:index", or an IMMUTABLE link), -ENOENT (no
+ * such entity or link), -EBUSY (an end streams and the link is not DYNAMIC,
+ * or the sink pad has another enabled link), -EPIPE (see avb_graph_setup_link).
+ */
+int avb_vendor_graph_setup_link(struct avb_vendor *v, const char *source, const char *sink,
+				bool enable);
+/*
+ * media-ctl -V: what a pad carries (0 fields: any); the bytes a pad holds
+ * stay as the topology says. Errors: -EINVAL, -ENOENT, -EBUSY (streams).
+ */
+int avb_vendor_graph_set_format(struct avb_vendor *v, const char *pad, uint32_t fourcc,
+				uint32_t width, uint32_t height);
+
+/*
+ * The decode path's decoder steps, each one state of the registry
+ * (decoder.h) away from the last: open (CONFIGURED, -> OPENED; opening
+ * configures an unconfigured decoder), start (-> STARTED), stop (-> OPENED),
+ * close (-> CONFIGURED, or UNCONFIGURED when !configured).
+ *
+ * Start points the decoder's VPU context at frame pool `frame_pool`, sets
+ * its output pad to `fourcc` in blocks of that pool, then validates and
+ * starts its pipeline: a decoder whose output link to its sink is enabled
+ * streams into that sink (*ret_tunnelled), whose thread writes notify_fd
+ * (an eventfd, or -1) after each frame it presents. Stop flushes the sink.
+ * Errors: -EINVAL (no such decoder or frame pool), -EBADFD (wrong state),
+ * -EPIPE (a link fails validation: ret_bad_link, if not NULL, names it as
+ * "entity:pad -> entity:pad"), -EBUSY (a pad streams in another pipeline),
+ * -ENOMEM.
+ */
+#define AVB_VENDOR_LINK_TEXT 80
+struct avb_vendor_decoder_start {
+	enum avb_media_kind kind;
+	int32_t id;
+	unsigned frame_pool;
+	uint32_t fourcc;
+	int notify_fd;
+};
+int avb_vendor_decoder_open(struct avb_vendor *v, enum avb_media_kind kind, int32_t id);
+int avb_vendor_decoder_start(struct avb_vendor *v, const struct avb_vendor_decoder_start *how,
+			     bool *ret_tunnelled, char ret_bad_link[AVB_VENDOR_LINK_TEXT]);
+int avb_vendor_decoder_stop(struct avb_vendor *v, enum avb_media_kind kind, int32_t id);
+int avb_vendor_decoder_close(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+			     bool configured);
+
+/*
+ * Tunnelled mode: hand a frame to the decoder's sink, which frees it once
+ * presented. The sink owns the frame whatever the result (freed at once on
+ * error). Errors: -ENOENT (the decoder never started tunnelled), -ENOSPC
+ * (the sink's queue is full).
+ */
+int avb_vendor_sink_queue(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+			  int64_t frame, int64_t pts_ns, uint32_t bytes);
+/* End of stream after the frames queued so far. Errors: -ENOENT, -ENOSPC. */
+int avb_vendor_sink_queue_eos(struct avb_vendor *v, enum avb_media_kind kind, int32_t id);
+/* Drop (and free) the frames the sink has not presented yet. */
+void avb_vendor_sink_flush(struct avb_vendor *v, enum avb_media_kind kind, int32_t id);
+/* Whether the sink presented an end of stream since the last call. */
+bool avb_vendor_sink_take_eos(struct avb_vendor *v, enum avb_media_kind kind, int32_t id);
+/*
+ * What sink entity `name` presented since the last call (struct
+ * avb_sink_record, vendor/sink.h; *ret_records malloc'd, NULL when none).
+ * MD5s only in builds with the debug API. Errors: -ENOENT (no such sink),
+ * -ENOMEM.
+ */
+struct avb_sink_record;
+int avb_vendor_sink_take_records(struct avb_vendor *v, const char *name,
+				 struct avb_sink_record **ret_records, size_t *ret_n);
 
 #endif /* AVBUFFER_VENDOR_H */

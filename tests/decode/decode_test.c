@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <avbuffer/servicemanager.h>
+
 #include "dt.h"
 
 extern char **environ;
@@ -154,6 +156,24 @@ static void case_states(struct dt *t)
         expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_decodeBufferWithMetadata(
                                  t->dec, 12345, &md, &acc),
                          AVB_EX_ILLEGAL_ARGUMENT, "decode of a bad handle");
+        {
+                /* a coded buffer of another decoder's pool is not this decoder's to take */
+                com_rdk_hal_videodecoder_IVideoDecoder_Id other = {.value = 1};
+                com_rdk_hal_avbuffer_Pool pool1;
+                int64_t h;
+                bool ok;
+
+                DT_OK(com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(t->av, false, &other,
+                                                                     t->space, &pool1),
+                      "pool of decoder 1");
+                DT_OK(com_rdk_hal_avbuffer_IAVBuffer_alloc(t->av, &pool1, 1024, &h), "alloc");
+                expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_decodeBufferWithMetadata(
+                                         t->dec, h, &md, &acc),
+                                 AVB_EX_ILLEGAL_ARGUMENT, "decode of another decoder's buffer");
+                DT_OK(com_rdk_hal_avbuffer_IAVBuffer_free(t->av, h, &ok), "free");
+                DT_OK(com_rdk_hal_avbuffer_IAVBuffer_destroyPool(t->av, &pool1, &ok),
+                      "destroyPool");
+        }
         expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_close(t->dec),
                          AVB_EX_ILLEGAL_STATE, "close when STARTED");
         expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_open(
@@ -162,6 +182,162 @@ static void case_states(struct dt *t)
         dt_stop_close(t);
         if (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED)
                 dt_fail("not CLOSED after close");
+}
+
+/* ---- tunnelled mode ---------------------------------------------------------- */
+
+#define FOURCC(a, b, c, d)                                                                         \
+        ((int32_t)((uint32_t)(a) | ((uint32_t)(b) << 8) | ((uint32_t)(c) << 16) |                 \
+                   ((uint32_t)(d) << 24)))
+
+/* IAVBufferControl: object 2 on the AV Buffer service's endpoint. */
+static avb_binder *connect_control(struct dt *t)
+{
+        char *endpoint = NULL, *base = NULL;
+        avb_binder *ctl = NULL;
+        uint32_t object;
+
+        DT_OK(avb_servicemanager_IServiceManager_getService(
+                      t->sm, com_rdk_hal_avbuffer_IAVBuffer_serviceName, &endpoint),
+              "getService");
+        if (!endpoint || avb_endpoint_split(endpoint, &base, &object) < 0 ||
+            avb_binder_connect(base, avb_avbuffer_IAVBufferControl_OBJECT_ID, &ctl) < 0)
+                dt_fail("cannot reach IAVBufferControl");
+        free(endpoint);
+        free(base);
+        return ctl;
+}
+
+/*
+ * Push a whole stream through a tunnelled decoder, then compare what its
+ * sink presented with the reference, in order.
+ */
+static void tunnelled_stream(struct dt *t, avb_binder *ctl, const char *sink, bool secure)
+{
+        struct dt_push o = {.eos = true};
+        avb_avbuffer_SinkFrame *sf = NULL;
+        size_t len, n = 0, bad = 0, early = 0;
+        uint8_t *data = dt_read_file(path("p320.h264"), &len);
+        double t0 = now_s(), took;
+        bool sums;
+
+        t->n_frames = t->n_bad = 0;
+        t->l.eos = 0;
+        t->tunnelled = true;
+        dt_open_start(t, secure);
+        dt_push_frames(t, data, len, 40000000, &o); /* 25 frames per second */
+        took = now_s() - t0;
+        free(data);
+        DT_OK(avb_avbuffer_IAVBufferControl_takeSinkFrames(ctl, sink, &sf, &n), "takeSinkFrames");
+        if (t->n_frames != t->n_ref || n != t->n_ref)
+                dt_fail("%s: %zu frame events and %zu frames presented for %zu reference frames",
+                        sink, t->n_frames, n, t->n_ref);
+        sums = n && sf[0].md5[0];
+        for (size_t i = 0; i < n; i++) {
+                if (sums && strcmp(sf[i].md5, t->ref[i])) {
+                        fprintf(stderr, "  frame %zu: sink %s, reference %s\n", i, sf[i].md5,
+                                t->ref[i]);
+                        bad++;
+                }
+                if (sf[i].nsPresented < sf[i].nsDue)
+                        early++;
+        }
+        printf("  %s: %zu frames presented %s in %.2f s (last due at %.2f s, presented at "
+               "%.2f s)%s\n",
+               sink, n, secure ? "from secure memory" : "", took,
+               n ? (double)sf[n - 1].nsDue / 1e9 : 0.0,
+               n ? (double)sf[n - 1].nsPresented / 1e9 : 0.0,
+               sums ? "" : "; no checksums in this build (debug_api=false)");
+        for (size_t i = 0; i < n; i++)
+                avb_avbuffer_SinkFrame_fini(&sf[i]);
+        free(sf);
+        if (bad || early)
+                dt_fail("%s: %zu frames differ from the reference, %zu presented before their "
+                        "time",
+                        sink, bad, early);
+        if (dt_pool_used(t) != 0)
+                dt_fail("coded buffers left in the pool after the stream");
+        dt_stop_close(t);
+        t->tunnelled = false;
+}
+
+/*
+ * Tunnelled mode is the enabled link decoder output -> sink: frames never
+ * reach the client (handle -1 only), the sink paces them and its checksums
+ * match ffmpeg's; the link is validated at start and fixed while streaming.
+ */
+static void case_tunnelled(struct dt *t)
+{
+        avb_binder *ctl = connect_control(t);
+        avb_avbuffer_SinkFrame *sf = NULL;
+        size_t n = 0;
+
+        dt_get_decoder(t, 0);
+        dt_load_ref(t, path("p320.md5"));
+        /* bad requests: a clear error and nothing changes */
+        expect_exception(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0", "x:0",
+                                                                 true),
+                         AVB_EX_ILLEGAL_ARGUMENT, "setupLink without pad numbers");
+        expect_exception(avb_avbuffer_IAVBufferControl_setupLink(ctl, "nosuch:3",
+                                                                 "video-sink-0:0", true),
+                         AVB_EX_ILLEGAL_ARGUMENT, "setupLink of an unknown entity");
+        expect_exception(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:3",
+                                                                 "video-sink-1:0", true),
+                         AVB_EX_ILLEGAL_ARGUMENT, "setupLink of pads with no link");
+        expect_exception(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:1",
+                                                                 "vpu:0", false),
+                         AVB_EX_ILLEGAL_ARGUMENT, "disabling an immutable link");
+        expect_exception(avb_avbuffer_IAVBufferControl_takeSinkFrames(ctl, "vpu", &sf, &n),
+                         AVB_EX_ILLEGAL_ARGUMENT, "takeSinkFrames of the VPU");
+
+        /* a sink that wants NV12 refuses the decoder's I420 when it starts */
+        DT_OK(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:3", "video-sink-0:0",
+                                                      true),
+              "enable the tunnel");
+        DT_OK(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0",
+                                                         FOURCC('N', 'V', '1', '2'), 0, 0),
+              "sink format NV12");
+        DT_OK(t->api->open(t->dec, t->api->codec, false, t->l.binder), "open");
+        expect_exception(t->api->start(t->dec), AVB_EX_ILLEGAL_STATE,
+                         "start with a link that does not validate");
+        if (dt_state(t) != com_rdk_hal_videodecoder_State_READY)
+                dt_fail("not READY after a refused start");
+        DT_OK(t->api->close(t->dec), "close");
+        DT_OK(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0",
+                                                         FOURCC('I', '4', '2', '0'), 0, 0),
+              "sink format I420");
+
+        /* while streaming, the link and the sink's format are fixed */
+        DT_OK(t->api->open(t->dec, t->api->codec, false, t->l.binder), "open");
+        DT_OK(t->api->start(t->dec), "start");
+        expect_exception(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:3",
+                                                                 "video-sink-0:0", false),
+                         AVB_EX_ILLEGAL_STATE, "disabling the tunnel while streaming");
+        expect_exception(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0", 0, 0,
+                                                                    0),
+                         AVB_EX_ILLEGAL_STATE, "changing the sink format while streaming");
+        DT_OK(t->api->stop(t->dec), "stop");
+        DT_OK(t->api->close(t->dec), "close");
+
+        tunnelled_stream(t, ctl, "video-sink-0", false);
+
+        /* secure: the frames stay in the secure frame pool, the vendor sink sums them */
+        dt_get_decoder(t, 1);
+        dt_load_ref(t, path("p320.md5"));
+        DT_OK(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-1:3", "video-sink-1:0",
+                                                      true),
+              "enable the tunnel of decoder 1");
+        tunnelled_stream(t, ctl, "video-sink-1", true);
+
+        /* back to non-tunnelled: frame handles reach the client again */
+        DT_OK(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:3", "video-sink-0:0",
+                                                      false),
+              "disable the tunnel");
+        dt_get_decoder(t, 0);
+        dt_open_start(t, false);
+        full_stream(t, "p320.h264", 16384);
+        dt_stop_close(t);
+        avb_binder_unref(ctl);
 }
 
 static void case_backpressure(struct dt *t)
@@ -493,6 +669,8 @@ int main(int argc, char **argv)
                 case_audio(t);
         else if (!strcmp(c, "speed"))
                 case_speed(t);
+        else if (!strcmp(c, "tunnelled"))
+                case_tunnelled(t);
         else if (!strcmp(c, "kill-client"))
                 case_kill_client(t);
         else

@@ -22,6 +22,8 @@
 #include "com_rdk_hal_audiodecoder.h"
 #include "com_rdk_hal_avbuffer.h"
 #include "com_rdk_hal_videodecoder.h"
+#include "avb_avbuffer.h"
+#include "avb_servicemanager.h"
 
 #define DT_MAX_FRAMES 1024
 #define DT_QUEUE 256
@@ -83,6 +85,7 @@ struct dt {
         int32_t frame_bytes, width, height;
         int false_returns;
         bool no_sha1; /* calculateSHA1 unsupported (debug_api=false): not compared */
+        bool tunnelled; /* frames go to the vendor sink: every frame handle must be -1 */
 };
 
 /* Options of one push. */
@@ -115,8 +118,16 @@ void dt_stop_close(struct dt *t);
 /* Reference hashes: the last field of each line of an ffmpeg frame hash file. */
 void dt_load_ref(struct dt *t, const char *path);
 void *dt_read_file(const char *path, size_t *ret_len);
-/* Push data through the decoder; returns the bytes pushed. */
+/* Push data through the decoder in o->chunk pieces; returns the bytes pushed. */
 size_t dt_push(struct dt *t, const uint8_t *data, size_t len, const struct dt_push *o);
+/*
+ * Push an H.264 stream one access unit per buffer (split by libavcodec's
+ * parser), access unit i with pts i * frame_ns: right for a stream without
+ * B-frames, whose decode order is its presentation order. o->chunk and
+ * o->limit are not used. Returns the access units pushed.
+ */
+size_t dt_push_frames(struct dt *t, const uint8_t *data, size_t len, int64_t frame_ns,
+                      const struct dt_push *o);
 /* Handle the frames that arrived (checked and freed); wait up to ms for one. */
 void dt_drain_frames(struct dt *t, bool check, int ms);
 /* Wait until cond(t) or ms pass; frames keep being freed. */

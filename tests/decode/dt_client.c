@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libavcodec/avcodec.h>
 #include <libavutil/md5.h>
 
 #include <avbuffer/servicemanager.h>
@@ -358,6 +359,13 @@ static void take_frame(struct dt *t, const struct dt_frame *f, bool check)
 {
         bool ok;
 
+        if (t->tunnelled) { /* no handle may reach the client; the sink is checked instead */
+                if (f->handle != -1)
+                        dt_fail("tunnelled: frame handle %lld reached the client",
+                                (long long)f->handle);
+                t->n_frames++;
+                return;
+        }
         if (f->has_meta) {
                 t->frame_bytes = f->meta.frame_bytes;
                 t->width = f->meta.a;
@@ -461,6 +469,36 @@ static int64_t fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hol
         return h;
 }
 
+/* One coded buffer through decodeBufferWithMetadata, waiting for room when it is refused. */
+static void push_one(struct dt *t, const uint8_t *data, size_t n, int64_t pts, bool *hold,
+                     const struct dt_push *o)
+{
+        int64_t h = fill_buffer(t, data, n, *hold);
+        bool accepted = false;
+
+        for (;;) {
+                pthread_mutex_lock(&t->l.m);
+                available_seen = t->l.available;
+                pthread_mutex_unlock(&t->l.m);
+                DT_OK(t->api->decode(t->dec, h, pts, &accepted), "decodeBufferWithMetadata");
+                if (accepted)
+                        break;
+                t->false_returns++;
+                *hold = false; /* the queue is full: let frames go now */
+                if (!dt_wait(t, got_available, 10000, o->check))
+                        dt_fail("no onDecodeBufferAvailable after a full queue");
+        }
+        if (!*hold)
+                dt_drain_frames(t, o->check, 0);
+}
+
+static void push_eos(struct dt *t, const struct dt_push *o)
+{
+        DT_OK(t->api->eos(t->dec), "signalEndOfStream");
+        if (!dt_wait(t, got_eos, 20000, o->check))
+                dt_fail("no end of stream after %zu frames", t->n_frames);
+}
+
 size_t dt_push(struct dt *t, const uint8_t *data, size_t len, const struct dt_push *o)
 {
         bool hold = o->hold_until_full;
@@ -469,33 +507,49 @@ size_t dt_push(struct dt *t, const uint8_t *data, size_t len, const struct dt_pu
 
         while (off < end) {
                 size_t n = end - off < o->chunk ? end - off : o->chunk;
-                int64_t h = fill_buffer(t, data + off, n, hold);
-                bool accepted = false;
 
-                for (;;) {
-                        pthread_mutex_lock(&t->l.m);
-                        available_seen = t->l.available;
-                        pthread_mutex_unlock(&t->l.m);
-                        DT_OK(t->api->decode(t->dec, h, pts, &accepted),
-                              "decodeBufferWithMetadata");
-                        if (accepted)
-                                break;
-                        t->false_returns++;
-                        hold = false; /* the queue is full: let frames go now */
-                        if (!dt_wait(t, got_available, 10000, o->check))
-                                dt_fail("no onDecodeBufferAvailable after a full queue");
-                }
-                if (!hold)
-                        dt_drain_frames(t, o->check, 0);
+                push_one(t, data + off, n, pts, &hold, o);
                 off += n;
                 pts += 40000000;
         }
-        if (o->eos) {
-                DT_OK(t->api->eos(t->dec), "signalEndOfStream");
-                if (!dt_wait(t, got_eos, 20000, o->check))
-                        dt_fail("no end of stream after %zu frames", t->n_frames);
-        }
+        if (o->eos)
+                push_eos(t, o);
         return off;
+}
+
+size_t dt_push_frames(struct dt *t, const uint8_t *data, size_t len, int64_t frame_ns,
+                      const struct dt_push *o)
+{
+        AVCodecParserContext *parser = av_parser_init(AV_CODEC_ID_H264);
+        AVCodecContext *ctx = avcodec_alloc_context3(NULL);
+        bool hold = o->hold_until_full;
+        size_t off = 0, frames = 0;
+
+        if (!parser || !ctx)
+                dt_fail("no H.264 parser in this libavcodec");
+        /* a NULL input flushes the parser's last access unit */
+        for (bool flushing = false; !flushing;) {
+                uint8_t *au = NULL;
+                int au_len = 0, used;
+
+                flushing = off == len;
+                used = av_parser_parse2(parser, ctx, &au, &au_len, flushing ? NULL : data + off,
+                                        (int)(len - off), AV_NOPTS_VALUE, AV_NOPTS_VALUE, 0);
+                if (used < 0)
+                        dt_fail("the H.264 parser failed");
+                off += (size_t)used;
+                if (au_len > 0) {
+                        push_one(t, au, (size_t)au_len, (int64_t)frames * frame_ns, &hold, o);
+                        frames++;
+                }
+                if (!flushing && used == 0 && au_len == 0)
+                        dt_fail("the H.264 parser made no progress");
+        }
+        av_parser_close(parser);
+        avcodec_free_context(&ctx);
+        if (o->eos)
+                push_eos(t, o);
+        return frames;
 }
 
 int32_t dt_pool_used(struct dt *t)

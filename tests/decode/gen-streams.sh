@@ -10,15 +10,16 @@ flock 9
 # the stamp changes with this script, so a new stream is never missing
 stamp="$out/done-$(cksum < "$0" | cut -d" " -f1)"
 [ -f "$stamp" ] && exit 0
-gen() { # name size frames
+gen() { # name size frames [B-frames]
         "$ffmpeg" -nostdin -loglevel error -y -f lavfi -i "testsrc=size=$2:rate=25" \
-                -frames:v "$3" -pix_fmt yuv420p -c:v libx264 -g 25 -bf 2 "$out/$1.h264"
+                -frames:v "$3" -pix_fmt yuv420p -c:v libx264 -g 25 -bf "${4:-2}" "$out/$1.h264"
         "$ffmpeg" -nostdin -loglevel error -y -i "$out/$1.h264" -pix_fmt yuv420p \
                 -f framemd5 "$out/$1.md5"
 }
 gen v320 320x240 50
 gen v720 1280x720 30
 gen one720 1280x720 1
+gen p320 320x240 50 0 # no B-frames: decode order is presentation order (paced sinks)
 for s in v320 v720; do
         "$ffmpeg" -nostdin -loglevel error -y -i "$out/$s.h264" -pix_fmt yuv420p \
                 -f framehash -hash SHA160 "$out/$s.sha1"
