@@ -32,6 +32,7 @@
 #include "service_internal.h"
 #if AVB_HAVE_DECODE
 #include "softvpu.h"
+#include "v4l2vpu.h"
 #endif
 
 #define DEFAULT_PROFILE AVB_SYSCONFDIR "/avbuffer/avbuffer.yaml"
@@ -124,9 +125,84 @@ static int register_service(avb_server *server, avb_binder **ret_sm)
         }
 }
 
+#if AVB_HAVE_DECODE
+/* Why a v4l2 node cannot be the VPU, for the log. */
+static const char *v4l2_problem(int e)
+{
+        switch (e) {
+        case -ENOENT:
+                return "no such device node";
+        case -EACCES:
+        case -EPERM:
+                return "permission denied (docs/v4l2-hardware.md, Permissions)";
+        case -ENOTTY:
+                return "not a V4L2 device";
+        case -EOPNOTSUPP:
+                return "not a V4L2 mem2mem decoder (no VIDEO_M2M_MPLANE or STREAMING)";
+        default:
+                return strerror(-e);
+        }
+}
+
 /*
- * The decode path: the softvpu firmware (spawned now, before nanomsg starts)
- * and the decoder services. Without it avbufferd serves IAVBuffer alone.
+ * The VPU the profile's `vpu:` names, into c->vpu (untouched on failure).
+ * The v4l2 backend opens its node per session, so one session is opened and
+ * closed here: a missing node, or one that is no mem2mem decoder, is found
+ * at start and not at a client's first open.
+ */
+static int make_vpu(struct ctx *c, const struct avb_vpu_memory *mem)
+{
+        const struct avbd_vpu_spec *s = &c->profile.vpu;
+        struct avb_v4l2vpu_config cfg = {
+                .device = s->device,
+                .memory = s->memory == AVBD_VPU_DMABUF ? AVB_V4L2VPU_DMABUF : AVB_V4L2VPU_MMAP,
+                .input_buffers = s->input_buffers,
+                .output_buffers = s->output_buffers,
+                .coded_buffer_bytes = s->coded_buffer_bytes,
+        };
+        /* No secure sessions on v4l2: it does not get the secure heap. No
+         * regions: the frame pools' placement is the vendor layer's own, so
+         * MMAP maps the whole non-secure heap read-write (as this process
+         * already does). */
+        struct avb_vpu_memory vmem = {.heap_fd = {mem->heap_fd[0], -1},
+                                      .heap_size = {mem->heap_size[0], 0}};
+        struct avb_vpu vpu = {0};
+        void *sess;
+        int e;
+
+        if (s->backend == AVBD_VPU_SOFTVPU) {
+                e = avb_softvpu_new(mem, NULL, &c->vpu);
+                if (e < 0)
+                        avb_log(e == -ENOENT ? AVB_LOG_INFO : AVB_LOG_WARNING,
+                                "no VPU (softvpu: %s); decoders will refuse to open",
+                                strerror(-e));
+                return e;
+        }
+        e = avb_v4l2vpu_new(&cfg, &vmem, &vpu);
+        if (e < 0) {
+                avb_log(AVB_LOG_WARNING, "no VPU (v4l2 %s: %s); decoders will refuse to open",
+                        s->device, strerror(-e));
+                return e;
+        }
+        e = vpu.ops->open(vpu.dev, AVB_VPU_CODEC_H264, false, &sess);
+        if (e < 0) {
+                avb_log(AVB_LOG_WARNING, "no VPU (v4l2 %s: %s); decoders will refuse to open",
+                        s->device, v4l2_problem(e));
+                avb_vpu_free(&vpu);
+                return e;
+        }
+        vpu.ops->close(sess);
+        avb_log(AVB_LOG_INFO, "VPU: v4l2 decoder %s (%s)", s->device,
+                s->memory == AVBD_VPU_DMABUF ? "dmabuf" : "mmap");
+        c->vpu = vpu;
+        return 0;
+}
+#endif
+
+/*
+ * The decode path: the VPU the profile names (the softvpu firmware is
+ * spawned now, before nanomsg starts) and the decoder services. Without it
+ * avbufferd serves IAVBuffer alone.
  */
 static int start_decoders(struct ctx *c)
 {
@@ -141,10 +217,7 @@ static int start_decoders(struct ctx *c)
                 mem.heap_fd[secure] = fd < 0 ? -1 : fd;
                 mem.heap_size[secure] = avb_vendor_heap_size(v, secure);
         }
-        e = avb_softvpu_new(&mem, NULL, &c->vpu);
-        if (e < 0)
-                avb_log(e == -ENOENT ? AVB_LOG_INFO : AVB_LOG_WARNING,
-                        "no VPU (softvpu: %s); decoders will refuse to open", strerror(-e));
+        e = make_vpu(c, &mem);
         return avbd_decoder_service_new(&c->profile, v, e < 0 ? NULL : &c->vpu, &c->decoders);
 #else
         (void)c;

@@ -27,6 +27,10 @@ struct ctx {
         const char *name;
         yaml_document_t *doc;
         const yaml_node_t *key; /* the key each_pair is at, for messages */
+        /* for the checks across keys once the whole file is read */
+        const yaml_node_t *vpu_v4l2_key; /* the first v4l2-only key of 'vpu' */
+        const yaml_node_t *vpu_dmabuf;   /* the value 'memory: dmabuf' */
+        const yaml_node_t *vpu_map;      /* the 'vpu' mapping */
         char *err;
         size_t err_len;
 };
@@ -359,6 +363,93 @@ static int access_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
         return unknown(c, "access", key, v);
 }
 
+static int vpu_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
+{
+        struct avbd_vpu_spec *s = ud;
+        const char *name = scalar(v);
+        long long n = 0;
+        int e;
+
+        if (!strcmp(key, "backend")) {
+                if (name && !strcmp(name, "softvpu"))
+                        s->backend = AVBD_VPU_SOFTVPU;
+                else if (name && !strcmp(name, "v4l2"))
+                        s->backend = AVBD_VPU_V4L2;
+                else
+                        return fail(c, v, "key 'backend': expected softvpu or v4l2");
+                return 0;
+        }
+        /* The rest configure the v4l2 backend; check_vpu refuses them with softvpu. */
+        if (!c->vpu_v4l2_key &&
+            (!strcmp(key, "device") || !strcmp(key, "memory") || !strcmp(key, "input_buffers") ||
+             !strcmp(key, "output_buffers") || !strcmp(key, "coded_buffer_bytes")))
+                c->vpu_v4l2_key = c->key;
+        if (!strcmp(key, "device")) {
+                e = get_str(c, v, key, &s->device);
+                if (e < 0)
+                        return e;
+                if (s->device[0] != '/')
+                        return fail(c, v, "key 'device': must be an absolute path");
+                if (strlen(s->device) > AVBD_VPU_DEVICE_MAX)
+                        return fail(c, v, "key 'device': longer than %d bytes",
+                                    AVBD_VPU_DEVICE_MAX);
+                return 0;
+        }
+        if (!strcmp(key, "memory")) {
+                if (name && !strcmp(name, "mmap")) {
+                        s->memory = AVBD_VPU_MMAP;
+                        c->vpu_dmabuf = NULL;
+                } else if (name && !strcmp(name, "dmabuf")) {
+                        s->memory = AVBD_VPU_DMABUF;
+                        c->vpu_dmabuf = v;
+                } else {
+                        return fail(c, v, "key 'memory': expected mmap or dmabuf");
+                }
+                return 0;
+        }
+        if (!strcmp(key, "input_buffers")) {
+                e = get_int(c, v, key, 1, AVBD_VPU_MAX_BUFFERS, &n);
+                if (e >= 0)
+                        s->input_buffers = (uint32_t)n;
+                return e;
+        }
+        if (!strcmp(key, "output_buffers")) {
+                e = get_int(c, v, key, 0, AVBD_VPU_MAX_BUFFERS, &n);
+                if (e >= 0)
+                        s->output_buffers = (uint32_t)n;
+                return e;
+        }
+        if (!strcmp(key, "coded_buffer_bytes")) {
+                e = get_int(c, v, key, 4096, 64 << 20, &n);
+                if (e >= 0)
+                        s->coded_buffer_bytes = (uint32_t)n;
+                return e;
+        }
+        return unknown(c, "vpu", key, v);
+}
+
+/* What only holds across keys: run once the whole file is read. */
+static int check_vpu(struct ctx *c, const struct avbd_profile *p)
+{
+        const struct avbd_vpu_spec *s = &p->vpu;
+
+        if (s->backend != AVBD_VPU_V4L2) {
+                if (c->vpu_v4l2_key)
+                        return fail(c, c->vpu_v4l2_key,
+                                    "key '%s': only for 'backend: v4l2' (the backend is softvpu)",
+                                    scalar(c->vpu_v4l2_key));
+                return 0;
+        }
+        if (!s->device)
+                return fail(c, c->vpu_map, "'vpu' with 'backend: v4l2' needs a 'device'");
+        if (c->vpu_dmabuf && p->alignment < AVBD_VPU_DMABUF_ALIGN)
+                return fail(c, c->vpu_dmabuf,
+                            "key 'memory': dmabuf needs 'alignment: %u' (now %u): frame blocks "
+                            "must start on a page",
+                            AVBD_VPU_DMABUF_ALIGN, p->alignment);
+        return 0;
+}
+
 static int top_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
 {
         struct avbd_profile *p = ud;
@@ -398,6 +489,10 @@ static int top_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
                 return load_frame_pools(c, v, p);
         if (!strcmp(key, "access"))
                 return each_pair(c, v, "access", access_pair, p);
+        if (!strcmp(key, "vpu")) {
+                c->vpu_map = v;
+                return each_pair(c, v, "vpu", vpu_pair, &p->vpu);
+        }
         return unknown(c, "the profile", key, v);
 }
 
@@ -428,6 +523,9 @@ int avbd_profile_defaults(struct avbd_profile *ret)
                 .nonsecure_heap_bytes = 16000000,
                 .secure_heap_bytes = 16000000,
                 .alignment = 64,
+                .vpu = {.backend = AVBD_VPU_SOFTVPU, .memory = AVBD_VPU_MMAP,
+                        .input_buffers = 8, .output_buffers = 0,
+                        .coded_buffer_bytes = 1u << 20},
         };
         struct passwd *root = getpwuid(0);
 
@@ -484,6 +582,8 @@ int avbd_profile_parse(const char *name, const char *text, size_t len, struct av
         root = yaml_document_get_root_node(&doc);
         /* An empty file is a profile with every default. */
         e = root ? each_pair(&c, root, "the profile", top_pair, &p) : 0;
+        if (e >= 0)
+                e = check_vpu(&c, &p);
         yaml_document_delete(&doc);
         yaml_parser_delete(&parser);
         if (e < 0) {
@@ -544,6 +644,7 @@ void avbd_profile_fini(struct avbd_profile *p)
         if (!p)
                 return;
         free(p->socket_dir);
+        free(p->vpu.device);
         free(p->decoders);
         for (size_t i = 0; i < p->n_frame_pools; i++)
                 free(p->frame_pools[i].name);

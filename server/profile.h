@@ -24,6 +24,34 @@ struct avbd_frame_pool_spec {
         uint32_t count;
 };
 
+/* The VPU behind the decoders: the profile's `vpu:` section (docs/v4l2-hardware.md). */
+enum avbd_vpu_backend {
+        AVBD_VPU_SOFTVPU = 0, /* the supervised firmware process (default) */
+        AVBD_VPU_V4L2 = 1,    /* a V4L2 mem2mem stateful decoder */
+};
+
+enum avbd_vpu_memory {
+        AVBD_VPU_MMAP = 0,   /* the driver's buffers, one copy each way (default) */
+        AVBD_VPU_DMABUF = 1, /* the heaps themselves through udmabuf, zero copy */
+};
+
+#define AVBD_VPU_DEVICE_MAX   63    /* bytes of a device path (the v4l2 backend's limit) */
+#define AVBD_VPU_MAX_BUFFERS  32    /* queue depth limit of the v4l2 backend */
+#define AVBD_VPU_DMABUF_ALIGN 4096u /* dmabuf needs frame blocks on a page */
+
+/*
+ * Every field but backend is for the v4l2 backend only; the loader refuses
+ * them with backend softvpu. The defaults are the v4l2 backend's own.
+ */
+struct avbd_vpu_spec {
+        enum avbd_vpu_backend backend;
+        char *device;                /* absolute path; required with v4l2 */
+        enum avbd_vpu_memory memory;
+        uint32_t input_buffers;      /* 1..32; default 8 */
+        uint32_t output_buffers;     /* 0..32; 0 (default): the driver's minimum */
+        uint32_t coded_buffer_bytes; /* 4 KiB..64 MiB; default 1 MiB */
+};
+
 struct avbd_id_list {
         uint32_t *ids; /* uids or gids */
         size_t n;
@@ -41,9 +69,11 @@ struct avbd_profile {
         size_t n_frame_pools;
         struct avbd_id_list users, groups;                 /* may connect; empty: anyone */
         struct avbd_id_list trusted_users, trusted_groups; /* vendor control */
+        struct avbd_vpu_spec vpu;
 };
 
-/* The reference defaults (16,000,000 bytes per heap, the decoders of config/avbuffer.yaml). */
+/* The reference defaults (16,000,000 bytes per heap, the decoders of config/avbuffer.yaml,
+ * VPU softvpu). */
 int avbd_profile_defaults(struct avbd_profile *ret);
 
 /*

@@ -201,12 +201,34 @@ static int decoder_select_pool_locked(struct avb_vendor *v, unsigned dec_entity,
 	return avb_graph_setup_link(v->graph, (unsigned)chosen, li.flags | AVB_GRAPH_LINK_ENABLED);
 }
 
+/*
+ * The registry allows a step either way between neighbours; the decode
+ * path's steps each go one way only, so each checks where it starts from.
+ */
+static int decoder_step_locked(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+			       enum avb_decoder_state from, enum avb_decoder_state to)
+{
+	enum avb_decoder_state now;
+	int r = avb_decoder_get_state(v->decoders, kind, id, &now);
+
+	if (r < 0)
+		return r;
+	if (now != from)
+		return -EBADFD;
+	return avb_decoder_set_state(v->decoders, kind, id, to);
+}
+
 int avb_vendor_decoder_open(struct avb_vendor *v, enum avb_media_kind kind, int32_t id)
 {
+	enum avb_decoder_state now;
 	int r;
 
 	vendor_lock(v);
-	r = avb_decoder_set_configured(v->decoders, kind, id, true);
+	r = avb_decoder_get_state(v->decoders, kind, id, &now);
+	if (r == 0 && now > AVB_DECODER_CONFIGURED)
+		r = -EBADFD;
+	if (r == 0)
+		r = avb_decoder_set_configured(v->decoders, kind, id, true);
 	if (r == 0)
 		r = avb_decoder_set_state(v->decoders, kind, id, AVB_DECODER_OPENED);
 	vendor_unlock(v);
@@ -254,8 +276,14 @@ int avb_vendor_decoder_start(struct avb_vendor *v, const struct avb_vendor_decod
 
 	if (index < 0 || how->frame_pool >= v->n_frame_pools)
 		return -EINVAL;
+	enum avb_decoder_state now;
+
 	vendor_lock(v);
-	r = decoder_entity_locked(v, how->kind, how->id, &entity);
+	r = avb_decoder_get_state(v->decoders, how->kind, how->id, &now);
+	if (r == 0 && now != AVB_DECODER_OPENED)
+		r = -EBADFD; /* checked first: a refused start changes nothing */
+	if (r == 0)
+		r = decoder_entity_locked(v, how->kind, how->id, &entity);
 	if (r == 0)
 		r = decoder_select_pool_locked(v, entity, how->frame_pool);
 	if (r == 0) {
@@ -278,7 +306,8 @@ int avb_vendor_decoder_start(struct avb_vendor *v, const struct avb_vendor_decod
 				 avb_graph_entity_name(v->graph, out.sink_entity), out.sink_pad);
 	}
 	if (r == 0) {
-		r = avb_decoder_set_state(v->decoders, how->kind, how->id, AVB_DECODER_STARTED);
+		r = decoder_step_locked(v, how->kind, how->id, AVB_DECODER_OPENED,
+					AVB_DECODER_STARTED);
 		if (r < 0)
 			(void)avb_graph_pipeline_stop(v->graph, entity);
 	}
@@ -316,7 +345,7 @@ int avb_vendor_decoder_stop(struct avb_vendor *v, enum avb_media_kind kind, int3
 	vendor_lock(v);
 	r = decoder_entity_locked(v, kind, id, &entity);
 	if (r == 0)
-		r = avb_decoder_set_state(v->decoders, kind, id, AVB_DECODER_OPENED);
+		r = decoder_step_locked(v, kind, id, AVB_DECODER_STARTED, AVB_DECODER_OPENED);
 	if (r == 0)
 		(void)avb_graph_pipeline_stop(v->graph, entity);
 	vendor_unlock(v);
@@ -334,7 +363,7 @@ int avb_vendor_decoder_close(struct avb_vendor *v, enum avb_media_kind kind, int
 	int r;
 
 	vendor_lock(v);
-	r = avb_decoder_set_state(v->decoders, kind, id, AVB_DECODER_CONFIGURED);
+	r = decoder_step_locked(v, kind, id, AVB_DECODER_OPENED, AVB_DECODER_CONFIGURED);
 	if (r == 0)
 		r = avb_decoder_set_configured(v->decoders, kind, id, configured);
 	vendor_unlock(v);
