@@ -19,6 +19,9 @@
  *     watch [SECONDS]       heap and pool metrics, refreshed (Ctrl-C stops)
  *     graph [--dot]         the vendor media graph (entities, pads, links);
  *                           --dot prints it for Graphviz (dot -Tsvg)
+ *     link SOURCE SINK on|off   media-ctl -l (avbufctl_control.c)
+ *     format PAD FOURCC [WxH]   media-ctl -V
+ *     sink NAME             what a tunnelled-mode sink presented
  *
  * Exit status: 0 success, 1 the service refused or failed, 2 usage.
  */
@@ -40,10 +43,11 @@
 #include "com_rdk_hal_audiodecoder.h"
 #include "com_rdk_hal_avbuffer.h"
 #include "com_rdk_hal_videodecoder.h"
+#include "avbufctl.h"
 
-static bool json;
+bool json;
 static volatile sig_atomic_t stop;
-static const char *service_name; /* --service */
+const char *service_name; /* --service */
 
 static void on_signal(int sig)
 {
@@ -51,7 +55,7 @@ static void on_signal(int sig)
         stop = 1;
 }
 
-static int fail_status(const char *what, const avb_status *st)
+int fail_status(const char *what, const avb_status *st)
 {
         char buf[AVB_STATUS_MESSAGE_MAX + 64];
 
@@ -59,7 +63,7 @@ static int fail_status(const char *what, const avb_status *st)
         return 1;
 }
 
-static int parse_i64(const char *s, const char *what, int64_t min, int64_t max, int64_t *ret)
+int parse_i64(const char *s, const char *what, int64_t min, int64_t max, int64_t *ret)
 {
         char *end;
         long long v;
@@ -393,64 +397,6 @@ static int cmd_watch(avb_binder *av, char **args, int nargs)
         return rc;
 }
 
-/* IAVBufferControl is object 2 on the service's endpoint; the service manager knows the endpoint. */
-static int connect_control(avb_binder *sm, avb_binder **ret)
-{
-        char *endpoint = NULL, *base = NULL;
-        uint32_t object = 0;
-        avb_status st;
-        int e;
-
-        st = avb_servicemanager_IServiceManager_getService(sm, service_name, &endpoint);
-        if (!avb_status_is_ok(&st))
-                return fail_status("getService", &st);
-        if (!endpoint) {
-                fprintf(stderr, "avbufctl: service '%s': not registered\n", service_name);
-                return 1;
-        }
-        e = avb_endpoint_split(endpoint, &base, &object);
-        if (e == 0)
-                e = avb_binder_connect(base, avb_avbuffer_IAVBufferControl_OBJECT_ID, ret);
-        free(endpoint);
-        free(base);
-        if (e < 0) {
-                fprintf(stderr, "avbufctl: service '%s': %s\n", service_name, strerror(-e));
-                return 1;
-        }
-        return 0;
-}
-
-static int cmd_graph(avb_binder *sm, char **args, int nargs)
-{
-        avb_binder *control = NULL;
-        char *text = NULL;
-        bool dot = false;
-        avb_status st;
-        int rc;
-
-        if (nargs == 1) {
-                if (strcmp(args[0], "--dot")) {
-                        fprintf(stderr, "avbufctl: graph: unknown option '%s'\n", args[0]);
-                        return 2;
-                }
-                dot = true;
-        }
-        if (json) {
-                fprintf(stderr, "avbufctl: graph has text and --dot output, no JSON\n");
-                return 2;
-        }
-        rc = connect_control(sm, &control);
-        if (rc)
-                return rc;
-        st = avb_avbuffer_IAVBufferControl_describeGraph(control, dot, &text);
-        avb_binder_unref(control);
-        if (!avb_status_is_ok(&st))
-                return fail_status("describeGraph", &st);
-        fputs(text, stdout);
-        free(text);
-        return 0;
-}
-
 static void usage(FILE *f)
 {
         fprintf(f, "Usage: avbufctl [--json] [--service NAME] COMMAND [ARGS]\n\n"
@@ -467,7 +413,13 @@ static void usage(FILE *f)
                    "  hold-pool video|audio ID [secure]\n"
                    "                        create a pool and hold it until interrupted\n"
                    "  watch [SECONDS]       live heap and pool metrics\n"
-                   "  graph [--dot]         the vendor media graph (--dot: Graphviz)\n");
+                   "  graph [--dot]         the vendor media graph (--dot: Graphviz)\n"
+                   "  link SOURCE SINK on|off\n"
+                   "                        enable or disable a media link (pads as\n"
+                   "                        entity:index; decoder output -> sink: tunnelled)\n"
+                   "  format PAD FOURCC [WIDTHxHEIGHT]\n"
+                   "                        what a pad carries (FOURCC 'any': no constraint)\n"
+                   "  sink NAME             frames a tunnelled-mode sink presented since last asked\n");
 }
 
 static const struct command {
@@ -482,7 +434,8 @@ static const struct command {
         {"isvalid", 1, false, cmd_isvalid},   {"sha1", 1, false, cmd_sha1},
         {"services", 0, true, cmd_services},  {"watch", -1, false, cmd_watch},
         {"hold-pool", -2, false, cmd_hold_pool},
-        {"graph", -1, true, cmd_graph},
+        {"graph", -1, true, cmd_graph},       {"link", 3, true, cmd_link},
+        {"format", -2, true, cmd_format},     {"sink", 1, true, cmd_sink},
 };
 
 int main(int argc, char **argv)

@@ -105,6 +105,27 @@ if command -v dot >/dev/null 2>&1; then
 fi
 expect_exit 2 "$ctl" graph --svg
 expect_exit 2 "$ctl" --json graph
+# link / format / sink: media-ctl -l and -V, and the tunnelled-mode sinks.
+"$ctl" link video-decoder-0:3 video-sink-0:0 on || fail "link on"
+"$ctl" graph | grep -q -- '-> "video-sink-0":0 \[ENABLED\]' || fail "link on did not enable it"
+"$ctl" link video-decoder-0:3 video-sink-0:0 off || fail "link off"
+"$ctl" graph | grep -q -- '-> "video-sink-0":0 \[\]' || fail "link off did not disable it"
+expect_exit 1 "$ctl" link video-decoder-0:1 vpu:0 off   # immutable
+expect_exit 1 "$ctl" link video-decoder-0 video-sink-0:0 on
+expect_exit 1 "$ctl" link nosuch:0 video-sink-0:0 on
+expect_exit 2 "$ctl" link video-decoder-0:3 video-sink-0:0 maybe
+expect_exit 2 "$ctl" link video-decoder-0:3
+"$ctl" format video-sink-0:0 NV12 1280x720 || fail "format"
+"$ctl" graph | grep -q 'fmt:NV12/1280x720' || { "$ctl" graph >&2; fail "format not shown"; }
+"$ctl" format video-sink-0:0 any || fail "format any"
+expect_exit 2 "$ctl" format video-sink-0:0 NV1
+expect_exit 2 "$ctl" format video-sink-0:0 NV12 1280
+expect_exit 2 "$ctl" format video-sink-0:0 NV12 -1x2
+expect_exit 1 "$ctl" format nosuch:0 NV12
+"$ctl" sink video-sink-0 | head -n 1 | grep -q '^PTS_NS' || fail "sink header"
+[ "$("$ctl" --json sink video-sink-0)" = '[]' ] || fail "sink --json of an idle sink"
+expect_exit 1 "$ctl" sink vpu
+expect_exit 1 "$ctl" sink nosuch
 rm -f "$g"
 rm -f /tmp/avbufctl.$$ /tmp/avbufctl-pool.$$ /tmp/avbufctl-watch.$$
 echo "avbufctl: all checks passed"
