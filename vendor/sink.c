@@ -68,6 +68,11 @@ static int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/*
+ * Under the lock, so that once avb_sink_set_notify(s, -1) returns the old
+ * fd is never written again (its owner may close it). An eventfd write
+ * does not block.
+ */
 static void sink_notify(int fd)
 {
 	uint64_t one = 1;
@@ -164,7 +169,6 @@ static void sink_present_locked(struct avb_sink *s, struct sink_item it)
 {
 	struct avb_sink_record r = {.pts_ns = it.pts_ns, .due_ns = it.pts_ns - s->first_pts_ns};
 	int64_t anchor = s->anchor_ns;
-	int fd;
 
 	s->last_pts_ns = it.pts_ns;
 	sink_pop_locked(s);
@@ -177,10 +181,7 @@ static void sink_present_locked(struct avb_sink *s, struct sink_item it)
 	pthread_mutex_lock(&s->lock);
 	sink_record_locked(s, &r);
 	s->stats.presented++;
-	fd = s->notify_fd;
-	pthread_mutex_unlock(&s->lock);
-	sink_notify(fd);
-	pthread_mutex_lock(&s->lock);
+	sink_notify(s->notify_fd);
 }
 
 static void *sink_thread(void *arg)
@@ -198,14 +199,10 @@ static void *sink_thread(void *arg)
 		}
 		it = s->q[s->head];
 		if (it.frame < 0) {
-			int fd = s->notify_fd;
-
 			sink_pop_locked(s);
 			s->eos_presented = true;
 			s->anchored = false;
-			pthread_mutex_unlock(&s->lock);
-			sink_notify(fd);
-			pthread_mutex_lock(&s->lock);
+			sink_notify(s->notify_fd);
 			continue;
 		}
 		now = mono_ns();
