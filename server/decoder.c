@@ -235,7 +235,10 @@ static void on_event(struct avbd_dec *dec, const struct avb_vpu_event *ev)
                         dec->meta_due = true;
                 break;
         case AVB_VPU_EVENT_EOS:
-                /* tunnelled: the marker follows the sink's last presented frame */
+                /*
+                 * tunnelled: the marker follows the sink's last presented
+                 * frame; with no room for it, it goes out at once
+                 */
                 if (dec->tunnelled &&
                     avb_vendor_sink_queue_eos(dec->all->vendor, dec->kind, dec->id) == 0)
                         dec->eos_to_sink = true;
@@ -256,14 +259,17 @@ static void on_tunnelled_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b
 {
         uint32_t bytes = dec->fmt.frame_bytes ? dec->fmt.frame_bytes : b->bytesused;
 
+        /* the sink owns the frame either way; a dropped one is not announced */
+        if (avb_vendor_sink_queue(dec->all->vendor, dec->kind, dec->id, h, b->pts_ns,
+                                  bytes < b->bytesused ? bytes : b->bytesused) < 0) {
+                avb_log(AVB_LOG_WARNING, "decoder %d: the sink is full; frame dropped",
+                        (int)dec->id);
+                return;
+        }
         if (dec->listener)
                 (void)notify(dec)->frame(dec->listener, b->pts_ns, -1,
                                          dec->meta_due ? &dec->fmt : NULL, false);
         dec->meta_due = false;
-        if (avb_vendor_sink_queue(dec->all->vendor, dec->kind, dec->id, h, b->pts_ns,
-                                  bytes < b->bytesused ? bytes : b->bytesused) < 0)
-                avb_log(AVB_LOG_WARNING, "decoder %d: the sink is full; frame dropped",
-                        (int)dec->id);
 }
 
 static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
@@ -489,7 +495,7 @@ static int start_streaming(struct avbd_dec *dec, bool tell)
         e = start_pipeline(dec);
         if (e < 0) {
                 enter(dec, AVBD_DEC_READY, tell);
-                return e == -EPIPE || e == -EBUSY ? e : -ENODEV;
+                return e == -EPIPE || e == -EBUSY || e == -EBADFD ? e : -ENODEV;
         }
         if (dec->sess) {
                 e = ops->stream_on(dec->sess, AVB_VPU_INPUT);

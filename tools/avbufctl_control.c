@@ -113,6 +113,18 @@ static int parse_fourcc(const char *s, int32_t *ret)
         return 0;
 }
 
+/* A width or height: decimal digits only (parse_i64 would read 0640 as octal). */
+static int parse_dimension(const char *s, const char *what, int64_t *ret)
+{
+        if (!*s || strspn(s, "0123456789") != strlen(s)) {
+                fprintf(stderr, "avbufctl: format: %s '%s' is not a decimal number\n", what, s);
+                return -EINVAL;
+        }
+        while (s[0] == '0' && s[1])
+                s++; /* leading zeros are decimal here */
+        return parse_i64(s, what, 0, INT32_MAX, ret);
+}
+
 int cmd_format(avb_binder *sm, char **args, int nargs)
 {
         avb_binder *c = NULL;
@@ -130,8 +142,8 @@ int cmd_format(avb_binder *sm, char **args, int nargs)
                         return 2;
                 }
                 *x = '\0';
-                if (parse_i64(args[2], "width", 0, INT32_MAX, &w) < 0 ||
-                    parse_i64(x + 1, "height", 0, INT32_MAX, &h) < 0)
+                if (parse_dimension(args[2], "width", &w) < 0 ||
+                    parse_dimension(x + 1, "height", &h) < 0)
                         return 2;
         }
         if (connect_control(sm, &c))

@@ -48,6 +48,7 @@ struct avb_sink {
 	struct sink_item q[AVB_SINK_QUEUE];
 	size_t head, n;
 
+	bool presenting; /* a frame is off the queue, not yet recorded */
 	bool anchored;
 	int64_t anchor_ns, first_pts_ns, last_pts_ns;
 	bool eos_presented;
@@ -99,13 +100,16 @@ static void sink_checksum(struct avb_sink *s, const struct sink_item *it, char h
 		s->scratch = p;
 		s->scratch_len = it->bytes;
 	}
-	if (s->ops->read(s->userdata, it->frame, s->scratch, it->bytes) < 0)
+	/* the frame may be secure: leave no copy behind, even of a partial read */
+	if (s->ops->read(s->userdata, it->frame, s->scratch, it->bytes) < 0) {
+		sodium_memzero(s->scratch, it->bytes);
 		return;
+	}
 	md5_init(&ctx);
 	md5_update(&ctx, it->bytes, s->scratch);
 	md5_digest(&ctx, sizeof(digest), digest);
-	/* the frame may be secure: leave no copy behind */
 	sodium_memzero(s->scratch, it->bytes);
+	sodium_memzero(&ctx, sizeof(ctx));
 	for (size_t i = 0; i < sizeof(digest); i++)
 		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 #else
@@ -141,20 +145,22 @@ static void sink_anchor_locked(struct avb_sink *s, int64_t now, int64_t pts)
 
 /*
  * The head frame's due time on the monotonic clock, re-anchoring when its
- * pts would stall the sink (far ahead) or is from a new stream (backwards).
+ * pts would stall the sink (far ahead), is from a new stream (backwards),
+ * or is so far from the anchor's that the difference does not fit (the pts
+ * is the client's number: any int64 may come).
  */
 static int64_t sink_due_locked(struct avb_sink *s, const struct sink_item *it, int64_t now)
 {
-	int64_t due;
+	int64_t rel;
 
 	if (!s->anchored || it->pts_ns < s->last_pts_ns)
 		sink_anchor_locked(s, now, it->pts_ns);
-	due = s->anchor_ns + (it->pts_ns - s->first_pts_ns);
-	if (due - now > AVB_SINK_MAX_WAIT_NS) {
+	if (__builtin_sub_overflow(it->pts_ns, s->first_pts_ns, &rel) ||
+	    rel > (now - s->anchor_ns) + AVB_SINK_MAX_WAIT_NS) {
 		sink_anchor_locked(s, now, it->pts_ns);
-		due = now;
+		rel = 0;
 	}
-	return due;
+	return s->anchor_ns + rel;
 }
 
 static void sink_wait_until_locked(struct avb_sink *s, int64_t due)
@@ -165,13 +171,18 @@ static void sink_wait_until_locked(struct avb_sink *s, int64_t due)
 }
 
 /* Present the head frame: lock held on entry and exit, dropped around the ops. */
-static void sink_present_locked(struct avb_sink *s, struct sink_item it)
+/*
+ * Present the head frame, due at `due`: lock held on entry and exit,
+ * dropped around the ops. `presenting` lets a flush wait for it.
+ */
+static void sink_present_locked(struct avb_sink *s, struct sink_item it, int64_t due)
 {
-	struct avb_sink_record r = {.pts_ns = it.pts_ns, .due_ns = it.pts_ns - s->first_pts_ns};
+	struct avb_sink_record r = {.pts_ns = it.pts_ns, .due_ns = due - s->anchor_ns};
 	int64_t anchor = s->anchor_ns;
 
 	s->last_pts_ns = it.pts_ns;
 	sink_pop_locked(s);
+	s->presenting = true;
 	pthread_mutex_unlock(&s->lock);
 
 	r.presented_ns = mono_ns() - anchor;
@@ -181,6 +192,8 @@ static void sink_present_locked(struct avb_sink *s, struct sink_item it)
 	pthread_mutex_lock(&s->lock);
 	sink_record_locked(s, &r);
 	s->stats.presented++;
+	s->presenting = false;
+	pthread_cond_broadcast(&s->cond);
 	sink_notify(s->notify_fd);
 }
 
@@ -212,7 +225,7 @@ static void *sink_thread(void *arg)
 			sink_wait_until_locked(s, due);
 			continue;
 		}
-		sink_present_locked(s, it);
+		sink_present_locked(s, it, due);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -284,6 +297,8 @@ void avb_sink_free(struct avb_sink *s)
 		s->ops->release(s->userdata, frames[i]);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);
+	if (s->scratch)
+		sodium_memzero(s->scratch, s->scratch_len);
 	free(s->scratch);
 	free(s->rec);
 	free(s);
@@ -334,6 +349,9 @@ void avb_sink_flush(struct avb_sink *s)
 	pthread_mutex_lock(&s->lock);
 	n = sink_drain_locked(s, frames);
 	s->anchored = false;
+	/* the frame being presented is not "unpresented": let it finish first */
+	while (s->presenting)
+		pthread_cond_wait(&s->cond, &s->lock);
 	s->eos_presented = false;
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);

@@ -40,7 +40,7 @@ struct avb_sink_ops {
 
 struct avb_sink_record {
 	int64_t pts_ns;
-	int64_t due_ns;	      /* pts - the first pts since the anchor */
+	int64_t due_ns;	      /* when it was due, since the anchor (pts - first pts) */
 	int64_t presented_ns; /* since the anchor; >= due_ns */
 	char md5[33];	      /* lower-case hex; "" when checksums are off or the read failed */
 };
@@ -77,7 +77,11 @@ int avb_sink_queue(struct avb_sink *s, int64_t frame, int64_t pts_ns, uint32_t b
  * already wait behind a full queue of frames).
  */
 int avb_sink_queue_eos(struct avb_sink *s);
-/* Release every queued frame unpresented, forget a pending end of stream, re-anchor. */
+/*
+ * Release every queued frame unpresented, forget a pending end of stream,
+ * re-anchor. A frame being presented finishes first (it is recorded before
+ * this returns). Do not call from an op.
+ */
 void avb_sink_flush(struct avb_sink *s);
 /* Whether an end of stream was presented since the last call. */
 bool avb_sink_take_eos(struct avb_sink *s);

@@ -14,6 +14,7 @@
  * until avb_vendor_free. The facade never calls into a sink with its lock
  * held: sinks release frames through avb_vendor_buffer_free.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -61,13 +62,15 @@ static int graph_parse_pad_locked(struct avb_vendor *v, const char *text, unsign
 	unsigned long pad;
 	unsigned entity;
 
-	if (!colon || colon == text || (size_t)(colon - text) >= sizeof(name) || !colon[1])
+	/* digits only: strtoul alone would take spaces and signs */
+	if (!colon || colon == text || (size_t)(colon - text) >= sizeof(name) ||
+	    !isdigit((unsigned char)colon[1]))
 		return -EINVAL;
 	memcpy(name, text, (size_t)(colon - text));
 	name[colon - text] = '\0';
 	errno = 0;
 	pad = strtoul(colon + 1, &end, 10);
-	if (*end || errno || pad > UINT_MAX || colon[1] == '-' || colon[1] == '+')
+	if (*end || errno || pad > UINT_MAX)
 		return -EINVAL;
 	if (avb_graph_find_entity(v->graph, name, &entity) < 0)
 		return -ENOENT;
@@ -281,7 +284,7 @@ int avb_vendor_decoder_start(struct avb_vendor *v, const struct avb_vendor_decod
 	vendor_lock(v);
 	r = avb_decoder_get_state(v->decoders, how->kind, how->id, &now);
 	if (r == 0 && now != AVB_DECODER_OPENED)
-		r = -EBADFD; /* checked first: a refused start changes nothing */
+		r = -EBADFD; /* checked first: no graph change for a decoder not OPENED */
 	if (r == 0)
 		r = decoder_entity_locked(v, how->kind, how->id, &entity);
 	if (r == 0)

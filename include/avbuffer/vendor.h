@@ -291,7 +291,7 @@ int avb_vendor_graph_set_format(struct avb_vendor *v, const char *pad, uint32_t 
  * "entity:pad -> entity:pad"), -EBUSY (a pad streams in another pipeline),
  * -ENOMEM.
  */
-#define AVB_VENDOR_LINK_TEXT 80
+#define AVB_VENDOR_LINK_TEXT 96 /* two 31-character entity names, two pads, " -> " */
 struct avb_vendor_decoder_start {
 	enum avb_media_kind kind;
 	int32_t id;

@@ -20,6 +20,7 @@
 
 #include <avbuffer/servicemanager.h>
 
+#include "avb_config.h"
 #include "dt.h"
 
 extern char **environ;
@@ -232,7 +233,7 @@ static void tunnelled_stream(struct dt *t, avb_binder *ctl, const char *sink, bo
         if (t->n_frames != t->n_ref || n != t->n_ref)
                 dt_fail("%s: %zu frame events and %zu frames presented for %zu reference frames",
                         sink, t->n_frames, n, t->n_ref);
-        sums = n && sf[0].md5[0];
+        sums = AVB_DEBUG_API; /* the sink sums frames in debug-API builds only */
         for (size_t i = 0; i < n; i++) {
                 if (sums && strcmp(sf[i].md5, t->ref[i])) {
                         fprintf(stderr, "  frame %zu: sink %s, reference %s\n", i, sf[i].md5,

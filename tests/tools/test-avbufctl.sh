@@ -117,6 +117,8 @@ expect_exit 2 "$ctl" link video-decoder-0:3 video-sink-0:0 maybe
 expect_exit 2 "$ctl" link video-decoder-0:3
 "$ctl" format video-sink-0:0 NV12 1280x720 || fail "format"
 "$ctl" graph | grep -q 'fmt:NV12/1280x720' || { "$ctl" graph >&2; fail "format not shown"; }
+"$ctl" format video-sink-0:0 NV12 0640x0360 || fail "format with leading zeros"
+"$ctl" graph | grep -q 'fmt:NV12/640x360' || fail "leading zeros are decimal"
 "$ctl" format video-sink-0:0 any || fail "format any"
 expect_exit 2 "$ctl" format video-sink-0:0 NV1
 expect_exit 2 "$ctl" format video-sink-0:0 NV12 1280
