@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +58,7 @@ struct avb_sink {
 	size_t rec_head, rec_n;
 	struct avb_sink_stats stats;
 
-	uint8_t *scratch; /* presentation thread only */
-	size_t scratch_len;
+	uint8_t *scratch; /* AVB_SINK_READ_CHUNK bytes; presentation thread only */
 };
 
 static int64_t mono_ns(void)
@@ -82,34 +82,41 @@ static void sink_notify(int fd)
 		(void)!write(fd, &one, sizeof(one));
 }
 
-/* MD5 of the frame into hex, or "" (checksums off, or the frame cannot be read). */
+/*
+ * MD5 of the frame into hex, or "" (checksums off, or the frame cannot be
+ * read). Read in AVB_SINK_READ_CHUNK pieces: each read holds the vendor
+ * lock, which every client call needs too.
+ */
 static void sink_checksum(struct avb_sink *s, const struct sink_item *it, char hex[33])
 {
 	hex[0] = '\0';
 #if AVB_DEBUG_API
 	struct md5_ctx ctx;
 	uint8_t digest[MD5_DIGEST_SIZE];
+	bool ok = true;
 
 	if (!s->checksum || it->bytes == 0)
 		return;
-	if (s->scratch_len < it->bytes) {
-		uint8_t *p = realloc(s->scratch, it->bytes);
-
-		if (!p)
+	if (!s->scratch) {
+		s->scratch = malloc(AVB_SINK_READ_CHUNK);
+		if (!s->scratch)
 			return;
-		s->scratch = p;
-		s->scratch_len = it->bytes;
-	}
-	/* the frame may be secure: leave no copy behind, even of a partial read */
-	if (s->ops->read(s->userdata, it->frame, s->scratch, it->bytes) < 0) {
-		sodium_memzero(s->scratch, it->bytes);
-		return;
 	}
 	md5_init(&ctx);
-	md5_update(&ctx, it->bytes, s->scratch);
+	for (uint32_t off = 0; ok && off < it->bytes; off += AVB_SINK_READ_CHUNK) {
+		size_t n = it->bytes - off < AVB_SINK_READ_CHUNK ? it->bytes - off
+								 : AVB_SINK_READ_CHUNK;
+
+		ok = s->ops->read(s->userdata, it->frame, off, s->scratch, n) == 0;
+		if (ok)
+			md5_update(&ctx, n, s->scratch);
+	}
 	md5_digest(&ctx, sizeof(digest), digest);
-	sodium_memzero(s->scratch, it->bytes);
+	/* the frame may be secure: leave no copy behind, even of a partial read */
+	sodium_memzero(s->scratch, AVB_SINK_READ_CHUNK);
 	sodium_memzero(&ctx, sizeof(ctx));
+	if (!ok)
+		return;
 	for (size_t i = 0; i < sizeof(digest); i++)
 		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 #else
@@ -297,9 +304,7 @@ void avb_sink_free(struct avb_sink *s)
 		s->ops->release(s->userdata, frames[i]);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);
-	if (s->scratch)
-		sodium_memzero(s->scratch, s->scratch_len);
-	free(s->scratch);
+	free(s->scratch); /* zeroed after each use */
 	free(s->rec);
 	free(s);
 }

@@ -30,10 +30,11 @@
 #define AVB_SINK_MARKERS 8		  /* of those, kept for end-of-stream markers */
 #define AVB_SINK_RECORDS 4096		  /* records kept until taken; oldest dropped */
 #define AVB_SINK_MAX_WAIT_NS 2000000000LL /* a pts further ahead re-anchors */
+#define AVB_SINK_READ_CHUNK (256u * 1024u) /* bytes per read op when summing */
 
 struct avb_sink_ops {
-	/* Required. Copy len bytes of the frame into dst (checksums only). */
-	int (*read)(void *userdata, int64_t frame, void *dst, size_t len);
+	/* Required. Copy len bytes at offset of the frame into dst (checksums only). */
+	int (*read)(void *userdata, int64_t frame, uint32_t offset, void *dst, size_t len);
 	/* Required. The sink is done with the frame; must not block for long. */
 	void (*release)(void *userdata, int64_t frame);
 };

@@ -243,9 +243,10 @@ static void sink_read_release(void *userdata, int64_t frame)
 	(void)avb_vendor_buffer_free(userdata, frame);
 }
 
-static int sink_read_frame(void *userdata, int64_t frame, void *dst, size_t len)
+static int sink_read_frame(void *userdata, int64_t frame, uint32_t offset, void *dst,
+			   size_t len)
 {
-	return avb_vendor_buffer_read_for_vendor(userdata, frame, 0, dst, len);
+	return avb_vendor_buffer_read_for_vendor(userdata, frame, offset, dst, len);
 }
 
 static const struct avb_sink_ops vendor_sink_ops = {
