@@ -12,7 +12,9 @@
 #   --quick      fewer iterations: a smoke run of a few seconds, not a result
 #
 # Needs gnuplot (Debian: gnuplot-nox) for the chart, and dbus-daemon plus
-# libdbus-1-dev for the D-Bus contender. See bench/README.md.
+# libdbus-1-dev for the D-Bus contender; the decode benchmark needs the decode
+# path (libavcodec-dev, libavutil-dev) and ffmpeg, and is not in the chart.
+# See bench/README.md.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -54,7 +56,7 @@ print(next(o["value"] for o in json.load(open(sys.argv[1])) if o["name"] == "bui
 cat "$txt"
 
 # Order: the in-process parts first, then everything that needs avbufferd.
-for b in rpc scale alloc datapath e2e; do
+for b in rpc scale alloc datapath e2e decode; do
 	exe=$build/bench/avb-bench-$b
 	if [ ! -x "$exe" ]; then
 		echo "bench.sh: $exe was not built: skipped" | tee -a "$txt" >&2

@@ -11,6 +11,15 @@
 # a subset runs that still touches every method, both heaps, the helper
 # library, listeners, several client processes, a client killed with -9 and
 # a server restart; name patterns to run others ('*' for all).
+#
+# When the build has the decode path (tests/decode), the decode cases run
+# afterwards: avbufferd under valgrind, while two processes run natively:
+# the softvpu firmware (avb-softvpu, a child of avbufferd that only runs
+# libavcodec) and the decode client. The client links libavcodec, whose
+# dependency libhwy runs an instruction at load time that valgrind 3.19
+# does not know (SIGILL), so it is started through env and skipped.
+# AVB_VALGRIND_DECODE="CASE..." names other decode cases;
+# AVB_VALGRIND_DECODE=none runs none.
 set -eu
 
 if [ $# -lt 1 ]; then
@@ -48,12 +57,39 @@ vg="$vg --show-leak-kinds=definite --trace-children=yes --child-silent-after-for
 vg="$vg --track-fds=no --num-callers=30"
 
 echo "valgrind-tests: cases $*"
-exec "$harness" \
+"$harness" \
 	--servicemanager "$build/servicemanager/servicemanager" \
 	--avbufferd "$build/server/avbufferd" \
 	--profile "$src/tests/conformance/profile.yaml" \
 	--waiter "$suite" \
-	--wrapper "$vg" \
+	--wrapper "$vg --trace-children-skip=*avb-softvpu*" \
 	--time-scale 10 --timeout 1500 \
 	-- "$suite" --profile %PROFILE% --fresh --same-build \
 	--time-scale 10 "$@"
+
+# ---- the decode path ----------------------------------------------------------
+decode=$build/tests/decode/avb-decode-test
+firmware=$build/vendor/avb-softvpu
+if [ ! -x "$decode" ] || [ ! -x "$firmware" ] || [ "${AVB_VALGRIND_DECODE:-}" = none ]; then
+	echo "valgrind-tests: no decode path in $build: decode cases skipped"
+	exit 0
+fi
+# Every decode case (the list: tests/decode/meson.build): about 40 s in all
+# on the 2-core machine.
+cases=${AVB_VALGRIND_DECODE:-"md5-320 md5-720 secure states backpressure flush corrupt
+kill-firmware stall-firmware kill-client audio-mp2 concurrent pipeline speed tunnelled"}
+streams=$build/tests/decode/streams
+"$src/tests/decode/gen-streams.sh" "$(command -v ffmpeg)" "$streams"
+export AVB_SOFTVPU_FIRMWARE="$firmware" AVB_PIPELINE_EXE="$build/examples/avbuffer-pipeline"
+for c in $cases; do
+	echo "valgrind-tests: decode case $c"
+	"$harness" \
+		--servicemanager "$build/servicemanager/servicemanager" \
+		--avbufferd "$build/server/avbufferd" \
+		--profile "$src/tests/decode/profile.yaml" \
+		--waiter "$suite" \
+		--wrapper "$vg --trace-children-skip=*avb-softvpu*,*avb-decode-test*" \
+		--timeout 300 \
+		-- env "$decode" "$c" "$streams"
+done
+echo "valgrind-tests: decode cases ok"

@@ -54,7 +54,7 @@ static void test_shipped_profile(void **state)
                                            sizeof(err)),
                          0);
         assert_int_equal(p.nonsecure_heap_bytes, 16000000);
-        assert_int_equal(p.n_frame_pools, 2);
+        assert_int_equal(p.n_frame_pools, 3); /* video, secure video, audio */
         assert_string_equal(p.socket_dir, "/run/avbuffer");
         avbd_profile_fini(&p);
 }

@@ -87,10 +87,11 @@ expect_exit 2 "$ctl" hold-pool subtitles 0
 expect_exit 1 "$ctl" hold-pool video 99
 # graph: the vendor media graph of the profile (IAVBufferControl.describeGraph),
 # as text and as Graphviz. The default profile: 5 decoders, 5 sinks, the VPU and
-# 2 frame pools; tunnelling is off, so every decoder -> sink link is disabled.
+# 3 frame pools (video, secure video, audio); tunnelling is off, so every
+# decoder -> sink link is disabled.
 g=/tmp/avbufctl-graph.$$
 "$ctl" graph >"$g" || fail "graph failed"
-grep -q '^Vendor media graph: 13 entities' "$g" || { cat "$g" >&2; fail "graph header"; }
+grep -q '^Vendor media graph: 14 entities' "$g" || { cat "$g" >&2; fail "graph header"; }
 grep -q 'entity [0-9]*: video-decoder-0 (decoder, 4 pads)' "$g" || fail "graph has no video-decoder-0"
 grep -q 'entity [0-9]*: vpu (vpu, 12 pads)' "$g" || fail "graph: the VPU should have 4 contexts"
 grep -q -- '-> "video-sink-0":0 \[\]' "$g" || fail "graph: the tunnel link should be disabled"
