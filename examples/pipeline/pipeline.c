@@ -17,13 +17,18 @@
  * full the source waits for onSpaceAvailable and the CDM retries.
  *
  * With --stream FILE (an H.264 Annex B stream) the video is that stream,
- * cut in chunks, and the decoder really decodes it: it opens video decoder
+ * cut in access units time-stamped 40 ms apart (25 frames per second; the
+ * timestamps are right for a stream without B-frames, whose decode order is
+ * its display order), and the decoder really decodes it: it opens video decoder
  * 0 of avbufferd (IVideoDecoderManager) in secure mode, queues each secure
  * buffer with decodeBufferWithMetadata (waiting for onDecodeBufferAvailable
  * when the queue is full), and takes the decoded frames, secure too, from
  * its listener: with --sha1 (ffmpeg -f framehash -hash SHA160 of the same
  * stream) it checks every frame by calculateSHA1 against ffmpeg's, in
- * display order, and the frame count; it frees every one.
+ * display order, and the frame count; it frees every one. When the
+ * decoder's output is linked to the vendor's sink (tunnelled mode: avbufctl
+ * link video-decoder-0:3 video-sink-0:0 on), frames go there instead and
+ * only their count is checked here.
  *
  *   avbuffer-pipeline [--frames N] [--stream FILE [--sha1 FILE]] [--quiet]
  */
@@ -68,7 +73,8 @@ static bool quiet;
 static const char *stream_path, *sha1_path;
 static uint8_t *stream;
 static size_t stream_len;
-#define STREAM_CHUNK 4096
+static size_t *stream_au; /* offsets of the access units, and stream_len at the end */
+#define STREAM_FRAME_NS 40000000 /* --stream: 25 frames per second */
 
 #define say(...)                                                                                  \
         do {                                                                                      \
@@ -107,11 +113,8 @@ static int32_t frame_size(int kind, int seq)
 {
         uint32_t r = (uint32_t)seq * 2654435761u;
 
-        if (kind == VIDEO && stream) {
-                size_t off = (size_t)seq * STREAM_CHUNK;
-
-                return (int32_t)(stream_len - off < STREAM_CHUNK ? stream_len - off : STREAM_CHUNK);
-        }
+        if (kind == VIDEO && stream)
+                return (int32_t)(stream_au[seq + 1] - stream_au[seq]);
         if (kind == AUDIO)
                 return 380 + (int32_t)(r % 400);
         if (seq % 30 == 0)
@@ -126,7 +129,7 @@ static void fill(uint8_t *p, int32_t size, int kind, int seq)
         uint32_t x = (uint32_t)(seq * 2 + kind) * 0x9e3779b9u + 1;
 
         if (kind == VIDEO && stream) {
-                memcpy(p, stream + (size_t)seq * STREAM_CHUNK, (size_t)size);
+                memcpy(p, stream + stream_au[seq], (size_t)size);
                 return;
         }
         for (int32_t i = 0; i < size; i++) {
@@ -427,6 +430,7 @@ static struct {
         /* --sha1: ffmpeg's digest of each frame (hex), and how they compared */
         char (*ref)[2 * SHA1_DIGEST_SIZE + 1];
         int n_ref, matched, mismatched;
+        int tunnelled; /* frames announced with handle -1: tunnelled mode */
         bool no_sha1; /* calculateSHA1 not in this build (debug_api=false) */
 } vd = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
@@ -506,6 +510,8 @@ static avb_status vd_frame(void *impl, avb_call *call, int64_t pts, int64_t hand
         }
         if (handle >= 0)
                 vd.frames++;
+        else if (!(meta && meta->endOfStream))
+                vd.tunnelled++; /* the frame went to the vendor's sink */
         if (meta && meta->endOfStream)
                 vd.eos++;
         pthread_cond_broadcast(&vd.cond);
@@ -578,7 +584,9 @@ static avb_binder *open_video_decoder(avb_binder **ret_listener)
 /* Queue a secure coded buffer; the decoder owns it from then on. */
 static void decode_video(avb_binder *dec, const struct frame_msg *m)
 {
-        com_rdk_hal_videodecoder_InputMetadata md = {.nsPresentationTime = m->seq};
+        /* one access unit per buffer, in presentation order (no B-frames) */
+        com_rdk_hal_videodecoder_InputMetadata md = {
+                .nsPresentationTime = stream_path ? (int64_t)m->seq * STREAM_FRAME_NS : m->seq};
 
         for (;;) {
                 bool accepted = false;
@@ -618,14 +626,26 @@ static int finish_video(avb_binder *dec, avb_binder *listener)
         pthread_mutex_unlock(&vd.lock);
         if (!vd.eos || vd.errors)
                 rc = 1;
-        if (vd.ref && (vd.mismatched || vd.frames != vd.n_ref ||
-                       (!vd.no_sha1 && vd.matched != vd.n_ref))) {
+        if (vd.tunnelled && (vd.frames || (vd.ref && vd.tunnelled != vd.n_ref))) {
+                fprintf(stderr, "decoder: tunnelled, %d frames to the sink for ffmpeg's %d, "
+                        "%d frame handles reached this process\n",
+                        vd.tunnelled, vd.n_ref, vd.frames);
+                rc = 1;
+        } else if (!vd.tunnelled && vd.ref &&
+                   (vd.mismatched || vd.frames != vd.n_ref ||
+                    (!vd.no_sha1 && vd.matched != vd.n_ref))) {
                 fprintf(stderr, "decoder: %d frames for ffmpeg's %d, %d SHA-1 differ\n",
                         vd.frames, vd.n_ref, vd.mismatched);
                 rc = 1;
         }
         (void)com_rdk_hal_videodecoder_IVideoDecoder_stop(dec);
         (void)com_rdk_hal_videodecoder_IVideoDecoder_close(dec);
+        if (vd.tunnelled) {
+                say("decoder: tunnelled: the VPU decoded %d secure %dx%d frames into the vendor "
+                    "sink; no frame handle reached this process%s\n",
+                    vd.tunnelled, vd.width, vd.height, rc ? " (FAILED)" : "");
+                goto out;
+        }
         say("decoder: the VPU decoded %d secure %dx%d frames%s\n", vd.frames, vd.width, vd.height,
             rc ? " (FAILED)" : "");
         if (vd.ref && vd.no_sha1)
@@ -634,6 +654,7 @@ static int finish_video(avb_binder *dec, avb_binder *listener)
         else if (vd.ref)
                 say("decoder: %d of %d frames have ffmpeg's SHA-1 (framehash of the same "
                     "stream)\n", vd.matched, vd.n_ref);
+out:
         free(vd.ref);
         avb_binder_unref(listener);
         avb_binder_unref(dec);
@@ -688,6 +709,47 @@ static int run_decoder(void)
                 rc = finish_video(vdec, listener);
         avb_binder_unref(av);
         return rc;
+}
+
+/*
+ * Cut the H.264 stream (Annex B) into access units, the way a demuxer hands
+ * them to a decoder. A new unit starts at an access unit delimiter, SPS,
+ * PPS or SEI, or at a slice that starts a picture (first_mb_in_slice 0:
+ * its first bit is 1), once the current unit has a slice. Returns how many.
+ */
+static int split_access_units(void)
+{
+        size_t cap = 64, n = 0;
+        bool have_slice = false;
+
+        stream_au = malloc(cap * sizeof(*stream_au));
+        if (!stream_au)
+                die("out of memory", NULL);
+        stream_au[n++] = 0;
+        for (size_t i = 0; i + 4 < stream_len; i++) {
+                unsigned type;
+                bool vcl, boundary;
+                size_t start = i;
+
+                if (stream[i] || stream[i + 1] || stream[i + 2] != 1)
+                        continue;
+                if (i > 0 && !stream[i - 1])
+                        start = i - 1; /* a four-byte start code */
+                type = stream[i + 3] & 0x1f;
+                vcl = type >= 1 && type <= 5;
+                boundary = have_slice && ((type >= 6 && type <= 9) || (vcl && stream[i + 4] & 0x80));
+                if (boundary) {
+                        if (n + 1 == cap && !(stream_au = realloc(stream_au, (cap *= 2) *
+                                                                              sizeof(*stream_au))))
+                                die("out of memory", NULL);
+                        stream_au[n++] = start;
+                        have_slice = false;
+                }
+                have_slice |= vcl;
+                i += 2;
+        }
+        stream_au[n] = stream_len;
+        return (int)n;
 }
 
 int main(int argc, char **argv)
@@ -745,7 +807,7 @@ int main(int argc, char **argv)
                         die(stream_path, NULL);
                 fclose(f);
                 stream_len = (size_t)n;
-                frames = (int)((stream_len + STREAM_CHUNK - 1) / STREAM_CHUNK);
+                frames = split_access_units();
         }
         if (!role) {
                 /* Our own path, not /proc/self/exe: under valgrind that is the tool. */
