@@ -419,7 +419,11 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
                 tell_state(dec, AVBD_DEC_CLOSED);
                 dec->listener = avb_binder_unref(dec->listener);
                 dec->owner = 0;
-                return e == -EOPNOTSUPP ? e : -ENODEV;
+                /*
+                 * A VPU that refuses a secure session (v4l2 has none) has no
+                 * resource for it: INVALID_RESOURCE, not "codec not supported".
+                 */
+                return e == -EOPNOTSUPP && !secure ? e : -ENODEV;
         }
         tell_state(dec, AVBD_DEC_READY);
         return 0;
