@@ -444,8 +444,7 @@ int main(int argc, char **argv)
                      "whole process)",
                      fps_ours, fps_rtime, 100 * fps_ours / fps_rtime, 100 * fps_ours / fps_ffmpeg);
 
-        dt_disconnect(t);
-        free(t);
+        dt_disconnect(t); /* t stays: its listener may still be called (avb_binder_new_local) */
         stop_service();
         unlink(stream);
         bench_rmdir(dir);

@@ -98,6 +98,10 @@ typedef struct avb_interface_desc {
  * A local object: `ops` (a generated <Interface>_ops table, static const) and
  * `impl` must outlive the binder. `destroy`, if not NULL, is called with impl
  * when the last reference goes.
+ * A local binder once passed as an argument (a listener) is published on
+ * this process's callback server, which keeps a reference to it until the
+ * process exits: calls, late oneway ones included, may reach impl after the
+ * caller's last unref, so such an impl must live until exit.
  */
 AVB_EXPORT int avb_binder_new_local(const avb_interface_desc *iface, const void *ops, void *impl,
                                     void (*destroy)(void *impl), avb_binder **ret);
