@@ -58,7 +58,7 @@ static size_t n_units;
 static uint64_t *t_queued, *t_out;
 
 static struct bench_service svc;
-static struct dt *t;
+static struct dt the_test, *t = &the_test; /* static: its listener may be called until exit */
 
 static void stop_service(void)
 {
@@ -368,9 +368,6 @@ int main(int argc, char **argv)
         if (!bench_service_start(&svc, AVB_BENCH_DECODE_PROFILE))
                 return 0;
         atexit(stop_service); /* dt_fail exits: take the servers along */
-        t = calloc(1, sizeof(*t));
-        if (!t)
-                bench_die("out of memory");
         dt_connect(t);
         dt_get_decoder(t, 0);
         dt_open_start(t, false);
@@ -444,7 +441,7 @@ int main(int argc, char **argv)
                      "whole process)",
                      fps_ours, fps_rtime, 100 * fps_ours / fps_rtime, 100 * fps_ours / fps_ffmpeg);
 
-        dt_disconnect(t); /* t stays: its listener may still be called (avb_binder_new_local) */
+        dt_disconnect(t); /* t is static: its listener may still be called (avb_binder_new_local) */
         stop_service();
         unlink(stream);
         bench_rmdir(dir);
