@@ -177,7 +177,6 @@ static void sink_wait_until_locked(struct avb_sink *s, int64_t due)
 	(void)pthread_cond_timedwait(&s->cond, &s->lock, &ts);
 }
 
-/* Present the head frame: lock held on entry and exit, dropped around the ops. */
 /*
  * Present the head frame, due at `due`: lock held on entry and exit,
  * dropped around the ops. `presenting` lets a flush wait for it.

@@ -238,7 +238,7 @@ int avb_vendor_decoder_open(struct avb_vendor *v, enum avb_media_kind kind, int3
 	return r;
 }
 
-static void sink_read_release(void *userdata, int64_t frame)
+static void sink_release_frame(void *userdata, int64_t frame)
 {
 	(void)avb_vendor_buffer_free(userdata, frame);
 }
@@ -251,7 +251,7 @@ static int sink_read_frame(void *userdata, int64_t frame, uint32_t offset, void 
 
 static const struct avb_sink_ops vendor_sink_ops = {
 	.read = sink_read_frame,
-	.release = sink_read_release,
+	.release = sink_release_frame,
 };
 
 /* The decoder's sink, made on first use; lock held. */
@@ -273,6 +273,7 @@ int avb_vendor_decoder_start(struct avb_vendor *v, const struct avb_vendor_decod
 	struct avb_graph_link_info out;
 	struct avb_graph_format f;
 	struct avb_sink *sink = NULL;
+	enum avb_decoder_state now;
 	unsigned entity, bad;
 	int index = decoder_index(v, how->kind, how->id);
 	bool tunnelled;
@@ -280,8 +281,6 @@ int avb_vendor_decoder_start(struct avb_vendor *v, const struct avb_vendor_decod
 
 	if (index < 0 || how->frame_pool >= v->n_frame_pools)
 		return -EINVAL;
-	enum avb_decoder_state now;
-
 	vendor_lock(v);
 	r = avb_decoder_get_state(v->decoders, how->kind, how->id, &now);
 	if (r == 0 && now != AVB_DECODER_OPENED)
@@ -412,12 +411,11 @@ bool avb_vendor_sink_take_eos(struct avb_vendor *v, enum avb_media_kind kind, in
 int avb_vendor_sink_take_records(struct avb_vendor *v, const char *name,
 				 struct avb_sink_record **ret_records, size_t *ret_n)
 {
+	enum avb_graph_function function;
 	struct avb_graph_link_info li;
 	struct avb_sink *sink = NULL;
 	unsigned entity;
 	int r;
-
-	enum avb_graph_function function;
 
 	vendor_lock(v);
 	r = name ? avb_graph_find_entity(v->graph, name, &entity) : -ENOENT;
