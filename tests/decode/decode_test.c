@@ -18,8 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <avbuffer/servicemanager.h>
-
 #include "avb_config.h"
 #include "dt.h"
 
@@ -191,21 +189,14 @@ static void case_states(struct dt *t)
         ((int32_t)((uint32_t)(a) | ((uint32_t)(b) << 8) | ((uint32_t)(c) << 16) |                 \
                    ((uint32_t)(d) << 24)))
 
-/* IAVBufferControl: object 2 on the AV Buffer service's endpoint. */
+/* IAVBufferControl: object 2 on the endpoint of the IAVBuffer proxy we hold. */
 static avb_binder *connect_control(struct dt *t)
 {
-        char *endpoint = NULL, *base = NULL;
         avb_binder *ctl = NULL;
-        uint32_t object;
 
-        DT_OK(avb_servicemanager_IServiceManager_getService(
-                      t->sm, com_rdk_hal_avbuffer_IAVBuffer_serviceName, &endpoint),
-              "getService");
-        if (!endpoint || avb_endpoint_split(endpoint, &base, &object) < 0 ||
-            avb_binder_connect(base, avb_avbuffer_IAVBufferControl_OBJECT_ID, &ctl) < 0)
+        if (avb_binder_connect(avb_binder_endpoint(t->av), avb_avbuffer_IAVBufferControl_OBJECT_ID,
+                               &ctl) < 0)
                 dt_fail("cannot reach IAVBufferControl");
-        free(endpoint);
-        free(base);
         return ctl;
 }
 
@@ -290,6 +281,11 @@ static void case_tunnelled(struct dt *t)
                          AVB_EX_ILLEGAL_ARGUMENT, "disabling an immutable link");
         expect_exception(avb_avbuffer_IAVBufferControl_takeSinkFrames(ctl, "vpu", &sf, &n),
                          AVB_EX_ILLEGAL_ARGUMENT, "takeSinkFrames of the VPU");
+        expect_exception(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0", 0, -1,
+                                                                    5),
+                         AVB_EX_ILLEGAL_ARGUMENT, "setPadFormat with a negative width");
+        expect_exception(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0", 0, 0, 0),
+                         AVB_EX_ILLEGAL_ARGUMENT, "setPadFormat without a pad number");
 
         /* a sink that wants NV12 refuses the decoder's I420 when it starts */
         DT_OK(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:3", "video-sink-0:0",

@@ -23,7 +23,6 @@
 #include "com_rdk_hal_avbuffer.h"
 #include "com_rdk_hal_videodecoder.h"
 #include "avb_avbuffer.h"
-#include "avb_servicemanager.h"
 
 #define DT_MAX_FRAMES 1024
 #define DT_QUEUE 256

@@ -198,6 +198,9 @@ static void test_tunnelled_frames(void **state)
 	assert_int_equal(avb_vendor_decoder_stop(v, AVB_MEDIA_VIDEO, 1), 0);
 	assert_int_equal(avb_vendor_frame_alloc(v, 1, &h[0]), 0);
 	assert_int_equal(avb_vendor_sink_queue(v, AVB_MEDIA_VIDEO, 1, h[0], 0, 4096), 0);
+	for (int i = 0; i < 5000 && avb_vendor_is_valid(v, h[0]); i++)
+		usleep(1000);
+	assert_false(avb_vendor_is_valid(v, h[0]));
 	assert_int_equal(avb_vendor_sink_queue(v, AVB_MEDIA_VIDEO, 1, -5, 0, 4096), -EINVAL);
 }
 
