@@ -2,8 +2,9 @@
 /*
  * avb-decode-test CASE STREAMS_DIR: one proof case of the decode path,
  * against the avbufferd that avbuffer-test-harness started. STREAMS_DIR
- * holds what gen-streams.sh made with ffmpeg: v320.h264, v720.h264 and
- * one720.h264, their framemd5 (v320.md5, v720.md5) and framehash SHA-1
+ * holds what gen-streams.sh made with ffmpeg: v320.h264, l320.h264 (250
+ * frames), v720.h264 and one720.h264, their framemd5 (v320.md5, ...) and
+ * framehash SHA-1
  * (v320.sha1, v720.sha1) files, and an MP2 tone with its framemd5 (a.mp2,
  * a.md5).
  */
@@ -337,14 +338,20 @@ static void case_tunnelled(struct dt *t)
         avb_binder_unref(ctl);
 }
 
+/*
+ * The client keeps its frames, so the frame pool (8 blocks) runs dry and the
+ * firmware stops taking input once it holds its 16 decoded frames: the rest
+ * of the 250-frame stream must then fill the input queue, however fast either
+ * side runs (a 50-frame stream fitted in the queue when avbufferd was slow).
+ */
 static void case_backpressure(struct dt *t)
 {
         struct dt_push o = {.chunk = 512, .hold_until_full = true, .check = true, .eos = true};
         size_t len;
-        uint8_t *data = dt_read_file(path("v320.h264"), &len);
+        uint8_t *data = dt_read_file(path("l320.h264"), &len);
 
         dt_get_decoder(t, 0);
-        dt_load_ref(t, path("v320.md5"));
+        dt_load_ref(t, path("l320.md5"));
         dt_open_start(t, false);
         dt_push(t, data, len, &o);
         dt_drain_frames(t, true, 200);
@@ -364,10 +371,11 @@ static void case_flush(struct dt *t)
 {
         struct dt_push o = {.chunk = 1024, .limit = 0, .hold_until_full = true};
         size_t len;
-        uint8_t *data = dt_read_file(path("v320.h264"), &len);
+        /* half of it is more than the firmware can take in while the client holds frames */
+        uint8_t *data = dt_read_file(path("l320.h264"), &len);
 
         dt_get_decoder(t, 0);
-        dt_load_ref(t, path("v320.md5"));
+        dt_load_ref(t, path("l320.md5"));
         dt_open_start(t, false);
         o.limit = len / 2;
         dt_push(t, data, len, &o);
@@ -379,6 +387,7 @@ static void case_flush(struct dt *t)
         dt_drain_frames(t, false, 200);
         dt_drain_frames(t, false, 200);
         free(data);
+        dt_load_ref(t, path("v320.md5"));
         full_stream(t, "v320.h264", 4096); /* and it decodes from the start again */
         dt_stop_close(t);
 }

@@ -17,6 +17,8 @@ gen() { # name size frames [B-frames]
                 -f framemd5 "$out/$1.md5"
 }
 gen v320 320x240 50
+# long enough that the frames the firmware can hold are a small part of it
+gen l320 320x240 250
 gen v720 1280x720 30
 gen one720 1280x720 1
 gen p320 320x240 50 0 # no B-frames: decode order is presentation order (paced sinks)
