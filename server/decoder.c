@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -41,6 +42,8 @@ struct avbd_dec {
         bool secure;
         bool tunnelled; /* this start: frames go to the vendor sink, the listener gets -1 */
         bool eos_to_sink; /* an end of stream waits in the sink */
+        bool geometry_due; /* the graph has yet to hear the stream's geometry */
+        bool sink_refuses; /* tunnelled: that geometry does not fit the sink's link */
         int frame_pool; /* vendor frame pool index, -1: none */
         void *sess;     /* VPU session; NULL: none (not open, or the VPU died) */
         struct handle_set in, out;
@@ -232,7 +235,7 @@ static void on_event(struct avbd_dec *dec, const struct avb_vpu_event *ev)
         switch (ev->type) {
         case AVB_VPU_EVENT_SOURCE_CHANGE:
                 if (dec->all->vpu->ops->get_format(dec->sess, &dec->fmt) == 0)
-                        dec->meta_due = true;
+                        dec->meta_due = dec->geometry_due = true;
                 break;
         case AVB_VPU_EVENT_EOS:
                 /*
@@ -254,11 +257,40 @@ static void on_event(struct avbd_dec *dec, const struct avb_vpu_event *ev)
         }
 }
 
+/*
+ * The first frame of a start or of a new resolution tells the media graph the
+ * decoder's output geometry, which `avbufctl graph` then shows. Start could
+ * only validate the tunnel's link against the pixel format (the geometry is
+ * in the bitstream); here a sink pad that asks for another geometry refuses
+ * the stream, and its frames are dropped: the sink would misread them.
+ */
+static void tell_geometry(struct avbd_dec *dec)
+{
+        char bad[AVB_VENDOR_LINK_TEXT] = "", msg[AVB_VENDOR_LINK_TEXT + 96];
+        int e;
+
+        dec->geometry_due = false;
+        if (dec->kind != AVB_MEDIA_VIDEO)
+                return;
+        e = avb_vendor_decoder_set_geometry(dec->all->vendor, dec->kind, dec->id, dec->fmt.width,
+                                            dec->fmt.height, bad);
+        dec->sink_refuses = dec->tunnelled && e == -EPIPE;
+        if (dec->sink_refuses) {
+                snprintf(msg, sizeof(msg), "the stream's %ux%u does not fit link %s; frames dropped",
+                         (unsigned)dec->fmt.width, (unsigned)dec->fmt.height, bad);
+                tell_error(dec, AVBD_DEC_ERROR_SINK, msg);
+        }
+}
+
 /* Tunnelled: the frame goes to the sink, and the listener hears of it with handle -1. */
 static void on_tunnelled_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b, int64_t h)
 {
         uint32_t bytes = dec->fmt.frame_bytes ? dec->fmt.frame_bytes : b->bytesused;
 
+        if (dec->sink_refuses) {
+                (void)avb_vendor_buffer_free(dec->all->vendor, h);
+                return;
+        }
         /* the sink owns the frame either way; a dropped one is not announced */
         if (avb_vendor_sink_queue(dec->all->vendor, dec->kind, dec->id, h, b->pts_ns,
                                   bytes < b->bytesused ? bytes : b->bytesused) < 0) {
@@ -286,6 +318,8 @@ static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
         (void)avb_vpu_sync_for_cpu(dec->all->vpu, b);
         if (dec->meta_due && !dec->fmt.frame_bytes)
                 (void)dec->all->vpu->ops->get_format(dec->sess, &dec->fmt);
+        if (dec->geometry_due)
+                tell_geometry(dec);
         if (dec->tunnelled) {
                 on_tunnelled_frame(dec, b, h);
                 return;
@@ -485,7 +519,8 @@ static int start_pipeline(struct avbd_dec *dec)
         else if (e < 0)
                 avb_log(AVB_LOG_WARNING, "%s decoder %d: media pipeline: %s",
                         dec->kind ? "video" : "audio", (int)dec->id, strerror(-e));
-        dec->eos_to_sink = false;
+        dec->eos_to_sink = dec->sink_refuses = false;
+        dec->geometry_due = true;
         return e;
 }
 

@@ -47,6 +47,7 @@ enum avbd_dec_state {
 /* Listener codes; numbered as IVideoDecoderListener/IAudioDecoderListener ERROR_*. */
 #define AVBD_DEC_ERROR_DECODE 1
 #define AVBD_DEC_ERROR_VPU    2
+#define AVBD_DEC_ERROR_SINK   3 /* video only */
 
 struct avbd_dec;
 struct avbd_decoders;

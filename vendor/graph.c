@@ -243,6 +243,28 @@ int avb_graph_set_format(struct avb_graph *g, unsigned entity, unsigned pad,
 	return 0;
 }
 
+int avb_graph_pad_changed(struct avb_graph *g, unsigned entity, unsigned pad,
+			  const struct avb_graph_format *format, unsigned *ret_bad_link)
+{
+	int i = graph_pad_index(g, entity, pad);
+
+	if (i < 0)
+		return -ENOENT;
+	g->pads[i].format = *format;
+	for (unsigned l = 0; l < g->n_links; l++) {
+		const struct graph_link *link = &g->links[l];
+
+		if ((link->flags & AVB_GRAPH_LINK_ENABLED) &&
+		    (link->source == (unsigned)i || link->sink == (unsigned)i) &&
+		    !graph_link_valid(g, link)) {
+			if (ret_bad_link)
+				*ret_bad_link = l;
+			return -EPIPE;
+		}
+	}
+	return 0;
+}
+
 int avb_graph_get_format(const struct avb_graph *g, unsigned entity, unsigned pad,
 			 struct avb_graph_format *ret_format)
 {

@@ -126,6 +126,17 @@ int avb_graph_link_info(const struct avb_graph *g, unsigned link,
 /* Errors: -ENOENT, -EBUSY (the pad streams). */
 int avb_graph_set_format(struct avb_graph *g, unsigned entity, unsigned pad,
 			 const struct avb_graph_format *format);
+
+/*
+ * The entity's own pad now puts out format, while it streams or not (a
+ * decoder's resolution change: V4L2's source change). Unlike
+ * avb_graph_set_format this is the driver telling, not a user asking, so a
+ * streaming pad takes it; the format is set whatever the result. Then every
+ * enabled link at the pad is validated again. Errors: -ENOENT, -EPIPE (a
+ * link no longer validates; ret_bad_link, which may be NULL, names it).
+ */
+int avb_graph_pad_changed(struct avb_graph *g, unsigned entity, unsigned pad,
+			  const struct avb_graph_format *format, unsigned *ret_bad_link);
 int avb_graph_get_format(const struct avb_graph *g, unsigned entity, unsigned pad,
 			 struct avb_graph_format *ret_format);
 

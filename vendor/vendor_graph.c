@@ -267,6 +267,17 @@ static int decoder_sink_locked(struct avb_vendor *v, int index, struct avb_sink 
 	return 0;
 }
 
+/* "entity:pad -> entity:pad"; lock held. */
+static void link_text_locked(struct avb_vendor *v, unsigned link, char text[AVB_VENDOR_LINK_TEXT])
+{
+	struct avb_graph_link_info li;
+
+	if (avb_graph_link_info(v->graph, link, &li) == 0)
+		snprintf(text, AVB_VENDOR_LINK_TEXT, "%s:%u -> %s:%u",
+			 avb_graph_entity_name(v->graph, li.source_entity), li.source_pad,
+			 avb_graph_entity_name(v->graph, li.sink_entity), li.sink_pad);
+}
+
 int avb_vendor_decoder_start(struct avb_vendor *v, const struct avb_vendor_decoder_start *how,
 			     bool *ret_tunnelled, char ret_bad_link[AVB_VENDOR_LINK_TEXT])
 {
@@ -303,10 +314,8 @@ int avb_vendor_decoder_start(struct avb_vendor *v, const struct avb_vendor_decod
 		r = decoder_sink_locked(v, index, &sink);
 	if (r == 0) {
 		r = avb_graph_pipeline_start(v->graph, entity, &bad);
-		if (r == -EPIPE && ret_bad_link && avb_graph_link_info(v->graph, bad, &out) == 0)
-			snprintf(ret_bad_link, AVB_VENDOR_LINK_TEXT, "%s:%u -> %s:%u",
-				 avb_graph_entity_name(v->graph, out.source_entity), out.source_pad,
-				 avb_graph_entity_name(v->graph, out.sink_entity), out.sink_pad);
+		if (r == -EPIPE && ret_bad_link)
+			link_text_locked(v, bad, ret_bad_link);
 	}
 	if (r == 0) {
 		r = decoder_step_locked(v, how->kind, how->id, AVB_DECODER_OPENED,
@@ -357,6 +366,29 @@ int avb_vendor_decoder_stop(struct avb_vendor *v, enum avb_media_kind kind, int3
 		avb_sink_flush(sink);
 		avb_sink_set_notify(sink, -1);
 	}
+	return r;
+}
+
+int avb_vendor_decoder_set_geometry(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+				    uint32_t width, uint32_t height,
+				    char ret_bad_link[AVB_VENDOR_LINK_TEXT])
+{
+	struct avb_graph_format f;
+	unsigned entity, bad;
+	int r;
+
+	vendor_lock(v);
+	r = decoder_entity_locked(v, kind, id, &entity);
+	if (r == 0)
+		r = avb_graph_get_format(v->graph, entity, AVB_GRAPH_DECODER_OUTPUT, &f);
+	if (r == 0) {
+		f.width = width;
+		f.height = height;
+		r = avb_graph_pad_changed(v->graph, entity, AVB_GRAPH_DECODER_OUTPUT, &f, &bad);
+		if (r == -EPIPE && ret_bad_link)
+			link_text_locked(v, bad, ret_bad_link);
+	}
+	vendor_unlock(v);
 	return r;
 }
 

@@ -303,6 +303,17 @@ int avb_vendor_decoder_open(struct avb_vendor *v, enum avb_media_kind kind, int3
 int avb_vendor_decoder_start(struct avb_vendor *v, const struct avb_vendor_decoder_start *how,
 			     bool *ret_tunnelled, char ret_bad_link[AVB_VENDOR_LINK_TEXT]);
 int avb_vendor_decoder_stop(struct avb_vendor *v, enum avb_media_kind kind, int32_t id);
+/*
+ * The decoder's stream is width x height (its first frame, or a resolution
+ * change): its output pad shows it, streaming or not, and its enabled output
+ * link is validated again (start could not: the geometry was unknown).
+ * Errors: -EINVAL (no such decoder), -EPIPE (the link no longer validates:
+ * the sink's pad asks for another geometry; ret_bad_link, if not NULL,
+ * names it). Start sets the geometry back to unknown.
+ */
+int avb_vendor_decoder_set_geometry(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+				    uint32_t width, uint32_t height,
+				    char ret_bad_link[AVB_VENDOR_LINK_TEXT]);
 int avb_vendor_decoder_close(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
 			     bool configured);
 

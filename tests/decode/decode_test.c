@@ -255,6 +255,38 @@ static void tunnelled_stream(struct dt *t, avb_binder *ctl, const char *sink, bo
 }
 
 /*
+ * A stream whose geometry the sink's pad refuses: start validates (the
+ * geometry is not known yet), the first frame tells it, one ERROR_SINK
+ * follows, and every frame is dropped and freed (the frame pool holds 8
+ * blocks, so 50 frames only reach end of stream if they are).
+ */
+static void refused_stream(struct dt *t, avb_binder *ctl, const char *sink)
+{
+        struct dt_push o = {.eos = true};
+        avb_avbuffer_SinkFrame *sf = NULL;
+        size_t len, n = 99;
+        uint8_t *data = dt_read_file(path("p320.h264"), &len);
+
+        t->n_frames = 0;
+        t->l.eos = 0;
+        memset(t->l.errors, 0, sizeof(t->l.errors));
+        t->tunnelled = true;
+        dt_open_start(t, false);
+        dt_push_frames(t, data, len, 40000000, &o);
+        free(data);
+        DT_OK(avb_avbuffer_IAVBufferControl_takeSinkFrames(ctl, sink, &sf, &n), "takeSinkFrames");
+        free(sf);
+        if (n || t->n_frames)
+                dt_fail("%s: %zu frames presented, %zu announced, from a stream it refuses", sink,
+                        n, t->n_frames);
+        if (t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_SINK] != 1)
+                dt_fail("%d ERROR_SINK for one refused stream",
+                        t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_SINK]);
+        dt_stop_close(t);
+        t->tunnelled = false;
+}
+
+/*
  * Tunnelled mode is the enabled link decoder output -> sink: frames never
  * reach the client (handle -1 only), the sink paces them and its checksums
  * match ffmpeg's; the link is validated at start and fixed while streaming.
@@ -317,6 +349,14 @@ static void case_tunnelled(struct dt *t)
         DT_OK(t->api->stop(t->dec), "stop");
         DT_OK(t->api->close(t->dec), "close");
 
+        /* the stream is 320x240: a sink that asks for 1280x720 refuses it, one for 320x240 not */
+        DT_OK(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0",
+                                                         FOURCC('I', '4', '2', '0'), 1280, 720),
+              "sink 1280x720");
+        refused_stream(t, ctl, "video-sink-0");
+        DT_OK(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0",
+                                                         FOURCC('I', '4', '2', '0'), 320, 240),
+              "sink 320x240");
         tunnelled_stream(t, ctl, "video-sink-0", false);
 
         /* secure: the frames stay in the secure frame pool, the vendor sink sums them */

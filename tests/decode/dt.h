@@ -62,7 +62,7 @@ struct dt_listener {
         struct dt_frame q[DT_QUEUE];
         size_t head, n;
         int available;   /* onDecodeBufferAvailable calls */
-        int errors[3];   /* by code: [1] DECODE, [2] VPU */
+        int errors[4];   /* by code: [1] DECODE, [2] VPU, [3] SINK */
         int eos;
         int state;       /* last newState */
         avb_binder *binder, *audio_binder;

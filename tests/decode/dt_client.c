@@ -113,7 +113,7 @@ static avb_status on_error(void *impl, avb_call *call, int32_t code, const char 
         (void)call;
         fprintf(stderr, "  listener: error %d: %s\n", (int)code, msg);
         pthread_mutex_lock(&l->m);
-        if (code >= 0 && code < 3)
+        if (code >= 0 && code < (int32_t)(sizeof(l->errors) / sizeof(l->errors[0])))
                 l->errors[code]++;
         pthread_cond_broadcast(&l->c);
         pthread_mutex_unlock(&l->m);

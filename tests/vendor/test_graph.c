@@ -2,8 +2,8 @@
 /*
  * Vendor media graph tests: topology built from the reference profile, the
  * graph walk, link validation at pipeline start, links refused while
- * streaming, a dynamic link changed while streaming, nested starts, and the
- * text and Graphviz output.
+ * streaming, a resolution change while streaming, a dynamic link changed
+ * while streaming, nested starts, and the text and Graphviz output.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -224,6 +224,68 @@ static void test_busy_while_streaming(void **state)
 	avb_graph_free(g);
 }
 
+/*
+ * A resolution change while streaming: the decoder's own pad takes the new
+ * geometry (a user's set_format would be EBUSY), and only its enabled links
+ * are validated again.
+ */
+static void test_pad_changed(void **state)
+{
+	static const struct {
+		struct avb_graph_format sink; /* video-sink-0's pad */
+		bool tunnel;                  /* the output link enabled */
+		uint32_t width, height;       /* what the decoder now puts out */
+		int want;
+	} cases[] = {
+		{{I420, 0, 0, 0}, true, 1280, 720, 0},        /* the sink takes any geometry */
+		{{I420, 1280, 720, 0}, true, 1280, 720, 0},   /* the one it asks for */
+		{{I420, 1280, 720, 0}, true, 320, 240, -EPIPE},
+		{{I420, 1280, 0, 0}, true, 1280, 1080, 0},    /* width only */
+		{{I420, 1280, 0, 0}, true, 1920, 1080, -EPIPE},
+		{{I420, 1280, 720, 0}, false, 320, 240, 0},   /* no tunnel: nothing to fit */
+		{{I420, 1280, 720, 0}, true, 0, 0, 0},        /* back to unknown */
+	};
+	unsigned bad = 99, tunnel;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct avb_graph *g = reference_graph();
+		unsigned vd0 = entity(g, "video-decoder-0"), vs0 = entity(g, "video-sink-0");
+		struct avb_graph_format f = {I420, 0, 0, 0}, got;
+
+		assert_int_equal(
+			avb_graph_find_link(g, vd0, AVB_GRAPH_DECODER_OUTPUT, vs0, 0, &tunnel), 0);
+		assert_int_equal(avb_graph_setup_link(g, tunnel,
+						      cases[i].tunnel ? AVB_GRAPH_LINK_ENABLED : 0),
+				 0);
+		assert_int_equal(avb_graph_set_format(g, vs0, 0, &cases[i].sink), 0);
+		assert_int_equal(avb_graph_set_format(g, vd0, AVB_GRAPH_DECODER_OUTPUT, &f), 0);
+		assert_int_equal(avb_graph_pipeline_start(g, vd0, NULL), 0);
+		f.width = cases[i].width;
+		f.height = cases[i].height;
+		assert_int_equal(avb_graph_set_format(g, vd0, AVB_GRAPH_DECODER_OUTPUT, &f), -EBUSY);
+		bad = 99;
+		assert_int_equal(avb_graph_pad_changed(g, vd0, AVB_GRAPH_DECODER_OUTPUT, &f, &bad),
+				 cases[i].want);
+		assert_int_equal(bad, cases[i].want ? tunnel : 99);
+		/* set whatever the result: it is what the decoder puts out */
+		assert_int_equal(avb_graph_get_format(g, vd0, AVB_GRAPH_DECODER_OUTPUT, &got), 0);
+		assert_int_equal(got.width, cases[i].width);
+		assert_int_equal(got.height, cases[i].height);
+		assert_true(avb_graph_entity_streaming(g, vd0));
+		avb_graph_free(g);
+	}
+	{
+		struct avb_graph *g = reference_graph();
+		struct avb_graph_format f = {0};
+
+		assert_int_equal(avb_graph_pad_changed(g, entity(g, "video-decoder-0"), 42, &f, NULL),
+				 -ENOENT);
+		assert_int_equal(avb_graph_pad_changed(g, 9999, 0, &f, NULL), -ENOENT);
+		avb_graph_free(g);
+	}
+}
+
 /* A decoder whose output switches between two display planes while it plays. */
 static void test_dynamic_link(void **state)
 {
@@ -303,7 +365,7 @@ int main(void)
 		cmocka_unit_test(test_topology),      cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_bad_construction), cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_busy_while_streaming), cmocka_unit_test(test_dynamic_link),
-		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_pad_changed),      cmocka_unit_test(test_describe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

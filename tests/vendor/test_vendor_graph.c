@@ -147,6 +147,44 @@ static void test_start_validates(void **state)
 	assert_int_equal(avb_vendor_decoder_close(v, AVB_MEDIA_VIDEO, 0, true), 0);
 }
 
+/*
+ * The stream's geometry, known at its first frame, reaches the decoder's
+ * output pad while it streams; a sink pad that asks for another refuses it.
+ */
+static void test_geometry(void **state)
+{
+	struct avb_vendor *v = *state;
+	struct avb_vendor_decoder_start how;
+	char bad[AVB_VENDOR_LINK_TEXT] = "", *text = NULL;
+	bool tunnelled = false;
+
+	start_how(&how, 0, 0);
+	assert_int_equal(avb_vendor_decoder_set_geometry(v, AVB_MEDIA_VIDEO, 9, 1, 1, bad), -EINVAL);
+	assert_int_equal(avb_vendor_graph_setup_link(v, "video-decoder-0:3", "video-sink-0:0", true),
+			 0);
+	assert_int_equal(avb_vendor_graph_set_format(v, "video-sink-0:0", I420, 1280, 720), 0);
+	assert_int_equal(avb_vendor_decoder_open(v, AVB_MEDIA_VIDEO, 0), 0);
+	/* start cannot know the geometry: the link validates on the pixel format */
+	assert_int_equal(avb_vendor_decoder_start(v, &how, &tunnelled, bad), 0);
+	assert_true(tunnelled);
+	assert_int_equal(avb_vendor_decoder_set_geometry(v, AVB_MEDIA_VIDEO, 0, 1280, 720, bad), 0);
+	assert_int_equal(avb_vendor_graph_describe(v, false, &text), 0);
+	assert_non_null(strstr(text, "[fmt:I420/1280x720 bytes:")); /* only the decoder's has bytes */
+	free(text);
+	assert_int_equal(avb_vendor_decoder_set_geometry(v, AVB_MEDIA_VIDEO, 0, 320, 240, bad),
+			 -EPIPE);
+	assert_string_equal(bad, "video-decoder-0:3 -> video-sink-0:0");
+	/* the next start forgets the old stream's geometry */
+	assert_int_equal(avb_vendor_decoder_stop(v, AVB_MEDIA_VIDEO, 0), 0);
+	assert_int_equal(avb_vendor_decoder_start(v, &how, &tunnelled, bad), 0);
+	assert_int_equal(avb_vendor_graph_describe(v, false, &text), 0);
+	assert_null(strstr(text, "x720 bytes:"));
+	assert_null(strstr(text, "320x240"));
+	free(text);
+	assert_int_equal(avb_vendor_decoder_stop(v, AVB_MEDIA_VIDEO, 0), 0);
+	assert_int_equal(avb_vendor_decoder_close(v, AVB_MEDIA_VIDEO, 0, true), 0);
+}
+
 /* Tunnelled frames go to the sink, which presents, records and frees them. */
 static void test_tunnelled_frames(void **state)
 {
@@ -210,6 +248,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_setup_link_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decoder_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_start_validates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_geometry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tunnelled_frames, setup, teardown),
 	};
 

@@ -12,6 +12,12 @@ oneway interface IVideoDecoderListener {
     const int ERROR_DECODE = 1;
     /** The VPU failed (e.g. its firmware crashed); in-flight buffers were freed. */
     const int ERROR_VPU = 2;
+    /**
+     * Tunnelled: the stream's resolution does not fit the link to the sink
+     * (its pad asks for another); frames are dropped until it fits again or
+     * the decoder stops.
+     */
+    const int ERROR_SINK = 3;
 
     /**
      * A decoded frame. frameHandle is an AV buffer handle the client now
