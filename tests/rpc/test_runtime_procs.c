@@ -210,7 +210,7 @@ static void test_server_death(void **state)
         assert_false(avb_binder_is_alive(b2));
         int64_t start = test_now_ms();
         assert_transport(echo_u32(b, ECHO_ADD, NULL, 0, NULL, 0), AVB_TS_DEAD_OBJECT);
-        assert_true(test_now_ms() - start < 100);
+        assert_true(test_now_ms() - start < 1000); /* not the wire: that would wait 5 s */
         assert_int_equal(avb_binder_link_to_death(b, on_death, NULL), -ESRCH);
         avb_binder_unref(b);
         avb_binder_unref(b2);

@@ -303,7 +303,7 @@ static void *parked_wait(void *arg)
         (void)arg;
         if (avb_sm_connect(&b) < 0)
                 return (void *)1;
-        avb_status st = avb_servicemanager_IServiceManager_waitForService(b, "test.parked", 1500,
+        avb_status st = avb_servicemanager_IServiceManager_waitForService(b, "test.parked", 3000,
                                                                           &got);
         avb_binder_unref(b);
         free(got);
@@ -318,11 +318,12 @@ static void test_wait_does_not_block_others(void **state)
 
         (void)state;
         assert_int_equal(pthread_create(&t, NULL, parked_wait, NULL), 0);
-        usleep(100 * 1000);
+        usleep(300 * 1000); /* parked by now; if not, the calls below still pass */
         t0 = now_ms();
         for (int i = 0; i < 20; i++)
                 free(check("test.a"));
-        assert_true(now_ms() - t0 < 1000);
+        /* a blocked manager would answer after the wait's 3 s (under the 5 s call deadline) */
+        assert_true(now_ms() - t0 < 2500);
         pthread_join(t, &rc);
         assert_null(rc);
 }

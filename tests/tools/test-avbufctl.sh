@@ -77,9 +77,16 @@ expect_exit 1 "$ctl" free "$h"            # stale
 	fail "pool not empty after frees"
 "$ctl" --json watch 1 >/tmp/avbufctl-watch.$$ &
 w=$!
-sleep 1.5
-kill -INT "$w"; wait "$w" || true
-grep -q bytesTotal /tmp/avbufctl-watch.$$ || fail "watch printed no metrics"
+# its first metrics come after its SIGINT handler is in place (a background
+# job of sh starts with SIGINT ignored until then)
+i=0
+until grep -q bytesTotal /tmp/avbufctl-watch.$$; do
+	i=$((i + 1))
+	[ $i -lt 400 ] || { kill -9 "$w"; fail "watch printed no metrics in 20 s"; }
+	sleep 0.05
+done
+kill -INT "$w"
+wait "$w" || fail "watch did not exit cleanly on SIGINT"
 kill -INT "$holder"
 wait "$holder" || fail "hold-pool did not destroy its pool cleanly"
 [ "$("$ctl" --json pools | json 'len(d)')" = 0 ] || fail "the held pool outlived hold-pool"
