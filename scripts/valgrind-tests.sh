@@ -18,6 +18,8 @@
 # libavcodec) and the decode client. The client links libavcodec, whose
 # dependency libhwy runs an instruction at load time that valgrind 3.19
 # does not know (SIGILL), so it is started through env and skipped.
+# The v4l2-fake cases run the test-only avbufferd-fake-v4l2 (the v4l2
+# backend on the fake decoder of tests/vendor) under valgrind instead.
 # AVB_VALGRIND_DECODE="CASE..." names other decode cases;
 # AVB_VALGRIND_DECODE=none runs none.
 set -eu
@@ -77,16 +79,24 @@ fi
 # Every decode case (the list: tests/decode/meson.build): about 40 s in all
 # on the 2-core machine.
 cases=${AVB_VALGRIND_DECODE:-"md5-320 md5-720 secure states backpressure flush corrupt
-kill-firmware stall-firmware kill-client audio-mp2 concurrent pipeline speed tunnelled"}
+kill-firmware stall-firmware kill-client audio-mp2 concurrent pipeline speed tunnelled
+v4l2-fake v4l2-fake-dmabuf"}
 streams=$build/tests/decode/streams
 "$src/tests/decode/gen-streams.sh" "$(command -v ffmpeg)" "$streams"
 export AVB_SOFTVPU_FIRMWARE="$firmware" AVB_PIPELINE_EXE="$build/examples/avbuffer-pipeline"
 for c in $cases; do
 	echo "valgrind-tests: decode case $c"
+	avbd=$build/server/avbufferd profile=$src/tests/decode/profile.yaml
+	case $c in
+	v4l2-fake*)
+		avbd=$build/tests/decode/avbufferd-fake-v4l2
+		profile=$src/tests/decode/profile-$c.yaml
+		;;
+	esac
 	"$harness" \
 		--servicemanager "$build/servicemanager/servicemanager" \
-		--avbufferd "$build/server/avbufferd" \
-		--profile "$src/tests/decode/profile.yaml" \
+		--avbufferd "$avbd" \
+		--profile "$profile" \
 		--waiter "$suite" \
 		--wrapper "$vg --trace-children-skip=*avb-softvpu*,*avb-decode-test*" \
 		--timeout 300 \

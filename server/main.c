@@ -30,6 +30,7 @@
 #include "heapshare.h"
 #include "heapshare_proto.h"
 #include "service_internal.h"
+#include "v4l2_seam.h"
 #if AVB_HAVE_DECODE
 #include "softvpu.h"
 #include "v4l2vpu.h"
@@ -178,6 +179,7 @@ static int make_vpu(struct ctx *c, const struct avb_vpu_memory *mem)
                                 strerror(-e));
                 return e;
         }
+        cfg.dev_ops = avbd_v4l2_dev_ops(&cfg.dev_ctx);
         e = avb_v4l2vpu_new(&cfg, &vmem, &vpu);
         if (e < 0) {
                 avb_log(AVB_LOG_WARNING, "no VPU (v4l2 %s: %s); decoders will refuse to open",

@@ -6,7 +6,8 @@
  * frames), v720.h264 and one720.h264, their framemd5 (v320.md5, ...) and
  * framehash SHA-1
  * (v320.sha1, v720.sha1) files, and an MP2 tone with its framemd5 (a.mp2,
- * a.md5).
+ * a.md5). The v4l2-fake cases run against avbufferd-fake-v4l2 (the fake V4L2
+ * decoder of tests/vendor behind the v4l2 backend) and need no streams.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,7 +21,9 @@
 #include <unistd.h>
 
 #include "avb_config.h"
+#include "com_rdk_hal.h"
 #include "dt.h"
+#include "fake_v4l2.h"
 
 extern char **environ;
 
@@ -674,6 +677,303 @@ static void case_pipeline(struct dt *t)
                 dt_fail("the pipeline failed");
 }
 
+/* ---- the v4l2 backend on the fake decoder (avbufferd-fake-v4l2) -------------- */
+
+#define FV_MAX 64
+#define FV_FRAME_NS 40000000 /* dt_push's pts step */
+#define FV_BLOCKS 8          /* the frame pool's blocks (profile-v4l2-fake*.yaml) */
+
+/* Coded buffers for the fake decoder (one header each) and the frames they give. */
+struct fv_stream {
+        uint8_t data[FV_MAX * FAKE_V4L2_HEADER_BYTES];
+        size_t n_bufs;
+        struct fv_frame {
+                uint32_t n, w, h;
+                int64_t pts; /* its buffer's: dt_push gives buffer i pts i * FV_FRAME_NS */
+                bool meta;   /* the first of a new geometry: metadata must come with it */
+        } frames[FV_MAX];
+        size_t n_frames;
+        uint32_t w, h; /* the geometry in force (set it before the first fv_add) */
+};
+
+static const struct fv_stream *fv_want; /* what fv_frame_ok checks frame t->n_frames against */
+static bool fv_dmabuf;                  /* DMABUF: the device's layout; MMAP: rows packed */
+static struct dt_meta fv_meta;          /* the metadata in force */
+
+/* The next buffer: frame n of w x h; returns its header. */
+static uint8_t *fv_add(struct fv_stream *s, uint32_t w, uint32_t h, uint32_t n)
+{
+        uint8_t *p = s->data + s->n_bufs * FAKE_V4L2_HEADER_BYTES;
+
+        if (s->n_bufs == FV_MAX)
+                dt_fail("fake stream too long");
+        fake_v4l2_encode(p, w, h, n);
+        s->frames[s->n_frames++] = (struct fv_frame){.n = n, .w = w, .h = h,
+                                                     .pts = (int64_t)s->n_bufs * FV_FRAME_NS,
+                                                     .meta = w != s->w || h != s->h};
+        s->w = w;
+        s->h = h;
+        s->n_bufs++;
+        return p;
+}
+
+/* A buffer the fake finds corrupt: a header without the magic. */
+static void fv_add_corrupt(struct fv_stream *s)
+{
+        uint8_t *p = fv_add(s, s->w, s->h, 0);
+
+        s->n_frames--;
+        p[0] ^= 0xff;
+}
+
+/*
+ * Frame t->n_frames as avbufferd hands it over: I420 of the fake's frame
+ * number and geometry. MMAP: the backend copied the visible picture out of
+ * the device's buffer, rows packed (stride = width, frameBytes w * h * 3/2).
+ * DMABUF: the device wrote the block itself, in its own layout: stride
+ * bytesperline (the fake's: width rounded up to 128), padding FAKE_V4L2_PAD,
+ * frameBytes its sizeimage; the metadata has no stride, so a client derives
+ * it from frameBytes.
+ */
+static bool fv_frame_ok(struct dt *t, const struct dt_frame *f, const uint8_t *p, size_t size)
+{
+        size_t i = t->n_frames;
+        const struct fv_frame *e = i < fv_want->n_frames ? &fv_want->frames[i] : NULL;
+        uint32_t stride, bytes;
+
+        if (f->has_meta)
+                fv_meta = f->meta;
+        if (!e) {
+                fprintf(stderr, "  frame %zu: more frames than the %zu pushed\n", i,
+                        fv_want->n_frames);
+                return false;
+        }
+        stride = fv_dmabuf ? (e->w + 127) & ~127u : e->w;
+        bytes = stride * e->h / 2 * 3;
+        if (f->pts != e->pts || (e->meta && !f->has_meta) || fv_meta.a != (int32_t)e->w ||
+            fv_meta.b != (int32_t)e->h ||
+            fv_meta.format != com_rdk_hal_videodecoder_FrameMetadata_PIXEL_FORMAT_I420 ||
+            fv_meta.frame_bytes != (int32_t)bytes || size < bytes) {
+                fprintf(stderr,
+                        "  frame %zu: pts %lld, %s%dx%d format %d frameBytes %d in a %zu-byte "
+                        "block; want pts %lld, %s%ux%u I420 frameBytes %u\n",
+                        i, (long long)f->pts, f->has_meta ? "metadata " : "", (int)fv_meta.a,
+                        (int)fv_meta.b, (int)fv_meta.format, (int)fv_meta.frame_bytes, size,
+                        (long long)e->pts, e->meta ? "metadata " : "", (unsigned)e->w,
+                        (unsigned)e->h, (unsigned)bytes);
+                return false;
+        }
+        for (unsigned c = 0; c < 3; c++) {
+                uint32_t cs = c ? stride / 2 : stride, cw = c ? e->w / 2 : e->w;
+                uint32_t ch = c ? e->h / 2 : e->h;
+                const uint8_t *plane = p + (c ? stride * e->h : 0) + (c == 2 ? cs * ch : 0);
+
+                for (uint32_t y = 0; y < ch; y++)
+                        for (uint32_t x = 0; x < cs; x++) {
+                                uint8_t want =
+                                    x < cw ? fake_v4l2_pixel(e->n, c, x, y) : FAKE_V4L2_PAD;
+
+                                if (plane[(size_t)y * cs + x] == want)
+                                        continue;
+                                fprintf(stderr,
+                                        "  frame %zu (fake frame %u): component %u at (%u, %u) "
+                                        "is %u, want %u\n",
+                                        i, (unsigned)e->n, c, (unsigned)x, (unsigned)y,
+                                        plane[(size_t)y * cs + x], want);
+                                return false;
+                        }
+        }
+        return true;
+}
+
+static void fv_reset(struct dt *t, const struct fv_stream *s)
+{
+        fv_want = s;
+        t->n_frames = t->n_bad = 0;
+        pthread_mutex_lock(&t->l.m);
+        t->l.eos = 0;
+        t->l.received = t->l.received_at_eos = 0;
+        memset(t->l.errors, 0, sizeof(t->l.errors));
+        pthread_mutex_unlock(&t->l.m);
+}
+
+/* Push s, then signalEndOfStream: every frame right, in order, then the marker. */
+static void fv_stream_through(struct dt *t, const struct fv_stream *s, int corrupt)
+{
+        struct dt_push o = {.chunk = FAKE_V4L2_HEADER_BYTES, .check = true, .eos = true};
+
+        fv_reset(t, s);
+        dt_push(t, s->data, s->n_bufs * FAKE_V4L2_HEADER_BYTES, &o);
+        dt_drain_frames(t, true, 100);
+        printf("  %zu coded buffers: %zu frames, last %dx%d, %d decode errors, end of stream "
+               "after frame %zu\n",
+               s->n_bufs, t->n_frames, (int)fv_meta.a, (int)fv_meta.b,
+               t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_DECODE],
+               t->l.received_at_eos);
+        if (t->n_bad || t->n_frames != s->n_frames)
+                dt_fail("%zu of %zu frames wrong, %zu for %zu pushed", t->n_bad, t->n_frames,
+                        t->n_frames, s->n_frames);
+        if (t->l.received_at_eos != s->n_frames || t->l.received != s->n_frames || t->l.eos != 1)
+                dt_fail("%d end-of-stream markers, after %zu of %zu frames", t->l.eos,
+                        t->l.received_at_eos, t->l.received);
+        if (t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_DECODE] != corrupt ||
+            t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_VPU])
+                dt_fail("%d ERROR_DECODE for %d corrupt buffers, %d ERROR_VPU",
+                        t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_DECODE],
+                        corrupt,
+                        t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_VPU]);
+}
+
+static int fv_seen_available; /* onDecodeBufferAvailable calls before the last decode */
+
+static bool fv_available(struct dt *t)
+{
+        return t->l.available > fv_seen_available;
+}
+
+static bool fv_room_or_stuck(struct dt *t)
+{
+        return fv_available(t) || t->l.received == FV_BLOCKS;
+}
+
+/* Wait until cond(t) or ms pass, the client holding its frames. */
+static bool fv_wait_holding(struct dt *t, bool (*cond)(struct dt *), int ms)
+{
+        struct timespec end;
+        bool done;
+
+        clock_gettime(CLOCK_REALTIME, &end);
+        end.tv_sec += ms / 1000;
+        end.tv_nsec += (long)(ms % 1000) * 1000000L;
+        end.tv_sec += end.tv_nsec / 1000000000L;
+        end.tv_nsec %= 1000000000L;
+        pthread_mutex_lock(&t->l.m);
+        while (!(done = cond(t)) && pthread_cond_timedwait(&t->l.c, &t->l.m, &end) == 0)
+                ;
+        done = cond(t);
+        pthread_mutex_unlock(&t->l.m);
+        return done;
+}
+
+/*
+ * Coded buffers queued in avbufferd, then cut (flush or stop) frees them.
+ * The client holds every frame: once it holds all FV_BLOCKS frame blocks
+ * nothing more decodes, and pushing until decode refuses a buffer fills
+ * the V4L2 OUTPUT queue for good. Then cut: the pool is empty at once, the
+ * owed onDecodeBufferAvailable comes, and the held frames are all right.
+ */
+static void fv_fill_and_cut(struct dt *t, uint32_t first_n, avb_status (*cut)(avb_binder *dec),
+                            const char *what)
+{
+        static struct fv_stream s;
+        int32_t queued;
+        bool accepted, ok, stuck = false;
+
+        memset(&s, 0, sizeof(s));
+        s.w = (uint32_t)fv_meta.a;
+        s.h = (uint32_t)fv_meta.b;
+        fv_reset(t, &s);
+        while (!stuck) {
+                const uint8_t *hdr = fv_add(&s, s.w, s.h, first_n + (uint32_t)s.n_bufs);
+                int64_t h = dt_fill_buffer(t, hdr, FAKE_V4L2_HEADER_BYTES, true);
+                int64_t pts = s.frames[s.n_frames - 1].pts;
+
+                for (;;) {
+                        pthread_mutex_lock(&t->l.m);
+                        fv_seen_available = t->l.available;
+                        stuck = t->l.received == FV_BLOCKS;
+                        pthread_mutex_unlock(&t->l.m);
+                        DT_OK(t->api->decode(t->dec, h, pts, &accepted),
+                              "decodeBufferWithMetadata");
+                        if (accepted || stuck)
+                                break;
+                        if (!fv_wait_holding(t, fv_room_or_stuck, 20000))
+                                dt_fail("no onDecodeBufferAvailable after a refused buffer");
+                }
+                stuck = !accepted;
+                if (!accepted)
+                        DT_OK(com_rdk_hal_avbuffer_IAVBuffer_free(t->av, h, &ok),
+                              "free the refused buffer");
+        }
+        queued = dt_pool_used(t);
+        if (queued == 0)
+                dt_fail("no coded buffer queued with every frame block held");
+        DT_OK(cut(t->dec), what);
+        if (dt_pool_used(t) != 0)
+                dt_fail("%s left %d bytes of coded buffers in the pool", what,
+                        (int)dt_pool_used(t));
+        if (!fv_wait_holding(t, fv_available, 20000))
+                dt_fail("no onDecodeBufferAvailable after %s", what);
+        dt_drain_frames(t, true, 0);
+        printf("  %s: %zu coded buffers accepted, %zu frames held, %d bytes queued then freed\n",
+               what, s.n_bufs - 1, t->n_frames, (int)queued);
+        if (t->n_bad || t->n_frames != FV_BLOCKS)
+                dt_fail("%zu of %zu held frames wrong (%d frame blocks)", t->n_bad, t->n_frames,
+                        FV_BLOCKS);
+}
+
+/*
+ * The v4l2 backend behind avbufferd, end to end on the fake stateful
+ * decoder: every frame's pixels, pts and metadata through a resolution
+ * change, a corrupt buffer, end of stream, the secure refusal, and flush
+ * and stop freeing queued coded buffers.
+ */
+static void case_v4l2_fake(struct dt *t, bool dmabuf)
+{
+        static struct fv_stream a, b;
+        avb_status st;
+        bool ok;
+
+        fv_dmabuf = dmabuf;
+        t->frame_ok = fv_frame_ok;
+        dt_get_decoder(t, 0);
+
+        /* no secure sessions on v4l2: INVALID_RESOURCE, and avbufferd goes on */
+        st = com_rdk_hal_videodecoder_IVideoDecoder_open(t->dec, t->api->codec, true, t->l.binder);
+        if (st.exception != AVB_EX_SERVICE_SPECIFIC ||
+            st.service_specific != com_rdk_hal_HALError_INVALID_RESOURCE ||
+            strcmp(st.message, "open: the VPU is not available (No such device)"))
+                dt_fail("secure open: exception %d (%d) '%s', want INVALID_RESOURCE", st.exception,
+                        st.service_specific, st.message);
+        printf("  secure open: INVALID_RESOURCE (%s)\n", st.message);
+        if (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED)
+                dt_fail("not CLOSED after the refused secure open");
+        dt_open_start(t, false);
+
+        /* 320x240, a corrupt buffer, then 640x480 from frame 10 */
+        for (uint32_t n = 0; n < 20; n++) {
+                fv_add(&a, n < 10 ? 320 : 640, n < 10 ? 240 : 480, n);
+                if (n == 4)
+                        fv_add_corrupt(&a);
+        }
+        fv_stream_through(t, &a, 1);
+        if (dt_state(t) != com_rdk_hal_videodecoder_State_STARTED)
+                dt_fail("not STARTED after the stream");
+
+        /* after end of stream a flush goes on; flush frees queued coded buffers */
+        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_flush(t->dec), "flush");
+        fv_fill_and_cut(t, 100, com_rdk_hal_videodecoder_IVideoDecoder_flush, "flush");
+
+        /* back to 320x240 after the flush */
+        b.w = (uint32_t)fv_meta.a;
+        b.h = (uint32_t)fv_meta.b;
+        for (uint32_t n = 200; n < 206; n++)
+                fv_add(&b, 320, 240, n);
+        fv_stream_through(t, &b, 0);
+        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_flush(t->dec), "flush");
+
+        /* stop frees queued coded buffers too; then close */
+        fv_fill_and_cut(t, 300, com_rdk_hal_videodecoder_IVideoDecoder_stop, "stop");
+        if (dt_state(t) != com_rdk_hal_videodecoder_State_READY)
+                dt_fail("not READY after stop");
+        DT_OK(t->api->close(t->dec), "close");
+        if (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED)
+                dt_fail("not CLOSED after close");
+        DT_OK(com_rdk_hal_avbuffer_IAVBuffer_destroyPool(t->av, &t->pool, &ok), "destroyPool");
+        t->have_pool = false;
+        dt_drain_frames(t, false, 0);
+}
+
 int main(int argc, char **argv)
 {
         /* static: it outlives main (see the end of main) */
@@ -721,6 +1021,10 @@ int main(int argc, char **argv)
                 case_tunnelled(t);
         else if (!strcmp(c, "kill-client"))
                 case_kill_client(t);
+        else if (!strcmp(c, "v4l2-fake"))
+                case_v4l2_fake(t, false);
+        else if (!strcmp(c, "v4l2-fake-dmabuf"))
+                case_v4l2_fake(t, true);
         else
                 dt_fail("unknown case %s", c);
         dt_disconnect(t);

@@ -27,10 +27,14 @@
 #define DT_MAX_FRAMES 1024
 #define DT_QUEUE 256
 
-/* Frame metadata of either package: a, b are width, height or rate, channels. */
+/*
+ * Frame metadata of either package: a, b are width, height or rate, channels;
+ * format the pixel or sample format.
+ */
 struct dt_meta {
         int32_t frame_bytes, a, b;
         bool eos;
+        int32_t format;
 };
 
 struct dt_frame {
@@ -64,6 +68,8 @@ struct dt_listener {
         int available;   /* onDecodeBufferAvailable calls */
         int errors[4];   /* by code: [1] DECODE, [2] VPU, [3] SINK */
         int eos;
+        size_t received;        /* frames (not end-of-stream markers) heard */
+        size_t received_at_eos; /* frames heard before the last end-of-stream marker */
         int state;       /* last newState */
         avb_binder *binder, *audio_binder;
 };
@@ -85,6 +91,9 @@ struct dt {
         int false_returns;
         bool no_sha1; /* calculateSHA1 unsupported (debug_api=false): not compared */
         bool tunnelled; /* frames go to the vendor sink: every frame handle must be -1 */
+        /* Checks frames instead of the reference when set (data: the mapped frame). */
+        bool (*frame_ok)(struct dt *t, const struct dt_frame *f, const uint8_t *data,
+                         size_t size);
 };
 
 /* Options of one push. */
@@ -131,6 +140,8 @@ size_t dt_push_frames(struct dt *t, const uint8_t *data, size_t len, int64_t fra
 void dt_drain_frames(struct dt *t, bool check, int ms);
 /* Wait until cond(t) or ms pass; frames keep being freed. */
 bool dt_wait(struct dt *t, bool (*cond)(struct dt *), int ms, bool check);
+/* A coded buffer of t->pool holding data; waits for room (freeing frames unless hold). */
+int64_t dt_fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hold);
 int32_t dt_pool_used(struct dt *t);
 int32_t dt_state(struct dt *t);
 

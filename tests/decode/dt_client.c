@@ -43,9 +43,11 @@ static void queue_frame(struct dt_listener *l, int64_t pts, int64_t handle,
         pthread_mutex_lock(&l->m);
         if (meta && meta->eos && handle < 0) {
                 l->eos++;
+                l->received_at_eos = l->received;
         } else if (l->n < DT_QUEUE) {
                 struct dt_frame *f = &l->q[(l->head + l->n++) % DT_QUEUE];
 
+                l->received++;
                 f->pts = pts;
                 f->handle = handle;
                 f->has_meta = meta != NULL;
@@ -63,7 +65,8 @@ static avb_status on_video_frame(void *impl, avb_call *call, int64_t pts, int64_
 
         (void)call;
         if (m)
-                d = (struct dt_meta){m->frameBytes, m->width, m->height, m->endOfStream};
+                d = (struct dt_meta){m->frameBytes, m->width, m->height, m->endOfStream,
+                                     m->pixelFormat};
         queue_frame(impl, pts, handle, m ? &d : NULL);
         return avb_status_ok();
 }
@@ -75,7 +78,8 @@ static avb_status on_audio_frame(void *impl, avb_call *call, int64_t pts, int64_
 
         (void)call;
         if (m)
-                d = (struct dt_meta){m->frameBytes, m->sampleRate, m->channels, m->endOfStream};
+                d = (struct dt_meta){m->frameBytes, m->sampleRate, m->channels, m->endOfStream,
+                                     m->sampleFormat};
         queue_frame(impl, pts, handle, m ? &d : NULL);
         return avb_status_ok();
 }
@@ -321,6 +325,21 @@ static void hex(const uint8_t *d, size_t n, char *out)
                 sprintf(out + 2 * i, "%02x", d[i]);
 }
 
+/* frame_ok on the mapped frame; false counts it bad. */
+static bool frame_checked(struct dt *t, const struct dt_frame *f)
+{
+        void *p;
+        size_t size;
+        int e = avb_helper_map(t->helper, f->handle, &p, &size);
+        bool ok;
+
+        if (e < 0)
+                dt_fail("map frame %lld: %s", (long long)f->handle, strerror(-e));
+        ok = t->frame_ok(t, f, p, size);
+        avb_helper_unmap(t->helper, f->handle, p);
+        return ok;
+}
+
 /* Digest of one frame: MD5 of its bytes (mapped), or calculateSHA1 when secure. */
 static void frame_digest(struct dt *t, int64_t h, char out[41])
 {
@@ -373,7 +392,10 @@ static void take_frame(struct dt *t, const struct dt_frame *f, bool check)
         } else if (!t->frame_bytes) {
                 dt_fail("first frame without metadata");
         }
-        if (check) {
+        if (check && t->frame_ok) {
+                if (!frame_checked(t, f))
+                        t->n_bad++;
+        } else if (check) {
                 char d[41];
 
                 frame_digest(t, f->handle, d);
@@ -445,8 +467,7 @@ static bool got_eos(struct dt *t)
 
 /* ---- pushing ------------------------------------------------------------- */
 
-/* A buffer of n bytes holding data; waits for room while frames flow. */
-static int64_t fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hold)
+int64_t dt_fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hold)
 {
         uint64_t end = now_ms() + 10000;
         int64_t h;
@@ -473,7 +494,7 @@ static int64_t fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hol
 static void push_one(struct dt *t, const uint8_t *data, size_t n, int64_t pts, bool *hold,
                      const struct dt_push *o)
 {
-        int64_t h = fill_buffer(t, data, n, *hold);
+        int64_t h = dt_fill_buffer(t, data, n, *hold);
         bool accepted = false;
 
         for (;;) {

@@ -353,9 +353,8 @@ static void fake_trace_ioctl(struct fake_v4l2 *f, struct fake_dev *d, unsigned l
 
 /* ---- the seam -------------------------------------------------------------- */
 
-static int fake_ioctl(void *ctx, int fd, unsigned long request, void *arg)
+static int fake_ioctl_locked(struct fake_v4l2 *f, int fd, unsigned long request, void *arg)
 {
-	struct fake_v4l2 *f = ctx;
 	struct fake_dev *d = fake_dev_of(f, fd);
 	int r;
 
@@ -402,13 +401,11 @@ static int fake_ioctl(void *ctx, int fd, unsigned long request, void *arg)
 	return r;
 }
 
-static int fake_open(void *ctx, const char *path, int flags)
+static int fake_open_locked(struct fake_v4l2 *f, int flags)
 {
-	struct fake_v4l2 *f = ctx;
 	struct fake_dev *d;
 	int p[2];
 
-	(void)path;
 	if (!(flags & O_NONBLOCK))
 		return -EINVAL; /* the backend never blocks in DQBUF */
 	for (int i = 0; i < FAKE_MAX_DEVS; i++) {
@@ -444,9 +441,9 @@ static void fake_dev_free(struct fake_dev *d)
 	free(d);
 }
 
-static int fake_close(void *ctx, int fd)
+/* Forget fd (a device: freed, true) or a dma-buf of ours (still to close, false). */
+static bool fake_close_locked(struct fake_v4l2 *f, int fd)
 {
-	struct fake_v4l2 *f = ctx;
 	struct fake_dmabuf *b = fake_dmabuf_of(f, fd);
 
 	for (int i = 0; i < FAKE_MAX_DEVS; i++)
@@ -454,18 +451,18 @@ static int fake_close(void *ctx, int fd)
 			fake_dev_free(f->devs[i]);
 			f->devs[i] = NULL;
 			f->stats.open_fds--;
-			return 0;
+			return true;
 		}
 	if (b) {
 		b->fd = -1;
 		f->stats.open_fds--;
 	}
-	return close(fd) < 0 ? -errno : 0;
+	return false;
 }
 
-static int fake_mmap(void *ctx, int fd, off_t offset, size_t len, int prot, void **ret_addr)
+static int fake_mmap_locked(struct fake_v4l2 *f, int fd, off_t offset, size_t len, int prot,
+			    void **ret_addr)
 {
-	struct fake_v4l2 *f = ctx;
 	struct fake_dev *d = fake_dev_of(f, fd);
 	struct fake_queue *q;
 	unsigned idx;
@@ -486,43 +483,37 @@ static int fake_mmap(void *ctx, int fd, off_t offset, size_t len, int prot, void
 	return 0;
 }
 
-static int fake_munmap(void *ctx, void *addr, size_t len)
+/* Is addr a device buffer of ours (nothing to unmap)? */
+static bool fake_is_dev_mem(struct fake_v4l2 *f, const void *addr)
 {
-	struct fake_v4l2 *f = ctx;
-
 	for (int i = 0; i < FAKE_MAX_DEVS; i++)
 		for (int k = 0; f->devs[i] && k < 2; k++)
 			for (unsigned b = 0; b < FAKE_MAX_BUFS; b++)
 				if (f->devs[i]->q[k].bufs[b].mem == addr)
-					return 0;
-	return munmap(addr, len) < 0 ? -errno : 0;
+					return true;
+	return false;
 }
 
-static int fake_poll(void *ctx, int fd, short events, int timeout_ms, short *ret_revents)
+/* The readiness of fd if it is a device of ours, else -1. */
+static int fake_revents_locked(struct fake_v4l2 *f, int fd, short events)
 {
-	struct fake_dev *d = fake_dev_of(ctx, fd);
-	struct pollfd p = {.fd = fd, .events = events};
+	struct fake_dev *d = fake_dev_of(f, fd);
 	short rev = 0;
 
-	if (!d) {
-		if (poll(&p, 1, timeout_ms) < 0)
-			return -errno;
-		*ret_revents = p.revents;
-		return 0;
-	}
+	if (!d)
+		return -1;
 	if (d->q[FAKE_CAP].n_done || d->last_done)
 		rev |= POLLIN | POLLRDNORM;
 	if (d->q[FAKE_OUT].n_done)
 		rev |= POLLOUT | POLLWRNORM;
 	if (d->n_events)
 		rev |= POLLPRI;
-	*ret_revents = rev & (events | POLLERR | POLLHUP);
-	return 0;
+	return rev & (events | POLLERR | POLLHUP);
 }
 
-static int fake_export_dmabuf(void *ctx, int memfd, uint64_t offset, uint64_t size, int *ret_fd)
+static int fake_export_dmabuf_locked(struct fake_v4l2 *f, int memfd, uint64_t offset,
+				     uint64_t size, int *ret_fd)
 {
-	struct fake_v4l2 *f = ctx;
 	struct stat st;
 
 	/* As udmabuf: page-aligned range inside the memfd. */
@@ -545,6 +536,99 @@ static int fake_export_dmabuf(void *ctx, int memfd, uint64_t offset, uint64_t si
 	return -EMFILE;
 }
 
+/* ---- the ops: each under the fake's lock ----------------------------------- */
+
+static int fake_ioctl(void *ctx, int fd, unsigned long request, void *arg)
+{
+	struct fake_v4l2 *f = ctx;
+	int r;
+
+	pthread_mutex_lock(&f->lock);
+	r = fake_ioctl_locked(f, fd, request, arg);
+	pthread_mutex_unlock(&f->lock);
+	return r;
+}
+
+static int fake_open(void *ctx, const char *path, int flags)
+{
+	struct fake_v4l2 *f = ctx;
+	int r;
+
+	(void)path;
+	pthread_mutex_lock(&f->lock);
+	r = fake_open_locked(f, flags);
+	pthread_mutex_unlock(&f->lock);
+	return r;
+}
+
+static int fake_close(void *ctx, int fd)
+{
+	struct fake_v4l2 *f = ctx;
+	bool dev;
+
+	pthread_mutex_lock(&f->lock);
+	dev = fake_close_locked(f, fd);
+	pthread_mutex_unlock(&f->lock);
+	if (dev)
+		return 0;
+	return close(fd) < 0 ? -errno : 0;
+}
+
+static int fake_mmap(void *ctx, int fd, off_t offset, size_t len, int prot, void **ret_addr)
+{
+	struct fake_v4l2 *f = ctx;
+	int r;
+
+	pthread_mutex_lock(&f->lock);
+	r = fake_mmap_locked(f, fd, offset, len, prot, ret_addr);
+	pthread_mutex_unlock(&f->lock);
+	return r;
+}
+
+static int fake_munmap(void *ctx, void *addr, size_t len)
+{
+	struct fake_v4l2 *f = ctx;
+	bool dev;
+
+	pthread_mutex_lock(&f->lock);
+	dev = fake_is_dev_mem(f, addr);
+	pthread_mutex_unlock(&f->lock);
+	if (dev)
+		return 0;
+	return munmap(addr, len) < 0 ? -errno : 0;
+}
+
+static int fake_poll(void *ctx, int fd, short events, int timeout_ms, short *ret_revents)
+{
+	struct fake_v4l2 *f = ctx;
+	struct pollfd p = {.fd = fd, .events = events};
+	int rev;
+
+	pthread_mutex_lock(&f->lock);
+	rev = fake_revents_locked(f, fd, events);
+	pthread_mutex_unlock(&f->lock);
+	if (rev >= 0) {
+		*ret_revents = (short)rev;
+		return 0;
+	}
+	/* not ours: the real poll, which may block, without the lock */
+	if (poll(&p, 1, timeout_ms) < 0)
+		return -errno;
+	*ret_revents = p.revents;
+	return 0;
+}
+
+static int fake_export_dmabuf(void *ctx, int memfd, uint64_t offset, uint64_t size, int *ret_fd)
+{
+	struct fake_v4l2 *f = ctx;
+	int r;
+
+	pthread_mutex_lock(&f->lock);
+	r = fake_export_dmabuf_locked(f, memfd, offset, size, ret_fd);
+	pthread_mutex_unlock(&f->lock);
+	return r;
+}
+
 const struct avb_v4l2_dev_ops fake_v4l2_ops = {
 	.open = fake_open,
 	.close = fake_close,
@@ -561,6 +645,7 @@ struct fake_v4l2 *fake_v4l2_new(void)
 
 	if (!f)
 		return NULL;
+	pthread_mutex_init(&f->lock, NULL);
 	for (int i = 0; i < FAKE_MAX_DMABUFS; i++)
 		f->dmabufs[i].fd = -1;
 	return f;
@@ -576,14 +661,17 @@ void fake_v4l2_free(struct fake_v4l2 *f)
 	for (int i = 0; i < FAKE_MAX_DMABUFS; i++)
 		if (f->dmabufs[i].fd >= 0)
 			close(f->dmabufs[i].fd);
+	pthread_mutex_destroy(&f->lock);
 	free(f);
 }
 
 void fake_v4l2_fail(struct fake_v4l2 *f, unsigned long request, int err)
 {
+	pthread_mutex_lock(&f->lock);
 	f->fail_request = request;
 	f->fail_err = err;
 	f->broken = request == 0;
+	pthread_mutex_unlock(&f->lock);
 }
 
 const struct fake_v4l2_stats *fake_v4l2_stats(const struct fake_v4l2 *f)

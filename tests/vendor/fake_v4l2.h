@@ -26,6 +26,11 @@
  * behaves like one on a real node. dma-bufs are dup()s of the memfd with
  * their range remembered. Descriptors that are not the fake's go to the
  * real system calls.
+ *
+ * Threads: the ops and fake_v4l2_fail() take the fake's lock, so sessions
+ * may be driven from several threads (avbufferd-fake-v4l2 does, from its
+ * RPC and worker threads). fake_v4l2_stats() and fake_v4l2_trace() give
+ * the live state: read them while no other thread drives the fake.
  */
 #ifndef AVB_TEST_FAKE_V4L2_H
 #define AVB_TEST_FAKE_V4L2_H

@@ -8,6 +8,7 @@
 #define AVB_TEST_FAKE_V4L2_INTERNAL_H
 
 #include <linux/videodev2.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/time.h>
 
@@ -65,6 +66,9 @@ struct fake_dmabuf {
 };
 
 struct fake_v4l2 {
+	/* Held by every op of the seam and every fake_v4l2_* call: avbufferd's
+	 * decoders drive it from several threads (avbufferd-fake-v4l2). */
+	pthread_mutex_t lock;
 	struct fake_dev *devs[FAKE_MAX_DEVS];
 	struct fake_dmabuf dmabufs[FAKE_MAX_DMABUFS];
 	unsigned long fail_request;
