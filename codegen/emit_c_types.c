@@ -209,7 +209,7 @@ static void types_one(cw *w, struct aidl_arena *a, const aidl_decl *d, const cha
                 cw_line(&b, "        goto fail;");
                 cw_close(&b, "}");
         }
-        if (!cw_contains(&b, 0, "call"))
+        if (!cw_contains_word(&b, 0, "call"))
                 cw_line(&b, "(void)call;");
         if (fs.n == 0)
                 cw_line(&b, "(void)in;");

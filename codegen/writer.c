@@ -149,6 +149,25 @@ bool cw_contains(const cw *w, size_t from, const char *s)
         return w->buf && from <= w->len && strstr(w->buf + from, s) != NULL;
 }
 
+static bool cw_ident_char(char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+}
+
+bool cw_contains_word(const cw *w, size_t from, const char *ident)
+{
+        size_t n = strlen(ident);
+        const char *p;
+
+        if (!w->buf || from > w->len || n == 0)
+                return false;
+        for (p = strstr(w->buf + from, ident); p; p = strstr(p + 1, ident))
+                if ((p == w->buf + from || !cw_ident_char(p[-1])) && !cw_ident_char(p[n]))
+                        return true;
+        return false;
+}
+
 void cw_indent(cw *w)
 {
         w->indent++;

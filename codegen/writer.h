@@ -36,6 +36,8 @@ void cw_close(cw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 void cw_raw(cw *w, const char *s);
 /* Whether the text written since offset `from` contains `s`. */
 bool cw_contains(const cw *w, size_t from, const char *s);
+/* The same for a C identifier, as a whole word ("call" is not in "calloc"). */
+bool cw_contains_word(const cw *w, size_t from, const char *ident);
 void cw_indent(cw *w);
 void cw_dedent(cw *w);
 /* An empty line, unless the text already ends with one (or is empty). */
