@@ -80,10 +80,25 @@ static enum avb_vpu_codec audio_codec(int32_t c)
                                                          : 0;
 }
 
+/*
+ * planes: storage for the plane arrays, which m borrows (the caller sends m
+ * and never finis it).
+ */
 static void video_meta(const struct avb_vpu_format *f, bool eos,
-                       com_rdk_hal_videodecoder_FrameMetadata *m)
+                       com_rdk_hal_videodecoder_FrameMetadata *m,
+                       int32_t planes[2][AVB_VPU_MAX_PLANES])
 {
+        size_t n = f->n_planes < AVB_VPU_MAX_PLANES ? f->n_planes : AVB_VPU_MAX_PLANES;
+
         com_rdk_hal_videodecoder_FrameMetadata_init(m);
+        for (size_t i = 0; i < n; i++) {
+                planes[0][i] = (int32_t)f->plane_offset[i];
+                planes[1][i] = (int32_t)f->plane_stride[i];
+        }
+        m->planeOffsets = planes[0];
+        m->planeOffsets_count = n;
+        m->planeStrides = planes[1];
+        m->planeStrides_count = n;
         m->width = (int32_t)f->width;
         m->height = (int32_t)f->height;
         m->pixelFormat = f->pixfmt == AVB_VPU_FMT_NV12
@@ -94,8 +109,10 @@ static void video_meta(const struct avb_vpu_format *f, bool eos,
 }
 
 static void audio_meta(const struct avb_vpu_format *f, bool eos,
-                       com_rdk_hal_audiodecoder_FrameMetadata *m)
+                       com_rdk_hal_audiodecoder_FrameMetadata *m,
+                       int32_t planes[2][AVB_VPU_MAX_PLANES])
 {
+        (void)planes;
         com_rdk_hal_audiodecoder_FrameMetadata_init(m);
         m->sampleRate = (int32_t)f->sample_rate;
         m->channels = (int32_t)f->channels;
@@ -121,9 +138,10 @@ static void audio_meta(const struct avb_vpu_format *f, bool eos,
         static avb_status P##_frame(avb_binder *l, int64_t pts, int64_t h,                        \
                                     const struct avb_vpu_format *f, bool eos)                      \
         {                                                                                          \
+                int32_t planes[2][AVB_VPU_MAX_PLANES];                                             \
                 P##_FrameMetadata m;                                                               \
                 if (f)                                                                             \
-                        META(f, eos, &m);                                                          \
+                        META(f, eos, &m, planes);                                                  \
                 return P##_I##I##DecoderListener_onFrameOutput(l, pts, h, f ? &m : NULL);          \
         }                                                                                          \
         static avb_status P##_available(avb_binder *l)                                            \

@@ -410,6 +410,11 @@ static void case_backpressure(struct dt *t)
         dt_stop_close(t);
 }
 
+static bool started_again(struct dt *t)
+{
+        return t->l.state == com_rdk_hal_videodecoder_State_STARTED;
+}
+
 static void case_flush(struct dt *t)
 {
         struct dt_push o = {.chunk = 1024, .limit = 0, .hold_until_full = true};
@@ -424,11 +429,20 @@ static void case_flush(struct dt *t)
         dt_push(t, data, len, &o);
         if (dt_pool_used(t) == 0)
                 dt_fail("nothing queued before the flush");
+        pthread_mutex_lock(&t->l.m);
+        t->l.state = -1;
+        pthread_mutex_unlock(&t->l.m);
         DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_flush(t->dec), "flush");
         if (dt_pool_used(t) != 0)
                 dt_fail("flush left %d bytes of coded buffers", (int)dt_pool_used(t));
-        dt_drain_frames(t, false, 200);
-        dt_drain_frames(t, false, 200);
+        /*
+         * The reply can overtake frames sent before it (they go oneway, on
+         * the listener's ordered stream); FLUSHING -> STARTED comes on that
+         * stream after the last of them, so every old frame is in once it has.
+         */
+        if (!dt_wait(t, started_again, 10000, false))
+                dt_fail("no onStateChanged to STARTED after flush");
+        dt_drain_frames(t, false, 0);
         free(data);
         dt_load_ref(t, path("v320.md5"));
         full_stream(t, "v320.h264", 4096); /* and it decodes from the start again */
@@ -732,8 +746,8 @@ static void fv_add_corrupt(struct fv_stream *s)
  * the device's buffer, rows packed (stride = width, frameBytes w * h * 3/2).
  * DMABUF: the device wrote the block itself, in its own layout: stride
  * bytesperline (the fake's: width rounded up to 128), padding FAKE_V4L2_PAD,
- * frameBytes its sizeimage; the metadata has no stride, so a client derives
- * it from frameBytes.
+ * frameBytes its sizeimage. Either way the metadata's planeOffsets and
+ * planeStrides say so, and the planes are read where they say.
  */
 static bool fv_frame_ok(struct dt *t, const struct dt_frame *f, const uint8_t *p, size_t size)
 {
@@ -753,20 +767,23 @@ static bool fv_frame_ok(struct dt *t, const struct dt_frame *f, const uint8_t *p
         if (f->pts != e->pts || (e->meta && !f->has_meta) || fv_meta.a != (int32_t)e->w ||
             fv_meta.b != (int32_t)e->h ||
             fv_meta.format != com_rdk_hal_videodecoder_FrameMetadata_PIXEL_FORMAT_I420 ||
-            fv_meta.frame_bytes != (int32_t)bytes || size < bytes) {
+            fv_meta.frame_bytes != (int32_t)bytes || !dt_i420_layout(&fv_meta, (int32_t)stride) ||
+            size < bytes) {
                 fprintf(stderr,
-                        "  frame %zu: pts %lld, %s%dx%d format %d frameBytes %d in a %zu-byte "
-                        "block; want pts %lld, %s%ux%u I420 frameBytes %u\n",
+                        "  frame %zu: pts %lld, %s%dx%d format %d frameBytes %d luma stride %d "
+                        "in a %zu-byte block; want pts %lld, %s%ux%u I420 frameBytes %u luma "
+                        "stride %u\n",
                         i, (long long)f->pts, f->has_meta ? "metadata " : "", (int)fv_meta.a,
-                        (int)fv_meta.b, (int)fv_meta.format, (int)fv_meta.frame_bytes, size,
-                        (long long)e->pts, e->meta ? "metadata " : "", (unsigned)e->w,
-                        (unsigned)e->h, (unsigned)bytes);
+                        (int)fv_meta.b, (int)fv_meta.format, (int)fv_meta.frame_bytes,
+                        (int)fv_meta.stride[0], size, (long long)e->pts,
+                        e->meta ? "metadata " : "", (unsigned)e->w, (unsigned)e->h,
+                        (unsigned)bytes, (unsigned)stride);
                 return false;
         }
         for (unsigned c = 0; c < 3; c++) {
-                uint32_t cs = c ? stride / 2 : stride, cw = c ? e->w / 2 : e->w;
+                uint32_t cs = (uint32_t)fv_meta.stride[c], cw = c ? e->w / 2 : e->w;
                 uint32_t ch = c ? e->h / 2 : e->h;
-                const uint8_t *plane = p + (c ? stride * e->h : 0) + (c == 2 ? cs * ch : 0);
+                const uint8_t *plane = p + fv_meta.offset[c];
 
                 for (uint32_t y = 0; y < ch; y++)
                         for (uint32_t x = 0; x < cs; x++) {

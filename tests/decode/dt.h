@@ -35,6 +35,9 @@ struct dt_meta {
         int32_t frame_bytes, a, b;
         bool eos;
         int32_t format;
+        /* video: FrameMetadata.planeOffsets/planeStrides (n_planes of each) */
+        size_t n_planes;
+        int32_t offset[3], stride[3];
 };
 
 struct dt_frame {
@@ -143,6 +146,10 @@ bool dt_wait(struct dt *t, bool (*cond)(struct dt *), int ms, bool check);
 /* A coded buffer of t->pool holding data; waits for room (freeing frames unless hold). */
 int64_t dt_fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hold);
 int32_t dt_pool_used(struct dt *t);
+/* Whether m's planes are I420's with luma rows of stride bytes (chroma stride / 2). */
+bool dt_i420_layout(const struct dt_meta *m, int32_t stride);
+/* I420 packed: stride = width (or the end-of-stream marker's metadata). */
+bool dt_packed_i420(const struct dt_meta *m);
 int32_t dt_state(struct dt *t);
 
 #endif

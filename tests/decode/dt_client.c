@@ -64,9 +64,19 @@ static avb_status on_video_frame(void *impl, avb_call *call, int64_t pts, int64_
         struct dt_meta d = {0};
 
         (void)call;
-        if (m)
+        if (m) {
                 d = (struct dt_meta){m->frameBytes, m->width, m->height, m->endOfStream,
                                      m->pixelFormat};
+                /* the two arrays must agree; more than 3 planes is no format we know */
+                d.n_planes = m->planeOffsets_count == m->planeStrides_count &&
+                                             m->planeOffsets_count <= 3
+                                     ? m->planeOffsets_count
+                                     : 99;
+                for (size_t i = 0; i < d.n_planes && i < 3; i++) {
+                        d.offset[i] = m->planeOffsets[i];
+                        d.stride[i] = m->planeStrides[i];
+                }
+        }
         queue_frame(impl, pts, handle, m ? &d : NULL);
         return avb_status_ok();
 }
@@ -374,6 +384,21 @@ static void frame_digest(struct dt *t, int64_t h, char out[41])
         avb_helper_unmap(t->helper, h, p);
 }
 
+bool dt_i420_layout(const struct dt_meta *m, int32_t stride)
+{
+        int32_t luma = stride * m->b, chroma = stride / 2 * (m->b / 2);
+
+        return m->n_planes == 3 && m->offset[0] == 0 && m->offset[1] == luma &&
+               m->offset[2] == luma + chroma && m->stride[0] == stride &&
+               m->stride[1] == stride / 2 && m->stride[2] == stride / 2;
+}
+
+bool dt_packed_i420(const struct dt_meta *m)
+{
+        return m->eos || (m->format == com_rdk_hal_videodecoder_FrameMetadata_PIXEL_FORMAT_I420 &&
+                          dt_i420_layout(m, m->a));
+}
+
 static void take_frame(struct dt *t, const struct dt_frame *f, bool check)
 {
         bool ok;
@@ -389,6 +414,14 @@ static void take_frame(struct dt *t, const struct dt_frame *f, bool check)
                 t->frame_bytes = f->meta.frame_bytes;
                 t->width = f->meta.a;
                 t->height = f->meta.b;
+                /* an MD5 of frameBytes is ffmpeg's framemd5 only for packed planes */
+                if (check && !t->frame_ok && t->api == &dt_video && !dt_packed_i420(&f->meta))
+                        dt_fail("frame metadata: %dx%d, %zu planes at %d/%d/%d with strides "
+                                "%d/%d/%d: not packed I420",
+                                (int)f->meta.a, (int)f->meta.b, f->meta.n_planes,
+                                (int)f->meta.offset[0], (int)f->meta.offset[1],
+                                (int)f->meta.offset[2], (int)f->meta.stride[0],
+                                (int)f->meta.stride[1], (int)f->meta.stride[2]);
         } else if (!t->frame_bytes) {
                 dt_fail("first frame without metadata");
         }
