@@ -63,7 +63,7 @@ static void types_default(cw *w, struct aidl_arena *a, const cn_value *v)
 /* Writes `body` into w as the rest of a function, declaring what it uses. */
 static void types_finish_fn(cw *w, cw *body, const char *ok_tail, const char *fail_tail)
 {
-        bool rc = cw_contains(body, 0, "_rc");
+        bool rc = cw_contains_word(body, 0, "_rc");
         bool fail = cw_contains(body, 0, "goto fail");
 
         if (rc)

@@ -163,11 +163,13 @@ AVB_EXPORT void test_rt_Everything_fini(test_rt_Everything *p);
 
 /**
  * Only a primitive array: its decoder calls calloc but never uses the call,
- * which must still be marked unused (-Werror=unused-parameter).
+ * which must still be marked unused (-Werror=unused-parameter); and a field
+ * whose name ends in _rc, which is not the emitters' _rc variable.
  */
 struct test_rt_Samples {
         int32_t *values;
         size_t values_count;
+        int32_t frame_rc;
 };
 /* Sets the defaults. */
 AVB_EXPORT void test_rt_Samples_init(test_rt_Samples *p);

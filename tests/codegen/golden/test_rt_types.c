@@ -718,6 +718,7 @@ int test_rt_Samples__to_pb_new(const test_rt_Samples *in, struct Test__Rt__Sampl
         }
         out->n_values = in->values ? in->values_count : 0;
         out->values = (int32_t *)in->values;
+        out->frame_rc = in->frame_rc;
         *ret = out;
         return 0;
 }
@@ -739,6 +740,7 @@ int test_rt_Samples__from_pb(avb_call *call, const struct Test__Rt__Samples *in,
         for (size_t _i = 0; _i < in->n_values; _i++) {
                 out->values[_i] = in->values[_i];
         }
+        out->frame_rc = in->frame_rc;
         (void)call;
         return 0;
 fail:
