@@ -267,6 +267,7 @@ static void on_event(struct avbd_dec *dec, const struct avb_vpu_event *ev)
 static void tell_geometry(struct avbd_dec *dec)
 {
         char bad[AVB_VENDOR_LINK_TEXT] = "", msg[AVB_VENDOR_LINK_TEXT + 96];
+        bool refused = dec->sink_refuses;
         int e;
 
         dec->geometry_due = false;
@@ -275,7 +276,8 @@ static void tell_geometry(struct avbd_dec *dec)
         e = avb_vendor_decoder_set_geometry(dec->all->vendor, dec->kind, dec->id, dec->fmt.width,
                                             dec->fmt.height, bad);
         dec->sink_refuses = dec->tunnelled && e == -EPIPE;
-        if (dec->sink_refuses) {
+        /* once per refusal: a driver may repeat a source change of the same size */
+        if (dec->sink_refuses && !refused) {
                 snprintf(msg, sizeof(msg), "the stream's %ux%u does not fit link %s; frames dropped",
                          (unsigned)dec->fmt.width, (unsigned)dec->fmt.height, bad);
                 tell_error(dec, AVBD_DEC_ERROR_SINK, msg);

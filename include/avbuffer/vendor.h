@@ -233,7 +233,10 @@ int avb_vendor_buffer_copy(struct avb_vendor *v, int64_t src_handle, int64_t dst
  */
 int avb_vendor_buffer_read_for_vendor(struct avb_vendor *v, int64_t handle, uint32_t offset,
 				      void *dst, size_t len);
-/* calculateSHA1 over the buffer's size bytes. -EOPNOTSUPP without AVB_DEBUG_API. */
+/*
+ * calculateSHA1 over the buffer's size bytes. Errors: -EOPNOTSUPP without
+ * AVB_DEBUG_API, -ENOENT (not a live handle), -ENOMEM.
+ */
 int avb_vendor_buffer_sha1(struct avb_vendor *v, int64_t handle,
 			   uint8_t ret_digest[AVB_VENDOR_SHA1_BYTES]);
 

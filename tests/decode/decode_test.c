@@ -271,13 +271,17 @@ static void refused_stream(struct dt *t, avb_binder *ctl, const char *sink)
         uint8_t *data = dt_read_file(path("p320.h264"), &len);
 
         t->n_frames = 0;
+        pthread_mutex_lock(&t->l.m);
         t->l.eos = 0;
         memset(t->l.errors, 0, sizeof(t->l.errors));
+        pthread_mutex_unlock(&t->l.m);
         t->tunnelled = true;
         dt_open_start(t, false);
         dt_push_frames(t, data, len, 40000000, &o);
         free(data);
         DT_OK(avb_avbuffer_IAVBufferControl_takeSinkFrames(ctl, sink, &sf, &n), "takeSinkFrames");
+        for (size_t i = 0; i < n; i++)
+                avb_avbuffer_SinkFrame_fini(&sf[i]);
         free(sf);
         if (n || t->n_frames)
                 dt_fail("%s: %zu frames presented, %zu announced, from a stream it refuses", sink,

@@ -66,7 +66,7 @@ struct fake_dmabuf {
 };
 
 struct fake_v4l2 {
-	/* Held by every op of the seam and every fake_v4l2_* call: avbufferd's
+	/* Held by every op of the seam and by fake_v4l2_fail: avbufferd's
 	 * decoders drive it from several threads (avbufferd-fake-v4l2). */
 	pthread_mutex_t lock;
 	struct fake_dev *devs[FAKE_MAX_DEVS];

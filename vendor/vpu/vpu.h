@@ -90,7 +90,11 @@ enum avb_vpu_codec {
 	AVB_VPU_CODEC_MP2 = 17,
 };
 
-/* Decoded sample formats. Frames are packed: no padding between rows. */
+/*
+ * Decoded sample formats. Where the planes lie and their bytes per row are
+ * get_format's plane_offset and plane_stride: packed (no padding between
+ * rows) unless the device writes frames in its own layout (v4l2 DMABUF).
+ */
 enum avb_vpu_pixfmt {
 	AVB_VPU_FMT_NONE = 0,
 	AVB_VPU_FMT_NV12 = 1, /* Y plane, then interleaved CbCr at half height */
