@@ -421,16 +421,21 @@ static bool started_again(struct dt *t)
 
 static void case_flush(struct dt *t)
 {
-        struct dt_push o = {.chunk = 1024, .limit = 0, .hold_until_full = true};
-        size_t len;
-        /* half of it is more than the firmware can take in while the client holds frames */
+        /*
+         * Push until the first refusal, holding every frame: the queue is then
+         * full at the flush however fast the firmware runs (pushing a fixed
+         * amount let a slow client under valgrind find it drained).
+         */
+        struct dt_push o = {.chunk = 1024, .hold_until_full = true, .stop_when_full = true};
+        size_t len, pushed;
         uint8_t *data = dt_read_file(path("l320.h264"), &len);
 
         dt_get_decoder(t, 0);
         dt_load_ref(t, path("l320.md5"));
         dt_open_start(t, false);
-        o.limit = len / 2;
-        dt_push(t, data, len, &o);
+        pushed = dt_push(t, data, len, &o);
+        if (pushed == len || !t->false_returns)
+                dt_fail("the input queue never filled before the flush");
         if (dt_pool_used(t) == 0)
                 dt_fail("nothing queued before the flush");
         pthread_mutex_lock(&t->l.m);
@@ -939,6 +944,55 @@ static void fv_fill_and_cut(struct dt *t, uint32_t first_n, avb_status (*cut)(av
  * change, a corrupt buffer, end of stream, the secure refusal, and flush
  * and stop freeing queued coded buffers.
  */
+/*
+ * Tunnelled into a sink whose pad asks for 640x480: the stream's 320x240
+ * start is refused (one ERROR_SINK, those frames freed unseen), and once
+ * the resolution changes to 640x480 the sink takes the frames again.
+ */
+static void fv_tunnel_refit(struct dt *t)
+{
+        static struct fv_stream c;
+        struct dt_push o = {.chunk = FAKE_V4L2_HEADER_BYTES, .eos = true};
+        avb_binder *ctl = connect_control(t);
+        avb_avbuffer_SinkFrame *sf = NULL;
+        size_t n = 0, late = 0;
+        int refusals;
+
+        for (uint32_t i = 0; i < 20; i++)
+                fv_add(&c, i < 10 ? 320 : 640, i < 10 ? 240 : 480, 400 + i);
+        DT_OK(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0",
+                                                         FOURCC('I', '4', '2', '0'), 640, 480),
+              "sink 640x480");
+        DT_OK(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:3", "video-sink-0:0",
+                                                      true),
+              "enable the tunnel");
+        fv_reset(t, &c);
+        t->tunnelled = true;
+        dt_open_start(t, false);
+        dt_push(t, c.data, c.n_bufs * FAKE_V4L2_HEADER_BYTES, &o);
+        DT_OK(avb_avbuffer_IAVBufferControl_takeSinkFrames(ctl, "video-sink-0", &sf, &n),
+              "takeSinkFrames");
+        for (size_t i = 0; i < n; i++) {
+                late += sf[i].nsPresentationTime >= 10 * FV_FRAME_NS;
+                avb_avbuffer_SinkFrame_fini(&sf[i]);
+        }
+        free(sf);
+        pthread_mutex_lock(&t->l.m);
+        refusals = t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_SINK];
+        pthread_mutex_unlock(&t->l.m);
+        printf("  tunnelled into a 640x480 sink: %d ERROR_SINK, %zu frames presented (%zu of "
+               "them 640x480), %zu announced\n",
+               refusals, n, late, t->n_frames);
+        if (refusals != 1 || n != 10 || late != 10 || t->n_frames != 10)
+                dt_fail("want one ERROR_SINK and the ten 640x480 frames presented and announced");
+        dt_stop_close(t);
+        t->tunnelled = false;
+        DT_OK(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:3", "video-sink-0:0",
+                                                      false),
+              "disable the tunnel");
+        avb_binder_unref(ctl);
+}
+
 static void case_v4l2_fake(struct dt *t, bool dmabuf)
 {
         static struct fv_stream a, b;
@@ -990,6 +1044,7 @@ static void case_v4l2_fake(struct dt *t, bool dmabuf)
         DT_OK(t->api->close(t->dec), "close");
         if (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED)
                 dt_fail("not CLOSED after close");
+        fv_tunnel_refit(t);
         DT_OK(com_rdk_hal_avbuffer_IAVBuffer_destroyPool(t->av, &t->pool, &ok), "destroyPool");
         t->have_pool = false;
         dt_drain_frames(t, false, 0);

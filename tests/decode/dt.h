@@ -104,6 +104,7 @@ struct dt_push {
         size_t chunk;          /* bytes per coded buffer */
         size_t limit;          /* stop after this many bytes (0: all) */
         bool hold_until_full;  /* keep frames until decode says false once */
+        bool stop_when_full;   /* with hold_until_full: free the refused buffer and stop */
         bool check;            /* compare frames with the reference */
         bool eos;              /* signalEndOfStream and wait for the marker */
 };

@@ -523,8 +523,11 @@ int64_t dt_fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hold)
         return h;
 }
 
-/* One coded buffer through decodeBufferWithMetadata, waiting for room when it is refused. */
-static void push_one(struct dt *t, const uint8_t *data, size_t n, int64_t pts, bool *hold,
+/*
+ * One coded buffer through decodeBufferWithMetadata, waiting for room when it
+ * is refused; false when it was refused and o->stop_when_full gave it back.
+ */
+static bool push_one(struct dt *t, const uint8_t *data, size_t n, int64_t pts, bool *hold,
                      const struct dt_push *o)
 {
         int64_t h = dt_fill_buffer(t, data, n, *hold);
@@ -538,12 +541,20 @@ static void push_one(struct dt *t, const uint8_t *data, size_t n, int64_t pts, b
                 if (accepted)
                         break;
                 t->false_returns++;
+                if (o->stop_when_full && *hold) {
+                        bool ok;
+
+                        DT_OK(com_rdk_hal_avbuffer_IAVBuffer_free(t->av, h, &ok),
+                              "free the refused buffer");
+                        return false;
+                }
                 *hold = false; /* the queue is full: let frames go now */
                 if (!dt_wait(t, got_available, 10000, o->check))
                         dt_fail("no onDecodeBufferAvailable after a full queue");
         }
         if (!*hold)
                 dt_drain_frames(t, o->check, 0);
+        return true;
 }
 
 static void push_eos(struct dt *t, const struct dt_push *o)
@@ -562,7 +573,8 @@ size_t dt_push(struct dt *t, const uint8_t *data, size_t len, const struct dt_pu
         while (off < end) {
                 size_t n = end - off < o->chunk ? end - off : o->chunk;
 
-                push_one(t, data + off, n, pts, &hold, o);
+                if (!push_one(t, data + off, n, pts, &hold, o))
+                        break;
                 off += n;
                 pts += 40000000;
         }
@@ -593,7 +605,9 @@ size_t dt_push_frames(struct dt *t, const uint8_t *data, size_t len, int64_t fra
                         dt_fail("the H.264 parser failed");
                 off += (size_t)used;
                 if (au_len > 0) {
-                        push_one(t, au, (size_t)au_len, (int64_t)frames * frame_ns, &hold, o);
+                        if (!push_one(t, au, (size_t)au_len, (int64_t)frames * frame_ns,
+                                      &hold, o))
+                                break;
                         frames++;
                 }
                 if (!flushing && used == 0 && au_len == 0)
