@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -294,15 +295,23 @@ static void test_wait_sees_late_registration(void **state)
         kill_wait(child);
 }
 
-/* Other calls are served while one waitForService is parked. */
+/*
+ * Other calls are served while one waitForService is parked. The waiter
+ * posts its semaphore once connected, just before it calls, so the measured
+ * calls start after the wait reached the manager, not while it is still
+ * connecting (which would let a blocking manager pass).
+ */
 static void *parked_wait(void *arg)
 {
+        sem_t *calling = arg;
         char *got = NULL;
         avb_binder *b = NULL;
 
-        (void)arg;
-        if (avb_sm_connect(&b) < 0)
+        if (avb_sm_connect(&b) < 0) {
+                sem_post(calling);
                 return (void *)1;
+        }
+        sem_post(calling);
         avb_status st = avb_servicemanager_IServiceManager_waitForService(b, "test.parked", 3000,
                                                                           &got);
         avb_binder_unref(b);
@@ -313,18 +322,23 @@ static void *parked_wait(void *arg)
 static void test_wait_does_not_block_others(void **state)
 {
         pthread_t t;
+        sem_t calling;
         void *rc = (void *)1;
         int64_t t0;
 
         (void)state;
-        assert_int_equal(pthread_create(&t, NULL, parked_wait, NULL), 0);
-        usleep(300 * 1000); /* parked by now; if not, the calls below still pass */
+        assert_int_equal(sem_init(&calling, 0, 0), 0);
+        assert_int_equal(pthread_create(&t, NULL, parked_wait, &calling), 0);
+        while (sem_wait(&calling) < 0)
+                ;
+        usleep(200 * 1000); /* the call's one message has reached the manager */
         t0 = now_ms();
         for (int i = 0; i < 20; i++)
                 free(check("test.a"));
         /* a blocked manager would answer after the wait's 3 s (under the 5 s call deadline) */
         assert_true(now_ms() - t0 < 2500);
         pthread_join(t, &rc);
+        sem_destroy(&calling);
         assert_null(rc);
 }
 
