@@ -519,18 +519,21 @@ static pid_t firmware_pid(void)
 /* Kill (SIGKILL) or stall (SIGSTOP) the firmware mid-stream: the watchdog recovers. */
 static void case_firmware_dies(struct dt *t, int sig)
 {
-        struct dt_push o = {.chunk = 2048, .hold_until_full = true};
+        /* a full queue at the kill: in-flight buffers that must be failed and freed */
+        struct dt_push o = {.chunk = 1024, .hold_until_full = true, .stop_when_full = true};
         size_t len;
-        uint8_t *data = dt_read_file(path("v720.h264"), &len);
+        uint8_t *data = dt_read_file(path("l320.h264"), &len);
         pid_t fw = firmware_pid(), fw2;
+        int32_t queued;
 
         if (fw < 0)
                 dt_fail("no firmware process");
         dt_get_decoder(t, 0);
-        dt_load_ref(t, path("v720.md5"));
         dt_open_start(t, false);
-        o.limit = len / 2;
         dt_push(t, data, len, &o);
+        if ((queued = dt_pool_used(t)) == 0)
+                dt_fail("nothing in flight before the firmware was %s",
+                        sig == SIGSTOP ? "stalled" : "killed");
         kill(fw, sig);
         if (!dt_wait(t, vpu_error, 8000, false))
                 dt_fail("no VPU error after the firmware was killed");
@@ -540,12 +543,14 @@ static void case_firmware_dies(struct dt *t, int sig)
                 usleep(100000);
         if (fw2 < 0 || fw2 == fw)
                 dt_fail("the firmware was not restarted");
-        printf("  firmware %d %s, %d took over\n", (int)fw, sig == SIGSTOP ? "stalled" : "killed",
-               (int)fw2);
+        printf("  firmware %d %s with %d bytes of coded buffers in flight (all freed), %d took "
+               "over\n",
+               (int)fw, sig == SIGSTOP ? "stalled" : "killed", (int)queued, (int)fw2);
         free(data);
         DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_stop(t->dec), "stop");
         DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_start(t->dec), "start");
         dt_drain_frames(t, false, 100);
+        dt_load_ref(t, path("v720.md5"));
         full_stream(t, "v720.h264", 65536);
         dt_stop_close(t);
 }
