@@ -602,13 +602,13 @@ static void case_speed(struct dt *t)
 /* The child of kill-client: opens decoder 0, pushes half a stream, keeps the frames. */
 static void child(struct dt *t)
 {
-        struct dt_push o = {.chunk = 4096, .hold_until_full = true};
+        /* dies with a full input queue and every frame it got */
+        struct dt_push o = {.chunk = 1024, .hold_until_full = true, .stop_when_full = true};
         size_t len;
-        uint8_t *data = dt_read_file(path("v320.h264"), &len);
+        uint8_t *data = dt_read_file(path("l320.h264"), &len);
 
         dt_get_decoder(t, 0);
         dt_open_start(t, false);
-        o.limit = len / 2;
         dt_push(t, data, len, &o);
         printf("ready\n");
         fflush(stdout);
@@ -645,6 +645,9 @@ static void case_kill_client(struct dt *t)
         dt_get_decoder(t, 0);
         if (dt_state(t) != com_rdk_hal_videodecoder_State_STARTED)
                 dt_fail("the child's decoder is not STARTED");
+        int32_t held = heap_used(t) - before;
+        if (held <= 0)
+                dt_fail("the child holds no heap");
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         for (int i = 0; i < 50 && (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED ||
@@ -655,6 +658,8 @@ static void case_kill_client(struct dt *t)
                 dt_fail("the dead client's decoder was not closed");
         if (heap_used(t) != before)
                 dt_fail("heap use %d, %d before the client", (int)heap_used(t), (int)before);
+        printf("  the killed client's pool and queued buffers (%d bytes of heap) were freed\n",
+               (int)held);
         /* every frame block is back: a whole stream decodes */
         dt_load_ref(t, path("v320.md5"));
         dt_open_start(t, false);
