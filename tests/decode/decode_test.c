@@ -531,6 +531,8 @@ static void case_firmware_dies(struct dt *t, int sig)
         dt_get_decoder(t, 0);
         dt_open_start(t, false);
         dt_push(t, data, len, &o);
+        if (!t->false_returns)
+                dt_fail("the input queue never filled");
         if ((queued = dt_pool_used(t)) == 0)
                 dt_fail("nothing in flight before the firmware was %s",
                         sig == SIGSTOP ? "stalled" : "killed");
@@ -610,6 +612,8 @@ static void child(struct dt *t)
         dt_get_decoder(t, 0);
         dt_open_start(t, false);
         dt_push(t, data, len, &o);
+        if (!t->false_returns)
+                dt_fail("the child's input queue never filled");
         printf("ready\n");
         fflush(stdout);
         pause();
