@@ -601,7 +601,7 @@ static void case_speed(struct dt *t)
         dt_stop_close(t);
 }
 
-/* The child of kill-client: opens decoder 0, pushes half a stream, keeps the frames. */
+/* The child of kill-client: opens decoder 0, fills its input queue, keeps the frames. */
 static void child(struct dt *t)
 {
         /* dies with a full input queue and every frame it got */
@@ -953,12 +953,6 @@ static void fv_fill_and_cut(struct dt *t, uint32_t first_n, avb_status (*cut)(av
 }
 
 /*
- * The v4l2 backend behind avbufferd, end to end on the fake stateful
- * decoder: every frame's pixels, pts and metadata through a resolution
- * change, a corrupt buffer, end of stream, the secure refusal, and flush
- * and stop freeing queued coded buffers.
- */
-/*
  * Tunnelled into a sink whose pad asks for 640x480: the stream's 320x240
  * start is refused (one ERROR_SINK, those frames freed unseen), and once
  * the resolution changes to 640x480 the sink takes the frames again.
@@ -1007,6 +1001,12 @@ static void fv_tunnel_refit(struct dt *t)
         avb_binder_unref(ctl);
 }
 
+/*
+ * The v4l2 backend behind avbufferd, end to end on the fake stateful
+ * decoder: every frame's pixels, pts and metadata through a resolution
+ * change, a corrupt buffer, end of stream, the secure refusal, flush and
+ * stop freeing queued coded buffers, and a tunnel across the change.
+ */
 static void case_v4l2_fake(struct dt *t, bool dmabuf)
 {
         static struct fv_stream a, b;
