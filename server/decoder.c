@@ -278,7 +278,8 @@ static void tell_geometry(struct avbd_dec *dec)
         dec->sink_refuses = dec->tunnelled && e == -EPIPE;
         /* once per refusal: a driver may repeat a source change of the same size */
         if (dec->sink_refuses && !refused) {
-                snprintf(msg, sizeof(msg), "the stream's %ux%u does not fit link %s; frames dropped",
+                snprintf(msg, sizeof(msg),
+                         "the stream's %ux%u does not fit link %s; frames dropped",
                          (unsigned)dec->fmt.width, (unsigned)dec->fmt.height, bad);
                 tell_error(dec, AVBD_DEC_ERROR_SINK, msg);
         }

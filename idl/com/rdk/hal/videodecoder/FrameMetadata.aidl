@@ -17,8 +17,9 @@ parcelable FrameMetadata {
      * Where each plane starts in the frame buffer, in bytes, and its bytes
      * per row: 2 entries for NV12 (Y, interleaved UV), 3 for I420 (Y, U, V).
      * softvpu and the v4l2 backend in MMAP mode pack frames (strides: the
-     * width for Y and NV12's UV, width / 2 for I420's U and V); a VPU that writes frames in its own layout (v4l2 in
-     * DMABUF mode) reports its row padding and plane placement here.
+     * width for Y and NV12's UV, width / 2 for I420's U and V); a VPU that
+     * writes frames in its own layout (v4l2 in DMABUF mode) reports its row
+     * padding and plane placement here.
      */
     int[] planeOffsets;
     int[] planeStrides;
