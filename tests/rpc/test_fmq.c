@@ -371,6 +371,7 @@ static void m_flag_in_ring(avb_fmq_desc *d)
 }
 static void m_beyond_fd(avb_fmq_desc *d)
 {
+        d->n_grantors = 3; /* (no flag word, which the ring would overlap) */
         d->grantors[2].extent = 4096; /* the memfd is one page */
 }
 static void m_no_fds(avb_fmq_desc *d)
