@@ -183,8 +183,7 @@ static void report(struct contender *c, int rounds, int calls, const struct benc
                 bench_csv("fmq", c[k].id, "round_trips_per_s", rate[k], "1/s");
         }
         printf("%-48s %9.0f messages/s (median of %zu runs of %llu)\n",
-               "(a') fmq one way, write/read_blocking", fmq_tput, tput->n,
-               (unsigned long long)n);
+               "(a') fmq one way, write/read_blocking", fmq_tput, tput->n, (unsigned long long)n);
         bench_csv("fmq", "fmq_one_way", "messages_per_s", fmq_tput, "1/s");
         if (c[C_ISVALID].available) {
                 printf("  one-way fmq messages/s = %.1f x isValid calls/s; fmq round trip = "
@@ -198,8 +197,8 @@ static void report(struct contender *c, int rounds, int calls, const struct benc
 int main(int argc, char **argv)
 {
         struct contender c[N_CONTENDERS] = {
-                [C_FMQ] = {"fmq_pingpong", "(a) fmq ping-pong, two queues, blocking", fmq_op},
-                [C_ISVALID] = {"isvalid", "(b) IAVBuffer.isValid via stubs", is_valid_op},
+            [C_FMQ] = {"fmq_pingpong", "(a) fmq ping-pong, two queues, blocking", fmq_op},
+            [C_ISVALID] = {"isvalid", "(b) IAVBuffer.isValid via stubs", is_valid_op},
         };
         struct bench_samples tput = {0};
         struct bench_service svc = {0};

@@ -160,7 +160,7 @@ int avb_fmq_create(size_t element_size, size_t count, int flavor, int with_event
         q->desc.n_grantors = 3;
         if (with_event_flag)
                 q->desc.grantors[q->desc.n_grantors++] =
-                        (avb_fmq_grantor){0, (int32_t)flag_at, FLAG_SIZE};
+                    (avb_fmq_grantor){0, (int32_t)flag_at, FLAG_SIZE};
         q->desc.quantum = (int32_t)element_size;
         q->desc.flags = flavor;
         q->flavor = flavor;
@@ -191,10 +191,10 @@ size_t avb_fmq_capacity(const avb_fmq *q)
 static const struct {
         uint64_t size, align;
 } grantor_rule[AVB_FMQ_MAX_GRANTORS] = {
-        [AVB_FMQ_READ_COUNTER] = {COUNTER_SIZE, COUNTER_SIZE},
-        [AVB_FMQ_WRITE_COUNTER] = {COUNTER_SIZE, COUNTER_SIZE},
-        [AVB_FMQ_RING] = {0, COUNTER_SIZE},
-        [AVB_FMQ_EVENT_FLAG] = {FLAG_SIZE, FLAG_SIZE},
+    [AVB_FMQ_READ_COUNTER] = {COUNTER_SIZE, COUNTER_SIZE},
+    [AVB_FMQ_WRITE_COUNTER] = {COUNTER_SIZE, COUNTER_SIZE},
+    [AVB_FMQ_RING] = {0, COUNTER_SIZE},
+    [AVB_FMQ_EVENT_FLAG] = {FLAG_SIZE, FLAG_SIZE},
 };
 
 static bool overlap(const avb_fmq_grantor *a, const avb_fmq_grantor *b)

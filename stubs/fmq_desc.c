@@ -100,7 +100,9 @@ int avb_fmq_desc_recv(int sock, avb_fmq_desc *ret_desc)
         struct wire_desc w[2]; /* room for one more: a longer message shows */
         union fd_control control;
         struct iovec iov = {.iov_base = w, .iov_len = sizeof(w)};
-        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+        struct msghdr msg = {.msg_iov = &iov,
+                             .msg_iovlen = 1,
+                             .msg_control = control.buf,
                              .msg_controllen = sizeof(control.buf)};
         avb_fmq_desc d = {0};
         size_t got = 0;

@@ -28,10 +28,10 @@
 
 #include "util.h"
 
-#define S_NS       1000000000LL
-#define LONG_NS    (30 * S_NS) /* "forever" for a wait that must end by an event */
-#define SYNC       AVB_FMQ_SYNCHRONIZED_READ_WRITE
-#define UNSYNC     AVB_FMQ_UNSYNCHRONIZED_WRITE
+#define S_NS    1000000000LL
+#define LONG_NS (30 * S_NS) /* "forever" for a wait that must end by an event */
+#define SYNC    AVB_FMQ_SYNCHRONIZED_READ_WRITE
+#define UNSYNC  AVB_FMQ_UNSYNCHRONIZED_WRITE
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -158,8 +158,7 @@ static void test_create_seals(void **state)
         assert_int_equal(avb_fmq_get_desc(q, &d), 0);
         assert_int_equal(d.n_fds, 1);
         assert_int_equal(d.n_grantors, 4);
-        assert_int_equal(fcntl(d.fds[0], F_GET_SEALS),
-                         F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+        assert_int_equal(fcntl(d.fds[0], F_GET_SEALS), F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
         assert_true(fcntl(d.fds[0], F_GETFD) & FD_CLOEXEC);
         assert_int_equal(ftruncate(d.fds[0], 0), -1);
         /* libfmq's layout: counters at 0 and 8, the ring at 16, the flag after it */
@@ -371,7 +370,7 @@ static void m_flag_in_ring(avb_fmq_desc *d)
 }
 static void m_beyond_fd(avb_fmq_desc *d)
 {
-        d->n_grantors = 3; /* (no flag word, which the ring would overlap) */
+        d->n_grantors = 3;            /* (no flag word, which the ring would overlap) */
         d->grantors[2].extent = 4096; /* the memfd is one page */
 }
 static void m_no_fds(avb_fmq_desc *d)
@@ -408,33 +407,33 @@ static void m_closed_fd(avb_fmq_desc *d)
 }
 
 static const struct bad_row bad_rows[] = {
-        {"valid (control row)", m_none, 8, SYNC, 0, true},
-        {"quantum != element size", m_quantum, 8, SYNC, -EINVAL, true},
-        {"negative quantum", m_quantum_neg, 8, SYNC, -EINVAL, true},
-        {"flavor mismatch", m_flags, 8, SYNC, -EINVAL, true},
-        {"flavor asked differs", m_none, 8, UNSYNC, -EINVAL, true},
-        {"unknown flavor asked", m_none, 8, 7, -EINVAL, true},
-        {"2 grantors", m_two_grantors, 8, SYNC, -EINVAL, true},
-        {"5 grantors", m_five_grantors, 8, SYNC, -EINVAL, false},
-        {"fd_index -1", m_fd_index_neg, 8, SYNC, -EINVAL, true},
-        {"fd_index out of range", m_fd_index_range, 8, SYNC, -EINVAL, true},
-        {"negative offset", m_offset_neg, 8, SYNC, -EINVAL, true},
-        {"negative extent", m_extent_neg, 8, SYNC, -EINVAL, true},
-        {"empty ring", m_ring_empty, 8, SYNC, -EINVAL, true},
-        {"ring not a multiple of quantum", m_ring_quantum, 8, SYNC, -EINVAL, true},
-        {"counter misaligned", m_counter_misaligned, 8, SYNC, -EINVAL, true},
-        {"counter shorter than u64", m_counter_short, 8, SYNC, -EINVAL, true},
-        {"ring misaligned", m_ring_misaligned, 8, SYNC, -EINVAL, true},
-        {"flag word misaligned", m_flag_misaligned, 8, SYNC, -EINVAL, true},
-        {"ring over a counter", m_ring_over_counter, 8, SYNC, -EINVAL, true},
-        {"both counters at one place", m_counters_same, 8, SYNC, -EINVAL, true},
-        {"flag word inside the ring", m_flag_in_ring, 8, SYNC, -EINVAL, true},
-        {"grantor beyond its fd", m_beyond_fd, 8, SYNC, -EINVAL, true},
-        {"no fds", m_no_fds, 8, SYNC, -EINVAL, true},
-        {"more fds than allowed", m_too_many_fds, 8, SYNC, -EINVAL, false},
-        {"memfd not sealed against shrinking", m_unsealed, 8, SYNC, -EINVAL, true},
-        {"not a memfd (pipe)", m_pipe, 8, SYNC, -EINVAL, true},
-        {"closed fd", m_closed_fd, 8, SYNC, -EBADF, false},
+    {"valid (control row)", m_none, 8, SYNC, 0, true},
+    {"quantum != element size", m_quantum, 8, SYNC, -EINVAL, true},
+    {"negative quantum", m_quantum_neg, 8, SYNC, -EINVAL, true},
+    {"flavor mismatch", m_flags, 8, SYNC, -EINVAL, true},
+    {"flavor asked differs", m_none, 8, UNSYNC, -EINVAL, true},
+    {"unknown flavor asked", m_none, 8, 7, -EINVAL, true},
+    {"2 grantors", m_two_grantors, 8, SYNC, -EINVAL, true},
+    {"5 grantors", m_five_grantors, 8, SYNC, -EINVAL, false},
+    {"fd_index -1", m_fd_index_neg, 8, SYNC, -EINVAL, true},
+    {"fd_index out of range", m_fd_index_range, 8, SYNC, -EINVAL, true},
+    {"negative offset", m_offset_neg, 8, SYNC, -EINVAL, true},
+    {"negative extent", m_extent_neg, 8, SYNC, -EINVAL, true},
+    {"empty ring", m_ring_empty, 8, SYNC, -EINVAL, true},
+    {"ring not a multiple of quantum", m_ring_quantum, 8, SYNC, -EINVAL, true},
+    {"counter misaligned", m_counter_misaligned, 8, SYNC, -EINVAL, true},
+    {"counter shorter than u64", m_counter_short, 8, SYNC, -EINVAL, true},
+    {"ring misaligned", m_ring_misaligned, 8, SYNC, -EINVAL, true},
+    {"flag word misaligned", m_flag_misaligned, 8, SYNC, -EINVAL, true},
+    {"ring over a counter", m_ring_over_counter, 8, SYNC, -EINVAL, true},
+    {"both counters at one place", m_counters_same, 8, SYNC, -EINVAL, true},
+    {"flag word inside the ring", m_flag_in_ring, 8, SYNC, -EINVAL, true},
+    {"grantor beyond its fd", m_beyond_fd, 8, SYNC, -EINVAL, true},
+    {"no fds", m_no_fds, 8, SYNC, -EINVAL, true},
+    {"more fds than allowed", m_too_many_fds, 8, SYNC, -EINVAL, false},
+    {"memfd not sealed against shrinking", m_unsealed, 8, SYNC, -EINVAL, true},
+    {"not a memfd (pipe)", m_pipe, 8, SYNC, -EINVAL, true},
+    {"closed fd", m_closed_fd, 8, SYNC, -EBADF, false},
 };
 
 static avb_fmq_desc bad_desc(const avb_fmq *q, const struct bad_row *row)
@@ -524,16 +523,16 @@ static const struct {
         uint64_t r, w;
         int read_err, write_err; /* synchronized queue, reading 1 and writing 1 */
 } hostile_rows[] = {
-        {"consistent", 24, 48, 0, 0},
-        {"write more than a ring ahead", 0, 192, -EBADMSG, -EBADMSG},
-        {"read ahead of write", 48, 24, -EBADMSG, -EBADMSG},
-        {"write misaligned", 0, 25, -EBADMSG, -EBADMSG},
-        {"read misaligned", 1, 24, -EBADMSG, -EBADMSG},
-        {"full ring", 24, 192, 0, -EAGAIN},
-        /* 2^64 - 16 is the last multiple of 24 before the counters wrap */
-        {"near 2^64, consistent", UINT64_MAX - 15 - 48, UINT64_MAX - 15, 0, 0},
-        {"across 2^64 (misaligned there)", UINT64_MAX - 15 - 24, 8, -EBADMSG, -EBADMSG},
-        {"both huge, far apart", 0, UINT64_MAX - 15, -EBADMSG, -EBADMSG},
+    {"consistent", 24, 48, 0, 0},
+    {"write more than a ring ahead", 0, 192, -EBADMSG, -EBADMSG},
+    {"read ahead of write", 48, 24, -EBADMSG, -EBADMSG},
+    {"write misaligned", 0, 25, -EBADMSG, -EBADMSG},
+    {"read misaligned", 1, 24, -EBADMSG, -EBADMSG},
+    {"full ring", 24, 192, 0, -EAGAIN},
+    /* 2^64 - 16 is the last multiple of 24 before the counters wrap */
+    {"near 2^64, consistent", UINT64_MAX - 15 - 48, UINT64_MAX - 15, 0, 0},
+    {"across 2^64 (misaligned there)", UINT64_MAX - 15 - 24, 8, -EBADMSG, -EBADMSG},
+    {"both huge, far apart", 0, UINT64_MAX - 15, -EBADMSG, -EBADMSG},
 };
 
 static void test_hostile_counters(void **state)
@@ -571,7 +570,7 @@ static void test_hostile_counters(void **state)
                 int rc;
 
                 scribble_counters(&h, r, w);
-                rc = i % 3 == 0 ? avb_fmq_read(h.p, buf, n)
+                rc = i % 3 == 0   ? avb_fmq_read(h.p, buf, n)
                      : i % 3 == 1 ? avb_fmq_write(h.q, buf, n)
                                   : avb_fmq_available_to_read(h.p, &avail);
                 assert_true(rc == 0 || rc == -EAGAIN || rc == -EBADMSG);
@@ -662,12 +661,12 @@ static void test_desc_passing(void **state)
                         const char *name;
                         size_t len, nfds;
                 } rows[] = {
-                        {"fd missing", (size_t)len, 0},
-                        {"one fd too many", (size_t)len, 2},
-                        {"three fds", (size_t)len, 3},
-                        {"message truncated", (size_t)len - 1, 1},
-                        {"message too long", (size_t)len + 8, 1},
-                        {"empty message with an fd", 0, 1},
+                    {"fd missing", (size_t)len, 0},
+                    {"one fd too many", (size_t)len, 2},
+                    {"three fds", (size_t)len, 3},
+                    {"message truncated", (size_t)len - 1, 1},
+                    {"message too long", (size_t)len + 8, 1},
+                    {"empty message with an fd", 0, 1},
                 };
 
                 for (size_t i = 0; i < AVB_ELEMENTSOF(rows); i++) {
@@ -893,7 +892,7 @@ static void test_blocking_across(void **state)
         child_send(&c, q);
         wait_child_sleeps(c.pid);
         t0 = avb_now_ns();
-        assert_int_equal(avb_fmq_write(q, v, 3), 0); /* a plain write wakes it */
+        assert_int_equal(avb_fmq_write(q, v, 3), 0);                   /* a plain write wakes it */
         assert_int_equal(avb_fmq_write_blocking(q, v, 4, LONG_NS), 0); /* once it has read */
         assert_int_equal(write(c.sock, "g", 1), 1);
         wait_child_sleeps(c.pid);
@@ -967,20 +966,20 @@ static void test_unsync_across(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_wrap_around),
-                cmocka_unit_test(test_full_and_empty),
-                cmocka_unit_test(test_create_refuses),
-                cmocka_unit_test(test_create_seals),
-                cmocka_unit_test(test_unsync_overflow),
-                cmocka_unit_test(test_blocking_timeouts),
-                cmocka_unit_test(test_spurious_wakeups),
-                cmocka_unit_test(test_bad_descriptors),
-                cmocka_unit_test(test_hostile_counters),
-                cmocka_unit_test(test_desc_passing),
-                cmocka_unit_test(test_bad_descriptors_across),
-                cmocka_unit_test(test_stream_across),
-                cmocka_unit_test(test_blocking_across),
-                cmocka_unit_test(test_unsync_across),
+            cmocka_unit_test(test_wrap_around),
+            cmocka_unit_test(test_full_and_empty),
+            cmocka_unit_test(test_create_refuses),
+            cmocka_unit_test(test_create_seals),
+            cmocka_unit_test(test_unsync_overflow),
+            cmocka_unit_test(test_blocking_timeouts),
+            cmocka_unit_test(test_spurious_wakeups),
+            cmocka_unit_test(test_bad_descriptors),
+            cmocka_unit_test(test_hostile_counters),
+            cmocka_unit_test(test_desc_passing),
+            cmocka_unit_test(test_bad_descriptors_across),
+            cmocka_unit_test(test_stream_across),
+            cmocka_unit_test(test_blocking_across),
+            cmocka_unit_test(test_unsync_across),
         };
 
         signal(SIGPIPE, SIG_IGN);
