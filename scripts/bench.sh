@@ -13,7 +13,8 @@
 #
 # Needs gnuplot (Debian: gnuplot-nox) for the chart, and dbus-daemon plus
 # libdbus-1-dev for the D-Bus contender; the decode benchmark needs the decode
-# path (libavcodec-dev, libavutil-dev) and ffmpeg, and is not in the chart.
+# path (libavcodec-dev, libavutil-dev) and ffmpeg. The decode and the fast
+# message queue (fmq) benchmarks are not in the chart.
 # See bench/README.md.
 set -eu
 
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=--quick ;;
 	--build) build=$2; shift ;;
 	--out) out=$2; shift ;;
-	-h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
@@ -56,7 +57,7 @@ print(next(o["value"] for o in json.load(open(sys.argv[1])) if o["name"] == "bui
 cat "$txt"
 
 # Order: the in-process parts first, then everything that needs avbufferd.
-for b in rpc scale alloc datapath e2e decode; do
+for b in rpc scale alloc datapath e2e fmq decode; do
 	exe=$build/bench/avb-bench-$b
 	if [ ! -x "$exe" ]; then
 		echo "bench.sh: $exe was not built: skipped" | tee -a "$txt" >&2

@@ -62,6 +62,14 @@ static inline int64_t avb_now_us(void)
         return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Nanoseconds of CLOCK_MONOTONIC. */
+static inline int64_t avb_now_ns(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 /* poll() timeout until `deadline_ms` (monotonic): 0 when passed, -1 for none (< 0). */
 static inline int avb_poll_timeout(int64_t deadline_ms)
 {
