@@ -5,8 +5,9 @@
 /*
  * The inside of avb_server, shared by server.c (setup, objects),
  * server_loop.c (event loop, client lifelines), server_client.c (client
- * records and their processes) and server_request.c (one request). Everything but the object table and the close eventfd belongs to
- * the thread running avb_server_run().
+ * records and their processes) and server_request.c (one request).
+ * Everything but the object table and the close eventfd belongs to the
+ * thread running avb_server_run().
  */
 
 #include "avb_wire.pb-c.h"

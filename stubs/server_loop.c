@@ -143,8 +143,7 @@ static void lifeline_event(avb_server *s, server_lifeline *l, short revents)
                 /* The runtime never does this: the client is not kept for later. */
                 l->client->broken = true;
                 lifeline_drop(s, l, "data after the hello (protocol error)");
-        }
-        else if (r == -EPIPE || (revents & (POLLHUP | POLLERR)))
+        } else if (r == -EPIPE || (revents & (POLLHUP | POLLERR)))
                 lifeline_close(s, l);
 }
 
