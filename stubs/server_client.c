@@ -160,8 +160,9 @@ static void evict(avb_server *s, server_client *c, const char *why)
         unsigned suppressed;
 
         if (avb_ratelimit_pass(&rl, 5, 10000, &suppressed))
-                avb_log_warning("%s: client %016llx of pid %d counts as gone: %s%s", s->ep.url,
-                                (unsigned long long)c->peer.client_id, (int)c->peer.pid, why,
+                /* Not the client id: it is the client's secret. */
+                avb_log_warning("%s: a client of pid %d counts as gone: %s%s", s->ep.url,
+                                (int)c->peer.pid, why,
                                 suppressed ? " (some messages suppressed)" : "");
         avb_server_client_gone(s, c);
 }
