@@ -159,8 +159,8 @@ static void evict(avb_server *s, server_client *c, const char *why)
         static avb_ratelimit rl;
         unsigned suppressed;
 
+        /* Not the client id: it is the client's secret. */
         if (avb_ratelimit_pass(&rl, 5, 10000, &suppressed))
-                /* Not the client id: it is the client's secret. */
                 avb_log_warning("%s: a client of pid %d counts as gone: %s%s", s->ep.url,
                                 (int)c->peer.pid, why,
                                 suppressed ? " (some messages suppressed)" : "");
