@@ -118,8 +118,7 @@ avb_server *avb_server_free(avb_server *s)
         while (s->clients) {
                 server_client *c = s->clients;
                 s->clients = c->next;
-                avb_reply_cache_free(c->cache);
-                free(c);
+                avb_server_client_free(c);
         }
         avb_server_free_deferred(s);
         avb_tp_close(s->rep_sock);
@@ -205,6 +204,7 @@ void avb_server_retry_deferred(avb_server *s)
 void avb_server_get_stats(const avb_server *s, avb_server_stats *ret)
 {
         *ret = s->stats;
+        ret->detached = s->n_detached;
 }
 
 int avb_server_find_local(const char *url, uint32_t object_id, avb_binder **ret)

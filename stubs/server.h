@@ -4,9 +4,10 @@
 
 /*
  * The inside of avb_server, shared by server.c (setup, objects),
- * server_loop.c (event loop, client lifelines) and server_request.c (one
- * request). Everything but the object table and the close eventfd belongs to
- * the thread running avb_server_run().
+ * server_loop.c (event loop, client lifelines), server_client.c (client
+ * records and their processes) and server_request.c (one request).
+ * Everything but the object table and the close eventfd belongs to the
+ * thread running avb_server_run().
  */
 
 #include "avb_wire.pb-c.h"
@@ -15,11 +16,17 @@
 #include "testing.h"
 #include "transport.h"
 
-/* A client process: one or more lifelines with the same client id. */
+/*
+ * A client process: the lifelines with its client id (none while detached)
+ * and, as long as the process lives, what the service keeps for it.
+ */
 typedef struct server_client {
         struct server_client *next;
         avb_peer peer;
         unsigned n_lifelines;
+        int pidfd;           /* the process, or -1: the last lifeline's close ends it */
+        uint64_t detach_seq; /* 0 while a lifeline is open, else order of detaching */
+        bool broken;         /* broke the lifeline protocol: gone with its last lifeline */
         avb_reply_cache *cache;
 } server_client;
 
@@ -60,6 +67,8 @@ struct avb_server {
         uint32_t n_objects, cap_objects;
 
         server_client *clients;
+        unsigned n_detached;     /* clients without a lifeline whose process lives */
+        uint64_t detach_counter; /* last detach_seq given */
         server_lifeline *lifelines;
         unsigned n_pending;              /* lifelines waiting for their hello */
         int64_t accept_paused_until_ms;  /* 0, or listener not polled until then */
@@ -72,6 +81,23 @@ struct avb_server {
 
 /* server.c: object `id` with a reference, or NULL. */
 avb_binder *avb_server_object(avb_server *s, uint32_t id);
+
+/* server_client.c: client records (loop thread). */
+int avb_server_client_add(avb_server *s, const avb_peer *peer, server_client **ret);
+/* Frees a record, not listed any more, without calling client_gone; accepts NULL. */
+void avb_server_client_free(server_client *c);
+/* A lifeline was accepted for `c`: attaches it again if it was detached. */
+void avb_server_client_attach(avb_server *s, server_client *c);
+/*
+ * The last lifeline of `c` closed: `c` is kept, detached, while its process
+ * lives (other detached records may be evicted, see server_client.c), else
+ * it is gone. `c` may be freed on return.
+ */
+void avb_server_client_detach(avb_server *s, server_client *c);
+/* True when the process of `c` has exited (or cannot be watched). */
+bool avb_server_client_exited(const server_client *c);
+/* Unlists and frees `c`, dropping its deferred calls, after the client_gone hook. */
+void avb_server_client_gone(avb_server *s, server_client *c);
 
 /* server_request.c */
 server_client *avb_server_find_client(avb_server *s, uint64_t client_id);

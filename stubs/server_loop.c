@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * avb_server_run: one thread, one poll() over
- *   [close eventfd, REP socket, PULL socket, lifeline listener, each lifeline]
+ *   [close eventfd, REP socket, PULL socket, lifeline listener, each lifeline,
+ *    the pidfd of each detached client]
  * with the next deferred call, hello deadline or accept back-off as timeout.
  * Requests are read before lifeline events, so a client's last calls are
- * answered before it counts as gone.
+ * answered before its lifeline's close is looked at. That close detaches the
+ * client; its process's exit, seen on the pidfd, makes it gone
+ * (server_client.c).
  * Nothing here blocks: replies and answers are sent non-blocking, and a
  * failure on one message or one client is logged and the loop goes on.
  *
@@ -33,8 +36,6 @@
 
 /* Messages read from one socket per wake-up, so no source starves the others. */
 #define DRAIN_MAX 64
-/* Reply cache of one client, in bytes (the newest reply is always kept). */
-#define CLIENT_CACHE_BYTES (2u * 1024 * 1024)
 /* Time a new lifeline has to send its hello. */
 #define HELLO_TIMEOUT_MS 2000
 /* Lifelines waiting for their hello at once; more are closed at accept. */
@@ -43,23 +44,6 @@
 #define ACCEPT_BACKOFF_MS 100
 
 #define SUPPRESSED_NOTE(n) ((n) ? " (some messages suppressed)" : "")
-
-static void client_remove(avb_server *s, server_client *c)
-{
-        for (server_client **p = &s->clients; *p; p = &(*p)->next)
-                if (*p == c) {
-                        *p = c->next;
-                        break;
-                }
-        s->stats.clients--;
-        avb_server_drop_deferred(s, c->peer.client_id);
-        avb_log_debug("%s: client %016llx (pid %d) gone", s->ep.url,
-                     (unsigned long long)c->peer.client_id, (int)c->peer.pid);
-        if (s->client_gone)
-                s->client_gone(s->userdata, &c->peer);
-        avb_reply_cache_free(c->cache);
-        free(c);
-}
 
 static void lifeline_close(avb_server *s, server_lifeline *l)
 {
@@ -72,7 +56,7 @@ static void lifeline_close(avb_server *s, server_lifeline *l)
         if (!l->client)
                 s->n_pending--;
         else if (--l->client->n_lifelines == 0)
-                client_remove(s, l->client);
+                avb_server_client_detach(s, l->client);
         free(l);
 }
 
@@ -83,24 +67,6 @@ static void lifeline_refuse(avb_server *s, server_lifeline *l, const char *why)
         s->stats.rejected++;
         (void)avb_life_send_answer(l->fd, AVB_LIFE_REFUSED, 0, 0);
         lifeline_close(s, l);
-}
-
-static int client_add(avb_server *s, const avb_peer *peer, server_client **ret)
-{
-        server_client *c = calloc(1, sizeof(*c));
-
-        if (!c)
-                return -ENOMEM;
-        if (avb_reply_cache_new(CLIENT_CACHE_BYTES, &c->cache) < 0) {
-                free(c);
-                return -ENOMEM;
-        }
-        c->peer = *peer;
-        c->next = s->clients;
-        s->clients = c;
-        s->stats.clients++;
-        *ret = c;
-        return 0;
 }
 
 /*
@@ -128,13 +94,13 @@ static int lifeline_hello(avb_server *s, server_lifeline *l)
                 refusal = "client id already used by another process";
         else if (!c && s->accept && !s->accept(s->userdata, &peer))
                 refusal = "not accepted by the access policy";
-        else if (!c && client_add(s, &peer, &c) < 0)
+        else if (!c && avb_server_client_add(s, &peer, &c) < 0)
                 refusal = "out of memory";
         if (refusal) {
                 lifeline_refuse(s, l, refusal);
                 return 0;
         }
-        c->n_lifelines++;
+        avb_server_client_attach(s, c);
         l->client = c;
         s->n_pending--;
         r = avb_life_send_answer(l->fd, AVB_LIFE_ACCEPTED, s->incarnation, s->max_message);
@@ -173,9 +139,11 @@ static void lifeline_event(avb_server *s, server_lifeline *l, short revents)
                 return;
         }
         int r = (revents & POLLIN) ? avb_life_check(l->fd) : 0;
-        if (r == -EPROTO)
+        if (r == -EPROTO) {
+                /* The runtime never does this: the client is not kept for later. */
+                l->client->broken = true;
                 lifeline_drop(s, l, "data after the hello (protocol error)");
-        else if (r == -EPIPE || (revents & (POLLHUP | POLLERR)))
+        } else if (r == -EPIPE || (revents & (POLLHUP | POLLERR)))
                 lifeline_close(s, l);
 }
 
@@ -272,31 +240,54 @@ static void drain(avb_server *s, int sock, bool two_way)
         }
 }
 
-enum { FD_CLOSE, FD_REP, FD_PULL, FD_LISTEN, FD_FIRST_LIFELINE };
+enum { FD_CLOSE, FD_REP, FD_PULL, FD_LISTEN, FD_FIRST_WATCHED };
+
+/* What fds[FD_FIRST_WATCHED + i] watches: a lifeline, or the process of a detached client. */
+typedef struct watched {
+        server_lifeline *line;
+        server_client *client;
+} watched;
+
+/* Lists the lifelines, then the detached clients, into fds and w; returns the count. */
+static size_t watch_list(avb_server *s, struct pollfd *fds, watched *w)
+{
+        size_t n = 0;
+
+        for (server_lifeline *l = s->lifelines; l; l = l->next) {
+                w[n] = (watched){.line = l};
+                fds[n++] = (struct pollfd){.fd = l->fd, .events = POLLIN};
+        }
+        for (server_client *c = s->clients; c; c = c->next)
+                if (c->detach_seq) {
+                        w[n] = (watched){.client = c};
+                        fds[n++] = (struct pollfd){.fd = c->pidfd, .events = POLLIN};
+                }
+        return n;
+}
 
 int avb_server_run(avb_server *s)
 {
         struct pollfd *fds = NULL;
-        server_lifeline **lines = NULL;
+        watched *w = NULL;
         size_t cap = 0;
         int r = 0;
 
         if (!s)
                 return -EINVAL;
         for (;;) {
-                size_t n = FD_FIRST_LIFELINE;
+                size_t n = FD_FIRST_WATCHED + s->n_detached;
                 for (server_lifeline *l = s->lifelines; l; l = l->next)
                         n++;
                 if (n > cap) {
                         struct pollfd *f = realloc(fds, n * 2 * sizeof(*f));
-                        server_lifeline **ls = f ? realloc(lines, n * 2 * sizeof(*ls)) : NULL;
+                        watched *ws = f ? realloc(w, n * 2 * sizeof(*ws)) : NULL;
                         if (f)
                                 fds = f;
-                        if (!ls) {
+                        if (!ws) {
                                 r = -ENOMEM;
                                 break;
                         }
-                        lines = ls;
+                        w = ws;
                         cap = n * 2;
                 }
                 fds[FD_CLOSE] = (struct pollfd){.fd = s->close_efd, .events = POLLIN};
@@ -304,11 +295,7 @@ int avb_server_run(avb_server *s)
                 fds[FD_PULL] = (struct pollfd){.fd = s->pull_fd, .events = POLLIN};
                 fds[FD_LISTEN] = (struct pollfd){.fd = accept_paused(s) ? -1 : s->life_fd,
                                                  .events = POLLIN};
-                n = FD_FIRST_LIFELINE;
-                for (server_lifeline *l = s->lifelines; l; l = l->next) {
-                        lines[n - FD_FIRST_LIFELINE] = l;
-                        fds[n++] = (struct pollfd){.fd = l->fd, .events = POLLIN};
-                }
+                n = FD_FIRST_WATCHED + watch_list(s, fds + FD_FIRST_WATCHED, w);
 
                 if (poll(fds, (nfds_t)n, loop_timeout(s)) < 0) {
                         if (errno == EINTR)
@@ -326,14 +313,21 @@ int avb_server_run(avb_server *s)
                 if (fds[FD_PULL].revents)
                         drain(s, s->pull_sock, false);
                 avb_server_run_deferred(s);
-                for (size_t i = FD_FIRST_LIFELINE; i < n; i++)
-                        if (fds[i].revents)
-                                lifeline_event(s, lines[i - FD_FIRST_LIFELINE], fds[i].revents);
+                /*
+                 * Exits first: a lifeline's close below may evict detached
+                 * clients, which must not be looked at after that.
+                 */
+                for (size_t i = FD_FIRST_WATCHED; i < n; i++)
+                        if (fds[i].revents && w[i - FD_FIRST_WATCHED].client)
+                                avb_server_client_gone(s, w[i - FD_FIRST_WATCHED].client);
+                for (size_t i = FD_FIRST_WATCHED; i < n; i++)
+                        if (fds[i].revents && w[i - FD_FIRST_WATCHED].line)
+                                lifeline_event(s, w[i - FD_FIRST_WATCHED].line, fds[i].revents);
                 lifelines_expire(s);
                 if (fds[FD_LISTEN].revents)
                         lifelines_accept(s);
         }
         free(fds);
-        free(lines);
+        free(w);
         return r;
 }

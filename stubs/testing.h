@@ -22,7 +22,8 @@ typedef struct avb_server_stats {
         uint64_t duplicates;      /* resent requests answered from the reply cache */
         uint64_t stale;           /* requests for another incarnation (not run) */
         uint64_t rejected;        /* no lifeline, bad envelope, too large, unknown object */
-        uint64_t clients;         /* clients with a live lifeline now */
+        uint64_t clients;         /* client processes known now (with a lifeline or not) */
+        uint64_t detached;        /* of them, those without a lifeline (the process lives) */
 } avb_server_stats;
 
 /* Loop thread (or with the loop stopped). */

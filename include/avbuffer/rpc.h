@@ -179,7 +179,12 @@ typedef struct avb_server_options {
         size_t max_message;   /* 0: AVB_DEFAULT_MAX_MESSAGE */
         /* Access policy; NULL accepts everyone who can reach the socket. */
         bool (*accept)(void *userdata, const avb_peer *peer);
-        /* A client process went away (after its last call was answered). */
+        /*
+         * A client process exited (after its last call was answered). A client
+         * that only closed its connections (it dropped its last proxy) has not
+         * gone: it is kept until its process exits. Without pidfds (Linux < 5.3)
+         * or for a peer in another pid namespace, the close counts as the exit.
+         */
         void (*client_gone)(void *userdata, const avb_peer *peer);
         void *userdata;
 } avb_server_options;

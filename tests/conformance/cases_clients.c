@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Several client processes: buffers that cross processes, eight clients at
- * once, and a client killed with SIGKILL.
+ * once, a client killed with SIGKILL, and a client that lets go of all its
+ * connections while it lives.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -265,6 +266,72 @@ static void client_death(cf_ctx *c)
         cf_pool_destroy(c, mine);
 }
 
+/* Whether pool `pool` is listed and buffer h valid, seen from this process. */
+static void pool_and_buf_state(cf_ctx *c, int8_t pool, int64_t h, bool *ret_listed,
+                               bool *ret_valid)
+{
+        bool live[CF_MAX_POOL_HANDLES];
+        avb_status st;
+
+        cf_live_pool_set(c, live);
+        *ret_listed = live[pool];
+        st = cf_api_is_valid(c->avb, h, ret_valid);
+        CF_EXPECT_OK(c, st, "isValid");
+}
+
+/*
+ * What a client holds lives until it destroys it or its process dies,
+ * whatever its connections do: a helper process makes a pool and a buffer,
+ * drops every proxy (so its runtime closes the connection), and stays alive
+ * without one for longer than the runtime's linger (0.2 s, 1 s with calls
+ * queued) and the reclaim grace of avbufferd (1 s) together.
+ */
+static void pools_outlive_connections(cf_ctx *c)
+{
+        enum { LEN = 3000, SEED = 91, QUIET_MS = 3500 };
+        char hs[32], seed[16], len[16];
+        bool listed, valid;
+        int64_t deadline;
+        announced a;
+        cf_child *ch, *reader;
+
+        c->auto_metrics = false; /* the helper's pool is in the heap meanwhile */
+        snprintf(seed, sizeof(seed), "%d", SEED);
+        snprintf(len, sizeof(len), "%d", LEN);
+        ch = spawn(c, "detach", seed, len, NULL);
+        read_announcement(c, ch, &a);
+        CF_CHECK(c, a.n_pools == 1 && a.n_bufs == 1, "detach announced %d pools, %d buffers",
+                 a.n_pools, a.n_bufs);
+        cf_sleep_ms(cf_timeout_ms(c, QUIET_MS));
+
+        pool_and_buf_state(c, a.pools[0], a.bufs[0], &listed, &valid);
+        CF_CHECK(c, listed, "the pool of a live client without connections was destroyed");
+        CF_CHECK(c, valid, "the buffer of a live client without connections is not valid");
+        /* A third process reads what the helper wrote. */
+        snprintf(hs, sizeof(hs), "%lld", (long long)a.bufs[0]);
+        reader = spawn(c, "read", hs, seed, len);
+        expect_line(c, reader, "ok");
+        expect_clean_exit(c, reader);
+        /* The helper connects again and finds both as it left them. */
+        cf_child_send(c, ch, "go");
+        expect_line(c, ch, "back");
+
+        /* Its death still reclaims them (here after dropping its proxies again). */
+        expect_clean_exit(c, ch);
+        deadline = cf_now_ms() + cf_timeout_ms(c, 5000);
+        for (;;) {
+                pool_and_buf_state(c, a.pools[0], a.bufs[0], &listed, &valid);
+                if (!listed && !valid)
+                        break;
+                CF_CHECK(c, cf_now_ms() < deadline,
+                         "5 s after the client exited its pool (%s) and buffer (%s) remain",
+                         listed ? "listed" : "gone", valid ? "valid" : "gone");
+                cf_sleep_ms(20);
+        }
+        c->auto_metrics = true;
+        cf_check_metrics(c);
+}
+
 const cf_case cf_cases_clients[] = {
         {"clients.buffer-crosses-processes", cross_process_buffer,
          "allocated in A, written in B, read in A and C, freed in D (and back)"},
@@ -272,5 +339,7 @@ const cf_case cf_cases_clients[] = {
          "8 processes with a pool and 40 buffers each: all handles distinct"},
         {"clients.death-reclaims-pools", client_death,
          "SIGKILL a client: its pools and buffers go within 3 s, others unaffected"},
+        {"clients.pools-outlive-connections", pools_outlive_connections,
+         "a live client drops every proxy for 3.5 s: its pool and buffer stay; exit reclaims"},
         {NULL, NULL, NULL},
 };

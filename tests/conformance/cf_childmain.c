@@ -13,10 +13,16 @@
  *   map-write H SEED LEN maps buffer H, writes the pattern, reads it back
  *   read H SEED LEN      maps buffer H and compares it with the pattern
  *   free H               prints "free 1" or "free 0"
+ *   detach SEED LEN      one pool and one written buffer; drops every proxy
+ *                        (IAVBuffer, helper, service manager), prints them
+ *                        and "ready"; on "go" connects again, checks both,
+ *                        prints "back"; at EOF drops the proxies again and
+ *                        exits without destroying anything
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cf.h"
 
@@ -128,6 +134,46 @@ static void mode_alloc_one(cf_ctx *c, uint32_t seed, size_t len)
         printf("done\n");
 }
 
+/* Lets go of every proxy to the service: the runtime closes the connection. */
+static void drop_proxies(cf_ctx *c)
+{
+        c->helper = avb_helper_free(c->helper);
+        c->avb = avb_binder_unref(c->avb);
+}
+
+static void mode_detach(cf_ctx *c, uint32_t seed, size_t len)
+{
+        cf_tpool *tp = cf_pool_new(c, false, false, 0, NULL);
+        int64_t h = cf_buf_alloc(c, tp, (int32_t)len);
+        cf_pool_metrics pm;
+        avb_status st;
+        bool valid = false;
+        int e;
+
+        map_write(c, h, seed, len, true);
+        drop_proxies(c);
+        print_pool_and_bufs(tp);
+        printf("ready\n");
+        fflush(stdout);
+        wait_line(c, "go");
+        e = cf_connect_object(c->o, CF_OBJECT_MAIN, &c->avb);
+        CF_CHECK(c, e == 0, "cannot reach the service again: %s", cf_errname(e));
+        st = cf_api_is_valid(c->avb, h, &valid);
+        CF_EXPECT_OK(c, st, "isValid");
+        CF_CHECK(c, valid, "buffer %lld is not valid after connecting again", (long long)h);
+        st = cf_api_pool_metrics(c->avb, tp->handle, &pm);
+        CF_EXPECT_OK(c, st, "getPoolMetrics after connecting again");
+        CF_CHECK_EQ(c, pm.used, cf_pool_expected_used(c, tp), "bytesUsed after connecting again");
+        map_write(c, h, seed, len, false);
+        printf("back\n");
+        fflush(stdout);
+        while (fgetc(stdin) != EOF)
+                ;
+        /* The pool and the buffer are left to the service's reclaim at exit. */
+        drop_proxies(c);
+        _exit(0);
+}
+
 int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
 {
         static cf_ctx ctx;
@@ -156,6 +202,8 @@ int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
         } else if (!strcmp(mode, "alloc-one") && argc == 3) {
                 mode_alloc_one(c, (uint32_t)strtoul(argv[1], NULL, 0),
                                strtoul(argv[2], NULL, 0));
+        } else if (!strcmp(mode, "detach") && argc == 3) {
+                mode_detach(c, (uint32_t)strtoul(argv[1], NULL, 0), strtoul(argv[2], NULL, 0));
         } else if ((!strcmp(mode, "map-write") || !strcmp(mode, "read")) && argc == 4) {
                 map_write(c, strtoll(argv[1], NULL, 0), (uint32_t)strtoul(argv[2], NULL, 0),
                           strtoul(argv[3], NULL, 0), mode[0] == 'm');

@@ -601,8 +601,12 @@ static void case_speed(struct dt *t)
         dt_stop_close(t);
 }
 
-/* The child of kill-client: opens decoder 0, fills its input queue, keeps the frames. */
-static void child(struct dt *t)
+/*
+ * The child of kill-client: opens decoder 0, fills its input queue, keeps the
+ * frames. With `drop` (drop-client) it then lets go of every proxy, so its
+ * runtime closes its connections, and lives on without one.
+ */
+static void child(struct dt *t, bool drop)
 {
         /* dies with a full input queue and every frame it got */
         struct dt_push o = {.chunk = 1024, .hold_until_full = true, .stop_when_full = true};
@@ -614,6 +618,8 @@ static void child(struct dt *t)
         dt_push(t, data, len, &o);
         if (!t->false_returns)
                 dt_fail("the child's input queue never filled");
+        if (drop)
+                dt_disconnect(t);
         printf("ready\n");
         fflush(stdout);
         pause();
@@ -627,9 +633,15 @@ static int32_t heap_used(struct dt *t)
         return m.bytesUsed;
 }
 
-static void case_kill_client(struct dt *t)
+/*
+ * kill-client: a client dies with a decoder open and its queue full; what it
+ * held is freed. drop-client: first it lives for 3 s without any connection
+ * (longer than the runtime's linger and the reclaim grace together), and
+ * keeps its decoder and buffers all that time.
+ */
+static void case_kill_client(struct dt *t, bool drop)
 {
-        char *argv[] = {(char *)self, "child", (char *)dir, NULL};
+        char *argv[] = {(char *)self, drop ? "child-drop" : "child", (char *)dir, NULL};
         posix_spawn_file_actions_t fa;
         int fds[2];
         char line[16] = {0};
@@ -652,6 +664,17 @@ static void case_kill_client(struct dt *t)
         int32_t held = heap_used(t) - before;
         if (held <= 0)
                 dt_fail("the child holds no heap");
+        if (drop) {
+                sleep(3);
+                if (dt_state(t) != com_rdk_hal_videodecoder_State_STARTED)
+                        dt_fail("the decoder of a live client without connections was closed");
+                if (heap_used(t) - before != held)
+                        dt_fail("a live client without connections holds %d bytes, not %d",
+                                (int)(heap_used(t) - before), (int)held);
+                printf("  a live client kept its decoder and %d bytes for 3 s without a "
+                       "connection\n",
+                       (int)held);
+        }
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         for (int i = 0; i < 50 && (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED ||
@@ -1079,8 +1102,8 @@ int main(int argc, char **argv)
         c = argv[1];
         dir = argv[2];
         dt_connect(t);
-        if (!strcmp(c, "child"))
-                child(t);
+        if (!strcmp(c, "child") || !strcmp(c, "child-drop"))
+                child(t, !strcmp(c, "child-drop"));
         else if (!strcmp(c, "md5-320"))
                 case_md5(t, "v320.h264", "v320.md5", 16384);
         else if (!strcmp(c, "md5-720"))
@@ -1109,8 +1132,8 @@ int main(int argc, char **argv)
                 case_speed(t);
         else if (!strcmp(c, "tunnelled"))
                 case_tunnelled(t);
-        else if (!strcmp(c, "kill-client"))
-                case_kill_client(t);
+        else if (!strcmp(c, "kill-client") || !strcmp(c, "drop-client"))
+                case_kill_client(t, !strcmp(c, "drop-client"));
         else if (!strcmp(c, "v4l2-fake"))
                 case_v4l2_fake(t, false);
         else if (!strcmp(c, "v4l2-fake-dmabuf"))

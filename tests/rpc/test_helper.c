@@ -4,6 +4,10 @@
  *   test_helper server ENDPOINT    serves test.rpc.IEcho until SIGTERM
  *   test_helper client ENDPOINT    connects, calls once, then waits to be killed
  *   test_helper listener ENDPOINT  registers a listener with the server, waits
+ *   test_helper release ENDPOINT   connects, calls once, drops the proxy (so the
+ *                                  runtime closes the connection), waits; each
+ *                                  SIGUSR1 connects and calls again and holds the
+ *                                  proxy, or drops it when it holds one
  * Each writes "ready\n" to stdout when it is set up.
  */
 #include <signal.h>
@@ -16,11 +20,18 @@
 #include "test_iface.h"
 
 static avb_server *server;
+static volatile sig_atomic_t toggles;
 
 static void on_term(int sig)
 {
         (void)sig;
         avb_server_close(server);
+}
+
+static void on_usr1(int sig)
+{
+        (void)sig;
+        toggles++;
 }
 
 static void ready(void)
@@ -91,6 +102,47 @@ static int run_client(const char *endpoint, bool with_listener)
                 pause();
 }
 
+static avb_binder *connect_and_call(const char *endpoint)
+{
+        avb_binder *b = NULL;
+        uint32_t out[5];
+        avb_status st;
+
+        if (avb_binder_connect(endpoint, 0, &b) < 0)
+                return NULL;
+        st = echo_u32(b, ECHO_WHOAMI, NULL, 0, out, 5);
+        if (!avb_status_is_ok(&st))
+                b = avb_binder_unref(b);
+        return b;
+}
+
+/* A live process that holds nothing on the server but its client record. */
+static int run_release(const char *endpoint)
+{
+        struct sigaction sa = {.sa_handler = on_usr1};
+        sigset_t usr1, old;
+        avb_binder *b = connect_and_call(endpoint);
+        sig_atomic_t seen = 0;
+
+        if (!b)
+                return 1;
+        b = avb_binder_unref(b);
+        sigemptyset(&usr1);
+        sigaddset(&usr1, SIGUSR1);
+        sigprocmask(SIG_BLOCK, &usr1, &old);
+        sigaction(SIGUSR1, &sa, NULL);
+        ready();
+        for (;;) {
+                while (seen == toggles)
+                        sigsuspend(&old);
+                seen++;
+                if (b)
+                        b = avb_binder_unref(b);
+                else if (!(b = connect_and_call(endpoint)))
+                        return 1;
+        }
+}
+
 int main(int argc, char **argv)
 {
         if (argc != 3)
@@ -105,5 +157,7 @@ int main(int argc, char **argv)
                 return run_client(argv[2], false);
         if (strcmp(argv[1], "listener") == 0)
                 return run_client(argv[2], true);
+        if (strcmp(argv[1], "release") == 0)
+                return run_release(argv[2]);
         return 2;
 }

@@ -34,7 +34,8 @@ enum {
         ECHO_BIG,          /* [n] -> n bytes */
         ECHO_SET_LISTENER, /* [object id] + endpoint -> [] */
         ECHO_FIRE,         /* [n, size] -> [elapsed ms, ok, would_block, dead, other] */
-        ECHO_STATS,        /* -> [gone, last gone pid, dispatched, duplicates, stale, rejected, clients] */
+        ECHO_STATS,        /* -> [gone, last gone pid, dispatched, duplicates, stale, rejected,
+                            *     clients, detached] */
         ECHO_NOTE,         /* oneway [seq] */
         ECHO_NOTES,        /* -> [n, in order] */
         ECHO_WAIT_FLAG,    /* [timeout] defers until ECHO_SET_FLAG -> [flag] */
@@ -117,5 +118,19 @@ void test_reap_all(void);
 
 int64_t test_now_ms(void);
 void test_sleep_ms(int ms);
+
+/* Polls `cond` every 5 ms until it holds or `ms` pass; returns the time taken or -1. */
+#define WAIT_UNTIL(cond, ms)                                                                       \
+        ({                                                                                         \
+                int64_t _start = test_now_ms(), _took = -1;                                        \
+                while (test_now_ms() - _start < (ms)) {                                            \
+                        if (cond) {                                                                \
+                                _took = test_now_ms() - _start;                                    \
+                                break;                                                             \
+                        }                                                                          \
+                        test_sleep_ms(5);                                                          \
+                }                                                                                  \
+                _took;                                                                             \
+        })
 
 #endif

@@ -64,9 +64,10 @@ static uint32_t call1(avb_binder *b, uint32_t code, uint32_t a, uint32_t c)
         return out;
 }
 
-static void server_stats(avb_binder *b, uint32_t out[7])
+/* [gone, last gone pid, dispatched, duplicates, stale, rejected, clients, detached] */
+static void server_stats(avb_binder *b, uint32_t out[8])
 {
-        assert_status_ok(echo_u32(b, ECHO_STATS, NULL, 0, out, 7));
+        assert_status_ok(echo_u32(b, ECHO_STATS, NULL, 0, out, 8));
 }
 
 /* ---- status ---- */
@@ -627,7 +628,7 @@ static void test_garbage_requests(void **state)
 
 static void test_dedup_forced_resend(void **state)
 {
-        uint32_t before[7], after[7], tag, count;
+        uint32_t before[8], after[8], tag, count;
         avb_binder *b;
 
         (void)state;
@@ -878,7 +879,7 @@ static void test_lifeline_data_after_hello(void **state)
 {
         avb_binder *b = connect_echo();
         avb_life_answer answer;
-        uint32_t before[7], after[7];
+        uint32_t before[8], after[8];
         int fd;
 
         (void)state;
@@ -895,6 +896,54 @@ static void test_lifeline_data_after_hello(void **state)
         close(fd);
         server_stats(b, after);
         assert_int_equal(after[0], before[0] + 1); /* client_gone ran */
+        avb_binder_unref(b);
+}
+
+/* A lifeline of this process with client id `id`, accepted. */
+static int hello_lifeline(uint64_t id)
+{
+        avb_life_hello h = {AVB_LIFE_MAGIC, AVB_LIFE_VERSION, id};
+        avb_life_answer answer;
+        int fd = silent_lifeline();
+
+        assert_int_equal(send(fd, &h, sizeof(h), MSG_NOSIGNAL), (ssize_t)sizeof(h));
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        assert_int_equal(poll(&p, 1, 2000), 1);
+        assert_int_equal(avb_life_read_answer(fd, &answer), 0);
+        assert_int_equal(answer.status, AVB_LIFE_ACCEPTED);
+        return fd;
+}
+
+/*
+ * Closing a lifeline of a live process keeps its client (detached), but one
+ * process keeps at most 4 that way: beyond, its oldest counts as gone. This
+ * process is alive throughout, so before detaching every close was a death.
+ */
+static void test_detached_per_process_cap(void **state)
+{
+        enum { N = 6, CAP = 4 };
+        avb_binder *b = connect_echo();
+        uint32_t before[8], after[8], gone;
+
+        (void)state;
+        server_stats(b, before);
+        assert_true(before[7] <= CAP);
+        for (int i = 0; i < N; i++)
+                close(hello_lifeline(0xde7ac4ed0000ull + (uint64_t)i));
+        /* Each of the N closes ends up detached or (evicted) gone. */
+        assert_true(WAIT_UNTIL((server_stats(b, after),
+                                after[7] + after[0] - before[0] == before[7] + N),
+                               5000) >= 0);
+        gone = after[0] - before[0];
+        assert_int_equal(after[7], CAP);
+        assert_int_equal(gone, before[7] + N - CAP);
+        assert_int_equal(after[1], (uint32_t)getpid());
+        assert_int_equal(after[6], before[6] + N - gone);
+        /* A detached client attaches again: the same record, nothing gone. */
+        int fd = hello_lifeline(0xde7ac4ed0000ull + N - 1);
+        assert_true(WAIT_UNTIL((server_stats(b, after), after[7] == CAP - 1), 5000) >= 0);
+        assert_int_equal(after[0] - before[0], gone);
+        close(fd);
         avb_binder_unref(b);
 }
 
@@ -1134,6 +1183,7 @@ int main(void)
                 cmocka_unit_test(test_lifeline_pending_cap),
                 cmocka_unit_test(test_lifeline_accept_emfile),
                 cmocka_unit_test(test_lifeline_data_after_hello),
+                cmocka_unit_test(test_detached_per_process_cap),
                 cmocka_unit_test(test_reference_checks),
                 cmocka_unit_test(test_reference_refused_status),
                 cmocka_unit_test(test_oneway_flag_enforced),

@@ -59,24 +59,11 @@ static uint32_t count_of(avb_binder *b, uint32_t tag)
         return out;
 }
 
-static void stats_of(avb_binder *b, uint32_t out[7])
+/* [gone, last gone pid, dispatched, duplicates, stale, rejected, clients, detached] */
+static void stats_of(avb_binder *b, uint32_t out[8])
 {
-        assert_status_ok(echo_u32(b, ECHO_STATS, NULL, 0, out, 7));
+        assert_status_ok(echo_u32(b, ECHO_STATS, NULL, 0, out, 8));
 }
-
-/* Polls `cond` every 5 ms until it holds or `ms` pass; returns the time taken or -1. */
-#define WAIT_UNTIL(cond, ms)                                                                       \
-        ({                                                                                         \
-                int64_t _start = test_now_ms(), _took = -1;                                        \
-                while (test_now_ms() - _start < (ms)) {                                            \
-                        if (cond) {                                                                \
-                                _took = test_now_ms() - _start;                                    \
-                                break;                                                             \
-                        }                                                                          \
-                        test_sleep_ms(5);                                                          \
-                }                                                                                  \
-                _took;                                                                             \
-        })
 
 static void test_cross_process_call(void **state)
 {
@@ -122,7 +109,7 @@ static void test_kill_server_mid_call(void **state)
         pid_t server = spawn_server(endpoint);
         bg_call call = {.tag = 7, .ms = 4000};
         avb_binder *probe = NULL, *fresh = NULL;
-        uint32_t st_new[7];
+        uint32_t st_new[8];
 
         (void)state;
         avb_rpc_test_set_resend_ivl(50);
@@ -159,7 +146,7 @@ static void test_client_death(void **state)
         char *endpoint = new_endpoint();
         pid_t server = spawn_server(endpoint);
         avb_binder *b = NULL;
-        uint32_t st[7];
+        uint32_t st[8];
 
         (void)state;
         assert_int_equal(avb_binder_connect(endpoint, 0, &b), 0);
@@ -174,6 +161,49 @@ static void test_client_death(void **state)
         assert_true(took < 2000);
         assert_int_equal(st[1], (uint32_t)client);
         assert_int_equal(st[6], 1);
+        avb_binder_unref(b);
+        test_reap(server, SIGTERM);
+        free(endpoint);
+}
+
+/*
+ * A live process that drops its last proxy is not gone: the runtime closes
+ * its connection (lifeline included) and the server keeps the client,
+ * detached, without calling client_gone. A new proxy attaches to the same
+ * record; the process's death (here while detached) calls client_gone.
+ */
+static void test_client_outlives_connection(void **state)
+{
+        char *endpoint = new_endpoint();
+        pid_t server = spawn_server(endpoint);
+        avb_binder *b = NULL;
+        uint32_t st[8];
+
+        (void)state;
+        assert_int_equal(avb_binder_connect(endpoint, 0, &b), 0);
+        pid_t client = test_spawn("release", endpoint);
+        assert_true(client > 0);
+        /* Its connection closes once the linger is over: then it is detached, not gone. */
+        assert_true(WAIT_UNTIL((stats_of(b, st), st[7] == 1 || st[0] > 0), 10000) >= 0);
+        assert_int_equal(st[0], 0); /* client_gone did not run */
+        assert_int_equal(st[6], 2);
+        assert_int_equal(st[7], 1);
+
+        /* It makes a proxy again: the same record, attached. */
+        kill(client, SIGUSR1);
+        assert_true(WAIT_UNTIL((stats_of(b, st), st[7] == 0), 10000) >= 0);
+        assert_int_equal(st[0], 0);
+        assert_int_equal(st[6], 2);
+
+        /* Dropped again, then killed while detached: now it is gone. */
+        kill(client, SIGUSR1);
+        assert_true(WAIT_UNTIL((stats_of(b, st), st[7] == 1), 10000) >= 0);
+        test_reap(client, SIGKILL);
+        int64_t took = WAIT_UNTIL((stats_of(b, st), st[0] == 1), 5000);
+        assert_true(took >= 0);
+        assert_int_equal(st[1], (uint32_t)client);
+        assert_int_equal(st[6], 1);
+        assert_int_equal(st[7], 0);
         avb_binder_unref(b);
         test_reap(server, SIGTERM);
         free(endpoint);
@@ -350,6 +380,7 @@ int main(void)
                 cmocka_unit_test(test_cross_process_call),
                 cmocka_unit_test(test_kill_server_mid_call),
                 cmocka_unit_test(test_client_death),
+                cmocka_unit_test(test_client_outlives_connection),
                 cmocka_unit_test(test_server_death),
                 cmocka_unit_test(test_listener_callbacks),
                 cmocka_unit_test(test_oneway_through_released_proxy),

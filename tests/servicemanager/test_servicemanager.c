@@ -56,14 +56,24 @@ static pid_t spawn(char *const argv[])
         return pid;
 }
 
-/* A child that registers NAME after DELAY_MS and stays until killed. */
-static pid_t spawn_registrar(const char *name, int delay_ms)
+/*
+ * A child that registers NAME after DELAY_MS and stays until killed; with
+ * `release` it drops its service-manager proxy once registered (its runtime
+ * then closes the connection).
+ */
+static pid_t spawn_registrar_as(const char *name, int delay_ms, bool release)
 {
         char delay[16];
-        char *argv[] = {"/proc/self/exe", "--child-register", (char *)name, delay, NULL};
+        char *argv[] = {"/proc/self/exe", "--child-register", (char *)name, delay,
+                        release ? "release" : NULL, NULL};
 
         snprintf(delay, sizeof(delay), "%d", delay_ms);
         return spawn(argv);
+}
+
+static pid_t spawn_registrar(const char *name, int delay_ms)
+{
+        return spawn_registrar_as(name, delay_ms, false);
 }
 
 static void kill_wait(pid_t pid)
@@ -72,7 +82,7 @@ static void kill_wait(pid_t pid)
         waitpid(pid, NULL, 0);
 }
 
-static int child_register(const char *name, int delay_ms)
+static int child_register(const char *name, int delay_ms, bool release)
 {
         avb_binder *b = NULL;
         char endpoint[256];
@@ -86,6 +96,8 @@ static int child_register(const char *name, int delay_ms)
         st = avb_servicemanager_IServiceManager_addService(b, name, endpoint);
         if (!avb_status_is_ok(&st))
                 return 1;
+        if (release)
+                b = avb_binder_unref(b);
         for (;;)
                 pause();
 }
@@ -256,6 +268,24 @@ static void test_taken_then_released_by_death(void **state)
         printf("registration dropped %lld ms after kill -9\n", (long long)(now_ms() - killed));
         st = avb_servicemanager_IServiceManager_addService(sm, "test.taken", endpoint);
         assert_true(avb_status_is_ok(&st));
+}
+
+/*
+ * A registration belongs to the process, not to its connection: a registrant
+ * that drops its proxy keeps its name (the connection closes 0.2 s after the
+ * last proxy goes) until it dies.
+ */
+static void test_registration_outlives_connection(void **state)
+{
+        pid_t child = spawn_registrar_as("test.released", 0, true);
+
+        (void)state;
+        assert_true(child > 0);
+        assert_true(wait_registered("test.released", true, 5000));
+        usleep(1500 * 1000);
+        assert_true(wait_registered("test.released", true, 0));
+        kill_wait(child);
+        assert_true(wait_registered("test.released", false, 2000));
 }
 
 static void test_wait_times_out(void **state)
@@ -438,6 +468,7 @@ int main(int argc, char **argv)
                 cmocka_unit_test(test_add_check_list),
                 cmocka_unit_test(test_bad_names),
                 cmocka_unit_test(test_taken_then_released_by_death),
+                cmocka_unit_test(test_registration_outlives_connection),
                 cmocka_unit_test(test_wait_times_out),
                 cmocka_unit_test(test_wait_sees_late_registration),
                 cmocka_unit_test(test_wait_does_not_block_others),
@@ -445,8 +476,8 @@ int main(int argc, char **argv)
                 cmocka_unit_test(test_endpoint_split),
         };
 
-        if (argc == 4 && !strcmp(argv[1], "--child-register"))
-                return child_register(argv[2], atoi(argv[3]));
+        if ((argc == 4 || argc == 5) && !strcmp(argv[1], "--child-register"))
+                return child_register(argv[2], atoi(argv[3]), argc == 5);
         if (argc != 2) {
                 fprintf(stderr, "usage: test-servicemanager SERVICEMANAGER_EXE\n");
                 return 2;
