@@ -21,11 +21,20 @@ PyObject *avbpy_error, *avbpy_out_of_memory, *avbpy_not_empty, *avbpy_illegal_ar
 
 enum { ARG_EXCEPTION, ARG_SERVICE_SPECIFIC, ARG_MESSAGE, ARG_TRANSPORT };
 
-/* args[i], or `dflt` (an int, or "" when negative) when the tuple is shorter. */
+/*
+ * The i-th of (exception, service_specific, message, transport): from the
+ * tuple the module stores in `_avb` when it raises, else from args, else
+ * `dflt` (an int, or "" when negative). `_avb` exists because OSError, a base
+ * of TransportError and SecurityError, keeps only two of its arguments.
+ */
 static PyObject *error_arg(PyObject *self, Py_ssize_t i, long dflt)
 {
-        PyObject *args = PyObject_GetAttrString(self, "args"), *v = NULL;
+        PyObject *args = PyObject_GetAttrString(self, "_avb"), *v = NULL;
 
+        if (!args && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+                PyErr_Clear();
+                args = PyObject_GetAttrString(self, "args");
+        }
         if (!args)
                 return NULL;
         if (PyTuple_Check(args) && i < PyTuple_Size(args)) {
@@ -181,15 +190,18 @@ static PyObject *class_for(const avb_status *st)
 PyObject *avbpy_raise_status(const avb_status *st)
 {
         char text[AVB_STATUS_MESSAGE_MAX + 64];
-        PyObject *exc;
+        PyObject *exc, *all;
 
         avb_status_to_string(st, text, sizeof(text));
-        exc = PyObject_CallFunction(class_for(st), "iisi", (int)st->exception,
-                                    (int)st->service_specific, text, (int)st->transport);
-        if (exc) {
+        all = Py_BuildValue("(iisi)", (int)st->exception, (int)st->service_specific, text,
+                            (int)st->transport);
+        if (!all)
+                return NULL;
+        exc = PyObject_CallObject(class_for(st), all);
+        if (exc && PyObject_SetAttrString(exc, "_avb", all) == 0)
                 PyErr_SetObject((PyObject *)Py_TYPE(exc), exc);
-                Py_DECREF(exc);
-        }
+        Py_XDECREF(exc);
+        Py_DECREF(all);
         return NULL;
 }
 
