@@ -187,3 +187,12 @@ def test_destroy_frees_the_buffers_the_pool_owns(svc):
         pool.alloc(10)
     with pytest.raises(ValueError):
         a.write(b"x")
+
+
+def test_the_example_runs(svc):
+    example = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "python",
+                           "fill_frames.py")
+    out = subprocess.run([sys.executable, example, "--frames", "3", "--size", "64x48"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "frame 2 filled" in out.stdout and "all freed" in out.stdout
