@@ -223,7 +223,9 @@ static PyObject *buffer_copy_to(PyObject *self, PyObject *args, PyObject *kwargs
                 r = malloc(sizeof(*r));
                 if (!r)
                         return PyErr_NoMemory();
-                *r = (avb_helper_range){0, 0, (uint32_t)(b->size < dst->size ? b->size : dst->size)};
+                size_t len = b->size < dst->size ? b->size : dst->size;
+
+                *r = (avb_helper_range){0, 0, (uint32_t)len};
                 n = 1;
         } else if (parse_ranges(ranges, &r, &n) < 0) {
                 return NULL;
