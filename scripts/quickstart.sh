@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 PACKAGES="meson ninja-build pkg-config gcc g++ clang libc6-dev
 protobuf-c-compiler libprotobuf-c-dev libnanomsg-dev libsodium-dev
 libcmocka-dev libyaml-dev nettle-dev valgrind python3 procps systemd
-libdbus-1-dev dbus gnuplot-nox libavcodec-dev libavutil-dev ffmpeg"
+libdbus-1-dev dbus gnuplot-nox libavcodec-dev libavutil-dev ffmpeg
+python3-dev python3-numpy python3-pytest"
 
 install_missing() {
 	missing=""

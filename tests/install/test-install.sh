@@ -67,3 +67,18 @@ until "$root/client" >/dev/null 2>&1; do
 done
 "$root/client"
 "$root/client-cxx"
+
+# The Python module, where Debian's interpreter looks under this prefix.
+if [ -x /usr/bin/python3 ] && ls "$build"/python/avbuffer*.so >/dev/null 2>&1; then
+	pydir=$(/usr/bin/python3 -c 'import sys, sysconfig
+p = sys.argv[1]
+print("/usr/lib/python3/dist-packages" if p == "/usr" else
+      "%s/lib/python%s/dist-packages" % (p, sysconfig.get_python_version()))' "$prefix")
+	/usr/bin/python3 -c 'import sys; assert sys.argv[1] in sys.path, sys.path' "$pydir" ||
+		[ "$prefix" != /usr/local ] || { echo "$pydir is not on the path" >&2; exit 1; }
+	ls "$root$pydir"/avbuffer*.so >/dev/null ||
+		{ echo "the avbuffer module is not in $pydir" >&2; exit 1; }
+	PYTHONPATH="$root$pydir" /usr/bin/python3 -c 'import avbuffer
+with avbuffer.connect() as s:
+    print("installed python module: heap", s.heap_metrics())'
+fi
