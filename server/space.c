@@ -79,8 +79,8 @@ static uint64_t flush_pool(struct avbd_space *sp, int p, uint64_t *ret_left)
         if (!gone && room > AVBD_SPACE_QUEUE_RESERVE)
                 fits = room - AVBD_SPACE_QUEUE_RESERVE;
         while (!gone && sent < owed && sent < fits) {
-                avb_status st = com_rdk_hal_avbuffer_IAVBufferSpaceListener_onSpaceAvailable(
-                        listener);
+                avb_status st =
+                    com_rdk_hal_avbuffer_IAVBufferSpaceListener_onSpaceAvailable(listener);
 
                 if (avb_status_is_ok(&st))
                         sent++;

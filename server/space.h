@@ -32,8 +32,8 @@
 #include <avbuffer/rpc.h>
 
 #define AVBD_SPACE_QUEUE_RESERVE (AVB_ONEWAY_QUEUE_LIMIT / 2)
-#define AVBD_SPACE_RETRY_MIN_MS 5
-#define AVBD_SPACE_RETRY_MAX_MS 100
+#define AVBD_SPACE_RETRY_MIN_MS  5
+#define AVBD_SPACE_RETRY_MAX_MS  100
 
 struct avbd_space;
 
