@@ -18,6 +18,7 @@
 #include "directory.h"
 #include "service.h"
 #include "service_internal.h"
+#include "space.h"
 
 /* ---- listeners ---------------------------------------------------------- */
 
@@ -31,29 +32,27 @@ static void set_listener(struct avbd_service *s, int8_t pool, avb_binder *listen
         s->pools[(uint8_t)pool].listener = listener ? avb_binder_ref(listener) : NULL;
         s->pools[(uint8_t)pool].owner = owner;
         pthread_mutex_unlock(&s->lock);
+        /* What the pool owed its old listener goes with it (space.h). */
+        avbd_space_forget(s->space, pool);
         avb_binder_unref(old);
 }
 
-/* Vendor space callback: never called with the vendor lock held. */
-static void on_space(void *userdata, int8_t pool)
+/*
+ * Vendor space callback: never called with the vendor lock held. The count
+ * is taken under our lock so that a pool whose listener set_listener has
+ * just dropped owes nothing more.
+ */
+static void on_space(void *userdata, int8_t pool, uint64_t count)
 {
         struct avbd_service *s = userdata;
-        avb_binder *listener = NULL;
-        avb_status st;
 
         if (pool < 0)
                 return;
         pthread_mutex_lock(&s->lock);
-        if (s->pools[pool].listener)
-                listener = avb_binder_ref(s->pools[pool].listener);
+        if (s->pools[pool].listener) /* else destroyed meanwhile */
+                avbd_space_owe(s->space, pool, s->pools[pool].listener, count);
         pthread_mutex_unlock(&s->lock);
-        if (!listener)
-                return; /* destroyed meanwhile */
-        st = com_rdk_hal_avbuffer_IAVBufferSpaceListener_onSpaceAvailable(listener);
-        if (!avb_status_is_ok(&st))
-                avb_log(AVB_LOG_WARNING, "pool %d: space listener not told (%s)", pool,
-                        avb_transport_name(st.transport));
-        avb_binder_unref(listener);
+        avbd_space_flush(s->space, pool);
 }
 
 /* Vendor buffer observer: keeps the shared directory in step. */
@@ -511,6 +510,9 @@ int avbd_service_new(const struct avbd_profile *profile, struct avbd_service **r
         e = vendor_config(profile, &cfg);
         if (e < 0)
                 goto fail;
+        e = avbd_space_new(&s->space);
+        if (e < 0)
+                goto fail;
         e = avb_vendor_new(&cfg, on_space, s, &s->vendor);
         if (e < 0)
                 goto fail;
@@ -548,6 +550,7 @@ void avbd_service_free(struct avbd_service *s)
                 pthread_mutex_unlock(&s->lock);
                 pthread_join(s->reclaimer, NULL);
         }
+        avbd_space_free(s->space);
         for (int p = 0; p < AVB_VENDOR_MAX_POOLS; p++)
                 avb_binder_unref(s->pools[p].listener);
         for (int i = 0; i < AVBD_N_OBJECTS; i++)

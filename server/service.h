@@ -6,10 +6,11 @@
  * avbufferd's objects: IAVBuffer (object 0), IBufferCopier (object 1) and
  * IAVBufferControl (object 2), all on top of one vendor layer.
  *
- * Calls arrive on the RPC loop thread. Space callbacks may fire on the
- * loop thread or on the reclaim thread; the listener table has its own
- * lock for that. Listener calls are oneway, so a slow or dead listener
- * never holds up the service.
+ * Calls arrive on the RPC loop thread. Space requests may fire on the loop
+ * thread, the reclaim thread or a decoder's worker; the listener table has
+ * its own lock for that. The callbacks they owe are sent oneway, no faster
+ * than the listener's process reads them, and the rest later (space.h), so
+ * a slow or stopped listener never holds up the service nor loses one.
  */
 
 #include <stdbool.h>

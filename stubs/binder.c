@@ -301,6 +301,17 @@ avb_status avb_binder_transact(avb_binder *b, const avb_interface_desc *iface, u
         }
 }
 
+int avb_binder_oneway_room(const avb_binder *b, unsigned *ret_room)
+{
+        if (!b || !ret_room)
+                return -EINVAL;
+        if (b->local) {
+                *ret_room = AVB_ONEWAY_QUEUE_LIMIT;
+                return 0;
+        }
+        return avb_conn_room(b->conn, ret_room);
+}
+
 static avb_status get_meta(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
                            int32_t *ret_version, char **ret_hash)
 {

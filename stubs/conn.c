@@ -432,6 +432,19 @@ bool avb_conn_has_queued(avb_conn *c)
         return queued;
 }
 
+int avb_conn_room(avb_conn *c, unsigned *ret_room)
+{
+        int r = 0;
+
+        pthread_mutex_lock(&c->lock);
+        if (c->state == AVB_CONN_DEAD)
+                r = -EPIPE;
+        else
+                *ret_room = c->q_len < AVB_ONEWAY_QUEUE_MAX ? AVB_ONEWAY_QUEUE_MAX - c->q_len : 0;
+        pthread_mutex_unlock(&c->lock);
+        return r;
+}
+
 static int open_push(avb_conn *c)
 {
         int s, r;

@@ -32,7 +32,7 @@
 /* Longest interface descriptor accepted. */
 #define AVB_DESCRIPTOR_MAX 512
 /* Oneway calls queued per destination endpoint before drops. */
-#define AVB_ONEWAY_QUEUE_MAX 256
+#define AVB_ONEWAY_QUEUE_MAX AVB_ONEWAY_QUEUE_LIMIT
 /* Idle request sockets a proxy keeps. */
 #define AVB_REQ_POOL_MAX 4
 /* Default resend interval of request sockets: resends are a fallback, not a timer. */
@@ -138,6 +138,8 @@ int avb_conn_enqueue(avb_conn *c, uint32_t object_id, const char *descriptor, ui
 /* Monitor: sends what the push socket takes; true if calls remain queued. */
 bool avb_conn_flush(avb_conn *c);
 bool avb_conn_has_queued(avb_conn *c);
+/* Free places in the oneway queue; -EPIPE once dead. */
+int avb_conn_room(avb_conn *c, unsigned *ret_room);
 /* Frees a connection nobody refers to (monitor). */
 void avb_conn_destroy(avb_conn *c);
 /* Counts a dropped oneway call and logs it, rate-limited. */

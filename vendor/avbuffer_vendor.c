@@ -170,13 +170,9 @@ void vendor_unlock(struct avb_vendor *v)
 
 void vendor_unlock_and_deliver(struct avb_vendor *v, const struct vendor_fired *fired)
 {
-	unsigned i;
-
 	vendor_unlock(v);
-	if (!v->cb)
-		return;
-	for (i = 0; i < fired->count; i++)
-		v->cb(v->userdata, fired->pool_handle);
+	if (v->cb && fired->count)
+		v->cb(v->userdata, fired->pool_handle, fired->count);
 }
 
 struct avb_pool *vendor_pool_find_locked(struct avb_vendor *v, int8_t pool_handle)

@@ -132,27 +132,56 @@ int avb_pool_trim(struct avb_pool *pool, uint64_t id, uint32_t new_size)
 	return 0;
 }
 
+/* The pending entry for a request of `size` when every slot is taken; see pool.h. */
+static struct avb_pool_request *merge_target(struct avb_pool *pool, uint32_t size)
+{
+	struct avb_pool_request *above = NULL, *largest = &pool->pending[0];
+
+	for (unsigned i = 0; i < pool->n_pending; i++) {
+		struct avb_pool_request *r = &pool->pending[i];
+
+		if (r->size >= size && (!above || r->size < above->size))
+			above = r;
+		if (r->size > largest->size)
+			largest = r;
+	}
+	if (above)
+		return above;
+	largest->size = size; /* its requests now wait for more room: still enough */
+	return largest;
+}
+
 int avb_pool_request_space(struct avb_pool *pool, uint32_t size)
 {
+	struct avb_pool_request *r = NULL;
+
 	if (pool->state != AVB_POOL_ACTIVE)
 		return -ENOENT;
 	if (size == 0 || size > avb_pool_size(pool))
 		return -EINVAL;
-	if (pool->n_pending >= AVB_POOL_MAX_PENDING)
-		return -ENOSPC;
-	pool->pending[pool->n_pending++] = size;
+	for (unsigned i = 0; i < pool->n_pending && !r; i++)
+		if (pool->pending[i].size == size)
+			r = &pool->pending[i];
+	if (!r && pool->n_pending < AVB_POOL_MAX_PENDING_SIZES) {
+		r = &pool->pending[pool->n_pending++];
+		*r = (struct avb_pool_request){.size = size};
+	}
+	if (!r)
+		r = merge_target(pool, size);
+	r->count++;
 	return 0;
 }
 
-unsigned avb_pool_take_satisfied(struct avb_pool *pool)
+uint64_t avb_pool_take_satisfied(struct avb_pool *pool)
 {
-	unsigned i, kept = 0, fired = 0;
+	unsigned i, kept = 0;
+	uint64_t fired = 0;
 
 	if (pool->state != AVB_POOL_ACTIVE)
 		return 0;
 	for (i = 0; i < pool->n_pending; i++) {
-		if (avb_ring_can_alloc(pool->ring, pool->pending[i]))
-			fired++;
+		if (avb_ring_can_alloc(pool->ring, pool->pending[i].size))
+			fired += pool->pending[i].count;
 		else
 			pool->pending[kept++] = pool->pending[i];
 	}

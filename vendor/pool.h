@@ -31,8 +31,11 @@
 #include "heap.h"
 #include "ring.h"
 
-/* Outstanding notifyWhenSpaceAvailable requests one pool can hold. */
-#define AVB_POOL_MAX_PENDING 16u
+/*
+ * Distinct sizes among a pool's pending notifyWhenSpaceAvailable requests;
+ * requests beyond that are merged (see avb_pool_request_space), never refused.
+ */
+#define AVB_POOL_MAX_PENDING_SIZES 16u
 /* Pool regions start on a page so clients can map one alone if they wish. */
 #define AVB_POOL_REGION_ALIGN 4096u
 
@@ -51,6 +54,12 @@ struct avb_pool_params {
 	uint32_t align; /* ring alignment, power of two */
 };
 
+/* `count` pending requests that fire once alloc(size) would succeed. */
+struct avb_pool_request {
+	uint32_t size;
+	uint64_t count;
+};
+
 struct avb_pool {
 	int8_t handle;
 	enum avb_pool_state state;
@@ -60,7 +69,7 @@ struct avb_pool {
 	struct avb_heap *heap; /* borrowed; outlives the pool */
 	size_t heap_offset;
 	struct avb_ring *ring;
-	uint32_t pending[AVB_POOL_MAX_PENDING]; /* requested sizes, oldest first */
+	struct avb_pool_request pending[AVB_POOL_MAX_PENDING_SIZES]; /* distinct sizes */
 	unsigned n_pending;
 };
 
@@ -87,15 +96,21 @@ int avb_pool_release(struct avb_pool *pool, uint64_t id);
 int avb_pool_trim(struct avb_pool *pool, uint64_t id, uint32_t new_size);
 
 /*
- * Queue a space-available request. Errors: -ENOENT (not ACTIVE), -EINVAL
- * (size 0 or above the pool size), -ENOSPC (AVB_POOL_MAX_PENDING queued).
+ * Queue a space-available request. Every valid request is taken, however
+ * many are pending: requests are counted per size, and once
+ * AVB_POOL_MAX_PENDING_SIZES sizes are pending a new size joins the smallest
+ * pending size above it, or else the largest pending size is raised to it.
+ * Either way a request only ever waits for more room than it asked for, never
+ * less, and an empty pool satisfies every valid size, so each accepted
+ * request still fires exactly once. Errors: -ENOENT (not ACTIVE), -EINVAL
+ * (size 0 or above the pool size).
  */
 int avb_pool_request_space(struct avb_pool *pool, uint32_t size);
 /*
  * Remove every queued request that an alloc could satisfy now and count
  * them; each removed request is one callback owed to the pool's listener.
  */
-unsigned avb_pool_take_satisfied(struct avb_pool *pool);
+uint64_t avb_pool_take_satisfied(struct avb_pool *pool);
 void avb_pool_discard_requests(struct avb_pool *pool);
 
 #endif /* AVB_VENDOR_POOL_H */

@@ -45,7 +45,7 @@ struct avb_vendor {
 /* Space callbacks owed after unlocking: one operation touches one pool. */
 struct vendor_fired {
 	int8_t pool_handle;
-	unsigned count;
+	uint64_t count;
 };
 
 void vendor_lock(struct avb_vendor *v);

@@ -42,6 +42,8 @@
 extern "C" {
 #endif
 
+/* Oneway calls that may wait toward one process; more are refused (WOULD_BLOCK). */
+#define AVB_ONEWAY_QUEUE_LIMIT 256
 /* Largest request or reply, in bytes, unless a server or binder sets another. */
 #define AVB_DEFAULT_MAX_MESSAGE (1024 * 1024)
 /* Default deadline of a two-way call. */
@@ -164,6 +166,19 @@ AVB_EXPORT int avb_binder_from_wire(avb_call *call, const char *endpoint, uint32
 
 /* Oneway calls dropped because a queue was full, since start (all binders). */
 AVB_EXPORT uint64_t avb_rpc_dropped_oneway(void);
+
+/*
+ * Flow control of oneway calls, for a caller that must lose none: *ret_room
+ * gets how many more oneway calls the queue toward b's process takes now
+ * (AVB_ONEWAY_QUEUE_LIMIT minus the calls waiting there; always the limit for
+ * a local binder). The queue is shared by every proxy to that process and
+ * every thread, so room read here may be taken by another sender before this
+ * one uses it; a caller keeps what got WOULD_BLOCK and sends it again later.
+ * Room only comes back as the peer reads, and nothing announces it: ask again
+ * (avbufferd retries with a back-off). -EPIPE once b's peer has gone.
+ * Never blocks; any thread.
+ */
+AVB_EXPORT int avb_binder_oneway_room(const avb_binder *b, unsigned *ret_room);
 
 /* ---- servers ------------------------------------------------------------ */
 

@@ -41,7 +41,7 @@
  *                         -EINVAL        EX_ILLEGAL_ARGUMENT (size <= 0 or > pool)
  *                         -ENOMEM        EX_SERVICE_SPECIFIC OUT_OF_MEMORY
  *  notify_when_space      any error      return false (-ENOENT pool, -EINVAL
- *                                        size, -ENOSPC too many pending)
+ *                                        size; never for the number pending)
  *  trim                   -ENOENT        EX_ILLEGAL_ARGUMENT (invalid handle)
  *                         -EINVAL        EX_ILLEGAL_ARGUMENT (newSize <= 0 or
  *                                        > current size)
@@ -128,8 +128,11 @@ struct avb_copy_range {
 	uint32_t size;
 };
 
-/* Fired space-available request; see Locking above. */
-typedef void (*avb_vendor_space_cb)(void *userdata, int8_t pool_handle);
+/*
+ * `count` (>= 1) space-available requests of one pool fired at once, each
+ * owing its own callback; see Locking above.
+ */
+typedef void (*avb_vendor_space_cb)(void *userdata, int8_t pool_handle, uint64_t count);
 
 /*
  * Buffer observer: told of every change to the set of live buffers, so the
@@ -204,7 +207,9 @@ int avb_vendor_alloc(struct avb_vendor *v, int8_t pool_handle, int32_t size,
 /*
  * notifyWhenSpaceAvailable: 0 means accepted, and exactly one callback for
  * pool_handle follows (at once if alloc(size) would already succeed), unless
- * the pool is destroyed first.
+ * the pool is destroyed first. Never refused for the number of requests
+ * already pending: they are merged (pool.h), at worst firing when the pool is
+ * empty.
  */
 int avb_vendor_notify_when_space(struct avb_vendor *v, int8_t pool_handle, int32_t size);
 /* trimSize: only the pool's most recent live allocation. */

@@ -18,6 +18,11 @@
  *                        and "ready"; on "go" connects again, checks both,
  *                        prints "back"; at EOF drops the proxies again and
  *                        exits without destroying anything
+ *   notify P SIZE N STEP N requests on pool P, the i-th of SIZE - (i % 50) * STEP
+ *                        bytes; prints "accepted K" (how many returned true)
+ *   listen               one pool; prints it, "ready"; then answers "count"
+ *                        with "count N" (its listener's calls) until "done",
+ *                        when it destroys the pool and prints "done"
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +179,40 @@ static void mode_detach(cf_ctx *c, uint32_t seed, size_t len)
         _exit(0);
 }
 
+static void mode_notify(cf_ctx *c, int8_t pool, int32_t size, int n, int32_t step)
+{
+        int accepted = 0;
+
+        for (int i = 0; i < n; i++) {
+                bool ok = false;
+                avb_status st = cf_api_notify(c->avb, pool, size - (i % 50) * step, &ok);
+
+                CF_EXPECT_OK(c, st, "notifyWhenSpaceAvailable");
+                accepted += ok;
+        }
+        printf("accepted %d\n", accepted);
+}
+
+static void mode_listen(cf_ctx *c)
+{
+        cf_tpool *tp = cf_pool_new(c, false, false, 0, NULL);
+        char line[64];
+
+        print_pool_and_bufs(tp);
+        printf("ready\n");
+        fflush(stdout);
+        while (fgets(line, sizeof(line), stdin)) {
+                line[strcspn(line, "\n")] = 0;
+                if (!strcmp(line, "done"))
+                        break;
+                if (!strcmp(line, "count"))
+                        printf("count %d\n", atomic_load(&tp->listener->count));
+                fflush(stdout);
+        }
+        cf_pool_destroy(c, tp);
+        printf("done\n");
+}
+
 int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
 {
         static cf_ctx ctx;
@@ -212,6 +251,11 @@ int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
                 st = cf_api_free(c->avb, strtoll(argv[1], NULL, 0), &ok);
                 CF_EXPECT_OK(c, st, "free");
                 printf("free %d\n", ok);
+        } else if (!strcmp(mode, "notify") && argc == 5) {
+                mode_notify(c, (int8_t)atoi(argv[1]), atoi(argv[2]), atoi(argv[3]),
+                            atoi(argv[4]));
+        } else if (!strcmp(mode, "listen") && argc == 1) {
+                mode_listen(c);
         } else {
                 CF_FAIL(c, "unknown helper mode '%s' (%d arguments)", mode, argc);
         }

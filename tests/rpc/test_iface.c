@@ -255,9 +255,13 @@ static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops
                 avb_binder_unref(l);
                 return REPLY(ok);
         }
-        case ECHO_LISTENER:
+        case ECHO_LISTENER: {
+                unsigned room = 0;
+                int r = impl->listener ? avb_binder_oneway_room(impl->listener, &room) : -ENOENT;
                 return REPLY(impl->listener && avb_binder_is_alive(impl->listener) ? 1u : 0u,
-                             (uint32_t)atomic_load(&impl->listener_deaths));
+                             (uint32_t)atomic_load(&impl->listener_deaths), (uint32_t)room,
+                             (uint32_t)-r);
+        }
         default:
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "code %u", code);
         }

@@ -41,7 +41,7 @@ enum {
         ECHO_WAIT_FLAG,    /* [timeout] defers until ECHO_SET_FLAG -> [flag] */
         ECHO_SET_FLAG,     /* -> [] */
         ECHO_WHOAMI,       /* -> [pid, uid, gid, client id low, client id high] */
-        ECHO_LISTENER,     /* -> [alive, deaths seen] */
+        ECHO_LISTENER,     /* -> [alive, deaths seen, oneway room, its errno or 0] */
         ECHO_FIRE_ONCE,    /* [object id, n] + endpoint: fires n events through a new proxy,
                               released at once (a borrowed argument) -> [ok] */
         ECHO_N_METHODS = ECHO_FIRE_ONCE,

@@ -374,6 +374,44 @@ static void test_slow_and_dead_listener(void **state)
         free(endpoint);
 }
 
+/*
+ * avb_binder_oneway_room follows the queue toward a listener process: all of
+ * it at first, none while the stopped process has let it fill, all again once
+ * the process has read, and -EPIPE once it has gone.
+ */
+static void test_oneway_room(void **state)
+{
+        char *endpoint = new_endpoint();
+        pid_t server = spawn_server(endpoint);
+        avb_binder *b = NULL;
+        uint32_t in[2] = {4000, 2048}, out[5], l[4];
+
+        (void)state;
+        assert_int_equal(avb_binder_connect(endpoint, 0, &b), 0);
+        pid_t client = test_spawn("listener", endpoint);
+        assert_true(client > 0);
+        assert_true(WAIT_UNTIL((echo_u32(b, ECHO_LISTENER, NULL, 0, l, 4), l[0] == 1), 5000) >=
+                    0);
+        assert_int_equal(l[2], AVB_ONEWAY_QUEUE_LIMIT);
+        assert_int_equal(l[3], 0);
+        kill(client, SIGSTOP);
+        assert_status_ok(echo_u32(b, ECHO_FIRE, in, 2, out, 5));
+        assert_true(out[2] > 0); /* the queue filled */
+        assert_status_ok(echo_u32(b, ECHO_LISTENER, NULL, 0, l, 4));
+        assert_int_equal(l[2], 0);
+        assert_int_equal(l[3], 0);
+        kill(client, SIGCONT);
+        assert_true(WAIT_UNTIL((echo_u32(b, ECHO_LISTENER, NULL, 0, l, 4),
+                                l[2] == AVB_ONEWAY_QUEUE_LIMIT),
+                               10000) >= 0);
+        test_reap(client, SIGKILL);
+        assert_true(WAIT_UNTIL((echo_u32(b, ECHO_LISTENER, NULL, 0, l, 4), l[3] == EPIPE),
+                               5000) >= 0);
+        avb_binder_unref(b);
+        test_reap(server, SIGTERM);
+        free(endpoint);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -385,6 +423,7 @@ int main(void)
                 cmocka_unit_test(test_listener_callbacks),
                 cmocka_unit_test(test_oneway_through_released_proxy),
                 cmocka_unit_test(test_slow_and_dead_listener),
+                cmocka_unit_test(test_oneway_room),
         };
         return cmocka_run_group_tests_name("rpc across processes", tests, group_setup,
                                            group_teardown);

@@ -17,24 +17,25 @@
 
 #include "avb_config.h"
 #include "avbuffer/vendor.h"
-#include "pool.h" /* AVB_POOL_MAX_PENDING */
+#include "pool.h" /* AVB_POOL_MAX_PENDING_SIZES */
 
 #define KiB 1024u
 #define MiB (1024u * 1024u)
 
 struct cb_log {
 	struct avb_vendor *v;
-	int calls;
+	int calls; /* callbacks owed: the counts of every call summed */
 	int8_t last;
 	bool metrics_ok; /* the callback could call back into the vendor */
 };
 
-static void on_space(void *userdata, int8_t pool_handle)
+static void on_space(void *userdata, int8_t pool_handle, uint64_t count)
 {
 	struct cb_log *log = userdata;
 	struct avb_pool_metrics m;
 
-	log->calls++;
+	assert_true(count >= 1);
+	log->calls += (int)count;
 	log->last = pool_handle;
 	log->metrics_ok = avb_vendor_pool_metrics(log->v, pool_handle, &m) == 0;
 }
@@ -352,13 +353,55 @@ static void test_space_callbacks(void **state)
 	assert_int_equal(f->log.calls, 4);
 
 	/* Pending requests die with the pool. */
-	assert_int_equal(avb_vendor_notify_when_space(f->v, p, 256 * KiB), 0);
-	for (i = 0; i < (int)AVB_POOL_MAX_PENDING - 1; i++)
+	for (i = 0; i < 100; i++)
 		assert_int_equal(avb_vendor_notify_when_space(f->v, p, 256 * KiB), 0);
-	assert_int_equal(avb_vendor_notify_when_space(f->v, p, 256 * KiB), -ENOSPC);
 	assert_int_equal(avb_vendor_destroy_owner(f->v, 1, true, NULL), 0);
 	assert_int_equal(f->log.calls, 4);
 	assert_false(avb_vendor_is_valid(f->v, h[0]));
+}
+
+/*
+ * However many requests are pending, a valid one is taken; beyond
+ * AVB_POOL_MAX_PENDING_SIZES sizes they merge into a larger pending size, so
+ * none fires before its own size fits and each fires exactly once.
+ */
+static void test_space_requests_merge(void **state)
+{
+	struct fixture *f = *state;
+	int8_t p = pool_make(f->v, AVB_MEDIA_AUDIO, false, -1, 1); /* 256 KiB */
+	int n_sizes = (int)AVB_POOL_MAX_PENDING_SIZES;
+	int64_t h[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		h[i] = buf_make(f->v, p, 64 * KiB);
+	/* Another client floods the pool with the largest size, then many sizes. */
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(avb_vendor_notify_when_space(f->v, p, 256 * KiB), 0);
+	for (i = 1; i < n_sizes; i++) /* with 256 KiB: every slot taken */
+		assert_int_equal(avb_vendor_notify_when_space(f->v, p, i * KiB), 0);
+	/* No slot left: 100 KiB joins 256 KiB, 1 KiB + 1 joins 2 KiB. */
+	assert_int_equal(avb_vendor_notify_when_space(f->v, p, 100 * KiB), 0);
+	assert_int_equal(avb_vendor_notify_when_space(f->v, p, KiB + 1), 0);
+	assert_int_equal(f->log.calls, 0);
+
+	assert_int_equal(avb_vendor_buffer_free(f->v, h[1]), 0); /* 64 KiB hole */
+	assert_int_equal(f->log.calls, n_sizes - 1 + 1);          /* the small sizes, KiB + 1 too */
+	assert_int_equal(avb_vendor_buffer_free(f->v, h[2]), 0); /* 128 KiB: 100 KiB waits */
+	assert_int_equal(f->log.calls, n_sizes);
+	assert_int_equal(avb_vendor_buffer_free(f->v, h[0]), 0);
+	assert_int_equal(avb_vendor_buffer_free(f->v, h[3]), 0); /* empty: the rest */
+	assert_int_equal(f->log.calls, n_sizes + 1001);
+
+	/* A size above every pending one raises the largest: it waits, never less. */
+	h[0] = buf_make(f->v, p, 256 * KiB);
+	for (i = 1; i <= n_sizes; i++)
+		assert_int_equal(avb_vendor_notify_when_space(f->v, p, i * KiB), 0);
+	assert_int_equal(avb_vendor_notify_when_space(f->v, p, 200 * KiB), 0);
+	assert_int_equal(avb_vendor_trim(f->v, h[0], 128 * KiB), 0); /* 128 KiB free */
+	assert_int_equal(f->log.calls, n_sizes + 1001 + n_sizes - 1);
+	assert_int_equal(avb_vendor_buffer_free(f->v, h[0]), 0);
+	assert_int_equal(f->log.calls, n_sizes + 1001 + n_sizes + 1);
 }
 
 /* ── client death ────────────────────────────────────────────────────────── */
@@ -666,6 +709,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_alloc_trim_free, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_list_and_all_metrics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_space_callbacks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_space_requests_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_owner_deferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_owner_force_after_grace, setup,
 						teardown),
