@@ -25,7 +25,9 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 echo "== starting servicemanager and avbufferd in $dir"
-"$build/servicemanager/servicemanager" --log-level info &
+# The shipped registration policy, given to this uid (it names root).
+sed "s/user:root/user:$(id -u)/" config/service_contexts >"$dir/service_contexts"
+"$build/servicemanager/servicemanager" --policy "$dir/service_contexts" --log-level info &
 sm=$!
 "$build/server/avbufferd" --profile config/avbuffer.yaml --log-level info &
 avbd=$!

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include <avbuffer/log.h>
-#include <avbuffer/servicemanager.h>
 
 #include "com_rdk_hal.h"
 #include "com_rdk_hal_audiodecoder.h"
@@ -329,18 +328,15 @@ int avbd_decoder_service_publish(struct avbd_decoder_service *ds, avb_server *se
         return e;
 }
 
-int avbd_decoder_service_register(struct avbd_decoder_service *ds, avb_server *server,
-                                  avb_binder *sm)
+void avbd_decoder_service_names(const struct avbd_decoder_service *ds,
+                                struct avbd_registration ret_regs[2])
 {
-        static const char *const names[2] = {
-                [AVB_MEDIA_AUDIO] = com_rdk_hal_audiodecoder_IAudioDecoderManager_serviceName,
-                [AVB_MEDIA_VIDEO] = com_rdk_hal_videodecoder_IVideoDecoderManager_serviceName,
-        };
-        int e = 0;
-
-        for (int k = AVB_MEDIA_VIDEO; k >= AVB_MEDIA_AUDIO && e == 0; k--)
-                e = avb_service_add(sm, names[k], server, ds->manager_ids[k]);
-        return e;
+        ret_regs[0] = (struct avbd_registration){
+                com_rdk_hal_videodecoder_IVideoDecoderManager_serviceName,
+                ds->manager_ids[AVB_MEDIA_VIDEO]};
+        ret_regs[1] = (struct avbd_registration){
+                com_rdk_hal_audiodecoder_IAudioDecoderManager_serviceName,
+                ds->manager_ids[AVB_MEDIA_AUDIO]};
 }
 
 void avbd_decoder_service_client_gone(struct avbd_decoder_service *ds, uint64_t client_id)

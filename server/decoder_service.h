@@ -13,6 +13,7 @@
 #include <avbuffer/rpc.h>
 
 #include "decoder_core.h"
+#include "registrar.h"
 
 struct avbd_decoder_service;
 
@@ -22,9 +23,9 @@ int avbd_decoder_service_new(const struct avbd_profile *profile, struct avb_vend
 void avbd_decoder_service_free(struct avbd_decoder_service *ds); /* accepts NULL */
 /* Add the managers, then the decoders, to server. */
 int avbd_decoder_service_publish(struct avbd_decoder_service *ds, avb_server *server);
-/* Register the managers (published on server) with the service manager sm. */
-int avbd_decoder_service_register(struct avbd_decoder_service *ds, avb_server *server,
-                                  avb_binder *sm);
+/* The managers' service names and object ids (once published), for the registrar. */
+void avbd_decoder_service_names(const struct avbd_decoder_service *ds,
+                                struct avbd_registration ret_regs[2]);
 /* Call before the client's pools are reclaimed; accepts NULL ds. */
 void avbd_decoder_service_client_gone(struct avbd_decoder_service *ds, uint64_t client_id);
 

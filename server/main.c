@@ -7,8 +7,10 @@
  *
  * It serves IAVBuffer at ipc://DIR/AVBuffer (with IBufferCopier and
  * IAVBufferControl beside it), hands the non-secure heap to clients at
- * DIR/AVBuffer.heap, and registers "AVBuffer" with the service manager in
- * the same directory. SIGTERM and SIGINT stop it cleanly.
+ * DIR/AVBuffer.heap, and registers "AVBuffer" (and the decoder managers)
+ * with the service manager in the same directory, retrying in the
+ * background while a name is taken or the service manager is away
+ * (registrar.h). SIGTERM and SIGINT stop it cleanly.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,13 +24,13 @@
 #include <unistd.h>
 
 #include <avbuffer/log.h>
-#include <avbuffer/servicemanager.h>
 
 #include "avb_config.h"
 #include "com_rdk_hal_avbuffer.h"
 #include "decoder_service.h"
 #include "heapshare.h"
 #include "heapshare_proto.h"
+#include "registrar.h"
 #include "service_internal.h"
 #include "v4l2_seam.h"
 #if AVB_HAVE_DECODE
@@ -37,7 +39,6 @@
 #endif
 
 #define DEFAULT_PROFILE AVB_SYSCONFDIR "/avbuffer/avbuffer.yaml"
-#define SM_WAIT_MS 10000
 
 static avb_server *the_server;
 
@@ -95,35 +96,6 @@ static void usage(FILE *f)
                 "  --syslog             log to syslog instead of stderr\n"
                 "  --help, --version\n",
                 DEFAULT_PROFILE, AVB_DEFAULT_SOCKET_DIR);
-}
-
-/* Registers with the service manager, waiting for it to come up. */
-static int register_service(avb_server *server, avb_binder **ret_sm)
-{
-        struct timespec start, now;
-        avb_binder *sm = NULL;
-        int e;
-
-        clock_gettime(CLOCK_MONOTONIC, &start);
-        for (;;) {
-                e = avb_sm_connect(&sm);
-                if (e >= 0) {
-                        e = avb_service_add(sm, com_rdk_hal_avbuffer_IAVBuffer_serviceName,
-                                            server, 0);
-                        if (e >= 0) {
-                                *ret_sm = sm;
-                                return 0;
-                        }
-                        sm = avb_binder_unref(sm);
-                }
-                if (e != -ECONNREFUSED && e != -ENOENT)
-                        return e;
-                clock_gettime(CLOCK_MONOTONIC, &now);
-                if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >
-                    SM_WAIT_MS)
-                        return e;
-                usleep(50 * 1000);
-        }
 }
 
 #if AVB_HAVE_DECODE
@@ -256,7 +228,9 @@ int main(int argc, char **argv)
         struct ctx c = {0};
         struct avbd_heapshare *heapshare = NULL;
         avb_server_options so = {0};
-        avb_binder *sm = NULL;
+        struct avbd_registration regs[3];
+        struct avbd_registrar *registrar = NULL;
+        size_t n_regs = 0;
         char *endpoint = NULL, *heap_path = NULL;
         int ch, e, level = -1, rc = 1;
 
@@ -361,19 +335,17 @@ int main(int argc, char **argv)
                 avb_log(AVB_LOG_ERROR, "cannot serve the heap at %s: %s", heap_path, strerror(-e));
                 goto out;
         }
-        e = register_service(the_server, &sm);
-        if (e < 0) {
-                avb_log(AVB_LOG_ERROR, "cannot register '%s' with the service manager: %s",
-                        com_rdk_hal_avbuffer_IAVBuffer_serviceName, strerror(-e));
-                goto out;
-        }
+        /* The decoder managers first, so a client that finds "AVBuffer" finds them too. */
         if (c.decoders) {
-                e = avbd_decoder_service_register(c.decoders, the_server, sm);
-                if (e < 0) {
-                        avb_log(AVB_LOG_ERROR, "cannot register the decoder managers: %s",
-                                strerror(-e));
-                        goto out;
-                }
+                avbd_decoder_service_names(c.decoders, regs);
+                n_regs = 2;
+        }
+        regs[n_regs++] = (struct avbd_registration){com_rdk_hal_avbuffer_IAVBuffer_serviceName, 0};
+        e = avbd_registrar_start(the_server, regs, n_regs, &registrar);
+        if (e < 0) {
+                avb_log(AVB_LOG_ERROR, "cannot start registering with the service manager: %s",
+                        strerror(-e));
+                goto out;
         }
 
         signal(SIGTERM, on_signal);
@@ -384,9 +356,9 @@ int main(int argc, char **argv)
         rc = e < 0 ? 1 : 0;
         avb_log(AVB_LOG_INFO, "stopping");
 out:
+        avbd_registrar_stop(registrar);
         avbd_heapshare_stop(heapshare);
         the_server = avb_server_free(the_server);
-        avb_binder_unref(sm);
         avbd_decoder_service_free(c.decoders);
         avb_vpu_free(&c.vpu);
         avbd_service_free(c.service);

@@ -176,10 +176,19 @@ static avb_status av_destroyPool(void *impl, avb_call *call,
                                  const com_rdk_hal_avbuffer_Pool *pool, bool *ret_result)
 {
         struct avbd_service *s = impl;
+        const avb_peer *peer = avb_call_peer(call);
+        uint64_t owner = avbd_profile_is_trusted(s->profile, peer->uid, peer->gid)
+                                 ? AVB_VENDOR_ANY_OWNER
+                                 : peer->client_id;
         int e;
 
-        (void)call;
-        e = avb_vendor_destroy_pool(s->vendor, pool->handle);
+        /* Allocating from and freeing into a pool is open to every client
+         * (the pipeline needs it); ending the pool is its creator's, or a
+         * trusted vendor component's, to decide. */
+        e = avb_vendor_destroy_pool(s->vendor, pool->handle, owner);
+        if (e == -EPERM)
+                avb_log(AVB_LOG_INFO, "pool %d: destroyPool by pid %d refused: not its creator",
+                        pool->handle, (int)peer->pid);
         if (e == -ENOTEMPTY)
                 return avb_status_service_specific(com_rdk_hal_HALError_NOT_EMPTY,
                                                    "pool %d still has buffers", pool->handle);

@@ -32,6 +32,8 @@ static int status_to_errno(const avb_status *st, const char *what)
         }
         if (st->exception == AVB_EX_ILLEGAL_ARGUMENT)
                 return -EINVAL;
+        if (st->exception == AVB_EX_SECURITY)
+                return -EPERM;
         if (st->exception == AVB_EX_TRANSACTION_FAILED) {
                 switch (st->transport) {
                 case AVB_TS_TIMED_OUT:

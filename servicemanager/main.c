@@ -2,10 +2,13 @@
 /*
  * servicemanager: where services register by name and clients find them.
  *
- *   servicemanager [--socket-dir DIR] [--log-level LEVEL] [--syslog]
+ *   servicemanager [--socket-dir DIR] [--policy FILE] [--log-level LEVEL] [--syslog]
  *
  * It serves at ipc://DIR/servicemanager; DIR is --socket-dir, else
- * $AVB_SOCKET_DIR, else the configured default. SIGTERM and SIGINT stop it.
+ * $AVB_SOCKET_DIR, else the configured default. Registrations follow the
+ * policy FILE (config/service_contexts describes the format); without
+ * --policy, SYSCONFDIR/avbuffer/service_contexts when it exists, else only
+ * the service manager's own uid may register. SIGTERM and SIGINT stop it.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,8 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "avb_config.h"
 #include "registry.h"
+
+#define DEFAULT_POLICY AVB_SYSCONFDIR "/avbuffer/service_contexts"
 
 static avb_server *the_server;
 
@@ -33,15 +40,39 @@ static void client_gone(void *userdata, const avb_peer *peer)
 
 static void usage(FILE *f)
 {
-        fprintf(f, "Usage: servicemanager [--socket-dir DIR] [--log-level LEVEL] [--syslog]\n"
-                   "Serves the avbuffer service manager at ipc://DIR/%s.\n",
-                avb_servicemanager_IServiceManager_SOCKET_NAME);
+        fprintf(f,
+                "Usage: servicemanager [--socket-dir DIR] [--policy FILE] [--log-level LEVEL] "
+                "[--syslog]\n"
+                "Serves the avbuffer service manager at ipc://DIR/%s.\n"
+                "--policy: who may register which name (default %s; without it only\n"
+                "this process's uid may register).\n",
+                avb_servicemanager_IServiceManager_SOCKET_NAME, DEFAULT_POLICY);
+}
+
+/* The --policy file, else the default one, else the own-uid rule. */
+static int load_policy(const char *path, avb_sm_policy **ret)
+{
+        char err[512];
+        int e = avb_sm_policy_load(path ? path : DEFAULT_POLICY, ret, err, sizeof(err));
+
+        if (e == -ENOENT && !path) {
+                avb_log(AVB_LOG_WARNING,
+                        "no registration policy at %s: only uid %u may register services",
+                        DEFAULT_POLICY, (unsigned)geteuid());
+                return avb_sm_policy_only_uid(geteuid(), ret);
+        }
+        if (e < 0)
+                avb_log(AVB_LOG_ERROR, "registration policy: %s", err);
+        else
+                avb_log(AVB_LOG_INFO, "registration policy: %s", path ? path : DEFAULT_POLICY);
+        return e;
 }
 
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
                 {"socket-dir", required_argument, NULL, 'd'},
+                {"policy", required_argument, NULL, 'p'},
                 {"log-level", required_argument, NULL, 'l'},
                 {"syslog", no_argument, NULL, 's'},
                 {"help", no_argument, NULL, 'h'},
@@ -50,15 +81,20 @@ int main(int argc, char **argv)
         };
         avb_server_options so = {0};
         avb_registry *registry = NULL;
+        avb_sm_policy *policy = NULL;
         avb_binder *binder = NULL;
+        const char *policy_path = NULL;
         char *endpoint = NULL;
         int c, e, level, rc = 1;
 
-        while ((c = getopt_long(argc, argv, "d:l:shV", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "d:p:l:shV", opts, NULL)) != -1) {
                 switch (c) {
                 case 'd':
                         if (setenv("AVB_SOCKET_DIR", optarg, 1) < 0)
                                 return 1;
+                        break;
+                case 'p':
+                        policy_path = optarg;
                         break;
                 case 'l':
                         level = avb_log_level_from_string(optarg);
@@ -88,7 +124,9 @@ int main(int argc, char **argv)
                 avb_log(AVB_LOG_ERROR, "socket directory '%s': %s", avb_socket_dir(), strerror(-e));
                 return 1;
         }
-        e = avb_registry_new(&registry, &binder);
+        if (load_policy(policy_path, &policy) < 0)
+                goto out;
+        e = avb_registry_new(policy, avb_socket_dir(), &registry, &binder);
         if (e < 0) {
                 avb_log(AVB_LOG_ERROR, "cannot start: %s", strerror(-e));
                 goto out;
@@ -118,6 +156,7 @@ out:
         the_server = avb_server_free(the_server);
         avb_binder_unref(binder);
         avb_registry_free(registry);
+        avb_sm_policy_free(policy);
         free(endpoint);
         return rc;
 }

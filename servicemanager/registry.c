@@ -5,7 +5,9 @@
  *
  * Everything runs on the server's loop thread, so nothing here locks.
  * Registrations belong to the client process that made them and go away
- * with it (client_gone); so do its notification callbacks.
+ * with it (client_gone); so do its notification callbacks. Who may register
+ * a name, and where its endpoint may lie, is the policy's (policy.h): the
+ * caller's identity is its lifeline's SO_PEERCRED, which it cannot choose.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,6 +37,8 @@ struct avb_registry {
         struct service *services; /* sorted by name */
         struct watch *watches;
         avb_server *server;
+        const avb_sm_policy *policy;
+        char *socket_dir;
 };
 
 static bool name_is_valid(const char *name)
@@ -117,6 +121,7 @@ static avb_status sm_addService(void *impl, avb_call *call, const char *name,
         avb_registry *r = impl;
         const avb_peer *peer = avb_call_peer(call);
         struct service *s, **pp;
+        int e;
 
         if (!name_is_valid(name))
                 return avb_status_service_specific(
@@ -128,6 +133,23 @@ static avb_status sm_addService(void *impl, avb_call *call, const char *name,
                         avb_servicemanager_IServiceManager_ERROR_BAD_NAME,
                         "endpoint '%.*s' is not a usable ipc:// endpoint", 100, endpoint);
 
+        if (!avb_sm_policy_allows(r->policy, name, peer->uid, peer->gid)) {
+                avb_log(AVB_LOG_WARNING, "refused '%s' to pid %d uid %u gid %u: not in the policy",
+                        name, (int)peer->pid, (unsigned)peer->uid, (unsigned)peer->gid);
+                return avb_status_exception(AVB_EX_SECURITY,
+                                            "uid %u (gid %u) may not register '%s'",
+                                            (unsigned)peer->uid, (unsigned)peer->gid, name);
+        }
+        e = avb_sm_endpoint_check(endpoint, r->socket_dir);
+        if (e < 0) {
+                avb_log(AVB_LOG_WARNING, "refused '%s' at %s to pid %d: %s", name, endpoint,
+                        (int)peer->pid, strerror(-e));
+                return avb_status_exception(
+                        AVB_EX_SECURITY,
+                        "endpoint '%.*s' is not a socket name directly in %s (%s)", 100,
+                        endpoint, r->socket_dir, strerror(-e));
+        }
+
         s = find(r, name);
         if (s && s->owner != peer->client_id)
                 return avb_status_service_specific(
@@ -135,11 +157,11 @@ static avb_status sm_addService(void *impl, avb_call *call, const char *name,
                         "'%s' is already registered by pid %d", name, (int)s->pid);
         if (s) {
                 /* The same process registers again: take the new endpoint. */
-                char *e = strdup(endpoint);
-                if (!e)
+                char *copy = strdup(endpoint);
+                if (!copy)
                         return avb_status_exception(AVB_EX_ILLEGAL_STATE, "out of memory");
                 free(s->endpoint);
-                s->endpoint = e;
+                s->endpoint = copy;
         } else {
                 s = calloc(1, sizeof(*s));
                 if (!s || !(s->name = strdup(name)) || !(s->endpoint = strdup(endpoint))) {
@@ -290,7 +312,8 @@ void avb_registry_set_server(avb_registry *r, avb_server *server)
         r->server = server;
 }
 
-int avb_registry_new(avb_registry **ret_registry, avb_binder **ret_binder)
+int avb_registry_new(const avb_sm_policy *policy, const char *socket_dir,
+                     avb_registry **ret_registry, avb_binder **ret_binder)
 {
         avb_registry *r;
         avb_binder *b = NULL;
@@ -299,8 +322,12 @@ int avb_registry_new(avb_registry **ret_registry, avb_binder **ret_binder)
         r = calloc(1, sizeof(*r));
         if (!r)
                 return -ENOMEM;
-        e = avb_servicemanager_IServiceManager_new_local(&sm_ops, r, NULL, &b);
+        r->policy = policy;
+        r->socket_dir = strdup(socket_dir);
+        e = r->socket_dir ? avb_servicemanager_IServiceManager_new_local(&sm_ops, r, NULL, &b)
+                          : -ENOMEM;
         if (e < 0) {
+                free(r->socket_dir);
                 free(r);
                 return e;
         }
@@ -323,6 +350,7 @@ avb_registry *avb_registry_free(avb_registry *r)
                 r->watches = w->next;
                 watch_free(w);
         }
+        free(r->socket_dir);
         free(r);
         return NULL;
 }

@@ -12,11 +12,17 @@
 #include <avbuffer/servicemanager.h>
 
 #include "avb_servicemanager.h"
+#include "policy.h"
 
 typedef struct avb_registry avb_registry;
 
-/* A registry; *ret_binder is its local IServiceManager object. */
-int avb_registry_new(avb_registry **ret_registry, avb_binder **ret_binder);
+/*
+ * A registry; *ret_binder is its local IServiceManager object. policy
+ * (borrowed; must outlive the registry) decides who may register which name;
+ * endpoints must lie in socket_dir (copied). A refusal is EX_SECURITY.
+ */
+int avb_registry_new(const avb_sm_policy *policy, const char *socket_dir,
+                     avb_registry **ret_registry, avb_binder **ret_binder);
 /* The server whose deferred calls (waitForService) a registration wakes. */
 void avb_registry_set_server(avb_registry *r, avb_server *server);
 avb_registry *avb_registry_free(avb_registry *r); /* accepts NULL; returns NULL */

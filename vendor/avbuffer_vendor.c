@@ -275,7 +275,7 @@ int avb_vendor_create_pool(struct avb_vendor *v, enum avb_media_kind kind, bool 
 	return r;
 }
 
-int avb_vendor_destroy_pool(struct avb_vendor *v, int8_t pool_handle)
+int avb_vendor_destroy_pool(struct avb_vendor *v, int8_t pool_handle, uint64_t owner)
 {
 	struct avb_pool *pool;
 	int r = 0;
@@ -284,6 +284,8 @@ int avb_vendor_destroy_pool(struct avb_vendor *v, int8_t pool_handle)
 	pool = vendor_pool_find_locked(v, pool_handle);
 	if (!pool)
 		r = -ENOENT;
+	else if (owner != AVB_VENDOR_ANY_OWNER && pool->owner != owner)
+		r = -EPERM; /* checked first: a stranger learns nothing about the pool's buffers */
 	else if (avb_ring_live_count(pool->ring) > 0)
 		r = -ENOTEMPTY;
 	if (r == 0) {

@@ -13,7 +13,9 @@
  *
  * All functions return 0 or a negative errno; remote failures are mapped:
  * -ENOENT (no such service / not registered in time), -EEXIST (name taken),
- * -EINVAL (bad name or endpoint), -ECONNREFUSED (no service manager),
+ * -EINVAL (bad name or endpoint), -EPERM (the service manager's policy
+ * refuses the caller that name, or the endpoint is not in the socket
+ * directory), -ECONNREFUSED (no service manager),
  * -ETIMEDOUT, -EIO (anything else; the status is logged).
  */
 

@@ -184,8 +184,14 @@ size_t avb_vendor_heap_size(struct avb_vendor *v, bool secure);
  */
 int avb_vendor_create_pool(struct avb_vendor *v, enum avb_media_kind kind, bool secure,
 			   int32_t decoder_id, uint64_t owner, int8_t *ret_pool_handle);
-/* destroyPool: pending space requests of the pool are discarded. */
-int avb_vendor_destroy_pool(struct avb_vendor *v, int8_t pool_handle);
+/* destroy_pool's owner for a caller that may destroy any pool (a trusted one). */
+#define AVB_VENDOR_ANY_OWNER 0
+/*
+ * destroyPool: pending space requests of the pool are discarded. owner is
+ * the caller's id: -EPERM (and nothing changes) unless it created the pool
+ * or is AVB_VENDOR_ANY_OWNER. Other errors: -ENOENT, -ENOTEMPTY.
+ */
+int avb_vendor_destroy_pool(struct avb_vendor *v, int8_t pool_handle, uint64_t owner);
 /*
  * Client death: destroy every pool of owner and drop their pending requests.
  * A pool with buffers still out is moved to DESTROYING when force is false

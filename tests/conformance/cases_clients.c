@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Several client processes: buffers that cross processes, eight clients at
- * once, a client killed with SIGKILL, and a client that lets go of all its
- * connections while it lives.
+ * once, a client killed with SIGKILL, a client that lets go of all its
+ * connections while it lives, and who may destroy whose pool.
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cf.h"
 
@@ -332,6 +333,66 @@ static void pools_outlive_connections(cf_ctx *c)
         cf_check_metrics(c);
 }
 
+/* Whether this process is a trusted vendor component (IAVBufferControl answers it). */
+static bool is_trusted(cf_ctx *c)
+{
+        avb_binder *control = NULL;
+        avb_status st;
+        int e = cf_connect_object(c->o, 2, &control);
+
+        CF_CHECK(c, e == 0, "connecting IAVBufferControl (object 2): %s", cf_errname(e));
+        /* No decoder 99: a trusted caller is told so, anyone else is refused first. */
+        st = cf_api_set_configured(control, true, 99, true);
+        avb_binder_unref(control);
+        return st.exception != AVB_EX_SECURITY;
+}
+
+static void expect_destroy(cf_ctx *c, cf_tpool *tp, const char *uid, const char *want)
+{
+        char ps[8];
+        cf_child *ch;
+
+        snprintf(ps, sizeof(ps), "%d", tp->handle);
+        ch = spawn(c, "destroy", ps, uid, NULL);
+        expect_line(c, ch, want);
+        expect_clean_exit(c, ch);
+}
+
+static void destroy_by_creator_only(cf_ctx *c)
+{
+        cf_tpool *tp, *mine;
+        cf_pool_metrics pm;
+        avb_status st;
+        int64_t h;
+
+        if (geteuid() != 0)
+                cf_skip(c, "needs root to start a client of another uid");
+        tp = cf_pool_new(c, false, false, 0, NULL);
+        /* B, of another uid and no trusted component: refused, empty pool or not; it
+         * may still allocate from the pool and free into it. */
+        expect_destroy(c, tp, "65534", "destroy 0 alloc 1 free 1");
+        cf_check_metrics(c);
+        h = cf_buf_alloc(c, tp, 100);
+        expect_destroy(c, tp, "65534", "destroy 0 alloc 1 free 1");
+        cf_check_metrics(c);
+        cf_buf_free(c, h);
+        h = cf_buf_alloc(c, tp, tp->total);
+        cf_buf_free(c, h);
+        /* A trusted vendor component (this uid, when the profile trusts it) may. */
+        if (is_trusted(c)) {
+                expect_destroy(c, tp, NULL, "destroy 1 alloc 0 free 0");
+                tp->live = false;
+                st = cf_api_pool_metrics(c->avb, tp->handle, &pm);
+                CF_EXPECT_EX(c, st, AVB_EX_ILLEGAL_ARGUMENT, "getPoolMetrics of a destroyed pool");
+                cf_check_metrics(c);
+        } else {
+                cf_note(c, "not trusted: the vendor-component part is left out");
+        }
+        /* And the creator may. */
+        mine = cf_pool_new(c, false, false, 0, NULL);
+        cf_pool_destroy(c, mine);
+}
+
 const cf_case cf_cases_clients[] = {
         {"clients.buffer-crosses-processes", cross_process_buffer,
          "allocated in A, written in B, read in A and C, freed in D (and back)"},
@@ -341,5 +402,8 @@ const cf_case cf_cases_clients[] = {
          "SIGKILL a client: its pools and buffers go within 3 s, others unaffected"},
         {"clients.pools-outlive-connections", pools_outlive_connections,
          "a live client drops every proxy for 3.5 s: its pool and buffer stay; exit reclaims"},
+        {"clients.destroy-by-creator-only", destroy_by_creator_only,
+         "destroyPool by another uid's process: false, pool intact; a trusted one and the "
+         "creator may"},
         {NULL, NULL, NULL},
 };

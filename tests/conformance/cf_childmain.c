@@ -23,7 +23,11 @@
  *   listen               one pool; prints it, "ready"; then answers "count"
  *                        with "count N" (its listener's calls) until "done",
  *                        when it destroys the pool and prints "done"
+ *   destroy P [UID]      first becomes UID (keeping group 0, which reaches the
+ *                        socket directory), then tries destroyPool(P), and
+ *                        alloc + free in P: "destroy D alloc A free F" (0/1)
  */
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +217,30 @@ static void mode_listen(cf_ctx *c)
         printf("done\n");
 }
 
+/* Another uid, group 0 only: a client that is not a trusted component (unless the profile says so). */
+static void become(cf_ctx *c, const char *uid)
+{
+        uid_t u = (uid_t)strtoul(uid, NULL, 10);
+
+        if (setgroups(0, NULL) < 0 || setgid(0) < 0 || setuid(u) < 0)
+                CF_FAIL(c, "cannot become uid %u (run as root)", (unsigned)u);
+}
+
+static void mode_destroy(cf_ctx *c, int8_t pool)
+{
+        int64_t h = 0;
+        bool destroyed = false, freed = false;
+        avb_status st = cf_api_destroy_pool(c->avb, pool, &destroyed);
+
+        CF_EXPECT_OK(c, st, "destroyPool of another client's pool");
+        st = cf_api_alloc(c->avb, pool, 64, &h);
+        if (avb_status_is_ok(&st)) {
+                st = cf_api_free(c->avb, h, &freed);
+                CF_EXPECT_OK(c, st, "free");
+        }
+        printf("destroy %d alloc %d free %d\n", destroyed, h > 0, freed);
+}
+
 int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
 {
         static cf_ctx ctx;
@@ -231,6 +259,8 @@ int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
                 fflush(stdout);
                 return 1;
         }
+        if (!strcmp(mode, "destroy") && argc == 3)
+                become(c, argv[2]);
         e = cf_connect_object(o, CF_OBJECT_MAIN, &c->avb);
         if (e < 0)
                 CF_FAIL(c, "cannot reach the service: %s", cf_errname(e));
@@ -247,6 +277,8 @@ int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
                 map_write(c, strtoll(argv[1], NULL, 0), (uint32_t)strtoul(argv[2], NULL, 0),
                           strtoul(argv[3], NULL, 0), mode[0] == 'm');
                 printf("ok\n");
+        } else if (!strcmp(mode, "destroy") && (argc == 2 || argc == 3)) {
+                mode_destroy(c, (int8_t)atoi(argv[1]));
         } else if (!strcmp(mode, "free") && argc == 2) {
                 st = cf_api_free(c->avb, strtoll(argv[1], NULL, 0), &ok);
                 CF_EXPECT_OK(c, st, "free");

@@ -195,10 +195,31 @@ static void stop_cleanly(proc *p)
         }
 }
 
+/* A registration policy giving avbufferd's names to this uid, as a vendor's gives them to its. */
+static int write_policy(char *path, size_t len)
+{
+        static const char *const names[] = {"AVBuffer", "VideoDecoderManager",
+                                            "AudioDecoderManager"};
+        FILE *f;
+
+        snprintf(path, len, "%s/service_contexts", H.dir);
+        f = fopen(path, "w");
+        if (!f)
+                return -1;
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+                fprintf(f, "%s user:%u\n", names[i], (unsigned)getuid());
+        return fclose(f) == 0 ? 0 : -1;
+}
+
 static int start_sm(void)
 {
-        char *argv[] = {(char *)H.sm_exe, "--socket-dir", H.dir, NULL};
+        char policy[sizeof(H.dir) + 32];
+        char *argv[] = {(char *)H.sm_exe, "--socket-dir", H.dir, "--policy", policy, NULL};
 
+        if (write_policy(policy, sizeof(policy)) < 0) {
+                say("cannot write the registration policy: %s", strerror(errno));
+                return -1;
+        }
         return start(&H.sm, "servicemanager", argv, true, -1);
 }
 
@@ -463,6 +484,12 @@ int main(int argc, char **argv)
                  tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
         if (!mkdtemp(H.dir)) {
                 say("mkdtemp: %s", strerror(errno));
+                return 1;
+        }
+        /* As the system's directory: group members (the clients a case starts as
+         * another uid with group 0) may enter it. */
+        if (chmod(H.dir, 0750) < 0) {
+                say("chmod %s: %s", H.dir, strerror(errno));
                 return 1;
         }
         setenv("AVB_SOCKET_DIR", H.dir, 1);

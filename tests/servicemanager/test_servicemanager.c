@@ -6,7 +6,11 @@
  * again in a child mode (spawned with exec: nanomsg state never crosses a
  * fork).
  *
- *   test-servicemanager SERVICEMANAGER_EXE
+ * The manager runs with a registration policy that lets this uid register
+ * "test.*" and avbufferd's names; the socket directory is 0750, so a child
+ * that becomes another uid with group 0 still reaches it.
+ *
+ *   test-servicemanager SERVICEMANAGER_EXE AVBUFFERD_EXE AVBUFFERD_PROFILE
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +20,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -28,15 +33,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <grp.h>
+#include <sys/stat.h>
+
 #include <avbuffer/servicemanager.h>
 
 #include "avb_servicemanager.h"
 
 extern char **environ;
 
-static const char *sm_exe;
-static char sock_dir[64];
-static pid_t sm_pid;
+static const char *sm_exe, *avbd_exe, *avbd_profile;
+static char sock_dir[64], policy_path[128];
+static pid_t sm_pid, avbd_pid, squatter_pid;
 static avb_binder *sm;
 
 static int64_t now_ms(void)
@@ -102,6 +110,28 @@ static int child_register(const char *name, int delay_ms, bool release)
                 pause();
 }
 
+/*
+ * Becomes uid (group 0 only), then registers NAME at an endpoint in the
+ * socket directory. Exit status: 0 registered, 2 EX_SECURITY, 3 another
+ * refusal, 4 no service manager, 5 cannot change uid.
+ */
+static int child_register_as(const char *uid, const char *name)
+{
+        avb_binder *b = NULL;
+        char endpoint[256];
+        avb_status st;
+
+        if (setgroups(0, NULL) < 0 || setgid(0) < 0 || setuid((uid_t)atoi(uid)) < 0)
+                return 5;
+        if (avb_sm_connect(&b) < 0)
+                return 4;
+        snprintf(endpoint, sizeof(endpoint), "ipc://%s/child-%d", getenv("AVB_SOCKET_DIR"),
+                 (int)getpid());
+        st = avb_servicemanager_IServiceManager_addService(b, name, endpoint);
+        avb_binder_unref(b);
+        return avb_status_is_ok(&st) ? 0 : st.exception == AVB_EX_SECURITY ? 2 : 3;
+}
+
 static char *check(const char *name)
 {
         char *endpoint = (char *)1;
@@ -128,15 +158,28 @@ static bool wait_registered(const char *name, bool present, int timeout_ms)
         return false;
 }
 
-static int setup_group(void **state)
+/* The policy of the tests: this uid may register test.* and avbufferd's names. */
+static int write_policy(void)
 {
-        char *argv[] = {(char *)sm_exe, NULL};
+        FILE *f;
+
+        snprintf(policy_path, sizeof(policy_path), "%s/service_contexts", sock_dir);
+        f = fopen(policy_path, "w");
+        if (!f)
+                return -1;
+        fprintf(f, "# test policy\ntest.*  user:%u\n", (unsigned)getuid());
+        fprintf(f, "AVBuffer user:%u\nVideoDecoderManager user:%u # decoders\n",
+                (unsigned)getuid(), (unsigned)getuid());
+        fprintf(f, "AudioDecoderManager group:%u user:%u\n", (unsigned)getgid() + 1,
+                (unsigned)getuid());
+        return fclose(f);
+}
+
+static int start_sm(void)
+{
+        char *argv[] = {(char *)sm_exe, "--policy", policy_path, NULL};
         int64_t end;
 
-        (void)state;
-        strcpy(sock_dir, "/tmp/avb-sm-test.XXXXXX");
-        if (!mkdtemp(sock_dir) || setenv("AVB_SOCKET_DIR", sock_dir, 1) < 0)
-                return -1;
         sm_pid = spawn(argv);
         if (sm_pid < 0)
                 return -1;
@@ -149,12 +192,26 @@ static int setup_group(void **state)
         return 0;
 }
 
+static int setup_group(void **state)
+{
+        (void)state;
+        strcpy(sock_dir, "/tmp/avb-sm-test.XXXXXX");
+        if (!mkdtemp(sock_dir) || chmod(sock_dir, 0750) < 0 ||
+            setenv("AVB_SOCKET_DIR", sock_dir, 1) < 0 || write_policy() < 0)
+                return -1;
+        return start_sm();
+}
+
 static int teardown_group(void **state)
 {
         char cmd[128];
         int status = 0;
 
         (void)state;
+        if (avbd_pid > 0)
+                kill_wait(avbd_pid);
+        if (squatter_pid > 0)
+                kill_wait(squatter_pid);
         avb_binder_unref(sm);
         if (sm_pid > 0) {
                 kill(sm_pid, SIGTERM);
@@ -176,7 +233,7 @@ static void test_add_check_list(void **state)
         avb_status st;
 
         (void)state;
-        snprintf(endpoint, sizeof(endpoint), "ipc://%s/svc-a", sock_dir);
+        snprintf(endpoint, sizeof(endpoint), "ipc://%s//svc-a", sock_dir);
         st = avb_servicemanager_IServiceManager_addService(sm, "test.a", endpoint);
         assert_true(avb_status_is_ok(&st));
         got = check("test.a");
@@ -428,6 +485,187 @@ static void test_notifications(void **state)
         avb_binder_unref(cb);
 }
 
+/* A name the policy gives nobody, or not this uid, is refused with EX_SECURITY. */
+static void test_policy_refuses_names(void **state)
+{
+        static const char *const names[] = {"other", "tes", "AVBuffer2", "vendor.x"};
+        char endpoint[200];
+
+        (void)state;
+        snprintf(endpoint, sizeof(endpoint), "ipc://%s/svc-p", sock_dir);
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+                avb_status st =
+                        avb_servicemanager_IServiceManager_addService(sm, names[i], endpoint);
+
+                assert_int_equal(st.exception, AVB_EX_SECURITY);
+                assert_non_null(strstr(st.message, names[i]));
+                assert_null(check(names[i]));
+        }
+        assert_int_equal(avb_service_add(sm, "other", NULL, 0), -EINVAL);
+}
+
+/* Endpoints must name a socket directly in the socket directory. */
+static void test_endpoint_outside_socket_dir(void **state)
+{
+        static const char *const in_dir[] = {"/../escape", "/sub/x", "/.hidden", "/link",
+                                             "/file",      "/",      "/a b"};
+        char alias[100], link_path[200], file_path[200], ep[300];
+        size_t n = sizeof(in_dir) / sizeof(in_dir[0]);
+        FILE *f;
+
+        (void)state;
+        /* a symlink in the directory, a plain file, and an alias of the directory */
+        snprintf(link_path, sizeof(link_path), "%s/link", sock_dir);
+        snprintf(file_path, sizeof(file_path), "%s/file", sock_dir);
+        assert_int_equal(symlink("/tmp/avb-elsewhere", link_path), 0);
+        f = fopen(file_path, "w");
+        assert_non_null(f);
+        fclose(f);
+        snprintf(alias, sizeof(alias), "%s-alias", sock_dir);
+        assert_int_equal(symlink(sock_dir, alias), 0);
+        for (size_t i = 0; i < n + 2; i++) {
+                avb_status st;
+
+                if (i < n)
+                        snprintf(ep, sizeof(ep), "ipc://%s%s", sock_dir, in_dir[i]);
+                else if (i == n)
+                        snprintf(ep, sizeof(ep), "ipc://%s/svc-x", alias);
+                else
+                        snprintf(ep, sizeof(ep), "ipc:///tmp/avb-elsewhere");
+                st = avb_servicemanager_IServiceManager_addService(sm, "test.out", ep);
+                assert_int_equal(st.exception, AVB_EX_SECURITY);
+                assert_null(check("test.out"));
+        }
+        unlink(alias);
+        unlink(link_path);
+        unlink(file_path);
+}
+
+/* A process of a uid the policy does not name cannot register "AVBuffer". */
+static void test_other_uid_cannot_register(void **state)
+{
+        char *argv[] = {"/proc/self/exe", "--child-register-as", "65534", "AVBuffer", NULL};
+        int status = 0;
+        pid_t child;
+
+        (void)state;
+        if (geteuid() != 0)
+                skip();
+        child = spawn(argv);
+        assert_true(child > 0);
+        assert_int_equal(waitpid(child, &status, 0), child);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 2); /* EX_SECURITY */
+        assert_null(check("AVBuffer"));
+}
+
+static bool log_has(const char *path, const char *what)
+{
+        char line[512];
+        bool found = false;
+        FILE *f = fopen(path, "r");
+
+        while (f && !found && fgets(line, sizeof(line), f))
+                found = strstr(line, what) != NULL;
+        if (f)
+                fclose(f);
+        return found;
+}
+
+static bool wait_log(const char *path, const char *what, int timeout_ms)
+{
+        int64_t end = now_ms() + timeout_ms;
+
+        while (!log_has(path, what)) {
+                if (now_ms() > end)
+                        return false;
+                usleep(20 * 1000);
+        }
+        return true;
+}
+
+/* Polls until `name` is registered at `endpoint`. */
+static bool wait_endpoint(const char *name, const char *endpoint, int timeout_ms)
+{
+        int64_t end = now_ms() + timeout_ms;
+
+        do {
+                char *e = check(name);
+                bool same = e && !strcmp(e, endpoint);
+
+                free(e);
+                if (same)
+                        return true;
+                usleep(20 * 1000);
+        } while (now_ms() < end);
+        return false;
+}
+
+static bool alive(pid_t pid)
+{
+        return waitpid(pid, NULL, WNOHANG) == 0;
+}
+
+/*
+ * A squatter holds "AVBuffer" (the policy lets this uid have it) when
+ * avbufferd starts: avbufferd keeps serving, retries, and has the name once
+ * the squatter has died.
+ */
+static void test_avbufferd_outlasts_squatter(void **state)
+{
+        char log_path[128], mine[200];
+        posix_spawn_file_actions_t fa;
+        char *argv[] = {(char *)avbd_exe, "--profile", (char *)avbd_profile, NULL};
+        char *got;
+
+        (void)state;
+        squatter_pid = spawn_registrar("AVBuffer", 0);
+        assert_true(squatter_pid > 0);
+        assert_true(wait_registered("AVBuffer", true, 5000));
+        snprintf(log_path, sizeof(log_path), "%s/avbufferd.log", sock_dir);
+        snprintf(mine, sizeof(mine), "ipc://%s/AVBuffer", sock_dir);
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 2, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        assert_int_equal(posix_spawn(&avbd_pid, avbd_exe, &fa, NULL, argv, environ), 0);
+        posix_spawn_file_actions_destroy(&fa);
+
+        assert_true(wait_log(log_path, "cannot register 'AVBuffer'", 15000));
+        assert_true(alive(avbd_pid));
+        got = check("AVBuffer");
+        assert_non_null(strstr(got, "/child-"));
+        free(got);
+        /* the decoder managers are not held by anyone: avbufferd has them already */
+        assert_true(wait_registered("VideoDecoderManager", true, 15000));
+
+        kill_wait(squatter_pid);
+        squatter_pid = 0;
+        assert_true(wait_endpoint("AVBuffer", mine, 15000));
+        assert_true(alive(avbd_pid));
+        assert_true(log_has(log_path, "registered 'AVBuffer'"));
+}
+
+/* The service manager restarts: avbufferd registers again with the new one. */
+static void test_avbufferd_reregisters_after_sm_restart(void **state)
+{
+        char mine[200];
+        int status = 0;
+
+        (void)state;
+        assert_true(avbd_pid > 0 && alive(avbd_pid));
+        snprintf(mine, sizeof(mine), "ipc://%s/AVBuffer", sock_dir);
+        sm = avb_binder_unref(sm);
+        kill_wait(sm_pid);
+        assert_int_equal(start_sm(), 0);
+        assert_true(wait_endpoint("AVBuffer", mine, 15000));
+        assert_true(wait_registered("AudioDecoderManager", true, 15000));
+        assert_true(alive(avbd_pid));
+        kill(avbd_pid, SIGTERM);
+        assert_int_equal(waitpid(avbd_pid, &status, 0), avbd_pid);
+        avbd_pid = 0;
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        assert_true(wait_registered("AVBuffer", false, 5000));
+}
+
 static void test_endpoint_split(void **state)
 {
         static const struct {
@@ -474,14 +712,24 @@ int main(int argc, char **argv)
                 cmocka_unit_test(test_wait_does_not_block_others),
                 cmocka_unit_test(test_notifications),
                 cmocka_unit_test(test_endpoint_split),
+                cmocka_unit_test(test_policy_refuses_names),
+                cmocka_unit_test(test_endpoint_outside_socket_dir),
+                cmocka_unit_test(test_other_uid_cannot_register),
+                cmocka_unit_test(test_avbufferd_outlasts_squatter),
+                cmocka_unit_test(test_avbufferd_reregisters_after_sm_restart),
         };
 
         if ((argc == 4 || argc == 5) && !strcmp(argv[1], "--child-register"))
                 return child_register(argv[2], atoi(argv[3]), argc == 5);
-        if (argc != 2) {
-                fprintf(stderr, "usage: test-servicemanager SERVICEMANAGER_EXE\n");
+        if (argc == 4 && !strcmp(argv[1], "--child-register-as"))
+                return child_register_as(argv[2], argv[3]);
+        if (argc != 4) {
+                fprintf(stderr, "usage: test-servicemanager SERVICEMANAGER_EXE AVBUFFERD_EXE "
+                                "AVBUFFERD_PROFILE\n");
                 return 2;
         }
         sm_exe = argv[1];
+        avbd_exe = argv[2];
+        avbd_profile = argv[3];
         return cmocka_run_group_tests(tests, setup_group, teardown_group);
 }

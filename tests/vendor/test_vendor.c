@@ -195,12 +195,12 @@ static void test_pool_handles_wrap(void **state)
 	for (i = 0; i < 128; i++)
 		assert_int_equal(pool_make(v, AVB_MEDIA_AUDIO, false, -1, 7), i);
 	assert_int_equal(avb_vendor_create_pool(v, AVB_MEDIA_AUDIO, false, -1, 7, &p), -ENOSPC);
-	assert_int_equal(avb_vendor_destroy_pool(v, 100), 0);
-	assert_int_equal(avb_vendor_destroy_pool(v, 100), -ENOENT);
-	assert_int_equal(avb_vendor_destroy_pool(v, 20), 0);
+	assert_int_equal(avb_vendor_destroy_pool(v, 100, AVB_VENDOR_ANY_OWNER), 0);
+	assert_int_equal(avb_vendor_destroy_pool(v, 100, AVB_VENDOR_ANY_OWNER), -ENOENT);
+	assert_int_equal(avb_vendor_destroy_pool(v, 20, AVB_VENDOR_ANY_OWNER), 0);
 	assert_int_equal(pool_make(v, AVB_MEDIA_AUDIO, false, -1, 7), 20); /* wrapped */
 	assert_int_equal(pool_make(v, AVB_MEDIA_AUDIO, false, -1, 7), 100);
-	assert_int_equal(avb_vendor_destroy_pool(v, -1), -ENOENT);
+	assert_int_equal(avb_vendor_destroy_pool(v, -1, AVB_VENDOR_ANY_OWNER), -ENOENT);
 	avb_vendor_free(v);
 }
 
@@ -260,7 +260,7 @@ static void test_alloc_trim_free(void **state)
 	}
 	assert_true(a != b && b != c && a != c);
 
-	assert_int_equal(avb_vendor_destroy_pool(f->v, p), -ENOTEMPTY);
+	assert_int_equal(avb_vendor_destroy_pool(f->v, p, AVB_VENDOR_ANY_OWNER), -ENOTEMPTY);
 	assert_true(avb_vendor_is_valid(f->v, b));
 	assert_int_equal(avb_vendor_buffer_free(f->v, b), 0);
 	assert_false(avb_vendor_is_valid(f->v, b));
@@ -272,7 +272,7 @@ static void test_alloc_trim_free(void **state)
 	assert_int_equal(avb_vendor_buffer_free(f->v, c), 0);
 	assert_int_equal(avb_vendor_pool_metrics(f->v, p, &m), 0);
 	assert_int_equal(m.bytes_used, 0);
-	assert_int_equal(avb_vendor_destroy_pool(f->v, p), 0);
+	assert_int_equal(avb_vendor_destroy_pool(f->v, p, AVB_VENDOR_ANY_OWNER), 0);
 	assert_int_equal(avb_vendor_pool_metrics(f->v, p, &m), -ENOENT);
 	assert_int_equal(avb_vendor_alloc(f->v, p, 10, &h), -ENOENT);
 }
@@ -404,6 +404,28 @@ static void test_space_requests_merge(void **state)
 	assert_int_equal(f->log.calls, n_sizes + 1001 + n_sizes + 1);
 }
 
+/* Only the pool's creator (or a caller for any owner) destroys it; nothing changes otherwise. */
+static void test_destroy_pool_owner(void **state)
+{
+	struct fixture *f = *state;
+	int8_t p = pool_make(f->v, AVB_MEDIA_VIDEO, false, 0, 5);
+	struct avb_pool_metrics m;
+	int64_t h = buf_make(f->v, p, 100), x;
+
+	/* A stranger gets -EPERM before -ENOTEMPTY: it learns nothing. */
+	assert_int_equal(avb_vendor_destroy_pool(f->v, p, 6), -EPERM);
+	assert_int_equal(avb_vendor_destroy_pool(f->v, p, 5), -ENOTEMPTY);
+	assert_int_equal(avb_vendor_buffer_free(f->v, h), 0);
+	assert_int_equal(avb_vendor_destroy_pool(f->v, p, 6), -EPERM);
+	assert_int_equal(avb_vendor_pool_metrics(f->v, p, &m), 0);
+	assert_int_equal(avb_vendor_alloc(f->v, p, 10, &x), 0);
+	assert_int_equal(avb_vendor_buffer_free(f->v, x), 0);
+	assert_int_equal(avb_vendor_destroy_pool(f->v, p, 5), 0);
+	assert_int_equal(avb_vendor_destroy_pool(f->v, p, 5), -ENOENT);
+	p = pool_make(f->v, AVB_MEDIA_VIDEO, false, 0, 5);
+	assert_int_equal(avb_vendor_destroy_pool(f->v, p, AVB_VENDOR_ANY_OWNER), 0);
+}
+
 /* ── client death ────────────────────────────────────────────────────────── */
 
 static void test_destroy_owner_deferred(void **state)
@@ -422,7 +444,7 @@ static void test_destroy_owner_deferred(void **state)
 	assert_int_equal(deferred, 1);
 	/* The pool is gone for clients, its buffer lives on (a decoder may hold it). */
 	assert_int_equal(avb_vendor_alloc(f->v, mine, 10, &x), -ENOENT);
-	assert_int_equal(avb_vendor_destroy_pool(f->v, mine), -ENOENT);
+	assert_int_equal(avb_vendor_destroy_pool(f->v, mine, AVB_VENDOR_ANY_OWNER), -ENOENT);
 	assert_int_equal(avb_vendor_notify_when_space(f->v, mine, 10), -ENOENT);
 	assert_int_equal(avb_vendor_pool_metrics(f->v, empty, &all[0]), -ENOENT);
 	assert_true(avb_vendor_is_valid(f->v, h));
@@ -695,7 +717,7 @@ static void test_threads(void **state)
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(avb_vendor_pool_metrics(f->v, pools[i], &m), 0);
 		assert_int_equal(m.bytes_used, 0);
-		assert_int_equal(avb_vendor_destroy_pool(f->v, pools[i]), 0);
+		assert_int_equal(avb_vendor_destroy_pool(f->v, pools[i], AVB_VENDOR_ANY_OWNER), 0);
 	}
 }
 
@@ -710,6 +732,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_alloc_list_and_all_metrics, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_space_callbacks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_space_requests_merge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_pool_owner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_owner_deferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_owner_force_after_grace, setup,
 						teardown),
