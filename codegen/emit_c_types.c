@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "c_names.h"
+#include "c_convert.h"
 #include "emit.h"
 
 static cn_value types_value(struct aidl_arena *a, const cn_field *f, const char *c_obj,
@@ -38,7 +38,7 @@ static void types_default(cw *w, struct aidl_arena *a, const cn_value *v)
         if (!cn_is_array(t)) {
                 const char *lit = cn_c_literal(a, t, &e->value);
                 if (k == CN_STRING)
-                        cw_line(w, "%s = strdup(%s);", v->c, lit);
+                        cw_line(w, "%s = avb_string_dup(%s);", v->c, lit);
                 else if (k != CN_PARCELABLE && k != CN_INTERFACE)
                         cw_line(w, "%s = %s;", v->c, lit);
                 return;
@@ -53,7 +53,7 @@ static void types_default(cw *w, struct aidl_arena *a, const cn_value *v)
         for (size_t i = 0; i < n; i++) {
                 const char *lit = cn_c_literal(a, cn_elem(t), &e->value.items[i]);
                 if (k == CN_STRING)
-                        cw_line(w, "%s[%zu] = strdup(%s);", v->c, i, lit);
+                        cw_line(w, "%s[%zu] = avb_string_dup(%s);", v->c, i, lit);
                 else
                         cw_line(w, "%s[%zu] = %s;", v->c, i, lit);
         }
@@ -226,7 +226,7 @@ int aidl_emit_c_types(const aidl_program *p, const aidl_package *pkg, const aidl
         cw w;
 
         cw_init(&w);
-        cg_c_file_start(&w, a, pkg, false, NULL);
+        cg_c_file_start(&w, a, pkg);
         cw_line(&w, "#include \"avb_wire.pb-c.h\"");
         cw_blank(&w);
         cw_open(&w, "int %s__binder_to_pb(avb_binder *b, struct Avb__Binder **ret)\n{", pc);

@@ -182,6 +182,8 @@ AVB_EXPORT void test_rt_Samples_fini(test_rt_Samples *p);
 #define test_rt_ICallback_DESCRIPTOR "test.rt.ICallback"
 #define test_rt_ICallback_VERSION 1
 #define test_rt_ICallback_HASH "c7c20d632bb1597cd514df6e0763373e"
+#define test_rt_ICallback_TRANSACTION_onValue (AVB_FIRST_CALL + 0)
+#define test_rt_ICallback_TRANSACTION_onDone (AVB_FIRST_CALL + 1)
 extern AVB_EXPORT const avb_interface_desc test_rt_ICallback_desc;
 
 /* What a local ICallback object implements; a NULL op answers
@@ -211,6 +213,32 @@ AVB_EXPORT avb_status test_rt_ICallback_getInterfaceHash(avb_binder *self, char 
 #define test_rt_ITester_DESCRIPTOR "test.rt.ITester"
 #define test_rt_ITester_VERSION 1
 #define test_rt_ITester_HASH "ed335c82aec5727c6299e42d2aad8621"
+#define test_rt_ITester_TRANSACTION_echo (AVB_FIRST_CALL + 0)
+#define test_rt_ITester_TRANSACTION_echoBool (AVB_FIRST_CALL + 1)
+#define test_rt_ITester_TRANSACTION_echoByte (AVB_FIRST_CALL + 2)
+#define test_rt_ITester_TRANSACTION_echoChar (AVB_FIRST_CALL + 3)
+#define test_rt_ITester_TRANSACTION_echoInt (AVB_FIRST_CALL + 4)
+#define test_rt_ITester_TRANSACTION_echoLong (AVB_FIRST_CALL + 5)
+#define test_rt_ITester_TRANSACTION_echoFloat (AVB_FIRST_CALL + 6)
+#define test_rt_ITester_TRANSACTION_echoDouble (AVB_FIRST_CALL + 7)
+#define test_rt_ITester_TRANSACTION_echoString (AVB_FIRST_CALL + 8)
+#define test_rt_ITester_TRANSACTION_echoNullable (AVB_FIRST_CALL + 9)
+#define test_rt_ITester_TRANSACTION_echoMode (AVB_FIRST_CALL + 10)
+#define test_rt_ITester_TRANSACTION_echoValue (AVB_FIRST_CALL + 11)
+#define test_rt_ITester_TRANSACTION_echoInts (AVB_FIRST_CALL + 12)
+#define test_rt_ITester_TRANSACTION_echoBytes (AVB_FIRST_CALL + 13)
+#define test_rt_ITester_TRANSACTION_echoStrings (AVB_FIRST_CALL + 14)
+#define test_rt_ITester_TRANSACTION_echoPoints (AVB_FIRST_CALL + 15)
+#define test_rt_ITester_TRANSACTION_echoMaybePoint (AVB_FIRST_CALL + 16)
+#define test_rt_ITester_TRANSACTION_directions (AVB_FIRST_CALL + 17)
+#define test_rt_ITester_TRANSACTION_fail (AVB_FIRST_CALL + 18)
+#define test_rt_ITester_TRANSACTION_sleepMs (AVB_FIRST_CALL + 19)
+#define test_rt_ITester_TRANSACTION_count (AVB_FIRST_CALL + 20)
+#define test_rt_ITester_TRANSACTION_subscribe (AVB_FIRST_CALL + 21)
+#define test_rt_ITester_TRANSACTION_poke (AVB_FIRST_CALL + 22)
+#define test_rt_ITester_TRANSACTION_lastPoke (AVB_FIRST_CALL + 23)
+#define test_rt_ITester_TRANSACTION_echoBinder (AVB_FIRST_CALL + 24)
+#define test_rt_ITester_TRANSACTION_quit (AVB_FIRST_CALL + 25)
 /** A service-specific error. */
 #define test_rt_ITester_ERROR_BAD 7
 extern AVB_EXPORT const avb_interface_desc test_rt_ITester_desc;
@@ -243,7 +271,10 @@ typedef struct test_rt_ITester_ops {
         avb_status (*directions)(void *impl, avb_call *call, int32_t a, int32_t **ret_sums, size_t *ret_sums_count, int32_t **ret_b, size_t *ret_b_count, char ***ret_words, size_t *ret_words_count, test_common_Point *ret_p, test_rt_Everything_Inner *ret_inner, int32_t *ret_result);
         /** Fails with ERROR_BAD and a message. */
         avb_status (*fail)(void *impl, avb_call *call, int32_t code, const char *message);
-        /** Sleeps, for deadlines. */
+        /**
+         * Sleeps, for deadlines. The clock is the one of time/\*.h; a C comment
+         * in a doc comment (/\* like this) must not end or nest the generated one.
+         */
         avb_status (*sleepMs)(void *impl, avb_call *call, int32_t ms);
         /** How many times count() ran (deduplication shows as exactly one per call). */
         avb_status (*count)(void *impl, avb_call *call, int32_t *ret_result);
@@ -305,7 +336,10 @@ AVB_EXPORT avb_status test_rt_ITester_directions(avb_binder *self, int32_t a, in
 /** Fails with ERROR_BAD and a message. */
 AVB_EXPORT avb_status test_rt_ITester_fail(avb_binder *self, int32_t code, const char *message);
 
-/** Sleeps, for deadlines. */
+/**
+ * Sleeps, for deadlines. The clock is the one of time/\*.h; a C comment
+ * in a doc comment (/\* like this) must not end or nest the generated one.
+ */
 AVB_EXPORT avb_status test_rt_ITester_sleepMs(avb_binder *self, int32_t ms);
 
 /** How many times count() ran (deduplication shows as exactly one per call). */

@@ -39,7 +39,10 @@ interface ITester {
 
     /** Fails with ERROR_BAD and a message. */
     void fail(int code, String message);
-    /** Sleeps, for deadlines. */
+    /**
+     * Sleeps, for deadlines. The clock is the one of time/*.h; a C comment
+     * in a doc comment (/* like this) must not end or nest the generated one.
+     */
     void sleepMs(int ms);
     /** How many times count() ran (deduplication shows as exactly one per call). */
     int count();
