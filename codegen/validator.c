@@ -56,6 +56,27 @@ static void check_type(validator *v, const aidl_type *t)
                            aidl_type_to_string(v->a, t));
         for (; t->kind == AIDL_TYPE_ARRAY || t->kind == AIDL_TYPE_LIST; t = t->elem) {
                 const aidl_type *e = t->elem;
+                bool fixed = t->kind == AIDL_TYPE_ARRAY && t->size;
+                if (t->kind == AIDL_TYPE_ARRAY && e->kind == AIDL_TYPE_ARRAY && fixed && e->size)
+                        continue; /* T[N][M] */
+                if (t->kind == AIDL_TYPE_ARRAY && e->kind == AIDL_TYPE_ARRAY && (fixed || e->size)) {
+                        aidl_error(v->d, &t->loc,
+                                   "an array cannot mix fixed-size and dynamic dimensions: '%s'",
+                                   aidl_type_to_string(v->a, t));
+                        return;
+                }
+                if (fixed && e->kind == AIDL_TYPE_LIST) {
+                        aidl_error(v->d, &t->loc, "fixed-size arrays of List are not supported: '%s'",
+                                   aidl_type_to_string(v->a, t));
+                        return;
+                }
+                if (fixed && e->kind == AIDL_TYPE_NAMED && e->name &&
+                    strcmp(e->name, "ParcelableHolder") == 0) {
+                        aidl_error(v->d, &t->loc,
+                                   "ParcelableHolder cannot be the element of an array: '%s'",
+                                   aidl_type_to_string(v->a, t));
+                        return;
+                }
                 if (t->kind == AIDL_TYPE_ARRAY && e->kind == AIDL_TYPE_ARRAY) {
                         aidl_error(v->d, &t->loc, "nested arrays are not supported: '%s'",
                                    aidl_type_to_string(v->a, t));
