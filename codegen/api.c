@@ -29,8 +29,10 @@ static void print_type_base(FILE *f, const aidl_type *t)
                         base = base->elem;
                 print_type_base(f, base);
                 for (; t->kind == AIDL_TYPE_ARRAY; t = t->elem)
-                        if (t->size)
+                        if (t->size && t->fixed_size >= 0)
                                 fprintf(f, "[%d]", (int)t->fixed_size);
+                        else if (t->size) /* a dump read back: N as written */
+                                fprintf(f, "[%s]", t->size->text ? t->size->text : "?");
                         else
                                 fputs("[]", f);
         }

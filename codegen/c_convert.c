@@ -100,6 +100,39 @@ static void cg_set_case(cw *w, const cn_value *v)
                 cw_line(w, "%s->%s = %s;", v->pb, v->f->case_member, v->f->case_const);
 }
 
+/* A fixed-size array: inline in C, exactly N elements on the wire. */
+static void cg_encode_fixed(cw *w, struct aidl_arena *a, const cn_value *v, const char *m)
+{
+        const aidl_type *t = v->f->type;
+        const char *flat = cn_fixed_flat(a, t, v->c);
+        size_t n = cn_fixed_count(t);
+        const char *arr = aidl_arena_printf(a, "%s->%s", v->pb, v->f->pbc);
+        cn_kind k = cn_kind_of(t);
+
+        if (cn_is_bytes(t)) {
+                cw_line(w, "%s.len = %zu;", m, n);
+                cw_line(w, "%s.data = (uint8_t *)%s;", m, flat);
+                return;
+        }
+        if (cg_same_layout(t)) {
+                cw_line(w, "%s->n_%s = %zu;", v->pb, v->f->pbc, n);
+                cw_line(w, "%s = (%s *)%s;", arr, cg_pb_scalar_type(t), flat);
+                return;
+        }
+        if (k == CN_PARCELABLE || k == CN_INTERFACE)
+                cw_line(w, "%s = calloc(%zu, sizeof(*%s));", arr, n ? n : 1, arr);
+        else
+                cw_line(w, "%s = malloc(%zu * sizeof(*%s));", arr, n ? n : 1, arr);
+        cg_nomem_if_null(w, arr);
+        cw_line(w, "%s->n_%s = %zu;", v->pb, v->f->pbc, n);
+        if (n == 0)
+                return;
+        cw_open(w, "for (size_t _i = 0; _i < %zu; _i++) {", n);
+        cg_encode_one(w, a, v, aidl_arena_printf(a, "%s[_i]", flat),
+                      aidl_arena_printf(a, "%s[_i]", arr), false);
+        cw_close(w, "}");
+}
+
 void cg_encode(cw *w, struct aidl_arena *a, const cn_value *v)
 {
         const cn_field *f = v->f;
@@ -107,6 +140,10 @@ void cg_encode(cw *w, struct aidl_arena *a, const cn_value *v)
         const char *m = aidl_arena_printf(a, "%s->%s", v->pb, f->pbc);
         cn_kind k = cn_kind_of(t);
 
+        if (cn_is_fixed(t)) {
+                cg_encode_fixed(w, a, v, m);
+                return;
+        }
         if (!cn_is_array(t)) {
                 bool ptr = k == CN_PARCELABLE && f->nullable;
                 if (f->nullable && (k == CN_STRING || k == CN_PARCELABLE) && !f->in_union) {
@@ -309,7 +346,26 @@ void cg_decode(cw *w, struct aidl_arena *a, const cn_value *v)
 
         if (guarded)
                 cw_open(w, "if (%s->%s == %s) {", v->pb, f->case_member, f->case_const);
-        if (!cn_is_array(t)) {
+        if (cn_is_fixed(t)) {
+                /* exactly N elements, else a bad parcelable; never more read */
+                const char *flat = cn_fixed_flat(a, t, v->c);
+                size_t n = cn_fixed_count(t);
+                const char *have = cn_is_bytes(t) ? aidl_arena_printf(a, "%s.len", m)
+                                                  : aidl_arena_printf(a, "%s->n_%s", v->pb, f->pbc);
+                cw_open(w, "if (%s != %zu) {", have, n);
+                cw_line(w, "_rc = -EBADMSG;");
+                cw_line(w, "goto fail;");
+                cw_close(w, "}");
+                if (cn_is_bytes(t)) {
+                        if (n)
+                                cw_line(w, "memcpy(%s, %s.data, %zu);", flat, m, n);
+                } else if (n) {
+                        cw_open(w, "for (size_t _i = 0; _i < %zu; _i++) {", n);
+                        cg_decode_one(w, a, v, aidl_arena_printf(a, "%s->%s[_i]", v->pb, f->pbc),
+                                      aidl_arena_printf(a, "%s[_i]", flat), false);
+                        cw_close(w, "}");
+                }
+        } else if (!cn_is_array(t)) {
                 if (k == CN_PARCELABLE && f->nullable) {
                         cw_open(w, "if (%s != NULL) {", m);
                         cg_decode_one(w, a, v, m, v->c, true);
@@ -371,6 +427,22 @@ void cg_fini(cw *w, struct aidl_arena *a, const cn_value *v)
                 } else if (k == CN_INTERFACE) {
                         cw_line(w, "avb_binder_unref(%s);", v->c);
                 }
+                return;
+        }
+        if (cn_is_fixed(t)) {
+                if ((k != CN_STRING && k != CN_PARCELABLE && k != CN_INTERFACE) ||
+                    cn_fixed_count(t) == 0)
+                        return;
+                const char *flat = cn_fixed_flat(a, t, v->c);
+                cw_line(w, "for (size_t _i = 0; _i < %zu; _i++)", cn_fixed_count(t));
+                cw_indent(w);
+                if (k == CN_STRING)
+                        cw_line(w, "free(%s[_i]);", flat);
+                else if (k == CN_PARCELABLE)
+                        cw_line(w, "%s_fini(&%s[_i]);", cg_type_c(a, t), flat);
+                else
+                        cw_line(w, "avb_binder_unref(%s[_i]);", flat);
+                cw_dedent(w);
                 return;
         }
         if (k == CN_STRING || k == CN_PARCELABLE || k == CN_INTERFACE) {

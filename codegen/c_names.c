@@ -136,7 +136,45 @@ bool cn_is_array(const aidl_type *t)
 
 const aidl_type *cn_elem(const aidl_type *t)
 {
-        return cn_is_array(t) ? t->elem : t;
+        if (!cn_is_array(t))
+                return t;
+        t = t->elem;
+        while (t->kind == AIDL_TYPE_ARRAY && t->size) /* T[N][M]: the base */
+                t = t->elem;
+        return t;
+}
+
+bool cn_is_fixed(const aidl_type *t)
+{
+        return t->kind == AIDL_TYPE_ARRAY && t->size;
+}
+
+size_t cn_fixed_count(const aidl_type *t)
+{
+        size_t n = 1;
+        for (; t->kind == AIDL_TYPE_ARRAY && t->size; t = t->elem)
+                n *= (size_t)(t->fixed_size > 0 ? t->fixed_size : 0);
+        return n;
+}
+
+const char *cn_fixed_dims(struct aidl_arena *a, const aidl_type *t)
+{
+        const char *r = "";
+        for (; t->kind == AIDL_TYPE_ARRAY && t->size; t = t->elem)
+                r = aidl_arena_printf(a, "%s[%d]", r, (int)t->fixed_size);
+        return r;
+}
+
+const char *cn_fixed_flat(struct aidl_arena *a, const aidl_type *t, const char *c)
+{
+        const char *r = c;
+        if (t->kind == AIDL_TYPE_ARRAY && t->size && t->elem->kind == AIDL_TYPE_ARRAY) {
+                r = aidl_arena_printf(a, "&(%s)", c);
+                for (; t->kind == AIDL_TYPE_ARRAY && t->size; t = t->elem)
+                        r = aidl_arena_printf(a, "%s[0]", r);
+                r = aidl_arena_printf(a, "(%s)", r);
+        }
+        return r;
 }
 
 cn_kind cn_kind_of(const aidl_type *t)
@@ -245,6 +283,10 @@ static const char *cn_join(struct aidl_arena *a, const char *type, const char *n
 
 void cn_c_decl(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullable, const char *name)
 {
+        if (cn_is_fixed(t)) {
+                cw_line(w, "%s%s;", cn_join(a, cn_c_value_type(a, t), name), cn_fixed_dims(a, t));
+                return;
+        }
         if (cn_is_array(t)) {
                 const char *e = cn_c_value_type(a, t);
                 cw_line(w, "%s;", cn_join(a, cn_ptr(a, e), name));

@@ -63,6 +63,15 @@ cn_kind cn_kind_of(const aidl_type *t);
 bool cn_is_array(const aidl_type *t);
 /* The element type of an array or list, else t itself. */
 const aidl_type *cn_elem(const aidl_type *t);
+/* A fixed-size array T[N] (or T[N][M]). */
+bool cn_is_fixed(const aidl_type *t);
+/* The number of elements of a fixed-size array (N * M ...). */
+size_t cn_fixed_count(const aidl_type *t);
+/* "[N][M]" of a fixed-size array. */
+const char *cn_fixed_dims(struct aidl_arena *a, const aidl_type *t);
+/* An expression of a pointer to the first element of fixed-size array c,
+ * indexable up to cn_fixed_count() (c itself for one dimension). */
+const char *cn_fixed_flat(struct aidl_arena *a, const aidl_type *t, const char *c);
 /* byte[] travels as proto `bytes`. */
 bool cn_is_bytes(const aidl_type *t);
 /* The backing primitive of an enum type. */

@@ -1536,6 +1536,63 @@ done:
         return _st;
 }
 
+avb_status test_rt_ITester_echoFixed(avb_binder *self, const test_rt_Fixed *f, test_rt_Fixed *ret_result)
+{
+        Test__Rt__ITester__EchoFixedRequest _req;
+        Test__Rt__ITester__EchoFixedReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        test_rt_Fixed _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_fixed_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFixed: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFixed: ret_result is null");
+        if (f == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFixed: f is null");
+        _rc = test_rt_Fixed__to_pb_new(&(*f), &(&_req)->f);
+        if (_rc < 0)
+                goto fail;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoFixed, 0, _buf, _len,
+                                  &_out, &_out_len);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__EchoFixedReply *)protobuf_c_message_unpack(&test__rt__itester__echo_fixed_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        test_rt_Fixed_init(&_r_result);
+        if (_rep->result != NULL) {
+                _rc = test_rt_Fixed__from_pb(NULL, _rep->result, &_r_result);
+                if (_rc < 0)
+                        goto fail;
+        }
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoFixed", "bad reply");
+        test_rt_Fixed_fini(&_r_result);
+done:
+        test_rt_Fixed__pb_free((&_req)->f);
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
 avb_status test_rt_ITester_getInterfaceVersion(avb_binder *self, int32_t *ret_result)
 {
         return avb_binder_get_interface_version(self, &test_rt_ITester_desc, ret_result);

@@ -1356,6 +1356,56 @@ done:
         return _st;
 }
 
+static avb_status serve_test_rt_ITester_echoFixed(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__EchoFixedRequest *_req;
+        Test__Rt__ITester__EchoFixedReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        test_rt_Fixed _a_f;
+        memset(&_a_f, 0, sizeof(_a_f));
+        test_rt_Fixed _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_fixed_reply__init(&_rep);
+
+        if (ops->echoFixed == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoFixed is not implemented");
+        _req = (Test__Rt__ITester__EchoFixedRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_fixed_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoFixed: bad request");
+        test_rt_Fixed_init(&_a_f);
+        if (_req->f != NULL) {
+                _rc = test_rt_Fixed__from_pb(call, _req->f, &_a_f);
+                if (_rc < 0)
+                        goto fail;
+        }
+        test_rt_Fixed_init(&_r_result);
+        _st = ops->echoFixed(impl, call, &_a_f, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rc = test_rt_Fixed__to_pb_new(&_r_result, &(&_rep)->result);
+        if (_rc < 0)
+                goto fail;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoFixed", "bad request");
+done:
+        test_rt_Fixed__pb_free((&_rep)->result);
+        test_rt_Fixed_fini(&_a_f);
+        test_rt_Fixed_fini(&_r_result);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
 static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, const void *ops,
                 void *impl, avb_call *call, uint32_t code, const uint8_t *req,
                 size_t req_len, uint8_t **ret_reply, size_t *ret_len)
@@ -1417,6 +1467,8 @@ static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, cons
                                 return serve_test_rt_ITester_echoBinder(ops, impl, call, req, req_len, ret_reply, ret_len);
                         case test_rt_ITester_TRANSACTION_quit:
                                 return serve_test_rt_ITester_quit(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_echoFixed:
+                                return serve_test_rt_ITester_echoFixed(ops, impl, call, req, req_len, ret_reply, ret_len);
                         default:
                                 break;
                 }
@@ -1452,13 +1504,14 @@ static const avb_method_desc test_rt_ITester_methods[] = {
         {"lastPoke", 0},
         {"echoBinder", 0},
         {"quit", AVB_METHOD_ONEWAY},
+        {"echoFixed", 0},
 };
 
 const avb_interface_desc test_rt_ITester_desc = {
         .descriptor = test_rt_ITester_DESCRIPTOR,
         .hash = test_rt_ITester_HASH,
         .version = test_rt_ITester_VERSION,
-        .n_methods = 26,
+        .n_methods = 27,
         .methods = test_rt_ITester_methods,
         .dispatch = dispatch_test_rt_ITester,
 };

@@ -687,6 +687,151 @@ fail:
         return _rc;
 }
 
+void test_rt_Fixed_init(test_rt_Fixed *p)
+{
+        memset(p, 0, sizeof(*p));
+        p->triple[0] = 1;
+        p->triple[1] = 2;
+        p->triple[2] = 3;
+        for (size_t _i = 0; _i < 2; _i++)
+                test_common_Point_init(&p->corners[_i]);
+}
+
+void test_rt_Fixed_fini(test_rt_Fixed *p)
+{
+        if (p == NULL)
+                return;
+        for (size_t _i = 0; _i < 2; _i++)
+                free(p->names[_i]);
+        for (size_t _i = 0; _i < 2; _i++)
+                test_common_Point_fini(&p->corners[_i]);
+}
+
+void test_rt_Fixed__pb_free(struct Test__Rt__Fixed *m)
+{
+        if (m == NULL)
+                return;
+        free(m->names);
+        for (size_t _i = 0; m->corners != NULL && _i < m->n_corners; _i++)
+                test_common_Point__pb_free(m->corners[_i]);
+        free(m->corners);
+        free(m);
+}
+
+int test_rt_Fixed__to_pb_new(const test_rt_Fixed *in, struct Test__Rt__Fixed **ret)
+{
+        Test__Rt__Fixed *out = malloc(sizeof(*out));
+        int _rc = 0;
+
+        *ret = NULL;
+        if (out == NULL)
+                return -ENOMEM;
+        test__rt__fixed__init(out);
+        if (in == NULL) {
+                *ret = out; /* a null union member travels as an empty message */
+                return 0;
+        }
+        out->uuid.len = 16;
+        out->uuid.data = (uint8_t *)in->uuid;
+        out->n_triple = 3;
+        out->triple = (int32_t *)in->triple;
+        out->n_grid = 6;
+        out->grid = (int32_t *)(&(in->grid)[0][0]);
+        out->names = malloc(2 * sizeof(*out->names));
+        if (out->names == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        out->n_names = 2;
+        for (size_t _i = 0; _i < 2; _i++) {
+                out->names[_i] = (char *)(in->names[_i] ? in->names[_i] : "");
+        }
+        out->corners = calloc(2, sizeof(*out->corners));
+        if (out->corners == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        out->n_corners = 2;
+        for (size_t _i = 0; _i < 2; _i++) {
+                _rc = test_common_Point__to_pb_new(&in->corners[_i], &out->corners[_i]);
+                if (_rc < 0)
+                        goto fail;
+        }
+        out->n_modes = 2;
+        out->modes = (int32_t *)in->modes;
+        out->n_none = 0;
+        out->none = (int64_t *)in->none;
+        *ret = out;
+        return 0;
+fail:
+        test_rt_Fixed__pb_free(out);
+        return _rc;
+}
+
+int test_rt_Fixed__from_pb(avb_call *call, const struct Test__Rt__Fixed *in, test_rt_Fixed *out)
+{
+        int _rc = 0;
+
+        test_rt_Fixed_fini(out);
+        memset(out, 0, sizeof(*out));
+        if (in->uuid.len != 16) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        memcpy(out->uuid, in->uuid.data, 16);
+        if (in->n_triple != 3) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 3; _i++) {
+                out->triple[_i] = in->triple[_i];
+        }
+        if (in->n_grid != 6) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 6; _i++) {
+                (&(out->grid)[0][0])[_i] = in->grid[_i];
+        }
+        if (in->n_names != 2) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 2; _i++) {
+                out->names[_i] = avb_string_dup(in->names[_i]);
+                if (out->names[_i] == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+        }
+        if (in->n_corners != 2) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 2; _i++) {
+                test_common_Point_init(&out->corners[_i]);
+                if (in->corners[_i] != NULL) {
+                        _rc = test_common_Point__from_pb(call, in->corners[_i], &out->corners[_i]);
+                        if (_rc < 0)
+                                goto fail;
+                }
+        }
+        if (in->n_modes != 2) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 2; _i++) {
+                out->modes[_i] = (test_rt_Mode)in->modes[_i];
+        }
+        if (in->n_none != 0) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        return 0;
+fail:
+        return _rc;
+}
+
 void test_rt_Samples_init(test_rt_Samples *p)
 {
         memset(p, 0, sizeof(*p));

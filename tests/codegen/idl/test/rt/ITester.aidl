@@ -2,6 +2,7 @@ package test.rt;
 
 import test.common.Point;
 import test.rt.Everything;
+import test.rt.Fixed;
 import test.rt.ICallback;
 import test.rt.Mode;
 import test.rt.Value;
@@ -55,4 +56,6 @@ interface ITester {
     @nullable ICallback echoBinder(@nullable ICallback cb);
     /** Exits the server process. */
     oneway void quit();
+    /** Returns what it was given (fixed-size arrays). */
+    Fixed echoFixed(in Fixed f);
 }
