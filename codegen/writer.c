@@ -200,7 +200,8 @@ static size_t cw_comment_escape(const char *s, size_t n, char *ret_out)
 
         for (size_t i = 0; i < n; i++) {
                 ret_out[o++] = s[i];
-                if (i + 1 < n && ((s[i] == '/' && s[i + 1] == '*') || (s[i] == '*' && s[i + 1] == '/')))
+                if (i + 1 < n &&
+                    ((s[i] == '/' && s[i + 1] == '*') || (s[i] == '*' && s[i + 1] == '/')))
                         ret_out[o++] = '\\';
         }
         return o;
