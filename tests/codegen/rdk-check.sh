@@ -11,9 +11,11 @@
 #
 #   rdk-check.sh AIDLC PROTOC_C SRCROOT BUILDROOT RDKDIR [WORKDIR]
 #
-# From meson: `RDK_HALIF_AIDL=/path/to/checkout meson test -C build rdk-check`
-# (skipped, exit 77, when the variable is unset). Prints counts; exits 1 when
-# anything is refused.
+# Not part of CI (the files cannot be in this tree); run it by hand, e.g.
+#   tests/codegen/rdk-check.sh build/codegen/aidlc protoc-c $PWD $PWD/build \
+#           /path/to/rdk-halif-aidl
+# An empty RDKDIR skips (exit 77). Prints counts; exits 1 when anything is
+# refused.
 set -u
 
 if [ $# -lt 5 ]; then
