@@ -23,8 +23,19 @@ static void print_type_base(FILE *f, const aidl_type *t)
                 fputs(t->resolved ? t->resolved->qualified : t->name, f);
                 break;
         case AIDL_TYPE_ARRAY:
-                print_type_base(f, t->elem);
-                fputs("[]", f);
+        {
+                const aidl_type *base = t;
+                while (base->kind == AIDL_TYPE_ARRAY)
+                        base = base->elem;
+                print_type_base(f, base);
+                for (; t->kind == AIDL_TYPE_ARRAY; t = t->elem)
+                        if (t->size && t->fixed_size >= 0)
+                                fprintf(f, "[%d]", (int)t->fixed_size);
+                        else if (t->size) /* a dump read back: N as written */
+                                fprintf(f, "[%s]", t->size->text ? t->size->text : "?");
+                        else
+                                fputs("[]", f);
+        }
                 break;
         case AIDL_TYPE_LIST:
                 fputs("List<", f);

@@ -162,7 +162,21 @@ char *aidl_type_to_string(struct aidl_arena *a, const aidl_type *t)
         case AIDL_TYPE_NAMED:
                 return aidl_arena_strdup(a, t->name ? t->name : "?");
         case AIDL_TYPE_ARRAY:
-                return aidl_arena_printf(a, "%s[]", aidl_type_to_string(a, t->elem));
+        {
+                /* T[N][M]: the base, then the dimensions outermost first */
+                const aidl_type *base = t;
+                char *dims = aidl_arena_strdup(a, "");
+                for (; base->kind == AIDL_TYPE_ARRAY; base = base->elem) {
+                        if (base->size && base->fixed_size >= 0)
+                                dims = aidl_arena_printf(a, "%s[%d]", dims, (int)base->fixed_size);
+                        else
+                                dims = aidl_arena_printf(a, "%s[%s]", dims,
+                                                         !base->size ? ""
+                                                         : base->size->text ? base->size->text
+                                                                            : "N");
+                }
+                return aidl_arena_printf(a, "%s%s", aidl_type_to_string(a, base), dims);
+        }
         case AIDL_TYPE_LIST:
                 return aidl_arena_printf(a, "List<%s>", aidl_type_to_string(a, t->elem));
         }

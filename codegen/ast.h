@@ -63,6 +63,8 @@ typedef struct aidl_type {
         char *name;                 /* AIDL_TYPE_NAMED: "IVideoDecoder.Id", "a.b.Pool" */
         struct aidl_decl *resolved; /* AIDL_TYPE_NAMED, after resolution */
         struct aidl_type *elem;     /* ARRAY and LIST */
+        struct aidl_expr *size;     /* ARRAY: N of a fixed-size array T[N], else NULL */
+        int32_t fixed_size;         /* ARRAY: N once evaluated (see consteval.h) */
         bool nullable;              /* @nullable on the field/argument/return */
         bool utf8;                  /* @utf8InCpp */
         aidl_annotation *annotations;

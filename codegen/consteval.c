@@ -389,6 +389,10 @@ static bool convert(evaluator *ev, const aidl_type *t, const aidl_expr *e, aidl_
         if (t->kind == AIDL_TYPE_ARRAY || t->kind == AIDL_TYPE_LIST) {
                 if (v->kind != AIDL_VAL_ARRAY || e->kind != AIDL_EXPR_ARRAY)
                         return mismatch(ev, t, e, v);
+                if (t->size && t->fixed_size >= 0 && v->n_items != (size_t)t->fixed_size)
+                        return fail(ev, &e->loc,
+                                    "the default value has %zu elements, the array has %d",
+                                    v->n_items, (int)t->fixed_size);
                 size_t i = 0;
                 for (const aidl_expr *item = e->a; item; item = item->next, i++)
                         if (!convert(ev, t->elem, item, &v->items[i]))
@@ -508,9 +512,42 @@ static bool eval_decl(evaluator *ev, aidl_decl *d)
         return ok;
 }
 
+/* Sets fixed_size of every fixed-size array level of t (T[N][M]). */
+static bool eval_type_sizes(evaluator *ev, aidl_type *t)
+{
+        bool ok = true;
+        for (; t; t = t->elem) {
+                cval c;
+                if (t->kind != AIDL_TYPE_ARRAY || !t->size)
+                        continue;
+                if (!eval(ev, t->size, &c)) {
+                        ok = false;
+                } else if (c.v.kind != AIDL_VAL_INT || c.is_long) {
+                        ok = fail(ev, &t->size->loc,
+                                  "the size of a fixed-size array must be a constant int, not %s",
+                                  c.is_long ? "long" : kind_name(c.v.kind));
+                } else if (c.v.i < 0) {
+                        ok = fail(ev, &t->size->loc,
+                                  "the size of a fixed-size array must not be negative (%" PRId64 ")",
+                                  c.v.i);
+                } else {
+                        t->fixed_size = (int32_t)c.v.i;
+                }
+        }
+        return ok;
+}
+
 static void eval_decls(evaluator *ev, aidl_decl *list)
 {
         for (aidl_decl *d = list; d && !aidl_diags_full(ev->d); d = d->next) {
+                if (d->kind == AIDL_DECL_METHOD) {
+                        eval_type_sizes(ev, d->ret);
+                        for (aidl_arg *g = d->args; g; g = g->next)
+                                eval_type_sizes(ev, g->type);
+                } else if ((d->kind == AIDL_DECL_FIELD || d->kind == AIDL_DECL_CONST) &&
+                           !eval_type_sizes(ev, d->type)) {
+                        continue;
+                }
                 if (aidl_decl_is_type(d))
                         eval_decls(ev, d->members);
                 else if (d->kind == AIDL_DECL_ENUMERATOR ||

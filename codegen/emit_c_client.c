@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "c_names.h"
+#include "c_convert.h"
 #include "emit.h"
 
 static void client_null_check(cw *w, const char *what, const char *cond, const char *name)
@@ -111,8 +111,8 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         cw_line(w, "goto fail;");
         cw_close(w, "}");
         cw_line(w, "protobuf_c_message_pack(&_req.base, _buf);");
-        cw_line(w, "_st = avb_binder_transact(self, &%s_desc, AVB_FIRST_CALL + %d, %s, _buf, _len,",
-                tc, m->index, oneway ? "AVB_METHOD_ONEWAY" : "0");
+        cw_line(w, "_st = avb_binder_transact(self, &%s_desc, %s_TRANSACTION_%s, %s, _buf, _len,",
+                tc, tc, m->name, oneway ? "AVB_METHOD_ONEWAY" : "0");
         cw_line(w, "                          &_out, &_out_len);");
         if (oneway) {
                 cw_line(w, "goto done;");
@@ -142,7 +142,7 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         cw_dedent(w);
         cw_line(w, "fail:");
         cw_indent(w);
-        cw_line(w, "_st = status_from_rc(_rc, \"%s\");", what);
+        cw_line(w, "_st = avb_status_from_rc(_rc, \"%s\", \"bad reply\");", what);
         for (size_t i = 0; !oneway && i < rep.n; i++) {
                 const cn_field *f = &rep.v[i];
                 const char *c = aidl_arena_printf(a, "_r_%s", f->c_name);
@@ -175,7 +175,7 @@ int aidl_emit_c_client(const aidl_program *p, const aidl_package *pkg,
         cw w;
 
         cw_init(&w);
-        cg_c_file_start(&w, a, pkg, cn_package_has_methods(a, pkg), "bad reply");
+        cg_c_file_start(&w, a, pkg);
         for (size_t i = 0; i < types.n; i++) {
                 const aidl_decl *d = types.v[i];
                 if (d->kind != AIDL_DECL_INTERFACE)

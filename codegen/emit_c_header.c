@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "api.h"
-#include "c_names.h"
+#include "c_convert.h"
 #include "emit.h"
 
 static void hdr_constants(cw *w, struct aidl_arena *a, const aidl_decl *type)
@@ -115,6 +115,10 @@ static void hdr_interface(cw *w, struct aidl_arena *a, const aidl_decl *d,
         cw_line(w, "#define %s_DESCRIPTOR \"%s\"", tc, d->qualified ? d->qualified : d->name);
         cw_line(w, "#define %s_VERSION %d", tc, o->interface_version);
         cw_line(w, "#define %s_HASH \"%s\"", tc, hash ? hash : "");
+        for (const aidl_decl *m = d->members; m; m = m->next)
+                if (m->kind == AIDL_DECL_METHOD)
+                        cw_line(w, "#define %s_TRANSACTION_%s (AVB_FIRST_CALL + %d)", tc, m->name,
+                                m->index);
         hdr_constants(w, a, d);
         cw_line(w, "extern AVB_EXPORT const avb_interface_desc %s_desc;", tc);
         cw_blank(w);

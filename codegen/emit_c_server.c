@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "api.h"
-#include "c_names.h"
+#include "c_convert.h"
 #include "emit.h"
 
 /* The local that holds argument f on the server side. */
@@ -122,7 +122,7 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
                 cw_dedent(w);
                 cw_line(w, "fail:");
                 cw_indent(w);
-                cw_line(w, "_st = status_from_rc(_rc, \"%s\");", what);
+                cw_line(w, "_st = avb_status_from_rc(_rc, \"%s\", \"bad request\");", what);
         } else {
                 cw_line(w, "(void)_rc;");
         }
@@ -171,14 +171,13 @@ static void server_interface(cw *w, struct aidl_arena *a, const aidl_decl *d, co
         cw_line(w, "*ret_reply = NULL;");
         cw_line(w, "*ret_len = 0;");
         if (n > 0) {
-                cw_line(w, "if (ops != NULL && code >= AVB_FIRST_CALL && code - AVB_FIRST_CALL < %uu) {",
-                        n);
+                cw_line(w, "if (ops != NULL) {");
                 cw_indent(w);
-                cw_open(w, "switch (code - AVB_FIRST_CALL) {");
+                cw_open(w, "switch (code) {");
                 for (const aidl_decl *m = d->members; m; m = m->next) {
                         if (m->kind != AIDL_DECL_METHOD)
                                 continue;
-                        cw_line(w, "case %d:", m->index);
+                        cw_line(w, "case %s_TRANSACTION_%s:", tc, m->name);
                         cw_line(w, "        return serve_%s_%s(ops, impl, call, req, req_len, ret_reply, ret_len);",
                                 tc, m->name);
                 }
@@ -233,7 +232,7 @@ int aidl_emit_c_server(const aidl_program *p, const aidl_package *pkg,
         cw w;
 
         cw_init(&w);
-        cg_c_file_start(&w, a, pkg, cn_package_has_methods(a, pkg), "bad request");
+        cg_c_file_start(&w, a, pkg);
         for (size_t i = 0; i < types.n; i++)
                 if (types.v[i]->kind == AIDL_DECL_INTERFACE)
                         server_interface(&w, a, types.v[i], pc);

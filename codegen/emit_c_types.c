@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "c_names.h"
+#include "c_convert.h"
 #include "emit.h"
 
 static cn_value types_value(struct aidl_arena *a, const cn_field *f, const char *c_obj,
@@ -22,8 +22,53 @@ static cn_value types_value(struct aidl_arena *a, const cn_field *f, const char 
         return v;
 }
 
+/* Assigns the default items of (a level of) a fixed-size array, in
+ * row-major order, to flat[*i...]. */
+static void types_fixed_items(cw *w, struct aidl_arena *a, const aidl_type *t, const char *flat,
+                              const aidl_value *val, size_t *i)
+{
+        for (size_t k = 0; k < val->n_items; k++) {
+                const aidl_value *it = &val->items[k];
+                if (it->kind == AIDL_VAL_ARRAY) {
+                        types_fixed_items(w, a, t, flat, it, i);
+                        continue;
+                }
+                const char *lit = cn_c_literal(a, cn_elem(t), it);
+                if (cn_kind_of(t) == CN_STRING)
+                        cw_line(w, "%s[%zu] = avb_string_dup(%s);", flat, (*i)++, lit);
+                else
+                        cw_line(w, "%s[%zu] = %s;", flat, (*i)++, lit);
+        }
+}
+
+/* Defaults of a fixed-size array field: parcelables _init'ed, else the
+ * declared items (zero without a default). */
+static void types_fixed_default(cw *w, struct aidl_arena *a, const cn_value *v)
+{
+        const aidl_type *t = v->f->type;
+        const aidl_expr *e = v->f->decl ? v->f->decl->value : NULL;
+        const char *flat = cn_fixed_flat(a, t, v->c);
+        size_t i = 0;
+
+        if (cn_kind_of(t) == CN_PARCELABLE) {
+                if (cn_fixed_count(t) == 0)
+                        return;
+                cw_line(w, "for (size_t _i = 0; _i < %zu; _i++)", cn_fixed_count(t));
+                cw_line(w, "        %s_init(&%s[_i]);", cn_type_c_name(a, cn_elem(t)->resolved),
+                        flat);
+                return;
+        }
+        if (e && e->value.kind == AIDL_VAL_ARRAY && cn_kind_of(t) != CN_INTERFACE)
+                types_fixed_items(w, a, t, flat, &e->value, &i);
+}
+
 static void types_default(cw *w, struct aidl_arena *a, const cn_value *v)
 {
+        if (cn_is_fixed(v->f->type)) {
+                types_fixed_default(w, a, v);
+                return;
+        }
+
         const cn_field *f = v->f;
         const aidl_type *t = f->type;
         const aidl_expr *e = f->decl ? f->decl->value : NULL;
@@ -38,7 +83,7 @@ static void types_default(cw *w, struct aidl_arena *a, const cn_value *v)
         if (!cn_is_array(t)) {
                 const char *lit = cn_c_literal(a, t, &e->value);
                 if (k == CN_STRING)
-                        cw_line(w, "%s = strdup(%s);", v->c, lit);
+                        cw_line(w, "%s = avb_string_dup(%s);", v->c, lit);
                 else if (k != CN_PARCELABLE && k != CN_INTERFACE)
                         cw_line(w, "%s = %s;", v->c, lit);
                 return;
@@ -53,7 +98,7 @@ static void types_default(cw *w, struct aidl_arena *a, const cn_value *v)
         for (size_t i = 0; i < n; i++) {
                 const char *lit = cn_c_literal(a, cn_elem(t), &e->value.items[i]);
                 if (k == CN_STRING)
-                        cw_line(w, "%s[%zu] = strdup(%s);", v->c, i, lit);
+                        cw_line(w, "%s[%zu] = avb_string_dup(%s);", v->c, i, lit);
                 else
                         cw_line(w, "%s[%zu] = %s;", v->c, i, lit);
         }
@@ -226,7 +271,7 @@ int aidl_emit_c_types(const aidl_program *p, const aidl_package *pkg, const aidl
         cw w;
 
         cw_init(&w);
-        cg_c_file_start(&w, a, pkg, false, NULL);
+        cg_c_file_start(&w, a, pkg);
         cw_line(&w, "#include \"avb_wire.pb-c.h\"");
         cw_blank(&w);
         cw_open(&w, "int %s__binder_to_pb(avb_binder *b, struct Avb__Binder **ret)\n{", pc);

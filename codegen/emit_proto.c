@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "c_names.h"
+#include "wire_model.h"
 #include "emit.h"
 
 static void proto_field(cw *w, struct aidl_arena *a, const cn_field *f, const char *pkg)

@@ -219,6 +219,8 @@ static aidl_annotation *parse_annotations(parser *ps, aidl_annotation *list)
         return list;
 }
 
+static aidl_expr *parse_expr(parser *ps);
+
 static aidl_type *parse_type(parser *ps, aidl_annotation *annots, bool allow_void)
 {
         if (!enter(ps))
@@ -251,23 +253,29 @@ static aidl_type *parse_type(parser *ps, aidl_annotation *annots, bool allow_voi
         } else {
                 t->name = parse_qname(ps, "type", NULL);
         }
-        for (int dims = 0; !ps->failed && is_punct(ps, '['); dims++) {
+        /* T[N][M] is an array of N arrays of M: the first dimension is the
+         * outermost, so the levels are built from the last one inwards. */
+        aidl_expr *sizes[8];
+        int dims = 0;
+        while (!ps->failed && is_punct(ps, '[')) {
                 if (dims == 8) {
                         error_at(ps, &cur(ps)->loc, "too many array dimensions");
                         break;
                 }
                 next(ps);
-                if (cur(ps)->kind == AIDL_TOK_INT) {
-                        error_at(ps, &cur(ps)->loc, "fixed-size arrays are not supported");
+                sizes[dims] = is_punct(ps, ']') ? NULL : parse_expr(ps);
+                if (ps->failed || !expect(ps, ']', "']'"))
                         break;
-                }
-                if (!expect(ps, ']', "']'"))
-                        break;
+                dims++;
+        }
+        while (!ps->failed && dims-- > 0) {
                 aidl_type *arr = aidl_arena_alloc(ps->a, sizeof(*arr));
                 *arr = *t;
                 arr->kind = AIDL_TYPE_ARRAY;
                 arr->elem = t;
                 arr->name = NULL;
+                arr->size = sizes[dims];
+                arr->fixed_size = -1;
                 t->annotations = NULL;
                 t->nullable = false;
                 t = arr;

@@ -260,17 +260,6 @@ static aidl_decl *lookup_type(resolver *r, aidl_decl *scope, aidl_file *f, const
         }
 }
 
-static void resolve_type(resolver *r, aidl_type *t, aidl_decl *scope)
-{
-        for (; t; t = t->elem) {
-                if (t->kind != AIDL_TYPE_NAMED)
-                        continue;
-                t->resolved = lookup_type(r, scope, scope->file, t->name);
-                if (!t->resolved)
-                        aidl_error(r->d, &t->loc, "unknown type '%s'", t->name);
-        }
-}
-
 static aidl_decl *lookup_value(resolver *r, aidl_decl *scope, const char *name)
 {
         const char *dot = strrchr(name, '.');
@@ -298,6 +287,18 @@ static void resolve_expr(resolver *r, aidl_expr *e, aidl_decl *scope)
                 resolve_expr(r, e->a, scope);
                 resolve_expr(r, e->b, scope);
                 resolve_expr(r, e->c, scope);
+        }
+}
+
+static void resolve_type(resolver *r, aidl_type *t, aidl_decl *scope)
+{
+        for (; t; t = t->elem) {
+                resolve_expr(r, t->size, scope);
+                if (t->kind != AIDL_TYPE_NAMED)
+                        continue;
+                t->resolved = lookup_type(r, scope, scope->file, t->name);
+                if (!t->resolved)
+                        aidl_error(r->d, &t->loc, "unknown type '%s'", t->name);
         }
 }
 

@@ -56,6 +56,27 @@ static void check_type(validator *v, const aidl_type *t)
                            aidl_type_to_string(v->a, t));
         for (; t->kind == AIDL_TYPE_ARRAY || t->kind == AIDL_TYPE_LIST; t = t->elem) {
                 const aidl_type *e = t->elem;
+                bool fixed = t->kind == AIDL_TYPE_ARRAY && t->size;
+                if (t->kind == AIDL_TYPE_ARRAY && e->kind == AIDL_TYPE_ARRAY && fixed && e->size)
+                        continue; /* T[N][M] */
+                if (t->kind == AIDL_TYPE_ARRAY && e->kind == AIDL_TYPE_ARRAY && (fixed || e->size)) {
+                        aidl_error(v->d, &t->loc,
+                                   "an array cannot mix fixed-size and dynamic dimensions: '%s'",
+                                   aidl_type_to_string(v->a, t));
+                        return;
+                }
+                if (fixed && e->kind == AIDL_TYPE_LIST) {
+                        aidl_error(v->d, &t->loc, "fixed-size arrays of List are not supported: '%s'",
+                                   aidl_type_to_string(v->a, t));
+                        return;
+                }
+                if (fixed && e->kind == AIDL_TYPE_NAMED && e->name &&
+                    strcmp(e->name, "ParcelableHolder") == 0) {
+                        aidl_error(v->d, &t->loc,
+                                   "ParcelableHolder cannot be the element of an array: '%s'",
+                                   aidl_type_to_string(v->a, t));
+                        return;
+                }
                 if (t->kind == AIDL_TYPE_ARRAY && e->kind == AIDL_TYPE_ARRAY) {
                         aidl_error(v->d, &t->loc, "nested arrays are not supported: '%s'",
                                    aidl_type_to_string(v->a, t));
@@ -74,6 +95,18 @@ static void check_type(validator *v, const aidl_type *t)
         }
 }
 
+/*
+ * What the C emitters do not map yet (issue 10): fixed-size arrays as
+ * arguments, returns, union members or @nullable. Refused here with a clear
+ * message rather than mapped wrongly.
+ */
+static void check_fixed_unsupported(validator *v, const aidl_type *t, const char *where)
+{
+        if (t && t->kind == AIDL_TYPE_ARRAY && t->size)
+                aidl_error(v->d, &t->loc, "fixed-size array '%s' %s is not supported yet",
+                           aidl_type_to_string(v->a, t), where);
+}
+
 static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
 {
         aidl_map *names = aidl_map_new(v->a);
@@ -81,6 +114,7 @@ static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
         for (const aidl_arg *a = m->args; a; a = a->next) {
                 check_annotations(v, a->type->annotations, NULL);
                 check_type(v, a->type);
+                check_fixed_unsupported(v, a->type, "as an argument");
                 if (aidl_map_get_str(names, a->name))
                         aidl_error(v->d, &a->loc, "duplicate argument '%s' in method '%s'",
                                    a->name, m->name);
@@ -111,6 +145,7 @@ static void check_method(validator *v, const aidl_decl *iface, const aidl_decl *
             strcmp(m->name, "getInterfaceHash") == 0)
                 aidl_error(v->d, &m->loc, "method name '%s' is reserved", m->name);
         check_type(v, m->ret);
+        check_fixed_unsupported(v, m->ret, "as a return value");
         if ((m->oneway || iface->oneway) &&
             !(m->ret->kind == AIDL_TYPE_PRIM && m->ret->prim == AIDL_VOID))
                 aidl_error(v->d, &m->loc, "oneway method '%s' cannot return a value", m->name);
@@ -158,6 +193,10 @@ static void check_type_decl(validator *v, const aidl_decl *t)
                         break;
                 case AIDL_DECL_FIELD:
                         check_type(v, m->type);
+                        if (t->kind == AIDL_DECL_UNION)
+                                check_fixed_unsupported(v, m->type, "as a union member");
+                        else if (m->type->nullable)
+                                check_fixed_unsupported(v, m->type, "with @nullable");
                         n_fields++;
                         break;
                 default:

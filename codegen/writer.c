@@ -189,28 +189,50 @@ void cw_blank(cw *w)
         cw_text(w, "\n");
 }
 
+/*
+ * Copies n bytes of comment text, breaking every "/" "*" and "*" "/" pair
+ * with a backslash: a doc comment that mentions a C comment would otherwise
+ * end the generated one early or trip -Wcomment. ret_out has room for 2n.
+ */
+static size_t cw_comment_escape(const char *s, size_t n, char *ret_out)
+{
+        size_t o = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                ret_out[o++] = s[i];
+                if (i + 1 < n &&
+                    ((s[i] == '/' && s[i + 1] == '*') || (s[i] == '*' && s[i + 1] == '/')))
+                        ret_out[o++] = '\\';
+        }
+        return o;
+}
+
 void cw_doc(cw *w, const char *doc)
 {
+        bool one_line;
+
         if (!doc || !*doc)
                 return;
-        if (!strchr(doc, '\n')) {
-                cw_printf(w, "/** %s */\n", doc);
-                return;
-        }
-        cw_text(w, "/**\n");
+        one_line = !strchr(doc, '\n');
+        cw_text(w, one_line ? "/** " : "/**\n");
         while (*doc) {
                 const char *nl = strchr(doc, '\n');
                 size_t n = nl ? (size_t)(nl - doc) : strlen(doc);
-                char *line = malloc(n + 4);
+                char *line = malloc(2 * n + 4);
+                size_t len = 0;
                 if (!line) {
                         w->err = -ENOMEM;
                         return;
                 }
-                memcpy(line, n > 0 ? " * " : " *", n > 0 ? 3 : 2);
-                memcpy(line + (n > 0 ? 3 : 2), doc, n);
-                line[n + (n > 0 ? 3 : 2)] = '\0';
+                if (!one_line) {
+                        memcpy(line, n > 0 ? " * " : " *", n > 0 ? 3 : 2);
+                        len = n > 0 ? 3 : 2;
+                }
+                len += cw_comment_escape(doc, n, line + len);
+                line[len] = '\0';
                 cw_text(w, line);
-                cw_text(w, "\n");
+                if (!one_line)
+                        cw_text(w, "\n");
                 free(line);
                 if (!nl)
                         break;

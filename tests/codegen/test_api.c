@@ -342,7 +342,10 @@ static const char base_api[] =
         "parcelable P { int x = 3; String s; }\n"
         "//// file: a/E.aidl\n"
         "package a;\n"
-        "@Backing(type=\"int\") enum E { A, B = 5, C }\n";
+        "@Backing(type=\"int\") enum E { A, B = 5, C }\n"
+        "//// file: a/F.aidl\n"
+        "package a;\n"
+        "parcelable F { const int N = 4; byte[N] id; int[2][N] grid; }\n";
 
 /* Compiles the text of several files separated by "//// file: PATH" lines
  * (the first is a/I.aidl) and returns the dump (malloc'ed). */
@@ -392,6 +395,7 @@ static const struct api_case {
         /* compatible */
         {"  oneway void m3(in E e);\n", "  oneway void m3(in E e);\n  void m4();\n", NULL},
         {"String s; }", "String s; long t = 7; }", NULL},
+        {"byte[N] id;", "byte[4] id;", NULL},
         {"A, B = 5, C }", "A, B = 5, C, D }", NULL},
         {"  const int K = 1 << 4;\n", "  const int K = 16;\n  const String NEW = \"n\";\n", NULL},
         {"parcelable P {", "parcelable P { const int Z = 0; parcelable Inner { int q; }", NULL},
@@ -419,6 +423,8 @@ static const struct api_case {
         {"int x = 3;", "int x = 4;", "default value of field 'a.P.x' changed from '3' to '4'"},
         {"parcelable P { int x = 3; String s; }", "union P { int x = 3; String s; }", "'a.P' changed from parcelable to union"},
         {"interface I {", "oneway interface I {", "interface 'a.I' changed to oneway"},
+        {"const int N = 4;", "const int N = 5;", "type of field 'a.F.id' changed from 'byte[4]' to 'byte[5]'"},
+        {"int[2][N] grid", "int[N][2] grid", "type of field 'a.F.grid' changed from 'int[2][4]' to 'int[4][2]'"},
 };
 
 static void test_checkapi(void **state)

@@ -190,7 +190,7 @@ static const struct {
         {"package a; interface I { out int X = 1; }", 1, 26, "direction 'out' is only allowed on method arguments"},
         {"package a; parcelable P;", 1, 23, "unstructured parcelable 'P' is not supported"},
         {"package a; parcelable P<T> { }", 1, 24, "generic parcelables are not supported"},
-        {"package a; interface I { void f(in int[3] a); }", 1, 40, "fixed-size arrays are not supported"},
+        {"package a; interface I { void f(in int[3 a); }", 1, 42, "expected ']'"},
         {"package a; interface I { void f() = 3; }", 1, 35, "explicit transaction codes are not supported"},
         {"package a; interface I { void f(in List a); }", 1, 36, "List needs a type argument"},
         {"package a; interface I { const int K = (1 + ; }", 1, 45, "expected constant expression, found ';'"},

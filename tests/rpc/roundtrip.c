@@ -113,6 +113,20 @@ static avb_status srv_echoValue(void *impl, avb_call *call, const test_rt_Value 
         return copy_value(call, v, ret) < 0 ? nomem() : avb_status_ok();
 }
 
+static avb_status srv_echoFixed(void *impl, avb_call *call, const test_rt_Fixed *f,
+                                test_rt_Fixed *ret)
+{
+        (void)impl;
+        (void)call;
+        *ret = *f; /* inline arrays copy with the struct; the strings are owned */
+        for (size_t i = 0; i < 2; i++) {
+                ret->names[i] = strdup(f->names[i] ? f->names[i] : "");
+                if (!ret->names[i])
+                        return nomem();
+        }
+        return avb_status_ok();
+}
+
 static void *dup_mem(const void *p, size_t n)
 {
         void *r = malloc(n ? n : 1);
@@ -288,6 +302,7 @@ static const test_rt_ITester_ops tester_ops = {
         .echoNullable = srv_echoNullable,
         .echoMode = srv_echoMode,
         .echoValue = srv_echoValue,
+        .echoFixed = srv_echoFixed,
         .echoInts = srv_echoInts,
         .echoBytes = srv_echoBytes,
         .echoStrings = srv_echoStrings,
@@ -668,6 +683,52 @@ static void test_everything(void **state)
         avb_binder_unref(cb);
 }
 
+/* Fixed-size arrays cross the process inline, 2-D ones in row-major order;
+ * a message with another element count is a bad parcelable. */
+static void test_fixed_arrays(void **state)
+{
+        avb_binder *b = *state;
+        test_rt_Fixed f, r;
+        Test__Rt__Fixed *pb = NULL;
+
+        test_rt_Fixed_init(&f);
+        assert_int_equal(f.triple[2], 3);
+        for (int i = 0; i < 16; i++)
+                f.uuid[i] = (int8_t)(i - 8);
+        for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 3; j++)
+                        f.grid[i][j] = 10 * i + j;
+        f.names[0] = (char *)"left";
+        f.names[1] = (char *)"right";
+        f.corners[1].x = 5;
+        f.modes[1] = test_rt_Mode_AUTO;
+        assert_ok(test_rt_ITester_echoFixed(b, &f, &r));
+        assert_memory_equal(r.uuid, f.uuid, sizeof(f.uuid));
+        assert_memory_equal(r.grid, f.grid, sizeof(f.grid));
+        assert_int_equal(r.triple[0], 1);
+        assert_string_equal(r.names[1], "right");
+        assert_int_equal(r.corners[1].x, 5);
+        assert_int_equal(r.modes[1], test_rt_Mode_AUTO);
+
+        /* the decoder checks the exact length */
+        assert_int_equal(test_rt_Fixed__to_pb_new(&r, &pb), 0);
+        pb->uuid.len = 15;
+        test_rt_Fixed_fini(&r);
+        test_rt_Fixed_init(&r);
+        assert_int_equal(test_rt_Fixed__from_pb(NULL, pb, &r), -EBADMSG);
+        pb->uuid.len = 16;
+        pb->n_grid = 5;
+        test_rt_Fixed_fini(&r);
+        test_rt_Fixed_init(&r);
+        assert_int_equal(test_rt_Fixed__from_pb(NULL, pb, &r), -EBADMSG);
+        pb->n_grid = 6;
+        test_rt_Fixed_fini(&r);
+        test_rt_Fixed_init(&r);
+        assert_int_equal(test_rt_Fixed__from_pb(NULL, pb, &r), 0);
+        test_rt_Fixed_fini(&r);
+        test_rt_Fixed__pb_free(pb);
+}
+
 static void test_unions(void **state)
 {
         avb_binder *b = *state;
@@ -1021,6 +1082,7 @@ int main(int argc, char **argv)
                 cmocka_unit_test_setup_teardown(test_nullable_parcelable, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_everything, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_unions, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_fixed_arrays, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_directions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_exceptions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_meta, setup, teardown),

@@ -3,5 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <avbuffer/rpc_gen.h>
+
 #include "test_common.h"
 #include "test_common.pb-c.h"

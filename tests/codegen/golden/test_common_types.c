@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <avbuffer/rpc_gen.h>
+
 #include "test_common.h"
 #include "test_common.pb-c.h"
 #include "avb_wire.pb-c.h"

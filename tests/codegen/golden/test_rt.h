@@ -34,6 +34,7 @@ typedef int32_t test_rt_Mode;
 
 typedef struct test_rt_Everything test_rt_Everything;
 typedef struct test_rt_Everything_Inner test_rt_Everything_Inner;
+typedef struct test_rt_Fixed test_rt_Fixed;
 typedef struct test_rt_Samples test_rt_Samples;
 typedef struct test_rt_Value test_rt_Value;
 typedef enum test_rt_Value_tag {
@@ -161,6 +162,22 @@ AVB_EXPORT void test_rt_Everything_init(test_rt_Everything *p);
 /* Frees what p owns; accepts NULL. */
 AVB_EXPORT void test_rt_Everything_fini(test_rt_Everything *p);
 
+/** Fixed-size arrays: inline in C, exactly N elements on the wire. */
+struct test_rt_Fixed {
+        int8_t uuid[16];
+        int32_t triple[3];
+        int32_t grid[2][3];
+        char *names[2];
+        test_common_Point corners[2];
+        test_rt_Mode modes[2];
+        int64_t none[0];
+};
+#define test_rt_Fixed_SIDE 2
+/* Sets the defaults. */
+AVB_EXPORT void test_rt_Fixed_init(test_rt_Fixed *p);
+/* Frees what p owns; accepts NULL. */
+AVB_EXPORT void test_rt_Fixed_fini(test_rt_Fixed *p);
+
 /**
  * Only a primitive array: its decoder calls calloc but never uses the call,
  * which must still be marked unused (-Werror=unused-parameter); and a field
@@ -182,6 +199,8 @@ AVB_EXPORT void test_rt_Samples_fini(test_rt_Samples *p);
 #define test_rt_ICallback_DESCRIPTOR "test.rt.ICallback"
 #define test_rt_ICallback_VERSION 1
 #define test_rt_ICallback_HASH "c7c20d632bb1597cd514df6e0763373e"
+#define test_rt_ICallback_TRANSACTION_onValue (AVB_FIRST_CALL + 0)
+#define test_rt_ICallback_TRANSACTION_onDone (AVB_FIRST_CALL + 1)
 extern AVB_EXPORT const avb_interface_desc test_rt_ICallback_desc;
 
 /* What a local ICallback object implements; a NULL op answers
@@ -210,7 +229,34 @@ AVB_EXPORT avb_status test_rt_ICallback_getInterfaceHash(avb_binder *self, char 
 /** The interface the round-trip test serves. */
 #define test_rt_ITester_DESCRIPTOR "test.rt.ITester"
 #define test_rt_ITester_VERSION 1
-#define test_rt_ITester_HASH "ed335c82aec5727c6299e42d2aad8621"
+#define test_rt_ITester_HASH "a43320caea59319e8d3e4089845c90d1"
+#define test_rt_ITester_TRANSACTION_echo (AVB_FIRST_CALL + 0)
+#define test_rt_ITester_TRANSACTION_echoBool (AVB_FIRST_CALL + 1)
+#define test_rt_ITester_TRANSACTION_echoByte (AVB_FIRST_CALL + 2)
+#define test_rt_ITester_TRANSACTION_echoChar (AVB_FIRST_CALL + 3)
+#define test_rt_ITester_TRANSACTION_echoInt (AVB_FIRST_CALL + 4)
+#define test_rt_ITester_TRANSACTION_echoLong (AVB_FIRST_CALL + 5)
+#define test_rt_ITester_TRANSACTION_echoFloat (AVB_FIRST_CALL + 6)
+#define test_rt_ITester_TRANSACTION_echoDouble (AVB_FIRST_CALL + 7)
+#define test_rt_ITester_TRANSACTION_echoString (AVB_FIRST_CALL + 8)
+#define test_rt_ITester_TRANSACTION_echoNullable (AVB_FIRST_CALL + 9)
+#define test_rt_ITester_TRANSACTION_echoMode (AVB_FIRST_CALL + 10)
+#define test_rt_ITester_TRANSACTION_echoValue (AVB_FIRST_CALL + 11)
+#define test_rt_ITester_TRANSACTION_echoInts (AVB_FIRST_CALL + 12)
+#define test_rt_ITester_TRANSACTION_echoBytes (AVB_FIRST_CALL + 13)
+#define test_rt_ITester_TRANSACTION_echoStrings (AVB_FIRST_CALL + 14)
+#define test_rt_ITester_TRANSACTION_echoPoints (AVB_FIRST_CALL + 15)
+#define test_rt_ITester_TRANSACTION_echoMaybePoint (AVB_FIRST_CALL + 16)
+#define test_rt_ITester_TRANSACTION_directions (AVB_FIRST_CALL + 17)
+#define test_rt_ITester_TRANSACTION_fail (AVB_FIRST_CALL + 18)
+#define test_rt_ITester_TRANSACTION_sleepMs (AVB_FIRST_CALL + 19)
+#define test_rt_ITester_TRANSACTION_count (AVB_FIRST_CALL + 20)
+#define test_rt_ITester_TRANSACTION_subscribe (AVB_FIRST_CALL + 21)
+#define test_rt_ITester_TRANSACTION_poke (AVB_FIRST_CALL + 22)
+#define test_rt_ITester_TRANSACTION_lastPoke (AVB_FIRST_CALL + 23)
+#define test_rt_ITester_TRANSACTION_echoBinder (AVB_FIRST_CALL + 24)
+#define test_rt_ITester_TRANSACTION_quit (AVB_FIRST_CALL + 25)
+#define test_rt_ITester_TRANSACTION_echoFixed (AVB_FIRST_CALL + 26)
 /** A service-specific error. */
 #define test_rt_ITester_ERROR_BAD 7
 extern AVB_EXPORT const avb_interface_desc test_rt_ITester_desc;
@@ -243,7 +289,10 @@ typedef struct test_rt_ITester_ops {
         avb_status (*directions)(void *impl, avb_call *call, int32_t a, int32_t **ret_sums, size_t *ret_sums_count, int32_t **ret_b, size_t *ret_b_count, char ***ret_words, size_t *ret_words_count, test_common_Point *ret_p, test_rt_Everything_Inner *ret_inner, int32_t *ret_result);
         /** Fails with ERROR_BAD and a message. */
         avb_status (*fail)(void *impl, avb_call *call, int32_t code, const char *message);
-        /** Sleeps, for deadlines. */
+        /**
+         * Sleeps, for deadlines. The clock is the one of time/\*.h; a C comment
+         * in a doc comment (/\* like this) must not end or nest the generated one.
+         */
         avb_status (*sleepMs)(void *impl, avb_call *call, int32_t ms);
         /** How many times count() ran (deduplication shows as exactly one per call). */
         avb_status (*count)(void *impl, avb_call *call, int32_t *ret_result);
@@ -255,6 +304,8 @@ typedef struct test_rt_ITester_ops {
         avb_status (*echoBinder)(void *impl, avb_call *call, avb_binder *cb, avb_binder **ret_result);
         /** Exits the server process. */
         avb_status (*quit)(void *impl, avb_call *call);
+        /** Returns what it was given (fixed-size arrays). */
+        avb_status (*echoFixed)(void *impl, avb_call *call, const test_rt_Fixed *f, test_rt_Fixed *ret_result);
 } test_rt_ITester_ops;
 
 /* A local object served by ops on impl (see avb_binder_new_local()). */
@@ -305,7 +356,10 @@ AVB_EXPORT avb_status test_rt_ITester_directions(avb_binder *self, int32_t a, in
 /** Fails with ERROR_BAD and a message. */
 AVB_EXPORT avb_status test_rt_ITester_fail(avb_binder *self, int32_t code, const char *message);
 
-/** Sleeps, for deadlines. */
+/**
+ * Sleeps, for deadlines. The clock is the one of time/\*.h; a C comment
+ * in a doc comment (/\* like this) must not end or nest the generated one.
+ */
 AVB_EXPORT avb_status test_rt_ITester_sleepMs(avb_binder *self, int32_t ms);
 
 /** How many times count() ran (deduplication shows as exactly one per call). */
@@ -323,6 +377,9 @@ AVB_EXPORT avb_status test_rt_ITester_echoBinder(avb_binder *self, avb_binder *c
 
 /** Exits the server process. */
 AVB_EXPORT avb_status test_rt_ITester_quit(avb_binder *self);
+
+/** Returns what it was given (fixed-size arrays). */
+AVB_EXPORT avb_status test_rt_ITester_echoFixed(avb_binder *self, const test_rt_Fixed *f, test_rt_Fixed *ret_result);
 
 /* The version and hash of the interface the remote object implements. */
 AVB_EXPORT avb_status test_rt_ITester_getInterfaceVersion(avb_binder *self, int32_t *ret_result);
@@ -342,6 +399,10 @@ struct Test__Rt__Everything__Inner;
 int test_rt_Everything_Inner__to_pb_new(const test_rt_Everything_Inner *in, struct Test__Rt__Everything__Inner **ret);
 void test_rt_Everything_Inner__pb_free(struct Test__Rt__Everything__Inner *m);
 int test_rt_Everything_Inner__from_pb(avb_call *call, const struct Test__Rt__Everything__Inner *in, test_rt_Everything_Inner *out);
+struct Test__Rt__Fixed;
+int test_rt_Fixed__to_pb_new(const test_rt_Fixed *in, struct Test__Rt__Fixed **ret);
+void test_rt_Fixed__pb_free(struct Test__Rt__Fixed *m);
+int test_rt_Fixed__from_pb(avb_call *call, const struct Test__Rt__Fixed *in, test_rt_Fixed *out);
 struct Test__Rt__Samples;
 int test_rt_Samples__to_pb_new(const test_rt_Samples *in, struct Test__Rt__Samples **ret);
 void test_rt_Samples__pb_free(struct Test__Rt__Samples *m);

@@ -3,17 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <avbuffer/rpc_gen.h>
+
 #include "test_rt.h"
 #include "test_rt.pb-c.h"
-
-static avb_status status_from_rc(int rc, const char *what)
-{
-        if (rc == -ENOMEM)
-                return avb_status_transport(AVB_TS_NO_MEMORY, "%s: out of memory", what);
-        if (rc == -ERANGE || rc == -EBADMSG || rc == -EINVAL)
-                return avb_status_transport(AVB_TS_BAD_MESSAGE, "%s: bad reply", what);
-        return avb_status_from_errno(rc, what);
-}
 
 avb_status test_rt_ICallback_onValue(avb_binder *self, const test_rt_Value *v, int32_t seq)
 {
@@ -39,11 +32,11 @@ avb_status test_rt_ICallback_onValue(avb_binder *self, const test_rt_Value *v, i
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ICallback_desc, AVB_FIRST_CALL + 0, AVB_METHOD_ONEWAY, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ICallback_desc, test_rt_ICallback_TRANSACTION_onValue, AVB_METHOD_ONEWAY, _buf, _len,
                                   &_out, &_out_len);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ICallback.onValue");
+        _st = avb_status_from_rc(_rc, "ICallback.onValue", "bad reply");
 done:
         test_rt_Value__pb_free((&_req)->v);
         free(_buf);
@@ -69,11 +62,11 @@ avb_status test_rt_ICallback_onDone(avb_binder *self)
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ICallback_desc, AVB_FIRST_CALL + 1, AVB_METHOD_ONEWAY, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ICallback_desc, test_rt_ICallback_TRANSACTION_onDone, AVB_METHOD_ONEWAY, _buf, _len,
                                   &_out, &_out_len);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ICallback.onDone");
+        _st = avb_status_from_rc(_rc, "ICallback.onDone", "bad reply");
 done:
         free(_buf);
         free(_out);
@@ -118,7 +111,7 @@ avb_status test_rt_ITester_echo(avb_binder *self, const test_rt_Everything *e, t
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 0, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echo, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -136,7 +129,7 @@ avb_status test_rt_ITester_echo(avb_binder *self, const test_rt_Everything *e, t
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echo");
+        _st = avb_status_from_rc(_rc, "ITester.echo", "bad reply");
         test_rt_Everything_fini(&_r_result);
 done:
         test_rt_Everything__pb_free((&_req)->e);
@@ -171,7 +164,7 @@ avb_status test_rt_ITester_echoBool(avb_binder *self, bool v, bool *ret_result)
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 1, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoBool, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -184,7 +177,7 @@ avb_status test_rt_ITester_echoBool(avb_binder *self, bool v, bool *ret_result)
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoBool");
+        _st = avb_status_from_rc(_rc, "ITester.echoBool", "bad reply");
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
@@ -217,7 +210,7 @@ avb_status test_rt_ITester_echoByte(avb_binder *self, int8_t v, int8_t *ret_resu
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 2, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoByte, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -234,7 +227,7 @@ avb_status test_rt_ITester_echoByte(avb_binder *self, int8_t v, int8_t *ret_resu
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoByte");
+        _st = avb_status_from_rc(_rc, "ITester.echoByte", "bad reply");
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
@@ -267,7 +260,7 @@ avb_status test_rt_ITester_echoChar(avb_binder *self, uint16_t v, uint16_t *ret_
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 3, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoChar, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -284,7 +277,7 @@ avb_status test_rt_ITester_echoChar(avb_binder *self, uint16_t v, uint16_t *ret_
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoChar");
+        _st = avb_status_from_rc(_rc, "ITester.echoChar", "bad reply");
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
@@ -317,7 +310,7 @@ avb_status test_rt_ITester_echoInt(avb_binder *self, int32_t v, int32_t *ret_res
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 4, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoInt, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -330,7 +323,7 @@ avb_status test_rt_ITester_echoInt(avb_binder *self, int32_t v, int32_t *ret_res
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoInt");
+        _st = avb_status_from_rc(_rc, "ITester.echoInt", "bad reply");
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
@@ -363,7 +356,7 @@ avb_status test_rt_ITester_echoLong(avb_binder *self, int64_t v, int64_t *ret_re
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 5, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoLong, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -376,7 +369,7 @@ avb_status test_rt_ITester_echoLong(avb_binder *self, int64_t v, int64_t *ret_re
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoLong");
+        _st = avb_status_from_rc(_rc, "ITester.echoLong", "bad reply");
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
@@ -409,7 +402,7 @@ avb_status test_rt_ITester_echoFloat(avb_binder *self, float v, float *ret_resul
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 6, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoFloat, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -422,7 +415,7 @@ avb_status test_rt_ITester_echoFloat(avb_binder *self, float v, float *ret_resul
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoFloat");
+        _st = avb_status_from_rc(_rc, "ITester.echoFloat", "bad reply");
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
@@ -455,7 +448,7 @@ avb_status test_rt_ITester_echoDouble(avb_binder *self, double v, double *ret_re
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 7, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoDouble, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -468,7 +461,7 @@ avb_status test_rt_ITester_echoDouble(avb_binder *self, double v, double *ret_re
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoDouble");
+        _st = avb_status_from_rc(_rc, "ITester.echoDouble", "bad reply");
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
@@ -503,7 +496,7 @@ avb_status test_rt_ITester_echoString(avb_binder *self, const char *v, char **re
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 8, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoString, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -512,7 +505,7 @@ avb_status test_rt_ITester_echoString(avb_binder *self, const char *v, char **re
                 _rc = -EBADMSG;
                 goto fail;
         }
-        _r_result = strdup(_rep->result ? _rep->result : "");
+        _r_result = avb_string_dup(_rep->result);
         if (_r_result == NULL) {
                 _rc = -ENOMEM;
                 goto fail;
@@ -520,7 +513,7 @@ avb_status test_rt_ITester_echoString(avb_binder *self, const char *v, char **re
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoString");
+        _st = avb_status_from_rc(_rc, "ITester.echoString", "bad reply");
         free(_r_result);
 done:
         if (_rep != NULL)
@@ -557,7 +550,7 @@ avb_status test_rt_ITester_echoNullable(avb_binder *self, const char *v, char **
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 9, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoNullable, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -567,7 +560,7 @@ avb_status test_rt_ITester_echoNullable(avb_binder *self, const char *v, char **
                 goto fail;
         }
         if (_rep->_result_case == TEST__RT__ITESTER__ECHO_NULLABLE_REPLY___RESULT_RESULT) {
-                _r_result = strdup(_rep->result ? _rep->result : "");
+                _r_result = avb_string_dup(_rep->result);
                 if (_r_result == NULL) {
                         _rc = -ENOMEM;
                         goto fail;
@@ -576,7 +569,7 @@ avb_status test_rt_ITester_echoNullable(avb_binder *self, const char *v, char **
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoNullable");
+        _st = avb_status_from_rc(_rc, "ITester.echoNullable", "bad reply");
         free(_r_result);
 done:
         if (_rep != NULL)
@@ -610,7 +603,7 @@ avb_status test_rt_ITester_echoMode(avb_binder *self, test_rt_Mode v, test_rt_Mo
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 10, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoMode, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -623,7 +616,7 @@ avb_status test_rt_ITester_echoMode(avb_binder *self, test_rt_Mode v, test_rt_Mo
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoMode");
+        _st = avb_status_from_rc(_rc, "ITester.echoMode", "bad reply");
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
@@ -660,7 +653,7 @@ avb_status test_rt_ITester_echoValue(avb_binder *self, const test_rt_Value *v, t
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 11, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoValue, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -678,7 +671,7 @@ avb_status test_rt_ITester_echoValue(avb_binder *self, const test_rt_Value *v, t
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoValue");
+        _st = avb_status_from_rc(_rc, "ITester.echoValue", "bad reply");
         test_rt_Value_fini(&_r_result);
 done:
         test_rt_Value__pb_free((&_req)->v);
@@ -720,7 +713,7 @@ avb_status test_rt_ITester_echoInts(avb_binder *self, const int32_t *v, size_t v
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 12, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoInts, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -744,7 +737,7 @@ avb_status test_rt_ITester_echoInts(avb_binder *self, const int32_t *v, size_t v
         *ret_result_count = _r_result_count;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoInts");
+        _st = avb_status_from_rc(_rc, "ITester.echoInts", "bad reply");
         free(_r_result);
 done:
         if (_rep != NULL)
@@ -786,7 +779,7 @@ avb_status test_rt_ITester_echoBytes(avb_binder *self, const int8_t *v, size_t v
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 13, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoBytes, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -809,7 +802,7 @@ avb_status test_rt_ITester_echoBytes(avb_binder *self, const int8_t *v, size_t v
         *ret_result_count = _r_result_count;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoBytes");
+        _st = avb_status_from_rc(_rc, "ITester.echoBytes", "bad reply");
         free(_r_result);
 done:
         if (_rep != NULL)
@@ -859,7 +852,7 @@ avb_status test_rt_ITester_echoStrings(avb_binder *self, const char *const *v, s
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 14, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoStrings, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -877,7 +870,7 @@ avb_status test_rt_ITester_echoStrings(avb_binder *self, const char *const *v, s
         }
         _r_result_count = _rep->n_result;
         for (size_t _i = 0; _i < _rep->n_result; _i++) {
-                _r_result[_i] = strdup(_rep->result[_i] ? _rep->result[_i] : "");
+                _r_result[_i] = avb_string_dup(_rep->result[_i]);
                 if (_r_result[_i] == NULL) {
                         _rc = -ENOMEM;
                         goto fail;
@@ -887,7 +880,7 @@ avb_status test_rt_ITester_echoStrings(avb_binder *self, const char *const *v, s
         *ret_result_count = _r_result_count;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoStrings");
+        _st = avb_status_from_rc(_rc, "ITester.echoStrings", "bad reply");
         for (size_t _i = 0; _r_result != NULL && _i < _r_result_count; _i++)
                 free(_r_result[_i]);
         free(_r_result);
@@ -942,7 +935,7 @@ avb_status test_rt_ITester_echoPoints(avb_binder *self, const test_common_Point 
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 15, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoPoints, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -971,7 +964,7 @@ avb_status test_rt_ITester_echoPoints(avb_binder *self, const test_common_Point 
         *ret_result_count = _r_result_count;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoPoints");
+        _st = avb_status_from_rc(_rc, "ITester.echoPoints", "bad reply");
         for (size_t _i = 0; _r_result != NULL && _i < _r_result_count; _i++)
                 test_common_Point_fini(&_r_result[_i]);
         free(_r_result);
@@ -1014,7 +1007,7 @@ avb_status test_rt_ITester_echoMaybePoint(avb_binder *self, const test_common_Po
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 16, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoMaybePoint, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -1037,7 +1030,7 @@ avb_status test_rt_ITester_echoMaybePoint(avb_binder *self, const test_common_Po
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoMaybePoint");
+        _st = avb_status_from_rc(_rc, "ITester.echoMaybePoint", "bad reply");
         test_common_Point_fini(_r_result);
         free(_r_result);
 done:
@@ -1125,7 +1118,7 @@ avb_status test_rt_ITester_directions(avb_binder *self, int32_t a, int32_t **ret
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 17, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_directions, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -1166,7 +1159,7 @@ avb_status test_rt_ITester_directions(avb_binder *self, int32_t a, int32_t **ret
         }
         _r_words_count = _rep->n_words;
         for (size_t _i = 0; _i < _rep->n_words; _i++) {
-                _r_words[_i] = strdup(_rep->words[_i] ? _rep->words[_i] : "");
+                _r_words[_i] = avb_string_dup(_rep->words[_i]);
                 if (_r_words[_i] == NULL) {
                         _rc = -ENOMEM;
                         goto fail;
@@ -1195,7 +1188,7 @@ avb_status test_rt_ITester_directions(avb_binder *self, int32_t a, int32_t **ret
         *ret_inner = _r_inner;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.directions");
+        _st = avb_status_from_rc(_rc, "ITester.directions", "bad reply");
         free(_r_sums);
         free(_r_b);
         for (size_t _i = 0; _r_words != NULL && _i < _r_words_count; _i++)
@@ -1236,7 +1229,7 @@ avb_status test_rt_ITester_fail(avb_binder *self, int32_t code, const char *mess
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 18, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_fail, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -1247,7 +1240,7 @@ avb_status test_rt_ITester_fail(avb_binder *self, int32_t code, const char *mess
         }
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.fail");
+        _st = avb_status_from_rc(_rc, "ITester.fail", "bad reply");
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
@@ -1276,7 +1269,7 @@ avb_status test_rt_ITester_sleepMs(avb_binder *self, int32_t ms)
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 19, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_sleepMs, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -1287,7 +1280,7 @@ avb_status test_rt_ITester_sleepMs(avb_binder *self, int32_t ms)
         }
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.sleepMs");
+        _st = avb_status_from_rc(_rc, "ITester.sleepMs", "bad reply");
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
@@ -1319,7 +1312,7 @@ avb_status test_rt_ITester_count(avb_binder *self, int32_t *ret_result)
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 20, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_count, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -1332,7 +1325,7 @@ avb_status test_rt_ITester_count(avb_binder *self, int32_t *ret_result)
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.count");
+        _st = avb_status_from_rc(_rc, "ITester.count", "bad reply");
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
@@ -1366,7 +1359,7 @@ avb_status test_rt_ITester_subscribe(avb_binder *self, avb_binder *cb, int32_t n
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 21, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_subscribe, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -1377,7 +1370,7 @@ avb_status test_rt_ITester_subscribe(avb_binder *self, avb_binder *cb, int32_t n
         }
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.subscribe");
+        _st = avb_status_from_rc(_rc, "ITester.subscribe", "bad reply");
 done:
         test_rt__binder_pb_free((&_req)->cb);
         if (_rep != NULL)
@@ -1406,11 +1399,11 @@ avb_status test_rt_ITester_poke(avb_binder *self, int32_t v)
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 22, AVB_METHOD_ONEWAY, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_poke, AVB_METHOD_ONEWAY, _buf, _len,
                                   &_out, &_out_len);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.poke");
+        _st = avb_status_from_rc(_rc, "ITester.poke", "bad reply");
 done:
         free(_buf);
         free(_out);
@@ -1440,7 +1433,7 @@ avb_status test_rt_ITester_lastPoke(avb_binder *self, int32_t *ret_result)
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 23, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_lastPoke, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -1453,7 +1446,7 @@ avb_status test_rt_ITester_lastPoke(avb_binder *self, int32_t *ret_result)
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.lastPoke");
+        _st = avb_status_from_rc(_rc, "ITester.lastPoke", "bad reply");
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
@@ -1488,7 +1481,7 @@ avb_status test_rt_ITester_echoBinder(avb_binder *self, avb_binder *cb, avb_bind
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 24, 0, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoBinder, 0, _buf, _len,
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -1503,7 +1496,7 @@ avb_status test_rt_ITester_echoBinder(avb_binder *self, avb_binder *cb, avb_bind
         *ret_result = _r_result;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoBinder");
+        _st = avb_status_from_rc(_rc, "ITester.echoBinder", "bad reply");
         avb_binder_unref(_r_result);
 done:
         test_rt__binder_pb_free((&_req)->cb);
@@ -1532,12 +1525,69 @@ avb_status test_rt_ITester_quit(avb_binder *self)
                 goto fail;
         }
         protobuf_c_message_pack(&_req.base, _buf);
-        _st = avb_binder_transact(self, &test_rt_ITester_desc, AVB_FIRST_CALL + 25, AVB_METHOD_ONEWAY, _buf, _len,
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_quit, AVB_METHOD_ONEWAY, _buf, _len,
                                   &_out, &_out_len);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.quit");
+        _st = avb_status_from_rc(_rc, "ITester.quit", "bad reply");
 done:
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
+avb_status test_rt_ITester_echoFixed(avb_binder *self, const test_rt_Fixed *f, test_rt_Fixed *ret_result)
+{
+        Test__Rt__ITester__EchoFixedRequest _req;
+        Test__Rt__ITester__EchoFixedReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        test_rt_Fixed _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_fixed_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFixed: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFixed: ret_result is null");
+        if (f == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFixed: f is null");
+        _rc = test_rt_Fixed__to_pb_new(&(*f), &(&_req)->f);
+        if (_rc < 0)
+                goto fail;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoFixed, 0, _buf, _len,
+                                  &_out, &_out_len);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__EchoFixedReply *)protobuf_c_message_unpack(&test__rt__itester__echo_fixed_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        test_rt_Fixed_init(&_r_result);
+        if (_rep->result != NULL) {
+                _rc = test_rt_Fixed__from_pb(NULL, _rep->result, &_r_result);
+                if (_rc < 0)
+                        goto fail;
+        }
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoFixed", "bad reply");
+        test_rt_Fixed_fini(&_r_result);
+done:
+        test_rt_Fixed__pb_free((&_req)->f);
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
         free(_buf);
         free(_out);
         return _st;

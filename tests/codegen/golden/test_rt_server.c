@@ -3,17 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <avbuffer/rpc_gen.h>
+
 #include "test_rt.h"
 #include "test_rt.pb-c.h"
-
-static avb_status status_from_rc(int rc, const char *what)
-{
-        if (rc == -ENOMEM)
-                return avb_status_transport(AVB_TS_NO_MEMORY, "%s: out of memory", what);
-        if (rc == -ERANGE || rc == -EBADMSG || rc == -EINVAL)
-                return avb_status_transport(AVB_TS_BAD_MESSAGE, "%s: bad request", what);
-        return avb_status_from_errno(rc, what);
-}
 
 static avb_status serve_test_rt_ICallback_onValue(const test_rt_ICallback_ops *ops, void *impl, avb_call *call,
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
@@ -43,7 +36,7 @@ static avb_status serve_test_rt_ICallback_onValue(const test_rt_ICallback_ops *o
         (void)ret_len;
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ICallback.onValue");
+        _st = avb_status_from_rc(_rc, "ICallback.onValue", "bad request");
 done:
         test_rt_Value_fini(&_a_v);
         protobuf_c_message_free_unpacked(&_req->base, NULL);
@@ -79,11 +72,11 @@ static avb_status dispatch_test_rt_ICallback(const avb_interface_desc *iface, co
         (void)iface;
         *ret_reply = NULL;
         *ret_len = 0;
-        if (ops != NULL && code >= AVB_FIRST_CALL && code - AVB_FIRST_CALL < 2u) {
-                switch (code - AVB_FIRST_CALL) {
-                        case 0:
+        if (ops != NULL) {
+                switch (code) {
+                        case test_rt_ICallback_TRANSACTION_onValue:
                                 return serve_test_rt_ICallback_onValue(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 1:
+                        case test_rt_ICallback_TRANSACTION_onDone:
                                 return serve_test_rt_ICallback_onDone(ops, impl, call, req, req_len, ret_reply, ret_len);
                         default:
                                 break;
@@ -154,7 +147,7 @@ static avb_status serve_test_rt_ITester_echo(const test_rt_ITester_ops *ops, voi
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echo");
+        _st = avb_status_from_rc(_rc, "ITester.echo", "bad request");
 done:
         test_rt_Everything__pb_free((&_rep)->result);
         test_rt_Everything_fini(&_a_e);
@@ -196,7 +189,7 @@ static avb_status serve_test_rt_ITester_echoBool(const test_rt_ITester_ops *ops,
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoBool");
+        _st = avb_status_from_rc(_rc, "ITester.echoBool", "bad request");
 done:
         protobuf_c_message_free_unpacked(&_req->base, NULL);
         return _st;
@@ -239,7 +232,7 @@ static avb_status serve_test_rt_ITester_echoByte(const test_rt_ITester_ops *ops,
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoByte");
+        _st = avb_status_from_rc(_rc, "ITester.echoByte", "bad request");
 done:
         protobuf_c_message_free_unpacked(&_req->base, NULL);
         return _st;
@@ -282,7 +275,7 @@ static avb_status serve_test_rt_ITester_echoChar(const test_rt_ITester_ops *ops,
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoChar");
+        _st = avb_status_from_rc(_rc, "ITester.echoChar", "bad request");
 done:
         protobuf_c_message_free_unpacked(&_req->base, NULL);
         return _st;
@@ -321,7 +314,7 @@ static avb_status serve_test_rt_ITester_echoInt(const test_rt_ITester_ops *ops, 
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoInt");
+        _st = avb_status_from_rc(_rc, "ITester.echoInt", "bad request");
 done:
         protobuf_c_message_free_unpacked(&_req->base, NULL);
         return _st;
@@ -360,7 +353,7 @@ static avb_status serve_test_rt_ITester_echoLong(const test_rt_ITester_ops *ops,
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoLong");
+        _st = avb_status_from_rc(_rc, "ITester.echoLong", "bad request");
 done:
         protobuf_c_message_free_unpacked(&_req->base, NULL);
         return _st;
@@ -399,7 +392,7 @@ static avb_status serve_test_rt_ITester_echoFloat(const test_rt_ITester_ops *ops
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoFloat");
+        _st = avb_status_from_rc(_rc, "ITester.echoFloat", "bad request");
 done:
         protobuf_c_message_free_unpacked(&_req->base, NULL);
         return _st;
@@ -438,7 +431,7 @@ static avb_status serve_test_rt_ITester_echoDouble(const test_rt_ITester_ops *op
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoDouble");
+        _st = avb_status_from_rc(_rc, "ITester.echoDouble", "bad request");
 done:
         protobuf_c_message_free_unpacked(&_req->base, NULL);
         return _st;
@@ -462,7 +455,7 @@ static avb_status serve_test_rt_ITester_echoString(const test_rt_ITester_ops *op
         _req = (Test__Rt__ITester__EchoStringRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_string_request__descriptor, NULL, req_len, req);
         if (_req == NULL)
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoString: bad request");
-        _a_v = strdup(_req->v ? _req->v : "");
+        _a_v = avb_string_dup(_req->v);
         if (_a_v == NULL) {
                 _rc = -ENOMEM;
                 goto fail;
@@ -481,7 +474,7 @@ static avb_status serve_test_rt_ITester_echoString(const test_rt_ITester_ops *op
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoString");
+        _st = avb_status_from_rc(_rc, "ITester.echoString", "bad request");
 done:
         free(_a_v);
         free(_r_result);
@@ -508,7 +501,7 @@ static avb_status serve_test_rt_ITester_echoNullable(const test_rt_ITester_ops *
         if (_req == NULL)
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoNullable: bad request");
         if (_req->_v_case == TEST__RT__ITESTER__ECHO_NULLABLE_REQUEST___V_V) {
-                _a_v = strdup(_req->v ? _req->v : "");
+                _a_v = avb_string_dup(_req->v);
                 if (_a_v == NULL) {
                         _rc = -ENOMEM;
                         goto fail;
@@ -531,7 +524,7 @@ static avb_status serve_test_rt_ITester_echoNullable(const test_rt_ITester_ops *
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoNullable");
+        _st = avb_status_from_rc(_rc, "ITester.echoNullable", "bad request");
 done:
         free(_a_v);
         free(_r_result);
@@ -572,7 +565,7 @@ static avb_status serve_test_rt_ITester_echoMode(const test_rt_ITester_ops *ops,
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoMode");
+        _st = avb_status_from_rc(_rc, "ITester.echoMode", "bad request");
 done:
         protobuf_c_message_free_unpacked(&_req->base, NULL);
         return _st;
@@ -619,7 +612,7 @@ static avb_status serve_test_rt_ITester_echoValue(const test_rt_ITester_ops *ops
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoValue");
+        _st = avb_status_from_rc(_rc, "ITester.echoValue", "bad request");
 done:
         test_rt_Value__pb_free((&_rep)->result);
         test_rt_Value_fini(&_a_v);
@@ -676,7 +669,7 @@ static avb_status serve_test_rt_ITester_echoInts(const test_rt_ITester_ops *ops,
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoInts");
+        _st = avb_status_from_rc(_rc, "ITester.echoInts", "bad request");
 done:
         free(_a_v);
         free(_r_result);
@@ -734,7 +727,7 @@ static avb_status serve_test_rt_ITester_echoBytes(const test_rt_ITester_ops *ops
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoBytes");
+        _st = avb_status_from_rc(_rc, "ITester.echoBytes", "bad request");
 done:
         free(_a_v);
         free(_r_result);
@@ -773,7 +766,7 @@ static avb_status serve_test_rt_ITester_echoStrings(const test_rt_ITester_ops *o
         }
         _a_v_count = _req->n_v;
         for (size_t _i = 0; _i < _req->n_v; _i++) {
-                _a_v[_i] = strdup(_req->v[_i] ? _req->v[_i] : "");
+                _a_v[_i] = avb_string_dup(_req->v[_i]);
                 if (_a_v[_i] == NULL) {
                         _rc = -ENOMEM;
                         goto fail;
@@ -803,7 +796,7 @@ static avb_status serve_test_rt_ITester_echoStrings(const test_rt_ITester_ops *o
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoStrings");
+        _st = avb_status_from_rc(_rc, "ITester.echoStrings", "bad request");
 done:
         free((&_rep)->result);
         for (size_t _i = 0; _a_v != NULL && _i < _a_v_count; _i++)
@@ -880,7 +873,7 @@ static avb_status serve_test_rt_ITester_echoPoints(const test_rt_ITester_ops *op
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoPoints");
+        _st = avb_status_from_rc(_rc, "ITester.echoPoints", "bad request");
 done:
         for (size_t _i = 0; (&_rep)->result != NULL && _i < (&_rep)->n_result; _i++)
                 test_common_Point__pb_free((&_rep)->result[_i]);
@@ -942,7 +935,7 @@ static avb_status serve_test_rt_ITester_echoMaybePoint(const test_rt_ITester_ops
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoMaybePoint");
+        _st = avb_status_from_rc(_rc, "ITester.echoMaybePoint", "bad request");
 done:
         test_common_Point__pb_free((&_rep)->result);
         test_common_Point_fini(_a_p);
@@ -1008,7 +1001,7 @@ static avb_status serve_test_rt_ITester_directions(const test_rt_ITester_ops *op
         }
         _r_words_count = _req->n_words;
         for (size_t _i = 0; _i < _req->n_words; _i++) {
-                _r_words[_i] = strdup(_req->words[_i] ? _req->words[_i] : "");
+                _r_words[_i] = avb_string_dup(_req->words[_i]);
                 if (_r_words[_i] == NULL) {
                         _rc = -ENOMEM;
                         goto fail;
@@ -1056,7 +1049,7 @@ static avb_status serve_test_rt_ITester_directions(const test_rt_ITester_ops *op
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.directions");
+        _st = avb_status_from_rc(_rc, "ITester.directions", "bad request");
 done:
         free((&_rep)->words);
         test_common_Point__pb_free((&_rep)->p);
@@ -1091,7 +1084,7 @@ static avb_status serve_test_rt_ITester_fail(const test_rt_ITester_ops *ops, voi
         if (_req == NULL)
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.fail: bad request");
         _a_code = _req->code;
-        _a_message = strdup(_req->message ? _req->message : "");
+        _a_message = avb_string_dup(_req->message);
         if (_a_message == NULL) {
                 _rc = -ENOMEM;
                 goto fail;
@@ -1109,7 +1102,7 @@ static avb_status serve_test_rt_ITester_fail(const test_rt_ITester_ops *ops, voi
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.fail");
+        _st = avb_status_from_rc(_rc, "ITester.fail", "bad request");
 done:
         free(_a_message);
         protobuf_c_message_free_unpacked(&_req->base, NULL);
@@ -1146,7 +1139,7 @@ static avb_status serve_test_rt_ITester_sleepMs(const test_rt_ITester_ops *ops, 
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.sleepMs");
+        _st = avb_status_from_rc(_rc, "ITester.sleepMs", "bad request");
 done:
         protobuf_c_message_free_unpacked(&_req->base, NULL);
         return _st;
@@ -1182,7 +1175,7 @@ static avb_status serve_test_rt_ITester_count(const test_rt_ITester_ops *ops, vo
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.count");
+        _st = avb_status_from_rc(_rc, "ITester.count", "bad request");
 done:
         protobuf_c_message_free_unpacked(&_req->base, NULL);
         return _st;
@@ -1227,7 +1220,7 @@ static avb_status serve_test_rt_ITester_subscribe(const test_rt_ITester_ops *ops
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.subscribe");
+        _st = avb_status_from_rc(_rc, "ITester.subscribe", "bad request");
 done:
         avb_binder_unref(_a_cb);
         protobuf_c_message_free_unpacked(&_req->base, NULL);
@@ -1289,7 +1282,7 @@ static avb_status serve_test_rt_ITester_lastPoke(const test_rt_ITester_ops *ops,
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.lastPoke");
+        _st = avb_status_from_rc(_rc, "ITester.lastPoke", "bad request");
 done:
         protobuf_c_message_free_unpacked(&_req->base, NULL);
         return _st;
@@ -1332,7 +1325,7 @@ static avb_status serve_test_rt_ITester_echoBinder(const test_rt_ITester_ops *op
         protobuf_c_message_pack(&_rep.base, *ret_reply);
         goto done;
 fail:
-        _st = status_from_rc(_rc, "ITester.echoBinder");
+        _st = avb_status_from_rc(_rc, "ITester.echoBinder", "bad request");
 done:
         test_rt__binder_pb_free((&_rep)->result);
         avb_binder_unref(_a_cb);
@@ -1363,6 +1356,56 @@ done:
         return _st;
 }
 
+static avb_status serve_test_rt_ITester_echoFixed(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__EchoFixedRequest *_req;
+        Test__Rt__ITester__EchoFixedReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        test_rt_Fixed _a_f;
+        memset(&_a_f, 0, sizeof(_a_f));
+        test_rt_Fixed _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_fixed_reply__init(&_rep);
+
+        if (ops->echoFixed == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoFixed is not implemented");
+        _req = (Test__Rt__ITester__EchoFixedRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_fixed_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoFixed: bad request");
+        test_rt_Fixed_init(&_a_f);
+        if (_req->f != NULL) {
+                _rc = test_rt_Fixed__from_pb(call, _req->f, &_a_f);
+                if (_rc < 0)
+                        goto fail;
+        }
+        test_rt_Fixed_init(&_r_result);
+        _st = ops->echoFixed(impl, call, &_a_f, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rc = test_rt_Fixed__to_pb_new(&_r_result, &(&_rep)->result);
+        if (_rc < 0)
+                goto fail;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoFixed", "bad request");
+done:
+        test_rt_Fixed__pb_free((&_rep)->result);
+        test_rt_Fixed_fini(&_a_f);
+        test_rt_Fixed_fini(&_r_result);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
 static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, const void *ops,
                 void *impl, avb_call *call, uint32_t code, const uint8_t *req,
                 size_t req_len, uint8_t **ret_reply, size_t *ret_len)
@@ -1370,60 +1413,62 @@ static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, cons
         (void)iface;
         *ret_reply = NULL;
         *ret_len = 0;
-        if (ops != NULL && code >= AVB_FIRST_CALL && code - AVB_FIRST_CALL < 26u) {
-                switch (code - AVB_FIRST_CALL) {
-                        case 0:
+        if (ops != NULL) {
+                switch (code) {
+                        case test_rt_ITester_TRANSACTION_echo:
                                 return serve_test_rt_ITester_echo(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 1:
+                        case test_rt_ITester_TRANSACTION_echoBool:
                                 return serve_test_rt_ITester_echoBool(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 2:
+                        case test_rt_ITester_TRANSACTION_echoByte:
                                 return serve_test_rt_ITester_echoByte(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 3:
+                        case test_rt_ITester_TRANSACTION_echoChar:
                                 return serve_test_rt_ITester_echoChar(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 4:
+                        case test_rt_ITester_TRANSACTION_echoInt:
                                 return serve_test_rt_ITester_echoInt(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 5:
+                        case test_rt_ITester_TRANSACTION_echoLong:
                                 return serve_test_rt_ITester_echoLong(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 6:
+                        case test_rt_ITester_TRANSACTION_echoFloat:
                                 return serve_test_rt_ITester_echoFloat(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 7:
+                        case test_rt_ITester_TRANSACTION_echoDouble:
                                 return serve_test_rt_ITester_echoDouble(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 8:
+                        case test_rt_ITester_TRANSACTION_echoString:
                                 return serve_test_rt_ITester_echoString(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 9:
+                        case test_rt_ITester_TRANSACTION_echoNullable:
                                 return serve_test_rt_ITester_echoNullable(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 10:
+                        case test_rt_ITester_TRANSACTION_echoMode:
                                 return serve_test_rt_ITester_echoMode(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 11:
+                        case test_rt_ITester_TRANSACTION_echoValue:
                                 return serve_test_rt_ITester_echoValue(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 12:
+                        case test_rt_ITester_TRANSACTION_echoInts:
                                 return serve_test_rt_ITester_echoInts(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 13:
+                        case test_rt_ITester_TRANSACTION_echoBytes:
                                 return serve_test_rt_ITester_echoBytes(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 14:
+                        case test_rt_ITester_TRANSACTION_echoStrings:
                                 return serve_test_rt_ITester_echoStrings(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 15:
+                        case test_rt_ITester_TRANSACTION_echoPoints:
                                 return serve_test_rt_ITester_echoPoints(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 16:
+                        case test_rt_ITester_TRANSACTION_echoMaybePoint:
                                 return serve_test_rt_ITester_echoMaybePoint(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 17:
+                        case test_rt_ITester_TRANSACTION_directions:
                                 return serve_test_rt_ITester_directions(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 18:
+                        case test_rt_ITester_TRANSACTION_fail:
                                 return serve_test_rt_ITester_fail(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 19:
+                        case test_rt_ITester_TRANSACTION_sleepMs:
                                 return serve_test_rt_ITester_sleepMs(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 20:
+                        case test_rt_ITester_TRANSACTION_count:
                                 return serve_test_rt_ITester_count(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 21:
+                        case test_rt_ITester_TRANSACTION_subscribe:
                                 return serve_test_rt_ITester_subscribe(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 22:
+                        case test_rt_ITester_TRANSACTION_poke:
                                 return serve_test_rt_ITester_poke(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 23:
+                        case test_rt_ITester_TRANSACTION_lastPoke:
                                 return serve_test_rt_ITester_lastPoke(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 24:
+                        case test_rt_ITester_TRANSACTION_echoBinder:
                                 return serve_test_rt_ITester_echoBinder(ops, impl, call, req, req_len, ret_reply, ret_len);
-                        case 25:
+                        case test_rt_ITester_TRANSACTION_quit:
                                 return serve_test_rt_ITester_quit(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_echoFixed:
+                                return serve_test_rt_ITester_echoFixed(ops, impl, call, req, req_len, ret_reply, ret_len);
                         default:
                                 break;
                 }
@@ -1459,13 +1504,14 @@ static const avb_method_desc test_rt_ITester_methods[] = {
         {"lastPoke", 0},
         {"echoBinder", 0},
         {"quit", AVB_METHOD_ONEWAY},
+        {"echoFixed", 0},
 };
 
 const avb_interface_desc test_rt_ITester_desc = {
         .descriptor = test_rt_ITester_DESCRIPTOR,
         .hash = test_rt_ITester_HASH,
         .version = test_rt_ITester_VERSION,
-        .n_methods = 26,
+        .n_methods = 27,
         .methods = test_rt_ITester_methods,
         .dispatch = dispatch_test_rt_ITester,
 };

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <avbuffer/rpc_gen.h>
+
 #include "test_rt.h"
 #include "test_rt.pb-c.h"
 #include "avb_wire.pb-c.h"
@@ -57,7 +59,7 @@ void test_rt_Everything_init(test_rt_Everything *p)
         p->l = INT64_C(1234567890123);
         p->f = 1.5f;
         p->d = (-2.25);
-        p->s = strdup("default");
+        p->s = avb_string_dup("default");
         p->mode = ((test_rt_Mode)5);
         p->level = ((test_common_Level)100);
         p->big = ((test_rt_Big)INT64_C(9223372036854775807));
@@ -75,8 +77,8 @@ void test_rt_Everything_init(test_rt_Everything *p)
         p->strings = malloc(2 * sizeof(*p->strings));
         if (p->strings != NULL) {
                 p->strings_count = 2;
-                p->strings[0] = strdup("a");
-                p->strings[1] = strdup("b");
+                p->strings[0] = avb_string_dup("a");
+                p->strings[1] = avb_string_dup("b");
         }
 }
 
@@ -352,13 +354,13 @@ int test_rt_Everything__from_pb(avb_call *call, const struct Test__Rt__Everythin
         out->l = in->l;
         out->f = in->f;
         out->d = in->d;
-        out->s = strdup(in->s ? in->s : "");
+        out->s = avb_string_dup(in->s);
         if (out->s == NULL) {
                 _rc = -ENOMEM;
                 goto fail;
         }
         if (in->_ns_case == TEST__RT__EVERYTHING___NS_NS) {
-                out->ns = strdup(in->ns ? in->ns : "");
+                out->ns = avb_string_dup(in->ns);
                 if (out->ns == NULL) {
                         _rc = -ENOMEM;
                         goto fail;
@@ -492,7 +494,7 @@ int test_rt_Everything__from_pb(avb_call *call, const struct Test__Rt__Everythin
         }
         out->strings_count = in->n_strings;
         for (size_t _i = 0; _i < in->n_strings; _i++) {
-                out->strings[_i] = strdup(in->strings[_i] ? in->strings[_i] : "");
+                out->strings[_i] = avb_string_dup(in->strings[_i]);
                 if (out->strings[_i] == NULL) {
                         _rc = -ENOMEM;
                         goto fail;
@@ -507,7 +509,7 @@ int test_rt_Everything__from_pb(avb_call *call, const struct Test__Rt__Everythin
         }
         out->stringList_count = in->n_stringlist;
         for (size_t _i = 0; _i < in->n_stringlist; _i++) {
-                out->stringList[_i] = strdup(in->stringlist[_i] ? in->stringlist[_i] : "");
+                out->stringList[_i] = avb_string_dup(in->stringlist[_i]);
                 if (out->stringList[_i] == NULL) {
                         _rc = -ENOMEM;
                         goto fail;
@@ -622,7 +624,7 @@ fail:
 void test_rt_Everything_Inner_init(test_rt_Everything_Inner *p)
 {
         memset(p, 0, sizeof(*p));
-        p->label = strdup("inner");
+        p->label = avb_string_dup("inner");
 }
 
 void test_rt_Everything_Inner_fini(test_rt_Everything_Inner *p)
@@ -667,19 +669,164 @@ int test_rt_Everything_Inner__from_pb(avb_call *call, const struct Test__Rt__Eve
 
         test_rt_Everything_Inner_fini(out);
         memset(out, 0, sizeof(*out));
-        out->label = strdup(in->label ? in->label : "");
+        out->label = avb_string_dup(in->label);
         if (out->label == NULL) {
                 _rc = -ENOMEM;
                 goto fail;
         }
         if (in->_note_case == TEST__RT__EVERYTHING__INNER___NOTE_NOTE) {
-                out->note = strdup(in->note ? in->note : "");
+                out->note = avb_string_dup(in->note);
                 if (out->note == NULL) {
                         _rc = -ENOMEM;
                         goto fail;
                 }
         }
         (void)call;
+        return 0;
+fail:
+        return _rc;
+}
+
+void test_rt_Fixed_init(test_rt_Fixed *p)
+{
+        memset(p, 0, sizeof(*p));
+        p->triple[0] = 1;
+        p->triple[1] = 2;
+        p->triple[2] = 3;
+        for (size_t _i = 0; _i < 2; _i++)
+                test_common_Point_init(&p->corners[_i]);
+}
+
+void test_rt_Fixed_fini(test_rt_Fixed *p)
+{
+        if (p == NULL)
+                return;
+        for (size_t _i = 0; _i < 2; _i++)
+                free(p->names[_i]);
+        for (size_t _i = 0; _i < 2; _i++)
+                test_common_Point_fini(&p->corners[_i]);
+}
+
+void test_rt_Fixed__pb_free(struct Test__Rt__Fixed *m)
+{
+        if (m == NULL)
+                return;
+        free(m->names);
+        for (size_t _i = 0; m->corners != NULL && _i < m->n_corners; _i++)
+                test_common_Point__pb_free(m->corners[_i]);
+        free(m->corners);
+        free(m);
+}
+
+int test_rt_Fixed__to_pb_new(const test_rt_Fixed *in, struct Test__Rt__Fixed **ret)
+{
+        Test__Rt__Fixed *out = malloc(sizeof(*out));
+        int _rc = 0;
+
+        *ret = NULL;
+        if (out == NULL)
+                return -ENOMEM;
+        test__rt__fixed__init(out);
+        if (in == NULL) {
+                *ret = out; /* a null union member travels as an empty message */
+                return 0;
+        }
+        out->uuid.len = 16;
+        out->uuid.data = (uint8_t *)in->uuid;
+        out->n_triple = 3;
+        out->triple = (int32_t *)in->triple;
+        out->n_grid = 6;
+        out->grid = (int32_t *)(&(in->grid)[0][0]);
+        out->names = malloc(2 * sizeof(*out->names));
+        if (out->names == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        out->n_names = 2;
+        for (size_t _i = 0; _i < 2; _i++) {
+                out->names[_i] = (char *)(in->names[_i] ? in->names[_i] : "");
+        }
+        out->corners = calloc(2, sizeof(*out->corners));
+        if (out->corners == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        out->n_corners = 2;
+        for (size_t _i = 0; _i < 2; _i++) {
+                _rc = test_common_Point__to_pb_new(&in->corners[_i], &out->corners[_i]);
+                if (_rc < 0)
+                        goto fail;
+        }
+        out->n_modes = 2;
+        out->modes = (int32_t *)in->modes;
+        out->n_none = 0;
+        out->none = (int64_t *)in->none;
+        *ret = out;
+        return 0;
+fail:
+        test_rt_Fixed__pb_free(out);
+        return _rc;
+}
+
+int test_rt_Fixed__from_pb(avb_call *call, const struct Test__Rt__Fixed *in, test_rt_Fixed *out)
+{
+        int _rc = 0;
+
+        test_rt_Fixed_fini(out);
+        memset(out, 0, sizeof(*out));
+        if (in->uuid.len != 16) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        memcpy(out->uuid, in->uuid.data, 16);
+        if (in->n_triple != 3) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 3; _i++) {
+                out->triple[_i] = in->triple[_i];
+        }
+        if (in->n_grid != 6) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 6; _i++) {
+                (&(out->grid)[0][0])[_i] = in->grid[_i];
+        }
+        if (in->n_names != 2) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 2; _i++) {
+                out->names[_i] = avb_string_dup(in->names[_i]);
+                if (out->names[_i] == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+        }
+        if (in->n_corners != 2) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 2; _i++) {
+                test_common_Point_init(&out->corners[_i]);
+                if (in->corners[_i] != NULL) {
+                        _rc = test_common_Point__from_pb(call, in->corners[_i], &out->corners[_i]);
+                        if (_rc < 0)
+                                goto fail;
+                }
+        }
+        if (in->n_modes != 2) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 2; _i++) {
+                out->modes[_i] = (test_rt_Mode)in->modes[_i];
+        }
+        if (in->n_none != 0) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
         return 0;
 fail:
         return _rc;
@@ -901,7 +1048,7 @@ int test_rt_Value__from_pb(avb_call *call, const struct Test__Rt__Value *in, tes
                         break;
                 case TEST__RT__VALUE___TAG_TEXT:
                         out->tag = test_rt_Value_TAG_text;
-                        out->u.text = strdup(in->text ? in->text : "");
+                        out->u.text = avb_string_dup(in->text);
                         if (out->u.text == NULL) {
                                 _rc = -ENOMEM;
                                 goto fail;
@@ -931,7 +1078,7 @@ int test_rt_Value__from_pb(avb_call *call, const struct Test__Rt__Value *in, tes
                                 }
                                 out->u.words_count = in->words->n_items;
                                 for (size_t _i = 0; _i < in->words->n_items; _i++) {
-                                        out->u.words[_i] = strdup(in->words->items[_i] ? in->words->items[_i] : "");
+                                        out->u.words[_i] = avb_string_dup(in->words->items[_i]);
                                         if (out->u.words[_i] == NULL) {
                                                 _rc = -ENOMEM;
                                                 goto fail;

@@ -2,6 +2,7 @@ package test.rt;
 
 import test.common.Point;
 import test.rt.Everything;
+import test.rt.Fixed;
 import test.rt.ICallback;
 import test.rt.Mode;
 import test.rt.Value;
@@ -39,7 +40,10 @@ interface ITester {
 
     /** Fails with ERROR_BAD and a message. */
     void fail(int code, String message);
-    /** Sleeps, for deadlines. */
+    /**
+     * Sleeps, for deadlines. The clock is the one of time/*.h; a C comment
+     * in a doc comment (/* like this) must not end or nest the generated one.
+     */
     void sleepMs(int ms);
     /** How many times count() ran (deduplication shows as exactly one per call). */
     int count();
@@ -52,4 +56,6 @@ interface ITester {
     @nullable ICallback echoBinder(@nullable ICallback cb);
     /** Exits the server process. */
     oneway void quit();
+    /** Returns what it was given (fixed-size arrays). */
+    Fixed echoFixed(in Fixed f);
 }
