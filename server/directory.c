@@ -48,7 +48,7 @@ struct shadow_row {
 
 struct client_dir {
         bool used;
-        int fd;
+        int fd; /* only while it is made */
         struct avb_dir_header *hdr;
         struct avb_dir_entry *entries;
 };
@@ -252,6 +252,9 @@ int avbd_directory_open_client(struct avbd_directory *d, int *ret_id, int *ret_f
                 e = -errno;
                 goto fail;
         }
+        /* The mapping keeps the memory: no descriptor per client stays open here. */
+        close(c.fd);
+        c.fd = -1;
         c.used = true;
         d->dirs[id] = c;
         *ret_id = id;

@@ -24,6 +24,8 @@
 #include "heapshare.h"
 #include "heapshare_proto.h"
 
+#define ACCEPT_PAUSE_MS 100
+
 struct hs_conn {
         int fd;
         int dir_id; /* -1: no directory */
@@ -150,32 +152,37 @@ static void conn_close(struct avbd_heapshare *h, size_t i)
         h->conns[i] = h->conns[--h->n_conns];
 }
 
-static void accept_one(struct avbd_heapshare *h)
+/* False when accepting must pause (out of descriptors or memory). */
+static bool accept_one(struct avbd_heapshare *h)
 {
         int fd = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC), dir_id;
 
         if (fd < 0)
-                return;
+                return errno != EMFILE && errno != ENFILE && errno != ENOBUFS && errno != ENOMEM;
         if (!serve_hello(h, fd, &dir_id)) {
                 close(fd);
-                return;
+                return true;
         }
         h->conns[h->n_conns++] = (struct hs_conn){.fd = fd, .dir_id = dir_id};
+        return true;
 }
 
 static void *run(void *arg)
 {
         struct avbd_heapshare *h = arg;
         struct pollfd *p = h->polls;
+        bool paused = false;
 
         for (;;) {
                 size_t n = h->n_conns;
 
-                p[0] = (struct pollfd){.fd = h->listen_fd, .events = POLLIN};
+                /* A pending connection that cannot be accepted would wake poll at once,
+                 * forever: while out of descriptors, the listener waits a while. */
+                p[0] = (struct pollfd){.fd = paused ? -1 : h->listen_fd, .events = POLLIN};
                 p[1] = (struct pollfd){.fd = h->stop_fd, .events = POLLIN};
                 for (size_t i = 0; i < n; i++)
                         p[2 + i] = (struct pollfd){.fd = h->conns[i].fd, .events = POLLIN};
-                if (poll(p, 2 + n, -1) < 0) {
+                if (poll(p, 2 + n, paused ? ACCEPT_PAUSE_MS : -1) < 0) {
                         if (errno == EINTR)
                                 continue;
                         avb_log(AVB_LOG_ERROR, "heap socket: poll: %s", strerror(errno));
@@ -187,8 +194,7 @@ static void *run(void *arg)
                 for (size_t i = n; i-- > 0;)
                         if (p[2 + i].revents && !serve_request(h, &h->conns[i]))
                                 conn_close(h, i);
-                if (p[0].revents)
-                        accept_one(h);
+                paused = p[0].revents && !accept_one(h);
         }
 }
 
