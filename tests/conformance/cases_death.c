@@ -109,7 +109,11 @@ static void helper_across_restart(cf_ctx *c)
         cf_pattern(want, LEN, SEED);
         CF_CHECK(c, avb_helper_write(hp, old, 0, want, LEN) == 0, "avb_helper_write");
         ptr = cf_map(c, old, LEN);
-        c->n_pools = 0; /* nothing to clean up after the restart */
+        /* nothing to clean up after the restart */
+        free(tp->bufs);
+        tp->bufs = NULL;
+        tp->n_bufs = tp->cap_bufs = 0;
+        c->n_pools = 0;
 
         fresh = kill_and_restart(c);
         avb_binder_unref(c->avb);
