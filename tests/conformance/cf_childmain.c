@@ -14,7 +14,7 @@
  *   read H SEED LEN      maps buffer H and compares it with the pattern
  *   free H               prints "free 1" or "free 0"
  *   scan H...            maps a buffer of its own, then searches every shared
- *                        mapping for the handles H: "found H" for each, "own"
+ *                        memfd mapping for the handles H: "found H" for each, "own"
  *                        if its own handle is there, "done N bytes"
  *   map-watch H SEED LEN maps H twice ("mapped L1 L2": look-ups after each),
  *                        on "again" maps it once more ("map ERRNO")
@@ -156,8 +156,10 @@ static void mode_scan(cf_ctx *c, int n, char **hs)
         f = fopen("/proc/self/maps", "r");
         CF_CHECK(c, f != NULL, "cannot read /proc/self/maps");
         while (fgets(line, sizeof(line), f)) {
+                /* Shared memory from another process comes as a memfd (a tool such
+                 * as valgrind may have shared mappings of its own: not scanned). */
                 if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) != 3 || perms[0] != 'r' ||
-                    perms[3] != 's')
+                    perms[3] != 's' || !strstr(line, "/memfd:"))
                         continue;
                 bytes += hi - lo;
                 own_found = own_found || region_has(lo, hi, own);
