@@ -3,20 +3,28 @@
 #define AVB_DIRECTORY_H
 
 /*
- * The buffer directory: a table avbufferd publishes in shared memory,
- * read-only for clients, so that libavbufferhelper can turn a handle into
- * (heap offset, size) without a round trip.
+ * A client's buffer directory: a table avbufferd keeps in shared memory,
+ * read-only for the one client it was made for, so that libavbufferhelper
+ * can turn a handle into (heap offset, size) without a round trip.
  *
- * Layout: a header, then `slots` entries. A buffer handle's slot index is
- * bits 62..32 of the handle (see vendor/handle.h); entry i describes the
- * live buffer of slot i, if any. An entry is only trusted when its `handle`
- * equals the handle looked up, so stale and forged handles miss.
+ * Each heap-socket connection (helper/heapshare_proto.h) gets a directory
+ * of its own, and it lists only handles that client has resolved through
+ * that connection (a lookup): the server adds a handle on a successful
+ * lookup, updates it on a trim and removes it when the buffer is freed, in
+ * every directory that lists it. No client can read another's directory,
+ * so a handle a client was not given never reaches its memory.
  *
- * Writers (the server, one at a time under the vendor lock) and readers
- * (any client) follow a sequence lock: the writer makes `seq` odd, changes
+ * Layout: a header, then `entries` entries (a power of two). The handle of
+ * slot s (bits 62..32, see vendor/handle.h) lives at one of the
+ * AVB_DIR_PROBES positions after avb_dir_home(s); an entry is only trusted
+ * when its `handle` equals the handle looked up, so stale and forged
+ * handles miss. A full window means no entry: the helper then asks the
+ * server each time.
+ *
+ * Writers (the server, one at a time under its directory lock) and readers
+ * (the client) follow a sequence lock: the writer makes `seq` odd, changes
  * the fields, then makes it even again; a reader retries while `seq` is odd
- * or changed under it. Handles whose slot is beyond `slots` are not in the
- * directory; the helper asks the server for those.
+ * or changed under it.
  *
  * This header is shared by avbufferd and libavbufferhelper only; it is not
  * a public interface.
@@ -24,11 +32,13 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define AVB_DIR_MAGIC 0x41564244u /* "AVBD" */
-#define AVB_DIR_VERSION 1u
-#define AVB_DIR_DEFAULT_SLOTS 65536u
+#define AVB_DIR_VERSION 2u
+#define AVB_DIR_ENTRIES 4096u /* per client directory */
+#define AVB_DIR_PROBES 8u
 
 enum {
         AVB_DIR_SECURE = 1u << 0,
@@ -37,17 +47,18 @@ enum {
 struct avb_dir_header {
         uint32_t magic;
         uint32_t version;
-        uint32_t slots;
+        uint32_t entries;
         uint32_t entry_size;
         uint64_t heap_bytes; /* size of the non-secure heap, for checks */
-        uint64_t reserved[5];
+        _Atomic uint64_t lookups; /* lookups the server answered on this connection */
+        uint64_t reserved[4];
 };
 
 struct avb_dir_entry {
         _Atomic uint32_t seq;
         uint32_t flags; /* AVB_DIR_* */
         _Atomic int64_t handle; /* 0: empty */
-        uint32_t offset; /* in its heap */
+        uint32_t offset; /* in the non-secure heap; 0 for a secure buffer */
         uint32_t size;
         uint64_t reserved;
 };
@@ -60,9 +71,15 @@ static inline uint32_t avb_dir_slot_of(int64_t handle)
         return (uint32_t)(((uint64_t)handle >> 32) & 0x7fffffffu);
 }
 
-static inline size_t avb_dir_bytes(uint32_t slots)
+/* First position of slot `slot` in a table of `entries` (a power of two). */
+static inline uint32_t avb_dir_home(uint32_t slot, uint32_t entries)
 {
-        return sizeof(struct avb_dir_header) + (size_t)slots * sizeof(struct avb_dir_entry);
+        return (slot * 2654435761u) & (entries - 1);
+}
+
+static inline size_t avb_dir_bytes(uint32_t entries)
+{
+        return sizeof(struct avb_dir_header) + (size_t)entries * sizeof(struct avb_dir_entry);
 }
 
 /*
@@ -93,6 +110,20 @@ static inline bool avb_dir_read(const struct avb_dir_entry *e, int64_t handle, u
                 *ret_size = size;
                 return true;
         }
+        return false;
+}
+
+/* Looks `handle` up in a directory of `entries` entries (see avb_dir_read). */
+static inline bool avb_dir_find(const struct avb_dir_entry *table, uint32_t entries,
+                                int64_t handle, uint32_t *ret_flags, uint32_t *ret_offset,
+                                uint32_t *ret_size)
+{
+        uint32_t home = avb_dir_home(avb_dir_slot_of(handle), entries);
+
+        for (uint32_t i = 0; i < AVB_DIR_PROBES; i++)
+                if (avb_dir_read(&table[(home + i) & (entries - 1)], handle, ret_flags,
+                                 ret_offset, ret_size))
+                        return true;
         return false;
 }
 

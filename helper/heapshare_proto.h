@@ -3,28 +3,59 @@
 #define AVB_HEAPSHARE_PROTO_H
 
 /*
- * How a client gets the non-secure heap and the buffer directory: it
- * connects a SOCK_SEQPACKET unix socket at the service's path + ".heap"
- * and reads one message: this struct, with the heap's memfd (read-write)
- * and the directory's (read-only) as SCM_RIGHTS, in that order. The
- * server checks SO_PEERCRED first; a refused client gets status -EACCES and
- * no descriptors. The secure heap is never sent. Shared by avbufferd and
- * libavbufferhelper only.
+ * How a client gets the non-secure heap and its buffer directory, and
+ * resolves handles: it connects a SOCK_SEQPACKET unix socket at the
+ * service's path + ".heap" and reads one hello: struct avb_heapshare_msg,
+ * with the heap's memfd (read-write) and the client's own directory's
+ * (read-only) as SCM_RIGHTS, in that order. The server checks SO_PEERCRED
+ * first; a refused client gets status -EACCES, no descriptors, and the
+ * connection is closed. The secure heap is never sent.
+ *
+ * The connection then stays open: it is the directory's lifetime (the
+ * server drops the directory when it closes) and its lookup channel. Each
+ * struct avb_heapshare_req gets one struct avb_heapshare_rep: the buffer's
+ * place, after which the handle is in the client's directory (unless the
+ * directory is full). A lookup only answers for a handle the client
+ * already holds, like IAVBuffer.isValid. When the server's instance ends,
+ * the connection ends with it; `instance` (random per avbufferd start)
+ * tells a reconnecting client whether it reached the same instance.
+ *
+ * Shared by avbufferd and libavbufferhelper only.
  */
 
 #include <stdint.h>
 
 #define AVB_HEAPSHARE_MAGIC 0x41564248u /* "AVBH" */
-#define AVB_HEAPSHARE_VERSION 1u
+#define AVB_HEAPSHARE_VERSION 2u
 #define AVB_HEAPSHARE_SUFFIX ".heap"
+
+enum {
+        AVB_HEAPSHARE_LOOKUP = 1,
+};
 
 struct avb_heapshare_msg {
         uint32_t magic;
         uint32_t version;
         int32_t status;    /* 0 or -errno */
-        uint32_t n_fds;    /* 2, or 1 when there is no non-secure heap (directory only) */
+        uint32_t n_fds;    /* heap (when heap_bytes > 0), then directory (when dir_entries > 0) */
         uint64_t heap_bytes;
-        uint32_t dir_slots;
+        uint32_t dir_entries; /* 0: no directory (the server has too many); every map asks */
+        uint32_t reserved;
+        uint64_t instance;
+};
+
+struct avb_heapshare_req {
+        uint32_t magic;
+        uint32_t op; /* AVB_HEAPSHARE_LOOKUP */
+        int64_t handle;
+};
+
+struct avb_heapshare_rep {
+        uint32_t magic;
+        int32_t status; /* 0, -ENOENT (not a live buffer), -EPROTO, -ENOMEM */
+        uint32_t flags; /* AVB_DIR_* */
+        uint32_t offset;
+        uint32_t size;
         uint32_t reserved;
 };
 

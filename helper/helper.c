@@ -2,14 +2,33 @@
 /*
  * libavbufferhelper (see avbuffer/helper.h).
  *
- * The whole non-secure heap and the buffer directory are mapped once, on
- * first use; after that a handle is resolved by reading its directory
- * entry, so map, unmap, get_size and writes or copies between non-secure
- * buffers never leave the process. Only what touches secure memory goes
- * to the server (IBufferCopier), in chunks below the RPC message limit.
+ * On first use the helper connects to the service's heap socket and maps
+ * the whole non-secure heap and a buffer directory of its own, which lists
+ * only the handles this helper has resolved. The socket stays open: a
+ * handle the directory lacks costs one lookup on it, which also lists the
+ * handle; after that map, unmap, get_size and writes or copies between
+ * non-secure buffers never leave the process. Only what touches secure
+ * memory goes to the server (IBufferCopier), in chunks below the RPC
+ * message limit.
+ *
+ * Restarts: what one connection to one service instance brought is a
+ * `struct gen`. When the service goes (the copier proxy dies, or the heap
+ * socket ends) the current gen is retired, and the next resolve connects
+ * to whatever serves the endpoint then. If that is another instance, the
+ * retired gens of the old one are stale: handles they list get -ESTALE,
+ * never a pointer. A retired heap stays mapped while maps into it are out;
+ * the last unmap puts anonymous memory in its place (a late access through
+ * an old pointer reads zeros instead of faulting), and avb_helper_free()
+ * unmaps it.
+ *
+ * Locks: `io` serialises lookups and reconnections (the socket carries one
+ * request at a time); `lock` (read: resolving from the directory; write:
+ * swapping gens, the copier, releasing a retired heap) guards what the
+ * directory fast path reads. Order: io, then lock.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,27 +47,41 @@
 /* Bytes of data per IBufferCopier.write call: well below the message limit. */
 #define WRITE_CHUNK (256 * 1024)
 
-struct avb_helper {
-        pthread_mutex_t lock; /* guards the one-time set-up below */
-        bool ready;
-        char *endpoint;      /* of the AV Buffer service */
-        avb_binder *copier;  /* IBufferCopier on the service's endpoint */
-        uint8_t *heap;       /* the non-secure heap, or NULL */
+struct gen {
+        struct gen *next; /* in the retired list */
+        int fd;           /* heap socket connection; -1 once retired */
+        uint64_t instance;
+        bool stale;   /* its service instance has gone: its handles are dead */
+        uint8_t *heap; /* the non-secure heap, or NULL */
         size_t heap_bytes;
-        const struct avb_dir_header *dir;
+        bool heap_released; /* anonymous memory in its place (see above) */
+        const struct avb_dir_header *dir; /* NULL: no directory; every resolve asks */
         const struct avb_dir_entry *entries;
         size_t dir_bytes;
+        atomic_long maps; /* maps not unmapped yet */
+};
+
+struct avb_helper {
+        pthread_mutex_t io;
+        pthread_rwlock_t lock;
+        char *endpoint;             /* of the AV Buffer service */
+        avb_binder *_Atomic copier; /* IBufferCopier on the service's endpoint */
+        struct gen *cur;            /* NULL until first use and after the service went */
+        struct gen *retired;
+        avb_binder **old_copiers; /* replaced proxies, released by avb_helper_free */
+        size_t n_old_copiers;
 };
 
 struct buf {
         bool secure;
         uint32_t offset;
         uint32_t size;
+        struct gen *gen; /* where it was resolved */
 };
 
-static int recv_heapshare(const char *path, struct avb_heapshare_msg *ret_msg, int fds[2])
+/* Reads the hello: its fds into fds[] (closed again on failure). */
+static int recv_hello(int fd, struct avb_heapshare_msg *ret_msg, int fds[2])
 {
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
         union {
                 char buf[CMSG_SPACE(2 * sizeof(int))];
                 struct cmsghdr align;
@@ -59,26 +92,12 @@ static int recv_heapshare(const char *path, struct avb_heapshare_msg *ret_msg, i
                              .msg_iovlen = 1,
                              .msg_control = control.buf,
                              .msg_controllen = sizeof(control.buf)};
-        struct timeval tv = {.tv_sec = 5};
-        int fd, n_fds = 0, e = 0;
+        int n_fds = 0, e = 0;
         ssize_t n;
 
-        if (strlen(path) >= sizeof(sa.sun_path))
-                return -ENAMETOOLONG;
-        strcpy(sa.sun_path, path);
-        fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-                return -errno;
-        (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-                e = -errno;
-                goto out;
-        }
         n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-        if (n < 0) {
-                e = -errno;
-                goto out;
-        }
+        if (n < 0)
+                return -errno;
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
                 if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
                         continue;
@@ -93,74 +112,290 @@ static int recv_heapshare(const char *path, struct avb_heapshare_msg *ret_msg, i
                 }
         }
         if ((size_t)n != sizeof(m) || m.magic != AVB_HEAPSHARE_MAGIC ||
-            m.version != AVB_HEAPSHARE_VERSION) {
+            m.version != AVB_HEAPSHARE_VERSION)
                 e = -EPROTO;
-        } else if (m.status < 0) {
+        else if (m.status < 0)
                 e = m.status;
-        } else if (m.n_fds != (uint32_t)n_fds || n_fds < 1) {
+        else if (m.n_fds != (uint32_t)n_fds ||
+                 m.n_fds != (uint32_t)(m.heap_bytes > 0) + (uint32_t)(m.dir_entries > 0) ||
+                 (m.dir_entries & (m.dir_entries - 1)) != 0)
                 e = -EPROTO;
-        }
         if (e == 0) {
                 *ret_msg = m;
-                goto out;
+                return 0;
         }
         for (int i = 0; i < n_fds; i++)
                 close(fds[i]);
-out:
-        close(fd);
         return e;
 }
 
-/* Maps the heap and the directory the first time they are needed. */
-static int setup(avb_helper *h)
+static void gen_free(struct gen *g)
 {
-        struct avb_heapshare_msg m = {0};
-        int fds[2] = {-1, -1}, dir_fd, e = 0;
-        char *path = NULL;
-        void *heap = NULL, *dir = MAP_FAILED;
-        size_t dir_bytes;
+        if (!g)
+                return;
+        if (g->heap)
+                munmap(g->heap, g->heap_bytes);
+        if (g->dir)
+                munmap((void *)g->dir, g->dir_bytes);
+        if (g->fd >= 0)
+                close(g->fd);
+        free(g);
+}
 
-        pthread_mutex_lock(&h->lock);
-        if (h->ready)
-                goto out;
-        if (asprintf(&path, "%s%s", h->endpoint + strlen("ipc://"), AVB_HEAPSHARE_SUFFIX) < 0) {
-                path = NULL;
-                e = -ENOMEM;
-                goto out;
+/* Maps what the hello brought into g. */
+static int gen_map(struct gen *g, const struct avb_heapshare_msg *m, const int fds[2])
+{
+        int i = 0;
+        void *p;
+
+        if (m->heap_bytes) {
+                p = mmap(NULL, m->heap_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fds[i++], 0);
+                if (p == MAP_FAILED)
+                        return -errno;
+                g->heap = p;
+                g->heap_bytes = m->heap_bytes;
         }
-        e = recv_heapshare(path, &m, fds);
-        if (e < 0)
-                goto out;
-        dir_fd = m.n_fds == 2 ? fds[1] : fds[0];
-        dir_bytes = avb_dir_bytes(m.dir_slots);
-        dir = mmap(NULL, dir_bytes, PROT_READ, MAP_SHARED, dir_fd, 0);
-        if (dir == MAP_FAILED) {
+        if (m->dir_entries) {
+                g->dir_bytes = avb_dir_bytes(m->dir_entries);
+                p = mmap(NULL, g->dir_bytes, PROT_READ, MAP_SHARED, fds[i], 0);
+                if (p == MAP_FAILED)
+                        return -errno;
+                g->dir = p;
+                g->entries = (const struct avb_dir_entry *)(g->dir + 1);
+                if (g->dir->magic != AVB_DIR_MAGIC || g->dir->entries != m->dir_entries)
+                        return -EPROTO;
+        }
+        return 0;
+}
+
+/* Connects to the heap socket of whatever serves the endpoint now. */
+static int gen_new(const avb_helper *h, struct gen **ret)
+{
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        struct timeval tv = {.tv_sec = AVB_DEFAULT_DEADLINE_MS / 1000};
+        struct avb_heapshare_msg m = {0};
+        int fds[2] = {-1, -1}, e;
+        const char *path = h->endpoint + strlen("ipc://");
+        struct gen *g;
+
+        if (strlen(path) + strlen(AVB_HEAPSHARE_SUFFIX) >= sizeof(sa.sun_path))
+                return -ENAMETOOLONG;
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s%s", path, AVB_HEAPSHARE_SUFFIX);
+        g = calloc(1, sizeof(*g));
+        if (!g)
+                return -ENOMEM;
+        g->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        if (g->fd < 0) {
                 e = -errno;
-                goto close_fds;
+                goto fail;
         }
-        if (m.n_fds == 2 && m.heap_bytes) {
-                heap = mmap(NULL, m.heap_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fds[0], 0);
-                if (heap == MAP_FAILED) {
-                        e = -errno;
-                        munmap(dir, dir_bytes);
-                        goto close_fds;
-                }
+        (void)setsockopt(g->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        (void)setsockopt(g->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+        if (connect(g->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+                e = -errno;
+                goto fail;
         }
-        h->dir = dir;
-        h->entries = (const struct avb_dir_entry *)(h->dir + 1);
-        h->dir_bytes = dir_bytes;
-        h->heap = heap;
-        h->heap_bytes = heap ? m.heap_bytes : 0;
-        h->ready = true;
-close_fds:
+        e = recv_hello(g->fd, &m, fds);
+        if (e < 0)
+                goto fail;
+        g->instance = m.instance;
+        e = gen_map(g, &m, fds);
         /* The mappings keep the memory; the descriptors are not needed. */
         for (int i = 0; i < 2; i++)
                 if (fds[i] >= 0)
                         close(fds[i]);
-out:
-        pthread_mutex_unlock(&h->lock);
-        free(path);
+        if (e < 0)
+                goto fail;
+        *ret = g;
+        return 0;
+fail:
+        gen_free(g);
         return e;
+}
+
+static bool copier_alive(avb_helper *h)
+{
+        return avb_binder_is_alive(atomic_load(&h->copier));
+}
+
+/* The current gen leaves (io held). Its socket closes: the server drops its directory. */
+static void retire(avb_helper *h)
+{
+        pthread_rwlock_wrlock(&h->lock);
+        if (h->cur) {
+                close(h->cur->fd);
+                h->cur->fd = -1;
+                h->cur->next = h->retired;
+                h->retired = h->cur;
+                h->cur = NULL;
+        }
+        pthread_rwlock_unlock(&h->lock);
+}
+
+/* A copier proxy for what serves the endpoint now, if the old one has died (io held). */
+static int renew_copier(avb_helper *h)
+{
+        avb_binder *b, **v;
+        int e;
+
+        if (copier_alive(h))
+                return 0;
+        v = realloc(h->old_copiers, (h->n_old_copiers + 1) * sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        h->old_copiers = v;
+        e = avb_binder_connect(h->endpoint, avb_avbuffer_IBufferCopier_OBJECT_ID, &b);
+        if (e < 0)
+                return e;
+        /* The old proxy may be in use by a write or a copy on another thread: kept. */
+        pthread_rwlock_wrlock(&h->lock);
+        v[h->n_old_copiers++] = atomic_exchange(&h->copier, b);
+        pthread_rwlock_unlock(&h->lock);
+        return 0;
+}
+
+/* Makes h->cur a live connection, reconnecting after the service went (io held). */
+static int ensure(avb_helper *h)
+{
+        struct gen *g = NULL;
+        int e;
+
+        if (h->cur && copier_alive(h))
+                return 0;
+        retire(h);
+        e = renew_copier(h);
+        if (e >= 0)
+                e = gen_new(h, &g);
+        if (e < 0)
+                return e;
+        pthread_rwlock_wrlock(&h->lock);
+        /* A reconnection to the same instance (its instance id) keeps the old handles. */
+        for (struct gen *r = h->retired; r; r = r->next)
+                r->stale = r->instance != g->instance;
+        h->cur = g;
+        pthread_rwlock_unlock(&h->lock);
+        return 0;
+}
+
+/* Whether a retired gen of a gone instance lists handle (io held). */
+static bool is_stale(const avb_helper *h, int64_t handle)
+{
+        uint32_t flags, offset, size;
+
+        for (const struct gen *r = h->retired; r; r = r->next)
+                if (r->stale && r->dir &&
+                    avb_dir_find(r->entries, r->dir->entries, handle, &flags, &offset, &size))
+                        return true;
+        return false;
+}
+
+/* One lookup on the heap socket (io held). */
+static int ask_server(int fd, int64_t handle, struct avb_heapshare_rep *ret)
+{
+        struct avb_heapshare_req req = {
+                .magic = AVB_HEAPSHARE_MAGIC,
+                .op = AVB_HEAPSHARE_LOOKUP,
+                .handle = handle,
+        };
+        struct avb_heapshare_rep rep;
+        ssize_t n;
+
+        if (send(fd, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req))
+                return -errno;
+        n = recv(fd, &rep, sizeof(rep), 0);
+        if (n < 0)
+                return errno == EAGAIN ? -ETIMEDOUT : -errno;
+        if (n == 0)
+                return -ECONNRESET;
+        if ((size_t)n != sizeof(rep) || rep.magic != AVB_HEAPSHARE_MAGIC)
+                return -EPROTO;
+        *ret = rep;
+        return 0;
+}
+
+static void fill(struct buf *b, struct gen *g, uint32_t flags, uint32_t offset, uint32_t size)
+{
+        *b = (struct buf){
+                .secure = flags & AVB_DIR_SECURE,
+                .offset = offset,
+                .size = size,
+                .gen = g,
+        };
+}
+
+/* The slow path of resolve(): asks the service, reconnecting once if it has gone. */
+static int resolve_remote(avb_helper *h, int64_t handle, bool count_map, struct buf *ret)
+{
+        struct avb_heapshare_rep rep = {0};
+        int e;
+
+        pthread_mutex_lock(&h->io);
+        for (int attempt = 0;; attempt++) {
+                e = ensure(h);
+                if (e < 0)
+                        break;
+                if (is_stale(h, handle)) {
+                        e = -ESTALE;
+                        break;
+                }
+                e = ask_server(h->cur->fd, handle, &rep);
+                if (e == 0) {
+                        e = rep.status;
+                        break;
+                }
+                if (e == -EPROTO || e == -ETIMEDOUT || attempt == 1)
+                        break;
+                retire(h); /* the socket ended: the service has gone */
+        }
+        if (e == 0) {
+                fill(ret, h->cur, rep.flags, rep.offset, rep.size);
+                if (count_map)
+                        atomic_fetch_add(&h->cur->maps, 1);
+        }
+        pthread_mutex_unlock(&h->io);
+        return e;
+}
+
+/*
+ * Resolves a handle: this helper's directory first, the service for what it
+ * lacks. count_map: the caller maps it (counted in the gen, see unmap).
+ */
+static int resolve(avb_helper *h, int64_t handle, bool count_map, struct buf *ret)
+{
+        uint32_t flags, offset, size;
+        struct gen *g;
+        bool hit = false;
+
+        if (handle <= 0)
+                return -ENOENT;
+        pthread_rwlock_rdlock(&h->lock);
+        g = h->cur;
+        if (g && g->dir && copier_alive(h) &&
+            avb_dir_find(g->entries, g->dir->entries, handle, &flags, &offset, &size)) {
+                fill(ret, g, flags, offset, size);
+                if (count_map)
+                        atomic_fetch_add(&g->maps, 1);
+                hit = true;
+        }
+        pthread_rwlock_unlock(&h->lock);
+        return hit ? 0 : resolve_remote(h, handle, count_map, ret);
+}
+
+static int lookup(avb_helper *h, int64_t handle, struct buf *ret)
+{
+        return resolve(h, handle, false, ret);
+}
+
+/* A pointer to a non-secure buffer's bytes, checked against the mapped heap. */
+static int resolve_local(avb_helper *h, const struct buf *b, uint8_t **ret)
+{
+        (void)h;
+        if (b->secure)
+                return -EPERM;
+        if (!b->gen->heap || (uint64_t)b->offset + b->size > b->gen->heap_bytes)
+                return -EIO; /* the directory disagrees with the heap: not ours to touch */
+        *ret = b->gen->heap + b->offset;
+        return 0;
 }
 
 static int status_errno(const avb_status *st)
@@ -179,50 +414,10 @@ static int status_errno(const avb_status *st)
         }
 }
 
-/* Resolves a handle: the directory first, the server for what it lacks. */
-static int lookup(avb_helper *h, int64_t handle, struct buf *ret)
-{
-        uint32_t slot = avb_dir_slot_of(handle), flags, offset, size;
-        avb_avbuffer_BufferInfo info;
-        avb_status st;
-        int e;
-
-        if (handle <= 0)
-                return -ENOENT;
-        e = setup(h);
-        if (e < 0)
-                return e;
-        if (slot < h->dir->slots) {
-                if (!avb_dir_read(&h->entries[slot], handle, &flags, &offset, &size))
-                        return -ENOENT;
-                ret->secure = flags & AVB_DIR_SECURE;
-                ret->offset = offset;
-                ret->size = size;
-                return 0;
-        }
-        st = avb_avbuffer_IBufferCopier_describe(h->copier, handle, &info);
-        if (!avb_status_is_ok(&st))
-                return status_errno(&st);
-        ret->secure = info.secure;
-        ret->offset = (uint32_t)info.heapOffset;
-        ret->size = (uint32_t)info.size;
-        return 0;
-}
-
-/* A pointer to a non-secure buffer's bytes, checked against the mapped heap. */
-static int resolve_local(avb_helper *h, const struct buf *b, uint8_t **ret)
-{
-        if (b->secure)
-                return -EPERM;
-        if (!h->heap || (uint64_t)b->offset + b->size > h->heap_bytes)
-                return -EIO; /* the directory disagrees with the heap: not ours to touch */
-        *ret = h->heap + b->offset;
-        return 0;
-}
-
 int avb_helper_new(avb_binder *avbuffer, avb_helper **ret)
 {
         const char *endpoint;
+        avb_binder *copier = NULL;
         avb_helper *h;
         int e;
 
@@ -234,15 +429,17 @@ int avb_helper_new(avb_binder *avbuffer, avb_helper **ret)
         h = calloc(1, sizeof(*h));
         if (!h)
                 return -ENOMEM;
-        pthread_mutex_init(&h->lock, NULL);
+        pthread_mutex_init(&h->io, NULL);
+        pthread_rwlock_init(&h->lock, NULL);
         h->endpoint = strdup(endpoint);
         if (!h->endpoint) {
                 e = -ENOMEM;
                 goto fail;
         }
-        e = avb_binder_connect(h->endpoint, avb_avbuffer_IBufferCopier_OBJECT_ID, &h->copier);
+        e = avb_binder_connect(h->endpoint, avb_avbuffer_IBufferCopier_OBJECT_ID, &copier);
         if (e < 0)
                 goto fail;
+        atomic_store(&h->copier, copier);
         *ret = h;
         return 0;
 fail:
@@ -254,23 +451,35 @@ avb_helper *avb_helper_free(avb_helper *h)
 {
         if (!h)
                 return NULL;
-        if (h->heap)
-                munmap(h->heap, h->heap_bytes);
-        if (h->dir)
-                munmap((void *)h->dir, h->dir_bytes);
-        avb_binder_unref(h->copier);
+        gen_free(h->cur);
+        while (h->retired) {
+                struct gen *g = h->retired;
+                h->retired = g->next;
+                gen_free(g);
+        }
+        avb_binder_unref(atomic_load(&h->copier));
+        for (size_t i = 0; i < h->n_old_copiers; i++)
+                avb_binder_unref(h->old_copiers[i]);
+        free(h->old_copiers);
         free(h->endpoint);
-        pthread_mutex_destroy(&h->lock);
+        pthread_rwlock_destroy(&h->lock);
+        pthread_mutex_destroy(&h->io);
         free(h);
         return NULL;
 }
 
 /* A non-secure buffer's description and its bytes in this process. */
-static int map_local(avb_helper *h, int64_t handle, struct buf *ret_buf, uint8_t **ret_ptr)
+static int map_local(avb_helper *h, int64_t handle, bool count_map, struct buf *ret_buf,
+                     uint8_t **ret_ptr)
 {
-        int e = lookup(h, handle, ret_buf);
+        int e = resolve(h, handle, count_map, ret_buf);
 
-        return e < 0 ? e : resolve_local(h, ret_buf, ret_ptr);
+        if (e < 0)
+                return e;
+        e = resolve_local(h, ret_buf, ret_ptr);
+        if (e < 0 && count_map)
+                atomic_fetch_sub(&ret_buf->gen->maps, 1);
+        return e;
 }
 
 int avb_helper_map(avb_helper *h, int64_t handle, void **ret_ptr, size_t *ret_size)
@@ -281,7 +490,7 @@ int avb_helper_map(avb_helper *h, int64_t handle, void **ret_ptr, size_t *ret_si
 
         if (!h || !ret_ptr)
                 return -EINVAL;
-        e = map_local(h, handle, &b, &p);
+        e = map_local(h, handle, true, &b, &p);
         if (e < 0)
                 return e;
         *ret_ptr = p;
@@ -290,19 +499,61 @@ int avb_helper_map(avb_helper *h, int64_t handle, void **ret_ptr, size_t *ret_si
         return 0;
 }
 
+/* The retired gen whose heap holds ptr, or NULL (lock held). */
+static struct gen *retired_gen_of(const avb_helper *h, const void *ptr)
+{
+        const uint8_t *p = ptr;
+
+        for (struct gen *r = h->retired; r; r = r->next)
+                if (r->heap && p >= r->heap && p < r->heap + r->heap_bytes)
+                        return r;
+        return NULL;
+}
+
+/* One map into a retired heap ends; the last one releases the heap's memory. */
+static int unmap_retired(avb_helper *h, const void *ptr)
+{
+        struct gen *g;
+        int e = -EINVAL;
+
+        pthread_rwlock_wrlock(&h->lock);
+        g = retired_gen_of(h, ptr);
+        if (g) {
+                e = 0;
+                if (atomic_load(&g->maps) > 0 && atomic_fetch_sub(&g->maps, 1) == 1 &&
+                    !g->heap_released &&
+                    mmap(g->heap, g->heap_bytes, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED)
+                        g->heap_released = true;
+        }
+        pthread_rwlock_unlock(&h->lock);
+        return e;
+}
+
 int avb_helper_unmap(avb_helper *h, int64_t handle, void *ptr)
 {
         struct buf b;
         uint8_t *p;
+        bool retired;
         int e;
 
         if (!h || !ptr)
                 return -EINVAL;
-        e = map_local(h, handle, &b, &p);
+        pthread_rwlock_rdlock(&h->lock);
+        retired = retired_gen_of(h, ptr) != NULL;
+        pthread_rwlock_unlock(&h->lock);
+        if (retired)
+                return unmap_retired(h, ptr);
+        e = map_local(h, handle, false, &b, &p);
         if (e < 0)
                 return e;
-        /* The heap stays mapped for the next map; this only checks the pair. */
-        return ptr == p ? 0 : -EINVAL;
+        if (ptr != p)
+                return -EINVAL;
+        /* The heap stays mapped for the next map; only the count changes. */
+        for (long n = atomic_load(&b.gen->maps); n > 0;)
+                if (atomic_compare_exchange_weak(&b.gen->maps, &n, n - 1))
+                        break;
+        return 0;
 }
 
 int avb_helper_get_size(avb_helper *h, int64_t handle, size_t *ret_size)
@@ -317,6 +568,23 @@ int avb_helper_get_size(avb_helper *h, int64_t handle, size_t *ret_size)
                 return e;
         *ret_size = b.size;
         return 0;
+}
+
+int avb_helper_get_lookups(avb_helper *h, uint64_t *ret_count)
+{
+        int e = -ENOTCONN;
+
+        if (!h || !ret_count)
+                return -EINVAL;
+        pthread_rwlock_rdlock(&h->lock);
+        if (h->cur && h->cur->dir) {
+                *ret_count = atomic_load(&h->cur->dir->lookups);
+                e = 0;
+        } else if (h->cur) {
+                e = -ENODATA;
+        }
+        pthread_rwlock_unlock(&h->lock);
+        return e;
 }
 
 static bool range_ok(uint64_t offset, uint64_t len, uint32_t size)

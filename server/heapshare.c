@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The heap socket. Each connection gets one message and is closed; a slow
- * client cannot hold the thread for long because sends time out.
+ * The heap socket. Every connection gets the hello (heap and its own
+ * directory) and then stays open for lookups until the client closes it.
+ * The thread never blocks on a client: replies are sent without waiting,
+ * and a client whose socket will not take a small reply (it sends lookups
+ * without reading the answers) is dropped.
  */
 #include <errno.h>
 #include <poll.h>
@@ -17,8 +20,16 @@
 #include <avbuffer/log.h>
 
 #include "directory.h"
+#include "directory_format.h"
 #include "heapshare.h"
 #include "heapshare_proto.h"
+
+#define ACCEPT_PAUSE_MS 100
+
+struct hs_conn {
+        int fd;
+        int dir_id; /* -1: no directory */
+};
 
 struct avbd_heapshare {
         int listen_fd;
@@ -30,41 +41,22 @@ struct avbd_heapshare {
         void *userdata;
         char *path;
         pthread_t thread;
+        struct hs_conn conns[AVBD_HEAPSHARE_MAX_CONNS];
+        size_t n_conns;
+        struct pollfd polls[2 + AVBD_HEAPSHARE_MAX_CONNS]; /* the thread's */
 };
 
-static void serve_one(struct avbd_heapshare *h, int fd)
+static int send_hello(int fd, struct avb_heapshare_msg *m, const int *fds, int n)
 {
-        struct avb_heapshare_msg m = {
-                .magic = AVB_HEAPSHARE_MAGIC,
-                .version = AVB_HEAPSHARE_VERSION,
-                .heap_bytes = h->heap_fd >= 0 ? h->heap_bytes : 0,
-                .dir_slots = avbd_directory_slots(h->dir),
-        };
         union {
                 char buf[CMSG_SPACE(2 * sizeof(int))];
                 struct cmsghdr align;
         } control;
-        struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+        struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
         struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-        struct timeval tv = {.tv_sec = 1};
-        struct ucred cred;
-        socklen_t len = sizeof(cred);
-        int fds[2], n = 0, dir_fd = -1;
 
-        (void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
-                m.status = -errno;
-        } else if (h->policy && !h->policy(h->userdata, cred.uid, cred.gid)) {
-                avb_log(AVB_LOG_WARNING, "heap socket: refused pid %d uid %u", (int)cred.pid,
-                        (unsigned)cred.uid);
-                m.status = -EACCES;
-        } else if ((dir_fd = avbd_directory_client_fd(h->dir)) < 0) {
-                m.status = dir_fd;
-        } else {
-                if (h->heap_fd >= 0)
-                        fds[n++] = h->heap_fd;
-                fds[n++] = dir_fd;
-                m.n_fds = (uint32_t)n;
+        m->n_fds = (uint32_t)n;
+        if (n) {
                 memset(&control, 0, sizeof(control));
                 msg.msg_control = control.buf;
                 msg.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
@@ -74,24 +66,123 @@ static void serve_one(struct avbd_heapshare *h, int fd)
                 c->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
                 memcpy(CMSG_DATA(c), fds, (size_t)n * sizeof(int));
         }
-        if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
+        if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0) {
                 avb_log(AVB_LOG_DEBUG, "heap socket: send: %s", strerror(errno));
+                return -errno;
+        }
+        return 0;
+}
+
+/* A new connection: true when it stays open (the hello went out with a status of 0). */
+static bool serve_hello(struct avbd_heapshare *h, int fd, int *ret_dir_id)
+{
+        struct avb_heapshare_msg m = {
+                .magic = AVB_HEAPSHARE_MAGIC,
+                .version = AVB_HEAPSHARE_VERSION,
+                .heap_bytes = h->heap_fd >= 0 ? h->heap_bytes : 0,
+                .instance = avbd_directory_instance(h->dir),
+        };
+        struct timeval tv = {.tv_sec = 1};
+        struct ucred cred;
+        socklen_t len = sizeof(cred);
+        int fds[2], n = 0, dir_fd = -1, dir_id = -1;
+
+        (void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+                m.status = -errno;
+        } else if (h->policy && !h->policy(h->userdata, cred.uid, cred.gid)) {
+                avb_log(AVB_LOG_WARNING, "heap socket: refused pid %d uid %u", (int)cred.pid,
+                        (unsigned)cred.uid);
+                m.status = -EACCES;
+        } else if (h->n_conns == AVBD_HEAPSHARE_MAX_CONNS) {
+                avb_log(AVB_LOG_WARNING, "heap socket: refused pid %d: %d connections",
+                        (int)cred.pid, AVBD_HEAPSHARE_MAX_CONNS);
+                m.status = -EUSERS;
+        } else {
+                /* Without a directory the client still maps: each map asks. */
+                if (avbd_directory_open_client(h->dir, &dir_id, &dir_fd) < 0)
+                        dir_id = -1;
+                if (h->heap_fd >= 0)
+                        fds[n++] = h->heap_fd;
+                if (dir_id >= 0) {
+                        fds[n++] = dir_fd;
+                        m.dir_entries = AVB_DIR_ENTRIES;
+                }
+        }
+        if (send_hello(fd, &m, fds, n) < 0 && dir_id >= 0) {
+                avbd_directory_close_client(h->dir, dir_id);
+                m.status = -EPIPE;
+        }
         if (dir_fd >= 0)
                 close(dir_fd);
+        *ret_dir_id = dir_id;
+        return m.status == 0;
+}
+
+/* One lookup; false when the connection is to be closed. */
+static bool serve_request(struct avbd_heapshare *h, struct hs_conn *c)
+{
+        struct avb_heapshare_req req;
+        struct avb_heapshare_rep rep = {.magic = AVB_HEAPSHARE_MAGIC};
+        struct avb_buffer_info info;
+        ssize_t n = recv(c->fd, &req, sizeof(req), MSG_DONTWAIT);
+
+        if (n < 0)
+                return errno == EAGAIN || errno == EINTR;
+        if (n == 0)
+                return false;
+        if ((size_t)n != sizeof(req) || req.magic != AVB_HEAPSHARE_MAGIC ||
+            req.op != AVB_HEAPSHARE_LOOKUP) {
+                rep.status = -EPROTO;
+        } else {
+                rep.status = avbd_directory_lookup(h->dir, c->dir_id, req.handle, &info);
+                if (rep.status == 0) {
+                        rep.flags = info.secure ? AVB_DIR_SECURE : 0;
+                        rep.offset = info.heap_offset;
+                        rep.size = info.size;
+                }
+        }
+        return send(c->fd, &rep, sizeof(rep), MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof(rep);
+}
+
+static void conn_close(struct avbd_heapshare *h, size_t i)
+{
+        avbd_directory_close_client(h->dir, h->conns[i].dir_id);
+        close(h->conns[i].fd);
+        h->conns[i] = h->conns[--h->n_conns];
+}
+
+/* False when accepting must pause (out of descriptors or memory). */
+static bool accept_one(struct avbd_heapshare *h)
+{
+        int fd = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC), dir_id;
+
+        if (fd < 0)
+                return errno != EMFILE && errno != ENFILE && errno != ENOBUFS && errno != ENOMEM;
+        if (!serve_hello(h, fd, &dir_id)) {
+                close(fd);
+                return true;
+        }
+        h->conns[h->n_conns++] = (struct hs_conn){.fd = fd, .dir_id = dir_id};
+        return true;
 }
 
 static void *run(void *arg)
 {
         struct avbd_heapshare *h = arg;
+        struct pollfd *p = h->polls;
+        bool paused = false;
 
         for (;;) {
-                struct pollfd p[2] = {
-                        {.fd = h->listen_fd, .events = POLLIN},
-                        {.fd = h->stop_fd, .events = POLLIN},
-                };
-                int fd;
+                size_t n = h->n_conns;
 
-                if (poll(p, 2, -1) < 0) {
+                /* A pending connection that cannot be accepted would wake poll at once,
+                 * forever: while out of descriptors, the listener waits a while. */
+                p[0] = (struct pollfd){.fd = paused ? -1 : h->listen_fd, .events = POLLIN};
+                p[1] = (struct pollfd){.fd = h->stop_fd, .events = POLLIN};
+                for (size_t i = 0; i < n; i++)
+                        p[2 + i] = (struct pollfd){.fd = h->conns[i].fd, .events = POLLIN};
+                if (poll(p, 2 + n, paused ? ACCEPT_PAUSE_MS : -1) < 0) {
                         if (errno == EINTR)
                                 continue;
                         avb_log(AVB_LOG_ERROR, "heap socket: poll: %s", strerror(errno));
@@ -99,11 +190,11 @@ static void *run(void *arg)
                 }
                 if (p[1].revents)
                         return NULL;
-                fd = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-                if (fd < 0)
-                        continue;
-                serve_one(h, fd);
-                close(fd);
+                /* Backwards, so that closing (which moves the last one in) skips nothing. */
+                for (size_t i = n; i-- > 0;)
+                        if (p[2 + i].revents && !serve_request(h, &h->conns[i]))
+                                conn_close(h, i);
+                paused = p[0].revents && !accept_one(h);
         }
 }
 
@@ -168,6 +259,8 @@ void avbd_heapshare_stop(struct avbd_heapshare *h)
         if (write(h->stop_fd, &one, sizeof(one)) < 0)
                 avb_log(AVB_LOG_WARNING, "heap socket: cannot stop: %s", strerror(errno));
         pthread_join(h->thread, NULL);
+        while (h->n_conns)
+                conn_close(h, h->n_conns - 1);
         close(h->listen_fd);
         close(h->stop_fd);
         (void)unlink(h->path);

@@ -3,13 +3,17 @@
 #define AVBD_HEAPSHARE_H
 
 /*
- * Hands the non-secure heap and the buffer directory to clients that may
- * connect (helper/heapshare_proto.h), from a thread of its own so that the
- * RPC loop never waits on a client's socket.
+ * The heap socket (helper/heapshare_proto.h): hands the non-secure heap and
+ * a client directory of its own to each client that may connect, and
+ * answers its lookups, from a thread of its own so that the RPC loop never
+ * waits on a client's socket. At most AVBD_HEAPSHARE_MAX_CONNS connections
+ * are kept; more are refused with -EUSERS.
  */
 
 #include <stdbool.h>
 #include <sys/types.h>
+
+#define AVBD_HEAPSHARE_MAX_CONNS 1024
 
 struct avbd_heapshare;
 struct avbd_directory;
@@ -18,12 +22,13 @@ typedef bool (*avbd_heapshare_policy)(void *userdata, uid_t uid, gid_t gid);
 
 /*
  * Listens at `path` (a stale socket file is replaced). heap_fd may be -1
- * (no non-secure heap). The fds are borrowed and must outlive the object.
+ * (no non-secure heap). The fd and `dir` are borrowed and must outlive the
+ * object.
  */
 int avbd_heapshare_start(const char *path, int heap_fd, size_t heap_bytes,
                          struct avbd_directory *dir, avbd_heapshare_policy policy, void *userdata,
                          struct avbd_heapshare **ret);
-/* Stops the thread (waits for it) and removes the socket; accepts NULL. */
+/* Stops the thread (waits for it), closes every connection, removes the socket; accepts NULL. */
 void avbd_heapshare_stop(struct avbd_heapshare *h);
 
 #endif

@@ -55,7 +55,7 @@ static void on_space(void *userdata, int8_t pool, uint64_t count)
         avbd_space_flush(s->space, pool);
 }
 
-/* Vendor buffer observer: keeps the shared directory in step. */
+/* Vendor buffer observer: keeps the client directories in step. */
 static void on_buffer(void *userdata, int64_t handle, const struct avb_buffer_info *info)
 {
         struct avbd_service *s = userdata;
@@ -525,8 +525,7 @@ int avbd_service_new(const struct avbd_profile *profile, struct avbd_service **r
         e = avb_vendor_new(&cfg, on_space, s, &s->vendor);
         if (e < 0)
                 goto fail;
-        e = avbd_directory_new(AVB_DIR_DEFAULT_SLOTS_SERVER,
-                               avb_vendor_heap_size(s->vendor, false), &s->directory);
+        e = avbd_directory_new(avb_vendor_heap_size(s->vendor, false), &s->directory);
         if (e < 0)
                 goto fail;
         avb_vendor_set_observer(s->vendor, on_buffer, s);

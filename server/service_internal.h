@@ -9,11 +9,9 @@
 #include <stdint.h>
 
 #include "directory.h"
-#include "directory_format.h"
 #include "service.h"
 
 #define AVBD_MAX_RECLAIMS 64
-#define AVB_DIR_DEFAULT_SLOTS_SERVER AVB_DIR_DEFAULT_SLOTS
 
 struct avbd_pool_entry {
         avb_binder *listener; /* the pool's IAVBufferSpaceListener */

@@ -6,21 +6,35 @@
  * libavbufferhelper: maps non-secure AV buffers into this process and
  * copies data into secure and non-secure ones (HAL.AVBUF.9).
  *
- * Mapping: the first use maps the whole non-secure heap once (its memfd is
- * handed over a unix socket beside the service's endpoint) together with
- * the service's read-only buffer directory. After that, mapping and
- * unmapping a handle are local look-ups: no round trip to the server.
- * A pointer stays valid until unmapped; the memory behind it belongs to the
- * buffer only while the buffer is allocated.
+ * Mapping: the first use connects to a unix socket beside the service's
+ * endpoint and maps the whole non-secure heap once, together with a
+ * read-only buffer directory the service keeps for this helper alone. The
+ * directory lists only handles this helper has resolved: the first map (or
+ * get_size, write, copy) of a handle costs one look-up round trip to the
+ * service, which checks the handle and lists it; after that, mapping and
+ * unmapping it are local look-ups, with no round trip, until the buffer is
+ * freed or trimmed (the service updates the directory). A pointer stays
+ * valid until unmapped; the memory behind it belongs to the buffer only
+ * while the buffer is allocated.
  *
  * Secure buffers are never mapped: map gives -EPERM. Writes and copies into
  * them are done by the server inside its own address space. Nothing copies
  * secure content out: a copy from a secure source to a non-secure buffer
  * gives -EPERM.
  *
- * Errors (negative errno): -ENOENT unknown or freed handle, -EPERM secure
- * mapping or secure-to-non-secure copy, -ERANGE offset/size outside the
- * buffer, -EINVAL bad argument, -ECONNREFUSED/-EIO the service could not be
+ * Service restarts: the helper notices that the service has gone (its
+ * connection ends) and, on the next call, connects to whatever serves the
+ * endpoint then. Handles it had resolved from the old instance give
+ * -ESTALE from then on, others -ENOENT (the new instance never issued
+ * them); new handles map through the new instance's heap. A pointer mapped
+ * before the restart stays valid memory (the old heap, no longer shared
+ * with anyone) until it is unmapped; after the last such unmap its pages
+ * read as zeros; avb_helper_free() releases the rest.
+ *
+ * Errors (negative errno): -ENOENT unknown or freed handle, -ESTALE a
+ * handle of a service instance that has gone, -EPERM secure mapping or
+ * secure-to-non-secure copy, -ERANGE offset/size outside the buffer,
+ * -EINVAL bad argument, -ECONNREFUSED/-ENOENT/-EIO the service could not be
  * reached, -EACCES the service refused this process.
  *
  * Thread safety: one avb_helper may be used from several threads.
@@ -54,6 +68,13 @@ AVB_EXPORT int avb_helper_map(avb_helper *h, int64_t handle, void **ret_ptr, siz
 AVB_EXPORT int avb_helper_unmap(avb_helper *h, int64_t handle, void *ptr);
 /* The allocated size of any live buffer, secure or not. */
 AVB_EXPORT int avb_helper_get_size(avb_helper *h, int64_t handle, size_t *ret_size);
+/*
+ * Look-up round trips the service has answered for this helper since it
+ * last connected (first use or a restart): what maps cost beyond the
+ * directory. -ENOTCONN before the first use or while the service is away;
+ * -ENODATA when the service had no directory to spare (every resolve asks).
+ */
+AVB_EXPORT int avb_helper_get_lookups(avb_helper *h, uint64_t *ret_count);
 /* Copies len bytes from process memory into the buffer at offset. */
 AVB_EXPORT int avb_helper_write(avb_helper *h, int64_t handle, size_t offset, const void *src,
                                 size_t len);

@@ -4,6 +4,7 @@
  * hanging, and after a restart the service is found again through the
  * service manager. Needs the harness (it kills and restarts avbufferd).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,8 +64,87 @@ static void server_death(cf_ctx *c)
         cf_pool_destroy(c, cf_pool_new(c, false, false, 0, NULL));
 }
 
+/* Kills avbufferd, waits until the proxy knows, restarts it; returns a proxy of the new one. */
+static avb_binder *kill_and_restart(cf_ctx *c)
+{
+        avb_binder *fresh = NULL;
+        int64_t deadline;
+        const char *r;
+        int e;
+
+        r = cf_control(c, "kill");
+        CF_CHECK(c, !strncmp(r, "killed", 6), "harness: %s", r);
+        deadline = cf_now_ms() + cf_timeout_ms(c, 5000);
+        while (avb_binder_is_alive(c->avb) && cf_now_ms() < deadline)
+                cf_sleep_ms(10);
+        CF_CHECK(c, !avb_binder_is_alive(c->avb), "the proxy of a killed service is alive");
+        r = cf_control(c, "restart");
+        CF_CHECK(c, !strncmp(r, "restarted", 9), "harness: %s", r);
+        e = cf_connect_object(c->o, CF_OBJECT_MAIN, &fresh);
+        CF_CHECK(c, e == 0, "finding the restarted service: %s", cf_errname(e));
+        return fresh;
+}
+
+/*
+ * A helper alive across a restart: the handles of the old instance give an
+ * error, never a pointer; a pointer mapped before stays readable memory; a
+ * buffer of the new instance maps with the right content.
+ */
+static void helper_across_restart(cf_ctx *c)
+{
+        enum { LEN = 6000, SEED = 41, SEED2 = 42 };
+        static uint8_t want[LEN];
+        avb_helper *hp = cf_helper(c);
+        avb_binder *fresh;
+        int64_t old, h;
+        void *ptr, *p2 = &want;
+        size_t size = 7;
+        cf_tpool *tp;
+        int e;
+
+        if (!cf_control_available(c))
+                cf_skip(c, "needs the test harness to kill and restart avbufferd");
+        tp = cf_pool_new(c, false, false, 0, NULL);
+        old = cf_buf_alloc(c, tp, LEN);
+        cf_pattern(want, LEN, SEED);
+        CF_CHECK(c, avb_helper_write(hp, old, 0, want, LEN) == 0, "avb_helper_write");
+        ptr = cf_map(c, old, LEN);
+        /* nothing to clean up after the restart */
+        free(tp->bufs);
+        tp->bufs = NULL;
+        tp->n_bufs = tp->cap_bufs = 0;
+        c->n_pools = 0;
+
+        fresh = kill_and_restart(c);
+        avb_binder_unref(c->avb);
+        c->avb = fresh;
+        e = avb_helper_map(hp, old, &p2, &size);
+        CF_EXPECT_ERRNO(c, e, -ESTALE, "map of a handle resolved from the old instance");
+        CF_CHECK(c, p2 == &want && size == 7, "a refused map wrote its outputs");
+        e = avb_helper_get_size(hp, old, &size);
+        CF_EXPECT_ERRNO(c, e, -ESTALE, "get_size of a handle resolved from the old instance");
+        /* The pointer mapped before the restart is still memory, with what was written. */
+        CF_CHECK(c, memcmp(ptr, want, LEN) == 0, "an old mapping changed under its user");
+        e = avb_helper_unmap(hp, old, ptr);
+        CF_CHECK(c, e == 0, "unmap of a pointer from before the restart: %s", cf_errname(e));
+
+        cf_case_begin(c);
+        tp = cf_pool_new(c, false, false, 0, NULL);
+        h = cf_buf_alloc(c, tp, LEN);
+        cf_pattern(want, LEN, SEED2);
+        CF_CHECK(c, avb_helper_write(hp, h, 0, want, LEN) == 0, "avb_helper_write after restart");
+        ptr = cf_map(c, h, LEN);
+        CF_CHECK(c, memcmp(ptr, want, LEN) == 0, "a new buffer reads wrong through the old helper");
+        cf_unmap(c, h, ptr);
+        cf_expect_sha1(c, h, want, LEN);
+        cf_buf_free(c, h);
+        cf_pool_destroy(c, tp);
+}
+
 const cf_case cf_cases_death[] = {
         {"server-death.calls-fail-then-service-found-again", server_death,
          "kill -9 avbufferd: EX_TRANSACTION_FAILED, no hang; restart: found again"},
+        {"server-death.helper-refuses-old-handles", helper_across_restart,
+         "a helper alive across a restart: old handles give an error, new ones map"},
         {NULL, NULL, NULL},
 };

@@ -143,6 +143,7 @@ extern const cf_case cf_cases_secure[];
 extern const cf_case cf_cases_pipeline[];
 extern const cf_case cf_cases_clients[];
 extern const cf_case cf_cases_death[];
+extern const cf_case cf_cases_directory[];
 
 /* ---- failing and skipping ---------------------------------------------- */
 

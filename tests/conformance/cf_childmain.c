@@ -26,6 +26,11 @@
  *   destroy P [UID]      first becomes UID (keeping group 0, which reaches the
  *                        socket directory), then tries destroyPool(P), and
  *                        alloc + free in P: "destroy D alloc A free F" (0/1)
+ *   scan H...            maps a buffer of its own, then searches every shared
+ *                        memfd mapping for the handles H: "found H" for each, "own"
+ *                        if its own handle is there, "done N bytes"
+ *   map-watch H SEED LEN maps H twice ("mapped L1 L2": look-ups after each),
+ *                        on "again" maps it once more ("map ERRNO")
  */
 #include <grp.h>
 #include <stdio.h>
@@ -241,6 +246,68 @@ static void mode_destroy(cf_ctx *c, int8_t pool)
         printf("destroy %d alloc %d free %d\n", destroyed, h > 0, freed);
 }
 
+/* Whether the 8 bytes of v occur in [lo, hi). */
+static bool region_has(uintptr_t lo, uintptr_t hi, int64_t v)
+{
+        return memmem((const void *)lo, hi - lo, &v, sizeof(v)) != NULL;
+}
+
+static void mode_scan(cf_ctx *c, int n, char **hs)
+{
+        cf_tpool *tp = cf_pool_new(c, false, false, 0, NULL);
+        int64_t own = cf_buf_alloc(c, tp, 512), want[8];
+        bool found[8] = {false}, own_found = false;
+        void *ptr = cf_map(c, own, 512);
+        unsigned long lo, hi;
+        char line[512], perms[8];
+        size_t bytes = 0;
+        FILE *f;
+
+        CF_CHECK(c, n <= 8, "scan: at most 8 handles");
+        for (int i = 0; i < n; i++)
+                want[i] = strtoll(hs[i], NULL, 10);
+        f = fopen("/proc/self/maps", "r");
+        CF_CHECK(c, f != NULL, "cannot read /proc/self/maps");
+        while (fgets(line, sizeof(line), f)) {
+                /* Shared memory from another process comes as a memfd (a tool such
+                 * as valgrind may have shared mappings of its own: not scanned). */
+                if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) != 3 || perms[0] != 'r' ||
+                    perms[3] != 's' || !strstr(line, "/memfd:"))
+                        continue;
+                bytes += hi - lo;
+                own_found = own_found || region_has(lo, hi, own);
+                for (int i = 0; i < n; i++)
+                        found[i] = found[i] || region_has(lo, hi, want[i]);
+        }
+        fclose(f);
+        for (int i = 0; i < n; i++)
+                if (found[i])
+                        printf("found %lld\n", (long long)want[i]);
+        if (own_found)
+                printf("own\n");
+        printf("done %zu bytes of shared mappings\n", bytes);
+        cf_unmap(c, own, ptr);
+}
+
+static void mode_map_watch(cf_ctx *c, int64_t h, uint32_t seed, size_t len)
+{
+        uint64_t n[2] = {0, 0};
+        size_t size;
+        void *ptr;
+
+        for (int i = 0; i < 2; i++) {
+                ptr = cf_map(c, h, len);
+                check_content(c, h, ptr, seed, len);
+                cf_unmap(c, h, ptr);
+                CF_CHECK(c, avb_helper_get_lookups(c->helper, &n[i]) == 0,
+                         "avb_helper_get_lookups");
+        }
+        printf("mapped %llu %llu\n", (unsigned long long)n[0], (unsigned long long)n[1]);
+        fflush(stdout);
+        wait_line(c, "again");
+        printf("map %d\n", avb_helper_map(c->helper, h, &ptr, &size));
+}
+
 int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
 {
         static cf_ctx ctx;
@@ -279,6 +346,11 @@ int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
                 printf("ok\n");
         } else if (!strcmp(mode, "destroy") && (argc == 2 || argc == 3)) {
                 mode_destroy(c, (int8_t)atoi(argv[1]));
+        } else if (!strcmp(mode, "scan") && argc >= 2) {
+                mode_scan(c, argc - 1, argv + 1);
+        } else if (!strcmp(mode, "map-watch") && argc == 4) {
+                mode_map_watch(c, strtoll(argv[1], NULL, 0), (uint32_t)strtoul(argv[2], NULL, 0),
+                               strtoul(argv[3], NULL, 0));
         } else if (!strcmp(mode, "free") && argc == 2) {
                 st = cf_api_free(c->avb, strtoll(argv[1], NULL, 0), &ok);
                 CF_EXPECT_OK(c, st, "free");

@@ -385,14 +385,15 @@ static void expect_exception(hctx *h, const char *what, const reply *r, int32_t 
 
 /* ---- lifelines ----------------------------------------------------------- */
 
-static int life_connect(hctx *h)
+/* A SOCK_SEQPACKET connection to PATH + suffix (".life", ".heap"). */
+static int suffix_connect(hctx *h, const char *suffix)
 {
         struct sockaddr_un sa = {.sun_family = AF_UNIX};
         int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 
         if (fd < 0)
                 return -errno;
-        if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s.life", h->path) >=
+        if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s%s", h->path, suffix) >=
             (int)sizeof(sa.sun_path)) {
                 close(fd);
                 return -ENAMETOOLONG;
@@ -404,6 +405,11 @@ static int life_connect(hctx *h)
                 return e;
         }
         return fd;
+}
+
+static int life_connect(hctx *h)
+{
+        return suffix_connect(h, ".life");
 }
 
 typedef struct life_hello {
@@ -1434,6 +1440,118 @@ static void lifeline_exhaust(hctx *h)
                 outf(h, "serving again after they closed");
 }
 
+/* ---- the heap socket (PATH.heap; layout of helper/heapshare_proto.h) ---- */
+
+#define HEAP_MAGIC 0x41564248u
+#define HEAP_CONNS 300 /* more than the server has directories (256) */
+
+typedef struct heap_req {
+        uint32_t magic, op;
+        int64_t handle;
+} heap_req;
+
+typedef struct heap_rep {
+        uint32_t magic;
+        int32_t status;
+        uint32_t flags, offset, size, reserved;
+} heap_rep;
+
+/* Connects and reads the hello (its descriptors closed); the hello's status, or -errno. */
+static int heap_open(hctx *h, int *ret_fd)
+{
+        union {
+                char buf[CMSG_SPACE(4 * sizeof(int))];
+                struct cmsghdr align;
+        } control;
+        uint8_t hello[64];
+        struct iovec iov = {.iov_base = hello, .iov_len = sizeof(hello)};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                             .msg_controllen = sizeof(control.buf)};
+        struct timeval tv = {.tv_sec = 5 * h->scale};
+        int fd = suffix_connect(h, ".heap"), status;
+        ssize_t n;
+
+        if (fd < 0)
+                return fd;
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); n > 0 && c; c = CMSG_NXTHDR(&msg, c))
+                for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
+                        close(((int *)CMSG_DATA(c))[i]);
+        if (n < 12) {
+                close(fd);
+                return n < 0 ? -errno : -EPROTO;
+        }
+        memcpy(&status, hello + 8, sizeof(status));
+        *ret_fd = fd;
+        return status;
+}
+
+/* Sends one packet and waits for one reply: its status, or -errno (-ECONNRESET: closed). */
+static int heap_ask(int fd, const void *req, size_t len)
+{
+        heap_rep rep;
+        ssize_t n;
+
+        if (send(fd, req, len, MSG_NOSIGNAL) < 0)
+                return -errno;
+        n = recv(fd, &rep, sizeof(rep), 0);
+        if (n <= 0)
+                return n == 0 ? -ECONNRESET : -errno;
+        return n == sizeof(rep) && rep.magic == HEAP_MAGIC ? rep.status : -EBADMSG;
+}
+
+static void heap_socket(hctx *h)
+{
+        heap_req rq = {HEAP_MAGIC, 1, 0};
+        int fd, e, resolved = 0, sent = 0, held = 0, without = 0;
+        static int fds[HEAP_CONNS];
+
+        e = heap_open(h, &fd);
+        if (e < 0) {
+                failf(h, "heap socket: %s", strerror(-e));
+                return;
+        }
+        e = heap_ask(fd, "abc", 3);
+        outf(h, "3 junk bytes: %s", strerror(-e));
+        e = heap_ask(fd, &(heap_req){HEAP_MAGIC, 77, 1ll << 32}, sizeof(heap_req));
+        outf(h, "op 77: %s", strerror(-e));
+        /* Forged handles: a live slot with a guessed tag must not resolve. */
+        for (int i = 0; i < 2000; i++) {
+                rq.handle = (int64_t)((uint64_t)(1 + i % 200) << 32 | (uint32_t)random());
+                e = heap_ask(fd, &rq, sizeof(rq));
+                resolved += e == 0;
+                if (e != 0 && e != -ENOENT) {
+                        failf(h, "forged handle %d: %s", i, strerror(-e));
+                        break;
+                }
+        }
+        outf(h, "2000 forged handles: %d resolved", resolved);
+        if (resolved)
+                failf(h, "a forged handle resolved on the heap socket");
+        /* Lookups it never reads: the server must drop it, not wait for it. */
+        rq.handle = 1ll << 32;
+        while (sent < 200000 && send(fd, &rq, sizeof(rq), MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
+                sent++;
+        outf(h, "%d lookups sent without reading a reply", sent);
+        close(fd);
+        /* More connections than directories: the rest still get a hello. */
+        for (int i = 0; i < HEAP_CONNS; i++) {
+                fds[i] = -1;
+                e = heap_open(h, &fds[i]);
+                held += e == 0;
+                if (e == 0 && heap_ask(fds[i], &rq, sizeof(rq)) != -ENOENT)
+                        without++;
+        }
+        outf(h, "%d of %d connections held (%d answered a lookup wrongly)", held, HEAP_CONNS,
+             without);
+        if (held != HEAP_CONNS || without)
+                failf(h, "connections beyond the directories were not served");
+        for (int i = 0; i < HEAP_CONNS; i++)
+                if (fds[i] >= 0)
+                        close(fds[i]);
+}
+
 /* ---- runner ----------------------------------------------------------------------- */
 
 typedef struct attack {
@@ -1460,6 +1578,7 @@ static const attack attacks[] = {
         {"hostile.lifeline.junk", lifeline_junk, false},
         {"hostile.lifeline.connect-and-hang", lifeline_hang, false},
         {"hostile.lifeline.descriptor-exhaustion", lifeline_exhaust, false},
+        {"hostile.heap.junk-forged-lookups-flood", heap_socket, false},
         {"hostile.ipc.bad-frame-type", ipc_bad_frame_type, true},
 };
 

@@ -22,9 +22,10 @@ interface IBufferCopier {
     void copy(long dst, long src, in CopyRange[] ranges);
 
     /**
-     * Where a buffer lives. libavbufferhelper reads this from the shared
-     * buffer directory; it asks here only for handles the directory does
-     * not hold. EX_ILLEGAL_ARGUMENT for an unknown handle.
+     * Where a buffer lives, for a caller that holds the handle.
+     * libavbufferhelper resolves handles on the heap socket instead, which
+     * also lists them in its own buffer directory. EX_ILLEGAL_ARGUMENT for
+     * an unknown handle.
      */
     BufferInfo describe(long handle);
 }
