@@ -13,6 +13,12 @@
  *   map-write H SEED LEN maps buffer H, writes the pattern, reads it back
  *   read H SEED LEN      maps buffer H and compares it with the pattern
  *   free H               prints "free 1" or "free 0"
+ *   copy DST SRC N       one helper copy from SRC to DST: N ranges of the whole
+ *                        buffer, then one moving all but its first 1000 bytes
+ *                        to its start; "copying" before, "copied" after
+ *   copy-loop DST SRC N  helper copies of N whole-buffer ranges from SRC to DST,
+ *                        one after another; "copying" before the first, then
+ *                        copies until killed
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +134,29 @@ static void mode_alloc_one(cf_ctx *c, uint32_t seed, size_t len)
         printf("done\n");
 }
 
+static void mode_copy(cf_ctx *c, int64_t dst, int64_t src, size_t n, bool loop)
+{
+        avb_helper_range *r = calloc(n + 1, sizeof(*r));
+        size_t size = 0;
+        int e;
+
+        CF_CHECK(c, r, "out of memory");
+        e = avb_helper_get_size(cf_helper(c), src, &size);
+        CF_CHECK(c, e == 0 && size > 1000, "size of buffer %lld: %s", (long long)src,
+                 cf_errname(e));
+        for (size_t i = 0; i < n; i++)
+                r[i] = (avb_helper_range){0, 0, (uint32_t)size};
+        r[n] = (avb_helper_range){1000, 0, (uint32_t)size - 1000};
+        printf("copying\n");
+        fflush(stdout);
+        do
+                e = avb_helper_copy(cf_helper(c), dst, src, r, loop ? n : n + 1);
+        while (loop && e == 0);
+        free(r);
+        CF_EXPECT_ERRNO(c, e, 0, "helper copy");
+        printf("copied\n");
+}
+
 int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
 {
         static cf_ctx ctx;
@@ -164,6 +193,9 @@ int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
                 st = cf_api_free(c->avb, strtoll(argv[1], NULL, 0), &ok);
                 CF_EXPECT_OK(c, st, "free");
                 printf("free %d\n", ok);
+        } else if ((!strcmp(mode, "copy") || !strcmp(mode, "copy-loop")) && argc == 4) {
+                mode_copy(c, strtoll(argv[1], NULL, 0), strtoll(argv[2], NULL, 0),
+                          strtoul(argv[3], NULL, 0), mode[4] == '-');
         } else {
                 CF_FAIL(c, "unknown helper mode '%s' (%d arguments)", mode, argc);
         }
