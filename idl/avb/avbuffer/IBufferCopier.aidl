@@ -43,8 +43,8 @@ interface IBufferCopier {
     const int MAX_WRITE_BYTES = 262144;
 
     /** Most bytes one copy() moves: the sum of its ranges' sizes. */
-    const int MAX_COPY_BYTES = 4194304;
+    const int MAX_COPY_BYTES = 1048576;
 
     /** Most ranges one copy() takes (each costs the secure heap's access windows). */
-    const int MAX_COPY_RANGES = 1024;
+    const int MAX_COPY_RANGES = 256;
 }
