@@ -37,7 +37,7 @@
 #define MIB (1024u * 1024u)
 /* Ranges of 1 MiB per helper copy: the call issue 16 measured (3.3 s before the fix). */
 #define COPY_RANGES 2297
-#define PAIR_BYTES 4096
+#define PAIR_BYTES  4096
 
 /* ---- the copier process ------------------------------------------------------ */
 
@@ -151,8 +151,8 @@ static void report(const struct phase *ph)
         double med = bench_quantile(&ph->ns, 0.5), p99 = bench_quantile(&ph->ns, 0.99);
         double worst = bench_quantile(&ph->ns, 1.0);
 
-        printf("%-44s %8zu %12.1f %12.1f %12.1f %7u\n", ph->label, ph->ns.n, med / 1e3,
-               p99 / 1e3, worst / 1e3, ph->failed);
+        printf("%-44s %8zu %12.1f %12.1f %12.1f %7u\n", ph->label, ph->ns.n, med / 1e3, p99 / 1e3,
+               worst / 1e3, ph->failed);
         bench_csv("copyload", ph->id, "median_us", med / 1e3, "us");
         bench_csv("copyload", ph->id, "p99_us", p99 / 1e3, "us");
         bench_csv("copyload", ph->id, "max_us", worst / 1e3, "us");

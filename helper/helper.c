@@ -28,7 +28,7 @@
 /* Bytes of data per IBufferCopier.write call: the server's limit, well below the message's. */
 #define WRITE_CHUNK avb_avbuffer_IBufferCopier_MAX_WRITE_BYTES
 /* What one IBufferCopier.copy call may carry (the server refuses more). */
-#define COPY_MAX_BYTES ((uint32_t)avb_avbuffer_IBufferCopier_MAX_COPY_BYTES)
+#define COPY_MAX_BYTES  ((uint32_t)avb_avbuffer_IBufferCopier_MAX_COPY_BYTES)
 #define COPY_MAX_RANGES ((size_t)avb_avbuffer_IBufferCopier_MAX_COPY_RANGES)
 
 struct avb_helper {

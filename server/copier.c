@@ -42,7 +42,7 @@ static avb_status copy_error(int e, int64_t handle)
 }
 
 #define MAX_WRITE_BYTES avb_avbuffer_IBufferCopier_MAX_WRITE_BYTES
-#define MAX_COPY_BYTES avb_avbuffer_IBufferCopier_MAX_COPY_BYTES
+#define MAX_COPY_BYTES  avb_avbuffer_IBufferCopier_MAX_COPY_BYTES
 #define MAX_COPY_RANGES avb_avbuffer_IBufferCopier_MAX_COPY_RANGES
 
 static avb_status over_limit(const char *call, uint64_t n, long long limit, const char *unit)

@@ -14,9 +14,9 @@
 #include "avb_avbuffer.h"
 #include "cf.h"
 
-#define MAX_BYTES avb_avbuffer_IBufferCopier_MAX_COPY_BYTES
+#define MAX_BYTES  avb_avbuffer_IBufferCopier_MAX_COPY_BYTES
 #define MAX_RANGES avb_avbuffer_IBufferCopier_MAX_COPY_RANGES
-#define MAX_WRITE avb_avbuffer_IBufferCopier_MAX_WRITE_BYTES
+#define MAX_WRITE  avb_avbuffer_IBufferCopier_MAX_WRITE_BYTES
 
 static avb_binder *copier_connect(cf_ctx *c)
 {
@@ -97,8 +97,8 @@ static void limits(cf_ctx *c, bool secure)
         CF_EXPECT_OK(c, st, "copy of exactly MAX_COPY_BYTES");
         expect_content(c, dst, secure, a, SIZE, "after a copy of MAX_COPY_BYTES");
         for (size_t i = 0; i < MAX_RANGES; i++)
-                w[i] = (avb_avbuffer_CopyRange){.srcOffset = (int32_t)i, .dstOffset = (int32_t)i,
-                                                .size = 1};
+                w[i] = (avb_avbuffer_CopyRange){
+                    .srcOffset = (int32_t)i, .dstOffset = (int32_t)i, .size = 1};
         st = avb_avbuffer_IBufferCopier_write(copier, dst, 0, (const int8_t *)b, MAX_WRITE / 2);
         CF_EXPECT_OK(c, st, "write");
         st = avb_avbuffer_IBufferCopier_copy(copier, dst, src, w, MAX_RANGES);
