@@ -44,8 +44,11 @@
 #include "directory_format.h"
 #include "heapshare_proto.h"
 
-/* Bytes of data per IBufferCopier.write call: well below the message limit. */
-#define WRITE_CHUNK (256 * 1024)
+/* Bytes of data per IBufferCopier.write call: the server's limit, well below the message's. */
+#define WRITE_CHUNK avb_avbuffer_IBufferCopier_MAX_WRITE_BYTES
+/* What one IBufferCopier.copy call may carry (the server refuses more). */
+#define COPY_MAX_BYTES  ((uint32_t)avb_avbuffer_IBufferCopier_MAX_COPY_BYTES)
+#define COPY_MAX_RANGES ((size_t)avb_avbuffer_IBufferCopier_MAX_COPY_RANGES)
 
 struct gen {
         struct gen *next; /* in the retired list */
@@ -624,13 +627,94 @@ int avb_helper_write(avb_helper *h, int64_t handle, size_t offset, const void *s
         return 0;
 }
 
+/* Copy calls under way: the ranges of the next call and what they add up to. */
+struct copy_batch {
+        avb_helper *h;
+        int64_t dst, src;
+        avb_avbuffer_CopyRange wire[COPY_MAX_RANGES];
+        size_t n;
+        uint32_t bytes;
+};
+
+static int batch_flush(struct copy_batch *b)
+{
+        avb_status st;
+
+        if (b->n == 0)
+                return 0;
+        st = avb_avbuffer_IBufferCopier_copy(b->h->copier, b->dst, b->src, b->wire, b->n);
+        b->n = 0;
+        b->bytes = 0;
+        return status_errno(&st);
+}
+
+/*
+ * Adds one range to the calls, cut into pieces where a call fills up. A
+ * range whose destination lies above its source in the same buffer and
+ * overlaps it is cut from its end backwards, so that no piece reads bytes
+ * an earlier piece has already overwritten: the pieces together still act
+ * as one memmove.
+ */
+static int batch_add(struct copy_batch *b, const avb_helper_range *r)
+{
+        bool backwards = b->dst == b->src && r->dst_offset > r->src_offset &&
+                         r->dst_offset - r->src_offset < r->size;
+        uint32_t done = 0;
+        int e;
+
+        while (done < r->size) {
+                uint32_t room = COPY_MAX_BYTES - b->bytes, left = r->size - done;
+                uint32_t n = left < room ? left : room, at = backwards ? left - n : done;
+                avb_avbuffer_CopyRange *w;
+
+                if (n == 0 || b->n == COPY_MAX_RANGES) {
+                        if ((e = batch_flush(b)) < 0)
+                                return e;
+                        continue;
+                }
+                w = &b->wire[b->n++];
+                avb_avbuffer_CopyRange_init(w);
+                w->srcOffset = (int32_t)(r->src_offset + at);
+                w->dstOffset = (int32_t)(r->dst_offset + at);
+                w->size = (int32_t)n;
+                b->bytes += n;
+                done += n;
+        }
+        return 0;
+}
+
+/*
+ * A copy the server makes (one end is secure), in as many IBufferCopier
+ * calls as the server's per-call limits need; the ranges were all checked
+ * against both buffers first. Ranges of 0 bytes move nothing and are left
+ * out.
+ */
+static int copy_remote(avb_helper *h, int64_t dst, int64_t src, const avb_helper_range *ranges,
+                       size_t n_ranges)
+{
+        struct copy_batch *b = malloc(sizeof(*b));
+        int e = 0;
+
+        if (!b)
+                return -ENOMEM;
+        b->h = h;
+        b->dst = dst;
+        b->src = src;
+        b->n = 0;
+        b->bytes = 0;
+        for (size_t i = 0; e == 0 && i < n_ranges; i++)
+                e = batch_add(b, &ranges[i]);
+        if (e == 0)
+                e = batch_flush(b);
+        free(b);
+        return e;
+}
+
 int avb_helper_copy(avb_helper *h, int64_t dst, int64_t src, const avb_helper_range *ranges,
                     size_t n_ranges)
 {
-        avb_avbuffer_CopyRange *wire;
         struct buf s, d;
         uint8_t *sp, *dp;
-        avb_status st;
         int e;
 
         if (!h || (!ranges && n_ranges))
@@ -659,18 +743,5 @@ int avb_helper_copy(avb_helper *h, int64_t dst, int64_t src, const avb_helper_ra
                                 ranges[i].size);
                 return 0;
         }
-        if (n_ranges == 0)
-                return 0;
-        wire = calloc(n_ranges, sizeof(*wire));
-        if (!wire)
-                return -ENOMEM;
-        for (size_t i = 0; i < n_ranges; i++) {
-                avb_avbuffer_CopyRange_init(&wire[i]);
-                wire[i].srcOffset = (int32_t)ranges[i].src_offset;
-                wire[i].dstOffset = (int32_t)ranges[i].dst_offset;
-                wire[i].size = (int32_t)ranges[i].size;
-        }
-        st = avb_avbuffer_IBufferCopier_copy(h->copier, dst, src, wire, n_ranges);
-        free(wire);
-        return status_errno(&st);
+        return copy_remote(h, dst, src, ranges, n_ranges);
 }

@@ -57,7 +57,7 @@ print(next(o["value"] for o in json.load(open(sys.argv[1])) if o["name"] == "bui
 cat "$txt"
 
 # Order: the in-process parts first, then everything that needs avbufferd.
-for b in rpc scale alloc datapath e2e fmq decode python; do
+for b in rpc scale alloc datapath copyload e2e fmq decode python; do
 	exe=$build/bench/avb-bench-$b
 	if [ ! -x "$exe" ]; then
 		echo "bench.sh: $exe was not built: skipped" | tee -a "$txt" >&2

@@ -6,6 +6,12 @@
  * only place secure memory is ever reachable from; the vendor layer refuses
  * a copy from secure into non-secure memory, so no call here can bring
  * secure content back out.
+ *
+ * Every call here runs on the one thread that serves all clients, so each
+ * is held to a bounded amount of work (the MAX_* limits of IBufferCopier):
+ * before them, one legal copy of thousands of 1 MiB ranges kept the thread
+ * busy for seconds and every other client's alloc and free timed out.
+ * libavbufferhelper splits bigger copies and writes into calls within them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,6 +41,18 @@ static avb_status copy_error(int e, int64_t handle)
         }
 }
 
+#define MAX_WRITE_BYTES avb_avbuffer_IBufferCopier_MAX_WRITE_BYTES
+#define MAX_COPY_BYTES  avb_avbuffer_IBufferCopier_MAX_COPY_BYTES
+#define MAX_COPY_RANGES avb_avbuffer_IBufferCopier_MAX_COPY_RANGES
+
+static avb_status over_limit(const char *call, uint64_t n, long long limit, const char *unit)
+{
+        return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
+                                    "%s of %llu %s is above the limit of %lld %s per call; "
+                                    "split it into smaller calls",
+                                    call, (unsigned long long)n, unit, limit, unit);
+}
+
 static avb_status cp_write(void *impl, avb_call *call, int64_t handle, int32_t offset,
                            const int8_t *data, size_t data_count)
 {
@@ -42,6 +60,8 @@ static avb_status cp_write(void *impl, avb_call *call, int64_t handle, int32_t o
         int e;
 
         (void)call;
+        if (data_count > MAX_WRITE_BYTES)
+                return over_limit("write", data_count, MAX_WRITE_BYTES, "bytes");
         if (offset < 0)
                 return copy_error(-ERANGE, handle);
         if (data_count == 0)
@@ -57,11 +77,14 @@ static avb_status cp_copy(void *impl, avb_call *call, int64_t dst, int64_t src,
         struct avbd_service *s = impl;
         struct avb_copy_range *r;
         avb_status st = avb_status_ok();
+        uint64_t bytes = 0;
         int e;
 
         (void)call;
         if (ranges_count == 0)
                 return st;
+        if (ranges_count > MAX_COPY_RANGES)
+                return over_limit("copy", ranges_count, MAX_COPY_RANGES, "ranges");
         r = calloc(ranges_count, sizeof(*r));
         if (!r)
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE, "out of memory");
@@ -73,6 +96,11 @@ static avb_status cp_copy(void *impl, avb_call *call, int64_t dst, int64_t src,
                 r[i].src_offset = (uint32_t)ranges[i].srcOffset;
                 r[i].dst_offset = (uint32_t)ranges[i].dstOffset;
                 r[i].size = (uint32_t)ranges[i].size;
+                bytes += r[i].size;
+        }
+        if (bytes > MAX_COPY_BYTES) {
+                st = over_limit("copy", bytes, MAX_COPY_BYTES, "bytes");
+                goto out;
         }
         /* The vendor checks every range before it moves any byte. */
         e = avb_vendor_buffer_copy(s->vendor, src, dst, r, ranges_count);

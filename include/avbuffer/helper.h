@@ -18,9 +18,13 @@
  * while the buffer is allocated.
  *
  * Secure buffers are never mapped: map gives -EPERM. Writes and copies into
- * them are done by the server inside its own address space. Nothing copies
- * secure content out: a copy from a secure source to a non-secure buffer
- * gives -EPERM.
+ * them are done by the server inside its own address space, in as many
+ * calls as its per-call limits need (256 KiB per write, 1 MiB in at most
+ * 256 ranges per copy); every range is checked against both buffers before
+ * the first call. If another process frees or trims a buffer while such a
+ * copy is under way, the copy stops with -ENOENT or -ERANGE and what was
+ * copied before stays. Nothing copies secure content out: a copy from a
+ * secure source to a non-secure buffer gives -EPERM.
  *
  * Service restarts: the helper notices that the service has gone (its
  * connection ends) and, on the next call, connects to whatever serves the

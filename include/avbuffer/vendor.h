@@ -11,8 +11,12 @@
  *
  * ── Locking ────────────────────────────────────────────────────────────────
  * Every avb_vendor_* function is thread-safe: one mutex in the object
- * serialises them all, including the data copies of the helper paths (so a
- * buffer cannot be freed in the middle of a copy into it). The space
+ * serialises them all. The data paths (buffer_write, buffer_copy,
+ * read_for_vendor, buffer_sha1) hold it for one slice of at most 1 MiB at a
+ * time and look their buffers up again for each slice, so a long copy lets
+ * other threads' calls run between slices, and a buffer freed or trimmed
+ * meanwhile stops it (-ENOENT, -ERANGE; the slices already done stay done)
+ * before a byte reaches memory that is no longer the buffer's. The space
  * callback is never called with that mutex held: requests that fire are
  * collected while locked and delivered after unlocking, on the thread that
  * made the call that fired them (a free, a trim, or notify itself when the
@@ -233,7 +237,8 @@ int avb_vendor_buffer_info(struct avb_vendor *v, int64_t handle, struct avb_buff
 int avb_vendor_buffer_write(struct avb_vendor *v, int64_t handle, uint32_t offset,
 			    const void *src, size_t len);
 /*
- * Helper copyWithMap(): all ranges are checked before any byte moves.
+ * Helper copyWithMap(): all ranges are checked before any byte moves; each
+ * range acts as memmove, also when it overlaps itself in one buffer.
  * Secure -> non-secure gives -EPERM.
  */
 int avb_vendor_buffer_copy(struct avb_vendor *v, int64_t src_handle, int64_t dst_handle,

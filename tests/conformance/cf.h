@@ -144,6 +144,7 @@ extern const cf_case cf_cases_pipeline[];
 extern const cf_case cf_cases_clients[];
 extern const cf_case cf_cases_death[];
 extern const cf_case cf_cases_directory[];
+extern const cf_case cf_cases_copier[];
 
 /* ---- failing and skipping ---------------------------------------------- */
 
@@ -296,6 +297,8 @@ int cf_timeout_ms(const cf_ctx *c, int base_ms);
 cf_child *cf_child_spawn(cf_ctx *c, const char *const *args);
 /* Reads one line (without the newline) into buf; fails the case on timeout/EOF. */
 void cf_child_readline(cf_ctx *c, cf_child *ch, char *buf, size_t len);
+/* Whether a line (or the end of the child's output) is there to read, without waiting. */
+bool cf_child_has_line(cf_ctx *c, cf_child *ch);
 void cf_child_send(cf_ctx *c, cf_child *ch, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 /* Waits for exit (generous timeout); returns the wait status. */

@@ -123,6 +123,22 @@ void cf_child_readline(cf_ctx *c, cf_child *ch, char *buf, size_t len)
         }
 }
 
+bool cf_child_has_line(cf_ctx *c, cf_child *ch)
+{
+        struct pollfd pfd = {ch->from_fd, POLLIN, 0};
+        ssize_t r;
+
+        if (!memchr(ch->rbuf, '\n', ch->rlen) && ch->rlen < sizeof(ch->rbuf) &&
+            poll(&pfd, 1, 0) > 0) {
+                r = read(ch->from_fd, ch->rbuf + ch->rlen, sizeof(ch->rbuf) - ch->rlen);
+                if (r <= 0)
+                        return true; /* ended: cf_child_readline says so */
+                ch->rlen += (size_t)r;
+        }
+        (void)c;
+        return memchr(ch->rbuf, '\n', ch->rlen) != NULL;
+}
+
 void cf_child_send(cf_ctx *c, cf_child *ch, const char *fmt, ...)
 {
         char line[256];

@@ -31,6 +31,12 @@
  *                        if its own handle is there, "done N bytes"
  *   map-watch H SEED LEN maps H twice ("mapped L1 L2": look-ups after each),
  *                        on "again" maps it once more ("map ERRNO")
+ *   copy DST SRC N       one helper copy from SRC to DST: N ranges of the whole
+ *                        buffer, then one moving all but its first 1000 bytes
+ *                        to its start; "copying" before, "copied" after
+ *   copy-loop DST SRC N  helper copies of N whole-buffer ranges from SRC to DST,
+ *                        one after another; "copying" before the first, then
+ *                        copies until killed
  */
 #include <grp.h>
 #include <stdio.h>
@@ -308,6 +314,29 @@ static void mode_map_watch(cf_ctx *c, int64_t h, uint32_t seed, size_t len)
         printf("map %d\n", avb_helper_map(c->helper, h, &ptr, &size));
 }
 
+static void mode_copy(cf_ctx *c, int64_t dst, int64_t src, size_t n, bool loop)
+{
+        avb_helper_range *r = calloc(n + 1, sizeof(*r));
+        size_t size = 0;
+        int e;
+
+        CF_CHECK(c, r, "out of memory");
+        e = avb_helper_get_size(cf_helper(c), src, &size);
+        CF_CHECK(c, e == 0 && size > 1000, "size of buffer %lld: %s", (long long)src,
+                 cf_errname(e));
+        for (size_t i = 0; i < n; i++)
+                r[i] = (avb_helper_range){0, 0, (uint32_t)size};
+        r[n] = (avb_helper_range){1000, 0, (uint32_t)size - 1000};
+        printf("copying\n");
+        fflush(stdout);
+        do
+                e = avb_helper_copy(cf_helper(c), dst, src, r, loop ? n : n + 1);
+        while (loop && e == 0);
+        free(r);
+        CF_EXPECT_ERRNO(c, e, 0, "helper copy");
+        printf("copied\n");
+}
+
 int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
 {
         static cf_ctx ctx;
@@ -360,6 +389,9 @@ int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
                             atoi(argv[4]));
         } else if (!strcmp(mode, "listen") && argc == 1) {
                 mode_listen(c);
+        } else if ((!strcmp(mode, "copy") || !strcmp(mode, "copy-loop")) && argc == 4) {
+                mode_copy(c, strtoll(argv[1], NULL, 0), strtoll(argv[2], NULL, 0),
+                          strtoul(argv[3], NULL, 0), mode[4] == '-');
         } else {
                 CF_FAIL(c, "unknown helper mode '%s' (%d arguments)", mode, argc);
         }

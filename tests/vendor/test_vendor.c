@@ -581,6 +581,39 @@ static void test_copy_rules(void **state)
 	assert_int_equal(avb_vendor_buffer_copy(f->v, a, -1, r1, 2), -ENOENT);
 }
 
+/*
+ * Ranges bigger than the vendor's 1 MiB slices, overlapping themselves in one
+ * buffer both ways, act as memmove; writes and reads across slices too.
+ */
+static void test_copy_slices(void **state)
+{
+	struct fixture *f = *state;
+	enum { SIZE = 3 * MiB + 77, UP = 100000, DOWN = 200000 };
+	static uint8_t model[SIZE], got[SIZE];
+	const struct avb_copy_range up = {0, UP, SIZE - UP}, down = {DOWN, 0, SIZE - DOWN};
+
+	for (int secure = 0; secure < 2; secure++) {
+		int8_t p = pool_make(f->v, AVB_MEDIA_VIDEO, secure, 0, 1);
+		int64_t h = buf_make(f->v, p, SIZE);
+
+		for (size_t i = 0; i < SIZE; i++)
+			model[i] = (uint8_t)(i * 131 + i / 4099);
+		assert_int_equal(avb_vendor_buffer_write(f->v, h, 0, model, SIZE), 0);
+		assert_int_equal(avb_vendor_buffer_copy(f->v, h, h, &up, 1), 0);
+		memmove(model + up.dst_offset, model + up.src_offset, up.size);
+		assert_int_equal(avb_vendor_buffer_copy(f->v, h, h, &down, 1), 0);
+		memmove(model + down.dst_offset, model + down.src_offset, down.size);
+		assert_int_equal(avb_vendor_buffer_read_for_vendor(f->v, h, 0, got, SIZE), 0);
+		assert_memory_equal(got, model, SIZE);
+		/* A range that does not fit moves nothing, whatever its size. */
+		assert_int_equal(avb_vendor_buffer_write(f->v, h, 1, model, SIZE), -ERANGE);
+		assert_int_equal(avb_vendor_buffer_read_for_vendor(f->v, h, 0, got, SIZE), 0);
+		assert_memory_equal(got, model, SIZE);
+		assert_int_equal(avb_vendor_buffer_free(f->v, h), 0);
+		assert_int_equal(avb_vendor_destroy_pool(f->v, p), 0);
+	}
+}
+
 static void test_sha1(void **state)
 {
 	struct fixture *f = *state;
@@ -739,6 +772,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_frame_pools, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secure_zero_after_free, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_slices, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sha1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
