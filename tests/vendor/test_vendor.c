@@ -610,7 +610,7 @@ static void test_copy_slices(void **state)
 		assert_int_equal(avb_vendor_buffer_read_for_vendor(f->v, h, 0, got, SIZE), 0);
 		assert_memory_equal(got, model, SIZE);
 		assert_int_equal(avb_vendor_buffer_free(f->v, h), 0);
-		assert_int_equal(avb_vendor_destroy_pool(f->v, p), 0);
+		assert_int_equal(avb_vendor_destroy_pool(f->v, p, AVB_VENDOR_ANY_OWNER), 0);
 	}
 }
 
