@@ -2,10 +2,12 @@
 /*
  * servicemanager: where services register by name and clients find them.
  *
- *   servicemanager [--socket-dir DIR] [--log-level LEVEL] [--syslog]
+ *   servicemanager [--socket-dir DIR] [--transport nanomsg|unix] [--log-level LEVEL] [--syslog]
  *
- * It serves at ipc://DIR/servicemanager; DIR is --socket-dir, else
- * $AVB_SOCKET_DIR, else the configured default. SIGTERM and SIGINT stop it.
+ * It serves at ipc://DIR/servicemanager (unix://DIR/servicemanager with the
+ * unix transport: --transport, else $AVB_TRANSPORT); DIR is --socket-dir,
+ * else $AVB_SOCKET_DIR, else the configured default. Clients find it either
+ * way (avb_endpoint_lookup). SIGTERM and SIGINT stop it.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -33,8 +35,9 @@ static void client_gone(void *userdata, const avb_peer *peer)
 
 static void usage(FILE *f)
 {
-        fprintf(f, "Usage: servicemanager [--socket-dir DIR] [--log-level LEVEL] [--syslog]\n"
-                   "Serves the avbuffer service manager at ipc://DIR/%s.\n",
+        fprintf(f, "Usage: servicemanager [--socket-dir DIR] [--transport nanomsg|unix]\n"
+                   "                      [--log-level LEVEL] [--syslog]\n"
+                   "Serves the avbuffer service manager at ipc://DIR/%s (or unix://).\n",
                 avb_servicemanager_IServiceManager_SOCKET_NAME);
 }
 
@@ -42,6 +45,7 @@ int main(int argc, char **argv)
 {
         static const struct option opts[] = {
                 {"socket-dir", required_argument, NULL, 'd'},
+                {"transport", required_argument, NULL, 't'},
                 {"log-level", required_argument, NULL, 'l'},
                 {"syslog", no_argument, NULL, 's'},
                 {"help", no_argument, NULL, 'h'},
@@ -52,13 +56,22 @@ int main(int argc, char **argv)
         avb_registry *registry = NULL;
         avb_binder *binder = NULL;
         char *endpoint = NULL;
+        const char *transport = NULL;
+        bool is_unix;
         int c, e, level, rc = 1;
 
-        while ((c = getopt_long(argc, argv, "d:l:shV", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "d:t:l:shV", opts, NULL)) != -1) {
                 switch (c) {
                 case 'd':
                         if (setenv("AVB_SOCKET_DIR", optarg, 1) < 0)
                                 return 1;
+                        break;
+                case 't':
+                        if (avb_transport_parse(optarg, &is_unix) < 0) {
+                                fprintf(stderr, "servicemanager: unknown transport '%s'\n", optarg);
+                                return 2;
+                        }
+                        transport = optarg;
                         break;
                 case 'l':
                         level = avb_log_level_from_string(optarg);
@@ -83,7 +96,8 @@ int main(int argc, char **argv)
                 }
         }
 
-        e = avb_endpoint_for(avb_servicemanager_IServiceManager_SOCKET_NAME, &endpoint);
+        e = avb_endpoint_for_transport(transport, avb_servicemanager_IServiceManager_SOCKET_NAME,
+                                       &endpoint);
         if (e < 0) {
                 avb_log(AVB_LOG_ERROR, "socket directory '%s': %s", avb_socket_dir(), strerror(-e));
                 return 1;

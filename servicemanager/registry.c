@@ -56,7 +56,7 @@ static bool endpoint_is_valid(const char *endpoint)
         char *base = NULL;
         uint32_t object_id;
 
-        if (strncmp(endpoint, "ipc://", 6) != 0)
+        if (strncmp(endpoint, "ipc://", 6) != 0 && strncmp(endpoint, "unix://", 7) != 0)
                 return false;
         if (avb_endpoint_split(endpoint, &base, &object_id) < 0)
                 return false;
@@ -126,7 +126,7 @@ static avb_status sm_addService(void *impl, avb_call *call, const char *name,
         if (!endpoint_is_valid(endpoint))
                 return avb_status_service_specific(
                         avb_servicemanager_IServiceManager_ERROR_BAD_NAME,
-                        "endpoint '%.*s' is not a usable ipc:// endpoint", 100, endpoint);
+                        "endpoint '%.*s' is not a usable ipc:// or unix:// endpoint", 100, endpoint);
 
         s = find(r, name);
         if (s && s->owner != peer->client_id)

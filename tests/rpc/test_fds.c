@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,8 +144,9 @@ static void test_fd_count_flat(void **state)
         int mine = count_fds(getpid()), theirs = count_fds(srv);
         for (int i = 0; i < 1000; i++)
                 fds_round(b);
-        assert_int_equal(count_fds(getpid()), mine);
-        assert_int_equal(count_fds(srv), theirs);
+        /* Connections released by earlier tests may still be closing: never more. */
+        assert_true(WAIT_UNTIL(count_fds(getpid()) <= mine, 5000) >= 0);
+        assert_true(count_fds(srv) <= theirs);
         avb_binder_unref(b);
         test_reap(srv, SIGTERM);
         free(e);
@@ -173,6 +175,58 @@ static void test_oneway_with_fds(void **state)
         assert_int_equal(out[0], 100);
         assert_int_equal(out[1], 1);
         assert_int_equal(count_fds(srv), before);
+        avb_binder_unref(b);
+        test_reap(srv, SIGTERM);
+        free(e);
+}
+
+typedef struct caller {
+        avb_binder *b;
+        uint32_t base;
+        int failures;
+} caller;
+
+static void *call_many(void *arg)
+{
+        caller *c = arg;
+        for (uint32_t i = 0; i < 300; i++) {
+                uint32_t in[2] = {c->base, i}, out = 0;
+                avb_status st = echo_u32(c->b, ECHO_ADD, in, 2, &out, 1);
+                if (!avb_status_is_ok(&st) || out != c->base + i)
+                        c->failures++;
+        }
+        return NULL;
+}
+
+/* Many threads through the one connection, and messages of several fragments. */
+static void test_threads_and_big_messages(void **state)
+{
+        char *e = new_endpoint("unix");
+        pid_t srv = test_spawn("server", e);
+        avb_binder *b = NULL;
+        caller c[4];
+        pthread_t t[4];
+        size_t big_len = 3 * AVB_UFRAG_BYTES + 17, len = 0;
+        uint8_t *big = malloc(big_len), *reply = NULL;
+
+        (void)state;
+        assert_int_equal(avb_binder_connect(e, 0, &b), 0);
+        for (int i = 0; i < 4; i++) {
+                c[i] = (caller){.b = b, .base = 1000u * (uint32_t)i};
+                assert_int_equal(pthread_create(&t[i], NULL, call_many, &c[i]), 0);
+        }
+        for (size_t i = 0; i < big_len; i++)
+                big[i] = (uint8_t)(i * 7);
+        assert_status_ok(avb_binder_transact(b, &echo_desc, ECHO_ECHO, 0, big, big_len, &reply,
+                                             &len));
+        assert_int_equal(len, big_len);
+        assert_memory_equal(reply, big, big_len);
+        for (int i = 0; i < 4; i++) {
+                pthread_join(t[i], NULL);
+                assert_int_equal(c[i].failures, 0);
+        }
+        free(reply);
+        free(big);
         avb_binder_unref(b);
         test_reap(srv, SIGTERM);
         free(e);
@@ -303,7 +357,7 @@ static void test_bad_fd_packets(void **state)
         close(c);
         /* The honest client was not hurt, and the server holds nothing more. */
         fds_round(b);
-        assert_true(WAIT_UNTIL(count_fds(srv) == before, 5000) >= 0);
+        assert_true(WAIT_UNTIL(count_fds(srv) <= before, 5000) >= 0);
         avb_binder_unref(b);
         test_reap(srv, SIGTERM);
         close(fds[0]);
@@ -317,6 +371,7 @@ int main(void)
                 cmocka_unit_test(test_fds_both_ways),
                 cmocka_unit_test(test_fd_count_flat),
                 cmocka_unit_test(test_oneway_with_fds),
+                cmocka_unit_test(test_threads_and_big_messages),
                 cmocka_unit_test(test_fds_refused),
                 cmocka_unit_test(test_bad_fd_packets),
         };
