@@ -123,7 +123,7 @@ static int setup(avb_helper *h)
         pthread_mutex_lock(&h->lock);
         if (h->ready)
                 goto out;
-        if (asprintf(&path, "%s%s", h->endpoint + strlen("ipc://"), AVB_HEAPSHARE_SUFFIX) < 0) {
+        if (asprintf(&path, "%s%s", strstr(h->endpoint, "://") + 3, AVB_HEAPSHARE_SUFFIX) < 0) {
                 path = NULL;
                 e = -ENOMEM;
                 goto out;
@@ -229,7 +229,7 @@ int avb_helper_new(avb_binder *avbuffer, avb_helper **ret)
         if (!avbuffer || !ret)
                 return -EINVAL;
         endpoint = avb_binder_endpoint(avbuffer);
-        if (!endpoint || strncmp(endpoint, "ipc://", 6) != 0)
+        if (!endpoint || (strncmp(endpoint, "ipc://", 6) != 0 && strncmp(endpoint, "unix://", 7) != 0))
                 return -EINVAL;
         h = calloc(1, sizeof(*h));
         if (!h)
