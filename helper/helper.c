@@ -178,7 +178,7 @@ static int gen_new(const avb_helper *h, struct gen **ret)
         struct timeval tv = {.tv_sec = AVB_DEFAULT_DEADLINE_MS / 1000};
         struct avb_heapshare_msg m = {0};
         int fds[2] = {-1, -1}, e;
-        const char *path = h->endpoint + strlen("ipc://");
+        const char *path = strstr(h->endpoint, "://") + 3;
         struct gen *g;
 
         if (strlen(path) + strlen(AVB_HEAPSHARE_SUFFIX) >= sizeof(sa.sun_path))
@@ -427,7 +427,7 @@ int avb_helper_new(avb_binder *avbuffer, avb_helper **ret)
         if (!avbuffer || !ret)
                 return -EINVAL;
         endpoint = avb_binder_endpoint(avbuffer);
-        if (!endpoint || strncmp(endpoint, "ipc://", 6) != 0)
+        if (!endpoint || (strncmp(endpoint, "ipc://", 6) != 0 && strncmp(endpoint, "unix://", 7) != 0))
                 return -EINVAL;
         h = calloc(1, sizeof(*h));
         if (!h)

@@ -59,6 +59,9 @@ test)
 	setup build -Ddecode=enabled
 	ninja -C build
 	meson test -C build --print-errorlogs --num-processes 2
+	# The suites that talk to a daemon, again on the unix transport.
+	meson test -C build --setup unix --print-errorlogs --num-processes 2 \
+		--suite rpc --suite conformance --suite tools --suite decode
 	t1=$(date +%s)
 	# clang: the warning check of everything, then the libFuzzer targets
 	# (a build of their own: fuzz builds instrument every library), run briefly.

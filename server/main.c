@@ -92,6 +92,8 @@ static void usage(FILE *f)
                 "  --check-profile FILE check a profile and exit\n"
                 "  --socket-dir DIR     socket directory (default: $AVB_SOCKET_DIR, the\n"
                 "                       profile's socket_dir, then %s)\n"
+                "  --transport NAME     nanomsg or unix (default: the profile's transport,\n"
+                "                       then $AVB_TRANSPORT, then nanomsg)\n"
                 "  --log-level LEVEL    error, warning, info or debug\n"
                 "  --syslog             log to syslog instead of stderr\n"
                 "  --help, --version\n",
@@ -218,13 +220,14 @@ int main(int argc, char **argv)
                 {"profile", required_argument, NULL, 'p'},
                 {"check-profile", required_argument, NULL, 'c'},
                 {"socket-dir", required_argument, NULL, 'd'},
+                {"transport", required_argument, NULL, 't'},
                 {"log-level", required_argument, NULL, 'l'},
                 {"syslog", no_argument, NULL, 's'},
                 {"help", no_argument, NULL, 'h'},
                 {"version", no_argument, NULL, 'V'},
                 {0},
         };
-        const char *profile_path = NULL, *socket_dir = NULL, *check = NULL;
+        const char *profile_path = NULL, *socket_dir = NULL, *check = NULL, *transport = NULL;
         struct ctx c = {0};
         struct avbd_heapshare *heapshare = NULL;
         avb_server_options so = {0};
@@ -234,7 +237,7 @@ int main(int argc, char **argv)
         char *endpoint = NULL, *heap_path = NULL;
         int ch, e, level = -1, rc = 1;
 
-        while ((ch = getopt_long(argc, argv, "p:c:d:l:shV", opts, NULL)) != -1) {
+        while ((ch = getopt_long(argc, argv, "p:c:d:t:l:shV", opts, NULL)) != -1) {
                 switch (ch) {
                 case 'p':
                         profile_path = optarg;
@@ -245,6 +248,15 @@ int main(int argc, char **argv)
                 case 'd':
                         socket_dir = optarg;
                         break;
+                case 't': {
+                        bool is_unix;
+                        if (avb_transport_parse(optarg, &is_unix) < 0) {
+                                fprintf(stderr, "avbufferd: unknown transport '%s'\n", optarg);
+                                return 2;
+                        }
+                        transport = optarg;
+                        break;
+                }
                 case 'l':
                         level = avb_log_level_from_string(optarg);
                         if (level < 0) {
@@ -305,7 +317,8 @@ int main(int argc, char **argv)
                 avb_log(AVB_LOG_ERROR, "cannot set up the decoders: %s", strerror(-e));
                 goto out;
         }
-        e = avb_endpoint_for(com_rdk_hal_avbuffer_IAVBuffer_serviceName, &endpoint);
+        e = avb_endpoint_for_transport(transport ? transport : c.profile.transport,
+                                       com_rdk_hal_avbuffer_IAVBuffer_serviceName, &endpoint);
         if (e < 0) {
                 avb_log(AVB_LOG_ERROR, "socket directory '%s': %s", avb_socket_dir(),
                         strerror(-e));
@@ -324,7 +337,7 @@ int main(int argc, char **argv)
                 avb_log(AVB_LOG_ERROR, "cannot serve at %s: %s", endpoint, strerror(-e));
                 goto out;
         }
-        if (asprintf(&heap_path, "%s%s", endpoint + strlen("ipc://"), AVB_HEAPSHARE_SUFFIX) < 0) {
+        if (asprintf(&heap_path, "%s%s", strstr(endpoint, "://") + 3, AVB_HEAPSHARE_SUFFIX) < 0) {
                 heap_path = NULL;
                 goto out;
         }

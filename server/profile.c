@@ -462,6 +462,12 @@ static int top_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
                         return fail(c, v, "key 'socket_dir': must be an absolute path");
                 return e;
         }
+        if (!strcmp(key, "transport")) {
+                e = get_str(c, v, key, &p->transport);
+                if (e >= 0 && strcmp(p->transport, "nanomsg") && strcmp(p->transport, "unix"))
+                        return fail(c, v, "key 'transport': expected nanomsg or unix");
+                return e;
+        }
         if (!strcmp(key, "log_level")) {
                 const char *s = scalar(v);
                 int level = s ? avb_log_level_from_string(s) : -EINVAL;
@@ -644,6 +650,7 @@ void avbd_profile_fini(struct avbd_profile *p)
         if (!p)
                 return;
         free(p->socket_dir);
+        free(p->transport);
         free(p->vpu.device);
         free(p->decoders);
         for (size_t i = 0; i < p->n_frame_pools; i++)

@@ -59,6 +59,7 @@ struct avbd_id_list {
 
 struct avbd_profile {
         char *socket_dir; /* NULL: the built-in default */
+        char *transport;  /* "nanomsg" or "unix"; NULL: $AVB_TRANSPORT, else nanomsg */
         int log_level;    /* AVB_LOG_*; -1: not set */
         uint64_t nonsecure_heap_bytes;
         uint64_t secure_heap_bytes;

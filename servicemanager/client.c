@@ -83,7 +83,7 @@ int avb_sm_connect(avb_binder **ret)
         char *endpoint = NULL;
         int e;
 
-        e = avb_endpoint_for(avb_servicemanager_IServiceManager_SOCKET_NAME, &endpoint);
+        e = avb_endpoint_lookup(avb_servicemanager_IServiceManager_SOCKET_NAME, &endpoint);
         if (e < 0)
                 return e;
         e = avb_binder_connect(endpoint, 0, ret);

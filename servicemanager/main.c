@@ -2,13 +2,16 @@
 /*
  * servicemanager: where services register by name and clients find them.
  *
- *   servicemanager [--socket-dir DIR] [--policy FILE] [--log-level LEVEL] [--syslog]
+ *   servicemanager [--socket-dir DIR] [--transport nanomsg|unix] [--policy FILE]
+ *                  [--log-level LEVEL] [--syslog]
  *
- * It serves at ipc://DIR/servicemanager; DIR is --socket-dir, else
- * $AVB_SOCKET_DIR, else the configured default. Registrations follow the
- * policy FILE (config/service_contexts describes the format); without
- * --policy, SYSCONFDIR/avbuffer/service_contexts when it exists, else only
- * the service manager's own uid may register. SIGTERM and SIGINT stop it.
+ * It serves at ipc://DIR/servicemanager (unix://DIR/servicemanager with the
+ * unix transport: --transport, else $AVB_TRANSPORT); DIR is --socket-dir,
+ * else $AVB_SOCKET_DIR, else the configured default. Clients find it either
+ * way (avb_endpoint_lookup). Registrations follow the policy FILE
+ * (config/service_contexts describes the format); without --policy,
+ * SYSCONFDIR/avbuffer/service_contexts when it exists, else only the service
+ * manager's own uid may register. SIGTERM and SIGINT stop it.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -41,9 +44,9 @@ static void client_gone(void *userdata, const avb_peer *peer)
 static void usage(FILE *f)
 {
         fprintf(f,
-                "Usage: servicemanager [--socket-dir DIR] [--policy FILE] [--log-level LEVEL] "
-                "[--syslog]\n"
-                "Serves the avbuffer service manager at ipc://DIR/%s.\n"
+                "Usage: servicemanager [--socket-dir DIR] [--transport nanomsg|unix] [--policy FILE]\n"
+                "                      [--log-level LEVEL] [--syslog]\n"
+                "Serves the avbuffer service manager at ipc://DIR/%s (or unix://).\n"
                 "--policy: who may register which name (default %s; without it only\n"
                 "this process's uid may register).\n",
                 avb_servicemanager_IServiceManager_SOCKET_NAME, DEFAULT_POLICY);
@@ -73,6 +76,7 @@ int main(int argc, char **argv)
         static const struct option opts[] = {
                 {"socket-dir", required_argument, NULL, 'd'},
                 {"policy", required_argument, NULL, 'p'},
+                {"transport", required_argument, NULL, 't'},
                 {"log-level", required_argument, NULL, 'l'},
                 {"syslog", no_argument, NULL, 's'},
                 {"help", no_argument, NULL, 'h'},
@@ -85,9 +89,11 @@ int main(int argc, char **argv)
         avb_binder *binder = NULL;
         const char *policy_path = NULL;
         char *endpoint = NULL;
+        const char *transport = NULL;
+        bool is_unix;
         int c, e, level, rc = 1;
 
-        while ((c = getopt_long(argc, argv, "d:p:l:shV", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "d:t:p:l:shV", opts, NULL)) != -1) {
                 switch (c) {
                 case 'd':
                         if (setenv("AVB_SOCKET_DIR", optarg, 1) < 0)
@@ -95,6 +101,13 @@ int main(int argc, char **argv)
                         break;
                 case 'p':
                         policy_path = optarg;
+                        break;
+                case 't':
+                        if (avb_transport_parse(optarg, &is_unix) < 0) {
+                                fprintf(stderr, "servicemanager: unknown transport '%s'\n", optarg);
+                                return 2;
+                        }
+                        transport = optarg;
                         break;
                 case 'l':
                         level = avb_log_level_from_string(optarg);
@@ -119,7 +132,8 @@ int main(int argc, char **argv)
                 }
         }
 
-        e = avb_endpoint_for(avb_servicemanager_IServiceManager_SOCKET_NAME, &endpoint);
+        e = avb_endpoint_for_transport(transport, avb_servicemanager_IServiceManager_SOCKET_NAME,
+                                       &endpoint);
         if (e < 0) {
                 avb_log(AVB_LOG_ERROR, "socket directory '%s': %s", avb_socket_dir(), strerror(-e));
                 return 1;

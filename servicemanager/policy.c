@@ -313,9 +313,10 @@ int avb_sm_endpoint_check(const char *endpoint, const char *socket_dir)
         struct stat st;
         int e = 0;
 
-        if (strncmp(endpoint, "ipc://", 6) != 0 || avb_endpoint_split(endpoint, &base, &object_id) < 0)
+        if ((strncmp(endpoint, "ipc://", 6) != 0 && strncmp(endpoint, "unix://", 7) != 0) ||
+            avb_endpoint_split(endpoint, &base, &object_id) < 0)
                 return -EINVAL;
-        path = base + 6;
+        path = strstr(base, "://") + 3;
         name = strrchr(path, '/');
         dir = malloc(strlen(path) + 1);
         want = malloc(strlen(socket_dir) + 1);

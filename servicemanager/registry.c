@@ -60,7 +60,7 @@ static bool endpoint_is_valid(const char *endpoint)
         char *base = NULL;
         uint32_t object_id;
 
-        if (strncmp(endpoint, "ipc://", 6) != 0)
+        if (strncmp(endpoint, "ipc://", 6) != 0 && strncmp(endpoint, "unix://", 7) != 0)
                 return false;
         if (avb_endpoint_split(endpoint, &base, &object_id) < 0)
                 return false;
@@ -131,7 +131,7 @@ static avb_status sm_addService(void *impl, avb_call *call, const char *name,
         if (!endpoint_is_valid(endpoint))
                 return avb_status_service_specific(
                         avb_servicemanager_IServiceManager_ERROR_BAD_NAME,
-                        "endpoint '%.*s' is not a usable ipc:// endpoint", 100, endpoint);
+                        "endpoint '%.*s' is not a usable ipc:// or unix:// endpoint", 100, endpoint);
 
         if (!avb_sm_policy_allows(r->policy, name, peer->uid, peer->gid)) {
                 avb_log(AVB_LOG_WARNING, "refused '%s' to pid %d uid %u gid %u: not in the policy",

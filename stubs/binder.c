@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* avb_binder: life cycle, death links, routing of calls, local dispatch, avb_call. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -9,6 +10,7 @@
 #include "envelope.h"
 #include "internal.h"
 #include "log.h"
+#include "uconn.h"
 #include "util.h"
 
 /* ---- life cycle ---- */
@@ -198,6 +200,9 @@ avb_status avb_binder_dispatch(avb_binder *b, const char *descriptor, uint32_t c
                                             iface->descriptor, code, iface->n_methods);
         st = iface->dispatch(iface, b->ops, b->impl, call, code, req, len, &reply, &reply_len);
         if (!avb_status_is_ok(&st) || call->deferred) {
+                /* Reply fds go with the reply only: none leaves with an error. */
+                avb_close_fds(call->reply_fds, call->n_reply_fds);
+                call->n_reply_fds = 0;
                 free(reply);
                 return st;
         }
@@ -225,20 +230,47 @@ static void sleep_ms(int64_t ms)
                 ;
 }
 
+/* Hands the reply's fds to the caller (a malloc'ed array), or refuses them if it wants none. */
+static avb_status give_fds(avb_call *call, avb_status st, int **ret_fds, size_t *ret_n_fds)
+{
+        int *v = NULL;
+
+        if (!call->n_reply_fds || !avb_status_is_ok(&st)) {
+                avb_close_fds(call->reply_fds, call->n_reply_fds);
+                if (ret_fds && avb_status_is_ok(&st)) {
+                        *ret_fds = NULL;
+                        *ret_n_fds = 0;
+                }
+                return st;
+        }
+        if (ret_fds && (v = malloc(call->n_reply_fds * sizeof(int)))) {
+                memcpy(v, call->reply_fds, call->n_reply_fds * sizeof(int));
+                *ret_fds = v;
+                *ret_n_fds = call->n_reply_fds;
+                return st;
+        }
+        avb_close_fds(call->reply_fds, call->n_reply_fds);
+        return ret_fds ? avb_status_transport(AVB_TS_NO_MEMORY, "reply fds")
+                       : avb_status_transport(AVB_TS_BAD_MESSAGE,
+                                              "a reply with file descriptors where none are expected");
+}
+
 /*
  * A call on an object of this process runs on the caller's thread, through
- * the same dispatcher as a remote one. A deferred call is dispatched again
- * with a growing pause (1 to 50 ms) until its timeout, then a final time.
+ * the same dispatcher as a remote one; the callee borrows the caller's fds.
+ * A deferred call is dispatched again with a growing pause (1 to 50 ms)
+ * until its timeout, then a final time.
  */
 static avb_status local_transact(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
-                                 bool oneway, const uint8_t *req, size_t len,
-                                 uint8_t **ret_reply, size_t *ret_len)
+                                 bool oneway, const uint8_t *req, size_t len, const int *fds,
+                                 size_t n_fds, uint8_t **ret_reply, size_t *ret_len,
+                                 int **ret_fds, size_t *ret_n_fds)
 {
         int64_t deadline = -1;
         int64_t pause = 1;
 
         for (;;) {
-                avb_call call = {.peer = self_peer()};
+                avb_call call = {.peer = self_peer(), .fds = fds, .n_fds = n_fds};
                 uint8_t *reply = NULL;
                 size_t reply_len = 0;
                 avb_status st;
@@ -246,8 +278,14 @@ static avb_status local_transact(avb_binder *b, const avb_interface_desc *iface,
                 call.is_final = deadline >= 0 && avb_now_ms() >= deadline;
                 st = avb_binder_dispatch(b, iface->descriptor, code, &call, req, len, &reply,
                                          &reply_len);
+                if (!call.deferred && oneway) {
+                        avb_close_fds(call.reply_fds, call.n_reply_fds);
+                        free(reply);
+                        return st;
+                }
                 if (!call.deferred) {
-                        if (avb_status_is_ok(&st) && !oneway && ret_reply && ret_len) {
+                        st = give_fds(&call, st, ret_fds, ret_n_fds);
+                        if (avb_status_is_ok(&st) && ret_reply && ret_len) {
                                 *ret_reply = reply;
                                 *ret_len = reply_len;
                         } else {
@@ -266,23 +304,25 @@ static avb_status local_transact(avb_binder *b, const avb_interface_desc *iface,
         }
 }
 
-avb_status avb_binder_transact(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
-                               uint32_t flags, const uint8_t *req, size_t req_len,
-                               uint8_t **ret_reply, size_t *ret_len)
+/* Why `fds` cannot go with method `code` of `iface`, or NULL. */
+static const char *fds_refusal(const avb_interface_desc *iface, uint32_t code, const int *fds,
+                               size_t n_fds)
 {
-        bool oneway = flags & AVB_METHOD_ONEWAY;
-        int r;
+        if (n_fds == 0)
+                return NULL;
+        if (!fds || n_fds > AVB_MAX_FDS)
+                return "too many file descriptors";
+        if (code < AVB_FIRST_CALL || code - AVB_FIRST_CALL >= iface->n_methods ||
+            !iface->methods || !(iface->methods[code - AVB_FIRST_CALL].flags & AVB_METHOD_FDS))
+                return "file descriptors for a method that takes none";
+        for (size_t i = 0; i < n_fds; i++)
+                if (fds[i] < 0 || fcntl(fds[i], F_GETFD) < 0)
+                        return "a file descriptor that is not open";
+        return NULL;
+}
 
-        if (!b || !iface || !iface->descriptor || (!req && req_len))
-                return avb_status_transport(AVB_TS_INTERNAL, "avb_binder_transact: bad argument");
-        if (!oneway && (!ret_reply || !ret_len))
-                return avb_status_transport(AVB_TS_INTERNAL, "avb_binder_transact: no reply buffer");
-        if (b->local)
-                return local_transact(b, iface, code, oneway, req, req_len, ret_reply, ret_len);
-        if (!oneway)
-                return avb_client_call(b, iface, code, req, req_len, ret_reply, ret_len);
-
-        r = avb_conn_enqueue(b->conn, b->object_id, iface->descriptor, code, req, req_len);
+static avb_status oneway_status(avb_binder *b, int r, size_t req_len)
+{
         switch (r) {
         case 0:
                 return avb_status_ok();
@@ -310,6 +350,53 @@ int avb_binder_oneway_room(const avb_binder *b, unsigned *ret_room)
                 return 0;
         }
         return avb_conn_room(b->conn, ret_room);
+}
+
+avb_status avb_binder_transact_fds(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
+                                   uint32_t flags, const uint8_t *req, size_t req_len,
+                                   const int *fds, size_t n_fds, uint8_t **ret_reply,
+                                   size_t *ret_len, int **ret_fds, size_t *ret_n_fds)
+{
+        bool oneway = flags & AVB_METHOD_ONEWAY;
+        const char *why;
+
+        if (!b || !iface || !iface->descriptor || (!req && req_len) || (!ret_fds != !ret_n_fds))
+                return avb_status_transport(AVB_TS_INTERNAL, "avb_binder_transact: bad argument");
+        if (!oneway && (!ret_reply || !ret_len))
+                return avb_status_transport(AVB_TS_INTERNAL, "avb_binder_transact: no reply buffer");
+        if ((why = fds_refusal(iface, code, fds, n_fds)))
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "%s code %u: %s",
+                                            iface->descriptor, code, why);
+        if (b->local)
+                return local_transact(b, iface, code, oneway, req, req_len, fds, n_fds,
+                                      ret_reply, ret_len, ret_fds, ret_n_fds);
+        if (b->conn->ep.is_unix)
+                return avb_uclient_call(b, iface, code, oneway, req, req_len, fds, n_fds,
+                                        ret_reply, ret_len, ret_fds, ret_n_fds);
+        if (n_fds)
+                return avb_status_transport(AVB_TS_NO_FDS,
+                                            "%s is a nanomsg endpoint: it cannot carry file "
+                                            "descriptors (serve it on unix://)",
+                                            b->conn->ep.url);
+        if (!oneway) {
+                avb_status st = avb_client_call(b, iface, code, req, req_len, ret_reply, ret_len);
+                if (avb_status_is_ok(&st) && ret_fds) {
+                        *ret_fds = NULL;
+                        *ret_n_fds = 0;
+                }
+                return st;
+        }
+        return oneway_status(b, avb_conn_enqueue(b->conn, b->object_id, iface->descriptor, code,
+                                                 req, req_len),
+                             req_len);
+}
+
+avb_status avb_binder_transact(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
+                               uint32_t flags, const uint8_t *req, size_t req_len,
+                               uint8_t **ret_reply, size_t *ret_len)
+{
+        return avb_binder_transact_fds(b, iface, code, flags, req, req_len, NULL, 0, ret_reply,
+                                       ret_len, NULL, NULL);
 }
 
 static avb_status get_meta(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
@@ -370,4 +457,29 @@ avb_status avb_call_defer(avb_call *call, int timeout_ms)
 bool avb_call_is_final(const avb_call *call)
 {
         return call && call->is_final;
+}
+
+size_t avb_call_n_fds(const avb_call *call)
+{
+        return call ? call->n_fds : 0;
+}
+
+int avb_call_fd(const avb_call *call, size_t index)
+{
+        return call && index < call->n_fds ? call->fds[index] : -1;
+}
+
+int avb_call_add_reply_fd(avb_call *call, int fd)
+{
+        int d;
+
+        if (!call || fd < 0)
+                return -EBADF;
+        if (call->n_reply_fds >= AVB_MAX_FDS)
+                return -E2BIG;
+        d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (d < 0)
+                return -errno;
+        call->reply_fds[call->n_reply_fds] = d;
+        return (int)call->n_reply_fds++;
 }

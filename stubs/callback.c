@@ -203,7 +203,7 @@ static long callback_pid(const char *name)
 /* Why the caller of `call` may not pass a reference to `ep`, or NULL. */
 static const char *reference_refusal(const avb_call *call, const avb_endpoint *ep)
 {
-        const char *own = avb_server_endpoint(call->server) + strlen(AVB_IPC_PREFIX);
+        const char *own = strstr(avb_server_endpoint(call->server), "://") + 3;
         size_t n = dir_len(own);
         const char *name = ep->path + n;
         long pid;

@@ -135,6 +135,21 @@ static avb_status failure(int r, const avb_binder *b, int deadline, size_t max_m
         }
 }
 
+avb_status avb_client_wait_up(avb_binder *b, int64_t deadline_at, int deadline,
+                              uint64_t *ret_incarnation, size_t *ret_max)
+{
+        avb_transport_status ts;
+
+        if (avb_conn_wait_up(b->conn, deadline_at, ret_incarnation, ret_max, &ts) == 0)
+                return avb_status_ok();
+        return ts == AVB_TS_TIMED_OUT
+                       ? avb_status_transport(ts, "%s did not answer the connection within %d ms",
+                                              b->conn->ep.url, deadline)
+               : ts == AVB_TS_PERMISSION
+                       ? avb_status_transport(ts, "%s refused this client", b->conn->ep.url)
+                       : avb_status_transport(ts, "%s has gone", b->conn->ep.url);
+}
+
 avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
                            const uint8_t *req, size_t len, uint8_t **ret_reply, size_t *ret_len)
 {
@@ -148,20 +163,15 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
         };
         int deadline = atomic_load(&b->deadline_ms);
         int64_t deadline_at = avb_now_ms() + deadline;
-        avb_transport_status ts;
         uint8_t *reply = NULL;
         size_t buf_len, reply_len = 0, max_message;
         uint64_t reply_id;
         avb_status st;
         int s, r;
 
-        if (avb_conn_wait_up(b->conn, deadline_at, &h.incarnation, &max_message, &ts) < 0)
-                return ts == AVB_TS_TIMED_OUT
-                               ? avb_status_transport(ts, "%s did not answer the connection within %d ms",
-                                                      b->conn->ep.url, deadline)
-                       : ts == AVB_TS_PERMISSION
-                               ? avb_status_transport(ts, "%s refused this client", b->conn->ep.url)
-                               : avb_status_transport(ts, "%s has gone", b->conn->ep.url);
+        st = avb_client_wait_up(b, deadline_at, deadline, &h.incarnation, &max_message);
+        if (!avb_status_is_ok(&st))
+                return st;
         if (len > max_message)
                 return avb_status_transport(AVB_TS_TOO_LARGE,
                                             "request of %zu bytes is above the message limit of %zu bytes",

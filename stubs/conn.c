@@ -132,6 +132,10 @@ int avb_conn_alloc_connected(const avb_endpoint *ep, avb_conn **ret)
                 return r;
         }
         c->life_fd = fd;
+        if (ep->is_unix && (r = avb_uclient_new(fd, &c->u)) < 0) {
+                avb_conn_destroy(c);
+                return r;
+        }
         *ret = c;
         return 0;
 }
@@ -190,6 +194,7 @@ void avb_conn_destroy(avb_conn *c)
                 free(l);
         }
         avb_tp_close(c->push_sock);
+        avb_uclient_free(c->u);
         if (c->life_fd >= 0)
                 close(c->life_fd);
         close(c->dead_efd);

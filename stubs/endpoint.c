@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,21 +33,34 @@ static int derive(char *dst, const char *path, const char *suffix)
 
 int avb_endpoint_parse(const char *endpoint, avb_endpoint *ret)
 {
-        const size_t plen = strlen(AVB_IPC_PREFIX);
         avb_endpoint ep;
         const char *path;
         int r;
 
-        if (!endpoint || strncmp(endpoint, AVB_IPC_PREFIX, plen) != 0)
-                return -EINVAL;
-        path = endpoint + plen;
-        if (!*path)
+        if (!endpoint)
                 return -EINVAL;
         memset(&ep, 0, sizeof(ep));
+        if (strncmp(endpoint, AVB_IPC_PREFIX, strlen(AVB_IPC_PREFIX)) == 0)
+                path = endpoint + strlen(AVB_IPC_PREFIX);
+        else if (strncmp(endpoint, AVB_UNIX_PREFIX, strlen(AVB_UNIX_PREFIX)) == 0) {
+                path = endpoint + strlen(AVB_UNIX_PREFIX);
+                ep.is_unix = true;
+        } else
+                return -EINVAL;
+        if (!*path)
+                return -EINVAL;
         if ((r = derive(ep.path, path, "")) < 0 ||
-            (r = derive(ep.oneway_path, path, AVB_SUFFIX_ONEWAY)) < 0 ||
-            (r = derive(ep.life_path, path, AVB_SUFFIX_LIFE)) < 0 ||
             (r = derive(ep.lock_path, path, AVB_SUFFIX_LOCK)) < 0)
+                return r;
+        if (ep.is_unix) {
+                /* The listener is the endpoint itself: nothing else is derived. */
+                memcpy(ep.life_path, ep.path, sizeof(ep.life_path));
+                snprintf(ep.url, sizeof(ep.url), "%s%s", AVB_UNIX_PREFIX, ep.path);
+                *ret = ep;
+                return 0;
+        }
+        if ((r = derive(ep.oneway_path, path, AVB_SUFFIX_ONEWAY)) < 0 ||
+            (r = derive(ep.life_path, path, AVB_SUFFIX_LIFE)) < 0)
                 return r;
         snprintf(ep.url, sizeof(ep.url), "%s%s", AVB_IPC_PREFIX, ep.path);
         snprintf(ep.oneway_url, sizeof(ep.oneway_url), "%s%s", AVB_IPC_PREFIX, ep.oneway_path);
@@ -127,8 +141,10 @@ int avb_endpoint_restrict(const char *path)
 void avb_endpoint_unlink(const avb_endpoint *ep)
 {
         (void)unlink(ep->path);
-        (void)unlink(ep->oneway_path);
-        (void)unlink(ep->life_path);
+        if (!ep->is_unix) {
+                (void)unlink(ep->oneway_path);
+                (void)unlink(ep->life_path);
+        }
         (void)unlink(ep->lock_path);
 }
 
@@ -138,15 +154,49 @@ const char *avb_socket_dir(void)
         return e && *e ? e : AVB_DEFAULT_SOCKET_DIR;
 }
 
-int avb_endpoint_for(const char *name, char **ret_endpoint)
+int avb_transport_parse(const char *name, bool *ret_unix)
+{
+        if (!name)
+                return -EINVAL;
+        if (strcmp(name, "nanomsg") == 0 || strcmp(name, "ipc") == 0)
+                *ret_unix = false;
+        else if (strcmp(name, "unix") == 0)
+                *ret_unix = true;
+        else
+                return -EINVAL;
+        return 0;
+}
+
+const char *avb_default_transport(void)
+{
+        const char *e = getenv("AVB_TRANSPORT");
+        bool is_unix;
+
+        if (e && *e && avb_transport_parse(e, &is_unix) == 0)
+                return is_unix ? "unix" : "nanomsg";
+        if (e && *e) {
+                static atomic_flag warned = ATOMIC_FLAG_INIT;
+                if (!atomic_flag_test_and_set(&warned))
+                        avb_log_warning("AVB_TRANSPORT=%s is not nanomsg or unix: using nanomsg",
+                                        e);
+        }
+        return "nanomsg";
+}
+
+int avb_endpoint_for_transport(const char *transport, const char *name, char **ret_endpoint)
 {
         avb_endpoint ep;
+        bool is_unix;
         char *s = NULL;
         int r;
 
         if (!name || !*name || strchr(name, '/') || !ret_endpoint)
                 return -EINVAL;
-        if (asprintf(&s, "%s%s/%s", AVB_IPC_PREFIX, avb_socket_dir(), name) < 0)
+        if ((r = avb_transport_parse(transport ? transport : avb_default_transport(),
+                                     &is_unix)) < 0)
+                return r;
+        if (asprintf(&s, "%s%s/%s", is_unix ? AVB_UNIX_PREFIX : AVB_IPC_PREFIX, avb_socket_dir(),
+                     name) < 0)
                 return -ENOMEM;
         r = avb_endpoint_parse(s, &ep);
         if (r < 0) {
@@ -155,4 +205,29 @@ int avb_endpoint_for(const char *name, char **ret_endpoint)
         }
         *ret_endpoint = s;
         return 0;
+}
+
+int avb_endpoint_for(const char *name, char **ret_endpoint)
+{
+        return avb_endpoint_for_transport(NULL, name, ret_endpoint);
+}
+
+int avb_endpoint_lookup(const char *name, char **ret_endpoint)
+{
+        _cleanup_(avb_freep) char *path = NULL;
+        struct stat st;
+        const char *transport = NULL;
+
+        if (!name || !*name || strchr(name, '/') || !ret_endpoint)
+                return -EINVAL;
+        if (asprintf(&path, "%s/%s%s", avb_socket_dir(), name, AVB_SUFFIX_LIFE) < 0)
+                return -ENOMEM;
+        if (stat(path, &st) == 0) {
+                transport = "nanomsg";
+        } else {
+                path[strlen(path) - strlen(AVB_SUFFIX_LIFE)] = '\0';
+                if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+                        transport = "unix";
+        }
+        return avb_endpoint_for_transport(transport, name, ret_endpoint);
 }

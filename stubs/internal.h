@@ -16,6 +16,9 @@
  *   server_request.c one request: checks, dedup, dispatch, reply, deferral
  *   callback.c   interface arguments: the callback server, proxy cache
  *   envelope.c   avb_wire.proto packing
+ *   uconn.c      the unix transport's packets and fds (uconn.h)
+ *   uclient.c    calls over the unix transport: one connection, many callers
+ *   server_uconn.c   the server's side of unix connections
  */
 
 #include <pthread.h>
@@ -93,6 +96,8 @@ typedef struct avb_conn {
         int push_sock;
         int64_t linger_until_ms; /* monitor: last send + 200 ms */
         int64_t released_at_ms;  /* monitor: when refs was first seen at 0 */
+
+        struct avb_uconn *u; /* unix transport: callers' state (uclient.c), lock */
 
         struct avb_conn *next; /* monitor list, under the monitor lock */
 } avb_conn;
@@ -179,6 +184,10 @@ struct avb_call {
         bool is_final;
         bool deferred;       /* the op called avb_call_defer */
         int defer_timeout_ms;
+        const int *fds;      /* the request's, borrowed */
+        size_t n_fds;
+        int reply_fds[AVB_MAX_FDS]; /* dups owned by the call until sent or closed */
+        size_t n_reply_fds;
 };
 
 /*
@@ -190,10 +199,26 @@ avb_status avb_binder_dispatch(avb_binder *local, const char *descriptor, uint32
                                avb_call *call, const uint8_t *req, size_t len,
                                uint8_t **ret_reply, size_t *ret_len);
 
+/* Waits for the connection's handshake (client.c): OK, or why calls cannot go. */
+avb_status avb_client_wait_up(avb_binder *b, int64_t deadline_at, int deadline,
+                              uint64_t *ret_incarnation, size_t *ret_max);
 /* A two-way call through a remote binder (client.c). */
 avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
                            const uint8_t *req, size_t len, uint8_t **ret_reply,
                            size_t *ret_len);
+/*
+ * A call through a remote binder over the unix transport (uclient.c), two-way
+ * or oneway, with fds as avb_binder_transact_fds says.
+ */
+avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
+                            bool oneway, const uint8_t *req, size_t len, const int *fds,
+                            size_t n_fds, uint8_t **ret_reply, size_t *ret_len, int **ret_fds,
+                            size_t *ret_n_fds);
+/* The unix-transport state of a connection on lifeline `fd` (duplicated, not taken). */
+int avb_uclient_new(int fd, struct avb_uconn **ret);
+/* Frees the unix-transport state of a connection (uclient.c); accepts NULL. */
+void avb_uclient_free(struct avb_uconn *u);
+
 /* Closes the proxy's pooled request sockets (client.c). */
 void avb_client_pool_clear(avb_binder *b);
 

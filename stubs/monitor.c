@@ -121,9 +121,9 @@ static int watch_reserve(watch *w, size_t n)
         return 0;
 }
 
-static void watch_add(watch *w, int fd, avb_conn *c)
+static void watch_add(watch *w, int fd, short events, avb_conn *c)
 {
-        w->fds[w->n_fds + 1] = (struct pollfd){.fd = fd, .events = POLLIN};
+        w->fds[w->n_fds + 1] = (struct pollfd){.fd = fd, .events = events};
         w->conns[w->n_fds++] = c;
 }
 
@@ -167,12 +167,13 @@ static int collect(watch *w, avb_conn **ret_free)
                                 timeout = left;
                 }
                 w->all[w->n_all++] = c;
+                /* A unix connection's replies are its callers' to read (uclient.c): its hang-up only. */
                 if (st != AVB_CONN_DEAD && c->life_fd >= 0)
-                        watch_add(w, c->life_fd, c);
+                        watch_add(w, c->life_fd, st == AVB_CONN_UP && c->u ? 0 : POLLIN, c);
                 int fd;
                 if (st == AVB_CONN_UP && queued && c->push_sock >= 0 &&
                     avb_tp_send_fd(c->push_sock, &fd) == 0)
-                        watch_add(w, fd, c);
+                        watch_add(w, fd, POLLIN, c);
                 else if (st == AVB_CONN_UP && queued)
                         timeout = 0; /* open the push socket at once */
                 p = &c->next;

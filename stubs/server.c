@@ -44,14 +44,18 @@ static int server_bind(avb_server *s)
                 return r;
         if ((r = avb_life_listen(s->ep.life_path, &s->life_fd)) < 0)
                 return r;
+        s->close_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (s->close_efd < 0)
+                return -errno;
+        if (s->ep.is_unix)
+                return 0; /* the listener is all it takes (server_uconn.c) */
         if ((r = open_nn(AVB_TP_REP_RAW, s->ep.url, s->ep.path, max_recv, &s->rep_sock,
                          &s->rep_fd)) < 0)
                 return r;
         if ((r = open_nn(AVB_TP_PULL, s->ep.oneway_url, s->ep.oneway_path, max_recv,
                          &s->pull_sock, &s->pull_fd)) < 0)
                 return r;
-        s->close_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        return s->close_efd < 0 ? -errno : 0;
+        return 0;
 }
 
 int avb_server_new(const avb_server_options *opts, avb_server **ret)
@@ -65,6 +69,7 @@ int avb_server_new(const avb_server_options *opts, avb_server **ret)
         if (!s)
                 return -ENOMEM;
         s->lock_fd = s->life_fd = s->rep_sock = s->pull_sock = s->close_efd = -1;
+        s->rep_fd = s->pull_fd = -1;
         pthread_mutex_init(&s->objects_lock, NULL);
         s->max_message = opts->max_message ? opts->max_message : AVB_DEFAULT_MAX_MESSAGE;
         s->accept = opts->accept;
@@ -113,6 +118,7 @@ avb_server *avb_server_free(avb_server *s)
                 server_lifeline *l = s->lifelines;
                 s->lifelines = l->next;
                 close(l->fd);
+                avb_server_uconn_free(l->u);
                 free(l);
         }
         while (s->clients) {

@@ -5,7 +5,8 @@
 /*
  * The inside of avb_server, shared by server.c (setup, objects),
  * server_loop.c (event loop, client lifelines), server_client.c (client
- * records and their processes) and server_request.c (one request).
+ * records and their processes), server_request.c (one request) and
+ * server_uconn.c (the unix transport's connections).
  * Everything but the object table and the close eventfd belongs to the
  * thread running avb_server_run().
  */
@@ -27,24 +28,40 @@ typedef struct server_client {
         int pidfd;           /* the process, or -1: the last lifeline's close ends it */
         uint64_t detach_seq; /* 0 while a lifeline is open, else order of detaching */
         bool broken;         /* broke the lifeline protocol: gone with its last lifeline */
+        unsigned fds_held;   /* received fds kept in its deferred calls */
         avb_reply_cache *cache;
 } server_client;
+
+/* Per-client cap on fds the server holds for it (deferred calls, queued replies). */
+#define AVB_FDS_PER_CLIENT 128
+
+typedef struct server_uconn server_uconn;
 
 typedef struct server_lifeline {
         struct server_lifeline *next;
         int fd;
+        uint64_t serial;        /* never reused: how replies find their connection */
+        server_uconn *u;        /* unix transport: the connection's traffic, else NULL */
         avb_peer creds;         /* SO_PEERCRED at accept */
         server_client *client;  /* NULL until the hello was accepted */
         int64_t hello_deadline_ms; /* closed if still without a client by then */
 } server_lifeline;
+
+/* Where a reply goes. */
+typedef struct server_route {
+        bool oneway;         /* nowhere */
+        avb_tp_header hdr;   /* nanomsg two-way: the routing header (updated by resends) */
+        uint64_t line;       /* unix: serial of the connection it came on; 0 on nanomsg */
+} server_route;
 
 /* A two-way (or oneway) call kept by avb_call_defer. */
 typedef struct server_deferred {
         struct server_deferred *next;
         Avb__Request *req;
         uint64_t client_id;
-        bool oneway;
-        avb_tp_header hdr; /* where the reply goes; updated by resends */
+        server_route route;
+        int fds[AVB_MAX_FDS]; /* the request's, owned until the call is answered */
+        size_t n_fds;
         int64_t deadline_ms;
 } server_deferred;
 
@@ -70,6 +87,7 @@ struct avb_server {
         unsigned n_detached;     /* clients without a lifeline whose process lives */
         uint64_t detach_counter; /* last detach_seq given */
         server_lifeline *lifelines;
+        uint64_t line_counter;           /* last serial given */
         unsigned n_pending;              /* lifelines waiting for their hello */
         int64_t accept_paused_until_ms;  /* 0, or listener not polled until then */
         server_deferred *deferred;
@@ -101,14 +119,38 @@ void avb_server_client_gone(avb_server *s, server_client *c);
 
 /* server_request.c */
 server_client *avb_server_find_client(avb_server *s, uint64_t client_id);
-/* A request from the REP socket (hdr set) or the PULL socket (hdr NULL). */
-void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, const void *data,
-                               size_t len);
+/*
+ * A request from the REP socket (hdr set), the PULL socket (hdr NULL), or a
+ * unix connection (`line` set, `fds` the n_fds received with it, taken: every
+ * one is closed or kept by a deferred call).
+ */
+void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_lifeline *line,
+                               const void *data, size_t len, int *fds, size_t n_fds);
 /* Runs deferred calls that are due or asked to retry. */
 void avb_server_run_deferred(avb_server *s);
 /* poll() timeout until the next deferred call is due (-1: none). */
 int avb_server_deferred_timeout(const avb_server *s);
 void avb_server_drop_deferred(avb_server *s, uint64_t client_id);
 void avb_server_free_deferred(avb_server *s);
+
+/* server_uconn.c: unix connections (loop thread). */
+server_uconn *avb_server_uconn_new(void);
+void avb_server_uconn_free(server_uconn *u); /* closes queued fds; accepts NULL */
+/*
+ * Reads at most `max` requests from `l` and handles them: 0, or -EPIPE (the
+ * client closed, everything read) or another -errno (it broke the protocol,
+ * its reply queue overflowed): the caller closes `l`.
+ */
+int avb_server_uconn_read(avb_server *s, server_lifeline *l, int max);
+/* Sends what is queued for `l` (POLLOUT): 0 or -errno (close it). */
+int avb_server_uconn_flush(avb_server *s, server_lifeline *l);
+bool avb_server_uconn_wants_out(const server_lifeline *l);
+/*
+ * Sends (or queues) a reply on the connection with serial `line`; takes the
+ * fds. Dropped, fds closed, when the connection has gone; a queue over its
+ * bound condemns the connection (closed by the loop after the read).
+ */
+void avb_server_usend(avb_server *s, uint64_t line, const uint8_t *buf, size_t len, int *fds,
+                      size_t n_fds);
 
 #endif

@@ -18,7 +18,9 @@
  * accept and never waits), and when accept() runs out of descriptors the
  * listener rests for ACCEPT_BACKOFF_MS instead of waking the loop at once.
  * After the hello nothing may come but the close: data is a protocol error
- * and ends the lifeline.
+ * and ends the lifeline. On a unix:// endpoint the lifeline is the client's
+ * connection: after the hello come its requests (server_uconn.c), at most
+ * DRAIN_MAX per wake-up, and its close is acted on once they are all read.
  */
 #include <errno.h>
 #include <poll.h>
@@ -53,6 +55,7 @@ static void lifeline_close(avb_server *s, server_lifeline *l)
                         break;
                 }
         close(l->fd);
+        avb_server_uconn_free(l->u);
         if (!l->client)
                 s->n_pending--;
         else if (--l->client->n_lifelines == 0)
@@ -96,6 +99,8 @@ static int lifeline_hello(avb_server *s, server_lifeline *l)
                 refusal = "not accepted by the access policy";
         else if (!c && avb_server_client_add(s, &peer, &c) < 0)
                 refusal = "out of memory";
+        else if (s->ep.is_unix && !(l->u = avb_server_uconn_new()))
+                refusal = "out of memory";
         if (refusal) {
                 lifeline_refuse(s, l, refusal);
                 return 0;
@@ -132,10 +137,36 @@ static void lifeline_drop(avb_server *s, server_lifeline *l, const char *fmt, ..
         lifeline_close(s, l);
 }
 
+/* A unix connection's traffic: requests in, queued replies out. */
+static void uconn_event(avb_server *s, server_lifeline *l, short revents)
+{
+        int r = 0;
+
+        if (revents & POLLOUT)
+                r = avb_server_uconn_flush(s, l);
+        /* Also on POLLHUP: the last requests are read before the close is seen. */
+        if ((r == 0 || r == -EPIPE) && (revents & (POLLIN | POLLHUP | POLLERR)))
+                r = avb_server_uconn_read(s, l, DRAIN_MAX);
+        if (r == -EPIPE) {
+                lifeline_close(s, l);
+        } else if (r < 0) {
+                /* Never the runtime's doing: the client is not kept for later. */
+                l->client->broken = true;
+                lifeline_drop(s, l, "%s",
+                              r == -ENOBUFS  ? "it does not read its replies"
+                              : r == -EPROTO ? "malformed packet (protocol error)"
+                                             : strerror(-r));
+        }
+}
+
 static void lifeline_event(avb_server *s, server_lifeline *l, short revents)
 {
         if (!l->client) {
                 (void)lifeline_hello(s, l);
+                return;
+        }
+        if (l->u) {
+                uconn_event(s, l, revents);
                 return;
         }
         int r = (revents & POLLIN) ? avb_life_check(l->fd) : 0;
@@ -188,6 +219,7 @@ static void lifelines_accept(avb_server *s)
                         return;
                 }
                 l->hello_deadline_ms = avb_now_ms() + HELLO_TIMEOUT_MS;
+                l->serial = ++s->line_counter;
                 l->next = s->lifelines;
                 s->lifelines = l;
                 s->n_pending++;
@@ -235,7 +267,7 @@ static void drain(avb_server *s, int sock, bool two_way)
                                 avb_log_warning("%s: receive: %s", s->ep.url, strerror(-r));
                         continue;
                 }
-                avb_server_handle_request(s, two_way ? &hdr : NULL, m.data, m.len);
+                avb_server_handle_request(s, two_way ? &hdr : NULL, NULL, m.data, m.len, NULL, 0);
                 avb_tp_msg_release(&m);
         }
 }
@@ -255,7 +287,10 @@ static size_t watch_list(avb_server *s, struct pollfd *fds, watched *w)
 
         for (server_lifeline *l = s->lifelines; l; l = l->next) {
                 w[n] = (watched){.line = l};
-                fds[n++] = (struct pollfd){.fd = l->fd, .events = POLLIN};
+                fds[n++] = (struct pollfd){
+                        .fd = l->fd,
+                        .events = POLLIN | (avb_server_uconn_wants_out(l) ? POLLOUT : 0),
+                };
         }
         for (server_client *c = s->clients; c; c = c->next)
                 if (c->detach_seq) {
@@ -308,9 +343,9 @@ int avb_server_run(avb_server *s)
                         (void)eventfd_read(s->close_efd, &v);
                         break;
                 }
-                if (fds[FD_REP].revents)
+                if (fds[FD_REP].revents && s->rep_sock >= 0)
                         drain(s, s->rep_sock, true);
-                if (fds[FD_PULL].revents)
+                if (fds[FD_PULL].revents && s->pull_sock >= 0)
                         drain(s, s->pull_sock, false);
                 avb_server_run_deferred(s);
                 /*

@@ -7,6 +7,11 @@
  * the op defers it. Every reply echoes the routing header of the request it
  * answers; a reply that cannot be delivered is dropped by nanomsg, never
  * waited for.
+ *
+ * On the unix transport the connection a request came on is its client (its
+ * identity was checked at the hello) and where the reply goes. It needs no
+ * deduplication: a connection never resends, so nothing is cached either.
+ * Its requests may carry fds, refused for methods without AVB_METHOD_FDS.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -17,6 +22,7 @@
 #include "envelope.h"
 #include "log.h"
 #include "server.h"
+#include "uconn.h"
 #include "util.h"
 
 server_client *avb_server_find_client(avb_server *s, uint64_t client_id)
@@ -35,16 +41,29 @@ static void send_reply(avb_server *s, const avb_tp_header *hdr, const uint8_t *b
                 avb_log_debug("%s: reply dropped: %s", s->ep.url, strerror(-r));
 }
 
-/* Answers a request (no-op for oneway: hdr NULL); cached when `c` is set. */
-static void answer(avb_server *s, server_client *c, uint64_t request_id, const avb_tp_header *hdr,
-                   avb_status st, const uint8_t *payload, size_t len)
+/*
+ * Answers a request (no-op for oneway); cached when `c` is set and the route
+ * is nanomsg's. Takes the reply's fds.
+ */
+static void answer(avb_server *s, server_client *c, uint64_t request_id, const server_route *rt,
+                   avb_status st, const uint8_t *payload, size_t len, int *fds, size_t n_fds)
 {
         _cleanup_(avb_freep) uint8_t *buf = NULL;
         size_t buf_len;
         int r;
 
-        if (!hdr)
+        if (rt->oneway) {
+                avb_close_fds(fds, n_fds);
                 return;
+        }
+        if (n_fds && !rt->line) {
+                avb_close_fds(fds, n_fds);
+                n_fds = 0;
+                st = avb_status_transport(AVB_TS_NO_FDS,
+                                          "%s is a nanomsg endpoint: the reply's file "
+                                          "descriptors cannot travel",
+                                          s->ep.url);
+        }
         if (avb_status_is_ok(&st) && len > s->max_message) {
                 st = avb_status_transport(AVB_TS_TOO_LARGE,
                                           "reply of %zu bytes is above the message limit of %zu bytes",
@@ -52,22 +71,31 @@ static void answer(avb_server *s, server_client *c, uint64_t request_id, const a
                 payload = NULL;
                 len = 0;
         }
+        if (!avb_status_is_ok(&st)) {
+                avb_close_fds(fds, n_fds);
+                n_fds = 0;
+        }
         r = avb_envelope_pack_reply(request_id, &st, payload, len, &buf, &buf_len);
         if (r < 0) {
                 avb_log_error("%s: packing a reply: %s", s->ep.url, strerror(-r));
+                avb_close_fds(fds, n_fds);
+                return;
+        }
+        if (rt->line) {
+                avb_server_usend(s, rt->line, buf, buf_len, fds, n_fds);
                 return;
         }
         if (c && avb_reply_cache_store(c->cache, request_id, buf, buf_len) < 0)
                 avb_log_warning("%s: reply of request %llu not cached", s->ep.url,
                                 (unsigned long long)request_id);
-        send_reply(s, hdr, buf, buf_len);
+        send_reply(s, &rt->hdr, buf, buf_len);
 }
 
 /* A request that is not run: answered with a transport status, never cached. */
-static void reject(avb_server *s, const avb_tp_header *hdr, uint64_t request_id,
+static void reject(avb_server *s, const server_route *rt, uint64_t request_id,
                    avb_transport_status ts, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
-static void reject(avb_server *s, const avb_tp_header *hdr, uint64_t request_id,
+static void reject(avb_server *s, const server_route *rt, uint64_t request_id,
                    avb_transport_status ts, const char *fmt, ...)
 {
         static avb_ratelimit rl;
@@ -81,22 +109,28 @@ static void reject(avb_server *s, const avb_tp_header *hdr, uint64_t request_id,
         s->stats.rejected++;
         if (avb_ratelimit_pass(&rl, 10, 10000, &suppressed))
                 avb_log_info("%s: request %llu%s not run: %s", s->ep.url,
-                             (unsigned long long)request_id, hdr ? "" : " (oneway)", st.message);
-        answer(s, NULL, request_id, hdr, st, NULL, 0);
+                             (unsigned long long)request_id, rt->oneway ? " (oneway)" : "",
+                             st.message);
+        answer(s, NULL, request_id, rt, st, NULL, 0, NULL, 0);
 }
 
-static int defer(avb_server *s, server_client *c, Avb__Request *req, const avb_tp_header *hdr,
-                 int64_t deadline_ms)
+/* Keeps `req` and its fds (taken on success) for a later dispatch. */
+static int defer(avb_server *s, server_client *c, Avb__Request *req, const server_route *rt,
+                 const int *fds, size_t n_fds, int64_t deadline_ms)
 {
-        server_deferred *d = calloc(1, sizeof(*d)), **p;
+        server_deferred *d, **p;
 
+        if (c->fds_held + n_fds > AVB_FDS_PER_CLIENT)
+                return -EMFILE;
+        d = calloc(1, sizeof(*d));
         if (!d)
                 return -ENOMEM;
         d->req = req;
         d->client_id = c->peer.client_id;
-        d->oneway = !hdr;
-        if (hdr)
-                d->hdr = *hdr;
+        d->route = *rt;
+        memcpy(d->fds, fds, n_fds * sizeof(int));
+        d->n_fds = n_fds;
+        c->fds_held += (unsigned)n_fds;
         d->deadline_ms = deadline_ms;
         for (p = &s->deferred; *p; p = &(*p)->next)
                 ;
@@ -140,12 +174,14 @@ static const char *wrong_path(const avb_binder *obj, const Avb__Request *req, bo
 /*
  * Dispatches `req` for client `c` on `obj` (borrowed; NULL when the object
  * does not exist). `deadline_ms` is -1 on the first dispatch, else the
- * deferral deadline. Returns true if the request was kept (deferred).
+ * deferral deadline. Returns true if the request was kept (deferred), with
+ * its fds; else the fds are still the caller's.
  */
 static bool run_request(avb_server *s, server_client *c, avb_binder *obj, Avb__Request *req,
-                        const avb_tp_header *hdr, int64_t deadline_ms)
+                        const server_route *rt, const int *fds, size_t n_fds,
+                        int64_t deadline_ms)
 {
-        avb_call call = {.server = s, .peer = c->peer};
+        avb_call call = {.server = s, .peer = c->peer, .fds = fds, .n_fds = n_fds};
         uint8_t *reply = NULL;
         size_t reply_len = 0;
         avb_status st;
@@ -155,7 +191,7 @@ static bool run_request(avb_server *s, server_client *c, avb_binder *obj, Avb__R
                 s->stats.rejected++;
                 st = avb_status_transport(AVB_TS_NO_SERVICE, "no object %u at %s",
                                           req->object_id, s->ep.url);
-                answer(s, c, req->request_id, hdr, st, NULL, 0);
+                answer(s, c, req->request_id, rt, st, NULL, 0, NULL, 0);
                 return false;
         }
         call.is_final = deadline_ms >= 0 && avb_now_ms() >= deadline_ms;
@@ -165,13 +201,16 @@ static bool run_request(avb_server *s, server_client *c, avb_binder *obj, Avb__R
         if (call.deferred && !call.is_final) {
                 if (deadline_ms < 0)
                         deadline_ms = avb_now_ms() + call.defer_timeout_ms;
-                if (defer(s, c, req, hdr, deadline_ms) == 0)
+                int r = defer(s, c, req, rt, fds, n_fds, deadline_ms);
+                if (r == 0)
                         return true;
-                st = avb_status_transport(AVB_TS_NO_MEMORY, "cannot defer the call");
+                st = avb_status_transport(AVB_TS_NO_MEMORY, "cannot defer the call: %s",
+                                          r == -EMFILE ? "the client's calls hold too many fds"
+                                                       : "out of memory");
         } else if (call.deferred) {
                 st = avb_status_transport(AVB_TS_TIMED_OUT, "deferred call was not answered");
         }
-        answer(s, c, req->request_id, hdr, st, reply, reply_len);
+        answer(s, c, req->request_id, rt, st, reply, reply_len, call.reply_fds, call.n_reply_fds);
         free(reply);
         return false;
 }
@@ -182,16 +221,32 @@ static bool refresh_deferred(avb_server *s, uint64_t client_id, uint64_t request
 {
         for (server_deferred *d = s->deferred; d; d = d->next)
                 if (d->client_id == client_id && d->req->request_id == request_id) {
-                        d->hdr = *hdr;
+                        d->route.hdr = *hdr;
                         return true;
                 }
         return false;
 }
 
-void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, const void *data,
-                               size_t len)
+/* Why fds cannot come with `req` to `obj` (borrowed, may be NULL), or NULL. */
+static const char *fds_refusal(const avb_binder *obj, const Avb__Request *req, size_t n_fds)
+{
+        const avb_interface_desc *iface = obj ? obj->iface : NULL;
+        uint32_t code = req->code;
+
+        if (n_fds == 0 || !iface)
+                return NULL; /* no object: refused as such */
+        if (!req->descriptor || strcmp(req->descriptor, iface->descriptor) != 0 ||
+            code < AVB_FIRST_CALL || code - AVB_FIRST_CALL >= iface->n_methods || !iface->methods ||
+            !(iface->methods[code - AVB_FIRST_CALL].flags & AVB_METHOD_FDS))
+                return "file descriptors for a method that takes none";
+        return NULL;
+}
+
+void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_lifeline *line,
+                               const void *data, size_t len, int *fds, size_t n_fds)
 {
         Avb__Request *req = avb_envelope_unpack_request(data, len);
+        server_route rt = {.oneway = !hdr && !line, .line = line ? line->serial : 0};
         avb_binder *obj = NULL;
         avb_transport_status ts;
         const uint8_t *cached;
@@ -199,34 +254,44 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, const vo
         server_client *c;
         const char *why;
 
+        if (hdr)
+                rt.hdr = *hdr;
         if (!req) {
-                reject(s, hdr, 0, AVB_TS_BAD_MESSAGE, "undecodable request of %zu bytes", len);
-                return;
+                reject(s, &rt, 0, AVB_TS_BAD_MESSAGE, "undecodable request of %zu bytes", len);
+                goto done;
         }
+        if (line)
+                rt.oneway = req->oneway;
         if (req->payload.len > s->max_message) {
-                reject(s, hdr, req->request_id, AVB_TS_TOO_LARGE,
+                reject(s, &rt, req->request_id, AVB_TS_TOO_LARGE,
                        "request of %zu bytes is above the message limit of %zu bytes",
                        req->payload.len, s->max_message);
                 goto done;
         }
         if (req->incarnation != 0 && req->incarnation != s->incarnation) {
                 s->stats.stale++;
-                reject(s, hdr, req->request_id, AVB_TS_DEAD_OBJECT,
+                reject(s, &rt, req->request_id, AVB_TS_DEAD_OBJECT,
                        "request for an earlier run of %s (the server restarted)", s->ep.url);
                 goto done;
         }
-        c = avb_server_find_client(s, req->client_id);
-        if (!c) {
-                reject(s, hdr, req->request_id, AVB_TS_PERMISSION,
+        /* A unix connection is its client: the id was checked at its hello. */
+        c = line ? line->client : avb_server_find_client(s, req->client_id);
+        if (!c || (line && req->client_id != c->peer.client_id)) {
+                reject(s, &rt, req->request_id, AVB_TS_PERMISSION,
                        "client %016llx has no lifeline to %s",
                        (unsigned long long)req->client_id, s->ep.url);
                 goto done;
         }
         /* Refused before deduplication: a resend is refused the same way. */
         obj = avb_server_object(s, req->object_id);
-        if (obj && (why = wrong_path(obj, req, !hdr, &ts))) {
-                reject(s, hdr, req->request_id, ts, "%s code %u: %s", obj->iface->descriptor,
+        if (obj && (why = wrong_path(obj, req, rt.oneway, &ts))) {
+                reject(s, &rt, req->request_id, ts, "%s code %u: %s", obj->iface->descriptor,
                        req->code, why);
+                goto done;
+        }
+        if ((why = fds_refusal(obj, req, n_fds))) {
+                reject(s, &rt, req->request_id, AVB_TS_BAD_MESSAGE, "%s code %u: %s",
+                       obj->iface->descriptor, req->code, why);
                 goto done;
         }
         if (hdr) {
@@ -238,7 +303,7 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, const vo
                 case AVB_SEEN_NOREPLY:
                         s->stats.duplicates++;
                         if (!refresh_deferred(s, c->peer.client_id, req->request_id, hdr))
-                                reject(s, hdr, req->request_id, AVB_TS_INTERNAL,
+                                reject(s, &rt, req->request_id, AVB_TS_INTERNAL,
                                        "request %llu already ran and its reply is no longer kept",
                                        (unsigned long long)req->request_id);
                         goto done;
@@ -247,17 +312,27 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, const vo
                         break;
                 }
         }
-        if (run_request(s, c, obj, req, hdr, -1))
+        if (run_request(s, c, obj, req, &rt, fds, n_fds, -1)) {
                 req = NULL;
+                n_fds = 0; /* kept with the deferred call */
+        }
 done:
+        avb_close_fds(fds, n_fds);
         avb_binder_unref(obj);
         if (req)
                 avb__request__free_unpacked(req, NULL);
 }
 
-static void deferred_free(server_deferred *d)
+/* Frees a deferred call with its fds (counted off its client's, when it still exists). */
+static void deferred_free(avb_server *s, server_deferred *d)
 {
-        avb__request__free_unpacked(d->req, NULL);
+        server_client *c = avb_server_find_client(s, d->client_id);
+
+        if (c)
+                c->fds_held -= (unsigned)d->n_fds;
+        avb_close_fds(d->fds, d->n_fds);
+        if (d->req)
+                avb__request__free_unpacked(d->req, NULL);
         free(d);
 }
 
@@ -284,11 +359,16 @@ void avb_server_run_deferred(avb_server *s)
                 }
                 if (c) {
                         avb_binder *obj = avb_server_object(s, d->req->object_id);
-                        if (run_request(s, c, obj, d->req, d->oneway ? NULL : &d->hdr,
-                                        d->deadline_ms))
+                        /* A new record would count them again. */
+                        c->fds_held -= (unsigned)d->n_fds;
+                        if (run_request(s, c, obj, d->req, &d->route, d->fds, d->n_fds,
+                                        d->deadline_ms)) {
                                 d->req = NULL; /* deferred again, in a new record */
+                                d->n_fds = 0;
+                        }
                         avb_binder_unref(obj);
                 }
+                avb_close_fds(d->fds, d->n_fds);
                 if (d->req)
                         avb__request__free_unpacked(d->req, NULL);
                 free(d);
@@ -313,7 +393,7 @@ void avb_server_drop_deferred(avb_server *s, uint64_t client_id)
                 server_deferred *d = *p;
                 if (d->client_id == client_id) {
                         *p = d->next;
-                        deferred_free(d);
+                        deferred_free(s, d);
                 } else {
                         p = &d->next;
                 }
@@ -325,6 +405,6 @@ void avb_server_free_deferred(avb_server *s)
         while (s->deferred) {
                 server_deferred *d = s->deferred;
                 s->deferred = d->next;
-                deferred_free(d);
+                deferred_free(s, d);
         }
 }

@@ -165,6 +165,7 @@ const char *avb_transport_name(int32_t transport)
                 [AVB_TS_NO_MEMORY] = "NO_MEMORY",
                 [AVB_TS_BAD_INTERFACE] = "BAD_INTERFACE",
                 [AVB_TS_INTERNAL] = "INTERNAL",
+                [AVB_TS_NO_FDS] = "NO_FDS",
         };
 
         if (transport < 0 || transport >= (int32_t)(sizeof(names) / sizeof(names[0])))

@@ -60,7 +60,16 @@ typedef struct avb_call avb_call;
 
 enum {
         AVB_METHOD_ONEWAY = 1u << 0,
+        /*
+         * The method's request or reply may carry file descriptors (it has a
+         * ParcelFileDescriptor somewhere in its arguments or return). The
+         * runtime refuses fds sent to any other method.
+         */
+        AVB_METHOD_FDS = 1u << 1,
 };
+
+/* Most file descriptors one request or one reply carries. */
+#define AVB_MAX_FDS 32
 
 typedef struct avb_method_desc {
         const char *name;
@@ -146,6 +155,31 @@ AVB_EXPORT int avb_binder_unlink_to_death(avb_binder *b, void (*fn)(void *userda
 AVB_EXPORT avb_status avb_binder_transact(avb_binder *b, const avb_interface_desc *iface,
                                           uint32_t code, uint32_t flags, const uint8_t *req,
                                           size_t req_len, uint8_t **ret_reply, size_t *ret_len);
+
+/*
+ * avb_binder_transact with file descriptors beside the payload (what
+ * generated code calls for methods flagged AVB_METHOD_FDS). The payload
+ * refers to an fd by its index in the list (a ParcelFileDescriptor is encoded
+ * as that index).
+ *
+ * Ownership: `fds` (n_fds <= AVB_MAX_FDS, each a valid open fd) are borrowed
+ * for the call: the caller keeps them and closes them when it likes; the
+ * runtime duplicates what it must keep. On success, *ret_fds is a malloc'ed
+ * array of *ret_n_fds received fds (NULL, 0 when none), all owned by the
+ * caller (close each, free the array); on failure nothing is returned and
+ * nothing is left open. A reply carrying fds when ret_fds is NULL is refused
+ * (AVB_TS_BAD_MESSAGE) and its fds closed. Oneway calls take fds too.
+ *
+ * Transport: unix:// carries fds natively (SCM_RIGHTS). nanomsg (ipc://)
+ * cannot: a call with fds fails with AVB_TS_NO_FDS before anything is sent,
+ * and a reply with fds on ipc:// becomes AVB_TS_NO_FDS. Local binders pass
+ * them through (the callee sees the caller's fds, borrowed).
+ */
+AVB_EXPORT avb_status avb_binder_transact_fds(avb_binder *b, const avb_interface_desc *iface,
+                                              uint32_t code, uint32_t flags, const uint8_t *req,
+                                              size_t req_len, const int *fds, size_t n_fds,
+                                              uint8_t **ret_reply, size_t *ret_len,
+                                              int **ret_fds, size_t *ret_n_fds);
 
 /* The stable-AIDL meta-methods, for generated getInterfaceVersion/Hash. */
 AVB_EXPORT avb_status avb_binder_get_interface_version(avb_binder *b,
@@ -235,12 +269,53 @@ AVB_EXPORT avb_server *avb_call_server(const avb_call *call);
 AVB_EXPORT avb_status avb_call_defer(avb_call *call, int timeout_ms);
 AVB_EXPORT bool avb_call_is_final(const avb_call *call);
 
+/*
+ * File descriptors of a call (server side, for generated dispatchers).
+ * The request's fds are borrowed: valid until the op returns (also across a
+ * deferral: they are kept until the call is answered), then closed by the
+ * runtime; dup() one to keep it. avb_call_fd gives -1 for an index out of
+ * range.
+ * avb_call_add_reply_fd attaches an fd to the reply and returns its index in
+ * the reply's list (what the payload records), or -EBADF, -E2BIG (more than
+ * AVB_MAX_FDS), -EMFILE. The fd is borrowed: the runtime sends a duplicate,
+ * so the op (or the generated fini) still closes its own.
+ */
+AVB_EXPORT size_t avb_call_n_fds(const avb_call *call);
+AVB_EXPORT int avb_call_fd(const avb_call *call, size_t index);
+AVB_EXPORT int avb_call_add_reply_fd(avb_call *call, int fd);
+
 /* ---- endpoints ---------------------------------------------------------- */
 
 /* $AVB_SOCKET_DIR, else the configured default ("/run/avbuffer"). */
 AVB_EXPORT const char *avb_socket_dir(void);
-/* "ipc://<socket dir>/<name>" into a malloc'ed string; -ENAMETOOLONG if too long. */
+/*
+ * Transports. An endpoint's scheme names its transport:
+ *   ipc://PATH   nanomsg (the default): REQ/REP and PUSH/PULL sockets beside
+ *                a unix lifeline per client process; cannot carry fds.
+ *   unix://PATH  one unix SOCK_SEQPACKET connection per client process and
+ *                endpoint carrying everything, fds included (SCM_RIGHTS).
+ * A server chooses; clients follow the URL they are given. The process-wide
+ * default, for servers that do not choose (the callback server that hosts
+ * listeners, avb_endpoint_for), is $AVB_TRANSPORT: "nanomsg" (or "ipc", the
+ * default) or "unix"; another value is warned about once and means nanomsg.
+ */
+/* "nanomsg" or "unix": $AVB_TRANSPORT, else "nanomsg". Static string. */
+AVB_EXPORT const char *avb_default_transport(void);
+/* "nanomsg"/"ipc" -> false, "unix" -> true; -EINVAL for anything else. */
+AVB_EXPORT int avb_transport_parse(const char *name, bool *ret_unix);
+
+/* "<scheme><socket dir>/<name>" of the default transport into a malloc'ed string; -ENAMETOOLONG if too long. */
 AVB_EXPORT int avb_endpoint_for(const char *name, char **ret_endpoint);
+/* The same for `transport` ("nanomsg", "unix"; NULL: the default); -EINVAL for another. */
+AVB_EXPORT int avb_endpoint_for_transport(const char *transport, const char *name,
+                                          char **ret_endpoint);
+/*
+ * The endpoint a server already serves `name` at in the socket directory,
+ * whichever transport it chose (its files tell: PATH.life is nanomsg's), or
+ * avb_endpoint_for's when nothing serves it (yet). For well-known names such
+ * as the service manager's.
+ */
+AVB_EXPORT int avb_endpoint_lookup(const char *name, char **ret_endpoint);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -116,6 +117,39 @@ static avb_status listener_error(int r)
         if (r == -EINVAL)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "bad listener");
         return avb_status_from_errno(r, "listener");
+}
+
+/* Reads what the request's fds hold and answers with a memfd and a pipe of its own. */
+static avb_status echo_fds(avb_call *call, uint8_t **ret_reply, size_t *ret_len)
+{
+        uint32_t total = 0;
+        int mfd, p[2];
+
+        for (size_t i = 0; i < avb_call_n_fds(call); i++) {
+                char buf[256];
+                int fd = avb_call_fd(call, i);
+                ssize_t n = pread(fd, buf, sizeof(buf), 0);
+                if (n < 0 && errno == ESPIPE)
+                        n = read(fd, buf, sizeof(buf));
+                if (n < 0)
+                        return bad_request();
+                total += (uint32_t)n;
+        }
+        mfd = memfd_create("echo-reply", MFD_CLOEXEC);
+        if (mfd < 0 || write(mfd, "memfd-reply", 11) != 11 || pipe2(p, O_CLOEXEC) < 0) {
+                if (mfd >= 0)
+                        close(mfd);
+                return avb_status_transport(AVB_TS_NO_MEMORY, "fds");
+        }
+        (void)!write(p[1], "pipe-reply", 10);
+        close(p[1]);
+        /* Borrowed by the runtime: ours are closed whatever happens. */
+        int a = avb_call_add_reply_fd(call, mfd), b = avb_call_add_reply_fd(call, p[0]);
+        close(mfd);
+        close(p[0]);
+        if (a != 0 || b != 1)
+                return avb_status_transport(AVB_TS_INTERNAL, "add_reply_fd: %d %d", a, b);
+        return REPLY(total, (uint32_t)avb_call_n_fds(call));
 }
 
 static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops, void *userdata,
@@ -255,6 +289,16 @@ static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops
                 avb_binder_unref(l);
                 return REPLY(ok);
         }
+        case ECHO_FDS:
+                return echo_fds(call, ret_reply, ret_len);
+        case ECHO_FD_NOTE: {
+                uint32_t v = 0;
+                if (avb_call_n_fds(call) != 1 || pread(avb_call_fd(call, 0), &v, 4, 0) != 4)
+                        return bad_request();
+                if (impl->n_notes < ECHO_NOTES_MAX)
+                        impl->notes[impl->n_notes++] = v;
+                return avb_status_ok();
+        }
         case ECHO_LISTENER: {
                 unsigned room = 0;
                 int r = impl->listener ? avb_binder_oneway_room(impl->listener, &room) : -ENOENT;
@@ -273,6 +317,8 @@ static const avb_method_desc echo_methods[ECHO_N_METHODS] = {
         {"fire", 0},        {"stats", 0},       {"note", AVB_METHOD_ONEWAY},
         {"notes", 0},       {"waitFlag", 0},    {"setFlag", 0}, {"whoami", 0},
         {"listener", 0},    {"fireOnce", 0},
+        {"fds", AVB_METHOD_FDS},
+        {"fdNote", AVB_METHOD_ONEWAY | AVB_METHOD_FDS},
 };
 
 const avb_interface_desc echo_desc = {

@@ -44,7 +44,11 @@ enum {
         ECHO_LISTENER,     /* -> [alive, deaths seen, oneway room, its errno or 0] */
         ECHO_FIRE_ONCE,    /* [object id, n] + endpoint: fires n events through a new proxy,
                               released at once (a borrowed argument) -> [ok] */
-        ECHO_N_METHODS = ECHO_FIRE_ONCE,
+        ECHO_FDS,          /* fds in: reads each from offset 0 -> [bytes read, fds held]
+                              and two fds out: a memfd holding "memfd-reply", the read end
+                              of a pipe holding "pipe-reply" */
+        ECHO_FD_NOTE,      /* oneway, one fd in: notes the u32 at its offset 0 */
+        ECHO_N_METHODS = ECHO_FD_NOTE,
 };
 
 #define LISTENER_DESCRIPTOR "test.rpc.IListener"

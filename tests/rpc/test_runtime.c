@@ -1162,6 +1162,8 @@ static void test_request_id_far_ahead(void **state)
 
 int main(void)
 {
+        /* The nanomsg transport's own tests (raw sockets, resends): the unix one is test_fds's. */
+        setenv("AVB_TRANSPORT", "nanomsg", 1);
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_status_strings),
                 cmocka_unit_test(test_call_and_meta),
