@@ -174,8 +174,8 @@ void avbd_delivery_state(struct avbd_delivery *d, int32_t from, int32_t to)
 
 void avbd_delivery_error(struct avbd_delivery *d, int32_t code, const char *msg)
 {
-        append(d, (struct avbd_owed){.kind = AVBD_OWED_ERROR, .a = code,
-                                     .msg = strdup(msg ? msg : "")});
+        append(d, (struct avbd_owed){
+                      .kind = AVBD_OWED_ERROR, .a = code, .msg = strdup(msg ? msg : "")});
 }
 
 void avbd_delivery_available(struct avbd_delivery *d)

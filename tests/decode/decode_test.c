@@ -766,7 +766,7 @@ static void stopped_child(struct dt *t)
         if (!fgets(line, sizeof(line), stdin) || strncmp(line, "go", 2))
                 dt_fail("the parent did not let the child go");
         dt_open_gate(t);
-        if (!dt_wait(t, sc_eos, 60000, false))
+        if (!dt_wait(t, sc_eos, 30000, false))
                 dt_fail("no end of stream after %zu frame events", t->l.received);
         dt_drain_frames(t, false, 0);
         if (t->l.received != frames || t->l.received_at_eos != frames || t->l.out_of_order)
