@@ -79,7 +79,7 @@ fi
 # Every decode case (the list: tests/decode/meson.build): about 40 s in all
 # on the 2-core machine.
 cases=${AVB_VALGRIND_DECODE:-"md5-320 md5-720 secure states backpressure flush corrupt
-kill-firmware stall-firmware kill-client audio-mp2 concurrent pipeline speed tunnelled
+kill-firmware stall-firmware kill-client audio-mp2 concurrent pipeline speed tunnelled stopped-client
 v4l2-fake v4l2-fake-dmabuf"}
 streams=$build/tests/decode/streams
 "$src/tests/decode/gen-streams.sh" "$(command -v ffmpeg)" "$streams"

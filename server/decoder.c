@@ -16,13 +16,15 @@
 #include <avbuffer/log.h>
 
 #include "decoder_core.h"
+#include "decoder_delivery.h"
 #include "graph.h"
 
 #define DEC_MAX_IN 64       /* coded buffers the decoder may hold */
 #define DEC_MAX_OUT 32      /* frame blocks queued to the VPU */
 #define DEC_OUT_TARGET 4    /* frame blocks kept queued */
 #define DEC_DELIVERED 64    /* frames remembered for client death */
-#define DEC_TICK_MS 10      /* worker poll while blocks are short */
+#define DEC_TICK_MS 10      /* worker poll while blocks are short or events owed */
+#define DEC_RETIRED 16      /* closed decoders' listeners still owed events */
 
 struct handle_set {
         int64_t h[DEC_MAX_IN];
@@ -36,7 +38,7 @@ struct avbd_dec {
         bool profile_configured;
         enum avbd_dec_state state;
         uint64_t owner;
-        avb_binder *listener;
+        struct avbd_delivery *dlv; /* to the listener; NULL when closed */
         avb_binder *binder;
         enum avb_vpu_codec codec;
         bool secure;
@@ -63,6 +65,11 @@ struct avbd_decoders {
         struct avbd_dec *dec;
         size_t n;
         int wake; /* eventfd */
+        /* a closed decoder's delivery lives on until its listener has read it all */
+        struct retired {
+                struct avbd_delivery *dlv;
+                uint64_t owner;
+        } retired[DEC_RETIRED];
         bool stopping;
         pthread_t worker;
         bool worker_started;
@@ -95,6 +102,20 @@ static void set_free_all(struct avbd_dec *dec, struct handle_set *s)
         s->n = 0;
 }
 
+static void wake_worker(struct avbd_decoders *d)
+{
+        uint64_t one = 1;
+
+        (void)!write(d->wake, &one, sizeof(one));
+}
+
+/* After a call: events it could not send yet need the worker's tick. */
+static void wake_if_owed(struct avbd_dec *dec)
+{
+        if (avbd_delivery_owed(dec->dlv))
+                wake_worker(dec->all);
+}
+
 static const struct avbd_dec_notify_ops *notify(const struct avbd_dec *dec)
 {
         return dec->all->notify[dec->kind];
@@ -105,22 +126,22 @@ static void tell_state(struct avbd_dec *dec, enum avbd_dec_state to)
         enum avbd_dec_state from = dec->state;
 
         dec->state = to;
-        if (dec->listener)
-                (void)notify(dec)->state(dec->listener, from, to);
+        if (dec->dlv)
+                avbd_delivery_state(dec->dlv, (int32_t)from, (int32_t)to);
 }
 
 static void tell_error(struct avbd_dec *dec, int32_t code, const char *msg)
 {
         avb_log(AVB_LOG_WARNING, "%s decoder %d: %s", dec->kind ? "video" : "audio",
                 (int)dec->id, msg);
-        if (dec->listener)
-                (void)notify(dec)->error(dec->listener, code, msg);
+        if (dec->dlv)
+                avbd_delivery_error(dec->dlv, code, msg);
 }
 
 static void tell_eos(struct avbd_dec *dec)
 {
-        if (dec->listener)
-                (void)notify(dec)->frame(dec->listener, 0, -1, &dec->fmt, true);
+        if (dec->dlv)
+                avbd_delivery_eos(dec->dlv, &dec->fmt);
 }
 
 static void pay_available(struct avbd_dec *dec)
@@ -128,16 +149,118 @@ static void pay_available(struct avbd_dec *dec)
         if (!dec->owe_available)
                 return;
         dec->owe_available = false;
-        if (dec->listener)
-                (void)notify(dec)->available(dec->listener);
+        if (dec->dlv)
+                avbd_delivery_available(dec->dlv);
 }
 
-static void wake_worker(struct avbd_decoders *d)
+/* ---- delivery to the listener (decoder_delivery.h) ----------------------- */
+
+static avb_status send_event(void *ctx, avb_binder *listener, const struct avbd_owed *ev)
 {
-        uint64_t one = 1;
+        const struct avbd_dec_notify_ops *ops = notify(ctx);
+        const struct avb_vpu_format *fmt = ev->has_fmt ? &ev->fmt : NULL;
 
-        (void)!write(d->wake, &one, sizeof(one));
+        switch (ev->kind) {
+        case AVBD_OWED_FRAME:
+                return ops->frame(listener, ev->pts_ns, ev->handle, fmt, false);
+        case AVBD_OWED_EOS:
+                return ops->frame(listener, 0, -1, fmt, true);
+        case AVBD_OWED_STATE:
+                return ops->state(listener, ev->a, ev->b);
+        case AVBD_OWED_ERROR:
+        default:
+                return ops->error(listener, ev->a, ev->msg);
+        }
 }
+
+static avb_status send_available(void *ctx, avb_binder *listener)
+{
+        return notify(ctx)->available(listener);
+}
+
+/* A frame reached the client (remembered for its death), or never will (freed). */
+static void frame_done(void *ctx, const struct avbd_owed *ev, bool delivered)
+{
+        struct avbd_dec *dec = ctx;
+
+        if (ev->handle < 0)
+                return;
+        if (delivered)
+                dec->delivered[dec->n_delivered++ % DEC_DELIVERED] = ev->handle;
+        else
+                (void)avb_vendor_buffer_free(dec->all->vendor, ev->handle);
+}
+
+static const struct avbd_delivery_ops delivery_ops = {
+        .send = send_event,
+        .available = send_available,
+        .done = frame_done,
+};
+
+/* Too many events owed: leave the VPU's completions where they are for now. */
+static bool listener_behind(const struct avbd_dec *dec)
+{
+        return avbd_delivery_busy(dec->dlv);
+}
+
+/*
+ * The decoder is closed: what its listener is still owed (state changes,
+ * errors) goes on in the background; its frames are already freed.
+ */
+static void retire_delivery(struct avbd_dec *dec)
+{
+        struct avbd_decoders *d = dec->all;
+        struct avbd_delivery *dlv = dec->dlv;
+        size_t slot = 0;
+
+        dec->dlv = NULL;
+        if (!avbd_delivery_owed(dlv)) {
+                avbd_delivery_free(dlv);
+                return;
+        }
+        for (size_t i = 0; i < DEC_RETIRED; i++)
+                if (!d->retired[i].dlv) {
+                        slot = i;
+                        break;
+                }
+        if (d->retired[slot].dlv) {
+                avb_log(AVB_LOG_WARNING, "a closed decoder's listener is %zu events behind; "
+                        "dropped", avbd_delivery_owed(d->retired[slot].dlv));
+                avbd_delivery_free(d->retired[slot].dlv);
+        }
+        d->retired[slot] = (struct retired){.dlv = dlv, .owner = dec->owner};
+        wake_worker(d);
+}
+
+/* Send what the retired deliveries owe; true if some still owe. */
+static bool pump_retired(struct avbd_decoders *d)
+{
+        bool owed = false;
+
+        for (size_t i = 0; i < DEC_RETIRED; i++) {
+                if (!d->retired[i].dlv)
+                        continue;
+                (void)avbd_delivery_pump(d->retired[i].dlv);
+                if (avbd_delivery_owed(d->retired[i].dlv)) {
+                        owed = true;
+                        continue;
+                }
+                avbd_delivery_free(d->retired[i].dlv);
+                d->retired[i].dlv = NULL;
+        }
+        return owed;
+}
+
+/* Drop the retired deliveries of owner (every one when all). */
+static void forget_retired(struct avbd_decoders *d, uint64_t owner, bool all)
+{
+        for (size_t i = 0; i < DEC_RETIRED; i++)
+                if (d->retired[i].dlv && (all || d->retired[i].owner == owner)) {
+                        avbd_delivery_free(d->retired[i].dlv);
+                        d->retired[i].dlv = NULL;
+                }
+}
+
 
 /* Free every buffer the VPU holds for dec; the session is stopped or gone. */
 static void release_buffers(struct avbd_dec *dec)
@@ -301,20 +424,18 @@ static void on_tunnelled_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b
                         (int)dec->id);
                 return;
         }
-        if (dec->listener)
-                (void)notify(dec)->frame(dec->listener, b->pts_ns, -1,
-                                         dec->meta_due ? &dec->fmt : NULL, false);
+        if (dec->dlv)
+                avbd_delivery_frame(dec->dlv, b->pts_ns, -1, dec->meta_due ? &dec->fmt : NULL);
         dec->meta_due = false;
 }
 
 static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
 {
         int64_t h = (int64_t)b->cookie;
-        avb_status st;
 
         if (!set_remove(&dec->out, h))
                 return;
-        if (!b->bytesused || !dec->listener) {
+        if (!b->bytesused || !dec->dlv) {
                 (void)avb_vendor_buffer_free(dec->all->vendor, h);
                 return;
         }
@@ -327,15 +448,9 @@ static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
                 on_tunnelled_frame(dec, b, h);
                 return;
         }
-        st = notify(dec)->frame(dec->listener, b->pts_ns, h, dec->meta_due ? &dec->fmt : NULL,
-                                false);
-        if (!avb_status_is_ok(&st)) {
-                avb_log(AVB_LOG_WARNING, "decoder %d: frame not delivered; freed", (int)dec->id);
-                (void)avb_vendor_buffer_free(dec->all->vendor, h);
-                return;
-        }
+        /* the frame is the server's until delivered (frame_done) */
+        avbd_delivery_frame(dec->dlv, b->pts_ns, h, dec->meta_due ? &dec->fmt : NULL);
         dec->meta_due = false;
-        dec->delivered[dec->n_delivered++ % DEC_DELIVERED] = h;
 }
 
 /* Take everything the VPU has for dec. */
@@ -349,7 +464,8 @@ static void service(struct avbd_dec *dec)
                 struct avb_vpu_buf b;
 
                 progress = false;
-                while (dec->sess && ops->dequeue_event(dec->sess, &ev) == 0) {
+                while (dec->sess && !listener_behind(dec) &&
+                       ops->dequeue_event(dec->sess, &ev) == 0) {
                         on_event(dec, &ev);
                         progress = true;
                 }
@@ -359,7 +475,8 @@ static void service(struct avbd_dec *dec)
                         pay_available(dec);
                         progress = true;
                 }
-                while (dec->sess && ops->dequeue_output(dec->sess, &b) == 0) {
+                while (dec->sess && !listener_behind(dec) &&
+                       ops->dequeue_output(dec->sess, &b) == 0) {
                         on_frame(dec, &b);
                         progress = true;
                 }
@@ -378,7 +495,7 @@ static void *worker(void *arg)
         for (;;) {
                 struct pollfd p[1 + 32];
                 size_t n = 0;
-                bool short_of_blocks = false;
+                bool tick; /* blocks short, or events owed: poll again soon */
                 uint64_t x;
 
                 pthread_mutex_lock(&d->lock);
@@ -387,21 +504,26 @@ static void *worker(void *arg)
                         return NULL;
                 }
                 p[n++] = (struct pollfd){.fd = d->wake, .events = POLLIN};
+                tick = pump_retired(d);
                 for (size_t i = 0; i < d->n; i++) {
                         struct avbd_dec *dec = &d->dec[i];
 
-                        if (!dec->sess)
-                                continue;
-                        service(dec);
-                        if (dec->sess && n < 33)
+                        /* what is owed first: the room goes to the oldest events */
+                        (void)avbd_delivery_pump(dec->dlv);
+                        if (dec->sess)
+                                service(dec);
+                        /* a listener behind: its completions wait, the tick retries */
+                        if (dec->sess && n < 33 && !listener_behind(dec))
                                 p[n++] = (struct pollfd){.fd = d->vpu->ops->poll_fd(dec->sess),
                                                          .events = POLLIN};
                         if (dec->sess && dec->state == AVBD_DEC_STARTED &&
                             dec->out.n < DEC_OUT_TARGET)
-                                short_of_blocks = true;
+                                tick = true;
+                        if (avbd_delivery_owed(dec->dlv))
+                                tick = true;
                 }
                 pthread_mutex_unlock(&d->lock);
-                if (poll(p, n, short_of_blocks ? DEC_TICK_MS : 500) > 0 && p[0].revents)
+                if (poll(p, n, tick ? DEC_TICK_MS : 500) > 0 && p[0].revents)
                         (void)!read(d->wake, &x, sizeof(x));
         }
 }
@@ -438,8 +560,10 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
         dec->frame_pool = find_frame_pool(dec->all->profile, dec->kind, secure);
         if (dec->frame_pool < 0)
                 return -ENODEV;
+        e = avbd_delivery_new(listener, &delivery_ops, dec, &dec->dlv);
+        if (e < 0)
+                return e;
         dec->owner = owner;
-        dec->listener = avb_binder_ref(listener);
         dec->codec = codec;
         dec->secure = secure;
         memset(&dec->fmt, 0, sizeof(dec->fmt));
@@ -454,7 +578,7 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
         if (e < 0) {
                 close_session(dec);
                 tell_state(dec, AVBD_DEC_CLOSED);
-                dec->listener = avb_binder_unref(dec->listener);
+                retire_delivery(dec);
                 dec->owner = 0;
                 /*
                  * A VPU that refuses a secure session (v4l2 has none) has no
@@ -473,6 +597,7 @@ int avbd_dec_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec
 
         pthread_mutex_lock(&dec->all->lock);
         e = do_open(dec, owner, codec, secure, listener);
+        wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
 }
@@ -496,6 +621,7 @@ static int call(struct avbd_dec *dec, uint64_t owner, enum avbd_dec_state want,
         e = check(dec, owner, want);
         if (e == 0)
                 e = step(dec, true);
+        wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
 }
@@ -564,6 +690,8 @@ static int flush_streams(struct avbd_dec *dec, bool tell)
 {
         enter(dec, AVBD_DEC_FLUSHING, tell);
         service(dec); /* frames already decoded still reach the client */
+        /* but none that its listener has not taken yet: they are freed */
+        avbd_delivery_end_stream(dec->dlv);
         if (dec->sess && dec->all->vpu->ops->flush(dec->sess) < 0)
                 close_session(dec);
         release_buffers(dec);
@@ -587,6 +715,7 @@ static int stop_streaming(struct avbd_dec *dec, bool tell)
                           ops->stream_off(dec->sess, AVB_VPU_OUTPUT) < 0))
                 close_session(dec);
         release_buffers(dec);
+        avbd_delivery_end_stream(dec->dlv); /* undelivered frames are freed */
         (void)avb_vendor_decoder_stop(dec->all->vendor, dec->kind, dec->id);
         dec->tunnelled = dec->eos_to_sink = false;
         enter(dec, AVBD_DEC_READY, tell);
@@ -602,7 +731,8 @@ static int close_decoder(struct avbd_dec *dec, bool tell)
         (void)avb_vendor_decoder_close(dec->all->vendor, dec->kind, dec->id,
                                        dec->profile_configured);
         enter(dec, AVBD_DEC_CLOSED, tell);
-        dec->listener = avb_binder_unref(dec->listener);
+        avbd_delivery_end_stream(dec->dlv);
+        retire_delivery(dec);
         dec->owner = 0;
         dec->owe_available = false;
         return 0;
@@ -692,6 +822,7 @@ int avbd_dec_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_
 
         pthread_mutex_lock(&dec->all->lock);
         e = do_decode(dec, owner, handle, pts_ns, ret_accepted);
+        wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
 }
@@ -720,13 +851,16 @@ void avbd_decoders_client_gone(struct avbd_decoders *d, uint64_t client_id)
                         continue;
                 avb_log(AVB_LOG_INFO, "%s decoder %d: its client has gone; closing it",
                         dec->kind ? "video" : "audio", (int)dec->id);
-                dec->listener = avb_binder_unref(dec->listener);
+                /* its owed frames are freed with the delivery */
+                avbd_delivery_free(dec->dlv);
+                dec->dlv = NULL;
                 shut(dec);
                 /* frames the client never freed (stale handles fail harmlessly) */
                 for (size_t k = 0; k < n; k++)
                         (void)avb_vendor_buffer_free(d->vendor, dec->delivered[k]);
                 dec->n_delivered = 0;
         }
+        forget_retired(d, client_id, false);
         pthread_mutex_unlock(&d->lock);
 }
 
@@ -782,9 +916,11 @@ void avbd_decoders_free(struct avbd_decoders *d)
                 pthread_join(d->worker, NULL);
         }
         for (size_t i = 0; i < d->n; i++) {
-                d->dec[i].listener = avb_binder_unref(d->dec[i].listener);
+                avbd_delivery_free(d->dec[i].dlv);
+                d->dec[i].dlv = NULL;
                 shut(&d->dec[i]);
         }
+        forget_retired(d, 0, true);
         if (d->wake >= 0)
                 close(d->wake);
         pthread_mutex_destroy(&d->lock);

@@ -14,7 +14,17 @@
  * decoder until the VPU has consumed it (then it is freed), or until
  * flush/stop/close/a VPU failure (then it is freed too). A frame block is
  * the decoder's until it reaches the listener; from then on the client owns
- * it (non-tunnelled), or it is freed when the listener cannot be told.
+ * it (non-tunnelled). A frame its listener has not taken yet when a flush,
+ * stop or close comes, or when the client or its listener's process dies,
+ * is freed and never delivered.
+ *
+ * Listener events (decoder_delivery.h): handed to the runtime only as fast
+ * as the oneway queue toward the listener's process takes them; what does
+ * not fit is owed, in order, and sent as the listener reads (the worker
+ * retries every DEC_TICK_MS). Nothing is lost to a slow or stopped
+ * listener; while too many events are owed, the decoder takes no more
+ * completions from the VPU. A closed decoder's owed state changes still go
+ * to its old listener.
  *
  * Locking: one mutex for all decoders; the RPC loop thread and the worker
  * thread take it. Listener calls are oneway and made with it held (they are

@@ -694,6 +694,195 @@ static void case_kill_client(struct dt *t, bool drop)
         dt_stop_close(t);
 }
 
+/* ---- a listener that stops reading (stopped-client) -------------------------- */
+
+#define SC_FRAME_NS 1000000 /* 1 ms apart: the sink presents as fast as frames come */
+#define SC_FLUSH_AT 800     /* frames presented before the flush of the second part */
+
+static bool sc_eos(struct dt *t)
+{
+        return t->l.eos > 0;
+}
+
+static bool sc_started_again(struct dt *t)
+{
+        return t->l.state == com_rdk_hal_videodecoder_State_STARTED;
+}
+
+/* Frames presented by video-sink-0 (records taken), md5 in order against t->ref from *n. */
+static size_t sc_take_presented(struct dt *t, avb_binder *ctl, size_t *n, bool check)
+{
+        avb_avbuffer_SinkFrame *sf = NULL;
+        size_t k = 0, bad = 0;
+
+        DT_OK(avb_avbuffer_IAVBufferControl_takeSinkFrames(ctl, "video-sink-0", &sf, &k),
+              "takeSinkFrames");
+        for (size_t i = 0; i < k; i++) {
+                if (check && AVB_DEBUG_API &&
+                    (*n + i >= t->n_ref || strcmp(sf[i].md5, t->ref[*n + i])))
+                        bad++;
+                avb_avbuffer_SinkFrame_fini(&sf[i]);
+        }
+        free(sf);
+        *n += k;
+        return bad;
+}
+
+static void sc_tunnel(avb_binder *ctl)
+{
+        DT_OK(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0",
+                                                         FOURCC('I', '4', '2', '0'), 0, 0),
+              "sink format I420");
+        DT_OK(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:3", "video-sink-0:0",
+                                                      true),
+              "enable the tunnel");
+}
+
+/*
+ * The child of stopped-client: its listener stops reading (the callback
+ * thread blocks on the gate, then the parent stops the whole process), and
+ * it pushes a whole tunnelled stream of more frames than the oneway queue
+ * toward it holds. Once let go, every frame event and the end of stream
+ * must come, in order. Then the same with a flush once SC_FLUSH_AT frames
+ * are presented: after FLUSHING -> STARTED only the next stream's frames.
+ */
+static void stopped_child(struct dt *t)
+{
+        struct dt_push o = {.poll = true};
+        avb_binder *ctl = connect_control(t);
+        size_t len, n = 0, frames, before_flush;
+        uint8_t *data = dt_read_file(path("lp160.h264"), &len);
+        char line[16];
+
+        dt_get_decoder(t, 0);
+        sc_tunnel(ctl);
+        t->tunnelled = true;
+        dt_open_start(t, false);
+        t->l.gated = true; /* the callback thread is idle: no lock needed yet */
+        frames = dt_push_frames(t, data, len, SC_FRAME_NS, &o);
+        DT_OK(t->api->eos(t->dec), "signalEndOfStream");
+        printf("ready %zu\n", frames);
+        fflush(stdout);
+        if (!fgets(line, sizeof(line), stdin) || strncmp(line, "go", 2))
+                dt_fail("the parent did not let the child go");
+        dt_open_gate(t);
+        if (!dt_wait(t, sc_eos, 30000, false))
+                dt_fail("no end of stream after %zu frame events", t->l.received);
+        dt_drain_frames(t, false, 0);
+        if (t->l.received != frames || t->l.received_at_eos != frames || t->l.out_of_order)
+                dt_fail("%zu frame events for %zu frames, %zu before the end of stream, %zu out "
+                        "of order",
+                        t->l.received, frames, t->l.received_at_eos, t->l.out_of_order);
+        printf("  child: %zu frame events in order, then the end of stream\n", frames);
+
+        /* a flush while events are owed: those frames never come */
+        pthread_mutex_lock(&t->l.m);
+        t->l.gated = true;
+        t->l.eos = 0;
+        t->l.state = -1;
+        pthread_mutex_unlock(&t->l.m);
+        (void)sc_take_presented(t, ctl, &n, false);
+        n = 0;
+        dt_push_frames(t, data, len, SC_FRAME_NS, &o);
+        for (int i = 0; i < 6000 && n < SC_FLUSH_AT; i++) {
+                (void)sc_take_presented(t, ctl, &n, false);
+                usleep(10000);
+        }
+        if (n < SC_FLUSH_AT)
+                dt_fail("only %zu frames presented before the flush", n);
+        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_flush(t->dec), "flush");
+        before_flush = t->l.received;
+        dt_open_gate(t);
+        if (!dt_wait(t, sc_started_again, 30000, false))
+                dt_fail("no onStateChanged to STARTED after the flush");
+        pthread_mutex_lock(&t->l.m);
+        size_t at_flush = t->l.received_at_state;
+        pthread_mutex_unlock(&t->l.m);
+        /* the next stream's pts follow on: a stale frame would be one too many */
+        o.eos = true;
+        dt_push_frames(t, data, len, SC_FRAME_NS, &o);
+        dt_drain_frames(t, false, 0);
+        printf("  child: flush with %zu frames presented: %zu of their events delivered, then "
+               "%zu of the next stream\n",
+               n, at_flush - before_flush, t->l.received_at_eos - at_flush);
+        if (t->l.received_at_eos - at_flush != frames || t->l.received != t->l.received_at_eos ||
+            t->l.eos != 1)
+                dt_fail("after the flush %zu frame events for %zu frames (%zu in all, %d end of "
+                        "stream)",
+                        t->l.received_at_eos - at_flush, frames, t->l.received, t->l.eos);
+        free(data);
+        dt_stop_close(t);
+        DT_OK(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:3", "video-sink-0:0",
+                                                      false),
+              "disable the tunnel");
+        avb_binder_unref(ctl);
+        printf("done\n");
+        fflush(stdout);
+}
+
+/*
+ * stopped-client: a client decodes tunnelled while its listener does not
+ * read and its process is stopped; the service goes on serving another
+ * client (an audio stream decodes, checked), the sink presents every frame
+ * (checked against ffmpeg's), and once the process runs again its listener
+ * gets every frame event in order, then the end of stream (the child checks).
+ */
+static void case_stopped_client(struct dt *t)
+{
+        char *argv[] = {(char *)self, "child-stopped", (char *)dir, NULL};
+        avb_binder *ctl = connect_control(t);
+        posix_spawn_file_actions_t fa;
+        int out[2], in[2], status;
+        size_t frames = 0, n = 0, bad = 0;
+        char line[64] = {0};
+        FILE *from;
+        pid_t pid;
+
+        dt_load_ref(t, path("lp160.md5"));
+        if (pipe(out) < 0 || pipe(in) < 0)
+                dt_fail("pipe");
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+        posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+        if (posix_spawn(&pid, self, &fa, NULL, argv, environ))
+                dt_fail("spawn");
+        posix_spawn_file_actions_destroy(&fa);
+        close(out[1]);
+        close(in[0]);
+        from = fdopen(out[0], "r");
+        if (!from || !fgets(line, sizeof(line), from) || sscanf(line, "ready %zu", &frames) != 1)
+                dt_fail("the child did not get ready");
+        kill(pid, SIGSTOP);
+        for (int i = 0; i < 6000 && n < frames; i++) {
+                bad += sc_take_presented(t, ctl, &n, true);
+                if (n < frames)
+                        usleep(10000);
+        }
+        printf("  %zu frames pushed; the sink presented %zu (%zu differ from ffmpeg's) while the "
+               "client was stopped\n",
+               frames, n, bad);
+        if (n != frames || frames != t->n_ref || bad)
+                dt_fail("%zu frames presented, %zu pushed, %zu reference frames, %zu differ", n,
+                        frames, t->n_ref, bad);
+        /* meanwhile the service serves others */
+        dt_use_audio(t);
+        dt_get_decoder(t, 0);
+        dt_load_ref(t, path("a.md5"));
+        dt_open_start(t, false);
+        full_stream(t, "a.mp2", 4096);
+        dt_stop_close(t);
+        kill(pid, SIGCONT);
+        if (write(in[1], "go\n", 3) != 3)
+                dt_fail("cannot let the child go");
+        while (fgets(line, sizeof(line), from))
+                fputs(line, stdout);
+        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+                dt_fail("the stopped client failed");
+        fclose(from);
+        close(in[1]);
+        avb_binder_unref(ctl);
+}
+
 /* Two other cases in their own processes while this one decodes secure video. */
 static void case_concurrent(struct dt *t)
 {
@@ -1104,6 +1293,10 @@ int main(int argc, char **argv)
         dt_connect(t);
         if (!strcmp(c, "child") || !strcmp(c, "child-drop"))
                 child(t, !strcmp(c, "child-drop"));
+        else if (!strcmp(c, "child-stopped"))
+                stopped_child(t);
+        else if (!strcmp(c, "stopped-client"))
+                case_stopped_client(t);
         else if (!strcmp(c, "md5-320"))
                 case_md5(t, "v320.h264", "v320.md5", 16384);
         else if (!strcmp(c, "md5-720"))

@@ -74,6 +74,10 @@ struct dt_listener {
         size_t received;        /* frames (not end-of-stream markers) heard */
         size_t received_at_eos; /* frames heard before the last end-of-stream marker */
         int state;       /* last newState */
+        size_t received_at_state; /* frames heard before the last state change */
+        int64_t last_pts;
+        size_t out_of_order; /* frames whose pts was not above the one before */
+        bool gated; /* frame callbacks wait (the callback thread blocks) while set */
         avb_binder *binder, *audio_binder;
 };
 
@@ -107,6 +111,7 @@ struct dt_push {
         bool stop_when_full;   /* with hold_until_full: free the refused buffer and stop */
         bool check;            /* compare frames with the reference */
         bool eos;              /* signalEndOfStream and wait for the marker */
+        bool poll;             /* a refused buffer: retry every 5 ms, no callback awaited */
 };
 
 void dt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -140,6 +145,8 @@ size_t dt_push(struct dt *t, const uint8_t *data, size_t len, const struct dt_pu
  */
 size_t dt_push_frames(struct dt *t, const uint8_t *data, size_t len, int64_t frame_ns,
                       const struct dt_push *o);
+/* Open the gate of dt_listener.gated. */
+void dt_open_gate(struct dt *t);
 /* Handle the frames that arrived (checked and freed); wait up to ms for one. */
 void dt_drain_frames(struct dt *t, bool check, int ms);
 /* Wait until cond(t) or ms pass; frames keep being freed. */

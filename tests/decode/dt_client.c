@@ -41,13 +41,20 @@ static void queue_frame(struct dt_listener *l, int64_t pts, int64_t handle,
                         const struct dt_meta *meta)
 {
         pthread_mutex_lock(&l->m);
+        while (l->gated)
+                pthread_cond_wait(&l->c, &l->m);
         if (meta && meta->eos && handle < 0) {
                 l->eos++;
                 l->received_at_eos = l->received;
-        } else if (l->n < DT_QUEUE) {
+        } else {
+                if (l->received && pts <= l->last_pts)
+                        l->out_of_order++;
+                l->last_pts = pts;
+                l->received++;
+        }
+        if (!(meta && meta->eos && handle < 0) && l->n < DT_QUEUE) {
                 struct dt_frame *f = &l->q[(l->head + l->n++) % DT_QUEUE];
 
-                l->received++;
                 f->pts = pts;
                 f->handle = handle;
                 f->has_meta = meta != NULL;
@@ -115,6 +122,7 @@ static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_videodecoder_
         (void)from;
         pthread_mutex_lock(&l->m);
         l->state = to;
+        l->received_at_state = l->received;
         pthread_cond_broadcast(&l->c);
         pthread_mutex_unlock(&l->m);
         return avb_status_ok();
@@ -444,6 +452,14 @@ static void take_frame(struct dt *t, const struct dt_frame *f, bool check)
                 dt_fail("frame %lld could not be freed", (long long)f->handle);
 }
 
+void dt_open_gate(struct dt *t)
+{
+        pthread_mutex_lock(&t->l.m);
+        t->l.gated = false;
+        pthread_cond_broadcast(&t->l.c);
+        pthread_mutex_unlock(&t->l.m);
+}
+
 void dt_drain_frames(struct dt *t, bool check, int ms)
 {
         struct dt_listener *l = &t->l;
@@ -541,6 +557,10 @@ static bool push_one(struct dt *t, const uint8_t *data, size_t n, int64_t pts, b
                 if (accepted)
                         break;
                 t->false_returns++;
+                if (o->poll) {
+                        usleep(5000);
+                        continue;
+                }
                 if (o->stop_when_full && *hold) {
                         bool ok;
 
