@@ -88,6 +88,10 @@ static void cg_encode_one(cw *w, struct aidl_arena *a, const cn_value *v, const 
                 cw_line(w, "_rc = %s__binder_to_pb(%s, &%s);", v->pkg_c, c, pbv);
                 cg_check_rc(w);
                 break;
+        case CN_HOLDER:
+                cw_line(w, "_rc = avb_parcelable_holder_to_pb(&%s, &%s);", c, pbv);
+                cg_check_rc(w);
+                break;
         default:
                 cw_line(w, "%s = %s;", pbv, c);
                 break;
@@ -226,7 +230,8 @@ void cg_release(cw *w, struct aidl_arena *a, const cn_value *v)
         cn_kind k = cn_kind_of(t);
         bool guard = f->in_union;
 
-        if (cn_is_bytes(t) || (!cn_is_array(t) && k != CN_PARCELABLE && k != CN_INTERFACE))
+        if (cn_is_bytes(t) ||
+            (!cn_is_array(t) && k != CN_PARCELABLE && k != CN_INTERFACE && k != CN_HOLDER))
                 return;
         if (cn_is_array(t) && !f->wrapped && cg_same_layout(t))
                 return;
@@ -235,6 +240,8 @@ void cg_release(cw *w, struct aidl_arena *a, const cn_value *v)
         if (!cn_is_array(t)) {
                 if (k == CN_PARCELABLE)
                         cw_line(w, "%s__pb_free(%s);", cg_type_c(a, t), m);
+                else if (k == CN_HOLDER)
+                        cw_line(w, "avb_parcelable_holder_pb_free(%s);", m);
                 else
                         cw_line(w, "%s__binder_pb_free(%s);", v->pkg_c, m);
         } else {
@@ -328,6 +335,11 @@ static void cg_decode_one(cw *w, struct aidl_arena *a, const cn_value *v, const 
                 break;
         case CN_INTERFACE:
                 cw_line(w, "_rc = %s__binder_from_pb(%s, %s, &%s);", v->pkg_c, cg_call(v), pbv, c);
+                cg_check_rc(w);
+                break;
+        case CN_HOLDER:
+                cw_line(w, "_rc = avb_parcelable_holder_from_pb(%s, %s, &%s);", pbv,
+                        cn_holder_vintf(v->f) ? "true" : "false", c);
                 cg_check_rc(w);
                 break;
         default:
@@ -426,6 +438,8 @@ void cg_fini(cw *w, struct aidl_arena *a, const cn_value *v)
                         cw_line(w, "%s_fini(&%s);", cg_type_c(a, t), v->c);
                 } else if (k == CN_INTERFACE) {
                         cw_line(w, "avb_binder_unref(%s);", v->c);
+                } else if (k == CN_HOLDER) {
+                        cw_line(w, "avb_parcelable_holder_fini(&%s);", v->c);
                 }
                 return;
         }

@@ -182,6 +182,8 @@ cn_kind cn_kind_of(const aidl_type *t)
         t = cn_elem(t);
         if (t->kind == AIDL_TYPE_NAMED) {
                 const aidl_decl *d = t->resolved;
+                if (t->holder)
+                        return CN_HOLDER;
                 if (d && d->kind == AIDL_DECL_ENUM)
                         return CN_ENUM;
                 if (d && d->kind == AIDL_DECL_INTERFACE)
@@ -249,6 +251,8 @@ const char *cn_c_value_type(struct aidl_arena *a, const aidl_type *t)
                 return cn_type_c(a, t->resolved);
         case CN_INTERFACE:
                 return "avb_binder *";
+        case CN_HOLDER:
+                return "avb_parcelable_holder";
         case CN_VOID:
                 break;
         }
@@ -438,6 +442,7 @@ const char *cn_c_literal(struct aidl_arena *a, const aidl_type *t, const aidl_va
                         cn_int_literal(a, cn_value_int(v), cn_enum_backing(t) == AIDL_LONG));
         case CN_PARCELABLE:
         case CN_INTERFACE:
+        case CN_HOLDER:
         case CN_VOID:
                 break;
         }
@@ -492,6 +497,8 @@ static void cn_dep_add(struct aidl_arena *a, cn_deps *d, const aidl_type *t, con
         size_t *n = &d->n;
 
         t = cn_elem(t);
+        if (t && cn_kind_of(t) == CN_HOLDER)
+                d->binders = true; /* avb_wire.proto too */
         if (!t || t->kind != AIDL_TYPE_NAMED || !t->resolved)
                 return;
         if (cn_kind_of(t) == CN_INTERFACE)

@@ -55,6 +55,7 @@ typedef enum cn_kind {
         CN_ENUM,
         CN_PARCELABLE, /* parcelable or union: a struct with _init/_fini/_to_pb/_from_pb */
         CN_INTERFACE,
+        CN_HOLDER, /* ParcelableHolder: avb_parcelable_holder */
         CN_VOID,
 } cn_kind;
 

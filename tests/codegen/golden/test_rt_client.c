@@ -1593,6 +1593,120 @@ done:
         return _st;
 }
 
+avb_status test_rt_ITester_echoExtendable(avb_binder *self, const test_rt_Extendable *e, test_rt_Extendable *ret_result)
+{
+        Test__Rt__ITester__EchoExtendableRequest _req;
+        Test__Rt__ITester__EchoExtendableReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        test_rt_Extendable _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_extendable_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoExtendable: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoExtendable: ret_result is null");
+        if (e == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoExtendable: e is null");
+        _rc = test_rt_Extendable__to_pb_new(&(*e), &(&_req)->e);
+        if (_rc < 0)
+                goto fail;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoExtendable, 0, _buf, _len,
+                                  &_out, &_out_len);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__EchoExtendableReply *)protobuf_c_message_unpack(&test__rt__itester__echo_extendable_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        test_rt_Extendable_init(&_r_result);
+        if (_rep->result != NULL) {
+                _rc = test_rt_Extendable__from_pb(NULL, _rep->result, &_r_result);
+                if (_rc < 0)
+                        goto fail;
+        }
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoExtendable", "bad reply");
+        test_rt_Extendable_fini(&_r_result);
+done:
+        test_rt_Extendable__pb_free((&_req)->e);
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
+avb_status test_rt_ITester_echoVintfExtendable(avb_binder *self, const test_rt_VintfExtendable *e, test_rt_VintfExtendable *ret_result)
+{
+        Test__Rt__ITester__EchoVintfExtendableRequest _req;
+        Test__Rt__ITester__EchoVintfExtendableReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        test_rt_VintfExtendable _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_vintf_extendable_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoVintfExtendable: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoVintfExtendable: ret_result is null");
+        if (e == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoVintfExtendable: e is null");
+        _rc = test_rt_VintfExtendable__to_pb_new(&(*e), &(&_req)->e);
+        if (_rc < 0)
+                goto fail;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoVintfExtendable, 0, _buf, _len,
+                                  &_out, &_out_len);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__EchoVintfExtendableReply *)protobuf_c_message_unpack(&test__rt__itester__echo_vintf_extendable_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        test_rt_VintfExtendable_init(&_r_result);
+        if (_rep->result != NULL) {
+                _rc = test_rt_VintfExtendable__from_pb(NULL, _rep->result, &_r_result);
+                if (_rc < 0)
+                        goto fail;
+        }
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoVintfExtendable", "bad reply");
+        test_rt_VintfExtendable_fini(&_r_result);
+done:
+        test_rt_VintfExtendable__pb_free((&_req)->e);
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
 avb_status test_rt_ITester_getInterfaceVersion(avb_binder *self, int32_t *ret_result)
 {
         return avb_binder_get_interface_version(self, &test_rt_ITester_desc, ret_result);

@@ -2,10 +2,12 @@ package test.rt;
 
 import test.common.Point;
 import test.rt.Everything;
+import test.rt.Extendable;
 import test.rt.Fixed;
 import test.rt.ICallback;
 import test.rt.Mode;
 import test.rt.Value;
+import test.rt.VintfExtendable;
 
 /** The interface the round-trip test serves. */
 interface ITester {
@@ -58,4 +60,7 @@ interface ITester {
     oneway void quit();
     /** Returns what it was given (fixed-size arrays). */
     Fixed echoFixed(in Fixed f);
+    /** Returns what it was given, id + 1 (ParcelableHolder: the extension passes through). */
+    Extendable echoExtendable(in Extendable e);
+    VintfExtendable echoVintfExtendable(in VintfExtendable e);
 }
