@@ -477,7 +477,7 @@ void cg_local(cw *w, struct aidl_arena *a, const cn_field *f, const char *name)
 {
         cn_c_decl(w, a, f->type, f->nullable, name);
         cw_line(w, "memset(&%s, 0, sizeof(%s));", name, name);
-        if (cn_is_array(f->type))
+        if (cn_is_array(f->type) && !cn_is_fixed(f->type))
                 cw_line(w, "%s_count = 0;", name);
 }
 
@@ -485,11 +485,29 @@ void cg_init_output(cw *w, struct aidl_arena *a, const cn_field *f, const char *
 {
         if (!cn_is_array(f->type) && cn_kind_of(f->type) == CN_PARCELABLE && !f->nullable)
                 cw_line(w, "%s_init(&%s);", cg_type_c(a, f->type), name);
+        if (cn_is_fixed(f->type) && cn_kind_of(f->type) == CN_PARCELABLE &&
+            cn_fixed_count(f->type) > 0) {
+                cw_line(w, "for (size_t _i = 0; _i < %zu; _i++)", cn_fixed_count(f->type));
+                cw_line(w, "        %s_init(&%s[_i]);", cg_type_c(a, f->type),
+                        cn_fixed_flat(a, f->type, name));
+        }
 }
 
 const char *cg_in_arg(struct aidl_arena *a, const cn_field *f, const char *name)
 {
         cn_kind k = cn_kind_of(f->type);
+        if (cn_is_fixed(f->type)) {
+                /* char *x[2] is not a const char *const [2] without a cast, nor
+                 * T (*)[M] a const T (*)[M] in strict C11 */
+                if (f->type->elem->kind == AIDL_TYPE_ARRAY) {
+                        const char *rest = cn_fixed_dims(a, f->type->elem);
+                        return aidl_arena_printf(a, "(%s (*)%s)%s", cn_fixed_in_elem(a, f->type),
+                                                 rest, name);
+                }
+                if (k == CN_STRING)
+                        return aidl_arena_printf(a, "(const char *const *)%s", name);
+                return name;
+        }
         if (cn_is_array(f->type)) {
                 if (k == CN_STRING)
                         return aidl_arena_printf(a, "(const char *const *)%s, %s_count", name, name);

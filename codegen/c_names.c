@@ -300,6 +300,16 @@ void cn_c_decl(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullable, c
         cw_line(w, "%s;", cn_join(a, cn_c_field_type(a, t, nullable), name));
 }
 
+const char *cn_fixed_in_elem(struct aidl_arena *a, const aidl_type *t)
+{
+        cn_kind k = cn_kind_of(t);
+        if (k == CN_STRING)
+                return "const char *const";
+        if (k == CN_INTERFACE)
+                return "avb_binder *const";
+        return aidl_arena_printf(a, "const %s", cn_c_value_type(a, t));
+}
+
 void cn_c_in_param(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullable,
                    const char *name)
 {
@@ -307,6 +317,11 @@ void cn_c_in_param(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullabl
         const char *e = cn_c_value_type(a, t);
 
         (void)nullable;
+        if (cn_is_fixed(t)) { /* const T a[N]: the caller's array, borrowed */
+                cw_printf(w, ", %s%s", cn_join(a, cn_fixed_in_elem(a, t), name),
+                          cn_fixed_dims(a, t));
+                return;
+        }
         if (cn_is_array(t)) {
                 const char *pt;
                 if (k == CN_STRING)
@@ -328,6 +343,11 @@ void cn_c_in_param(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullabl
 void cn_c_out_param(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullable,
                     const char *name)
 {
+        if (cn_is_fixed(t)) { /* T ret_x[N]: the caller's array, filled on success */
+                cw_printf(w, ", %s%s", cn_join(a, cn_c_value_type(a, t), name),
+                          cn_fixed_dims(a, t));
+                return;
+        }
         if (cn_is_array(t)) {
                 const char *e = cn_c_value_type(a, t);
                 cw_printf(w, ", %s, size_t *%s_count", cn_join(a, cn_ptr(a, cn_ptr(a, e)), name),

@@ -120,7 +120,8 @@ static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
         for (const aidl_arg *a = m->args; a; a = a->next) {
                 check_annotations(v, a->type->annotations, NULL);
                 check_type(v, a->type);
-                check_fixed_unsupported(v, a->type, "as an argument");
+                if (a->type->nullable)
+                        check_fixed_unsupported(v, a->type, "with @nullable");
                 check_holder(v, a->type, "an argument");
                 if (aidl_map_get_str(names, a->name))
                         aidl_error(v->d, &a->loc, "duplicate argument '%s' in method '%s'",
@@ -152,7 +153,8 @@ static void check_method(validator *v, const aidl_decl *iface, const aidl_decl *
             strcmp(m->name, "getInterfaceHash") == 0)
                 aidl_error(v->d, &m->loc, "method name '%s' is reserved", m->name);
         check_type(v, m->ret);
-        check_fixed_unsupported(v, m->ret, "as a return value");
+        if (m->ret->nullable)
+                check_fixed_unsupported(v, m->ret, "with @nullable");
         check_holder(v, m->ret, "a return value");
         if ((m->oneway || iface->oneway) &&
             !(m->ret->kind == AIDL_TYPE_PRIM && m->ret->prim == AIDL_VOID))

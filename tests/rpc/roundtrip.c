@@ -148,6 +148,22 @@ static avb_status srv_echoVintfExtendable(void *impl, avb_call *call,
         return avb_parcelable_holder_copy(&e->ext, &ret->ext) < 0 ? nomem() : avb_status_ok();
 }
 
+static avb_status srv_fixedArgs(void *impl, avb_call *call, const int32_t grid[2][3],
+                                const char *const words[2], char *ret_reversed[2],
+                                test_common_Point ret_pts[2], int32_t ret_result[2])
+{
+        (void)impl;
+        (void)call;
+        for (int i = 0; i < 2; i++) {
+                ret_result[i] = grid[0][i] + grid[1][i];
+                ret_reversed[i] = strdup(words[1 - i]);
+                if (!ret_reversed[i])
+                        return nomem();
+                ret_pts[i].x++;
+        }
+        return avb_status_ok();
+}
+
 static void *dup_mem(const void *p, size_t n)
 {
         void *r = malloc(n ? n : 1);
@@ -324,6 +340,7 @@ static const test_rt_ITester_ops tester_ops = {
         .echoMode = srv_echoMode,
         .echoValue = srv_echoValue,
         .echoFixed = srv_echoFixed,
+        .fixedArgs = srv_fixedArgs,
         .echoExtendable = srv_echoExtendable,
         .echoVintfExtendable = srv_echoVintfExtendable,
         .echoInts = srv_echoInts,
@@ -826,6 +843,32 @@ static void test_parcelable_holder(void **state)
         test_rt_VintfExtendable_fini(&v);
 }
 
+/* Fixed-size arrays as in, out and inout arguments and as the return value,
+ * across the process; a reply with another element count is a bad reply. */
+static void test_fixed_args(void **state)
+{
+        avb_binder *b = *state;
+        const int32_t grid[2][3] = {{1, 2, 3}, {10, 20, 30}};
+        const char *const words[2] = {"first", "second"};
+        char *reversed[2] = {NULL, NULL};
+        test_common_Point pts[2] = {{.x = 1, .y = 2}, {.x = 5, .y = 6}};
+        int32_t sums[2] = {0, 0};
+
+        assert_ok(test_rt_ITester_fixedArgs(b, grid, words, reversed, pts, sums));
+        assert_int_equal(sums[0], 11);
+        assert_int_equal(sums[1], 22);
+        assert_string_equal(reversed[0], "second");
+        assert_string_equal(reversed[1], "first");
+        assert_int_equal(pts[0].x, 2);
+        assert_int_equal(pts[1].x, 6);
+        assert_int_equal(pts[1].y, 6);
+        free(reversed[0]);
+        free(reversed[1]);
+        /* a NULL array that is not @nullable never leaves the process */
+        avb_status st = test_rt_ITester_fixedArgs(b, NULL, words, reversed, pts, sums);
+        assert_int_equal(st.exception, AVB_EX_NULL_POINTER);
+}
+
 static void test_unions(void **state)
 {
         avb_binder *b = *state;
@@ -1181,6 +1224,7 @@ int main(int argc, char **argv)
                 cmocka_unit_test_setup_teardown(test_unions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_fixed_arrays, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_parcelable_holder, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_fixed_args, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_directions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_exceptions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_meta, setup, teardown),

@@ -309,7 +309,7 @@ AVB_EXPORT avb_status test_rt_ICallback_getInterfaceHash(avb_binder *self, char 
 /** The interface the round-trip test serves. */
 #define test_rt_ITester_DESCRIPTOR "test.rt.ITester"
 #define test_rt_ITester_VERSION 1
-#define test_rt_ITester_HASH "1813c5f7b3828102b8b8cb105cca3cc6"
+#define test_rt_ITester_HASH "98395571f3e4ad8b24c87adf4aee474c"
 #define test_rt_ITester_TRANSACTION_echo (AVB_FIRST_CALL + 0)
 #define test_rt_ITester_TRANSACTION_echoBool (AVB_FIRST_CALL + 1)
 #define test_rt_ITester_TRANSACTION_echoByte (AVB_FIRST_CALL + 2)
@@ -337,8 +337,9 @@ AVB_EXPORT avb_status test_rt_ICallback_getInterfaceHash(avb_binder *self, char 
 #define test_rt_ITester_TRANSACTION_echoBinder (AVB_FIRST_CALL + 24)
 #define test_rt_ITester_TRANSACTION_quit (AVB_FIRST_CALL + 25)
 #define test_rt_ITester_TRANSACTION_echoFixed (AVB_FIRST_CALL + 26)
-#define test_rt_ITester_TRANSACTION_echoExtendable (AVB_FIRST_CALL + 27)
-#define test_rt_ITester_TRANSACTION_echoVintfExtendable (AVB_FIRST_CALL + 28)
+#define test_rt_ITester_TRANSACTION_fixedArgs (AVB_FIRST_CALL + 27)
+#define test_rt_ITester_TRANSACTION_echoExtendable (AVB_FIRST_CALL + 28)
+#define test_rt_ITester_TRANSACTION_echoVintfExtendable (AVB_FIRST_CALL + 29)
 /** A service-specific error. */
 #define test_rt_ITester_ERROR_BAD 7
 extern AVB_EXPORT const avb_interface_desc test_rt_ITester_desc;
@@ -388,6 +389,12 @@ typedef struct test_rt_ITester_ops {
         avb_status (*quit)(void *impl, avb_call *call);
         /** Returns what it was given (fixed-size arrays). */
         avb_status (*echoFixed)(void *impl, avb_call *call, const test_rt_Fixed *f, test_rt_Fixed *ret_result);
+        /**
+         * Fixed-size arrays as arguments and return value: returns the column sums
+         * of grid's first two columns; reversed = words in reverse order; each
+         * point of pts gets x + 1.
+         */
+        avb_status (*fixedArgs)(void *impl, avb_call *call, const int32_t grid[2][3], const char *const words[2], char *ret_reversed[2], test_common_Point ret_pts[2], int32_t ret_result[2]);
         /** Returns what it was given, id + 1 (ParcelableHolder: the extension passes through). */
         avb_status (*echoExtendable)(void *impl, avb_call *call, const test_rt_Extendable *e, test_rt_Extendable *ret_result);
         avb_status (*echoVintfExtendable)(void *impl, avb_call *call, const test_rt_VintfExtendable *e, test_rt_VintfExtendable *ret_result);
@@ -465,6 +472,13 @@ AVB_EXPORT avb_status test_rt_ITester_quit(avb_binder *self);
 
 /** Returns what it was given (fixed-size arrays). */
 AVB_EXPORT avb_status test_rt_ITester_echoFixed(avb_binder *self, const test_rt_Fixed *f, test_rt_Fixed *ret_result);
+
+/**
+ * Fixed-size arrays as arguments and return value: returns the column sums
+ * of grid's first two columns; reversed = words in reverse order; each
+ * point of pts gets x + 1.
+ */
+AVB_EXPORT avb_status test_rt_ITester_fixedArgs(avb_binder *self, const int32_t grid[2][3], const char *const words[2], char *ret_reversed[2], test_common_Point ret_pts[2], int32_t ret_result[2]);
 
 /** Returns what it was given, id + 1 (ParcelableHolder: the extension passes through). */
 AVB_EXPORT avb_status test_rt_ITester_echoExtendable(avb_binder *self, const test_rt_Extendable *e, test_rt_Extendable *ret_result);
