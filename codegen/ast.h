@@ -67,6 +67,7 @@ typedef struct aidl_type {
         int32_t fixed_size;         /* ARRAY: N once evaluated (see consteval.h) */
         bool nullable;              /* @nullable on the field/argument/return */
         bool utf8;                  /* @utf8InCpp */
+        bool holder;                /* NAMED: the built-in ParcelableHolder */
         aidl_annotation *annotations;
         aidl_loc loc;
 } aidl_type;

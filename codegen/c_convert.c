@@ -88,6 +88,10 @@ static void cg_encode_one(cw *w, struct aidl_arena *a, const cn_value *v, const 
                 cw_line(w, "_rc = %s__binder_to_pb(%s, &%s);", v->pkg_c, c, pbv);
                 cg_check_rc(w);
                 break;
+        case CN_HOLDER:
+                cw_line(w, "_rc = avb_parcelable_holder_to_pb(&%s, &%s);", c, pbv);
+                cg_check_rc(w);
+                break;
         default:
                 cw_line(w, "%s = %s;", pbv, c);
                 break;
@@ -226,7 +230,8 @@ void cg_release(cw *w, struct aidl_arena *a, const cn_value *v)
         cn_kind k = cn_kind_of(t);
         bool guard = f->in_union;
 
-        if (cn_is_bytes(t) || (!cn_is_array(t) && k != CN_PARCELABLE && k != CN_INTERFACE))
+        if (cn_is_bytes(t) ||
+            (!cn_is_array(t) && k != CN_PARCELABLE && k != CN_INTERFACE && k != CN_HOLDER))
                 return;
         if (cn_is_array(t) && !f->wrapped && cg_same_layout(t))
                 return;
@@ -235,6 +240,8 @@ void cg_release(cw *w, struct aidl_arena *a, const cn_value *v)
         if (!cn_is_array(t)) {
                 if (k == CN_PARCELABLE)
                         cw_line(w, "%s__pb_free(%s);", cg_type_c(a, t), m);
+                else if (k == CN_HOLDER)
+                        cw_line(w, "avb_parcelable_holder_pb_free(%s);", m);
                 else
                         cw_line(w, "%s__binder_pb_free(%s);", v->pkg_c, m);
         } else {
@@ -328,6 +335,11 @@ static void cg_decode_one(cw *w, struct aidl_arena *a, const cn_value *v, const 
                 break;
         case CN_INTERFACE:
                 cw_line(w, "_rc = %s__binder_from_pb(%s, %s, &%s);", v->pkg_c, cg_call(v), pbv, c);
+                cg_check_rc(w);
+                break;
+        case CN_HOLDER:
+                cw_line(w, "_rc = avb_parcelable_holder_from_pb(%s, %s, &%s);", pbv,
+                        cn_holder_vintf(v->f) ? "true" : "false", c);
                 cg_check_rc(w);
                 break;
         default:
@@ -426,6 +438,8 @@ void cg_fini(cw *w, struct aidl_arena *a, const cn_value *v)
                         cw_line(w, "%s_fini(&%s);", cg_type_c(a, t), v->c);
                 } else if (k == CN_INTERFACE) {
                         cw_line(w, "avb_binder_unref(%s);", v->c);
+                } else if (k == CN_HOLDER) {
+                        cw_line(w, "avb_parcelable_holder_fini(&%s);", v->c);
                 }
                 return;
         }
@@ -463,7 +477,7 @@ void cg_local(cw *w, struct aidl_arena *a, const cn_field *f, const char *name)
 {
         cn_c_decl(w, a, f->type, f->nullable, name);
         cw_line(w, "memset(&%s, 0, sizeof(%s));", name, name);
-        if (cn_is_array(f->type))
+        if (cn_is_array(f->type) && !cn_is_fixed(f->type))
                 cw_line(w, "%s_count = 0;", name);
 }
 
@@ -471,11 +485,29 @@ void cg_init_output(cw *w, struct aidl_arena *a, const cn_field *f, const char *
 {
         if (!cn_is_array(f->type) && cn_kind_of(f->type) == CN_PARCELABLE && !f->nullable)
                 cw_line(w, "%s_init(&%s);", cg_type_c(a, f->type), name);
+        if (cn_is_fixed(f->type) && cn_kind_of(f->type) == CN_PARCELABLE &&
+            cn_fixed_count(f->type) > 0) {
+                cw_line(w, "for (size_t _i = 0; _i < %zu; _i++)", cn_fixed_count(f->type));
+                cw_line(w, "        %s_init(&%s[_i]);", cg_type_c(a, f->type),
+                        cn_fixed_flat(a, f->type, name));
+        }
 }
 
 const char *cg_in_arg(struct aidl_arena *a, const cn_field *f, const char *name)
 {
         cn_kind k = cn_kind_of(f->type);
+        if (cn_is_fixed(f->type)) {
+                /* char *x[2] is not a const char *const [2] without a cast, nor
+                 * T (*)[M] a const T (*)[M] in strict C11 */
+                if (f->type->elem->kind == AIDL_TYPE_ARRAY) {
+                        const char *rest = cn_fixed_dims(a, f->type->elem);
+                        return aidl_arena_printf(a, "(%s (*)%s)%s", cn_fixed_in_elem(a, f->type),
+                                                 rest, name);
+                }
+                if (k == CN_STRING)
+                        return aidl_arena_printf(a, "(const char *const *)%s", name);
+                return name;
+        }
         if (cn_is_array(f->type)) {
                 if (k == CN_STRING)
                         return aidl_arena_printf(a, "(const char *const *)%s, %s_count", name, name);

@@ -182,6 +182,8 @@ cn_kind cn_kind_of(const aidl_type *t)
         t = cn_elem(t);
         if (t->kind == AIDL_TYPE_NAMED) {
                 const aidl_decl *d = t->resolved;
+                if (t->holder)
+                        return CN_HOLDER;
                 if (d && d->kind == AIDL_DECL_ENUM)
                         return CN_ENUM;
                 if (d && d->kind == AIDL_DECL_INTERFACE)
@@ -249,6 +251,8 @@ const char *cn_c_value_type(struct aidl_arena *a, const aidl_type *t)
                 return cn_type_c(a, t->resolved);
         case CN_INTERFACE:
                 return "avb_binder *";
+        case CN_HOLDER:
+                return "avb_parcelable_holder";
         case CN_VOID:
                 break;
         }
@@ -296,6 +300,16 @@ void cn_c_decl(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullable, c
         cw_line(w, "%s;", cn_join(a, cn_c_field_type(a, t, nullable), name));
 }
 
+const char *cn_fixed_in_elem(struct aidl_arena *a, const aidl_type *t)
+{
+        cn_kind k = cn_kind_of(t);
+        if (k == CN_STRING)
+                return "const char *const";
+        if (k == CN_INTERFACE)
+                return "avb_binder *const";
+        return aidl_arena_printf(a, "const %s", cn_c_value_type(a, t));
+}
+
 void cn_c_in_param(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullable,
                    const char *name)
 {
@@ -303,6 +317,11 @@ void cn_c_in_param(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullabl
         const char *e = cn_c_value_type(a, t);
 
         (void)nullable;
+        if (cn_is_fixed(t)) { /* const T a[N]: the caller's array, borrowed */
+                cw_printf(w, ", %s%s", cn_join(a, cn_fixed_in_elem(a, t), name),
+                          cn_fixed_dims(a, t));
+                return;
+        }
         if (cn_is_array(t)) {
                 const char *pt;
                 if (k == CN_STRING)
@@ -324,6 +343,11 @@ void cn_c_in_param(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullabl
 void cn_c_out_param(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullable,
                     const char *name)
 {
+        if (cn_is_fixed(t)) { /* T ret_x[N]: the caller's array, filled on success */
+                cw_printf(w, ", %s%s", cn_join(a, cn_c_value_type(a, t), name),
+                          cn_fixed_dims(a, t));
+                return;
+        }
         if (cn_is_array(t)) {
                 const char *e = cn_c_value_type(a, t);
                 cw_printf(w, ", %s, size_t *%s_count", cn_join(a, cn_ptr(a, cn_ptr(a, e)), name),
@@ -438,6 +462,7 @@ const char *cn_c_literal(struct aidl_arena *a, const aidl_type *t, const aidl_va
                         cn_int_literal(a, cn_value_int(v), cn_enum_backing(t) == AIDL_LONG));
         case CN_PARCELABLE:
         case CN_INTERFACE:
+        case CN_HOLDER:
         case CN_VOID:
                 break;
         }
@@ -492,6 +517,8 @@ static void cn_dep_add(struct aidl_arena *a, cn_deps *d, const aidl_type *t, con
         size_t *n = &d->n;
 
         t = cn_elem(t);
+        if (t && cn_kind_of(t) == CN_HOLDER)
+                d->binders = true; /* avb_wire.proto too */
         if (!t || t->kind != AIDL_TYPE_NAMED || !t->resolved)
                 return;
         if (cn_kind_of(t) == CN_INTERFACE)

@@ -55,6 +55,7 @@ typedef enum cn_kind {
         CN_ENUM,
         CN_PARCELABLE, /* parcelable or union: a struct with _init/_fini/_to_pb/_from_pb */
         CN_INTERFACE,
+        CN_HOLDER, /* ParcelableHolder: avb_parcelable_holder */
         CN_VOID,
 } cn_kind;
 
@@ -72,6 +73,9 @@ const char *cn_fixed_dims(struct aidl_arena *a, const aidl_type *t);
 /* An expression of a pointer to the first element of fixed-size array c,
  * indexable up to cn_fixed_count() (c itself for one dimension). */
 const char *cn_fixed_flat(struct aidl_arena *a, const aidl_type *t, const char *c);
+/* The element type of a fixed-size in-argument: "const int32_t",
+ * "const char *const", "avb_binder *const". */
+const char *cn_fixed_in_elem(struct aidl_arena *a, const aidl_type *t);
 /* byte[] travels as proto `bytes`. */
 bool cn_is_bytes(const aidl_type *t);
 /* The backing primitive of an enum type. */

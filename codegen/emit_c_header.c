@@ -75,6 +75,14 @@ static void hdr_struct(cw *w, struct aidl_arena *a, const aidl_decl *d)
         cw_line(w, "AVB_EXPORT void %s_init(%s *p);", tc, tc);
         cw_line(w, "/* Frees what p owns; accepts NULL. */");
         cw_line(w, "AVB_EXPORT void %s_fini(%s *p);", tc, tc);
+        cw_line(w, "/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and %s",
+                d->name);
+        cw_line(w, " * is not), -ENOMEM. h unchanged on failure. */");
+        cw_line(w, "AVB_EXPORT int %s_holder_put(avb_parcelable_holder *h, const %s *v);", tc, tc);
+        cw_line(w, "/* 1 and *ret_value (not freed first) when h holds a %s; 0 when it", d->name);
+        cw_line(w, " * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */");
+        cw_line(w, "AVB_EXPORT int %s_holder_get(const avb_parcelable_holder *h, %s *ret_value);", tc,
+                tc);
 }
 
 /* Emits d after the structs it holds by value (same package). */
@@ -180,6 +188,7 @@ int aidl_emit_c_header(const aidl_program *p, const aidl_package *pkg,
         cw_line(&w, "#include <stddef.h>");
         cw_line(&w, "#include <stdint.h>");
         cw_blank(&w);
+        cw_line(&w, "#include <avbuffer/parcelable_holder.h>");
         cw_line(&w, "#include <avbuffer/rpc.h>");
         if (n_deps)
                 cw_blank(&w);

@@ -74,6 +74,11 @@ static void types_default(cw *w, struct aidl_arena *a, const cn_value *v)
         const aidl_expr *e = f->decl ? f->decl->value : NULL;
         cn_kind k = cn_kind_of(t);
 
+        if (k == CN_HOLDER) {
+                cw_line(w, "avb_parcelable_holder_init(&%s, %s);", v->c,
+                        cn_holder_vintf(f) ? "true" : "false");
+                return;
+        }
         if (!cn_is_array(t) && k == CN_PARCELABLE && !f->nullable) {
                 cw_line(w, "%s_init(&%s);", cn_type_c_name(a, cn_elem(t)->resolved), v->c);
                 return;
@@ -129,6 +134,60 @@ static void types_finish_fn(cw *w, cw *body, const char *ok_tail, const char *fa
 static const char *types_tag(struct aidl_arena *a, const char *tc, const cn_field *f)
 {
         return aidl_arena_printf(a, "%s_TAG_%s", tc, f->aidl_name);
+}
+
+/* P_holder_put and P_holder_get: P packed into a ParcelableHolder. */
+static void types_holder(cw *w, struct aidl_arena *a, const aidl_decl *d, const cn_fields *fs)
+{
+        const char *tc = cn_type_c_name(a, d);
+        const char *desc = cn_c_string_literal(a, d->qualified);
+        bool vintf = aidl_annotation_find(d->annotations, "VintfStability") != NULL;
+
+        cw_blank(w);
+        cw_open(w, "int %s_holder_put(avb_parcelable_holder *h, const %s *v)\n{", tc, tc);
+        cw_line(w, "struct %s *m = NULL;", fs->msg.c);
+        cw_line(w, "uint8_t *buf;");
+        cw_line(w, "size_t n;");
+        cw_line(w, "int rc;");
+        cw_blank(w);
+        cw_line(w, "if ((rc = %s__to_pb_new(v, &m)) < 0)", tc);
+        cw_line(w, "        return rc;");
+        cw_line(w, "n = protobuf_c_message_get_packed_size(&m->base);");
+        cw_line(w, "buf = malloc(n ? n : 1);");
+        cw_open(w, "if (buf == NULL) {");
+        cw_line(w, "%s__pb_free(m);", tc);
+        cw_line(w, "return -ENOMEM;");
+        cw_close(w, "}");
+        cw_line(w, "protobuf_c_message_pack(&m->base, buf);");
+        cw_line(w, "%s__pb_free(m);", tc);
+        cw_line(w, "rc = avb_parcelable_holder_set(h, %s, %s, buf, n);", desc,
+                vintf ? "true" : "false");
+        cw_line(w, "free(buf);");
+        cw_line(w, "return rc;");
+        cw_close(w, "}");
+        cw_blank(w);
+        cw_open(w, "int %s_holder_get(const avb_parcelable_holder *h, %s *ret_value)\n{", tc, tc);
+        cw_line(w, "struct %s *m;", fs->msg.c);
+        cw_line(w, "%s v;", tc);
+        cw_line(w, "int rc;");
+        cw_blank(w);
+        cw_line(w, "if (!avb_parcelable_holder_holds(h, %s))", desc);
+        cw_line(w, "        return 0; /* absent, or another type: not an error */");
+        cw_line(w, "m = (struct %s *)protobuf_c_message_unpack(&%s__descriptor, NULL,", fs->msg.c,
+                fs->msg.lower);
+        cw_line(w, "                                            h->size, h->data);");
+        cw_line(w, "if (m == NULL)");
+        cw_line(w, "        return -EBADMSG;");
+        cw_line(w, "memset(&v, 0, sizeof(v));");
+        cw_line(w, "rc = %s__from_pb(NULL, m, &v);", tc);
+        cw_line(w, "protobuf_c_message_free_unpacked(&m->base, NULL);");
+        cw_open(w, "if (rc < 0) {");
+        cw_line(w, "%s_fini(&v);", tc);
+        cw_line(w, "return rc;");
+        cw_close(w, "}");
+        cw_line(w, "*ret_value = v;");
+        cw_line(w, "return 1;");
+        cw_close(w, "}");
 }
 
 static void types_one(cw *w, struct aidl_arena *a, const aidl_decl *d, const char *pc)
@@ -260,6 +319,7 @@ static void types_one(cw *w, struct aidl_arena *a, const aidl_decl *d, const cha
                 cw_line(&b, "(void)in;");
         w->indent = 0;
         types_finish_fn(w, &b, "        return 0;\n", "        return _rc;\n");
+        types_holder(w, a, d, &fs);
 }
 
 int aidl_emit_c_types(const aidl_program *p, const aidl_package *pkg, const aidl_emit_options *o,

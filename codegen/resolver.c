@@ -297,7 +297,8 @@ static void resolve_type(resolver *r, aidl_type *t, aidl_decl *scope)
                 if (t->kind != AIDL_TYPE_NAMED)
                         continue;
                 t->resolved = lookup_type(r, scope, scope->file, t->name);
-                if (!t->resolved)
+                t->holder = !t->resolved && strcmp(t->name, "ParcelableHolder") == 0;
+                if (!t->resolved && !t->holder)
                         aidl_error(r->d, &t->loc, "unknown type '%s'", t->name);
         }
 }

@@ -70,10 +70,9 @@ static void check_type(validator *v, const aidl_type *t)
                                    aidl_type_to_string(v->a, t));
                         return;
                 }
-                if (fixed && e->kind == AIDL_TYPE_NAMED && e->name &&
-                    strcmp(e->name, "ParcelableHolder") == 0) {
+                if (e->kind == AIDL_TYPE_NAMED && e->holder) {
                         aidl_error(v->d, &t->loc,
-                                   "ParcelableHolder cannot be the element of an array: '%s'",
+                                   "ParcelableHolder cannot be the element of an array or List: '%s'",
                                    aidl_type_to_string(v->a, t));
                         return;
                 }
@@ -107,6 +106,13 @@ static void check_fixed_unsupported(validator *v, const aidl_type *t, const char
                            aidl_type_to_string(v->a, t), where);
 }
 
+/* ParcelableHolder is a parcelable field and nothing else (stable AIDL). */
+static void check_holder(validator *v, const aidl_type *t, const char *where)
+{
+        if (t && t->kind == AIDL_TYPE_NAMED && t->holder)
+                aidl_error(v->d, &t->loc, "ParcelableHolder cannot be %s", where);
+}
+
 static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
 {
         aidl_map *names = aidl_map_new(v->a);
@@ -114,7 +120,9 @@ static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
         for (const aidl_arg *a = m->args; a; a = a->next) {
                 check_annotations(v, a->type->annotations, NULL);
                 check_type(v, a->type);
-                check_fixed_unsupported(v, a->type, "as an argument");
+                if (a->type->nullable)
+                        check_fixed_unsupported(v, a->type, "with @nullable");
+                check_holder(v, a->type, "an argument");
                 if (aidl_map_get_str(names, a->name))
                         aidl_error(v->d, &a->loc, "duplicate argument '%s' in method '%s'",
                                    a->name, m->name);
@@ -145,7 +153,9 @@ static void check_method(validator *v, const aidl_decl *iface, const aidl_decl *
             strcmp(m->name, "getInterfaceHash") == 0)
                 aidl_error(v->d, &m->loc, "method name '%s' is reserved", m->name);
         check_type(v, m->ret);
-        check_fixed_unsupported(v, m->ret, "as a return value");
+        if (m->ret->nullable)
+                check_fixed_unsupported(v, m->ret, "with @nullable");
+        check_holder(v, m->ret, "a return value");
         if ((m->oneway || iface->oneway) &&
             !(m->ret->kind == AIDL_TYPE_PRIM && m->ret->prim == AIDL_VOID))
                 aidl_error(v->d, &m->loc, "oneway method '%s' cannot return a value", m->name);
@@ -193,6 +203,10 @@ static void check_type_decl(validator *v, const aidl_decl *t)
                         break;
                 case AIDL_DECL_FIELD:
                         check_type(v, m->type);
+                        if (t->kind == AIDL_DECL_UNION)
+                                check_holder(v, m->type, "a union member");
+                        else if (m->type->nullable)
+                                check_holder(v, m->type, "@nullable");
                         if (t->kind == AIDL_DECL_UNION)
                                 check_fixed_unsupported(v, m->type, "as a union member");
                         else if (m->type->nullable)

@@ -209,6 +209,8 @@ const char *cn_proto_value_type(struct aidl_arena *a, const aidl_type *t, const 
         }
         case CN_INTERFACE:
                 return ".avb.Binder";
+        case CN_HOLDER:
+                return ".avb.ParcelableHolder";
         case CN_VOID:
                 break;
         }
@@ -345,4 +347,10 @@ cn_fields cn_fields_of_method(struct aidl_arena *a, const aidl_decl *method, boo
                              g->index + (reply ? 2 : 1), NULL, g);
         }
         return b.fs;
+}
+
+bool cn_holder_vintf(const cn_field *f)
+{
+        return f->decl && f->decl->parent &&
+               aidl_annotation_find(f->decl->parent->annotations, "VintfStability");
 }

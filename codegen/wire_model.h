@@ -59,6 +59,9 @@ cn_fields cn_fields_of_type(struct aidl_arena *a, const aidl_decl *type);
 /* Request: in/inout args (1 + index). Reply: result (1), out/inout args (2 + index). */
 cn_fields cn_fields_of_method(struct aidl_arena *a, const aidl_decl *method, bool reply);
 
+/* Whether a ParcelableHolder field is @VintfStability (its parcelable is). */
+bool cn_holder_vintf(const cn_field *f);
+
 /* The interface a method belongs to. */
 const aidl_decl *cn_method_iface(const aidl_decl *method);
 

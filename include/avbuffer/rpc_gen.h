@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include <avbuffer/parcelable_holder.h>
 #include <avbuffer/status.h>
 
 #ifdef __cplusplus
@@ -30,6 +31,20 @@ AVB_EXPORT avb_status avb_status_from_rc(int rc, const char *what, const char *b
 /* A malloc'ed copy of the NUL-terminated s (NULL is copied as ""), or NULL
  * when out of memory. */
 AVB_EXPORT char *avb_string_dup(const char *s);
+
+/*
+ * A ParcelableHolder field and its wire message (avb_wire.proto). to_pb
+ * borrows h's bytes into *ret (free it with _pb_free before h changes).
+ * from_pb copies m into *ret (an empty holder of stability `vintf`, not
+ * freed first); -EBADMSG when a @VintfStability holder receives a type that
+ * is not, -ENOMEM.
+ */
+struct Avb__ParcelableHolder;
+AVB_EXPORT int avb_parcelable_holder_to_pb(const avb_parcelable_holder *h,
+                                           struct Avb__ParcelableHolder **ret);
+AVB_EXPORT void avb_parcelable_holder_pb_free(struct Avb__ParcelableHolder *m);
+AVB_EXPORT int avb_parcelable_holder_from_pb(const struct Avb__ParcelableHolder *m, bool vintf,
+                                             avb_parcelable_holder *ret);
 
 #ifdef __cplusplus
 }

@@ -127,6 +127,43 @@ static avb_status srv_echoFixed(void *impl, avb_call *call, const test_rt_Fixed 
         return avb_status_ok();
 }
 
+/* The server does not read the extension: it forwards the holder's bytes. */
+static avb_status srv_echoExtendable(void *impl, avb_call *call, const test_rt_Extendable *e,
+                                     test_rt_Extendable *ret)
+{
+        (void)impl;
+        (void)call;
+        ret->id = e->id + 1;
+        avb_parcelable_holder_fini(&ret->ext);
+        return avb_parcelable_holder_copy(&e->ext, &ret->ext) < 0 ? nomem() : avb_status_ok();
+}
+
+static avb_status srv_echoVintfExtendable(void *impl, avb_call *call,
+                                          const test_rt_VintfExtendable *e,
+                                          test_rt_VintfExtendable *ret)
+{
+        (void)impl;
+        (void)call;
+        avb_parcelable_holder_fini(&ret->ext);
+        return avb_parcelable_holder_copy(&e->ext, &ret->ext) < 0 ? nomem() : avb_status_ok();
+}
+
+static avb_status srv_fixedArgs(void *impl, avb_call *call, const int32_t grid[2][3],
+                                const char *const words[2], char *ret_reversed[2],
+                                test_common_Point ret_pts[2], int32_t ret_result[2])
+{
+        (void)impl;
+        (void)call;
+        for (int i = 0; i < 2; i++) {
+                ret_result[i] = grid[0][i] + grid[1][i];
+                ret_reversed[i] = strdup(words[1 - i]);
+                if (!ret_reversed[i])
+                        return nomem();
+                ret_pts[i].x++;
+        }
+        return avb_status_ok();
+}
+
 static void *dup_mem(const void *p, size_t n)
 {
         void *r = malloc(n ? n : 1);
@@ -303,6 +340,9 @@ static const test_rt_ITester_ops tester_ops = {
         .echoMode = srv_echoMode,
         .echoValue = srv_echoValue,
         .echoFixed = srv_echoFixed,
+        .fixedArgs = srv_fixedArgs,
+        .echoExtendable = srv_echoExtendable,
+        .echoVintfExtendable = srv_echoVintfExtendable,
         .echoInts = srv_echoInts,
         .echoBytes = srv_echoBytes,
         .echoStrings = srv_echoStrings,
@@ -729,6 +769,106 @@ static void test_fixed_arrays(void **state)
         test_rt_Fixed__pb_free(pb);
 }
 
+/* ParcelableHolder: a Point crosses the process as an extension and comes
+ * back out; asked for another type it is absent; bytes of a type the
+ * server does not know come back unchanged; a payload that does not decode
+ * is an error; stability is enforced on put and on the wire. */
+static void test_parcelable_holder(void **state)
+{
+        avb_binder *b = *state;
+        test_rt_Extendable e, r;
+        test_common_Point p = {.x = 3, .y = -4}, q = {0};
+        test_rt_Fixed fx;
+        static const uint8_t opaque[] = {0x08, 0x2a, 0xff, 0x00, 0x10};
+
+        test_rt_Extendable_init(&e);
+        assert_false(e.ext.vintf);
+        e.id = 41;
+        /* empty travels as empty */
+        assert_ok(test_rt_ITester_echoExtendable(b, &e, &r));
+        assert_int_equal(r.id, 42);
+        assert_null(r.ext.descriptor);
+        assert_int_equal(test_common_Point_holder_get(&r.ext, &q), 0);
+        test_rt_Extendable_fini(&r);
+
+        assert_int_equal(test_common_Point_holder_put(&e.ext, &p), 0);
+        assert_string_equal(e.ext.descriptor, "test.common.Point");
+        assert_ok(test_rt_ITester_echoExtendable(b, &e, &r));
+        assert_int_equal(test_common_Point_holder_get(&r.ext, &q), 1);
+        assert_int_equal(q.x, 3);
+        assert_int_equal(q.y, -4);
+        /* another type than the one held: absent, output untouched */
+        memset(&fx, 0x5a, sizeof(fx));
+        assert_int_equal(test_rt_Fixed_holder_get(&r.ext, &fx), 0);
+        assert_int_equal(fx.triple[0], 0x5a5a5a5a);
+        test_rt_Extendable_fini(&r);
+
+        /* a type the middle process does not know: the same bytes come back */
+        assert_int_equal(avb_parcelable_holder_set(&e.ext, "vendor.ext.Unknown", false, opaque,
+                                                   sizeof(opaque)),
+                         0);
+        assert_ok(test_rt_ITester_echoExtendable(b, &e, &r));
+        assert_string_equal(r.ext.descriptor, "vendor.ext.Unknown");
+        assert_int_equal(r.ext.size, sizeof(opaque));
+        assert_memory_equal(r.ext.data, opaque, sizeof(opaque));
+        test_rt_Extendable_fini(&r);
+
+        /* a Point whose payload does not decode */
+        assert_int_equal(avb_parcelable_holder_set(&e.ext, "test.common.Point", false, opaque,
+                                                   sizeof(opaque)),
+                         0);
+        assert_int_equal(test_common_Point_holder_get(&e.ext, &q), -EBADMSG);
+        test_rt_Extendable_fini(&e);
+
+        /* @VintfStability: a VINTF parcelable goes in, another does not */
+        test_rt_VintfExtendable v, vr;
+        test_rt_VintfNote note = {.text = (char *)"vendor"}, got = {0};
+        test_rt_VintfExtendable_init(&v);
+        assert_true(v.ext.vintf);
+        assert_int_equal(test_common_Point_holder_put(&v.ext, &p), -EINVAL);
+        assert_null(v.ext.descriptor);
+        assert_int_equal(test_rt_VintfNote_holder_put(&v.ext, &note), 0);
+        assert_ok(test_rt_ITester_echoVintfExtendable(b, &v, &vr));
+        assert_true(vr.ext.vintf);
+        assert_int_equal(test_rt_VintfNote_holder_get(&vr.ext, &got), 1);
+        assert_string_equal(got.text, "vendor");
+        test_rt_VintfNote_fini(&got);
+        test_rt_VintfExtendable_fini(&vr);
+        /* a peer that ignores the rule is refused by the receiving side */
+        v.ext.vintf = false;
+        assert_int_equal(test_common_Point_holder_put(&v.ext, &p), 0);
+        avb_status st = test_rt_ITester_echoVintfExtendable(b, &v, &vr);
+        assert_int_equal(st.exception, AVB_EX_TRANSACTION_FAILED);
+        assert_int_equal(st.transport, AVB_TS_BAD_MESSAGE);
+        test_rt_VintfExtendable_fini(&v);
+}
+
+/* Fixed-size arrays as in, out and inout arguments and as the return value,
+ * across the process; a reply with another element count is a bad reply. */
+static void test_fixed_args(void **state)
+{
+        avb_binder *b = *state;
+        const int32_t grid[2][3] = {{1, 2, 3}, {10, 20, 30}};
+        const char *const words[2] = {"first", "second"};
+        char *reversed[2] = {NULL, NULL};
+        test_common_Point pts[2] = {{.x = 1, .y = 2}, {.x = 5, .y = 6}};
+        int32_t sums[2] = {0, 0};
+
+        assert_ok(test_rt_ITester_fixedArgs(b, grid, words, reversed, pts, sums));
+        assert_int_equal(sums[0], 11);
+        assert_int_equal(sums[1], 22);
+        assert_string_equal(reversed[0], "second");
+        assert_string_equal(reversed[1], "first");
+        assert_int_equal(pts[0].x, 2);
+        assert_int_equal(pts[1].x, 6);
+        assert_int_equal(pts[1].y, 6);
+        free(reversed[0]);
+        free(reversed[1]);
+        /* a NULL array that is not @nullable never leaves the process */
+        avb_status st = test_rt_ITester_fixedArgs(b, NULL, words, reversed, pts, sums);
+        assert_int_equal(st.exception, AVB_EX_NULL_POINTER);
+}
+
 static void test_unions(void **state)
 {
         avb_binder *b = *state;
@@ -1083,6 +1223,8 @@ int main(int argc, char **argv)
                 cmocka_unit_test_setup_teardown(test_everything, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_unions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_fixed_arrays, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_parcelable_holder, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_fixed_args, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_directions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_exceptions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_meta, setup, teardown),

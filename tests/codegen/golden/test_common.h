@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <avbuffer/parcelable_holder.h>
 #include <avbuffer/rpc.h>
 
 #ifdef __cplusplus
@@ -31,6 +32,12 @@ struct test_common_Point {
 AVB_EXPORT void test_common_Point_init(test_common_Point *p);
 /* Frees what p owns; accepts NULL. */
 AVB_EXPORT void test_common_Point_fini(test_common_Point *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and Point
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_common_Point_holder_put(avb_parcelable_holder *h, const test_common_Point *v);
+/* 1 and *ret_value (not freed first) when h holds a Point; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_common_Point_holder_get(const avb_parcelable_holder *h, test_common_Point *ret_value);
 
 /* ---- internal: used by the generated code of every package ---- */
 

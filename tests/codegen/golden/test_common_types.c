@@ -96,3 +96,48 @@ int test_common_Point__from_pb(avb_call *call, const struct Test__Common__Point 
         (void)call;
         return 0;
 }
+
+int test_common_Point_holder_put(avb_parcelable_holder *h, const test_common_Point *v)
+{
+        struct Test__Common__Point *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_common_Point__to_pb_new(v, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_common_Point__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_common_Point__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.common.Point", false, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_common_Point_holder_get(const avb_parcelable_holder *h, test_common_Point *ret_value)
+{
+        struct Test__Common__Point *m;
+        test_common_Point v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.common.Point"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Common__Point *)protobuf_c_message_unpack(&test__common__point__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        memset(&v, 0, sizeof(v));
+        rc = test_common_Point__from_pb(NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_common_Point_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
+}

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <avbuffer/parcelable_holder.h>
 #include <avbuffer/rpc.h>
 
 #include "test_common.h"
@@ -34,6 +35,7 @@ typedef int32_t test_rt_Mode;
 
 typedef struct test_rt_Everything test_rt_Everything;
 typedef struct test_rt_Everything_Inner test_rt_Everything_Inner;
+typedef struct test_rt_Extendable test_rt_Extendable;
 typedef struct test_rt_Fixed test_rt_Fixed;
 typedef struct test_rt_Samples test_rt_Samples;
 typedef struct test_rt_Value test_rt_Value;
@@ -47,6 +49,8 @@ typedef enum test_rt_Value_tag {
         test_rt_Value_TAG_blob = 6,
         test_rt_Value_TAG_flag = 7,
 } test_rt_Value_tag;
+typedef struct test_rt_VintfExtendable test_rt_VintfExtendable;
+typedef struct test_rt_VintfNote test_rt_VintfNote;
 
 /** Nested parcelable. */
 struct test_rt_Everything_Inner {
@@ -57,6 +61,12 @@ struct test_rt_Everything_Inner {
 AVB_EXPORT void test_rt_Everything_Inner_init(test_rt_Everything_Inner *p);
 /* Frees what p owns; accepts NULL. */
 AVB_EXPORT void test_rt_Everything_Inner_fini(test_rt_Everything_Inner *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and Inner
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_rt_Everything_Inner_holder_put(avb_parcelable_holder *h, const test_rt_Everything_Inner *v);
+/* 1 and *ret_value (not freed first) when h holds a Inner; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_rt_Everything_Inner_holder_get(const avb_parcelable_holder *h, test_rt_Everything_Inner *ret_value);
 
 /** A union of every kind of member. */
 struct test_rt_Value {
@@ -85,6 +95,12 @@ struct test_rt_Value {
 AVB_EXPORT void test_rt_Value_init(test_rt_Value *p);
 /* Frees what p owns; accepts NULL. */
 AVB_EXPORT void test_rt_Value_fini(test_rt_Value *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and Value
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_rt_Value_holder_put(avb_parcelable_holder *h, const test_rt_Value *v);
+/* 1 and *ret_value (not freed first) when h holds a Value; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_rt_Value_holder_get(const avb_parcelable_holder *h, test_rt_Value *ret_value);
 
 /**
  * A parcelable with one field of every kind.
@@ -161,6 +177,28 @@ struct test_rt_Everything {
 AVB_EXPORT void test_rt_Everything_init(test_rt_Everything *p);
 /* Frees what p owns; accepts NULL. */
 AVB_EXPORT void test_rt_Everything_fini(test_rt_Everything *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and Everything
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_rt_Everything_holder_put(avb_parcelable_holder *h, const test_rt_Everything *v);
+/* 1 and *ret_value (not freed first) when h holds a Everything; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_rt_Everything_holder_get(const avb_parcelable_holder *h, test_rt_Everything *ret_value);
+
+/** A parcelable with an extension of any type (ParcelableHolder). */
+struct test_rt_Extendable {
+        int32_t id;
+        avb_parcelable_holder ext;
+};
+/* Sets the defaults. */
+AVB_EXPORT void test_rt_Extendable_init(test_rt_Extendable *p);
+/* Frees what p owns; accepts NULL. */
+AVB_EXPORT void test_rt_Extendable_fini(test_rt_Extendable *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and Extendable
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_rt_Extendable_holder_put(avb_parcelable_holder *h, const test_rt_Extendable *v);
+/* 1 and *ret_value (not freed first) when h holds a Extendable; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_rt_Extendable_holder_get(const avb_parcelable_holder *h, test_rt_Extendable *ret_value);
 
 /** Fixed-size arrays: inline in C, exactly N elements on the wire. */
 struct test_rt_Fixed {
@@ -177,6 +215,12 @@ struct test_rt_Fixed {
 AVB_EXPORT void test_rt_Fixed_init(test_rt_Fixed *p);
 /* Frees what p owns; accepts NULL. */
 AVB_EXPORT void test_rt_Fixed_fini(test_rt_Fixed *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and Fixed
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_rt_Fixed_holder_put(avb_parcelable_holder *h, const test_rt_Fixed *v);
+/* 1 and *ret_value (not freed first) when h holds a Fixed; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_rt_Fixed_holder_get(const avb_parcelable_holder *h, test_rt_Fixed *ret_value);
 
 /**
  * Only a primitive array: its decoder calls calloc but never uses the call,
@@ -192,6 +236,42 @@ struct test_rt_Samples {
 AVB_EXPORT void test_rt_Samples_init(test_rt_Samples *p);
 /* Frees what p owns; accepts NULL. */
 AVB_EXPORT void test_rt_Samples_fini(test_rt_Samples *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and Samples
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_rt_Samples_holder_put(avb_parcelable_holder *h, const test_rt_Samples *v);
+/* 1 and *ret_value (not freed first) when h holds a Samples; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_rt_Samples_holder_get(const avb_parcelable_holder *h, test_rt_Samples *ret_value);
+
+/** A @VintfStability holder: it holds @VintfStability parcelables only. */
+struct test_rt_VintfExtendable {
+        avb_parcelable_holder ext;
+};
+/* Sets the defaults. */
+AVB_EXPORT void test_rt_VintfExtendable_init(test_rt_VintfExtendable *p);
+/* Frees what p owns; accepts NULL. */
+AVB_EXPORT void test_rt_VintfExtendable_fini(test_rt_VintfExtendable *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and VintfExtendable
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_rt_VintfExtendable_holder_put(avb_parcelable_holder *h, const test_rt_VintfExtendable *v);
+/* 1 and *ret_value (not freed first) when h holds a VintfExtendable; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_rt_VintfExtendable_holder_get(const avb_parcelable_holder *h, test_rt_VintfExtendable *ret_value);
+
+/** A @VintfStability parcelable, for VintfExtendable. */
+struct test_rt_VintfNote {
+        char *text;
+};
+/* Sets the defaults. */
+AVB_EXPORT void test_rt_VintfNote_init(test_rt_VintfNote *p);
+/* Frees what p owns; accepts NULL. */
+AVB_EXPORT void test_rt_VintfNote_fini(test_rt_VintfNote *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and VintfNote
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_rt_VintfNote_holder_put(avb_parcelable_holder *h, const test_rt_VintfNote *v);
+/* 1 and *ret_value (not freed first) when h holds a VintfNote; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_rt_VintfNote_holder_get(const avb_parcelable_holder *h, test_rt_VintfNote *ret_value);
 
 /* ---- interface test.rt.ICallback ---- */
 
@@ -229,7 +309,7 @@ AVB_EXPORT avb_status test_rt_ICallback_getInterfaceHash(avb_binder *self, char 
 /** The interface the round-trip test serves. */
 #define test_rt_ITester_DESCRIPTOR "test.rt.ITester"
 #define test_rt_ITester_VERSION 1
-#define test_rt_ITester_HASH "a43320caea59319e8d3e4089845c90d1"
+#define test_rt_ITester_HASH "98395571f3e4ad8b24c87adf4aee474c"
 #define test_rt_ITester_TRANSACTION_echo (AVB_FIRST_CALL + 0)
 #define test_rt_ITester_TRANSACTION_echoBool (AVB_FIRST_CALL + 1)
 #define test_rt_ITester_TRANSACTION_echoByte (AVB_FIRST_CALL + 2)
@@ -257,6 +337,9 @@ AVB_EXPORT avb_status test_rt_ICallback_getInterfaceHash(avb_binder *self, char 
 #define test_rt_ITester_TRANSACTION_echoBinder (AVB_FIRST_CALL + 24)
 #define test_rt_ITester_TRANSACTION_quit (AVB_FIRST_CALL + 25)
 #define test_rt_ITester_TRANSACTION_echoFixed (AVB_FIRST_CALL + 26)
+#define test_rt_ITester_TRANSACTION_fixedArgs (AVB_FIRST_CALL + 27)
+#define test_rt_ITester_TRANSACTION_echoExtendable (AVB_FIRST_CALL + 28)
+#define test_rt_ITester_TRANSACTION_echoVintfExtendable (AVB_FIRST_CALL + 29)
 /** A service-specific error. */
 #define test_rt_ITester_ERROR_BAD 7
 extern AVB_EXPORT const avb_interface_desc test_rt_ITester_desc;
@@ -306,6 +389,15 @@ typedef struct test_rt_ITester_ops {
         avb_status (*quit)(void *impl, avb_call *call);
         /** Returns what it was given (fixed-size arrays). */
         avb_status (*echoFixed)(void *impl, avb_call *call, const test_rt_Fixed *f, test_rt_Fixed *ret_result);
+        /**
+         * Fixed-size arrays as arguments and return value: returns the column sums
+         * of grid's first two columns; reversed = words in reverse order; each
+         * point of pts gets x + 1.
+         */
+        avb_status (*fixedArgs)(void *impl, avb_call *call, const int32_t grid[2][3], const char *const words[2], char *ret_reversed[2], test_common_Point ret_pts[2], int32_t ret_result[2]);
+        /** Returns what it was given, id + 1 (ParcelableHolder: the extension passes through). */
+        avb_status (*echoExtendable)(void *impl, avb_call *call, const test_rt_Extendable *e, test_rt_Extendable *ret_result);
+        avb_status (*echoVintfExtendable)(void *impl, avb_call *call, const test_rt_VintfExtendable *e, test_rt_VintfExtendable *ret_result);
 } test_rt_ITester_ops;
 
 /* A local object served by ops on impl (see avb_binder_new_local()). */
@@ -381,6 +473,18 @@ AVB_EXPORT avb_status test_rt_ITester_quit(avb_binder *self);
 /** Returns what it was given (fixed-size arrays). */
 AVB_EXPORT avb_status test_rt_ITester_echoFixed(avb_binder *self, const test_rt_Fixed *f, test_rt_Fixed *ret_result);
 
+/**
+ * Fixed-size arrays as arguments and return value: returns the column sums
+ * of grid's first two columns; reversed = words in reverse order; each
+ * point of pts gets x + 1.
+ */
+AVB_EXPORT avb_status test_rt_ITester_fixedArgs(avb_binder *self, const int32_t grid[2][3], const char *const words[2], char *ret_reversed[2], test_common_Point ret_pts[2], int32_t ret_result[2]);
+
+/** Returns what it was given, id + 1 (ParcelableHolder: the extension passes through). */
+AVB_EXPORT avb_status test_rt_ITester_echoExtendable(avb_binder *self, const test_rt_Extendable *e, test_rt_Extendable *ret_result);
+
+AVB_EXPORT avb_status test_rt_ITester_echoVintfExtendable(avb_binder *self, const test_rt_VintfExtendable *e, test_rt_VintfExtendable *ret_result);
+
 /* The version and hash of the interface the remote object implements. */
 AVB_EXPORT avb_status test_rt_ITester_getInterfaceVersion(avb_binder *self, int32_t *ret_result);
 AVB_EXPORT avb_status test_rt_ITester_getInterfaceHash(avb_binder *self, char **ret_result);
@@ -399,6 +503,10 @@ struct Test__Rt__Everything__Inner;
 int test_rt_Everything_Inner__to_pb_new(const test_rt_Everything_Inner *in, struct Test__Rt__Everything__Inner **ret);
 void test_rt_Everything_Inner__pb_free(struct Test__Rt__Everything__Inner *m);
 int test_rt_Everything_Inner__from_pb(avb_call *call, const struct Test__Rt__Everything__Inner *in, test_rt_Everything_Inner *out);
+struct Test__Rt__Extendable;
+int test_rt_Extendable__to_pb_new(const test_rt_Extendable *in, struct Test__Rt__Extendable **ret);
+void test_rt_Extendable__pb_free(struct Test__Rt__Extendable *m);
+int test_rt_Extendable__from_pb(avb_call *call, const struct Test__Rt__Extendable *in, test_rt_Extendable *out);
 struct Test__Rt__Fixed;
 int test_rt_Fixed__to_pb_new(const test_rt_Fixed *in, struct Test__Rt__Fixed **ret);
 void test_rt_Fixed__pb_free(struct Test__Rt__Fixed *m);
@@ -411,6 +519,14 @@ struct Test__Rt__Value;
 int test_rt_Value__to_pb_new(const test_rt_Value *in, struct Test__Rt__Value **ret);
 void test_rt_Value__pb_free(struct Test__Rt__Value *m);
 int test_rt_Value__from_pb(avb_call *call, const struct Test__Rt__Value *in, test_rt_Value *out);
+struct Test__Rt__VintfExtendable;
+int test_rt_VintfExtendable__to_pb_new(const test_rt_VintfExtendable *in, struct Test__Rt__VintfExtendable **ret);
+void test_rt_VintfExtendable__pb_free(struct Test__Rt__VintfExtendable *m);
+int test_rt_VintfExtendable__from_pb(avb_call *call, const struct Test__Rt__VintfExtendable *in, test_rt_VintfExtendable *out);
+struct Test__Rt__VintfNote;
+int test_rt_VintfNote__to_pb_new(const test_rt_VintfNote *in, struct Test__Rt__VintfNote **ret);
+void test_rt_VintfNote__pb_free(struct Test__Rt__VintfNote *m);
+int test_rt_VintfNote__from_pb(avb_call *call, const struct Test__Rt__VintfNote *in, test_rt_VintfNote *out);
 
 #ifdef __cplusplus
 }

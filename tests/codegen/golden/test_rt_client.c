@@ -1593,6 +1593,238 @@ done:
         return _st;
 }
 
+avb_status test_rt_ITester_fixedArgs(avb_binder *self, const int32_t grid[2][3], const char *const words[2], char *ret_reversed[2], test_common_Point ret_pts[2], int32_t ret_result[2])
+{
+        Test__Rt__ITester__FixedArgsRequest _req;
+        Test__Rt__ITester__FixedArgsReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        int32_t _r_result[2];
+        memset(&_r_result, 0, sizeof(_r_result));
+        char *_r_reversed[2];
+        memset(&_r_reversed, 0, sizeof(_r_reversed));
+        test_common_Point _r_pts[2];
+        memset(&_r_pts, 0, sizeof(_r_pts));
+        test__rt__itester__fixed_args_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.fixedArgs: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.fixedArgs: ret_result is null");
+        if (ret_reversed == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.fixedArgs: ret_reversed is null");
+        if (ret_pts == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.fixedArgs: ret_pts is null");
+        if (grid == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.fixedArgs: grid is null");
+        if (words == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.fixedArgs: words is null");
+        (&_req)->n_grid = 6;
+        (&_req)->grid = (int32_t *)(&(grid)[0][0]);
+        (&_req)->words = malloc(2 * sizeof(*(&_req)->words));
+        if ((&_req)->words == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        (&_req)->n_words = 2;
+        for (size_t _i = 0; _i < 2; _i++) {
+                (&_req)->words[_i] = (char *)(words[_i] ? words[_i] : "");
+        }
+        (&_req)->pts = calloc(2, sizeof(*(&_req)->pts));
+        if ((&_req)->pts == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        (&_req)->n_pts = 2;
+        for (size_t _i = 0; _i < 2; _i++) {
+                _rc = test_common_Point__to_pb_new(&ret_pts[_i], &(&_req)->pts[_i]);
+                if (_rc < 0)
+                        goto fail;
+        }
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_fixedArgs, 0, _buf, _len,
+                                  &_out, &_out_len);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__FixedArgsReply *)protobuf_c_message_unpack(&test__rt__itester__fixed_args_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        if (_rep->n_result != 2) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 2; _i++) {
+                _r_result[_i] = _rep->result[_i];
+        }
+        if (_rep->n_reversed != 2) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 2; _i++) {
+                _r_reversed[_i] = avb_string_dup(_rep->reversed[_i]);
+                if (_r_reversed[_i] == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+        }
+        if (_rep->n_pts != 2) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 2; _i++) {
+                test_common_Point_init(&_r_pts[_i]);
+                if (_rep->pts[_i] != NULL) {
+                        _rc = test_common_Point__from_pb(NULL, _rep->pts[_i], &_r_pts[_i]);
+                        if (_rc < 0)
+                                goto fail;
+                }
+        }
+        memcpy(ret_result, _r_result, sizeof(_r_result));
+        memcpy(ret_reversed, _r_reversed, sizeof(_r_reversed));
+        memcpy(ret_pts, _r_pts, sizeof(_r_pts));
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.fixedArgs", "bad reply");
+        for (size_t _i = 0; _i < 2; _i++)
+                free(_r_reversed[_i]);
+        for (size_t _i = 0; _i < 2; _i++)
+                test_common_Point_fini(&_r_pts[_i]);
+done:
+        free((&_req)->words);
+        for (size_t _i = 0; (&_req)->pts != NULL && _i < (&_req)->n_pts; _i++)
+                test_common_Point__pb_free((&_req)->pts[_i]);
+        free((&_req)->pts);
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
+avb_status test_rt_ITester_echoExtendable(avb_binder *self, const test_rt_Extendable *e, test_rt_Extendable *ret_result)
+{
+        Test__Rt__ITester__EchoExtendableRequest _req;
+        Test__Rt__ITester__EchoExtendableReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        test_rt_Extendable _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_extendable_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoExtendable: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoExtendable: ret_result is null");
+        if (e == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoExtendable: e is null");
+        _rc = test_rt_Extendable__to_pb_new(&(*e), &(&_req)->e);
+        if (_rc < 0)
+                goto fail;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoExtendable, 0, _buf, _len,
+                                  &_out, &_out_len);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__EchoExtendableReply *)protobuf_c_message_unpack(&test__rt__itester__echo_extendable_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        test_rt_Extendable_init(&_r_result);
+        if (_rep->result != NULL) {
+                _rc = test_rt_Extendable__from_pb(NULL, _rep->result, &_r_result);
+                if (_rc < 0)
+                        goto fail;
+        }
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoExtendable", "bad reply");
+        test_rt_Extendable_fini(&_r_result);
+done:
+        test_rt_Extendable__pb_free((&_req)->e);
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
+avb_status test_rt_ITester_echoVintfExtendable(avb_binder *self, const test_rt_VintfExtendable *e, test_rt_VintfExtendable *ret_result)
+{
+        Test__Rt__ITester__EchoVintfExtendableRequest _req;
+        Test__Rt__ITester__EchoVintfExtendableReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        test_rt_VintfExtendable _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_vintf_extendable_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoVintfExtendable: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoVintfExtendable: ret_result is null");
+        if (e == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoVintfExtendable: e is null");
+        _rc = test_rt_VintfExtendable__to_pb_new(&(*e), &(&_req)->e);
+        if (_rc < 0)
+                goto fail;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoVintfExtendable, 0, _buf, _len,
+                                  &_out, &_out_len);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__EchoVintfExtendableReply *)protobuf_c_message_unpack(&test__rt__itester__echo_vintf_extendable_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        test_rt_VintfExtendable_init(&_r_result);
+        if (_rep->result != NULL) {
+                _rc = test_rt_VintfExtendable__from_pb(NULL, _rep->result, &_r_result);
+                if (_rc < 0)
+                        goto fail;
+        }
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoVintfExtendable", "bad reply");
+        test_rt_VintfExtendable_fini(&_r_result);
+done:
+        test_rt_VintfExtendable__pb_free((&_req)->e);
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
 avb_status test_rt_ITester_getInterfaceVersion(avb_binder *self, int32_t *ret_result)
 {
         return avb_binder_get_interface_version(self, &test_rt_ITester_desc, ret_result);

@@ -1406,6 +1406,211 @@ done:
         return _st;
 }
 
+static avb_status serve_test_rt_ITester_fixedArgs(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__FixedArgsRequest *_req;
+        Test__Rt__ITester__FixedArgsReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        int32_t _a_grid[2][3];
+        memset(&_a_grid, 0, sizeof(_a_grid));
+        char *_a_words[2];
+        memset(&_a_words, 0, sizeof(_a_words));
+        int32_t _r_result[2];
+        memset(&_r_result, 0, sizeof(_r_result));
+        char *_r_reversed[2];
+        memset(&_r_reversed, 0, sizeof(_r_reversed));
+        test_common_Point _r_pts[2];
+        memset(&_r_pts, 0, sizeof(_r_pts));
+        test__rt__itester__fixed_args_reply__init(&_rep);
+
+        if (ops->fixedArgs == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.fixedArgs is not implemented");
+        _req = (Test__Rt__ITester__FixedArgsRequest *)protobuf_c_message_unpack(&test__rt__itester__fixed_args_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.fixedArgs: bad request");
+        if (_req->n_grid != 6) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 6; _i++) {
+                (&(_a_grid)[0][0])[_i] = _req->grid[_i];
+        }
+        if (_req->n_words != 2) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 2; _i++) {
+                _a_words[_i] = avb_string_dup(_req->words[_i]);
+                if (_a_words[_i] == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+        }
+        if (_req->n_pts != 2) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 2; _i++) {
+                test_common_Point_init(&_r_pts[_i]);
+                if (_req->pts[_i] != NULL) {
+                        _rc = test_common_Point__from_pb(call, _req->pts[_i], &_r_pts[_i]);
+                        if (_rc < 0)
+                                goto fail;
+                }
+        }
+        _st = ops->fixedArgs(impl, call, (const int32_t (*)[3])_a_grid, (const char *const *)_a_words, _r_reversed, _r_pts, _r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        (&_rep)->n_result = 2;
+        (&_rep)->result = (int32_t *)_r_result;
+        (&_rep)->reversed = malloc(2 * sizeof(*(&_rep)->reversed));
+        if ((&_rep)->reversed == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        (&_rep)->n_reversed = 2;
+        for (size_t _i = 0; _i < 2; _i++) {
+                (&_rep)->reversed[_i] = (char *)(_r_reversed[_i] ? _r_reversed[_i] : "");
+        }
+        (&_rep)->pts = calloc(2, sizeof(*(&_rep)->pts));
+        if ((&_rep)->pts == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        (&_rep)->n_pts = 2;
+        for (size_t _i = 0; _i < 2; _i++) {
+                _rc = test_common_Point__to_pb_new(&_r_pts[_i], &(&_rep)->pts[_i]);
+                if (_rc < 0)
+                        goto fail;
+        }
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.fixedArgs", "bad request");
+done:
+        free((&_rep)->reversed);
+        for (size_t _i = 0; (&_rep)->pts != NULL && _i < (&_rep)->n_pts; _i++)
+                test_common_Point__pb_free((&_rep)->pts[_i]);
+        free((&_rep)->pts);
+        for (size_t _i = 0; _i < 2; _i++)
+                free(_a_words[_i]);
+        for (size_t _i = 0; _i < 2; _i++)
+                free(_r_reversed[_i]);
+        for (size_t _i = 0; _i < 2; _i++)
+                test_common_Point_fini(&_r_pts[_i]);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
+static avb_status serve_test_rt_ITester_echoExtendable(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__EchoExtendableRequest *_req;
+        Test__Rt__ITester__EchoExtendableReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        test_rt_Extendable _a_e;
+        memset(&_a_e, 0, sizeof(_a_e));
+        test_rt_Extendable _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_extendable_reply__init(&_rep);
+
+        if (ops->echoExtendable == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoExtendable is not implemented");
+        _req = (Test__Rt__ITester__EchoExtendableRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_extendable_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoExtendable: bad request");
+        test_rt_Extendable_init(&_a_e);
+        if (_req->e != NULL) {
+                _rc = test_rt_Extendable__from_pb(call, _req->e, &_a_e);
+                if (_rc < 0)
+                        goto fail;
+        }
+        test_rt_Extendable_init(&_r_result);
+        _st = ops->echoExtendable(impl, call, &_a_e, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rc = test_rt_Extendable__to_pb_new(&_r_result, &(&_rep)->result);
+        if (_rc < 0)
+                goto fail;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoExtendable", "bad request");
+done:
+        test_rt_Extendable__pb_free((&_rep)->result);
+        test_rt_Extendable_fini(&_a_e);
+        test_rt_Extendable_fini(&_r_result);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
+static avb_status serve_test_rt_ITester_echoVintfExtendable(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__EchoVintfExtendableRequest *_req;
+        Test__Rt__ITester__EchoVintfExtendableReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        test_rt_VintfExtendable _a_e;
+        memset(&_a_e, 0, sizeof(_a_e));
+        test_rt_VintfExtendable _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_vintf_extendable_reply__init(&_rep);
+
+        if (ops->echoVintfExtendable == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoVintfExtendable is not implemented");
+        _req = (Test__Rt__ITester__EchoVintfExtendableRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_vintf_extendable_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoVintfExtendable: bad request");
+        test_rt_VintfExtendable_init(&_a_e);
+        if (_req->e != NULL) {
+                _rc = test_rt_VintfExtendable__from_pb(call, _req->e, &_a_e);
+                if (_rc < 0)
+                        goto fail;
+        }
+        test_rt_VintfExtendable_init(&_r_result);
+        _st = ops->echoVintfExtendable(impl, call, &_a_e, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rc = test_rt_VintfExtendable__to_pb_new(&_r_result, &(&_rep)->result);
+        if (_rc < 0)
+                goto fail;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoVintfExtendable", "bad request");
+done:
+        test_rt_VintfExtendable__pb_free((&_rep)->result);
+        test_rt_VintfExtendable_fini(&_a_e);
+        test_rt_VintfExtendable_fini(&_r_result);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
 static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, const void *ops,
                 void *impl, avb_call *call, uint32_t code, const uint8_t *req,
                 size_t req_len, uint8_t **ret_reply, size_t *ret_len)
@@ -1469,6 +1674,12 @@ static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, cons
                                 return serve_test_rt_ITester_quit(ops, impl, call, req, req_len, ret_reply, ret_len);
                         case test_rt_ITester_TRANSACTION_echoFixed:
                                 return serve_test_rt_ITester_echoFixed(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_fixedArgs:
+                                return serve_test_rt_ITester_fixedArgs(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_echoExtendable:
+                                return serve_test_rt_ITester_echoExtendable(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_echoVintfExtendable:
+                                return serve_test_rt_ITester_echoVintfExtendable(ops, impl, call, req, req_len, ret_reply, ret_len);
                         default:
                                 break;
                 }
@@ -1505,13 +1716,16 @@ static const avb_method_desc test_rt_ITester_methods[] = {
         {"echoBinder", 0},
         {"quit", AVB_METHOD_ONEWAY},
         {"echoFixed", 0},
+        {"fixedArgs", 0},
+        {"echoExtendable", 0},
+        {"echoVintfExtendable", 0},
 };
 
 const avb_interface_desc test_rt_ITester_desc = {
         .descriptor = test_rt_ITester_DESCRIPTOR,
         .hash = test_rt_ITester_HASH,
         .version = test_rt_ITester_VERSION,
-        .n_methods = 27,
+        .n_methods = 30,
         .methods = test_rt_ITester_methods,
         .dispatch = dispatch_test_rt_ITester,
 };

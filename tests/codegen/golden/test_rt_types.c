@@ -621,6 +621,51 @@ fail:
         return _rc;
 }
 
+int test_rt_Everything_holder_put(avb_parcelable_holder *h, const test_rt_Everything *v)
+{
+        struct Test__Rt__Everything *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_rt_Everything__to_pb_new(v, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_rt_Everything__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_rt_Everything__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.rt.Everything", false, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_rt_Everything_holder_get(const avb_parcelable_holder *h, test_rt_Everything *ret_value)
+{
+        struct Test__Rt__Everything *m;
+        test_rt_Everything v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.rt.Everything"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Rt__Everything *)protobuf_c_message_unpack(&test__rt__everything__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        memset(&v, 0, sizeof(v));
+        rc = test_rt_Everything__from_pb(NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_rt_Everything_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
+}
+
 void test_rt_Everything_Inner_init(test_rt_Everything_Inner *p)
 {
         memset(p, 0, sizeof(*p));
@@ -685,6 +730,157 @@ int test_rt_Everything_Inner__from_pb(avb_call *call, const struct Test__Rt__Eve
         return 0;
 fail:
         return _rc;
+}
+
+int test_rt_Everything_Inner_holder_put(avb_parcelable_holder *h, const test_rt_Everything_Inner *v)
+{
+        struct Test__Rt__Everything__Inner *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_rt_Everything_Inner__to_pb_new(v, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_rt_Everything_Inner__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_rt_Everything_Inner__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.rt.Everything.Inner", false, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_rt_Everything_Inner_holder_get(const avb_parcelable_holder *h, test_rt_Everything_Inner *ret_value)
+{
+        struct Test__Rt__Everything__Inner *m;
+        test_rt_Everything_Inner v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.rt.Everything.Inner"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Rt__Everything__Inner *)protobuf_c_message_unpack(&test__rt__everything__inner__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        memset(&v, 0, sizeof(v));
+        rc = test_rt_Everything_Inner__from_pb(NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_rt_Everything_Inner_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
+}
+
+void test_rt_Extendable_init(test_rt_Extendable *p)
+{
+        memset(p, 0, sizeof(*p));
+        avb_parcelable_holder_init(&p->ext, false);
+}
+
+void test_rt_Extendable_fini(test_rt_Extendable *p)
+{
+        if (p == NULL)
+                return;
+        avb_parcelable_holder_fini(&p->ext);
+}
+
+void test_rt_Extendable__pb_free(struct Test__Rt__Extendable *m)
+{
+        if (m == NULL)
+                return;
+        avb_parcelable_holder_pb_free(m->ext);
+        free(m);
+}
+
+int test_rt_Extendable__to_pb_new(const test_rt_Extendable *in, struct Test__Rt__Extendable **ret)
+{
+        Test__Rt__Extendable *out = malloc(sizeof(*out));
+        int _rc = 0;
+
+        *ret = NULL;
+        if (out == NULL)
+                return -ENOMEM;
+        test__rt__extendable__init(out);
+        if (in == NULL) {
+                *ret = out; /* a null union member travels as an empty message */
+                return 0;
+        }
+        out->id = in->id;
+        _rc = avb_parcelable_holder_to_pb(&in->ext, &out->ext);
+        if (_rc < 0)
+                goto fail;
+        *ret = out;
+        return 0;
+fail:
+        test_rt_Extendable__pb_free(out);
+        return _rc;
+}
+
+int test_rt_Extendable__from_pb(avb_call *call, const struct Test__Rt__Extendable *in, test_rt_Extendable *out)
+{
+        int _rc = 0;
+
+        test_rt_Extendable_fini(out);
+        memset(out, 0, sizeof(*out));
+        out->id = in->id;
+        _rc = avb_parcelable_holder_from_pb(in->ext, false, &out->ext);
+        if (_rc < 0)
+                goto fail;
+        (void)call;
+        return 0;
+fail:
+        return _rc;
+}
+
+int test_rt_Extendable_holder_put(avb_parcelable_holder *h, const test_rt_Extendable *v)
+{
+        struct Test__Rt__Extendable *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_rt_Extendable__to_pb_new(v, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_rt_Extendable__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_rt_Extendable__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.rt.Extendable", false, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_rt_Extendable_holder_get(const avb_parcelable_holder *h, test_rt_Extendable *ret_value)
+{
+        struct Test__Rt__Extendable *m;
+        test_rt_Extendable v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.rt.Extendable"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Rt__Extendable *)protobuf_c_message_unpack(&test__rt__extendable__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        memset(&v, 0, sizeof(v));
+        rc = test_rt_Extendable__from_pb(NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_rt_Extendable_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
 }
 
 void test_rt_Fixed_init(test_rt_Fixed *p)
@@ -832,6 +1028,51 @@ fail:
         return _rc;
 }
 
+int test_rt_Fixed_holder_put(avb_parcelable_holder *h, const test_rt_Fixed *v)
+{
+        struct Test__Rt__Fixed *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_rt_Fixed__to_pb_new(v, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_rt_Fixed__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_rt_Fixed__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.rt.Fixed", false, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_rt_Fixed_holder_get(const avb_parcelable_holder *h, test_rt_Fixed *ret_value)
+{
+        struct Test__Rt__Fixed *m;
+        test_rt_Fixed v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.rt.Fixed"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Rt__Fixed *)protobuf_c_message_unpack(&test__rt__fixed__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        memset(&v, 0, sizeof(v));
+        rc = test_rt_Fixed__from_pb(NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_rt_Fixed_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
+}
+
 void test_rt_Samples_init(test_rt_Samples *p)
 {
         memset(p, 0, sizeof(*p));
@@ -892,6 +1133,51 @@ int test_rt_Samples__from_pb(avb_call *call, const struct Test__Rt__Samples *in,
         return 0;
 fail:
         return _rc;
+}
+
+int test_rt_Samples_holder_put(avb_parcelable_holder *h, const test_rt_Samples *v)
+{
+        struct Test__Rt__Samples *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_rt_Samples__to_pb_new(v, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_rt_Samples__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_rt_Samples__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.rt.Samples", false, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_rt_Samples_holder_get(const avb_parcelable_holder *h, test_rt_Samples *ret_value)
+{
+        struct Test__Rt__Samples *m;
+        test_rt_Samples v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.rt.Samples"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Rt__Samples *)protobuf_c_message_unpack(&test__rt__samples__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        memset(&v, 0, sizeof(v));
+        rc = test_rt_Samples__from_pb(NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_rt_Samples_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
 }
 
 void test_rt_Value_init(test_rt_Value *p)
@@ -1121,4 +1407,251 @@ int test_rt_Value__from_pb(avb_call *call, const struct Test__Rt__Value *in, tes
         return 0;
 fail:
         return _rc;
+}
+
+int test_rt_Value_holder_put(avb_parcelable_holder *h, const test_rt_Value *v)
+{
+        struct Test__Rt__Value *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_rt_Value__to_pb_new(v, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_rt_Value__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_rt_Value__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.rt.Value", false, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_rt_Value_holder_get(const avb_parcelable_holder *h, test_rt_Value *ret_value)
+{
+        struct Test__Rt__Value *m;
+        test_rt_Value v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.rt.Value"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Rt__Value *)protobuf_c_message_unpack(&test__rt__value__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        memset(&v, 0, sizeof(v));
+        rc = test_rt_Value__from_pb(NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_rt_Value_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
+}
+
+void test_rt_VintfExtendable_init(test_rt_VintfExtendable *p)
+{
+        memset(p, 0, sizeof(*p));
+        avb_parcelable_holder_init(&p->ext, true);
+}
+
+void test_rt_VintfExtendable_fini(test_rt_VintfExtendable *p)
+{
+        if (p == NULL)
+                return;
+        avb_parcelable_holder_fini(&p->ext);
+}
+
+void test_rt_VintfExtendable__pb_free(struct Test__Rt__VintfExtendable *m)
+{
+        if (m == NULL)
+                return;
+        avb_parcelable_holder_pb_free(m->ext);
+        free(m);
+}
+
+int test_rt_VintfExtendable__to_pb_new(const test_rt_VintfExtendable *in, struct Test__Rt__VintfExtendable **ret)
+{
+        Test__Rt__VintfExtendable *out = malloc(sizeof(*out));
+        int _rc = 0;
+
+        *ret = NULL;
+        if (out == NULL)
+                return -ENOMEM;
+        test__rt__vintf_extendable__init(out);
+        if (in == NULL) {
+                *ret = out; /* a null union member travels as an empty message */
+                return 0;
+        }
+        _rc = avb_parcelable_holder_to_pb(&in->ext, &out->ext);
+        if (_rc < 0)
+                goto fail;
+        *ret = out;
+        return 0;
+fail:
+        test_rt_VintfExtendable__pb_free(out);
+        return _rc;
+}
+
+int test_rt_VintfExtendable__from_pb(avb_call *call, const struct Test__Rt__VintfExtendable *in, test_rt_VintfExtendable *out)
+{
+        int _rc = 0;
+
+        test_rt_VintfExtendable_fini(out);
+        memset(out, 0, sizeof(*out));
+        _rc = avb_parcelable_holder_from_pb(in->ext, true, &out->ext);
+        if (_rc < 0)
+                goto fail;
+        (void)call;
+        return 0;
+fail:
+        return _rc;
+}
+
+int test_rt_VintfExtendable_holder_put(avb_parcelable_holder *h, const test_rt_VintfExtendable *v)
+{
+        struct Test__Rt__VintfExtendable *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_rt_VintfExtendable__to_pb_new(v, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_rt_VintfExtendable__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_rt_VintfExtendable__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.rt.VintfExtendable", true, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_rt_VintfExtendable_holder_get(const avb_parcelable_holder *h, test_rt_VintfExtendable *ret_value)
+{
+        struct Test__Rt__VintfExtendable *m;
+        test_rt_VintfExtendable v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.rt.VintfExtendable"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Rt__VintfExtendable *)protobuf_c_message_unpack(&test__rt__vintf_extendable__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        memset(&v, 0, sizeof(v));
+        rc = test_rt_VintfExtendable__from_pb(NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_rt_VintfExtendable_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
+}
+
+void test_rt_VintfNote_init(test_rt_VintfNote *p)
+{
+        memset(p, 0, sizeof(*p));
+}
+
+void test_rt_VintfNote_fini(test_rt_VintfNote *p)
+{
+        if (p == NULL)
+                return;
+        free(p->text);
+}
+
+void test_rt_VintfNote__pb_free(struct Test__Rt__VintfNote *m)
+{
+        if (m == NULL)
+                return;
+        free(m);
+}
+
+int test_rt_VintfNote__to_pb_new(const test_rt_VintfNote *in, struct Test__Rt__VintfNote **ret)
+{
+        Test__Rt__VintfNote *out = malloc(sizeof(*out));
+
+        *ret = NULL;
+        if (out == NULL)
+                return -ENOMEM;
+        test__rt__vintf_note__init(out);
+        if (in == NULL) {
+                *ret = out; /* a null union member travels as an empty message */
+                return 0;
+        }
+        out->text = (char *)(in->text ? in->text : "");
+        *ret = out;
+        return 0;
+}
+
+int test_rt_VintfNote__from_pb(avb_call *call, const struct Test__Rt__VintfNote *in, test_rt_VintfNote *out)
+{
+        int _rc = 0;
+
+        test_rt_VintfNote_fini(out);
+        memset(out, 0, sizeof(*out));
+        out->text = avb_string_dup(in->text);
+        if (out->text == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        (void)call;
+        return 0;
+fail:
+        return _rc;
+}
+
+int test_rt_VintfNote_holder_put(avb_parcelable_holder *h, const test_rt_VintfNote *v)
+{
+        struct Test__Rt__VintfNote *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_rt_VintfNote__to_pb_new(v, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_rt_VintfNote__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_rt_VintfNote__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.rt.VintfNote", true, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_rt_VintfNote_holder_get(const avb_parcelable_holder *h, test_rt_VintfNote *ret_value)
+{
+        struct Test__Rt__VintfNote *m;
+        test_rt_VintfNote v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.rt.VintfNote"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Rt__VintfNote *)protobuf_c_message_unpack(&test__rt__vintf_note__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        memset(&v, 0, sizeof(v));
+        rc = test_rt_VintfNote__from_pb(NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_rt_VintfNote_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
 }

@@ -2,10 +2,12 @@ package test.rt;
 
 import test.common.Point;
 import test.rt.Everything;
+import test.rt.Extendable;
 import test.rt.Fixed;
 import test.rt.ICallback;
 import test.rt.Mode;
 import test.rt.Value;
+import test.rt.VintfExtendable;
 
 /** The interface the round-trip test serves. */
 interface ITester {
@@ -58,4 +60,14 @@ interface ITester {
     oneway void quit();
     /** Returns what it was given (fixed-size arrays). */
     Fixed echoFixed(in Fixed f);
+    /**
+     * Fixed-size arrays as arguments and return value: returns the column sums
+     * of grid's first two columns; reversed = words in reverse order; each
+     * point of pts gets x + 1.
+     */
+    int[2] fixedArgs(in int[2][3] grid, in String[2] words, out String[2] reversed,
+            inout Point[2] pts);
+    /** Returns what it was given, id + 1 (ParcelableHolder: the extension passes through). */
+    Extendable echoExtendable(in Extendable e);
+    VintfExtendable echoVintfExtendable(in VintfExtendable e);
 }
