@@ -441,6 +441,8 @@ int avb_conn_room(avb_conn *c, unsigned *ret_room)
 {
         int r = 0;
 
+        if (c->u && !avb_conn_is_dead(c))
+                return avb_uclient_room(c->u, ret_room);
         pthread_mutex_lock(&c->lock);
         if (c->state == AVB_CONN_DEAD)
                 r = -EPIPE;

@@ -218,6 +218,12 @@ avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint
 int avb_uclient_new(int fd, struct avb_uconn **ret);
 /* Frees the unix-transport state of a connection (uclient.c); accepts NULL. */
 void avb_uclient_free(struct avb_uconn *u);
+/*
+ * Room for oneway calls on a unix connection, on the scale of the nanomsg
+ * queue (0..AVB_ONEWAY_QUEUE_MAX): the free share of the socket's send
+ * buffer, 0 while the socket is not writable. -EPIPE once it is broken.
+ */
+int avb_uclient_room(struct avb_uconn *u, unsigned *ret_room);
 
 /* Closes the proxy's pooled request sockets (client.c). */
 void avb_client_pool_clear(avb_binder *b);

@@ -23,7 +23,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <unistd.h>
 
 #include "envelope.h"
@@ -87,6 +89,46 @@ void avb_uclient_free(struct avb_uconn *u)
         pthread_mutex_destroy(&u->send_lock);
         pthread_mutex_destroy(&u->lock);
         free(u);
+}
+
+/*
+ * Why a share of the send buffer: on this transport the socket's buffer is
+ * the oneway queue, so the room a sender may count on is what the kernel
+ * would still take. Messages differ in size, so the answer is scaled to the
+ * nanomsg queue's length (an empty buffer is the whole queue) rather than
+ * being a message count; and a socket that poll() calls unwritable (the
+ * kernel's own "too full" mark) has none, so a stopped reader's connection
+ * reads 0 however much is left below that mark.
+ */
+int avb_uclient_room(struct avb_uconn *u, unsigned *ret_room)
+{
+        struct pollfd p = {.fd = u->fd, .events = POLLOUT};
+        int sndbuf = 0, outq = 0;
+        socklen_t len = sizeof(sndbuf);
+        bool broken;
+
+        pthread_mutex_lock(&u->lock);
+        broken = u->broken;
+        pthread_mutex_unlock(&u->lock);
+        if (broken)
+                return -EPIPE;
+        if (poll(&p, 1, 0) < 0)
+                return -errno;
+        if (p.revents & (POLLHUP | POLLERR))
+                return -EPIPE;
+        if (!(p.revents & POLLOUT)) {
+                *ret_room = 0;
+                return 0;
+        }
+        if (getsockopt(u->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len) < 0 ||
+            ioctl(u->fd, SIOCOUTQ, &outq) < 0)
+                return -errno;
+        if (sndbuf <= 0 || outq >= sndbuf)
+                *ret_room = 0;
+        else
+                *ret_room = (unsigned)((uint64_t)AVB_ONEWAY_QUEUE_MAX * (unsigned)(sndbuf - outq) /
+                                       (unsigned)sndbuf);
+        return 0;
 }
 
 /* Waits for `events` on fd, the peer's death or the deadline: 0, -EPIPE, -ETIMEDOUT. */

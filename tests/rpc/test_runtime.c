@@ -933,7 +933,7 @@ static void test_detached_per_process_cap(void **state)
         /* Each of the N closes ends up detached or (evicted) gone. */
         assert_true(WAIT_UNTIL((server_stats(b, after),
                                 after[7] + after[0] - before[0] == before[7] + N),
-                               5000) >= 0);
+                               15000) >= 0);
         gone = after[0] - before[0];
         assert_int_equal(after[7], CAP);
         assert_int_equal(gone, before[7] + N - CAP);
@@ -941,7 +941,7 @@ static void test_detached_per_process_cap(void **state)
         assert_int_equal(after[6], before[6] + N - gone);
         /* A detached client attaches again: the same record, nothing gone. */
         int fd = hello_lifeline(0xde7ac4ed0000ull + N - 1);
-        assert_true(WAIT_UNTIL((server_stats(b, after), after[7] == CAP - 1), 5000) >= 0);
+        assert_true(WAIT_UNTIL((server_stats(b, after), after[7] == CAP - 1), 15000) >= 0);
         assert_int_equal(after[0] - before[0], gone);
         close(fd);
         avb_binder_unref(b);
