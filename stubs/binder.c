@@ -67,16 +67,6 @@ avb_binder *avb_binder_ref(avb_binder *b)
         return b;
 }
 
-bool avb_binder_try_ref(avb_binder *b)
-{
-        int n = atomic_load(&b->refs);
-
-        while (n > 0)
-                if (atomic_compare_exchange_weak(&b->refs, &n, n + 1))
-                        return true;
-        return false;
-}
-
 avb_binder *avb_binder_unref(avb_binder *b)
 {
         if (!b || atomic_fetch_sub(&b->refs, 1) != 1)

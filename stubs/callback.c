@@ -131,38 +131,6 @@ int avb_binder_to_wire(avb_binder *b, char **ret_endpoint, uint32_t *ret_object_
         return 0;
 }
 
-/* ---- proxy cache ---- */
-
-typedef struct cached_proxy {
-        struct cached_proxy *next;
-        avb_binder *b; /* weak: removed by the binder when it goes */
-} cached_proxy;
-
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static cached_proxy *cache;
-
-static avb_binder *cache_find(const char *path, uint32_t object_id)
-{
-        for (cached_proxy *p = cache; p; p = p->next)
-                if (p->b->object_id == object_id && strcmp(p->b->conn->ep.path, path) == 0 &&
-                    !avb_conn_is_dead(p->b->conn) && avb_binder_try_ref(p->b))
-                        return p->b;
-        return NULL;
-}
-
-void avb_proxy_cache_remove(avb_binder *b)
-{
-        pthread_mutex_lock(&cache_lock);
-        for (cached_proxy **p = &cache; *p; p = &(*p)->next)
-                if ((*p)->b == b) {
-                        cached_proxy *gone = *p;
-                        *p = gone->next;
-                        free(gone);
-                        break;
-                }
-        pthread_mutex_unlock(&cache_lock);
-}
-
 static int proxy_new(const avb_endpoint *ep, uint32_t object_id, avb_binder **ret)
 {
         avb_conn *conn;
@@ -221,7 +189,6 @@ static const char *reference_refusal(const avb_call *call, const avb_endpoint *e
 int avb_binder_from_wire(avb_call *call, const char *endpoint, uint32_t object_id,
                          avb_binder **ret)
 {
-        cached_proxy *entry;
         avb_endpoint ep;
         avb_binder *b;
         const char *why;
@@ -247,21 +214,16 @@ int avb_binder_from_wire(avb_call *call, const char *endpoint, uint32_t object_i
                                         suppressed ? " (some messages suppressed)" : "");
                 return -EPERM;
         }
-        pthread_mutex_lock(&cache_lock);
-        b = cache_find(ep.path, object_id);
-        if (!b) {
-                entry = calloc(1, sizeof(*entry));
-                r = entry ? proxy_new(&ep, object_id, &b) : -ENOMEM;
-                if (r == 0) {
-                        b->cached = true;
-                        entry->b = b;
-                        entry->next = cache;
-                        cache = entry;
-                } else {
-                        free(entry);
-                }
-        }
-        pthread_mutex_unlock(&cache_lock);
+        /*
+         * Made under the cache's lock: two threads receiving the same
+         * reference get one proxy. An entry that cannot be added is freed
+         * like any proxy (it was never cached).
+         */
+        avb_proxy_cache_lock();
+        b = avb_proxy_cache_find(ep.path, object_id);
+        if (!b && (r = proxy_new(&ep, object_id, &b)) == 0 && (r = avb_proxy_cache_add(b)) < 0)
+                b = avb_binder_unref(b);
+        avb_proxy_cache_unlock();
         if (r < 0)
                 return r;
         *ret = b;

@@ -91,7 +91,37 @@ void avb_rt_count_drop(const char *endpoint, const char *why, unsigned n)
 
 /* ---- life cycle ---- */
 
-static int conn_alloc(const avb_endpoint *ep, avb_conn **ret)
+/* ---- the monitor's doorbell ---- */
+
+/*
+ * The monitor (monitor.c) sits above this file: it registers its eventfd
+ * and marks its thread here, so that connections can wake it without
+ * calling up into its loop.
+ */
+static atomic_int monitor_efd = -1;
+static _Thread_local bool on_monitor_thread;
+
+void avb_conn_set_monitor(int wake_efd)
+{
+        atomic_store(&monitor_efd, wake_efd);
+}
+
+void avb_conn_enter_monitor(void)
+{
+        on_monitor_thread = true;
+}
+
+void avb_conn_wake_monitor(void)
+{
+        int fd = atomic_load(&monitor_efd);
+
+        if (fd >= 0)
+                (void)!eventfd_write(fd, 1);
+}
+
+/* ---- connections ---- */
+
+int avb_conn_alloc(const avb_endpoint *ep, avb_conn **ret)
 {
         avb_conn *c = calloc(1, sizeof(*c));
 
@@ -126,30 +156,13 @@ int avb_conn_alloc_connected(const avb_endpoint *ep, avb_conn **ret)
 
         if (r < 0)
                 return r;
-        r = conn_alloc(ep, &c);
+        r = avb_conn_alloc(ep, &c);
         if (r < 0) {
                 close(fd);
                 return r;
         }
         c->life_fd = fd;
         if (ep->is_unix && (r = avb_uclient_new(fd, &c->u)) < 0) {
-                avb_conn_destroy(c);
-                return r;
-        }
-        *ret = c;
-        return 0;
-}
-
-int avb_conn_new_dead(const avb_endpoint *ep, avb_transport_status ts, avb_conn **ret)
-{
-        avb_conn *c;
-        int r = conn_alloc(ep, &c);
-
-        if (r < 0)
-                return r;
-        avb_conn_mark_dead(c, ts);
-        r = avb_monitor_adopt(c);
-        if (r < 0) {
                 avb_conn_destroy(c);
                 return r;
         }
@@ -168,7 +181,7 @@ avb_conn *avb_conn_unref(avb_conn *c)
 {
         /* The monitor thread frees connections with no references (see monitor.c). */
         if (c && atomic_fetch_sub(&c->refs, 1) == 1)
-                avb_monitor_wake();
+                avb_conn_wake_monitor();
         return NULL;
 }
 
@@ -297,7 +310,7 @@ int avb_conn_wait_up(avb_conn *c, int64_t deadline_ms, uint64_t *ret_incarnation
         };
 
         pthread_mutex_lock(&c->lock);
-        if (c->state == AVB_CONN_CONNECTING && avb_monitor_is_current_thread()) {
+        if (c->state == AVB_CONN_CONNECTING && on_monitor_thread) {
                 pthread_mutex_unlock(&c->lock);
                 int r = wait_answer_inline(c, deadline_ms);
                 pthread_mutex_lock(&c->lock);
@@ -425,7 +438,7 @@ int avb_conn_enqueue(avb_conn *c, uint32_t object_id, const char *descriptor, ui
         if (r == -EAGAIN)
                 avb_rt_count_drop(c->ep.url, "queue full", 1);
         else if (r == 0)
-                avb_monitor_wake();
+                avb_conn_wake_monitor();
         return r;
 }
 

@@ -14,7 +14,9 @@
  *   server.c     avb_server: binding, objects, process registry of servers
  *   server_loop.c    the event loop: sockets, lifelines of clients
  *   server_request.c one request: checks, dedup, dispatch, reply, deferral
- *   callback.c   interface arguments: the callback server, proxy cache
+ *   server_deferred.c    the queue of deferred calls (below server.c, server_request.c)
+ *   callback.c   interface arguments: the callback server, references' checks
+ *   proxy_cache.c    proxies per (endpoint, id) for callback.c (below binder.c)
  *   envelope.c   avb_wire.proto packing
  *   uconn.c      the unix transport's packets and fds (uconn.h)
  *   uclient.c    calls over the unix transport: one connection, many callers
@@ -112,13 +114,21 @@ int avb_conn_get(const avb_endpoint *ep, avb_conn **ret);
 int avb_conn_alloc_connected(const avb_endpoint *ep, avb_conn **ret);
 /* monitor.c: lists a connection made elsewhere (it is freed at 0 references). */
 int avb_monitor_adopt(avb_conn *c);
-/* A connection that is dead from the start (for references to gone peers). */
+/* monitor.c: a connection that is dead from the start (for references to gone peers). */
 int avb_conn_new_dead(const avb_endpoint *ep, avb_transport_status ts, avb_conn **ret);
 avb_conn *avb_conn_ref(avb_conn *c);
 avb_conn *avb_conn_unref(avb_conn *c); /* returns NULL; accepts NULL */
+/* conn.c: a connection not yet connected nor listed (the state is CONNECTING). */
+int avb_conn_alloc(const avb_endpoint *ep, avb_conn **ret);
+/*
+ * conn.c, for the monitor above it: the eventfd that wakes the monitor
+ * thread (registered once, before the thread starts), and the mark of that
+ * thread (set by the thread itself).
+ */
+void avb_conn_set_monitor(int wake_efd);
+void avb_conn_enter_monitor(void);
 /* Wakes the monitor thread to look at its connections again. */
-void avb_monitor_wake(void);
-bool avb_monitor_is_current_thread(void);
+void avb_conn_wake_monitor(void);
 
 /*
  * Waits until the handshake is done: 0 and the server's incarnation and
@@ -168,15 +178,13 @@ struct avb_binder {
         avb_conn *conn;
         uint32_t object_id;
         atomic_int deadline_ms;
-        bool cached; /* in callback.c's proxy cache */
+        bool cached; /* in proxy_cache.c */
         pthread_mutex_t pool_lock;
         int pool[AVB_REQ_POOL_MAX];
         unsigned n_pool;
 };
 
 int avb_binder_new_remote(avb_conn *conn, uint32_t object_id, avb_binder **ret);
-/* Takes a reference unless the count already reached 0 (object being freed). */
-bool avb_binder_try_ref(avb_binder *b);
 
 struct avb_call {
         avb_server *server; /* NULL for a call on a local binder */
@@ -228,7 +236,15 @@ int avb_uclient_room(struct avb_uconn *u, unsigned *ret_room);
 /* Closes the proxy's pooled request sockets (client.c). */
 void avb_client_pool_clear(avb_binder *b);
 
-/* callback.c: drops a proxy from the cache of avb_binder_from_wire. */
+/*
+ * proxy_cache.c, below binder.c: the proxies of avb_binder_from_wire. Find
+ * (with a reference, or NULL) and add run under avb_proxy_cache_lock; add
+ * marks the binder cached, and avb_binder_unref removes it (taking the lock).
+ */
+void avb_proxy_cache_lock(void);
+void avb_proxy_cache_unlock(void);
+avb_binder *avb_proxy_cache_find(const char *path, uint32_t object_id);
+int avb_proxy_cache_add(avb_binder *b);
 void avb_proxy_cache_remove(avb_binder *b);
 
 /* ---- servers (server*.c) ---- */

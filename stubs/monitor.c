@@ -29,22 +29,10 @@ static struct {
         avb_conn *conns;
         int wake_efd;
         pthread_t thread;
-        bool running;
         int start_error;
 } mon = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake_efd = -1};
 
 static pthread_once_t mon_once = PTHREAD_ONCE_INIT;
-
-void avb_monitor_wake(void)
-{
-        if (mon.wake_efd >= 0)
-                (void)!eventfd_write(mon.wake_efd, 1);
-}
-
-bool avb_monitor_is_current_thread(void)
-{
-        return mon.running && pthread_equal(pthread_self(), mon.thread);
-}
 
 static avb_conn_state conn_state(avb_conn *c, bool *ret_queued)
 {
@@ -186,6 +174,7 @@ static void *monitor_main(void *arg)
         watch w = {0};
 
         (void)arg;
+        avb_conn_enter_monitor();
         for (;;) {
                 avb_conn *to_free = NULL;
                 int timeout;
@@ -234,6 +223,7 @@ static void monitor_start(void)
                 mon.start_error = -errno;
                 return;
         }
+        avb_conn_set_monitor(mon.wake_efd);
         /* Signals are for the application's threads. */
         sigfillset(&all);
         pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -244,7 +234,6 @@ static void monitor_start(void)
                 return;
         }
         pthread_detach(mon.thread);
-        mon.running = true;
 }
 
 static int monitor_ensure(void)
@@ -263,7 +252,24 @@ int avb_monitor_adopt(avb_conn *c)
         c->next = mon.conns;
         mon.conns = c;
         pthread_mutex_unlock(&mon.lock);
-        avb_monitor_wake();
+        avb_conn_wake_monitor();
+        return 0;
+}
+
+int avb_conn_new_dead(const avb_endpoint *ep, avb_transport_status ts, avb_conn **ret)
+{
+        avb_conn *c;
+        int r = avb_conn_alloc(ep, &c);
+
+        if (r < 0)
+                return r;
+        avb_conn_mark_dead(c, ts);
+        r = avb_monitor_adopt(c);
+        if (r < 0) {
+                avb_conn_destroy(c);
+                return r;
+        }
+        *ret = c;
         return 0;
 }
 
@@ -297,7 +303,7 @@ int avb_conn_get(const avb_endpoint *ep, avb_conn **ret)
         pthread_mutex_unlock(&mon.lock);
         if (r < 0)
                 return r;
-        avb_monitor_wake();
+        avb_conn_wake_monitor();
         *ret = found;
         return 0;
 }

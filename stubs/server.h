@@ -117,8 +117,16 @@ bool avb_server_client_exited(const server_client *c);
 /* Unlists and frees `c`, dropping its deferred calls, after the client_gone hook. */
 void avb_server_client_gone(avb_server *s, server_client *c);
 
+/* The record of client `client_id`, or NULL. */
+static inline server_client *avb_server_find_client(avb_server *s, uint64_t client_id)
+{
+        for (server_client *c = s->clients; c; c = c->next)
+                if (c->peer.client_id == client_id)
+                        return c;
+        return NULL;
+}
+
 /* server_request.c */
-server_client *avb_server_find_client(avb_server *s, uint64_t client_id);
 /*
  * A request from the REP socket (hdr set), the PULL socket (hdr NULL), or a
  * unix connection (`line` set, `fds` the n_fds received with it, taken: every
@@ -128,6 +136,18 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
                                const void *data, size_t len, int *fds, size_t n_fds);
 /* Runs deferred calls that are due or asked to retry. */
 void avb_server_run_deferred(avb_server *s);
+
+/* server_deferred.c: the queue of deferred calls (loop thread). */
+/* Keeps `req` and its fds (taken on success) for a later dispatch: 0, -EMFILE, -ENOMEM. */
+int avb_server_defer(avb_server *s, server_client *c, Avb__Request *req, const server_route *rt,
+                     const int *fds, size_t n_fds, int64_t deadline_ms);
+/* A resend of a request that is still deferred: true, and its answer goes the new route. */
+bool avb_server_refresh_deferred(avb_server *s, uint64_t client_id, uint64_t request_id,
+                                 const avb_tp_header *hdr);
+/* Unlists every deferred call (the caller keeps or frees each) and clears retry_pending. */
+server_deferred *avb_server_take_deferred(avb_server *s, bool *ret_retry);
+/* Appends `d` to the queue again. */
+void avb_server_keep_deferred(avb_server *s, server_deferred *d);
 /* poll() timeout until the next deferred call is due (-1: none). */
 int avb_server_deferred_timeout(const avb_server *s);
 void avb_server_drop_deferred(avb_server *s, uint64_t client_id);

@@ -25,14 +25,6 @@
 #include "uconn.h"
 #include "util.h"
 
-server_client *avb_server_find_client(avb_server *s, uint64_t client_id)
-{
-        for (server_client *c = s->clients; c; c = c->next)
-                if (c->peer.client_id == client_id)
-                        return c;
-        return NULL;
-}
-
 static void send_reply(avb_server *s, const avb_tp_header *hdr, const uint8_t *buf, size_t len)
 {
         int r = avb_tp_send_raw(s->rep_sock, hdr, buf, len);
@@ -114,30 +106,6 @@ static void reject(avb_server *s, const server_route *rt, uint64_t request_id,
         answer(s, NULL, request_id, rt, st, NULL, 0, NULL, 0);
 }
 
-/* Keeps `req` and its fds (taken on success) for a later dispatch. */
-static int defer(avb_server *s, server_client *c, Avb__Request *req, const server_route *rt,
-                 const int *fds, size_t n_fds, int64_t deadline_ms)
-{
-        server_deferred *d, **p;
-
-        if (c->fds_held + n_fds > AVB_FDS_PER_CLIENT)
-                return -EMFILE;
-        d = calloc(1, sizeof(*d));
-        if (!d)
-                return -ENOMEM;
-        d->req = req;
-        d->client_id = c->peer.client_id;
-        d->route = *rt;
-        memcpy(d->fds, fds, n_fds * sizeof(int));
-        d->n_fds = n_fds;
-        c->fds_held += (unsigned)n_fds;
-        d->deadline_ms = deadline_ms;
-        for (p = &s->deferred; *p; p = &(*p)->next)
-                ;
-        *p = d;
-        return 0;
-}
-
 /*
  * Why a request cannot run the way it came (oneway: on the PULL socket), or
  * NULL. A two-way method sent oneway would run with its reply dropped, and
@@ -201,7 +169,7 @@ static bool run_request(avb_server *s, server_client *c, avb_binder *obj, Avb__R
         if (call.deferred && !call.is_final) {
                 if (deadline_ms < 0)
                         deadline_ms = avb_now_ms() + call.defer_timeout_ms;
-                int r = defer(s, c, req, rt, fds, n_fds, deadline_ms);
+                int r = avb_server_defer(s, c, req, rt, fds, n_fds, deadline_ms);
                 if (r == 0)
                         return true;
                 st = avb_status_transport(AVB_TS_NO_MEMORY, "cannot defer the call: %s",
@@ -212,18 +180,6 @@ static bool run_request(avb_server *s, server_client *c, avb_binder *obj, Avb__R
         }
         answer(s, c, req->request_id, rt, st, reply, reply_len, call.reply_fds, call.n_reply_fds);
         free(reply);
-        return false;
-}
-
-/* A resend of a request that is still deferred: answer on the newest route. */
-static bool refresh_deferred(avb_server *s, uint64_t client_id, uint64_t request_id,
-                             const avb_tp_header *hdr)
-{
-        for (server_deferred *d = s->deferred; d; d = d->next)
-                if (d->client_id == client_id && d->req->request_id == request_id) {
-                        d->route.hdr = *hdr;
-                        return true;
-                }
         return false;
 }
 
@@ -302,7 +258,8 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
                         goto done;
                 case AVB_SEEN_NOREPLY:
                         s->stats.duplicates++;
-                        if (!refresh_deferred(s, c->peer.client_id, req->request_id, hdr))
+                        if (!avb_server_refresh_deferred(s, c->peer.client_id, req->request_id,
+                                                          hdr))
                                 reject(s, &rt, req->request_id, AVB_TS_INTERNAL,
                                        "request %llu already ran and its reply is no longer kept",
                                        (unsigned long long)req->request_id);
@@ -323,38 +280,19 @@ done:
                 avb__request__free_unpacked(req, NULL);
 }
 
-/* Frees a deferred call with its fds (counted off its client's, when it still exists). */
-static void deferred_free(avb_server *s, server_deferred *d)
-{
-        server_client *c = avb_server_find_client(s, d->client_id);
-
-        if (c)
-                c->fds_held -= (unsigned)d->n_fds;
-        avb_close_fds(d->fds, d->n_fds);
-        if (d->req)
-                avb__request__free_unpacked(d->req, NULL);
-        free(d);
-}
-
 void avb_server_run_deferred(avb_server *s)
 {
-        server_deferred *list = s->deferred;
-        bool retry = s->retry_pending;
+        bool retry;
+        server_deferred *list = avb_server_take_deferred(s, &retry);
         int64_t now = avb_now_ms();
 
-        if (!list)
-                return;
-        s->retry_pending = false;
-        s->deferred = NULL;
         while (list) {
-                server_deferred *d = list, **p;
+                server_deferred *d = list;
                 list = d->next;
                 d->next = NULL;
                 server_client *c = avb_server_find_client(s, d->client_id);
                 if (c && !retry && now < d->deadline_ms) {
-                        for (p = &s->deferred; *p; p = &(*p)->next)
-                                ;
-                        *p = d; /* not due: keep */
+                        avb_server_keep_deferred(s, d); /* not due */
                         continue;
                 }
                 if (c) {
@@ -372,39 +310,5 @@ void avb_server_run_deferred(avb_server *s)
                 if (d->req)
                         avb__request__free_unpacked(d->req, NULL);
                 free(d);
-        }
-}
-
-int avb_server_deferred_timeout(const avb_server *s)
-{
-        int64_t next = -1;
-
-        if (s->retry_pending && s->deferred)
-                return 0;
-        for (const server_deferred *d = s->deferred; d; d = d->next)
-                if (next < 0 || d->deadline_ms < next)
-                        next = d->deadline_ms;
-        return avb_poll_timeout(next);
-}
-
-void avb_server_drop_deferred(avb_server *s, uint64_t client_id)
-{
-        for (server_deferred **p = &s->deferred; *p;) {
-                server_deferred *d = *p;
-                if (d->client_id == client_id) {
-                        *p = d->next;
-                        deferred_free(s, d);
-                } else {
-                        p = &d->next;
-                }
-        }
-}
-
-void avb_server_free_deferred(avb_server *s)
-{
-        while (s->deferred) {
-                server_deferred *d = s->deferred;
-                s->deferred = d->next;
-                deferred_free(s, d);
         }
 }
