@@ -425,6 +425,47 @@ static void test_lazy_caller(void **state)
 	h_close(&h);
 }
 
+/*
+ * The server's way (the lazy caller's) with just enough blocks: the frames
+ * before a resolution change take every block the device held, so the
+ * device has none to return the old size's LAST in. The blocks queued
+ * after that must reach the device, or the change never ends and the new
+ * size's coded buffers are never taken.
+ */
+static void change_with_blocks_used_up(enum avb_v4l2vpu_memory memory)
+{
+	struct h h;
+
+	h_open(&h, memory);
+	h.lazy = true;
+	h.block_size = page_up(640 * 480 / 2 * 3);
+	h.n_blocks = 4;
+	h_queue_blocks(&h);
+	assert_int_equal(h.vpu.ops->stream_on(h.sess, AVB_VPU_OUTPUT), 0);
+	h.output_streaming = true;
+	h_decode(&h, 320, 240, 0, 1, 0);
+	h_pump(&h);
+	assert_int_equal(h.source_changes, 1);
+	/* four frames fill the four blocks; the fifth buffer changes the size */
+	h_decode(&h, 320, 240, 1, 5, 0);
+	h_decode(&h, 640, 480, 5, 7, 0);
+	h_pump(&h);
+	assert_int_equal(h.source_changes, 2);
+	assert_int_equal(h.n_frames - h.n_empty, 7);
+	assert_int_equal(h.frames[h.n_frames - 1].width, 640);
+	for (unsigned i = 0; i < N_INPUTS; i++)
+		assert_false(h.input_busy[i]);
+	assert_int_equal(h.errors, 0);
+	h_close(&h);
+}
+
+static void test_change_with_blocks_used_up(void **state)
+{
+	(void)state;
+	change_with_blocks_used_up(AVB_V4L2VPU_MMAP);
+	change_with_blocks_used_up(AVB_V4L2VPU_DMABUF);
+}
+
 static void test_drain_empty_last(void **state)
 {
 	struct h h;
@@ -640,6 +681,7 @@ int main(void)
 		cmocka_unit_test(test_resolution_change),
 		cmocka_unit_test(test_resolution_change_dmabuf), cmocka_unit_test(test_lazy_caller),
 		cmocka_unit_test(test_drain_empty_last),
+		cmocka_unit_test(test_change_with_blocks_used_up),
 		cmocka_unit_test(test_empty_eos_buffer), cmocka_unit_test(test_corrupt_input),
 		cmocka_unit_test(test_device_failure),   cmocka_unit_test(test_misuse),
 		cmocka_unit_test(test_fake_protocol),    cmocka_unit_test(test_poll_fd),

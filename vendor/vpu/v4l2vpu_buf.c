@@ -443,6 +443,14 @@ int v4l2vpu_queue_output(void *sess, const struct avb_vpu_buf *buf)
 
 	if (s->dead)
 		return s->dead;
+	/*
+	 * A change waiting for its LAST buffer: the device returns LAST in a
+	 * queued capture buffer, so the old queue still takes blocks. Parked,
+	 * they would leave the device none once it has filled those it held,
+	 * and the change (and every coded buffer after it) would wait forever.
+	 */
+	if (s->change_deferred && s->q[AVB_VPU_OUTPUT].streaming && v4l2vpu_qbuf_block(s, buf) == 0)
+		return 0;
 	/* Too early for the device: before the format is known, or mid-change. */
 	if (!s->have_frame || (s->need_realloc && s->q[AVB_VPU_OUTPUT].streaming)) {
 		if (buf->secure)

@@ -78,7 +78,8 @@ struct v4l2vpu_sess {
 	bool want_capture;
 	/*
 	 * A resolution change mid-stream is announced when its LAST buffer is
-	 * out (change_deferred until then), and frames of the new size wait
+	 * out (change_deferred until then; the old capture queue takes blocks
+	 * meanwhile, as LAST comes in one of them), and frames of the new size wait
 	 * until the caller took the SOURCE_CHANGE (hold_frames): the event
 	 * separates the old frames from the new ones for every caller.
 	 */
