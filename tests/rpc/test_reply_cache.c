@@ -16,29 +16,29 @@ static void test_seen_and_cached(void **state)
 
         (void)state;
         assert_int_equal(avb_reply_cache_new(1 << 20, &c), 0);
-        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len), AVB_SEEN_NEW);
+        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len, NULL, NULL), AVB_SEEN_NEW);
         avb_reply_cache_mark(c, 10);
-        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len), AVB_SEEN_NOREPLY);
-        assert_int_equal(avb_reply_cache_store(c, 10, (const uint8_t *)"ten", 3), 0);
-        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len), AVB_SEEN_CACHED);
+        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
+        assert_int_equal(avb_reply_cache_store(c, 10, (const uint8_t *)"ten", 3, NULL, 0), 0);
+        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len, NULL, NULL), AVB_SEEN_CACHED);
         assert_int_equal(len, 3);
         assert_memory_equal(reply, "ten", 3);
         /* Ids arrive out of order from several threads. */
-        assert_int_equal(avb_reply_cache_check(c, 9, &reply, &len), AVB_SEEN_NEW);
+        assert_int_equal(avb_reply_cache_check(c, 9, &reply, &len, NULL, NULL), AVB_SEEN_NEW);
         avb_reply_cache_mark(c, 12);
-        assert_int_equal(avb_reply_cache_check(c, 11, &reply, &len), AVB_SEEN_NEW);
+        assert_int_equal(avb_reply_cache_check(c, 11, &reply, &len, NULL, NULL), AVB_SEEN_NEW);
         /* Only the last AVB_REPLY_CACHE_ENTRIES replies are kept ... */
         for (uint64_t id = 100; id < 100 + AVB_REPLY_CACHE_ENTRIES; id++) {
                 avb_reply_cache_mark(c, id);
-                assert_int_equal(avb_reply_cache_store(c, id, (const uint8_t *)"r", 1), 0);
+                assert_int_equal(avb_reply_cache_store(c, id, (const uint8_t *)"r", 1, NULL, 0), 0);
         }
-        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len), AVB_SEEN_NOREPLY);
-        assert_int_equal(avb_reply_cache_check(c, 100, &reply, &len), AVB_SEEN_CACHED);
+        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
+        assert_int_equal(avb_reply_cache_check(c, 100, &reply, &len, NULL, NULL), AVB_SEEN_CACHED);
         /* ... but an evicted or ancient id still counts as seen: never run twice. */
         avb_reply_cache_mark(c, 100000);
         avb_reply_cache_mark(c, 100001);
-        assert_int_equal(avb_reply_cache_check(c, 50, &reply, &len), AVB_SEEN_NOREPLY);
-        assert_int_equal(avb_reply_cache_check(c, 100001 - AVB_SEEN_WINDOW + 1, &reply, &len),
+        assert_int_equal(avb_reply_cache_check(c, 50, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
+        assert_int_equal(avb_reply_cache_check(c, 100001 - AVB_SEEN_WINDOW + 1, &reply, &len, NULL, NULL),
                          AVB_SEEN_NEW);
         avb_reply_cache_free(c);
 }
@@ -54,18 +54,18 @@ static void test_byte_bound(void **state)
         assert_int_equal(avb_reply_cache_new(100, &c), 0);
         for (uint64_t id = 1; id <= 3; id++) {
                 avb_reply_cache_mark(c, id);
-                assert_int_equal(avb_reply_cache_store(c, id, big, sizeof(big)), 0);
+                assert_int_equal(avb_reply_cache_store(c, id, big, sizeof(big), NULL, 0), 0);
         }
-        assert_int_equal(avb_reply_cache_check(c, 1, &reply, &len), AVB_SEEN_NOREPLY);
-        assert_int_equal(avb_reply_cache_check(c, 2, &reply, &len), AVB_SEEN_NOREPLY);
-        assert_int_equal(avb_reply_cache_check(c, 3, &reply, &len), AVB_SEEN_CACHED);
+        assert_int_equal(avb_reply_cache_check(c, 1, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
+        assert_int_equal(avb_reply_cache_check(c, 2, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
+        assert_int_equal(avb_reply_cache_check(c, 3, &reply, &len, NULL, NULL), AVB_SEEN_CACHED);
         /* Larger than the bound on its own: still kept, alone. */
         uint8_t *huge = calloc(1, 500);
         avb_reply_cache_mark(c, 4);
-        assert_int_equal(avb_reply_cache_store(c, 4, huge, 500), 0);
-        assert_int_equal(avb_reply_cache_check(c, 4, &reply, &len), AVB_SEEN_CACHED);
+        assert_int_equal(avb_reply_cache_store(c, 4, huge, 500, NULL, 0), 0);
+        assert_int_equal(avb_reply_cache_check(c, 4, &reply, &len, NULL, NULL), AVB_SEEN_CACHED);
         assert_int_equal(len, 500);
-        assert_int_equal(avb_reply_cache_check(c, 3, &reply, &len), AVB_SEEN_NOREPLY);
+        assert_int_equal(avb_reply_cache_check(c, 3, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
         free(huge);
         avb_reply_cache_free(avb_reply_cache_free(NULL));
         avb_reply_cache_free(c);
@@ -76,7 +76,7 @@ static avb_seen check(const avb_reply_cache *c, uint64_t id)
         const uint8_t *reply;
         size_t len;
 
-        return avb_reply_cache_check(c, id, &reply, &len);
+        return avb_reply_cache_check(c, id, &reply, &len, NULL, NULL);
 }
 
 /* Marks ids first..last (a client's calls in order), each new when it comes. */
@@ -101,7 +101,7 @@ static void test_stray_id_far_ahead(void **state)
         run_ids(c, 10, 20);
         assert_int_equal(check(c, stray), AVB_SEEN_NEW);
         avb_reply_cache_mark(c, stray);
-        assert_int_equal(avb_reply_cache_store(c, stray, (const uint8_t *)"s", 1), 0);
+        assert_int_equal(avb_reply_cache_store(c, stray, (const uint8_t *)"s", 1, NULL, 0), 0);
         /* The ids that follow run, more than a window of them ... */
         run_ids(c, 21, 21 + 2 * AVB_SEEN_WINDOW);
         /* ... what ran stays seen, the stray one included (with its reply) ... */

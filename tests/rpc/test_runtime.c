@@ -551,7 +551,7 @@ static int raw_round_trip(int s, const void *buf, size_t len, avb_status *ret)
         }
         if (r < 0)
                 return r;
-        r = avb_envelope_unpack_reply(m.data, m.len, &id, ret, &payload, &payload_len);
+        r = avb_envelope_unpack_reply(m.data, m.len, &id, ret, &payload, &payload_len, NULL);
         avb_tp_msg_release(&m);
         free(payload);
         return r;
