@@ -23,6 +23,7 @@ typedef struct cache_entry {
 struct avb_reply_cache {
         size_t max_bytes;
         size_t bytes;
+        size_t n_fds; /* held by all entries */
         uint64_t highest; /* top of the window; 0: none */
         uint64_t window[AVB_SEEN_WINDOW / 64];
         uint64_t outliers[AVB_SEEN_OUTLIERS]; /* ids seen far above the window */
@@ -165,6 +166,7 @@ void avb_reply_cache_mark(avb_reply_cache *c, uint64_t request_id)
 static void entry_clear(avb_reply_cache *c, cache_entry *e)
 {
         c->bytes -= e->len;
+        c->n_fds -= e->n_fds;
         free(e->reply);
         avb_close_fds(e->fds, e->n_fds);
         memset(e, 0, sizeof(*e));
@@ -190,7 +192,9 @@ int avb_reply_cache_store(avb_reply_cache *c, uint64_t request_id, const uint8_t
                 }
         memcpy(copy, reply, len);
         /* Evict the oldest entries until the new reply fits (it always may stand alone). */
-        for (unsigned n = 0; n < AVB_REPLY_CACHE_ENTRIES && c->bytes + len > c->max_bytes; n++) {
+        for (unsigned n = 0; n < AVB_REPLY_CACHE_ENTRIES &&
+                             (c->bytes + len > c->max_bytes || c->n_fds + n_fds > AVB_REPLY_CACHE_FDS);
+             n++) {
                 cache_entry *old = &c->entries[(c->next + n) % AVB_REPLY_CACHE_ENTRIES];
                 if (old->request_id)
                         entry_clear(c, old);
@@ -203,6 +207,7 @@ int avb_reply_cache_store(avb_reply_cache *c, uint64_t request_id, const uint8_t
         e->len = len;
         memcpy(e->fds, dups, n_fds * sizeof(int));
         e->n_fds = n_fds;
+        c->n_fds += n_fds;
         c->bytes += len;
         c->next = (c->next + 1) % AVB_REPLY_CACHE_ENTRIES;
         return 0;

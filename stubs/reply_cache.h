@@ -39,6 +39,11 @@
 #define AVB_SEEN_WINDOW 4096
 #define AVB_SEEN_OUTLIERS 16
 #define AVB_REPLY_CACHE_ENTRIES 32
+/*
+ * Fds kept by the cached replies of one client (they hold buffers alive): the
+ * oldest entries are evicted to stay below it (the latest one always stays).
+ */
+#define AVB_REPLY_CACHE_FDS 16
 
 typedef struct avb_reply_cache avb_reply_cache;
 
@@ -63,7 +68,8 @@ avb_seen avb_reply_cache_check(const avb_reply_cache *c, uint64_t request_id,
 void avb_reply_cache_mark(avb_reply_cache *c, uint64_t request_id);
 /*
  * Keeps a copy of the reply of a marked request, and duplicates of its fds
- * (borrowed; at most AVB_MAX_FDS), closed when the entry is evicted.
+ * (borrowed; at most AVB_MAX_FDS), closed when the entry is evicted; entries
+ * are evicted oldest first to stay within max_bytes and AVB_REPLY_CACHE_FDS.
  */
 int avb_reply_cache_store(avb_reply_cache *c, uint64_t request_id, const uint8_t *reply,
                           size_t len, const int *fds, size_t n_fds);
