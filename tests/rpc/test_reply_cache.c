@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The server's deduplication memory (stubs/reply_cache.c). */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "test_common.h"
 
@@ -40,6 +44,50 @@ static void test_seen_and_cached(void **state)
         assert_int_equal(avb_reply_cache_check(c, 50, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
         assert_int_equal(avb_reply_cache_check(c, 100001 - AVB_SEEN_WINDOW + 1, &reply, &len, NULL, NULL),
                          AVB_SEEN_NEW);
+        avb_reply_cache_free(c);
+}
+
+static ino_t inode_of(int fd)
+{
+        struct stat st;
+        assert_int_equal(fstat(fd, &st), 0);
+        return st.st_ino;
+}
+
+/* A cached reply's fds: duplicates, given again with it, closed at eviction, bounded. */
+static void test_cached_fds(void **state)
+{
+        avb_reply_cache *c = NULL;
+        const uint8_t *reply;
+        const int *fds = NULL;
+        size_t len, n_fds = 0;
+        int fd = memfd_create("cached", MFD_CLOEXEC);
+
+        (void)state;
+        assert_true(fd >= 0);
+        assert_int_equal(avb_reply_cache_new(1 << 20, &c), 0);
+        avb_reply_cache_mark(c, 1);
+        assert_int_equal(avb_reply_cache_store(c, 1, (const uint8_t *)"r", 1, &fd, 1), 0);
+        close(fd); /* the cache holds its own */
+        assert_int_equal(avb_reply_cache_check(c, 1, &reply, &len, &fds, &n_fds),
+                         AVB_SEEN_CACHED);
+        assert_int_equal(n_fds, 1);
+        int dup = fds[0];
+        assert_true(fcntl(dup, F_GETFD) & FD_CLOEXEC);
+        ino_t ino = inode_of(dup);
+        /* Newer replies with fds push it out past AVB_REPLY_CACHE_FDS: its fd is closed. */
+        for (uint64_t id = 2; id < 2 + AVB_REPLY_CACHE_FDS; id++) {
+                int f = memfd_create("more", MFD_CLOEXEC);
+                avb_reply_cache_mark(c, id);
+                assert_int_equal(avb_reply_cache_store(c, id, (const uint8_t *)"r", 1, &f, 1), 0);
+                close(f);
+        }
+        assert_int_equal(avb_reply_cache_check(c, 1, &reply, &len, &fds, &n_fds),
+                         AVB_SEEN_NOREPLY);
+        assert_true(fcntl(dup, F_GETFD) < 0 || inode_of(dup) != ino);
+        assert_int_equal(avb_reply_cache_check(c, 2, &reply, &len, &fds, &n_fds),
+                         AVB_SEEN_CACHED);
+        assert_int_equal(n_fds, 1);
         avb_reply_cache_free(c);
 }
 
@@ -237,6 +285,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_seen_and_cached),
+                cmocka_unit_test(test_cached_fds),
                 cmocka_unit_test(test_byte_bound),
                 cmocka_unit_test(test_stray_id_far_ahead),
                 cmocka_unit_test(test_real_jump),
