@@ -48,8 +48,8 @@ int avb_conn_send_fds(avb_conn *c, uint64_t request_id, const int *fds, size_t n
 
         pthread_mutex_lock(&c->lock);
         r = c->state == AVB_CONN_DEAD || c->life_fd < 0
-                    ? -EPIPE
-                    : avb_life_send_fds(c->life_fd, request_id, fds, n_fds);
+                ? -EPIPE
+                : avb_life_send_fds(c->life_fd, request_id, fds, n_fds);
         pthread_mutex_unlock(&c->lock);
         return r;
 }
@@ -79,8 +79,8 @@ int avb_conn_read_fds(avb_conn *c)
 {
         for (;;) {
                 avb_conn_fds *e = calloc(1, sizeof(*e)), *old = NULL;
-                int r = e ? avb_life_read_fds(c->life_fd, &e->request_id, e->fds, &e->n_fds)
-                          : -ENOMEM;
+                int r =
+                    e ? avb_life_read_fds(c->life_fd, &e->request_id, e->fds, &e->n_fds) : -ENOMEM;
 
                 if (r < 0) {
                         free(e);
@@ -111,8 +111,8 @@ int avb_conn_take_fds(avb_conn *c, uint64_t request_id, size_t n_fds, int64_t de
                       int *ret_fds)
 {
         struct timespec ts = {
-                .tv_sec = deadline_ms / 1000,
-                .tv_nsec = (deadline_ms % 1000) * 1000000,
+            .tv_sec = deadline_ms / 1000,
+            .tv_nsec = (deadline_ms % 1000) * 1000000,
         };
         bool inline_read = avb_monitor_is_current_thread();
         avb_conn_fds *e = NULL;
