@@ -451,7 +451,7 @@ static void send_fds_packet(int fd, uint32_t magic, size_t size, uint32_t claime
                             const int *fds, size_t n)
 {
         union {
-                char buf[CMSG_SPACE(sizeof(int) * 8)];
+                char buf[CMSG_SPACE(sizeof(int) * AVB_MAX_FDS)];
                 struct cmsghdr align;
         } ctl;
         uint8_t body[32] = {0};
@@ -525,6 +525,18 @@ static void test_bad_ipc_fd_packets(void **state)
                 }
                 close(c);
         }
+        /* Fds ahead of requests that never come, over the per-client cap: closed. */
+        int many[AVB_MAX_FDS], c = raw_lifeline(e, id);
+        for (size_t i = 0; i < AVB_MAX_FDS; i++)
+                many[i] = fds[0];
+        for (int i = 0; i < 5 && !closed_by_server(c); i++) {
+                send_fds_packet(c, AVB_LIFE_FDS_MAGIC, sizeof(avb_life_fds), AVB_MAX_FDS, many,
+                                AVB_MAX_FDS);
+                test_sleep_ms(20);
+        }
+        if (WAIT_UNTIL(closed_by_server(c), 5000) < 0)
+                fail_msg("fds over the per-client cap: lifeline not closed");
+        close(c);
         /* The honest client was not hurt, and the server holds nothing more. */
         fds_round(b);
         assert_true(WAIT_UNTIL(count_fds(srv) <= before, 15000) >= 0);
