@@ -62,8 +62,9 @@ int avb_envelope_pack_reply(uint64_t request_id, const avb_status *st, const uin
         if (st->exception == AVB_EX_NONE && payload) {
                 r.payload.data = (uint8_t *)payload;
                 r.payload.len = len;
-                r.n_fds = n_fds;
         }
+        if (st->exception == AVB_EX_NONE)
+                r.n_fds = n_fds;
         return pack_message(&r.base, ret, ret_len);
 }
 
