@@ -363,21 +363,11 @@ avb_status avb_binder_transact_fds(avb_binder *b, const avb_interface_desc *ifac
         if (b->conn->ep.is_unix)
                 return avb_uclient_call(b, iface, code, oneway, req, req_len, fds, n_fds,
                                         ret_reply, ret_len, ret_fds, ret_n_fds);
-        if (n_fds)
-                return avb_status_transport(AVB_TS_NO_FDS,
-                                            "%s is a nanomsg endpoint: it cannot carry file "
-                                            "descriptors (serve it on unix://)",
-                                            b->conn->ep.url);
-        if (!oneway) {
-                avb_status st = avb_client_call(b, iface, code, req, req_len, ret_reply, ret_len);
-                if (avb_status_is_ok(&st) && ret_fds) {
-                        *ret_fds = NULL;
-                        *ret_n_fds = 0;
-                }
-                return st;
-        }
+        if (!oneway)
+                return avb_client_call(b, iface, code, req, req_len, fds, n_fds, ret_reply,
+                                       ret_len, ret_fds, ret_n_fds);
         return oneway_status(b, avb_conn_enqueue(b->conn, b->object_id, iface->descriptor, code,
-                                                 req, req_len),
+                                                 req, req_len, fds, n_fds),
                              req_len);
 }
 

@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "log.h"
 #include "transport.h"
+#include "uconn.h"
 #include "util.h"
 
 static int req_socket_open(avb_binder *b, size_t max_message, int *ret_sock)
@@ -150,8 +151,52 @@ avb_status avb_client_wait_up(avb_binder *b, int64_t deadline_at, int deadline,
                        : avb_status_transport(ts, "%s has gone", b->conn->ep.url);
 }
 
+/*
+ * Takes the `n` fds announced by the reply to `request_id` (sent ahead on the
+ * lifeline) and hands them to the caller as a malloc'ed array, or refuses
+ * them if it wants none. Nothing stays open on failure.
+ */
+static avb_status reply_fds(avb_binder *b, uint64_t request_id, uint32_t n, int64_t deadline_at,
+                            int **ret_fds, size_t *ret_n_fds)
+{
+        int fds[AVB_MAX_FDS], *v;
+        int r;
+
+        if (n == 0) {
+                if (ret_fds) {
+                        *ret_fds = NULL;
+                        *ret_n_fds = 0;
+                }
+                return avb_status_ok();
+        }
+        if (n > AVB_MAX_FDS)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "a reply from %s announces %u fds",
+                                            b->conn->ep.url, n);
+        /* The server sent them before the reply: this waits for the monitor's read only. */
+        r = avb_conn_take_fds(b->conn, request_id, n, deadline_at, fds);
+        if (r == -EPIPE)
+                return avb_status_transport(AVB_TS_DEAD_OBJECT, "%s has gone", b->conn->ep.url);
+        if (r < 0)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE,
+                                            "the %u fds of a reply from %s did not come (%s)", n,
+                                            b->conn->ep.url, strerror(-r));
+        if (!ret_fds || !(v = malloc(n * sizeof(int)))) {
+                avb_close_fds(fds, n);
+                return ret_fds ? avb_status_transport(AVB_TS_NO_MEMORY, "reply fds")
+                               : avb_status_transport(AVB_TS_BAD_MESSAGE,
+                                                      "a reply with file descriptors where none "
+                                                      "are expected");
+        }
+        memcpy(v, fds, n * sizeof(int));
+        *ret_fds = v;
+        *ret_n_fds = n;
+        return avb_status_ok();
+}
+
 avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
-                           const uint8_t *req, size_t len, uint8_t **ret_reply, size_t *ret_len)
+                           const uint8_t *req, size_t len, const int *fds, size_t n_fds,
+                           uint8_t **ret_reply, size_t *ret_len, int **ret_fds,
+                           size_t *ret_n_fds)
 {
         _cleanup_(avb_freep) uint8_t *buf = NULL;
         avb_tp_msg msg = {0};
@@ -160,12 +205,14 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
                 .object_id = b->object_id,
                 .descriptor = iface->descriptor,
                 .code = code,
+                .n_fds = (uint32_t)n_fds,
         };
         int deadline = atomic_load(&b->deadline_ms);
         int64_t deadline_at = avb_now_ms() + deadline;
         uint8_t *reply = NULL;
         size_t buf_len, reply_len = 0, max_message;
         uint64_t reply_id;
+        uint32_t reply_n_fds = 0;
         avb_status st;
         int s, r;
 
@@ -181,6 +228,11 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
                 return avb_status_from_errno(r, "packing the request");
         if ((r = pool_pop(b, max_message, &s)) < 0)
                 return avb_status_from_errno(r, "opening a request socket");
+        /* The fds go ahead on the lifeline: the server matches them by request id. */
+        if (n_fds && (r = avb_conn_send_fds(b->conn, h.request_id, fds, n_fds)) < 0) {
+                pool_push(b, s);
+                return failure(r, b, deadline, max_message);
+        }
 
         r = round_trip(s, b->conn->dead_efd, deadline_at, buf, buf_len, &msg);
         if (r < 0) {
@@ -188,7 +240,8 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
                 avb_tp_close(s);
                 return failure(r, b, deadline, max_message);
         }
-        r = avb_envelope_unpack_reply(msg.data, msg.len, &reply_id, &st, &reply, &reply_len);
+        r = avb_envelope_unpack_reply(msg.data, msg.len, &reply_id, &st, &reply, &reply_len,
+                                      &reply_n_fds);
         avb_tp_msg_release(&msg);
         if (r < 0 || reply_id != h.request_id) {
                 avb_tp_close(s);
@@ -197,9 +250,13 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
                                             b->conn->ep.url);
         }
         pool_push(b, s);
-        if (avb_status_is_ok(&st)) {
-                *ret_reply = reply;
-                *ret_len = reply_len;
+        if (avb_status_is_ok(&st))
+                st = reply_fds(b, h.request_id, reply_n_fds, deadline_at, ret_fds, ret_n_fds);
+        if (!avb_status_is_ok(&st)) {
+                free(reply);
+                return st;
         }
+        *ret_reply = reply;
+        *ret_len = reply_len;
         return st;
 }

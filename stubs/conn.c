@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* avb_conn: state, death recipients and the oneway queue; process identity. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "log.h"
 #include "testing.h"
 #include "transport.h"
+#include "uconn.h"
 #include "util.h"
 
 /* ---- process identity ---- */
@@ -111,6 +113,11 @@ void avb_conn_enter_monitor(void)
         on_monitor_thread = true;
 }
 
+bool avb_conn_on_monitor_thread(void)
+{
+        return on_monitor_thread;
+}
+
 void avb_conn_wake_monitor(void)
 {
         int fd = atomic_load(&monitor_efd);
@@ -189,6 +196,7 @@ static void queue_free(avb_oneway_msg *m)
 {
         while (m) {
                 avb_oneway_msg *next = m->next;
+                avb_close_fds(m->fds, m->n_fds);
                 free(m);
                 m = next;
         }
@@ -208,6 +216,7 @@ void avb_conn_destroy(avb_conn *c)
         }
         avb_tp_close(c->push_sock);
         avb_uclient_free(c->u);
+        avb_conn_free_fds(c);
         if (c->life_fd >= 0)
                 close(c->life_fd);
         close(c->dead_efd);
@@ -400,7 +409,7 @@ void avb_conn_unlink_all(avb_conn *c, const avb_binder *key)
 /* ---- oneway queue ---- */
 
 int avb_conn_enqueue(avb_conn *c, uint32_t object_id, const char *descriptor, uint32_t code,
-                     const uint8_t *payload, size_t len)
+                     const uint8_t *payload, size_t len, const int *fds, size_t n_fds)
 {
         avb_oneway_msg *m;
         int r = 0;
@@ -409,6 +418,13 @@ int avb_conn_enqueue(avb_conn *c, uint32_t object_id, const char *descriptor, ui
         if (!m)
                 return -ENOMEM;
         m->next = NULL;
+        for (m->n_fds = 0; m->n_fds < n_fds; m->n_fds++)
+                if ((m->fds[m->n_fds] = fcntl(fds[m->n_fds], F_DUPFD_CLOEXEC, 0)) < 0) {
+                        r = -errno;
+                        queue_free(m);
+                        return r;
+                }
+        m->fds_sent = false;
         m->object_id = object_id;
         m->code = code;
         m->request_id = avb_rt_next_request_id();
@@ -434,7 +450,7 @@ int avb_conn_enqueue(avb_conn *c, uint32_t object_id, const char *descriptor, ui
                 m = NULL;
         }
         pthread_mutex_unlock(&c->lock);
-        free(m);
+        queue_free(m);
         if (r == -EAGAIN)
                 avb_rt_count_drop(c->ep.url, "queue full", 1);
         else if (r == 0)
@@ -489,7 +505,7 @@ static int send_head(avb_conn *c)
         avb_request_head h = {.client_id = avb_rt_client_id(), .oneway = true};
         avb_oneway_msg *m;
         size_t len;
-        int r;
+        int r = 0;
 
         pthread_mutex_lock(&c->lock);
         m = c->q_head;
@@ -501,7 +517,15 @@ static int send_head(avb_conn *c)
         h.object_id = m->object_id;
         h.descriptor = m->descriptor;
         h.code = m->code;
-        r = avb_envelope_pack_request(&h, m->payload, m->len, &buf, &len);
+        h.n_fds = (uint32_t)m->n_fds;
+        /* The fds go ahead on the lifeline, once, even if the push must wait. */
+        if (m->n_fds && !m->fds_sent) {
+                r = avb_conn_send_fds(c, m->request_id, m->fds, m->n_fds);
+                if (r == -EAGAIN)
+                        return r;
+                m->fds_sent = r == 0;
+        }
+        r = r < 0 ? r : avb_envelope_pack_request(&h, m->payload, m->len, &buf, &len);
         if (r == 0)
                 r = avb_tp_send(c->push_sock, buf, len);
         if (r == -EAGAIN)
@@ -517,7 +541,9 @@ static int send_head(avb_conn *c)
                 m = NULL; /* the queue was dropped meanwhile */
         }
         pthread_mutex_unlock(&c->lock);
-        free(m);
+        if (m)
+                m->next = NULL;
+        queue_free(m);
         if (r < 0)
                 avb_rt_count_drop(c->ep.url, strerror(-r), 1);
         return r;

@@ -34,6 +34,7 @@ int avb_envelope_pack_request(const avb_request_head *h, const uint8_t *payload,
         r.descriptor = (char *)(h->descriptor ? h->descriptor : "");
         r.code = h->code;
         r.oneway = h->oneway;
+        r.n_fds = h->n_fds;
         r.payload.data = (uint8_t *)payload;
         r.payload.len = payload ? len : 0;
         return pack_message(&r.base, ret, ret_len);
@@ -45,7 +46,7 @@ Avb__Request *avb_envelope_unpack_request(const void *buf, size_t len)
 }
 
 int avb_envelope_pack_reply(uint64_t request_id, const avb_status *st, const uint8_t *payload,
-                            size_t len, uint8_t **ret, size_t *ret_len)
+                            size_t len, uint32_t n_fds, uint8_t **ret, size_t *ret_len)
 {
         Avb__Reply r = AVB__REPLY__INIT;
         char message[AVB_STATUS_MESSAGE_MAX];
@@ -62,6 +63,8 @@ int avb_envelope_pack_reply(uint64_t request_id, const avb_status *st, const uin
                 r.payload.data = (uint8_t *)payload;
                 r.payload.len = len;
         }
+        if (st->exception == AVB_EX_NONE)
+                r.n_fds = n_fds;
         return pack_message(&r.base, ret, ret_len);
 }
 
@@ -81,7 +84,7 @@ static avb_status status_of_reply(const Avb__Reply *r)
 
 int avb_envelope_unpack_reply(const void *buf, size_t len, uint64_t *ret_request_id,
                               avb_status *ret_status, uint8_t **ret_payload,
-                              size_t *ret_payload_len)
+                              size_t *ret_payload_len, uint32_t *ret_n_fds)
 {
         Avb__Reply *r = avb__reply__unpack(NULL, len, buf);
         uint8_t *payload = NULL;
@@ -102,6 +105,8 @@ int avb_envelope_unpack_reply(const void *buf, size_t len, uint64_t *ret_request
         *ret_status = st;
         *ret_payload = payload;
         *ret_payload_len = payload ? r->payload.len : 0;
+        if (ret_n_fds)
+                *ret_n_fds = st.exception == AVB_EX_NONE ? r->n_fds : 0;
         avb__reply__free_unpacked(r, NULL);
         return 0;
 }

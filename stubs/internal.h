@@ -8,6 +8,7 @@
  *
  *   binder.c     avb_binder: life cycle, routing of transact, local dispatch
  *   client.c     remote two-way calls: request-socket pool, deadline, reply
+ *   conn_fds.c   ipc:// fds on the lifeline: sent by callers, read by the monitor
  *   conn.c       avb_conn: this process's link to one endpoint (lifeline state,
  *                oneway queue, death recipients), shared by its proxies
  *   monitor.c    the monitor thread: lifeline handshakes and deaths, oneway sends
@@ -68,6 +69,9 @@ typedef struct avb_oneway_msg {
         uint32_t code;
         uint64_t request_id;
         const char *descriptor; /* static: from the interface descriptor */
+        int fds[AVB_MAX_FDS];   /* duplicates owned by the message */
+        size_t n_fds;
+        bool fds_sent;          /* its fds left on the lifeline already */
         size_t len;
         uint8_t payload[];
 } avb_oneway_msg;
@@ -100,6 +104,8 @@ typedef struct avb_conn {
         int64_t released_at_ms;  /* monitor: when refs was first seen at 0 */
 
         struct avb_uconn *u; /* unix transport: callers' state (uclient.c), lock */
+        struct avb_conn_fds *fds_in; /* ipc://: reply fds read by the monitor, lock */
+        unsigned n_fds_in;           /* lock: fds held in fds_in */
 
         struct avb_conn *next; /* monitor list, under the monitor lock */
 } avb_conn;
@@ -127,6 +133,8 @@ int avb_conn_alloc(const avb_endpoint *ep, avb_conn **ret);
  */
 void avb_conn_set_monitor(int wake_efd);
 void avb_conn_enter_monitor(void);
+/* Whether the calling thread is the monitor thread. */
+bool avb_conn_on_monitor_thread(void);
 /* Wakes the monitor thread to look at its connections again. */
 void avb_conn_wake_monitor(void);
 
@@ -147,9 +155,33 @@ int avb_conn_link(avb_conn *c, const avb_binder *key, void (*fn)(void *), void *
 int avb_conn_unlink(avb_conn *c, const avb_binder *key, void (*fn)(void *), void *userdata);
 void avb_conn_unlink_all(avb_conn *c, const avb_binder *key);
 
-/* Queues a oneway call: -EAGAIN (queue full, counted), -EPIPE (dead), -EMSGSIZE. */
+/*
+ * Queues a oneway call with duplicates of `fds` (borrowed): -EAGAIN (queue
+ * full, counted), -EPIPE (dead), -EMSGSIZE, -EMFILE.
+ */
 int avb_conn_enqueue(avb_conn *c, uint32_t object_id, const char *descriptor, uint32_t code,
-                     const uint8_t *payload, size_t len);
+                     const uint8_t *payload, size_t len, const int *fds, size_t n_fds);
+
+/* ---- fds of ipc:// calls on the lifeline (conn_fds.c, lifeline.h) ---- */
+
+/* Any thread: sends the fds (borrowed) of request `request_id`: 0, -EPIPE (dead) or -errno. */
+int avb_conn_send_fds(avb_conn *c, uint64_t request_id, const int *fds, size_t n_fds);
+/*
+ * Monitor: reads the fds packets waiting on the lifeline and keeps them for
+ * their callers: 0, or -EPIPE / -EPROTO (the lifeline is then unusable).
+ */
+int avb_conn_read_fds(avb_conn *c);
+/*
+ * A caller: waits until the `n_fds` fds of reply `request_id` have come and
+ * takes them into ret_fds (room for AVB_MAX_FDS): 0, -ETIMEDOUT, -EPIPE
+ * (dead first), -EPROTO (another count came).
+ */
+int avb_conn_take_fds(avb_conn *c, uint64_t request_id, size_t n_fds, int64_t deadline_ms,
+                      int *ret_fds);
+/* Monitor: closes fds nobody took in time; returns the next expiry (-1: none). */
+int64_t avb_conn_expire_fds(avb_conn *c);
+/* Closes every kept fd (destruction). */
+void avb_conn_free_fds(avb_conn *c);
 /* Monitor: sends what the push socket takes; true if calls remain queued. */
 bool avb_conn_flush(avb_conn *c);
 bool avb_conn_has_queued(avb_conn *c);
@@ -211,9 +243,11 @@ avb_status avb_binder_dispatch(avb_binder *local, const char *descriptor, uint32
 avb_status avb_client_wait_up(avb_binder *b, int64_t deadline_at, int deadline,
                               uint64_t *ret_incarnation, size_t *ret_max);
 /* A two-way call through a remote binder (client.c). */
+/* fds as avb_binder_transact_fds says (carried on the lifeline, conn_fds.c). */
 avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
-                           const uint8_t *req, size_t len, uint8_t **ret_reply,
-                           size_t *ret_len);
+                           const uint8_t *req, size_t len, const int *fds, size_t n_fds,
+                           uint8_t **ret_reply, size_t *ret_len, int **ret_fds,
+                           size_t *ret_n_fds);
 /*
  * A call through a remote binder over the unix transport (uclient.c), two-way
  * or oneway, with fds as avb_binder_transact_fds says.

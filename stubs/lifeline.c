@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "endpoint.h"
+#include "uconn.h"
 #include "util.h"
 
 static int make_addr(const char *path, struct sockaddr_un *ret, socklen_t *ret_len)
@@ -122,19 +123,6 @@ int avb_life_send_answer(int fd, uint32_t status, uint64_t incarnation, uint64_t
         return send_packet(fd, &a, sizeof(a));
 }
 
-int avb_life_check(int fd)
-{
-        unsigned char junk[64];
-        ssize_t n;
-
-        do
-                n = recv(fd, junk, sizeof(junk), MSG_DONTWAIT);
-        while (n < 0 && errno == EINTR);
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
-                return -EPIPE;
-        return n > 0 ? -EPROTO : 0;
-}
-
 int avb_life_connect(const char *path, uint64_t client_id, int *ret_fd)
 {
         _cleanup_(avb_closep) int fd = -1;
@@ -168,5 +156,74 @@ int avb_life_read_answer(int fd, avb_life_answer *ret)
         if (a.magic != AVB_LIFE_MAGIC || a.status > AVB_LIFE_REFUSED)
                 return -EPROTO;
         *ret = a;
+        return 0;
+}
+
+int avb_life_send_fds(int fd, uint64_t request_id, const int *fds, size_t n_fds)
+{
+        avb_life_fds p = {.magic = AVB_LIFE_FDS_MAGIC, .n_fds = (uint32_t)n_fds,
+                          .request_id = request_id};
+        union {
+                char buf[CMSG_SPACE(sizeof(int) * AVB_MAX_FDS)];
+                struct cmsghdr align;
+        } ctl;
+        struct iovec iov = {.iov_base = &p, .iov_len = sizeof(p)};
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                            .msg_controllen = CMSG_SPACE(sizeof(int) * n_fds)};
+        struct cmsghdr *c;
+        ssize_t n;
+
+        if (n_fds == 0 || n_fds > AVB_MAX_FDS)
+                return -EINVAL;
+        memset(&ctl, 0, sizeof(ctl));
+        c = CMSG_FIRSTHDR(&mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
+        memcpy(CMSG_DATA(c), fds, sizeof(int) * n_fds);
+        do
+                n = sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return errno == ECONNRESET ? -EPIPE : -errno;
+        return (size_t)n == sizeof(p) ? 0 : -EPROTO;
+}
+
+int avb_life_read_fds(int fd, uint64_t *ret_request_id, int *ret_fds, size_t *ret_n_fds)
+{
+        union {
+                char buf[CMSG_SPACE(sizeof(int) * AVB_MAX_FDS)];
+                struct cmsghdr align;
+        } ctl;
+        unsigned char tmp[64];
+        struct iovec iov = {.iov_base = tmp, .iov_len = sizeof(tmp)};
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                            .msg_controllen = sizeof(ctl.buf)};
+        int fds[AVB_MAX_FDS];
+        size_t n_fds = 0;
+        avb_life_fds p;
+        ssize_t n;
+        int r;
+
+        do
+                n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return errno == EAGAIN || errno == EWOULDBLOCK ? -EAGAIN
+                       : errno == ECONNRESET                   ? -EPIPE
+                                                               : -errno;
+        if ((r = avb_collect_fds(&mh, fds, AVB_MAX_FDS, &n_fds)) < 0)
+                return r;
+        if (n == 0 && n_fds == 0)
+                return -EPIPE;
+        memcpy(&p, tmp, sizeof(p));
+        if ((size_t)n != sizeof(p) || (mh.msg_flags & MSG_TRUNC) || p.magic != AVB_LIFE_FDS_MAGIC ||
+            p.n_fds == 0 || p.n_fds != n_fds) {
+                avb_close_fds(fds, n_fds);
+                return -EPROTO;
+        }
+        *ret_request_id = p.request_id;
+        memcpy(ret_fds, fds, n_fds * sizeof(int));
+        *ret_n_fds = n_fds;
         return 0;
 }

@@ -46,10 +46,13 @@ static avb_conn_state conn_state(avb_conn *c, bool *ret_queued)
 static void conn_died(avb_conn *c, avb_transport_status ts)
 {
         avb_conn_mark_dead(c, ts);
+        /* Under the lock: callers send fds on it (conn_fds.c). */
+        pthread_mutex_lock(&c->lock);
         if (c->life_fd >= 0) {
                 close(c->life_fd);
                 c->life_fd = -1;
         }
+        pthread_mutex_unlock(&c->lock);
         avb_tp_close(c->push_sock);
         c->push_sock = -1;
 }
@@ -75,7 +78,8 @@ static void handle_lifeline(avb_conn *c, short revents)
         }
         if (st != AVB_CONN_UP)
                 return;
-        r = (revents & POLLIN) ? avb_life_check(c->life_fd) : 0;
+        /* Only fds packets may come (ipc://, conn_fds.c); a unix connection's are its callers'. */
+        r = (revents & POLLIN) ? avb_conn_read_fds(c) : 0;
         if (r == -EPROTO)
                 avb_log_warning("%s: unexpected data on the lifeline", c->ep.url);
         if (r == -EPIPE || (revents & (POLLHUP | POLLERR)))
@@ -151,6 +155,12 @@ static int collect(watch *w, avb_conn **ret_free)
                                 continue;
                         }
                         int left = (int)(until - now);
+                        if (timeout < 0 || left < timeout)
+                                timeout = left;
+                }
+                int64_t fds_next = avb_conn_expire_fds(c);
+                if (fds_next >= 0) {
+                        int left = (int)(fds_next > now ? fds_next - now : 0);
                         if (timeout < 0 || left < timeout)
                                 timeout = left;
                 }

@@ -2,19 +2,28 @@
 #include "reply_cache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <avbuffer/rpc.h>
+
+#include "uconn.h"
 
 typedef struct cache_entry {
         uint64_t request_id; /* 0: empty */
         uint8_t *reply;
         size_t len;
+        int fds[AVB_MAX_FDS]; /* duplicates, sent again with the reply */
+        size_t n_fds;
 } cache_entry;
 
 struct avb_reply_cache {
         size_t max_bytes;
         size_t bytes;
+        size_t n_fds; /* held by all entries */
         uint64_t highest; /* top of the window; 0: none */
         uint64_t window[AVB_SEEN_WINDOW / 64];
         uint64_t outliers[AVB_SEEN_OUTLIERS]; /* ids seen far above the window */
@@ -38,8 +47,10 @@ avb_reply_cache *avb_reply_cache_free(avb_reply_cache *c)
 {
         if (!c)
                 return NULL;
-        for (unsigned i = 0; i < AVB_REPLY_CACHE_ENTRIES; i++)
+        for (unsigned i = 0; i < AVB_REPLY_CACHE_ENTRIES; i++) {
                 free(c->entries[i].reply);
+                avb_close_fds(c->entries[i].fds, c->entries[i].n_fds);
+        }
         free(c);
         return NULL;
 }
@@ -129,7 +140,8 @@ static void window_set(avb_reply_cache *c, uint64_t id)
 }
 
 avb_seen avb_reply_cache_check(const avb_reply_cache *c, uint64_t request_id,
-                               const uint8_t **ret_reply, size_t *ret_len)
+                               const uint8_t **ret_reply, size_t *ret_len, const int **ret_fds,
+                               size_t *ret_n_fds)
 {
         if (!window_get(c, request_id))
                 return AVB_SEEN_NEW;
@@ -137,6 +149,10 @@ avb_seen avb_reply_cache_check(const avb_reply_cache *c, uint64_t request_id,
                 if (c->entries[i].request_id == request_id) {
                         *ret_reply = c->entries[i].reply;
                         *ret_len = c->entries[i].len;
+                        if (ret_fds) {
+                                *ret_fds = c->entries[i].fds;
+                                *ret_n_fds = c->entries[i].n_fds;
+                        }
                         return AVB_SEEN_CACHED;
                 }
         return AVB_SEEN_NOREPLY;
@@ -150,21 +166,35 @@ void avb_reply_cache_mark(avb_reply_cache *c, uint64_t request_id)
 static void entry_clear(avb_reply_cache *c, cache_entry *e)
 {
         c->bytes -= e->len;
+        c->n_fds -= e->n_fds;
         free(e->reply);
+        avb_close_fds(e->fds, e->n_fds);
         memset(e, 0, sizeof(*e));
 }
 
 int avb_reply_cache_store(avb_reply_cache *c, uint64_t request_id, const uint8_t *reply,
-                          size_t len)
+                          size_t len, const int *fds, size_t n_fds)
 {
         uint8_t *copy = malloc(len ? len : 1);
+        int dups[AVB_MAX_FDS];
         cache_entry *e;
 
-        if (!copy)
-                return -ENOMEM;
+        if (!copy || n_fds > AVB_MAX_FDS) {
+                free(copy);
+                return copy ? -EINVAL : -ENOMEM;
+        }
+        for (size_t i = 0; i < n_fds; i++)
+                if ((dups[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 0)) < 0) {
+                        int r = -errno;
+                        avb_close_fds(dups, i);
+                        free(copy);
+                        return r;
+                }
         memcpy(copy, reply, len);
         /* Evict the oldest entries until the new reply fits (it always may stand alone). */
-        for (unsigned n = 0; n < AVB_REPLY_CACHE_ENTRIES && c->bytes + len > c->max_bytes; n++) {
+        for (unsigned n = 0; n < AVB_REPLY_CACHE_ENTRIES &&
+                             (c->bytes + len > c->max_bytes || c->n_fds + n_fds > AVB_REPLY_CACHE_FDS);
+             n++) {
                 cache_entry *old = &c->entries[(c->next + n) % AVB_REPLY_CACHE_ENTRIES];
                 if (old->request_id)
                         entry_clear(c, old);
@@ -175,6 +205,9 @@ int avb_reply_cache_store(avb_reply_cache *c, uint64_t request_id, const uint8_t
         e->request_id = request_id;
         e->reply = copy;
         e->len = len;
+        memcpy(e->fds, dups, n_fds * sizeof(int));
+        e->n_fds = n_fds;
+        c->n_fds += n_fds;
         c->bytes += len;
         c->next = (c->next + 1) % AVB_REPLY_CACHE_ENTRIES;
         return 0;

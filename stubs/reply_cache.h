@@ -39,6 +39,11 @@
 #define AVB_SEEN_WINDOW 4096
 #define AVB_SEEN_OUTLIERS 16
 #define AVB_REPLY_CACHE_ENTRIES 32
+/*
+ * Fds kept by the cached replies of one client (they hold buffers alive): the
+ * oldest entries are evicted to stay below it (the latest one always stays).
+ */
+#define AVB_REPLY_CACHE_FDS 16
 
 typedef struct avb_reply_cache avb_reply_cache;
 
@@ -52,13 +57,21 @@ typedef enum avb_seen {
 int avb_reply_cache_new(size_t max_bytes, avb_reply_cache **ret);
 avb_reply_cache *avb_reply_cache_free(avb_reply_cache *c); /* returns NULL; accepts NULL */
 
-/* *ret_reply is borrowed until the next call on the cache. */
+/*
+ * *ret_reply and the reply's fds (*ret_fds, NULL allowed) are borrowed until
+ * the next call on the cache.
+ */
 avb_seen avb_reply_cache_check(const avb_reply_cache *c, uint64_t request_id,
-                               const uint8_t **ret_reply, size_t *ret_len);
+                               const uint8_t **ret_reply, size_t *ret_len, const int **ret_fds,
+                               size_t *ret_n_fds);
 /* Records that `request_id` is being run. */
 void avb_reply_cache_mark(avb_reply_cache *c, uint64_t request_id);
-/* Keeps a copy of the reply of a marked request. */
+/*
+ * Keeps a copy of the reply of a marked request, and duplicates of its fds
+ * (borrowed; at most AVB_MAX_FDS), closed when the entry is evicted; entries
+ * are evicted oldest first to stay within max_bytes and AVB_REPLY_CACHE_FDS.
+ */
 int avb_reply_cache_store(avb_reply_cache *c, uint64_t request_id, const uint8_t *reply,
-                          size_t len);
+                          size_t len, const int *fds, size_t n_fds);
 
 #endif

@@ -28,9 +28,19 @@ typedef struct server_client {
         int pidfd;           /* the process, or -1: the last lifeline's close ends it */
         uint64_t detach_seq; /* 0 while a lifeline is open, else order of detaching */
         bool broken;         /* broke the lifeline protocol: gone with its last lifeline */
-        unsigned fds_held;   /* received fds kept in its deferred calls */
+        unsigned fds_held;   /* received fds kept in its deferred calls and fds_ahead */
+        struct server_fds *fds_ahead; /* ipc://: fds come before their request */
         avb_reply_cache *cache;
 } server_client;
+
+/* ipc://: the fds of one call, read from the lifeline, waiting for their request. */
+typedef struct server_fds {
+        struct server_fds *next;
+        uint64_t request_id;
+        int64_t expires_ms;
+        size_t n_fds;
+        int fds[AVB_MAX_FDS];
+} server_fds;
 
 /* Per-client cap on fds the server holds for it (deferred calls, queued replies). */
 #define AVB_FDS_PER_CLIENT 128
@@ -45,6 +55,7 @@ typedef struct server_lifeline {
         avb_peer creds;         /* SO_PEERCRED at accept */
         server_client *client;  /* NULL until the hello was accepted */
         int64_t hello_deadline_ms; /* closed if still without a client by then */
+        int fds_error;             /* ipc://: its fds packets broke the rules: close it */
 } server_lifeline;
 
 /* Where a reply goes. */
@@ -152,6 +163,26 @@ void avb_server_keep_deferred(avb_server *s, server_deferred *d);
 int avb_server_deferred_timeout(const avb_server *s);
 void avb_server_drop_deferred(avb_server *s, uint64_t client_id);
 void avb_server_free_deferred(avb_server *s);
+
+/* server_fds.c: fds of ipc:// calls, carried on the lifelines (loop thread). */
+/*
+ * Reads the fds packets waiting on `l` into its client's fds_ahead: 0, or
+ * -EPIPE/-EPROTO/-EMFILE (over AVB_FDS_PER_CLIENT) also left in l->fds_error.
+ */
+int avb_server_fds_read(avb_server *s, server_lifeline *l);
+/*
+ * Takes the fds sent ahead for request `request_id` of `c` (reading its
+ * lifelines first): their count (0 when none came) into ret_fds (room for
+ * AVB_MAX_FDS).
+ */
+size_t avb_server_fds_take(avb_server *s, server_client *c, uint64_t request_id, int *ret_fds);
+/* Sends a reply's fds (borrowed) on a lifeline of `c`: 0 or -errno. */
+int avb_server_fds_send(avb_server *s, server_client *c, uint64_t request_id, const int *fds,
+                        size_t n_fds);
+/* Closes fds whose request did not come in time; returns the next expiry (-1: none). */
+int64_t avb_server_fds_expire(avb_server *s);
+/* Closes all of `c`'s waiting fds. */
+void avb_server_fds_free(server_client *c);
 
 /* server_uconn.c: unix connections (loop thread). */
 server_uconn *avb_server_uconn_new(void);

@@ -97,6 +97,7 @@ void avb_server_client_free(server_client *c)
                 return;
         if (c->pidfd >= 0)
                 close(c->pidfd);
+        avb_server_fds_free(c);
         avb_reply_cache_free(c->cache);
         free(c);
 }

@@ -47,7 +47,8 @@ int avb_server_defer(avb_server *s, server_client *c, Avb__Request *req, const s
         d->req = req;
         d->client_id = c->peer.client_id;
         d->route = *rt;
-        memcpy(d->fds, fds, n_fds * sizeof(int));
+        if (n_fds)
+                memcpy(d->fds, fds, n_fds * sizeof(int));
         d->n_fds = n_fds;
         c->fds_held += (unsigned)n_fds;
         d->deadline_ms = deadline_ms;

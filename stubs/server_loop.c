@@ -17,8 +17,8 @@
  * (a client sends its hello with the connect, so it is usually read at
  * accept and never waits), and when accept() runs out of descriptors the
  * listener rests for ACCEPT_BACKOFF_MS instead of waking the loop at once.
- * After the hello nothing may come but the close: data is a protocol error
- * and ends the lifeline. On a unix:// endpoint the lifeline is the client's
+ * After the hello nothing may come but fds packets (server_fds.c) and the
+ * close: other data is a protocol error and ends the lifeline. On a unix:// endpoint the lifeline is the client's
  * connection: after the hello come its requests (server_uconn.c), at most
  * DRAIN_MAX per wake-up, and its close is acted on once they are all read.
  */
@@ -159,6 +159,8 @@ static void uconn_event(avb_server *s, server_lifeline *l, short revents)
         }
 }
 
+static void lifeline_settle(avb_server *s, server_lifeline *l, int r);
+
 static void lifeline_event(avb_server *s, server_lifeline *l, short revents)
 {
         if (!l->client) {
@@ -169,13 +171,34 @@ static void lifeline_event(avb_server *s, server_lifeline *l, short revents)
                 uconn_event(s, l, revents);
                 return;
         }
-        int r = (revents & POLLIN) ? avb_life_check(l->fd) : 0;
-        if (r == -EPROTO) {
+        int r = (revents & POLLIN) ? avb_server_fds_read(s, l) : 0;
+        if (r == 0 && (revents & (POLLHUP | POLLERR)))
+                r = -EPIPE;
+        lifeline_settle(s, l, r);
+}
+
+/* Closes `l` after a read of its fds packets failed with `r` (0: nothing to do). */
+static void lifeline_settle(avb_server *s, server_lifeline *l, int r)
+{
+        if (r == -EPIPE) {
+                lifeline_close(s, l);
+        } else if (r < 0) {
                 /* The runtime never does this: the client is not kept for later. */
                 l->client->broken = true;
-                lifeline_drop(s, l, "data after the hello (protocol error)");
-        } else if (r == -EPIPE || (revents & (POLLHUP | POLLERR)))
-                lifeline_close(s, l);
+                lifeline_drop(s, l, "%s",
+                              r == -EMFILE ? "too many fds sent ahead of their requests"
+                                           : "bad data after the hello (protocol error)");
+        }
+}
+
+/* Closes the lifelines whose fds packets a request found broken. */
+static void lifelines_reap(avb_server *s)
+{
+        for (server_lifeline *l = s->lifelines, *next; l; l = next) {
+                next = l->next;
+                if (l->fds_error)
+                        lifeline_settle(s, l, l->fds_error);
+        }
 }
 
 /* Closes the lifelines whose hello is overdue. */
@@ -239,14 +262,17 @@ static bool accept_paused(avb_server *s)
 }
 
 /* poll() timeout: the next deferred call, hello deadline or end of an accept pause. */
-static int loop_timeout(const avb_server *s)
+static int loop_timeout(avb_server *s)
 {
         int64_t next = s->accept_paused_until_ms ? s->accept_paused_until_ms : -1;
+        int64_t fds_next = avb_server_fds_expire(s);
         int deferred = avb_server_deferred_timeout(s), own;
 
         for (const server_lifeline *l = s->lifelines; l && s->n_pending; l = l->next)
                 if (!l->client && (next < 0 || l->hello_deadline_ms < next))
                         next = l->hello_deadline_ms;
+        if (fds_next >= 0 && (next < 0 || fds_next < next))
+                next = fds_next;
         own = avb_poll_timeout(next);
         if (own < 0 || (deferred >= 0 && deferred < own))
                 return deferred;
@@ -358,6 +384,7 @@ int avb_server_run(avb_server *s)
                 for (size_t i = FD_FIRST_WATCHED; i < n; i++)
                         if (fds[i].revents && w[i - FD_FIRST_WATCHED].line)
                                 lifeline_event(s, w[i - FD_FIRST_WATCHED].line, fds[i].revents);
+                lifelines_reap(s);
                 lifelines_expire(s);
                 if (fds[FD_LISTEN].revents)
                         lifelines_accept(s);

@@ -12,6 +12,9 @@
  * identity was checked at the hello) and where the reply goes. It needs no
  * deduplication: a connection never resends, so nothing is cached either.
  * Its requests may carry fds, refused for methods without AVB_METHOD_FDS.
+ * On nanomsg, fds come ahead on the lifeline (server_fds.c) and are matched
+ * to a new request by its id; a reply's fds go the same way, and a cached
+ * reply keeps duplicates of them to send again with a resend's answer.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -48,14 +51,6 @@ static void answer(avb_server *s, server_client *c, uint64_t request_id, const s
                 avb_close_fds(fds, n_fds);
                 return;
         }
-        if (n_fds && !rt->line) {
-                avb_close_fds(fds, n_fds);
-                n_fds = 0;
-                st = avb_status_transport(AVB_TS_NO_FDS,
-                                          "%s is a nanomsg endpoint: the reply's file "
-                                          "descriptors cannot travel",
-                                          s->ep.url);
-        }
         if (avb_status_is_ok(&st) && len > s->max_message) {
                 st = avb_status_transport(AVB_TS_TOO_LARGE,
                                           "reply of %zu bytes is above the message limit of %zu bytes",
@@ -67,7 +62,19 @@ static void answer(avb_server *s, server_client *c, uint64_t request_id, const s
                 avb_close_fds(fds, n_fds);
                 n_fds = 0;
         }
-        r = avb_envelope_pack_reply(request_id, &st, payload, len, &buf, &buf_len);
+        /* nanomsg: the fds go ahead on the client's lifeline. */
+        if (n_fds && !rt->line && (r = c ? avb_server_fds_send(s, c, request_id, fds, n_fds)
+                                         : -ENOTCONN) < 0) {
+                avb_close_fds(fds, n_fds);
+                n_fds = 0;
+                st = avb_status_transport(AVB_TS_NO_FDS, "%s: the reply's file descriptors "
+                                          "could not be sent on the lifeline: %s",
+                                          s->ep.url, strerror(-r));
+                payload = NULL;
+                len = 0;
+        }
+        r = avb_envelope_pack_reply(request_id, &st, payload, len, rt->line ? 0 : (uint32_t)n_fds,
+                                    &buf, &buf_len);
         if (r < 0) {
                 avb_log_error("%s: packing a reply: %s", s->ep.url, strerror(-r));
                 avb_close_fds(fds, n_fds);
@@ -77,9 +84,10 @@ static void answer(avb_server *s, server_client *c, uint64_t request_id, const s
                 avb_server_usend(s, rt->line, buf, buf_len, fds, n_fds);
                 return;
         }
-        if (c && avb_reply_cache_store(c->cache, request_id, buf, buf_len) < 0)
+        if (c && avb_reply_cache_store(c->cache, request_id, buf, buf_len, fds, n_fds) < 0)
                 avb_log_warning("%s: reply of request %llu not cached", s->ep.url,
                                 (unsigned long long)request_id);
+        avb_close_fds(fds, n_fds); /* the lifeline and the cache hold their own */
         send_reply(s, &rt->hdr, buf, buf_len);
 }
 
@@ -205,9 +213,11 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
         server_route rt = {.oneway = !hdr && !line, .line = line ? line->serial : 0};
         avb_binder *obj = NULL;
         avb_transport_status ts;
+        int ahead[AVB_MAX_FDS];
         const uint8_t *cached;
-        size_t cached_len;
-        server_client *c;
+        const int *cached_fds;
+        size_t cached_len, n_cached_fds;
+        server_client *c = NULL;
         const char *why;
 
         if (hdr)
@@ -245,16 +255,20 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
                        req->code, why);
                 goto done;
         }
-        if ((why = fds_refusal(obj, req, n_fds))) {
+        if ((why = fds_refusal(obj, req, line ? n_fds : req->n_fds))) {
                 reject(s, &rt, req->request_id, AVB_TS_BAD_MESSAGE, "%s code %u: %s",
                        obj->iface->descriptor, req->code, why);
                 goto done;
         }
         if (hdr) {
-                switch (avb_reply_cache_check(c->cache, req->request_id, &cached, &cached_len)) {
+                switch (avb_reply_cache_check(c->cache, req->request_id, &cached, &cached_len,
+                                              &cached_fds, &n_cached_fds)) {
                 case AVB_SEEN_CACHED:
                         s->stats.duplicates++;
-                        send_reply(s, hdr, cached, cached_len);
+                        /* Without its fds the reply would be a lie: none at all then. */
+                        if (!n_cached_fds || avb_server_fds_send(s, c, req->request_id, cached_fds,
+                                                                 n_cached_fds) == 0)
+                                send_reply(s, hdr, cached, cached_len);
                         goto done;
                 case AVB_SEEN_NOREPLY:
                         s->stats.duplicates++;
@@ -269,11 +283,27 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
                         break;
                 }
         }
+        if (!line) {
+                /* nanomsg: the fds came ahead on the lifeline, exactly as many as announced. */
+                n_fds = avb_server_fds_take(s, c, req->request_id, ahead);
+                fds = ahead;
+                if (n_fds != req->n_fds) {
+                        reject(s, &rt, req->request_id, AVB_TS_BAD_MESSAGE,
+                               "request announced %u fds, %zu came on the lifeline",
+                               req->n_fds, n_fds);
+                        goto done;
+                }
+        }
         if (run_request(s, c, obj, req, &rt, fds, n_fds, -1)) {
                 req = NULL;
                 n_fds = 0; /* kept with the deferred call */
         }
 done:
+        /* fds sent ahead for a request refused before it took them do not wait. */
+        if (!line && c && req && req->n_fds && fds != ahead) {
+                n_fds = avb_server_fds_take(s, c, req->request_id, ahead);
+                fds = ahead;
+        }
         avb_close_fds(fds, n_fds);
         avb_binder_unref(obj);
         if (req)

@@ -189,7 +189,7 @@ static void deliver(struct avb_uconn *u)
         size_t len = 0;
         uwaiter *w = NULL;
 
-        if (avb_envelope_unpack_reply(rx->buf, rx->total, &id, &st, &payload, &len) == 0)
+        if (avb_envelope_unpack_reply(rx->buf, rx->total, &id, &st, &payload, &len, NULL) == 0)
                 for (w = u->waiters; w && w->request_id != id; w = w->next)
                         ;
         if (w && !w->done) {

@@ -24,12 +24,7 @@ void avb_urx_reset(avb_urx *rx)
         memset(rx, 0, sizeof(*rx));
 }
 
-/*
- * Moves the fds of every SCM_RIGHTS message into fds[] (at most `cap`; any
- * beyond are closed). Returns how many came, or -EPROTO after closing them
- * all when control data was truncated or of an unexpected kind.
- */
-static int collect_fds(struct msghdr *mh, int *fds, size_t cap, size_t *ret_n)
+int avb_collect_fds(struct msghdr *mh, int *fds, size_t cap, size_t *ret_n)
 {
         size_t n = 0;
         bool bad = (mh->msg_flags & MSG_CTRUNC) != 0;
@@ -97,7 +92,7 @@ int avb_urx_read(int fd, avb_urx *rx, size_t max_total)
                 return errno == EAGAIN || errno == EWOULDBLOCK ? -EAGAIN
                        : errno == ECONNRESET                   ? -EPIPE
                                                                : -errno;
-        if ((r = collect_fds(&mh, fds, AVB_MAX_FDS, &n_fds)) < 0)
+        if ((r = avb_collect_fds(&mh, fds, AVB_MAX_FDS, &n_fds)) < 0)
                 return r;
         if (n == 0 && n_fds == 0)
                 return -EPIPE;

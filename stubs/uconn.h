@@ -78,6 +78,14 @@ static inline bool avb_utx_started(const avb_utx *tx)
         return tx->next > 0;
 }
 
+/*
+ * Moves the fds of every SCM_RIGHTS message of a received `mh` into fds[] (at
+ * most `cap`; any beyond are closed). 0 with *ret_n, or -EPROTO after closing
+ * them all when control data was truncated or of an unexpected kind.
+ */
+struct msghdr;
+int avb_collect_fds(struct msghdr *mh, int *fds, size_t cap, size_t *ret_n);
+
 /* Closes n fds of `fds` (entries < 0 skipped). */
 void avb_close_fds(const int *fds, size_t n);
 

@@ -170,10 +170,11 @@ AVB_EXPORT avb_status avb_binder_transact(avb_binder *b, const avb_interface_des
  * nothing is left open. A reply carrying fds when ret_fds is NULL is refused
  * (AVB_TS_BAD_MESSAGE) and its fds closed. Oneway calls take fds too.
  *
- * Transport: unix:// carries fds natively (SCM_RIGHTS). nanomsg (ipc://)
- * cannot: a call with fds fails with AVB_TS_NO_FDS before anything is sent,
- * and a reply with fds on ipc:// becomes AVB_TS_NO_FDS. Local binders pass
- * them through (the callee sees the caller's fds, borrowed).
+ * Transport: unix:// carries fds with the message (SCM_RIGHTS). On ipc://
+ * nanomsg carries bytes only, so the fds travel with SCM_RIGHTS on the
+ * client's lifeline to the endpoint, just ahead of the message, matched by
+ * request id; a reply whose fds cannot be sent there becomes AVB_TS_NO_FDS.
+ * Local binders pass them through (the callee sees the caller's fds, borrowed).
  */
 AVB_EXPORT avb_status avb_binder_transact_fds(avb_binder *b, const avb_interface_desc *iface,
                                               uint32_t code, uint32_t flags, const uint8_t *req,

@@ -58,7 +58,7 @@ typedef enum avb_transport_status {
         AVB_TS_NO_MEMORY = 9,
         AVB_TS_BAD_INTERFACE = 10,      /* object does not implement that interface */
         AVB_TS_INTERNAL = 11,           /* any other local failure (see message) */
-        AVB_TS_NO_FDS = 12,             /* the transport cannot carry fds (nanomsg) */
+        AVB_TS_NO_FDS = 12,             /* the fds could not travel (a peer or lifeline that cannot carry them) */
 } avb_transport_status;
 
 #define AVB_STATUS_MESSAGE_MAX 256

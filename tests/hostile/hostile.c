@@ -54,7 +54,7 @@
 #define DESC_CONTROL "avb.avbuffer.IAVBufferControl"
 /* Lifeline hello/answer layout (stubs/lifeline.h, the runtime's wire). */
 #define LIFE_MAGIC 0x4c425641u
-#define LIFE_VERSION 1u
+#define LIFE_VERSION 2u
 #define MAX_MESSAGE (1024 * 1024)
 
 /* ---- state -------------------------------------------------------------- */

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The server's deduplication memory (stubs/reply_cache.c). */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "test_common.h"
 
@@ -16,30 +20,74 @@ static void test_seen_and_cached(void **state)
 
         (void)state;
         assert_int_equal(avb_reply_cache_new(1 << 20, &c), 0);
-        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len), AVB_SEEN_NEW);
+        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len, NULL, NULL), AVB_SEEN_NEW);
         avb_reply_cache_mark(c, 10);
-        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len), AVB_SEEN_NOREPLY);
-        assert_int_equal(avb_reply_cache_store(c, 10, (const uint8_t *)"ten", 3), 0);
-        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len), AVB_SEEN_CACHED);
+        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
+        assert_int_equal(avb_reply_cache_store(c, 10, (const uint8_t *)"ten", 3, NULL, 0), 0);
+        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len, NULL, NULL), AVB_SEEN_CACHED);
         assert_int_equal(len, 3);
         assert_memory_equal(reply, "ten", 3);
         /* Ids arrive out of order from several threads. */
-        assert_int_equal(avb_reply_cache_check(c, 9, &reply, &len), AVB_SEEN_NEW);
+        assert_int_equal(avb_reply_cache_check(c, 9, &reply, &len, NULL, NULL), AVB_SEEN_NEW);
         avb_reply_cache_mark(c, 12);
-        assert_int_equal(avb_reply_cache_check(c, 11, &reply, &len), AVB_SEEN_NEW);
+        assert_int_equal(avb_reply_cache_check(c, 11, &reply, &len, NULL, NULL), AVB_SEEN_NEW);
         /* Only the last AVB_REPLY_CACHE_ENTRIES replies are kept ... */
         for (uint64_t id = 100; id < 100 + AVB_REPLY_CACHE_ENTRIES; id++) {
                 avb_reply_cache_mark(c, id);
-                assert_int_equal(avb_reply_cache_store(c, id, (const uint8_t *)"r", 1), 0);
+                assert_int_equal(avb_reply_cache_store(c, id, (const uint8_t *)"r", 1, NULL, 0), 0);
         }
-        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len), AVB_SEEN_NOREPLY);
-        assert_int_equal(avb_reply_cache_check(c, 100, &reply, &len), AVB_SEEN_CACHED);
+        assert_int_equal(avb_reply_cache_check(c, 10, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
+        assert_int_equal(avb_reply_cache_check(c, 100, &reply, &len, NULL, NULL), AVB_SEEN_CACHED);
         /* ... but an evicted or ancient id still counts as seen: never run twice. */
         avb_reply_cache_mark(c, 100000);
         avb_reply_cache_mark(c, 100001);
-        assert_int_equal(avb_reply_cache_check(c, 50, &reply, &len), AVB_SEEN_NOREPLY);
-        assert_int_equal(avb_reply_cache_check(c, 100001 - AVB_SEEN_WINDOW + 1, &reply, &len),
+        assert_int_equal(avb_reply_cache_check(c, 50, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
+        assert_int_equal(avb_reply_cache_check(c, 100001 - AVB_SEEN_WINDOW + 1, &reply, &len, NULL, NULL),
                          AVB_SEEN_NEW);
+        avb_reply_cache_free(c);
+}
+
+static ino_t inode_of(int fd)
+{
+        struct stat st;
+        assert_int_equal(fstat(fd, &st), 0);
+        return st.st_ino;
+}
+
+/* A cached reply's fds: duplicates, given again with it, closed at eviction, bounded. */
+static void test_cached_fds(void **state)
+{
+        avb_reply_cache *c = NULL;
+        const uint8_t *reply;
+        const int *fds = NULL;
+        size_t len, n_fds = 0;
+        int fd = memfd_create("cached", MFD_CLOEXEC);
+
+        (void)state;
+        assert_true(fd >= 0);
+        assert_int_equal(avb_reply_cache_new(1 << 20, &c), 0);
+        avb_reply_cache_mark(c, 1);
+        assert_int_equal(avb_reply_cache_store(c, 1, (const uint8_t *)"r", 1, &fd, 1), 0);
+        close(fd); /* the cache holds its own */
+        assert_int_equal(avb_reply_cache_check(c, 1, &reply, &len, &fds, &n_fds),
+                         AVB_SEEN_CACHED);
+        assert_int_equal(n_fds, 1);
+        int dup = fds[0];
+        assert_true(fcntl(dup, F_GETFD) & FD_CLOEXEC);
+        ino_t ino = inode_of(dup);
+        /* Newer replies with fds push it out past AVB_REPLY_CACHE_FDS: its fd is closed. */
+        for (uint64_t id = 2; id < 2 + AVB_REPLY_CACHE_FDS; id++) {
+                int f = memfd_create("more", MFD_CLOEXEC);
+                avb_reply_cache_mark(c, id);
+                assert_int_equal(avb_reply_cache_store(c, id, (const uint8_t *)"r", 1, &f, 1), 0);
+                close(f);
+        }
+        assert_int_equal(avb_reply_cache_check(c, 1, &reply, &len, &fds, &n_fds),
+                         AVB_SEEN_NOREPLY);
+        assert_true(fcntl(dup, F_GETFD) < 0 || inode_of(dup) != ino);
+        assert_int_equal(avb_reply_cache_check(c, 2, &reply, &len, &fds, &n_fds),
+                         AVB_SEEN_CACHED);
+        assert_int_equal(n_fds, 1);
         avb_reply_cache_free(c);
 }
 
@@ -54,18 +102,18 @@ static void test_byte_bound(void **state)
         assert_int_equal(avb_reply_cache_new(100, &c), 0);
         for (uint64_t id = 1; id <= 3; id++) {
                 avb_reply_cache_mark(c, id);
-                assert_int_equal(avb_reply_cache_store(c, id, big, sizeof(big)), 0);
+                assert_int_equal(avb_reply_cache_store(c, id, big, sizeof(big), NULL, 0), 0);
         }
-        assert_int_equal(avb_reply_cache_check(c, 1, &reply, &len), AVB_SEEN_NOREPLY);
-        assert_int_equal(avb_reply_cache_check(c, 2, &reply, &len), AVB_SEEN_NOREPLY);
-        assert_int_equal(avb_reply_cache_check(c, 3, &reply, &len), AVB_SEEN_CACHED);
+        assert_int_equal(avb_reply_cache_check(c, 1, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
+        assert_int_equal(avb_reply_cache_check(c, 2, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
+        assert_int_equal(avb_reply_cache_check(c, 3, &reply, &len, NULL, NULL), AVB_SEEN_CACHED);
         /* Larger than the bound on its own: still kept, alone. */
         uint8_t *huge = calloc(1, 500);
         avb_reply_cache_mark(c, 4);
-        assert_int_equal(avb_reply_cache_store(c, 4, huge, 500), 0);
-        assert_int_equal(avb_reply_cache_check(c, 4, &reply, &len), AVB_SEEN_CACHED);
+        assert_int_equal(avb_reply_cache_store(c, 4, huge, 500, NULL, 0), 0);
+        assert_int_equal(avb_reply_cache_check(c, 4, &reply, &len, NULL, NULL), AVB_SEEN_CACHED);
         assert_int_equal(len, 500);
-        assert_int_equal(avb_reply_cache_check(c, 3, &reply, &len), AVB_SEEN_NOREPLY);
+        assert_int_equal(avb_reply_cache_check(c, 3, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
         free(huge);
         avb_reply_cache_free(avb_reply_cache_free(NULL));
         avb_reply_cache_free(c);
@@ -76,7 +124,7 @@ static avb_seen check(const avb_reply_cache *c, uint64_t id)
         const uint8_t *reply;
         size_t len;
 
-        return avb_reply_cache_check(c, id, &reply, &len);
+        return avb_reply_cache_check(c, id, &reply, &len, NULL, NULL);
 }
 
 /* Marks ids first..last (a client's calls in order), each new when it comes. */
@@ -101,7 +149,7 @@ static void test_stray_id_far_ahead(void **state)
         run_ids(c, 10, 20);
         assert_int_equal(check(c, stray), AVB_SEEN_NEW);
         avb_reply_cache_mark(c, stray);
-        assert_int_equal(avb_reply_cache_store(c, stray, (const uint8_t *)"s", 1), 0);
+        assert_int_equal(avb_reply_cache_store(c, stray, (const uint8_t *)"s", 1, NULL, 0), 0);
         /* The ids that follow run, more than a window of them ... */
         run_ids(c, 21, 21 + 2 * AVB_SEEN_WINDOW);
         /* ... what ran stays seen, the stray one included (with its reply) ... */
@@ -237,6 +285,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_seen_and_cached),
+                cmocka_unit_test(test_cached_fds),
                 cmocka_unit_test(test_byte_bound),
                 cmocka_unit_test(test_stray_id_far_ahead),
                 cmocka_unit_test(test_real_jump),

@@ -551,7 +551,7 @@ static int raw_round_trip(int s, const void *buf, size_t len, avb_status *ret)
         }
         if (r < 0)
                 return r;
-        r = avb_envelope_unpack_reply(m.data, m.len, &id, ret, &payload, &payload_len);
+        r = avb_envelope_unpack_reply(m.data, m.len, &id, ret, &payload, &payload_len, NULL);
         avb_tp_msg_release(&m);
         free(payload);
         return r;
@@ -615,6 +615,17 @@ static void test_garbage_requests(void **state)
         h.request_id = avb_rt_next_request_id();
         raw_request(s, &h, NULL, 0, 0, &st);
         assert_transport(st, AVB_TS_BAD_INTERFACE);
+        /* ipc:// fds: announced but never sent on the lifeline; announced to a method without. */
+        h.client_id = avb_rt_client_id();
+        h.descriptor = ECHO_DESCRIPTOR;
+        h.n_fds = 1;
+        for (int i = 0; i < 2; i++) {
+                h.code = i == 0 ? ECHO_FDS : ECHO_ADD;
+                h.request_id = avb_rt_next_request_id();
+                raw_request(s, &h, NULL, 0, 0, &st);
+                assert_transport(st, AVB_TS_BAD_MESSAGE);
+        }
+        h.n_fds = 0;
         avb_tp_close(s);
         /* None of them ran, and the server goes on. */
         uint32_t tag = 30, count = 99;
