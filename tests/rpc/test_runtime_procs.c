@@ -247,6 +247,49 @@ static void test_server_death(void **state)
         free(endpoint);
 }
 
+struct slow_death {
+        avb_binder *b;
+        atomic_int started, finished, self_unlink;
+};
+
+static void on_death_slow(void *userdata)
+{
+        struct slow_death *d = userdata;
+
+        atomic_store(&d->started, 1);
+        test_sleep_ms(300);
+        atomic_store(&d->finished, 1);
+}
+
+/* A recipient unlinking itself, on the thread that runs recipients: must not wait for itself. */
+static void on_death_unlink_self(void *userdata)
+{
+        struct slow_death *d = userdata;
+
+        atomic_store(&d->self_unlink, avb_binder_unlink_to_death(d->b, on_death_unlink_self, d));
+}
+
+/* An unlink while the recipient runs returns only once it has returned (its userdata may go). */
+static void test_unlink_waits_for_running_recipient(void **state)
+{
+        char *endpoint = new_endpoint();
+        pid_t server = spawn_server(endpoint);
+        struct slow_death d = {.self_unlink = 1};
+
+        (void)state;
+        assert_int_equal(avb_binder_connect(endpoint, 0, &d.b), 0);
+        assert_int_equal(avb_binder_link_to_death(d.b, on_death_slow, &d), 0);
+        assert_int_equal(avb_binder_link_to_death(d.b, on_death_unlink_self, &d), 0);
+        test_reap(server, SIGKILL);
+        assert_true(WAIT_UNTIL(atomic_load(&d.started), 10000) >= 0);
+        assert_int_equal(avb_binder_unlink_to_death(d.b, on_death_slow, &d), -ENOENT);
+        assert_int_equal(atomic_load(&d.finished), 1);
+        assert_true(WAIT_UNTIL(atomic_load(&d.self_unlink) != 1, 10000) >= 0);
+        assert_int_equal(atomic_load(&d.self_unlink), -ENOENT);
+        avb_binder_unref(d.b);
+        free(endpoint);
+}
+
 static void set_listener(avb_binder *b, avb_binder *listener)
 {
         char *wire = NULL;
@@ -420,6 +463,7 @@ int main(void)
                 cmocka_unit_test(test_client_death),
                 cmocka_unit_test(test_client_outlives_connection),
                 cmocka_unit_test(test_server_death),
+                cmocka_unit_test(test_unlink_waits_for_running_recipient),
                 cmocka_unit_test(test_listener_callbacks),
                 cmocka_unit_test(test_oneway_through_released_proxy),
                 cmocka_unit_test(test_slow_and_dead_listener),
