@@ -86,6 +86,15 @@ static avb_binder *kill_and_restart(cf_ctx *c)
         return fresh;
 }
 
+/* The case's pool (tp, its only one) dies with the service: nothing to clean up after. */
+static void forget_pools(cf_ctx *c, cf_tpool *tp)
+{
+        free(tp->bufs);
+        tp->bufs = NULL;
+        tp->n_bufs = tp->cap_bufs = 0;
+        c->n_pools = 0;
+}
+
 /*
  * A helper alive across a restart: the handles of the old instance give an
  * error, never a pointer; a pointer mapped before stays readable memory; a
@@ -110,11 +119,7 @@ static void helper_across_restart(cf_ctx *c)
         cf_pattern(want, LEN, SEED);
         CF_CHECK(c, avb_helper_write(hp, old, 0, want, LEN) == 0, "avb_helper_write");
         ptr = cf_map(c, old, LEN);
-        /* nothing to clean up after the restart */
-        free(tp->bufs);
-        tp->bufs = NULL;
-        tp->n_bufs = tp->cap_bufs = 0;
-        c->n_pools = 0;
+        forget_pools(c, tp);
 
         fresh = kill_and_restart(c);
         avb_binder_unref(c->avb);
@@ -188,6 +193,7 @@ static void unmap_after_free(cf_ctx *c)
         e = avb_helper_unmap(cf_helper(c), h, ptr);
         CF_EXPECT_ERRNO(c, e, -EINVAL, "a second unmap of the same map");
         cf_pool_destroy(c, tp);
+        forget_pools(c, tp);
         CF_CHECK(c, mapped_memfd(c, ptr), "the heap is not a memfd mapping at %p", ptr);
 
         fresh = kill_and_restart(c);
