@@ -17,7 +17,8 @@
  * to whatever serves the endpoint then. If that is another instance, the
  * retired gens of the old one are stale: handles they list get -ESTALE,
  * never a pointer. A retired heap stays mapped while maps into it are out;
- * the last unmap puts anonymous memory in its place (a late access through
+ * unmaps find their gen by pointer; the last one (or the retirement, if
+ * none is out) puts anonymous memory in its place (a late access through
  * an old pointer reads zeros instead of faulting), and avb_helper_free()
  * unmaps it.
  *
@@ -221,6 +222,30 @@ static bool copier_alive(avb_helper *h)
         return avb_binder_is_alive(atomic_load(&h->copier));
 }
 
+/*
+ * A retired gen with no map out gives its heap's memory back (write lock
+ * held): anonymous memory takes the range, so an old pointer used by mistake
+ * reads zeros, and no later mapping can land on an address still handed out.
+ */
+static void release_if_unused(struct gen *g)
+{
+        if (g->fd >= 0 || !g->heap || g->heap_released || atomic_load(&g->maps) > 0)
+                return;
+        if (mmap(g->heap, g->heap_bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED)
+                g->heap_released = true;
+}
+
+/* One map into g ends (write lock held); -EINVAL if none was out. */
+static int drop_map(struct gen *g)
+{
+        if (atomic_load(&g->maps) <= 0)
+                return -EINVAL;
+        atomic_fetch_sub(&g->maps, 1);
+        release_if_unused(g);
+        return 0;
+}
+
 /* The current gen leaves (io held). Its socket closes: the server drops its directory. */
 static void retire(avb_helper *h)
 {
@@ -230,6 +255,7 @@ static void retire(avb_helper *h)
                 h->cur->fd = -1;
                 h->cur->next = h->retired;
                 h->retired = h->cur;
+                release_if_unused(h->cur);
                 h->cur = NULL;
         }
         pthread_rwlock_unlock(&h->lock);
@@ -480,8 +506,11 @@ static int map_local(avb_helper *h, int64_t handle, bool count_map, struct buf *
         if (e < 0)
                 return e;
         e = resolve_local(h, ret_buf, ret_ptr);
-        if (e < 0 && count_map)
-                atomic_fetch_sub(&ret_buf->gen->maps, 1);
+        if (e < 0 && count_map) {
+                pthread_rwlock_wrlock(&h->lock);
+                drop_map(ret_buf->gen);
+                pthread_rwlock_unlock(&h->lock);
+        }
         return e;
 }
 
@@ -502,61 +531,41 @@ int avb_helper_map(avb_helper *h, int64_t handle, void **ret_ptr, size_t *ret_si
         return 0;
 }
 
-/* The retired gen whose heap holds ptr, or NULL (lock held). */
-static struct gen *retired_gen_of(const avb_helper *h, const void *ptr)
+/* The gen, current or retired, whose heap holds ptr, or NULL (lock held). */
+static struct gen *gen_of(const avb_helper *h, const void *ptr)
 {
         const uint8_t *p = ptr;
 
+        if (h->cur && h->cur->heap && p >= h->cur->heap && p < h->cur->heap + h->cur->heap_bytes)
+                return h->cur;
         for (struct gen *r = h->retired; r; r = r->next)
                 if (r->heap && p >= r->heap && p < r->heap + r->heap_bytes)
                         return r;
         return NULL;
 }
 
-/* One map into a retired heap ends; the last one releases the heap's memory. */
-static int unmap_retired(avb_helper *h, const void *ptr)
+/*
+ * By pointer, never by handle: the buffer may be freed, or its service gone,
+ * before its map ends, and the map must end all the same. Only the current
+ * gen's directory is live; a handle it still lists must come with its
+ * buffer's own pointer.
+ */
+int avb_helper_unmap(avb_helper *h, int64_t handle, void *ptr)
 {
+        uint32_t flags, offset, size;
         struct gen *g;
         int e = -EINVAL;
 
-        pthread_rwlock_wrlock(&h->lock);
-        g = retired_gen_of(h, ptr);
-        if (g) {
-                e = 0;
-                if (atomic_load(&g->maps) > 0 && atomic_fetch_sub(&g->maps, 1) == 1 &&
-                    !g->heap_released &&
-                    mmap(g->heap, g->heap_bytes, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED)
-                        g->heap_released = true;
-        }
-        pthread_rwlock_unlock(&h->lock);
-        return e;
-}
-
-int avb_helper_unmap(avb_helper *h, int64_t handle, void *ptr)
-{
-        struct buf b;
-        uint8_t *p;
-        bool retired;
-        int e;
-
         if (!h || !ptr)
                 return -EINVAL;
-        pthread_rwlock_rdlock(&h->lock);
-        retired = retired_gen_of(h, ptr) != NULL;
+        pthread_rwlock_wrlock(&h->lock);
+        g = gen_of(h, ptr);
+        if (g && !(g == h->cur && g->dir &&
+                   avb_dir_find(g->entries, g->dir->entries, handle, &flags, &offset, &size) &&
+                   (uint8_t *)ptr != g->heap + offset))
+                e = drop_map(g);
         pthread_rwlock_unlock(&h->lock);
-        if (retired)
-                return unmap_retired(h, ptr);
-        e = map_local(h, handle, false, &b, &p);
-        if (e < 0)
-                return e;
-        if (ptr != p)
-                return -EINVAL;
-        /* The heap stays mapped for the next map; only the count changes. */
-        for (long n = atomic_load(&b.gen->maps); n > 0;)
-                if (atomic_compare_exchange_weak(&b.gen->maps, &n, n - 1))
-                        break;
-        return 0;
+        return e;
 }
 
 int avb_helper_get_size(avb_helper *h, int64_t handle, size_t *ret_size)

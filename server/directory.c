@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +212,8 @@ out:
         pthread_mutex_unlock(&d->lock);
 }
 
+static atomic_bool seal_warned;
+
 int avbd_directory_open_client(struct avbd_directory *d, int *ret_id, int *ret_fd)
 {
         size_t bytes = avb_dir_bytes(AVB_DIR_ENTRIES);
@@ -243,9 +246,21 @@ int avbd_directory_open_client(struct avbd_directory *d, int *ret_id, int *ret_f
         c.hdr->entries = AVB_DIR_ENTRIES;
         c.hdr->entry_size = sizeof(struct avb_dir_entry);
         c.hdr->heap_bytes = d->heap_bytes;
-        /* Older kernels lack FUTURE_WRITE; the read-only fd still protects. */
-        (void)fcntl(c.fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE);
-        (void)fcntl(c.fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+        /*
+         * FUTURE_WRITE (Linux 5.1) is what keeps the client read-only: an
+         * O_RDONLY descriptor alone does not, as the client can open
+         * /proc/self/fd/N again for writing. Without it, no directory.
+         */
+        if (fcntl(c.fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_FUTURE_WRITE) < 0) {
+                e = -errno;
+                if (!atomic_exchange(&seal_warned, true))
+                        avb_log(AVB_LOG_WARNING,
+                                "buffer directories: cannot seal a memfd against writes "
+                                "(%s): clients look up every handle",
+                                strerror(-e));
+                goto fail;
+        }
+        (void)fcntl(c.fd, F_ADD_SEALS, F_SEAL_SEAL);
         snprintf(path, sizeof(path), "/proc/self/fd/%d", c.fd);
         fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {

@@ -38,7 +38,8 @@ uint64_t avbd_directory_instance(const struct avbd_directory *d);
 
 /*
  * A new, empty client directory: its id and a read-only file descriptor of
- * it (the caller sends it and closes it). -EUSERS when all are in use.
+ * it (the caller sends it and closes it). -EUSERS when all are in use; the
+ * fcntl error when the kernel cannot seal it against writes (before 5.1).
  */
 int avbd_directory_open_client(struct avbd_directory *d, int *ret_id, int *ret_fd);
 /* Drops client directory `id` (its connection closed). */

@@ -249,7 +249,7 @@ void avb_conn_set_up(avb_conn *c, uint64_t incarnation, size_t max_message)
 
 void avb_conn_mark_dead(avb_conn *c, avb_transport_status ts)
 {
-        avb_death_link *links;
+        avb_death_link *l;
         avb_oneway_msg *queued;
         unsigned n_queued;
 
@@ -260,8 +260,7 @@ void avb_conn_mark_dead(avb_conn *c, avb_transport_status ts)
         }
         c->state = AVB_CONN_DEAD;
         c->dead_ts = ts;
-        links = c->links;
-        c->links = NULL;
+        c->firing_thread = pthread_self();
         queued = c->q_head;
         n_queued = c->q_len;
         c->q_head = c->q_tail = NULL;
@@ -274,13 +273,24 @@ void avb_conn_mark_dead(avb_conn *c, avb_transport_status ts)
         if (n_queued)
                 avb_rt_count_drop(c->ep.url, "peer gone", n_queued);
         queue_free(queued);
-        /* Recipients run without locks held: they may call back into the runtime. */
-        while (links) {
-                avb_death_link *l = links;
-                links = l->next;
+        /*
+         * Recipients run without locks held: they may call back into the
+         * runtime. Each stays listed until it runs, and `firing` marks the one
+         * running, so that an unlink either removes a recipient before it runs
+         * or waits until it has returned (see avb_conn_unlink).
+         */
+        pthread_mutex_lock(&c->lock);
+        while ((l = c->links)) {
+                c->links = l->next;
+                c->firing = l;
+                pthread_mutex_unlock(&c->lock);
                 l->fn(l->userdata);
+                pthread_mutex_lock(&c->lock);
+                c->firing = NULL;
+                pthread_cond_broadcast(&c->cond);
                 free(l);
         }
+        pthread_mutex_unlock(&c->lock);
 }
 
 /* Monitor thread: waits for the handshake itself, as nobody else would read the answer. */
@@ -366,9 +376,19 @@ int avb_conn_link(avb_conn *c, const avb_binder *key, void (*fn)(void *), void *
         return r;
 }
 
-/* Removes the links of `key` matching fn/userdata (all of them when fn is NULL). */
+static bool link_matches(const avb_death_link *l, const avb_binder *key, void (*fn)(void *),
+                         void *userdata)
+{
+        return l->key == key && (!fn || (l->fn == fn && l->userdata == userdata));
+}
+
+/*
+ * Removes the links of `key` matching fn/userdata (all of them when fn is
+ * NULL). wait: also waits while a matching recipient runs on another thread;
+ * the running thread itself never waits (a recipient unlinking itself).
+ */
 static int unlink_matching(avb_conn *c, const avb_binder *key, void (*fn)(void *),
-                           void *userdata)
+                           void *userdata, bool wait)
 {
         avb_death_link **p, *gone = NULL;
         int n = 0;
@@ -376,7 +396,7 @@ static int unlink_matching(avb_conn *c, const avb_binder *key, void (*fn)(void *
         pthread_mutex_lock(&c->lock);
         for (p = &c->links; *p;) {
                 avb_death_link *l = *p;
-                if (l->key == key && (!fn || (l->fn == fn && l->userdata == userdata))) {
+                if (link_matches(l, key, fn, userdata)) {
                         *p = l->next;
                         l->next = gone;
                         gone = l;
@@ -387,6 +407,9 @@ static int unlink_matching(avb_conn *c, const avb_binder *key, void (*fn)(void *
                         p = &l->next;
                 }
         }
+        while (wait && c->firing && link_matches(c->firing, key, fn, userdata) &&
+               !pthread_equal(c->firing_thread, pthread_self()))
+                pthread_cond_wait(&c->cond, &c->lock);
         pthread_mutex_unlock(&c->lock);
         while (gone) {
                 avb_death_link *l = gone;
@@ -398,12 +421,12 @@ static int unlink_matching(avb_conn *c, const avb_binder *key, void (*fn)(void *
 
 int avb_conn_unlink(avb_conn *c, const avb_binder *key, void (*fn)(void *), void *userdata)
 {
-        return unlink_matching(c, key, fn, userdata) > 0 ? 0 : -ENOENT;
+        return unlink_matching(c, key, fn, userdata, true) > 0 ? 0 : -ENOENT;
 }
 
 void avb_conn_unlink_all(avb_conn *c, const avb_binder *key)
 {
-        (void)unlink_matching(c, key, NULL, NULL);
+        (void)unlink_matching(c, key, NULL, NULL, false);
 }
 
 /* ---- oneway queue ---- */

@@ -93,7 +93,9 @@ typedef struct avb_conn {
         avb_transport_status dead_ts; /* lock: why it is dead */
         uint64_t incarnation;         /* lock; set when UP */
         size_t max_message;           /* lock; the server's limit, set when UP */
-        avb_death_link *links;        /* lock */
+        avb_death_link *links;        /* lock; not fired yet */
+        avb_death_link *firing;       /* lock: the recipient running now, or NULL */
+        pthread_t firing_thread;      /* lock: the thread running them, once dead */
         avb_oneway_msg *q_head, *q_tail; /* lock */
         unsigned q_len;                  /* lock */
 

@@ -112,7 +112,8 @@ struct avb_server {
 avb_binder *avb_server_object(avb_server *s, uint32_t id);
 
 /* server_client.c: client records (loop thread). */
-int avb_server_client_add(avb_server *s, const avb_peer *peer, server_client **ret);
+/* life_fd: the lifeline of the hello, whose peer gives the pidfd. */
+int avb_server_client_add(avb_server *s, const avb_peer *peer, int life_fd, server_client **ret);
 /* Frees a record, not listed any more, without calling client_gone; accepts NULL. */
 void avb_server_client_free(server_client *c);
 /* A lifeline was accepted for `c`: attaches it again if it was detached. */

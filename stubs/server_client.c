@@ -28,6 +28,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -54,13 +55,61 @@ static int pidfd_open_cloexec(pid_t pid)
 #endif
 }
 
-/* A pidfd for the client's process, or -1 (its last lifeline's close ends it). */
-static int client_pidfd(avb_server *s, const avb_peer *peer)
+/* Whether the peer of a lifeline has closed it already. */
+static bool peer_hung_up(int life_fd)
+{
+        struct pollfd p = {.fd = life_fd, .events = POLLRDHUP};
+
+        return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
+/*
+ * SO_PEERPIDFD (Linux 6.5): a pidfd of the process that connected, taken by
+ * the kernel at connect time, so no pid can have been reused in between. The
+ * C library may not name it yet; its number is the generic one on these
+ * architectures.
+ */
+#if !defined(SO_PEERPIDFD) && (defined(__x86_64__) || defined(__aarch64__))
+#define SO_PEERPIDFD 77
+#endif
+
+/* The connecting process's pidfd from the kernel, or -errno (-ENOPROTOOPT: not supported). */
+static int peer_pidfd(int life_fd)
+{
+#ifdef SO_PEERPIDFD
+        int fd = -1;
+        socklen_t len = sizeof(fd);
+
+        if (getsockopt(life_fd, SOL_SOCKET, SO_PEERPIDFD, &fd, &len) < 0)
+                return -errno;
+        return fd;
+#else
+        (void)life_fd;
+        return -ENOPROTOOPT;
+#endif
+}
+
+/*
+ * A pidfd for the client's process, or -1 (its last lifeline's close ends
+ * it). Without SO_PEERPIDFD the pid comes from SO_PEERCRED at connect time,
+ * and the hello may come seconds later: a client that exited meanwhile may
+ * have left its pid to another process. A lifeline still connected after
+ * pidfd_open() shows that the client lived past it, so the pid was still its
+ * own; a lifeline already closed counts as the client gone.
+ */
+static int client_pidfd(avb_server *s, const avb_peer *peer, int life_fd)
 {
         static avb_ratelimit rl;
         unsigned suppressed;
-        int fd = pidfd_open_cloexec(peer->pid);
+        int fd = peer_pidfd(life_fd);
 
+        if (fd >= 0 || fd == -ESRCH)
+                return fd < 0 ? -1 : fd;
+        fd = pidfd_open_cloexec(peer->pid);
+        if (fd >= 0 && peer_hung_up(life_fd)) {
+                close(fd);
+                return -1;
+        }
         /* ESRCH: it has died already; its lifeline's close ends it at once. */
         if (fd >= 0 || fd == -ESRCH)
                 return fd < 0 ? -1 : fd;
@@ -72,7 +121,7 @@ static int client_pidfd(avb_server *s, const avb_peer *peer)
         return -1;
 }
 
-int avb_server_client_add(avb_server *s, const avb_peer *peer, server_client **ret)
+int avb_server_client_add(avb_server *s, const avb_peer *peer, int life_fd, server_client **ret)
 {
         server_client *c = calloc(1, sizeof(*c));
 
@@ -83,7 +132,7 @@ int avb_server_client_add(avb_server *s, const avb_peer *peer, server_client **r
                 return -ENOMEM;
         }
         c->peer = *peer;
-        c->pidfd = client_pidfd(s, peer);
+        c->pidfd = client_pidfd(s, peer, life_fd);
         c->next = s->clients;
         s->clients = c;
         s->stats.clients++;

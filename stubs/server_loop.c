@@ -97,7 +97,7 @@ static int lifeline_hello(avb_server *s, server_lifeline *l)
                 refusal = "client id already used by another process";
         else if (!c && s->accept && !s->accept(s->userdata, &peer))
                 refusal = "not accepted by the access policy";
-        else if (!c && avb_server_client_add(s, &peer, &c) < 0)
+        else if (!c && avb_server_client_add(s, &peer, l->fd, &c) < 0)
                 refusal = "out of memory";
         else if (s->ep.is_unix && !(l->u = avb_server_uconn_new()))
                 refusal = "out of memory";

@@ -68,7 +68,10 @@ AVB_EXPORT avb_helper *avb_helper_free(avb_helper *h);
 
 /* A pointer to a non-secure buffer and its size in bytes. */
 AVB_EXPORT int avb_helper_map(avb_helper *h, int64_t handle, void **ret_ptr, size_t *ret_size);
-/* Ends a mapping made by avb_helper_map(); -EINVAL if ptr is not its pointer. */
+/*
+ * Ends a mapping made by avb_helper_map(), found by ptr: also after the buffer
+ * was freed or its service went. -EINVAL if ptr is not a mapped pointer.
+ */
 AVB_EXPORT int avb_helper_unmap(avb_helper *h, int64_t handle, void *ptr);
 /* The allocated size of any live buffer, secure or not. */
 AVB_EXPORT int avb_helper_get_size(avb_helper *h, int64_t handle, size_t *ret_size);

@@ -143,6 +143,13 @@ AVB_EXPORT void *avb_binder_local_impl(const avb_binder *b, const avb_interface_
  * binder goes away (exit, kill -9, restart). Returns -EINVAL on a local binder.
  */
 AVB_EXPORT int avb_binder_link_to_death(avb_binder *b, void (*fn)(void *userdata), void *userdata);
+/*
+ * Removes a link: 0 if it had not fired, -ENOENT if it had or was never made.
+ * When its callback is running on another thread, waits until it has
+ * returned, so that userdata may be freed afterwards; called from within a
+ * death callback (the thread running them) it never waits. So do not call it
+ * holding a lock that the callback takes. avb_binder_unref() does not wait.
+ */
 AVB_EXPORT int avb_binder_unlink_to_death(avb_binder *b, void (*fn)(void *userdata), void *userdata);
 
 /*

@@ -5,6 +5,7 @@
  * service manager. Needs the harness (it kills and restarts avbufferd).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,15 @@ static avb_binder *kill_and_restart(cf_ctx *c)
         return fresh;
 }
 
+/* The case's pool (tp, its only one) dies with the service: nothing to clean up after. */
+static void forget_pools(cf_ctx *c, cf_tpool *tp)
+{
+        free(tp->bufs);
+        tp->bufs = NULL;
+        tp->n_bufs = tp->cap_bufs = 0;
+        c->n_pools = 0;
+}
+
 /*
  * A helper alive across a restart: the handles of the old instance give an
  * error, never a pointer; a pointer mapped before stays readable memory; a
@@ -109,11 +119,7 @@ static void helper_across_restart(cf_ctx *c)
         cf_pattern(want, LEN, SEED);
         CF_CHECK(c, avb_helper_write(hp, old, 0, want, LEN) == 0, "avb_helper_write");
         ptr = cf_map(c, old, LEN);
-        /* nothing to clean up after the restart */
-        free(tp->bufs);
-        tp->bufs = NULL;
-        tp->n_bufs = tp->cap_bufs = 0;
-        c->n_pools = 0;
+        forget_pools(c, tp);
 
         fresh = kill_and_restart(c);
         avb_binder_unref(c->avb);
@@ -141,10 +147,75 @@ static void helper_across_restart(cf_ctx *c)
         cf_pool_destroy(c, tp);
 }
 
+/* Whether the mapping that holds ptr in this process is a memfd (the service's heap). */
+static bool mapped_memfd(cf_ctx *c, const void *ptr)
+{
+        uintptr_t p = (uintptr_t)ptr;
+        unsigned long lo, hi;
+        char line[512];
+        bool memfd = false;
+        FILE *f = fopen("/proc/self/maps", "r");
+
+        CF_CHECK(c, f != NULL, "/proc/self/maps: %s", cf_errname(-errno));
+        while (fgets(line, sizeof(line), f))
+                if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && p >= lo && p < hi) {
+                        memfd = strstr(line, "memfd:") != NULL;
+                        break;
+                }
+        fclose(f);
+        return memfd;
+}
+
+/*
+ * A frame is mapped, freed, then unmapped (the usual order for a decoded
+ * frame): the unmap succeeds, once. After a restart nothing maps into the old
+ * heap any more, so the helper gives its memory back.
+ */
+static void unmap_after_free(cf_ctx *c)
+{
+        enum { LEN = 4096 };
+        avb_binder *fresh;
+        cf_tpool *tp;
+        int64_t h;
+        void *ptr, *p2;
+        int e;
+
+        if (!cf_control_available(c))
+                cf_skip(c, "needs the test harness to kill and restart avbufferd");
+        avb_helper_free(c->helper); /* a helper with no map out from earlier cases */
+        c->helper = NULL;
+        tp = cf_pool_new(c, false, false, 0, NULL);
+        h = cf_buf_alloc(c, tp, LEN);
+        ptr = cf_map(c, h, LEN);
+        cf_buf_free(c, h);
+        e = avb_helper_unmap(cf_helper(c), h, ptr);
+        CF_CHECK(c, e == 0, "unmap of a freed buffer's pointer: %s", cf_errname(e));
+        e = avb_helper_unmap(cf_helper(c), h, ptr);
+        CF_EXPECT_ERRNO(c, e, -EINVAL, "a second unmap of the same map");
+        cf_pool_destroy(c, tp);
+        forget_pools(c, tp);
+        CF_CHECK(c, mapped_memfd(c, ptr), "the heap is not a memfd mapping at %p", ptr);
+
+        fresh = kill_and_restart(c);
+        avb_binder_unref(c->avb);
+        c->avb = fresh;
+        cf_case_begin(c);
+        /* The next map connects to the new instance and retires the old heap. */
+        tp = cf_pool_new(c, false, false, 0, NULL);
+        h = cf_buf_alloc(c, tp, LEN);
+        p2 = cf_map(c, h, LEN);
+        cf_unmap(c, h, p2);
+        CF_CHECK(c, !mapped_memfd(c, ptr), "the old heap stays mapped with no map into it");
+        cf_buf_free(c, h);
+        cf_pool_destroy(c, tp);
+}
+
 const cf_case cf_cases_death[] = {
         {"server-death.calls-fail-then-service-found-again", server_death,
          "kill -9 avbufferd: EX_TRANSACTION_FAILED, no hang; restart: found again"},
         {"server-death.helper-refuses-old-handles", helper_across_restart,
          "a helper alive across a restart: old handles give an error, new ones map"},
+        {"server-death.unmap-after-free-releases-heap", unmap_after_free,
+         "map, free, unmap succeeds; after a restart the old heap's memory is given back"},
         {NULL, NULL, NULL},
 };

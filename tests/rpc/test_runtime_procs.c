@@ -10,11 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/sched.h>
 
 #include "test_common.h"
 #include "test_iface.h"
 
+#include "endpoint.h"
+#include "lifeline.h"
 #include "testing.h"
 
 static const char *dir;
@@ -247,6 +253,114 @@ static void test_server_death(void **state)
         free(endpoint);
 }
 
+struct slow_death {
+        avb_binder *b;
+        atomic_int started, finished, self_unlink;
+};
+
+static void on_death_slow(void *userdata)
+{
+        struct slow_death *d = userdata;
+
+        atomic_store(&d->started, 1);
+        test_sleep_ms(300);
+        atomic_store(&d->finished, 1);
+}
+
+/* A recipient unlinking itself, on the thread that runs recipients: must not wait for itself. */
+static void on_death_unlink_self(void *userdata)
+{
+        struct slow_death *d = userdata;
+
+        atomic_store(&d->self_unlink, avb_binder_unlink_to_death(d->b, on_death_unlink_self, d));
+}
+
+/* An unlink while the recipient runs returns only once it has returned (its userdata may go). */
+static void test_unlink_waits_for_running_recipient(void **state)
+{
+        char *endpoint = new_endpoint();
+        pid_t server = spawn_server(endpoint);
+        struct slow_death d = {.self_unlink = 1};
+
+        (void)state;
+        assert_int_equal(avb_binder_connect(endpoint, 0, &d.b), 0);
+        assert_int_equal(avb_binder_link_to_death(d.b, on_death_slow, &d), 0);
+        assert_int_equal(avb_binder_link_to_death(d.b, on_death_unlink_self, &d), 0);
+        test_reap(server, SIGKILL);
+        assert_true(WAIT_UNTIL(atomic_load(&d.started), 10000) >= 0);
+        assert_int_equal(avb_binder_unlink_to_death(d.b, on_death_slow, &d), -ENOENT);
+        assert_int_equal(atomic_load(&d.finished), 1);
+        assert_true(WAIT_UNTIL(atomic_load(&d.self_unlink) != 1, 10000) >= 0);
+        assert_int_equal(atomic_load(&d.self_unlink), -ENOENT);
+        avb_binder_unref(d.b);
+        free(endpoint);
+}
+
+/* A child that has pid `pid` (clone3 with set_tid: root only), waiting to be killed; or -errno. */
+static pid_t spawn_as_pid(pid_t pid)
+{
+#ifdef SYS_clone3
+        struct clone_args args = {.exit_signal = SIGCHLD,
+                                  .set_tid = (uint64_t)(uintptr_t)&pid,
+                                  .set_tid_size = 1};
+        long r = syscall(SYS_clone3, &args, sizeof(args));
+
+        if (r == 0)
+                for (;;)
+                        pause();
+        return r < 0 ? -errno : (pid_t)r;
+#else
+        (void)pid;
+        return -ENOSYS;
+#endif
+}
+
+/*
+ * A client connects and says hello, then exits, and its pid goes to another
+ * process before the server reads the hello (the server is stopped
+ * meanwhile): the record must end with the client, not follow the new
+ * process.
+ */
+static void test_client_gone_before_hello_read(void **state)
+{
+        char *endpoint = new_endpoint();
+        pid_t server = spawn_server(endpoint), client, other;
+        avb_binder *b = NULL;
+        avb_endpoint ep;
+        uint32_t st[8];
+        int status = 0;
+
+        (void)state;
+        assert_int_equal(avb_endpoint_parse(endpoint, &ep), 0);
+        assert_int_equal(avb_binder_connect(endpoint, 0, &b), 0);
+        stats_of(b, st);
+        assert_int_equal(st[6], 1);
+        assert_int_equal(kill(server, SIGSTOP), 0);
+        client = fork();
+        assert_true(client >= 0);
+        if (client == 0) {
+                int fd;
+                _exit(avb_life_connect(ep.life_path, 0x5eed0000c0ffee00ull, &fd) < 0);
+        }
+        assert_int_equal(waitpid(client, &status, 0), client);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        other = spawn_as_pid(client);
+        assert_int_equal(kill(server, SIGCONT), 0);
+        if (other < 0) {
+                avb_binder_unref(b);
+                test_reap(server, SIGTERM);
+                free(endpoint);
+                skip(); /* not root, or the pid was taken again at once */
+        }
+        int64_t took = WAIT_UNTIL((stats_of(b, st), st[0] == 1 && st[6] == 1), 10000);
+        kill(other, SIGKILL);
+        waitpid(other, NULL, 0);
+        assert_true(took >= 0);
+        avb_binder_unref(b);
+        test_reap(server, SIGTERM);
+        free(endpoint);
+}
+
 static void set_listener(avb_binder *b, avb_binder *listener)
 {
         char *wire = NULL;
@@ -420,6 +534,8 @@ int main(void)
                 cmocka_unit_test(test_client_death),
                 cmocka_unit_test(test_client_outlives_connection),
                 cmocka_unit_test(test_server_death),
+                cmocka_unit_test(test_unlink_waits_for_running_recipient),
+                cmocka_unit_test(test_client_gone_before_hello_read),
                 cmocka_unit_test(test_listener_callbacks),
                 cmocka_unit_test(test_oneway_through_released_proxy),
                 cmocka_unit_test(test_slow_and_dead_listener),
