@@ -750,10 +750,10 @@ static void test_fixed_arrays(void **state)
         assert_int_equal(r.corners[1].x, 5);
         assert_int_equal(r.modes[1], test_rt_Mode_AUTO);
 
-        /* the decoder checks the exact length */
-        assert_int_equal(test_rt_Fixed__to_pb_new(&r, &pb), 0);
-        pb->uuid.len = 15;
+        /* the decoder checks the exact length (pb borrows f's strings: literals) */
         test_rt_Fixed_fini(&r);
+        assert_int_equal(test_rt_Fixed__to_pb_new(&f, &pb), 0);
+        pb->uuid.len = 15;
         test_rt_Fixed_init(&r);
         assert_int_equal(test_rt_Fixed__from_pb(NULL, pb, &r), -EBADMSG);
         pb->uuid.len = 16;
