@@ -14,7 +14,7 @@
 
 #include <avbuffer/rpc.h>
 
-#define LIFE_MAGIC 0x4c425641u
+#define LIFE_MAGIC   0x4c425641u
 #define LIFE_VERSION 1u
 
 typedef struct hctx {
@@ -29,7 +29,7 @@ typedef struct hctx {
         int life_fd;
         uint64_t next_request;
         char out[4096]; /* what the attack did */
-        char why[512]; /* why it failed, if it did */
+        char why[512];  /* why it failed, if it did */
         bool failed;
 } hctx;
 
@@ -76,8 +76,7 @@ void pb_bytes(pb *p, unsigned field, const void *d, size_t len);
 void pb_free(pb *p);
 /* An avb.Request (stubs/avb_wire.proto), by hand. */
 void pb_request(pb *p, const request *r);
-request my_request(hctx *h, uint32_t object_id, const char *desc, uint32_t code,
-                   const pb *payload);
+request my_request(hctx *h, uint32_t object_id, const char *desc, uint32_t code, const pb *payload);
 void decode_reply(const uint8_t *buf, size_t len, reply *r);
 const char *describe_reply(const reply *r, char *buf, size_t len);
 

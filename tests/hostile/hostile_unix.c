@@ -215,10 +215,10 @@ static void is_valid_request(pb *out, uint64_t cid, uint64_t rid)
 {
         pb payload = {0};
         request rq = {
-                .client_id = cid,
-                .request_id = rid,
-                .descriptor = "com.rdk.hal.avbuffer.IAVBuffer",
-                .code = com_rdk_hal_avbuffer_IAVBuffer_TRANSACTION_isValid,
+            .client_id = cid,
+            .request_id = rid,
+            .descriptor = "com.rdk.hal.avbuffer.IAVBuffer",
+            .code = com_rdk_hal_avbuffer_IAVBuffer_TRANSACTION_isValid,
         };
 
         pb_int(&payload, 1, 12345);
@@ -303,9 +303,9 @@ void unix_out_of_order(hctx *h)
                 const char *what;
                 uint32_t second_offset, second_total;
         } cases[] = {
-                {"fragment 0 twice", 0, 3 * UFRAG_BYTES},
-                {"fragment 2 after fragment 0", 2 * UFRAG_BYTES, 3 * UFRAG_BYTES},
-                {"second fragment with another total", UFRAG_BYTES, 2 * UFRAG_BYTES},
+            {"fragment 0 twice", 0, 3 * UFRAG_BYTES},
+            {"fragment 2 after fragment 0", 2 * UFRAG_BYTES, 3 * UFRAG_BYTES},
+            {"second fragment with another total", UFRAG_BYTES, 2 * UFRAG_BYTES},
         };
 
         bad_packet(h, 30, "a message starting at fragment 1", &hd, frag, sizeof(frag));
@@ -531,8 +531,9 @@ void unix_flood(hctx *h)
         atomic_store(&f.stop, true);
         pthread_join(t, NULL);
         close(f.fd);
-        outf(h, "flood of %ld isValid calls (%ld answered%s); a real client served %d of 5 "
-                "times meanwhile (slowest %lld ms)",
+        outf(h,
+             "flood of %ld isValid calls (%ld answered%s); a real client served %d of 5 "
+             "times meanwhile (slowest %lld ms)",
              f.sent, f.answered, f.closed ? ", then closed" : "", served, (long long)worst);
 }
 
