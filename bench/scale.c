@@ -271,7 +271,10 @@ int main(int argc, char **argv)
                 snprintf(satbuf, sizeof(satbuf), "from %d clients", client_counts[sat]);
         else
                 snprintf(satbuf, sizeof(satbuf), "at no point");
-        bench_target(sec, "scaling_grows_then_holds", grows && holds,
+        bench_target(sec,
+                     bench_on_unix() ? "scaling_grows_then_holds_unix"
+                                     : "scaling_grows_then_holds",
+                     grows && holds,
                      "peak %.0f calls/s at %d clients; machine CPU saturated (>= 90%%) %s; "
                      "throughput before that: %s; after the peak it %s (>= 85%% of peak)",
                      med[peak].calls_per_s, client_counts[peak], satbuf,
