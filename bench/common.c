@@ -260,6 +260,19 @@ bool bench_exited(pid_t pid, int *ret_status)
         return true;
 }
 
+bool bench_on_unix(void)
+{
+        const char *t = getenv("AVB_TRANSPORT");
+
+        return t && !strcmp(t, "unix");
+}
+
+const char *bench_section(const char *base, char *buf, size_t len)
+{
+        snprintf(buf, len, "%s%s", base, bench_on_unix() ? "_unix" : "");
+        return buf;
+}
+
 double bench_proc_cpu_s(pid_t pid)
 {
         char path[64], buf[1024], *p;

@@ -49,6 +49,14 @@ void bench_csv(const char *section, const char *contender, const char *metric, d
                const char *unit);
 void bench_csv_close(void);
 
+/*
+ * The transport avbufferd is started on: "unix" when $AVB_TRANSPORT says so,
+ * else "nanomsg" (scripts/bench.sh runs the service benchmarks once each).
+ */
+bool bench_on_unix(void);
+/* `base` on nanomsg, "base_unix" on unix: the CSV section of a result. */
+const char *bench_section(const char *base, char *buf, size_t len);
+
 /* "met"/"MISSED" line for a target, also recorded in the CSV (value 1 or 0). */
 void bench_target(const char *section, const char *name, bool met, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));

@@ -75,7 +75,7 @@ int main(int argc, char **argv)
         struct bench_service svc;
         struct bench_opts o;
         int runs, frames;
-        char *exe;
+        char *exe, sec[32];
 
         bench_parse_opts(argc, argv, &o);
         runs = o.quick ? 1 : 3;
@@ -98,9 +98,11 @@ int main(int argc, char **argv)
                 bench_samples_add(&ccpu, r.client_cpu_us);
                 bench_samples_add(&scpu, r.server_cpu_us);
         }
-        printf("\n== 5. End to end: avbuffer-pipeline --quiet --frames %d (%d audio + %d video "
-               "frames), median of %d runs ==\n",
-               frames, frames, frames, runs);
+        bench_section("e2e", sec, sizeof(sec));
+        printf("\n== 5%s. End to end on %s: avbuffer-pipeline --quiet --frames %d (%d audio + %d "
+               "video frames), median of %d runs ==\n",
+               bench_on_unix() ? "u" : "", bench_on_unix() ? "unix://" : "nanomsg", frames, frames,
+               frames, runs);
         printf("%-40s %12.0f\n", "frames/s (as the pipeline reports)", bench_quantile(&fps, 0.5));
         printf("%-40s %12.0f\n", "frames/s (wall clock, incl. start-up)",
                bench_quantile(&wall, 0.5));
@@ -108,10 +110,10 @@ int main(int argc, char **argv)
         printf("%-40s %12.1f\n", "CPU us per frame, avbufferd", bench_quantile(&scpu, 0.5));
         printf("%-40s %12.1f\n", "CPU us per frame, total",
                bench_quantile(&ccpu, 0.5) + bench_quantile(&scpu, 0.5));
-        bench_csv("e2e", "pipeline", "frames_per_s", bench_quantile(&fps, 0.5), "1/s");
-        bench_csv("e2e", "pipeline", "frames_per_s_wall", bench_quantile(&wall, 0.5), "1/s");
-        bench_csv("e2e", "pipeline", "client_cpu_us_per_frame", bench_quantile(&ccpu, 0.5), "us");
-        bench_csv("e2e", "pipeline", "server_cpu_us_per_frame", bench_quantile(&scpu, 0.5), "us");
+        bench_csv(sec, "pipeline", "frames_per_s", bench_quantile(&fps, 0.5), "1/s");
+        bench_csv(sec, "pipeline", "frames_per_s_wall", bench_quantile(&wall, 0.5), "1/s");
+        bench_csv(sec, "pipeline", "client_cpu_us_per_frame", bench_quantile(&ccpu, 0.5), "us");
+        bench_csv(sec, "pipeline", "server_cpu_us_per_frame", bench_quantile(&scpu, 0.5), "us");
         bench_samples_free(&fps);
         bench_samples_free(&wall);
         bench_samples_free(&ccpu);

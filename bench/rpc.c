@@ -9,6 +9,12 @@
  *   (e) a method call (64-byte array in and out) through a private
  *       dbus-daemon with libdbus: the transport such middleware used before
  *
+ * avbufferd runs on the transport $AVB_TRANSPORT names (nanomsg when unset;
+ * scripts/bench.sh runs this program once per transport): the section is
+ * "rpc" for nanomsg and "rpc_unix" for unix, with that transport's targets.
+ * Its CPU per call (utime + stime from /proc/PID/stat over the run, divided
+ * by the calls it served) is reported too.
+ *
  * Each server runs in its own process, started with posix_spawn (this
  * binary with a --serve-* argument, dbus-daemon, avbufferd). Contenders run
  * in interleaved rounds so that noise hits them alike.
@@ -293,10 +299,12 @@ static bool alloc_free_op(void *ctx)
 static void report(struct contender *c, int rounds, int calls)
 {
         double med[N_CONTENDERS], p99[N_CONTENDERS];
+        char secbuf[32];
+        const char *sec = bench_section("rpc", secbuf, sizeof(secbuf));
 
-        printf("\n== 1. RPC round trip, %d-byte payloads: %d rounds x %d calls per contender, "
-               "interleaved ==\n",
-               PAYLOAD, rounds, calls);
+        printf("\n== 1%s. RPC round trip, %d-byte payloads, avbufferd on %s: %d rounds x %d "
+               "calls per contender, interleaved ==\n",
+               bench_on_unix() ? "u" : "", PAYLOAD, bench_on_unix() ? "unix://" : "nanomsg", rounds, calls);
         printf("%-44s %9s %9s %9s %8s %8s %8s %8s\n", "contender", "median_us", "p99_us",
                "calls/s", "med/(a)", "med/(b)", "p99/(a)", "p99/(b)");
         for (int k = 0; k < N_CONTENDERS; k++) {
@@ -313,16 +321,29 @@ static void report(struct contender *c, int rounds, int calls)
                 printf("%-44s %9.1f %9.1f %9.0f %8.2f %8.2f %8.2f %8.2f\n", c[k].label, med[k],
                        p99[k], rate, med[k] / med[C_SEQPACKET], med[k] / med[C_NANOMSG],
                        p99[k] / p99[C_SEQPACKET], p99[k] / p99[C_NANOMSG]);
-                bench_csv("rpc", c[k].id, "median_us", med[k], "us");
-                bench_csv("rpc", c[k].id, "p99_us", p99[k], "us");
-                bench_csv("rpc", c[k].id, "calls_per_s", rate, "1/s");
-                bench_csv("rpc", c[k].id, "median_vs_a", med[k] / med[C_SEQPACKET], "ratio");
-                bench_csv("rpc", c[k].id, "median_vs_b", med[k] / med[C_NANOMSG], "ratio");
-                bench_csv("rpc", c[k].id, "p99_vs_a", p99[k] / p99[C_SEQPACKET], "ratio");
-                bench_csv("rpc", c[k].id, "p99_vs_b", p99[k] / p99[C_NANOMSG], "ratio");
+                bench_csv(sec, c[k].id, "median_us", med[k], "us");
+                bench_csv(sec, c[k].id, "p99_us", p99[k], "us");
+                bench_csv(sec, c[k].id, "calls_per_s", rate, "1/s");
+                bench_csv(sec, c[k].id, "median_vs_a", med[k] / med[C_SEQPACKET], "ratio");
+                bench_csv(sec, c[k].id, "median_vs_b", med[k] / med[C_NANOMSG], "ratio");
+                bench_csv(sec, c[k].id, "p99_vs_a", p99[k] / p99[C_SEQPACKET], "ratio");
+                bench_csv(sec, c[k].id, "p99_vs_b", p99[k] / p99[C_NANOMSG], "ratio");
         }
         if (!c[C_ISVALID].available)
                 return;
+        if (bench_on_unix()) {
+                bench_target(sec, "unix_isvalid_le_1_5_floor",
+                             med[C_ISVALID] <= 1.5 * med[C_SEQPACKET],
+                             "unix isValid median %.1f us = %.2f x SEQPACKET floor %.1f us "
+                             "(target <= 1.5)",
+                             med[C_ISVALID], med[C_ISVALID] / med[C_SEQPACKET],
+                             med[C_SEQPACKET]);
+                bench_target(sec, "unix_alloc_free_lt_1_dbus", med[C_ALLOCFREE] < med[C_DBUS],
+                             "unix alloc+free median %.1f us = %.2f x one D-Bus call %.1f us "
+                             "(target < 1)",
+                             med[C_ALLOCFREE], med[C_ALLOCFREE] / med[C_DBUS], med[C_DBUS]);
+                return;
+        }
         bench_target("rpc", "framework_overhead_le_10pct", med[C_ISVALID] <= 1.10 * med[C_NANOMSG],
                      "isValid median %.1f us = %.2f x bare nanomsg %.1f us (target <= 1.10)",
                      med[C_ISVALID], med[C_ISVALID] / med[C_NANOMSG], med[C_NANOMSG]);
@@ -389,8 +410,21 @@ int main(int argc, char **argv)
                 c[C_ISVALID].ctx = c[C_ALLOCFREE].ctx = &avb;
         }
 
+        double cpu0 = svc.avbufferd_pid ? bench_proc_cpu_s(svc.avbufferd_pid) : 0;
         contenders_run(c, N_CONTENDERS, rounds, calls, calls / 4);
         report(c, rounds, calls);
+        if (svc.avbufferd_pid) {
+                /* One isValid and two calls per alloc+free, in every round and the warm-up. */
+                double served = 3.0 * ((double)rounds * calls + calls / 4);
+                double us = (bench_proc_cpu_s(svc.avbufferd_pid) - cpu0) * 1e6 / served;
+
+                printf("avbufferd CPU per call on %s: %.1f us\n", bench_on_unix() ? "unix://" : "nanomsg",
+                       us);
+                char sec[32];
+
+                bench_csv(bench_section("rpc", sec, sizeof(sec)), "avbufferd",
+                          "server_cpu_us_per_call", us, "us");
+        }
 
         if (c[C_ISVALID].available) {
                 bench_avb_free(&avb.avb, avb.live);

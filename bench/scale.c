@@ -212,7 +212,7 @@ int main(int argc, char **argv)
         struct bench_opts o;
         int reps, ms, peak = 0, sat = N_COUNTS;
         bool grows = true, holds = true;
-        char satbuf[64];
+        char satbuf[64], sec[32];
         int8_t pool;
         int64_t handle;
 
@@ -231,9 +231,10 @@ int main(int argc, char **argv)
                 for (int k = 0; k < N_COUNTS; k++)
                         pts[k][r] = run_point(svc.avbufferd_pid, handle, client_counts[k], ms);
 
-        printf("\n== 2. Scaling: IAVBuffer.isValid from N client processes against one avbufferd "
-               "(%.1f s per point, median of %d) ==\n",
-               ms / 1e3, reps);
+        bench_section("scale", sec, sizeof(sec));
+        printf("\n== 2%s. Scaling: IAVBuffer.isValid from N client processes against one avbufferd "
+               "on %s (%.1f s per point, median of %d) ==\n",
+               bench_on_unix() ? "u" : "", bench_on_unix() ? "unix://" : "nanomsg", ms / 1e3, reps);
         printf("%8s %12s %8s %12s %14s %13s\n", "clients", "calls/s", "vs 1", "server CPU",
                "server+clients", "machine CPU");
         for (int k = 0; k < N_COUNTS; k++) {
@@ -251,10 +252,10 @@ int main(int argc, char **argv)
                        med[k].calls_per_s, med[k].calls_per_s / med[0].calls_per_s,
                        100 * med[k].server_cpu, 100 * med[k].bench_cpu, 100 * med[k].machine_cpu);
                 snprintf(id, sizeof(id), "%d", client_counts[k]);
-                bench_csv("scale", id, "calls_per_s", med[k].calls_per_s, "1/s");
-                bench_csv("scale", id, "server_cpu_pct", 100 * med[k].server_cpu, "pct_of_core");
-                bench_csv("scale", id, "bench_cpu_pct", 100 * med[k].bench_cpu, "pct_of_all");
-                bench_csv("scale", id, "machine_cpu_pct", 100 * med[k].machine_cpu, "pct_of_all");
+                bench_csv(sec, id, "calls_per_s", med[k].calls_per_s, "1/s");
+                bench_csv(sec, id, "server_cpu_pct", 100 * med[k].server_cpu, "pct_of_core");
+                bench_csv(sec, id, "bench_cpu_pct", 100 * med[k].bench_cpu, "pct_of_all");
+                bench_csv(sec, id, "machine_cpu_pct", 100 * med[k].machine_cpu, "pct_of_all");
                 /* before saturation each step must add throughput (5% noise allowed) */
                 if (k > 0 && k <= sat && med[k].calls_per_s < 0.95 * med[k - 1].calls_per_s)
                         grows = false;
@@ -270,7 +271,10 @@ int main(int argc, char **argv)
                 snprintf(satbuf, sizeof(satbuf), "from %d clients", client_counts[sat]);
         else
                 snprintf(satbuf, sizeof(satbuf), "at no point");
-        bench_target("scale", "scaling_grows_then_holds", grows && holds,
+        bench_target(sec,
+                     bench_on_unix() ? "scaling_grows_then_holds_unix"
+                                     : "scaling_grows_then_holds",
+                     grows && holds,
                      "peak %.0f calls/s at %d clients; machine CPU saturated (>= 90%%) %s; "
                      "throughput before that: %s; after the peak it %s (>= 85%% of peak)",
                      med[peak].calls_per_s, client_counts[peak], satbuf,

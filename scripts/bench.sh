@@ -46,6 +46,7 @@ rm -f "$csv"
 
 {
 	echo "avbuffer benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')${quick:+ (QUICK: smoke run, not a result)}"
+	echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
 		"$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
 	buildtype=$(python3 -c 'import json, sys
@@ -63,7 +64,12 @@ for b in rpc scale alloc datapath copyload e2e fmq decode python; do
 		echo "bench.sh: $exe was not built: skipped" | tee -a "$txt" >&2
 		continue
 	fi
-	"$exe" --csv "$csv" $quick | tee -a "$txt"
+	AVB_TRANSPORT=nanomsg "$exe" --csv "$csv" $quick | tee -a "$txt"
+	# The RPC, scaling and end-to-end parts again with avbufferd on the unix
+	# transport (sections rpc_unix, scale_unix, e2e_unix; bench/README.md).
+	case $b in rpc | scale | e2e)
+		AVB_TRANSPORT=unix "$exe" --csv "$csv" $quick | tee -a "$txt" ;;
+	esac
 done
 # The runtime's own check (bench/rpc_floor.c): avb_binder_transact against bare nanomsg.
 if [ -x "$build/bench/avb-bench-rpc-floor" ]; then
@@ -72,7 +78,7 @@ if [ -x "$build/bench/avb-bench-rpc-floor" ]; then
 fi
 
 echo | tee -a "$txt"
-echo "== Targets ==" | tee -a "$txt"
+echo "== Targets (load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)) ==" | tee -a "$txt"
 grep -h '^  target' "$txt" | sed 's/^  target //' >"$out/targets.txt" || true
 tee -a "$txt" <"$out/targets.txt"
 rm -f "$out/targets.txt"

@@ -2,14 +2,22 @@
 /*
  * avbuffer-hostile: hostile input against avbufferd's endpoint.
  *
- *   avbuffer-hostile [--endpoint ipc://PATH] [--pid PID] [--time-scale N]
+ *   avbuffer-hostile [--endpoint ipc://PATH|unix://PATH] [--pid PID] [--time-scale N]
  *                    [--include-fatal] [--list] [ATTACK-PATTERN...]
  *
  * Every attack talks to the server the way a malicious local process could:
  * a raw nanomsg socket (NN_REQ, AF_SP_RAW NN_REQ, NN_PUSH) on the endpoint,
  * a plain unix socket on the same path (nanomsg's own framing), or the
- * lifeline socket PATH.life. Requests are encoded by hand here (not with the
- * runtime's packers), so malformed and absurd encodings are possible.
+ * lifeline socket PATH.life. On a unix:// endpoint (the unix transport) the
+ * same request attacks go over a SOCK_SEQPACKET connection of our own, and
+ * the hostile.unix.* attacks (hostile_unix.c) break its packets: truncated,
+ * oversized, garbage headers, fragments out of order, fds where none belong,
+ * too many fds, a flood, replies never read. The nanomsg-only attacks are
+ * skipped there, among them hostile.ipc.bad-frame-type: the malformed-frame
+ * abort exists only on nanomsg (inside nanomsg's ipc framing; the unix
+ * transport's framing is ours and a bad packet closes only its connection).
+ * Requests are encoded by hand here (not with the runtime's packers), so
+ * malformed and absurd encodings are possible.
  *
  * After each attack the server's pid must be alive and a real client (the
  * generated stubs) must be served: getHeapMetrics, then create a pool,
@@ -48,34 +56,17 @@
 #include "avb_servicemanager.h"
 #include "com_rdk_hal_avbuffer.h"
 #include "cf_time.h"
+#include "hostile.h"
 
 #define DESC_AVB "com.rdk.hal.avbuffer.IAVBuffer"
 #define DESC_COPIER "avb.avbuffer.IBufferCopier"
 #define DESC_CONTROL "avb.avbuffer.IAVBufferControl"
-/* Lifeline hello/answer layout (stubs/lifeline.h, the runtime's wire). */
-#define LIFE_MAGIC 0x4c425641u
-#define LIFE_VERSION 2u
 #define MAX_MESSAGE (1024 * 1024)
 
 /* ---- state -------------------------------------------------------------- */
 
-typedef struct hctx {
-        char url[128];  /* ipc://PATH */
-        char path[108]; /* PATH */
-        pid_t pid;
-        int scale;
-        avb_binder *avb; /* a well-behaved client */
-        uint64_t client_id;
-        uint64_t incarnation;
-        int life_fd;
-        uint64_t next_request;
-        char out[4096]; /* what the attack did */
-        char why[512]; /* why it failed, if it did */
-        bool failed;
-} hctx;
 
-static void outf(hctx *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void outf(hctx *h, const char *fmt, ...)
+void outf(hctx *h, const char *fmt, ...)
 {
         size_t n = strlen(h->out);
         va_list ap;
@@ -90,8 +81,7 @@ static void outf(hctx *h, const char *fmt, ...)
         va_end(ap);
 }
 
-static void failf(hctx *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void failf(hctx *h, const char *fmt, ...)
+void failf(hctx *h, const char *fmt, ...)
 {
         va_list ap;
 
@@ -105,10 +95,6 @@ static void failf(hctx *h, const char *fmt, ...)
 
 /* ---- protobuf by hand ---------------------------------------------------- */
 
-typedef struct pb {
-        uint8_t *b;
-        size_t n, cap;
-} pb;
 
 static void pb_raw(pb *p, const void *d, size_t len)
 {
@@ -145,13 +131,13 @@ static void pb_key(pb *p, unsigned field, unsigned wt)
 }
 
 /* int32/int64/uint/bool: negative int32 goes out sign-extended, as protobuf does. */
-static void pb_int(pb *p, unsigned field, int64_t v)
+void pb_int(pb *p, unsigned field, int64_t v)
 {
         pb_key(p, field, 0);
         pb_varint(p, (uint64_t)v);
 }
 
-static void pb_bytes(pb *p, unsigned field, const void *d, size_t len)
+void pb_bytes(pb *p, unsigned field, const void *d, size_t len)
 {
         pb_key(p, field, 2);
         pb_varint(p, len);
@@ -163,23 +149,15 @@ static void pb_msg(pb *p, unsigned field, const pb *m)
         pb_bytes(p, field, m->b, m->n);
 }
 
-static void pb_free(pb *p)
+void pb_free(pb *p)
 {
         free(p->b);
         memset(p, 0, sizeof(*p));
 }
 
-typedef struct request {
-        uint64_t client_id, request_id, incarnation;
-        uint32_t object_id, code;
-        const char *descriptor;
-        bool oneway;
-        const void *payload;
-        size_t payload_len;
-} request;
 
 /* An avb.Request (stubs/avb_wire.proto). */
-static void pb_request(pb *p, const request *r)
+void pb_request(pb *p, const request *r)
 {
         pb_int(p, 1, (int64_t)r->client_id);
         pb_int(p, 2, (int64_t)r->request_id);
@@ -196,7 +174,7 @@ static void pb_request(pb *p, const request *r)
 }
 
 /* A request of this process's client identity (it holds a lifeline). */
-static request my_request(hctx *h, uint32_t object_id, const char *desc, uint32_t code,
+request my_request(hctx *h, uint32_t object_id, const char *desc, uint32_t code,
                           const pb *payload)
 {
         request r = {
@@ -212,16 +190,6 @@ static request my_request(hctx *h, uint32_t object_id, const char *desc, uint32_
         return r;
 }
 
-typedef struct reply {
-        bool got;
-        bool decoded;
-        uint64_t request_id;
-        int32_t exception, service_specific, transport;
-        char message[200];
-        size_t payload_len;
-        bool has_result;
-        int64_t result; /* field 1 of the payload, when a varint (alloc's handle) */
-} reply;
 
 static int rd_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
@@ -245,7 +213,7 @@ static int32_t unzig(uint64_t v)
 }
 
 /* Decodes an avb.Reply. */
-static void decode_reply(const uint8_t *buf, size_t len, reply *r)
+void decode_reply(const uint8_t *buf, size_t len, reply *r)
 {
         const uint8_t *p = buf, *end = buf + len;
         uint64_t key, v;
@@ -293,7 +261,7 @@ static void decode_reply(const uint8_t *buf, size_t len, reply *r)
         r->decoded = true;
 }
 
-static const char *describe_reply(const reply *r, char *buf, size_t len)
+const char *describe_reply(const reply *r, char *buf, size_t len)
 {
         if (!r->got)
                 snprintf(buf, len, "no reply (dropped)");
@@ -329,14 +297,18 @@ static int nn_open(hctx *h, int domain, int proto, const char *url)
         return s;
 }
 
-/* Sends bytes on a fresh NN_REQ socket and waits for one reply. */
+/* Sends bytes on a fresh NN_REQ socket (unix://: our connection) and waits for one reply. */
 static void req_roundtrip(hctx *h, const void *buf, size_t len, reply *r, int wait_ms)
 {
-        int s = nn_open(h, AF_SP, NN_REQ, h->url), ms = wait_ms * h->scale;
+        int s = h->is_unix ? -1 : nn_open(h, AF_SP, NN_REQ, h->url), ms = wait_ms * h->scale;
         void *msg = NULL;
         int n;
 
         memset(r, 0, sizeof(*r));
+        if (h->is_unix) {
+                unix_roundtrip(h, buf, len, r, wait_ms);
+                return;
+        }
         if (s < 0) {
                 failf(h, "nn_socket/nn_connect: %s", nn_strerror(nn_errno()));
                 return;
@@ -407,23 +379,15 @@ static int suffix_connect(hctx *h, const char *suffix)
         return fd;
 }
 
-static int life_connect(hctx *h)
+int life_connect(hctx *h)
 {
-        return suffix_connect(h, ".life");
+        return suffix_connect(h, h->is_unix ? "" : ".life");
 }
 
-typedef struct life_hello {
-        uint32_t magic, version;
-        uint64_t client_id;
-} life_hello;
 
-typedef struct life_answer {
-        uint32_t magic, status;
-        uint64_t incarnation, max_message;
-} life_answer;
 
 /* Waits for a packet or EOF: >0 bytes, 0 closed by the server, -ETIMEDOUT. */
-static ssize_t life_wait(hctx *h, int fd, void *buf, size_t len, int ms)
+ssize_t life_wait(hctx *h, int fd, void *buf, size_t len, int ms)
 {
         struct pollfd pfd = {fd, POLLIN, 0};
         ssize_t n;
@@ -454,7 +418,7 @@ static const char *life_result(ssize_t n, const void *buf, char *out, size_t len
 }
 
 /* This process's own identity, for well-formed envelopes. */
-static int life_hello_as(hctx *h, int fd, uint64_t cid, life_answer *a)
+int life_hello_as(hctx *h, int fd, uint64_t cid, life_answer *a)
 {
         life_hello hello = {LIFE_MAGIC, LIFE_VERSION, cid};
         ssize_t n;
@@ -469,7 +433,7 @@ static int life_hello_as(hctx *h, int fd, uint64_t cid, life_answer *a)
 
 /* ---- the well-behaved client ---------------------------------------------- */
 
-static bool server_alive(hctx *h)
+bool server_alive(hctx *h)
 {
         char path[64], line[256];
         bool alive = false;
@@ -538,7 +502,7 @@ static void free_all_and_destroy(hctx *h, int8_t pool)
                 failf(h, "pool %d could not be destroyed after the attack", pool);
 }
 
-static bool healthy(hctx *h, char *why, size_t len)
+bool healthy(hctx *h, char *why, size_t len)
 {
         com_rdk_hal_avbuffer_HeapMetrics hm;
         com_rdk_hal_avbuffer_Pool p;
@@ -978,7 +942,11 @@ static void duplicate_request(hctx *h)
                 failf(h, "cannot make a pool");
                 return;
         }
-        /* The same alloc twice with one request id: it must run once. */
+        /*
+         * The same alloc twice with one request id: on nanomsg it must run
+         * once (the resend cache). On unix:// it is the client's own second
+         * call: the transport never resends, has no such cache, and both run.
+         */
         pb_pool(&payload, 1, pool);
         pb_int(&payload, 2, 1000);
         rq = my_request(h, 0, DESC_AVB, 7, &payload);
@@ -991,14 +959,19 @@ static void duplicate_request(hctx *h)
         p.handle = pool;
         st = com_rdk_hal_avbuffer_IAVBuffer_getPoolMetrics(h->avb, &p, &pm);
         if (avb_status_is_ok(&st)) {
+                int want = h->is_unix ? 2048 : 1024;
+
                 outf(h, "pool bytesUsed %d", pm.bytesUsed);
-                if (pm.bytesUsed != 1024)
-                        failf(h, "a replayed alloc ran twice (bytesUsed %d)", pm.bytesUsed);
+                if (pm.bytesUsed != want)
+                        failf(h, "a replayed alloc ran %s (bytesUsed %d)",
+                              h->is_unix ? "other than twice" : "twice", pm.bytesUsed);
         }
         if (r1.has_result) {
                 bool ok;
 
                 com_rdk_hal_avbuffer_IAVBuffer_free(h->avb, r1.result, &ok);
+                if (h->is_unix && r2.has_result && r2.result != r1.result)
+                        com_rdk_hal_avbuffer_IAVBuffer_free(h->avb, r2.result, &ok);
         }
         free_all_and_destroy(h, pool);
         pb_free(&payload);
@@ -1558,6 +1531,7 @@ typedef struct attack {
         const char *name;
         void (*fn)(hctx *h);
         bool fatal;
+        char only; /* 'n': nanomsg endpoints only, 'u': unix:// only, 0: both */
 } attack;
 
 static const attack attacks[] = {
@@ -1572,14 +1546,23 @@ static const attack attacks[] = {
         {"hostile.req.above-size-limit", oversize, false},
         {"hostile.req.replayed-request-id", duplicate_request, false},
         {"hostile.req.far-ahead-request-id", far_request_id, false},
-        {"hostile.raw.routing-headers", raw_req, false},
-        {"hostile.oneway.push-socket", oneway_socket, false},
-        {"hostile.ipc.framing", ipc_framing, false},
+        {"hostile.raw.routing-headers", raw_req, false, 'n'},
+        {"hostile.oneway.push-socket", oneway_socket, false, 'n'},
+        {"hostile.ipc.framing", ipc_framing, false, 'n'},
         {"hostile.lifeline.junk", lifeline_junk, false},
         {"hostile.lifeline.connect-and-hang", lifeline_hang, false},
         {"hostile.lifeline.descriptor-exhaustion", lifeline_exhaust, false},
         {"hostile.heap.junk-forged-lookups-flood", heap_socket, false},
-        {"hostile.ipc.bad-frame-type", ipc_bad_frame_type, true},
+        {"hostile.unix.truncated-packets", unix_truncated, false, 'u'},
+        {"hostile.unix.oversized", unix_oversized, false, 'u'},
+        {"hostile.unix.garbage-headers", unix_garbage_headers, false, 'u'},
+        {"hostile.unix.fragments-out-of-order", unix_out_of_order, false, 'u'},
+        {"hostile.unix.unexpected-fds", unix_unexpected_fds, false, 'u'},
+        {"hostile.unix.too-many-fds-ctrunc", unix_too_many_fds, false, 'u'},
+        {"hostile.unix.flood-while-another-is-served", unix_flood, false, 'u'},
+        {"hostile.unix.never-reads-replies", unix_never_reads, false, 'u'},
+        /* nanomsg only: the unix transport has no such abort (its framing is ours). */
+        {"hostile.ipc.bad-frame-type", ipc_bad_frame_type, true, 'n'},
 };
 
 static int find_endpoint(hctx *h, const char *endpoint)
@@ -1607,12 +1590,15 @@ static int find_endpoint(hctx *h, const char *endpoint)
         free(ep);
         if (e < 0)
                 return e;
-        if (strncmp(base, "ipc://", 6) || strlen(base) - 6 >= sizeof(h->path) - 8) {
+        h->is_unix = !strncmp(base, "unix://", 7);
+        size_t skip = h->is_unix ? 7 : 6;
+        if ((!h->is_unix && strncmp(base, "ipc://", 6)) ||
+            strlen(base) - skip >= sizeof(h->path) - 8) {
                 free(base);
                 return -EINVAL;
         }
         snprintf(h->url, sizeof(h->url), "%s", base);
-        snprintf(h->path, sizeof(h->path), "%s", base + 6);
+        snprintf(h->path, sizeof(h->path), "%s", base + skip);
         free(base);
         return avb_binder_connect(h->url, obj, &h->avb);
 }
@@ -1664,8 +1650,11 @@ int main(int argc, char **argv)
         }
         if (list) {
                 for (k = 0; k < sizeof(attacks) / sizeof(attacks[0]); k++)
-                        printf("%s%s\n", attacks[k].name,
-                               attacks[k].fatal ? " (only with --include-fatal)" : "");
+                        printf("%s%s%s\n", attacks[k].name,
+                               attacks[k].fatal ? " (only with --include-fatal)" : "",
+                               attacks[k].only == 'n'   ? " (nanomsg endpoints only)"
+                               : attacks[k].only == 'u' ? " (unix:// endpoints only)"
+                                                        : "");
                 return 0;
         }
         signal(SIGPIPE, SIG_IGN);
@@ -1695,6 +1684,14 @@ int main(int argc, char **argv)
                         sel = !fnmatch(argv[i], a->name, 0);
                 if (!sel)
                         continue;
+                if (a->only && (a->only == 'u') != h->is_unix) {
+                        printf("SKIP %s: %s\n", a->name,
+                               a->only == 'u' ? "unix:// endpoints only"
+                                              : "nanomsg endpoints only (no such socket on "
+                                                "unix://)");
+                        skipped++;
+                        continue;
+                }
                 if (dead || (a->fatal && !fatal)) {
                         printf("SKIP %s: %s\n", a->name,
                                dead ? "the server is dead"

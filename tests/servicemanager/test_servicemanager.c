@@ -601,6 +601,14 @@ static bool wait_endpoint(const char *name, const char *endpoint, int timeout_ms
         return false;
 }
 
+/* avbufferd's endpoint scheme: it follows $AVB_TRANSPORT (meson test --setup unix). */
+static const char *avbufferd_scheme(void)
+{
+        const char *t = getenv("AVB_TRANSPORT");
+
+        return t && !strcmp(t, "unix") ? "unix://" : "ipc://";
+}
+
 static bool alive(pid_t pid)
 {
         return waitpid(pid, NULL, WNOHANG) == 0;
@@ -623,7 +631,7 @@ static void test_avbufferd_outlasts_squatter(void **state)
         assert_true(squatter_pid > 0);
         assert_true(wait_registered("AVBuffer", true, 5000));
         snprintf(log_path, sizeof(log_path), "%s/avbufferd.log", sock_dir);
-        snprintf(mine, sizeof(mine), "ipc://%s/AVBuffer", sock_dir);
+        snprintf(mine, sizeof(mine), "%s%s/AVBuffer", avbufferd_scheme(), sock_dir);
         posix_spawn_file_actions_init(&fa);
         posix_spawn_file_actions_addopen(&fa, 2, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         assert_int_equal(posix_spawn(&avbd_pid, avbd_exe, &fa, NULL, argv, environ), 0);
@@ -652,7 +660,7 @@ static void test_avbufferd_reregisters_after_sm_restart(void **state)
 
         (void)state;
         assert_true(avbd_pid > 0 && alive(avbd_pid));
-        snprintf(mine, sizeof(mine), "ipc://%s/AVBuffer", sock_dir);
+        snprintf(mine, sizeof(mine), "%s%s/AVBuffer", avbufferd_scheme(), sock_dir);
         sm = avb_binder_unref(sm);
         kill_wait(sm_pid);
         assert_int_equal(start_sm(), 0);
