@@ -6,8 +6,8 @@
  * The heap socket (helper/heapshare_proto.h): hands the non-secure heap and
  * a client directory of its own to each client that may connect, and
  * answers its lookups and staged writes into buffers, from a thread of its
- * own so that the RPC loop never waits on a client's socket. At most AVBD_HEAPSHARE_MAX_CONNS connections
- * are kept; more are refused with -EUSERS.
+ * own so that the RPC loop never waits on a client's socket. At most AVBD_HEAPSHARE_MAX_CONNS
+ * connections are kept; more are refused with -EUSERS.
  */
 
 #include <stdbool.h>

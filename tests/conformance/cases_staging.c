@@ -52,8 +52,8 @@ static int st_connect(cf_ctx *c)
         uint8_t hello[64];
         char *ep = NULL, buf[CMSG_SPACE(4 * sizeof(int))];
         struct iovec iov = {.iov_base = hello, .iov_len = sizeof(hello)};
-        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf,
-                             .msg_controllen = sizeof(buf)};
+        struct msghdr msg = {
+            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf, .msg_controllen = sizeof(buf)};
         uint32_t id;
         int fd = -1;
 
@@ -86,8 +86,8 @@ static int st_get(cf_ctx *c, int fd)
         struct st_rep rep = {0};
         char buf[CMSG_SPACE(sizeof(int))];
         struct iovec iov = {.iov_base = &rep, .iov_len = sizeof(rep)};
-        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf,
-                             .msg_controllen = sizeof(buf)};
+        struct msghdr msg = {
+            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf, .msg_controllen = sizeof(buf)};
         struct cmsghdr *m;
         int mfd = -1;
 
@@ -186,8 +186,9 @@ static void staging_sealed(cf_ctx *c)
 
         if (p) {
                 seals = fcntl(mfd, F_GET_SEALS);
-                CF_CHECK(c, seals >= 0 && (seals & F_SEAL_SHRINK) && (seals & F_SEAL_GROW) &&
-                                    (seals & F_SEAL_SEAL),
+                CF_CHECK(c,
+                         seals >= 0 && (seals & F_SEAL_SHRINK) && (seals & F_SEAL_GROW) &&
+                             (seals & F_SEAL_SEAL),
                          "the staging memfd's seals are %#x", seals);
                 CF_CHECK(c, ftruncate(mfd, 0) < 0, "the staging memfd could be truncated");
                 CF_CHECK(c, ftruncate(mfd, ST_BYTES / 2) < 0, "the staging memfd could shrink");
@@ -196,8 +197,7 @@ static void staging_sealed(cf_ctx *c)
                 cf_pattern(pat, N, 21);
                 memcpy(p + ST_BYTES - N, pat, N);
                 e = st_write(fd, s, 0, ST_BYTES - N, N);
-                CF_CHECK(c, e == 0, "a staged write from the area's last page: %s",
-                         cf_errname(e));
+                CF_CHECK(c, e == 0, "a staged write from the area's last page: %s", cf_errname(e));
                 cf_expect_sha1(c, s, pat, N);
                 munmap(p, ST_BYTES);
         }
@@ -228,12 +228,12 @@ static void staging_bad_args(cf_ctx *c)
                 uint32_t offset, staging_offset, size;
                 int want;
         } bad[] = {
-                {"past the staging area's end", 0, ST_BYTES - 100, 101, -EINVAL},
-                {"starting beyond the staging area", 0, ST_BYTES, 1, -EINVAL},
-                {"wrapping 32 bits", 0, 0xffffff00u, 0x200, -EINVAL},
-                {"above the per-call limit", 0, 0, ST_MAX + 1, -EINVAL},
-                {"past the buffer's end", N - 10, 0, 11, -ERANGE},
-                {"at an offset beyond the buffer", 0xfffffff0u, 0, 0x20, -ERANGE},
+            {"past the staging area's end", 0, ST_BYTES - 100, 101, -EINVAL},
+            {"starting beyond the staging area", 0, ST_BYTES, 1, -EINVAL},
+            {"wrapping 32 bits", 0, 0xffffff00u, 0x200, -EINVAL},
+            {"above the per-call limit", 0, 0, ST_MAX + 1, -EINVAL},
+            {"past the buffer's end", N - 10, 0, 11, -ERANGE},
+            {"at an offset beyond the buffer", 0xfffffff0u, 0, 0x20, -ERANGE},
         };
         int e;
 
@@ -313,14 +313,13 @@ static void staging_two_clients(cf_ctx *c)
 }
 
 const cf_case cf_cases_staging[] = {
-        {"staging.helper-secure-write-exact", helper_write_staged,
-         "a helper write into secure memory goes through the staging area and is exact"},
-        {"staging.memfd-sealed", staging_sealed,
-         "the staging memfd cannot shrink, grow or take seals; the server copies from it"},
-        {"staging.bad-offsets-refused", staging_bad_args,
-         "staged writes outside the area, above the limit, outside the buffer or without an "
-         "area are refused and move nothing"},
-        {"staging.two-clients-apart", staging_two_clients,
-         "two connections' staging areas do not mix"},
-        {NULL, NULL, NULL},
+    {"staging.helper-secure-write-exact", helper_write_staged,
+     "a helper write into secure memory goes through the staging area and is exact"},
+    {"staging.memfd-sealed", staging_sealed,
+     "the staging memfd cannot shrink, grow or take seals; the server copies from it"},
+    {"staging.bad-offsets-refused", staging_bad_args,
+     "staged writes outside the area, above the limit, outside the buffer or without an "
+     "area are refused and move nothing"},
+    {"staging.two-clients-apart", staging_two_clients, "two connections' staging areas do not mix"},
+    {NULL, NULL, NULL},
 };
