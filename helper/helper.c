@@ -682,8 +682,12 @@ static int stage_reply(struct gen *g, int *status)
         return e;
 }
 
-/* The slots' round (io held): 0, the first write's error, or a transport error. */
-static int stage_all(struct gen *g, int64_t handle, size_t offset, const uint8_t *src, size_t len)
+/*
+ * The slots' round (io held): 0 or a transport error (the socket is then out
+ * of step); *ret_status is the first write's error, or 0.
+ */
+static int stage_all(struct gen *g, int64_t handle, size_t offset, const uint8_t *src, size_t len,
+                     int *ret_status)
 {
         size_t sent = 0, got = 0, done = 0;
         int status = 0, e = 0;
@@ -715,7 +719,8 @@ static int stage_all(struct gen *g, int64_t handle, size_t offset, const uint8_t
                 e = stage_reply(g, &status);
                 got++;
         }
-        return e < 0 ? e : status;
+        *ret_status = status;
+        return e;
 }
 
 /*
@@ -727,22 +732,19 @@ static int stage_all(struct gen *g, int64_t handle, size_t offset, const uint8_t
 static int write_staged(avb_helper *h, int64_t handle, size_t offset, const void *src, size_t len)
 {
         struct gen *g;
-        int e;
+        int e, status = 0;
 
         pthread_mutex_lock(&h->io);
         e = ensure(h);
         g = h->cur;
         if (e == 0 && !g->staging)
                 e = g->no_staging ? -ENOTSUP : staging_open(g);
-        if (e == 0) {
-                e = stage_all(g, handle, offset, src, len);
-                if (e == -ECONNRESET || e == -ETIMEDOUT || e == -EPROTO || e == -EPIPE)
-                        retire(h);
-        } else if (e != -ENOTSUP) {
+        if (e == 0)
+                e = stage_all(g, handle, offset, src, len, &status);
+        if (e < 0 && e != -ENOTSUP)
                 retire(h);
-        }
         pthread_mutex_unlock(&h->io);
-        return e;
+        return e < 0 ? e : status;
 }
 
 /* A write into a secure buffer as IBufferCopier calls, the bytes in their messages. */
