@@ -20,6 +20,23 @@
  * the connection ends with it; `instance` (random per avbufferd start)
  * tells a reconnecting client whether it reached the same instance.
  *
+ * Staging (writes into secure memory without pushing the bytes through a
+ * socket): AVB_HEAPSHARE_STAGING, a struct avb_heapshare_req with handle 0,
+ * gets a struct avb_heapshare_rep whose size is AVB_HEAPSHARE_STAGING_BYTES
+ * and, as SCM_RIGHTS, a memfd of that size that belongs to this connection
+ * alone (asked again, a fresh one replaces it). It is sealed against
+ * shrinking, growing and further seals, so the server's mapping of it can
+ * never fault. The client maps it read-write and fills it; each
+ * AVB_HEAPSHARE_STAGE_WRITE (struct avb_heapshare_stage_req) then has the
+ * server copy `size` bytes (at most AVB_HEAPSHARE_STAGE_MAX) from
+ * `staging_offset` in it into buffer `handle` at `offset`, as
+ * IBufferCopier.write would, and gets a struct avb_heapshare_rep: status 0,
+ * -ENOENT, -ERANGE (outside the buffer), or -EINVAL (outside the staging
+ * area, above the limit, no staging area). The server maps the staging area
+ * read-only and only ever copies out of it into buffers: no secure byte
+ * reaches it. Requests may be sent ahead of the replies (they are served in
+ * order), a few at a time.
+ *
  * Shared by avbufferd and libavbufferhelper only.
  */
 
@@ -31,7 +48,13 @@
 
 enum {
         AVB_HEAPSHARE_LOOKUP = 1,
+        AVB_HEAPSHARE_STAGING = 2,
+        AVB_HEAPSHARE_STAGE_WRITE = 3,
 };
+
+/* The staging area of one connection, and the most one STAGE_WRITE copies. */
+#define AVB_HEAPSHARE_STAGING_BYTES (2u * 1024u * 1024u)
+#define AVB_HEAPSHARE_STAGE_MAX (1024u * 1024u)
 
 struct avb_heapshare_msg {
         uint32_t magic;
@@ -46,13 +69,23 @@ struct avb_heapshare_msg {
 
 struct avb_heapshare_req {
         uint32_t magic;
-        uint32_t op; /* AVB_HEAPSHARE_LOOKUP */
+        uint32_t op; /* AVB_HEAPSHARE_LOOKUP or AVB_HEAPSHARE_STAGING */
         int64_t handle;
+};
+
+struct avb_heapshare_stage_req {
+        uint32_t magic;
+        uint32_t op; /* AVB_HEAPSHARE_STAGE_WRITE */
+        int64_t handle;
+        uint32_t offset; /* in the buffer */
+        uint32_t staging_offset;
+        uint32_t size;
+        uint32_t reserved; /* 0 */
 };
 
 struct avb_heapshare_rep {
         uint32_t magic;
-        int32_t status; /* 0, -ENOENT (not a live buffer), -EPROTO, -ENOMEM */
+        int32_t status; /* 0, -ENOENT (not a live buffer), -EPROTO, -ENOMEM; see above */
         uint32_t flags; /* AVB_DIR_* */
         uint32_t offset;
         uint32_t size;

@@ -8,8 +8,10 @@
  * handle the directory lacks costs one lookup on it, which also lists the
  * handle; after that map, unmap, get_size and writes or copies between
  * non-secure buffers never leave the process. Only what touches secure
- * memory goes to the server (IBufferCopier), in chunks below the RPC
- * message limit.
+ * memory goes to the server: copies as IBufferCopier calls (ranges only,
+ * no bytes), writes through the connection's staging area (see
+ * write_staged) or, from a server without one, as IBufferCopier writes in
+ * chunks below the RPC message limit.
  *
  * Restarts: what one connection to one service instance brought is a
  * `struct gen`. When the service goes (the copier proxy dies, or the heap
@@ -63,6 +65,8 @@ struct gen {
         const struct avb_dir_entry *entries;
         size_t dir_bytes;
         atomic_long maps; /* maps not unmapped yet */
+        uint8_t *staging; /* AVB_HEAPSHARE_STAGING_BYTES, or NULL (io) */
+        bool no_staging;  /* the server has none to give (io) */
 };
 
 struct avb_helper {
@@ -83,25 +87,27 @@ struct buf {
         struct gen *gen; /* where it was resolved */
 };
 
-/* Reads the hello: its fds into fds[] (closed again on failure). */
-static int recv_hello(int fd, struct avb_heapshare_msg *ret_msg, int fds[2])
+/*
+ * Receives one packet of at most len bytes and up to two descriptors into
+ * fds[] (more are closed): the packet's length, or -errno.
+ */
+static ssize_t recv_fds(int fd, void *buf, size_t len, int fds[2], int *ret_n_fds)
 {
         union {
                 char buf[CMSG_SPACE(2 * sizeof(int))];
                 struct cmsghdr align;
         } control;
-        struct avb_heapshare_msg m;
-        struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+        struct iovec iov = {.iov_base = buf, .iov_len = len};
         struct msghdr msg = {.msg_iov = &iov,
                              .msg_iovlen = 1,
                              .msg_control = control.buf,
                              .msg_controllen = sizeof(control.buf)};
-        int n_fds = 0, e = 0;
+        int n_fds = 0;
         ssize_t n;
 
         n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
         if (n < 0)
-                return -errno;
+                return errno == EAGAIN ? -ETIMEDOUT : -errno;
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
                 if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
                         continue;
@@ -115,6 +121,20 @@ static int recv_hello(int fd, struct avb_heapshare_msg *ret_msg, int fds[2])
                                 close(tmp[i]);
                 }
         }
+        *ret_n_fds = n_fds;
+        return n;
+}
+
+/* Reads the hello: its fds into fds[] (closed again on failure). */
+static int recv_hello(int fd, struct avb_heapshare_msg *ret_msg, int fds[2])
+{
+        struct avb_heapshare_msg m;
+        int n_fds = 0, e = 0;
+        ssize_t n;
+
+        n = recv_fds(fd, &m, sizeof(m), fds, &n_fds);
+        if (n < 0)
+                return (int)n;
         if ((size_t)n != sizeof(m) || m.magic != AVB_HEAPSHARE_MAGIC ||
             m.version != AVB_HEAPSHARE_VERSION)
                 e = -EPROTO;
@@ -141,6 +161,8 @@ static void gen_free(struct gen *g)
                 munmap(g->heap, g->heap_bytes);
         if (g->dir)
                 munmap((void *)g->dir, g->dir_bytes);
+        if (g->staging)
+                munmap(g->staging, AVB_HEAPSHARE_STAGING_BYTES);
         if (g->fd >= 0)
                 close(g->fd);
         free(g);
@@ -253,6 +275,9 @@ static void retire(avb_helper *h)
         if (h->cur) {
                 close(h->cur->fd);
                 h->cur->fd = -1;
+                if (h->cur->staging)
+                        munmap(h->cur->staging, AVB_HEAPSHARE_STAGING_BYTES);
+                h->cur->staging = NULL;
                 h->cur->next = h->retired;
                 h->retired = h->cur;
                 release_if_unused(h->cur);
@@ -318,20 +343,12 @@ static bool is_stale(const avb_helper *h, int64_t handle)
         return false;
 }
 
-/* One lookup on the heap socket (io held). */
-static int ask_server(int fd, int64_t handle, struct avb_heapshare_rep *ret)
+/* One reply on the heap socket (io held): 0 (its status in it) or a transport error. */
+static int recv_rep(int fd, struct avb_heapshare_rep *ret)
 {
-        struct avb_heapshare_req req = {
-                .magic = AVB_HEAPSHARE_MAGIC,
-                .op = AVB_HEAPSHARE_LOOKUP,
-                .handle = handle,
-        };
         struct avb_heapshare_rep rep;
-        ssize_t n;
+        ssize_t n = recv(fd, &rep, sizeof(rep), 0);
 
-        if (send(fd, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req))
-                return -errno;
-        n = recv(fd, &rep, sizeof(rep), 0);
         if (n < 0)
                 return errno == EAGAIN ? -ETIMEDOUT : -errno;
         if (n == 0)
@@ -340,6 +357,20 @@ static int ask_server(int fd, int64_t handle, struct avb_heapshare_rep *ret)
                 return -EPROTO;
         *ret = rep;
         return 0;
+}
+
+/* One lookup on the heap socket (io held). */
+static int ask_server(int fd, int64_t handle, struct avb_heapshare_rep *ret)
+{
+        struct avb_heapshare_req req = {
+                .magic = AVB_HEAPSHARE_MAGIC,
+                .op = AVB_HEAPSHARE_LOOKUP,
+                .handle = handle,
+        };
+
+        if (send(fd, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req))
+                return -errno;
+        return recv_rep(fd, ret);
 }
 
 static void fill(struct buf *b, struct gen *g, uint32_t flags, uint32_t offset, uint32_t size)
@@ -604,6 +635,142 @@ static bool range_ok(uint64_t offset, uint64_t len, uint32_t size)
         return offset <= size && len <= size - offset;
 }
 
+/*
+ * Staged writes. The bytes go into the connection's staging area, one slot
+ * at a time, and a STAGE_WRITE per slot has the server copy them on into
+ * the buffer. Up to STAGE_SLOTS requests are out at once, so that this
+ * process fills the next slot while the server copies the last one. A slot
+ * is filled again only once the reply of the write that used it is in.
+ */
+#define STAGE_SLOT  (512u * 1024u)
+#define STAGE_SLOTS (AVB_HEAPSHARE_STAGING_BYTES / STAGE_SLOT)
+
+_Static_assert(STAGE_SLOT <= AVB_HEAPSHARE_STAGE_MAX, "a slot is one STAGE_WRITE");
+
+/* Asks for g's staging area and maps it (io held): 0, -ENOTSUP, or a transport error. */
+static int staging_open(struct gen *g)
+{
+        struct avb_heapshare_req req = {.magic = AVB_HEAPSHARE_MAGIC, .op = AVB_HEAPSHARE_STAGING};
+        struct avb_heapshare_rep rep;
+        int fds[2] = {-1, -1}, n_fds = 0, e = -ENOTSUP;
+        ssize_t n;
+        void *p;
+
+        if (send(g->fd, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req))
+                return -errno;
+        n = recv_fds(g->fd, &rep, sizeof(rep), fds, &n_fds);
+        if (n < 0)
+                e = (int)n;
+        else if (n == 0)
+                e = -ECONNRESET;
+        else if ((size_t)n != sizeof(rep) || rep.magic != AVB_HEAPSHARE_MAGIC)
+                e = -EPROTO;
+        else if (rep.status == -EPROTO)
+                g->no_staging = true; /* a server from before staging */
+        else if (rep.status == 0 && n_fds == 1 && rep.size == AVB_HEAPSHARE_STAGING_BYTES) {
+                p = mmap(NULL, AVB_HEAPSHARE_STAGING_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
+                         fds[0], 0);
+                if (p != MAP_FAILED) {
+                        g->staging = p;
+                        e = 0;
+                }
+        }
+        for (int i = 0; i < n_fds; i++)
+                close(fds[i]);
+        return e;
+}
+
+/* Reads the reply of the oldest write out (io held): a transport error, or 0 with *status set. */
+static int stage_reply(struct gen *g, int *status)
+{
+        struct avb_heapshare_rep rep;
+        int e = recv_rep(g->fd, &rep);
+
+        if (e == 0 && *status == 0)
+                *status = rep.status;
+        return e;
+}
+
+/*
+ * The slots' round (io held): 0 or a transport error (the socket is then out
+ * of step); *ret_status is the first write's error, or 0.
+ */
+static int stage_all(struct gen *g, int64_t handle, size_t offset, const uint8_t *src, size_t len,
+                     int *ret_status)
+{
+        size_t sent = 0, got = 0, done = 0;
+        int status = 0, e = 0;
+
+        while (e == 0 && status == 0 && done < len) {
+                if (sent - got == STAGE_SLOTS) {
+                        e = stage_reply(g, &status);
+                        got++;
+                        continue;
+                }
+                size_t n = len - done < STAGE_SLOT ? len - done : STAGE_SLOT;
+                uint32_t at = (uint32_t)(sent % STAGE_SLOTS) * STAGE_SLOT;
+                struct avb_heapshare_stage_req req = {
+                        .magic = AVB_HEAPSHARE_MAGIC,
+                        .op = AVB_HEAPSHARE_STAGE_WRITE,
+                        .handle = handle,
+                        .offset = (uint32_t)(offset + done),
+                        .staging_offset = at,
+                        .size = (uint32_t)n,
+                };
+
+                memcpy(g->staging + at, src + done, n);
+                if (send(g->fd, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req))
+                        e = -errno;
+                sent++;
+                done += n;
+        }
+        while (e == 0 && got < sent) {
+                e = stage_reply(g, &status);
+                got++;
+        }
+        *ret_status = status;
+        return e;
+}
+
+/*
+ * A write into a secure buffer through the staging area: -ENOTSUP when the
+ * server has none (the caller then sends the bytes). A transport error
+ * leaves replies unread: the connection is retired, the next call makes a
+ * new one.
+ */
+static int write_staged(avb_helper *h, int64_t handle, size_t offset, const void *src, size_t len)
+{
+        struct gen *g;
+        int e, status = 0;
+
+        pthread_mutex_lock(&h->io);
+        e = ensure(h);
+        g = h->cur;
+        if (e == 0 && !g->staging)
+                e = g->no_staging ? -ENOTSUP : staging_open(g);
+        if (e == 0)
+                e = stage_all(g, handle, offset, src, len, &status);
+        if (e < 0 && e != -ENOTSUP)
+                retire(h);
+        pthread_mutex_unlock(&h->io);
+        return e < 0 ? e : status;
+}
+
+/* A write into a secure buffer as IBufferCopier calls, the bytes in their messages. */
+static int write_remote(avb_helper *h, int64_t handle, size_t offset, const void *src, size_t len)
+{
+        for (size_t done = 0; done < len;) {
+                size_t n = len - done > WRITE_CHUNK ? WRITE_CHUNK : len - done;
+                avb_status st = avb_avbuffer_IBufferCopier_write(
+                        h->copier, handle, (int32_t)(offset + done),
+                        (const int8_t *)src + done, n);
+                if (!avb_status_is_ok(&st))
+                        return status_errno(&st);
+                done += n;
+        }
+        return 0;
+}
+
 int avb_helper_write(avb_helper *h, int64_t handle, size_t offset, const void *src, size_t len)
 {
         struct buf b;
@@ -624,16 +791,10 @@ int avb_helper_write(avb_helper *h, int64_t handle, size_t offset, const void *s
                 memcpy(dst + offset, src, len);
                 return 0;
         }
-        for (size_t done = 0; done < len;) {
-                size_t n = len - done > WRITE_CHUNK ? WRITE_CHUNK : len - done;
-                avb_status st = avb_avbuffer_IBufferCopier_write(
-                        h->copier, handle, (int32_t)(offset + done),
-                        (const int8_t *)src + done, n);
-                if (!avb_status_is_ok(&st))
-                        return status_errno(&st);
-                done += n;
-        }
-        return 0;
+        if (len == 0)
+                return 0;
+        e = write_staged(h, handle, offset, src, len);
+        return e == -ENOTSUP ? write_remote(h, handle, offset, src, len) : e;
 }
 
 /* Copy calls under way: the ranges of the next call and what they add up to. */

@@ -5,19 +5,31 @@
  * The thread never blocks on a client: replies are sent without waiting,
  * and a client whose socket will not take a small reply (it sends lookups
  * without reading the answers) is dropped.
+ *
+ * Staged writes (heapshare_proto.h) run on this thread too, so that a client
+ * filling secure buffers never takes the RPC loop: each copies at most
+ * AVB_HEAPSHARE_STAGE_MAX bytes, and the vendor takes its lock per 1 MiB
+ * slice, so other clients' lookups and the loop's alloc and free wait at
+ * most one slice. The server maps each staging area read-only: the copy
+ * goes from it into a buffer, never the other way. A client that scribbles
+ * in its staging area while a copy runs only garbles its own write, and
+ * the seals keep the area from shrinking under the server's mapping.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <avbuffer/log.h>
+#include <avbuffer/vendor.h>
 
 #include "directory.h"
 #include "directory_format.h"
@@ -28,7 +40,8 @@
 
 struct hs_conn {
         int fd;
-        int dir_id; /* -1: no directory */
+        int dir_id;             /* -1: no directory */
+        const uint8_t *staging; /* read-only, AVB_HEAPSHARE_STAGING_BYTES; NULL: none yet */
 };
 
 struct avbd_heapshare {
@@ -36,6 +49,7 @@ struct avbd_heapshare {
         int stop_fd;
         int heap_fd;
         size_t heap_bytes;
+        struct avb_vendor *vendor;
         struct avbd_directory *dir;
         avbd_heapshare_policy policy;
         void *userdata;
@@ -46,16 +60,16 @@ struct avbd_heapshare {
         struct pollfd polls[2 + AVBD_HEAPSHARE_MAX_CONNS]; /* the thread's */
 };
 
-static int send_hello(int fd, struct avb_heapshare_msg *m, const int *fds, int n)
+/* Sends one packet with up to two descriptors, without waiting (the socket's SO_SNDTIMEO). */
+static int send_fds(int fd, const void *data, size_t len, const int *fds, int n, int flags)
 {
         union {
                 char buf[CMSG_SPACE(2 * sizeof(int))];
                 struct cmsghdr align;
         } control;
-        struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
+        struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
         struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 
-        m->n_fds = (uint32_t)n;
         if (n) {
                 memset(&control, 0, sizeof(control));
                 msg.msg_control = control.buf;
@@ -66,11 +80,17 @@ static int send_hello(int fd, struct avb_heapshare_msg *m, const int *fds, int n
                 c->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
                 memcpy(CMSG_DATA(c), fds, (size_t)n * sizeof(int));
         }
-        if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0) {
+        if (sendmsg(fd, &msg, MSG_NOSIGNAL | flags) < 0) {
                 avb_log(AVB_LOG_DEBUG, "heap socket: send: %s", strerror(errno));
                 return -errno;
         }
         return 0;
+}
+
+static int send_hello(int fd, struct avb_heapshare_msg *m, const int *fds, int n)
+{
+        m->n_fds = (uint32_t)n;
+        return send_fds(fd, m, sizeof(*m), fds, n, 0);
 }
 
 /* A new connection: true when it stays open (the hello went out with a status of 0). */
@@ -119,10 +139,65 @@ static bool serve_hello(struct avbd_heapshare *h, int fd, int *ret_dir_id)
         return m.status == 0;
 }
 
-/* One lookup; false when the connection is to be closed. */
+static void staging_unmap(struct hs_conn *c)
+{
+        if (c->staging)
+                munmap((void *)c->staging, AVB_HEAPSHARE_STAGING_BYTES);
+        c->staging = NULL;
+}
+
+/*
+ * A fresh staging area for c: a sealed memfd, mapped here read-only and
+ * handed to the client (the descriptor is not kept). False when the
+ * connection is to be closed.
+ */
+static bool serve_staging(struct hs_conn *c, struct avb_heapshare_rep *rep)
+{
+        const unsigned seals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
+        int fd = memfd_create("avb-staging", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        void *p = MAP_FAILED;
+        bool sent;
+
+        if (fd < 0 || ftruncate(fd, AVB_HEAPSHARE_STAGING_BYTES) < 0 ||
+            fcntl(fd, F_ADD_SEALS, seals) < 0 ||
+            (p = mmap(NULL, AVB_HEAPSHARE_STAGING_BYTES, PROT_READ, MAP_SHARED, fd, 0)) ==
+                    MAP_FAILED) {
+                rep->status = -errno;
+                if (fd >= 0)
+                        close(fd);
+                return send(c->fd, rep, sizeof(*rep), MSG_DONTWAIT | MSG_NOSIGNAL) ==
+                       (ssize_t)sizeof(*rep);
+        }
+        staging_unmap(c);
+        c->staging = p;
+        rep->size = AVB_HEAPSHARE_STAGING_BYTES;
+        sent = send_fds(c->fd, rep, sizeof(*rep), &fd, 1, MSG_DONTWAIT) == 0;
+        close(fd);
+        return sent;
+}
+
+/* One staged write: copies from c's staging area into a buffer (see above); 0 or -errno. */
+static int serve_stage_write(struct avbd_heapshare *h, const struct hs_conn *c,
+                             const struct avb_heapshare_stage_req *r)
+{
+        if (!c->staging || r->size > AVB_HEAPSHARE_STAGE_MAX || r->reserved ||
+            (uint64_t)r->staging_offset + r->size > AVB_HEAPSHARE_STAGING_BYTES)
+                return -EINVAL;
+        if (!h->vendor)
+                return -ENOENT;
+        if (r->size == 0)
+                return avb_vendor_is_valid(h->vendor, r->handle) ? 0 : -ENOENT;
+        return avb_vendor_buffer_write(h->vendor, r->handle, r->offset,
+                                       c->staging + r->staging_offset, r->size);
+}
+
+/* One request; false when the connection is to be closed. */
 static bool serve_request(struct avbd_heapshare *h, struct hs_conn *c)
 {
-        struct avb_heapshare_req req;
+        union {
+                struct avb_heapshare_req lookup;
+                struct avb_heapshare_stage_req stage;
+        } req;
         struct avb_heapshare_rep rep = {.magic = AVB_HEAPSHARE_MAGIC};
         struct avb_buffer_info info;
         ssize_t n = recv(c->fd, &req, sizeof(req), MSG_DONTWAIT);
@@ -131,16 +206,21 @@ static bool serve_request(struct avbd_heapshare *h, struct hs_conn *c)
                 return errno == EAGAIN || errno == EINTR;
         if (n == 0)
                 return false;
-        if ((size_t)n != sizeof(req) || req.magic != AVB_HEAPSHARE_MAGIC ||
-            req.op != AVB_HEAPSHARE_LOOKUP) {
+        if ((size_t)n < sizeof(req.lookup) || req.lookup.magic != AVB_HEAPSHARE_MAGIC) {
                 rep.status = -EPROTO;
-        } else {
-                rep.status = avbd_directory_lookup(h->dir, c->dir_id, req.handle, &info);
+        } else if (req.lookup.op == AVB_HEAPSHARE_LOOKUP && (size_t)n == sizeof(req.lookup)) {
+                rep.status = avbd_directory_lookup(h->dir, c->dir_id, req.lookup.handle, &info);
                 if (rep.status == 0) {
                         rep.flags = info.secure ? AVB_DIR_SECURE : 0;
                         rep.offset = info.heap_offset;
                         rep.size = info.size;
                 }
+        } else if (req.lookup.op == AVB_HEAPSHARE_STAGING && (size_t)n == sizeof(req.lookup)) {
+                return serve_staging(c, &rep);
+        } else if (req.lookup.op == AVB_HEAPSHARE_STAGE_WRITE && (size_t)n == sizeof(req.stage)) {
+                rep.status = serve_stage_write(h, c, &req.stage);
+        } else {
+                rep.status = -EPROTO;
         }
         return send(c->fd, &rep, sizeof(rep), MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof(rep);
 }
@@ -148,6 +228,7 @@ static bool serve_request(struct avbd_heapshare *h, struct hs_conn *c)
 static void conn_close(struct avbd_heapshare *h, size_t i)
 {
         avbd_directory_close_client(h->dir, h->conns[i].dir_id);
+        staging_unmap(&h->conns[i]);
         close(h->conns[i].fd);
         h->conns[i] = h->conns[--h->n_conns];
 }
@@ -198,9 +279,8 @@ static void *run(void *arg)
         }
 }
 
-int avbd_heapshare_start(const char *path, int heap_fd, size_t heap_bytes,
-                         struct avbd_directory *dir, avbd_heapshare_policy policy, void *userdata,
-                         struct avbd_heapshare **ret)
+int avbd_heapshare_start(const char *path, struct avb_vendor *vendor, struct avbd_directory *dir,
+                         avbd_heapshare_policy policy, void *userdata, struct avbd_heapshare **ret)
 {
         struct sockaddr_un sa = {.sun_family = AF_UNIX};
         struct avbd_heapshare *h;
@@ -212,8 +292,9 @@ int avbd_heapshare_start(const char *path, int heap_fd, size_t heap_bytes,
         if (!h)
                 return -ENOMEM;
         h->listen_fd = h->stop_fd = -1;
-        h->heap_fd = heap_fd;
-        h->heap_bytes = heap_bytes;
+        h->vendor = vendor;
+        h->heap_fd = vendor ? avb_vendor_heap_fd(vendor, false) : -1;
+        h->heap_bytes = vendor ? avb_vendor_heap_size(vendor, false) : 0;
         h->dir = dir;
         h->policy = policy;
         h->userdata = userdata;

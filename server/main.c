@@ -341,8 +341,7 @@ int main(int argc, char **argv)
                 heap_path = NULL;
                 goto out;
         }
-        e = avbd_heapshare_start(heap_path, avb_vendor_heap_fd(avbd_service_vendor(c.service), false),
-                                 avb_vendor_heap_size(avbd_service_vendor(c.service), false),
+        e = avbd_heapshare_start(heap_path, avbd_service_vendor(c.service),
                                  avbd_service_directory(c.service), accept_creds, &c, &heapshare);
         if (e < 0) {
                 avb_log(AVB_LOG_ERROR, "cannot serve the heap at %s: %s", heap_path, strerror(-e));

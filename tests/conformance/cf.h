@@ -145,6 +145,7 @@ extern const cf_case cf_cases_clients[];
 extern const cf_case cf_cases_death[];
 extern const cf_case cf_cases_directory[];
 extern const cf_case cf_cases_copier[];
+extern const cf_case cf_cases_staging[];
 
 /* ---- failing and skipping ---------------------------------------------- */
 

@@ -25,7 +25,7 @@
 static const cf_case *const tables[] = {
         cf_cases_pools,  cf_cases_methods,  cf_cases_buffers, cf_cases_listener,
         cf_cases_secure, cf_cases_pipeline, cf_cases_clients, cf_cases_directory,
-        cf_cases_copier,
+        cf_cases_copier, cf_cases_staging,
         cf_cases_death,
 };
 

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Staged writes into secure memory (issue 15, section 3): the helper fills
+ * a staging area the server gave its heap connection, and the server copies
+ * from there into the buffer. Through the helper, and on the heap socket
+ * itself (the layout of helper/heapshare_proto.h, restated here as a
+ * client outside the project would have to): the staging memfd is sealed,
+ * each connection's area is its own, and bad offsets and sizes are refused
+ * without a byte moving.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cf.h"
+
+#define ST_MAGIC  0x41564248u
+#define ST_LOOKUP 1u
+#define ST_GET    2u
+#define ST_WRITE  3u
+#define ST_BYTES  (2u * 1024u * 1024u)
+#define ST_MAX    (1024u * 1024u)
+
+struct st_req {
+        uint32_t magic, op;
+        int64_t handle;
+};
+
+struct st_write {
+        uint32_t magic, op;
+        int64_t handle;
+        uint32_t offset, staging_offset, size, reserved;
+};
+
+struct st_rep {
+        uint32_t magic;
+        int32_t status;
+        uint32_t flags, offset, size, reserved;
+};
+
+/* A heap connection of its own (the hello's descriptors closed): the socket, or -1. */
+static int st_connect(cf_ctx *c)
+{
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        struct timeval tv = {.tv_sec = 10};
+        uint8_t hello[64];
+        char *ep = NULL, buf[CMSG_SPACE(4 * sizeof(int))];
+        struct iovec iov = {.iov_base = hello, .iov_len = sizeof(hello)};
+        struct msghdr msg = {
+            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf, .msg_controllen = sizeof(buf)};
+        uint32_t id;
+        int fd = -1;
+
+        if (cf_service_endpoint(c->o, &ep, &id) < 0 || !strstr(ep, "://")) {
+                CF_CHECK(c, false, "no service endpoint");
+                free(ep);
+                return -1;
+        }
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.heap", strstr(ep, "://") + 3);
+        free(ep);
+        fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+            recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) < 16) {
+                CF_CHECK(c, false, "heap socket %s: %s", sa.sun_path, strerror(errno));
+                if (fd >= 0)
+                        close(fd);
+                return -1;
+        }
+        for (struct cmsghdr *m = CMSG_FIRSTHDR(&msg); m; m = CMSG_NXTHDR(&msg, m))
+                for (size_t i = 0; i < (m->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
+                        close(((int *)CMSG_DATA(m))[i]);
+        return fd;
+}
+
+/* Asks for the connection's staging area: its memfd, or -1 (the case fails). */
+static int st_get(cf_ctx *c, int fd)
+{
+        struct st_req req = {ST_MAGIC, ST_GET, 0};
+        struct st_rep rep = {0};
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct iovec iov = {.iov_base = &rep, .iov_len = sizeof(rep)};
+        struct msghdr msg = {
+            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf, .msg_controllen = sizeof(buf)};
+        struct cmsghdr *m;
+        int mfd = -1;
+
+        if (send(fd, &req, sizeof(req), MSG_NOSIGNAL) == sizeof(req) &&
+            recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) == sizeof(rep) && (m = CMSG_FIRSTHDR(&msg)))
+                memcpy(&mfd, CMSG_DATA(m), sizeof(int));
+        CF_CHECK(c, mfd >= 0 && rep.status == 0 && rep.size == ST_BYTES,
+                 "no staging area: status %s, %u bytes", cf_errname(rep.status), rep.size);
+        return mfd;
+}
+
+static int st_ask(int fd, const void *req, size_t len)
+{
+        struct st_rep rep;
+        ssize_t n;
+
+        if (send(fd, req, len, MSG_NOSIGNAL) != (ssize_t)len)
+                return -errno;
+        n = recv(fd, &rep, sizeof(rep), 0);
+        if (n <= 0)
+                return n == 0 ? -ECONNRESET : -errno;
+        return n == sizeof(rep) && rep.magic == ST_MAGIC ? rep.status : -EBADMSG;
+}
+
+static int st_write(int fd, int64_t h, uint32_t offset, uint32_t staging_offset, uint32_t size)
+{
+        struct st_write w = {ST_MAGIC, ST_WRITE, h, offset, staging_offset, size, 0};
+
+        return st_ask(fd, &w, sizeof(w));
+}
+
+static uint8_t *st_map(cf_ctx *c, int mfd)
+{
+        void *p = mmap(NULL, ST_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+
+        CF_CHECK(c, p != MAP_FAILED, "cannot map the staging area: %s", strerror(errno));
+        return p == MAP_FAILED ? NULL : p;
+}
+
+/* Whether this process maps a staging area (the helper's, after a secure write). */
+static bool maps_staging(void)
+{
+        FILE *f = fopen("/proc/self/maps", "r");
+        char line[512];
+        bool found = false;
+
+        while (f && !found && fgets(line, sizeof(line), f))
+                found = strstr(line, "avb-staging") != NULL;
+        if (f)
+                fclose(f);
+        return found;
+}
+
+/*
+ * The helper's secure write goes through the staging area: the whole
+ * buffer and an unaligned stretch are exact, and the area is mapped here.
+ */
+static void helper_write_staged(cf_ctx *c)
+{
+        enum { N = 256 * 1024 };
+        static uint8_t pat[N], want[N];
+        cf_tpool *sp = cf_pool_new(c, true, true, 0, NULL);
+        int64_t s = cf_buf_alloc(c, sp, N);
+        int e;
+
+        cf_pattern(pat, N, 15);
+        e = avb_helper_write(cf_helper(c), s, 0, pat, N);
+        CF_CHECK(c, e == 0, "avb_helper_write of %d bytes into secure: %s", N, cf_errname(e));
+        memcpy(want, pat, N);
+        cf_expect_sha1(c, s, want, N);
+        cf_pattern(pat, N, 16);
+        e = avb_helper_write(cf_helper(c), s, 3, pat, N - 10);
+        CF_CHECK(c, e == 0, "avb_helper_write at offset 3: %s", cf_errname(e));
+        memcpy(want + 3, pat, N - 10);
+        cf_expect_sha1(c, s, want, N);
+        CF_CHECK(c, maps_staging(), "the helper wrote without a staging area");
+        e = avb_helper_write(cf_helper(c), s, 1, pat, N);
+        CF_EXPECT_ERRNO(c, e, -ERANGE, "a staged write past the end");
+        cf_expect_sha1(c, s, want, N);
+        cf_buf_free(c, s);
+        cf_pool_destroy(c, sp);
+}
+
+/*
+ * The memfd is sealed: it cannot shrink (the server's mapping would fault),
+ * grow, or lose its seals; the server still copies from it afterwards.
+ */
+static void staging_sealed(cf_ctx *c)
+{
+        enum { N = 4096 };
+        static uint8_t pat[N];
+        cf_tpool *sp = cf_pool_new(c, true, true, 0, NULL);
+        int64_t s = cf_buf_alloc(c, sp, N);
+        int fd = st_connect(c), mfd = fd >= 0 ? st_get(c, fd) : -1, seals, e;
+        uint8_t *p = mfd >= 0 ? st_map(c, mfd) : NULL;
+
+        if (p) {
+                seals = fcntl(mfd, F_GET_SEALS);
+                CF_CHECK(c,
+                         seals >= 0 && (seals & F_SEAL_SHRINK) && (seals & F_SEAL_GROW) &&
+                             (seals & F_SEAL_SEAL),
+                         "the staging memfd's seals are %#x", seals);
+                CF_CHECK(c, ftruncate(mfd, 0) < 0, "the staging memfd could be truncated");
+                CF_CHECK(c, ftruncate(mfd, ST_BYTES / 2) < 0, "the staging memfd could shrink");
+                CF_CHECK(c, fcntl(mfd, F_ADD_SEALS, F_SEAL_WRITE) < 0,
+                         "the staging memfd took another seal");
+                cf_pattern(pat, N, 21);
+                memcpy(p + ST_BYTES - N, pat, N);
+                e = st_write(fd, s, 0, ST_BYTES - N, N);
+                CF_CHECK(c, e == 0, "a staged write from the area's last page: %s", cf_errname(e));
+                cf_expect_sha1(c, s, pat, N);
+                munmap(p, ST_BYTES);
+        }
+        if (mfd >= 0)
+                close(mfd);
+        if (fd >= 0)
+                close(fd);
+        cf_buf_free(c, s);
+        cf_pool_destroy(c, sp);
+}
+
+/*
+ * Bad staged writes move nothing: outside the staging area, above the
+ * per-call limit, a reserved field set, outside the buffer, an unknown
+ * handle, a connection without a staging area (it cannot reach another's).
+ */
+static void staging_bad_args(cf_ctx *c)
+{
+        enum { N = 8192 };
+        static uint8_t pat[N], junk[N];
+        cf_tpool *sp = cf_pool_new(c, true, true, 0, NULL);
+        int64_t s = cf_buf_alloc(c, sp, N);
+        int fd = st_connect(c), other = st_connect(c), mfd = fd >= 0 ? st_get(c, fd) : -1;
+        uint8_t *p = mfd >= 0 ? st_map(c, mfd) : NULL;
+        struct st_write reserved = {ST_MAGIC, ST_WRITE, s, 0, 0, 16, 1};
+        static const struct {
+                const char *what;
+                uint32_t offset, staging_offset, size;
+                int want;
+        } bad[] = {
+            {"past the staging area's end", 0, ST_BYTES - 100, 101, -EINVAL},
+            {"starting beyond the staging area", 0, ST_BYTES, 1, -EINVAL},
+            {"wrapping 32 bits", 0, 0xffffff00u, 0x200, -EINVAL},
+            {"above the per-call limit", 0, 0, ST_MAX + 1, -EINVAL},
+            {"past the buffer's end", N - 10, 0, 11, -ERANGE},
+            {"at an offset beyond the buffer", 0xfffffff0u, 0, 0x20, -ERANGE},
+        };
+        int e;
+
+        cf_pattern(pat, N, 31);
+        e = avb_helper_write(cf_helper(c), s, 0, pat, N);
+        CF_CHECK(c, e == 0, "avb_helper_write: %s", cf_errname(e));
+        if (p && other >= 0) {
+                memset(junk, 0xa5, N);
+                memcpy(p, junk, N);
+                memcpy(p + ST_BYTES - N, junk, N);
+                for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                        e = st_write(fd, s, bad[i].offset, bad[i].staging_offset, bad[i].size);
+                        CF_EXPECT_ERRNO(c, e, bad[i].want, bad[i].what);
+                }
+                e = st_ask(fd, &reserved, sizeof(reserved));
+                CF_EXPECT_ERRNO(c, e, -EINVAL, "a staged write with its reserved field set");
+                e = st_write(fd, s + 1, 0, 0, 16);
+                CF_EXPECT_ERRNO(c, e, -ENOENT, "a staged write to an unknown handle");
+                e = st_ask(fd, &reserved, sizeof(reserved) - 4);
+                CF_EXPECT_ERRNO(c, e, -EPROTO, "a staged write 4 bytes short");
+                e = st_write(other, s, 0, 0, 16);
+                CF_EXPECT_ERRNO(c, e, -EINVAL, "a staged write on a connection without an area");
+                cf_expect_sha1(c, s, pat, N);
+                e = st_write(fd, s, 0, 0, 0);
+                CF_CHECK(c, e == 0, "a staged write of 0 bytes: %s", cf_errname(e));
+                munmap(p, ST_BYTES);
+        }
+        if (mfd >= 0)
+                close(mfd);
+        if (fd >= 0)
+                close(fd);
+        if (other >= 0)
+                close(other);
+        cf_expect_sha1(c, s, pat, N);
+        cf_buf_free(c, s);
+        cf_pool_destroy(c, sp);
+}
+
+/*
+ * Two clients' staging areas are apart: each connection fills its own with
+ * its own pattern at the same offsets, their writes interleave, and each
+ * buffer gets its own client's bytes.
+ */
+static void staging_two_clients(cf_ctx *c)
+{
+        enum { N = 64 * 1024, ROUNDS = 8 };
+        static uint8_t pat[2][N];
+        cf_tpool *sp = cf_pool_new(c, true, true, 0, NULL);
+        int64_t s[2] = {cf_buf_alloc(c, sp, N), cf_buf_alloc(c, sp, N)};
+        int fd[2] = {st_connect(c), st_connect(c)}, mfd[2] = {-1, -1}, e;
+        uint8_t *p[2] = {NULL, NULL};
+
+        for (int k = 0; k < 2; k++) {
+                mfd[k] = fd[k] >= 0 ? st_get(c, fd[k]) : -1;
+                p[k] = mfd[k] >= 0 ? st_map(c, mfd[k]) : NULL;
+                cf_pattern(pat[k], N, 40 + (uint32_t)k);
+        }
+        for (int r = 0; p[0] && p[1] && r < ROUNDS; r++) {
+                for (int k = 0; k < 2; k++)
+                        memcpy(p[k], pat[k], N);
+                for (int k = 0; k < 2; k++) {
+                        e = st_write(fd[k], s[k], 0, 0, N);
+                        CF_CHECK(c, e == 0, "client %d's staged write: %s", k, cf_errname(e));
+                }
+        }
+        for (int k = 0; k < 2; k++) {
+                cf_expect_sha1(c, s[k], pat[k], N);
+                if (p[k])
+                        munmap(p[k], ST_BYTES);
+                if (mfd[k] >= 0)
+                        close(mfd[k]);
+                if (fd[k] >= 0)
+                        close(fd[k]);
+                cf_buf_free(c, s[k]);
+        }
+        cf_pool_destroy(c, sp);
+}
+
+const cf_case cf_cases_staging[] = {
+    {"staging.helper-secure-write-exact", helper_write_staged,
+     "a helper write into secure memory goes through the staging area and is exact"},
+    {"staging.memfd-sealed", staging_sealed,
+     "the staging memfd cannot shrink, grow or take seals; the server copies from it"},
+    {"staging.bad-offsets-refused", staging_bad_args,
+     "staged writes outside the area, above the limit, outside the buffer or without an "
+     "area are refused and move nothing"},
+    {"staging.two-clients-apart", staging_two_clients, "two connections' staging areas do not mix"},
+    {NULL, NULL, NULL},
+};
