@@ -360,6 +360,13 @@ avb_status avb_binder_transact_fds(avb_binder *b, const avb_interface_desc *ifac
         if (b->local)
                 return local_transact(b, iface, code, oneway, req, req_len, fds, n_fds,
                                       ret_reply, ret_len, ret_fds, ret_n_fds);
+        /* A oneway call on a unix connection still shaking hands (or behind calls
+         * queued then) joins the queue the monitor sends from: waiting for the
+         * handshake would block the caller on the peer's loop. */
+        if (b->conn->ep.is_unix && oneway && avb_conn_queue_first(b->conn))
+                return oneway_status(b, avb_conn_enqueue(b->conn, b->object_id, iface->descriptor,
+                                                         code, req, req_len, fds, n_fds),
+                                     req_len);
         if (b->conn->ep.is_unix)
                 return avb_uclient_call(b, iface, code, oneway, req, req_len, fds, n_fds,
                                         ret_reply, ret_len, ret_fds, ret_n_fds);

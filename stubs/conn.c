@@ -489,12 +489,29 @@ bool avb_conn_has_queued(avb_conn *c)
         return queued;
 }
 
+bool avb_conn_queue_first(avb_conn *c)
+{
+        pthread_mutex_lock(&c->lock);
+        bool first = c->state == AVB_CONN_CONNECTING || c->q_len > 0;
+        pthread_mutex_unlock(&c->lock);
+        return first;
+}
+
 int avb_conn_room(avb_conn *c, unsigned *ret_room)
 {
         int r = 0;
 
-        if (c->u && !avb_conn_is_dead(c))
-                return avb_uclient_room(c->u, ret_room);
+        if (c->u && !avb_conn_is_dead(c)) {
+                unsigned room = 0, queued;
+
+                r = avb_uclient_room(c->u, &room);
+                pthread_mutex_lock(&c->lock);
+                queued = c->q_len;
+                pthread_mutex_unlock(&c->lock);
+                if (r == 0)
+                        *ret_room = room > queued ? room - queued : 0;
+                return r;
+        }
         pthread_mutex_lock(&c->lock);
         if (c->state == AVB_CONN_DEAD)
                 r = -EPIPE;
@@ -540,6 +557,15 @@ static int send_head(avb_conn *c)
         h.object_id = m->object_id;
         h.descriptor = m->descriptor;
         h.code = m->code;
+        if (c->u) {
+                /* unix: the fds ride on the message itself. */
+                r = avb_envelope_pack_request(&h, m->payload, m->len, &buf, &len);
+                if (r == 0)
+                        r = avb_uclient_send_queued(c->u, c->dead_efd, buf, len, m->fds, m->n_fds);
+                if (r == -EAGAIN)
+                        return r;
+                goto sent;
+        }
         h.n_fds = (uint32_t)m->n_fds;
         /* The fds go ahead on the lifeline, once, even if the push must wait. */
         if (m->n_fds && !m->fds_sent) {
@@ -553,6 +579,7 @@ static int send_head(avb_conn *c)
                 r = avb_tp_send(c->push_sock, buf, len);
         if (r == -EAGAIN)
                 return r;
+sent:
         /* Sent, or failed for good: either way it leaves the queue. */
         pthread_mutex_lock(&c->lock);
         if (c->q_head == m) {
@@ -574,7 +601,7 @@ static int send_head(avb_conn *c)
 
 bool avb_conn_flush(avb_conn *c)
 {
-        int r = open_push(c);
+        int r = c->u ? 0 : open_push(c);
 
         if (r < 0) {
                 avb_log_warning("%s: cannot open the oneway socket: %s", c->ep.url, strerror(-r));

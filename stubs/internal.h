@@ -187,6 +187,8 @@ void avb_conn_free_fds(avb_conn *c);
 /* Monitor: sends what the push socket takes; true if calls remain queued. */
 bool avb_conn_flush(avb_conn *c);
 bool avb_conn_has_queued(avb_conn *c);
+/* Unix connections: oneway calls must queue (handshake not done, or calls queued). */
+bool avb_conn_queue_first(avb_conn *c);
 /* Free places in the oneway queue; -EPIPE once dead. */
 int avb_conn_room(avb_conn *c, unsigned *ret_room);
 /* Frees a connection nobody refers to (monitor). */
@@ -268,6 +270,13 @@ void avb_uclient_free(struct avb_uconn *u);
  * buffer, 0 while the socket is not writable. -EPIPE once it is broken.
  */
 int avb_uclient_room(struct avb_uconn *u, unsigned *ret_room);
+/*
+ * The monitor: sends one queued oneway message (a packed envelope) without
+ * waiting for room: -EAGAIN when nothing of it could leave. A message whose
+ * first fragment left is finished, waiting up to the default deadline.
+ */
+int avb_uclient_send_queued(struct avb_uconn *u, int dead_efd, const uint8_t *buf, size_t len,
+                            const int *fds, size_t n_fds);
 
 /* Closes the proxy's pooled request sockets (client.c). */
 void avb_client_pool_clear(avb_binder *b);

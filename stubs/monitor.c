@@ -167,12 +167,14 @@ static int collect(watch *w, avb_conn **ret_free)
                 w->all[w->n_all++] = c;
                 /* A unix connection's replies are its callers' to read (uclient.c): its hang-up only. */
                 if (st != AVB_CONN_DEAD && c->life_fd >= 0)
-                        watch_add(w, c->life_fd, st == AVB_CONN_UP && c->u ? 0 : POLLIN, c);
+                        watch_add(w, c->life_fd,
+                                  st == AVB_CONN_UP && c->u ? (queued ? POLLOUT : 0) : POLLIN, c);
+                /* nanomsg: queued calls wait for the push socket (unix: POLLOUT above) */
                 int fd;
-                if (st == AVB_CONN_UP && queued && c->push_sock >= 0 &&
+                if (!c->u && st == AVB_CONN_UP && queued && c->push_sock >= 0 &&
                     avb_tp_send_fd(c->push_sock, &fd) == 0)
                         watch_add(w, fd, POLLIN, c);
-                else if (st == AVB_CONN_UP && queued)
+                else if (!c->u && st == AVB_CONN_UP && queued)
                         timeout = 0; /* open the push socket at once */
                 p = &c->next;
         }

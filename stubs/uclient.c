@@ -179,6 +179,14 @@ static int send_message(struct avb_uconn *u, int dead_efd, avb_utx *tx, bool one
         return r;
 }
 
+int avb_uclient_send_queued(struct avb_uconn *u, int dead_efd, const uint8_t *buf, size_t len,
+                            const int *fds, size_t n_fds)
+{
+        avb_utx tx = {.buf = buf, .len = len, .fds = fds, .n_fds = n_fds};
+
+        return send_message(u, dead_efd, &tx, true, avb_now_ms() + AVB_DEFAULT_DEADLINE_MS);
+}
+
 /* Gives the whole message in u->rx to its waiter, or drops it. Under u->lock. */
 static void deliver(struct avb_uconn *u)
 {
