@@ -290,11 +290,25 @@ static void resolve_expr(resolver *r, aidl_expr *e, aidl_decl *scope)
         }
 }
 
+/* Whether `name` is a type parameter of the generic parcelable `scope`. */
+static bool is_type_param(const aidl_decl *scope, const char *name)
+{
+        for (int i = 0; scope && i < scope->n_type_params; i++)
+                if (strcmp(scope->type_params[i], name) == 0)
+                        return true;
+        return false;
+}
+
 static void resolve_type(resolver *r, aidl_type *t, aidl_decl *scope)
 {
         for (; t; t = t->elem) {
                 resolve_expr(r, t->size, scope);
                 if (t->kind != AIDL_TYPE_NAMED)
+                        continue;
+                for (aidl_type *ta = t->targs; ta; ta = ta->next_targ)
+                        resolve_type(r, ta, scope);
+                t->type_param = is_type_param(scope, t->name);
+                if (t->type_param)
                         continue;
                 t->resolved = lookup_type(r, scope, scope->file, t->name);
                 t->holder = !t->resolved && strcmp(t->name, "ParcelableHolder") == 0;

@@ -13,7 +13,7 @@ typedef struct validator {
 } validator;
 
 static const char *const known_annotations[] = {"VintfStability", "utf8InCpp", "nullable",
-                                                "Backing"};
+                                                "Backing", "FixedSize"};
 
 static void check_annotations(validator *v, const aidl_annotation *list, const aidl_decl *owner)
 {
@@ -42,6 +42,102 @@ static bool is_enum(const aidl_type *t)
         return t->kind == AIDL_TYPE_NAMED && t->resolved && t->resolved->kind == AIDL_DECL_ENUM;
 }
 
+/* Laid out in a fixed number of bytes: a primitive other than String, an
+ * enum, a fixed-size array of such, or a @FixedSize parcelable. */
+static bool is_fixed_size(const aidl_type *t)
+{
+        if (t->kind == AIDL_TYPE_ARRAY)
+                return t->size && is_fixed_size(t->elem);
+        if (is_primitive(t) || is_enum(t))
+                return true;
+        return t->kind == AIDL_TYPE_NAMED && t->resolved &&
+               t->resolved->kind == AIDL_DECL_PARCELABLE && !t->nullable &&
+               aidl_annotation_find(t->resolved->annotations, "FixedSize");
+}
+
+static void check_type(validator *v, const aidl_type *t);
+
+/*
+ * The payload of a fast message queue is copied byte for byte between
+ * processes, so it must have a fixed layout: a primitive, an enum or a
+ * @FixedSize parcelable. A parcelable that only lacks the annotation is let
+ * through with a warning (the RDK's DataPacket is one).
+ */
+static void check_fmq(validator *v, const aidl_type *t)
+{
+        const aidl_type *payload = t->targs, *flavor = t->targs->next_targ;
+        const aidl_decl *p = payload->resolved;
+        if (payload->kind == AIDL_TYPE_NAMED && p && p->kind == AIDL_DECL_PARCELABLE &&
+            !is_fixed_size(payload)) {
+                bool all_fixed = true;
+                for (const aidl_decl *m = p->members; m; m = m->next)
+                        if (m->kind == AIDL_DECL_FIELD)
+                                all_fixed = all_fixed && is_fixed_size(m->type);
+                if (all_fixed)
+                        aidl_warning(v->d, &payload->loc,
+                                     "message queue payload '%s' is not @FixedSize (its fields "
+                                     "are: treated as fixed-size)",
+                                     aidl_type_to_string(v->a, payload));
+                else
+                        aidl_error(v->d, &payload->loc,
+                                   "message queue payload '%s' must be @FixedSize (a field has "
+                                   "no fixed size)",
+                                   aidl_type_to_string(v->a, payload));
+        } else if (!is_fixed_size(payload)) {
+                aidl_error(v->d, &payload->loc,
+                           "message queue payload '%s' must be a primitive (not String), an "
+                           "enum or a @FixedSize parcelable",
+                           aidl_type_to_string(v->a, payload));
+        }
+        const char *fq = flavor->resolved ? flavor->resolved->qualified : "";
+        if (strcmp(fq, "android.hardware.common.fmq.SynchronizedReadWrite") != 0 &&
+            strcmp(fq, "android.hardware.common.fmq.UnsynchronizedWrite") != 0)
+                aidl_error(v->d, &flavor->loc,
+                           "message queue flavor '%s' must be SynchronizedReadWrite or "
+                           "UnsynchronizedWrite",
+                           aidl_type_to_string(v->a, flavor));
+}
+
+/* A named type's use of type parameters and arguments (generic parcelables). */
+static void check_generic_use(validator *v, const aidl_type *t)
+{
+        const aidl_decl *g = t->resolved;
+        if (t->type_param) {
+                aidl_error(v->d, &t->loc,
+                           "type parameter '%s' cannot be the type of a field (not supported)",
+                           t->name);
+                return;
+        }
+        if (!g)
+                return;
+        if (t->n_targs != g->n_type_params) {
+                if (g->n_type_params == 0)
+                        aidl_error(v->d, &t->loc, "'%s' is not generic and takes no type arguments",
+                                   t->name);
+                else
+                        aidl_error(v->d, &t->loc, "generic parcelable '%s' takes %d type "
+                                   "argument%s, not %d", t->name, g->n_type_params,
+                                   g->n_type_params == 1 ? "" : "s", t->n_targs);
+                return;
+        }
+        bool ok = true;
+        for (const aidl_type *ta = t->targs; ta; ta = ta->next_targ) {
+                check_type(v, ta);
+                const aidl_decl *r = ta->resolved;
+                bool fits = is_primitive(ta) ||
+                            (ta->kind == AIDL_TYPE_NAMED && r && r->kind != AIDL_DECL_INTERFACE);
+                if (!fits && !ta->type_param)
+                        aidl_error(v->d, &ta->loc,
+                                   "type argument '%s' of '%s' must be a primitive (not String), "
+                                   "an enum or a parcelable",
+                                   aidl_type_to_string(v->a, ta), t->name);
+                ok = ok && fits;
+        }
+        if (ok && g->qualified && strcmp(g->qualified, "android.hardware.common.fmq.MQDescriptor") == 0 &&
+            t->n_targs == 2)
+                check_fmq(v, t);
+}
+
 /* Rules on a type wherever it is used. */
 static void check_type(validator *v, const aidl_type *t)
 {
@@ -54,6 +150,8 @@ static void check_type(validator *v, const aidl_type *t)
         if (t->utf8 && !(base->kind == AIDL_TYPE_PRIM && base->prim == AIDL_STRING))
                 aidl_error(v->d, &t->loc, "@utf8InCpp is only allowed on String, not '%s'",
                            aidl_type_to_string(v->a, t));
+        if (base->kind == AIDL_TYPE_NAMED)
+                check_generic_use(v, base);
         for (; t->kind == AIDL_TYPE_ARRAY || t->kind == AIDL_TYPE_LIST; t = t->elem) {
                 const aidl_type *e = t->elem;
                 bool fixed = t->kind == AIDL_TYPE_ARRAY && t->size;
