@@ -13,19 +13,44 @@ typedef struct validator {
 } validator;
 
 static const char *const known_annotations[] = {"VintfStability", "utf8InCpp", "nullable",
-                                                "Backing", "FixedSize"};
+                                                "Backing", "FixedSize", "SensitiveData"};
+
+/* Annotations for other backends (Java, Rust, permissions, the binder
+ * driver): accepted and ignored, as they change nothing in C or on the wire. */
+static const char *const ignored_annotations[] = {"JavaDerive", "RustDerive",
+                                                  "EnforcePermission", "PropagateAllowBlocking",
+                                                  "Descriptor"};
+
+static bool in_list(const char *const *list, size_t n, const char *name)
+{
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(list[i], name) == 0)
+                        return true;
+        return false;
+}
 
 static void check_annotations(validator *v, const aidl_annotation *list, const aidl_decl *owner)
 {
         for (const aidl_annotation *an = list; an; an = an->next) {
-                bool known = false;
-                for (size_t i = 0; i < sizeof(known_annotations) / sizeof(known_annotations[0]); i++)
-                        known = known || strcmp(an->name, known_annotations[i]) == 0;
+                bool known = in_list(known_annotations, sizeof(known_annotations) /
+                                                                sizeof(known_annotations[0]),
+                                     an->name);
+                if (in_list(ignored_annotations,
+                            sizeof(ignored_annotations) / sizeof(ignored_annotations[0]), an->name))
+                        continue;
                 if (!known)
                         aidl_warning(v->d, &an->loc, "unknown annotation @%s ignored", an->name);
                 else if (strcmp(an->name, "Backing") == 0 &&
                          (!owner || owner->kind != AIDL_DECL_ENUM))
                         aidl_error(v->d, &an->loc, "@Backing is only allowed on enums");
+                else if (strcmp(an->name, "FixedSize") == 0 &&
+                         (!owner || (owner->kind != AIDL_DECL_PARCELABLE &&
+                                     owner->kind != AIDL_DECL_UNION)))
+                        aidl_error(v->d, &an->loc, "@FixedSize is only allowed on parcelables "
+                                   "and unions");
+                else if (strcmp(an->name, "SensitiveData") == 0 &&
+                         (!owner || owner->kind != AIDL_DECL_INTERFACE))
+                        aidl_error(v->d, &an->loc, "@SensitiveData is only allowed on interfaces");
                 else if (strcmp(an->name, "VintfStability") == 0 &&
                          (!owner || !aidl_decl_is_type(owner)))
                         aidl_error(v->d, &an->loc, "@VintfStability is only allowed on types");
@@ -51,7 +76,9 @@ static bool is_fixed_size(const aidl_type *t)
         if (is_primitive(t) || is_enum(t))
                 return true;
         return t->kind == AIDL_TYPE_NAMED && t->resolved &&
-               t->resolved->kind == AIDL_DECL_PARCELABLE && !t->nullable &&
+               (t->resolved->kind == AIDL_DECL_PARCELABLE ||
+                t->resolved->kind == AIDL_DECL_UNION) &&
+               !t->nullable &&
                aidl_annotation_find(t->resolved->annotations, "FixedSize");
 }
 
@@ -301,6 +328,11 @@ static void check_type_decl(validator *v, const aidl_decl *t)
                         break;
                 case AIDL_DECL_FIELD:
                         check_type(v, m->type);
+                        if (aidl_annotation_find(t->annotations, "FixedSize") &&
+                            !is_fixed_size(m->type))
+                                aidl_error(v->d, &m->loc,
+                                           "field '%s' of @FixedSize '%s' has no fixed size: '%s'",
+                                           m->name, t->name, aidl_type_to_string(v->a, m->type));
                         if (t->kind == AIDL_DECL_UNION)
                                 check_holder(v, m->type, "a union member");
                         else if (m->type->nullable)
