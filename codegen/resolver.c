@@ -329,6 +329,9 @@ static void resolve_type(resolver *r, aidl_type *t, aidl_decl *scope)
                         continue;
                 t->resolved = lookup_type(r, scope, scope->file, t->name);
                 t->holder = !t->resolved && strcmp(t->name, "ParcelableHolder") == 0;
+                t->pfd = !t->resolved && strcmp(t->name, "ParcelFileDescriptor") == 0;
+                if (t->pfd)
+                        continue;
                 const char *why = t->resolved || t->holder ? NULL : builtin_refusal(t->name);
                 if (why)
                         aidl_error(r->d, &t->loc, "'%s' is not supported: %s", t->name, why);

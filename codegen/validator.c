@@ -179,6 +179,11 @@ static void check_type(validator *v, const aidl_type *t)
                            aidl_type_to_string(v->a, t));
         if (base->kind == AIDL_TYPE_NAMED)
                 check_generic_use(v, base);
+        /* The rules of ParcelFileDescriptor (not out, see check_args) are in
+         * place; its C mapping (an int, an index into the message's fds on
+         * the wire) is not written yet. */
+        if (base->kind == AIDL_TYPE_NAMED && base->pfd)
+                aidl_error(v->d, &t->loc, "ParcelFileDescriptor is not supported yet");
         for (; t->kind == AIDL_TYPE_ARRAY || t->kind == AIDL_TYPE_LIST; t = t->elem) {
                 const aidl_type *e = t->elem;
                 bool fixed = t->kind == AIDL_TYPE_ARRAY && t->size;
@@ -238,6 +243,14 @@ static void check_holder(validator *v, const aidl_type *t, const char *where)
                 aidl_error(v->d, &t->loc, "ParcelableHolder cannot be %s", where);
 }
 
+/* A ParcelFileDescriptor, or an array or List of them. */
+static bool is_pfd(const aidl_type *t)
+{
+        while (t->kind == AIDL_TYPE_ARRAY || t->kind == AIDL_TYPE_LIST)
+                t = t->elem;
+        return t->kind == AIDL_TYPE_NAMED && t->pfd;
+}
+
 static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
 {
         aidl_map *names = aidl_map_new(v->a);
@@ -260,6 +273,11 @@ static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
                         aidl_error(v->d, &a->loc,
                                    "oneway method '%s' cannot have %s argument '%s'", m->name,
                                    dir, a->name);
+                else if (a->dir == AIDL_DIR_OUT && is_pfd(t))
+                        aidl_error(v->d, &a->loc,
+                                   "'out' is not allowed on argument '%s' of type "
+                                   "ParcelFileDescriptor (in or inout; or return it)",
+                                   a->name);
                 else if (t->kind == AIDL_TYPE_PRIM || is_enum(t))
                         aidl_error(v->d, &a->loc,
                                    "'%s' is not allowed on argument '%s' of type '%s' (only in)",

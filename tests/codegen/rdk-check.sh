@@ -33,7 +33,9 @@ rm -rf "$work"
 mkdir -p "$work"
 status=0
 
-roots=""
+# android.hardware.common (NativeHandle, fmq.MQDescriptor, ...) is not in the
+# RDK tree: the RDK files import it from AOSP, ours is in tests/codegen/stable.
+roots="-I $src/tests/codegen/stable"
 for d in "$rdk"/*/current; do
         [ -d "$d" ] && roots="$roots -I $d"
 done
