@@ -84,6 +84,24 @@ static bool is_fixed_size(const aidl_type *t)
 
 static void check_type(validator *v, const aidl_type *t);
 
+/* Like is_fixed_size, but a parcelable need not say @FixedSize: it is enough
+ * that its fields have a fixed layout, all the way down (depth bounds a
+ * by-value cycle, which the C struct could not hold anyway). */
+static bool has_fixed_layout(const aidl_type *t, int depth)
+{
+        if (is_fixed_size(t))
+                return true;
+        if (t->kind == AIDL_TYPE_ARRAY)
+                return t->size && has_fixed_layout(t->elem, depth);
+        const aidl_decl *p = t->kind == AIDL_TYPE_NAMED ? t->resolved : NULL;
+        if (!p || p->kind != AIDL_DECL_PARCELABLE || t->nullable || depth == 0)
+                return false;
+        for (const aidl_decl *m = p->members; m; m = m->next)
+                if (m->kind == AIDL_DECL_FIELD && !has_fixed_layout(m->type, depth - 1))
+                        return false;
+        return true;
+}
+
 /*
  * The payload of a fast message queue is copied byte for byte between
  * processes, so it must have a fixed layout: a primitive, an enum or a
@@ -96,14 +114,10 @@ static void check_fmq(validator *v, const aidl_type *t)
         const aidl_decl *p = payload->resolved;
         if (payload->kind == AIDL_TYPE_NAMED && p && p->kind == AIDL_DECL_PARCELABLE &&
             !is_fixed_size(payload)) {
-                bool all_fixed = true;
-                for (const aidl_decl *m = p->members; m; m = m->next)
-                        if (m->kind == AIDL_DECL_FIELD)
-                                all_fixed = all_fixed && is_fixed_size(m->type);
-                if (all_fixed)
+                if (has_fixed_layout(payload, 16))
                         aidl_warning(v->d, &payload->loc,
-                                     "message queue payload '%s' is not @FixedSize (its fields "
-                                     "are: treated as fixed-size)",
+                                     "message queue payload '%s' is not @FixedSize, but its "
+                                     "fields all have a fixed size: treated as @FixedSize",
                                      aidl_type_to_string(v->a, payload));
                 else
                         aidl_error(v->d, &payload->loc,

@@ -22,10 +22,10 @@ package android.hardware.common.fmq;
 enum SynchronizedReadWrite { EMPTY }
 //// file: r/neg/Loose.aidl
 package neg;
-parcelable Loose { int a; long[4] b; Level l; }
+parcelable Loose { int a; long[4] b; Level l; Id id; parcelable Id { long v; } }
 //// file: r/neg/Varying.aidl
 package neg;
-parcelable Varying { int a; String s; }
+parcelable Varying { int a; Inner i; parcelable Inner { String s; } }
 //// file: r/neg/Packed.aidl
 package neg;
 @FixedSize parcelable Packed { int a; }
