@@ -174,8 +174,8 @@ static void check_generic_use(validator *v, const aidl_type *t)
                                    aidl_type_to_string(v->a, ta), t->name);
                 ok = ok && fits;
         }
-        if (ok && g->qualified && strcmp(g->qualified, "android.hardware.common.fmq.MQDescriptor") == 0 &&
-            t->n_targs == 2)
+        if (ok && t->n_targs == 2 && g->qualified &&
+            strcmp(g->qualified, "android.hardware.common.fmq.MQDescriptor") == 0)
                 check_fmq(v, t);
 }
 

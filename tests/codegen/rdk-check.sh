@@ -49,7 +49,8 @@ for f in $files; do
         if "$aidlc" $roots -o "$work/one" "$f" >"$work/one.log" 2>&1; then
                 ok=$((ok + 1))
         else
-                sed -n 1p "$work/one.log" >>"$work/refused.log"
+                { grep -m1 " error: " "$work/one.log" || sed -n 1p "$work/one.log"; } \
+                        >>"$work/refused.log"
         fi
 done
 echo "aidlc: $ok of $total current/ files accepted one by one"
