@@ -21,6 +21,12 @@ static void print_type_base(FILE *f, const aidl_type *t)
                 break;
         case AIDL_TYPE_NAMED:
                 fputs(t->resolved ? t->resolved->qualified : t->name, f);
+                for (const aidl_type *ta = t->targs; ta; ta = ta->next_targ) {
+                        fputs(ta == t->targs ? "<" : ", ", f);
+                        aidl_canon_print_type(f, ta);
+                }
+                if (t->targs)
+                        fputs(">", f);
                 break;
         case AIDL_TYPE_ARRAY:
         {
@@ -182,7 +188,10 @@ static void dump_type_decl(FILE *f, const aidl_decl *d, int level)
                 fprintf(f, "@Backing(type=\"%s\")\n", aidl_prim_name(d->backing));
         }
         indent(f, level);
-        fprintf(f, "%s%s %s {\n", d->oneway ? "oneway " : "", kinds[d->kind], d->name);
+        fprintf(f, "%s%s %s", d->oneway ? "oneway " : "", kinds[d->kind], d->name);
+        for (int i = 0; i < d->n_type_params; i++)
+                fprintf(f, "%s%s", i ? ", " : "<", d->type_params[i]);
+        fputs(d->n_type_params ? "> {\n" : " {\n", f);
         dump_members(f, d, level + 1);
         indent(f, level);
         fputs("}\n", f);

@@ -160,7 +160,13 @@ char *aidl_type_to_string(struct aidl_arena *a, const aidl_type *t)
         case AIDL_TYPE_PRIM:
                 return aidl_arena_strdup(a, aidl_prim_name(t->prim));
         case AIDL_TYPE_NAMED:
-                return aidl_arena_strdup(a, t->name ? t->name : "?");
+        {
+                char *s = aidl_arena_strdup(a, t->name ? t->name : "?");
+                for (const aidl_type *ta = t->targs; ta; ta = ta->next_targ)
+                        s = aidl_arena_printf(a, "%s%s%s", s, ta == t->targs ? "<" : ", ",
+                                              aidl_type_to_string(a, ta));
+                return t->targs ? aidl_arena_printf(a, "%s>", s) : s;
+        }
         case AIDL_TYPE_ARRAY:
         {
                 /* T[N][M]: the base, then the dimensions outermost first */

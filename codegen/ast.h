@@ -68,6 +68,12 @@ typedef struct aidl_type {
         bool nullable;              /* @nullable on the field/argument/return */
         bool utf8;                  /* @utf8InCpp */
         bool holder;                /* NAMED: the built-in ParcelableHolder */
+        bool pfd;                   /* NAMED: the built-in ParcelFileDescriptor */
+        bool type_param;            /* NAMED: a type parameter of the enclosing generic
+                                       parcelable (resolved stays NULL) */
+        struct aidl_type *targs;    /* NAMED: type arguments of Generic<A, B>, or NULL */
+        struct aidl_type *next_targ; /* the following type argument */
+        int n_targs;
         aidl_annotation *annotations;
         aidl_loc loc;
 } aidl_type;
@@ -185,6 +191,10 @@ typedef struct aidl_decl {
         /* CONST and FIELD */
         aidl_type *type;
         aidl_expr *value; /* CONST value, FIELD default (or NULL), ENUMERATOR value (or NULL) */
+
+        /* PARCELABLE: type parameters of a generic parcelable P<T, U> (arena) */
+        char **type_params;
+        int n_type_params;
 
         /* ENUM: the backing type (AIDL_BYTE by default, per AIDL) */
         aidl_prim backing;

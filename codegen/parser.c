@@ -252,6 +252,18 @@ static aidl_type *parse_type(parser *ps, aidl_annotation *annots, bool allow_voi
                         expect(ps, '>', "'>'");
         } else {
                 t->name = parse_qname(ps, "type", NULL);
+                /* Generic<A, B>: the arguments of a generic parcelable */
+                if (t->name && accept(ps, '<')) {
+                        aidl_type **tail = &t->targs;
+                        do {
+                                *tail = parse_type(ps, parse_annotations(ps, NULL), false);
+                                if (!*tail)
+                                        break;
+                                t->n_targs++;
+                                tail = &(*tail)->next_targ;
+                        } while (accept(ps, ','));
+                        expect(ps, '>', "',' or '>'");
+                }
         }
         /* T[N][M] is an array of N arrays of M: the first dimension is the
          * outermost, so the levels are built from the last one inwards. */
@@ -588,6 +600,33 @@ static void parse_enum_body(parser *ps, aidl_decl *en)
         }
 }
 
+/* '<' already read: T (',' U)* '>' of a generic parcelable's declaration. */
+static void parse_type_params(parser *ps, aidl_decl *d)
+{
+        enum { MAX_PARAMS = 8 };
+        char *names[MAX_PARAMS];
+        int n = 0;
+        do {
+                aidl_loc loc;
+                char *name = expect_ident(ps, "type parameter", &loc);
+                if (!name)
+                        return;
+                if (n == MAX_PARAMS) {
+                        error_at(ps, &loc, "too many type parameters");
+                        return;
+                }
+                for (int i = 0; i < n; i++)
+                        if (strcmp(names[i], name) == 0)
+                                error_at(ps, &loc, "type parameter '%s' declared twice", name);
+                names[n++] = name;
+        } while (accept(ps, ','));
+        if (!expect(ps, '>', "',' or '>'"))
+                return;
+        d->type_params = aidl_arena_alloc(ps->a, sizeof(char *) * (size_t)n);
+        memcpy(d->type_params, names, sizeof(char *) * (size_t)n);
+        d->n_type_params = n;
+}
+
 static aidl_decl *parse_type_decl(parser *ps, aidl_file *file, aidl_decl *parent, char *doc,
                                   aidl_annotation *annots)
 {
@@ -610,8 +649,8 @@ static aidl_decl *parse_type_decl(parser *ps, aidl_file *file, aidl_decl *parent
         else
                 syntax_error(ps, "'interface', 'parcelable', 'enum' or 'union'");
         d->name = expect_ident(ps, "type name", &d->loc);
-        if (d->name && d->kind == AIDL_DECL_PARCELABLE && is_punct(ps, '<'))
-                error_at(ps, &cur(ps)->loc, "generic parcelables are not supported");
+        if (d->name && d->kind == AIDL_DECL_PARCELABLE && accept(ps, '<'))
+                parse_type_params(ps, d);
         if (d->name && d->kind == AIDL_DECL_PARCELABLE && is_punct(ps, ';'))
                 error_at(ps, &d->loc, "unstructured parcelable '%s' is not supported", d->name);
         if (!expect(ps, '{', "'{'")) {

@@ -290,15 +290,52 @@ static void resolve_expr(resolver *r, aidl_expr *e, aidl_decl *scope)
         }
 }
 
+/* Why a built-in type of AIDL that aidlc does not map is refused, or NULL. */
+static const char *builtin_refusal(const char *name)
+{
+        static const struct {
+                const char *name, *why;
+        } refused[] = {
+                {"Map", "stable AIDL has no Map; use a parcelable of keys and values"},
+                {"CharSequence", "stable AIDL has no CharSequence; use String"},
+                {"FileDescriptor", "use ParcelFileDescriptor"},
+                {"IBinder", "use a typed interface"},
+        };
+        for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+                if (strcmp(name, refused[i].name) == 0)
+                        return refused[i].why;
+        return NULL;
+}
+
+/* Whether `name` is a type parameter of the generic parcelable `scope`. */
+static bool is_type_param(const aidl_decl *scope, const char *name)
+{
+        for (int i = 0; scope && i < scope->n_type_params; i++)
+                if (strcmp(scope->type_params[i], name) == 0)
+                        return true;
+        return false;
+}
+
 static void resolve_type(resolver *r, aidl_type *t, aidl_decl *scope)
 {
         for (; t; t = t->elem) {
                 resolve_expr(r, t->size, scope);
                 if (t->kind != AIDL_TYPE_NAMED)
                         continue;
+                for (aidl_type *ta = t->targs; ta; ta = ta->next_targ)
+                        resolve_type(r, ta, scope);
+                t->type_param = is_type_param(scope, t->name);
+                if (t->type_param)
+                        continue;
                 t->resolved = lookup_type(r, scope, scope->file, t->name);
                 t->holder = !t->resolved && strcmp(t->name, "ParcelableHolder") == 0;
-                if (!t->resolved && !t->holder)
+                t->pfd = !t->resolved && strcmp(t->name, "ParcelFileDescriptor") == 0;
+                if (t->pfd)
+                        continue;
+                const char *why = t->resolved || t->holder ? NULL : builtin_refusal(t->name);
+                if (why)
+                        aidl_error(r->d, &t->loc, "'%s' is not supported: %s", t->name, why);
+                else if (!t->resolved && !t->holder)
                         aidl_error(r->d, &t->loc, "unknown type '%s'", t->name);
         }
 }

@@ -13,19 +13,44 @@ typedef struct validator {
 } validator;
 
 static const char *const known_annotations[] = {"VintfStability", "utf8InCpp", "nullable",
-                                                "Backing"};
+                                                "Backing", "FixedSize", "SensitiveData"};
+
+/* Annotations for other backends (Java, Rust, permissions, the binder
+ * driver): accepted and ignored, as they change nothing in C or on the wire. */
+static const char *const ignored_annotations[] = {"JavaDerive", "RustDerive",
+                                                  "EnforcePermission", "PropagateAllowBlocking",
+                                                  "Descriptor"};
+
+static bool in_list(const char *const *list, size_t n, const char *name)
+{
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(list[i], name) == 0)
+                        return true;
+        return false;
+}
 
 static void check_annotations(validator *v, const aidl_annotation *list, const aidl_decl *owner)
 {
         for (const aidl_annotation *an = list; an; an = an->next) {
-                bool known = false;
-                for (size_t i = 0; i < sizeof(known_annotations) / sizeof(known_annotations[0]); i++)
-                        known = known || strcmp(an->name, known_annotations[i]) == 0;
+                bool known = in_list(known_annotations, sizeof(known_annotations) /
+                                                                sizeof(known_annotations[0]),
+                                     an->name);
+                if (in_list(ignored_annotations,
+                            sizeof(ignored_annotations) / sizeof(ignored_annotations[0]), an->name))
+                        continue;
                 if (!known)
                         aidl_warning(v->d, &an->loc, "unknown annotation @%s ignored", an->name);
                 else if (strcmp(an->name, "Backing") == 0 &&
                          (!owner || owner->kind != AIDL_DECL_ENUM))
                         aidl_error(v->d, &an->loc, "@Backing is only allowed on enums");
+                else if (strcmp(an->name, "FixedSize") == 0 &&
+                         (!owner || (owner->kind != AIDL_DECL_PARCELABLE &&
+                                     owner->kind != AIDL_DECL_UNION)))
+                        aidl_error(v->d, &an->loc, "@FixedSize is only allowed on parcelables "
+                                   "and unions");
+                else if (strcmp(an->name, "SensitiveData") == 0 &&
+                         (!owner || owner->kind != AIDL_DECL_INTERFACE))
+                        aidl_error(v->d, &an->loc, "@SensitiveData is only allowed on interfaces");
                 else if (strcmp(an->name, "VintfStability") == 0 &&
                          (!owner || !aidl_decl_is_type(owner)))
                         aidl_error(v->d, &an->loc, "@VintfStability is only allowed on types");
@@ -42,6 +67,118 @@ static bool is_enum(const aidl_type *t)
         return t->kind == AIDL_TYPE_NAMED && t->resolved && t->resolved->kind == AIDL_DECL_ENUM;
 }
 
+/* Laid out in a fixed number of bytes: a primitive other than String, an
+ * enum, a fixed-size array of such, or a @FixedSize parcelable. */
+static bool is_fixed_size(const aidl_type *t)
+{
+        if (t->kind == AIDL_TYPE_ARRAY)
+                return t->size && is_fixed_size(t->elem);
+        if (is_primitive(t) || is_enum(t))
+                return true;
+        return t->kind == AIDL_TYPE_NAMED && t->resolved &&
+               (t->resolved->kind == AIDL_DECL_PARCELABLE ||
+                t->resolved->kind == AIDL_DECL_UNION) &&
+               !t->nullable &&
+               aidl_annotation_find(t->resolved->annotations, "FixedSize");
+}
+
+static void check_type(validator *v, const aidl_type *t);
+
+/* Like is_fixed_size, but a parcelable need not say @FixedSize: it is enough
+ * that its fields have a fixed layout, all the way down (depth bounds a
+ * by-value cycle, which the C struct could not hold anyway). */
+static bool has_fixed_layout(const aidl_type *t, int depth)
+{
+        if (is_fixed_size(t))
+                return true;
+        if (t->kind == AIDL_TYPE_ARRAY)
+                return t->size && has_fixed_layout(t->elem, depth);
+        const aidl_decl *p = t->kind == AIDL_TYPE_NAMED ? t->resolved : NULL;
+        if (!p || p->kind != AIDL_DECL_PARCELABLE || t->nullable || depth == 0)
+                return false;
+        for (const aidl_decl *m = p->members; m; m = m->next)
+                if (m->kind == AIDL_DECL_FIELD && !has_fixed_layout(m->type, depth - 1))
+                        return false;
+        return true;
+}
+
+/*
+ * The payload of a fast message queue is copied byte for byte between
+ * processes, so it must have a fixed layout: a primitive, an enum or a
+ * @FixedSize parcelable. A parcelable that only lacks the annotation is let
+ * through with a warning (the RDK's DataPacket is one).
+ */
+static void check_fmq(validator *v, const aidl_type *t)
+{
+        const aidl_type *payload = t->targs, *flavor = t->targs->next_targ;
+        const aidl_decl *p = payload->resolved;
+        if (payload->kind == AIDL_TYPE_NAMED && p && p->kind == AIDL_DECL_PARCELABLE &&
+            !is_fixed_size(payload)) {
+                if (has_fixed_layout(payload, 16))
+                        aidl_warning(v->d, &payload->loc,
+                                     "message queue payload '%s' is not @FixedSize, but its "
+                                     "fields all have a fixed size: treated as @FixedSize",
+                                     aidl_type_to_string(v->a, payload));
+                else
+                        aidl_error(v->d, &payload->loc,
+                                   "message queue payload '%s' must be @FixedSize (a field has "
+                                   "no fixed size)",
+                                   aidl_type_to_string(v->a, payload));
+        } else if (!is_fixed_size(payload)) {
+                aidl_error(v->d, &payload->loc,
+                           "message queue payload '%s' must be a primitive (not String), an "
+                           "enum or a @FixedSize parcelable",
+                           aidl_type_to_string(v->a, payload));
+        }
+        const char *fq = flavor->resolved ? flavor->resolved->qualified : "";
+        if (strcmp(fq, "android.hardware.common.fmq.SynchronizedReadWrite") != 0 &&
+            strcmp(fq, "android.hardware.common.fmq.UnsynchronizedWrite") != 0)
+                aidl_error(v->d, &flavor->loc,
+                           "message queue flavor '%s' must be SynchronizedReadWrite or "
+                           "UnsynchronizedWrite",
+                           aidl_type_to_string(v->a, flavor));
+}
+
+/* A named type's use of type parameters and arguments (generic parcelables). */
+static void check_generic_use(validator *v, const aidl_type *t)
+{
+        const aidl_decl *g = t->resolved;
+        if (t->type_param) {
+                aidl_error(v->d, &t->loc,
+                           "type parameter '%s' cannot be the type of a field (not supported)",
+                           t->name);
+                return;
+        }
+        if (!g)
+                return;
+        if (t->n_targs != g->n_type_params) {
+                if (g->n_type_params == 0)
+                        aidl_error(v->d, &t->loc, "'%s' is not generic and takes no type arguments",
+                                   t->name);
+                else
+                        aidl_error(v->d, &t->loc, "generic parcelable '%s' takes %d type "
+                                   "argument%s, not %d", t->name, g->n_type_params,
+                                   g->n_type_params == 1 ? "" : "s", t->n_targs);
+                return;
+        }
+        bool ok = true;
+        for (const aidl_type *ta = t->targs; ta; ta = ta->next_targ) {
+                check_type(v, ta);
+                const aidl_decl *r = ta->resolved;
+                bool fits = is_primitive(ta) ||
+                            (ta->kind == AIDL_TYPE_NAMED && r && r->kind != AIDL_DECL_INTERFACE);
+                if (!fits && !ta->type_param)
+                        aidl_error(v->d, &ta->loc,
+                                   "type argument '%s' of '%s' must be a primitive (not String), "
+                                   "an enum or a parcelable",
+                                   aidl_type_to_string(v->a, ta), t->name);
+                ok = ok && fits;
+        }
+        if (ok && t->n_targs == 2 && g->qualified &&
+            strcmp(g->qualified, "android.hardware.common.fmq.MQDescriptor") == 0)
+                check_fmq(v, t);
+}
+
 /* Rules on a type wherever it is used. */
 static void check_type(validator *v, const aidl_type *t)
 {
@@ -54,6 +191,13 @@ static void check_type(validator *v, const aidl_type *t)
         if (t->utf8 && !(base->kind == AIDL_TYPE_PRIM && base->prim == AIDL_STRING))
                 aidl_error(v->d, &t->loc, "@utf8InCpp is only allowed on String, not '%s'",
                            aidl_type_to_string(v->a, t));
+        if (base->kind == AIDL_TYPE_NAMED)
+                check_generic_use(v, base);
+        /* The rules of ParcelFileDescriptor (not out, see check_args) are in
+         * place; its C mapping (an int, an index into the message's fds on
+         * the wire) is not written yet. */
+        if (base->kind == AIDL_TYPE_NAMED && base->pfd)
+                aidl_error(v->d, &t->loc, "ParcelFileDescriptor is not supported yet");
         for (; t->kind == AIDL_TYPE_ARRAY || t->kind == AIDL_TYPE_LIST; t = t->elem) {
                 const aidl_type *e = t->elem;
                 bool fixed = t->kind == AIDL_TYPE_ARRAY && t->size;
@@ -113,6 +257,14 @@ static void check_holder(validator *v, const aidl_type *t, const char *where)
                 aidl_error(v->d, &t->loc, "ParcelableHolder cannot be %s", where);
 }
 
+/* A ParcelFileDescriptor, or an array or List of them. */
+static bool is_pfd(const aidl_type *t)
+{
+        while (t->kind == AIDL_TYPE_ARRAY || t->kind == AIDL_TYPE_LIST)
+                t = t->elem;
+        return t->kind == AIDL_TYPE_NAMED && t->pfd;
+}
+
 static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
 {
         aidl_map *names = aidl_map_new(v->a);
@@ -135,6 +287,11 @@ static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
                         aidl_error(v->d, &a->loc,
                                    "oneway method '%s' cannot have %s argument '%s'", m->name,
                                    dir, a->name);
+                else if (a->dir == AIDL_DIR_OUT && is_pfd(t))
+                        aidl_error(v->d, &a->loc,
+                                   "'out' is not allowed on argument '%s' of type "
+                                   "ParcelFileDescriptor (in or inout; or return it)",
+                                   a->name);
                 else if (t->kind == AIDL_TYPE_PRIM || is_enum(t))
                         aidl_error(v->d, &a->loc,
                                    "'%s' is not allowed on argument '%s' of type '%s' (only in)",
@@ -203,6 +360,11 @@ static void check_type_decl(validator *v, const aidl_decl *t)
                         break;
                 case AIDL_DECL_FIELD:
                         check_type(v, m->type);
+                        if (aidl_annotation_find(t->annotations, "FixedSize") &&
+                            !is_fixed_size(m->type))
+                                aidl_error(v->d, &m->loc,
+                                           "field '%s' of @FixedSize '%s' has no fixed size: '%s'",
+                                           m->name, t->name, aidl_type_to_string(v->a, m->type));
                         if (t->kind == AIDL_DECL_UNION)
                                 check_holder(v, m->type, "a union member");
                         else if (m->type->nullable)

@@ -20,6 +20,7 @@ typedef int8_t test_common_Level;
 #define test_common_Level_HIGH ((test_common_Level)100)
 
 typedef struct test_common_Point test_common_Point;
+typedef struct test_common_Tagged test_common_Tagged;
 
 /** A point in another package, used by value and in arrays across packages. */
 struct test_common_Point {
@@ -39,6 +40,25 @@ AVB_EXPORT int test_common_Point_holder_put(avb_parcelable_holder *h, const test
  * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
 AVB_EXPORT int test_common_Point_holder_get(const avb_parcelable_holder *h, test_common_Point *ret_value);
 
+/**
+ * A generic parcelable: its type parameters name what the value is about but
+ * no field uses them, so every Tagged<...> is one C type and one message.
+ */
+struct test_common_Tagged {
+        int32_t tag;
+        int64_t stamp;
+};
+/* Sets the defaults. */
+AVB_EXPORT void test_common_Tagged_init(test_common_Tagged *p);
+/* Frees what p owns; accepts NULL. */
+AVB_EXPORT void test_common_Tagged_fini(test_common_Tagged *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and Tagged
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_common_Tagged_holder_put(avb_parcelable_holder *h, const test_common_Tagged *v);
+/* 1 and *ret_value (not freed first) when h holds a Tagged; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_common_Tagged_holder_get(const avb_parcelable_holder *h, test_common_Tagged *ret_value);
+
 /* ---- internal: used by the generated code of every package ---- */
 
 struct Avb__Binder;
@@ -49,6 +69,10 @@ struct Test__Common__Point;
 int test_common_Point__to_pb_new(const test_common_Point *in, struct Test__Common__Point **ret);
 void test_common_Point__pb_free(struct Test__Common__Point *m);
 int test_common_Point__from_pb(avb_call *call, const struct Test__Common__Point *in, test_common_Point *out);
+struct Test__Common__Tagged;
+int test_common_Tagged__to_pb_new(const test_common_Tagged *in, struct Test__Common__Tagged **ret);
+void test_common_Tagged__pb_free(struct Test__Common__Tagged *m);
+int test_common_Tagged__from_pb(avb_call *call, const struct Test__Common__Tagged *in, test_common_Tagged *out);
 
 #ifdef __cplusplus
 }

@@ -141,3 +141,95 @@ int test_common_Point_holder_get(const avb_parcelable_holder *h, test_common_Poi
         *ret_value = v;
         return 1;
 }
+
+void test_common_Tagged_init(test_common_Tagged *p)
+{
+        memset(p, 0, sizeof(*p));
+}
+
+void test_common_Tagged_fini(test_common_Tagged *p)
+{
+        if (p == NULL)
+                return;
+}
+
+void test_common_Tagged__pb_free(struct Test__Common__Tagged *m)
+{
+        if (m == NULL)
+                return;
+        free(m);
+}
+
+int test_common_Tagged__to_pb_new(const test_common_Tagged *in, struct Test__Common__Tagged **ret)
+{
+        Test__Common__Tagged *out = malloc(sizeof(*out));
+
+        *ret = NULL;
+        if (out == NULL)
+                return -ENOMEM;
+        test__common__tagged__init(out);
+        if (in == NULL) {
+                *ret = out; /* a null union member travels as an empty message */
+                return 0;
+        }
+        out->tag = in->tag;
+        out->stamp = in->stamp;
+        *ret = out;
+        return 0;
+}
+
+int test_common_Tagged__from_pb(avb_call *call, const struct Test__Common__Tagged *in, test_common_Tagged *out)
+{
+
+        test_common_Tagged_fini(out);
+        memset(out, 0, sizeof(*out));
+        out->tag = in->tag;
+        out->stamp = in->stamp;
+        (void)call;
+        return 0;
+}
+
+int test_common_Tagged_holder_put(avb_parcelable_holder *h, const test_common_Tagged *v)
+{
+        struct Test__Common__Tagged *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_common_Tagged__to_pb_new(v, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_common_Tagged__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_common_Tagged__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.common.Tagged", false, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_common_Tagged_holder_get(const avb_parcelable_holder *h, test_common_Tagged *ret_value)
+{
+        struct Test__Common__Tagged *m;
+        test_common_Tagged v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.common.Tagged"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Common__Tagged *)protobuf_c_message_unpack(&test__common__tagged__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        memset(&v, 0, sizeof(v));
+        rc = test_common_Tagged__from_pb(NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_common_Tagged_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
+}

@@ -37,6 +37,7 @@ typedef struct test_rt_Everything test_rt_Everything;
 typedef struct test_rt_Everything_Inner test_rt_Everything_Inner;
 typedef struct test_rt_Extendable test_rt_Extendable;
 typedef struct test_rt_Fixed test_rt_Fixed;
+typedef struct test_rt_Generic test_rt_Generic;
 typedef struct test_rt_Samples test_rt_Samples;
 typedef struct test_rt_Value test_rt_Value;
 typedef enum test_rt_Value_tag {
@@ -221,6 +222,24 @@ AVB_EXPORT int test_rt_Fixed_holder_put(avb_parcelable_holder *h, const test_rt_
 /* 1 and *ret_value (not freed first) when h holds a Fixed; 0 when it
  * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
 AVB_EXPORT int test_rt_Fixed_holder_get(const avb_parcelable_holder *h, test_rt_Fixed *ret_value);
+
+/** Uses of a generic parcelable from another package. */
+struct test_rt_Generic {
+        test_common_Tagged level;
+        test_common_Tagged *points;
+        size_t points_count;
+        test_common_Tagged *maybe;
+};
+/* Sets the defaults. */
+AVB_EXPORT void test_rt_Generic_init(test_rt_Generic *p);
+/* Frees what p owns; accepts NULL. */
+AVB_EXPORT void test_rt_Generic_fini(test_rt_Generic *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and Generic
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_rt_Generic_holder_put(avb_parcelable_holder *h, const test_rt_Generic *v);
+/* 1 and *ret_value (not freed first) when h holds a Generic; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_rt_Generic_holder_get(const avb_parcelable_holder *h, test_rt_Generic *ret_value);
 
 /**
  * Only a primitive array: its decoder calls calloc but never uses the call,
@@ -511,6 +530,10 @@ struct Test__Rt__Fixed;
 int test_rt_Fixed__to_pb_new(const test_rt_Fixed *in, struct Test__Rt__Fixed **ret);
 void test_rt_Fixed__pb_free(struct Test__Rt__Fixed *m);
 int test_rt_Fixed__from_pb(avb_call *call, const struct Test__Rt__Fixed *in, test_rt_Fixed *out);
+struct Test__Rt__Generic;
+int test_rt_Generic__to_pb_new(const test_rt_Generic *in, struct Test__Rt__Generic **ret);
+void test_rt_Generic__pb_free(struct Test__Rt__Generic *m);
+int test_rt_Generic__from_pb(avb_call *call, const struct Test__Rt__Generic *in, test_rt_Generic *out);
 struct Test__Rt__Samples;
 int test_rt_Samples__to_pb_new(const test_rt_Samples *in, struct Test__Rt__Samples **ret);
 void test_rt_Samples__pb_free(struct Test__Rt__Samples *m);

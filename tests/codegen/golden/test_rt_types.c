@@ -1073,6 +1073,166 @@ int test_rt_Fixed_holder_get(const avb_parcelable_holder *h, test_rt_Fixed *ret_
         return 1;
 }
 
+void test_rt_Generic_init(test_rt_Generic *p)
+{
+        memset(p, 0, sizeof(*p));
+        test_common_Tagged_init(&p->level);
+}
+
+void test_rt_Generic_fini(test_rt_Generic *p)
+{
+        if (p == NULL)
+                return;
+        test_common_Tagged_fini(&p->level);
+        for (size_t _i = 0; p->points != NULL && _i < p->points_count; _i++)
+                test_common_Tagged_fini(&p->points[_i]);
+        free(p->points);
+        test_common_Tagged_fini(p->maybe);
+        free(p->maybe);
+}
+
+void test_rt_Generic__pb_free(struct Test__Rt__Generic *m)
+{
+        if (m == NULL)
+                return;
+        test_common_Tagged__pb_free(m->level);
+        for (size_t _i = 0; m->points != NULL && _i < m->n_points; _i++)
+                test_common_Tagged__pb_free(m->points[_i]);
+        free(m->points);
+        test_common_Tagged__pb_free(m->maybe);
+        free(m);
+}
+
+int test_rt_Generic__to_pb_new(const test_rt_Generic *in, struct Test__Rt__Generic **ret)
+{
+        Test__Rt__Generic *out = malloc(sizeof(*out));
+        int _rc = 0;
+
+        *ret = NULL;
+        if (out == NULL)
+                return -ENOMEM;
+        test__rt__generic__init(out);
+        if (in == NULL) {
+                *ret = out; /* a null union member travels as an empty message */
+                return 0;
+        }
+        _rc = test_common_Tagged__to_pb_new(&in->level, &out->level);
+        if (_rc < 0)
+                goto fail;
+        if (in->points != NULL && in->points_count > 0) {
+                out->points = calloc(in->points_count, sizeof(*out->points));
+                if (out->points == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                out->n_points = in->points_count;
+                for (size_t _i = 0; _i < in->points_count; _i++) {
+                        _rc = test_common_Tagged__to_pb_new(&in->points[_i], &out->points[_i]);
+                        if (_rc < 0)
+                                goto fail;
+                }
+        }
+        if (in->maybe != NULL) {
+                _rc = test_common_Tagged__to_pb_new(in->maybe, &out->maybe);
+                if (_rc < 0)
+                        goto fail;
+        }
+        *ret = out;
+        return 0;
+fail:
+        test_rt_Generic__pb_free(out);
+        return _rc;
+}
+
+int test_rt_Generic__from_pb(avb_call *call, const struct Test__Rt__Generic *in, test_rt_Generic *out)
+{
+        int _rc = 0;
+
+        test_rt_Generic_fini(out);
+        memset(out, 0, sizeof(*out));
+        test_common_Tagged_init(&out->level);
+        if (in->level != NULL) {
+                _rc = test_common_Tagged__from_pb(call, in->level, &out->level);
+                if (_rc < 0)
+                        goto fail;
+        }
+        if (in->n_points > 0) {
+                out->points = calloc(in->n_points, sizeof(*out->points));
+                if (out->points == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+        }
+        out->points_count = in->n_points;
+        for (size_t _i = 0; _i < in->n_points; _i++) {
+                test_common_Tagged_init(&out->points[_i]);
+                if (in->points[_i] != NULL) {
+                        _rc = test_common_Tagged__from_pb(call, in->points[_i], &out->points[_i]);
+                        if (_rc < 0)
+                                goto fail;
+                }
+        }
+        if (in->maybe != NULL) {
+                out->maybe = malloc(sizeof(*out->maybe));
+                if (out->maybe == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                test_common_Tagged_init(out->maybe);
+                _rc = test_common_Tagged__from_pb(call, in->maybe, out->maybe);
+                if (_rc < 0)
+                        goto fail;
+        }
+        return 0;
+fail:
+        return _rc;
+}
+
+int test_rt_Generic_holder_put(avb_parcelable_holder *h, const test_rt_Generic *v)
+{
+        struct Test__Rt__Generic *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_rt_Generic__to_pb_new(v, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_rt_Generic__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_rt_Generic__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.rt.Generic", false, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_rt_Generic_holder_get(const avb_parcelable_holder *h, test_rt_Generic *ret_value)
+{
+        struct Test__Rt__Generic *m;
+        test_rt_Generic v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.rt.Generic"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Rt__Generic *)protobuf_c_message_unpack(&test__rt__generic__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        memset(&v, 0, sizeof(v));
+        rc = test_rt_Generic__from_pb(NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_rt_Generic_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
+}
+
 void test_rt_Samples_init(test_rt_Samples *p)
 {
         memset(p, 0, sizeof(*p));

@@ -1,7 +1,7 @@
-// expect: 4:1: warning: unknown annotation @JavaDerive ignored
+// expect: 4:1: warning: unknown annotation @JavaDerives ignored
 // expect: 6:5: warning: unknown annotation @Hide ignored
 package neg;
-@JavaDerive(toString=true)
+@JavaDerives(toString=true)
 parcelable UnknownAnnotation {
     @Hide int x;
     @nullable(heap=true) UnknownAnnotation next;
