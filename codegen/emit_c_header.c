@@ -190,6 +190,7 @@ int aidl_emit_c_header(const aidl_program *p, const aidl_package *pkg,
         cw_blank(&w);
         cw_line(&w, "#include <avbuffer/parcelable_holder.h>");
         cw_line(&w, "#include <avbuffer/rpc.h>");
+        cw_line(&w, "#include <avbuffer/rpc_gen.h>");
         if (n_deps)
                 cw_blank(&w);
         for (size_t i = 0; i < n_deps; i++)
@@ -241,10 +242,11 @@ int aidl_emit_c_header(const aidl_program *p, const aidl_package *pkg,
                 const char *tc = cn_type_c_name(a, d);
                 cn_msg m = cn_msg_of_type(a, d);
                 cw_line(&w, "struct %s;", m.c);
-                cw_line(&w, "int %s__to_pb_new(const %s *in, struct %s **ret);", tc, tc, m.c);
+                cw_line(&w, "int %s__to_pb_new(const %s *in, avb_fd_list *fds, struct %s **ret);",
+                        tc, tc, m.c);
                 cw_line(&w, "void %s__pb_free(struct %s *m);", tc, m.c);
-                cw_line(&w, "int %s__from_pb(avb_call *call, const struct %s *in, %s *out);", tc,
-                        m.c, tc);
+                cw_line(&w, "int %s__from_pb(avb_call *call, const avb_fd_list *fds,", tc);
+                cw_line(&w, "                const struct %s *in, %s *out);", m.c, tc);
         }
         cw_blank(&w);
         cw_line(&w, "#ifdef __cplusplus");
