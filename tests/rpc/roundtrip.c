@@ -27,7 +27,7 @@
 #include <cmocka.h>
 #include <protobuf-c/protobuf-c.h>
 
-#include "test_rt.h"
+#include "roundtrip.h"
 #include "test_rt.pb-c.h"
 
 /* ---- the server --------------------------------------------------------- */
@@ -357,6 +357,14 @@ static const test_rt_ITester_ops tester_ops = {
         .lastPoke = srv_lastPoke,
         .echoBinder = srv_echoBinder,
         .quit = srv_quit,
+        .echoFd = srv_echoFd,
+        .echoMaybeFd = srv_echoMaybeFd,
+        .reverseFds = srv_reverseFds,
+        .echoFds = srv_echoFds,
+        .writeTo = srv_writeTo,
+        .makePipe = srv_makePipe,
+        .fdCount = srv_fdCount,
+        .badFd = srv_badFd,
 };
 /* Object 1: nothing implemented. */
 static const test_rt_ITester_ops empty_ops;
@@ -450,14 +458,6 @@ static int stop_server(server_proc *s)
         s->endpoint = NULL;
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
-
-#define assert_ok(st)                                                                             \
-        do {                                                                                      \
-                avb_status st_ = (st);                                                            \
-                char buf_[512];                                                                   \
-                if (!avb_status_is_ok(&st_))                                                      \
-                        fail_msg("%s", avb_status_to_string(&st_, buf_, sizeof(buf_)));           \
-        } while (0)
 
 static int setup(void **state)
 {
@@ -1225,6 +1225,9 @@ int main(int argc, char **argv)
                 cmocka_unit_test_setup_teardown(test_fixed_arrays, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_parcelable_holder, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_fixed_args, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_fds, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_fds_in_parcelable, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_fds_flat, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_directions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_exceptions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
