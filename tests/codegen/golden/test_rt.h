@@ -12,6 +12,17 @@
 
 #include "test_common.h"
 
+/*
+ * ParcelFileDescriptor is an int (-1: null; a non-null -1 is refused:
+ * EX_NULL_POINTER before it leaves, a bad message when it arrives).
+ * Ownership: an `in` fd is borrowed for the call (the callee dup()s it to
+ * keep it); a returned fd, or one received in a parcelable or union, is
+ * owned by the receiver and closed by the type's _fini (the client stub
+ * closes every received fd that no value took). On the server, the op
+ * hands a returned fd (and the fds of a returned parcelable) to the
+ * skeleton, which closes them once the reply is sent. _init sets fds to -1.
+ */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
