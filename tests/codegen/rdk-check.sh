@@ -34,8 +34,11 @@ mkdir -p "$work"
 status=0
 
 # android.hardware.common (NativeHandle, fmq.MQDescriptor, ...) is not in the
-# RDK tree: the RDK files import it from AOSP, ours is in tests/codegen/stable.
-roots="-I $src/tests/codegen/stable"
+# RDK tree: the RDK files import it from AOSP, ours is in idl/android (alone
+# on the path: idl/com/rdk would stand beside the RDK's own com.rdk.hal).
+mkdir -p "$work/common"
+ln -s "$src/idl/android" "$work/common/android"
+roots="-I $work/common"
 for d in "$rdk"/*/current; do
         [ -d "$d" ] && roots="$roots -I $d"
 done
