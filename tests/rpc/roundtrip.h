@@ -9,12 +9,12 @@
 
 #include "test_rt.h"
 
-#define assert_ok(st)                                                                             \
-        do {                                                                                      \
-                avb_status st_ = (st);                                                            \
-                char buf_[512];                                                                   \
-                if (!avb_status_is_ok(&st_))                                                      \
-                        fail_msg("%s", avb_status_to_string(&st_, buf_, sizeof(buf_)));           \
+#define assert_ok(st)                                                                              \
+        do {                                                                                       \
+                avb_status st_ = (st);                                                             \
+                char buf_[512];                                                                    \
+                if (!avb_status_is_ok(&st_))                                                       \
+                        fail_msg("%s", avb_status_to_string(&st_, buf_, sizeof(buf_)));            \
         } while (0)
 
 /* Server ops (roundtrip_fds.c). */
