@@ -70,6 +70,11 @@ static const char *cg_pb_scalar_type(const aidl_type *t)
         }
 }
 
+static const char *cg_fds(const cn_value *v)
+{
+        return v->fds ? v->fds : "fds";
+}
+
 /* Encodes one element/value `c` into the lvalue `pbv` (a scalar, char * or pointer). */
 static void cg_encode_one(cw *w, struct aidl_arena *a, const cn_value *v, const char *c,
                           const char *pbv, bool borrowed_ptr)
@@ -80,8 +85,8 @@ static void cg_encode_one(cw *w, struct aidl_arena *a, const cn_value *v, const 
                 cw_line(w, "%s = (char *)(%s ? %s : \"\");", pbv, c, c);
                 break;
         case CN_PARCELABLE:
-                cw_line(w, "_rc = %s__to_pb_new(%s%s, &%s);", cg_type_c(a, t),
-                        borrowed_ptr ? "" : "&", c, pbv);
+                cw_line(w, "_rc = %s__to_pb_new(%s%s, %s, &%s);", cg_type_c(a, t),
+                        borrowed_ptr ? "" : "&", c, cg_fds(v), pbv);
                 cg_check_rc(w);
                 break;
         case CN_INTERFACE:
@@ -90,6 +95,11 @@ static void cg_encode_one(cw *w, struct aidl_arena *a, const cn_value *v, const 
                 break;
         case CN_HOLDER:
                 cw_line(w, "_rc = avb_parcelable_holder_to_pb(&%s, &%s);", c, pbv);
+                cg_check_rc(w);
+                break;
+        case CN_PFD:
+                cw_line(w, "_rc = avb_fd_list_add(%s, %s, %s, &%s);", cg_fds(v), c,
+                        v->f->nullable ? "true" : "false", pbv);
                 cg_check_rc(w);
                 break;
         default:
@@ -167,7 +177,8 @@ void cg_encode(cw *w, struct aidl_arena *a, const cn_value *v)
                         cg_encode_one(w, a, v, v->c, m, true);
                         cw_dedent(w);
                         cw_open(w, "} else {");
-                        cw_line(w, "_rc = %s__to_pb_new(NULL, &%s);", cg_type_c(a, t), m);
+                        cw_line(w, "_rc = %s__to_pb_new(NULL, %s, &%s);", cg_type_c(a, t),
+                                cg_fds(v), m);
                         cg_check_rc(w);
                         cw_close(w, "}");
                         return;
@@ -323,12 +334,14 @@ static void cg_decode_one(cw *w, struct aidl_arena *a, const cn_value *v, const 
                         cw_line(w, "%s = malloc(sizeof(*%s));", c, c);
                         cg_nomem_if_null(w, c);
                         cw_line(w, "%s_init(%s);", cg_type_c(a, t), c);
-                        cw_line(w, "_rc = %s__from_pb(%s, %s, %s);", cg_type_c(a, t), cg_call(v), pbv, c);
+                        cw_line(w, "_rc = %s__from_pb(%s, %s, %s, %s);", cg_type_c(a, t), cg_call(v),
+                                cg_fds(v), pbv, c);
                         cg_check_rc(w);
                 } else {
                         cw_line(w, "%s_init(&%s);", cg_type_c(a, t), c);
                         cw_open(w, "if (%s != NULL) {", pbv);
-                        cw_line(w, "_rc = %s__from_pb(%s, %s, &%s);", cg_type_c(a, t), cg_call(v), pbv, c);
+                        cw_line(w, "_rc = %s__from_pb(%s, %s, %s, &%s);", cg_type_c(a, t),
+                                cg_call(v), cg_fds(v), pbv, c);
                         cg_check_rc(w);
                         cw_close(w, "}");
                 }
@@ -340,6 +353,11 @@ static void cg_decode_one(cw *w, struct aidl_arena *a, const cn_value *v, const 
         case CN_HOLDER:
                 cw_line(w, "_rc = avb_parcelable_holder_from_pb(%s, %s, &%s);", pbv,
                         cn_holder_vintf(v->f) ? "true" : "false", c);
+                cg_check_rc(w);
+                break;
+        case CN_PFD: /* a duplicate, owned by the value (closed by its fini) */
+                cw_line(w, "_rc = avb_fd_list_get(%s, %s, %s, &%s);", cg_fds(v), pbv,
+                        v->f->nullable ? "true" : "false", c);
                 cg_check_rc(w);
                 break;
         default:
@@ -410,6 +428,10 @@ void cg_decode(cw *w, struct aidl_arena *a, const cn_value *v)
                         cg_nomem_if_null(w, v->c);
                         cw_close(w, "}");
                 }
+                if (k == CN_PFD) { /* a failure half-way closes only what was decoded */
+                        cw_line(w, "for (size_t _i = 0; _i < %s; _i++)", n);
+                        cw_line(w, "        %s[_i] = -1;", v->c);
+                }
                 cw_line(w, "%s = %s;", v->count, n);
                 cw_open(w, "for (size_t _i = 0; _i < %s; _i++) {", n);
                 cg_decode_one(w, a, v, aidl_arena_printf(a, "%s->%s[_i]", tp, tm),
@@ -440,11 +462,14 @@ void cg_fini(cw *w, struct aidl_arena *a, const cn_value *v)
                         cw_line(w, "avb_binder_unref(%s);", v->c);
                 } else if (k == CN_HOLDER) {
                         cw_line(w, "avb_parcelable_holder_fini(&%s);", v->c);
+                } else if (k == CN_PFD) {
+                        cw_line(w, "avb_fd_close(%s);", v->c);
+                        cw_line(w, "%s = -1;", v->c);
                 }
                 return;
         }
         if (cn_is_fixed(t)) {
-                if ((k != CN_STRING && k != CN_PARCELABLE && k != CN_INTERFACE) ||
+                if ((k != CN_STRING && k != CN_PARCELABLE && k != CN_INTERFACE && k != CN_PFD) ||
                     cn_fixed_count(t) == 0)
                         return;
                 const char *flat = cn_fixed_flat(a, t, v->c);
@@ -454,23 +479,41 @@ void cg_fini(cw *w, struct aidl_arena *a, const cn_value *v)
                         cw_line(w, "free(%s[_i]);", flat);
                 else if (k == CN_PARCELABLE)
                         cw_line(w, "%s_fini(&%s[_i]);", cg_type_c(a, t), flat);
+                else if (k == CN_PFD)
+                        cw_line(w, "avb_fd_close(%s[_i]);", flat);
                 else
                         cw_line(w, "avb_binder_unref(%s[_i]);", flat);
                 cw_dedent(w);
+                if (k == CN_PFD)
+                        cg_reset(w, a, f, v->c);
                 return;
         }
-        if (k == CN_STRING || k == CN_PARCELABLE || k == CN_INTERFACE) {
+        if (k == CN_STRING || k == CN_PARCELABLE || k == CN_INTERFACE || k == CN_PFD) {
                 cw_line(w, "for (size_t _i = 0; %s != NULL && _i < %s; _i++)", v->c, v->count);
                 cw_indent(w);
                 if (k == CN_STRING)
                         cw_line(w, "free(%s[_i]);", v->c);
                 else if (k == CN_PARCELABLE)
                         cw_line(w, "%s_fini(&%s[_i]);", cg_type_c(a, t), v->c);
+                else if (k == CN_PFD)
+                        cw_line(w, "avb_fd_close(%s[_i]);", v->c);
                 else
                         cw_line(w, "avb_binder_unref(%s[_i]);", v->c);
                 cw_dedent(w);
         }
         cw_line(w, "free(%s);", v->c);
+}
+
+void cg_reset(cw *w, struct aidl_arena *a, const cn_field *f, const char *c)
+{
+        if (cn_kind_of(f->type) != CN_PFD)
+                return;
+        if (!cn_is_array(f->type)) {
+                cw_line(w, "%s = -1;", c);
+        } else if (cn_is_fixed(f->type) && cn_fixed_count(f->type) > 0) {
+                cw_line(w, "for (size_t _i = 0; _i < %zu; _i++)", cn_fixed_count(f->type));
+                cw_line(w, "        %s[_i] = -1;", cn_fixed_flat(a, f->type, c));
+        }
 }
 
 void cg_local(cw *w, struct aidl_arena *a, const cn_field *f, const char *name)
@@ -479,6 +522,7 @@ void cg_local(cw *w, struct aidl_arena *a, const cn_field *f, const char *name)
         cw_line(w, "memset(&%s, 0, sizeof(%s));", name, name);
         if (cn_is_array(f->type) && !cn_is_fixed(f->type))
                 cw_line(w, "%s_count = 0;", name);
+        cg_reset(w, a, f, name);
 }
 
 void cg_init_output(cw *w, struct aidl_arena *a, const cn_field *f, const char *name)

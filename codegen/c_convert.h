@@ -25,6 +25,7 @@ typedef struct cn_value {
         const char *pb;
         const char *pkg_c; /* package whose binder helpers to call */
         const char *call;  /* the avb_call expression for decoding ("call" when NULL) */
+        const char *fds;   /* the avb_fd_list * expression ("fds" when NULL) */
 } cn_value;
 
 /* C -> protobuf-c (borrowing C memory where it can; see cg_release). */
@@ -36,6 +37,9 @@ void cg_decode(cw *w, struct aidl_arena *a, const cn_value *v);
 /* Frees the C value (of a field, decoded or not). */
 void cg_fini(cw *w, struct aidl_arena *a, const cn_value *v);
 
+/* Sets the ParcelFileDescriptor values of a field (scalar or T[N]) to -1, so
+ * that a fini before (or without) a decode closes nothing. */
+void cg_reset(cw *w, struct aidl_arena *a, const cn_field *f, const char *c);
 /* Declares a zeroed local `name` (and name_count) able to hold field f's C value. */
 void cg_local(cw *w, struct aidl_arena *a, const cn_field *f, const char *name);
 /* Sets the defaults of an output that the op fills (non-null parcelables). */

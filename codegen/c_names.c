@@ -184,6 +184,8 @@ cn_kind cn_kind_of(const aidl_type *t)
                 const aidl_decl *d = t->resolved;
                 if (t->holder)
                         return CN_HOLDER;
+                if (t->pfd)
+                        return CN_PFD;
                 if (d && d->kind == AIDL_DECL_ENUM)
                         return CN_ENUM;
                 if (d && d->kind == AIDL_DECL_INTERFACE)
@@ -253,6 +255,8 @@ const char *cn_c_value_type(struct aidl_arena *a, const aidl_type *t)
                 return "avb_binder *";
         case CN_HOLDER:
                 return "avb_parcelable_holder";
+        case CN_PFD:
+                return "int";
         case CN_VOID:
                 break;
         }
@@ -463,6 +467,7 @@ const char *cn_c_literal(struct aidl_arena *a, const aidl_type *t, const aidl_va
         case CN_PARCELABLE:
         case CN_INTERFACE:
         case CN_HOLDER:
+        case CN_PFD:
         case CN_VOID:
                 break;
         }
@@ -592,4 +597,35 @@ void cn_method_params(cw *w, struct aidl_arena *a, const aidl_decl *method)
         const aidl_type *r = cn_method_ret(method);
         if (r)
                 cn_c_out_param(w, a, r, r->nullable, "ret_result");
+}
+
+/* depth bounds the walk: a parcelable may hold itself (through a nullable
+ * field or an array), and a cycle adds no new field types */
+static bool cn_has_pfd_depth(const aidl_type *t, int depth)
+{
+        t = cn_elem(t);
+        if (t->kind != AIDL_TYPE_NAMED || depth > 32)
+                return false;
+        if (t->pfd)
+                return true;
+        const aidl_decl *d = t->resolved;
+        if (!d || (d->kind != AIDL_DECL_PARCELABLE && d->kind != AIDL_DECL_UNION))
+                return false;
+        for (const aidl_decl *m = d->members; m; m = m->next)
+                if (m->kind == AIDL_DECL_FIELD && cn_has_pfd_depth(m->type, depth + 1))
+                        return true;
+        return false;
+}
+
+bool cn_type_has_pfd(const aidl_type *t)
+{
+        return t && cn_has_pfd_depth(t, 0);
+}
+
+bool cn_method_has_pfd(const aidl_decl *method)
+{
+        for (const aidl_arg *g = method->args; g; g = g->next)
+                if (cn_type_has_pfd(g->type))
+                        return true;
+        return cn_type_has_pfd(cn_method_ret(method));
 }

@@ -56,6 +56,7 @@ typedef enum cn_kind {
         CN_PARCELABLE, /* parcelable or union: a struct with _init/_fini/_to_pb/_from_pb */
         CN_INTERFACE,
         CN_HOLDER, /* ParcelableHolder: avb_parcelable_holder */
+        CN_PFD,    /* ParcelFileDescriptor: int, -1 null */
         CN_VOID,
 } cn_kind;
 
@@ -132,5 +133,9 @@ void cn_method_params(cw *w, struct aidl_arena *a, const aidl_decl *method);
 const char *cn_type_c_name(struct aidl_arena *a, const aidl_decl *d);
 /* The return type of a method, or NULL for void. */
 const aidl_type *cn_method_ret(const aidl_decl *method);
+/* Whether a value of type t carries a ParcelFileDescriptor anywhere (fields
+ * of parcelables and unions followed); a method's arguments or return. */
+bool cn_type_has_pfd(const aidl_type *t);
+bool cn_method_has_pfd(const aidl_decl *method);
 
 #endif

@@ -87,6 +87,8 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         bool oneway = m->oneway || iface->oneway;
         cn_fields req = cn_fields_of_method(a, m, false);
         cn_fields rep = cn_fields_of_method(a, m, true);
+        bool fdm = cn_method_has_pfd(m);
+        const char *fds_out = fdm ? "&_fds" : "NULL", *fds_in = fdm ? "&_rfds" : "NULL";
 
         cw_blank(w);
         cw_printf(w, "avb_status %s_%s(avb_binder *self", tc, m->name);
@@ -100,6 +102,12 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         cw_line(w, "size_t _len, _out_len = 0;");
         cw_line(w, "avb_status _st;");
         cw_line(w, "int _rc = 0;");
+        if (fdm) {
+                /* _fds: the caller's fds, borrowed; _rfds: the reply's, owned */
+                cw_line(w, "avb_fd_list _fds = {0};");
+                if (!oneway)
+                        cw_line(w, "avb_fd_list _rfds = {0};");
+        }
         for (size_t i = 0; !oneway && i < rep.n; i++)
                 cg_local(w, a, &rep.v[i], aidl_arena_printf(a, "_r_%s", rep.v[i].c_name));
         cw_line(w, "%s__init(&_req);", req.msg.lower);
@@ -108,7 +116,7 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         for (size_t i = 0; i < req.n; i++) {
                 const cn_field *f = &req.v[i];
                 const char *c = client_input(a, f);
-                cn_value v = {f, c, client_count(a, f), "(&_req)", pc};
+                cn_value v = {f, c, client_count(a, f), "(&_req)", pc, NULL, fds_out};
                 cg_encode(w, a, &v);
         }
         cw_line(w, "_len = protobuf_c_message_get_packed_size(&_req.base);");
@@ -118,9 +126,17 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         cw_line(w, "goto fail;");
         cw_close(w, "}");
         cw_line(w, "protobuf_c_message_pack(&_req.base, _buf);");
-        cw_line(w, "_st = avb_binder_transact(self, &%s_desc, %s_TRANSACTION_%s, %s, _buf, _len,",
-                tc, tc, m->name, oneway ? "AVB_METHOD_ONEWAY" : "0");
-        cw_line(w, "                          &_out, &_out_len);");
+        if (fdm) {
+                cw_line(w, "_st = avb_binder_transact_fds(self, &%s_desc, %s_TRANSACTION_%s, %s, _buf,",
+                        tc, tc, m->name, oneway ? "AVB_METHOD_ONEWAY" : "0");
+                cw_line(w, "                              _len, _fds.fds, _fds.n, &_out, &_out_len,");
+                cw_line(w, "                              %s);",
+                        oneway ? "NULL, NULL" : "&_rfds.fds, &_rfds.n");
+        } else {
+                cw_line(w, "_st = avb_binder_transact(self, &%s_desc, %s_TRANSACTION_%s, %s, _buf, _len,",
+                        tc, tc, m->name, oneway ? "AVB_METHOD_ONEWAY" : "0");
+                cw_line(w, "                          &_out, &_out_len);");
+        }
         if (oneway) {
                 cw_line(w, "goto done;");
         } else {
@@ -135,7 +151,8 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
                 for (size_t i = 0; i < rep.n; i++) {
                         const cn_field *f = &rep.v[i];
                         const char *c = aidl_arena_printf(a, "_r_%s", f->c_name);
-                        cn_value v = {f, c, aidl_arena_printf(a, "%s_count", c), "_rep", pc, "NULL"};
+                        cn_value v = {f,  c,      aidl_arena_printf(a, "%s_count", c), "_rep",
+                                      pc, "NULL", fds_in};
                         cg_decode(w, a, &v);
                 }
                 for (size_t i = 0; i < rep.n; i++) {
@@ -171,6 +188,12 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         if (!oneway) {
                 cw_line(w, "if (_rep != NULL)");
                 cw_line(w, "        protobuf_c_message_free_unpacked(&_rep->base, NULL);");
+        }
+        if (fdm) {
+                /* what the reply's values kept they duplicated */
+                cw_line(w, "avb_fd_list_fini(&_fds, false);");
+                if (!oneway)
+                        cw_line(w, "avb_fd_list_fini(&_rfds, true);");
         }
         cw_line(w, "free(_buf);");
         cw_line(w, "free(_out);");

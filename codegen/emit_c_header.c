@@ -166,6 +166,36 @@ static void hdr_interface(cw *w, struct aidl_arena *a, const aidl_decl *d,
                 tc);
 }
 
+/* Whether a field or method of the package carries a ParcelFileDescriptor. */
+static bool hdr_uses_pfd(const cn_decls *types)
+{
+        for (size_t i = 0; i < types->n; i++)
+                for (const aidl_decl *m = types->v[i]->members; m; m = m->next)
+                        if ((m->kind == AIDL_DECL_FIELD && cn_type_has_pfd(m->type)) ||
+                            (m->kind == AIDL_DECL_METHOD && cn_method_has_pfd(m)))
+                                return true;
+        return false;
+}
+
+static void hdr_pfd_comment(cw *w)
+{
+        static const char *const text[] = {
+                "/*",
+                " * ParcelFileDescriptor is an int (-1: null; a non-null -1 is refused:",
+                " * EX_NULL_POINTER before it leaves, a bad message when it arrives).",
+                " * Ownership: an `in` fd is borrowed for the call (the callee dup()s it to",
+                " * keep it); a returned fd, or one received in a parcelable or union, is",
+                " * owned by the receiver and closed by the type's _fini (the client stub",
+                " * closes every received fd that no value took). On the server, the op",
+                " * hands a returned fd (and the fds of a returned parcelable) to the",
+                " * skeleton, which closes them once the reply is sent. _init sets fds to -1.",
+                " */",
+        };
+        cw_blank(w);
+        for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+                cw_line(w, "%s", text[i]);
+}
+
 int aidl_emit_c_header(const aidl_program *p, const aidl_package *pkg,
                        const aidl_emit_options *o, const aidl_fileio *io)
 {
@@ -190,10 +220,13 @@ int aidl_emit_c_header(const aidl_program *p, const aidl_package *pkg,
         cw_blank(&w);
         cw_line(&w, "#include <avbuffer/parcelable_holder.h>");
         cw_line(&w, "#include <avbuffer/rpc.h>");
+        cw_line(&w, "#include <avbuffer/rpc_gen.h>");
         if (n_deps)
                 cw_blank(&w);
         for (size_t i = 0; i < n_deps; i++)
                 cw_line(&w, "#include \"%s.h\"", cn_pkg_c(a, deps[i]));
+        if (hdr_uses_pfd(&types))
+                hdr_pfd_comment(&w);
         cw_blank(&w);
         cw_line(&w, "#ifdef __cplusplus");
         cw_line(&w, "extern \"C\" {");
@@ -241,10 +274,11 @@ int aidl_emit_c_header(const aidl_program *p, const aidl_package *pkg,
                 const char *tc = cn_type_c_name(a, d);
                 cn_msg m = cn_msg_of_type(a, d);
                 cw_line(&w, "struct %s;", m.c);
-                cw_line(&w, "int %s__to_pb_new(const %s *in, struct %s **ret);", tc, tc, m.c);
+                cw_line(&w, "int %s__to_pb_new(const %s *in, avb_fd_list *fds, struct %s **ret);",
+                        tc, tc, m.c);
                 cw_line(&w, "void %s__pb_free(struct %s *m);", tc, m.c);
-                cw_line(&w, "int %s__from_pb(avb_call *call, const struct %s *in, %s *out);", tc,
-                        m.c, tc);
+                cw_line(&w, "int %s__from_pb(avb_call *call, const avb_fd_list *fds,", tc);
+                cw_line(&w, "                const struct %s *in, %s *out);", m.c, tc);
         }
         cw_blank(&w);
         cw_line(&w, "#ifdef __cplusplus");

@@ -28,6 +28,8 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         bool oneway = m->oneway || iface->oneway;
         cn_fields req = cn_fields_of_method(a, m, false);
         cn_fields rep = cn_fields_of_method(a, m, true);
+        bool fdm = cn_method_has_pfd(m);
+        const char *fds = fdm ? "&_fds" : "NULL";
 
         cw_blank(w);
         size_t start = w->len;
@@ -40,6 +42,8 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
                 cw_line(w, "%s _rep;", rep.msg.c);
         cw_line(w, "avb_status _st;");
         cw_line(w, "int _rc = 0;");
+        if (fdm) /* reads the request's fds, adds the reply's */
+                cw_line(w, "avb_fd_list _fds = {.call = call};");
         for (size_t i = 0; i < req.n; i++)
                 if (req.v[i].arg->dir != AIDL_DIR_INOUT)
                         cg_local(w, a, &req.v[i], server_local(a, &req.v[i]));
@@ -59,7 +63,7 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         for (size_t i = 0; i < req.n; i++) {
                 const cn_field *f = &req.v[i];
                 const char *c = server_local(a, f);
-                cn_value v = {f, c, aidl_arena_printf(a, "%s_count", c), "_req", pc};
+                cn_value v = {f, c, aidl_arena_printf(a, "%s_count", c), "_req", pc, NULL, fds};
                 cg_decode(w, a, &v);
         }
         for (size_t i = 0; !oneway && i < rep.n; i++)
@@ -113,7 +117,8 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
                 for (size_t i = 0; i < rep.n; i++) {
                         const cn_field *f = &rep.v[i];
                         const char *c = server_local(a, f);
-                        cn_value v = {f, c, aidl_arena_printf(a, "%s_count", c), "(&_rep)", pc};
+                        cn_value v = {f,  c,    aidl_arena_printf(a, "%s_count", c), "(&_rep)",
+                                      pc, NULL, fds};
                         cg_encode(w, a, &v);
                 }
                 cw_line(w, "*ret_len = protobuf_c_message_get_packed_size(&_rep.base);");
@@ -208,9 +213,14 @@ static void server_interface(cw *w, struct aidl_arena *a, const aidl_decl *d, co
                 cw_blank(w);
                 cw_open(w, "static const avb_method_desc %s_methods[] = {", tc);
                 for (const aidl_decl *m = d->members; m; m = m->next)
-                        if (m->kind == AIDL_DECL_METHOD)
+                        if (m->kind == AIDL_DECL_METHOD) {
+                                bool ow = m->oneway || d->oneway, fdm = cn_method_has_pfd(m);
                                 cw_line(w, "{\"%s\", %s},", m->name,
-                                        m->oneway || d->oneway ? "AVB_METHOD_ONEWAY" : "0");
+                                        ow && fdm ? "AVB_METHOD_ONEWAY | AVB_METHOD_FDS"
+                                        : ow      ? "AVB_METHOD_ONEWAY"
+                                        : fdm     ? "AVB_METHOD_FDS"
+                                                  : "0");
+                        }
                 cw_close(w, "};");
         }
         cw_blank(w);

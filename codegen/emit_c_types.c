@@ -50,6 +50,10 @@ static void types_fixed_default(cw *w, struct aidl_arena *a, const cn_value *v)
         const char *flat = cn_fixed_flat(a, t, v->c);
         size_t i = 0;
 
+        if (cn_kind_of(t) == CN_PFD) {
+                cg_reset(w, a, v->f, v->c);
+                return;
+        }
         if (cn_kind_of(t) == CN_PARCELABLE) {
                 if (cn_fixed_count(t) == 0)
                         return;
@@ -74,6 +78,10 @@ static void types_default(cw *w, struct aidl_arena *a, const cn_value *v)
         const aidl_expr *e = f->decl ? f->decl->value : NULL;
         cn_kind k = cn_kind_of(t);
 
+        if (k == CN_PFD) {
+                cg_reset(w, a, f, v->c);
+                return;
+        }
         if (k == CN_HOLDER) {
                 cw_line(w, "avb_parcelable_holder_init(&%s, %s);", v->c,
                         cn_holder_vintf(f) ? "true" : "false");
@@ -150,7 +158,8 @@ static void types_holder(cw *w, struct aidl_arena *a, const aidl_decl *d, const 
         cw_line(w, "size_t n;");
         cw_line(w, "int rc;");
         cw_blank(w);
-        cw_line(w, "if ((rc = %s__to_pb_new(v, &m)) < 0)", tc);
+        /* no fd list: a ParcelFileDescriptor inside cannot be held (-EINVAL) */
+        cw_line(w, "if ((rc = %s__to_pb_new(v, NULL, &m)) < 0)", tc);
         cw_line(w, "        return rc;");
         cw_line(w, "n = protobuf_c_message_get_packed_size(&m->base);");
         cw_line(w, "buf = malloc(n ? n : 1);");
@@ -178,8 +187,8 @@ static void types_holder(cw *w, struct aidl_arena *a, const aidl_decl *d, const 
         cw_line(w, "                                            h->size, h->data);");
         cw_line(w, "if (m == NULL)");
         cw_line(w, "        return -EBADMSG;");
-        cw_line(w, "memset(&v, 0, sizeof(v));");
-        cw_line(w, "rc = %s__from_pb(NULL, m, &v);", tc);
+        cw_line(w, "%s_init(&v);", tc);
+        cw_line(w, "rc = %s__from_pb(NULL, NULL, m, &v);", tc);
         cw_line(w, "protobuf_c_message_free_unpacked(&m->base, NULL);");
         cw_open(w, "if (rc < 0) {");
         cw_line(w, "%s_fini(&v);", tc);
@@ -246,7 +255,8 @@ static void types_one(cw *w, struct aidl_arena *a, const aidl_decl *d, const cha
 
         /* __to_pb_new */
         cw_blank(w);
-        cw_open(w, "int %s__to_pb_new(const %s *in, struct %s **ret)\n{", tc, tc, fs.msg.c);
+        cw_open(w, "int %s__to_pb_new(const %s *in, avb_fd_list *fds, struct %s **ret)\n{", tc,
+                tc, fs.msg.c);
         cw_line(w, "%s *out = malloc(sizeof(*out));", fs.msg.c);
         cw_init(&b);
         b.indent = 1;
@@ -279,6 +289,8 @@ static void types_one(cw *w, struct aidl_arena *a, const aidl_decl *d, const cha
                 cw_close(&b, "}");
         }
         cw_line(&b, "*ret = out;");
+        if (!cw_contains_word(&b, 0, "fds"))
+                cw_line(&b, "(void)fds;");
         w->indent = 0;
         types_finish_fn(w, &b, "        return 0;\n",
                         aidl_arena_printf(a, "        %s__pb_free(out);\n        return _rc;\n",
@@ -286,12 +298,17 @@ static void types_one(cw *w, struct aidl_arena *a, const aidl_decl *d, const cha
 
         /* __from_pb */
         cw_blank(w);
-        cw_open(w, "int %s__from_pb(avb_call *call, const struct %s *in, %s *out)\n{", tc,
-                fs.msg.c, tc);
+        cw_line(w, "int %s__from_pb(avb_call *call, const avb_fd_list *fds, const struct %s *in,",
+                tc, fs.msg.c);
+        cw_open(w, "                %s *out)\n{", tc);
         cw_init(&b);
         b.indent = 1;
         cw_line(&b, "%s_fini(out);", tc);
         cw_line(&b, "memset(out, 0, sizeof(*out));");
+        for (size_t i = 0; !u && i < fs.n; i++) {
+                cn_value v = types_value(a, &fs.v[i], "out", "in", pc, u);
+                cg_reset(&b, a, &fs.v[i], v.c);
+        }
         if (u)
                 cw_open(&b, "switch (in->%s_case) {", fs.union_oneof);
         for (size_t i = 0; i < fs.n; i++) {
@@ -300,6 +317,7 @@ static void types_one(cw *w, struct aidl_arena *a, const aidl_decl *d, const cha
                         cw_line(&b, "case %s:", fs.v[i].case_const);
                         cw_indent(&b);
                         cw_line(&b, "out->tag = %s;", types_tag(a, tc, &fs.v[i]));
+                        cg_reset(&b, a, &fs.v[i], v.c);
                 }
                 cg_decode(&b, a, &v);
                 if (u) {
@@ -315,6 +333,8 @@ static void types_one(cw *w, struct aidl_arena *a, const aidl_decl *d, const cha
         }
         if (!cw_contains_word(&b, 0, "call"))
                 cw_line(&b, "(void)call;");
+        if (!cw_contains_word(&b, 0, "fds"))
+                cw_line(&b, "(void)fds;");
         if (fs.n == 0)
                 cw_line(&b, "(void)in;");
         w->indent = 0;

@@ -193,11 +193,6 @@ static void check_type(validator *v, const aidl_type *t)
                            aidl_type_to_string(v->a, t));
         if (base->kind == AIDL_TYPE_NAMED)
                 check_generic_use(v, base);
-        /* The rules of ParcelFileDescriptor (not out, see check_args) are in
-         * place; its C mapping (an int, an index into the message's fds on
-         * the wire) is not written yet. */
-        if (base->kind == AIDL_TYPE_NAMED && base->pfd)
-                aidl_error(v->d, &t->loc, "ParcelFileDescriptor is not supported yet");
         for (; t->kind == AIDL_TYPE_ARRAY || t->kind == AIDL_TYPE_LIST; t = t->elem) {
                 const aidl_type *e = t->elem;
                 bool fixed = t->kind == AIDL_TYPE_ARRAY && t->size;

@@ -211,6 +211,8 @@ const char *cn_proto_value_type(struct aidl_arena *a, const aidl_type *t, const 
                 return ".avb.Binder";
         case CN_HOLDER:
                 return ".avb.ParcelableHolder";
+        case CN_PFD:
+                return "int32"; /* index in the message's fd list, -1 null */
         case CN_VOID:
                 break;
         }

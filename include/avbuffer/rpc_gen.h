@@ -10,7 +10,9 @@
  * sets (strdup is POSIX, not C11).
  */
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <avbuffer/parcelable_holder.h>
 #include <avbuffer/status.h>
@@ -45,6 +47,37 @@ AVB_EXPORT int avb_parcelable_holder_to_pb(const avb_parcelable_holder *h,
 AVB_EXPORT void avb_parcelable_holder_pb_free(struct Avb__ParcelableHolder *m);
 AVB_EXPORT int avb_parcelable_holder_from_pb(const struct Avb__ParcelableHolder *m, bool vintf,
                                              avb_parcelable_holder *ret);
+
+/*
+ * The fds of one message, for ParcelFileDescriptor values (C type int, -1 is
+ * null; the wire carries an int32 index into the message's fd list, -1 for
+ * null).
+ * - Server side, `call` set: avb_fd_list_get reads the request's fds
+ *   (avb_call_fd), avb_fd_list_add attaches a duplicate to the reply
+ *   (avb_call_add_reply_fd).
+ * - Client side, `call` NULL: avb_fd_list_add appends the (borrowed) fd to
+ *   fds/n, what avb_binder_transact_fds sends; the reply's received fds
+ *   (owned by the list) are put in fds/n and read by avb_fd_list_get.
+ * avb_fd_list_add: *ret_index the fd's index, or -1 for a null fd (fd < 0)
+ * when `nullable`; -EBADF for a null fd that is not nullable, -E2BIG past
+ * AVB_MAX_FDS, -ENOMEM. avb_fd_list_get: *ret_fd a new fd (a CLOEXEC
+ * duplicate the caller owns) or -1 for a nullable null; -EBADMSG for an
+ * index out of range or a non-nullable null, -errno when dup fails; untouched
+ * on failure. avb_fd_list_fini frees the array, closing its fds when
+ * `owned` (a reply's received fds); accepts NULL. avb_fd_close closes fd
+ * when it is >= 0 (the fini of a ParcelFileDescriptor).
+ */
+typedef struct avb_call avb_call;
+typedef struct avb_fd_list {
+        avb_call *call;
+        int *fds;
+        size_t n;
+        size_t cap;
+} avb_fd_list;
+AVB_EXPORT int avb_fd_list_add(avb_fd_list *l, int fd, bool nullable, int32_t *ret_index);
+AVB_EXPORT int avb_fd_list_get(const avb_fd_list *l, int32_t index, bool nullable, int *ret_fd);
+AVB_EXPORT void avb_fd_list_fini(avb_fd_list *l, bool owned);
+AVB_EXPORT void avb_fd_close(int fd);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,7 @@
 #
 #   gen-compile.sh AIDLC PROTOC_C SRCROOT BUILDROOT OUTDIR IDLROOT FILE...
 #
+# IDLROOT may list several import roots, separated by ':'.
 # SRCROOT/include and SRCROOT/stubs give <avbuffer/...> and avb_wire.proto,
 # BUILDROOT/stubs avb_wire.pb-c.h. Prints the counts; exits 1 if anything
 # failed (the failures are printed first).
@@ -21,7 +22,12 @@ shift 6
 mkdir -p "$out"
 status=0
 
-if ! "$aidlc" -I "$root" -o "$out" "$@" >"$out/aidlc.log" 2>&1; then
+roots=""
+for r in $(echo "$root" | tr ':' ' '); do
+        roots="$roots -I $r"
+done
+# shellcheck disable=SC2086
+if ! "$aidlc" $roots -o "$out" "$@" >"$out/aidlc.log" 2>&1; then
         cat "$out/aidlc.log"
         echo "aidlc: refused the $# files (see above)"
         exit 1

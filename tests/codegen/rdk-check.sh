@@ -34,11 +34,15 @@ mkdir -p "$work"
 status=0
 
 # android.hardware.common (NativeHandle, fmq.MQDescriptor, ...) is not in the
-# RDK tree: the RDK files import it from AOSP, ours is in tests/codegen/stable.
-roots="-I $src/tests/codegen/stable"
+# RDK tree: the RDK files import it from AOSP, ours is in idl/android (alone
+# on the path: idl/com/rdk would stand beside the RDK's own com.rdk.hal).
+mkdir -p "$work/common"
+ln -s "$src/idl/android" "$work/common/android"
+roots="-I $work/common"
 for d in "$rdk"/*/current; do
         [ -d "$d" ] && roots="$roots -I $d"
 done
+colon_roots=$(echo $roots | sed 's/-I //g; s/ /:/g')
 files=$(find "$rdk"/*/current -name '*.aidl' | LC_ALL=C sort)
 total=$(echo "$files" | wc -l)
 
@@ -65,8 +69,12 @@ fi
 if "$aidlc" $roots -o "$work/all" $files >"$work/all.log" 2>&1; then
         echo "aidlc: all $total files accepted in one run"
         # shellcheck disable=SC2086
-        "$here/gen-compile.sh" "$aidlc" "$protoc" "$src" "$build" "$work/gen" "$rdk" $files \
-                | grep -v '^aidlc:' || status=1
+        # with the android.hardware.common types they import, generated too
+        common=$(find -L "$work/common" -name '*.aidl' | LC_ALL=C sort)
+        # shellcheck disable=SC2086
+        "$here/gen-compile.sh" "$aidlc" "$protoc" "$src" "$build" "$work/gen" "$colon_roots" \
+                $files $common >"$work/gen.log" 2>&1 || status=1
+        grep -v '^aidlc: accepted' "$work/gen.log"
 else
         echo "aidlc: the one run over all $total files failed:"
         head -5 "$work/all.log"
@@ -77,7 +85,7 @@ else
                 [ -n "$cf" ] || continue
                 # shellcheck disable=SC2086
                 "$here/gen-compile.sh" "$aidlc" "$protoc" "$src" "$build" \
-                        "$work/comp/$(basename "$(dirname "$d")")" "$d" $cf 2>&1 |
+                        "$work/comp/$(basename "$(dirname "$d")")" "$colon_roots" $cf 2>&1 |
                         grep -E '^(protoc-c|gcc|clang).*: [0-9]+ of' >>"$work/counts.log"
         done
         if [ -s "$work/counts.log" ]; then

@@ -27,7 +27,7 @@
 #include <cmocka.h>
 #include <protobuf-c/protobuf-c.h>
 
-#include "test_rt.h"
+#include "roundtrip.h"
 #include "test_rt.pb-c.h"
 
 /* ---- the server --------------------------------------------------------- */
@@ -42,10 +42,10 @@ typedef struct tester {
 static int copy_everything(avb_call *call, const test_rt_Everything *in, test_rt_Everything *out)
 {
         struct Test__Rt__Everything *m;
-        int rc = test_rt_Everything__to_pb_new(in, &m);
+        int rc = test_rt_Everything__to_pb_new(in, NULL, &m);
         if (rc < 0)
                 return rc;
-        rc = test_rt_Everything__from_pb(call, m, out);
+        rc = test_rt_Everything__from_pb(call, NULL, m, out);
         test_rt_Everything__pb_free(m);
         return rc;
 }
@@ -53,10 +53,10 @@ static int copy_everything(avb_call *call, const test_rt_Everything *in, test_rt
 static int copy_value(avb_call *call, const test_rt_Value *in, test_rt_Value *out)
 {
         struct Test__Rt__Value *m;
-        int rc = test_rt_Value__to_pb_new(in, &m);
+        int rc = test_rt_Value__to_pb_new(in, NULL, &m);
         if (rc < 0)
                 return rc;
-        rc = test_rt_Value__from_pb(call, m, out);
+        rc = test_rt_Value__from_pb(call, NULL, m, out);
         test_rt_Value__pb_free(m);
         return rc;
 }
@@ -357,6 +357,14 @@ static const test_rt_ITester_ops tester_ops = {
         .lastPoke = srv_lastPoke,
         .echoBinder = srv_echoBinder,
         .quit = srv_quit,
+        .echoFd = srv_echoFd,
+        .echoMaybeFd = srv_echoMaybeFd,
+        .reverseFds = srv_reverseFds,
+        .echoFds = srv_echoFds,
+        .writeTo = srv_writeTo,
+        .makePipe = srv_makePipe,
+        .fdCount = srv_fdCount,
+        .badFd = srv_badFd,
 };
 /* Object 1: nothing implemented. */
 static const test_rt_ITester_ops empty_ops;
@@ -450,14 +458,6 @@ static int stop_server(server_proc *s)
         s->endpoint = NULL;
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
-
-#define assert_ok(st)                                                                             \
-        do {                                                                                      \
-                avb_status st_ = (st);                                                            \
-                char buf_[512];                                                                   \
-                if (!avb_status_is_ok(&st_))                                                      \
-                        fail_msg("%s", avb_status_to_string(&st_, buf_, sizeof(buf_)));           \
-        } while (0)
 
 static int setup(void **state)
 {
@@ -596,7 +596,7 @@ static void test_nullable_parcelable(void **state)
 static uint8_t *pack_everything(const test_rt_Everything *e, size_t *len)
 {
         struct Test__Rt__Everything *m;
-        assert_int_equal(test_rt_Everything__to_pb_new(e, &m), 0);
+        assert_int_equal(test_rt_Everything__to_pb_new(e, NULL, &m), 0);
         *len = protobuf_c_message_get_packed_size(&m->base);
         uint8_t *buf = malloc(*len + 1);
         protobuf_c_message_pack(&m->base, buf);
@@ -752,19 +752,19 @@ static void test_fixed_arrays(void **state)
 
         /* the decoder checks the exact length (pb borrows f's strings: literals) */
         test_rt_Fixed_fini(&r);
-        assert_int_equal(test_rt_Fixed__to_pb_new(&f, &pb), 0);
+        assert_int_equal(test_rt_Fixed__to_pb_new(&f, NULL, &pb), 0);
         pb->uuid.len = 15;
         test_rt_Fixed_init(&r);
-        assert_int_equal(test_rt_Fixed__from_pb(NULL, pb, &r), -EBADMSG);
+        assert_int_equal(test_rt_Fixed__from_pb(NULL, NULL, pb, &r), -EBADMSG);
         pb->uuid.len = 16;
         pb->n_grid = 5;
         test_rt_Fixed_fini(&r);
         test_rt_Fixed_init(&r);
-        assert_int_equal(test_rt_Fixed__from_pb(NULL, pb, &r), -EBADMSG);
+        assert_int_equal(test_rt_Fixed__from_pb(NULL, NULL, pb, &r), -EBADMSG);
         pb->n_grid = 6;
         test_rt_Fixed_fini(&r);
         test_rt_Fixed_init(&r);
-        assert_int_equal(test_rt_Fixed__from_pb(NULL, pb, &r), 0);
+        assert_int_equal(test_rt_Fixed__from_pb(NULL, NULL, pb, &r), 0);
         test_rt_Fixed_fini(&r);
         test_rt_Fixed__pb_free(pb);
 }
@@ -1225,6 +1225,9 @@ int main(int argc, char **argv)
                 cmocka_unit_test_setup_teardown(test_fixed_arrays, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_parcelable_holder, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_fixed_args, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_fds, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_fds_in_parcelable, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_fds_flat, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_directions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_exceptions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_meta, setup, teardown),

@@ -8,6 +8,7 @@
 
 #include <avbuffer/parcelable_holder.h>
 #include <avbuffer/rpc.h>
+#include <avbuffer/rpc_gen.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,13 +67,15 @@ int test_common__binder_to_pb(avb_binder *b, struct Avb__Binder **ret);
 int test_common__binder_from_pb(avb_call *call, const struct Avb__Binder *m, avb_binder **ret);
 void test_common__binder_pb_free(struct Avb__Binder *m);
 struct Test__Common__Point;
-int test_common_Point__to_pb_new(const test_common_Point *in, struct Test__Common__Point **ret);
+int test_common_Point__to_pb_new(const test_common_Point *in, avb_fd_list *fds, struct Test__Common__Point **ret);
 void test_common_Point__pb_free(struct Test__Common__Point *m);
-int test_common_Point__from_pb(avb_call *call, const struct Test__Common__Point *in, test_common_Point *out);
+int test_common_Point__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Common__Point *in, test_common_Point *out);
 struct Test__Common__Tagged;
-int test_common_Tagged__to_pb_new(const test_common_Tagged *in, struct Test__Common__Tagged **ret);
+int test_common_Tagged__to_pb_new(const test_common_Tagged *in, avb_fd_list *fds, struct Test__Common__Tagged **ret);
 void test_common_Tagged__pb_free(struct Test__Common__Tagged *m);
-int test_common_Tagged__from_pb(avb_call *call, const struct Test__Common__Tagged *in, test_common_Tagged *out);
+int test_common_Tagged__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Common__Tagged *in, test_common_Tagged *out);
 
 #ifdef __cplusplus
 }

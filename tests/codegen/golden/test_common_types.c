@@ -68,7 +68,7 @@ void test_common_Point__pb_free(struct Test__Common__Point *m)
         free(m);
 }
 
-int test_common_Point__to_pb_new(const test_common_Point *in, struct Test__Common__Point **ret)
+int test_common_Point__to_pb_new(const test_common_Point *in, avb_fd_list *fds, struct Test__Common__Point **ret)
 {
         Test__Common__Point *out = malloc(sizeof(*out));
 
@@ -83,10 +83,12 @@ int test_common_Point__to_pb_new(const test_common_Point *in, struct Test__Commo
         out->x = in->x;
         out->y = in->y;
         *ret = out;
+        (void)fds;
         return 0;
 }
 
-int test_common_Point__from_pb(avb_call *call, const struct Test__Common__Point *in, test_common_Point *out)
+int test_common_Point__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Common__Point *in,
+                test_common_Point *out)
 {
 
         test_common_Point_fini(out);
@@ -94,6 +96,7 @@ int test_common_Point__from_pb(avb_call *call, const struct Test__Common__Point 
         out->x = in->x;
         out->y = in->y;
         (void)call;
+        (void)fds;
         return 0;
 }
 
@@ -104,7 +107,7 @@ int test_common_Point_holder_put(avb_parcelable_holder *h, const test_common_Poi
         size_t n;
         int rc;
 
-        if ((rc = test_common_Point__to_pb_new(v, &m)) < 0)
+        if ((rc = test_common_Point__to_pb_new(v, NULL, &m)) < 0)
                 return rc;
         n = protobuf_c_message_get_packed_size(&m->base);
         buf = malloc(n ? n : 1);
@@ -131,8 +134,8 @@ int test_common_Point_holder_get(const avb_parcelable_holder *h, test_common_Poi
                                                     h->size, h->data);
         if (m == NULL)
                 return -EBADMSG;
-        memset(&v, 0, sizeof(v));
-        rc = test_common_Point__from_pb(NULL, m, &v);
+        test_common_Point_init(&v);
+        rc = test_common_Point__from_pb(NULL, NULL, m, &v);
         protobuf_c_message_free_unpacked(&m->base, NULL);
         if (rc < 0) {
                 test_common_Point_fini(&v);
@@ -160,7 +163,7 @@ void test_common_Tagged__pb_free(struct Test__Common__Tagged *m)
         free(m);
 }
 
-int test_common_Tagged__to_pb_new(const test_common_Tagged *in, struct Test__Common__Tagged **ret)
+int test_common_Tagged__to_pb_new(const test_common_Tagged *in, avb_fd_list *fds, struct Test__Common__Tagged **ret)
 {
         Test__Common__Tagged *out = malloc(sizeof(*out));
 
@@ -175,10 +178,12 @@ int test_common_Tagged__to_pb_new(const test_common_Tagged *in, struct Test__Com
         out->tag = in->tag;
         out->stamp = in->stamp;
         *ret = out;
+        (void)fds;
         return 0;
 }
 
-int test_common_Tagged__from_pb(avb_call *call, const struct Test__Common__Tagged *in, test_common_Tagged *out)
+int test_common_Tagged__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Common__Tagged *in,
+                test_common_Tagged *out)
 {
 
         test_common_Tagged_fini(out);
@@ -186,6 +191,7 @@ int test_common_Tagged__from_pb(avb_call *call, const struct Test__Common__Tagge
         out->tag = in->tag;
         out->stamp = in->stamp;
         (void)call;
+        (void)fds;
         return 0;
 }
 
@@ -196,7 +202,7 @@ int test_common_Tagged_holder_put(avb_parcelable_holder *h, const test_common_Ta
         size_t n;
         int rc;
 
-        if ((rc = test_common_Tagged__to_pb_new(v, &m)) < 0)
+        if ((rc = test_common_Tagged__to_pb_new(v, NULL, &m)) < 0)
                 return rc;
         n = protobuf_c_message_get_packed_size(&m->base);
         buf = malloc(n ? n : 1);
@@ -223,8 +229,8 @@ int test_common_Tagged_holder_get(const avb_parcelable_holder *h, test_common_Ta
                                                     h->size, h->data);
         if (m == NULL)
                 return -EBADMSG;
-        memset(&v, 0, sizeof(v));
-        rc = test_common_Tagged__from_pb(NULL, m, &v);
+        test_common_Tagged_init(&v);
+        rc = test_common_Tagged__from_pb(NULL, NULL, m, &v);
         protobuf_c_message_free_unpacked(&m->base, NULL);
         if (rc < 0) {
                 test_common_Tagged_fini(&v);

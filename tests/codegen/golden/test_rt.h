@@ -8,8 +8,20 @@
 
 #include <avbuffer/parcelable_holder.h>
 #include <avbuffer/rpc.h>
+#include <avbuffer/rpc_gen.h>
 
 #include "test_common.h"
+
+/*
+ * ParcelFileDescriptor is an int (-1: null; a non-null -1 is refused:
+ * EX_NULL_POINTER before it leaves, a bad message when it arrives).
+ * Ownership: an `in` fd is borrowed for the call (the callee dup()s it to
+ * keep it); a returned fd, or one received in a parcelable or union, is
+ * owned by the receiver and closed by the type's _fini (the client stub
+ * closes every received fd that no value took). On the server, the op
+ * hands a returned fd (and the fds of a returned parcelable) to the
+ * skeleton, which closes them once the reply is sent. _init sets fds to -1.
+ */
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,6 +48,12 @@ typedef int32_t test_rt_Mode;
 typedef struct test_rt_Everything test_rt_Everything;
 typedef struct test_rt_Everything_Inner test_rt_Everything_Inner;
 typedef struct test_rt_Extendable test_rt_Extendable;
+typedef struct test_rt_FdOrInt test_rt_FdOrInt;
+typedef enum test_rt_FdOrInt_tag {
+        test_rt_FdOrInt_TAG_n = 0,
+        test_rt_FdOrInt_TAG_fd = 1,
+} test_rt_FdOrInt_tag;
+typedef struct test_rt_Fds test_rt_Fds;
 typedef struct test_rt_Fixed test_rt_Fixed;
 typedef struct test_rt_Generic test_rt_Generic;
 typedef struct test_rt_Samples test_rt_Samples;
@@ -201,6 +219,46 @@ AVB_EXPORT int test_rt_Extendable_holder_put(avb_parcelable_holder *h, const tes
  * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
 AVB_EXPORT int test_rt_Extendable_holder_get(const avb_parcelable_holder *h, test_rt_Extendable *ret_value);
 
+/** A ParcelFileDescriptor as a union member. */
+struct test_rt_FdOrInt {
+        test_rt_FdOrInt_tag tag;
+        union {
+                int32_t n;
+                int fd;
+        } u;
+};
+/* Sets the defaults. */
+AVB_EXPORT void test_rt_FdOrInt_init(test_rt_FdOrInt *p);
+/* Frees what p owns; accepts NULL. */
+AVB_EXPORT void test_rt_FdOrInt_fini(test_rt_FdOrInt *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and FdOrInt
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_rt_FdOrInt_holder_put(avb_parcelable_holder *h, const test_rt_FdOrInt *v);
+/* 1 and *ret_value (not freed first) when h holds a FdOrInt; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_rt_FdOrInt_holder_get(const avb_parcelable_holder *h, test_rt_FdOrInt *ret_value);
+
+/** ParcelFileDescriptors inside a parcelable: owned by it, closed by its fini. */
+struct test_rt_Fds {
+        int fd;
+        int maybe;
+        int *many;
+        size_t many_count;
+        int pair[2];
+        test_rt_FdOrInt either;
+        char *label;
+};
+/* Sets the defaults. */
+AVB_EXPORT void test_rt_Fds_init(test_rt_Fds *p);
+/* Frees what p owns; accepts NULL. */
+AVB_EXPORT void test_rt_Fds_fini(test_rt_Fds *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and Fds
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_rt_Fds_holder_put(avb_parcelable_holder *h, const test_rt_Fds *v);
+/* 1 and *ret_value (not freed first) when h holds a Fds; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_rt_Fds_holder_get(const avb_parcelable_holder *h, test_rt_Fds *ret_value);
+
 /** Fixed-size arrays: inline in C, exactly N elements on the wire. */
 struct test_rt_Fixed {
         int8_t uuid[16];
@@ -328,7 +386,7 @@ AVB_EXPORT avb_status test_rt_ICallback_getInterfaceHash(avb_binder *self, char 
 /** The interface the round-trip test serves. */
 #define test_rt_ITester_DESCRIPTOR "test.rt.ITester"
 #define test_rt_ITester_VERSION 1
-#define test_rt_ITester_HASH "98395571f3e4ad8b24c87adf4aee474c"
+#define test_rt_ITester_HASH "de6efa45657015111f4434a5e3584965"
 #define test_rt_ITester_TRANSACTION_echo (AVB_FIRST_CALL + 0)
 #define test_rt_ITester_TRANSACTION_echoBool (AVB_FIRST_CALL + 1)
 #define test_rt_ITester_TRANSACTION_echoByte (AVB_FIRST_CALL + 2)
@@ -359,6 +417,14 @@ AVB_EXPORT avb_status test_rt_ICallback_getInterfaceHash(avb_binder *self, char 
 #define test_rt_ITester_TRANSACTION_fixedArgs (AVB_FIRST_CALL + 27)
 #define test_rt_ITester_TRANSACTION_echoExtendable (AVB_FIRST_CALL + 28)
 #define test_rt_ITester_TRANSACTION_echoVintfExtendable (AVB_FIRST_CALL + 29)
+#define test_rt_ITester_TRANSACTION_echoFd (AVB_FIRST_CALL + 30)
+#define test_rt_ITester_TRANSACTION_echoMaybeFd (AVB_FIRST_CALL + 31)
+#define test_rt_ITester_TRANSACTION_reverseFds (AVB_FIRST_CALL + 32)
+#define test_rt_ITester_TRANSACTION_echoFds (AVB_FIRST_CALL + 33)
+#define test_rt_ITester_TRANSACTION_writeTo (AVB_FIRST_CALL + 34)
+#define test_rt_ITester_TRANSACTION_makePipe (AVB_FIRST_CALL + 35)
+#define test_rt_ITester_TRANSACTION_fdCount (AVB_FIRST_CALL + 36)
+#define test_rt_ITester_TRANSACTION_badFd (AVB_FIRST_CALL + 37)
 /** A service-specific error. */
 #define test_rt_ITester_ERROR_BAD 7
 extern AVB_EXPORT const avb_interface_desc test_rt_ITester_desc;
@@ -417,6 +483,22 @@ typedef struct test_rt_ITester_ops {
         /** Returns what it was given, id + 1 (ParcelableHolder: the extension passes through). */
         avb_status (*echoExtendable)(void *impl, avb_call *call, const test_rt_Extendable *e, test_rt_Extendable *ret_result);
         avb_status (*echoVintfExtendable)(void *impl, avb_call *call, const test_rt_VintfExtendable *e, test_rt_VintfExtendable *ret_result);
+        /** Returns a duplicate of fd. */
+        avb_status (*echoFd)(void *impl, avb_call *call, int fd, int *ret_result);
+        /** Returns a duplicate of fd, or null for null. */
+        avb_status (*echoMaybeFd)(void *impl, avb_call *call, int fd, int *ret_result);
+        /** Returns duplicates of fds, in reverse order. */
+        avb_status (*reverseFds)(void *impl, avb_call *call, const int *fds, size_t fds_count, int **ret_result, size_t *ret_result_count);
+        /** Returns what it was given (duplicates), label with "!" appended. */
+        avb_status (*echoFds)(void *impl, avb_call *call, const test_rt_Fds *f, test_rt_Fds *ret_result);
+        /** Writes text to fd (a pipe's write end, a memfd). */
+        avb_status (*writeTo)(void *impl, avb_call *call, int fd, const char *text);
+        /** The read end of a new pipe holding text (its write end closed). */
+        avb_status (*makePipe)(void *impl, avb_call *call, const char *text, int *ret_result);
+        /** How many fds the server process has open. */
+        avb_status (*fdCount)(void *impl, avb_call *call, int32_t *ret_result);
+        /** Returns a non-null -1 (refused on the way out: a bad reply for the caller). */
+        avb_status (*badFd)(void *impl, avb_call *call, int *ret_result);
 } test_rt_ITester_ops;
 
 /* A local object served by ops on impl (see avb_binder_new_local()). */
@@ -504,6 +586,30 @@ AVB_EXPORT avb_status test_rt_ITester_echoExtendable(avb_binder *self, const tes
 
 AVB_EXPORT avb_status test_rt_ITester_echoVintfExtendable(avb_binder *self, const test_rt_VintfExtendable *e, test_rt_VintfExtendable *ret_result);
 
+/** Returns a duplicate of fd. */
+AVB_EXPORT avb_status test_rt_ITester_echoFd(avb_binder *self, int fd, int *ret_result);
+
+/** Returns a duplicate of fd, or null for null. */
+AVB_EXPORT avb_status test_rt_ITester_echoMaybeFd(avb_binder *self, int fd, int *ret_result);
+
+/** Returns duplicates of fds, in reverse order. */
+AVB_EXPORT avb_status test_rt_ITester_reverseFds(avb_binder *self, const int *fds, size_t fds_count, int **ret_result, size_t *ret_result_count);
+
+/** Returns what it was given (duplicates), label with "!" appended. */
+AVB_EXPORT avb_status test_rt_ITester_echoFds(avb_binder *self, const test_rt_Fds *f, test_rt_Fds *ret_result);
+
+/** Writes text to fd (a pipe's write end, a memfd). */
+AVB_EXPORT avb_status test_rt_ITester_writeTo(avb_binder *self, int fd, const char *text);
+
+/** The read end of a new pipe holding text (its write end closed). */
+AVB_EXPORT avb_status test_rt_ITester_makePipe(avb_binder *self, const char *text, int *ret_result);
+
+/** How many fds the server process has open. */
+AVB_EXPORT avb_status test_rt_ITester_fdCount(avb_binder *self, int32_t *ret_result);
+
+/** Returns a non-null -1 (refused on the way out: a bad reply for the caller). */
+AVB_EXPORT avb_status test_rt_ITester_badFd(avb_binder *self, int *ret_result);
+
 /* The version and hash of the interface the remote object implements. */
 AVB_EXPORT avb_status test_rt_ITester_getInterfaceVersion(avb_binder *self, int32_t *ret_result);
 AVB_EXPORT avb_status test_rt_ITester_getInterfaceHash(avb_binder *self, char **ret_result);
@@ -515,41 +621,60 @@ int test_rt__binder_to_pb(avb_binder *b, struct Avb__Binder **ret);
 int test_rt__binder_from_pb(avb_call *call, const struct Avb__Binder *m, avb_binder **ret);
 void test_rt__binder_pb_free(struct Avb__Binder *m);
 struct Test__Rt__Everything;
-int test_rt_Everything__to_pb_new(const test_rt_Everything *in, struct Test__Rt__Everything **ret);
+int test_rt_Everything__to_pb_new(const test_rt_Everything *in, avb_fd_list *fds, struct Test__Rt__Everything **ret);
 void test_rt_Everything__pb_free(struct Test__Rt__Everything *m);
-int test_rt_Everything__from_pb(avb_call *call, const struct Test__Rt__Everything *in, test_rt_Everything *out);
+int test_rt_Everything__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Rt__Everything *in, test_rt_Everything *out);
 struct Test__Rt__Everything__Inner;
-int test_rt_Everything_Inner__to_pb_new(const test_rt_Everything_Inner *in, struct Test__Rt__Everything__Inner **ret);
+int test_rt_Everything_Inner__to_pb_new(const test_rt_Everything_Inner *in, avb_fd_list *fds, struct Test__Rt__Everything__Inner **ret);
 void test_rt_Everything_Inner__pb_free(struct Test__Rt__Everything__Inner *m);
-int test_rt_Everything_Inner__from_pb(avb_call *call, const struct Test__Rt__Everything__Inner *in, test_rt_Everything_Inner *out);
+int test_rt_Everything_Inner__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Rt__Everything__Inner *in, test_rt_Everything_Inner *out);
 struct Test__Rt__Extendable;
-int test_rt_Extendable__to_pb_new(const test_rt_Extendable *in, struct Test__Rt__Extendable **ret);
+int test_rt_Extendable__to_pb_new(const test_rt_Extendable *in, avb_fd_list *fds, struct Test__Rt__Extendable **ret);
 void test_rt_Extendable__pb_free(struct Test__Rt__Extendable *m);
-int test_rt_Extendable__from_pb(avb_call *call, const struct Test__Rt__Extendable *in, test_rt_Extendable *out);
+int test_rt_Extendable__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Rt__Extendable *in, test_rt_Extendable *out);
+struct Test__Rt__FdOrInt;
+int test_rt_FdOrInt__to_pb_new(const test_rt_FdOrInt *in, avb_fd_list *fds, struct Test__Rt__FdOrInt **ret);
+void test_rt_FdOrInt__pb_free(struct Test__Rt__FdOrInt *m);
+int test_rt_FdOrInt__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Rt__FdOrInt *in, test_rt_FdOrInt *out);
+struct Test__Rt__Fds;
+int test_rt_Fds__to_pb_new(const test_rt_Fds *in, avb_fd_list *fds, struct Test__Rt__Fds **ret);
+void test_rt_Fds__pb_free(struct Test__Rt__Fds *m);
+int test_rt_Fds__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Rt__Fds *in, test_rt_Fds *out);
 struct Test__Rt__Fixed;
-int test_rt_Fixed__to_pb_new(const test_rt_Fixed *in, struct Test__Rt__Fixed **ret);
+int test_rt_Fixed__to_pb_new(const test_rt_Fixed *in, avb_fd_list *fds, struct Test__Rt__Fixed **ret);
 void test_rt_Fixed__pb_free(struct Test__Rt__Fixed *m);
-int test_rt_Fixed__from_pb(avb_call *call, const struct Test__Rt__Fixed *in, test_rt_Fixed *out);
+int test_rt_Fixed__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Rt__Fixed *in, test_rt_Fixed *out);
 struct Test__Rt__Generic;
-int test_rt_Generic__to_pb_new(const test_rt_Generic *in, struct Test__Rt__Generic **ret);
+int test_rt_Generic__to_pb_new(const test_rt_Generic *in, avb_fd_list *fds, struct Test__Rt__Generic **ret);
 void test_rt_Generic__pb_free(struct Test__Rt__Generic *m);
-int test_rt_Generic__from_pb(avb_call *call, const struct Test__Rt__Generic *in, test_rt_Generic *out);
+int test_rt_Generic__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Rt__Generic *in, test_rt_Generic *out);
 struct Test__Rt__Samples;
-int test_rt_Samples__to_pb_new(const test_rt_Samples *in, struct Test__Rt__Samples **ret);
+int test_rt_Samples__to_pb_new(const test_rt_Samples *in, avb_fd_list *fds, struct Test__Rt__Samples **ret);
 void test_rt_Samples__pb_free(struct Test__Rt__Samples *m);
-int test_rt_Samples__from_pb(avb_call *call, const struct Test__Rt__Samples *in, test_rt_Samples *out);
+int test_rt_Samples__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Rt__Samples *in, test_rt_Samples *out);
 struct Test__Rt__Value;
-int test_rt_Value__to_pb_new(const test_rt_Value *in, struct Test__Rt__Value **ret);
+int test_rt_Value__to_pb_new(const test_rt_Value *in, avb_fd_list *fds, struct Test__Rt__Value **ret);
 void test_rt_Value__pb_free(struct Test__Rt__Value *m);
-int test_rt_Value__from_pb(avb_call *call, const struct Test__Rt__Value *in, test_rt_Value *out);
+int test_rt_Value__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Rt__Value *in, test_rt_Value *out);
 struct Test__Rt__VintfExtendable;
-int test_rt_VintfExtendable__to_pb_new(const test_rt_VintfExtendable *in, struct Test__Rt__VintfExtendable **ret);
+int test_rt_VintfExtendable__to_pb_new(const test_rt_VintfExtendable *in, avb_fd_list *fds, struct Test__Rt__VintfExtendable **ret);
 void test_rt_VintfExtendable__pb_free(struct Test__Rt__VintfExtendable *m);
-int test_rt_VintfExtendable__from_pb(avb_call *call, const struct Test__Rt__VintfExtendable *in, test_rt_VintfExtendable *out);
+int test_rt_VintfExtendable__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Rt__VintfExtendable *in, test_rt_VintfExtendable *out);
 struct Test__Rt__VintfNote;
-int test_rt_VintfNote__to_pb_new(const test_rt_VintfNote *in, struct Test__Rt__VintfNote **ret);
+int test_rt_VintfNote__to_pb_new(const test_rt_VintfNote *in, avb_fd_list *fds, struct Test__Rt__VintfNote **ret);
 void test_rt_VintfNote__pb_free(struct Test__Rt__VintfNote *m);
-int test_rt_VintfNote__from_pb(avb_call *call, const struct Test__Rt__VintfNote *in, test_rt_VintfNote *out);
+int test_rt_VintfNote__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Rt__VintfNote *in, test_rt_VintfNote *out);
 
 #ifdef __cplusplus
 }

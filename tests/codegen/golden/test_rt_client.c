@@ -21,7 +21,7 @@ avb_status test_rt_ICallback_onValue(avb_binder *self, const test_rt_Value *v, i
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ICallback.onValue: self is null");
         if (v == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ICallback.onValue: v is null");
-        _rc = test_rt_Value__to_pb_new(&(*v), &(&_req)->v);
+        _rc = test_rt_Value__to_pb_new(&(*v), NULL, &(&_req)->v);
         if (_rc < 0)
                 goto fail;
         (&_req)->seq = seq;
@@ -101,7 +101,7 @@ avb_status test_rt_ITester_echo(avb_binder *self, const test_rt_Everything *e, t
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echo: ret_result is null");
         if (e == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echo: e is null");
-        _rc = test_rt_Everything__to_pb_new(&(*e), &(&_req)->e);
+        _rc = test_rt_Everything__to_pb_new(&(*e), NULL, &(&_req)->e);
         if (_rc < 0)
                 goto fail;
         _len = protobuf_c_message_get_packed_size(&_req.base);
@@ -122,7 +122,7 @@ avb_status test_rt_ITester_echo(avb_binder *self, const test_rt_Everything *e, t
         }
         test_rt_Everything_init(&_r_result);
         if (_rep->result != NULL) {
-                _rc = test_rt_Everything__from_pb(NULL, _rep->result, &_r_result);
+                _rc = test_rt_Everything__from_pb(NULL, NULL, _rep->result, &_r_result);
                 if (_rc < 0)
                         goto fail;
         }
@@ -643,7 +643,7 @@ avb_status test_rt_ITester_echoValue(avb_binder *self, const test_rt_Value *v, t
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoValue: ret_result is null");
         if (v == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoValue: v is null");
-        _rc = test_rt_Value__to_pb_new(&(*v), &(&_req)->v);
+        _rc = test_rt_Value__to_pb_new(&(*v), NULL, &(&_req)->v);
         if (_rc < 0)
                 goto fail;
         _len = protobuf_c_message_get_packed_size(&_req.base);
@@ -664,7 +664,7 @@ avb_status test_rt_ITester_echoValue(avb_binder *self, const test_rt_Value *v, t
         }
         test_rt_Value_init(&_r_result);
         if (_rep->result != NULL) {
-                _rc = test_rt_Value__from_pb(NULL, _rep->result, &_r_result);
+                _rc = test_rt_Value__from_pb(NULL, NULL, _rep->result, &_r_result);
                 if (_rc < 0)
                         goto fail;
         }
@@ -923,7 +923,7 @@ avb_status test_rt_ITester_echoPoints(avb_binder *self, const test_common_Point 
                 }
                 (&_req)->n_v = v_count;
                 for (size_t _i = 0; _i < v_count; _i++) {
-                        _rc = test_common_Point__to_pb_new(&v[_i], &(&_req)->v[_i]);
+                        _rc = test_common_Point__to_pb_new(&v[_i], NULL, &(&_req)->v[_i]);
                         if (_rc < 0)
                                 goto fail;
                 }
@@ -955,7 +955,7 @@ avb_status test_rt_ITester_echoPoints(avb_binder *self, const test_common_Point 
         for (size_t _i = 0; _i < _rep->n_result; _i++) {
                 test_common_Point_init(&_r_result[_i]);
                 if (_rep->result[_i] != NULL) {
-                        _rc = test_common_Point__from_pb(NULL, _rep->result[_i], &_r_result[_i]);
+                        _rc = test_common_Point__from_pb(NULL, NULL, _rep->result[_i], &_r_result[_i]);
                         if (_rc < 0)
                                 goto fail;
                 }
@@ -996,7 +996,7 @@ avb_status test_rt_ITester_echoMaybePoint(avb_binder *self, const test_common_Po
         if (ret_result == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoMaybePoint: ret_result is null");
         if (p != NULL) {
-                _rc = test_common_Point__to_pb_new(p, &(&_req)->p);
+                _rc = test_common_Point__to_pb_new(p, NULL, &(&_req)->p);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1023,7 +1023,7 @@ avb_status test_rt_ITester_echoMaybePoint(avb_binder *self, const test_common_Po
                         goto fail;
                 }
                 test_common_Point_init(_r_result);
-                _rc = test_common_Point__from_pb(NULL, _rep->result, _r_result);
+                _rc = test_common_Point__from_pb(NULL, NULL, _rep->result, _r_result);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1108,7 +1108,7 @@ avb_status test_rt_ITester_directions(avb_binder *self, int32_t a, int32_t **ret
                         (&_req)->words[_i] = (char *)((*ret_words)[_i] ? (*ret_words)[_i] : "");
                 }
         }
-        _rc = test_rt_Everything_Inner__to_pb_new(&(*ret_inner), &(&_req)->inner);
+        _rc = test_rt_Everything_Inner__to_pb_new(&(*ret_inner), NULL, &(&_req)->inner);
         if (_rc < 0)
                 goto fail;
         _len = protobuf_c_message_get_packed_size(&_req.base);
@@ -1167,13 +1167,13 @@ avb_status test_rt_ITester_directions(avb_binder *self, int32_t a, int32_t **ret
         }
         test_common_Point_init(&_r_p);
         if (_rep->p != NULL) {
-                _rc = test_common_Point__from_pb(NULL, _rep->p, &_r_p);
+                _rc = test_common_Point__from_pb(NULL, NULL, _rep->p, &_r_p);
                 if (_rc < 0)
                         goto fail;
         }
         test_rt_Everything_Inner_init(&_r_inner);
         if (_rep->inner != NULL) {
-                _rc = test_rt_Everything_Inner__from_pb(NULL, _rep->inner, &_r_inner);
+                _rc = test_rt_Everything_Inner__from_pb(NULL, NULL, _rep->inner, &_r_inner);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1554,7 +1554,7 @@ avb_status test_rt_ITester_echoFixed(avb_binder *self, const test_rt_Fixed *f, t
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFixed: ret_result is null");
         if (f == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFixed: f is null");
-        _rc = test_rt_Fixed__to_pb_new(&(*f), &(&_req)->f);
+        _rc = test_rt_Fixed__to_pb_new(&(*f), NULL, &(&_req)->f);
         if (_rc < 0)
                 goto fail;
         _len = protobuf_c_message_get_packed_size(&_req.base);
@@ -1575,7 +1575,7 @@ avb_status test_rt_ITester_echoFixed(avb_binder *self, const test_rt_Fixed *f, t
         }
         test_rt_Fixed_init(&_r_result);
         if (_rep->result != NULL) {
-                _rc = test_rt_Fixed__from_pb(NULL, _rep->result, &_r_result);
+                _rc = test_rt_Fixed__from_pb(NULL, NULL, _rep->result, &_r_result);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1639,7 +1639,7 @@ avb_status test_rt_ITester_fixedArgs(avb_binder *self, const int32_t grid[2][3],
         }
         (&_req)->n_pts = 2;
         for (size_t _i = 0; _i < 2; _i++) {
-                _rc = test_common_Point__to_pb_new(&ret_pts[_i], &(&_req)->pts[_i]);
+                _rc = test_common_Point__to_pb_new(&ret_pts[_i], NULL, &(&_req)->pts[_i]);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1684,7 +1684,7 @@ avb_status test_rt_ITester_fixedArgs(avb_binder *self, const int32_t grid[2][3],
         for (size_t _i = 0; _i < 2; _i++) {
                 test_common_Point_init(&_r_pts[_i]);
                 if (_rep->pts[_i] != NULL) {
-                        _rc = test_common_Point__from_pb(NULL, _rep->pts[_i], &_r_pts[_i]);
+                        _rc = test_common_Point__from_pb(NULL, NULL, _rep->pts[_i], &_r_pts[_i]);
                         if (_rc < 0)
                                 goto fail;
                 }
@@ -1729,7 +1729,7 @@ avb_status test_rt_ITester_echoExtendable(avb_binder *self, const test_rt_Extend
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoExtendable: ret_result is null");
         if (e == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoExtendable: e is null");
-        _rc = test_rt_Extendable__to_pb_new(&(*e), &(&_req)->e);
+        _rc = test_rt_Extendable__to_pb_new(&(*e), NULL, &(&_req)->e);
         if (_rc < 0)
                 goto fail;
         _len = protobuf_c_message_get_packed_size(&_req.base);
@@ -1750,7 +1750,7 @@ avb_status test_rt_ITester_echoExtendable(avb_binder *self, const test_rt_Extend
         }
         test_rt_Extendable_init(&_r_result);
         if (_rep->result != NULL) {
-                _rc = test_rt_Extendable__from_pb(NULL, _rep->result, &_r_result);
+                _rc = test_rt_Extendable__from_pb(NULL, NULL, _rep->result, &_r_result);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1786,7 +1786,7 @@ avb_status test_rt_ITester_echoVintfExtendable(avb_binder *self, const test_rt_V
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoVintfExtendable: ret_result is null");
         if (e == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoVintfExtendable: e is null");
-        _rc = test_rt_VintfExtendable__to_pb_new(&(*e), &(&_req)->e);
+        _rc = test_rt_VintfExtendable__to_pb_new(&(*e), NULL, &(&_req)->e);
         if (_rc < 0)
                 goto fail;
         _len = protobuf_c_message_get_packed_size(&_req.base);
@@ -1807,7 +1807,7 @@ avb_status test_rt_ITester_echoVintfExtendable(avb_binder *self, const test_rt_V
         }
         test_rt_VintfExtendable_init(&_r_result);
         if (_rep->result != NULL) {
-                _rc = test_rt_VintfExtendable__from_pb(NULL, _rep->result, &_r_result);
+                _rc = test_rt_VintfExtendable__from_pb(NULL, NULL, _rep->result, &_r_result);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1820,6 +1820,480 @@ done:
         test_rt_VintfExtendable__pb_free((&_req)->e);
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
+avb_status test_rt_ITester_echoFd(avb_binder *self, int fd, int *ret_result)
+{
+        Test__Rt__ITester__EchoFdRequest _req;
+        Test__Rt__ITester__EchoFdReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {0};
+        avb_fd_list _rfds = {0};
+        int _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        _r_result = -1;
+        test__rt__itester__echo_fd_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFd: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFd: ret_result is null");
+        _rc = avb_fd_list_add(&_fds, fd, false, &(&_req)->fd);
+        if (_rc < 0)
+                goto fail;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact_fds(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoFd, 0, _buf,
+                                      _len, _fds.fds, _fds.n, &_out, &_out_len,
+                                      &_rfds.fds, &_rfds.n);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__EchoFdReply *)protobuf_c_message_unpack(&test__rt__itester__echo_fd_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        _rc = avb_fd_list_get(&_rfds, _rep->result, false, &_r_result);
+        if (_rc < 0)
+                goto fail;
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoFd", "bad reply");
+        avb_fd_close(_r_result);
+        _r_result = -1;
+done:
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_fd_list_fini(&_fds, false);
+        avb_fd_list_fini(&_rfds, true);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
+avb_status test_rt_ITester_echoMaybeFd(avb_binder *self, int fd, int *ret_result)
+{
+        Test__Rt__ITester__EchoMaybeFdRequest _req;
+        Test__Rt__ITester__EchoMaybeFdReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {0};
+        avb_fd_list _rfds = {0};
+        int _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        _r_result = -1;
+        test__rt__itester__echo_maybe_fd_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoMaybeFd: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoMaybeFd: ret_result is null");
+        _rc = avb_fd_list_add(&_fds, fd, true, &(&_req)->fd);
+        if (_rc < 0)
+                goto fail;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact_fds(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoMaybeFd, 0, _buf,
+                                      _len, _fds.fds, _fds.n, &_out, &_out_len,
+                                      &_rfds.fds, &_rfds.n);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__EchoMaybeFdReply *)protobuf_c_message_unpack(&test__rt__itester__echo_maybe_fd_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        _rc = avb_fd_list_get(&_rfds, _rep->result, true, &_r_result);
+        if (_rc < 0)
+                goto fail;
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoMaybeFd", "bad reply");
+        avb_fd_close(_r_result);
+        _r_result = -1;
+done:
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_fd_list_fini(&_fds, false);
+        avb_fd_list_fini(&_rfds, true);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
+avb_status test_rt_ITester_reverseFds(avb_binder *self, const int *fds, size_t fds_count, int **ret_result, size_t *ret_result_count)
+{
+        Test__Rt__ITester__ReverseFdsRequest _req;
+        Test__Rt__ITester__ReverseFdsReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {0};
+        avb_fd_list _rfds = {0};
+        int *_r_result;
+        size_t _r_result_count;
+        memset(&_r_result, 0, sizeof(_r_result));
+        _r_result_count = 0;
+        test__rt__itester__reverse_fds_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.reverseFds: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.reverseFds: ret_result is null");
+        if (ret_result_count == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.reverseFds: ret_result_count is null");
+        if (fds == NULL && fds_count > 0)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.reverseFds: fds is null");
+        if (fds != NULL && fds_count > 0) {
+                (&_req)->fds = malloc(fds_count * sizeof(*(&_req)->fds));
+                if ((&_req)->fds == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                (&_req)->n_fds = fds_count;
+                for (size_t _i = 0; _i < fds_count; _i++) {
+                        _rc = avb_fd_list_add(&_fds, fds[_i], false, &(&_req)->fds[_i]);
+                        if (_rc < 0)
+                                goto fail;
+                }
+        }
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact_fds(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_reverseFds, 0, _buf,
+                                      _len, _fds.fds, _fds.n, &_out, &_out_len,
+                                      &_rfds.fds, &_rfds.n);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__ReverseFdsReply *)protobuf_c_message_unpack(&test__rt__itester__reverse_fds_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        if (_rep->n_result > 0) {
+                _r_result = calloc(_rep->n_result, sizeof(*_r_result));
+                if (_r_result == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+        }
+        for (size_t _i = 0; _i < _rep->n_result; _i++)
+                _r_result[_i] = -1;
+        _r_result_count = _rep->n_result;
+        for (size_t _i = 0; _i < _rep->n_result; _i++) {
+                _rc = avb_fd_list_get(&_rfds, _rep->result[_i], false, &_r_result[_i]);
+                if (_rc < 0)
+                        goto fail;
+        }
+        *ret_result = _r_result;
+        *ret_result_count = _r_result_count;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.reverseFds", "bad reply");
+        for (size_t _i = 0; _r_result != NULL && _i < _r_result_count; _i++)
+                avb_fd_close(_r_result[_i]);
+        free(_r_result);
+done:
+        free((&_req)->fds);
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_fd_list_fini(&_fds, false);
+        avb_fd_list_fini(&_rfds, true);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
+avb_status test_rt_ITester_echoFds(avb_binder *self, const test_rt_Fds *f, test_rt_Fds *ret_result)
+{
+        Test__Rt__ITester__EchoFdsRequest _req;
+        Test__Rt__ITester__EchoFdsReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {0};
+        avb_fd_list _rfds = {0};
+        test_rt_Fds _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_fds_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFds: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFds: ret_result is null");
+        if (f == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFds: f is null");
+        _rc = test_rt_Fds__to_pb_new(&(*f), &_fds, &(&_req)->f);
+        if (_rc < 0)
+                goto fail;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact_fds(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoFds, 0, _buf,
+                                      _len, _fds.fds, _fds.n, &_out, &_out_len,
+                                      &_rfds.fds, &_rfds.n);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__EchoFdsReply *)protobuf_c_message_unpack(&test__rt__itester__echo_fds_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        test_rt_Fds_init(&_r_result);
+        if (_rep->result != NULL) {
+                _rc = test_rt_Fds__from_pb(NULL, &_rfds, _rep->result, &_r_result);
+                if (_rc < 0)
+                        goto fail;
+        }
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoFds", "bad reply");
+        test_rt_Fds_fini(&_r_result);
+done:
+        test_rt_Fds__pb_free((&_req)->f);
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_fd_list_fini(&_fds, false);
+        avb_fd_list_fini(&_rfds, true);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
+avb_status test_rt_ITester_writeTo(avb_binder *self, int fd, const char *text)
+{
+        Test__Rt__ITester__WriteToRequest _req;
+        Test__Rt__ITester__WriteToReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {0};
+        avb_fd_list _rfds = {0};
+        test__rt__itester__write_to_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.writeTo: self is null");
+        if (text == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.writeTo: text is null");
+        _rc = avb_fd_list_add(&_fds, fd, false, &(&_req)->fd);
+        if (_rc < 0)
+                goto fail;
+        (&_req)->text = (char *)(text ? text : "");
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact_fds(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_writeTo, 0, _buf,
+                                      _len, _fds.fds, _fds.n, &_out, &_out_len,
+                                      &_rfds.fds, &_rfds.n);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__WriteToReply *)protobuf_c_message_unpack(&test__rt__itester__write_to_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.writeTo", "bad reply");
+done:
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_fd_list_fini(&_fds, false);
+        avb_fd_list_fini(&_rfds, true);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
+avb_status test_rt_ITester_makePipe(avb_binder *self, const char *text, int *ret_result)
+{
+        Test__Rt__ITester__MakePipeRequest _req;
+        Test__Rt__ITester__MakePipeReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {0};
+        avb_fd_list _rfds = {0};
+        int _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        _r_result = -1;
+        test__rt__itester__make_pipe_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.makePipe: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.makePipe: ret_result is null");
+        if (text == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.makePipe: text is null");
+        (&_req)->text = (char *)(text ? text : "");
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact_fds(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_makePipe, 0, _buf,
+                                      _len, _fds.fds, _fds.n, &_out, &_out_len,
+                                      &_rfds.fds, &_rfds.n);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__MakePipeReply *)protobuf_c_message_unpack(&test__rt__itester__make_pipe_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        _rc = avb_fd_list_get(&_rfds, _rep->result, false, &_r_result);
+        if (_rc < 0)
+                goto fail;
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.makePipe", "bad reply");
+        avb_fd_close(_r_result);
+        _r_result = -1;
+done:
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_fd_list_fini(&_fds, false);
+        avb_fd_list_fini(&_rfds, true);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
+avb_status test_rt_ITester_fdCount(avb_binder *self, int32_t *ret_result)
+{
+        Test__Rt__ITester__FdCountRequest _req;
+        Test__Rt__ITester__FdCountReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        int32_t _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__fd_count_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.fdCount: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.fdCount: ret_result is null");
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_fdCount, 0, _buf, _len,
+                                  &_out, &_out_len);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__FdCountReply *)protobuf_c_message_unpack(&test__rt__itester__fd_count_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        _r_result = _rep->result;
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.fdCount", "bad reply");
+done:
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        free(_buf);
+        free(_out);
+        return _st;
+}
+
+avb_status test_rt_ITester_badFd(avb_binder *self, int *ret_result)
+{
+        Test__Rt__ITester__BadFdRequest _req;
+        Test__Rt__ITester__BadFdReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {0};
+        avb_fd_list _rfds = {0};
+        int _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        _r_result = -1;
+        test__rt__itester__bad_fd_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.badFd: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.badFd: ret_result is null");
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact_fds(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_badFd, 0, _buf,
+                                      _len, _fds.fds, _fds.n, &_out, &_out_len,
+                                      &_rfds.fds, &_rfds.n);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__BadFdReply *)protobuf_c_message_unpack(&test__rt__itester__bad_fd_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        _rc = avb_fd_list_get(&_rfds, _rep->result, false, &_r_result);
+        if (_rc < 0)
+                goto fail;
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.badFd", "bad reply");
+        avb_fd_close(_r_result);
+        _r_result = -1;
+done:
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_fd_list_fini(&_fds, false);
+        avb_fd_list_fini(&_rfds, true);
         free(_buf);
         free(_out);
         return _st;

@@ -26,7 +26,7 @@ static avb_status serve_test_rt_ICallback_onValue(const test_rt_ICallback_ops *o
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ICallback.onValue: bad request");
         test_rt_Value_init(&_a_v);
         if (_req->v != NULL) {
-                _rc = test_rt_Value__from_pb(call, _req->v, &_a_v);
+                _rc = test_rt_Value__from_pb(call, NULL, _req->v, &_a_v);
                 if (_rc < 0)
                         goto fail;
         }
@@ -126,7 +126,7 @@ static avb_status serve_test_rt_ITester_echo(const test_rt_ITester_ops *ops, voi
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echo: bad request");
         test_rt_Everything_init(&_a_e);
         if (_req->e != NULL) {
-                _rc = test_rt_Everything__from_pb(call, _req->e, &_a_e);
+                _rc = test_rt_Everything__from_pb(call, NULL, _req->e, &_a_e);
                 if (_rc < 0)
                         goto fail;
         }
@@ -134,7 +134,7 @@ static avb_status serve_test_rt_ITester_echo(const test_rt_ITester_ops *ops, voi
         _st = ops->echo(impl, call, &_a_e, &_r_result);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rc = test_rt_Everything__to_pb_new(&_r_result, &(&_rep)->result);
+        _rc = test_rt_Everything__to_pb_new(&_r_result, NULL, &(&_rep)->result);
         if (_rc < 0)
                 goto fail;
         *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
@@ -591,7 +591,7 @@ static avb_status serve_test_rt_ITester_echoValue(const test_rt_ITester_ops *ops
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoValue: bad request");
         test_rt_Value_init(&_a_v);
         if (_req->v != NULL) {
-                _rc = test_rt_Value__from_pb(call, _req->v, &_a_v);
+                _rc = test_rt_Value__from_pb(call, NULL, _req->v, &_a_v);
                 if (_rc < 0)
                         goto fail;
         }
@@ -599,7 +599,7 @@ static avb_status serve_test_rt_ITester_echoValue(const test_rt_ITester_ops *ops
         _st = ops->echoValue(impl, call, &_a_v, &_r_result);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rc = test_rt_Value__to_pb_new(&_r_result, &(&_rep)->result);
+        _rc = test_rt_Value__to_pb_new(&_r_result, NULL, &(&_rep)->result);
         if (_rc < 0)
                 goto fail;
         *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
@@ -842,7 +842,7 @@ static avb_status serve_test_rt_ITester_echoPoints(const test_rt_ITester_ops *op
         for (size_t _i = 0; _i < _req->n_v; _i++) {
                 test_common_Point_init(&_a_v[_i]);
                 if (_req->v[_i] != NULL) {
-                        _rc = test_common_Point__from_pb(call, _req->v[_i], &_a_v[_i]);
+                        _rc = test_common_Point__from_pb(call, NULL, _req->v[_i], &_a_v[_i]);
                         if (_rc < 0)
                                 goto fail;
                 }
@@ -858,7 +858,7 @@ static avb_status serve_test_rt_ITester_echoPoints(const test_rt_ITester_ops *op
                 }
                 (&_rep)->n_result = _r_result_count;
                 for (size_t _i = 0; _i < _r_result_count; _i++) {
-                        _rc = test_common_Point__to_pb_new(&_r_result[_i], &(&_rep)->result[_i]);
+                        _rc = test_common_Point__to_pb_new(&_r_result[_i], NULL, &(&_rep)->result[_i]);
                         if (_rc < 0)
                                 goto fail;
                 }
@@ -913,7 +913,7 @@ static avb_status serve_test_rt_ITester_echoMaybePoint(const test_rt_ITester_ops
                         goto fail;
                 }
                 test_common_Point_init(_a_p);
-                _rc = test_common_Point__from_pb(call, _req->p, _a_p);
+                _rc = test_common_Point__from_pb(call, NULL, _req->p, _a_p);
                 if (_rc < 0)
                         goto fail;
         }
@@ -921,7 +921,7 @@ static avb_status serve_test_rt_ITester_echoMaybePoint(const test_rt_ITester_ops
         if (!avb_status_is_ok(&_st))
                 goto done;
         if (_r_result != NULL) {
-                _rc = test_common_Point__to_pb_new(_r_result, &(&_rep)->result);
+                _rc = test_common_Point__to_pb_new(_r_result, NULL, &(&_rep)->result);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1009,7 +1009,7 @@ static avb_status serve_test_rt_ITester_directions(const test_rt_ITester_ops *op
         }
         test_rt_Everything_Inner_init(&_r_inner);
         if (_req->inner != NULL) {
-                _rc = test_rt_Everything_Inner__from_pb(call, _req->inner, &_r_inner);
+                _rc = test_rt_Everything_Inner__from_pb(call, NULL, _req->inner, &_r_inner);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1033,10 +1033,10 @@ static avb_status serve_test_rt_ITester_directions(const test_rt_ITester_ops *op
                         (&_rep)->words[_i] = (char *)(_r_words[_i] ? _r_words[_i] : "");
                 }
         }
-        _rc = test_common_Point__to_pb_new(&_r_p, &(&_rep)->p);
+        _rc = test_common_Point__to_pb_new(&_r_p, NULL, &(&_rep)->p);
         if (_rc < 0)
                 goto fail;
-        _rc = test_rt_Everything_Inner__to_pb_new(&_r_inner, &(&_rep)->inner);
+        _rc = test_rt_Everything_Inner__to_pb_new(&_r_inner, NULL, &(&_rep)->inner);
         if (_rc < 0)
                 goto fail;
         *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
@@ -1376,7 +1376,7 @@ static avb_status serve_test_rt_ITester_echoFixed(const test_rt_ITester_ops *ops
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoFixed: bad request");
         test_rt_Fixed_init(&_a_f);
         if (_req->f != NULL) {
-                _rc = test_rt_Fixed__from_pb(call, _req->f, &_a_f);
+                _rc = test_rt_Fixed__from_pb(call, NULL, _req->f, &_a_f);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1384,7 +1384,7 @@ static avb_status serve_test_rt_ITester_echoFixed(const test_rt_ITester_ops *ops
         _st = ops->echoFixed(impl, call, &_a_f, &_r_result);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rc = test_rt_Fixed__to_pb_new(&_r_result, &(&_rep)->result);
+        _rc = test_rt_Fixed__to_pb_new(&_r_result, NULL, &(&_rep)->result);
         if (_rc < 0)
                 goto fail;
         *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
@@ -1455,7 +1455,7 @@ static avb_status serve_test_rt_ITester_fixedArgs(const test_rt_ITester_ops *ops
         for (size_t _i = 0; _i < 2; _i++) {
                 test_common_Point_init(&_r_pts[_i]);
                 if (_req->pts[_i] != NULL) {
-                        _rc = test_common_Point__from_pb(call, _req->pts[_i], &_r_pts[_i]);
+                        _rc = test_common_Point__from_pb(call, NULL, _req->pts[_i], &_r_pts[_i]);
                         if (_rc < 0)
                                 goto fail;
                 }
@@ -1481,7 +1481,7 @@ static avb_status serve_test_rt_ITester_fixedArgs(const test_rt_ITester_ops *ops
         }
         (&_rep)->n_pts = 2;
         for (size_t _i = 0; _i < 2; _i++) {
-                _rc = test_common_Point__to_pb_new(&_r_pts[_i], &(&_rep)->pts[_i]);
+                _rc = test_common_Point__to_pb_new(&_r_pts[_i], NULL, &(&_rep)->pts[_i]);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1531,7 +1531,7 @@ static avb_status serve_test_rt_ITester_echoExtendable(const test_rt_ITester_ops
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoExtendable: bad request");
         test_rt_Extendable_init(&_a_e);
         if (_req->e != NULL) {
-                _rc = test_rt_Extendable__from_pb(call, _req->e, &_a_e);
+                _rc = test_rt_Extendable__from_pb(call, NULL, _req->e, &_a_e);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1539,7 +1539,7 @@ static avb_status serve_test_rt_ITester_echoExtendable(const test_rt_ITester_ops
         _st = ops->echoExtendable(impl, call, &_a_e, &_r_result);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rc = test_rt_Extendable__to_pb_new(&_r_result, &(&_rep)->result);
+        _rc = test_rt_Extendable__to_pb_new(&_r_result, NULL, &(&_rep)->result);
         if (_rc < 0)
                 goto fail;
         *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
@@ -1581,7 +1581,7 @@ static avb_status serve_test_rt_ITester_echoVintfExtendable(const test_rt_ITeste
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoVintfExtendable: bad request");
         test_rt_VintfExtendable_init(&_a_e);
         if (_req->e != NULL) {
-                _rc = test_rt_VintfExtendable__from_pb(call, _req->e, &_a_e);
+                _rc = test_rt_VintfExtendable__from_pb(call, NULL, _req->e, &_a_e);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1589,7 +1589,7 @@ static avb_status serve_test_rt_ITester_echoVintfExtendable(const test_rt_ITeste
         _st = ops->echoVintfExtendable(impl, call, &_a_e, &_r_result);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rc = test_rt_VintfExtendable__to_pb_new(&_r_result, &(&_rep)->result);
+        _rc = test_rt_VintfExtendable__to_pb_new(&_r_result, NULL, &(&_rep)->result);
         if (_rc < 0)
                 goto fail;
         *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
@@ -1607,6 +1607,412 @@ done:
         test_rt_VintfExtendable__pb_free((&_rep)->result);
         test_rt_VintfExtendable_fini(&_a_e);
         test_rt_VintfExtendable_fini(&_r_result);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
+static avb_status serve_test_rt_ITester_echoFd(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__EchoFdRequest *_req;
+        Test__Rt__ITester__EchoFdReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {.call = call};
+        int _a_fd;
+        memset(&_a_fd, 0, sizeof(_a_fd));
+        _a_fd = -1;
+        int _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        _r_result = -1;
+        test__rt__itester__echo_fd_reply__init(&_rep);
+
+        if (ops->echoFd == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoFd is not implemented");
+        _req = (Test__Rt__ITester__EchoFdRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_fd_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoFd: bad request");
+        _rc = avb_fd_list_get(&_fds, _req->fd, false, &_a_fd);
+        if (_rc < 0)
+                goto fail;
+        _st = ops->echoFd(impl, call, _a_fd, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rc = avb_fd_list_add(&_fds, _r_result, false, &(&_rep)->result);
+        if (_rc < 0)
+                goto fail;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoFd", "bad request");
+done:
+        avb_fd_close(_a_fd);
+        _a_fd = -1;
+        avb_fd_close(_r_result);
+        _r_result = -1;
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
+static avb_status serve_test_rt_ITester_echoMaybeFd(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__EchoMaybeFdRequest *_req;
+        Test__Rt__ITester__EchoMaybeFdReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {.call = call};
+        int _a_fd;
+        memset(&_a_fd, 0, sizeof(_a_fd));
+        _a_fd = -1;
+        int _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        _r_result = -1;
+        test__rt__itester__echo_maybe_fd_reply__init(&_rep);
+
+        if (ops->echoMaybeFd == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoMaybeFd is not implemented");
+        _req = (Test__Rt__ITester__EchoMaybeFdRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_maybe_fd_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoMaybeFd: bad request");
+        _rc = avb_fd_list_get(&_fds, _req->fd, true, &_a_fd);
+        if (_rc < 0)
+                goto fail;
+        _st = ops->echoMaybeFd(impl, call, _a_fd, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rc = avb_fd_list_add(&_fds, _r_result, true, &(&_rep)->result);
+        if (_rc < 0)
+                goto fail;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoMaybeFd", "bad request");
+done:
+        avb_fd_close(_a_fd);
+        _a_fd = -1;
+        avb_fd_close(_r_result);
+        _r_result = -1;
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
+static avb_status serve_test_rt_ITester_reverseFds(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__ReverseFdsRequest *_req;
+        Test__Rt__ITester__ReverseFdsReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {.call = call};
+        int *_a_fds;
+        size_t _a_fds_count;
+        memset(&_a_fds, 0, sizeof(_a_fds));
+        _a_fds_count = 0;
+        int *_r_result;
+        size_t _r_result_count;
+        memset(&_r_result, 0, sizeof(_r_result));
+        _r_result_count = 0;
+        test__rt__itester__reverse_fds_reply__init(&_rep);
+
+        if (ops->reverseFds == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.reverseFds is not implemented");
+        _req = (Test__Rt__ITester__ReverseFdsRequest *)protobuf_c_message_unpack(&test__rt__itester__reverse_fds_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.reverseFds: bad request");
+        if (_req->n_fds > 0) {
+                _a_fds = calloc(_req->n_fds, sizeof(*_a_fds));
+                if (_a_fds == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+        }
+        for (size_t _i = 0; _i < _req->n_fds; _i++)
+                _a_fds[_i] = -1;
+        _a_fds_count = _req->n_fds;
+        for (size_t _i = 0; _i < _req->n_fds; _i++) {
+                _rc = avb_fd_list_get(&_fds, _req->fds[_i], false, &_a_fds[_i]);
+                if (_rc < 0)
+                        goto fail;
+        }
+        _st = ops->reverseFds(impl, call, _a_fds, _a_fds_count, &_r_result, &_r_result_count);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        if (_r_result != NULL && _r_result_count > 0) {
+                (&_rep)->result = malloc(_r_result_count * sizeof(*(&_rep)->result));
+                if ((&_rep)->result == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                (&_rep)->n_result = _r_result_count;
+                for (size_t _i = 0; _i < _r_result_count; _i++) {
+                        _rc = avb_fd_list_add(&_fds, _r_result[_i], false, &(&_rep)->result[_i]);
+                        if (_rc < 0)
+                                goto fail;
+                }
+        }
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.reverseFds", "bad request");
+done:
+        free((&_rep)->result);
+        for (size_t _i = 0; _a_fds != NULL && _i < _a_fds_count; _i++)
+                avb_fd_close(_a_fds[_i]);
+        free(_a_fds);
+        for (size_t _i = 0; _r_result != NULL && _i < _r_result_count; _i++)
+                avb_fd_close(_r_result[_i]);
+        free(_r_result);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
+static avb_status serve_test_rt_ITester_echoFds(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__EchoFdsRequest *_req;
+        Test__Rt__ITester__EchoFdsReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {.call = call};
+        test_rt_Fds _a_f;
+        memset(&_a_f, 0, sizeof(_a_f));
+        test_rt_Fds _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_fds_reply__init(&_rep);
+
+        if (ops->echoFds == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoFds is not implemented");
+        _req = (Test__Rt__ITester__EchoFdsRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_fds_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoFds: bad request");
+        test_rt_Fds_init(&_a_f);
+        if (_req->f != NULL) {
+                _rc = test_rt_Fds__from_pb(call, &_fds, _req->f, &_a_f);
+                if (_rc < 0)
+                        goto fail;
+        }
+        test_rt_Fds_init(&_r_result);
+        _st = ops->echoFds(impl, call, &_a_f, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rc = test_rt_Fds__to_pb_new(&_r_result, &_fds, &(&_rep)->result);
+        if (_rc < 0)
+                goto fail;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoFds", "bad request");
+done:
+        test_rt_Fds__pb_free((&_rep)->result);
+        test_rt_Fds_fini(&_a_f);
+        test_rt_Fds_fini(&_r_result);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
+static avb_status serve_test_rt_ITester_writeTo(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__WriteToRequest *_req;
+        Test__Rt__ITester__WriteToReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {.call = call};
+        int _a_fd;
+        memset(&_a_fd, 0, sizeof(_a_fd));
+        _a_fd = -1;
+        char *_a_text;
+        memset(&_a_text, 0, sizeof(_a_text));
+        test__rt__itester__write_to_reply__init(&_rep);
+
+        if (ops->writeTo == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.writeTo is not implemented");
+        _req = (Test__Rt__ITester__WriteToRequest *)protobuf_c_message_unpack(&test__rt__itester__write_to_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.writeTo: bad request");
+        _rc = avb_fd_list_get(&_fds, _req->fd, false, &_a_fd);
+        if (_rc < 0)
+                goto fail;
+        _a_text = avb_string_dup(_req->text);
+        if (_a_text == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        _st = ops->writeTo(impl, call, _a_fd, _a_text);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.writeTo", "bad request");
+done:
+        avb_fd_close(_a_fd);
+        _a_fd = -1;
+        free(_a_text);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
+static avb_status serve_test_rt_ITester_makePipe(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__MakePipeRequest *_req;
+        Test__Rt__ITester__MakePipeReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {.call = call};
+        char *_a_text;
+        memset(&_a_text, 0, sizeof(_a_text));
+        int _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        _r_result = -1;
+        test__rt__itester__make_pipe_reply__init(&_rep);
+
+        if (ops->makePipe == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.makePipe is not implemented");
+        _req = (Test__Rt__ITester__MakePipeRequest *)protobuf_c_message_unpack(&test__rt__itester__make_pipe_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.makePipe: bad request");
+        _a_text = avb_string_dup(_req->text);
+        if (_a_text == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        _st = ops->makePipe(impl, call, _a_text, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rc = avb_fd_list_add(&_fds, _r_result, false, &(&_rep)->result);
+        if (_rc < 0)
+                goto fail;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.makePipe", "bad request");
+done:
+        free(_a_text);
+        avb_fd_close(_r_result);
+        _r_result = -1;
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
+static avb_status serve_test_rt_ITester_fdCount(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__FdCountRequest *_req;
+        Test__Rt__ITester__FdCountReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        int32_t _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__fd_count_reply__init(&_rep);
+
+        if (ops->fdCount == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.fdCount is not implemented");
+        _req = (Test__Rt__ITester__FdCountRequest *)protobuf_c_message_unpack(&test__rt__itester__fd_count_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.fdCount: bad request");
+        _st = ops->fdCount(impl, call, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        (&_rep)->result = _r_result;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.fdCount", "bad request");
+done:
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
+static avb_status serve_test_rt_ITester_badFd(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__BadFdRequest *_req;
+        Test__Rt__ITester__BadFdReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {.call = call};
+        int _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        _r_result = -1;
+        test__rt__itester__bad_fd_reply__init(&_rep);
+
+        if (ops->badFd == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.badFd is not implemented");
+        _req = (Test__Rt__ITester__BadFdRequest *)protobuf_c_message_unpack(&test__rt__itester__bad_fd_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.badFd: bad request");
+        _st = ops->badFd(impl, call, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rc = avb_fd_list_add(&_fds, _r_result, false, &(&_rep)->result);
+        if (_rc < 0)
+                goto fail;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.badFd", "bad request");
+done:
+        avb_fd_close(_r_result);
+        _r_result = -1;
         protobuf_c_message_free_unpacked(&_req->base, NULL);
         return _st;
 }
@@ -1680,6 +2086,22 @@ static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, cons
                                 return serve_test_rt_ITester_echoExtendable(ops, impl, call, req, req_len, ret_reply, ret_len);
                         case test_rt_ITester_TRANSACTION_echoVintfExtendable:
                                 return serve_test_rt_ITester_echoVintfExtendable(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_echoFd:
+                                return serve_test_rt_ITester_echoFd(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_echoMaybeFd:
+                                return serve_test_rt_ITester_echoMaybeFd(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_reverseFds:
+                                return serve_test_rt_ITester_reverseFds(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_echoFds:
+                                return serve_test_rt_ITester_echoFds(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_writeTo:
+                                return serve_test_rt_ITester_writeTo(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_makePipe:
+                                return serve_test_rt_ITester_makePipe(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_fdCount:
+                                return serve_test_rt_ITester_fdCount(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_badFd:
+                                return serve_test_rt_ITester_badFd(ops, impl, call, req, req_len, ret_reply, ret_len);
                         default:
                                 break;
                 }
@@ -1719,13 +2141,21 @@ static const avb_method_desc test_rt_ITester_methods[] = {
         {"fixedArgs", 0},
         {"echoExtendable", 0},
         {"echoVintfExtendable", 0},
+        {"echoFd", AVB_METHOD_FDS},
+        {"echoMaybeFd", AVB_METHOD_FDS},
+        {"reverseFds", AVB_METHOD_FDS},
+        {"echoFds", AVB_METHOD_FDS},
+        {"writeTo", AVB_METHOD_FDS},
+        {"makePipe", AVB_METHOD_FDS},
+        {"fdCount", 0},
+        {"badFd", AVB_METHOD_FDS},
 };
 
 const avb_interface_desc test_rt_ITester_desc = {
         .descriptor = test_rt_ITester_DESCRIPTOR,
         .hash = test_rt_ITester_HASH,
         .version = test_rt_ITester_VERSION,
-        .n_methods = 30,
+        .n_methods = 38,
         .methods = test_rt_ITester_methods,
         .dispatch = dispatch_test_rt_ITester,
 };

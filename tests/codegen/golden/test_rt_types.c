@@ -153,7 +153,7 @@ void test_rt_Everything__pb_free(struct Test__Rt__Everything *m)
         free(m);
 }
 
-int test_rt_Everything__to_pb_new(const test_rt_Everything *in, struct Test__Rt__Everything **ret)
+int test_rt_Everything__to_pb_new(const test_rt_Everything *in, avb_fd_list *fds, struct Test__Rt__Everything **ret)
 {
         Test__Rt__Everything *out = malloc(sizeof(*out));
         int _rc = 0;
@@ -182,18 +182,18 @@ int test_rt_Everything__to_pb_new(const test_rt_Everything *in, struct Test__Rt_
         out->level = in->level;
         out->big = in->big;
         out->kind = in->kind;
-        _rc = test_rt_Everything_Inner__to_pb_new(&in->inner, &out->inner);
+        _rc = test_rt_Everything_Inner__to_pb_new(&in->inner, fds, &out->inner);
         if (_rc < 0)
                 goto fail;
         if (in->maybeInner != NULL) {
-                _rc = test_rt_Everything_Inner__to_pb_new(in->maybeInner, &out->maybeinner);
+                _rc = test_rt_Everything_Inner__to_pb_new(in->maybeInner, fds, &out->maybeinner);
                 if (_rc < 0)
                         goto fail;
         }
-        _rc = test_common_Point__to_pb_new(&in->point, &out->point);
+        _rc = test_common_Point__to_pb_new(&in->point, fds, &out->point);
         if (_rc < 0)
                 goto fail;
-        _rc = test_rt_Value__to_pb_new(&in->value, &out->value);
+        _rc = test_rt_Value__to_pb_new(&in->value, fds, &out->value);
         if (_rc < 0)
                 goto fail;
         if (in->bools != NULL && in->bools_count > 0) {
@@ -273,7 +273,7 @@ int test_rt_Everything__to_pb_new(const test_rt_Everything *in, struct Test__Rt_
                 }
                 out->n_points = in->points_count;
                 for (size_t _i = 0; _i < in->points_count; _i++) {
-                        _rc = test_common_Point__to_pb_new(&in->points[_i], &out->points[_i]);
+                        _rc = test_common_Point__to_pb_new(&in->points[_i], fds, &out->points[_i]);
                         if (_rc < 0)
                                 goto fail;
                 }
@@ -286,7 +286,7 @@ int test_rt_Everything__to_pb_new(const test_rt_Everything *in, struct Test__Rt_
                 }
                 out->n_inners = in->inners_count;
                 for (size_t _i = 0; _i < in->inners_count; _i++) {
-                        _rc = test_rt_Everything_Inner__to_pb_new(&in->inners[_i], &out->inners[_i]);
+                        _rc = test_rt_Everything_Inner__to_pb_new(&in->inners[_i], fds, &out->inners[_i]);
                         if (_rc < 0)
                                 goto fail;
                 }
@@ -333,7 +333,8 @@ fail:
         return _rc;
 }
 
-int test_rt_Everything__from_pb(avb_call *call, const struct Test__Rt__Everything *in, test_rt_Everything *out)
+int test_rt_Everything__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Rt__Everything *in,
+                test_rt_Everything *out)
 {
         int _rc = 0;
 
@@ -380,7 +381,7 @@ int test_rt_Everything__from_pb(avb_call *call, const struct Test__Rt__Everythin
         out->kind = (test_rt_Everything_Kind)in->kind;
         test_rt_Everything_Inner_init(&out->inner);
         if (in->inner != NULL) {
-                _rc = test_rt_Everything_Inner__from_pb(call, in->inner, &out->inner);
+                _rc = test_rt_Everything_Inner__from_pb(call, fds, in->inner, &out->inner);
                 if (_rc < 0)
                         goto fail;
         }
@@ -391,19 +392,19 @@ int test_rt_Everything__from_pb(avb_call *call, const struct Test__Rt__Everythin
                         goto fail;
                 }
                 test_rt_Everything_Inner_init(out->maybeInner);
-                _rc = test_rt_Everything_Inner__from_pb(call, in->maybeinner, out->maybeInner);
+                _rc = test_rt_Everything_Inner__from_pb(call, fds, in->maybeinner, out->maybeInner);
                 if (_rc < 0)
                         goto fail;
         }
         test_common_Point_init(&out->point);
         if (in->point != NULL) {
-                _rc = test_common_Point__from_pb(call, in->point, &out->point);
+                _rc = test_common_Point__from_pb(call, fds, in->point, &out->point);
                 if (_rc < 0)
                         goto fail;
         }
         test_rt_Value_init(&out->value);
         if (in->value != NULL) {
-                _rc = test_rt_Value__from_pb(call, in->value, &out->value);
+                _rc = test_rt_Value__from_pb(call, fds, in->value, &out->value);
                 if (_rc < 0)
                         goto fail;
         }
@@ -547,7 +548,7 @@ int test_rt_Everything__from_pb(avb_call *call, const struct Test__Rt__Everythin
         for (size_t _i = 0; _i < in->n_points; _i++) {
                 test_common_Point_init(&out->points[_i]);
                 if (in->points[_i] != NULL) {
-                        _rc = test_common_Point__from_pb(call, in->points[_i], &out->points[_i]);
+                        _rc = test_common_Point__from_pb(call, fds, in->points[_i], &out->points[_i]);
                         if (_rc < 0)
                                 goto fail;
                 }
@@ -563,7 +564,7 @@ int test_rt_Everything__from_pb(avb_call *call, const struct Test__Rt__Everythin
         for (size_t _i = 0; _i < in->n_inners; _i++) {
                 test_rt_Everything_Inner_init(&out->inners[_i]);
                 if (in->inners[_i] != NULL) {
-                        _rc = test_rt_Everything_Inner__from_pb(call, in->inners[_i], &out->inners[_i]);
+                        _rc = test_rt_Everything_Inner__from_pb(call, fds, in->inners[_i], &out->inners[_i]);
                         if (_rc < 0)
                                 goto fail;
                 }
@@ -628,7 +629,7 @@ int test_rt_Everything_holder_put(avb_parcelable_holder *h, const test_rt_Everyt
         size_t n;
         int rc;
 
-        if ((rc = test_rt_Everything__to_pb_new(v, &m)) < 0)
+        if ((rc = test_rt_Everything__to_pb_new(v, NULL, &m)) < 0)
                 return rc;
         n = protobuf_c_message_get_packed_size(&m->base);
         buf = malloc(n ? n : 1);
@@ -655,8 +656,8 @@ int test_rt_Everything_holder_get(const avb_parcelable_holder *h, test_rt_Everyt
                                                     h->size, h->data);
         if (m == NULL)
                 return -EBADMSG;
-        memset(&v, 0, sizeof(v));
-        rc = test_rt_Everything__from_pb(NULL, m, &v);
+        test_rt_Everything_init(&v);
+        rc = test_rt_Everything__from_pb(NULL, NULL, m, &v);
         protobuf_c_message_free_unpacked(&m->base, NULL);
         if (rc < 0) {
                 test_rt_Everything_fini(&v);
@@ -687,7 +688,7 @@ void test_rt_Everything_Inner__pb_free(struct Test__Rt__Everything__Inner *m)
         free(m);
 }
 
-int test_rt_Everything_Inner__to_pb_new(const test_rt_Everything_Inner *in, struct Test__Rt__Everything__Inner **ret)
+int test_rt_Everything_Inner__to_pb_new(const test_rt_Everything_Inner *in, avb_fd_list *fds, struct Test__Rt__Everything__Inner **ret)
 {
         Test__Rt__Everything__Inner *out = malloc(sizeof(*out));
 
@@ -705,10 +706,12 @@ int test_rt_Everything_Inner__to_pb_new(const test_rt_Everything_Inner *in, stru
                 out->note = (char *)in->note;
         }
         *ret = out;
+        (void)fds;
         return 0;
 }
 
-int test_rt_Everything_Inner__from_pb(avb_call *call, const struct Test__Rt__Everything__Inner *in, test_rt_Everything_Inner *out)
+int test_rt_Everything_Inner__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Rt__Everything__Inner *in,
+                test_rt_Everything_Inner *out)
 {
         int _rc = 0;
 
@@ -727,6 +730,7 @@ int test_rt_Everything_Inner__from_pb(avb_call *call, const struct Test__Rt__Eve
                 }
         }
         (void)call;
+        (void)fds;
         return 0;
 fail:
         return _rc;
@@ -739,7 +743,7 @@ int test_rt_Everything_Inner_holder_put(avb_parcelable_holder *h, const test_rt_
         size_t n;
         int rc;
 
-        if ((rc = test_rt_Everything_Inner__to_pb_new(v, &m)) < 0)
+        if ((rc = test_rt_Everything_Inner__to_pb_new(v, NULL, &m)) < 0)
                 return rc;
         n = protobuf_c_message_get_packed_size(&m->base);
         buf = malloc(n ? n : 1);
@@ -766,8 +770,8 @@ int test_rt_Everything_Inner_holder_get(const avb_parcelable_holder *h, test_rt_
                                                     h->size, h->data);
         if (m == NULL)
                 return -EBADMSG;
-        memset(&v, 0, sizeof(v));
-        rc = test_rt_Everything_Inner__from_pb(NULL, m, &v);
+        test_rt_Everything_Inner_init(&v);
+        rc = test_rt_Everything_Inner__from_pb(NULL, NULL, m, &v);
         protobuf_c_message_free_unpacked(&m->base, NULL);
         if (rc < 0) {
                 test_rt_Everything_Inner_fini(&v);
@@ -798,7 +802,7 @@ void test_rt_Extendable__pb_free(struct Test__Rt__Extendable *m)
         free(m);
 }
 
-int test_rt_Extendable__to_pb_new(const test_rt_Extendable *in, struct Test__Rt__Extendable **ret)
+int test_rt_Extendable__to_pb_new(const test_rt_Extendable *in, avb_fd_list *fds, struct Test__Rt__Extendable **ret)
 {
         Test__Rt__Extendable *out = malloc(sizeof(*out));
         int _rc = 0;
@@ -816,13 +820,15 @@ int test_rt_Extendable__to_pb_new(const test_rt_Extendable *in, struct Test__Rt_
         if (_rc < 0)
                 goto fail;
         *ret = out;
+        (void)fds;
         return 0;
 fail:
         test_rt_Extendable__pb_free(out);
         return _rc;
 }
 
-int test_rt_Extendable__from_pb(avb_call *call, const struct Test__Rt__Extendable *in, test_rt_Extendable *out)
+int test_rt_Extendable__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Rt__Extendable *in,
+                test_rt_Extendable *out)
 {
         int _rc = 0;
 
@@ -833,6 +839,7 @@ int test_rt_Extendable__from_pb(avb_call *call, const struct Test__Rt__Extendabl
         if (_rc < 0)
                 goto fail;
         (void)call;
+        (void)fds;
         return 0;
 fail:
         return _rc;
@@ -845,7 +852,7 @@ int test_rt_Extendable_holder_put(avb_parcelable_holder *h, const test_rt_Extend
         size_t n;
         int rc;
 
-        if ((rc = test_rt_Extendable__to_pb_new(v, &m)) < 0)
+        if ((rc = test_rt_Extendable__to_pb_new(v, NULL, &m)) < 0)
                 return rc;
         n = protobuf_c_message_get_packed_size(&m->base);
         buf = malloc(n ? n : 1);
@@ -872,11 +879,341 @@ int test_rt_Extendable_holder_get(const avb_parcelable_holder *h, test_rt_Extend
                                                     h->size, h->data);
         if (m == NULL)
                 return -EBADMSG;
-        memset(&v, 0, sizeof(v));
-        rc = test_rt_Extendable__from_pb(NULL, m, &v);
+        test_rt_Extendable_init(&v);
+        rc = test_rt_Extendable__from_pb(NULL, NULL, m, &v);
         protobuf_c_message_free_unpacked(&m->base, NULL);
         if (rc < 0) {
                 test_rt_Extendable_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
+}
+
+void test_rt_FdOrInt_init(test_rt_FdOrInt *p)
+{
+        memset(p, 0, sizeof(*p));
+}
+
+void test_rt_FdOrInt_fini(test_rt_FdOrInt *p)
+{
+        if (p == NULL)
+                return;
+        switch (p->tag) {
+                case test_rt_FdOrInt_TAG_n:
+                        break;
+                case test_rt_FdOrInt_TAG_fd:
+                        avb_fd_close(p->u.fd);
+                        p->u.fd = -1;
+                        break;
+        }
+}
+
+void test_rt_FdOrInt__pb_free(struct Test__Rt__FdOrInt *m)
+{
+        if (m == NULL)
+                return;
+        free(m);
+}
+
+int test_rt_FdOrInt__to_pb_new(const test_rt_FdOrInt *in, avb_fd_list *fds, struct Test__Rt__FdOrInt **ret)
+{
+        Test__Rt__FdOrInt *out = malloc(sizeof(*out));
+        int _rc = 0;
+
+        *ret = NULL;
+        if (out == NULL)
+                return -ENOMEM;
+        test__rt__fd_or_int__init(out);
+        if (in == NULL) {
+                *ret = out; /* a null union member travels as an empty message */
+                return 0;
+        }
+        switch (in->tag) {
+                case test_rt_FdOrInt_TAG_n:
+                        out->_tag_case = TEST__RT__FD_OR_INT___TAG_N;
+                        out->n = in->u.n;
+                        break;
+                case test_rt_FdOrInt_TAG_fd:
+                        out->_tag_case = TEST__RT__FD_OR_INT___TAG_FD;
+                        _rc = avb_fd_list_add(fds, in->u.fd, false, &out->fd);
+                        if (_rc < 0)
+                                goto fail;
+                        break;
+                default:
+                        _rc = -EINVAL;
+                        goto fail;
+        }
+        *ret = out;
+        return 0;
+fail:
+        test_rt_FdOrInt__pb_free(out);
+        return _rc;
+}
+
+int test_rt_FdOrInt__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Rt__FdOrInt *in,
+                test_rt_FdOrInt *out)
+{
+        int _rc = 0;
+
+        test_rt_FdOrInt_fini(out);
+        memset(out, 0, sizeof(*out));
+        switch (in->_tag_case) {
+                case TEST__RT__FD_OR_INT___TAG_N:
+                        out->tag = test_rt_FdOrInt_TAG_n;
+                        out->u.n = in->n;
+                        break;
+                case TEST__RT__FD_OR_INT___TAG_FD:
+                        out->tag = test_rt_FdOrInt_TAG_fd;
+                        out->u.fd = -1;
+                        _rc = avb_fd_list_get(fds, in->fd, false, &out->u.fd);
+                        if (_rc < 0)
+                                goto fail;
+                        break;
+                default:
+                        _rc = -EBADMSG;
+                        goto fail;
+        }
+        (void)call;
+        return 0;
+fail:
+        return _rc;
+}
+
+int test_rt_FdOrInt_holder_put(avb_parcelable_holder *h, const test_rt_FdOrInt *v)
+{
+        struct Test__Rt__FdOrInt *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_rt_FdOrInt__to_pb_new(v, NULL, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_rt_FdOrInt__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_rt_FdOrInt__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.rt.FdOrInt", false, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_rt_FdOrInt_holder_get(const avb_parcelable_holder *h, test_rt_FdOrInt *ret_value)
+{
+        struct Test__Rt__FdOrInt *m;
+        test_rt_FdOrInt v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.rt.FdOrInt"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Rt__FdOrInt *)protobuf_c_message_unpack(&test__rt__fd_or_int__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        test_rt_FdOrInt_init(&v);
+        rc = test_rt_FdOrInt__from_pb(NULL, NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_rt_FdOrInt_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
+}
+
+void test_rt_Fds_init(test_rt_Fds *p)
+{
+        memset(p, 0, sizeof(*p));
+        p->fd = -1;
+        p->maybe = -1;
+        for (size_t _i = 0; _i < 2; _i++)
+                p->pair[_i] = -1;
+        test_rt_FdOrInt_init(&p->either);
+}
+
+void test_rt_Fds_fini(test_rt_Fds *p)
+{
+        if (p == NULL)
+                return;
+        avb_fd_close(p->fd);
+        p->fd = -1;
+        avb_fd_close(p->maybe);
+        p->maybe = -1;
+        for (size_t _i = 0; p->many != NULL && _i < p->many_count; _i++)
+                avb_fd_close(p->many[_i]);
+        free(p->many);
+        for (size_t _i = 0; _i < 2; _i++)
+                avb_fd_close(p->pair[_i]);
+        for (size_t _i = 0; _i < 2; _i++)
+                p->pair[_i] = -1;
+        test_rt_FdOrInt_fini(&p->either);
+        free(p->label);
+}
+
+void test_rt_Fds__pb_free(struct Test__Rt__Fds *m)
+{
+        if (m == NULL)
+                return;
+        free(m->many);
+        free(m->pair);
+        test_rt_FdOrInt__pb_free(m->either);
+        free(m);
+}
+
+int test_rt_Fds__to_pb_new(const test_rt_Fds *in, avb_fd_list *fds, struct Test__Rt__Fds **ret)
+{
+        Test__Rt__Fds *out = malloc(sizeof(*out));
+        int _rc = 0;
+
+        *ret = NULL;
+        if (out == NULL)
+                return -ENOMEM;
+        test__rt__fds__init(out);
+        if (in == NULL) {
+                *ret = out; /* a null union member travels as an empty message */
+                return 0;
+        }
+        _rc = avb_fd_list_add(fds, in->fd, false, &out->fd);
+        if (_rc < 0)
+                goto fail;
+        _rc = avb_fd_list_add(fds, in->maybe, true, &out->maybe);
+        if (_rc < 0)
+                goto fail;
+        if (in->many != NULL && in->many_count > 0) {
+                out->many = malloc(in->many_count * sizeof(*out->many));
+                if (out->many == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                out->n_many = in->many_count;
+                for (size_t _i = 0; _i < in->many_count; _i++) {
+                        _rc = avb_fd_list_add(fds, in->many[_i], false, &out->many[_i]);
+                        if (_rc < 0)
+                                goto fail;
+                }
+        }
+        out->pair = malloc(2 * sizeof(*out->pair));
+        if (out->pair == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        out->n_pair = 2;
+        for (size_t _i = 0; _i < 2; _i++) {
+                _rc = avb_fd_list_add(fds, in->pair[_i], false, &out->pair[_i]);
+                if (_rc < 0)
+                        goto fail;
+        }
+        _rc = test_rt_FdOrInt__to_pb_new(&in->either, fds, &out->either);
+        if (_rc < 0)
+                goto fail;
+        out->label = (char *)(in->label ? in->label : "");
+        *ret = out;
+        return 0;
+fail:
+        test_rt_Fds__pb_free(out);
+        return _rc;
+}
+
+int test_rt_Fds__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Rt__Fds *in,
+                test_rt_Fds *out)
+{
+        int _rc = 0;
+
+        test_rt_Fds_fini(out);
+        memset(out, 0, sizeof(*out));
+        out->fd = -1;
+        out->maybe = -1;
+        for (size_t _i = 0; _i < 2; _i++)
+                out->pair[_i] = -1;
+        _rc = avb_fd_list_get(fds, in->fd, false, &out->fd);
+        if (_rc < 0)
+                goto fail;
+        _rc = avb_fd_list_get(fds, in->maybe, true, &out->maybe);
+        if (_rc < 0)
+                goto fail;
+        if (in->n_many > 0) {
+                out->many = calloc(in->n_many, sizeof(*out->many));
+                if (out->many == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+        }
+        for (size_t _i = 0; _i < in->n_many; _i++)
+                out->many[_i] = -1;
+        out->many_count = in->n_many;
+        for (size_t _i = 0; _i < in->n_many; _i++) {
+                _rc = avb_fd_list_get(fds, in->many[_i], false, &out->many[_i]);
+                if (_rc < 0)
+                        goto fail;
+        }
+        if (in->n_pair != 2) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        for (size_t _i = 0; _i < 2; _i++) {
+                _rc = avb_fd_list_get(fds, in->pair[_i], false, &out->pair[_i]);
+                if (_rc < 0)
+                        goto fail;
+        }
+        test_rt_FdOrInt_init(&out->either);
+        if (in->either != NULL) {
+                _rc = test_rt_FdOrInt__from_pb(call, fds, in->either, &out->either);
+                if (_rc < 0)
+                        goto fail;
+        }
+        out->label = avb_string_dup(in->label);
+        if (out->label == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        return 0;
+fail:
+        return _rc;
+}
+
+int test_rt_Fds_holder_put(avb_parcelable_holder *h, const test_rt_Fds *v)
+{
+        struct Test__Rt__Fds *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_rt_Fds__to_pb_new(v, NULL, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_rt_Fds__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_rt_Fds__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.rt.Fds", false, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_rt_Fds_holder_get(const avb_parcelable_holder *h, test_rt_Fds *ret_value)
+{
+        struct Test__Rt__Fds *m;
+        test_rt_Fds v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.rt.Fds"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Rt__Fds *)protobuf_c_message_unpack(&test__rt__fds__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        test_rt_Fds_init(&v);
+        rc = test_rt_Fds__from_pb(NULL, NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_rt_Fds_fini(&v);
                 return rc;
         }
         *ret_value = v;
@@ -914,7 +1251,7 @@ void test_rt_Fixed__pb_free(struct Test__Rt__Fixed *m)
         free(m);
 }
 
-int test_rt_Fixed__to_pb_new(const test_rt_Fixed *in, struct Test__Rt__Fixed **ret)
+int test_rt_Fixed__to_pb_new(const test_rt_Fixed *in, avb_fd_list *fds, struct Test__Rt__Fixed **ret)
 {
         Test__Rt__Fixed *out = malloc(sizeof(*out));
         int _rc = 0;
@@ -949,7 +1286,7 @@ int test_rt_Fixed__to_pb_new(const test_rt_Fixed *in, struct Test__Rt__Fixed **r
         }
         out->n_corners = 2;
         for (size_t _i = 0; _i < 2; _i++) {
-                _rc = test_common_Point__to_pb_new(&in->corners[_i], &out->corners[_i]);
+                _rc = test_common_Point__to_pb_new(&in->corners[_i], fds, &out->corners[_i]);
                 if (_rc < 0)
                         goto fail;
         }
@@ -964,7 +1301,8 @@ fail:
         return _rc;
 }
 
-int test_rt_Fixed__from_pb(avb_call *call, const struct Test__Rt__Fixed *in, test_rt_Fixed *out)
+int test_rt_Fixed__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Rt__Fixed *in,
+                test_rt_Fixed *out)
 {
         int _rc = 0;
 
@@ -1007,7 +1345,7 @@ int test_rt_Fixed__from_pb(avb_call *call, const struct Test__Rt__Fixed *in, tes
         for (size_t _i = 0; _i < 2; _i++) {
                 test_common_Point_init(&out->corners[_i]);
                 if (in->corners[_i] != NULL) {
-                        _rc = test_common_Point__from_pb(call, in->corners[_i], &out->corners[_i]);
+                        _rc = test_common_Point__from_pb(call, fds, in->corners[_i], &out->corners[_i]);
                         if (_rc < 0)
                                 goto fail;
                 }
@@ -1035,7 +1373,7 @@ int test_rt_Fixed_holder_put(avb_parcelable_holder *h, const test_rt_Fixed *v)
         size_t n;
         int rc;
 
-        if ((rc = test_rt_Fixed__to_pb_new(v, &m)) < 0)
+        if ((rc = test_rt_Fixed__to_pb_new(v, NULL, &m)) < 0)
                 return rc;
         n = protobuf_c_message_get_packed_size(&m->base);
         buf = malloc(n ? n : 1);
@@ -1062,8 +1400,8 @@ int test_rt_Fixed_holder_get(const avb_parcelable_holder *h, test_rt_Fixed *ret_
                                                     h->size, h->data);
         if (m == NULL)
                 return -EBADMSG;
-        memset(&v, 0, sizeof(v));
-        rc = test_rt_Fixed__from_pb(NULL, m, &v);
+        test_rt_Fixed_init(&v);
+        rc = test_rt_Fixed__from_pb(NULL, NULL, m, &v);
         protobuf_c_message_free_unpacked(&m->base, NULL);
         if (rc < 0) {
                 test_rt_Fixed_fini(&v);
@@ -1103,7 +1441,7 @@ void test_rt_Generic__pb_free(struct Test__Rt__Generic *m)
         free(m);
 }
 
-int test_rt_Generic__to_pb_new(const test_rt_Generic *in, struct Test__Rt__Generic **ret)
+int test_rt_Generic__to_pb_new(const test_rt_Generic *in, avb_fd_list *fds, struct Test__Rt__Generic **ret)
 {
         Test__Rt__Generic *out = malloc(sizeof(*out));
         int _rc = 0;
@@ -1116,7 +1454,7 @@ int test_rt_Generic__to_pb_new(const test_rt_Generic *in, struct Test__Rt__Gener
                 *ret = out; /* a null union member travels as an empty message */
                 return 0;
         }
-        _rc = test_common_Tagged__to_pb_new(&in->level, &out->level);
+        _rc = test_common_Tagged__to_pb_new(&in->level, fds, &out->level);
         if (_rc < 0)
                 goto fail;
         if (in->points != NULL && in->points_count > 0) {
@@ -1127,13 +1465,13 @@ int test_rt_Generic__to_pb_new(const test_rt_Generic *in, struct Test__Rt__Gener
                 }
                 out->n_points = in->points_count;
                 for (size_t _i = 0; _i < in->points_count; _i++) {
-                        _rc = test_common_Tagged__to_pb_new(&in->points[_i], &out->points[_i]);
+                        _rc = test_common_Tagged__to_pb_new(&in->points[_i], fds, &out->points[_i]);
                         if (_rc < 0)
                                 goto fail;
                 }
         }
         if (in->maybe != NULL) {
-                _rc = test_common_Tagged__to_pb_new(in->maybe, &out->maybe);
+                _rc = test_common_Tagged__to_pb_new(in->maybe, fds, &out->maybe);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1144,7 +1482,8 @@ fail:
         return _rc;
 }
 
-int test_rt_Generic__from_pb(avb_call *call, const struct Test__Rt__Generic *in, test_rt_Generic *out)
+int test_rt_Generic__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Rt__Generic *in,
+                test_rt_Generic *out)
 {
         int _rc = 0;
 
@@ -1152,7 +1491,7 @@ int test_rt_Generic__from_pb(avb_call *call, const struct Test__Rt__Generic *in,
         memset(out, 0, sizeof(*out));
         test_common_Tagged_init(&out->level);
         if (in->level != NULL) {
-                _rc = test_common_Tagged__from_pb(call, in->level, &out->level);
+                _rc = test_common_Tagged__from_pb(call, fds, in->level, &out->level);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1167,7 +1506,7 @@ int test_rt_Generic__from_pb(avb_call *call, const struct Test__Rt__Generic *in,
         for (size_t _i = 0; _i < in->n_points; _i++) {
                 test_common_Tagged_init(&out->points[_i]);
                 if (in->points[_i] != NULL) {
-                        _rc = test_common_Tagged__from_pb(call, in->points[_i], &out->points[_i]);
+                        _rc = test_common_Tagged__from_pb(call, fds, in->points[_i], &out->points[_i]);
                         if (_rc < 0)
                                 goto fail;
                 }
@@ -1179,7 +1518,7 @@ int test_rt_Generic__from_pb(avb_call *call, const struct Test__Rt__Generic *in,
                         goto fail;
                 }
                 test_common_Tagged_init(out->maybe);
-                _rc = test_common_Tagged__from_pb(call, in->maybe, out->maybe);
+                _rc = test_common_Tagged__from_pb(call, fds, in->maybe, out->maybe);
                 if (_rc < 0)
                         goto fail;
         }
@@ -1195,7 +1534,7 @@ int test_rt_Generic_holder_put(avb_parcelable_holder *h, const test_rt_Generic *
         size_t n;
         int rc;
 
-        if ((rc = test_rt_Generic__to_pb_new(v, &m)) < 0)
+        if ((rc = test_rt_Generic__to_pb_new(v, NULL, &m)) < 0)
                 return rc;
         n = protobuf_c_message_get_packed_size(&m->base);
         buf = malloc(n ? n : 1);
@@ -1222,8 +1561,8 @@ int test_rt_Generic_holder_get(const avb_parcelable_holder *h, test_rt_Generic *
                                                     h->size, h->data);
         if (m == NULL)
                 return -EBADMSG;
-        memset(&v, 0, sizeof(v));
-        rc = test_rt_Generic__from_pb(NULL, m, &v);
+        test_rt_Generic_init(&v);
+        rc = test_rt_Generic__from_pb(NULL, NULL, m, &v);
         protobuf_c_message_free_unpacked(&m->base, NULL);
         if (rc < 0) {
                 test_rt_Generic_fini(&v);
@@ -1252,7 +1591,7 @@ void test_rt_Samples__pb_free(struct Test__Rt__Samples *m)
         free(m);
 }
 
-int test_rt_Samples__to_pb_new(const test_rt_Samples *in, struct Test__Rt__Samples **ret)
+int test_rt_Samples__to_pb_new(const test_rt_Samples *in, avb_fd_list *fds, struct Test__Rt__Samples **ret)
 {
         Test__Rt__Samples *out = malloc(sizeof(*out));
 
@@ -1268,10 +1607,12 @@ int test_rt_Samples__to_pb_new(const test_rt_Samples *in, struct Test__Rt__Sampl
         out->values = (int32_t *)in->values;
         out->frame_rc = in->frame_rc;
         *ret = out;
+        (void)fds;
         return 0;
 }
 
-int test_rt_Samples__from_pb(avb_call *call, const struct Test__Rt__Samples *in, test_rt_Samples *out)
+int test_rt_Samples__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Rt__Samples *in,
+                test_rt_Samples *out)
 {
         int _rc = 0;
 
@@ -1290,6 +1631,7 @@ int test_rt_Samples__from_pb(avb_call *call, const struct Test__Rt__Samples *in,
         }
         out->frame_rc = in->frame_rc;
         (void)call;
+        (void)fds;
         return 0;
 fail:
         return _rc;
@@ -1302,7 +1644,7 @@ int test_rt_Samples_holder_put(avb_parcelable_holder *h, const test_rt_Samples *
         size_t n;
         int rc;
 
-        if ((rc = test_rt_Samples__to_pb_new(v, &m)) < 0)
+        if ((rc = test_rt_Samples__to_pb_new(v, NULL, &m)) < 0)
                 return rc;
         n = protobuf_c_message_get_packed_size(&m->base);
         buf = malloc(n ? n : 1);
@@ -1329,8 +1671,8 @@ int test_rt_Samples_holder_get(const avb_parcelable_holder *h, test_rt_Samples *
                                                     h->size, h->data);
         if (m == NULL)
                 return -EBADMSG;
-        memset(&v, 0, sizeof(v));
-        rc = test_rt_Samples__from_pb(NULL, m, &v);
+        test_rt_Samples_init(&v);
+        rc = test_rt_Samples__from_pb(NULL, NULL, m, &v);
         protobuf_c_message_free_unpacked(&m->base, NULL);
         if (rc < 0) {
                 test_rt_Samples_fini(&v);
@@ -1398,7 +1740,7 @@ void test_rt_Value__pb_free(struct Test__Rt__Value *m)
         free(m);
 }
 
-int test_rt_Value__to_pb_new(const test_rt_Value *in, struct Test__Rt__Value **ret)
+int test_rt_Value__to_pb_new(const test_rt_Value *in, avb_fd_list *fds, struct Test__Rt__Value **ret)
 {
         Test__Rt__Value *out = malloc(sizeof(*out));
         int _rc = 0;
@@ -1453,7 +1795,7 @@ int test_rt_Value__to_pb_new(const test_rt_Value *in, struct Test__Rt__Value **r
                         break;
                 case test_rt_Value_TAG_point:
                         out->_tag_case = TEST__RT__VALUE___TAG_POINT;
-                        _rc = test_common_Point__to_pb_new(&in->u.point, &out->point);
+                        _rc = test_common_Point__to_pb_new(&in->u.point, fds, &out->point);
                         if (_rc < 0)
                                 goto fail;
                         break;
@@ -1481,7 +1823,8 @@ fail:
         return _rc;
 }
 
-int test_rt_Value__from_pb(avb_call *call, const struct Test__Rt__Value *in, test_rt_Value *out)
+int test_rt_Value__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Rt__Value *in,
+                test_rt_Value *out)
 {
         int _rc = 0;
 
@@ -1536,7 +1879,7 @@ int test_rt_Value__from_pb(avb_call *call, const struct Test__Rt__Value *in, tes
                         out->tag = test_rt_Value_TAG_point;
                         test_common_Point_init(&out->u.point);
                         if (in->point != NULL) {
-                                _rc = test_common_Point__from_pb(call, in->point, &out->u.point);
+                                _rc = test_common_Point__from_pb(call, fds, in->point, &out->u.point);
                                 if (_rc < 0)
                                         goto fail;
                         }
@@ -1576,7 +1919,7 @@ int test_rt_Value_holder_put(avb_parcelable_holder *h, const test_rt_Value *v)
         size_t n;
         int rc;
 
-        if ((rc = test_rt_Value__to_pb_new(v, &m)) < 0)
+        if ((rc = test_rt_Value__to_pb_new(v, NULL, &m)) < 0)
                 return rc;
         n = protobuf_c_message_get_packed_size(&m->base);
         buf = malloc(n ? n : 1);
@@ -1603,8 +1946,8 @@ int test_rt_Value_holder_get(const avb_parcelable_holder *h, test_rt_Value *ret_
                                                     h->size, h->data);
         if (m == NULL)
                 return -EBADMSG;
-        memset(&v, 0, sizeof(v));
-        rc = test_rt_Value__from_pb(NULL, m, &v);
+        test_rt_Value_init(&v);
+        rc = test_rt_Value__from_pb(NULL, NULL, m, &v);
         protobuf_c_message_free_unpacked(&m->base, NULL);
         if (rc < 0) {
                 test_rt_Value_fini(&v);
@@ -1635,7 +1978,7 @@ void test_rt_VintfExtendable__pb_free(struct Test__Rt__VintfExtendable *m)
         free(m);
 }
 
-int test_rt_VintfExtendable__to_pb_new(const test_rt_VintfExtendable *in, struct Test__Rt__VintfExtendable **ret)
+int test_rt_VintfExtendable__to_pb_new(const test_rt_VintfExtendable *in, avb_fd_list *fds, struct Test__Rt__VintfExtendable **ret)
 {
         Test__Rt__VintfExtendable *out = malloc(sizeof(*out));
         int _rc = 0;
@@ -1652,13 +1995,15 @@ int test_rt_VintfExtendable__to_pb_new(const test_rt_VintfExtendable *in, struct
         if (_rc < 0)
                 goto fail;
         *ret = out;
+        (void)fds;
         return 0;
 fail:
         test_rt_VintfExtendable__pb_free(out);
         return _rc;
 }
 
-int test_rt_VintfExtendable__from_pb(avb_call *call, const struct Test__Rt__VintfExtendable *in, test_rt_VintfExtendable *out)
+int test_rt_VintfExtendable__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Rt__VintfExtendable *in,
+                test_rt_VintfExtendable *out)
 {
         int _rc = 0;
 
@@ -1668,6 +2013,7 @@ int test_rt_VintfExtendable__from_pb(avb_call *call, const struct Test__Rt__Vint
         if (_rc < 0)
                 goto fail;
         (void)call;
+        (void)fds;
         return 0;
 fail:
         return _rc;
@@ -1680,7 +2026,7 @@ int test_rt_VintfExtendable_holder_put(avb_parcelable_holder *h, const test_rt_V
         size_t n;
         int rc;
 
-        if ((rc = test_rt_VintfExtendable__to_pb_new(v, &m)) < 0)
+        if ((rc = test_rt_VintfExtendable__to_pb_new(v, NULL, &m)) < 0)
                 return rc;
         n = protobuf_c_message_get_packed_size(&m->base);
         buf = malloc(n ? n : 1);
@@ -1707,8 +2053,8 @@ int test_rt_VintfExtendable_holder_get(const avb_parcelable_holder *h, test_rt_V
                                                     h->size, h->data);
         if (m == NULL)
                 return -EBADMSG;
-        memset(&v, 0, sizeof(v));
-        rc = test_rt_VintfExtendable__from_pb(NULL, m, &v);
+        test_rt_VintfExtendable_init(&v);
+        rc = test_rt_VintfExtendable__from_pb(NULL, NULL, m, &v);
         protobuf_c_message_free_unpacked(&m->base, NULL);
         if (rc < 0) {
                 test_rt_VintfExtendable_fini(&v);
@@ -1737,7 +2083,7 @@ void test_rt_VintfNote__pb_free(struct Test__Rt__VintfNote *m)
         free(m);
 }
 
-int test_rt_VintfNote__to_pb_new(const test_rt_VintfNote *in, struct Test__Rt__VintfNote **ret)
+int test_rt_VintfNote__to_pb_new(const test_rt_VintfNote *in, avb_fd_list *fds, struct Test__Rt__VintfNote **ret)
 {
         Test__Rt__VintfNote *out = malloc(sizeof(*out));
 
@@ -1751,10 +2097,12 @@ int test_rt_VintfNote__to_pb_new(const test_rt_VintfNote *in, struct Test__Rt__V
         }
         out->text = (char *)(in->text ? in->text : "");
         *ret = out;
+        (void)fds;
         return 0;
 }
 
-int test_rt_VintfNote__from_pb(avb_call *call, const struct Test__Rt__VintfNote *in, test_rt_VintfNote *out)
+int test_rt_VintfNote__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Rt__VintfNote *in,
+                test_rt_VintfNote *out)
 {
         int _rc = 0;
 
@@ -1766,6 +2114,7 @@ int test_rt_VintfNote__from_pb(avb_call *call, const struct Test__Rt__VintfNote 
                 goto fail;
         }
         (void)call;
+        (void)fds;
         return 0;
 fail:
         return _rc;
@@ -1778,7 +2127,7 @@ int test_rt_VintfNote_holder_put(avb_parcelable_holder *h, const test_rt_VintfNo
         size_t n;
         int rc;
 
-        if ((rc = test_rt_VintfNote__to_pb_new(v, &m)) < 0)
+        if ((rc = test_rt_VintfNote__to_pb_new(v, NULL, &m)) < 0)
                 return rc;
         n = protobuf_c_message_get_packed_size(&m->base);
         buf = malloc(n ? n : 1);
@@ -1805,8 +2154,8 @@ int test_rt_VintfNote_holder_get(const avb_parcelable_holder *h, test_rt_VintfNo
                                                     h->size, h->data);
         if (m == NULL)
                 return -EBADMSG;
-        memset(&v, 0, sizeof(v));
-        rc = test_rt_VintfNote__from_pb(NULL, m, &v);
+        test_rt_VintfNote_init(&v);
+        rc = test_rt_VintfNote__from_pb(NULL, NULL, m, &v);
         protobuf_c_message_free_unpacked(&m->base, NULL);
         if (rc < 0) {
                 test_rt_VintfNote_fini(&v);

@@ -1,7 +1,7 @@
 // expect: 7:37: error: 'out' is not allowed on argument 'f' of type ParcelFileDescriptor
 // expect: 8:39: error: 'out' is not allowed on argument 'g' of type ParcelFileDescriptor
-// expect: 7:16: error: ParcelFileDescriptor is not supported yet
-// expect: 8:16: error: ParcelFileDescriptor is not supported yet
+// in, inout, returns, fields, union members, arrays and @nullable are
+// allowed: see tests/codegen/idl/test/rt (ITester, Fds, FdOrInt).
 package neg;
 interface PfdRules {
     void a(out ParcelFileDescriptor f);

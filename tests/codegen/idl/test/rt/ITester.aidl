@@ -3,6 +3,7 @@ package test.rt;
 import test.common.Point;
 import test.rt.Everything;
 import test.rt.Extendable;
+import test.rt.Fds;
 import test.rt.Fixed;
 import test.rt.ICallback;
 import test.rt.Mode;
@@ -70,4 +71,25 @@ interface ITester {
     /** Returns what it was given, id + 1 (ParcelableHolder: the extension passes through). */
     Extendable echoExtendable(in Extendable e);
     VintfExtendable echoVintfExtendable(in VintfExtendable e);
+
+    /*
+     * ParcelFileDescriptors. An `in` fd is borrowed for the call; a returned
+     * one belongs to the caller.
+     */
+    /** Returns a duplicate of fd. */
+    ParcelFileDescriptor echoFd(in ParcelFileDescriptor fd);
+    /** Returns a duplicate of fd, or null for null. */
+    @nullable ParcelFileDescriptor echoMaybeFd(in @nullable ParcelFileDescriptor fd);
+    /** Returns duplicates of fds, in reverse order. */
+    ParcelFileDescriptor[] reverseFds(in ParcelFileDescriptor[] fds);
+    /** Returns what it was given (duplicates), label with "!" appended. */
+    Fds echoFds(in Fds f);
+    /** Writes text to fd (a pipe's write end, a memfd). */
+    void writeTo(in ParcelFileDescriptor fd, String text);
+    /** The read end of a new pipe holding text (its write end closed). */
+    ParcelFileDescriptor makePipe(String text);
+    /** How many fds the server process has open. */
+    int fdCount();
+    /** Returns a non-null -1 (refused on the way out: a bad reply for the caller). */
+    ParcelFileDescriptor badFd();
 }

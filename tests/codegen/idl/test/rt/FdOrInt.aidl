@@ -1,0 +1,7 @@
+package test.rt;
+
+/** A ParcelFileDescriptor as a union member. */
+union FdOrInt {
+    int n;
+    ParcelFileDescriptor fd;
+}
