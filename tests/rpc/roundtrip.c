@@ -28,9 +28,13 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "roundtrip.h"
+#include "testing.h"
 #include "test_rt.pb-c.h"
 
 /* ---- the server --------------------------------------------------------- */
+
+/* The object id of the ISecret each server adds third. */
+#define SECRET_OBJECT 2u
 
 typedef struct tester {
         avb_server *server;
@@ -369,6 +373,37 @@ static const test_rt_ITester_ops tester_ops = {
 /* Object 1: nothing implemented. */
 static const test_rt_ITester_ops empty_ops;
 
+/* ---- test.rt.ISecret (@SensitiveData) ------------------------------------- */
+
+static avb_status secret_reverse(void *impl, avb_call *call, const int8_t *key, size_t n,
+                                 int8_t **ret_result, size_t *ret_count)
+{
+        int8_t *r = malloc(n ? n : 1);
+
+        (void)impl;
+        (void)call;
+        if (!r)
+                return avb_status_transport(AVB_TS_NO_MEMORY, "reverse");
+        for (size_t i = 0; i < n; i++)
+                r[i] = key[n - 1 - i];
+        *ret_result = r;
+        *ret_count = n;
+        return avb_status_ok();
+}
+
+static avb_status secret_zeroed(void *impl, avb_call *call, int64_t *ret)
+{
+        (void)impl;
+        (void)call;
+        *ret = (int64_t)avb_rpc_test_zeroed_buffers();
+        return avb_status_ok();
+}
+
+static const test_rt_ISecret_ops secret_ops = {
+        .reverse = secret_reverse,
+        .zeroedBuffers = secret_zeroed,
+};
+
 static avb_server *volatile the_server;
 
 static void on_term(int sig)
@@ -383,7 +418,7 @@ static int run_server(const char *endpoint)
 {
         tester t = {0};
         avb_server_options o = {.endpoint = endpoint};
-        avb_binder *b0 = NULL, *b1 = NULL;
+        avb_binder *b0 = NULL, *b1 = NULL, *b2 = NULL;
         uint32_t id;
         int rc;
 
@@ -395,7 +430,9 @@ static int run_server(const char *endpoint)
         if (test_rt_ITester_new_local(&tester_ops, &t, NULL, &b0) < 0 ||
             avb_server_add(t.server, b0, &id) < 0 ||
             test_rt_ITester_new_local(&empty_ops, &t, NULL, &b1) < 0 ||
-            avb_server_add(t.server, b1, &id) < 0)
+            avb_server_add(t.server, b1, &id) < 0 ||
+            test_rt_ISecret_new_local(&secret_ops, NULL, NULL, &b2) < 0 ||
+            avb_server_add(t.server, b2, &id) < 0 || id != SECRET_OBJECT)
                 return 1;
         the_server = t.server;
         signal(SIGTERM, on_term);
@@ -403,6 +440,7 @@ static int run_server(const char *endpoint)
         the_server = NULL;
         avb_binder_unref(b0);
         avb_binder_unref(b1);
+        avb_binder_unref(b2);
         avb_server_free(t.server);
         return rc < 0;
 }
@@ -419,9 +457,9 @@ typedef struct server_proc {
 
 static server_proc main_server;
 
-static int spawn_server(const char *name, server_proc *s)
+static int spawn_server_on(const char *scheme, const char *name, server_proc *s)
 {
-        if (asprintf(&s->endpoint, "ipc://%s/%s", sock_dir, name) < 0)
+        if (asprintf(&s->endpoint, "%s://%s/%s", scheme, sock_dir, name) < 0)
                 return -ENOMEM;
         s->pid = fork();
         if (s->pid < 0)
@@ -432,6 +470,11 @@ static int spawn_server(const char *name, server_proc *s)
                 _exit(127);
         }
         return 0;
+}
+
+static int spawn_server(const char *name, server_proc *s)
+{
+        return spawn_server_on("ipc", name, s);
 }
 
 static avb_binder *connect_to(const server_proc *s, uint32_t object)
@@ -1197,6 +1240,55 @@ static void test_death(void **state)
         free(s.endpoint);
 }
 
+/* One sensitive call through `b`: each side zeroes the request and the reply it freed. */
+static void secret_call(avb_binder *b, bool remote)
+{
+        static const int8_t key[] = {1, 2, 3, 4, 5};
+        int8_t *out = NULL;
+        uint64_t here = avb_rpc_test_zeroed_buffers();
+        int64_t there = 0, there_after = 0;
+        size_t n = 0;
+
+        if (remote)
+                assert_ok(test_rt_ISecret_zeroedBuffers(b, &there));
+        assert_ok(test_rt_ISecret_reverse(b, key, 5, &out, &n));
+        assert_int_equal(n, 5);
+        assert_int_equal(out[0], 5);
+        assert_int_equal(out[4], 1);
+        free(out);
+        /* The generated client's request and reply buffers, at least. */
+        assert_true(avb_rpc_test_zeroed_buffers() >= here + 2);
+        if (!remote)
+                return;
+        /* The server's: reverse's reply, its envelope, the zeroedBuffers call before it. */
+        assert_ok(test_rt_ISecret_zeroedBuffers(b, &there_after));
+        assert_true(there_after >= there + 2);
+}
+
+static void test_sensitive_data(void **state)
+{
+        static const char *const schemes[] = {"ipc", "unix"};
+        avb_binder *local = NULL;
+
+        (void)state;
+        assert_true(test_rt_ISecret_desc.methods[0].flags & AVB_METHOD_SENSITIVE);
+        assert_false(test_rt_ITester_desc.methods[0].flags & AVB_METHOD_SENSITIVE);
+        assert_int_equal(test_rt_ISecret_new_local(&secret_ops, NULL, NULL, &local), 0);
+        secret_call(local, false);
+        avb_binder_unref(local);
+        for (size_t i = 0; i < 2; i++) {
+                server_proc s = {0};
+                avb_binder *b;
+
+                assert_int_equal(spawn_server_on(schemes[i], "secret", &s), 0);
+                b = connect_to(&s, SECRET_OBJECT);
+                assert_non_null(b);
+                secret_call(b, true);
+                avb_binder_unref(b);
+                assert_int_equal(stop_server(&s), 0);
+        }
+}
+
 int main(int argc, char **argv)
 {
         if (argc == 3 && strcmp(argv[1], "--server") == 0)
@@ -1234,6 +1326,7 @@ int main(int argc, char **argv)
                 cmocka_unit_test_setup_teardown(test_once_per_call, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_oneway, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_callbacks, setup, teardown),
+                cmocka_unit_test(test_sensitive_data),
                 cmocka_unit_test(test_dispatch_errors),
                 cmocka_unit_test(test_deadline),
                 cmocka_unit_test(test_death),

@@ -381,6 +381,34 @@ AVB_EXPORT avb_status test_rt_ICallback_onDone(avb_binder *self);
 AVB_EXPORT avb_status test_rt_ICallback_getInterfaceVersion(avb_binder *self, int32_t *ret_result);
 AVB_EXPORT avb_status test_rt_ICallback_getInterfaceHash(avb_binder *self, char **ret_result);
 
+/* ---- interface test.rt.ISecret ---- */
+
+#define test_rt_ISecret_DESCRIPTOR "test.rt.ISecret"
+#define test_rt_ISecret_VERSION 1
+#define test_rt_ISecret_HASH "c15dcec75e9f3c917f29948978107ad9"
+#define test_rt_ISecret_TRANSACTION_reverse (AVB_FIRST_CALL + 0)
+#define test_rt_ISecret_TRANSACTION_zeroedBuffers (AVB_FIRST_CALL + 1)
+extern AVB_EXPORT const avb_interface_desc test_rt_ISecret_desc;
+
+/* What a local ISecret object implements; a NULL op answers
+ * EX_UNSUPPORTED_OPERATION. */
+typedef struct test_rt_ISecret_ops {
+        avb_status (*reverse)(void *impl, avb_call *call, const int8_t *key, size_t key_count, int8_t **ret_result, size_t *ret_result_count);
+        avb_status (*zeroedBuffers)(void *impl, avb_call *call, int64_t *ret_result);
+} test_rt_ISecret_ops;
+
+/* A local object served by ops on impl (see avb_binder_new_local()). */
+AVB_EXPORT int test_rt_ISecret_new_local(const test_rt_ISecret_ops *ops, void *impl,
+                void (*destroy)(void *impl), avb_binder **ret);
+
+AVB_EXPORT avb_status test_rt_ISecret_reverse(avb_binder *self, const int8_t *key, size_t key_count, int8_t **ret_result, size_t *ret_result_count);
+
+AVB_EXPORT avb_status test_rt_ISecret_zeroedBuffers(avb_binder *self, int64_t *ret_result);
+
+/* The version and hash of the interface the remote object implements. */
+AVB_EXPORT avb_status test_rt_ISecret_getInterfaceVersion(avb_binder *self, int32_t *ret_result);
+AVB_EXPORT avb_status test_rt_ISecret_getInterfaceHash(avb_binder *self, char **ret_result);
+
 /* ---- interface test.rt.ITester ---- */
 
 /** The interface the round-trip test serves. */
