@@ -291,6 +291,11 @@ static const char *cn_join(struct aidl_arena *a, const char *type, const char *n
 
 void cn_c_decl(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullable, const char *name)
 {
+        if (cn_is_fixed(t) && nullable) { /* T (*x)[N]: NULL is null */
+                cw_line(w, "%s(*%s)%s;", cn_join(a, cn_c_value_type(a, t), ""), name,
+                        cn_fixed_dims(a, t));
+                return;
+        }
         if (cn_is_fixed(t)) {
                 cw_line(w, "%s%s;", cn_join(a, cn_c_value_type(a, t), name), cn_fixed_dims(a, t));
                 return;

@@ -362,12 +362,10 @@ static void check_type_decl(validator *v, const aidl_decl *t)
                                            m->name, t->name, aidl_type_to_string(v->a, m->type));
                         if (t->kind == AIDL_DECL_UNION)
                                 check_holder(v, m->type, "a union member");
+                        if (t->kind == AIDL_DECL_UNION && m->type->nullable)
+                                check_fixed_unsupported(v, m->type, "as a @nullable union member");
                         else if (m->type->nullable)
                                 check_holder(v, m->type, "@nullable");
-                        if (t->kind == AIDL_DECL_UNION)
-                                check_fixed_unsupported(v, m->type, "as a union member");
-                        else if (m->type->nullable)
-                                check_fixed_unsupported(v, m->type, "with @nullable");
                         n_fields++;
                         break;
                 default:

@@ -120,15 +120,16 @@ static avb_status srv_echoValue(void *impl, avb_call *call, const test_rt_Value 
 static avb_status srv_echoFixed(void *impl, avb_call *call, const test_rt_Fixed *f,
                                 test_rt_Fixed *ret)
 {
+        struct Test__Rt__Fixed *m;
+        int rc;
+
         (void)impl;
-        (void)call;
-        *ret = *f; /* inline arrays copy with the struct; the strings are owned */
-        for (size_t i = 0; i < 2; i++) {
-                ret->names[i] = strdup(f->names[i] ? f->names[i] : "");
-                if (!ret->names[i])
-                        return nomem();
-        }
-        return avb_status_ok();
+        /* deep: @nullable arrays are behind pointers, strings owned */
+        if ((rc = test_rt_Fixed__to_pb_new(f, NULL, &m)) < 0)
+                return nomem();
+        rc = test_rt_Fixed__from_pb(call, NULL, m, ret);
+        test_rt_Fixed__pb_free(m);
+        return rc < 0 ? nomem() : avb_status_ok();
 }
 
 /* The server does not read the extension: it forwards the holder's bytes. */
@@ -792,6 +793,72 @@ static void test_fixed_arrays(void **state)
         assert_string_equal(r.names[1], "right");
         assert_int_equal(r.corners[1].x, 5);
         assert_int_equal(r.modes[1], test_rt_Mode_AUTO);
+        /* @nullable fixed arrays left null stay null; a union member array */
+        assert_null(r.maybe);
+        assert_null(r.maybePoints);
+        assert_null(r.maybeBytes);
+        assert_null(r.maybeNames);
+        assert_int_equal(r.choice.tag, test_rt_FixedOr_TAG_plain);
+        test_rt_Fixed_fini(&r);
+
+        int32_t maybe[2] = {-7, 7};
+        int8_t bytes[4] = {1, -1, 2, -2};
+        test_common_Point pts[2];
+        char *maybe_names[2] = {(char *)"up", (char *)"down"};
+        test_common_Point_init(&pts[0]);
+        test_common_Point_init(&pts[1]);
+        pts[1].y = 9;
+        f.maybe = &maybe;
+        f.maybePoints = &pts;
+        f.maybeBytes = &bytes;
+        f.maybeNames = &maybe_names;
+        f.choice.tag = test_rt_FixedOr_TAG_pair;
+        f.choice.u.pair[0] = (char *)"a";
+        f.choice.u.pair[1] = (char *)"b";
+        assert_ok(test_rt_ITester_echoFixed(b, &f, &r));
+        assert_non_null(r.maybe);
+        assert_int_equal((*r.maybe)[0], -7);
+        assert_int_equal((*r.maybe)[1], 7);
+        assert_non_null(r.maybePoints);
+        assert_int_equal((*r.maybePoints)[1].y, 9);
+        assert_non_null(r.maybeBytes);
+        assert_memory_equal(*r.maybeBytes, bytes, 4);
+        assert_non_null(r.maybeNames);
+        assert_string_equal((*r.maybeNames)[1], "down");
+        assert_int_equal(r.choice.tag, test_rt_FixedOr_TAG_pair);
+        assert_string_equal(r.choice.u.pair[0], "a");
+        assert_string_equal(r.choice.u.pair[1], "b");
+        test_rt_Fixed_fini(&r);
+        f.choice.tag = test_rt_FixedOr_TAG_three;
+        f.choice.u.three[0] = 4;
+        f.choice.u.three[2] = 6;
+        assert_ok(test_rt_ITester_echoFixed(b, &f, &r));
+        assert_int_equal(r.choice.tag, test_rt_FixedOr_TAG_three);
+        assert_int_equal(r.choice.u.three[0], 4);
+        assert_int_equal(r.choice.u.three[2], 6);
+        test_rt_Fixed_fini(&r);
+        f.choice.tag = test_rt_FixedOr_TAG_raw;
+        memcpy(f.choice.u.raw, bytes, 4);
+        assert_ok(test_rt_ITester_echoFixed(b, &f, &r));
+        assert_int_equal(r.choice.tag, test_rt_FixedOr_TAG_raw);
+        assert_memory_equal(r.choice.u.raw, bytes, 4);
+        test_rt_Fixed_fini(&r);
+        f.choice.tag = test_rt_FixedOr_TAG_ends;
+        test_common_Point_init(&f.choice.u.ends[0]);
+        test_common_Point_init(&f.choice.u.ends[1]);
+        f.choice.u.ends[1].x = 11;
+        assert_ok(test_rt_ITester_echoFixed(b, &f, &r));
+        assert_int_equal(r.choice.tag, test_rt_FixedOr_TAG_ends);
+        assert_int_equal(r.choice.u.ends[1].x, 11);
+        test_rt_Fixed_fini(&r);
+        f.maybe = NULL;
+        f.maybePoints = NULL;
+        f.maybeBytes = NULL;
+        f.maybeNames = NULL;
+        f.choice.tag = test_rt_FixedOr_TAG_plain;
+        f.choice.u.plain = 0;
+        test_rt_Fixed_init(&r);
+        assert_ok(test_rt_ITester_echoFixed(b, &f, &r));
 
         /* the decoder checks the exact length (pb borrows f's strings: literals) */
         test_rt_Fixed_fini(&r);

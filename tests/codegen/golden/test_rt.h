@@ -55,6 +55,14 @@ typedef enum test_rt_FdOrInt_tag {
 } test_rt_FdOrInt_tag;
 typedef struct test_rt_Fds test_rt_Fds;
 typedef struct test_rt_Fixed test_rt_Fixed;
+typedef struct test_rt_FixedOr test_rt_FixedOr;
+typedef enum test_rt_FixedOr_tag {
+        test_rt_FixedOr_TAG_plain = 0,
+        test_rt_FixedOr_TAG_three = 1,
+        test_rt_FixedOr_TAG_pair = 2,
+        test_rt_FixedOr_TAG_raw = 3,
+        test_rt_FixedOr_TAG_ends = 4,
+} test_rt_FixedOr_tag;
 typedef struct test_rt_Generic test_rt_Generic;
 typedef struct test_rt_Samples test_rt_Samples;
 typedef struct test_rt_Value test_rt_Value;
@@ -259,6 +267,36 @@ AVB_EXPORT int test_rt_Fds_holder_put(avb_parcelable_holder *h, const test_rt_Fd
  * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
 AVB_EXPORT int test_rt_Fds_holder_get(const avb_parcelable_holder *h, test_rt_Fds *ret_value);
 
+/** Fixed-size arrays as union members: inline arrays in the C union. */
+struct test_rt_FixedOr {
+        test_rt_FixedOr_tag tag;
+        union {
+                int64_t plain;
+                struct {
+                        int32_t three[3];
+                };
+                struct {
+                        char *pair[2];
+                };
+                struct {
+                        int8_t raw[4];
+                };
+                struct {
+                        test_common_Point ends[2];
+                };
+        } u;
+};
+/* Sets the defaults. */
+AVB_EXPORT void test_rt_FixedOr_init(test_rt_FixedOr *p);
+/* Frees what p owns; accepts NULL. */
+AVB_EXPORT void test_rt_FixedOr_fini(test_rt_FixedOr *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and FixedOr
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_rt_FixedOr_holder_put(avb_parcelable_holder *h, const test_rt_FixedOr *v);
+/* 1 and *ret_value (not freed first) when h holds a FixedOr; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_rt_FixedOr_holder_get(const avb_parcelable_holder *h, test_rt_FixedOr *ret_value);
+
 /** Fixed-size arrays: inline in C, exactly N elements on the wire. */
 struct test_rt_Fixed {
         int8_t uuid[16];
@@ -268,6 +306,11 @@ struct test_rt_Fixed {
         test_common_Point corners[2];
         test_rt_Mode modes[2];
         int64_t none[0];
+        int32_t (*maybe)[2];
+        test_common_Point (*maybePoints)[2];
+        int8_t (*maybeBytes)[4];
+        char *(*maybeNames)[2];
+        test_rt_FixedOr choice;
 };
 #define test_rt_Fixed_SIDE 2
 /* Sets the defaults. */
@@ -414,7 +457,7 @@ AVB_EXPORT avb_status test_rt_ISecret_getInterfaceHash(avb_binder *self, char **
 /** The interface the round-trip test serves. */
 #define test_rt_ITester_DESCRIPTOR "test.rt.ITester"
 #define test_rt_ITester_VERSION 1
-#define test_rt_ITester_HASH "de6efa45657015111f4434a5e3584965"
+#define test_rt_ITester_HASH "a86c09fe830cd8b1ed960748519a1dd5"
 #define test_rt_ITester_TRANSACTION_echo (AVB_FIRST_CALL + 0)
 #define test_rt_ITester_TRANSACTION_echoBool (AVB_FIRST_CALL + 1)
 #define test_rt_ITester_TRANSACTION_echoByte (AVB_FIRST_CALL + 2)
@@ -678,6 +721,11 @@ int test_rt_Fixed__to_pb_new(const test_rt_Fixed *in, avb_fd_list *fds, struct T
 void test_rt_Fixed__pb_free(struct Test__Rt__Fixed *m);
 int test_rt_Fixed__from_pb(avb_call *call, const avb_fd_list *fds,
                 const struct Test__Rt__Fixed *in, test_rt_Fixed *out);
+struct Test__Rt__FixedOr;
+int test_rt_FixedOr__to_pb_new(const test_rt_FixedOr *in, avb_fd_list *fds, struct Test__Rt__FixedOr **ret);
+void test_rt_FixedOr__pb_free(struct Test__Rt__FixedOr *m);
+int test_rt_FixedOr__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Rt__FixedOr *in, test_rt_FixedOr *out);
 struct Test__Rt__Generic;
 int test_rt_Generic__to_pb_new(const test_rt_Generic *in, avb_fd_list *fds, struct Test__Rt__Generic **ret);
 void test_rt_Generic__pb_free(struct Test__Rt__Generic *m);
