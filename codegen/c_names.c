@@ -186,6 +186,8 @@ cn_kind cn_kind_of(const aidl_type *t)
                         return CN_HOLDER;
                 if (t->pfd)
                         return CN_PFD;
+                if (t->ibinder) /* an interface reference without a descriptor */
+                        return CN_INTERFACE;
                 if (d && d->kind == AIDL_DECL_ENUM)
                         return CN_ENUM;
                 if (d && d->kind == AIDL_DECL_INTERFACE)

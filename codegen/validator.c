@@ -291,8 +291,9 @@ static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
                         aidl_error(v->d, &a->loc,
                                    "'%s' is not allowed on argument '%s' of type '%s' (only in)",
                                    dir, a->name, aidl_type_to_string(v->a, t));
-                else if (t->kind == AIDL_TYPE_NAMED && t->resolved &&
-                         t->resolved->kind == AIDL_DECL_INTERFACE)
+                else if (t->kind == AIDL_TYPE_NAMED &&
+                         (t->ibinder ||
+                          (t->resolved && t->resolved->kind == AIDL_DECL_INTERFACE)))
                         aidl_error(v->d, &a->loc,
                                    "'%s' is not allowed on argument '%s' of interface type '%s'",
                                    dir, a->name, aidl_type_to_string(v->a, t));

@@ -324,6 +324,15 @@ static avb_status srv_echoBinder(void *impl, avb_call *call, avb_binder *cb, avb
         return avb_status_ok();
 }
 
+static avb_status srv_echoAnyBinder(void *impl, avb_call *call, avb_binder *any,
+                                    avb_binder **ret)
+{
+        (void)impl;
+        (void)call;
+        *ret = any ? avb_binder_ref(any) : NULL;
+        return avb_status_ok();
+}
+
 static avb_status srv_quit(void *impl, avb_call *call)
 {
         (void)impl;
@@ -370,6 +379,7 @@ static const test_rt_ITester_ops tester_ops = {
         .makePipe = srv_makePipe,
         .fdCount = srv_fdCount,
         .badFd = srv_badFd,
+        .echoAnyBinder = srv_echoAnyBinder,
 };
 /* Object 1: nothing implemented. */
 static const test_rt_ITester_ops empty_ops;
@@ -1190,6 +1200,15 @@ static void test_callbacks(void **state)
         assert_null(back);
         assert_ok(test_rt_ITester_echoBinder(b, cb, &back));
         assert_non_null(back);
+        avb_binder_unref(back);
+        /* IBinder: no descriptor check; a local binder comes back as itself */
+        back = NULL;
+        assert_ok(test_rt_ITester_echoAnyBinder(b, NULL, &back));
+        assert_null(back);
+        assert_ok(test_rt_ITester_echoAnyBinder(b, cb, &back));
+        assert_non_null(back);
+        assert_true(avb_binder_is_local(back));
+        assert_ptr_equal(avb_binder_local_impl(back, &test_rt_ICallback_desc), &l);
         avb_binder_unref(back);
         avb_binder_unref(cb);
 }

@@ -457,7 +457,7 @@ AVB_EXPORT avb_status test_rt_ISecret_getInterfaceHash(avb_binder *self, char **
 /** The interface the round-trip test serves. */
 #define test_rt_ITester_DESCRIPTOR "test.rt.ITester"
 #define test_rt_ITester_VERSION 1
-#define test_rt_ITester_HASH "a86c09fe830cd8b1ed960748519a1dd5"
+#define test_rt_ITester_HASH "d9af42de6dcf2c3b7330648923575939"
 #define test_rt_ITester_TRANSACTION_echo (AVB_FIRST_CALL + 0)
 #define test_rt_ITester_TRANSACTION_echoBool (AVB_FIRST_CALL + 1)
 #define test_rt_ITester_TRANSACTION_echoByte (AVB_FIRST_CALL + 2)
@@ -496,6 +496,7 @@ AVB_EXPORT avb_status test_rt_ISecret_getInterfaceHash(avb_binder *self, char **
 #define test_rt_ITester_TRANSACTION_makePipe (AVB_FIRST_CALL + 35)
 #define test_rt_ITester_TRANSACTION_fdCount (AVB_FIRST_CALL + 36)
 #define test_rt_ITester_TRANSACTION_badFd (AVB_FIRST_CALL + 37)
+#define test_rt_ITester_TRANSACTION_echoAnyBinder (AVB_FIRST_CALL + 38)
 /** A service-specific error. */
 #define test_rt_ITester_ERROR_BAD 7
 extern AVB_EXPORT const avb_interface_desc test_rt_ITester_desc;
@@ -570,6 +571,7 @@ typedef struct test_rt_ITester_ops {
         avb_status (*fdCount)(void *impl, avb_call *call, int32_t *ret_result);
         /** Returns a non-null -1 (refused on the way out: a bad reply for the caller). */
         avb_status (*badFd)(void *impl, avb_call *call, int *ret_result);
+        avb_status (*echoAnyBinder)(void *impl, avb_call *call, avb_binder *b, avb_binder **ret_result);
 } test_rt_ITester_ops;
 
 /* A local object served by ops on impl (see avb_binder_new_local()). */
@@ -680,6 +682,8 @@ AVB_EXPORT avb_status test_rt_ITester_fdCount(avb_binder *self, int32_t *ret_res
 
 /** Returns a non-null -1 (refused on the way out: a bad reply for the caller). */
 AVB_EXPORT avb_status test_rt_ITester_badFd(avb_binder *self, int *ret_result);
+
+AVB_EXPORT avb_status test_rt_ITester_echoAnyBinder(avb_binder *self, avb_binder *b, avb_binder **ret_result);
 
 /* The version and hash of the interface the remote object implements. */
 AVB_EXPORT avb_status test_rt_ITester_getInterfaceVersion(avb_binder *self, int32_t *ret_result);

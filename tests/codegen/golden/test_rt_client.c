@@ -2416,6 +2416,58 @@ done:
         return _st;
 }
 
+avb_status test_rt_ITester_echoAnyBinder(avb_binder *self, avb_binder *b, avb_binder **ret_result)
+{
+        Test__Rt__ITester__EchoAnyBinderRequest _req;
+        Test__Rt__ITester__EchoAnyBinderReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len = 0, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        avb_binder *_r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_any_binder_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoAnyBinder: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoAnyBinder: ret_result is null");
+        _rc = test_rt__binder_to_pb(b, &(&_req)->b);
+        if (_rc < 0)
+                goto fail;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoAnyBinder, 0, _buf, _len,
+                                  &_out, &_out_len);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__EchoAnyBinderReply *)protobuf_c_message_unpack(&test__rt__itester__echo_any_binder_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        _rc = test_rt__binder_from_pb(NULL, _rep->result, &_r_result);
+        if (_rc < 0)
+                goto fail;
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoAnyBinder", "bad reply");
+        avb_binder_unref(_r_result);
+done:
+        test_rt__binder_pb_free((&_req)->b);
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
+        return _st;
+}
+
 avb_status test_rt_ITester_getInterfaceVersion(avb_binder *self, int32_t *ret_result)
 {
         return avb_binder_get_interface_version(self, &test_rt_ITester_desc, ret_result);

@@ -2147,6 +2147,52 @@ done:
         return _st;
 }
 
+static avb_status serve_test_rt_ITester_echoAnyBinder(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__EchoAnyBinderRequest *_req;
+        Test__Rt__ITester__EchoAnyBinderReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        avb_binder *_a_b;
+        memset(&_a_b, 0, sizeof(_a_b));
+        avb_binder *_r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_any_binder_reply__init(&_rep);
+
+        if (ops->echoAnyBinder == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoAnyBinder is not implemented");
+        _req = (Test__Rt__ITester__EchoAnyBinderRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_any_binder_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoAnyBinder: bad request");
+        _rc = test_rt__binder_from_pb(call, _req->b, &_a_b);
+        if (_rc < 0)
+                goto fail;
+        _st = ops->echoAnyBinder(impl, call, _a_b, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rc = test_rt__binder_to_pb(_r_result, &(&_rep)->result);
+        if (_rc < 0)
+                goto fail;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoAnyBinder", "bad request");
+done:
+        test_rt__binder_pb_free((&_rep)->result);
+        avb_binder_unref(_a_b);
+        avb_binder_unref(_r_result);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
 static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, const void *ops,
                 void *impl, avb_call *call, uint32_t code, const uint8_t *req,
                 size_t req_len, uint8_t **ret_reply, size_t *ret_len)
@@ -2232,6 +2278,8 @@ static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, cons
                                 return serve_test_rt_ITester_fdCount(ops, impl, call, req, req_len, ret_reply, ret_len);
                         case test_rt_ITester_TRANSACTION_badFd:
                                 return serve_test_rt_ITester_badFd(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_echoAnyBinder:
+                                return serve_test_rt_ITester_echoAnyBinder(ops, impl, call, req, req_len, ret_reply, ret_len);
                         default:
                                 break;
                 }
@@ -2279,13 +2327,14 @@ static const avb_method_desc test_rt_ITester_methods[] = {
         {"makePipe", AVB_METHOD_FDS},
         {"fdCount", 0},
         {"badFd", AVB_METHOD_FDS},
+        {"echoAnyBinder", 0},
 };
 
 const avb_interface_desc test_rt_ITester_desc = {
         .descriptor = test_rt_ITester_DESCRIPTOR,
         .hash = test_rt_ITester_HASH,
         .version = test_rt_ITester_VERSION,
-        .n_methods = 38,
+        .n_methods = 39,
         .methods = test_rt_ITester_methods,
         .dispatch = dispatch_test_rt_ITester,
 };

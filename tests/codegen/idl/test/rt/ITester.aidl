@@ -92,4 +92,6 @@ interface ITester {
     int fdCount();
     /** Returns a non-null -1 (refused on the way out: a bad reply for the caller). */
     ParcelFileDescriptor badFd();
+    /* IBinder: an untyped binder, given back as it came. */
+    @nullable IBinder echoAnyBinder(@nullable IBinder b);
 }
