@@ -846,6 +846,7 @@ static void test_fixed_arrays(void **state)
         assert_int_equal(r.choice.tag, test_rt_FixedOr_TAG_three);
         assert_int_equal(r.choice.u.three[0], 4);
         assert_int_equal(r.choice.u.three[2], 6);
+        assert_int_equal(test_rt_FixedOr_THREE, 3); /* a union's constant is emitted */
         test_rt_Fixed_fini(&r);
         f.choice.tag = test_rt_FixedOr_TAG_raw;
         memcpy(f.choice.u.raw, bytes, 4);

@@ -286,6 +286,7 @@ struct test_rt_FixedOr {
                 };
         } u;
 };
+#define test_rt_FixedOr_THREE 3
 /* Sets the defaults. */
 AVB_EXPORT void test_rt_FixedOr_init(test_rt_FixedOr *p);
 /* Frees what p owns; accepts NULL. */
@@ -457,7 +458,7 @@ AVB_EXPORT avb_status test_rt_ISecret_getInterfaceHash(avb_binder *self, char **
 /** The interface the round-trip test serves. */
 #define test_rt_ITester_DESCRIPTOR "test.rt.ITester"
 #define test_rt_ITester_VERSION 1
-#define test_rt_ITester_HASH "d9af42de6dcf2c3b7330648923575939"
+#define test_rt_ITester_HASH "06642a7813abe3d93bf89bbe838deaf2"
 #define test_rt_ITester_TRANSACTION_echo (AVB_FIRST_CALL + 0)
 #define test_rt_ITester_TRANSACTION_echoBool (AVB_FIRST_CALL + 1)
 #define test_rt_ITester_TRANSACTION_echoByte (AVB_FIRST_CALL + 2)
