@@ -380,6 +380,7 @@ static const test_rt_ITester_ops tester_ops = {
         .fdCount = srv_fdCount,
         .badFd = srv_badFd,
         .echoAnyBinder = srv_echoAnyBinder,
+        .makeQueue = srv_makeQueue,
 };
 /* Object 1: nothing implemented. */
 static const test_rt_ITester_ops empty_ops;
@@ -1407,6 +1408,7 @@ int main(int argc, char **argv)
                 cmocka_unit_test_setup_teardown(test_fds, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_fds_in_parcelable, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_fds_flat, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_fmq_through_aidl, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_directions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_exceptions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_meta, setup, teardown),

@@ -10,6 +10,7 @@
 #include <avbuffer/rpc.h>
 #include <avbuffer/rpc_gen.h>
 
+#include "android_hardware_common_fmq.h"
 #include "test_common.h"
 
 /*
@@ -458,7 +459,7 @@ AVB_EXPORT avb_status test_rt_ISecret_getInterfaceHash(avb_binder *self, char **
 /** The interface the round-trip test serves. */
 #define test_rt_ITester_DESCRIPTOR "test.rt.ITester"
 #define test_rt_ITester_VERSION 1
-#define test_rt_ITester_HASH "06642a7813abe3d93bf89bbe838deaf2"
+#define test_rt_ITester_HASH "c830d377fe05da046bcb795553e3fe13"
 #define test_rt_ITester_TRANSACTION_echo (AVB_FIRST_CALL + 0)
 #define test_rt_ITester_TRANSACTION_echoBool (AVB_FIRST_CALL + 1)
 #define test_rt_ITester_TRANSACTION_echoByte (AVB_FIRST_CALL + 2)
@@ -498,6 +499,7 @@ AVB_EXPORT avb_status test_rt_ISecret_getInterfaceHash(avb_binder *self, char **
 #define test_rt_ITester_TRANSACTION_fdCount (AVB_FIRST_CALL + 36)
 #define test_rt_ITester_TRANSACTION_badFd (AVB_FIRST_CALL + 37)
 #define test_rt_ITester_TRANSACTION_echoAnyBinder (AVB_FIRST_CALL + 38)
+#define test_rt_ITester_TRANSACTION_makeQueue (AVB_FIRST_CALL + 39)
 /** A service-specific error. */
 #define test_rt_ITester_ERROR_BAD 7
 extern AVB_EXPORT const avb_interface_desc test_rt_ITester_desc;
@@ -573,6 +575,7 @@ typedef struct test_rt_ITester_ops {
         /** Returns a non-null -1 (refused on the way out: a bad reply for the caller). */
         avb_status (*badFd)(void *impl, avb_call *call, int *ret_result);
         avb_status (*echoAnyBinder)(void *impl, avb_call *call, avb_binder *b, avb_binder **ret_result);
+        avb_status (*makeQueue)(void *impl, avb_call *call, int32_t n, android_hardware_common_fmq_MQDescriptor *ret_result);
 } test_rt_ITester_ops;
 
 /* A local object served by ops on impl (see avb_binder_new_local()). */
@@ -685,6 +688,8 @@ AVB_EXPORT avb_status test_rt_ITester_fdCount(avb_binder *self, int32_t *ret_res
 AVB_EXPORT avb_status test_rt_ITester_badFd(avb_binder *self, int *ret_result);
 
 AVB_EXPORT avb_status test_rt_ITester_echoAnyBinder(avb_binder *self, avb_binder *b, avb_binder **ret_result);
+
+AVB_EXPORT avb_status test_rt_ITester_makeQueue(avb_binder *self, int32_t n, android_hardware_common_fmq_MQDescriptor *ret_result);
 
 /* The version and hash of the interface the remote object implements. */
 AVB_EXPORT avb_status test_rt_ITester_getInterfaceVersion(avb_binder *self, int32_t *ret_result);

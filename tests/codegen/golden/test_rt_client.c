@@ -2468,6 +2468,63 @@ done:
         return _st;
 }
 
+avb_status test_rt_ITester_makeQueue(avb_binder *self, int32_t n, android_hardware_common_fmq_MQDescriptor *ret_result)
+{
+        Test__Rt__ITester__MakeQueueRequest _req;
+        Test__Rt__ITester__MakeQueueReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len = 0, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {0};
+        avb_fd_list _rfds = {0};
+        android_hardware_common_fmq_MQDescriptor _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__make_queue_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.makeQueue: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.makeQueue: ret_result is null");
+        (&_req)->n = n;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact_fds(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_makeQueue, 0, _buf,
+                                      _len, _fds.fds, _fds.n, &_out, &_out_len,
+                                      &_rfds.fds, &_rfds.n);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__MakeQueueReply *)protobuf_c_message_unpack(&test__rt__itester__make_queue_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        android_hardware_common_fmq_MQDescriptor_init(&_r_result);
+        if (_rep->result != NULL) {
+                _rc = android_hardware_common_fmq_MQDescriptor__from_pb(NULL, &_rfds, _rep->result, &_r_result);
+                if (_rc < 0)
+                        goto fail;
+        }
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.makeQueue", "bad reply");
+        android_hardware_common_fmq_MQDescriptor_fini(&_r_result);
+done:
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_fd_list_fini(&_fds, false);
+        avb_fd_list_fini(&_rfds, true);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
+        return _st;
+}
+
 avb_status test_rt_ITester_getInterfaceVersion(avb_binder *self, int32_t *ret_result)
 {
         return avb_binder_get_interface_version(self, &test_rt_ITester_desc, ret_result);

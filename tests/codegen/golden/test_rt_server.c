@@ -2193,6 +2193,51 @@ done:
         return _st;
 }
 
+static avb_status serve_test_rt_ITester_makeQueue(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__MakeQueueRequest *_req;
+        Test__Rt__ITester__MakeQueueReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {.call = call};
+        int32_t _a_n;
+        memset(&_a_n, 0, sizeof(_a_n));
+        android_hardware_common_fmq_MQDescriptor _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__make_queue_reply__init(&_rep);
+
+        if (ops->makeQueue == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.makeQueue is not implemented");
+        _req = (Test__Rt__ITester__MakeQueueRequest *)protobuf_c_message_unpack(&test__rt__itester__make_queue_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.makeQueue: bad request");
+        _a_n = _req->n;
+        android_hardware_common_fmq_MQDescriptor_init(&_r_result);
+        _st = ops->makeQueue(impl, call, _a_n, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rc = android_hardware_common_fmq_MQDescriptor__to_pb_new(&_r_result, &_fds, &(&_rep)->result);
+        if (_rc < 0)
+                goto fail;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.makeQueue", "bad request");
+done:
+        android_hardware_common_fmq_MQDescriptor__pb_free((&_rep)->result);
+        android_hardware_common_fmq_MQDescriptor_fini(&_r_result);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
 static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, const void *ops,
                 void *impl, avb_call *call, uint32_t code, const uint8_t *req,
                 size_t req_len, uint8_t **ret_reply, size_t *ret_len)
@@ -2280,6 +2325,8 @@ static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, cons
                                 return serve_test_rt_ITester_badFd(ops, impl, call, req, req_len, ret_reply, ret_len);
                         case test_rt_ITester_TRANSACTION_echoAnyBinder:
                                 return serve_test_rt_ITester_echoAnyBinder(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_makeQueue:
+                                return serve_test_rt_ITester_makeQueue(ops, impl, call, req, req_len, ret_reply, ret_len);
                         default:
                                 break;
                 }
@@ -2328,13 +2375,14 @@ static const avb_method_desc test_rt_ITester_methods[] = {
         {"fdCount", 0},
         {"badFd", AVB_METHOD_FDS},
         {"echoAnyBinder", 0},
+        {"makeQueue", AVB_METHOD_FDS},
 };
 
 const avb_interface_desc test_rt_ITester_desc = {
         .descriptor = test_rt_ITester_DESCRIPTOR,
         .hash = test_rt_ITester_HASH,
         .version = test_rt_ITester_VERSION,
-        .n_methods = 39,
+        .n_methods = 40,
         .methods = test_rt_ITester_methods,
         .dispatch = dispatch_test_rt_ITester,
 };
