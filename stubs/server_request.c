@@ -323,8 +323,9 @@ done:
         avb_binder_unref(obj);
         if (rt.flags & AVB_METHOD_SENSITIVE) {
                 /* The receive buffer is the caller's, but written by nobody after this. */
-                explicit_bzero((void *)data, len);
-                if (req)
+                if (data)
+                        explicit_bzero((void *)data, len);
+                if (req && req->payload.data)
                         explicit_bzero(req->payload.data, req->payload.len);
         }
         if (req)
@@ -358,7 +359,7 @@ void avb_server_run_deferred(avb_server *s)
                         avb_binder_unref(obj);
                 }
                 avb_close_fds(d->fds, d->n_fds);
-                if (d->req && (d->route.flags & AVB_METHOD_SENSITIVE))
+                if (d->req && d->req->payload.data && (d->route.flags & AVB_METHOD_SENSITIVE))
                         explicit_bzero(d->req->payload.data, d->req->payload.len);
                 if (d->req)
                         avb__request__free_unpacked(d->req, NULL);
