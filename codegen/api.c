@@ -183,6 +183,11 @@ static void dump_type_decl(FILE *f, const aidl_decl *d, int level)
                 indent(f, level);
                 fputs("@VintfStability\n", f);
         }
+        if (aidl_annotation_find(d->annotations, "FixedSize")) {
+                /* kept: --checkapi refuses a new field in such a type */
+                indent(f, level);
+                fputs("@FixedSize\n", f);
+        }
         if (d->kind == AIDL_DECL_ENUM) {
                 indent(f, level);
                 fprintf(f, "@Backing(type=\"%s\")\n", aidl_prim_name(d->backing));

@@ -69,6 +69,7 @@ typedef struct aidl_type {
         bool utf8;                  /* @utf8InCpp */
         bool holder;                /* NAMED: the built-in ParcelableHolder */
         bool pfd;                   /* NAMED: the built-in ParcelFileDescriptor */
+        bool ibinder;               /* NAMED: the built-in IBinder (an untyped binder) */
         bool type_param;            /* NAMED: a type parameter of the enclosing generic
                                        parcelable (resolved stays NULL) */
         struct aidl_type *targs;    /* NAMED: type arguments of Generic<A, B>, or NULL */

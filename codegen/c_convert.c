@@ -114,37 +114,54 @@ static void cg_set_case(cw *w, const cn_value *v)
                 cw_line(w, "%s->%s = %s;", v->pb, v->f->case_member, v->f->case_const);
 }
 
-/* A fixed-size array: inline in C, exactly N elements on the wire. */
+/*
+ * A fixed-size array: inline in C (behind a pointer when @nullable), exactly
+ * N elements on the wire; in a wrapper message when nullable or a union member.
+ */
 static void cg_encode_fixed(cw *w, struct aidl_arena *a, const cn_value *v, const char *m)
 {
-        const aidl_type *t = v->f->type;
-        const char *flat = cn_fixed_flat(a, t, v->c);
+        const cn_field *f = v->f;
+        const aidl_type *t = f->type;
+        const char *c = f->nullable ? aidl_arena_printf(a, "(*%s)", v->c) : v->c;
+        const char *flat = cn_fixed_flat(a, t, c);
         size_t n = cn_fixed_count(t);
-        const char *arr = aidl_arena_printf(a, "%s->%s", v->pb, v->f->pbc);
+        const char *tp = v->pb, *tm = f->pbc;
+        bool open = f->nullable && !f->in_union;
         cn_kind k = cn_kind_of(t);
 
+        if (open)
+                cw_open(w, "if (%s != NULL) {", v->c);
+        cg_set_case(w, v);
+        if (f->wrapped) {
+                cw_line(w, "%s = malloc(sizeof(*%s));", m, m);
+                cg_nomem_if_null(w, m);
+                cw_line(w, "%s__init(%s);", f->wrapper.lower, m);
+                tp = m;
+                tm = "items";
+        }
+        const char *arr = aidl_arena_printf(a, "%s->%s", tp, tm);
         if (cn_is_bytes(t)) {
                 cw_line(w, "%s.len = %zu;", m, n);
                 cw_line(w, "%s.data = (uint8_t *)%s;", m, flat);
-                return;
-        }
-        if (cg_same_layout(t)) {
-                cw_line(w, "%s->n_%s = %zu;", v->pb, v->f->pbc, n);
+        } else if (cg_same_layout(t)) {
+                cw_line(w, "%s->n_%s = %zu;", tp, tm, n);
                 cw_line(w, "%s = (%s *)%s;", arr, cg_pb_scalar_type(t), flat);
-                return;
+        } else {
+                if (k == CN_PARCELABLE || k == CN_INTERFACE)
+                        cw_line(w, "%s = calloc(%zu, sizeof(*%s));", arr, n ? n : 1, arr);
+                else
+                        cw_line(w, "%s = malloc(%zu * sizeof(*%s));", arr, n ? n : 1, arr);
+                cg_nomem_if_null(w, arr);
+                cw_line(w, "%s->n_%s = %zu;", tp, tm, n);
+                if (n > 0) {
+                        cw_open(w, "for (size_t _i = 0; _i < %zu; _i++) {", n);
+                        cg_encode_one(w, a, v, aidl_arena_printf(a, "%s[_i]", flat),
+                                      aidl_arena_printf(a, "%s[_i]", arr), false);
+                        cw_close(w, "}");
+                }
         }
-        if (k == CN_PARCELABLE || k == CN_INTERFACE)
-                cw_line(w, "%s = calloc(%zu, sizeof(*%s));", arr, n ? n : 1, arr);
-        else
-                cw_line(w, "%s = malloc(%zu * sizeof(*%s));", arr, n ? n : 1, arr);
-        cg_nomem_if_null(w, arr);
-        cw_line(w, "%s->n_%s = %zu;", v->pb, v->f->pbc, n);
-        if (n == 0)
-                return;
-        cw_open(w, "for (size_t _i = 0; _i < %zu; _i++) {", n);
-        cg_encode_one(w, a, v, aidl_arena_printf(a, "%s[_i]", flat),
-                      aidl_arena_printf(a, "%s[_i]", arr), false);
-        cw_close(w, "}");
+        if (open)
+                cw_close(w, "}");
 }
 
 void cg_encode(cw *w, struct aidl_arena *a, const cn_value *v)
@@ -378,10 +395,36 @@ void cg_decode(cw *w, struct aidl_arena *a, const cn_value *v)
                 cw_open(w, "if (%s->%s == %s) {", v->pb, f->case_member, f->case_const);
         if (cn_is_fixed(t)) {
                 /* exactly N elements, else a bad parcelable; never more read */
-                const char *flat = cn_fixed_flat(a, t, v->c);
+                const char *c = f->nullable ? aidl_arena_printf(a, "(*%s)", v->c) : v->c;
+                const char *flat = cn_fixed_flat(a, t, c);
                 size_t n = cn_fixed_count(t);
+                const char *tp = v->pb, *tm = f->pbc;
+                if (f->wrapped) {
+                        /* absent: null (a union member may not be absent) */
+                        cw_open(w, "if (%s == NULL) {", m);
+                        if (f->in_union) {
+                                cw_line(w, "_rc = -EBADMSG;");
+                                cw_line(w, "goto fail;");
+                                cw_close(w, "}");
+                        } else {
+                                cw_dedent(w);
+                                cw_open(w, "} else {");
+                        }
+                        tp = m;
+                        tm = "items";
+                }
+                if (f->nullable) {
+                        cw_line(w, "%s = calloc(1, sizeof(*%s));", v->c, v->c);
+                        cg_nomem_if_null(w, v->c);
+                        if (cn_kind_of(t) == CN_PARCELABLE && n)
+                                cw_line(w, "for (size_t _i = 0; _i < %zu; _i++) %s_init(&%s[_i]);",
+                                        n, cg_type_c(a, t), flat);
+                        if (cn_kind_of(t) == CN_PFD && n)
+                                cw_line(w, "for (size_t _i = 0; _i < %zu; _i++) %s[_i] = -1;", n,
+                                        flat);
+                }
                 const char *have = cn_is_bytes(t) ? aidl_arena_printf(a, "%s.len", m)
-                                                  : aidl_arena_printf(a, "%s->n_%s", v->pb, f->pbc);
+                                                  : aidl_arena_printf(a, "%s->n_%s", tp, tm);
                 cw_open(w, "if (%s != %zu) {", have, n);
                 cw_line(w, "_rc = -EBADMSG;");
                 cw_line(w, "goto fail;");
@@ -391,10 +434,12 @@ void cg_decode(cw *w, struct aidl_arena *a, const cn_value *v)
                                 cw_line(w, "memcpy(%s, %s.data, %zu);", flat, m, n);
                 } else if (n) {
                         cw_open(w, "for (size_t _i = 0; _i < %zu; _i++) {", n);
-                        cg_decode_one(w, a, v, aidl_arena_printf(a, "%s->%s[_i]", v->pb, f->pbc),
+                        cg_decode_one(w, a, v, aidl_arena_printf(a, "%s->%s[_i]", tp, tm),
                                       aidl_arena_printf(a, "%s[_i]", flat), false);
                         cw_close(w, "}");
                 }
+                if (f->wrapped && !f->in_union)
+                        cw_close(w, "}");
         } else if (!cn_is_array(t)) {
                 if (k == CN_PARCELABLE && f->nullable) {
                         cw_open(w, "if (%s != NULL) {", m);
@@ -469,8 +514,24 @@ void cg_fini(cw *w, struct aidl_arena *a, const cn_value *v)
                 return;
         }
         if (cn_is_fixed(t)) {
-                if ((k != CN_STRING && k != CN_PARCELABLE && k != CN_INTERFACE && k != CN_PFD) ||
-                    cn_fixed_count(t) == 0)
+                bool owns = (k == CN_STRING || k == CN_PARCELABLE || k == CN_INTERFACE ||
+                             k == CN_PFD) && cn_fixed_count(t) > 0;
+                if (f->nullable) {
+                        /* the array behind the pointer, then the pointer */
+                        if (owns) {
+                                cw_open(w, "if (%s != NULL) {", v->c);
+                                cn_field inner = *f;
+                                inner.nullable = false;
+                                cn_value iv = *v;
+                                iv.f = &inner;
+                                iv.c = aidl_arena_printf(a, "(*%s)", v->c);
+                                cg_fini(w, a, &iv);
+                                cw_close(w, "}");
+                        }
+                        cw_line(w, "free(%s);", v->c);
+                        return;
+                }
+                if (!owns)
                         return;
                 const char *flat = cn_fixed_flat(a, t, v->c);
                 cw_line(w, "for (size_t _i = 0; _i < %zu; _i++)", cn_fixed_count(t));

@@ -186,6 +186,8 @@ cn_kind cn_kind_of(const aidl_type *t)
                         return CN_HOLDER;
                 if (t->pfd)
                         return CN_PFD;
+                if (t->ibinder) /* an interface reference without a descriptor */
+                        return CN_INTERFACE;
                 if (d && d->kind == AIDL_DECL_ENUM)
                         return CN_ENUM;
                 if (d && d->kind == AIDL_DECL_INTERFACE)
@@ -291,6 +293,11 @@ static const char *cn_join(struct aidl_arena *a, const char *type, const char *n
 
 void cn_c_decl(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullable, const char *name)
 {
+        if (cn_is_fixed(t) && nullable) { /* T (*x)[N]: NULL is null */
+                cw_line(w, "%s(*%s)%s;", cn_join(a, cn_c_value_type(a, t), ""), name,
+                        cn_fixed_dims(a, t));
+                return;
+        }
         if (cn_is_fixed(t)) {
                 cw_line(w, "%s%s;", cn_join(a, cn_c_value_type(a, t), name), cn_fixed_dims(a, t));
                 return;

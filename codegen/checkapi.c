@@ -127,6 +127,22 @@ static void compare_ordered(checker *c, const aidl_decl *ot, const aidl_decl *nt
         }
 }
 
+/* A @FixedSize parcelable or union has its size in the ABI: nothing is added. */
+static void compare_fixed_size(checker *c, const aidl_decl *ot, const aidl_decl *nt)
+{
+        if (!aidl_annotation_find(ot->annotations, "FixedSize"))
+                return;
+        if (!aidl_annotation_find(nt->annotations, "FixedSize"))
+                aidl_error(c->d, &nt->loc, "%s '%s' is no longer @FixedSize", kind_name(nt->kind),
+                           nt->qualified);
+        for (const aidl_decl *nm = nt->members; nm; nm = nm->next)
+                if (nm->kind == AIDL_DECL_FIELD && !named_member(ot, AIDL_DECL_FIELD, nm->name))
+                        aidl_error(c->d, &nm->loc,
+                                   "field '%s.%s' was added to @FixedSize %s '%s' (its size "
+                                   "would change)",
+                                   nt->qualified, nm->name, kind_name(nt->kind), nt->qualified);
+}
+
 static void compare_enum(checker *c, const aidl_decl *ot, const aidl_decl *nt)
 {
         const aidl_annotation *ob = aidl_annotation_find(ot->annotations, "Backing");
@@ -192,6 +208,7 @@ static void compare_types(checker *c, const aidl_decl *list)
                         compare_enum(c, ot, nt);
                 } else {
                         compare_ordered(c, ot, nt, AIDL_DECL_FIELD);
+                        compare_fixed_size(c, ot, nt);
                 }
                 compare_consts(c, ot, nt);
                 compare_types(c, ot->members);

@@ -85,6 +85,7 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         const char *tc = cn_type_c_name(a, iface);
         const char *what = aidl_arena_printf(a, "%s.%s", iface->name, m->name);
         bool oneway = m->oneway || iface->oneway;
+        bool sens = aidl_annotation_find(iface->annotations, "SensitiveData") != NULL;
         cn_fields req = cn_fields_of_method(a, m, false);
         cn_fields rep = cn_fields_of_method(a, m, true);
         bool fdm = cn_method_has_pfd(m);
@@ -99,7 +100,7 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         if (!oneway)
                 cw_line(w, "%s *_rep = NULL;", rep.msg.c);
         cw_line(w, "uint8_t *_buf = NULL, *_out = NULL;");
-        cw_line(w, "size_t _len, _out_len = 0;");
+        cw_line(w, "size_t _len = 0, _out_len = 0;");
         cw_line(w, "avb_status _st;");
         cw_line(w, "int _rc = 0;");
         if (fdm) {
@@ -195,8 +196,8 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
                 if (!oneway)
                         cw_line(w, "avb_fd_list_fini(&_rfds, true);");
         }
-        cw_line(w, "free(_buf);");
-        cw_line(w, "free(_out);");
+        cw_line(w, "avb_buffer_free(_buf, _len, %s);", sens ? "AVB_METHOD_SENSITIVE" : "0");
+        cw_line(w, "avb_buffer_free(_out, _out_len, %s);", sens ? "AVB_METHOD_SENSITIVE" : "0");
         cw_line(w, "return _st;");
         cw_close(w, "}");
 }

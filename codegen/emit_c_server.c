@@ -167,6 +167,7 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
 static void server_interface(cw *w, struct aidl_arena *a, const aidl_decl *d, const char *pc)
 {
         const char *tc = cn_type_c_name(a, d);
+        bool sens = aidl_annotation_find(d->annotations, "SensitiveData") != NULL;
         unsigned n = 0;
 
         for (const aidl_decl *m = d->members; m; m = m->next)
@@ -215,11 +216,11 @@ static void server_interface(cw *w, struct aidl_arena *a, const aidl_decl *d, co
                 for (const aidl_decl *m = d->members; m; m = m->next)
                         if (m->kind == AIDL_DECL_METHOD) {
                                 bool ow = m->oneway || d->oneway, fdm = cn_method_has_pfd(m);
-                                cw_line(w, "{\"%s\", %s},", m->name,
-                                        ow && fdm ? "AVB_METHOD_ONEWAY | AVB_METHOD_FDS"
-                                        : ow      ? "AVB_METHOD_ONEWAY"
-                                        : fdm     ? "AVB_METHOD_FDS"
-                                                  : "0");
+                                const char *fl = aidl_arena_printf(
+                                        a, "%s%s%s", ow ? " | AVB_METHOD_ONEWAY" : "",
+                                        fdm ? " | AVB_METHOD_FDS" : "",
+                                        sens ? " | AVB_METHOD_SENSITIVE" : "");
+                                cw_line(w, "{\"%s\", %s},", m->name, *fl ? fl + 3 : "0");
                         }
                 cw_close(w, "};");
         }

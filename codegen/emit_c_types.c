@@ -69,7 +69,8 @@ static void types_fixed_default(cw *w, struct aidl_arena *a, const cn_value *v)
 static void types_default(cw *w, struct aidl_arena *a, const cn_value *v)
 {
         if (cn_is_fixed(v->f->type)) {
-                types_fixed_default(w, a, v);
+                if (!v->f->nullable) /* a @nullable one starts null */
+                        types_fixed_default(w, a, v);
                 return;
         }
 

@@ -299,7 +299,6 @@ static const char *builtin_refusal(const char *name)
                 {"Map", "stable AIDL has no Map; use a parcelable of keys and values"},
                 {"CharSequence", "stable AIDL has no CharSequence; use String"},
                 {"FileDescriptor", "use ParcelFileDescriptor"},
-                {"IBinder", "use a typed interface"},
         };
         for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
                 if (strcmp(name, refused[i].name) == 0)
@@ -330,7 +329,8 @@ static void resolve_type(resolver *r, aidl_type *t, aidl_decl *scope)
                 t->resolved = lookup_type(r, scope, scope->file, t->name);
                 t->holder = !t->resolved && strcmp(t->name, "ParcelableHolder") == 0;
                 t->pfd = !t->resolved && strcmp(t->name, "ParcelFileDescriptor") == 0;
-                if (t->pfd)
+                t->ibinder = !t->resolved && strcmp(t->name, "IBinder") == 0;
+                if (t->pfd || t->ibinder)
                         continue;
                 const char *why = t->resolved || t->holder ? NULL : builtin_refusal(t->name);
                 if (why)

@@ -291,8 +291,9 @@ static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
                         aidl_error(v->d, &a->loc,
                                    "'%s' is not allowed on argument '%s' of type '%s' (only in)",
                                    dir, a->name, aidl_type_to_string(v->a, t));
-                else if (t->kind == AIDL_TYPE_NAMED && t->resolved &&
-                         t->resolved->kind == AIDL_DECL_INTERFACE)
+                else if (t->kind == AIDL_TYPE_NAMED &&
+                         (t->ibinder ||
+                          (t->resolved && t->resolved->kind == AIDL_DECL_INTERFACE)))
                         aidl_error(v->d, &a->loc,
                                    "'%s' is not allowed on argument '%s' of interface type '%s'",
                                    dir, a->name, aidl_type_to_string(v->a, t));
@@ -362,12 +363,10 @@ static void check_type_decl(validator *v, const aidl_decl *t)
                                            m->name, t->name, aidl_type_to_string(v->a, m->type));
                         if (t->kind == AIDL_DECL_UNION)
                                 check_holder(v, m->type, "a union member");
+                        if (t->kind == AIDL_DECL_UNION && m->type->nullable)
+                                check_fixed_unsupported(v, m->type, "as a @nullable union member");
                         else if (m->type->nullable)
                                 check_holder(v, m->type, "@nullable");
-                        if (t->kind == AIDL_DECL_UNION)
-                                check_fixed_unsupported(v, m->type, "as a union member");
-                        else if (m->type->nullable)
-                                check_fixed_unsupported(v, m->type, "with @nullable");
                         n_fields++;
                         break;
                 default:

@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <avbuffer/rpc_gen.h>
+
 #include "envelope.h"
 #include "internal.h"
 #include "log.h"
@@ -193,7 +195,7 @@ avb_status avb_binder_dispatch(avb_binder *b, const char *descriptor, uint32_t c
                 /* Reply fds go with the reply only: none leaves with an error. */
                 avb_close_fds(call->reply_fds, call->n_reply_fds);
                 call->n_reply_fds = 0;
-                free(reply);
+                avb_buffer_free(reply, reply_len, avb_method_flags(iface, code));
                 return st;
         }
         *ret_reply = reply;
@@ -270,7 +272,7 @@ static avb_status local_transact(avb_binder *b, const avb_interface_desc *iface,
                                          &reply_len);
                 if (!call.deferred && oneway) {
                         avb_close_fds(call.reply_fds, call.n_reply_fds);
-                        free(reply);
+                        avb_buffer_free(reply, reply_len, avb_method_flags(iface, code));
                         return st;
                 }
                 if (!call.deferred) {
@@ -279,7 +281,7 @@ static avb_status local_transact(avb_binder *b, const avb_interface_desc *iface,
                                 *ret_reply = reply;
                                 *ret_len = reply_len;
                         } else {
-                                free(reply);
+                                avb_buffer_free(reply, reply_len, avb_method_flags(iface, code));
                         }
                         return st;
                 }

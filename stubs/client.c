@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <avbuffer/rpc_gen.h>
+
 #include "envelope.h"
 #include "internal.h"
 #include "log.h"
@@ -198,6 +200,7 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
                            uint8_t **ret_reply, size_t *ret_len, int **ret_fds,
                            size_t *ret_n_fds)
 {
+        uint32_t mflags = avb_method_flags(iface, code);
         _cleanup_(avb_freep) uint8_t *buf = NULL;
         avb_tp_msg msg = {0};
         avb_request_head h = {
@@ -235,6 +238,8 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
         }
 
         r = round_trip(s, b->conn->dead_efd, deadline_at, buf, buf_len, &msg);
+        if (mflags & AVB_METHOD_SENSITIVE)
+                explicit_bzero(buf, buf_len); /* its last use; freed on return */
         if (r < 0) {
                 /* Closed, not pooled: nanomsg would resend the request. */
                 avb_tp_close(s);
@@ -242,10 +247,12 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
         }
         r = avb_envelope_unpack_reply(msg.data, msg.len, &reply_id, &st, &reply, &reply_len,
                                       &reply_n_fds);
+        if (mflags & AVB_METHOD_SENSITIVE)
+                explicit_bzero(msg.data, msg.len);
         avb_tp_msg_release(&msg);
         if (r < 0 || reply_id != h.request_id) {
                 avb_tp_close(s);
-                free(reply);
+                avb_buffer_free(reply, reply_len, mflags);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "undecodable reply from %s",
                                             b->conn->ep.url);
         }
@@ -253,7 +260,7 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
         if (avb_status_is_ok(&st))
                 st = reply_fds(b, h.request_id, reply_n_fds, deadline_at, ret_fds, ret_n_fds);
         if (!avb_status_is_ok(&st)) {
-                free(reply);
+                avb_buffer_free(reply, reply_len, mflags);
                 return st;
         }
         *ret_reply = reply;

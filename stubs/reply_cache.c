@@ -48,6 +48,8 @@ avb_reply_cache *avb_reply_cache_free(avb_reply_cache *c)
         if (!c)
                 return NULL;
         for (unsigned i = 0; i < AVB_REPLY_CACHE_ENTRIES; i++) {
+                if (c->entries[i].reply)
+                        explicit_bzero(c->entries[i].reply, c->entries[i].len);
                 free(c->entries[i].reply);
                 avb_close_fds(c->entries[i].fds, c->entries[i].n_fds);
         }
@@ -167,6 +169,9 @@ static void entry_clear(avb_reply_cache *c, cache_entry *e)
 {
         c->bytes -= e->len;
         c->n_fds -= e->n_fds;
+        /* Zeroed always: the cache does not know which replies were sensitive; it is small. */
+        if (e->reply)
+                explicit_bzero(e->reply, e->len);
         free(e->reply);
         avb_close_fds(e->fds, e->n_fds);
         memset(e, 0, sizeof(*e));

@@ -63,6 +63,7 @@ typedef struct server_route {
         bool oneway;         /* nowhere */
         avb_tp_header hdr;   /* nanomsg two-way: the routing header (updated by resends) */
         uint64_t line;       /* unix: serial of the connection it came on; 0 on nanomsg */
+        uint32_t flags;      /* the method's AVB_METHOD_* (SENSITIVE: buffers zeroed) */
 } server_route;
 
 /* A two-way (or oneway) call kept by avb_call_defer. */

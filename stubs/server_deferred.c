@@ -75,6 +75,8 @@ static void deferred_free(avb_server *s, server_deferred *d)
         if (c)
                 c->fds_held -= (unsigned)d->n_fds;
         avb_close_fds(d->fds, d->n_fds);
+        if (d->req && d->req->payload.data && (d->route.flags & AVB_METHOD_SENSITIVE))
+                explicit_bzero(d->req->payload.data, d->req->payload.len);
         if (d->req)
                 avb__request__free_unpacked(d->req, NULL);
         free(d);

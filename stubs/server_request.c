@@ -22,11 +22,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <avbuffer/rpc_gen.h>
+
 #include "envelope.h"
 #include "log.h"
 #include "server.h"
 #include "uconn.h"
 #include "util.h"
+
+/* A packed reply, zeroed before it is freed when the method is sensitive. */
+typedef struct sensitive_buf {
+        uint8_t *p;
+        size_t len;
+        uint32_t flags;
+} sensitive_buf;
+
+static void sensitive_freep(sensitive_buf *b)
+{
+        avb_buffer_free(b->p, b->len, b->flags);
+}
 
 static void send_reply(avb_server *s, const avb_tp_header *hdr, const uint8_t *buf, size_t len)
 {
@@ -43,8 +57,7 @@ static void send_reply(avb_server *s, const avb_tp_header *hdr, const uint8_t *b
 static void answer(avb_server *s, server_client *c, uint64_t request_id, const server_route *rt,
                    avb_status st, const uint8_t *payload, size_t len, int *fds, size_t n_fds)
 {
-        _cleanup_(avb_freep) uint8_t *buf = NULL;
-        size_t buf_len;
+        _cleanup_(sensitive_freep) sensitive_buf out = {.flags = rt->flags};
         int r;
 
         if (rt->oneway) {
@@ -74,21 +87,21 @@ static void answer(avb_server *s, server_client *c, uint64_t request_id, const s
                 len = 0;
         }
         r = avb_envelope_pack_reply(request_id, &st, payload, len, rt->line ? 0 : (uint32_t)n_fds,
-                                    &buf, &buf_len);
+                                    &out.p, &out.len);
         if (r < 0) {
                 avb_log_error("%s: packing a reply: %s", s->ep.url, strerror(-r));
                 avb_close_fds(fds, n_fds);
                 return;
         }
         if (rt->line) {
-                avb_server_usend(s, rt->line, buf, buf_len, fds, n_fds);
+                avb_server_usend(s, rt->line, out.p, out.len, fds, n_fds);
                 return;
         }
-        if (c && avb_reply_cache_store(c->cache, request_id, buf, buf_len, fds, n_fds) < 0)
+        if (c && avb_reply_cache_store(c->cache, request_id, out.p, out.len, fds, n_fds) < 0)
                 avb_log_warning("%s: reply of request %llu not cached", s->ep.url,
                                 (unsigned long long)request_id);
         avb_close_fds(fds, n_fds); /* the lifeline and the cache hold their own */
-        send_reply(s, &rt->hdr, buf, buf_len);
+        send_reply(s, &rt->hdr, out.p, out.len);
 }
 
 /* A request that is not run: answered with a transport status, never cached. */
@@ -187,7 +200,7 @@ static bool run_request(avb_server *s, server_client *c, avb_binder *obj, Avb__R
                 st = avb_status_transport(AVB_TS_TIMED_OUT, "deferred call was not answered");
         }
         answer(s, c, req->request_id, rt, st, reply, reply_len, call.reply_fds, call.n_reply_fds);
-        free(reply);
+        avb_buffer_free(reply, reply_len, rt->flags);
         return false;
 }
 
@@ -250,6 +263,8 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
         }
         /* Refused before deduplication: a resend is refused the same way. */
         obj = avb_server_object(s, req->object_id);
+        if (obj && req->descriptor && strcmp(req->descriptor, obj->iface->descriptor) == 0)
+                rt.flags = avb_method_flags(obj->iface, req->code);
         if (obj && (why = wrong_path(obj, req, rt.oneway, &ts))) {
                 reject(s, &rt, req->request_id, ts, "%s code %u: %s", obj->iface->descriptor,
                        req->code, why);
@@ -306,6 +321,13 @@ done:
         }
         avb_close_fds(fds, n_fds);
         avb_binder_unref(obj);
+        if (rt.flags & AVB_METHOD_SENSITIVE) {
+                /* The receive buffer is the caller's, but written by nobody after this. */
+                if (data)
+                        explicit_bzero((void *)data, len);
+                if (req && req->payload.data)
+                        explicit_bzero(req->payload.data, req->payload.len);
+        }
         if (req)
                 avb__request__free_unpacked(req, NULL);
 }
@@ -337,6 +359,8 @@ void avb_server_run_deferred(avb_server *s)
                         avb_binder_unref(obj);
                 }
                 avb_close_fds(d->fds, d->n_fds);
+                if (d->req && d->req->payload.data && (d->route.flags & AVB_METHOD_SENSITIVE))
+                        explicit_bzero(d->req->payload.data, d->req->payload.len);
                 if (d->req)
                         avb__request__free_unpacked(d->req, NULL);
                 free(d);

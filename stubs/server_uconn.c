@@ -49,6 +49,8 @@ server_uconn *avb_server_uconn_new(void)
 
 static void reply_free(queued_reply *q)
 {
+        /* Zeroed always: a reply waits here only while the socket is full, and may be sensitive. */
+        explicit_bzero(q->buf, q->tx.len);
         avb_close_fds(q->fds, q->n_fds);
         free(q);
 }

@@ -30,4 +30,7 @@ typedef struct avb_server_stats {
 /* Loop thread (or with the loop stopped). */
 void avb_server_get_stats(const avb_server *s, avb_server_stats *ret);
 
+/* Buffers of AVB_METHOD_SENSITIVE calls zeroed before free in this process so far. */
+uint64_t avb_rpc_test_zeroed_buffers(void);
+
 #endif

@@ -28,6 +28,8 @@
 #include <linux/sockios.h>
 #include <unistd.h>
 
+#include <avbuffer/rpc_gen.h>
+
 #include "envelope.h"
 #include "internal.h"
 #include "log.h"
@@ -38,6 +40,7 @@ typedef struct uwaiter {
         struct uwaiter *next;
         uint64_t request_id;
         bool done;
+        bool sensitive; /* AVB_METHOD_SENSITIVE: the reply's buffers are zeroed */
         avb_status st;
         uint8_t *payload;
         size_t len;
@@ -208,6 +211,8 @@ static void deliver(struct avb_uconn *u)
                 memcpy(w->fds, rx->fds, rx->n_fds * sizeof(int));
                 w->n_fds = rx->n_fds;
                 rx->n_fds = 0;
+                if (w->sensitive)
+                        explicit_bzero(rx->buf, rx->total);
         } else {
                 free(payload);
                 avb_log_debug("unix transport: reply %llu dropped (nobody waits for it)",
@@ -306,7 +311,7 @@ static avb_status take_answer(uwaiter *w, uint8_t **ret_reply, size_t *ret_len, 
 
         if (w->n_fds && (!avb_status_is_ok(&w->st) || !ret_fds)) {
                 avb_close_fds(w->fds, w->n_fds);
-                free(w->payload);
+                avb_buffer_free(w->payload, w->len, w->sensitive ? AVB_METHOD_SENSITIVE : 0);
                 if (!avb_status_is_ok(&w->st))
                         return w->st;
                 return avb_status_transport(AVB_TS_BAD_MESSAGE,
@@ -314,11 +319,11 @@ static avb_status take_answer(uwaiter *w, uint8_t **ret_reply, size_t *ret_len, 
         }
         if (w->n_fds && !(fds = malloc(w->n_fds * sizeof(int)))) {
                 avb_close_fds(w->fds, w->n_fds);
-                free(w->payload);
+                avb_buffer_free(w->payload, w->len, w->sensitive ? AVB_METHOD_SENSITIVE : 0);
                 return avb_status_transport(AVB_TS_NO_MEMORY, "reply fds");
         }
         if (!avb_status_is_ok(&w->st)) {
-                free(w->payload);
+                avb_buffer_free(w->payload, w->len, w->sensitive ? AVB_METHOD_SENSITIVE : 0);
                 return w->st;
         }
         if (fds)
@@ -366,9 +371,12 @@ avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint
         if ((r = avb_envelope_pack_request(&h, req, len, &buf, &buf_len)) < 0)
                 return avb_status_from_errno(r, "packing the request");
         avb_utx tx = {.buf = buf, .len = buf_len, .fds = fds, .n_fds = n_fds};
+        bool sensitive = avb_method_flags(iface, code) & AVB_METHOD_SENSITIVE;
 
         if (oneway) {
                 r = send_message(u, b->conn->dead_efd, &tx, true, deadline_at);
+                if (sensitive)
+                        explicit_bzero(buf, buf_len);
                 if (r == -EAGAIN)
                         avb_rt_count_drop(b->conn->ep.url, "socket buffer full", 1);
                 if (r == -EAGAIN)
@@ -378,11 +386,14 @@ avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint
                 return r < 0 ? failure(b, r, deadline) : avb_status_ok();
         }
         w.request_id = h.request_id;
+        w.sensitive = sensitive;
         pthread_mutex_lock(&u->lock);
         w.next = u->waiters;
         u->waiters = &w;
         pthread_mutex_unlock(&u->lock);
         r = send_message(u, b->conn->dead_efd, &tx, false, deadline_at);
+        if (sensitive)
+                explicit_bzero(buf, buf_len); /* its last use; freed on return */
         if (r < 0) {
                 pthread_mutex_lock(&u->lock);
                 unlist(u, &w);

@@ -66,6 +66,12 @@ enum {
          * runtime refuses fds sent to any other method.
          */
         AVB_METHOD_FDS = 1u << 1,
+        /*
+         * The method belongs to a @SensitiveData interface: the runtime and the
+         * generated code zero (explicit_bzero) the request and reply buffers of
+         * its calls before freeing them, on both sides of every transport.
+         */
+        AVB_METHOD_SENSITIVE = 1u << 2,
 };
 
 /* Most file descriptors one request or one reply carries. */

@@ -34,6 +34,16 @@ AVB_EXPORT avb_status avb_status_from_rc(int rc, const char *what, const char *b
  * when out of memory. */
 AVB_EXPORT char *avb_string_dup(const char *s);
 
+struct avb_interface_desc;
+
+/*
+ * Frees `p` (NULL accepted); when `flags` has AVB_METHOD_SENSITIVE, first
+ * zeroes its `len` bytes with explicit_bzero. For the buffers of a call.
+ */
+AVB_EXPORT void avb_buffer_free(void *p, size_t len, uint32_t flags);
+/* The flags of method `code` of `iface`, or 0 when out of range or unknown. */
+AVB_EXPORT uint32_t avb_method_flags(const struct avb_interface_desc *iface, uint32_t code);
+
 /*
  * A ParcelableHolder field and its wire message (avb_wire.proto). to_pb
  * borrows h's bytes into *ret (free it with _pb_free before h changes).

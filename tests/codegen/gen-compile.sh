@@ -37,7 +37,8 @@ echo "aidlc: accepted $# files"
 protos=0 protos_ok=0
 for p in "$out"/*.proto; do
         protos=$((protos + 1))
-        if protoc_out=$("$protoc" --proto_path="$out" --proto_path="$src/stubs" --c_out="$out" \
+        if protoc_out=$("$protoc" --proto_path="$out" --proto_path="$src/stubs" \
+                --proto_path="$build/idl" --c_out="$out" \
                 "$p" 2>&1) && [ -z "$protoc_out" ]; then
                 protos_ok=$((protos_ok + 1))
         else
@@ -56,7 +57,7 @@ for cc in gcc clang; do
                 n=$((n + 1))
                 # shellcheck disable=SC2086
                 if "$cc" -std=c11 -Wall -Wextra -Werror -c -o /dev/null $pbc_flags \
-                        -I "$src/include" -I "$build/stubs" -I "$out" "$c" 2>"$out/cc.log"; then
+                        -I "$src/include" -I "$build/stubs" -I "$build/idl" -I "$out" "$c" 2>"$out/cc.log"; then
                         ok=$((ok + 1))
                 else
                         head -20 "$out/cc.log"

@@ -27,7 +27,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 files=$(cd "$here/idl" && find . -name '*.aidl' | LC_ALL=C sort)
 # shellcheck disable=SC2086
-(cd "$here/idl" && "$aidlc" -I . -o "$tmp/out" $files)
+# test.rt imports android.hardware.common from the project's idl/
+(cd "$here/idl" && "$aidlc" -I . -I "$here/../../idl" -o "$tmp/out" $files)
 
 case $mode in
 update)

@@ -345,7 +345,13 @@ static const char base_api[] =
         "@Backing(type=\"int\") enum E { A, B = 5, C }\n"
         "//// file: a/F.aidl\n"
         "package a;\n"
-        "parcelable F { const int N = 4; byte[N] id; int[2][N] grid; }\n";
+        "parcelable F { const int N = 4; byte[N] id; int[2][N] grid; }\n"
+        "//// file: a/S.aidl\n"
+        "package a;\n"
+        "@FixedSize parcelable S { int a; long b; }\n"
+        "//// file: a/U.aidl\n"
+        "package a;\n"
+        "@FixedSize union U { const int C = 3; int a; long b; }\n";
 
 /* Compiles the text of several files separated by "//// file: PATH" lines
  * (the first is a/I.aidl) and returns the dump (malloc'ed). */
@@ -397,6 +403,7 @@ static const struct api_case {
         {"String s; }", "String s; long t = 7; }", NULL},
         {"byte[N] id;", "byte[4] id;", NULL},
         {"A, B = 5, C }", "A, B = 5, C, D }", NULL},
+        {"const int C = 3;", "const int C = 3; const int D = 1;", NULL},
         {"  const int K = 1 << 4;\n", "  const int K = 16;\n  const String NEW = \"n\";\n", NULL},
         {"parcelable P {", "parcelable P { const int Z = 0; parcelable Inner { int q; }", NULL},
         {"  int m1(in int x,", "  int m1(int x,", NULL},
@@ -425,6 +432,11 @@ static const struct api_case {
         {"interface I {", "oneway interface I {", "interface 'a.I' changed to oneway"},
         {"const int N = 4;", "const int N = 5;", "type of field 'a.F.id' changed from 'byte[4]' to 'byte[5]'"},
         {"int[2][N] grid", "int[N][2] grid", "type of field 'a.F.grid' changed from 'int[2][4]' to 'int[4][2]'"},
+        {"int a; long b; }", "int a; long b; int c; }", "field 'a.S.c' was added to @FixedSize parcelable 'a.S'"},
+        {"C = 3; int a; long b; }", "C = 3; int a; long b; byte c; }", "field 'a.U.c' was added to @FixedSize union 'a.U'"},
+        {"@FixedSize parcelable S", "parcelable S", "parcelable 'a.S' is no longer @FixedSize"},
+        {"const int C = 3;", "const int C = 4;", "value of constant 'a.U.C' changed from '3' to '4'"},
+        {"const int C = 3;", "", "constant 'a.U.C' was removed"},
 };
 
 static void test_checkapi(void **state)

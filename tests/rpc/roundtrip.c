@@ -28,9 +28,13 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "roundtrip.h"
+#include "testing.h"
 #include "test_rt.pb-c.h"
 
 /* ---- the server --------------------------------------------------------- */
+
+/* The object id of the ISecret each server adds third. */
+#define SECRET_OBJECT 2u
 
 typedef struct tester {
         avb_server *server;
@@ -116,15 +120,16 @@ static avb_status srv_echoValue(void *impl, avb_call *call, const test_rt_Value 
 static avb_status srv_echoFixed(void *impl, avb_call *call, const test_rt_Fixed *f,
                                 test_rt_Fixed *ret)
 {
+        struct Test__Rt__Fixed *m;
+        int rc;
+
         (void)impl;
-        (void)call;
-        *ret = *f; /* inline arrays copy with the struct; the strings are owned */
-        for (size_t i = 0; i < 2; i++) {
-                ret->names[i] = strdup(f->names[i] ? f->names[i] : "");
-                if (!ret->names[i])
-                        return nomem();
-        }
-        return avb_status_ok();
+        /* deep: @nullable arrays are behind pointers, strings owned */
+        if ((rc = test_rt_Fixed__to_pb_new(f, NULL, &m)) < 0)
+                return nomem();
+        rc = test_rt_Fixed__from_pb(call, NULL, m, ret);
+        test_rt_Fixed__pb_free(m);
+        return rc < 0 ? nomem() : avb_status_ok();
 }
 
 /* The server does not read the extension: it forwards the holder's bytes. */
@@ -319,6 +324,15 @@ static avb_status srv_echoBinder(void *impl, avb_call *call, avb_binder *cb, avb
         return avb_status_ok();
 }
 
+static avb_status srv_echoAnyBinder(void *impl, avb_call *call, avb_binder *any,
+                                    avb_binder **ret)
+{
+        (void)impl;
+        (void)call;
+        *ret = any ? avb_binder_ref(any) : NULL;
+        return avb_status_ok();
+}
+
 static avb_status srv_quit(void *impl, avb_call *call)
 {
         (void)impl;
@@ -365,9 +379,42 @@ static const test_rt_ITester_ops tester_ops = {
         .makePipe = srv_makePipe,
         .fdCount = srv_fdCount,
         .badFd = srv_badFd,
+        .echoAnyBinder = srv_echoAnyBinder,
+        .makeQueue = srv_makeQueue,
 };
 /* Object 1: nothing implemented. */
 static const test_rt_ITester_ops empty_ops;
+
+/* ---- test.rt.ISecret (@SensitiveData) ------------------------------------- */
+
+static avb_status secret_reverse(void *impl, avb_call *call, const int8_t *key, size_t n,
+                                 int8_t **ret_result, size_t *ret_count)
+{
+        int8_t *r = malloc(n ? n : 1);
+
+        (void)impl;
+        (void)call;
+        if (!r)
+                return avb_status_transport(AVB_TS_NO_MEMORY, "reverse");
+        for (size_t i = 0; i < n; i++)
+                r[i] = key[n - 1 - i];
+        *ret_result = r;
+        *ret_count = n;
+        return avb_status_ok();
+}
+
+static avb_status secret_zeroed(void *impl, avb_call *call, int64_t *ret)
+{
+        (void)impl;
+        (void)call;
+        *ret = (int64_t)avb_rpc_test_zeroed_buffers();
+        return avb_status_ok();
+}
+
+static const test_rt_ISecret_ops secret_ops = {
+        .reverse = secret_reverse,
+        .zeroedBuffers = secret_zeroed,
+};
 
 static avb_server *volatile the_server;
 
@@ -383,7 +430,7 @@ static int run_server(const char *endpoint)
 {
         tester t = {0};
         avb_server_options o = {.endpoint = endpoint};
-        avb_binder *b0 = NULL, *b1 = NULL;
+        avb_binder *b0 = NULL, *b1 = NULL, *b2 = NULL;
         uint32_t id;
         int rc;
 
@@ -395,7 +442,9 @@ static int run_server(const char *endpoint)
         if (test_rt_ITester_new_local(&tester_ops, &t, NULL, &b0) < 0 ||
             avb_server_add(t.server, b0, &id) < 0 ||
             test_rt_ITester_new_local(&empty_ops, &t, NULL, &b1) < 0 ||
-            avb_server_add(t.server, b1, &id) < 0)
+            avb_server_add(t.server, b1, &id) < 0 ||
+            test_rt_ISecret_new_local(&secret_ops, NULL, NULL, &b2) < 0 ||
+            avb_server_add(t.server, b2, &id) < 0 || id != SECRET_OBJECT)
                 return 1;
         the_server = t.server;
         signal(SIGTERM, on_term);
@@ -403,6 +452,7 @@ static int run_server(const char *endpoint)
         the_server = NULL;
         avb_binder_unref(b0);
         avb_binder_unref(b1);
+        avb_binder_unref(b2);
         avb_server_free(t.server);
         return rc < 0;
 }
@@ -419,9 +469,9 @@ typedef struct server_proc {
 
 static server_proc main_server;
 
-static int spawn_server(const char *name, server_proc *s)
+static int spawn_server_on(const char *scheme, const char *name, server_proc *s)
 {
-        if (asprintf(&s->endpoint, "ipc://%s/%s", sock_dir, name) < 0)
+        if (asprintf(&s->endpoint, "%s://%s/%s", scheme, sock_dir, name) < 0)
                 return -ENOMEM;
         s->pid = fork();
         if (s->pid < 0)
@@ -432,6 +482,11 @@ static int spawn_server(const char *name, server_proc *s)
                 _exit(127);
         }
         return 0;
+}
+
+static int spawn_server(const char *name, server_proc *s)
+{
+        return spawn_server_on("ipc", name, s);
 }
 
 static avb_binder *connect_to(const server_proc *s, uint32_t object)
@@ -749,6 +804,73 @@ static void test_fixed_arrays(void **state)
         assert_string_equal(r.names[1], "right");
         assert_int_equal(r.corners[1].x, 5);
         assert_int_equal(r.modes[1], test_rt_Mode_AUTO);
+        /* @nullable fixed arrays left null stay null; a union member array */
+        assert_null(r.maybe);
+        assert_null(r.maybePoints);
+        assert_null(r.maybeBytes);
+        assert_null(r.maybeNames);
+        assert_int_equal(r.choice.tag, test_rt_FixedOr_TAG_plain);
+        test_rt_Fixed_fini(&r);
+
+        int32_t maybe[2] = {-7, 7};
+        int8_t bytes[4] = {1, -1, 2, -2};
+        test_common_Point pts[2];
+        char *maybe_names[2] = {(char *)"up", (char *)"down"};
+        test_common_Point_init(&pts[0]);
+        test_common_Point_init(&pts[1]);
+        pts[1].y = 9;
+        f.maybe = &maybe;
+        f.maybePoints = &pts;
+        f.maybeBytes = &bytes;
+        f.maybeNames = &maybe_names;
+        f.choice.tag = test_rt_FixedOr_TAG_pair;
+        f.choice.u.pair[0] = (char *)"a";
+        f.choice.u.pair[1] = (char *)"b";
+        assert_ok(test_rt_ITester_echoFixed(b, &f, &r));
+        assert_non_null(r.maybe);
+        assert_int_equal((*r.maybe)[0], -7);
+        assert_int_equal((*r.maybe)[1], 7);
+        assert_non_null(r.maybePoints);
+        assert_int_equal((*r.maybePoints)[1].y, 9);
+        assert_non_null(r.maybeBytes);
+        assert_memory_equal(*r.maybeBytes, bytes, 4);
+        assert_non_null(r.maybeNames);
+        assert_string_equal((*r.maybeNames)[1], "down");
+        assert_int_equal(r.choice.tag, test_rt_FixedOr_TAG_pair);
+        assert_string_equal(r.choice.u.pair[0], "a");
+        assert_string_equal(r.choice.u.pair[1], "b");
+        test_rt_Fixed_fini(&r);
+        f.choice.tag = test_rt_FixedOr_TAG_three;
+        f.choice.u.three[0] = 4;
+        f.choice.u.three[2] = 6;
+        assert_ok(test_rt_ITester_echoFixed(b, &f, &r));
+        assert_int_equal(r.choice.tag, test_rt_FixedOr_TAG_three);
+        assert_int_equal(r.choice.u.three[0], 4);
+        assert_int_equal(r.choice.u.three[2], 6);
+        assert_int_equal(test_rt_FixedOr_THREE, 3); /* a union's constant is emitted */
+        test_rt_Fixed_fini(&r);
+        f.choice.tag = test_rt_FixedOr_TAG_raw;
+        memcpy(f.choice.u.raw, bytes, 4);
+        assert_ok(test_rt_ITester_echoFixed(b, &f, &r));
+        assert_int_equal(r.choice.tag, test_rt_FixedOr_TAG_raw);
+        assert_memory_equal(r.choice.u.raw, bytes, 4);
+        test_rt_Fixed_fini(&r);
+        f.choice.tag = test_rt_FixedOr_TAG_ends;
+        test_common_Point_init(&f.choice.u.ends[0]);
+        test_common_Point_init(&f.choice.u.ends[1]);
+        f.choice.u.ends[1].x = 11;
+        assert_ok(test_rt_ITester_echoFixed(b, &f, &r));
+        assert_int_equal(r.choice.tag, test_rt_FixedOr_TAG_ends);
+        assert_int_equal(r.choice.u.ends[1].x, 11);
+        test_rt_Fixed_fini(&r);
+        f.maybe = NULL;
+        f.maybePoints = NULL;
+        f.maybeBytes = NULL;
+        f.maybeNames = NULL;
+        f.choice.tag = test_rt_FixedOr_TAG_plain;
+        f.choice.u.plain = 0;
+        test_rt_Fixed_init(&r);
+        assert_ok(test_rt_ITester_echoFixed(b, &f, &r));
 
         /* the decoder checks the exact length (pb borrows f's strings: literals) */
         test_rt_Fixed_fini(&r);
@@ -1081,6 +1203,15 @@ static void test_callbacks(void **state)
         assert_ok(test_rt_ITester_echoBinder(b, cb, &back));
         assert_non_null(back);
         avb_binder_unref(back);
+        /* IBinder: no descriptor check; a local binder comes back as itself */
+        back = NULL;
+        assert_ok(test_rt_ITester_echoAnyBinder(b, NULL, &back));
+        assert_null(back);
+        assert_ok(test_rt_ITester_echoAnyBinder(b, cb, &back));
+        assert_non_null(back);
+        assert_true(avb_binder_is_local(back));
+        assert_ptr_equal(avb_binder_local_impl(back, &test_rt_ICallback_desc), &l);
+        avb_binder_unref(back);
         avb_binder_unref(cb);
 }
 
@@ -1197,6 +1328,55 @@ static void test_death(void **state)
         free(s.endpoint);
 }
 
+/* One sensitive call through `b`: each side zeroes the request and the reply it freed. */
+static void secret_call(avb_binder *b, bool remote)
+{
+        static const int8_t key[] = {1, 2, 3, 4, 5};
+        int8_t *out = NULL;
+        uint64_t here = avb_rpc_test_zeroed_buffers();
+        int64_t there = 0, there_after = 0;
+        size_t n = 0;
+
+        if (remote)
+                assert_ok(test_rt_ISecret_zeroedBuffers(b, &there));
+        assert_ok(test_rt_ISecret_reverse(b, key, 5, &out, &n));
+        assert_int_equal(n, 5);
+        assert_int_equal(out[0], 5);
+        assert_int_equal(out[4], 1);
+        free(out);
+        /* The generated client's request and reply buffers, at least. */
+        assert_true(avb_rpc_test_zeroed_buffers() >= here + 2);
+        if (!remote)
+                return;
+        /* The server's: reverse's reply, its envelope, the zeroedBuffers call before it. */
+        assert_ok(test_rt_ISecret_zeroedBuffers(b, &there_after));
+        assert_true(there_after >= there + 2);
+}
+
+static void test_sensitive_data(void **state)
+{
+        static const char *const schemes[] = {"ipc", "unix"};
+        avb_binder *local = NULL;
+
+        (void)state;
+        assert_true(test_rt_ISecret_desc.methods[0].flags & AVB_METHOD_SENSITIVE);
+        assert_false(test_rt_ITester_desc.methods[0].flags & AVB_METHOD_SENSITIVE);
+        assert_int_equal(test_rt_ISecret_new_local(&secret_ops, NULL, NULL, &local), 0);
+        secret_call(local, false);
+        avb_binder_unref(local);
+        for (size_t i = 0; i < 2; i++) {
+                server_proc s = {0};
+                avb_binder *b;
+
+                assert_int_equal(spawn_server_on(schemes[i], "secret", &s), 0);
+                b = connect_to(&s, SECRET_OBJECT);
+                assert_non_null(b);
+                secret_call(b, true);
+                avb_binder_unref(b);
+                assert_int_equal(stop_server(&s), 0);
+        }
+}
+
 int main(int argc, char **argv)
 {
         if (argc == 3 && strcmp(argv[1], "--server") == 0)
@@ -1228,12 +1408,14 @@ int main(int argc, char **argv)
                 cmocka_unit_test_setup_teardown(test_fds, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_fds_in_parcelable, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_fds_flat, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_fmq_through_aidl, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_directions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_exceptions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_once_per_call, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_oneway, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_callbacks, setup, teardown),
+                cmocka_unit_test(test_sensitive_data),
                 cmocka_unit_test(test_dispatch_errors),
                 cmocka_unit_test(test_deadline),
                 cmocka_unit_test(test_death),

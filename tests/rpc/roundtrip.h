@@ -27,10 +27,13 @@ avb_status srv_writeTo(void *impl, avb_call *call, int fd, const char *text);
 avb_status srv_makePipe(void *impl, avb_call *call, const char *text, int *ret);
 avb_status srv_fdCount(void *impl, avb_call *call, int32_t *ret);
 avb_status srv_badFd(void *impl, avb_call *call, int *ret);
+avb_status srv_makeQueue(void *impl, avb_call *call, int32_t n,
+                         android_hardware_common_fmq_MQDescriptor *ret);
 
 /* Client cases (state: the avb_binder * of the main server's object 0). */
 void test_fds(void **state);
 void test_fds_in_parcelable(void **state);
 void test_fds_flat(void **state);
+void test_fmq_through_aidl(void **state);
 
 #endif

@@ -21,6 +21,9 @@
 
 #include <cmocka.h>
 
+#include <avbuffer/fmq.h>
+#include <avbuffer/fmq_aidl.h>
+
 #include "roundtrip.h"
 
 /* ---- the server --------------------------------------------------------- */
@@ -142,6 +145,54 @@ avb_status srv_fdCount(void *impl, avb_call *call, int32_t *ret)
         (void)call;
         *ret = count_fds();
         return avb_status_ok();
+}
+
+/* A queue of n ints 0 .. n-1: the reply keeps the memory alive (its fds). */
+avb_status srv_makeQueue(void *impl, avb_call *call, int32_t n,
+                         android_hardware_common_fmq_MQDescriptor *ret)
+{
+        avb_fmq *q = NULL;
+        avb_fmq_desc d;
+        int rc;
+
+        (void)impl;
+        (void)call;
+        if (n < 0 || n > 64)
+                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "n %d", n);
+        if ((rc = avb_fmq_create(sizeof(int32_t), 64, AVB_FMQ_SYNCHRONIZED_READ_WRITE, 0, &q)) < 0)
+                return avb_status_from_errno(rc, "queue");
+        for (int32_t i = 0; i < n && rc == 0; i++)
+                rc = avb_fmq_write(q, &i, 1);
+        if (rc == 0 && (rc = avb_fmq_get_desc(q, &d)) == 0) {
+                rc = avb_fmq_desc_to_aidl(&d, ret);
+                avb_fmq_desc_fini(&d);
+        }
+        avb_fmq_free(q);
+        return rc < 0 ? avb_status_from_errno(rc, "queue") : avb_status_ok();
+}
+
+/* An MQDescriptor through an AIDL method: opened here, read what the server wrote. */
+void test_fmq_through_aidl(void **state)
+{
+        avb_binder *b = *state;
+        android_hardware_common_fmq_MQDescriptor m;
+        avb_fmq_desc d;
+        avb_fmq *q = NULL;
+        int32_t got[5] = {0};
+        size_t n = 0;
+
+        android_hardware_common_fmq_MQDescriptor_init(&m);
+        assert_ok(test_rt_ITester_makeQueue(b, 5, &m));
+        assert_int_equal(avb_fmq_desc_from_aidl(&m, &d), 0);
+        android_hardware_common_fmq_MQDescriptor_fini(&m);
+        assert_int_equal(avb_fmq_open(&d, sizeof(int32_t), AVB_FMQ_SYNCHRONIZED_READ_WRITE, &q), 0);
+        avb_fmq_desc_fini(&d);
+        assert_int_equal(avb_fmq_available_to_read(q, &n), 0);
+        assert_int_equal(n, 5);
+        assert_int_equal(avb_fmq_read(q, got, 5), 0);
+        for (int i = 0; i < 5; i++)
+                assert_int_equal(got[i], i);
+        avb_fmq_free(q);
 }
 
 avb_status srv_badFd(void *impl, avb_call *call, int *ret)

@@ -10,6 +10,7 @@
 #include <avbuffer/rpc.h>
 #include <avbuffer/rpc_gen.h>
 
+#include "android_hardware_common_fmq.h"
 #include "test_common.h"
 
 /*
@@ -55,6 +56,14 @@ typedef enum test_rt_FdOrInt_tag {
 } test_rt_FdOrInt_tag;
 typedef struct test_rt_Fds test_rt_Fds;
 typedef struct test_rt_Fixed test_rt_Fixed;
+typedef struct test_rt_FixedOr test_rt_FixedOr;
+typedef enum test_rt_FixedOr_tag {
+        test_rt_FixedOr_TAG_plain = 0,
+        test_rt_FixedOr_TAG_three = 1,
+        test_rt_FixedOr_TAG_pair = 2,
+        test_rt_FixedOr_TAG_raw = 3,
+        test_rt_FixedOr_TAG_ends = 4,
+} test_rt_FixedOr_tag;
 typedef struct test_rt_Generic test_rt_Generic;
 typedef struct test_rt_Samples test_rt_Samples;
 typedef struct test_rt_Value test_rt_Value;
@@ -259,6 +268,37 @@ AVB_EXPORT int test_rt_Fds_holder_put(avb_parcelable_holder *h, const test_rt_Fd
  * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
 AVB_EXPORT int test_rt_Fds_holder_get(const avb_parcelable_holder *h, test_rt_Fds *ret_value);
 
+/** Fixed-size arrays as union members: inline arrays in the C union. */
+struct test_rt_FixedOr {
+        test_rt_FixedOr_tag tag;
+        union {
+                int64_t plain;
+                struct {
+                        int32_t three[3];
+                };
+                struct {
+                        char *pair[2];
+                };
+                struct {
+                        int8_t raw[4];
+                };
+                struct {
+                        test_common_Point ends[2];
+                };
+        } u;
+};
+#define test_rt_FixedOr_THREE 3
+/* Sets the defaults. */
+AVB_EXPORT void test_rt_FixedOr_init(test_rt_FixedOr *p);
+/* Frees what p owns; accepts NULL. */
+AVB_EXPORT void test_rt_FixedOr_fini(test_rt_FixedOr *p);
+/* Puts a copy of *v into holder h: 0, -EINVAL (h is @VintfStability and FixedOr
+ * is not), -ENOMEM. h unchanged on failure. */
+AVB_EXPORT int test_rt_FixedOr_holder_put(avb_parcelable_holder *h, const test_rt_FixedOr *v);
+/* 1 and *ret_value (not freed first) when h holds a FixedOr; 0 when it
+ * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */
+AVB_EXPORT int test_rt_FixedOr_holder_get(const avb_parcelable_holder *h, test_rt_FixedOr *ret_value);
+
 /** Fixed-size arrays: inline in C, exactly N elements on the wire. */
 struct test_rt_Fixed {
         int8_t uuid[16];
@@ -268,6 +308,11 @@ struct test_rt_Fixed {
         test_common_Point corners[2];
         test_rt_Mode modes[2];
         int64_t none[0];
+        int32_t (*maybe)[2];
+        test_common_Point (*maybePoints)[2];
+        int8_t (*maybeBytes)[4];
+        char *(*maybeNames)[2];
+        test_rt_FixedOr choice;
 };
 #define test_rt_Fixed_SIDE 2
 /* Sets the defaults. */
@@ -381,12 +426,40 @@ AVB_EXPORT avb_status test_rt_ICallback_onDone(avb_binder *self);
 AVB_EXPORT avb_status test_rt_ICallback_getInterfaceVersion(avb_binder *self, int32_t *ret_result);
 AVB_EXPORT avb_status test_rt_ICallback_getInterfaceHash(avb_binder *self, char **ret_result);
 
+/* ---- interface test.rt.ISecret ---- */
+
+#define test_rt_ISecret_DESCRIPTOR "test.rt.ISecret"
+#define test_rt_ISecret_VERSION 1
+#define test_rt_ISecret_HASH "c15dcec75e9f3c917f29948978107ad9"
+#define test_rt_ISecret_TRANSACTION_reverse (AVB_FIRST_CALL + 0)
+#define test_rt_ISecret_TRANSACTION_zeroedBuffers (AVB_FIRST_CALL + 1)
+extern AVB_EXPORT const avb_interface_desc test_rt_ISecret_desc;
+
+/* What a local ISecret object implements; a NULL op answers
+ * EX_UNSUPPORTED_OPERATION. */
+typedef struct test_rt_ISecret_ops {
+        avb_status (*reverse)(void *impl, avb_call *call, const int8_t *key, size_t key_count, int8_t **ret_result, size_t *ret_result_count);
+        avb_status (*zeroedBuffers)(void *impl, avb_call *call, int64_t *ret_result);
+} test_rt_ISecret_ops;
+
+/* A local object served by ops on impl (see avb_binder_new_local()). */
+AVB_EXPORT int test_rt_ISecret_new_local(const test_rt_ISecret_ops *ops, void *impl,
+                void (*destroy)(void *impl), avb_binder **ret);
+
+AVB_EXPORT avb_status test_rt_ISecret_reverse(avb_binder *self, const int8_t *key, size_t key_count, int8_t **ret_result, size_t *ret_result_count);
+
+AVB_EXPORT avb_status test_rt_ISecret_zeroedBuffers(avb_binder *self, int64_t *ret_result);
+
+/* The version and hash of the interface the remote object implements. */
+AVB_EXPORT avb_status test_rt_ISecret_getInterfaceVersion(avb_binder *self, int32_t *ret_result);
+AVB_EXPORT avb_status test_rt_ISecret_getInterfaceHash(avb_binder *self, char **ret_result);
+
 /* ---- interface test.rt.ITester ---- */
 
 /** The interface the round-trip test serves. */
 #define test_rt_ITester_DESCRIPTOR "test.rt.ITester"
 #define test_rt_ITester_VERSION 1
-#define test_rt_ITester_HASH "de6efa45657015111f4434a5e3584965"
+#define test_rt_ITester_HASH "c830d377fe05da046bcb795553e3fe13"
 #define test_rt_ITester_TRANSACTION_echo (AVB_FIRST_CALL + 0)
 #define test_rt_ITester_TRANSACTION_echoBool (AVB_FIRST_CALL + 1)
 #define test_rt_ITester_TRANSACTION_echoByte (AVB_FIRST_CALL + 2)
@@ -425,6 +498,8 @@ AVB_EXPORT avb_status test_rt_ICallback_getInterfaceHash(avb_binder *self, char 
 #define test_rt_ITester_TRANSACTION_makePipe (AVB_FIRST_CALL + 35)
 #define test_rt_ITester_TRANSACTION_fdCount (AVB_FIRST_CALL + 36)
 #define test_rt_ITester_TRANSACTION_badFd (AVB_FIRST_CALL + 37)
+#define test_rt_ITester_TRANSACTION_echoAnyBinder (AVB_FIRST_CALL + 38)
+#define test_rt_ITester_TRANSACTION_makeQueue (AVB_FIRST_CALL + 39)
 /** A service-specific error. */
 #define test_rt_ITester_ERROR_BAD 7
 extern AVB_EXPORT const avb_interface_desc test_rt_ITester_desc;
@@ -499,6 +574,8 @@ typedef struct test_rt_ITester_ops {
         avb_status (*fdCount)(void *impl, avb_call *call, int32_t *ret_result);
         /** Returns a non-null -1 (refused on the way out: a bad reply for the caller). */
         avb_status (*badFd)(void *impl, avb_call *call, int *ret_result);
+        avb_status (*echoAnyBinder)(void *impl, avb_call *call, avb_binder *b, avb_binder **ret_result);
+        avb_status (*makeQueue)(void *impl, avb_call *call, int32_t n, android_hardware_common_fmq_MQDescriptor *ret_result);
 } test_rt_ITester_ops;
 
 /* A local object served by ops on impl (see avb_binder_new_local()). */
@@ -610,6 +687,10 @@ AVB_EXPORT avb_status test_rt_ITester_fdCount(avb_binder *self, int32_t *ret_res
 /** Returns a non-null -1 (refused on the way out: a bad reply for the caller). */
 AVB_EXPORT avb_status test_rt_ITester_badFd(avb_binder *self, int *ret_result);
 
+AVB_EXPORT avb_status test_rt_ITester_echoAnyBinder(avb_binder *self, avb_binder *b, avb_binder **ret_result);
+
+AVB_EXPORT avb_status test_rt_ITester_makeQueue(avb_binder *self, int32_t n, android_hardware_common_fmq_MQDescriptor *ret_result);
+
 /* The version and hash of the interface the remote object implements. */
 AVB_EXPORT avb_status test_rt_ITester_getInterfaceVersion(avb_binder *self, int32_t *ret_result);
 AVB_EXPORT avb_status test_rt_ITester_getInterfaceHash(avb_binder *self, char **ret_result);
@@ -650,6 +731,11 @@ int test_rt_Fixed__to_pb_new(const test_rt_Fixed *in, avb_fd_list *fds, struct T
 void test_rt_Fixed__pb_free(struct Test__Rt__Fixed *m);
 int test_rt_Fixed__from_pb(avb_call *call, const avb_fd_list *fds,
                 const struct Test__Rt__Fixed *in, test_rt_Fixed *out);
+struct Test__Rt__FixedOr;
+int test_rt_FixedOr__to_pb_new(const test_rt_FixedOr *in, avb_fd_list *fds, struct Test__Rt__FixedOr **ret);
+void test_rt_FixedOr__pb_free(struct Test__Rt__FixedOr *m);
+int test_rt_FixedOr__from_pb(avb_call *call, const avb_fd_list *fds,
+                const struct Test__Rt__FixedOr *in, test_rt_FixedOr *out);
 struct Test__Rt__Generic;
 int test_rt_Generic__to_pb_new(const test_rt_Generic *in, avb_fd_list *fds, struct Test__Rt__Generic **ret);
 void test_rt_Generic__pb_free(struct Test__Rt__Generic *m);

@@ -12,7 +12,7 @@ avb_status test_rt_ICallback_onValue(avb_binder *self, const test_rt_Value *v, i
 {
         Test__Rt__ICallback__OnValueRequest _req;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test__rt__icallback__on_value_request__init(&_req);
@@ -39,8 +39,8 @@ fail:
         _st = avb_status_from_rc(_rc, "ICallback.onValue", "bad reply");
 done:
         test_rt_Value__pb_free((&_req)->v);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -48,7 +48,7 @@ avb_status test_rt_ICallback_onDone(avb_binder *self)
 {
         Test__Rt__ICallback__OnDoneRequest _req;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test__rt__icallback__on_done_request__init(&_req);
@@ -68,8 +68,8 @@ avb_status test_rt_ICallback_onDone(avb_binder *self)
 fail:
         _st = avb_status_from_rc(_rc, "ICallback.onDone", "bad reply");
 done:
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -83,12 +83,129 @@ avb_status test_rt_ICallback_getInterfaceHash(avb_binder *self, char **ret_resul
         return avb_binder_get_interface_hash(self, &test_rt_ICallback_desc, ret_result);
 }
 
+avb_status test_rt_ISecret_reverse(avb_binder *self, const int8_t *key, size_t key_count, int8_t **ret_result, size_t *ret_result_count)
+{
+        Test__Rt__ISecret__ReverseRequest _req;
+        Test__Rt__ISecret__ReverseReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len = 0, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        int8_t *_r_result;
+        size_t _r_result_count;
+        memset(&_r_result, 0, sizeof(_r_result));
+        _r_result_count = 0;
+        test__rt__isecret__reverse_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ISecret.reverse: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ISecret.reverse: ret_result is null");
+        if (ret_result_count == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ISecret.reverse: ret_result_count is null");
+        if (key == NULL && key_count > 0)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ISecret.reverse: key is null");
+        (&_req)->key.len = key ? key_count : 0;
+        (&_req)->key.data = (uint8_t *)key;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact(self, &test_rt_ISecret_desc, test_rt_ISecret_TRANSACTION_reverse, 0, _buf, _len,
+                                  &_out, &_out_len);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ISecret__ReverseReply *)protobuf_c_message_unpack(&test__rt__isecret__reverse_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        _r_result = malloc(_rep->result.len ? _rep->result.len : 1);
+        if (_r_result == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        if (_rep->result.len > 0)
+                memcpy(_r_result, _rep->result.data, _rep->result.len);
+        _r_result_count = _rep->result.len;
+        *ret_result = _r_result;
+        *ret_result_count = _r_result_count;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ISecret.reverse", "bad reply");
+        free(_r_result);
+done:
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_buffer_free(_buf, _len, AVB_METHOD_SENSITIVE);
+        avb_buffer_free(_out, _out_len, AVB_METHOD_SENSITIVE);
+        return _st;
+}
+
+avb_status test_rt_ISecret_zeroedBuffers(avb_binder *self, int64_t *ret_result)
+{
+        Test__Rt__ISecret__ZeroedBuffersRequest _req;
+        Test__Rt__ISecret__ZeroedBuffersReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len = 0, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        int64_t _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__isecret__zeroed_buffers_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ISecret.zeroedBuffers: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ISecret.zeroedBuffers: ret_result is null");
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact(self, &test_rt_ISecret_desc, test_rt_ISecret_TRANSACTION_zeroedBuffers, 0, _buf, _len,
+                                  &_out, &_out_len);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ISecret__ZeroedBuffersReply *)protobuf_c_message_unpack(&test__rt__isecret__zeroed_buffers_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        _r_result = _rep->result;
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ISecret.zeroedBuffers", "bad reply");
+done:
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_buffer_free(_buf, _len, AVB_METHOD_SENSITIVE);
+        avb_buffer_free(_out, _out_len, AVB_METHOD_SENSITIVE);
+        return _st;
+}
+
+avb_status test_rt_ISecret_getInterfaceVersion(avb_binder *self, int32_t *ret_result)
+{
+        return avb_binder_get_interface_version(self, &test_rt_ISecret_desc, ret_result);
+}
+
+avb_status test_rt_ISecret_getInterfaceHash(avb_binder *self, char **ret_result)
+{
+        return avb_binder_get_interface_hash(self, &test_rt_ISecret_desc, ret_result);
+}
+
 avb_status test_rt_ITester_echo(avb_binder *self, const test_rt_Everything *e, test_rt_Everything *ret_result)
 {
         Test__Rt__ITester__EchoRequest _req;
         Test__Rt__ITester__EchoReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test_rt_Everything _r_result;
@@ -135,8 +252,8 @@ done:
         test_rt_Everything__pb_free((&_req)->e);
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -145,7 +262,7 @@ avb_status test_rt_ITester_echoBool(avb_binder *self, bool v, bool *ret_result)
         Test__Rt__ITester__EchoBoolRequest _req;
         Test__Rt__ITester__EchoBoolReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         bool _r_result;
@@ -181,8 +298,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -191,7 +308,7 @@ avb_status test_rt_ITester_echoByte(avb_binder *self, int8_t v, int8_t *ret_resu
         Test__Rt__ITester__EchoByteRequest _req;
         Test__Rt__ITester__EchoByteReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         int8_t _r_result;
@@ -231,8 +348,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -241,7 +358,7 @@ avb_status test_rt_ITester_echoChar(avb_binder *self, uint16_t v, uint16_t *ret_
         Test__Rt__ITester__EchoCharRequest _req;
         Test__Rt__ITester__EchoCharReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         uint16_t _r_result;
@@ -281,8 +398,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -291,7 +408,7 @@ avb_status test_rt_ITester_echoInt(avb_binder *self, int32_t v, int32_t *ret_res
         Test__Rt__ITester__EchoIntRequest _req;
         Test__Rt__ITester__EchoIntReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         int32_t _r_result;
@@ -327,8 +444,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -337,7 +454,7 @@ avb_status test_rt_ITester_echoLong(avb_binder *self, int64_t v, int64_t *ret_re
         Test__Rt__ITester__EchoLongRequest _req;
         Test__Rt__ITester__EchoLongReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         int64_t _r_result;
@@ -373,8 +490,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -383,7 +500,7 @@ avb_status test_rt_ITester_echoFloat(avb_binder *self, float v, float *ret_resul
         Test__Rt__ITester__EchoFloatRequest _req;
         Test__Rt__ITester__EchoFloatReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         float _r_result;
@@ -419,8 +536,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -429,7 +546,7 @@ avb_status test_rt_ITester_echoDouble(avb_binder *self, double v, double *ret_re
         Test__Rt__ITester__EchoDoubleRequest _req;
         Test__Rt__ITester__EchoDoubleReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         double _r_result;
@@ -465,8 +582,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -475,7 +592,7 @@ avb_status test_rt_ITester_echoString(avb_binder *self, const char *v, char **re
         Test__Rt__ITester__EchoStringRequest _req;
         Test__Rt__ITester__EchoStringReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         char *_r_result;
@@ -518,8 +635,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -528,7 +645,7 @@ avb_status test_rt_ITester_echoNullable(avb_binder *self, const char *v, char **
         Test__Rt__ITester__EchoNullableRequest _req;
         Test__Rt__ITester__EchoNullableReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         char *_r_result;
@@ -574,8 +691,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -584,7 +701,7 @@ avb_status test_rt_ITester_echoMode(avb_binder *self, test_rt_Mode v, test_rt_Mo
         Test__Rt__ITester__EchoModeRequest _req;
         Test__Rt__ITester__EchoModeReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test_rt_Mode _r_result;
@@ -620,8 +737,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -630,7 +747,7 @@ avb_status test_rt_ITester_echoValue(avb_binder *self, const test_rt_Value *v, t
         Test__Rt__ITester__EchoValueRequest _req;
         Test__Rt__ITester__EchoValueReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test_rt_Value _r_result;
@@ -677,8 +794,8 @@ done:
         test_rt_Value__pb_free((&_req)->v);
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -687,7 +804,7 @@ avb_status test_rt_ITester_echoInts(avb_binder *self, const int32_t *v, size_t v
         Test__Rt__ITester__EchoIntsRequest _req;
         Test__Rt__ITester__EchoIntsReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         int32_t *_r_result;
@@ -742,8 +859,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -752,7 +869,7 @@ avb_status test_rt_ITester_echoBytes(avb_binder *self, const int8_t *v, size_t v
         Test__Rt__ITester__EchoBytesRequest _req;
         Test__Rt__ITester__EchoBytesReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         int8_t *_r_result;
@@ -807,8 +924,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -817,7 +934,7 @@ avb_status test_rt_ITester_echoStrings(avb_binder *self, const char *const *v, s
         Test__Rt__ITester__EchoStringsRequest _req;
         Test__Rt__ITester__EchoStringsReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         char **_r_result;
@@ -888,8 +1005,8 @@ done:
         free((&_req)->v);
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -898,7 +1015,7 @@ avb_status test_rt_ITester_echoPoints(avb_binder *self, const test_common_Point 
         Test__Rt__ITester__EchoPointsRequest _req;
         Test__Rt__ITester__EchoPointsReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test_common_Point *_r_result;
@@ -974,8 +1091,8 @@ done:
         free((&_req)->v);
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -984,7 +1101,7 @@ avb_status test_rt_ITester_echoMaybePoint(avb_binder *self, const test_common_Po
         Test__Rt__ITester__EchoMaybePointRequest _req;
         Test__Rt__ITester__EchoMaybePointReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test_common_Point *_r_result;
@@ -1037,8 +1154,8 @@ done:
         test_common_Point__pb_free((&_req)->p);
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1047,7 +1164,7 @@ avb_status test_rt_ITester_directions(avb_binder *self, int32_t a, int32_t **ret
         Test__Rt__ITester__DirectionsRequest _req;
         Test__Rt__ITester__DirectionsReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         int32_t _r_result;
@@ -1201,8 +1318,8 @@ done:
         test_rt_Everything_Inner__pb_free((&_req)->inner);
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1211,7 +1328,7 @@ avb_status test_rt_ITester_fail(avb_binder *self, int32_t code, const char *mess
         Test__Rt__ITester__FailRequest _req;
         Test__Rt__ITester__FailReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test__rt__itester__fail_request__init(&_req);
@@ -1244,8 +1361,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1254,7 +1371,7 @@ avb_status test_rt_ITester_sleepMs(avb_binder *self, int32_t ms)
         Test__Rt__ITester__SleepMsRequest _req;
         Test__Rt__ITester__SleepMsReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test__rt__itester__sleep_ms_request__init(&_req);
@@ -1284,8 +1401,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1294,7 +1411,7 @@ avb_status test_rt_ITester_count(avb_binder *self, int32_t *ret_result)
         Test__Rt__ITester__CountRequest _req;
         Test__Rt__ITester__CountReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         int32_t _r_result;
@@ -1329,8 +1446,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1339,7 +1456,7 @@ avb_status test_rt_ITester_subscribe(avb_binder *self, avb_binder *cb, int32_t n
         Test__Rt__ITester__SubscribeRequest _req;
         Test__Rt__ITester__SubscribeReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test__rt__itester__subscribe_request__init(&_req);
@@ -1375,8 +1492,8 @@ done:
         test_rt__binder_pb_free((&_req)->cb);
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1384,7 +1501,7 @@ avb_status test_rt_ITester_poke(avb_binder *self, int32_t v)
 {
         Test__Rt__ITester__PokeRequest _req;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test__rt__itester__poke_request__init(&_req);
@@ -1405,8 +1522,8 @@ avb_status test_rt_ITester_poke(avb_binder *self, int32_t v)
 fail:
         _st = avb_status_from_rc(_rc, "ITester.poke", "bad reply");
 done:
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1415,7 +1532,7 @@ avb_status test_rt_ITester_lastPoke(avb_binder *self, int32_t *ret_result)
         Test__Rt__ITester__LastPokeRequest _req;
         Test__Rt__ITester__LastPokeReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         int32_t _r_result;
@@ -1450,8 +1567,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1460,7 +1577,7 @@ avb_status test_rt_ITester_echoBinder(avb_binder *self, avb_binder *cb, avb_bind
         Test__Rt__ITester__EchoBinderRequest _req;
         Test__Rt__ITester__EchoBinderReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         avb_binder *_r_result;
@@ -1502,8 +1619,8 @@ done:
         test_rt__binder_pb_free((&_req)->cb);
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1511,7 +1628,7 @@ avb_status test_rt_ITester_quit(avb_binder *self)
 {
         Test__Rt__ITester__QuitRequest _req;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test__rt__itester__quit_request__init(&_req);
@@ -1531,8 +1648,8 @@ avb_status test_rt_ITester_quit(avb_binder *self)
 fail:
         _st = avb_status_from_rc(_rc, "ITester.quit", "bad reply");
 done:
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1541,7 +1658,7 @@ avb_status test_rt_ITester_echoFixed(avb_binder *self, const test_rt_Fixed *f, t
         Test__Rt__ITester__EchoFixedRequest _req;
         Test__Rt__ITester__EchoFixedReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test_rt_Fixed _r_result;
@@ -1588,8 +1705,8 @@ done:
         test_rt_Fixed__pb_free((&_req)->f);
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1598,7 +1715,7 @@ avb_status test_rt_ITester_fixedArgs(avb_binder *self, const int32_t grid[2][3],
         Test__Rt__ITester__FixedArgsRequest _req;
         Test__Rt__ITester__FixedArgsReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         int32_t _r_result[2];
@@ -1706,8 +1823,8 @@ done:
         free((&_req)->pts);
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1716,7 +1833,7 @@ avb_status test_rt_ITester_echoExtendable(avb_binder *self, const test_rt_Extend
         Test__Rt__ITester__EchoExtendableRequest _req;
         Test__Rt__ITester__EchoExtendableReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test_rt_Extendable _r_result;
@@ -1763,8 +1880,8 @@ done:
         test_rt_Extendable__pb_free((&_req)->e);
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1773,7 +1890,7 @@ avb_status test_rt_ITester_echoVintfExtendable(avb_binder *self, const test_rt_V
         Test__Rt__ITester__EchoVintfExtendableRequest _req;
         Test__Rt__ITester__EchoVintfExtendableReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         test_rt_VintfExtendable _r_result;
@@ -1820,8 +1937,8 @@ done:
         test_rt_VintfExtendable__pb_free((&_req)->e);
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1830,7 +1947,7 @@ avb_status test_rt_ITester_echoFd(avb_binder *self, int fd, int *ret_result)
         Test__Rt__ITester__EchoFdRequest _req;
         Test__Rt__ITester__EchoFdReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         avb_fd_list _fds = {0};
@@ -1878,8 +1995,8 @@ done:
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1888,7 +2005,7 @@ avb_status test_rt_ITester_echoMaybeFd(avb_binder *self, int fd, int *ret_result
         Test__Rt__ITester__EchoMaybeFdRequest _req;
         Test__Rt__ITester__EchoMaybeFdReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         avb_fd_list _fds = {0};
@@ -1936,8 +2053,8 @@ done:
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -1946,7 +2063,7 @@ avb_status test_rt_ITester_reverseFds(avb_binder *self, const int *fds, size_t f
         Test__Rt__ITester__ReverseFdsRequest _req;
         Test__Rt__ITester__ReverseFdsReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         avb_fd_list _fds = {0};
@@ -2024,8 +2141,8 @@ done:
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -2034,7 +2151,7 @@ avb_status test_rt_ITester_echoFds(avb_binder *self, const test_rt_Fds *f, test_
         Test__Rt__ITester__EchoFdsRequest _req;
         Test__Rt__ITester__EchoFdsReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         avb_fd_list _fds = {0};
@@ -2086,8 +2203,8 @@ done:
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -2096,7 +2213,7 @@ avb_status test_rt_ITester_writeTo(avb_binder *self, int fd, const char *text)
         Test__Rt__ITester__WriteToRequest _req;
         Test__Rt__ITester__WriteToReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         avb_fd_list _fds = {0};
@@ -2136,8 +2253,8 @@ done:
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -2146,7 +2263,7 @@ avb_status test_rt_ITester_makePipe(avb_binder *self, const char *text, int *ret
         Test__Rt__ITester__MakePipeRequest _req;
         Test__Rt__ITester__MakePipeReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         avb_fd_list _fds = {0};
@@ -2194,8 +2311,8 @@ done:
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -2204,7 +2321,7 @@ avb_status test_rt_ITester_fdCount(avb_binder *self, int32_t *ret_result)
         Test__Rt__ITester__FdCountRequest _req;
         Test__Rt__ITester__FdCountReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         int32_t _r_result;
@@ -2239,8 +2356,8 @@ fail:
 done:
         if (_rep != NULL)
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 
@@ -2249,7 +2366,7 @@ avb_status test_rt_ITester_badFd(avb_binder *self, int *ret_result)
         Test__Rt__ITester__BadFdRequest _req;
         Test__Rt__ITester__BadFdReply *_rep = NULL;
         uint8_t *_buf = NULL, *_out = NULL;
-        size_t _len, _out_len = 0;
+        size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
         avb_fd_list _fds = {0};
@@ -2294,8 +2411,117 @@ done:
                 protobuf_c_message_free_unpacked(&_rep->base, NULL);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
-        free(_buf);
-        free(_out);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
+        return _st;
+}
+
+avb_status test_rt_ITester_echoAnyBinder(avb_binder *self, avb_binder *b, avb_binder **ret_result)
+{
+        Test__Rt__ITester__EchoAnyBinderRequest _req;
+        Test__Rt__ITester__EchoAnyBinderReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len = 0, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        avb_binder *_r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_any_binder_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoAnyBinder: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoAnyBinder: ret_result is null");
+        _rc = test_rt__binder_to_pb(b, &(&_req)->b);
+        if (_rc < 0)
+                goto fail;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_echoAnyBinder, 0, _buf, _len,
+                                  &_out, &_out_len);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__EchoAnyBinderReply *)protobuf_c_message_unpack(&test__rt__itester__echo_any_binder_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        _rc = test_rt__binder_from_pb(NULL, _rep->result, &_r_result);
+        if (_rc < 0)
+                goto fail;
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoAnyBinder", "bad reply");
+        avb_binder_unref(_r_result);
+done:
+        test_rt__binder_pb_free((&_req)->b);
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
+        return _st;
+}
+
+avb_status test_rt_ITester_makeQueue(avb_binder *self, int32_t n, android_hardware_common_fmq_MQDescriptor *ret_result)
+{
+        Test__Rt__ITester__MakeQueueRequest _req;
+        Test__Rt__ITester__MakeQueueReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len = 0, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {0};
+        avb_fd_list _rfds = {0};
+        android_hardware_common_fmq_MQDescriptor _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__make_queue_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.makeQueue: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.makeQueue: ret_result is null");
+        (&_req)->n = n;
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact_fds(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_makeQueue, 0, _buf,
+                                      _len, _fds.fds, _fds.n, &_out, &_out_len,
+                                      &_rfds.fds, &_rfds.n);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__MakeQueueReply *)protobuf_c_message_unpack(&test__rt__itester__make_queue_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        android_hardware_common_fmq_MQDescriptor_init(&_r_result);
+        if (_rep->result != NULL) {
+                _rc = android_hardware_common_fmq_MQDescriptor__from_pb(NULL, &_rfds, _rep->result, &_r_result);
+                if (_rc < 0)
+                        goto fail;
+        }
+        *ret_result = _r_result;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.makeQueue", "bad reply");
+        android_hardware_common_fmq_MQDescriptor_fini(&_r_result);
+done:
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_fd_list_fini(&_fds, false);
+        avb_fd_list_fini(&_rfds, true);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
         return _st;
 }
 

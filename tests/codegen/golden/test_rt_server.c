@@ -106,6 +106,136 @@ int test_rt_ICallback_new_local(const test_rt_ICallback_ops *ops, void *impl, vo
         return avb_binder_new_local(&test_rt_ICallback_desc, ops, impl, destroy, ret);
 }
 
+static avb_status serve_test_rt_ISecret_reverse(const test_rt_ISecret_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ISecret__ReverseRequest *_req;
+        Test__Rt__ISecret__ReverseReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        int8_t *_a_key;
+        size_t _a_key_count;
+        memset(&_a_key, 0, sizeof(_a_key));
+        _a_key_count = 0;
+        int8_t *_r_result;
+        size_t _r_result_count;
+        memset(&_r_result, 0, sizeof(_r_result));
+        _r_result_count = 0;
+        test__rt__isecret__reverse_reply__init(&_rep);
+
+        if (ops->reverse == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ISecret.reverse is not implemented");
+        _req = (Test__Rt__ISecret__ReverseRequest *)protobuf_c_message_unpack(&test__rt__isecret__reverse_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ISecret.reverse: bad request");
+        _a_key = malloc(_req->key.len ? _req->key.len : 1);
+        if (_a_key == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        if (_req->key.len > 0)
+                memcpy(_a_key, _req->key.data, _req->key.len);
+        _a_key_count = _req->key.len;
+        _st = ops->reverse(impl, call, _a_key, _a_key_count, &_r_result, &_r_result_count);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        (&_rep)->result.len = _r_result ? _r_result_count : 0;
+        (&_rep)->result.data = (uint8_t *)_r_result;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ISecret.reverse", "bad request");
+done:
+        free(_a_key);
+        free(_r_result);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
+static avb_status serve_test_rt_ISecret_zeroedBuffers(const test_rt_ISecret_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ISecret__ZeroedBuffersRequest *_req;
+        Test__Rt__ISecret__ZeroedBuffersReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        int64_t _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__isecret__zeroed_buffers_reply__init(&_rep);
+
+        if (ops->zeroedBuffers == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ISecret.zeroedBuffers is not implemented");
+        _req = (Test__Rt__ISecret__ZeroedBuffersRequest *)protobuf_c_message_unpack(&test__rt__isecret__zeroed_buffers_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ISecret.zeroedBuffers: bad request");
+        _st = ops->zeroedBuffers(impl, call, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        (&_rep)->result = _r_result;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ISecret.zeroedBuffers", "bad request");
+done:
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
+static avb_status dispatch_test_rt_ISecret(const avb_interface_desc *iface, const void *ops,
+                void *impl, avb_call *call, uint32_t code, const uint8_t *req,
+                size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        (void)iface;
+        *ret_reply = NULL;
+        *ret_len = 0;
+        if (ops != NULL) {
+                switch (code) {
+                        case test_rt_ISecret_TRANSACTION_reverse:
+                                return serve_test_rt_ISecret_reverse(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ISecret_TRANSACTION_zeroedBuffers:
+                                return serve_test_rt_ISecret_zeroedBuffers(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        default:
+                                break;
+                }
+        }
+        return avb_status_transport(AVB_TS_UNKNOWN_TRANSACTION, "%s: no method with code %u",
+                                    test_rt_ISecret_DESCRIPTOR, (unsigned)code);
+}
+
+static const avb_method_desc test_rt_ISecret_methods[] = {
+        {"reverse", AVB_METHOD_SENSITIVE},
+        {"zeroedBuffers", AVB_METHOD_SENSITIVE},
+};
+
+const avb_interface_desc test_rt_ISecret_desc = {
+        .descriptor = test_rt_ISecret_DESCRIPTOR,
+        .hash = test_rt_ISecret_HASH,
+        .version = test_rt_ISecret_VERSION,
+        .n_methods = 2,
+        .methods = test_rt_ISecret_methods,
+        .dispatch = dispatch_test_rt_ISecret,
+};
+
+int test_rt_ISecret_new_local(const test_rt_ISecret_ops *ops, void *impl, void (*destroy)(void *impl),
+                avb_binder **ret)
+{
+        return avb_binder_new_local(&test_rt_ISecret_desc, ops, impl, destroy, ret);
+}
+
 static avb_status serve_test_rt_ITester_echo(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
@@ -2017,6 +2147,97 @@ done:
         return _st;
 }
 
+static avb_status serve_test_rt_ITester_echoAnyBinder(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__EchoAnyBinderRequest *_req;
+        Test__Rt__ITester__EchoAnyBinderReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        avb_binder *_a_b;
+        memset(&_a_b, 0, sizeof(_a_b));
+        avb_binder *_r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__echo_any_binder_reply__init(&_rep);
+
+        if (ops->echoAnyBinder == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoAnyBinder is not implemented");
+        _req = (Test__Rt__ITester__EchoAnyBinderRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_any_binder_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoAnyBinder: bad request");
+        _rc = test_rt__binder_from_pb(call, _req->b, &_a_b);
+        if (_rc < 0)
+                goto fail;
+        _st = ops->echoAnyBinder(impl, call, _a_b, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rc = test_rt__binder_to_pb(_r_result, &(&_rep)->result);
+        if (_rc < 0)
+                goto fail;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.echoAnyBinder", "bad request");
+done:
+        test_rt__binder_pb_free((&_rep)->result);
+        avb_binder_unref(_a_b);
+        avb_binder_unref(_r_result);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
+static avb_status serve_test_rt_ITester_makeQueue(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__MakeQueueRequest *_req;
+        Test__Rt__ITester__MakeQueueReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        avb_fd_list _fds = {.call = call};
+        int32_t _a_n;
+        memset(&_a_n, 0, sizeof(_a_n));
+        android_hardware_common_fmq_MQDescriptor _r_result;
+        memset(&_r_result, 0, sizeof(_r_result));
+        test__rt__itester__make_queue_reply__init(&_rep);
+
+        if (ops->makeQueue == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.makeQueue is not implemented");
+        _req = (Test__Rt__ITester__MakeQueueRequest *)protobuf_c_message_unpack(&test__rt__itester__make_queue_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.makeQueue: bad request");
+        _a_n = _req->n;
+        android_hardware_common_fmq_MQDescriptor_init(&_r_result);
+        _st = ops->makeQueue(impl, call, _a_n, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rc = android_hardware_common_fmq_MQDescriptor__to_pb_new(&_r_result, &_fds, &(&_rep)->result);
+        if (_rc < 0)
+                goto fail;
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.makeQueue", "bad request");
+done:
+        android_hardware_common_fmq_MQDescriptor__pb_free((&_rep)->result);
+        android_hardware_common_fmq_MQDescriptor_fini(&_r_result);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
 static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, const void *ops,
                 void *impl, avb_call *call, uint32_t code, const uint8_t *req,
                 size_t req_len, uint8_t **ret_reply, size_t *ret_len)
@@ -2102,6 +2323,10 @@ static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, cons
                                 return serve_test_rt_ITester_fdCount(ops, impl, call, req, req_len, ret_reply, ret_len);
                         case test_rt_ITester_TRANSACTION_badFd:
                                 return serve_test_rt_ITester_badFd(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_echoAnyBinder:
+                                return serve_test_rt_ITester_echoAnyBinder(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_makeQueue:
+                                return serve_test_rt_ITester_makeQueue(ops, impl, call, req, req_len, ret_reply, ret_len);
                         default:
                                 break;
                 }
@@ -2149,13 +2374,15 @@ static const avb_method_desc test_rt_ITester_methods[] = {
         {"makePipe", AVB_METHOD_FDS},
         {"fdCount", 0},
         {"badFd", AVB_METHOD_FDS},
+        {"echoAnyBinder", 0},
+        {"makeQueue", AVB_METHOD_FDS},
 };
 
 const avb_interface_desc test_rt_ITester_desc = {
         .descriptor = test_rt_ITester_DESCRIPTOR,
         .hash = test_rt_ITester_HASH,
         .version = test_rt_ITester_VERSION,
-        .n_methods = 38,
+        .n_methods = 40,
         .methods = test_rt_ITester_methods,
         .dispatch = dispatch_test_rt_ITester,
 };

@@ -1228,6 +1228,7 @@ void test_rt_Fixed_init(test_rt_Fixed *p)
         p->triple[2] = 3;
         for (size_t _i = 0; _i < 2; _i++)
                 test_common_Point_init(&p->corners[_i]);
+        test_rt_FixedOr_init(&p->choice);
 }
 
 void test_rt_Fixed_fini(test_rt_Fixed *p)
@@ -1238,6 +1239,19 @@ void test_rt_Fixed_fini(test_rt_Fixed *p)
                 free(p->names[_i]);
         for (size_t _i = 0; _i < 2; _i++)
                 test_common_Point_fini(&p->corners[_i]);
+        free(p->maybe);
+        if (p->maybePoints != NULL) {
+                for (size_t _i = 0; _i < 2; _i++)
+                        test_common_Point_fini(&(*p->maybePoints)[_i]);
+        }
+        free(p->maybePoints);
+        free(p->maybeBytes);
+        if (p->maybeNames != NULL) {
+                for (size_t _i = 0; _i < 2; _i++)
+                        free((*p->maybeNames)[_i]);
+        }
+        free(p->maybeNames);
+        test_rt_FixedOr_fini(&p->choice);
 }
 
 void test_rt_Fixed__pb_free(struct Test__Rt__Fixed *m)
@@ -1248,6 +1262,20 @@ void test_rt_Fixed__pb_free(struct Test__Rt__Fixed *m)
         for (size_t _i = 0; m->corners != NULL && _i < m->n_corners; _i++)
                 test_common_Point__pb_free(m->corners[_i]);
         free(m->corners);
+        if (m->maybe != NULL) {
+                free(m->maybe);
+        }
+        if (m->maybepoints != NULL) {
+                for (size_t _i = 0; m->maybepoints->items != NULL && _i < m->maybepoints->n_items; _i++)
+                        test_common_Point__pb_free(m->maybepoints->items[_i]);
+                free(m->maybepoints->items);
+                free(m->maybepoints);
+        }
+        if (m->maybenames != NULL) {
+                free(m->maybenames->items);
+                free(m->maybenames);
+        }
+        test_rt_FixedOr__pb_free(m->choice);
         free(m);
 }
 
@@ -1294,6 +1322,60 @@ int test_rt_Fixed__to_pb_new(const test_rt_Fixed *in, avb_fd_list *fds, struct T
         out->modes = (int32_t *)in->modes;
         out->n_none = 0;
         out->none = (int64_t *)in->none;
+        if (in->maybe != NULL) {
+                out->maybe = malloc(sizeof(*out->maybe));
+                if (out->maybe == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                test__rt__fixed__maybe_array__init(out->maybe);
+                out->maybe->n_items = 2;
+                out->maybe->items = (int32_t *)(*in->maybe);
+        }
+        if (in->maybePoints != NULL) {
+                out->maybepoints = malloc(sizeof(*out->maybepoints));
+                if (out->maybepoints == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                test__rt__fixed__maybepoints_array__init(out->maybepoints);
+                out->maybepoints->items = calloc(2, sizeof(*out->maybepoints->items));
+                if (out->maybepoints->items == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                out->maybepoints->n_items = 2;
+                for (size_t _i = 0; _i < 2; _i++) {
+                        _rc = test_common_Point__to_pb_new(&(*in->maybePoints)[_i], fds, &out->maybepoints->items[_i]);
+                        if (_rc < 0)
+                                goto fail;
+                }
+        }
+        if (in->maybeBytes != NULL) {
+                out->_maybebytes_case = TEST__RT__FIXED___MAYBEBYTES_MAYBEBYTES;
+                out->maybebytes.len = 4;
+                out->maybebytes.data = (uint8_t *)(*in->maybeBytes);
+        }
+        if (in->maybeNames != NULL) {
+                out->maybenames = malloc(sizeof(*out->maybenames));
+                if (out->maybenames == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                test__rt__fixed__maybenames_array__init(out->maybenames);
+                out->maybenames->items = malloc(2 * sizeof(*out->maybenames->items));
+                if (out->maybenames->items == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                out->maybenames->n_items = 2;
+                for (size_t _i = 0; _i < 2; _i++) {
+                        out->maybenames->items[_i] = (char *)((*in->maybeNames)[_i] ? (*in->maybeNames)[_i] : "");
+                }
+        }
+        _rc = test_rt_FixedOr__to_pb_new(&in->choice, fds, &out->choice);
+        if (_rc < 0)
+                goto fail;
         *ret = out;
         return 0;
 fail:
@@ -1361,6 +1443,79 @@ int test_rt_Fixed__from_pb(avb_call *call, const avb_fd_list *fds, const struct 
                 _rc = -EBADMSG;
                 goto fail;
         }
+        if (in->maybe == NULL) {
+        } else {
+                out->maybe = calloc(1, sizeof(*out->maybe));
+                if (out->maybe == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                if (in->maybe->n_items != 2) {
+                        _rc = -EBADMSG;
+                        goto fail;
+                }
+                for (size_t _i = 0; _i < 2; _i++) {
+                        (*out->maybe)[_i] = in->maybe->items[_i];
+                }
+        }
+        if (in->maybepoints == NULL) {
+        } else {
+                out->maybePoints = calloc(1, sizeof(*out->maybePoints));
+                if (out->maybePoints == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                for (size_t _i = 0; _i < 2; _i++) test_common_Point_init(&(*out->maybePoints)[_i]);
+                if (in->maybepoints->n_items != 2) {
+                        _rc = -EBADMSG;
+                        goto fail;
+                }
+                for (size_t _i = 0; _i < 2; _i++) {
+                        test_common_Point_init(&(*out->maybePoints)[_i]);
+                        if (in->maybepoints->items[_i] != NULL) {
+                                _rc = test_common_Point__from_pb(call, fds, in->maybepoints->items[_i], &(*out->maybePoints)[_i]);
+                                if (_rc < 0)
+                                        goto fail;
+                        }
+                }
+        }
+        if (in->_maybebytes_case == TEST__RT__FIXED___MAYBEBYTES_MAYBEBYTES) {
+                out->maybeBytes = calloc(1, sizeof(*out->maybeBytes));
+                if (out->maybeBytes == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                if (in->maybebytes.len != 4) {
+                        _rc = -EBADMSG;
+                        goto fail;
+                }
+                memcpy((*out->maybeBytes), in->maybebytes.data, 4);
+        }
+        if (in->maybenames == NULL) {
+        } else {
+                out->maybeNames = calloc(1, sizeof(*out->maybeNames));
+                if (out->maybeNames == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                if (in->maybenames->n_items != 2) {
+                        _rc = -EBADMSG;
+                        goto fail;
+                }
+                for (size_t _i = 0; _i < 2; _i++) {
+                        (*out->maybeNames)[_i] = avb_string_dup(in->maybenames->items[_i]);
+                        if ((*out->maybeNames)[_i] == NULL) {
+                                _rc = -ENOMEM;
+                                goto fail;
+                        }
+                }
+        }
+        test_rt_FixedOr_init(&out->choice);
+        if (in->choice != NULL) {
+                _rc = test_rt_FixedOr__from_pb(call, fds, in->choice, &out->choice);
+                if (_rc < 0)
+                        goto fail;
+        }
         return 0;
 fail:
         return _rc;
@@ -1405,6 +1560,267 @@ int test_rt_Fixed_holder_get(const avb_parcelable_holder *h, test_rt_Fixed *ret_
         protobuf_c_message_free_unpacked(&m->base, NULL);
         if (rc < 0) {
                 test_rt_Fixed_fini(&v);
+                return rc;
+        }
+        *ret_value = v;
+        return 1;
+}
+
+void test_rt_FixedOr_init(test_rt_FixedOr *p)
+{
+        memset(p, 0, sizeof(*p));
+}
+
+void test_rt_FixedOr_fini(test_rt_FixedOr *p)
+{
+        if (p == NULL)
+                return;
+        switch (p->tag) {
+                case test_rt_FixedOr_TAG_plain:
+                        break;
+                case test_rt_FixedOr_TAG_three:
+                        break;
+                case test_rt_FixedOr_TAG_pair:
+                        for (size_t _i = 0; _i < 2; _i++)
+                                free(p->u.pair[_i]);
+                        break;
+                case test_rt_FixedOr_TAG_raw:
+                        break;
+                case test_rt_FixedOr_TAG_ends:
+                        for (size_t _i = 0; _i < 2; _i++)
+                                test_common_Point_fini(&p->u.ends[_i]);
+                        break;
+        }
+}
+
+void test_rt_FixedOr__pb_free(struct Test__Rt__FixedOr *m)
+{
+        if (m == NULL)
+                return;
+        if (m->_tag_case == TEST__RT__FIXED_OR___TAG_THREE) {
+                if (m->three != NULL) {
+                        free(m->three);
+                }
+        }
+        if (m->_tag_case == TEST__RT__FIXED_OR___TAG_PAIR) {
+                if (m->pair != NULL) {
+                        free(m->pair->items);
+                        free(m->pair);
+                }
+        }
+        if (m->_tag_case == TEST__RT__FIXED_OR___TAG_ENDS) {
+                if (m->ends != NULL) {
+                        for (size_t _i = 0; m->ends->items != NULL && _i < m->ends->n_items; _i++)
+                                test_common_Point__pb_free(m->ends->items[_i]);
+                        free(m->ends->items);
+                        free(m->ends);
+                }
+        }
+        free(m);
+}
+
+int test_rt_FixedOr__to_pb_new(const test_rt_FixedOr *in, avb_fd_list *fds, struct Test__Rt__FixedOr **ret)
+{
+        Test__Rt__FixedOr *out = malloc(sizeof(*out));
+        int _rc = 0;
+
+        *ret = NULL;
+        if (out == NULL)
+                return -ENOMEM;
+        test__rt__fixed_or__init(out);
+        if (in == NULL) {
+                *ret = out; /* a null union member travels as an empty message */
+                return 0;
+        }
+        switch (in->tag) {
+                case test_rt_FixedOr_TAG_plain:
+                        out->_tag_case = TEST__RT__FIXED_OR___TAG_PLAIN;
+                        out->plain = in->u.plain;
+                        break;
+                case test_rt_FixedOr_TAG_three:
+                        out->_tag_case = TEST__RT__FIXED_OR___TAG_THREE;
+                        out->three = malloc(sizeof(*out->three));
+                        if (out->three == NULL) {
+                                _rc = -ENOMEM;
+                                goto fail;
+                        }
+                        test__rt__fixed_or__three_array__init(out->three);
+                        out->three->n_items = 3;
+                        out->three->items = (int32_t *)in->u.three;
+                        break;
+                case test_rt_FixedOr_TAG_pair:
+                        out->_tag_case = TEST__RT__FIXED_OR___TAG_PAIR;
+                        out->pair = malloc(sizeof(*out->pair));
+                        if (out->pair == NULL) {
+                                _rc = -ENOMEM;
+                                goto fail;
+                        }
+                        test__rt__fixed_or__pair_array__init(out->pair);
+                        out->pair->items = malloc(2 * sizeof(*out->pair->items));
+                        if (out->pair->items == NULL) {
+                                _rc = -ENOMEM;
+                                goto fail;
+                        }
+                        out->pair->n_items = 2;
+                        for (size_t _i = 0; _i < 2; _i++) {
+                                out->pair->items[_i] = (char *)(in->u.pair[_i] ? in->u.pair[_i] : "");
+                        }
+                        break;
+                case test_rt_FixedOr_TAG_raw:
+                        out->_tag_case = TEST__RT__FIXED_OR___TAG_RAW;
+                        out->raw.len = 4;
+                        out->raw.data = (uint8_t *)in->u.raw;
+                        break;
+                case test_rt_FixedOr_TAG_ends:
+                        out->_tag_case = TEST__RT__FIXED_OR___TAG_ENDS;
+                        out->ends = malloc(sizeof(*out->ends));
+                        if (out->ends == NULL) {
+                                _rc = -ENOMEM;
+                                goto fail;
+                        }
+                        test__rt__fixed_or__ends_array__init(out->ends);
+                        out->ends->items = calloc(2, sizeof(*out->ends->items));
+                        if (out->ends->items == NULL) {
+                                _rc = -ENOMEM;
+                                goto fail;
+                        }
+                        out->ends->n_items = 2;
+                        for (size_t _i = 0; _i < 2; _i++) {
+                                _rc = test_common_Point__to_pb_new(&in->u.ends[_i], fds, &out->ends->items[_i]);
+                                if (_rc < 0)
+                                        goto fail;
+                        }
+                        break;
+                default:
+                        _rc = -EINVAL;
+                        goto fail;
+        }
+        *ret = out;
+        return 0;
+fail:
+        test_rt_FixedOr__pb_free(out);
+        return _rc;
+}
+
+int test_rt_FixedOr__from_pb(avb_call *call, const avb_fd_list *fds, const struct Test__Rt__FixedOr *in,
+                test_rt_FixedOr *out)
+{
+        int _rc = 0;
+
+        test_rt_FixedOr_fini(out);
+        memset(out, 0, sizeof(*out));
+        switch (in->_tag_case) {
+                case TEST__RT__FIXED_OR___TAG_PLAIN:
+                        out->tag = test_rt_FixedOr_TAG_plain;
+                        out->u.plain = in->plain;
+                        break;
+                case TEST__RT__FIXED_OR___TAG_THREE:
+                        out->tag = test_rt_FixedOr_TAG_three;
+                        if (in->three == NULL) {
+                                _rc = -EBADMSG;
+                                goto fail;
+                        }
+                        if (in->three->n_items != 3) {
+                                _rc = -EBADMSG;
+                                goto fail;
+                        }
+                        for (size_t _i = 0; _i < 3; _i++) {
+                                out->u.three[_i] = in->three->items[_i];
+                        }
+                        break;
+                case TEST__RT__FIXED_OR___TAG_PAIR:
+                        out->tag = test_rt_FixedOr_TAG_pair;
+                        if (in->pair == NULL) {
+                                _rc = -EBADMSG;
+                                goto fail;
+                        }
+                        if (in->pair->n_items != 2) {
+                                _rc = -EBADMSG;
+                                goto fail;
+                        }
+                        for (size_t _i = 0; _i < 2; _i++) {
+                                out->u.pair[_i] = avb_string_dup(in->pair->items[_i]);
+                                if (out->u.pair[_i] == NULL) {
+                                        _rc = -ENOMEM;
+                                        goto fail;
+                                }
+                        }
+                        break;
+                case TEST__RT__FIXED_OR___TAG_RAW:
+                        out->tag = test_rt_FixedOr_TAG_raw;
+                        if (in->raw.len != 4) {
+                                _rc = -EBADMSG;
+                                goto fail;
+                        }
+                        memcpy(out->u.raw, in->raw.data, 4);
+                        break;
+                case TEST__RT__FIXED_OR___TAG_ENDS:
+                        out->tag = test_rt_FixedOr_TAG_ends;
+                        if (in->ends == NULL) {
+                                _rc = -EBADMSG;
+                                goto fail;
+                        }
+                        if (in->ends->n_items != 2) {
+                                _rc = -EBADMSG;
+                                goto fail;
+                        }
+                        for (size_t _i = 0; _i < 2; _i++) {
+                                test_common_Point_init(&out->u.ends[_i]);
+                                if (in->ends->items[_i] != NULL) {
+                                        _rc = test_common_Point__from_pb(call, fds, in->ends->items[_i], &out->u.ends[_i]);
+                                        if (_rc < 0)
+                                                goto fail;
+                                }
+                        }
+                        break;
+                default:
+                        _rc = -EBADMSG;
+                        goto fail;
+        }
+        return 0;
+fail:
+        return _rc;
+}
+
+int test_rt_FixedOr_holder_put(avb_parcelable_holder *h, const test_rt_FixedOr *v)
+{
+        struct Test__Rt__FixedOr *m = NULL;
+        uint8_t *buf;
+        size_t n;
+        int rc;
+
+        if ((rc = test_rt_FixedOr__to_pb_new(v, NULL, &m)) < 0)
+                return rc;
+        n = protobuf_c_message_get_packed_size(&m->base);
+        buf = malloc(n ? n : 1);
+        if (buf == NULL) {
+                test_rt_FixedOr__pb_free(m);
+                return -ENOMEM;
+        }
+        protobuf_c_message_pack(&m->base, buf);
+        test_rt_FixedOr__pb_free(m);
+        rc = avb_parcelable_holder_set(h, "test.rt.FixedOr", false, buf, n);
+        free(buf);
+        return rc;
+}
+
+int test_rt_FixedOr_holder_get(const avb_parcelable_holder *h, test_rt_FixedOr *ret_value)
+{
+        struct Test__Rt__FixedOr *m;
+        test_rt_FixedOr v;
+        int rc;
+
+        if (!avb_parcelable_holder_holds(h, "test.rt.FixedOr"))
+                return 0; /* absent, or another type: not an error */
+        m = (struct Test__Rt__FixedOr *)protobuf_c_message_unpack(&test__rt__fixed_or__descriptor, NULL,
+                                                    h->size, h->data);
+        if (m == NULL)
+                return -EBADMSG;
+        test_rt_FixedOr_init(&v);
+        rc = test_rt_FixedOr__from_pb(NULL, NULL, m, &v);
+        protobuf_c_message_free_unpacked(&m->base, NULL);
+        if (rc < 0) {
+                test_rt_FixedOr_fini(&v);
                 return rc;
         }
         *ret_value = v;

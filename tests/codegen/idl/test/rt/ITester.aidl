@@ -1,5 +1,7 @@
 package test.rt;
 
+import android.hardware.common.fmq.MQDescriptor;
+import android.hardware.common.fmq.SynchronizedReadWrite;
 import test.common.Point;
 import test.rt.Everything;
 import test.rt.Extendable;
@@ -92,4 +94,8 @@ interface ITester {
     int fdCount();
     /** Returns a non-null -1 (refused on the way out: a bad reply for the caller). */
     ParcelFileDescriptor badFd();
+    /* IBinder: an untyped binder, given back as it came. */
+    @nullable IBinder echoAnyBinder(@nullable IBinder b);
+    /* A queue of ints the server creates and fills with 0 .. n-1. */
+    MQDescriptor<int, SynchronizedReadWrite> makeQueue(int n);
 }
