@@ -192,11 +192,27 @@ avb_conn *avb_conn_unref(avb_conn *c)
         return NULL;
 }
 
+/*
+ * Why every payload is cleared, not only those of @SensitiveData methods: a
+ * queued call does not keep its method's flags, oneway payloads are small,
+ * and the reply cache does the same with the replies it drops.
+ */
+static _Atomic uint64_t cleared_oneway;
+
+uint64_t avb_rpc_test_cleared_oneway(void)
+{
+        return atomic_load(&cleared_oneway);
+}
+
 static void queue_free(avb_oneway_msg *m)
 {
         while (m) {
                 avb_oneway_msg *next = m->next;
                 avb_close_fds(m->fds, m->n_fds);
+                if (m->len) {
+                        explicit_bzero(m->payload, m->len);
+                        atomic_fetch_add(&cleared_oneway, 1);
+                }
                 free(m);
                 m = next;
         }
@@ -441,6 +457,7 @@ int avb_conn_enqueue(avb_conn *c, uint32_t object_id, const char *descriptor, ui
         if (!m)
                 return -ENOMEM;
         m->next = NULL;
+        m->len = 0; /* queue_free clears m->len bytes, also on the failure below */
         for (m->n_fds = 0; m->n_fds < n_fds; m->n_fds++)
                 if ((m->fds[m->n_fds] = fcntl(fds[m->n_fds], F_DUPFD_CLOEXEC, 0)) < 0) {
                         r = -errno;
@@ -560,8 +577,10 @@ static int send_head(avb_conn *c)
         if (c->u) {
                 /* unix: the fds ride on the message itself. */
                 r = avb_envelope_pack_request(&h, m->payload, m->len, &buf, &len);
-                if (r == 0)
+                if (r == 0) {
                         r = avb_uclient_send_queued(c->u, c->dead_efd, buf, len, m->fds, m->n_fds);
+                        explicit_bzero(buf, len); /* packed again if it must wait */
+                }
                 if (r == -EAGAIN)
                         return r;
                 goto sent;
@@ -575,8 +594,10 @@ static int send_head(avb_conn *c)
                 m->fds_sent = r == 0;
         }
         r = r < 0 ? r : avb_envelope_pack_request(&h, m->payload, m->len, &buf, &len);
-        if (r == 0)
+        if (r == 0) {
                 r = avb_tp_send(c->push_sock, buf, len);
+                explicit_bzero(buf, len); /* packed again if it must wait */
+        }
         if (r == -EAGAIN)
                 return r;
 sent:

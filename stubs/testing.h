@@ -32,5 +32,7 @@ void avb_server_get_stats(const avb_server *s, avb_server_stats *ret);
 
 /* Buffers of AVB_METHOD_SENSITIVE calls zeroed before free in this process so far. */
 uint64_t avb_rpc_test_zeroed_buffers(void);
+/* Queued oneway payloads (of any method) cleared before free in this process so far. */
+uint64_t avb_rpc_test_cleared_oneway(void);
 
 #endif

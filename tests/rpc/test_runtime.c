@@ -750,6 +750,22 @@ static void test_oneway_in_order(void **state)
         avb_binder_unref(b);
 }
 
+/* A oneway call's queued copy is cleared before it is freed (@SensitiveData keys). */
+static void test_oneway_payload_cleared(void **state)
+{
+        avb_binder *b = connect_echo();
+        uint64_t before = avb_rpc_test_cleared_oneway();
+        uint32_t v = 7, notes[2] = {0};
+
+        (void)state;
+        assert_status_ok(echo_raw(b, ECHO_NOTE, AVB_METHOD_ONEWAY, &v, 1, NULL, 0, NULL, NULL));
+        /* Once the server has it, the queue has let go of it. */
+        assert_true(WAIT_UNTIL((echo_u32(b, ECHO_NOTES, NULL, 0, notes, 2),
+                                avb_rpc_test_cleared_oneway() > before),
+                               5000) >= 0);
+        avb_binder_unref(b);
+}
+
 /* ---- lifelines that misbehave ---- */
 
 /* A lifeline to the test server, connected, with nothing sent. */
@@ -1195,6 +1211,7 @@ int main(void)
                 cmocka_unit_test(test_dedup_forced_resend),
                 cmocka_unit_test(test_local_binders),
                 cmocka_unit_test(test_oneway_in_order),
+                cmocka_unit_test(test_oneway_payload_cleared),
                 cmocka_unit_test(test_lifeline_hello_timeout),
                 cmocka_unit_test(test_lifeline_pending_cap),
                 cmocka_unit_test(test_lifeline_accept_emfile),
