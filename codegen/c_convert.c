@@ -571,7 +571,7 @@ void cg_reset(cw *w, struct aidl_arena *a, const cn_field *f, const char *c)
                 return;
         if (!cn_is_array(f->type)) {
                 cw_line(w, "%s = -1;", c);
-        } else if (cn_is_fixed(f->type) && cn_fixed_count(f->type) > 0) {
+        } else if (cn_is_fixed(f->type) && !f->nullable && cn_fixed_count(f->type) > 0) {
                 cw_line(w, "for (size_t _i = 0; _i < %zu; _i++)", cn_fixed_count(f->type));
                 cw_line(w, "        %s[_i] = -1;", cn_fixed_flat(a, f->type, c));
         }
@@ -590,7 +590,7 @@ void cg_init_output(cw *w, struct aidl_arena *a, const cn_field *f, const char *
 {
         if (!cn_is_array(f->type) && cn_kind_of(f->type) == CN_PARCELABLE && !f->nullable)
                 cw_line(w, "%s_init(&%s);", cg_type_c(a, f->type), name);
-        if (cn_is_fixed(f->type) && cn_kind_of(f->type) == CN_PARCELABLE &&
+        if (cn_is_fixed(f->type) && !f->nullable && cn_kind_of(f->type) == CN_PARCELABLE &&
             cn_fixed_count(f->type) > 0) {
                 cw_line(w, "for (size_t _i = 0; _i < %zu; _i++)", cn_fixed_count(f->type));
                 cw_line(w, "        %s_init(&%s[_i]);", cg_type_c(a, f->type),
@@ -601,6 +601,9 @@ void cg_init_output(cw *w, struct aidl_arena *a, const cn_field *f, const char *
 const char *cg_in_arg(struct aidl_arena *a, const cn_field *f, const char *name)
 {
         cn_kind k = cn_kind_of(f->type);
+        if (cn_is_fixed(f->type) && f->nullable) /* T (*)[N] is no const T (*)[N] in C11 */
+                return aidl_arena_printf(a, "(%s(*)%s)%s", cn_fixed_in_elem(a, f->type),
+                                         cn_fixed_dims(a, f->type), name);
         if (cn_is_fixed(f->type)) {
                 /* char *x[2] is not a const char *const [2] without a cast, nor
                  * T (*)[M] a const T (*)[M] in strict C11 */

@@ -327,7 +327,11 @@ void cn_c_in_param(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullabl
         cn_kind k = cn_kind_of(t);
         const char *e = cn_c_value_type(a, t);
 
-        (void)nullable;
+        if (cn_is_fixed(t) && nullable) { /* const T (*a)[N]: NULL is null */
+                cw_printf(w, ", %s(*%s)%s", cn_join(a, cn_fixed_in_elem(a, t), ""), name,
+                          cn_fixed_dims(a, t));
+                return;
+        }
         if (cn_is_fixed(t)) { /* const T a[N]: the caller's array, borrowed */
                 cw_printf(w, ", %s%s", cn_join(a, cn_fixed_in_elem(a, t), name),
                           cn_fixed_dims(a, t));
@@ -354,6 +358,11 @@ void cn_c_in_param(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullabl
 void cn_c_out_param(cw *w, struct aidl_arena *a, const aidl_type *t, bool nullable,
                     const char *name)
 {
+        if (cn_is_fixed(t) && nullable) { /* T (**ret_x)[N]: malloc'ed, or NULL for null */
+                cw_printf(w, ", %s(**%s)%s", cn_join(a, cn_c_value_type(a, t), ""), name,
+                          cn_fixed_dims(a, t));
+                return;
+        }
         if (cn_is_fixed(t)) { /* T ret_x[N]: the caller's array, filled on success */
                 cw_printf(w, ", %s%s", cn_join(a, cn_c_value_type(a, t), name),
                           cn_fixed_dims(a, t));

@@ -21,7 +21,9 @@ static void client_null_check(cw *w, const char *what, const char *cond, const c
 static const char *client_input(struct aidl_arena *a, const cn_field *f)
 {
         if (f->arg && f->arg->dir == AIDL_DIR_INOUT)
-                return aidl_arena_printf(a, cn_is_fixed(f->type) ? "ret_%s" : "(*ret_%s)",
+                return aidl_arena_printf(a,
+                                         cn_is_fixed(f->type) && !f->nullable ? "ret_%s"
+                                                                              : "(*ret_%s)",
                                          f->c_name);
         if (!cn_is_array(f->type) && cn_kind_of(f->type) == CN_PARCELABLE && !f->nullable)
                 return aidl_arena_printf(a, "(*%s)", f->c_name);
@@ -54,7 +56,7 @@ static void client_checks(cw *w, struct aidl_arena *a, const char *what, const c
                 cn_kind k = cn_kind_of(f->type);
                 bool inout = f->arg->dir == AIDL_DIR_INOUT;
                 if (cn_is_fixed(f->type)) {
-                        if (!inout)
+                        if (!inout && !f->nullable)
                                 client_null_check(w, what, aidl_arena_printf(a, "%s == NULL", c),
                                                   f->aidl_name);
                         continue;
@@ -158,13 +160,13 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
                 }
                 for (size_t i = 0; i < rep.n; i++) {
                         const cn_field *f = &rep.v[i];
-                        if (cn_is_fixed(f->type)) {
+                        if (cn_is_fixed(f->type) && !f->nullable) {
                                 cw_line(w, "memcpy(ret_%s, _r_%s, sizeof(_r_%s));", f->c_name,
                                         f->c_name, f->c_name);
                                 continue;
                         }
                         cw_line(w, "*ret_%s = _r_%s;", f->c_name, f->c_name);
-                        if (cn_is_array(f->type))
+                        if (cn_is_array(f->type) && !cn_is_fixed(f->type))
                                 cw_line(w, "*ret_%s_count = _r_%s_count;", f->c_name, f->c_name);
                 }
                 cw_line(w, "goto done;");

@@ -87,23 +87,23 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
                 const cn_field *f = &rep.v[i];
                 if (!f->arg)
                         continue;
-                if (cn_is_fixed(f->type)) {
+                if (cn_is_fixed(f->type) && !f->nullable) {
                         cw_printf(w, ", %s", server_local(a, f));
                         continue;
                 }
                 cw_printf(w, ", &%s", server_local(a, f));
-                if (cn_is_array(f->type))
+                if (cn_is_array(f->type) && !cn_is_fixed(f->type))
                         cw_printf(w, ", &%s_count", server_local(a, f));
         }
         for (size_t i = 0; !oneway && i < rep.n; i++) {
                 if (rep.v[i].arg)
                         continue;
-                if (cn_is_fixed(rep.v[i].type)) {
+                if (cn_is_fixed(rep.v[i].type) && !rep.v[i].nullable) {
                         cw_printf(w, ", _r_result");
                         continue;
                 }
                 cw_printf(w, ", &_r_result");
-                if (cn_is_array(rep.v[i].type))
+                if (cn_is_array(rep.v[i].type) && !cn_is_fixed(rep.v[i].type))
                         cw_printf(w, ", &_r_result_count");
         }
         cw_printf(w, ");\n");

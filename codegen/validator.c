@@ -234,8 +234,8 @@ static void check_type(validator *v, const aidl_type *t)
 }
 
 /*
- * What the C emitters do not map yet (issue 10): fixed-size arrays as
- * arguments, returns, union members or @nullable. Refused here with a clear
+ * What the C emitters do not map yet (issue 10): @nullable fixed-size arrays
+ * as union members or inout arguments. Refused here with a clear
  * message rather than mapped wrongly.
  */
 static void check_fixed_unsupported(validator *v, const aidl_type *t, const char *where)
@@ -267,9 +267,9 @@ static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
         for (const aidl_arg *a = m->args; a; a = a->next) {
                 check_annotations(v, a->type->annotations, NULL);
                 check_type(v, a->type);
-                if (a->type->nullable)
-                        check_fixed_unsupported(v, a->type, "with @nullable");
                 check_holder(v, a->type, "an argument");
+                if (a->type->nullable && a->dir == AIDL_DIR_INOUT)
+                        check_fixed_unsupported(v, a->type, "as a @nullable inout argument");
                 if (aidl_map_get_str(names, a->name))
                         aidl_error(v->d, &a->loc, "duplicate argument '%s' in method '%s'",
                                    a->name, m->name);
@@ -306,8 +306,6 @@ static void check_method(validator *v, const aidl_decl *iface, const aidl_decl *
             strcmp(m->name, "getInterfaceHash") == 0)
                 aidl_error(v->d, &m->loc, "method name '%s' is reserved", m->name);
         check_type(v, m->ret);
-        if (m->ret->nullable)
-                check_fixed_unsupported(v, m->ret, "with @nullable");
         check_holder(v, m->ret, "a return value");
         if ((m->oneway || iface->oneway) &&
             !(m->ret->kind == AIDL_TYPE_PRIM && m->ret->prim == AIDL_VOID))

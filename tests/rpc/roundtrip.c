@@ -169,6 +169,25 @@ static avb_status srv_fixedArgs(void *impl, avb_call *call, const int32_t grid[2
         return avb_status_ok();
 }
 
+/* a null stays null; both results malloc'ed (the skeleton frees them) */
+static avb_status srv_nullableFixed(void *impl, avb_call *call, const int32_t (*a)[2],
+                                    int32_t (**ret_twice)[2], int32_t (**ret_result)[2])
+{
+        (void)impl;
+        (void)call;
+        if (a == NULL)
+                return avb_status_ok();
+        *ret_result = malloc(sizeof(**ret_result));
+        *ret_twice = malloc(sizeof(**ret_twice));
+        if (!*ret_result || !*ret_twice)
+                return nomem();
+        for (int i = 0; i < 2; i++) {
+                (**ret_result)[i] = (*a)[i];
+                (**ret_twice)[i] = 2 * (*a)[i];
+        }
+        return avb_status_ok();
+}
+
 static void *dup_mem(const void *p, size_t n)
 {
         void *r = malloc(n ? n : 1);
@@ -355,6 +374,7 @@ static const test_rt_ITester_ops tester_ops = {
         .echoValue = srv_echoValue,
         .echoFixed = srv_echoFixed,
         .fixedArgs = srv_fixedArgs,
+        .nullableFixed = srv_nullableFixed,
         .echoExtendable = srv_echoExtendable,
         .echoVintfExtendable = srv_echoVintfExtendable,
         .echoInts = srv_echoInts,
@@ -991,6 +1011,28 @@ static void test_fixed_args(void **state)
         assert_int_equal(st.exception, AVB_EX_NULL_POINTER);
 }
 
+/* @nullable T[N] arguments, outs and returns: T (*)[N], NULL for null */
+static void test_nullable_fixed_args(void **state)
+{
+        avb_binder *b = *state;
+        const int32_t a[2] = {7, -3};
+        int32_t (*twice)[2] = NULL, (*r)[2] = NULL;
+
+        assert_ok(test_rt_ITester_nullableFixed(b, &a, &twice, &r));
+        assert_non_null(r);
+        assert_non_null(twice);
+        assert_int_equal((*r)[0], 7);
+        assert_int_equal((*r)[1], -3);
+        assert_int_equal((*twice)[0], 14);
+        assert_int_equal((*twice)[1], -6);
+        free(r);
+        free(twice);
+        r = twice = NULL;
+        assert_ok(test_rt_ITester_nullableFixed(b, NULL, &twice, &r));
+        assert_null(r);
+        assert_null(twice);
+}
+
 static void test_unions(void **state)
 {
         avb_binder *b = *state;
@@ -1403,6 +1445,7 @@ int main(int argc, char **argv)
                 cmocka_unit_test_setup_teardown(test_everything, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_unions, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_fixed_arrays, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_nullable_fixed_args, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_parcelable_holder, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_fixed_args, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_fds, setup, teardown),

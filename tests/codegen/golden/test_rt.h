@@ -459,7 +459,7 @@ AVB_EXPORT avb_status test_rt_ISecret_getInterfaceHash(avb_binder *self, char **
 /** The interface the round-trip test serves. */
 #define test_rt_ITester_DESCRIPTOR "test.rt.ITester"
 #define test_rt_ITester_VERSION 1
-#define test_rt_ITester_HASH "c830d377fe05da046bcb795553e3fe13"
+#define test_rt_ITester_HASH "2d6fbf0810ea4762f77a06d153874ccf"
 #define test_rt_ITester_TRANSACTION_echo (AVB_FIRST_CALL + 0)
 #define test_rt_ITester_TRANSACTION_echoBool (AVB_FIRST_CALL + 1)
 #define test_rt_ITester_TRANSACTION_echoByte (AVB_FIRST_CALL + 2)
@@ -500,6 +500,7 @@ AVB_EXPORT avb_status test_rt_ISecret_getInterfaceHash(avb_binder *self, char **
 #define test_rt_ITester_TRANSACTION_badFd (AVB_FIRST_CALL + 37)
 #define test_rt_ITester_TRANSACTION_echoAnyBinder (AVB_FIRST_CALL + 38)
 #define test_rt_ITester_TRANSACTION_makeQueue (AVB_FIRST_CALL + 39)
+#define test_rt_ITester_TRANSACTION_nullableFixed (AVB_FIRST_CALL + 40)
 /** A service-specific error. */
 #define test_rt_ITester_ERROR_BAD 7
 extern AVB_EXPORT const avb_interface_desc test_rt_ITester_desc;
@@ -576,6 +577,11 @@ typedef struct test_rt_ITester_ops {
         avb_status (*badFd)(void *impl, avb_call *call, int *ret_result);
         avb_status (*echoAnyBinder)(void *impl, avb_call *call, avb_binder *b, avb_binder **ret_result);
         avb_status (*makeQueue)(void *impl, avb_call *call, int32_t n, android_hardware_common_fmq_MQDescriptor *ret_result);
+        /**
+         * @nullable fixed-size arrays as argument, out and return value: returns
+         * a (null stays null); twice = each element doubled, or null when a is.
+         */
+        avb_status (*nullableFixed)(void *impl, avb_call *call, const int32_t (*a)[2], int32_t (**ret_twice)[2], int32_t (**ret_result)[2]);
 } test_rt_ITester_ops;
 
 /* A local object served by ops on impl (see avb_binder_new_local()). */
@@ -690,6 +696,12 @@ AVB_EXPORT avb_status test_rt_ITester_badFd(avb_binder *self, int *ret_result);
 AVB_EXPORT avb_status test_rt_ITester_echoAnyBinder(avb_binder *self, avb_binder *b, avb_binder **ret_result);
 
 AVB_EXPORT avb_status test_rt_ITester_makeQueue(avb_binder *self, int32_t n, android_hardware_common_fmq_MQDescriptor *ret_result);
+
+/**
+ * @nullable fixed-size arrays as argument, out and return value: returns
+ * a (null stays null); twice = each element doubled, or null when a is.
+ */
+AVB_EXPORT avb_status test_rt_ITester_nullableFixed(avb_binder *self, const int32_t (*a)[2], int32_t (**ret_twice)[2], int32_t (**ret_result)[2]);
 
 /* The version and hash of the interface the remote object implements. */
 AVB_EXPORT avb_status test_rt_ITester_getInterfaceVersion(avb_binder *self, int32_t *ret_result);

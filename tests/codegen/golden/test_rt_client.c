@@ -2525,6 +2525,100 @@ done:
         return _st;
 }
 
+avb_status test_rt_ITester_nullableFixed(avb_binder *self, const int32_t (*a)[2], int32_t (**ret_twice)[2], int32_t (**ret_result)[2])
+{
+        Test__Rt__ITester__NullableFixedRequest _req;
+        Test__Rt__ITester__NullableFixedReply *_rep = NULL;
+        uint8_t *_buf = NULL, *_out = NULL;
+        size_t _len = 0, _out_len = 0;
+        avb_status _st;
+        int _rc = 0;
+        int32_t (*_r_result)[2];
+        memset(&_r_result, 0, sizeof(_r_result));
+        int32_t (*_r_twice)[2];
+        memset(&_r_twice, 0, sizeof(_r_twice));
+        test__rt__itester__nullable_fixed_request__init(&_req);
+
+        if (self == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.nullableFixed: self is null");
+        if (ret_result == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.nullableFixed: ret_result is null");
+        if (ret_twice == NULL)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.nullableFixed: ret_twice is null");
+        if (a != NULL) {
+                (&_req)->a = malloc(sizeof(*(&_req)->a));
+                if ((&_req)->a == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                test__rt__itester__nullable_fixed_request__aarray__init((&_req)->a);
+                (&_req)->a->n_items = 2;
+                (&_req)->a->items = (int32_t *)(*a);
+        }
+        _len = protobuf_c_message_get_packed_size(&_req.base);
+        _buf = malloc(_len > 0 ? _len : 1);
+        if (_buf == NULL) {
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_req.base, _buf);
+        _st = avb_binder_transact(self, &test_rt_ITester_desc, test_rt_ITester_TRANSACTION_nullableFixed, 0, _buf, _len,
+                                  &_out, &_out_len);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        _rep = (Test__Rt__ITester__NullableFixedReply *)protobuf_c_message_unpack(&test__rt__itester__nullable_fixed_reply__descriptor, NULL, _out_len, _out);
+        if (_rep == NULL) {
+                _rc = -EBADMSG;
+                goto fail;
+        }
+        if (_rep->result == NULL) {
+        } else {
+                _r_result = calloc(1, sizeof(*_r_result));
+                if (_r_result == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                if (_rep->result->n_items != 2) {
+                        _rc = -EBADMSG;
+                        goto fail;
+                }
+                for (size_t _i = 0; _i < 2; _i++) {
+                        (*_r_result)[_i] = _rep->result->items[_i];
+                }
+        }
+        if (_rep->twice == NULL) {
+        } else {
+                _r_twice = calloc(1, sizeof(*_r_twice));
+                if (_r_twice == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                if (_rep->twice->n_items != 2) {
+                        _rc = -EBADMSG;
+                        goto fail;
+                }
+                for (size_t _i = 0; _i < 2; _i++) {
+                        (*_r_twice)[_i] = _rep->twice->items[_i];
+                }
+        }
+        *ret_result = _r_result;
+        *ret_twice = _r_twice;
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.nullableFixed", "bad reply");
+        free(_r_result);
+        free(_r_twice);
+done:
+        if ((&_req)->a != NULL) {
+                free((&_req)->a);
+        }
+        if (_rep != NULL)
+                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_buffer_free(_buf, _len, 0);
+        avb_buffer_free(_out, _out_len, 0);
+        return _st;
+}
+
 avb_status test_rt_ITester_getInterfaceVersion(avb_binder *self, int32_t *ret_result)
 {
         return avb_binder_get_interface_version(self, &test_rt_ITester_desc, ret_result);

@@ -2238,6 +2238,89 @@ done:
         return _st;
 }
 
+static avb_status serve_test_rt_ITester_nullableFixed(const test_rt_ITester_ops *ops, void *impl, avb_call *call,
+                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
+{
+        Test__Rt__ITester__NullableFixedRequest *_req;
+        Test__Rt__ITester__NullableFixedReply _rep;
+        avb_status _st;
+        int _rc = 0;
+        int32_t (*_a_a)[2];
+        memset(&_a_a, 0, sizeof(_a_a));
+        int32_t (*_r_result)[2];
+        memset(&_r_result, 0, sizeof(_r_result));
+        int32_t (*_r_twice)[2];
+        memset(&_r_twice, 0, sizeof(_r_twice));
+        test__rt__itester__nullable_fixed_reply__init(&_rep);
+
+        if (ops->nullableFixed == NULL)
+                return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.nullableFixed is not implemented");
+        _req = (Test__Rt__ITester__NullableFixedRequest *)protobuf_c_message_unpack(&test__rt__itester__nullable_fixed_request__descriptor, NULL, req_len, req);
+        if (_req == NULL)
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.nullableFixed: bad request");
+        if (_req->a == NULL) {
+        } else {
+                _a_a = calloc(1, sizeof(*_a_a));
+                if (_a_a == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                if (_req->a->n_items != 2) {
+                        _rc = -EBADMSG;
+                        goto fail;
+                }
+                for (size_t _i = 0; _i < 2; _i++) {
+                        (*_a_a)[_i] = _req->a->items[_i];
+                }
+        }
+        _st = ops->nullableFixed(impl, call, (const int32_t(*)[2])_a_a, &_r_twice, &_r_result);
+        if (!avb_status_is_ok(&_st))
+                goto done;
+        if (_r_result != NULL) {
+                (&_rep)->result = malloc(sizeof(*(&_rep)->result));
+                if ((&_rep)->result == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                test__rt__itester__nullable_fixed_reply__result_array__init((&_rep)->result);
+                (&_rep)->result->n_items = 2;
+                (&_rep)->result->items = (int32_t *)(*_r_result);
+        }
+        if (_r_twice != NULL) {
+                (&_rep)->twice = malloc(sizeof(*(&_rep)->twice));
+                if ((&_rep)->twice == NULL) {
+                        _rc = -ENOMEM;
+                        goto fail;
+                }
+                test__rt__itester__nullable_fixed_reply__twice_array__init((&_rep)->twice);
+                (&_rep)->twice->n_items = 2;
+                (&_rep)->twice->items = (int32_t *)(*_r_twice);
+        }
+        *ret_len = protobuf_c_message_get_packed_size(&_rep.base);
+        *ret_reply = malloc(*ret_len > 0 ? *ret_len : 1);
+        if (*ret_reply == NULL) {
+                *ret_len = 0;
+                _rc = -ENOMEM;
+                goto fail;
+        }
+        protobuf_c_message_pack(&_rep.base, *ret_reply);
+        goto done;
+fail:
+        _st = avb_status_from_rc(_rc, "ITester.nullableFixed", "bad request");
+done:
+        if ((&_rep)->result != NULL) {
+                free((&_rep)->result);
+        }
+        if ((&_rep)->twice != NULL) {
+                free((&_rep)->twice);
+        }
+        free(_a_a);
+        free(_r_result);
+        free(_r_twice);
+        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        return _st;
+}
+
 static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, const void *ops,
                 void *impl, avb_call *call, uint32_t code, const uint8_t *req,
                 size_t req_len, uint8_t **ret_reply, size_t *ret_len)
@@ -2327,6 +2410,8 @@ static avb_status dispatch_test_rt_ITester(const avb_interface_desc *iface, cons
                                 return serve_test_rt_ITester_echoAnyBinder(ops, impl, call, req, req_len, ret_reply, ret_len);
                         case test_rt_ITester_TRANSACTION_makeQueue:
                                 return serve_test_rt_ITester_makeQueue(ops, impl, call, req, req_len, ret_reply, ret_len);
+                        case test_rt_ITester_TRANSACTION_nullableFixed:
+                                return serve_test_rt_ITester_nullableFixed(ops, impl, call, req, req_len, ret_reply, ret_len);
                         default:
                                 break;
                 }
@@ -2376,13 +2461,14 @@ static const avb_method_desc test_rt_ITester_methods[] = {
         {"badFd", AVB_METHOD_FDS},
         {"echoAnyBinder", 0},
         {"makeQueue", AVB_METHOD_FDS},
+        {"nullableFixed", 0},
 };
 
 const avb_interface_desc test_rt_ITester_desc = {
         .descriptor = test_rt_ITester_DESCRIPTOR,
         .hash = test_rt_ITester_HASH,
         .version = test_rt_ITester_VERSION,
-        .n_methods = 40,
+        .n_methods = 41,
         .methods = test_rt_ITester_methods,
         .dispatch = dispatch_test_rt_ITester,
 };

@@ -98,4 +98,9 @@ interface ITester {
     @nullable IBinder echoAnyBinder(@nullable IBinder b);
     /* A queue of ints the server creates and fills with 0 .. n-1. */
     MQDescriptor<int, SynchronizedReadWrite> makeQueue(int n);
+    /**
+     * @nullable fixed-size arrays as argument, out and return value: returns
+     * a (null stays null); twice = each element doubled, or null when a is.
+     */
+    @nullable int[2] nullableFixed(in @nullable int[2] a, out @nullable int[2] twice);
 }
