@@ -203,19 +203,9 @@ int avb_life_read_fds(int fd, uint64_t *ret_request_id, int *ret_fds, size_t *re
         size_t n_fds = 0;
         avb_life_fds p;
         ssize_t n;
-        int r;
 
-        do
-                n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return errno == EAGAIN || errno == EWOULDBLOCK ? -EAGAIN
-                       : errno == ECONNRESET                   ? -EPIPE
-                                                               : -errno;
-        if ((r = avb_collect_fds(&mh, fds, AVB_MAX_FDS, &n_fds)) < 0)
-                return r;
-        if (n == 0 && n_fds == 0)
-                return -EPIPE;
+        if ((n = avb_recv_fds(fd, &mh, fds, &n_fds)) < 0)
+                return (int)n;
         memcpy(&p, tmp, sizeof(p));
         if ((size_t)n != sizeof(p) || (mh.msg_flags & MSG_TRUNC) || p.magic != AVB_LIFE_FDS_MAGIC ||
             p.n_fds == 0 || p.n_fds != n_fds) {

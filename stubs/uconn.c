@@ -55,6 +55,25 @@ int avb_collect_fds(struct msghdr *mh, int *fds, size_t cap, size_t *ret_n)
         return 0;
 }
 
+ssize_t avb_recv_fds(int fd, struct msghdr *mh, int *fds, size_t *ret_n)
+{
+        ssize_t n;
+        int r;
+
+        do
+                n = recvmsg(fd, mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return errno == EAGAIN || errno == EWOULDBLOCK ? -EAGAIN
+                       : errno == ECONNRESET                   ? -EPIPE
+                                                               : -errno;
+        if ((r = avb_collect_fds(mh, fds, AVB_MAX_FDS, ret_n)) < 0)
+                return r;
+        if (n == 0 && *ret_n == 0)
+                return -EPIPE;
+        return n;
+}
+
 int avb_urx_read(int fd, avb_urx *rx, size_t max_total)
 {
         union {
@@ -68,7 +87,6 @@ int avb_urx_read(int fd, avb_urx *rx, size_t max_total)
         int fds[AVB_MAX_FDS];
         size_t n_fds = 0, room;
         ssize_t n;
-        int r;
 
         /* The fragment is read straight into place: into a scratch area until the header is known. */
         static _Thread_local uint8_t scratch[AVB_UFRAG_BYTES];
@@ -85,17 +103,8 @@ int avb_urx_read(int fd, avb_urx *rx, size_t max_total)
         iov[1] = (struct iovec){.iov_base = dst, .iov_len = room};
         mh.msg_control = ctl.buf;
         mh.msg_controllen = sizeof(ctl.buf);
-        do
-                n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return errno == EAGAIN || errno == EWOULDBLOCK ? -EAGAIN
-                       : errno == ECONNRESET                   ? -EPIPE
-                                                               : -errno;
-        if ((r = avb_collect_fds(&mh, fds, AVB_MAX_FDS, &n_fds)) < 0)
-                return r;
-        if (n == 0 && n_fds == 0)
-                return -EPIPE;
+        if ((n = avb_recv_fds(fd, &mh, fds, &n_fds)) < 0)
+                return (int)n;
         size_t body = (size_t)n >= sizeof(h) ? (size_t)n - sizeof(h) : 0;
         bool ok = (size_t)n >= sizeof(h) && !(mh.msg_flags & MSG_TRUNC) &&
                   h.magic == AVB_UFRAG_MAGIC && h.offset == rx->got;

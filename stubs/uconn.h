@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <avbuffer/rpc.h>
 
@@ -85,6 +86,13 @@ static inline bool avb_utx_started(const avb_utx *tx)
  */
 struct msghdr;
 int avb_collect_fds(struct msghdr *mh, int *fds, size_t cap, size_t *ret_n);
+/*
+ * One non-blocking recvmsg() on `fd` (close-on-exec fds, EINTR retried):
+ * the bytes read, with the fds that came in fds[AVB_MAX_FDS] and *ret_n;
+ * -EAGAIN when nothing waits, -EPIPE once the peer has closed (a reset
+ * too), else -errno (the fds that came are closed then).
+ */
+ssize_t avb_recv_fds(int fd, struct msghdr *mh, int *fds, size_t *ret_n);
 
 /* Closes n fds of `fds` (entries < 0 skipped). */
 void avb_close_fds(const int *fds, size_t n);
