@@ -19,6 +19,7 @@
  * protocol and the connection is given up.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -123,12 +124,19 @@ int avb_conn_take_fds(avb_conn *c, uint64_t request_id, size_t n_fds, int64_t de
                 if (c->state == AVB_CONN_DEAD) {
                         r = -EPIPE;
                 } else if (inline_read) {
-                        /* The monitor itself calls (a death recipient): nobody else would read. */
+                        /* The monitor itself calls (a death recipient): nobody else would
+                         * read. Entries of other requests may wait in the list meanwhile
+                         * (their expiry is the monitor's, which is here): the deadline
+                         * holds whatever the list holds, and between reads it sleeps. */
                         pthread_mutex_unlock(&c->lock);
                         r = avb_conn_read_fds(c);
-                        pthread_mutex_lock(&c->lock);
-                        if (r == 0 && !c->fds_in && avb_now_ms() >= deadline_ms)
+                        if (r == 0 && avb_now_ms() >= deadline_ms)
                                 r = -ETIMEDOUT;
+                        if (r == 0) {
+                                struct pollfd p = {.fd = c->life_fd, .events = POLLIN};
+                                (void)poll(&p, 1, avb_poll_timeout(deadline_ms));
+                        }
+                        pthread_mutex_lock(&c->lock);
                 } else if (pthread_cond_timedwait(&c->cond, &c->lock, &ts) == ETIMEDOUT) {
                         r = (e = unlink_entry(c, request_id)) ? 0 : -ETIMEDOUT;
                         break;

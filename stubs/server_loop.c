@@ -15,7 +15,8 @@
  * open them, so those not yet identified are bounded: a lifeline must send
  * its hello within HELLO_TIMEOUT_MS, at most PENDING_MAX wait for it at once
  * (a client sends its hello with the connect, so it is usually read at
- * accept and never waits), and when accept() runs out of descriptors the
+ * accept and never waits; a newcomer over the bound closes the one that has
+ * waited longest), and when accept() runs out of descriptors the
  * listener rests for ACCEPT_BACKOFF_MS instead of waking the loop at once.
  * After the hello nothing may come but fds packets (server_fds.c) and the
  * close: other data is a protocol error and ends the lifeline. On a unix:// endpoint the lifeline is the client's
@@ -219,6 +220,17 @@ static bool out_of_resources(int r)
         return r == -EMFILE || r == -ENFILE || r == -ENOBUFS || r == -ENOMEM;
 }
 
+/* The lifeline that has waited longest for its hello (there is one: n_pending > 0). */
+static server_lifeline *oldest_pending(avb_server *s)
+{
+        server_lifeline *oldest = NULL;
+
+        for (server_lifeline *l = s->lifelines; l; l = l->next)
+                if (!l->client && (!oldest || l->serial < oldest->serial))
+                        oldest = l;
+        return oldest;
+}
+
 static void lifelines_accept(avb_server *s)
 {
         static avb_ratelimit rl;
@@ -246,9 +258,13 @@ static void lifelines_accept(avb_server *s)
                 l->next = s->lifelines;
                 s->lifelines = l;
                 s->n_pending++;
-                /* The hello usually came with the connect: then it never waits. */
+                /* The hello usually came with the connect: then it never waits. Over
+                 * the bound the longest waiting goes, not the newcomer: a client's
+                 * hello may follow its connect by a moment, and lifelines that
+                 * hold their slot in silence are what the bound is against. */
                 if (lifeline_hello(s, l) == -EAGAIN && s->n_pending > PENDING_MAX)
-                        lifeline_drop(s, l, "%u lifelines wait for their hello already",
+                        lifeline_drop(s, oldest_pending(s),
+                                      "%u lifelines wait for their hello already",
                                       s->n_pending - 1);
         }
 }

@@ -831,11 +831,16 @@ static void test_lifeline_pending_cap(void **state)
         for (int i = 0; i < N; i++)
                 if (closed_within(fds[i], 0) >= 0)
                         closed++;
-        /* 64 wait; the others were closed (and after 2 s, all of them: a slow machine). */
+        /* 64 wait; the others (the oldest) were closed, one more if the real
+         * client's hello came a moment after its connect (and after 2 s, all of
+         * them: a slow machine). */
         if (test_now_ms() - start < 1800)
-                assert_int_equal(closed, N - 64);
+                assert_true(closed == N - 64 || closed == N - 63);
         else
                 assert_true(closed >= N - 64);
+        /* The newest silent ones are the ones still waiting. */
+        if (test_now_ms() - start < 1800)
+                assert_true(closed_within(fds[N - 1], 0) < 0);
         for (int i = 0; i < N; i++)
                 close(fds[i]);
         avb_binder_unref(b);
