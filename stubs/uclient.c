@@ -214,6 +214,12 @@ static void deliver(struct avb_uconn *u)
                 if (w->sensitive)
                         explicit_bzero(rx->buf, rx->total);
         } else {
+                /* Whose method it answered is gone with its caller: cleared as if
+                 * @SensitiveData (replies are small; the reply cache does the same). */
+                if (payload)
+                        explicit_bzero(payload, len);
+                if (rx->buf)
+                        explicit_bzero(rx->buf, rx->total);
                 free(payload);
                 avb_log_debug("unix transport: reply %llu dropped (nobody waits for it)",
                               (unsigned long long)id);
