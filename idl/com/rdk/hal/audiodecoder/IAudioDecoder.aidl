@@ -1,39 +1,55 @@
 package com.rdk.hal.audiodecoder;
 
+import com.rdk.hal.audiodecoder.IAudioDecoderControllerListener;
+import com.rdk.hal.audiodecoder.IAudioDecoderEventListener;
+import com.rdk.hal.audiodecoder.IAudioDecoderController;
+import com.rdk.hal.audiodecoder.Capabilities;
+import com.rdk.hal.audiodecoder.Property;
 import com.rdk.hal.audiodecoder.Codec;
-import com.rdk.hal.audiodecoder.IAudioDecoderListener;
-import com.rdk.hal.audiodecoder.InputMetadata;
+import com.rdk.hal.audiodecoder.CSDAudioFormat;
 import com.rdk.hal.audiodecoder.State;
+import com.rdk.hal.PropertyValue;
 
 /**
- * An audio decoder instance of the platform.
- *
- * The AV Buffer HAL uses its Id to size pools for the decoder a pool will
- * feed. The methods are the decode path, with the state machine and buffer
- * contract of IVideoDecoder (see there); frames are PCM.
+ * One audio decoder resource. Anyone may read it; one client at a time
+ * opens it and drives it through the controller open returns.
  */
 @VintfStability
-interface IAudioDecoder {
-    /** The identity of an audio decoder resource. */
+interface IAudioDecoder
+{
+    /** The id of a decoder resource. */
+    @VintfStability
     parcelable Id {
-        /**
-         * No decoder: audio that goes to no decoder, such as system PCM.
-         * Valid for IAVBuffer.createAudioPool().
-         */
+        /** No decoder. */
         const int UNDEFINED = -1;
-        /** Decoder index, 0-based, as the platform profile declares it. */
-        int value = UNDEFINED;
+        int value;
     }
 
-    Id getId();
+    /** What the decoder can decode. */
+    Capabilities getCapabilities();
+
+    /** The value of a property, or null for one this decoder does not know. */
+    @nullable PropertyValue getProperty(in Property property);
+
+    /** The current state. */
     State getState();
-    /** CLOSED -> READY; see IVideoDecoder.open. */
-    void open(in Codec codec, in boolean secure, in IAudioDecoderListener listener);
-    void start();
-    void flush();
-    void stop();
-    void close();
-    /** See IVideoDecoder.decodeBufferWithMetadata. */
-    boolean decodeBufferWithMetadata(in long bufferHandle, in InputMetadata metadata);
-    void signalEndOfStream();
+
+    /**
+     * Open the decoder for codec, CLOSED -> OPENING -> READY. Returns the
+     * controller, or null when the codec or the secure mode is not supported.
+     * EX_ILLEGAL_STATE when not CLOSED; EX_NULL_POINTER without a listener.
+     */
+    @nullable IAudioDecoderController open(in Codec codec, in boolean secure, in IAudioDecoderControllerListener audioDecoderControllerListener);
+
+    /**
+     * Close what open returned, from READY, back to CLOSED. False
+     * (EX_ILLEGAL_STATE) when not READY or not the current controller.
+     */
+    boolean close(in IAudioDecoderController audioDecoderController);
+
+    /** Add a listener for state changes and errors; false when already registered. */
+    boolean registerEventListener(in IAudioDecoderEventListener audioDecoderEventListener);
+
+    /** Remove a listener; false when it was not registered. */
+    boolean unregisterEventListener(in IAudioDecoderEventListener audioDecoderEventListener);
 }

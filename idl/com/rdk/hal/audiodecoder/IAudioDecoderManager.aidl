@@ -3,15 +3,18 @@ package com.rdk.hal.audiodecoder;
 import com.rdk.hal.audiodecoder.IAudioDecoder;
 
 /**
- * The audio decoders of the platform, registered with the service manager
- * as serviceName by avbufferd.
+ * The entry point of the audio decoder HAL, registered with the service
+ * manager under serviceName.
  */
 @VintfStability
-interface IAudioDecoderManager {
-    const String serviceName = "AudioDecoderManager";
+interface IAudioDecoderManager
+{
+    /** The name this service is registered under. */
+    const @utf8InCpp String serviceName = "audiodecodermanager";
 
-    /** The ids the platform profile declares (UNDEFINED is not a decoder). */
+    /** The ids of every audio decoder, open or not. */
     IAudioDecoder.Id[] getAudioDecoderIds();
-    /** The decoder with that id; EX_ILLEGAL_ARGUMENT for an unknown id. */
-    IAudioDecoder getAudioDecoder(in IAudioDecoder.Id id);
+
+    /** The decoder with this id, or null when there is none. */
+    @nullable IAudioDecoder getAudioDecoder(in IAudioDecoder.Id decoderResourceId);
 }

@@ -7,5 +7,5 @@ package com.rdk.hal.avbuffer;
 @VintfStability
 parcelable Pool {
     /** The pool handle: 0 to 127, assigned by the service. */
-    byte handle = -1;
+    byte handle;
 }

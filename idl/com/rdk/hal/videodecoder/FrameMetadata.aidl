@@ -1,26 +1,58 @@
 package com.rdk.hal.videodecoder;
 
-/** The format and layout of decoded frames. */
+import com.rdk.hal.videodecoder.ScanType;
+import com.rdk.hal.videodecoder.PixelFormat;
+import com.rdk.hal.videodecoder.DynamicRange;
+import com.rdk.hal.videodecoder.MasteringDisplayInfo;
+import com.rdk.hal.videodecoder.ContentLightLevel;
+import com.rdk.hal.videodecoder.Colorimetry;
+import com.rdk.hal.AVSource;
+
+/**
+ * The description of a decoded frame, sent with the first frame after start
+ * or flush, whenever it changes, and with the last frame (endOfStream).
+ */
 @VintfStability
 parcelable FrameMetadata {
-    const int PIXEL_FORMAT_NV12 = 1;
-    const int PIXEL_FORMAT_I420 = 2;
-
-    int width;
-    int height;
-    int pixelFormat;
-    /** Bytes of frame data in the frame buffer. */
-    int frameBytes;
-    /** Set on the end-of-stream marker (frame handle -1). */
+    /** Pixel aspect ratio, x:y. */
+    int parX;
+    int parY;
+    /** Sample aspect ratio, x:y. */
+    int sarX;
+    int sarY;
+    /** Size of the decoded picture in pixels, including any cropped border. */
+    int codedWidth;
+    int codedHeight;
+    /** The visible rectangle inside the coded picture. */
+    int activeX;
+    int activeY;
+    int activeWidth;
+    int activeHeight;
+    /** Bits per sample. */
+    int colorDepth;
+    PixelFormat pixelFormat;
+    DynamicRange dynamicRange;
+    ScanType scanType;
+    /** Active format description code (ETSI TS 101 154), 0 when absent. */
+    int afd;
+    /** Frame rate as a fraction; 0/0 when unknown. */
+    int frameRateNumerator;
+    int frameRateDenominator;
+    /** True on the last frame of the stream. */
     boolean endOfStream;
-    /**
-     * Where each plane starts in the frame buffer, in bytes, and its bytes
-     * per row: 2 entries for NV12 (Y, interleaved UV), 3 for I420 (Y, U, V).
-     * softvpu and the v4l2 backend in MMAP mode pack frames (strides: the
-     * width for Y and NV12's UV, width / 2 for I420's U and V); a VPU that
-     * writes frames in its own layout (v4l2 in DMABUF mode) reports its row
-     * padding and plane placement here.
-     */
-    int[] planeOffsets;
-    int[] planeStrides;
+    /** True on the first frame after a discontinuity. */
+    boolean discontinuity;
+    /** True while the decoder runs in low latency mode. */
+    boolean lowLatency;
+    Colorimetry colorimetry;
+    /** HDR mastering display, when the stream or the client gave one. */
+    @nullable MasteringDisplayInfo masteringDisplayInfo;
+    /** HDR light levels, when the stream or the client gave them. */
+    @nullable ContentLightLevel contentLightLevel;
+    /** The decoder's AV_SOURCE property. */
+    AVSource source;
+    /** SHA-1 of the frame's picture when SHA1_CALC is on (20 bytes), empty otherwise. */
+    byte[] sha1;
+    /** Vendor additions. */
+    ParcelableHolder extension;
 }

@@ -1,76 +1,71 @@
 package com.rdk.hal.videodecoder;
 
+import com.rdk.hal.videodecoder.Capabilities;
+import com.rdk.hal.videodecoder.IVideoDecoderController;
+import com.rdk.hal.videodecoder.Property;
+import com.rdk.hal.videodecoder.PropertyKVPair;
 import com.rdk.hal.videodecoder.Codec;
-import com.rdk.hal.videodecoder.IVideoDecoderListener;
-import com.rdk.hal.videodecoder.InputMetadata;
-import com.rdk.hal.videodecoder.State;
+import com.rdk.hal.videodecoder.IVideoDecoderControllerListener;
+import com.rdk.hal.videodecoder.IVideoDecoderEventListener;
+import com.rdk.hal.PropertyValue;
+import com.rdk.hal.State;
 
 /**
- * A video decoder instance of the platform.
- *
- * The AV Buffer HAL uses its Id to size pools for the decoder a pool will
- * feed. The methods are the decode path (served by avbufferd, reached
- * through IVideoDecoderManager.getVideoDecoder()):
- *
- *   CLOSED --open--> READY --start--> STARTED --stop--> READY --close--> CLOSED
- *                                     STARTED --flush--> STARTED
- *
- * Every transition is reported to the listener (onStateChanged), transient
- * states included (OPENING, STARTING, FLUSHING, STOPPING, CLOSING). A call
- * in the wrong state raises EX_ILLEGAL_STATE. One client opens a decoder at
- * a time (EX_ILLEGAL_STATE for a second); only that client may drive it, and
- * its death closes the decoder.
- *
- * Buffers are non-tunnelled: decoded frames reach the listener as AV buffer
- * handles that the client owns (pass them on, or IAVBuffer.free them).
+ * One video decoder resource. Anyone may read it; one client at a time
+ * opens it and drives it through the controller open returns.
  */
 @VintfStability
-interface IVideoDecoder {
-    /** The identity of a video decoder resource. */
+interface IVideoDecoder
+{
+    /** The id of a decoder resource. */
+    @VintfStability
     parcelable Id {
         /** No decoder. */
         const int UNDEFINED = -1;
-        /** Decoder index, 0-based, as the platform profile declares it. */
-        int value = UNDEFINED;
+        int value;
     }
 
-    /** The decoder's id. */
-    Id getId();
+    /** What the decoder can decode; does not depend on its state. */
+    Capabilities getCapabilities();
+
+    /** The value of a property, or null for a property this decoder does not know. */
+    @nullable PropertyValue getProperty(in Property property);
+
+    /**
+     * Several properties at once. False with EX_ILLEGAL_ARGUMENT when the
+     * list is empty or names an unknown property (then nothing is returned).
+     */
+    boolean getPropertyMulti(in Property[] properties, out PropertyKVPair[] propertyKVList);
+
     /** The current state. */
     State getState();
+
     /**
-     * CLOSED -> READY. Opening is what configures the decoder: a secure pool
-     * may be created for it from then on. secure: input comes from secure
-     * buffers and frames go to a secure frame pool (no client can map them).
-     * close() puts the decoder back as the platform configured it.
-     * EX_ILLEGAL_ARGUMENT for an unsupported codec; EX_ILLEGAL_STATE when
-     * not CLOSED; EX_SERVICE_SPECIFIC INVALID_RESOURCE when the VPU is not
-     * available.
+     * Open the decoder for codec and take it from CLOSED to READY (the event
+     * listeners see CLOSED -> OPENING -> READY). Returns the controller, or
+     * null when the codec or the secure mode is not supported.
+     * EX_ILLEGAL_STATE when the decoder is not CLOSED; EX_NULL_POINTER
+     * without a listener.
      */
-    void open(in Codec codec, in boolean secure, in IVideoDecoderListener listener);
-    /** READY -> STARTED. */
-    void start();
-    /** STARTED: drop and free every queued input buffer, and pending frames; stays STARTED. */
-    void flush();
-    /** STARTED -> READY; frees every queued input buffer. */
-    void stop();
-    /** READY -> CLOSED. */
-    void close();
+    @nullable IVideoDecoderController open(in Codec codec, in boolean secure, in IVideoDecoderControllerListener videoDecoderControllerListener);
+
     /**
-     * Queue one coded buffer (an AV buffer handle of a pool of this decoder,
-     * holding `size` bytes: the buffer's size, as allocated or trimmed).
-     * true: the decoder owns the buffer now and frees it once consumed.
-     * false: the input queue is full; the caller keeps the buffer and
-     * exactly one onDecodeBufferAvailable() follows.
-     * EX_ILLEGAL_STATE outside STARTED; EX_ILLEGAL_ARGUMENT for an invalid
-     * handle or one in the wrong heap for the open mode.
+     * open, telling the decoder the largest frame it will see so that it can
+     * size its frame pool. EX_ILLEGAL_ARGUMENT when the size is not positive
+     * or exceeds the codec's capabilities.
      */
-    boolean decodeBufferWithMetadata(in long bufferHandle, in InputMetadata metadata);
+    @nullable IVideoDecoderController openWithResolution(in Codec codec, in boolean secure, in IVideoDecoderControllerListener videoDecoderControllerListener, in int maxWidth, in int maxHeight);
+
     /**
-     * End of stream: decode what is queued; after the last frame the
-     * listener gets onFrameOutput(0, -1, metadata with endOfStream set).
-     * The decoder stays STARTED and takes a new stream. EX_ILLEGAL_STATE
-     * outside STARTED.
+     * Close what open returned, from READY, back to CLOSED; the controller is
+     * dead afterwards. False (EX_ILLEGAL_STATE) when the decoder is not READY
+     * or the controller is not this decoder's current one.
      */
-    void signalEndOfStream();
+    boolean close(in IVideoDecoderController videoDecoderController);
+
+    /** Add a listener for state changes and errors; false when it is already registered. */
+    boolean registerEventListener(in IVideoDecoderEventListener videoDecoderEventListener);
+
+    /** Remove a listener; false when it was not registered. */
+    boolean unregisterEventListener(in IVideoDecoderEventListener videoDecoderEventListener);
 }

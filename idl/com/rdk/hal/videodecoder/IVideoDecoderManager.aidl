@@ -1,17 +1,24 @@
 package com.rdk.hal.videodecoder;
 
+import com.rdk.hal.videodecoder.OperationalMode;
 import com.rdk.hal.videodecoder.IVideoDecoder;
 
 /**
- * The video decoders of the platform, registered with the service manager
- * as serviceName by avbufferd.
+ * The entry point of the video decoder HAL, registered with the service
+ * manager under serviceName. Lists the decoders and hands them out.
  */
 @VintfStability
-interface IVideoDecoderManager {
-    const String serviceName = "VideoDecoderManager";
+interface IVideoDecoderManager
+{
+    /** The name this service is registered under. */
+    const @utf8InCpp String serviceName = "VideoDecoderManager";
 
-    /** The ids the platform profile declares. */
+    /** The ids of every video decoder, open or not. */
     IVideoDecoder.Id[] getVideoDecoderIds();
-    /** The decoder with that id; EX_ILLEGAL_ARGUMENT for an unknown id. */
-    IVideoDecoder getVideoDecoder(in IVideoDecoder.Id id);
+
+    /** The operational modes the platform supports (see OperationalMode). */
+    OperationalMode[] getSupportedOperationalModes();
+
+    /** The decoder with this id, or null when there is none. */
+    @nullable IVideoDecoder getVideoDecoder(in IVideoDecoder.Id videoDecoderId);
 }
