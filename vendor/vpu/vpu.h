@@ -27,10 +27,12 @@
  * device never touches their memory again).
  *
  * ── Flow ───────────────────────────────────────────────────────────────────
- *   open(codec) → set_format(coded) → stream_on(INPUT) → queue_input...
+ *   open(codec) → set_format(coded) [→ set_codec_data] → stream_on(INPUT)
+ *   → queue_input...
  *   ← event SOURCE_CHANGE (get_format gives the frame geometry)
  *   → queue_output(blocks of frame_bytes) → stream_on(OUTPUT)
- *   ← dequeue_input (consumed coded buffers), dequeue_output (frames, pts)
+ *   ← dequeue_input (consumed coded buffers), dequeue_output (frames, pts),
+ *     dequeue_user_data (SEI user data with its frame's pts)
  *   → drain: the last frame has AVB_VPU_BUF_LAST, then event EOS
  *   → flush (seek) / stream_off → close
  * A mid-stream resolution change is another SOURCE_CHANGE: the caller
@@ -51,13 +53,15 @@
  * ── Required ops, blocking ─────────────────────────────────────────────────
  * Required: every op except sync_for_device and sync_for_cpu (NULL: no-op,
  * right for cache-coherent x86; an ARM port fills them in with the SoC's
- * cache clean/invalidate).
+ * cache clean/invalidate), set_codec_data and dequeue_user_data (NULL:
+ * -EOPNOTSUPP through their avb_vpu_* wrappers).
  * Never block: queue_input, queue_output, dequeue_input, dequeue_output,
- *   dequeue_event, get_format, poll_fd, drain, sync_*. A full queue is
- *   -EAGAIN; nothing ready to dequeue is -EAGAIN.
+ *   dequeue_event, dequeue_user_data, get_format, poll_fd, drain, sync_*. A
+ *   full queue is -EAGAIN; nothing ready to dequeue is -EAGAIN.
  * May block (bounded by the backend, -ETIMEDOUT when the device does not
- *   answer): device_free, open, close, set_format, stream_on, stream_off,
- *   flush — they wait for the device's acknowledgement.
+ *   answer): device_free, open, close, set_format, set_codec_data,
+ *   stream_on, stream_off, flush — they wait for the device's
+ *   acknowledgement.
  * poll_fd is readable (POLLIN) when a dequeue_* may succeed; it is an
  *   eventfd-like level: call every dequeue op until -EAGAIN, then poll again.
  *
@@ -142,7 +146,51 @@ struct avb_vpu_buf {
 #define AVB_VPU_BUF_ERROR (1u << 1) /* data is corrupt (input or output) */
 #define AVB_VPU_BUF_EOS   (1u << 2) /* input: end of stream marker (size may be 0) */
 
-/* Coded format of a session (set_format) and frame format (get_format). */
+/* Scan type of the decoded pictures (get_format). */
+enum avb_vpu_scan {
+	AVB_VPU_SCAN_PROGRESSIVE = 0,
+	AVB_VPU_SCAN_INTERLACED_TFF = 1, /* interlaced, top field first */
+	AVB_VPU_SCAN_INTERLACED_BFF = 2, /* interlaced, bottom field first */
+};
+
+/* Sample range of the decoded pictures (get_format). */
+enum avb_vpu_range {
+	AVB_VPU_RANGE_UNKNOWN = 0,
+	AVB_VPU_RANGE_LIMITED = 1, /* "video" range (16-235 at 8 bits) */
+	AVB_VPU_RANGE_FULL = 2,
+};
+
+/* The PCM a session outputs (get_format, audio). */
+enum avb_vpu_sample_fmt {
+	AVB_VPU_SAMPLE_NONE = 0,
+	AVB_VPU_SAMPLE_S16 = 1, /* signed 16-bit little endian */
+	AVB_VPU_SAMPLE_S32 = 2, /* signed 32-bit little endian */
+	AVB_VPU_SAMPLE_F32 = 3, /* IEEE float, little endian */
+};
+
+/* H.273 (ISO/IEC 23091-2) code point for "unspecified" in all three tables. */
+#define AVB_VPU_H273_UNSPECIFIED 2
+
+/*
+ * Coded format of a session (set_format: codec, pixfmt, optional width and
+ * height) and frame format (get_format: everything, valid after the first
+ * SOURCE_CHANGE dequeued). get_format gives the format of the last
+ * SOURCE_CHANGE the caller dequeued, so it describes the frames dequeued
+ * after that event. A change of any field below (other than min_buffers)
+ * raises a new SOURCE_CHANGE ahead of the first frame it concerns; its event
+ * says which kind of change it was (avb_vpu_event.changed).
+ *
+ * Video geometry: the output block holds a picture of width x height in the
+ * plane layout below. coded_width/coded_height are the decoder's picture
+ * before cropping (macroblock multiples for H.264); visible_* is the
+ * rectangle of it to show (the stream's cropping window). softvpu writes only
+ * the visible rectangle into the block (width x height == visible size,
+ * visible_left/top tell where it was in the coded picture); a v4l2 device
+ * writes what its CAPTURE format says, which may be larger than the visible
+ * rectangle (then visible_* is where to look inside the block).
+ * Unknown values are 0 (ratios 0/0), colour code points
+ * AVB_VPU_H273_UNSPECIFIED, range AVB_VPU_RANGE_UNKNOWN.
+ */
 struct avb_vpu_format {
 	enum avb_vpu_codec codec;
 	enum avb_vpu_pixfmt pixfmt; /* wanted output format (NV12 or I420), or decoded */
@@ -154,6 +202,74 @@ struct avb_vpu_format {
 	uint32_t plane_stride[AVB_VPU_MAX_PLANES];
 	/* audio */
 	uint32_t sample_rate, channels;
+	/* ---- get_format only: the stream's description ---- */
+	/* video */
+	uint32_t coded_width, coded_height;
+	uint32_t visible_left, visible_top, visible_width, visible_height;
+	uint32_t sar_num, sar_den;  /* sample (pixel) aspect ratio; 1/1 square */
+	uint32_t fps_num, fps_den;  /* frames per second the stream states; 0/0 unknown */
+	uint32_t bit_depth;         /* bits per luma sample of the coded stream */
+	enum avb_vpu_scan scan;
+	uint8_t color_primaries;    /* H.273 ColourPrimaries (1 BT.709, 9 BT.2020...) */
+	uint8_t color_transfer;     /* H.273 TransferCharacteristics (1 BT.709, 16 PQ...) */
+	uint8_t color_matrix;       /* H.273 MatrixCoefficients (1 BT.709, 6 BT.601...) */
+	enum avb_vpu_range color_range;
+	/* audio: the PCM in the output blocks (pixfmt PCM_S16 is S16 interleaved) */
+	enum avb_vpu_sample_fmt sample_fmt;
+	bool planar;                /* one plane per channel, else interleaved */
+};
+
+/*
+ * Codec-specific data (set_codec_data), given before stream_on(INPUT).
+ * It also says how input buffers are framed:
+ *   AVCC: an H.264 AVCDecoderConfigurationRecord (ISO/IEC 14496-15 "avcC");
+ *     every input buffer is then one access unit of NAL units each preceded
+ *     by its length (1, 2 or 4 bytes big endian, as the record says), as MP4
+ *     carries them: buffers are not parsed across, one buffer one picture.
+ *   H264_ANNEXB: SPS/PPS NAL units with start codes; input stays an Annex B
+ *     byte stream cut anywhere (the default framing).
+ *   AAC_ASC: an MPEG-4 AudioSpecificConfig (ISO/IEC 14496-3); every input
+ *     buffer is then one raw AAC access unit, without ADTS headers.
+ * The bytes are copied (the caller keeps its own) and validated: a
+ * malformed record, one that does not match the session's codec, or more
+ * than AVB_VPU_CODEC_DATA_MAX bytes gets -EINVAL. It stays across flush and
+ * drain until close; a second call replaces it (before stream_on(INPUT)).
+ */
+enum avb_vpu_codec_data {
+	AVB_VPU_CODEC_DATA_AVCC = 1,
+	AVB_VPU_CODEC_DATA_H264_ANNEXB = 2,
+	AVB_VPU_CODEC_DATA_AAC_ASC = 3,
+};
+
+#define AVB_VPU_CODEC_DATA_MAX 4096u
+
+/*
+ * User data carried by the stream (dequeue_user_data): one item per SEI
+ * message, with the presentation time of the frame that carried it. Items
+ * come in output order, each before the frame with its pts is dequeued. An
+ * item longer than AVB_VPU_USER_DATA_MAX is dropped; so are items the caller
+ * does not dequeue fast enough (the device keeps AVB_VPU_USER_DATA_QUEUE per
+ * session, oldest dropped first): decoding never waits for user data.
+ * `dropped` counts the items lost just before this one.
+ */
+enum avb_vpu_user_data_type {
+	/* H.264 SEI user_data_unregistered: the 16-byte UUID, then the payload */
+	AVB_VPU_USER_DATA_SEI_UNREGISTERED = 1,
+	/* ATSC A/53 closed captions from user_data_registered_itu_t_t35, from
+	 * (and including) the user_identifier 'GA94': user_data_type_code 3,
+	 * cc_data() with its header, triplets and marker */
+	AVB_VPU_USER_DATA_A53_CC = 2,
+};
+
+#define AVB_VPU_USER_DATA_MAX 2048u
+#define AVB_VPU_USER_DATA_QUEUE 16u
+
+struct avb_vpu_user_data {
+	enum avb_vpu_user_data_type type;
+	int64_t pts_ns;    /* of the frame that carried it */
+	uint32_t size;     /* bytes of data */
+	uint32_t dropped;
+	uint8_t data[AVB_VPU_USER_DATA_MAX];
 };
 
 enum avb_vpu_event_type {
@@ -162,10 +278,15 @@ enum avb_vpu_event_type {
 	AVB_VPU_EVENT_ERROR = 3,         /* decode error (stream) or device error */
 };
 
+/* SOURCE_CHANGE: what changed (the first one of a session has both). */
+#define AVB_VPU_CHANGED_GEOMETRY (1u << 0)    /* size, pixfmt, layout, frame_bytes, audio rate/channels/format */
+#define AVB_VPU_CHANGED_DESCRIPTION (1u << 1) /* the rest: crop, SAR, rate, depth, scan, colour */
+
 struct avb_vpu_event {
 	enum avb_vpu_event_type type;
 	int error;          /* ERROR: -errno (-EBADMSG corrupt stream, -ENODEV device died) */
 	uint64_t cookie;    /* ERROR: the input buffer concerned, or 0 */
+	uint32_t changed;   /* SOURCE_CHANGE: AVB_VPU_CHANGED_* */
 };
 
 struct avb_vpu_ops {
@@ -214,6 +335,17 @@ struct avb_vpu_ops {
 	 * (invalidate). */
 	int (*sync_for_device)(void *dev, const struct avb_vpu_buf *buf);
 	int (*sync_for_cpu)(void *dev, const struct avb_vpu_buf *buf);
+
+	/* Optional (NULL: -EOPNOTSUPP; call them through avb_vpu_set_codec_data
+	 * and avb_vpu_dequeue_user_data). */
+	/* Codec-specific data, before stream_on(INPUT) (-EBADFD after); see
+	 * enum avb_vpu_codec_data. Blocks like set_format. -EOPNOTSUPP: this
+	 * device cannot take that kind (v4l2: none). */
+	int (*set_codec_data)(void *sess, enum avb_vpu_codec_data type, const void *data,
+			      size_t size);
+	/* The next user data item, copied into *ret (the caller's). Never
+	 * blocks; -EAGAIN: none now (poll_fd fires when one comes). */
+	int (*dequeue_user_data)(void *sess, struct avb_vpu_user_data *ret);
 };
 
 /* A device: its ops and the backend's object. */
@@ -229,6 +361,13 @@ void avb_vpu_free(struct avb_vpu *vpu);
 /* Call the optional cache hooks (no-op when NULL). */
 int avb_vpu_sync_for_device(const struct avb_vpu *vpu, const struct avb_vpu_buf *buf);
 int avb_vpu_sync_for_cpu(const struct avb_vpu *vpu, const struct avb_vpu_buf *buf);
+/* The optional ops: -EOPNOTSUPP when the backend has none. */
+int avb_vpu_set_codec_data(const struct avb_vpu *vpu, void *sess, enum avb_vpu_codec_data type,
+			   const void *data, size_t size);
+int avb_vpu_dequeue_user_data(const struct avb_vpu *vpu, void *sess,
+			      struct avb_vpu_user_data *ret);
+/* The AVB_VPU_CHANGED_* bits between two frame formats; 0: the same. */
+uint32_t avb_vpu_format_changes(const struct avb_vpu_format *a, const struct avb_vpu_format *b);
 /* Bytes of one packed frame of fmt (video: w x h x 3/2), filling the plane
  * layout; 0 for an unknown format or bad geometry. */
 uint32_t avb_vpu_frame_layout(struct avb_vpu_format *fmt);
