@@ -17,6 +17,7 @@
 
 #include "decoder_core.h"
 #include "decoder_delivery.h"
+#include "frame_hash.h"
 #include "graph.h"
 
 #define DEC_MAX_IN 64       /* coded buffers the decoder may hold */
@@ -24,7 +25,6 @@
 #define DEC_OUT_TARGET 4    /* frame blocks kept queued */
 #define DEC_DELIVERED 64    /* frames remembered for client death */
 #define DEC_TICK_MS 10      /* worker poll while blocks are short or events owed */
-#define DEC_RETIRED 16      /* closed decoders' listeners still owed events */
 
 struct handle_set {
         int64_t h[DEC_MAX_IN];
@@ -38,8 +38,10 @@ struct avbd_dec {
         bool profile_configured;
         enum avbd_dec_state state;
         uint64_t owner;
-        struct avbd_delivery *dlv; /* to the listener; NULL when closed */
-        avb_binder *binder;
+        struct avbd_delivery *dlv; /* to the controller listener; NULL when closed */
+        struct avbd_delivery *events[AVBD_DEC_EVENT_LISTENERS]; /* event listeners */
+        avb_binder *binder;     /* the IVideoDecoder/IAudioDecoder object */
+        avb_binder *controller; /* its controller object */
         enum avb_vpu_codec codec;
         bool secure;
         bool tunnelled; /* this start: frames go to the vendor sink, the listener gets -1 */
@@ -51,7 +53,15 @@ struct avbd_dec {
         struct handle_set in, out;
         bool owe_available; /* decode said false: one onDecodeBufferAvailable due */
         bool meta_due;
+        bool discontinuity; /* the next frame follows a discontinuity */
+        bool eos_told;      /* this stream's end went out on a frame's metadata */
         struct avb_vpu_format fmt;
+        struct avbd_dec_config cfg;
+        int64_t frames_decoded, decode_errors, frames_dropped;
+        /* the stream's codec configuration (parseCodecSpecificData) */
+        enum avb_vpu_codec_data csd_type;
+        uint8_t *csd;
+        size_t csd_len;
         int64_t delivered[DEC_DELIVERED];
         size_t n_delivered;
 };
@@ -65,11 +75,7 @@ struct avbd_decoders {
         struct avbd_dec *dec;
         size_t n;
         int wake; /* eventfd */
-        /* a closed decoder's delivery lives on until its listener has read it all */
-        struct retired {
-                struct avbd_delivery *dlv;
-                uint64_t owner;
-        } retired[DEC_RETIRED];
+        struct avb_vpu_user_data user_data; /* the worker's scratch */
         bool stopping;
         pthread_t worker;
         bool worker_started;
@@ -121,27 +127,50 @@ static const struct avbd_dec_notify_ops *notify(const struct avbd_dec *dec)
         return dec->all->notify[dec->kind];
 }
 
+/* State changes and errors go to every event listener, in order. */
 static void tell_state(struct avbd_dec *dec, enum avbd_dec_state to)
 {
         enum avbd_dec_state from = dec->state;
 
         dec->state = to;
-        if (dec->dlv)
-                avbd_delivery_state(dec->dlv, (int32_t)from, (int32_t)to);
+        for (size_t i = 0; i < AVBD_DEC_EVENT_LISTENERS; i++)
+                if (dec->events[i])
+                        avbd_delivery_state(dec->events[i], (int32_t)from, (int32_t)to);
 }
 
-static void tell_error(struct avbd_dec *dec, int32_t code, const char *msg)
+/* code: AVBD_DEC_ERROR_*; vendor_code: the -errno behind it. */
+static void tell_error(struct avbd_dec *dec, int32_t code, int vendor_code, const char *msg)
 {
         avb_log(AVB_LOG_WARNING, "%s decoder %d: %s", dec->kind ? "video" : "audio",
                 (int)dec->id, msg);
-        if (dec->dlv)
-                avbd_delivery_error(dec->dlv, code, msg);
+        dec->decode_errors++;
+        for (size_t i = 0; i < AVBD_DEC_EVENT_LISTENERS; i++)
+                if (dec->events[i])
+                        avbd_delivery_error(dec->events[i], code, vendor_code);
 }
 
+/* The metadata of the next frame, flags included; eos marks the last one. */
+static void frame_meta(struct avbd_dec *dec, bool eos, struct avbd_frame_meta *ret)
+{
+        memset(ret, 0, sizeof(*ret));
+        ret->fmt = dec->fmt;
+        ret->fmt.codec = dec->codec;
+        ret->cfg = dec->cfg;
+        ret->eos = eos;
+        ret->discontinuity = dec->discontinuity;
+}
+
+/* End of stream with no frame left to carry it: a metadata-only output. */
 static void tell_eos(struct avbd_dec *dec)
 {
+        struct avbd_frame_meta m;
+
+        if (dec->eos_told)
+                return;
+        dec->eos_told = true;
+        frame_meta(dec, true, &m);
         if (dec->dlv)
-                avbd_delivery_eos(dec->dlv, &dec->fmt);
+                avbd_delivery_eos(dec->dlv, &m);
 }
 
 static void pay_available(struct avbd_dec *dec)
@@ -158,18 +187,18 @@ static void pay_available(struct avbd_dec *dec)
 static avb_status send_event(void *ctx, avb_binder *listener, const struct avbd_owed *ev)
 {
         const struct avbd_dec_notify_ops *ops = notify(ctx);
-        const struct avb_vpu_format *fmt = ev->has_fmt ? &ev->fmt : NULL;
 
         switch (ev->kind) {
         case AVBD_OWED_FRAME:
-                return ops->frame(listener, ev->pts_ns, ev->handle, fmt, false);
         case AVBD_OWED_EOS:
-                return ops->frame(listener, 0, -1, fmt, true);
+                return ops->frame(listener, ev->pts_ns, ev->handle, ev->meta);
+        case AVBD_OWED_USER_DATA:
+                return ops->user_data(listener, ev->pts_ns, ev->data, ev->len);
         case AVBD_OWED_STATE:
                 return ops->state(listener, ev->a, ev->b);
         case AVBD_OWED_ERROR:
         default:
-                return ops->error(listener, ev->a, ev->msg);
+                return ops->error(listener, ev->a, ev->b);
         }
 }
 
@@ -203,64 +232,27 @@ static bool listener_behind(const struct avbd_dec *dec)
         return avbd_delivery_busy(dec->dlv);
 }
 
-/*
- * The decoder is closed: what its listener is still owed (state changes,
- * errors) goes on in the background; its frames are already freed.
- */
-static void retire_delivery(struct avbd_dec *dec)
+/* Send what every event listener is owed; forget those whose process has gone. */
+static void pump_events(struct avbd_dec *dec)
 {
-        struct avbd_decoders *d = dec->all;
-        struct avbd_delivery *dlv = dec->dlv;
-        size_t slot = 0;
-
-        dec->dlv = NULL;
-        if (!avbd_delivery_owed(dlv)) {
-                avbd_delivery_free(dlv);
-                return;
-        }
-        for (size_t i = 0; i < DEC_RETIRED; i++)
-                if (!d->retired[i].dlv) {
-                        slot = i;
-                        break;
-                }
-        if (d->retired[slot].dlv) {
-                avb_log(AVB_LOG_WARNING, "a closed decoder's listener is %zu events behind; "
-                        "dropped", avbd_delivery_owed(d->retired[slot].dlv));
-                avbd_delivery_free(d->retired[slot].dlv);
-        }
-        d->retired[slot] = (struct retired){.dlv = dlv, .owner = dec->owner};
-        wake_worker(d);
-}
-
-/* Send what the retired deliveries owe; true if some still owe. */
-static bool pump_retired(struct avbd_decoders *d)
-{
-        bool owed = false;
-
-        for (size_t i = 0; i < DEC_RETIRED; i++) {
-                if (!d->retired[i].dlv)
+        for (size_t i = 0; i < AVBD_DEC_EVENT_LISTENERS; i++) {
+                if (!dec->events[i])
                         continue;
-                (void)avbd_delivery_pump(d->retired[i].dlv);
-                if (avbd_delivery_owed(d->retired[i].dlv)) {
-                        owed = true;
-                        continue;
+                (void)avbd_delivery_pump(dec->events[i]);
+                if (avbd_delivery_gone(dec->events[i])) {
+                        avbd_delivery_free(dec->events[i]);
+                        dec->events[i] = NULL;
                 }
-                avbd_delivery_free(d->retired[i].dlv);
-                d->retired[i].dlv = NULL;
         }
-        return owed;
 }
 
-/* Drop the retired deliveries of owner (every one when all). */
-static void forget_retired(struct avbd_decoders *d, uint64_t owner, bool all)
+static bool events_owed(const struct avbd_dec *dec)
 {
-        for (size_t i = 0; i < DEC_RETIRED; i++)
-                if (d->retired[i].dlv && (all || d->retired[i].owner == owner)) {
-                        avbd_delivery_free(d->retired[i].dlv);
-                        d->retired[i].dlv = NULL;
-                }
+        for (size_t i = 0; i < AVBD_DEC_EVENT_LISTENERS; i++)
+                if (avbd_delivery_owed(dec->events[i]))
+                        return true;
+        return false;
 }
-
 
 /* Free every buffer the VPU holds for dec; the session is stopped or gone. */
 static void release_buffers(struct avbd_dec *dec)
@@ -290,6 +282,9 @@ static int open_session(struct avbd_dec *dec, bool stream)
         if (e < 0)
                 return e;
         e = ops->set_format(dec->sess, &fmt);
+        if (e == 0 && dec->csd)
+                e = avb_vpu_set_codec_data(dec->all->vpu, dec->sess, dec->csd_type, dec->csd,
+                                           dec->csd_len);
         if (e == 0 && stream)
                 e = ops->stream_on(dec->sess, AVB_VPU_INPUT);
         if (e == 0 && stream)
@@ -335,7 +330,7 @@ static void vpu_failed(struct avbd_dec *dec)
 {
         close_session(dec);
         release_buffers(dec);
-        tell_error(dec, AVBD_DEC_ERROR_VPU,
+        tell_error(dec, AVBD_DEC_ERROR_VPU, -ENODEV,
                    "the VPU failed; in-flight buffers were freed (stop and start to go on)");
 }
 
@@ -375,7 +370,8 @@ static void on_event(struct avbd_dec *dec, const struct avb_vpu_event *ev)
                 if (ev->error == -ENODEV)
                         vpu_failed(dec);
                 else
-                        tell_error(dec, AVBD_DEC_ERROR_DECODE, decode_error_text(ev->error));
+                        tell_error(dec, AVBD_DEC_ERROR_DECODE, ev->error,
+                                   decode_error_text(ev->error));
                 break;
         }
 }
@@ -404,41 +400,85 @@ static void tell_geometry(struct avbd_dec *dec)
                 snprintf(msg, sizeof(msg),
                          "the stream's %ux%u does not fit link %s; frames dropped",
                          (unsigned)dec->fmt.width, (unsigned)dec->fmt.height, bad);
-                tell_error(dec, AVBD_DEC_ERROR_SINK, msg);
+                tell_error(dec, AVBD_DEC_ERROR_SINK, -EPIPE, msg);
         }
+}
+
+/*
+ * The metadata a frame carries, if any is due: on the first frame of a
+ * start, flush or format change, after a setting changed, on the frame after
+ * a discontinuity and on the last one; on every frame while SHA1_CALC is on
+ * (each has its own digest).
+ */
+static bool meta_for_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b, int64_t h,
+                           struct avbd_frame_meta *ret)
+{
+        bool eos = (b->flags & AVB_VPU_BUF_LAST) != 0;
+
+        if (!dec->meta_due && !eos && !dec->cfg.sha1)
+                return false;
+        frame_meta(dec, eos, ret);
+        if (dec->cfg.sha1 && dec->kind == AVB_MEDIA_VIDEO)
+                ret->has_sha1 = avbd_frame_sha1(dec->all->vendor, h, &dec->fmt, ret->sha1) == 0;
+        dec->meta_due = dec->discontinuity = false;
+        if (eos)
+                dec->eos_told = true;
+        return true;
 }
 
 /* Tunnelled: the frame goes to the sink, and the listener hears of it with handle -1. */
 static void on_tunnelled_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b, int64_t h)
 {
         uint32_t bytes = dec->fmt.frame_bytes ? dec->fmt.frame_bytes : b->bytesused;
+        struct avbd_frame_meta m;
+        bool has_meta;
 
         if (dec->sink_refuses) {
+                dec->frames_dropped++;
                 (void)avb_vendor_buffer_free(dec->all->vendor, h);
                 return;
         }
+        has_meta = meta_for_frame(dec, b, h, &m);
         /* the sink owns the frame either way; a dropped one is not announced */
         if (avb_vendor_sink_queue(dec->all->vendor, dec->kind, dec->id, h, b->pts_ns,
                                   bytes < b->bytesused ? bytes : b->bytesused) < 0) {
                 avb_log(AVB_LOG_WARNING, "decoder %d: the sink is full; frame dropped",
                         (int)dec->id);
+                dec->frames_dropped++;
+                dec->meta_due = true;
                 return;
         }
+        if (has_meta && m.eos) { /* told once the sink has shown this frame (tell_eos) */
+                m.eos = false;
+                dec->eos_told = false;
+        }
         if (dec->dlv)
-                avbd_delivery_frame(dec->dlv, b->pts_ns, -1, dec->meta_due ? &dec->fmt : NULL);
-        dec->meta_due = false;
+                avbd_delivery_frame(dec->dlv, b->pts_ns, -1, has_meta ? &m : NULL);
 }
 
 static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
 {
         int64_t h = (int64_t)b->cookie;
+        struct avbd_frame_meta m;
+        bool has_meta;
 
         if (!set_remove(&dec->out, h))
                 return;
         if (!b->bytesused || !dec->dlv) {
                 (void)avb_vendor_buffer_free(dec->all->vendor, h);
+                /* an empty last block still ends the stream */
+                if (dec->dlv && (b->flags & AVB_VPU_BUF_LAST) && !dec->tunnelled)
+                        tell_eos(dec);
                 return;
         }
+        if ((b->flags & AVB_VPU_BUF_ERROR) && dec->cfg.error_policy == 1) {
+                dec->frames_dropped++; /* DECODE_ERROR_POLICY 1: corrupt frames are not shown */
+                (void)avb_vendor_buffer_free(dec->all->vendor, h);
+                if (b->flags & AVB_VPU_BUF_LAST && !dec->tunnelled)
+                        tell_eos(dec);
+                return;
+        }
+        dec->frames_decoded++;
         (void)avb_vpu_sync_for_cpu(dec->all->vpu, b);
         if (dec->meta_due && !dec->fmt.frame_bytes)
                 (void)dec->all->vpu->ops->get_format(dec->sess, &dec->fmt);
@@ -448,9 +488,20 @@ static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
                 on_tunnelled_frame(dec, b, h);
                 return;
         }
+        has_meta = meta_for_frame(dec, b, h, &m);
         /* the frame is the server's until delivered (frame_done) */
-        avbd_delivery_frame(dec->dlv, b->pts_ns, h, dec->meta_due ? &dec->fmt : NULL);
-        dec->meta_due = false;
+        avbd_delivery_frame(dec->dlv, b->pts_ns, h, has_meta ? &m : NULL);
+}
+
+/* User data of the frames to come, ahead of them (video). */
+static void on_user_data(struct avbd_dec *dec)
+{
+        struct avb_vpu_user_data *ud = &dec->all->user_data;
+
+        while (dec->sess && !listener_behind(dec) &&
+               avb_vpu_dequeue_user_data(dec->all->vpu, dec->sess, ud) == 0)
+                if (dec->dlv && dec->kind == AVB_MEDIA_VIDEO && notify(dec)->user_data)
+                        avbd_delivery_user_data(dec->dlv, ud->pts_ns, ud->data, ud->size);
 }
 
 /* Take everything the VPU has for dec. */
@@ -475,6 +526,7 @@ static void service(struct avbd_dec *dec)
                         pay_available(dec);
                         progress = true;
                 }
+                on_user_data(dec);
                 while (dec->sess && !listener_behind(dec) &&
                        ops->dequeue_output(dec->sess, &b) == 0) {
                         on_frame(dec, &b);
@@ -504,12 +556,13 @@ static void *worker(void *arg)
                         return NULL;
                 }
                 p[n++] = (struct pollfd){.fd = d->wake, .events = POLLIN};
-                tick = pump_retired(d);
+                tick = false;
                 for (size_t i = 0; i < d->n; i++) {
                         struct avbd_dec *dec = &d->dec[i];
 
                         /* what is owed first: the room goes to the oldest events */
                         (void)avbd_delivery_pump(dec->dlv);
+                        pump_events(dec);
                         if (dec->sess)
                                 service(dec);
                         /* a listener behind: its completions wait, the tick retries */
@@ -519,7 +572,7 @@ static void *worker(void *arg)
                         if (dec->sess && dec->state == AVBD_DEC_STARTED &&
                             dec->out.n < DEC_OUT_TARGET)
                                 tick = true;
-                        if (avbd_delivery_owed(dec->dlv))
+                        if (avbd_delivery_owed(dec->dlv) || events_owed(dec))
                                 tick = true;
                 }
                 pthread_mutex_unlock(&d->lock);
@@ -530,10 +583,17 @@ static void *worker(void *arg)
 
 /* ---- calls ---------------------------------------------------------------- */
 
+static int check_owner(const struct avbd_dec *dec, uint64_t owner)
+{
+        return dec->state != AVBD_DEC_CLOSED && dec->owner != owner ? -EPERM : 0;
+}
+
 static int check(struct avbd_dec *dec, uint64_t owner, enum avbd_dec_state want)
 {
-        if (dec->state != AVBD_DEC_CLOSED && dec->owner != owner)
-                return -EPERM;
+        int e = check_owner(dec, owner);
+
+        if (e < 0)
+                return e;
         return dec->state == want ? 0 : -EBADFD;
 }
 
@@ -545,8 +605,20 @@ static int find_frame_pool(const struct avbd_profile *p, enum avb_media_kind kin
         return -1;
 }
 
+static void reset_metrics(struct avbd_dec *dec)
+{
+        dec->frames_decoded = dec->decode_errors = dec->frames_dropped = 0;
+}
+
+static void forget_codec_data(struct avbd_dec *dec)
+{
+        free(dec->csd);
+        dec->csd = NULL;
+        dec->csd_len = 0;
+}
+
 static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec, bool secure,
-                   avb_binder *listener)
+                   uint32_t max_width, uint32_t max_height, avb_binder *listener)
 {
         bool video_codec = codec == AVB_VPU_CODEC_H264 || codec == AVB_VPU_CODEC_HEVC;
         int e = check(dec, owner, AVBD_DEC_CLOSED);
@@ -560,6 +632,10 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
         dec->frame_pool = find_frame_pool(dec->all->profile, dec->kind, secure);
         if (dec->frame_pool < 0)
                 return -ENODEV;
+        /* an I420 frame of the largest size the client announces must fit a block */
+        if ((uint64_t)max_width * max_height * 3 / 2 >
+            dec->all->profile->frame_pools[dec->frame_pool].block_bytes)
+                return -E2BIG;
         e = avbd_delivery_new(listener, &delivery_ops, dec, &dec->dlv);
         if (e < 0)
                 return e;
@@ -567,6 +643,9 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
         dec->codec = codec;
         dec->secure = secure;
         memset(&dec->fmt, 0, sizeof(dec->fmt));
+        memset(&dec->cfg, 0, sizeof(dec->cfg));
+        forget_codec_data(dec);
+        reset_metrics(dec);
         tell_state(dec, AVBD_DEC_OPENING);
         e = avb_vendor_decoder_open(dec->all->vendor, dec->kind, dec->id);
         if (e == 0) {
@@ -578,7 +657,8 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
         if (e < 0) {
                 close_session(dec);
                 tell_state(dec, AVBD_DEC_CLOSED);
-                retire_delivery(dec);
+                avbd_delivery_free(dec->dlv);
+                dec->dlv = NULL;
                 dec->owner = 0;
                 /*
                  * A VPU that refuses a secure session (v4l2 has none) has no
@@ -591,18 +671,18 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
 }
 
 int avbd_dec_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec, bool secure,
-                  avb_binder *listener)
+                  uint32_t max_width, uint32_t max_height, avb_binder *listener)
 {
         int e;
 
         pthread_mutex_lock(&dec->all->lock);
-        e = do_open(dec, owner, codec, secure, listener);
+        e = do_open(dec, owner, codec, secure, max_width, max_height, listener);
         wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
 }
 
-/* One step of the state machine, told to the listener or not. */
+/* One step of the state machine, told to the listeners or not. */
 static void enter(struct avbd_dec *dec, enum avbd_dec_state to, bool tell)
 {
         if (tell)
@@ -653,6 +733,13 @@ static int start_pipeline(struct avbd_dec *dec)
         return e;
 }
 
+/* A new stream begins (start, flush): metadata on its first frame, metrics anew. */
+static void new_stream(struct avbd_dec *dec)
+{
+        dec->meta_due = true;
+        dec->eos_told = dec->discontinuity = false;
+}
+
 /* READY -> STARTED. */
 static int start_streaming(struct avbd_dec *dec, bool tell)
 {
@@ -679,38 +766,18 @@ static int start_streaming(struct avbd_dec *dec, bool tell)
                 enter(dec, AVBD_DEC_READY, tell);
                 return -ENODEV;
         }
+        new_stream(dec);
         enter(dec, AVBD_DEC_STARTED, tell);
         top_up_output(dec);
         wake_worker(dec->all);
         return 0;
 }
 
-/* STARTED -> FLUSHING -> STARTED. */
-static int flush_streams(struct avbd_dec *dec, bool tell)
-{
-        enter(dec, AVBD_DEC_FLUSHING, tell);
-        service(dec); /* frames already decoded still reach the client */
-        /* but none that its listener has not taken yet: they are freed */
-        avbd_delivery_end_stream(dec->dlv);
-        if (dec->sess && dec->all->vpu->ops->flush(dec->sess) < 0)
-                close_session(dec);
-        release_buffers(dec);
-        if (dec->tunnelled)
-                avb_vendor_sink_flush(dec->all->vendor, dec->kind, dec->id);
-        dec->eos_to_sink = false;
-        enter(dec, AVBD_DEC_STARTED, tell);
-        if (!dec->sess)
-                (void)open_session(dec, true);
-        top_up_output(dec);
-        return 0;
-}
-
-/* STARTED -> READY. */
-static int stop_streaming(struct avbd_dec *dec, bool tell)
+/* STARTED -> READY, the work of it (the caller tells the states). */
+static void stop_work(struct avbd_dec *dec)
 {
         const struct avb_vpu_ops *ops = dec->all->vpu->ops;
 
-        enter(dec, AVBD_DEC_STOPPING, tell);
         if (dec->sess && (ops->stream_off(dec->sess, AVB_VPU_INPUT) < 0 ||
                           ops->stream_off(dec->sess, AVB_VPU_OUTPUT) < 0))
                 close_session(dec);
@@ -718,6 +785,51 @@ static int stop_streaming(struct avbd_dec *dec, bool tell)
         avbd_delivery_end_stream(dec->dlv); /* undelivered frames are freed */
         (void)avb_vendor_decoder_stop(dec->all->vendor, dec->kind, dec->id);
         dec->tunnelled = dec->eos_to_sink = false;
+        reset_metrics(dec);
+}
+
+/* STARTED -> FLUSHING -> STARTED, or READY with reset. */
+static int flush_streams(struct avbd_dec *dec, bool tell, bool reset)
+{
+        enter(dec, AVBD_DEC_FLUSHING, tell);
+        service(dec); /* frames already decoded still reach the client */
+        /* but none that its listener has not taken yet: they are freed */
+        avbd_delivery_end_stream(dec->dlv);
+        if (reset) {
+                stop_work(dec);
+                enter(dec, AVBD_DEC_READY, tell);
+                return 0;
+        }
+        if (dec->sess && dec->all->vpu->ops->flush(dec->sess) < 0)
+                close_session(dec);
+        release_buffers(dec);
+        if (dec->tunnelled)
+                avb_vendor_sink_flush(dec->all->vendor, dec->kind, dec->id);
+        dec->eos_to_sink = false;
+        reset_metrics(dec);
+        new_stream(dec);
+        enter(dec, AVBD_DEC_STARTED, tell);
+        if (!dec->sess)
+                (void)open_session(dec, true);
+        top_up_output(dec);
+        return 0;
+}
+
+static int flush_keep(struct avbd_dec *dec, bool tell)
+{
+        return flush_streams(dec, tell, false);
+}
+
+static int flush_reset(struct avbd_dec *dec, bool tell)
+{
+        return flush_streams(dec, tell, true);
+}
+
+/* STARTED -> READY. */
+static int stop_streaming(struct avbd_dec *dec, bool tell)
+{
+        enter(dec, AVBD_DEC_STOPPING, tell);
+        stop_work(dec);
         enter(dec, AVBD_DEC_READY, tell);
         return 0;
 }
@@ -731,20 +843,21 @@ static int close_decoder(struct avbd_dec *dec, bool tell)
         (void)avb_vendor_decoder_close(dec->all->vendor, dec->kind, dec->id,
                                        dec->profile_configured);
         enter(dec, AVBD_DEC_CLOSED, tell);
-        avbd_delivery_end_stream(dec->dlv);
-        retire_delivery(dec);
+        /* the controller listener is owed no more: its frames ended with the stream */
+        avbd_delivery_free(dec->dlv);
+        dec->dlv = NULL;
+        forget_codec_data(dec);
         dec->owner = 0;
         dec->owe_available = false;
         return 0;
 }
 
-/* STARTED: end of stream. */
-static int drain_stream(struct avbd_dec *dec, bool tell)
+/* STARTED: the buffers that follow are not continuous with those before. */
+static int mark_discontinuity(struct avbd_dec *dec, bool tell)
 {
         (void)tell;
-        if (!dec->sess && open_session(dec, true) < 0)
-                return -ENODEV;
-        return dec->all->vpu->ops->drain(dec->sess);
+        dec->discontinuity = dec->meta_due = true;
+        return 0;
 }
 
 int avbd_dec_start(struct avbd_dec *dec, uint64_t owner)
@@ -752,9 +865,9 @@ int avbd_dec_start(struct avbd_dec *dec, uint64_t owner)
         return call(dec, owner, AVBD_DEC_READY, start_streaming);
 }
 
-int avbd_dec_flush(struct avbd_dec *dec, uint64_t owner)
+int avbd_dec_flush(struct avbd_dec *dec, uint64_t owner, bool reset)
 {
-        return call(dec, owner, AVBD_DEC_STARTED, flush_streams);
+        return call(dec, owner, AVBD_DEC_STARTED, reset ? flush_reset : flush_keep);
 }
 
 int avbd_dec_stop(struct avbd_dec *dec, uint64_t owner)
@@ -767,13 +880,13 @@ int avbd_dec_close(struct avbd_dec *dec, uint64_t owner)
         return call(dec, owner, AVBD_DEC_READY, close_decoder);
 }
 
-int avbd_dec_drain(struct avbd_dec *dec, uint64_t owner)
+int avbd_dec_discontinuity(struct avbd_dec *dec, uint64_t owner)
 {
-        return call(dec, owner, AVBD_DEC_STARTED, drain_stream);
+        return call(dec, owner, AVBD_DEC_STARTED, mark_discontinuity);
 }
 
 static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns,
-                     bool *ret_accepted)
+                     bool eos, bool *ret_accepted)
 {
         struct avb_buffer_info info;
         struct avb_vpu_buf b = {0};
@@ -811,20 +924,219 @@ static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64
         if (e < 0)
                 return e == -EINVAL ? -EINVAL : -ENODEV;
         set_add(&dec->in, handle);
+        /* the end of stream rides on the last buffer: drain after it */
+        if (eos && dec->all->vpu->ops->drain(dec->sess) < 0)
+                avb_log(AVB_LOG_WARNING, "decoder %d: the VPU did not take the end of stream",
+                        (int)dec->id);
         *ret_accepted = true;
         return 0;
 }
 
-int avbd_dec_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns,
+int avbd_dec_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns, bool eos,
                     bool *ret_accepted)
 {
         int e;
 
         pthread_mutex_lock(&dec->all->lock);
-        e = do_decode(dec, owner, handle, pts_ns, ret_accepted);
+        e = do_decode(dec, owner, handle, pts_ns, eos, ret_accepted);
         wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
+}
+
+/*
+ * A VPU takes codec configuration only before its input streams (vpu.h), and
+ * the HAL gives it while STARTED: the session is made again around it. That
+ * is only safe before coded buffers are in flight (they would be lost), which
+ * is when the HAL says to call it.
+ */
+static int do_codec_data(struct avbd_dec *dec, enum avb_vpu_codec_data type, const void *data,
+                         size_t len)
+{
+        enum avb_vpu_codec_data old_type = dec->csd_type;
+        uint8_t *old = dec->csd, *copy;
+        size_t old_len = dec->csd_len;
+        int e;
+
+        if (dec->in.n)
+                return -EBUSY;
+        if (!len || len > AVB_VPU_CODEC_DATA_MAX)
+                return -EINVAL;
+        copy = malloc(len);
+        if (!copy)
+                return -ENOMEM;
+        memcpy(copy, data, len);
+        close_session(dec);
+        set_free_all(dec, &dec->out);
+        dec->csd = copy;
+        dec->csd_len = len;
+        dec->csd_type = type;
+        e = open_session(dec, true);
+        if (e < 0) { /* refused: back to what was there */
+                free(copy);
+                dec->csd = old;
+                dec->csd_len = old_len;
+                dec->csd_type = old_type;
+                close_session(dec);
+                if (open_session(dec, true) < 0)
+                        vpu_failed(dec);
+                top_up_output(dec);
+                return e == -EINVAL || e == -EOPNOTSUPP ? e : -ENODEV;
+        }
+        free(old);
+        new_stream(dec);
+        top_up_output(dec);
+        return 0;
+}
+
+int avbd_dec_codec_data(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec_data type,
+                        const void *data, size_t len)
+{
+        int e;
+
+        pthread_mutex_lock(&dec->all->lock);
+        e = check(dec, owner, AVBD_DEC_STARTED);
+        if (e == 0)
+                e = do_codec_data(dec, type, data, len);
+        wake_if_owed(dec);
+        pthread_mutex_unlock(&dec->all->lock);
+        return e;
+}
+
+static unsigned state_bit(enum avbd_dec_state st)
+{
+        return st == AVBD_DEC_READY ? AVBD_IN_READY : st == AVBD_DEC_STARTED ? AVBD_IN_STARTED : 0;
+}
+
+int avbd_dec_configure(struct avbd_dec *dec, uint64_t owner, unsigned states,
+                       int (*apply)(struct avbd_dec_config *cfg, const void *arg),
+                       const void *arg)
+{
+        struct avbd_dec_config cfg;
+        int e;
+
+        pthread_mutex_lock(&dec->all->lock);
+        e = check_owner(dec, owner);
+        if (e == 0 && !(state_bit(dec->state) & states))
+                e = -EBADFD;
+        if (e == 0) {
+                cfg = dec->cfg;
+                e = apply(&cfg, arg);
+        }
+        if (e == 0) {
+                /* frame metadata repeats the settings: the next frame says what changed */
+                dec->meta_due = dec->meta_due || memcmp(&cfg, &dec->cfg, sizeof(cfg)) != 0;
+                dec->cfg = cfg;
+        }
+        pthread_mutex_unlock(&dec->all->lock);
+        return e;
+}
+
+int avbd_dec_set_tunnelled(struct avbd_dec *dec, uint64_t owner, bool tunnelled)
+{
+        int e;
+
+        pthread_mutex_lock(&dec->all->lock);
+        e = check(dec, owner, AVBD_DEC_READY);
+        if (e == 0)
+                e = avb_vendor_decoder_set_tunnelled(dec->all->vendor, dec->kind, dec->id,
+                                                     tunnelled);
+        pthread_mutex_unlock(&dec->all->lock);
+        return e;
+}
+
+int avbd_dec_add_event_listener(struct avbd_dec *dec, avb_binder *listener)
+{
+        static const struct avbd_delivery_ops event_ops = {
+                .send = send_event,
+                .available = send_available,
+                .done = frame_done,
+        };
+        int e = -ENOSPC, free_slot = -1;
+
+        pthread_mutex_lock(&dec->all->lock);
+        for (int i = 0; i < AVBD_DEC_EVENT_LISTENERS; i++) {
+                if (dec->events[i] && avbd_delivery_gone(dec->events[i])) {
+                        avbd_delivery_free(dec->events[i]); /* its process has gone */
+                        dec->events[i] = NULL;
+                }
+                if (dec->events[i] && avbd_delivery_listener(dec->events[i]) == listener) {
+                        e = -EEXIST;
+                        goto out;
+                }
+                if (!dec->events[i] && free_slot < 0)
+                        free_slot = i;
+        }
+        if (free_slot >= 0)
+                e = avbd_delivery_new(listener, &event_ops, dec, &dec->events[free_slot]);
+out:
+        pthread_mutex_unlock(&dec->all->lock);
+        return e;
+}
+
+int avbd_dec_remove_event_listener(struct avbd_dec *dec, avb_binder *listener)
+{
+        int e = -ENOENT;
+
+        pthread_mutex_lock(&dec->all->lock);
+        for (size_t i = 0; i < AVBD_DEC_EVENT_LISTENERS; i++)
+                if (dec->events[i] && avbd_delivery_listener(dec->events[i]) == listener) {
+                        avbd_delivery_free(dec->events[i]);
+                        dec->events[i] = NULL;
+                        e = 0;
+                        break;
+                }
+        pthread_mutex_unlock(&dec->all->lock);
+        return e;
+}
+
+void avbd_dec_info(struct avbd_dec *dec, struct avbd_dec_info *ret)
+{
+        const struct avbd_profile *p = dec->all->profile;
+        bool tunnelled = false;
+
+        pthread_mutex_lock(&dec->all->lock);
+        *ret = (struct avbd_dec_info){
+                .state = dec->state,
+                .secure = dec->secure,
+                .codec = dec->codec,
+                .input_queue_bytes = 0,
+                .frames_decoded = dec->frames_decoded,
+                .decode_errors = dec->decode_errors,
+                .frames_dropped = dec->frames_dropped,
+                .cfg = dec->cfg,
+        };
+        if (dec->state != AVBD_DEC_CLOSED && dec->frame_pool >= 0)
+                ret->frame_pool_blocks = p->frame_pools[dec->frame_pool].count;
+        ret->input_queue_bytes = DEC_MAX_IN;
+        ret->tunnelled = dec->state == AVBD_DEC_STARTED
+                                 ? dec->tunnelled
+                                 : avb_vendor_decoder_tunnelled(dec->all->vendor, dec->kind,
+                                                                dec->id, &tunnelled) == 0 &&
+                                           tunnelled;
+        pthread_mutex_unlock(&dec->all->lock);
+}
+
+void avbd_dec_limits(const struct avbd_dec *dec, struct avbd_dec_limits *ret)
+{
+        static const uint32_t sizes[][2] = {{3840, 2160}, {1920, 1080}, {1280, 720},
+                                            {720, 576},   {640, 480},   {320, 240}};
+        const struct avbd_profile *p = dec->all->profile;
+
+        *ret = (struct avbd_dec_limits){0};
+        for (size_t i = 0; i < p->n_frame_pools; i++) {
+                if (p->frame_pools[i].kind != dec->kind)
+                        continue;
+                if (p->frame_pools[i].block_bytes > ret->max_bytes)
+                        ret->max_bytes = p->frame_pools[i].block_bytes;
+                ret->secure = ret->secure || p->frame_pools[i].secure;
+        }
+        for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+                if ((uint64_t)sizes[i][0] * sizes[i][1] * 3 / 2 <= ret->max_bytes) {
+                        ret->max_width = sizes[i][0];
+                        ret->max_height = sizes[i][1];
+                        break;
+                }
 }
 
 /* ---- the set --------------------------------------------------------------- */
@@ -847,20 +1159,24 @@ void avbd_decoders_client_gone(struct avbd_decoders *d, uint64_t client_id)
                 struct avbd_dec *dec = &d->dec[i];
                 size_t n = dec->n_delivered < DEC_DELIVERED ? dec->n_delivered : DEC_DELIVERED;
 
+                pump_events(dec); /* forgets the event listeners of processes gone */
                 if (dec->state == AVBD_DEC_CLOSED || dec->owner != client_id)
                         continue;
                 avb_log(AVB_LOG_INFO, "%s decoder %d: its client has gone; closing it",
                         dec->kind ? "video" : "audio", (int)dec->id);
-                /* its owed frames are freed with the delivery */
+                /* its owed frames are freed with the delivery; the others hear of the close */
                 avbd_delivery_free(dec->dlv);
                 dec->dlv = NULL;
-                shut(dec);
+                if (dec->state == AVBD_DEC_STARTED)
+                        (void)stop_streaming(dec, true);
+                if (dec->state == AVBD_DEC_READY)
+                        (void)close_decoder(dec, true);
                 /* frames the client never freed (stale handles fail harmlessly) */
                 for (size_t k = 0; k < n; k++)
                         (void)avb_vendor_buffer_free(d->vendor, dec->delivered[k]);
                 dec->n_delivered = 0;
         }
-        forget_retired(d, client_id, false);
+        wake_worker(d);
         pthread_mutex_unlock(&d->lock);
 }
 
@@ -919,8 +1235,9 @@ void avbd_decoders_free(struct avbd_decoders *d)
                 avbd_delivery_free(d->dec[i].dlv);
                 d->dec[i].dlv = NULL;
                 shut(&d->dec[i]);
+                for (size_t k = 0; k < AVBD_DEC_EVENT_LISTENERS; k++)
+                        avbd_delivery_free(d->dec[i].events[k]);
         }
-        forget_retired(d, 0, true);
         if (d->wake >= 0)
                 close(d->wake);
         pthread_mutex_destroy(&d->lock);
@@ -977,4 +1294,14 @@ void avbd_dec_set_binder(struct avbd_dec *dec, avb_binder *binder)
 avb_binder *avbd_dec_binder(const struct avbd_dec *dec)
 {
         return dec->binder;
+}
+
+void avbd_dec_set_controller(struct avbd_dec *dec, avb_binder *controller)
+{
+        dec->controller = controller;
+}
+
+avb_binder *avbd_dec_controller(const struct avbd_dec *dec)
+{
+        return dec->controller;
 }
