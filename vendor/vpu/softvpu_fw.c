@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -40,6 +41,19 @@ struct fifo {
 	unsigned head, n;
 };
 
+/*
+ * What libavcodec keeps in the context, not the frame, taken when the frame
+ * leaves the decoder. The context runs ahead of the frames: it has parsed a
+ * new sequence while frames of the old one still come out. So a frame of the
+ * same size as the one before keeps that one's values; a new size takes
+ * them afresh (a rate change at one size shows a few frames early).
+ */
+struct pic_info {
+	uint32_t crop_left, crop_top, width, height;
+	uint32_t coded_width, coded_height;
+	AVRational fps;
+};
+
 struct fw_sess {
 	bool used, secure, on_in, on_out, draining, eos_due, bad_format;
 	enum avb_vpu_codec codec;
@@ -48,8 +62,9 @@ struct fw_sess {
 	AVCodecParserContext *parser;
 	AVPacket *pkt;
 	AVFrame *pending[FW_PENDING];
-	uint32_t crop_left[FW_PENDING], crop_top[FW_PENDING]; /* of pending[i] */
+	struct pic_info info[FW_PENDING]; /* of pending[i] */
 	unsigned n_pending;
+	struct pic_info last; /* of the last frame received */
 	bool have_fmt;
 	bool framed; /* one input buffer, one access unit (avcC, ASC): no parser */
 	uint32_t ud_dropped; /* user data items too big to send */
@@ -353,12 +368,15 @@ static void describe_video(const struct fw_sess *s, const AVFrame *f, unsigned i
 			   struct avb_vpu_format *fmt)
 {
 	const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(f->format);
-	AVRational sar = f->sample_aspect_ratio, fps = s->ctx->framerate;
+	AVRational sar = f->sample_aspect_ratio;
 
-	fmt->coded_width = (uint32_t)(s->ctx->coded_width ? s->ctx->coded_width : f->width);
-	fmt->coded_height = (uint32_t)(s->ctx->coded_height ? s->ctx->coded_height : f->height);
-	fmt->visible_left = s->crop_left[i];
-	fmt->visible_top = s->crop_top[i];
+	const struct pic_info *p = &s->info[i];
+	AVRational fps = p->fps;
+
+	fmt->coded_width = p->coded_width;
+	fmt->coded_height = p->coded_height;
+	fmt->visible_left = p->crop_left;
+	fmt->visible_top = p->crop_top;
 	fmt->visible_width = (uint32_t)f->width;
 	fmt->visible_height = (uint32_t)f->height;
 	if (sar.num > 0 && sar.den > 0) {
@@ -425,15 +443,15 @@ static void copy_plane(uint8_t *dst, const uint8_t *src, int linesize, uint32_t 
 
 static int16_t s16_sample(const AVFrame *f, int ch, int i)
 {
-	float v;
+	long l;
 
 	if (f->format == AV_SAMPLE_FMT_S16)
 		return ((const int16_t *)f->data[0])[i * f->ch_layout.nb_channels + ch];
 	if (f->format == AV_SAMPLE_FMT_S16P)
 		return ((const int16_t *)f->data[ch])[i];
-	v = ((const float *)f->data[ch])[i] * 32768.0f;
-	v = v > 32767.0f ? 32767.0f : v < -32768.0f ? -32768.0f : v;
-	return (int16_t)(v < 0 ? v - 0.5f : v + 0.5f); /* round to nearest, as swresample */
+	/* as swresample: the current rounding mode (to nearest, ties to even), then clip */
+	l = lrintf(((const float *)f->data[ch])[i] * 32768.0f);
+	return (int16_t)(l > 32767 ? 32767 : l < -32768 ? -32768 : l);
 }
 
 /* Write frame f, packed, at dst. */
@@ -509,8 +527,7 @@ static void emit_frame(uint32_t id, struct fw_sess *s)
 
 	s->n_pending--;
 	memmove(s->pending, s->pending + 1, s->n_pending * sizeof(s->pending[0]));
-	memmove(s->crop_left, s->crop_left + 1, s->n_pending * sizeof(s->crop_left[0]));
-	memmove(s->crop_top, s->crop_top + 1, s->n_pending * sizeof(s->crop_top[0]));
+	memmove(s->info, s->info + 1, s->n_pending * sizeof(s->info[0]));
 	b.flags = 0;
 	b.bytesused = 0;
 	if (!known) {
@@ -547,6 +564,24 @@ static void emit_frame(uint32_t id, struct fw_sess *s)
 	push_buf(id, SVPU_CPL_OUT_DONE, &b);
 }
 
+/* s->last for frame f, before cropping (see struct pic_info). */
+static void take_info(struct fw_sess *s, const AVFrame *f)
+{
+	struct pic_info p = {.crop_left = (uint32_t)f->crop_left, .crop_top = (uint32_t)f->crop_top,
+			     .width = (uint32_t)f->width, .height = (uint32_t)f->height};
+
+	if (p.width == s->last.width && p.height == s->last.height) {
+		p.coded_width = s->last.coded_width;
+		p.coded_height = s->last.coded_height;
+		p.fps = s->last.fps;
+	} else {
+		p.coded_width = (uint32_t)(s->ctx->coded_width ? s->ctx->coded_width : f->width);
+		p.coded_height = (uint32_t)(s->ctx->coded_height ? s->ctx->coded_height : f->height);
+		p.fps = s->ctx->framerate;
+	}
+	s->last = p;
+}
+
 /* Collect decoded frames; false on a decode error. */
 static bool receive(struct fw_sess *s)
 {
@@ -564,8 +599,9 @@ static bool receive(struct fw_sess *s)
 			av_frame_free(&f);
 			return r == AVERROR(EAGAIN) || r == AVERROR_EOF;
 		}
-		s->crop_left[s->n_pending] = (uint32_t)f->crop_left;
-		s->crop_top[s->n_pending] = (uint32_t)f->crop_top;
+		if (f->width)
+			take_info(s, f);
+		s->info[s->n_pending] = s->last;
 		if (f->width && av_frame_apply_cropping(f, AV_FRAME_CROP_UNALIGNED) < 0) {
 			av_frame_free(&f);
 			return false;
