@@ -14,7 +14,7 @@
 
 #include <avbuffer/rpc_gen.h>
 
-#include "envelope.h"
+#include "frame.h"
 #include "internal.h"
 #include "log.h"
 #include "transport.h"
@@ -27,7 +27,7 @@ static int req_socket_open(avb_binder *b, size_t max_message, int *ret_sock)
 
         if ((r = avb_tp_open(AVB_TP_REQ, &s)) < 0)
                 return r;
-        if ((r = avb_tp_set_max_recv(s, max_message + AVB_ENVELOPE_OVERHEAD)) < 0 ||
+        if ((r = avb_tp_set_max_recv(s, max_message + AVB_FRAME_OVERHEAD)) < 0 ||
             (r = avb_tp_set_resend_ivl(s, avb_rt_resend_ivl_ms())) < 0 ||
             (r = avb_tp_connect(s, b->conn->ep.url)) < 0) {
                 avb_tp_close(s);
@@ -227,7 +227,7 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
                                             "request of %zu bytes is above the message limit of %zu bytes",
                                             len, max_message);
         h.request_id = avb_rt_next_request_id();
-        if ((r = avb_envelope_pack_request(&h, req, len, &buf, &buf_len)) < 0)
+        if ((r = avb_frame_pack_request(&h, req, len, &buf, &buf_len)) < 0)
                 return avb_status_from_errno(r, "packing the request");
         if ((r = pool_pop(b, max_message, &s)) < 0)
                 return avb_status_from_errno(r, "opening a request socket");
@@ -245,15 +245,17 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
                 avb_tp_close(s);
                 return failure(r, b, deadline, max_message);
         }
-        r = avb_envelope_unpack_reply(msg.data, msg.len, &reply_id, &st, &reply, &reply_len,
-                                      &reply_n_fds);
+        r = avb_frame_unpack_reply(msg.data, msg.len, &reply_id, &st, &reply, &reply_len,
+                                   &reply_n_fds);
         if (mflags & AVB_METHOD_SENSITIVE)
                 explicit_bzero(msg.data, msg.len);
         avb_tp_msg_release(&msg);
         if (r < 0 || reply_id != h.request_id) {
                 avb_tp_close(s);
                 avb_buffer_free(reply, reply_len, mflags);
-                return avb_status_transport(AVB_TS_BAD_MESSAGE, "undecodable reply from %s",
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "%s reply from %s",
+                                            r == -EPROTO ? "another frame version's"
+                                                         : "undecodable",
                                             b->conn->ep.url);
         }
         pool_push(b, s);

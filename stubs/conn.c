@@ -11,7 +11,7 @@
 
 #include <sodium.h>
 
-#include "envelope.h"
+#include "frame.h"
 #include "internal.h"
 #include "lifeline.h"
 #include "log.h"
@@ -574,9 +574,10 @@ static int send_head(avb_conn *c)
         h.object_id = m->object_id;
         h.descriptor = m->descriptor;
         h.code = m->code;
+        h.n_fds = (uint32_t)m->n_fds;
         if (c->u) {
                 /* unix: the fds ride on the message itself. */
-                r = avb_envelope_pack_request(&h, m->payload, m->len, &buf, &len);
+                r = avb_frame_pack_request(&h, m->payload, m->len, &buf, &len);
                 if (r == 0) {
                         r = avb_uclient_send_queued(c->u, c->dead_efd, buf, len, m->fds, m->n_fds);
                         explicit_bzero(buf, len); /* packed again if it must wait */
@@ -585,7 +586,6 @@ static int send_head(avb_conn *c)
                         return r;
                 goto sent;
         }
-        h.n_fds = (uint32_t)m->n_fds;
         /* The fds go ahead on the lifeline, once, even if the push must wait. */
         if (m->n_fds && !m->fds_sent) {
                 r = avb_conn_send_fds(c, m->request_id, m->fds, m->n_fds);
@@ -593,7 +593,7 @@ static int send_head(avb_conn *c)
                         return r;
                 m->fds_sent = r == 0;
         }
-        r = r < 0 ? r : avb_envelope_pack_request(&h, m->payload, m->len, &buf, &len);
+        r = r < 0 ? r : avb_frame_pack_request(&h, m->payload, m->len, &buf, &len);
         if (r == 0) {
                 r = avb_tp_send(c->push_sock, buf, len);
                 explicit_bzero(buf, len); /* packed again if it must wait */

@@ -18,7 +18,7 @@
  *   server_deferred.c    the queue of deferred calls (below server.c, server_request.c)
  *   callback.c   interface arguments: the callback server, references' checks
  *   proxy_cache.c    proxies per (endpoint, id) for callback.c (below binder.c)
- *   envelope.c   avb_wire.proto packing
+ *   frame.c      the frame of requests and replies (frame.h)
  *   uconn.c      the unix transport's packets and fds (uconn.h)
  *   uclient.c    calls over the unix transport: one connection, many callers
  *   server_uconn.c   the server's side of unix connections
@@ -33,8 +33,8 @@
 
 #include "endpoint.h"
 
-/* Slack above max_message for the envelope around a payload, in bytes. */
-#define AVB_ENVELOPE_OVERHEAD 4096
+/* Slack above max_message for the frame around a payload, in bytes. */
+#define AVB_FRAME_OVERHEAD 4096
 /* Longest interface descriptor accepted. */
 #define AVB_DESCRIPTOR_MAX 512
 /* Oneway calls queued per destination endpoint before drops. */
@@ -271,7 +271,7 @@ void avb_uclient_free(struct avb_uconn *u);
  */
 int avb_uclient_room(struct avb_uconn *u, unsigned *ret_room);
 /*
- * The monitor: sends one queued oneway message (a packed envelope) without
+ * The monitor: sends one queued oneway message (a packed frame) without
  * waiting for room: -EAGAIN when nothing of it could leave. A message whose
  * first fragment left is finished, waiting up to the default deadline.
  */

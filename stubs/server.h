@@ -11,7 +11,7 @@
  * thread running avb_server_run().
  */
 
-#include "avb_wire.pb-c.h"
+#include "frame.h"
 #include "internal.h"
 #include "reply_cache.h"
 #include "testing.h"
@@ -69,12 +69,13 @@ typedef struct server_route {
 /* A two-way (or oneway) call kept by avb_call_defer. */
 typedef struct server_deferred {
         struct server_deferred *next;
-        Avb__Request *req;
+        avb_frame_request req; /* its payload points at `payload` below */
         uint64_t client_id;
         server_route route;
         int fds[AVB_MAX_FDS]; /* the request's, owned until the call is answered */
         size_t n_fds;
         int64_t deadline_ms;
+        uint8_t payload[];
 } server_deferred;
 
 struct avb_server {
@@ -151,8 +152,11 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
 void avb_server_run_deferred(avb_server *s);
 
 /* server_deferred.c: the queue of deferred calls (loop thread). */
-/* Keeps `req` and its fds (taken on success) for a later dispatch: 0, -EMFILE, -ENOMEM. */
-int avb_server_defer(avb_server *s, server_client *c, Avb__Request *req, const server_route *rt,
+/*
+ * Keeps a copy of `req` (its payload too) and its fds (taken on success) for a
+ * later dispatch: 0, -EMFILE, -ENOMEM.
+ */
+int avb_server_defer(avb_server *s, server_client *c, const avb_frame_request *req, const server_route *rt,
                      const int *fds, size_t n_fds, int64_t deadline_ms);
 /* A resend of a request that is still deferred: true, and its answer goes the new route. */
 bool avb_server_refresh_deferred(avb_server *s, uint64_t client_id, uint64_t request_id,

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "envelope.h"
 #include "log.h"
 #include "server.h"
 #include "uconn.h"
@@ -107,7 +106,7 @@ int avb_server_uconn_flush(avb_server *s, server_lifeline *l)
 /* Keeps what is left of a reply the socket did not take; false when over a bound. */
 static bool enqueue(avb_server *s, server_uconn *u, const avb_utx *tx, int *fds, size_t n_fds)
 {
-        size_t max_bytes = 2 * (s->max_message + AVB_ENVELOPE_OVERHEAD);
+        size_t max_bytes = 2 * (s->max_message + AVB_FRAME_OVERHEAD);
         queued_reply *q;
 
         if (u->n_queued >= QUEUE_MAX_MSGS || u->bytes_queued + tx->len > max_bytes ||
@@ -168,7 +167,7 @@ void avb_server_usend(avb_server *s, uint64_t line, const uint8_t *buf, size_t l
 int avb_server_uconn_read(avb_server *s, server_lifeline *l, int max)
 {
         server_uconn *u = l->u;
-        size_t limit = s->max_message + AVB_ENVELOPE_OVERHEAD;
+        size_t limit = s->max_message + AVB_FRAME_OVERHEAD;
 
         for (int i = 0; i < max && !u->condemned; i++) {
                 int r = avb_urx_read(l->fd, &u->rx, limit);

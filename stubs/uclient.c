@@ -30,7 +30,7 @@
 
 #include <avbuffer/rpc_gen.h>
 
-#include "envelope.h"
+#include "frame.h"
 #include "internal.h"
 #include "log.h"
 #include "uconn.h"
@@ -200,7 +200,7 @@ static void deliver(struct avb_uconn *u)
         size_t len = 0;
         uwaiter *w = NULL;
 
-        if (avb_envelope_unpack_reply(rx->buf, rx->total, &id, &st, &payload, &len, NULL) == 0)
+        if (avb_frame_unpack_reply(rx->buf, rx->total, &id, &st, &payload, &len, NULL) == 0)
                 for (w = u->waiters; w && w->request_id != id; w = w->next)
                         ;
         if (w && !w->done) {
@@ -356,6 +356,7 @@ avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint
                 .descriptor = iface->descriptor,
                 .code = code,
                 .oneway = oneway,
+                .n_fds = (uint32_t)n_fds,
         };
         int deadline = atomic_load(&b->deadline_ms);
         int64_t deadline_at = avb_now_ms() + deadline;
@@ -374,7 +375,7 @@ avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint
                                             "request of %zu bytes is above the message limit of %zu bytes",
                                             len, max_message);
         h.request_id = avb_rt_next_request_id();
-        if ((r = avb_envelope_pack_request(&h, req, len, &buf, &buf_len)) < 0)
+        if ((r = avb_frame_pack_request(&h, req, len, &buf, &buf_len)) < 0)
                 return avb_status_from_errno(r, "packing the request");
         avb_utx tx = {.buf = buf, .len = buf_len, .fds = fds, .n_fds = n_fds};
         bool sensitive = avb_method_flags(iface, code) & AVB_METHOD_SENSITIVE;
@@ -406,7 +407,7 @@ avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint
                 pthread_mutex_unlock(&u->lock);
                 return failure(b, r, deadline);
         }
-        r = wait_reply(u, b->conn->dead_efd, &w, deadline_at, max_message + AVB_ENVELOPE_OVERHEAD);
+        r = wait_reply(u, b->conn->dead_efd, &w, deadline_at, max_message + AVB_FRAME_OVERHEAD);
         if (r < 0)
                 return failure(b, r, deadline);
         return take_answer(&w, ret_reply, ret_len, ret_fds, ret_n_fds);
