@@ -389,7 +389,14 @@ int avb_binder_oneway_room(const avb_binder *b, unsigned *ret_room)
                 *ret_room = AVB_ONEWAY_QUEUE_LIMIT;
                 return 0;
         }
-        return avb_conn_room(b->conn, ret_room);
+        /* unix: what the socket takes, less the calls queued before it. */
+        if (b->conn->u && !avb_conn_is_dead(b->conn)) {
+                unsigned room = 0;
+                int r = avb_uclient_room(b->conn->u, &room);
+
+                return r < 0 ? r : avb_conn_room(b->conn, room, ret_room);
+        }
+        return avb_conn_room(b->conn, AVB_ONEWAY_QUEUE_MAX, ret_room);
 }
 
 avb_status avb_binder_transact_fds(avb_binder *b, const avb_interface_desc *iface, uint32_t code,

@@ -194,11 +194,15 @@ void avb_server_fds_free(server_client *c);
 server_uconn *avb_server_uconn_new(void);
 void avb_server_uconn_free(server_uconn *u); /* closes queued fds; accepts NULL */
 /*
- * Reads at most `max` requests from `l` and handles them: 0, or -EPIPE (the
- * client closed, everything read) or another -errno (it broke the protocol,
- * its reply queue overflowed): the caller closes `l`.
+ * Reads the next whole request from `l`: 1 with it (*ret_buf malloc'ed, the
+ * caller's, and its fds in ret_fds[AVB_MAX_FDS], taken), 0 when none is
+ * waiting, or -EPIPE (the client closed, everything read) or another -errno
+ * (it broke the protocol, its reply queue overflowed): the caller closes `l`.
  */
-int avb_server_uconn_read(avb_server *s, server_lifeline *l, int max);
+int avb_server_uconn_next(avb_server *s, server_lifeline *l, uint8_t **ret_buf, size_t *ret_len,
+                          int *ret_fds, size_t *ret_n_fds);
+/* -ENOBUFS once a reply to `l` overflowed its queue (close it), else 0. */
+int avb_server_uconn_status(const server_lifeline *l);
 /* Sends what is queued for `l` (POLLOUT): 0 or -errno (close it). */
 int avb_server_uconn_flush(avb_server *s, server_lifeline *l);
 bool avb_server_uconn_wants_out(const server_lifeline *l);
