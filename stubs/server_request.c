@@ -102,6 +102,8 @@ static void answer(avb_server *s, server_client *c, uint64_t request_id, const s
                                 (unsigned long long)request_id);
         avb_close_fds(fds, n_fds); /* the lifeline and the cache hold their own */
         send_reply(s, &rt->hdr, out.p, out.len);
+        if (c)
+                avb_reply_cache_note_route(c->cache, request_id, rt->hdr.buf, rt->hdr.len);
 }
 
 /* A request that is not run: answered with a transport status, never cached. */
@@ -288,10 +290,24 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
                                               &cached_fds, &n_cached_fds)) {
                 case AVB_SEEN_CACHED:
                         s->stats.duplicates++;
+                        /*
+                         * Resent on the pipe its reply went on: that reply is on
+                         * its way, and a second one would reach a REQ socket that
+                         * may still hold the first (reply_cache.h, routes).
+                         */
+                        if (avb_reply_cache_sent_on(c->cache, req->request_id, hdr->buf,
+                                                    hdr->len)) {
+                                s->stats.in_flight++;
+                                goto done;
+                        }
                         /* Without its fds the reply would be a lie: none at all then. */
                         if (!n_cached_fds || avb_server_fds_send(s, c, req->request_id, cached_fds,
-                                                                 n_cached_fds) == 0)
+                                                                 n_cached_fds) == 0) {
                                 send_reply(s, hdr, cached, cached_len);
+                                avb_reply_cache_note_route(c->cache, req->request_id, hdr->buf,
+                                                           hdr->len);
+                                s->stats.resent++;
+                        }
                         goto done;
                 case AVB_SEEN_NOREPLY:
                         s->stats.duplicates++;

@@ -25,6 +25,8 @@ typedef struct avb_server_stats {
         uint64_t clients;         /* client processes known now (with a lifeline or not) */
         uint64_t detached;        /* of them, those without a lifeline (the process lives) */
         uint64_t fds_unmatched;   /* ipc:// fds closed because their request never came */
+        uint64_t resent;          /* cached replies sent again (the resend came another way) */
+        uint64_t in_flight;       /* resends not answered: their reply went the same way */
 } avb_server_stats;
 
 /* Loop thread (or with the loop stopped). */
