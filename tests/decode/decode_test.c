@@ -186,9 +186,7 @@ static void case_states(struct dt *t)
         expect_exception(decode_md(t->ctl, 1, false), AVB_EX_ILLEGAL_STATE, "decode when READY");
         expect_exception(t->api->flush(t->ctl, false), AVB_EX_ILLEGAL_STATE, "flush when READY");
         expect_exception(t->api->stop(t->ctl), AVB_EX_ILLEGAL_STATE, "stop when READY");
-        DT_OK(t->api->start(t->ctl), "start");
-        DT_OK(t->api->pool(t->av, false, t->dec_id, t->space, &t->pool), "create pool");
-        t->have_pool = true;
+        dt_start(t);
         if (dt_state(t) != com_rdk_hal_State_STARTED)
                 dt_fail("not STARTED after start");
         expect_exception(t->api->start(t->ctl), AVB_EX_ILLEGAL_STATE, "start when STARTED");
@@ -1401,6 +1399,8 @@ int main(int argc, char **argv)
                 case_tunnelled(t);
         else if (!strcmp(c, "kill-client") || !strcmp(c, "drop-client"))
                 case_kill_client(t, !strcmp(c, "drop-client"));
+        else if (dt_hal_case(t, c, dir))
+                ;
         else if (!strcmp(c, "v4l2-fake"))
                 case_v4l2_fake(t, false);
         else if (!strcmp(c, "v4l2-fake-dmabuf"))

@@ -39,6 +39,7 @@ struct dt_meta {
         int32_t format;
         /* video: the coded picture and the visible rectangle in it */
         int32_t coded_w, coded_h, x, y;
+        int32_t depth, scan, source; /* video: colorDepth, scanType, source */
         /* video: FrameMetadata.sha1 when SHA1_CALC is on */
         bool has_sha1;
         uint8_t sha1[20];
@@ -130,6 +131,8 @@ struct dt {
         int false_returns;
         bool no_sha1; /* calculateSHA1 unsupported (debug_api=false): not compared */
         bool tunnelled; /* frames go to the vendor sink: every frame handle must be -1 */
+        /* Called with each frame before it is checked, when set. */
+        void (*on_frame)(struct dt *t, const struct dt_frame *f);
         /* Checks frames instead of the reference when set (data: the mapped frame). */
         bool (*frame_ok)(struct dt *t, const struct dt_frame *f, const uint8_t *data,
                          size_t size);
@@ -169,6 +172,8 @@ void dt_get_decoder(struct dt *t, int32_t id);
 void dt_open_start(struct dt *t, bool secure);
 /* open only (READY), into t->ctl. */
 void dt_open(struct dt *t, bool secure);
+/* start t->ctl, and a pool for it unless there is one. */
+void dt_start(struct dt *t);
 /* stop, close (true), the pool destroyed. */
 void dt_stop_close(struct dt *t);
 /* close(t->ctl) from READY, which must say true; t->ctl released. */
@@ -196,6 +201,16 @@ size_t dt_push_samples(struct dt *t, const uint8_t *const *sample, const size_t 
 size_t dt_split_frames(const uint8_t *data, size_t len, const uint8_t ***ret_au,
                        size_t **ret_size);
 void dt_free_frames(const uint8_t **au, size_t *size, size_t n);
+/* The H.264 track of an MP4 file (dt_mp4.c): pointers into the file's bytes. */
+struct dt_mp4 {
+        const uint8_t *avcc; /* the avcC box's body: an AVCDecoderConfigurationRecord */
+        size_t avcc_len;
+        size_t n;                    /* samples, in decode order */
+        const uint8_t **sample;      /* each one access unit of length-prefixed NAL units */
+        size_t *size;
+};
+void dt_mp4_open(const uint8_t *file, size_t len, struct dt_mp4 *ret);
+void dt_mp4_close(struct dt_mp4 *m);
 /* Open the gate of dt_listener.gated. */
 void dt_open_gate(struct dt *t);
 /* Handle the frames that arrived (checked and freed); wait up to ms for one. */
@@ -214,6 +229,8 @@ size_t dt_frame_bytes(const struct dt_meta *m);
 /* The reference digest of frame i, "" past the reference. */
 const char *dt_ref(struct dt *t, size_t i);
 int32_t dt_state(struct dt *t);
+/* The cases of decode_hal.c: false when c is none of them. */
+bool dt_hal_case(struct dt *t, const char *c, const char *dir);
 void dt_hex(const uint8_t *d, size_t n, char *out);
 
 #endif

@@ -101,7 +101,10 @@ static avb_status on_video_frame(void *impl, avb_call *call, int64_t pts, int64_
                                      .coded_w = m->codedWidth,
                                      .coded_h = m->codedHeight,
                                      .x = m->activeX,
-                                     .y = m->activeY};
+                                     .y = m->activeY,
+                                     .depth = m->colorDepth,
+                                     .scan = m->scanType,
+                                     .source = m->source};
                 d.has_sha1 = m->sha1_count == sizeof(d.sha1);
                 if (d.has_sha1)
                         memcpy(d.sha1, m->sha1, sizeof(d.sha1));
@@ -381,10 +384,15 @@ void dt_open(struct dt *t, bool secure)
 void dt_open_start(struct dt *t, bool secure)
 {
         dt_open(t, secure);
+        dt_start(t);
+}
+
+void dt_start(struct dt *t)
+{
         DT_OK(t->api->start(t->ctl), "start");
         if (t->have_pool)
                 return;
-        DT_OK(t->api->pool(t->av, secure, t->dec_id, t->space, &t->pool), "create pool");
+        DT_OK(t->api->pool(t->av, t->secure, t->dec_id, t->space, &t->pool), "create pool");
         t->have_pool = true;
 }
 
@@ -621,6 +629,8 @@ static void take_frame(struct dt *t, const struct dt_frame *f, bool check)
 {
         bool ok;
 
+        if (t->on_frame)
+                t->on_frame(t, f);
         if (f->has_meta) {
                 t->meta = f->meta;
                 t->have_meta = true;

@@ -30,4 +30,13 @@ done
 "$ffmpeg" -nostdin -loglevel error -y -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=1" \
         -ac 2 -c:a mp2 -b:a 192k "$out/a.mp2"
 "$ffmpeg" -nostdin -loglevel error -y -i "$out/a.mp2" -c:a pcm_s16le -f framemd5 "$out/a.md5"
+# the published decoder HALs' additions (decode_hal.c): a resolution change
+# (320x240, then 640x480 from an IDR with new parameter sets; the reference is
+# the two parts' framemd5 in turn, which is ffmpeg's -autoscale 0 decode of
+# the whole), and p320 remuxed into MP4 (avcC, length-prefixed samples)
+gen rc1 320x240 20
+gen rc2 640x480 20
+cat "$out/rc1.h264" "$out/rc2.h264" > "$out/rc.h264"
+cat "$out/rc1.md5" "$out/rc2.md5" > "$out/rc.md5"
+"$ffmpeg" -nostdin -loglevel error -y -framerate 25 -i "$out/p320.h264" -c copy "$out/p320.mp4"
 touch "$stamp"
