@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The decoders of avbufferd (decoder.h): the RDK-style state machine, who
- * owns which buffer, and the worker thread that turns VPU completions into
- * listener calls.
+ * The decoders of avbufferd (decoder_core.h): the RDK-style state machine,
+ * who owns which buffer, and the set of decoders. The worker thread is in
+ * decoder_worker.c, the VPU session and deliveries in decoder_session.c.
  */
 #include <errno.h>
 #include <poll.h>
@@ -15,525 +15,22 @@
 
 #include <avbuffer/log.h>
 
-#include "decoder_core.h"
-#include "decoder_delivery.h"
+#include "decoder_internal.h"
 #include "graph.h"
-
-#define DEC_MAX_IN 64       /* coded buffers the decoder may hold */
-#define DEC_MAX_OUT 32      /* frame blocks queued to the VPU */
-#define DEC_OUT_TARGET 4    /* frame blocks kept queued */
-#define DEC_DELIVERED 64    /* frames remembered for client death */
-#define DEC_TICK_MS 10      /* worker poll while blocks are short or events owed */
-#define DEC_RETIRED 16      /* closed decoders' listeners still owed events */
-
-struct handle_set {
-        int64_t h[DEC_MAX_IN];
-        size_t n;
-};
-
-struct avbd_dec {
-        struct avbd_decoders *all;
-        enum avb_media_kind kind;
-        int32_t id;
-        bool profile_configured;
-        enum avbd_dec_state state;
-        uint64_t owner;
-        struct avbd_delivery *dlv; /* to the listener; NULL when closed */
-        avb_binder *binder;
-        enum avb_vpu_codec codec;
-        bool secure;
-        bool tunnelled; /* this start: frames go to the vendor sink, the listener gets -1 */
-        bool eos_to_sink; /* an end of stream waits in the sink */
-        bool geometry_due; /* the graph has yet to hear the stream's geometry */
-        bool sink_refuses; /* tunnelled: that geometry does not fit the sink's link */
-        int frame_pool; /* vendor frame pool index, -1: none */
-        void *sess;     /* VPU session; NULL: none (not open, or the VPU died) */
-        struct handle_set in, out;
-        bool owe_available; /* decode said false: one onDecodeBufferAvailable due */
-        bool meta_due;
-        struct avb_vpu_format fmt;
-        int64_t delivered[DEC_DELIVERED];
-        size_t n_delivered;
-};
-
-struct avbd_decoders {
-        pthread_mutex_t lock;
-        const struct avbd_profile *profile;
-        struct avb_vendor *vendor;
-        struct avb_vpu *vpu;
-        const struct avbd_dec_notify_ops *notify[2];
-        struct avbd_dec *dec;
-        size_t n;
-        int wake; /* eventfd */
-        /* a closed decoder's delivery lives on until its listener has read it all */
-        struct retired {
-                struct avbd_delivery *dlv;
-                uint64_t owner;
-        } retired[DEC_RETIRED];
-        bool stopping;
-        pthread_t worker;
-        bool worker_started;
-};
-
-/* ---- small helpers (lock held) ------------------------------------------- */
-
-static bool set_add(struct handle_set *s, int64_t h)
-{
-        if (s->n == DEC_MAX_IN)
-                return false;
-        s->h[s->n++] = h;
-        return true;
-}
-
-static bool set_remove(struct handle_set *s, int64_t h)
-{
-        for (size_t i = 0; i < s->n; i++)
-                if (s->h[i] == h) {
-                        s->h[i] = s->h[--s->n];
-                        return true;
-                }
-        return false;
-}
-
-static void set_free_all(struct avbd_dec *dec, struct handle_set *s)
-{
-        for (size_t i = 0; i < s->n; i++)
-                (void)avb_vendor_buffer_free(dec->all->vendor, s->h[i]);
-        s->n = 0;
-}
-
-static void wake_worker(struct avbd_decoders *d)
-{
-        uint64_t one = 1;
-
-        (void)!write(d->wake, &one, sizeof(one));
-}
-
-/* After a call: events it could not send yet need the worker's tick. */
-static void wake_if_owed(struct avbd_dec *dec)
-{
-        if (avbd_delivery_owed(dec->dlv))
-                wake_worker(dec->all);
-}
-
-static const struct avbd_dec_notify_ops *notify(const struct avbd_dec *dec)
-{
-        return dec->all->notify[dec->kind];
-}
-
-static void tell_state(struct avbd_dec *dec, enum avbd_dec_state to)
-{
-        enum avbd_dec_state from = dec->state;
-
-        dec->state = to;
-        if (dec->dlv)
-                avbd_delivery_state(dec->dlv, (int32_t)from, (int32_t)to);
-}
-
-static void tell_error(struct avbd_dec *dec, int32_t code, const char *msg)
-{
-        avb_log(AVB_LOG_WARNING, "%s decoder %d: %s", dec->kind ? "video" : "audio",
-                (int)dec->id, msg);
-        if (dec->dlv)
-                avbd_delivery_error(dec->dlv, code, msg);
-}
-
-static void tell_eos(struct avbd_dec *dec)
-{
-        if (dec->dlv)
-                avbd_delivery_eos(dec->dlv, &dec->fmt);
-}
-
-static void pay_available(struct avbd_dec *dec)
-{
-        if (!dec->owe_available)
-                return;
-        dec->owe_available = false;
-        if (dec->dlv)
-                avbd_delivery_available(dec->dlv);
-}
-
-/* ---- delivery to the listener (decoder_delivery.h) ----------------------- */
-
-static avb_status send_event(void *ctx, avb_binder *listener, const struct avbd_owed *ev)
-{
-        const struct avbd_dec_notify_ops *ops = notify(ctx);
-        const struct avb_vpu_format *fmt = ev->has_fmt ? &ev->fmt : NULL;
-
-        switch (ev->kind) {
-        case AVBD_OWED_FRAME:
-                return ops->frame(listener, ev->pts_ns, ev->handle, fmt, false);
-        case AVBD_OWED_EOS:
-                return ops->frame(listener, 0, -1, fmt, true);
-        case AVBD_OWED_STATE:
-                return ops->state(listener, ev->a, ev->b);
-        case AVBD_OWED_ERROR:
-        default:
-                return ops->error(listener, ev->a, ev->msg);
-        }
-}
-
-static avb_status send_available(void *ctx, avb_binder *listener)
-{
-        return notify(ctx)->available(listener);
-}
-
-/* A frame reached the client (remembered for its death), or never will (freed). */
-static void frame_done(void *ctx, const struct avbd_owed *ev, bool delivered)
-{
-        struct avbd_dec *dec = ctx;
-
-        if (ev->handle < 0)
-                return;
-        if (delivered)
-                dec->delivered[dec->n_delivered++ % DEC_DELIVERED] = ev->handle;
-        else
-                (void)avb_vendor_buffer_free(dec->all->vendor, ev->handle);
-}
-
-static const struct avbd_delivery_ops delivery_ops = {
-        .send = send_event,
-        .available = send_available,
-        .done = frame_done,
-};
-
-/* Too many events owed: leave the VPU's completions where they are for now. */
-static bool listener_behind(const struct avbd_dec *dec)
-{
-        return avbd_delivery_busy(dec->dlv);
-}
-
-/*
- * The decoder is closed: what its listener is still owed (state changes,
- * errors) goes on in the background; its frames are already freed.
- */
-static void retire_delivery(struct avbd_dec *dec)
-{
-        struct avbd_decoders *d = dec->all;
-        struct avbd_delivery *dlv = dec->dlv;
-        size_t slot = 0;
-
-        dec->dlv = NULL;
-        if (!avbd_delivery_owed(dlv)) {
-                avbd_delivery_free(dlv);
-                return;
-        }
-        for (size_t i = 0; i < DEC_RETIRED; i++)
-                if (!d->retired[i].dlv) {
-                        slot = i;
-                        break;
-                }
-        if (d->retired[slot].dlv) {
-                avb_log(AVB_LOG_WARNING, "a closed decoder's listener is %zu events behind; "
-                        "dropped", avbd_delivery_owed(d->retired[slot].dlv));
-                avbd_delivery_free(d->retired[slot].dlv);
-        }
-        d->retired[slot] = (struct retired){.dlv = dlv, .owner = dec->owner};
-        wake_worker(d);
-}
-
-/* Send what the retired deliveries owe; true if some still owe. */
-static bool pump_retired(struct avbd_decoders *d)
-{
-        bool owed = false;
-
-        for (size_t i = 0; i < DEC_RETIRED; i++) {
-                if (!d->retired[i].dlv)
-                        continue;
-                (void)avbd_delivery_pump(d->retired[i].dlv);
-                if (avbd_delivery_owed(d->retired[i].dlv)) {
-                        owed = true;
-                        continue;
-                }
-                avbd_delivery_free(d->retired[i].dlv);
-                d->retired[i].dlv = NULL;
-        }
-        return owed;
-}
-
-/* Drop the retired deliveries of owner (every one when all). */
-static void forget_retired(struct avbd_decoders *d, uint64_t owner, bool all)
-{
-        for (size_t i = 0; i < DEC_RETIRED; i++)
-                if (d->retired[i].dlv && (all || d->retired[i].owner == owner)) {
-                        avbd_delivery_free(d->retired[i].dlv);
-                        d->retired[i].dlv = NULL;
-                }
-}
-
-
-/* Free every buffer the VPU holds for dec; the session is stopped or gone. */
-static void release_buffers(struct avbd_dec *dec)
-{
-        set_free_all(dec, &dec->in);
-        set_free_all(dec, &dec->out);
-        pay_available(dec);
-}
-
-static void close_session(struct avbd_dec *dec)
-{
-        if (dec->sess)
-                dec->all->vpu->ops->close(dec->sess);
-        dec->sess = NULL;
-}
-
-/* Open the VPU session (again) and start streaming if STARTED. */
-static int open_session(struct avbd_dec *dec, bool stream)
-{
-        const struct avb_vpu_ops *ops = dec->all->vpu->ops;
-        struct avb_vpu_format fmt = {.codec = dec->codec, .pixfmt = AVB_VPU_FMT_I420};
-        int e;
-
-        if (dec->sess)
-                return 0;
-        e = ops->open(dec->all->vpu->dev, dec->codec, dec->secure, &dec->sess);
-        if (e < 0)
-                return e;
-        e = ops->set_format(dec->sess, &fmt);
-        if (e == 0 && stream)
-                e = ops->stream_on(dec->sess, AVB_VPU_INPUT);
-        if (e == 0 && stream)
-                e = ops->stream_on(dec->sess, AVB_VPU_OUTPUT);
-        if (e < 0)
-                close_session(dec);
-        dec->meta_due = true;
-        wake_worker(dec->all);
-        return e;
-}
-
-/* Keep DEC_OUT_TARGET frame blocks queued. */
-static void top_up_output(struct avbd_dec *dec)
-{
-        struct avb_vendor *v = dec->all->vendor;
-
-        while (dec->sess && dec->state == AVBD_DEC_STARTED && dec->out.n < DEC_OUT_TARGET) {
-                struct avb_buffer_info info;
-                struct avb_vpu_buf b = {0};
-                int64_t h;
-
-                if (avb_vendor_frame_alloc(v, (unsigned)dec->frame_pool, &h) < 0)
-                        return; /* all blocks out: the client holds frames */
-                if (avb_vendor_buffer_info(v, h, &info) < 0 || !set_add(&dec->out, h)) {
-                        (void)avb_vendor_buffer_free(v, h);
-                        return;
-                }
-                b.secure = info.secure;
-                b.offset = info.heap_offset;
-                b.size = info.size;
-                b.cookie = (uint64_t)h;
-                if (dec->all->vpu->ops->queue_output(dec->sess, &b) < 0) {
-                        set_remove(&dec->out, h);
-                        (void)avb_vendor_buffer_free(v, h);
-                        return;
-                }
-        }
-}
-
-/* ---- the worker ---------------------------------------------------------- */
-
-static void vpu_failed(struct avbd_dec *dec)
-{
-        close_session(dec);
-        release_buffers(dec);
-        tell_error(dec, AVBD_DEC_ERROR_VPU,
-                   "the VPU failed; in-flight buffers were freed (stop and start to go on)");
-}
-
-static const char *decode_error_text(int error)
-{
-        switch (error) {
-        case -EBADMSG:
-                return "corrupt bitstream";
-        case -ENOSPC:
-                return "frame larger than the frame pool's blocks; frame dropped";
-        case -EOPNOTSUPP:
-                return "stream format not supported by the VPU";
-        default:
-                return "frame not decoded";
-        }
-}
-
-static void on_event(struct avbd_dec *dec, const struct avb_vpu_event *ev)
-{
-        switch (ev->type) {
-        case AVB_VPU_EVENT_SOURCE_CHANGE:
-                if (dec->all->vpu->ops->get_format(dec->sess, &dec->fmt) == 0)
-                        dec->meta_due = dec->geometry_due = true;
-                break;
-        case AVB_VPU_EVENT_EOS:
-                /*
-                 * tunnelled: the marker follows the sink's last presented
-                 * frame; with no room for it, it goes out at once
-                 */
-                if (dec->tunnelled &&
-                    avb_vendor_sink_queue_eos(dec->all->vendor, dec->kind, dec->id) == 0)
-                        dec->eos_to_sink = true;
-                else
-                        tell_eos(dec);
-                break;
-        case AVB_VPU_EVENT_ERROR:
-                if (ev->error == -ENODEV)
-                        vpu_failed(dec);
-                else
-                        tell_error(dec, AVBD_DEC_ERROR_DECODE, decode_error_text(ev->error));
-                break;
-        }
-}
-
-/*
- * The first frame of a start or of a new resolution tells the media graph the
- * decoder's output geometry, which `avbufctl graph` then shows. Start could
- * only validate the tunnel's link against the pixel format (the geometry is
- * in the bitstream); here a sink pad that asks for another geometry refuses
- * the stream, and its frames are dropped: the sink would misread them.
- */
-static void tell_geometry(struct avbd_dec *dec)
-{
-        char bad[AVB_VENDOR_LINK_TEXT] = "", msg[AVB_VENDOR_LINK_TEXT + 96];
-        bool refused = dec->sink_refuses;
-        int e;
-
-        dec->geometry_due = false;
-        if (dec->kind != AVB_MEDIA_VIDEO)
-                return;
-        e = avb_vendor_decoder_set_geometry(dec->all->vendor, dec->kind, dec->id, dec->fmt.width,
-                                            dec->fmt.height, bad);
-        dec->sink_refuses = dec->tunnelled && e == -EPIPE;
-        /* once per refusal: a driver may repeat a source change of the same size */
-        if (dec->sink_refuses && !refused) {
-                snprintf(msg, sizeof(msg),
-                         "the stream's %ux%u does not fit link %s; frames dropped",
-                         (unsigned)dec->fmt.width, (unsigned)dec->fmt.height, bad);
-                tell_error(dec, AVBD_DEC_ERROR_SINK, msg);
-        }
-}
-
-/* Tunnelled: the frame goes to the sink, and the listener hears of it with handle -1. */
-static void on_tunnelled_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b, int64_t h)
-{
-        uint32_t bytes = dec->fmt.frame_bytes ? dec->fmt.frame_bytes : b->bytesused;
-
-        if (dec->sink_refuses) {
-                (void)avb_vendor_buffer_free(dec->all->vendor, h);
-                return;
-        }
-        /* the sink owns the frame either way; a dropped one is not announced */
-        if (avb_vendor_sink_queue(dec->all->vendor, dec->kind, dec->id, h, b->pts_ns,
-                                  bytes < b->bytesused ? bytes : b->bytesused) < 0) {
-                avb_log(AVB_LOG_WARNING, "decoder %d: the sink is full; frame dropped",
-                        (int)dec->id);
-                return;
-        }
-        if (dec->dlv)
-                avbd_delivery_frame(dec->dlv, b->pts_ns, -1, dec->meta_due ? &dec->fmt : NULL);
-        dec->meta_due = false;
-}
-
-static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
-{
-        int64_t h = (int64_t)b->cookie;
-
-        if (!set_remove(&dec->out, h))
-                return;
-        if (!b->bytesused || !dec->dlv) {
-                (void)avb_vendor_buffer_free(dec->all->vendor, h);
-                return;
-        }
-        (void)avb_vpu_sync_for_cpu(dec->all->vpu, b);
-        if (dec->meta_due && !dec->fmt.frame_bytes)
-                (void)dec->all->vpu->ops->get_format(dec->sess, &dec->fmt);
-        if (dec->geometry_due)
-                tell_geometry(dec);
-        if (dec->tunnelled) {
-                on_tunnelled_frame(dec, b, h);
-                return;
-        }
-        /* the frame is the server's until delivered (frame_done) */
-        avbd_delivery_frame(dec->dlv, b->pts_ns, h, dec->meta_due ? &dec->fmt : NULL);
-        dec->meta_due = false;
-}
-
-/* Take everything the VPU has for dec. */
-static void service(struct avbd_dec *dec)
-{
-        const struct avb_vpu_ops *ops = dec->all->vpu->ops;
-        bool progress = true;
-
-        while (dec->sess && progress) {
-                struct avb_vpu_event ev;
-                struct avb_vpu_buf b;
-
-                progress = false;
-                while (dec->sess && !listener_behind(dec) &&
-                       ops->dequeue_event(dec->sess, &ev) == 0) {
-                        on_event(dec, &ev);
-                        progress = true;
-                }
-                while (dec->sess && ops->dequeue_input(dec->sess, &b) == 0) {
-                        if (set_remove(&dec->in, (int64_t)b.cookie))
-                                (void)avb_vendor_buffer_free(dec->all->vendor, (int64_t)b.cookie);
-                        pay_available(dec);
-                        progress = true;
-                }
-                while (dec->sess && !listener_behind(dec) &&
-                       ops->dequeue_output(dec->sess, &b) == 0) {
-                        on_frame(dec, &b);
-                        progress = true;
-                }
-        }
-        if (dec->eos_to_sink && avb_vendor_sink_take_eos(dec->all->vendor, dec->kind, dec->id)) {
-                dec->eos_to_sink = false;
-                tell_eos(dec);
-        }
-        top_up_output(dec);
-}
-
-static void *worker(void *arg)
-{
-        struct avbd_decoders *d = arg;
-
-        for (;;) {
-                struct pollfd p[1 + 32];
-                size_t n = 0;
-                bool tick; /* blocks short, or events owed: poll again soon */
-                uint64_t x;
-
-                pthread_mutex_lock(&d->lock);
-                if (d->stopping) {
-                        pthread_mutex_unlock(&d->lock);
-                        return NULL;
-                }
-                p[n++] = (struct pollfd){.fd = d->wake, .events = POLLIN};
-                tick = pump_retired(d);
-                for (size_t i = 0; i < d->n; i++) {
-                        struct avbd_dec *dec = &d->dec[i];
-
-                        /* what is owed first: the room goes to the oldest events */
-                        (void)avbd_delivery_pump(dec->dlv);
-                        if (dec->sess)
-                                service(dec);
-                        /* a listener behind: its completions wait, the tick retries */
-                        if (dec->sess && n < 33 && !listener_behind(dec))
-                                p[n++] = (struct pollfd){.fd = d->vpu->ops->poll_fd(dec->sess),
-                                                         .events = POLLIN};
-                        if (dec->sess && dec->state == AVBD_DEC_STARTED &&
-                            dec->out.n < DEC_OUT_TARGET)
-                                tick = true;
-                        if (avbd_delivery_owed(dec->dlv))
-                                tick = true;
-                }
-                pthread_mutex_unlock(&d->lock);
-                if (poll(p, n, tick ? DEC_TICK_MS : 500) > 0 && p[0].revents)
-                        (void)!read(d->wake, &x, sizeof(x));
-        }
-}
 
 /* ---- calls ---------------------------------------------------------------- */
 
+static int check_owner(const struct avbd_dec *dec, uint64_t owner)
+{
+        return dec->state != AVBD_DEC_CLOSED && dec->owner != owner ? -EPERM : 0;
+}
+
 static int check(struct avbd_dec *dec, uint64_t owner, enum avbd_dec_state want)
 {
-        if (dec->state != AVBD_DEC_CLOSED && dec->owner != owner)
-                return -EPERM;
+        int e = check_owner(dec, owner);
+
+        if (e < 0)
+                return e;
         return dec->state == want ? 0 : -EBADFD;
 }
 
@@ -545,8 +42,20 @@ static int find_frame_pool(const struct avbd_profile *p, enum avb_media_kind kin
         return -1;
 }
 
+static void reset_metrics(struct avbd_dec *dec)
+{
+        dec->frames_decoded = dec->decode_errors = dec->frames_dropped = 0;
+}
+
+static void forget_codec_data(struct avbd_dec *dec)
+{
+        free(dec->csd);
+        dec->csd = NULL;
+        dec->csd_len = 0;
+}
+
 static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec, bool secure,
-                   avb_binder *listener)
+                   uint32_t max_width, uint32_t max_height, avb_binder *listener)
 {
         bool video_codec = codec == AVB_VPU_CODEC_H264 || codec == AVB_VPU_CODEC_HEVC;
         int e = check(dec, owner, AVBD_DEC_CLOSED);
@@ -560,25 +69,33 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
         dec->frame_pool = find_frame_pool(dec->all->profile, dec->kind, secure);
         if (dec->frame_pool < 0)
                 return -ENODEV;
-        e = avbd_delivery_new(listener, &delivery_ops, dec, &dec->dlv);
+        /* an I420 frame of the largest size the client announces must fit a block */
+        if ((uint64_t)max_width * max_height * 3 / 2 >
+            dec->all->profile->frame_pools[dec->frame_pool].block_bytes)
+                return -E2BIG;
+        e = avbd_delivery_new(listener, &dec_delivery_ops, dec, &dec->dlv);
         if (e < 0)
                 return e;
         dec->owner = owner;
         dec->codec = codec;
         dec->secure = secure;
         memset(&dec->fmt, 0, sizeof(dec->fmt));
-        tell_state(dec, AVBD_DEC_OPENING);
+        memset(&dec->cfg, 0, sizeof(dec->cfg));
+        forget_codec_data(dec);
+        reset_metrics(dec);
+        dec_tell_state(dec, AVBD_DEC_OPENING);
         e = avb_vendor_decoder_open(dec->all->vendor, dec->kind, dec->id);
         if (e == 0) {
-                e = open_session(dec, false);
+                e = dec_open_session(dec, false);
                 if (e < 0)
                         (void)avb_vendor_decoder_close(dec->all->vendor, dec->kind, dec->id,
                                                        dec->profile_configured);
         }
         if (e < 0) {
-                close_session(dec);
-                tell_state(dec, AVBD_DEC_CLOSED);
-                retire_delivery(dec);
+                dec_close_session(dec);
+                dec_tell_state(dec, AVBD_DEC_CLOSED);
+                avbd_delivery_free(dec->dlv);
+                dec->dlv = NULL;
                 dec->owner = 0;
                 /*
                  * A VPU that refuses a secure session (v4l2 has none) has no
@@ -586,27 +103,27 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
                  */
                 return e == -EOPNOTSUPP && !secure ? e : -ENODEV;
         }
-        tell_state(dec, AVBD_DEC_READY);
+        dec_tell_state(dec, AVBD_DEC_READY);
         return 0;
 }
 
 int avbd_dec_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec, bool secure,
-                  avb_binder *listener)
+                  uint32_t max_width, uint32_t max_height, avb_binder *listener)
 {
         int e;
 
         pthread_mutex_lock(&dec->all->lock);
-        e = do_open(dec, owner, codec, secure, listener);
-        wake_if_owed(dec);
+        e = do_open(dec, owner, codec, secure, max_width, max_height, listener);
+        dec_wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
 }
 
-/* One step of the state machine, told to the listener or not. */
+/* One step of the state machine, told to the listeners or not. */
 static void enter(struct avbd_dec *dec, enum avbd_dec_state to, bool tell)
 {
         if (tell)
-                tell_state(dec, to);
+                dec_tell_state(dec, to);
         else
                 dec->state = to;
 }
@@ -621,7 +138,7 @@ static int call(struct avbd_dec *dec, uint64_t owner, enum avbd_dec_state want,
         e = check(dec, owner, want);
         if (e == 0)
                 e = step(dec, true);
-        wake_if_owed(dec);
+        dec_wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
 }
@@ -633,11 +150,11 @@ static int call(struct avbd_dec *dec, uint64_t owner, enum avbd_dec_state want,
 static int start_pipeline(struct avbd_dec *dec)
 {
         const struct avb_vendor_decoder_start how = {
-                .kind = dec->kind,
-                .id = dec->id,
-                .frame_pool = (unsigned)dec->frame_pool,
-                .fourcc = dec->kind == AVB_MEDIA_VIDEO ? AVB_GRAPH_FOURCC('I', '4', '2', '0') : 0,
-                .notify_fd = dec->all->wake,
+            .kind = dec->kind,
+            .id = dec->id,
+            .frame_pool = (unsigned)dec->frame_pool,
+            .fourcc = dec->kind == AVB_MEDIA_VIDEO ? AVB_GRAPH_FOURCC('I', '4', '2', '0') : 0,
+            .notify_fd = dec->all->wake,
         };
         char bad[AVB_VENDOR_LINK_TEXT] = "";
         int e = avb_vendor_decoder_start(dec->all->vendor, &how, &dec->tunnelled, bad);
@@ -651,6 +168,13 @@ static int start_pipeline(struct avbd_dec *dec)
         dec->eos_to_sink = dec->sink_refuses = false;
         dec->geometry_due = true;
         return e;
+}
+
+/* A new stream begins (start, flush): metadata on its first frame, metrics anew. */
+static void new_stream(struct avbd_dec *dec)
+{
+        dec->meta_due = true;
+        dec->eos_told = dec->discontinuity = false;
 }
 
 /* READY -> STARTED. */
@@ -670,54 +194,79 @@ static int start_streaming(struct avbd_dec *dec, bool tell)
                 if (e == 0)
                         e = ops->stream_on(dec->sess, AVB_VPU_OUTPUT);
                 if (e < 0)
-                        close_session(dec);
+                        dec_close_session(dec);
         }
         if (!dec->sess)
-                e = open_session(dec, true);
+                e = dec_open_session(dec, true);
         if (e < 0) {
                 (void)avb_vendor_decoder_stop(dec->all->vendor, dec->kind, dec->id);
                 enter(dec, AVBD_DEC_READY, tell);
                 return -ENODEV;
         }
+        new_stream(dec);
         enter(dec, AVBD_DEC_STARTED, tell);
-        top_up_output(dec);
-        wake_worker(dec->all);
+        dec_top_up_output(dec);
+        dec_wake_worker(dec->all);
         return 0;
 }
 
-/* STARTED -> FLUSHING -> STARTED. */
-static int flush_streams(struct avbd_dec *dec, bool tell)
+/* STARTED -> READY, the work of it (the caller tells the states). */
+static void stop_work(struct avbd_dec *dec)
+{
+        const struct avb_vpu_ops *ops = dec->all->vpu->ops;
+
+        if (dec->sess && (ops->stream_off(dec->sess, AVB_VPU_INPUT) < 0 ||
+                          ops->stream_off(dec->sess, AVB_VPU_OUTPUT) < 0))
+                dec_close_session(dec);
+        dec_release_buffers(dec);
+        avbd_delivery_end_stream(dec->dlv); /* undelivered frames are freed */
+        (void)avb_vendor_decoder_stop(dec->all->vendor, dec->kind, dec->id);
+        dec->tunnelled = dec->eos_to_sink = false;
+        reset_metrics(dec);
+}
+
+/* STARTED -> FLUSHING -> STARTED, or READY with reset. */
+static int flush_streams(struct avbd_dec *dec, bool tell, bool reset)
 {
         enter(dec, AVBD_DEC_FLUSHING, tell);
-        service(dec); /* frames already decoded still reach the client */
+        dec_service(dec); /* frames already decoded still reach the client */
         /* but none that its listener has not taken yet: they are freed */
         avbd_delivery_end_stream(dec->dlv);
+        if (reset) {
+                stop_work(dec);
+                enter(dec, AVBD_DEC_READY, tell);
+                return 0;
+        }
         if (dec->sess && dec->all->vpu->ops->flush(dec->sess) < 0)
-                close_session(dec);
-        release_buffers(dec);
+                dec_close_session(dec);
+        dec_release_buffers(dec);
         if (dec->tunnelled)
                 avb_vendor_sink_flush(dec->all->vendor, dec->kind, dec->id);
         dec->eos_to_sink = false;
+        reset_metrics(dec);
+        new_stream(dec);
         enter(dec, AVBD_DEC_STARTED, tell);
         if (!dec->sess)
-                (void)open_session(dec, true);
-        top_up_output(dec);
+                (void)dec_open_session(dec, true);
+        dec_top_up_output(dec);
         return 0;
+}
+
+static int flush_keep(struct avbd_dec *dec, bool tell)
+{
+        return flush_streams(dec, tell, false);
+}
+
+static int flush_reset(struct avbd_dec *dec, bool tell)
+{
+        return flush_streams(dec, tell, true);
 }
 
 /* STARTED -> READY. */
 static int stop_streaming(struct avbd_dec *dec, bool tell)
 {
-        const struct avb_vpu_ops *ops = dec->all->vpu->ops;
-
         enter(dec, AVBD_DEC_STOPPING, tell);
-        if (dec->sess && (ops->stream_off(dec->sess, AVB_VPU_INPUT) < 0 ||
-                          ops->stream_off(dec->sess, AVB_VPU_OUTPUT) < 0))
-                close_session(dec);
-        release_buffers(dec);
-        avbd_delivery_end_stream(dec->dlv); /* undelivered frames are freed */
-        (void)avb_vendor_decoder_stop(dec->all->vendor, dec->kind, dec->id);
-        dec->tunnelled = dec->eos_to_sink = false;
+        stop_work(dec);
         enter(dec, AVBD_DEC_READY, tell);
         return 0;
 }
@@ -726,25 +275,26 @@ static int stop_streaming(struct avbd_dec *dec, bool tell)
 static int close_decoder(struct avbd_dec *dec, bool tell)
 {
         enter(dec, AVBD_DEC_CLOSING, tell);
-        close_session(dec);
-        release_buffers(dec);
+        dec_close_session(dec);
+        dec_release_buffers(dec);
         (void)avb_vendor_decoder_close(dec->all->vendor, dec->kind, dec->id,
                                        dec->profile_configured);
         enter(dec, AVBD_DEC_CLOSED, tell);
-        avbd_delivery_end_stream(dec->dlv);
-        retire_delivery(dec);
+        /* the controller listener is owed no more: its frames ended with the stream */
+        avbd_delivery_free(dec->dlv);
+        dec->dlv = NULL;
+        forget_codec_data(dec);
         dec->owner = 0;
         dec->owe_available = false;
         return 0;
 }
 
-/* STARTED: end of stream. */
-static int drain_stream(struct avbd_dec *dec, bool tell)
+/* STARTED: the buffers that follow are not continuous with those before. */
+static int mark_discontinuity(struct avbd_dec *dec, bool tell)
 {
         (void)tell;
-        if (!dec->sess && open_session(dec, true) < 0)
-                return -ENODEV;
-        return dec->all->vpu->ops->drain(dec->sess);
+        dec->discontinuity = dec->meta_due = true;
+        return 0;
 }
 
 int avbd_dec_start(struct avbd_dec *dec, uint64_t owner)
@@ -752,9 +302,9 @@ int avbd_dec_start(struct avbd_dec *dec, uint64_t owner)
         return call(dec, owner, AVBD_DEC_READY, start_streaming);
 }
 
-int avbd_dec_flush(struct avbd_dec *dec, uint64_t owner)
+int avbd_dec_flush(struct avbd_dec *dec, uint64_t owner, bool reset)
 {
-        return call(dec, owner, AVBD_DEC_STARTED, flush_streams);
+        return call(dec, owner, AVBD_DEC_STARTED, reset ? flush_reset : flush_keep);
 }
 
 int avbd_dec_stop(struct avbd_dec *dec, uint64_t owner)
@@ -767,12 +317,12 @@ int avbd_dec_close(struct avbd_dec *dec, uint64_t owner)
         return call(dec, owner, AVBD_DEC_READY, close_decoder);
 }
 
-int avbd_dec_drain(struct avbd_dec *dec, uint64_t owner)
+int avbd_dec_discontinuity(struct avbd_dec *dec, uint64_t owner)
 {
-        return call(dec, owner, AVBD_DEC_STARTED, drain_stream);
+        return call(dec, owner, AVBD_DEC_STARTED, mark_discontinuity);
 }
 
-static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns,
+static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns, bool eos,
                      bool *ret_accepted)
 {
         struct avb_buffer_info info;
@@ -787,7 +337,7 @@ static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64
         if (info.pool_handle == AVB_VENDOR_FRAME_POOL_BUFFER || info.secure != dec->secure ||
             info.kind != dec->kind || info.decoder_id != dec->id)
                 return -EINVAL;
-        if (!dec->sess && open_session(dec, true) < 0)
+        if (!dec->sess && dec_open_session(dec, true) < 0)
                 return -ENODEV;
         b.secure = info.secure;
         b.offset = info.heap_offset;
@@ -798,8 +348,8 @@ static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64
         if (e == 0)
                 e = dec->all->vpu->ops->queue_input(dec->sess, &b);
         if (e == -ENODEV) { /* the firmware died since: tell, then on a new one */
-                vpu_failed(dec);
-                e = open_session(dec, true);
+                dec_vpu_failed(dec);
+                e = dec_open_session(dec, true);
                 if (e == 0)
                         e = dec->all->vpu->ops->queue_input(dec->sess, &b);
         }
@@ -810,21 +360,219 @@ static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64
         }
         if (e < 0)
                 return e == -EINVAL ? -EINVAL : -ENODEV;
-        set_add(&dec->in, handle);
+        dec_set_add(&dec->in, handle);
+        /* the end of stream rides on the last buffer: drain after it */
+        if (eos && dec->all->vpu->ops->drain(dec->sess) < 0)
+                avb_log(AVB_LOG_WARNING, "decoder %d: the VPU did not take the end of stream",
+                        (int)dec->id);
         *ret_accepted = true;
         return 0;
 }
 
-int avbd_dec_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns,
+int avbd_dec_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns, bool eos,
                     bool *ret_accepted)
 {
         int e;
 
         pthread_mutex_lock(&dec->all->lock);
-        e = do_decode(dec, owner, handle, pts_ns, ret_accepted);
-        wake_if_owed(dec);
+        e = do_decode(dec, owner, handle, pts_ns, eos, ret_accepted);
+        dec_wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
+}
+
+/*
+ * A VPU takes codec configuration only before its input streams (vpu.h), and
+ * the HAL gives it while STARTED: the session is made again around it. That
+ * is only safe before coded buffers are in flight (they would be lost), which
+ * is when the HAL says to call it.
+ */
+static int do_codec_data(struct avbd_dec *dec, enum avb_vpu_codec_data type, const void *data,
+                         size_t len)
+{
+        enum avb_vpu_codec_data old_type = dec->csd_type;
+        uint8_t *old = dec->csd, *copy;
+        size_t old_len = dec->csd_len;
+        int e;
+
+        if (dec->in.n)
+                return -EBUSY;
+        if (!len || len > AVB_VPU_CODEC_DATA_MAX)
+                return -EINVAL;
+        copy = malloc(len);
+        if (!copy)
+                return -ENOMEM;
+        memcpy(copy, data, len);
+        dec_close_session(dec);
+        dec_set_free_all(dec, &dec->out);
+        dec->csd = copy;
+        dec->csd_len = len;
+        dec->csd_type = type;
+        e = dec_open_session(dec, true);
+        if (e < 0) { /* refused: back to what was there */
+                free(copy);
+                dec->csd = old;
+                dec->csd_len = old_len;
+                dec->csd_type = old_type;
+                dec_close_session(dec);
+                if (dec_open_session(dec, true) < 0)
+                        dec_vpu_failed(dec);
+                dec_top_up_output(dec);
+                return e == -EINVAL || e == -EOPNOTSUPP ? e : -ENODEV;
+        }
+        free(old);
+        new_stream(dec);
+        dec_top_up_output(dec);
+        return 0;
+}
+
+int avbd_dec_codec_data(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec_data type,
+                        const void *data, size_t len)
+{
+        int e;
+
+        pthread_mutex_lock(&dec->all->lock);
+        e = check(dec, owner, AVBD_DEC_STARTED);
+        if (e == 0)
+                e = do_codec_data(dec, type, data, len);
+        dec_wake_if_owed(dec);
+        pthread_mutex_unlock(&dec->all->lock);
+        return e;
+}
+
+static unsigned state_bit(enum avbd_dec_state st)
+{
+        return st == AVBD_DEC_READY ? AVBD_IN_READY : st == AVBD_DEC_STARTED ? AVBD_IN_STARTED : 0;
+}
+
+int avbd_dec_configure(struct avbd_dec *dec, uint64_t owner, unsigned states,
+                       int (*apply)(struct avbd_dec_config *cfg, const void *arg), const void *arg)
+{
+        struct avbd_dec_config cfg;
+        int e;
+
+        pthread_mutex_lock(&dec->all->lock);
+        e = check_owner(dec, owner);
+        if (e == 0 && !(state_bit(dec->state) & states))
+                e = -EBADFD;
+        if (e == 0) {
+                cfg = dec->cfg;
+                e = apply(&cfg, arg);
+        }
+        if (e == 0) {
+                /* frame metadata repeats the settings: the next frame says what changed */
+                dec->meta_due = dec->meta_due || memcmp(&cfg, &dec->cfg, sizeof(cfg)) != 0;
+                dec->cfg = cfg;
+        }
+        pthread_mutex_unlock(&dec->all->lock);
+        return e;
+}
+
+int avbd_dec_set_tunnelled(struct avbd_dec *dec, uint64_t owner, bool tunnelled)
+{
+        int e;
+
+        pthread_mutex_lock(&dec->all->lock);
+        e = check(dec, owner, AVBD_DEC_READY);
+        if (e == 0)
+                e = avb_vendor_decoder_set_tunnelled(dec->all->vendor, dec->kind, dec->id,
+                                                     tunnelled);
+        pthread_mutex_unlock(&dec->all->lock);
+        return e;
+}
+
+int avbd_dec_add_event_listener(struct avbd_dec *dec, avb_binder *listener)
+{
+        static const struct avbd_delivery_ops event_ops = {
+            .send = dec_send_event,
+            .available = dec_send_available,
+            .done = dec_frame_done,
+        };
+        int e = -ENOSPC, free_slot = -1;
+
+        pthread_mutex_lock(&dec->all->lock);
+        for (int i = 0; i < AVBD_DEC_EVENT_LISTENERS; i++) {
+                if (dec->events[i] && avbd_delivery_gone(dec->events[i])) {
+                        avbd_delivery_free(dec->events[i]); /* its process has gone */
+                        dec->events[i] = NULL;
+                }
+                if (dec->events[i] && avbd_delivery_listener(dec->events[i]) == listener) {
+                        e = -EEXIST;
+                        goto out;
+                }
+                if (!dec->events[i] && free_slot < 0)
+                        free_slot = i;
+        }
+        if (free_slot >= 0)
+                e = avbd_delivery_new(listener, &event_ops, dec, &dec->events[free_slot]);
+out:
+        pthread_mutex_unlock(&dec->all->lock);
+        return e;
+}
+
+int avbd_dec_remove_event_listener(struct avbd_dec *dec, avb_binder *listener)
+{
+        int e = -ENOENT;
+
+        pthread_mutex_lock(&dec->all->lock);
+        for (size_t i = 0; i < AVBD_DEC_EVENT_LISTENERS; i++)
+                if (dec->events[i] && avbd_delivery_listener(dec->events[i]) == listener) {
+                        avbd_delivery_free(dec->events[i]);
+                        dec->events[i] = NULL;
+                        e = 0;
+                        break;
+                }
+        pthread_mutex_unlock(&dec->all->lock);
+        return e;
+}
+
+void avbd_dec_info(struct avbd_dec *dec, struct avbd_dec_info *ret)
+{
+        const struct avbd_profile *p = dec->all->profile;
+        bool tunnelled = false;
+
+        pthread_mutex_lock(&dec->all->lock);
+        *ret = (struct avbd_dec_info){
+            .state = dec->state,
+            .secure = dec->secure,
+            .codec = dec->codec,
+            .input_queue_bytes = 0,
+            .frames_decoded = dec->frames_decoded,
+            .decode_errors = dec->decode_errors,
+            .frames_dropped = dec->frames_dropped,
+            .cfg = dec->cfg,
+        };
+        if (dec->state != AVBD_DEC_CLOSED && dec->frame_pool >= 0)
+                ret->frame_pool_blocks = p->frame_pools[dec->frame_pool].count;
+        ret->input_queue_bytes = DEC_MAX_IN;
+        ret->tunnelled = dec->state == AVBD_DEC_STARTED
+                             ? dec->tunnelled
+                             : avb_vendor_decoder_tunnelled(dec->all->vendor, dec->kind, dec->id,
+                                                            &tunnelled) == 0 &&
+                                   tunnelled;
+        pthread_mutex_unlock(&dec->all->lock);
+}
+
+void avbd_dec_limits(const struct avbd_dec *dec, struct avbd_dec_limits *ret)
+{
+        static const uint32_t sizes[][2] = {{3840, 2160}, {1920, 1080}, {1280, 720},
+                                            {720, 576},   {640, 480},   {320, 240}};
+        const struct avbd_profile *p = dec->all->profile;
+
+        *ret = (struct avbd_dec_limits){0};
+        for (size_t i = 0; i < p->n_frame_pools; i++) {
+                if (p->frame_pools[i].kind != dec->kind)
+                        continue;
+                if (p->frame_pools[i].block_bytes > ret->max_bytes)
+                        ret->max_bytes = p->frame_pools[i].block_bytes;
+                ret->secure = ret->secure || p->frame_pools[i].secure;
+        }
+        for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+                if ((uint64_t)sizes[i][0] * sizes[i][1] * 3 / 2 <= ret->max_bytes) {
+                        ret->max_width = sizes[i][0];
+                        ret->max_height = sizes[i][1];
+                        break;
+                }
 }
 
 /* ---- the set --------------------------------------------------------------- */
@@ -847,20 +595,24 @@ void avbd_decoders_client_gone(struct avbd_decoders *d, uint64_t client_id)
                 struct avbd_dec *dec = &d->dec[i];
                 size_t n = dec->n_delivered < DEC_DELIVERED ? dec->n_delivered : DEC_DELIVERED;
 
+                dec_pump_events(dec); /* forgets the event listeners of processes gone */
                 if (dec->state == AVBD_DEC_CLOSED || dec->owner != client_id)
                         continue;
                 avb_log(AVB_LOG_INFO, "%s decoder %d: its client has gone; closing it",
                         dec->kind ? "video" : "audio", (int)dec->id);
-                /* its owed frames are freed with the delivery */
+                /* its owed frames are freed with the delivery; the others hear of the close */
                 avbd_delivery_free(dec->dlv);
                 dec->dlv = NULL;
-                shut(dec);
+                if (dec->state == AVBD_DEC_STARTED)
+                        (void)stop_streaming(dec, true);
+                if (dec->state == AVBD_DEC_READY)
+                        (void)close_decoder(dec, true);
                 /* frames the client never freed (stale handles fail harmlessly) */
                 for (size_t k = 0; k < n; k++)
                         (void)avb_vendor_buffer_free(d->vendor, dec->delivered[k]);
                 dec->n_delivered = 0;
         }
-        forget_retired(d, client_id, false);
+        dec_wake_worker(d);
         pthread_mutex_unlock(&d->lock);
 }
 
@@ -890,11 +642,14 @@ int avbd_decoders_new(const struct avbd_profile *profile, struct avb_vendor *ven
 
                 if (sp->id < 0)
                         continue; /* audio UNDEFINED is not a decoder */
-                d->dec[d->n++] = (struct avbd_dec){.all = d, .kind = sp->kind, .id = sp->id,
+                d->dec[d->n++] = (struct avbd_dec){.all = d,
+                                                   .kind = sp->kind,
+                                                   .id = sp->id,
                                                    .profile_configured = sp->configured,
-                                                   .state = AVBD_DEC_CLOSED, .frame_pool = -1};
+                                                   .state = AVBD_DEC_CLOSED,
+                                                   .frame_pool = -1};
         }
-        e = -pthread_create(&d->worker, NULL, worker, d);
+        e = -pthread_create(&d->worker, NULL, dec_worker, d);
         if (e < 0) {
                 avbd_decoders_free(d);
                 return e;
@@ -912,15 +667,16 @@ void avbd_decoders_free(struct avbd_decoders *d)
                 pthread_mutex_lock(&d->lock);
                 d->stopping = true;
                 pthread_mutex_unlock(&d->lock);
-                wake_worker(d);
+                dec_wake_worker(d);
                 pthread_join(d->worker, NULL);
         }
         for (size_t i = 0; i < d->n; i++) {
                 avbd_delivery_free(d->dec[i].dlv);
                 d->dec[i].dlv = NULL;
                 shut(&d->dec[i]);
+                for (size_t k = 0; k < AVBD_DEC_EVENT_LISTENERS; k++)
+                        avbd_delivery_free(d->dec[i].events[k]);
         }
-        forget_retired(d, 0, true);
         if (d->wake >= 0)
                 close(d->wake);
         pthread_mutex_destroy(&d->lock);
@@ -977,4 +733,14 @@ void avbd_dec_set_binder(struct avbd_dec *dec, avb_binder *binder)
 avb_binder *avbd_dec_binder(const struct avbd_dec *dec)
 {
         return dec->binder;
+}
+
+void avbd_dec_set_controller(struct avbd_dec *dec, avb_binder *controller)
+{
+        dec->controller = controller;
+}
+
+avb_binder *avbd_dec_controller(const struct avbd_dec *dec)
+{
+        return dec->controller;
 }

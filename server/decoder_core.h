@@ -54,25 +54,62 @@ enum avbd_dec_state {
         AVBD_DEC_CLOSING,
 };
 
-/* Listener codes; numbered as IVideoDecoderListener/IAudioDecoderListener ERROR_*. */
+struct avbd_dec;
+struct avbd_decoders;
+
+/* Why a decode went wrong (onDecodeError's vendorErrorCode is the -errno). */
 #define AVBD_DEC_ERROR_DECODE 1
 #define AVBD_DEC_ERROR_VPU    2
 #define AVBD_DEC_ERROR_SINK   3 /* video only */
 
-struct avbd_dec;
-struct avbd_decoders;
+/* What a property write or a stream hint may change, and where. */
+enum avbd_dec_states {
+        AVBD_IN_READY = 1u << 0,
+        AVBD_IN_STARTED = 1u << 1,
+};
 
 /*
- * How a decoder tells its listener; one table per AIDL package. fmt is
- * NULL when the frame carries no metadata; eos marks end of stream.
+ * The client's settings of an open decoder (the HAL's properties and stream
+ * hints). Reset at open; copied into each frame's metadata so that what a
+ * listener reads is what was in force for that frame.
+ */
+struct avbd_dec_config {
+        bool low_latency;
+        int32_t error_policy; /* 1: frames with errors are dropped */
+        int32_t av_source;    /* com.rdk.hal.AVSource */
+        bool sha1;            /* SHA-1 of every frame in its metadata */
+        int32_t colorimetry;  /* the client's, used when the stream says nothing */
+        bool has_mastering, has_light;
+        int32_t mastering[10]; /* MasteringDisplayInfo, field order */
+        int32_t light[2];      /* maxCLL, maxFALL */
+        int32_t width, height; /* setStreamResolution; 0: not given */
+        int32_t fps_num, fps_den;
+        bool dv_base, dv_enhancement;
+        int32_t channels, sample_rate; /* audio setAudioFormat */
+};
+
+/* What goes with a frame when its metadata is due. */
+struct avbd_frame_meta {
+        struct avb_vpu_format fmt;
+        struct avbd_dec_config cfg;
+        bool eos, discontinuity, has_sha1;
+        uint8_t sha1[20];
+};
+
+/*
+ * How a decoder tells its controller listener and its event listeners; one
+ * table per AIDL package. meta is NULL when the frame carries none.
  */
 struct avbd_dec_notify_ops {
         avb_status (*frame)(avb_binder *listener, int64_t pts_ns, int64_t handle,
-                            const struct avb_vpu_format *fmt, bool eos);
+                            const struct avbd_frame_meta *meta);
+        /* NULL for a package without user data (audio) */
+        avb_status (*user_data)(avb_binder *listener, int64_t pts_ns, const uint8_t *data,
+                                size_t len);
         avb_status (*available)(avb_binder *listener);
-        avb_status (*state)(avb_binder *listener, enum avbd_dec_state from,
+        avb_status (*state)(avb_binder *event_listener, enum avbd_dec_state from,
                             enum avbd_dec_state to);
-        avb_status (*error)(avb_binder *listener, int32_t code, const char *message);
+        avb_status (*error)(avb_binder *event_listener, int32_t code, int32_t vendor_code);
 };
 
 /*
@@ -102,26 +139,65 @@ avb_binder *avbd_dec_binder(const struct avbd_dec *dec);
 
 /*
  * The calls, made for client `owner`. Every one but open gives -EPERM when
- * the decoder is opened by another client.
+ * the decoder is opened by another client; -EBADFD in a state the call does
+ * not take.
  *   open    -EBADFD not CLOSED; -EOPNOTSUPP codec; -ENODEV no VPU or no frame
- *           pool for the mode
- *   start   -EBADFD wrong state; -EPIPE a link of its media pipeline does not
- *           validate; -EBUSY a pad streams elsewhere; -ENODEV no VPU.
- *           Tunnelled when its output link to its sink is enabled (then
- *           frames go to the sink and the listener gets handle -1)
- *   stop, close, flush, drain   -EBADFD wrong state
- *   decode  -EBADFD not STARTED; -ENOENT bad handle; -EINVAL buffer in the
- *           wrong heap, a frame buffer, or not from a pool of this decoder;
- *           *ret_accepted false: queue full
+ *           pool for the mode; -E2BIG max size beyond what the pool's blocks hold
+ *   start   -EPIPE a link of its media pipeline does not validate; -EBUSY a
+ *           pad streams elsewhere; -ENODEV no VPU. Tunnelled when its output
+ *           link to its sink is enabled (then frames go to the sink and the
+ *           listener gets handle -1)
+ *   flush   reset: ends in READY
+ *   decode  -ENOENT bad handle; -EINVAL buffer in the wrong heap, a frame
+ *           buffer, or not from a pool of this decoder; *ret_accepted false:
+ *           queue full. eos: the decoder drains after this buffer and its last
+ *           frame carries endOfStream
+ *   codec_data  -EINVAL malformed or not this codec's, -EOPNOTSUPP the VPU
+ *           takes none, -EBUSY coded buffers are in flight
+ *   configure  runs apply(cfg, arg) under the lock when the decoder is in
+ *           one of `states` (-EBADFD otherwise); apply returns 0 or -EINVAL
+ *   set_tunnelled  READY only; -EBUSY the link cannot change now
  */
 int avbd_dec_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec, bool secure,
-                  avb_binder *listener);
+                  uint32_t max_width, uint32_t max_height, avb_binder *listener);
 int avbd_dec_start(struct avbd_dec *dec, uint64_t owner);
-int avbd_dec_flush(struct avbd_dec *dec, uint64_t owner);
+int avbd_dec_flush(struct avbd_dec *dec, uint64_t owner, bool reset);
 int avbd_dec_stop(struct avbd_dec *dec, uint64_t owner);
 int avbd_dec_close(struct avbd_dec *dec, uint64_t owner);
-int avbd_dec_drain(struct avbd_dec *dec, uint64_t owner);
-int avbd_dec_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns,
+int avbd_dec_discontinuity(struct avbd_dec *dec, uint64_t owner);
+int avbd_dec_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns, bool eos,
                     bool *ret_accepted);
+int avbd_dec_codec_data(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec_data type,
+                        const void *data, size_t len);
+int avbd_dec_configure(struct avbd_dec *dec, uint64_t owner, unsigned states,
+                       int (*apply)(struct avbd_dec_config *cfg, const void *arg), const void *arg);
+int avbd_dec_set_tunnelled(struct avbd_dec *dec, uint64_t owner, bool tunnelled);
+
+/* Event listeners (any client; at most AVBD_DEC_EVENT_LISTENERS): -EEXIST, -ENOENT, -ENOSPC. */
+#define AVBD_DEC_EVENT_LISTENERS 16
+int avbd_dec_add_event_listener(struct avbd_dec *dec, avb_binder *listener);
+int avbd_dec_remove_event_listener(struct avbd_dec *dec, avb_binder *listener);
+
+/* A snapshot of what the properties read. */
+struct avbd_dec_info {
+        enum avbd_dec_state state;
+        bool secure, tunnelled;
+        enum avb_vpu_codec codec;
+        uint32_t frame_pool_blocks; /* 0 when not open */
+        uint32_t input_queue_bytes;
+        int64_t frames_decoded, decode_errors, frames_dropped;
+        struct avbd_dec_config cfg;
+};
+void avbd_dec_info(struct avbd_dec *dec, struct avbd_dec_info *ret);
+/* What the profile's frame pools let the decoder output. */
+struct avbd_dec_limits {
+        uint32_t max_bytes;             /* the largest frame block, 0: no frame pool */
+        uint32_t max_width, max_height; /* the largest common size whose I420 frame fits */
+        bool secure;                    /* a secure frame pool exists */
+};
+void avbd_dec_limits(const struct avbd_dec *dec, struct avbd_dec_limits *ret);
+/* The controller object of the decoder (one per decoder, set once). */
+void avbd_dec_set_controller(struct avbd_dec *dec, avb_binder *controller);
+avb_binder *avbd_dec_controller(const struct avbd_dec *dec);
 
 #endif

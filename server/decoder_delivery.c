@@ -62,8 +62,10 @@ static void release(struct avbd_delivery *d, struct avbd_owed *ev, bool delivere
 {
         if (ev->kind == AVBD_OWED_FRAME)
                 d->ops->done(d->ctx, ev, delivered);
-        free(ev->msg);
-        ev->msg = NULL;
+        free(ev->meta);
+        free(ev->data);
+        ev->meta = NULL;
+        ev->data = NULL;
 }
 
 static void pop(struct avbd_delivery *d, bool delivered)
@@ -144,27 +146,41 @@ static void append(struct avbd_delivery *d, struct avbd_owed ev)
         (void)avbd_delivery_pump(d);
 }
 
-void avbd_delivery_frame(struct avbd_delivery *d, int64_t pts_ns, int64_t handle,
-                         const struct avb_vpu_format *fmt)
+/* A copy of meta, or NULL (none, or no memory: the event then goes without). */
+static struct avbd_frame_meta *meta_dup(const struct avbd_frame_meta *meta)
 {
-        struct avbd_owed ev = {.kind = AVBD_OWED_FRAME, .pts_ns = pts_ns, .handle = handle};
+        struct avbd_frame_meta *m = meta ? malloc(sizeof(*m)) : NULL;
 
-        if (fmt) {
-                ev.has_fmt = true;
-                ev.fmt = *fmt;
-        }
-        append(d, ev);
+        if (m)
+                *m = *meta;
+        return m;
 }
 
-void avbd_delivery_eos(struct avbd_delivery *d, const struct avb_vpu_format *fmt)
+void avbd_delivery_frame(struct avbd_delivery *d, int64_t pts_ns, int64_t handle,
+                         const struct avbd_frame_meta *meta)
 {
-        struct avbd_owed ev = {.kind = AVBD_OWED_EOS, .handle = -1};
+        append(d, (struct avbd_owed){.kind = AVBD_OWED_FRAME,
+                                     .pts_ns = pts_ns,
+                                     .handle = handle,
+                                     .meta = meta_dup(meta)});
+}
 
-        if (fmt) {
-                ev.has_fmt = true;
-                ev.fmt = *fmt;
-        }
-        append(d, ev);
+void avbd_delivery_eos(struct avbd_delivery *d, const struct avbd_frame_meta *meta)
+{
+        append(d, (struct avbd_owed){
+                      .kind = AVBD_OWED_EOS, .pts_ns = -1, .handle = -1, .meta = meta_dup(meta)});
+}
+
+void avbd_delivery_user_data(struct avbd_delivery *d, int64_t pts_ns, const uint8_t *data,
+                             size_t len)
+{
+        uint8_t *copy = malloc(len ? len : 1);
+
+        if (!copy)
+                return; /* user data is best effort (the VPU drops it too when behind) */
+        memcpy(copy, data, len);
+        append(d, (struct avbd_owed){
+                      .kind = AVBD_OWED_USER_DATA, .pts_ns = pts_ns, .data = copy, .len = len});
 }
 
 void avbd_delivery_state(struct avbd_delivery *d, int32_t from, int32_t to)
@@ -172,10 +188,9 @@ void avbd_delivery_state(struct avbd_delivery *d, int32_t from, int32_t to)
         append(d, (struct avbd_owed){.kind = AVBD_OWED_STATE, .a = from, .b = to});
 }
 
-void avbd_delivery_error(struct avbd_delivery *d, int32_t code, const char *msg)
+void avbd_delivery_error(struct avbd_delivery *d, int32_t code, int32_t vendor_code)
 {
-        append(d, (struct avbd_owed){
-                      .kind = AVBD_OWED_ERROR, .a = code, .msg = strdup(msg ? msg : "")});
+        append(d, (struct avbd_owed){.kind = AVBD_OWED_ERROR, .a = code, .b = vendor_code});
 }
 
 void avbd_delivery_available(struct avbd_delivery *d)
@@ -259,7 +274,8 @@ void avbd_delivery_end_stream(struct avbd_delivery *d)
         for (size_t i = 0; i < n; i++) {
                 struct avbd_owed *ev = at(d, i);
 
-                if (ev->kind == AVBD_OWED_FRAME || ev->kind == AVBD_OWED_EOS)
+                if (ev->kind == AVBD_OWED_FRAME || ev->kind == AVBD_OWED_EOS ||
+                    ev->kind == AVBD_OWED_USER_DATA)
                         release(d, ev, false);
                 else
                         *at(d, keep++) = *ev;
@@ -270,6 +286,16 @@ void avbd_delivery_end_stream(struct avbd_delivery *d)
 size_t avbd_delivery_owed(const struct avbd_delivery *d)
 {
         return d ? d->n + d->owe_available : 0;
+}
+
+bool avbd_delivery_gone(const struct avbd_delivery *d)
+{
+        return d && d->gone;
+}
+
+avb_binder *avbd_delivery_listener(const struct avbd_delivery *d)
+{
+        return d->listener;
 }
 
 bool avbd_delivery_busy(const struct avbd_delivery *d)

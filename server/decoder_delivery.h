@@ -8,7 +8,8 @@
  * never waits on a listener, and a listener that reads slowly (or whose
  * process is stopped) still gets every event, in order, once it reads.
  *
- * Events (frames, end-of-stream markers, state changes, errors) wait in one
+ * Events (frames, end-of-stream markers, user data, state changes, errors)
+ * wait in one
  * ordered list; onDecodeBufferAvailable is a flag (one call owed or not,
  * as the decoder coalesces it) and goes ahead of the list. Every append
  * sends at once what the queue takes (avb_binder_oneway_room); the owner
@@ -35,14 +36,15 @@
 
 #include <avbuffer/rpc.h>
 
-#include "vpu.h"
+#include "decoder_core.h"
 
 #define AVBD_DELIVERY_MAX  1024
 #define AVBD_DELIVERY_BUSY (AVBD_DELIVERY_MAX - 64)
 
 enum avbd_owed_kind {
         AVBD_OWED_FRAME = 1,
-        AVBD_OWED_EOS,
+        AVBD_OWED_EOS, /* metadata only: no frame was left to carry the end of stream */
+        AVBD_OWED_USER_DATA,
         AVBD_OWED_STATE,
         AVBD_OWED_ERROR,
 };
@@ -50,11 +52,11 @@ enum avbd_owed_kind {
 /* One owed event. */
 struct avbd_owed {
         enum avbd_owed_kind kind;
-        int64_t pts_ns, handle; /* FRAME; handle -1: tunnelled */
-        bool has_fmt;           /* FRAME, EOS: fmt goes with it */
-        struct avb_vpu_format fmt;
-        int32_t a, b; /* STATE: from, to; ERROR: code */
-        char *msg;    /* ERROR, owned */
+        int64_t pts_ns, handle;       /* FRAME; handle -1: tunnelled */
+        struct avbd_frame_meta *meta; /* FRAME, EOS: owned, NULL when none */
+        int32_t a, b;                 /* STATE: from, to; ERROR: code, vendor code */
+        uint8_t *data;                /* USER_DATA: owned */
+        size_t len;
 };
 
 struct avbd_delivery_ops {
@@ -73,21 +75,27 @@ int avbd_delivery_new(avb_binder *listener, const struct avbd_delivery_ops *ops,
 /* Drops what is owed (frames through ops->done) and frees; accepts NULL. */
 void avbd_delivery_free(struct avbd_delivery *d);
 
-/* Append one event and send what fits. fmt may be NULL. */
+/* Append one event and send what fits. meta (may be NULL) and data are copied. */
 void avbd_delivery_frame(struct avbd_delivery *d, int64_t pts_ns, int64_t handle,
-                         const struct avb_vpu_format *fmt);
-void avbd_delivery_eos(struct avbd_delivery *d, const struct avb_vpu_format *fmt);
+                         const struct avbd_frame_meta *meta);
+void avbd_delivery_eos(struct avbd_delivery *d, const struct avbd_frame_meta *meta);
+void avbd_delivery_user_data(struct avbd_delivery *d, int64_t pts_ns, const uint8_t *data,
+                             size_t len);
 void avbd_delivery_state(struct avbd_delivery *d, int32_t from, int32_t to);
-void avbd_delivery_error(struct avbd_delivery *d, int32_t code, const char *msg);
+void avbd_delivery_error(struct avbd_delivery *d, int32_t code, int32_t vendor_code);
 /* One onDecodeBufferAvailable owed (a flag: owing it twice owes one). */
 void avbd_delivery_available(struct avbd_delivery *d);
 
 /* Send what is owed and fits now. Returns the events sent. */
 size_t avbd_delivery_pump(struct avbd_delivery *d);
-/* Drop the owed frames and end-of-stream markers (a flush or stop ends the stream). */
+/* Drop the owed frames, user data and end-of-stream markers (a flush or stop ends the stream). */
 void avbd_delivery_end_stream(struct avbd_delivery *d);
 /* Events owed (the flag counts one). */
 size_t avbd_delivery_owed(const struct avbd_delivery *d);
+/* Whether the listener's process has gone (nothing more will be sent). */
+bool avbd_delivery_gone(const struct avbd_delivery *d);
+/* The listener (borrowed). */
+avb_binder *avbd_delivery_listener(const struct avbd_delivery *d);
 /* Whether a producer should stop making events for now. */
 bool avbd_delivery_busy(const struct avbd_delivery *d);
 

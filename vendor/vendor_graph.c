@@ -475,3 +475,53 @@ int avb_vendor_sink_take_records(struct avb_vendor *v, const char *name,
 	}
 	return avb_sink_take_records(sink, ret_records, ret_n);
 }
+
+/*
+ * The decoder's output link to its sink: what tunnelled mode is. Shared by
+ * the two calls below; lock held.
+ */
+static int decoder_sink_link_locked(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+				    struct avb_graph_link_info *ret_info)
+{
+	unsigned entity;
+	int r = decoder_entity_locked(v, kind, id, &entity);
+
+	if (r == 0)
+		r = graph_link_at_locked(v, entity, AVB_GRAPH_DECODER_OUTPUT, false, ret_info);
+	return r < 0 ? r : 0;
+}
+
+int avb_vendor_decoder_tunnelled(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+				 bool *ret_tunnelled)
+{
+	struct avb_graph_link_info li;
+	int r;
+
+	vendor_lock(v);
+	r = decoder_sink_link_locked(v, kind, id, &li);
+	vendor_unlock(v);
+	if (r < 0)
+		return r;
+	*ret_tunnelled = (li.flags & AVB_GRAPH_LINK_ENABLED) != 0;
+	return 0;
+}
+
+int avb_vendor_decoder_set_tunnelled(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+				     bool tunnelled)
+{
+	struct avb_graph_link_info li;
+	unsigned link;
+	int r;
+
+	vendor_lock(v);
+	r = decoder_sink_link_locked(v, kind, id, &li);
+	if (r == 0)
+		r = avb_graph_find_link(v->graph, li.source_entity, li.source_pad, li.sink_entity,
+					li.sink_pad, &link);
+	if (r == 0 && ((li.flags & AVB_GRAPH_LINK_ENABLED) != 0) != tunnelled)
+		r = avb_graph_setup_link(v->graph, link,
+					 tunnelled ? li.flags | AVB_GRAPH_LINK_ENABLED
+						   : li.flags & ~AVB_GRAPH_LINK_ENABLED);
+	vendor_unlock(v);
+	return r;
+}

@@ -335,6 +335,16 @@ int avb_vendor_decoder_set_geometry(struct avb_vendor *v, enum avb_media_kind ki
 				    char ret_bad_link[AVB_VENDOR_LINK_TEXT]);
 int avb_vendor_decoder_close(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
 			     bool configured);
+/*
+ * Tunnelled mode is the decoder's output link to its sink enabled: whether
+ * it is, and enabling or disabling it (as `avbufctl graph link` would).
+ * Errors: -EINVAL (no such decoder), -ENOENT (no sink link), and those of
+ * avb_vendor_graph_setup_link (-EBUSY while the decoder streams).
+ */
+int avb_vendor_decoder_tunnelled(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+				 bool *ret_tunnelled);
+int avb_vendor_decoder_set_tunnelled(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+				     bool tunnelled);
 
 /*
  * Tunnelled mode: hand a frame to the decoder's sink, which frees it once
