@@ -1039,19 +1039,19 @@ static void fv_add_corrupt(struct fv_stream *s)
 
 /*
  * Frame t->n_frames as avbufferd hands it over: I420 of the fake's frame
- * number and geometry, packed at the coded size the metadata gives, the
- * picture at its active rectangle (0, 0, w, h). MMAP: the backend copied the
- * visible picture out of the device's buffer, rows packed (codedWidth w).
- * DMABUF: the device wrote the block itself with rows of its bytesperline
- * (the fake's: width rounded up to 128, padding FAKE_V4L2_PAD), which the
- * metadata must then give as codedWidth, the only plane layout a client of
- * the published HAL can know (PixelFormat YCBCR420, tight planes).
+ * number and geometry. MMAP: the backend copied the visible picture out of
+ * the device's buffer, rows packed (stride = width, frameBytes w * h * 3/2).
+ * DMABUF: the device wrote the block itself, in its own layout: stride
+ * bytesperline (the fake's: width rounded up to 128), padding FAKE_V4L2_PAD,
+ * frameBytes its sizeimage. Either way the plane layout in the metadata's
+ * extension (avb.avbuffer.PlaneLayout) says so, and the planes are read where
+ * it says.
  */
 static bool fv_frame_ok(struct dt *t, const struct dt_frame *f, const uint8_t *p, size_t size)
 {
         size_t i = t->n_frames;
         const struct fv_frame *e = i < fv_want->n_frames ? &fv_want->frames[i] : NULL;
-        uint32_t stride;
+        uint32_t stride, bytes;
 
         if (f->has_meta)
                 fv_meta = f->meta;
@@ -1061,24 +1061,27 @@ static bool fv_frame_ok(struct dt *t, const struct dt_frame *f, const uint8_t *p
                 return false;
         }
         stride = fv_dmabuf ? (e->w + 127) & ~127u : e->w;
+        bytes = stride * e->h / 2 * 3;
         if (f->pts != e->pts || (e->meta && !f->has_meta) || fv_meta.a != (int32_t)e->w ||
-            fv_meta.b != (int32_t)e->h || fv_meta.x || fv_meta.y ||
+            fv_meta.b != (int32_t)e->h ||
             fv_meta.format != com_rdk_hal_videodecoder_PixelFormat_YCBCR420 ||
-            fv_meta.coded_w != (int32_t)stride || fv_meta.coded_h != (int32_t)e->h ||
-            size < dt_frame_bytes(&fv_meta)) {
+            fv_meta.frame_bytes != (int32_t)bytes || !dt_i420_layout(&fv_meta, (int32_t)stride) ||
+            size < bytes) {
                 fprintf(stderr,
-                        "  frame %zu: pts %lld, %s%dx%d in %dx%d format %d in a %zu-byte block; "
-                        "want pts %lld, %s%ux%u in %ux%u YCBCR420\n",
+                        "  frame %zu: pts %lld, %s%dx%d format %d frameBytes %d luma stride %d "
+                        "in a %zu-byte block; want pts %lld, %s%ux%u YCBCR420 frameBytes %u luma "
+                        "stride %u\n",
                         i, (long long)f->pts, f->has_meta ? "metadata " : "", (int)fv_meta.a,
-                        (int)fv_meta.b, (int)fv_meta.coded_w, (int)fv_meta.coded_h,
-                        (int)fv_meta.format, size, (long long)e->pts, e->meta ? "metadata " : "",
-                        (unsigned)e->w, (unsigned)e->h, (unsigned)stride, (unsigned)e->h);
+                        (int)fv_meta.b, (int)fv_meta.format, (int)fv_meta.frame_bytes,
+                        (int)fv_meta.stride[0], size, (long long)e->pts,
+                        e->meta ? "metadata " : "", (unsigned)e->w, (unsigned)e->h,
+                        (unsigned)bytes, (unsigned)stride);
                 return false;
         }
-        const uint8_t *plane = p;
         for (unsigned c = 0; c < 3; c++) {
-                uint32_t cs = c ? stride / 2 : stride, cw = c ? e->w / 2 : e->w;
+                uint32_t cs = (uint32_t)fv_meta.stride[c], cw = c ? e->w / 2 : e->w;
                 uint32_t ch = c ? e->h / 2 : e->h;
+                const uint8_t *plane = p + fv_meta.offset[c];
 
                 for (uint32_t y = 0; y < ch; y++)
                         for (uint32_t x = 0; x < cs; x++) {
@@ -1094,7 +1097,6 @@ static bool fv_frame_ok(struct dt *t, const struct dt_frame *f, const uint8_t *p
                                         plane[(size_t)y * cs + x], want);
                                 return false;
                         }
-                plane += (size_t)cs * ch;
         }
         return true;
 }
@@ -1288,27 +1290,20 @@ static void fv_tunnel_refit(struct dt *t)
 static void case_v4l2_fake(struct dt *t, bool dmabuf)
 {
         static struct fv_stream a, b;
-        com_rdk_hal_videodecoder_Capabilities caps;
         avb_binder *ctl = NULL;
-        bool ok, secure;
+        bool ok;
 
         fv_dmabuf = dmabuf;
         t->frame_ok = fv_frame_ok;
         dt_get_decoder(t, 0);
 
-        /* no secure sessions on v4l2: not in the capabilities, open gives no controller */
-        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_getCapabilities(t->dec, &caps),
-              "getCapabilities");
-        secure = caps.supportsSecure;
-        com_rdk_hal_videodecoder_Capabilities_fini(&caps);
-        if (secure)
-                dt_fail("v4l2 decoder: capabilities say secure");
+        /* no secure sessions on v4l2: open gives no controller, and avbufferd goes on */
         DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_open(t->dec, t->api->codec, true,
                                                           t->l.binder, &ctl),
               "secure open");
         if (ctl)
                 dt_fail("secure open on v4l2 gave a controller");
-        printf("  secure open: no controller, supportsSecure false\n");
+        printf("  secure open: no controller\n");
         if (dt_state(t) != com_rdk_hal_State_CLOSED)
                 dt_fail("not CLOSED after the refused secure open");
         dt_open_start(t, false);

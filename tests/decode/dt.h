@@ -40,6 +40,13 @@ struct dt_meta {
         /* video: the coded picture and the visible rectangle in it */
         int32_t coded_w, coded_h, x, y;
         int32_t depth, scan, source; /* video: colorDepth, scanType, source */
+        /*
+         * video: where the picture lies in the buffer (avbufferd's
+         * avb.avbuffer.PlaneLayout in the metadata's extension; n_planes 0
+         * without one, then I420 packed at the active size is assumed)
+         */
+        size_t n_planes;
+        int32_t offset[3], stride[3], frame_bytes;
         /* video: FrameMetadata.sha1 when SHA1_CALC is on */
         bool has_sha1;
         uint8_t sha1[20];
@@ -221,11 +228,13 @@ bool dt_wait(struct dt *t, bool (*cond)(struct dt *), int ms, bool check);
 int64_t dt_fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hold);
 int32_t dt_pool_used(struct dt *t);
 /*
- * Bytes of one frame of m in its buffer: video I420 packed at the coded size
- * (luma codedWidth x codedHeight, each chroma plane a quarter of it), audio
- * one frame of PCM (1152 samples for MPEG-1/2 layer II, 1024 for AAC).
+ * Bytes of one frame of m in its buffer: video the plane layout's, else I420
+ * packed at the active size; audio one frame of PCM (1152 samples for MPEG-1/2
+ * layer II, 1024 for AAC: the published PCMMetadata has no byte count).
  */
 size_t dt_frame_bytes(const struct dt_meta *m);
+/* Whether m's planes are I420's with luma rows of stride bytes (chroma stride / 2). */
+bool dt_i420_layout(const struct dt_meta *m, int32_t stride);
 /* The reference digest of frame i, "" past the reference. */
 const char *dt_ref(struct dt *t, size_t i);
 int32_t dt_state(struct dt *t);

@@ -105,6 +105,24 @@ static avb_status on_video_frame(void *impl, avb_call *call, int64_t pts, int64_
                                      .depth = m->colorDepth,
                                      .scan = m->scanType,
                                      .source = m->source};
+                avb_avbuffer_PlaneLayout pl;
+
+                if (avb_avbuffer_PlaneLayout_holder_get(&m->extension, &pl) == 1) {
+                        /* the arrays must agree; more than 3 planes is no format we know */
+                        d.n_planes = pl.offsets_count == pl.strides_count &&
+                                             pl.offsets_count <= 3
+                                         ? pl.offsets_count
+                                         : 99;
+                        for (size_t i = 0; i < d.n_planes && i < 3; i++) {
+                                d.offset[i] = pl.offsets[i];
+                                d.stride[i] = pl.strides[i];
+                        }
+                        d.frame_bytes = pl.frameBytes;
+                        if (pl.format != avb_avbuffer_PlaneLayout_FORMAT_I420 ||
+                            pl.width != d.a || pl.height != d.b)
+                                d.n_planes = 98; /* not the picture the metadata describes */
+                        avb_avbuffer_PlaneLayout_fini(&pl);
+                }
                 d.has_sha1 = m->sha1_count == sizeof(d.sha1);
                 if (d.has_sha1)
                         memcpy(d.sha1, m->sha1, sizeof(d.sha1));
@@ -514,13 +532,22 @@ static size_t pcm_sample_bytes(int32_t format)
         }
 }
 
+bool dt_i420_layout(const struct dt_meta *m, int32_t stride)
+{
+        int32_t luma = stride * m->b, chroma = stride / 2 * (m->b / 2);
+
+        return m->n_planes == 3 && m->offset[0] == 0 && m->offset[1] == luma &&
+               m->offset[2] == luma + chroma && m->stride[0] == stride &&
+               m->stride[1] == stride / 2 && m->stride[2] == stride / 2;
+}
+
 size_t dt_frame_bytes(const struct dt_meta *m)
 {
-        if (m->coded_w > 0) {
-                size_t luma = (size_t)m->coded_w * (size_t)m->coded_h;
-
-                return luma + 2 * ((size_t)(m->coded_w / 2) * (size_t)(m->coded_h / 2));
-        }
+        if (m->coded_w > 0 && m->n_planes)
+                return m->frame_bytes > 0 ? (size_t)m->frame_bytes : 0;
+        if (m->coded_w > 0)
+                return (size_t)m->a * (size_t)m->b +
+                       2 * ((size_t)(m->a / 2) * (size_t)(m->b / 2));
         return (m->codec == com_rdk_hal_audiodecoder_Codec_MPEG2 ? 1152u : 1024u) *
                (size_t)m->b * pcm_sample_bytes(m->format);
 }
@@ -541,25 +568,28 @@ static bool frame_checked(struct dt *t, const struct dt_frame *f)
 }
 
 /*
- * MD5 of the visible picture of an I420 frame packed at the coded size, row
- * by row: ffmpeg's framemd5 of yuv420p (equal to the MD5 of the whole frame
- * when nothing is cropped).
+ * MD5 of the picture of an I420 frame, plane by plane, row by row where the
+ * layout puts them: ffmpeg's framemd5 of yuv420p (the MD5 of the first
+ * frameBytes when the planes are packed).
  */
 static void picture_md5(const struct dt_meta *m, const uint8_t *p, uint8_t md5[16])
 {
         struct AVMD5 *ctx = av_md5_alloc();
-        size_t plane = 0;
 
         if (!ctx)
                 dt_fail("out of memory");
         av_md5_init(ctx);
         for (int c = 0; c < 3; c++) {
-                int32_t sub = c ? 2 : 1, stride = m->coded_w / sub;
+                int32_t sub = c ? 2 : 1, w = m->a / sub, stride = w, off = c ? m->a * m->b : 0;
 
-                for (int32_t y = m->y / sub; y < (m->y + m->b) / sub; y++)
-                        av_md5_update(ctx, p + plane + (size_t)y * (size_t)stride + m->x / sub,
-                                      (size_t)(m->a / sub));
-                plane += (size_t)stride * (size_t)(m->coded_h / sub);
+                if (c == 2)
+                        off += (m->a / 2) * (m->b / 2);
+                if (m->n_planes == 3) {
+                        stride = m->stride[c];
+                        off = m->offset[c];
+                }
+                for (int32_t y = 0; y < m->b / sub; y++)
+                        av_md5_update(ctx, p + off + (size_t)y * (size_t)stride, (size_t)w);
         }
         av_md5_final(ctx, md5);
         av_free(ctx);
@@ -620,7 +650,8 @@ static bool meta_usable(struct dt *t, const struct dt_meta *m)
         if (t->api == &dt_video)
                 return m->format == com_rdk_hal_videodecoder_PixelFormat_YCBCR420 &&
                        m->a > 0 && m->b > 0 && m->x >= 0 && m->y >= 0 &&
-                       m->x + m->a <= m->coded_w && m->y + m->b <= m->coded_h;
+                       m->x + m->a <= m->coded_w && m->y + m->b <= m->coded_h &&
+                       (m->n_planes == 0 || m->n_planes == 3);
         return m->format == com_rdk_hal_audiodecoder_PCMFormat_S16LE && !m->planar && m->b > 0 &&
                m->codec == t->api->codec;
 }
@@ -637,10 +668,11 @@ static void take_frame(struct dt *t, const struct dt_frame *f, bool check)
                 t->width = f->meta.a;
                 t->height = f->meta.b;
                 if (check && !t->frame_ok && !meta_usable(t, &f->meta))
-                        dt_fail("frame metadata: %dx%d in %dx%d at (%d, %d), format %d, codec %d",
+                        dt_fail("frame metadata: %dx%d in %dx%d at (%d, %d), format %d, codec %d, "
+                                "%zu planes",
                                 (int)f->meta.a, (int)f->meta.b, (int)f->meta.coded_w,
                                 (int)f->meta.coded_h, (int)f->meta.x, (int)f->meta.y,
-                                (int)f->meta.format, (int)f->meta.codec);
+                                (int)f->meta.format, (int)f->meta.codec, f->meta.n_planes);
         } else if (!t->have_meta) {
                 dt_fail("first frame without metadata");
         }
