@@ -3,7 +3,7 @@
  * The decode proofs of what the published RDK decoder HALs add (issue 11),
  * on gen-streams.sh's streams: a mid-stream resolution change, end of stream
  * on the last buffer's metadata, an MP4 stream through its avcC, SEI user
- * data, and the video decoder's properties.
+ * data, the video decoder's properties, and a controller outliving its open.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +61,9 @@ static void frames_checked(struct dt *t, const char *stream, const char *ref)
 
 /* ---- resolution-change --------------------------------------------------------- */
 
+#define RC_FRAMES 50 /* rc.h264: 30 + 20 */
+#define RC_CHANGE 30
+
 /* The geometry each frame came with, and where metadata came. */
 static struct {
         int32_t w[64], h[64];
@@ -79,10 +82,10 @@ static void rc_note(struct dt *t, const struct dt_frame *f)
 }
 
 /*
- * rc.h264: 20 frames of 320x240, then 20 of 640x480 from an IDR with new
- * parameter sets, through softvpu, cut anywhere: every frame bit-exact, and
- * metadata with the new size on the first frame after the change, not
- * before (the 320x240 frames keep the size they had).
+ * rc.h264: 30 frames of 320x240, then 20 of 176x120 (coded 176x128, cropped)
+ * from an IDR with new parameter sets, through softvpu, cut anywhere: every
+ * frame bit-exact, and metadata with the new size on the first frame after
+ * the change (the 320x240 frames keep the size they had).
  */
 static void case_resolution_change(struct dt *t)
 {
@@ -99,18 +102,18 @@ static void case_resolution_change(struct dt *t)
         dt_drain_frames(t, true, 50);
         free(data);
         t->on_frame = NULL;
-        printf("  %zu frames, %zu differ from ffmpeg's; sizes %dx%d, then %dx%d from frame %d\n",
-               t->n_frames, t->n_bad, (int)rc.w[0], (int)rc.h[0], (int)rc.w[20], (int)rc.h[20],
-               20);
-        if (t->n_bad || t->n_frames != t->n_ref || t->n_ref != 40)
+        printf("  %zu frames, %zu differ from ffmpeg's; %dx%d, then %dx%d from frame %d\n",
+               t->n_frames, t->n_bad, (int)rc.w[0], (int)rc.h[0], (int)rc.w[RC_CHANGE],
+               (int)rc.h[RC_CHANGE], RC_CHANGE);
+        if (t->n_bad || t->n_frames != t->n_ref || t->n_ref != RC_FRAMES)
                 dt_fail("%zu of %zu frames differ, %zu reference frames", t->n_bad, t->n_frames,
                         t->n_ref);
-        for (size_t i = 0; i < 40; i++) {
-                bool big = i >= 20;
+        for (size_t i = 0; i < RC_FRAMES; i++) {
+                bool second = i >= RC_CHANGE;
 
-                if (rc.w[i] != (big ? 640 : 320) || rc.h[i] != (big ? 480 : 240))
+                if (rc.w[i] != (second ? 176 : 320) || rc.h[i] != (second ? 120 : 240))
                         dt_fail("frame %zu: %dx%d", i, (int)rc.w[i], (int)rc.h[i]);
-                if ((i == 0 || i == 20) && !rc.meta[i])
+                if ((i == 0 || i == RC_CHANGE) && !rc.meta[i])
                         dt_fail("frame %zu: the first of its size without metadata", i);
         }
         dt_stop_close(t);
@@ -124,22 +127,48 @@ static bool got_frames(struct dt *t)
 }
 
 /*
- * End of stream is the last buffer's metadata: exactly one frame output
- * carries endOfStream, the last frame of the stream (a real frame, with its
- * handle and pts), and nothing follows it. With nothing left to decode (a
- * buffer holding only an access unit delimiter) it comes alone, as
- * onFrameOutput(-1, -1, endOfStream). The decoder then decodes on.
+ * A buffer holding only an access unit delimiter, with endOfStream: with no
+ * frame to carry it, the end of stream comes alone, onFrameOutput(-1, -1,
+ * endOfStream), and no frame.
  */
-static void case_eos(struct dt *t)
+static void eos_alone(struct dt *t, const char *when)
 {
         static const uint8_t aud[] = {0, 0, 0, 1, 0x09, 0xf0};
-        int64_t last_pts;
-        size_t frames;
         int64_t h;
         bool accepted;
 
+        reset_counts(t);
+        h = dt_fill_buffer(t, aud, sizeof(aud), false);
+        DT_OK(t->api->decode(t->ctl, h, 0, true, &accepted), "decode an AUD with endOfStream");
+        if (!accepted)
+                dt_fail("an empty queue refused a buffer");
+        if (!dt_wait(t, got_frames, 20000, false))
+                dt_fail("%s: no end of stream for a buffer without a picture", when);
+        usleep(300000); /* anything more would come now */
+        dt_drain_frames(t, false, 0);
+        printf("  %s: %d end of stream (%d alone), %zu frames\n", when, t->l.eos,
+               t->l.eos_markers, t->l.received);
+        if (t->l.eos != 1 || t->l.eos_markers != 1 || t->l.received)
+                dt_fail("%s: %d end of stream (%d alone) and %zu frames for a buffer without a "
+                        "picture",
+                        when, t->l.eos, t->l.eos_markers, t->l.received);
+}
+
+/*
+ * End of stream is the last buffer's metadata: exactly one frame output
+ * carries endOfStream, the last frame of the stream (a real frame, with its
+ * pts), and nothing follows it. With nothing left to decode it comes alone
+ * (eos_alone), at the start and after a stream's end alike; the decoder
+ * decodes on after each.
+ */
+static void case_eos(struct dt *t)
+{
+        int64_t last_pts;
+        size_t frames;
+
         dt_get_decoder(t, 0);
         dt_open_start(t, false);
+        eos_alone(t, "first buffer");
         frames_checked(t, "p320.h264", "p320.md5");
         usleep(300000); /* anything after the end of stream would come now */
         dt_drain_frames(t, true, 0);
@@ -156,21 +185,7 @@ static void case_eos(struct dt *t)
             last_pts != (int64_t)(t->n_ref - 1) * FRAME_NS)
                 dt_fail("want one end of stream, on the last of %zu frames (pts %lld)", t->n_ref,
                         (long long)(t->n_ref - 1) * FRAME_NS);
-
-        /* nothing left to carry it: the end of stream alone */
-        reset_counts(t);
-        h = dt_fill_buffer(t, aud, sizeof(aud), false);
-        DT_OK(t->api->decode(t->ctl, h, 0, true, &accepted), "decode an AUD with endOfStream");
-        if (!accepted)
-                dt_fail("an empty queue refused a buffer");
-        if (!dt_wait(t, got_frames, 20000, false))
-                dt_fail("no end of stream for a buffer without a picture");
-        usleep(300000);
-        dt_drain_frames(t, false, 0);
-        if (t->l.eos != 1 || t->l.eos_markers != 1 || t->l.received)
-                dt_fail("%d end of stream (%d alone) and %zu frames for a buffer without a "
-                        "picture",
-                        t->l.eos, t->l.eos_markers, t->l.received);
+        eos_alone(t, "after a stream");
         frames_checked(t, "p320.h264", "p320.md5");
         dt_stop_close(t);
 }
@@ -188,88 +203,112 @@ static bool csd(struct dt *t, int32_t format, const uint8_t *data, size_t len)
 }
 
 /*
- * p320.mp4 (p320.h264 remuxed by ffmpeg): its avcC through
- * parseCodecSpecificData, then its samples, length-prefixed NAL units, one
- * per buffer: every frame equals ffmpeg's decode of p320.h264. Malformed or
- * mismatched configuration records are refused (false) first, and the
- * decoder takes the good one after them.
+ * m320.mp4 as a demuxer gives it (m320.avcc, m320.samples: gen-streams.sh):
+ * its avcC through parseCodecSpecificData, then its samples, length-prefixed
+ * NAL units, one per buffer: every frame equals ffmpeg's decode of the MP4.
+ * Malformed or mismatched configuration records are refused (false) first,
+ * and the decoder takes the good one after them.
  */
 static void case_avcc(struct dt *t)
 {
         struct dt_push o = {.check = true, .eos = true};
-        struct dt_mp4 m;
-        size_t len;
-        uint8_t *file = dt_read_file(path("p320.mp4"), &len);
+        struct dt_samples m;
+        size_t len, avcc_len;
+        uint8_t *file = dt_read_file(path("m320.samples"), &len);
+        uint8_t *avcc = dt_read_file(path("m320.avcc"), &avcc_len);
         bool ok;
 
-        dt_mp4_open(file, len, &m);
+        dt_samples_split(file, len, &m);
         dt_get_decoder(t, 0);
-        dt_load_ref(t, path("p320.md5"));
+        dt_load_ref(t, path("m320.md5"));
         dt_open(t, false);
         expect_exception(com_rdk_hal_videodecoder_IVideoDecoderController_parseCodecSpecificData(
                                  t->ctl,
                                  com_rdk_hal_videodecoder_CSDVideoFormat_AVC_DECODER_CONFIGURATION_RECORD,
-                                 (const int8_t *)m.avcc, m.avcc_len, &ok),
+                                 (const int8_t *)avcc, avcc_len, &ok),
                          AVB_EX_ILLEGAL_STATE, "parseCodecSpecificData when READY");
         dt_start(t);
-        if (csd(t, com_rdk_hal_videodecoder_CSDVideoFormat_AVC_DECODER_CONFIGURATION_RECORD,
-                m.avcc, 0))
+        if (csd(t, com_rdk_hal_videodecoder_CSDVideoFormat_AVC_DECODER_CONFIGURATION_RECORD, avcc,
+                0))
                 dt_fail("an empty avcC was taken");
-        if (csd(t, com_rdk_hal_videodecoder_CSDVideoFormat_AVC_DECODER_CONFIGURATION_RECORD,
-                m.avcc, 5))
+        if (csd(t, com_rdk_hal_videodecoder_CSDVideoFormat_AVC_DECODER_CONFIGURATION_RECORD, avcc,
+                5))
                 dt_fail("a truncated avcC was taken");
         if (csd(t, com_rdk_hal_videodecoder_CSDVideoFormat_HEVC_DECODER_CONFIGURATION_RECORD,
-                m.avcc, m.avcc_len))
+                avcc, avcc_len))
                 dt_fail("an hvcC was taken by an H.264 decoder");
         if (!csd(t, com_rdk_hal_videodecoder_CSDVideoFormat_AVC_DECODER_CONFIGURATION_RECORD,
-                 m.avcc, m.avcc_len))
+                 avcc, avcc_len))
                 dt_fail("the stream's avcC was refused");
         reset_counts(t);
         dt_push_samples(t, m.sample, m.size, m.n, FRAME_NS, &o);
         dt_drain_frames(t, true, 50);
         printf("  avcC of %zu bytes, %zu samples: %zu frames, %zu differ from ffmpeg's\n",
-               m.avcc_len, m.n, t->n_frames, t->n_bad);
+               avcc_len, m.n, t->n_frames, t->n_bad);
         if (t->n_bad || t->n_frames != t->n_ref || m.n != t->n_ref)
                 dt_fail("%zu of %zu frames differ; %zu samples, %zu reference frames", t->n_bad,
                         t->n_frames, m.n, t->n_ref);
         dt_stop_close(t);
-        dt_mp4_close(&m);
+        dt_samples_free(&m);
+        free(avcc);
         free(file);
 }
 
 /* ---- user-data -------------------------------------------------------------------- */
 
-/*
- * x264 puts its version and options in a user_data_unregistered SEI of the
- * first access unit: it comes out as onUserDataOutput with that frame's pts,
- * starting at x264's UUID, before the frame itself, and only once.
- */
-static void case_user_data(struct dt *t)
+/* Whether user data item u is x264's: its UUID, then "x264". */
+static bool is_x264(const struct dt_user_data *u)
 {
         static const uint8_t x264_uuid[16] = {0xdc, 0x45, 0xe9, 0xbd, 0xe6, 0xd9, 0x48, 0xb7,
                                               0x96, 0x2c, 0xd8, 0x20, 0xd9, 0x23, 0xee, 0xef};
-        const struct dt_user_data *u = &t->l.user_data[0];
+
+        return u->len >= 16 + 4 && !memcmp(u->data, x264_uuid, 16) &&
+               !memcmp(u->data + 16, "x264", 4);
+}
+
+/*
+ * ud.h264: its first access unit carries an A/53 caption SEI (from the
+ * 'GA94' user identifier: ud.cc) and x264's user_data_unregistered (its
+ * UUID, then its settings). Both come out as onUserDataOutput with frame 0's
+ * pts, before frame 0, and nothing else does.
+ */
+static void case_user_data(struct dt *t)
+{
+        struct dt_push o = {.eos = true};
+        size_t len, cc_len, n;
+        uint8_t *data = dt_read_file(path("ud.h264"), &len);
+        uint8_t *cc = dt_read_file(path("ud.cc"), &cc_len);
+        int x264 = 0, captions = 0;
 
         dt_get_decoder(t, 0);
         dt_open_start(t, false);
-        frames_checked(t, "p320.h264", "p320.md5");
+        reset_counts(t);
+        dt_push_frames(t, data, len, FRAME_NS, &o);
+        dt_drain_frames(t, false, 50);
         pthread_mutex_lock(&t->l.m);
-        size_t n = t->l.n_user_data;
+        n = t->l.n_user_data;
         pthread_mutex_unlock(&t->l.m);
-        printf("  %zu user data items; the first: pts %lld, %zu bytes, before %zu frames: "
-               "%.*s\n",
-               n, n ? (long long)u->pts : -1LL, n ? u->len : 0, n ? u->received_before : 0,
-               n && u->len > 16 ? (int)(u->len < sizeof(u->data) ? u->len : sizeof(u->data)) - 16
-                                : 0,
-               (const char *)u->data + 16);
-        if (n != 1)
-                dt_fail("%zu user data items, want x264's one", n);
-        if (u->pts != 0 || u->received_before != 0)
-                dt_fail("user data with pts %lld after %zu frames, want pts 0 before frame 0",
-                        (long long)u->pts, u->received_before);
-        if (u->len < 16 + 4 || memcmp(u->data, x264_uuid, 16) || memcmp(u->data + 16, "x264", 4))
-                dt_fail("the user data is not x264's (UUID, then \"x264\")");
+        for (size_t i = 0; i < n && i < DT_USER_DATA; i++) {
+                const struct dt_user_data *u = &t->l.user_data[i];
+
+                printf("  user data %zu: pts %lld, %zu bytes, before %zu frames\n", i,
+                       (long long)u->pts, u->len, u->received_before);
+                if (u->pts != 0 || u->received_before != 0)
+                        dt_fail("user data with pts %lld after %zu frames, want pts 0 before "
+                                "frame 0",
+                                (long long)u->pts, u->received_before);
+                x264 += is_x264(u);
+                captions += u->len == cc_len && !memcmp(u->data, cc, cc_len);
+        }
+        if (n != 2 || x264 != 1 || captions != 1)
+                dt_fail("%zu user data items (%d of x264's, %d captions equal to ud.cc), want "
+                        "one of each",
+                        n, x264, captions);
+        if (t->n_frames != 10)
+                dt_fail("%zu frames of ud.h264's 10", t->n_frames);
         dt_stop_close(t);
+        free(cc);
+        free(data);
 }
 
 /* ---- properties -------------------------------------------------------------------- */
@@ -395,6 +434,36 @@ static void case_properties(struct dt *t)
         dt_stop_close(t);
 }
 
+/* ---- stale-controller -------------------------------------------------------------- */
+
+/*
+ * A controller belongs to one open: once that open is closed, the
+ * controller stays dead even when the decoder is opened again (by this
+ * client or another), and it can neither drive nor close the new open.
+ */
+static void case_stale_controller(struct dt *t)
+{
+        avb_binder *old;
+        bool ok = true;
+
+        dt_get_decoder(t, 0);
+        dt_open(t, false);
+        old = avb_binder_ref(t->ctl);
+        dt_close(t);
+        dt_open(t, false);
+        if (t->ctl == old)
+                printf("  the second open gave the same controller object\n");
+        expect_exception(t->api->start(old), AVB_EX_ILLEGAL_STATE, "start on an old controller");
+        if (dt_state(t) != com_rdk_hal_State_READY)
+                dt_fail("the old controller started the new open");
+        expect_exception(t->api->close(t->dec, old, &ok), AVB_EX_ILLEGAL_STATE,
+                         "close of an old controller");
+        if (dt_state(t) != com_rdk_hal_State_READY)
+                dt_fail("the old controller closed the new open");
+        avb_binder_unref(old);
+        dt_close(t);
+}
+
 bool dt_hal_case(struct dt *t, const char *c, const char *streams)
 {
         dir = streams;
@@ -408,6 +477,8 @@ bool dt_hal_case(struct dt *t, const char *c, const char *streams)
                 case_user_data(t);
         else if (!strcmp(c, "properties"))
                 case_properties(t);
+        else if (!strcmp(c, "stale-controller"))
+                case_stale_controller(t);
         else
                 return false;
         return true;

@@ -9,7 +9,6 @@
  *
  * dt_client.c: the connection, the listeners, pushing a stream and checking
  * frames against reference hashes (ffmpeg's framemd5 / framehash sha1).
- * dt_mp4.c: the avcC and the samples of an MP4 file.
  * decode_test.c: the cases; decode_new.c: those of the published HAL's additions.
  */
 
@@ -208,16 +207,17 @@ size_t dt_push_samples(struct dt *t, const uint8_t *const *sample, const size_t 
 size_t dt_split_frames(const uint8_t *data, size_t len, const uint8_t ***ret_au,
                        size_t **ret_size);
 void dt_free_frames(const uint8_t **au, size_t *size, size_t n);
-/* The H.264 track of an MP4 file (dt_mp4.c): pointers into the file's bytes. */
-struct dt_mp4 {
-        const uint8_t *avcc; /* the avcC box's body: an AVCDecoderConfigurationRecord */
-        size_t avcc_len;
-        size_t n;                    /* samples, in decode order */
-        const uint8_t **sample;      /* each one access unit of length-prefixed NAL units */
+/*
+ * The samples extract-samples.py took out of a container (OUT.samples: each a
+ * 4-byte big-endian length, then its bytes): pointers into data.
+ */
+struct dt_samples {
+        size_t n;
+        const uint8_t **sample;
         size_t *size;
 };
-void dt_mp4_open(const uint8_t *file, size_t len, struct dt_mp4 *ret);
-void dt_mp4_close(struct dt_mp4 *m);
+void dt_samples_split(const uint8_t *data, size_t len, struct dt_samples *ret);
+void dt_samples_free(struct dt_samples *s);
 /* Open the gate of dt_listener.gated. */
 void dt_open_gate(struct dt *t);
 /* Handle the frames that arrived (checked and freed); wait up to ms for one. */

@@ -931,6 +931,44 @@ size_t dt_push_frames(struct dt *t, const uint8_t *data, size_t len, int64_t fra
         return pushed;
 }
 
+void dt_samples_split(const uint8_t *data, size_t len, struct dt_samples *ret)
+{
+        size_t cap = 64, off = 0;
+
+        *ret = (struct dt_samples){0};
+        ret->sample = malloc(cap * sizeof(*ret->sample));
+        ret->size = malloc(cap * sizeof(*ret->size));
+        while (ret->sample && ret->size && off + 4 <= len) {
+                size_t n = (size_t)data[off] << 24 | (size_t)data[off + 1] << 16 |
+                           (size_t)data[off + 2] << 8 | data[off + 3];
+
+                off += 4;
+                if (n > len - off)
+                        dt_fail("samples: record %zu overruns the file", ret->n);
+                if (ret->n == cap) {
+                        cap *= 2;
+                        ret->sample = realloc(ret->sample, cap * sizeof(*ret->sample));
+                        ret->size = realloc(ret->size, cap * sizeof(*ret->size));
+                        if (!ret->sample || !ret->size)
+                                break;
+                }
+                ret->sample[ret->n] = data + off;
+                ret->size[ret->n++] = n;
+                off += n;
+        }
+        if (!ret->sample || !ret->size)
+                dt_fail("out of memory");
+        if (off != len)
+                dt_fail("samples: %zu bytes left after the last record", len - off);
+}
+
+void dt_samples_free(struct dt_samples *s)
+{
+        free(s->sample);
+        free(s->size);
+        *s = (struct dt_samples){0};
+}
+
 int32_t dt_pool_used(struct dt *t)
 {
         com_rdk_hal_avbuffer_PoolMetrics m;
