@@ -146,8 +146,8 @@ static void eos_alone(struct dt *t, const char *when)
                 dt_fail("%s: no end of stream for a buffer without a picture", when);
         usleep(300000); /* anything more would come now */
         dt_drain_frames(t, false, 0);
-        printf("  %s: %d end of stream (%d alone), %zu frames\n", when, t->l.eos,
-               t->l.eos_markers, t->l.received);
+        printf("  %s: %d end of stream (%d alone), %zu frames\n", when, t->l.eos, t->l.eos_markers,
+               t->l.received);
         if (t->l.eos != 1 || t->l.eos_markers != 1 || t->l.received)
                 dt_fail("%s: %d end of stream (%d alone) and %zu frames for a buffer without a "
                         "picture",
@@ -197,7 +197,7 @@ static bool csd(struct dt *t, int32_t format, const uint8_t *data, size_t len)
         bool ok = true;
 
         DT_OK(com_rdk_hal_videodecoder_IVideoDecoderController_parseCodecSpecificData(
-                      t->ctl, format, (const int8_t *)data, len, &ok),
+                  t->ctl, format, (const int8_t *)data, len, &ok),
               "parseCodecSpecificData");
         return ok;
 }
@@ -222,11 +222,11 @@ static void case_avcc(struct dt *t)
         dt_get_decoder(t, 0);
         dt_load_ref(t, path("m320.md5"));
         dt_open(t, false);
-        expect_exception(com_rdk_hal_videodecoder_IVideoDecoderController_parseCodecSpecificData(
-                                 t->ctl,
-                                 com_rdk_hal_videodecoder_CSDVideoFormat_AVC_DECODER_CONFIGURATION_RECORD,
-                                 (const int8_t *)avcc, avcc_len, &ok),
-                         AVB_EX_ILLEGAL_STATE, "parseCodecSpecificData when READY");
+        expect_exception(
+            com_rdk_hal_videodecoder_IVideoDecoderController_parseCodecSpecificData(
+                t->ctl, com_rdk_hal_videodecoder_CSDVideoFormat_AVC_DECODER_CONFIGURATION_RECORD,
+                (const int8_t *)avcc, avcc_len, &ok),
+            AVB_EX_ILLEGAL_STATE, "parseCodecSpecificData when READY");
         dt_start(t);
         if (csd(t, com_rdk_hal_videodecoder_CSDVideoFormat_AVC_DECODER_CONFIGURATION_RECORD, avcc,
                 0))
@@ -234,17 +234,17 @@ static void case_avcc(struct dt *t)
         if (csd(t, com_rdk_hal_videodecoder_CSDVideoFormat_AVC_DECODER_CONFIGURATION_RECORD, avcc,
                 5))
                 dt_fail("a truncated avcC was taken");
-        if (csd(t, com_rdk_hal_videodecoder_CSDVideoFormat_HEVC_DECODER_CONFIGURATION_RECORD,
-                avcc, avcc_len))
+        if (csd(t, com_rdk_hal_videodecoder_CSDVideoFormat_HEVC_DECODER_CONFIGURATION_RECORD, avcc,
+                avcc_len))
                 dt_fail("an hvcC was taken by an H.264 decoder");
-        if (!csd(t, com_rdk_hal_videodecoder_CSDVideoFormat_AVC_DECODER_CONFIGURATION_RECORD,
-                 avcc, avcc_len))
+        if (!csd(t, com_rdk_hal_videodecoder_CSDVideoFormat_AVC_DECODER_CONFIGURATION_RECORD, avcc,
+                 avcc_len))
                 dt_fail("the stream's avcC was refused");
         reset_counts(t);
         dt_push_samples(t, m.sample, m.size, m.n, FRAME_NS, &o);
         dt_drain_frames(t, true, 50);
-        printf("  avcC of %zu bytes, %zu samples: %zu frames, %zu differ from ffmpeg's\n",
-               avcc_len, m.n, t->n_frames, t->n_bad);
+        printf("  avcC of %zu bytes, %zu samples: %zu frames, %zu differ from ffmpeg's\n", avcc_len,
+               m.n, t->n_frames, t->n_bad);
         if (t->n_bad || t->n_frames != t->n_ref || m.n != t->n_ref)
                 dt_fail("%zu of %zu frames differ; %zu samples, %zu reference frames", t->n_bad,
                         t->n_frames, m.n, t->n_ref);
@@ -321,14 +321,14 @@ static void expect_refused(struct dt *t, int32_t property, int32_t value, const 
 
 static void expect_wrong_state(struct dt *t, int32_t property, int32_t value, const char *what)
 {
-        com_rdk_hal_PropertyValue_Value val = {
-                .tag = com_rdk_hal_PropertyValue_Value_TAG_intValue, .u.intValue = value};
+        com_rdk_hal_PropertyValue_Value val = {.tag = com_rdk_hal_PropertyValue_Value_TAG_intValue,
+                                               .u.intValue = value};
         com_rdk_hal_PropertyValue v = {.value = &val};
         bool ok;
 
-        expect_exception(com_rdk_hal_videodecoder_IVideoDecoderController_setProperty(
-                                 t->ctl, property, &v, &ok),
-                         AVB_EX_ILLEGAL_STATE, what);
+        expect_exception(
+            com_rdk_hal_videodecoder_IVideoDecoderController_setProperty(t->ctl, property, &v, &ok),
+            AVB_EX_ILLEGAL_STATE, what);
 }
 
 /* getPropertyMulti of n properties: their values, in order (dt_fail unless all are there). */
@@ -338,8 +338,8 @@ static void get_multi(struct dt *t, const int32_t *props, size_t n, int32_t *ret
         size_t n_kv = 0;
         bool ok = false;
 
-        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_getPropertyMulti(t->dec, props, n, &kv,
-                                                                      &n_kv, &ok),
+        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_getPropertyMulti(t->dec, props, n, &kv, &n_kv,
+                                                                      &ok),
               "getPropertyMulti");
         if (!ok || n_kv != n)
                 dt_fail("getPropertyMulti: %s, %zu values for %zu properties",
@@ -383,11 +383,11 @@ static void case_properties(struct dt *t)
               "getProperty(555)");
         if (none)
                 dt_fail("getProperty of an unknown property gave a value");
-        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_getPropertyMulti(
-                                 t->dec, bad, 0, &kv, &n_kv, &ok),
+        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_getPropertyMulti(t->dec, bad, 0,
+                                                                                 &kv, &n_kv, &ok),
                          AVB_EX_ILLEGAL_ARGUMENT, "getPropertyMulti of nothing");
-        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_getPropertyMulti(
-                                 t->dec, bad, 2, &kv, &n_kv, &ok),
+        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_getPropertyMulti(t->dec, bad, 2,
+                                                                                 &kv, &n_kv, &ok),
                          AVB_EX_ILLEGAL_ARGUMENT, "getPropertyMulti of an unknown property");
 
         dt_open(t, false);
@@ -410,16 +410,15 @@ static void case_properties(struct dt *t)
         dt_start(t);
         expect_wrong_state(t, com_rdk_hal_videodecoder_Property_LOW_LATENCY_MODE, 1,
                            "setProperty(LOW_LATENCY_MODE) when STARTED");
-        expect_wrong_state(t, com_rdk_hal_videodecoder_Property_AV_SOURCE,
-                           com_rdk_hal_AVSource_IP, "setProperty(AV_SOURCE) when STARTED");
+        expect_wrong_state(t, com_rdk_hal_videodecoder_Property_AV_SOURCE, com_rdk_hal_AVSource_IP,
+                           "setProperty(AV_SOURCE) when STARTED");
 
         frames_checked(t, "p320.h264", "p320.md5");
         get_multi(t, multi, 3, got);
         printf("  %zu frames decoded; METRIC_FRAMES_DECODED %d; metadata: %dx%d in %dx%d, depth "
                "%d, scan %d, source %d\n",
                t->n_frames, (int)got[2], (int)t->meta.a, (int)t->meta.b, (int)t->meta.coded_w,
-               (int)t->meta.coded_h, (int)t->meta.depth, (int)t->meta.scan,
-               (int)t->meta.source);
+               (int)t->meta.coded_h, (int)t->meta.depth, (int)t->meta.scan, (int)t->meta.source);
         if (got[2] != (int32_t)t->n_ref)
                 dt_fail("METRIC_FRAMES_DECODED %d after %zu frames", (int)got[2], t->n_ref);
         if (t->meta.source != com_rdk_hal_AVSource_TUNER || t->meta.depth != 8 ||
