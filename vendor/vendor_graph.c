@@ -327,7 +327,7 @@ int avb_vendor_decoder_start(struct avb_vendor *v, const struct avb_vendor_decod
 	if (r < 0)
 		return r;
 	if (sink) {
-		avb_sink_flush(sink);
+		avb_sink_flush(sink, false);
 		avb_sink_set_notify(sink, how->notify_fd);
 	}
 	*ret_tunnelled = tunnelled;
@@ -363,7 +363,7 @@ int avb_vendor_decoder_stop(struct avb_vendor *v, enum avb_media_kind kind, int3
 	vendor_unlock(v);
 	sink = decoder_sink(v, kind, id);
 	if (r == 0 && sink) {
-		avb_sink_flush(sink);
+		avb_sink_flush(sink, false);
 		avb_sink_set_notify(sink, -1);
 	}
 	return r;
@@ -430,7 +430,7 @@ void avb_vendor_sink_flush(struct avb_vendor *v, enum avb_media_kind kind, int32
 	struct avb_sink *sink = decoder_sink(v, kind, id);
 
 	if (sink)
-		avb_sink_flush(sink);
+		avb_sink_flush(sink, false);
 }
 
 bool avb_vendor_sink_take_eos(struct avb_vendor *v, enum avb_media_kind kind, int32_t id)
