@@ -287,7 +287,13 @@ static int64_t sink_when_locked(struct avb_sink *s, const struct sink_item *it, 
 		return now;
 	}
 	if (s->clock) {
-		if (!sink_clock_now_locked(s, now, &media, &rate))
+		bool running = sink_clock_now_locked(s, now, &media, &rate);
+
+		if (!running && s->clock->prime) {
+			s->clock->prime(s->clock_userdata, it->f.pts_ns, now);
+			running = sink_clock_now_locked(s, now, &media, &rate);
+		}
+		if (!running)
 			return INT64_MAX;
 		*ret_rec_due = it->f.pts_ns;
 		*ret_rec_now = media;
@@ -344,6 +350,8 @@ static void sink_present_locked(struct avb_sink *s, struct sink_item it, int64_t
 		s->ops->release(s->userdata, it.f.frame);
 
 	pthread_mutex_lock(&s->lock);
+	if (s->clock && s->clock->presented)
+		s->clock->presented(s->clock_userdata, it.f.pts_ns, mono_ns());
 	if (keep)
 		s->shown = it.f.frame;
 	sink_record_locked(s, &r);

@@ -63,12 +63,18 @@ struct avb_sink_ops {
 };
 
 /*
- * A presentation clock. now: the clock's media time at CLOCK_MONOTONIC time
- * mono_ns, and its rate (0: paused or not started). An error means "no time
- * now" and is treated as paused.
+ * A presentation clock; called from the presentation thread with the sink
+ * lock held, so they take no lock a sink caller may hold.
+ *  now: required; the clock's media time at CLOCK_MONOTONIC time mono_ns
+ *      and its rate (0: paused). An error means "no time now" (not
+ *      started, or not primed): treated as paused.
+ *  prime: optional; the head frame waits on a clock that gives no time.
+ *  presented: optional; a frame was presented at mono_ns.
  */
 struct avb_sink_clock {
 	int (*now)(void *userdata, int64_t mono_ns, int64_t *ret_media_ns, double *ret_rate);
+	void (*prime)(void *userdata, int64_t pts_ns, int64_t mono_ns);
+	void (*presented)(void *userdata, int64_t pts_ns, int64_t mono_ns);
 };
 
 enum avb_sink_pacing {
