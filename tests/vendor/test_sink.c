@@ -147,7 +147,7 @@ static void test_flush(void **state)
 		assert_int_equal(avb_sink_queue(s, i, 1500 * MS, 8), 0);
 	wait_presented(s, 1);
 	assert_int_equal(avb_sink_queue_eos(s), 0);
-	avb_sink_flush(s);
+	avb_sink_flush(s, false);
 	assert_int_equal(released(&f), 9);
 	avb_sink_get_stats(s, &st);
 	assert_int_equal(st.released_unpresented, 8);
