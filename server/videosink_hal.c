@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "avb_avbuffer.h"
+#include "avclock.h"
 #include "com_rdk_hal_videosink.h"
 #include "decoder_hal.h"
 #include "sink.h"
@@ -449,18 +450,46 @@ static const VS(IVideoSinkController_ops) vs_controller_ops = {
     .discardFramesUntil = ctl_discard,
 };
 
+/* ---- the clocks (avclock.h) as the sinks read them ----------------------------------- */
+
+static int clock_read(void *userdata, int32_t id, int64_t mono_ns, bool *ret_running,
+                      int64_t *ret_media_ns, double *ret_rate)
+{
+        struct avbd_clock_reading r;
+        int e = avbd_clock_read(userdata, id, mono_ns, &r);
+
+        if (e < 0)
+                return e;
+        *ret_running = r.running;
+        *ret_media_ns = r.media_ns;
+        *ret_rate = r.rate;
+        return 0;
+}
+
+static void clock_prime(void *userdata, int32_t id, int64_t pts_ns, int64_t mono_ns)
+{
+        (void)avbd_clock_prime(userdata, id, AVBD_CLOCK_FROM_VIDEO, pts_ns, mono_ns);
+}
+
+static void clock_presented(void *userdata, int32_t id, int64_t pts_ns, int64_t mono_ns)
+{
+        avbd_clock_presented(userdata, id, AVBD_CLOCK_FROM_VIDEO, pts_ns, mono_ns);
+}
+
 /* ---- the service ---------------------------------------------------------------------- */
 
 int avbd_videosink_service_new(const struct avbd_profile *profile, struct avb_vendor *vendor,
-                               const struct avbd_vsink_clocks *clocks,
-                               struct avbd_videosink_service **ret)
+                               struct avbd_clocks *clocks, struct avbd_videosink_service **ret)
 {
         struct avbd_videosink_service *vs = calloc(1, sizeof(*vs));
+        struct avbd_vsink_clocks c = {.userdata = clocks};
         int e;
 
         if (!vs)
                 return -ENOMEM;
-        e = avbd_vsinks_new(profile, vendor, clocks, &vs_notify, &vs->sinks);
+        if (clocks)
+                c = (struct avbd_vsink_clocks){clock_read, clock_prime, clock_presented, clocks};
+        e = avbd_vsinks_new(profile, vendor, &c, &vs_notify, &vs->sinks);
         if (e == 0) {
                 vs->objects = calloc(2 * avbd_vsinks_count(vs->sinks) + 1, sizeof(avb_binder *));
                 if (!vs->objects)

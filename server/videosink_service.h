@@ -16,10 +16,10 @@
 
 struct avbd_videosink_service;
 
-/* clocks: copied (see videosink.h). */
+/* clocks: borrowed, outlives the service; NULL: no clock can be attached. */
+struct avbd_clocks;
 int avbd_videosink_service_new(const struct avbd_profile *profile, struct avb_vendor *vendor,
-                               const struct avbd_vsink_clocks *clocks,
-                               struct avbd_videosink_service **ret);
+                               struct avbd_clocks *clocks, struct avbd_videosink_service **ret);
 void avbd_videosink_service_free(struct avbd_videosink_service *vs); /* accepts NULL */
 int avbd_videosink_service_publish(struct avbd_videosink_service *vs, avb_server *server);
 /* The manager's service name and object id (once published), for the registrar. */
