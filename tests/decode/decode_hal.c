@@ -319,7 +319,9 @@ static void expect_refused(struct dt *t, int32_t property, int32_t value, const 
                 dt_fail("setProperty(%s): true", what);
 }
 
-static void expect_wrong_state(struct dt *t, int32_t property, int32_t value, const char *what)
+/* setProperty raises ex (a read-only property, or the wrong state). */
+static void expect_set_exception(struct dt *t, int32_t property, int32_t value, int ex,
+                                 const char *what)
 {
         com_rdk_hal_PropertyValue_Value val = {.tag = com_rdk_hal_PropertyValue_Value_TAG_intValue,
                                                .u.intValue = value};
@@ -328,7 +330,18 @@ static void expect_wrong_state(struct dt *t, int32_t property, int32_t value, co
 
         expect_exception(
             com_rdk_hal_videodecoder_IVideoDecoderController_setProperty(t->ctl, property, &v, &ok),
-            AVB_EX_ILLEGAL_STATE, what);
+            ex, what);
+}
+
+static void expect_wrong_state(struct dt *t, int32_t property, int32_t value, const char *what)
+{
+        expect_set_exception(t, property, value, AVB_EX_ILLEGAL_STATE, what);
+}
+
+/* The published Property enum: writing a read-only property is EX_UNSUPPORTED_OPERATION. */
+static void expect_read_only(struct dt *t, int32_t property, int32_t value, const char *what)
+{
+        expect_set_exception(t, property, value, AVB_EX_UNSUPPORTED_OPERATION, what);
 }
 
 /* getPropertyMulti of n properties: their values, in order (dt_fail unless all are there). */
@@ -359,7 +372,8 @@ static void get_multi(struct dt *t, const int32_t *props, size_t n, int32_t *ret
 
 /*
  * Reading (getProperty, getPropertyMulti), writing (setProperty: read-only
- * and unknown properties and bad values refused with false, READY-only ones
+ * properties raise EX_UNSUPPORTED_OPERATION as the published Property enum
+ * says, unknown properties and bad values are refused with false, READY-only ones
  * refused with EX_ILLEGAL_STATE once STARTED), AV_SOURCE repeated in the
  * frame metadata, and METRIC_FRAMES_DECODED counting the frames of a stream
  * and starting again at a flush.
@@ -394,10 +408,10 @@ static void case_properties(struct dt *t)
         get_multi(t, multi, 3, got);
         if (got[0] != 0 || got[1] != 0)
                 dt_fail("RESOURCE_ID %d, SECURE_VIDEO %d: want 0, 0", (int)got[0], (int)got[1]);
-        expect_refused(t, com_rdk_hal_videodecoder_Property_RESOURCE_ID, 3, "RESOURCE_ID");
-        expect_refused(t, com_rdk_hal_videodecoder_Property_SECURE_VIDEO, 1, "SECURE_VIDEO");
-        expect_refused(t, com_rdk_hal_videodecoder_Property_METRIC_FRAMES_DECODED, 0,
-                       "METRIC_FRAMES_DECODED");
+        expect_read_only(t, com_rdk_hal_videodecoder_Property_RESOURCE_ID, 3, "RESOURCE_ID");
+        expect_read_only(t, com_rdk_hal_videodecoder_Property_SECURE_VIDEO, 1, "SECURE_VIDEO");
+        expect_read_only(t, com_rdk_hal_videodecoder_Property_METRIC_FRAMES_DECODED, 0,
+                         "METRIC_FRAMES_DECODED");
         expect_refused(t, 555, 1, "an unknown property");
         expect_refused(t, com_rdk_hal_videodecoder_Property_OPERATIONAL_MODE,
                        com_rdk_hal_videodecoder_OperationalMode_GRAPHICS_TEXTURE,
