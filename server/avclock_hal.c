@@ -210,8 +210,9 @@ static avb_status clock_close(void *impl, avb_call *call, avb_binder *controller
 
         if (!controller)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "close: no controller");
+        /* EX_ILLEGAL_STATE, as the decoders answer a foreign controller */
         if (avb_binder_local_impl(controller, &AC(IAVClockController_desc)) != impl)
-                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
                                             "close: not this clock's controller");
         e = avbd_clock_close(o->clocks, o->id, caller(call));
         if (e < 0)
