@@ -160,9 +160,10 @@ static void eos_last(hcf_ctx *c, bool audio)
 
         hcf_stream_load(c, audio ? "a.mp2" : "p320.h264", audio, &s);
         units = s.n;
+        hcf_note(c, "%zu units", units);
         hcf_feed(c, d, &s, 0, true);
         hcf_stream_free(&s);
-        at = hcf_wait_eos(c, d->rec);
+        at = hcf_drain_to_eos(c, d->rec, NULL);
         cf_sleep_ms(hcf_timeout_ms(c, 300)); /* nothing may follow it */
         pthread_mutex_lock(&d->rec->m);
         for (size_t i = 0; i < d->rec->n_frames && i < HCF_MAX_FRAMES; i++) {

@@ -172,8 +172,13 @@ bool hcf_rec_wait(hcf_ctx *c, hcf_rec *r, bool (*cond)(const hcf_rec *r, const v
                   const void *arg, int base_ms);
 /* Waits for n frames (fails the case otherwise). */
 void hcf_wait_frames(hcf_ctx *c, hcf_rec *r, size_t n, const char *what);
-/* Waits for the frame that carries metadata.endOfStream (fails otherwise); its index. */
-size_t hcf_wait_eos(hcf_ctx *c, hcf_rec *r);
+/*
+ * Takes frames as they come until the one that carries metadata.endOfStream
+ * (fails the case when none comes): fn (may be NULL) sees each, then it is
+ * freed, so that the decoder never waits for frame blocks. Returns the
+ * index of the end-of-stream frame.
+ */
+size_t hcf_drain_to_eos(hcf_ctx *c, hcf_rec *r, void (*fn)(hcf_ctx *c, const hcf_frame *f));
 /* Waits until the last state change heard is to `state`. */
 void hcf_wait_state(hcf_ctx *c, hcf_rec *r, int32_t state, const char *what);
 /* Frees every frame r holds that nobody freed yet (IAVBuffer.free). */

@@ -154,7 +154,7 @@ static void video_meta(hcf_frame *f, const VD(FrameMetadata) *m)
         memcpy(f->sha1, m->sha1, f->sha1_len);
         if (m->sha1_count > sizeof(f->sha1))
                 f->sha1_len = m->sha1_count; /* wrong length: the case says so */
-        if (avb_avbuffer_PlaneLayout_holder_get(&m->extension, &l) != 0)
+        if (avb_avbuffer_PlaneLayout_holder_get(&m->extension, &l) <= 0) /* 1: present */
                 return;
         f->has_layout = true;
         f->layout_format = l.format;
@@ -361,15 +361,35 @@ static bool have_eos(const hcf_rec *r, const void *arg)
         return false;
 }
 
-size_t hcf_wait_eos(hcf_ctx *c, hcf_rec *r)
+size_t hcf_drain_to_eos(hcf_ctx *c, hcf_rec *r, void (*fn)(hcf_ctx *c, const hcf_frame *f))
 {
-        size_t i;
+        int64_t end = cf_now_ms() + hcf_timeout_ms(c, 30000);
+        size_t done = 0, n;
 
-        HCF_CHECK(c, hcf_rec_wait(c, r, have_eos, NULL, 30000),
-                  "no frame with metadata.endOfStream after %zu frames", r->n_frames);
-        for (i = 0; !r->frames[i].eos; i++)
-                ;
-        return i;
+        for (;;) {
+                bool eos = hcf_rec_wait(c, r, have_eos, NULL, 50);
+
+                pthread_mutex_lock(&r->m);
+                n = r->n_frames < HCF_MAX_FRAMES ? r->n_frames : HCF_MAX_FRAMES;
+                pthread_mutex_unlock(&r->m);
+                /* frames are only appended: those below n stay as they are */
+                for (; done < n; done++) {
+                        hcf_frame *f = &r->frames[done];
+                        bool ok;
+
+                        if (fn)
+                                fn(c, f);
+                        if (f->handle >= 0 && !f->freed) {
+                                f->freed = true;
+                                (void)com_rdk_hal_avbuffer_IAVBuffer_free(c->avb, f->handle, &ok);
+                        }
+                        if (f->eos)
+                                return done;
+                }
+                HCF_CHECK(c, !eos || done < n, "the end-of-stream frame was not kept");
+                HCF_CHECK(c, cf_now_ms() < end,
+                          "no frame with metadata.endOfStream after %zu frames", n);
+        }
 }
 
 static bool in_state(const hcf_rec *r, const void *arg)
