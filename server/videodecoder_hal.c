@@ -477,7 +477,7 @@ static avb_status dec_close(void *impl, avb_call *call, avb_binder *controller, 
         if (!controller)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "close: no controller");
         if (avb_binder_local_impl(controller, &VD(IVideoDecoderController_desc)) != impl)
-                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE, /* as the HAL says */
                                             "close: not this decoder's controller");
         e = avbd_dec_close(impl, avbd_dec_caller(call));
         if (e < 0)
