@@ -18,8 +18,8 @@ static const struct {
         AD(Codec) codec;
         enum avb_vpu_codec vpu;
 } codecs[] = {
-        {AD(Codec_AAC_LC), AVB_VPU_CODEC_AAC},
-        {AD(Codec_MPEG2), AVB_VPU_CODEC_MP2},
+    {AD(Codec_AAC_LC), AVB_VPU_CODEC_AAC},
+    {AD(Codec_MPEG2), AVB_VPU_CODEC_MP2},
 };
 
 static enum avb_vpu_codec vpu_codec(AD(Codec) c)
@@ -56,10 +56,9 @@ static AD(PCMFormat) pcm_format(const struct avb_vpu_format *f)
 static size_t channel_types(uint32_t n, AD(ChannelType) ret[8])
 {
         static const AD(ChannelType) order[8] = {
-                AD(ChannelType_FRONT_LEFT),  AD(ChannelType_FRONT_RIGHT),
-                AD(ChannelType_FRONT_CENTER), AD(ChannelType_LFE),
-                AD(ChannelType_BACK_LEFT),   AD(ChannelType_BACK_RIGHT),
-                AD(ChannelType_SIDE_LEFT),   AD(ChannelType_SIDE_RIGHT),
+            AD(ChannelType_FRONT_LEFT), AD(ChannelType_FRONT_RIGHT), AD(ChannelType_FRONT_CENTER),
+            AD(ChannelType_LFE),        AD(ChannelType_BACK_LEFT),   AD(ChannelType_BACK_RIGHT),
+            AD(ChannelType_SIDE_LEFT),  AD(ChannelType_SIDE_RIGHT),
         };
 
         if (n == 1) {
@@ -111,27 +110,28 @@ static avb_status notify_state(avb_binder *l, enum avbd_dec_state a, enum avbd_d
 
 static avb_status notify_error(avb_binder *l, int32_t code, int32_t vendor_code)
 {
-        AD(ErrorCode) c = code == AVBD_DEC_ERROR_VPU ? AD(ErrorCode_INVALID_RESOURCE)
-                                                     : AD(ErrorCode_INVALID_ARGUMENT);
+        AD(ErrorCode)
+        c = code == AVBD_DEC_ERROR_VPU ? AD(ErrorCode_INVALID_RESOURCE)
+                                       : AD(ErrorCode_INVALID_ARGUMENT);
 
         return AD(IAudioDecoderEventListener_onDecodeError)(l, c, vendor_code);
 }
 
 const struct avbd_dec_notify_ops avbd_audio_notify = {
-        .frame = notify_frame,
-        .user_data = NULL,
-        .available = notify_available,
-        .state = notify_state,
-        .error = notify_error,
+    .frame = notify_frame,
+    .user_data = NULL,
+    .available = notify_available,
+    .state = notify_state,
+    .error = notify_error,
 };
 
 /* ---- IAudioDecoderManager ------------------------------------------------- */
 
-static avb_status mgr_ids(void *impl, avb_call *call, AD(IAudioDecoder_Id) **ret, size_t *ret_n)
+static avb_status mgr_ids(void *impl, avb_call *call, AD(IAudioDecoder_Id) * *ret, size_t *ret_n)
 {
         int32_t *ids;
         size_t n;
-        AD(IAudioDecoder_Id) *v;
+        AD(IAudioDecoder_Id) * v;
 
         (void)call;
         if (avbd_decoder_ids(impl, AVB_MEDIA_AUDIO, &ids, &n) < 0)
@@ -149,7 +149,7 @@ static avb_status mgr_ids(void *impl, avb_call *call, AD(IAudioDecoder_Id) **ret
         return avb_status_ok();
 }
 
-static avb_status mgr_get(void *impl, avb_call *call, const AD(IAudioDecoder_Id) *id,
+static avb_status mgr_get(void *impl, avb_call *call, const AD(IAudioDecoder_Id) * id,
                           avb_binder **ret)
 {
         struct avbd_dec *dec = avbd_find_decoder(impl, AVB_MEDIA_AUDIO, id->value);
@@ -160,13 +160,13 @@ static avb_status mgr_get(void *impl, avb_call *call, const AD(IAudioDecoder_Id)
 }
 
 const AD(IAudioDecoderManager_ops) avbd_audio_manager_ops = {
-        .getAudioDecoderIds = mgr_ids,
-        .getAudioDecoder = mgr_get,
+    .getAudioDecoderIds = mgr_ids,
+    .getAudioDecoder = mgr_get,
 };
 
 /* ---- IAudioDecoder ------------------------------------------------------------ */
 
-static avb_status get_caps(void *impl, avb_call *call, AD(Capabilities) *ret)
+static avb_status get_caps(void *impl, avb_call *call, AD(Capabilities) * ret)
 {
         size_t n = sizeof(codecs) / sizeof(codecs[0]);
         AD(Codec) *c = malloc(n * sizeof(*c));
@@ -232,7 +232,7 @@ static avb_status get_property(void *impl, avb_call *call, AD(Property) p,
         return avb_status_ok();
 }
 
-static avb_status get_state(void *impl, avb_call *call, AD(State) *ret)
+static avb_status get_state(void *impl, avb_call *call, AD(State) * ret)
 {
         (void)call;
         *ret = (AD(State))avbd_dec_state(impl);
@@ -305,13 +305,13 @@ static avb_status dec_unlisten(void *impl, avb_call *call, avb_binder *l, bool *
 }
 
 const AD(IAudioDecoder_ops) avbd_audio_decoder_ops = {
-        .getCapabilities = get_caps,
-        .getProperty = get_property,
-        .getState = get_state,
-        .open = dec_open,
-        .close = dec_close,
-        .registerEventListener = dec_listen,
-        .unregisterEventListener = dec_unlisten,
+    .getCapabilities = get_caps,
+    .getProperty = get_property,
+    .getState = get_state,
+    .open = dec_open,
+    .close = dec_close,
+    .registerEventListener = dec_listen,
+    .unregisterEventListener = dec_unlisten,
 };
 
 /* ---- IAudioDecoderController ------------------------------------------------- */
@@ -338,7 +338,7 @@ static avb_status ctl_discontinuity(void *impl, avb_call *call)
 }
 
 static avb_status ctl_decode(void *impl, avb_call *call, int64_t handle,
-                             const AD(InputBufferMetadata) *md, bool *ret)
+                             const AD(InputBufferMetadata) * md, bool *ret)
 {
         if (md->discontinuity)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
@@ -349,8 +349,8 @@ static avb_status ctl_decode(void *impl, avb_call *call, int64_t handle,
                                "decodeBufferWithMetadata");
 }
 
-static avb_status ctl_csd(void *impl, avb_call *call, AD(CSDAudioFormat) format,
-                          const int8_t *data, size_t n, bool *ret)
+static avb_status ctl_csd(void *impl, avb_call *call, AD(CSDAudioFormat) format, const int8_t *data,
+                          size_t n, bool *ret)
 {
         struct avbd_dec_info in;
         int e;
@@ -360,8 +360,8 @@ static avb_status ctl_csd(void *impl, avb_call *call, AD(CSDAudioFormat) format,
             in.codec != AVB_VPU_CODEC_AAC || !n) {
                 *ret = false;
                 return in.state == AVBD_DEC_STARTED
-                               ? avb_status_ok()
-                               : avbd_dec_status(-EBADFD, "parseCodecSpecificData");
+                           ? avb_status_ok()
+                           : avbd_dec_status(-EBADFD, "parseCodecSpecificData");
         }
         e = avbd_dec_codec_data(impl, avbd_dec_caller(call), AVB_VPU_CODEC_DATA_AAC_ASC, data, n);
         *ret = e == 0;
@@ -428,23 +428,23 @@ static avb_status ctl_set_property(void *impl, avb_call *call, AD(Property) p,
 
 static avb_status ctl_audio_format(void *impl, avb_call *call, int32_t channels, int32_t rate)
 {
-        struct setting s = {.property = (AD(Property))-1, .v = {channels, rate}};
+        struct setting s = {.property = (AD(Property)) - 1, .v = {channels, rate}};
 
         if (channels <= 0 || rate <= 0)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "setAudioFormat: %d, %d",
                                             (int)channels, (int)rate);
         return avbd_dec_status(
-                avbd_dec_configure(impl, avbd_dec_caller(call), AVBD_IN_READY, apply, &s),
-                "setAudioFormat");
+            avbd_dec_configure(impl, avbd_dec_caller(call), AVBD_IN_READY, apply, &s),
+            "setAudioFormat");
 }
 
 const AD(IAudioDecoderController_ops) avbd_audio_controller_ops = {
-        .setProperty = ctl_set_property,
-        .start = ctl_start,
-        .stop = ctl_stop,
-        .decodeBufferWithMetadata = ctl_decode,
-        .flush = ctl_flush,
-        .signalDiscontinuity = ctl_discontinuity,
-        .parseCodecSpecificData = ctl_csd,
-        .setAudioFormat = ctl_audio_format,
+    .setProperty = ctl_set_property,
+    .start = ctl_start,
+    .stop = ctl_stop,
+    .decodeBufferWithMetadata = ctl_decode,
+    .flush = ctl_flush,
+    .signalDiscontinuity = ctl_discontinuity,
+    .parseCodecSpecificData = ctl_csd,
+    .setAudioFormat = ctl_audio_format,
 };

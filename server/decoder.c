@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The decoders of avbufferd (decoder.h): the RDK-style state machine, who
- * owns which buffer, and the worker thread that turns VPU completions into
- * listener calls.
+ * The decoders of avbufferd (decoder_core.h): the RDK-style state machine,
+ * who owns which buffer, and the set of decoders. The worker thread is in
+ * decoder_worker.c, the VPU session and deliveries in decoder_session.c.
  */
 #include <errno.h>
 #include <poll.h>
@@ -15,571 +15,8 @@
 
 #include <avbuffer/log.h>
 
-#include "decoder_core.h"
-#include "decoder_delivery.h"
-#include "frame_hash.h"
+#include "decoder_internal.h"
 #include "graph.h"
-
-#define DEC_MAX_IN 64       /* coded buffers the decoder may hold */
-#define DEC_MAX_OUT 32      /* frame blocks queued to the VPU */
-#define DEC_OUT_TARGET 4    /* frame blocks kept queued */
-#define DEC_DELIVERED 64    /* frames remembered for client death */
-#define DEC_TICK_MS 10      /* worker poll while blocks are short or events owed */
-
-struct handle_set {
-        int64_t h[DEC_MAX_IN];
-        size_t n;
-};
-
-struct avbd_dec {
-        struct avbd_decoders *all;
-        enum avb_media_kind kind;
-        int32_t id;
-        bool profile_configured;
-        enum avbd_dec_state state;
-        uint64_t owner;
-        struct avbd_delivery *dlv; /* to the controller listener; NULL when closed */
-        struct avbd_delivery *events[AVBD_DEC_EVENT_LISTENERS]; /* event listeners */
-        avb_binder *binder;     /* the IVideoDecoder/IAudioDecoder object */
-        avb_binder *controller; /* its controller object */
-        enum avb_vpu_codec codec;
-        bool secure;
-        bool tunnelled; /* this start: frames go to the vendor sink, the listener gets -1 */
-        bool eos_to_sink; /* an end of stream waits in the sink */
-        bool geometry_due; /* the graph has yet to hear the stream's geometry */
-        bool sink_refuses; /* tunnelled: that geometry does not fit the sink's link */
-        int frame_pool; /* vendor frame pool index, -1: none */
-        void *sess;     /* VPU session; NULL: none (not open, or the VPU died) */
-        struct handle_set in, out;
-        bool owe_available; /* decode said false: one onDecodeBufferAvailable due */
-        bool meta_due;
-        bool discontinuity; /* the next frame follows a discontinuity */
-        bool eos_told;      /* this stream's end went out on a frame's metadata */
-        struct avb_vpu_format fmt;
-        struct avbd_dec_config cfg;
-        int64_t frames_decoded, decode_errors, frames_dropped;
-        /* the stream's codec configuration (parseCodecSpecificData) */
-        enum avb_vpu_codec_data csd_type;
-        uint8_t *csd;
-        size_t csd_len;
-        int64_t delivered[DEC_DELIVERED];
-        size_t n_delivered;
-};
-
-struct avbd_decoders {
-        pthread_mutex_t lock;
-        const struct avbd_profile *profile;
-        struct avb_vendor *vendor;
-        struct avb_vpu *vpu;
-        const struct avbd_dec_notify_ops *notify[2];
-        struct avbd_dec *dec;
-        size_t n;
-        int wake; /* eventfd */
-        struct avb_vpu_user_data user_data; /* the worker's scratch */
-        bool stopping;
-        pthread_t worker;
-        bool worker_started;
-};
-
-/* ---- small helpers (lock held) ------------------------------------------- */
-
-static bool set_add(struct handle_set *s, int64_t h)
-{
-        if (s->n == DEC_MAX_IN)
-                return false;
-        s->h[s->n++] = h;
-        return true;
-}
-
-static bool set_remove(struct handle_set *s, int64_t h)
-{
-        for (size_t i = 0; i < s->n; i++)
-                if (s->h[i] == h) {
-                        s->h[i] = s->h[--s->n];
-                        return true;
-                }
-        return false;
-}
-
-static void set_free_all(struct avbd_dec *dec, struct handle_set *s)
-{
-        for (size_t i = 0; i < s->n; i++)
-                (void)avb_vendor_buffer_free(dec->all->vendor, s->h[i]);
-        s->n = 0;
-}
-
-static void wake_worker(struct avbd_decoders *d)
-{
-        uint64_t one = 1;
-
-        (void)!write(d->wake, &one, sizeof(one));
-}
-
-/* After a call: events it could not send yet need the worker's tick. */
-static void wake_if_owed(struct avbd_dec *dec)
-{
-        if (avbd_delivery_owed(dec->dlv))
-                wake_worker(dec->all);
-}
-
-static const struct avbd_dec_notify_ops *notify(const struct avbd_dec *dec)
-{
-        return dec->all->notify[dec->kind];
-}
-
-/* State changes and errors go to every event listener, in order. */
-static void tell_state(struct avbd_dec *dec, enum avbd_dec_state to)
-{
-        enum avbd_dec_state from = dec->state;
-
-        dec->state = to;
-        for (size_t i = 0; i < AVBD_DEC_EVENT_LISTENERS; i++)
-                if (dec->events[i])
-                        avbd_delivery_state(dec->events[i], (int32_t)from, (int32_t)to);
-}
-
-/* code: AVBD_DEC_ERROR_*; vendor_code: the -errno behind it. */
-static void tell_error(struct avbd_dec *dec, int32_t code, int vendor_code, const char *msg)
-{
-        avb_log(AVB_LOG_WARNING, "%s decoder %d: %s", dec->kind ? "video" : "audio",
-                (int)dec->id, msg);
-        dec->decode_errors++;
-        for (size_t i = 0; i < AVBD_DEC_EVENT_LISTENERS; i++)
-                if (dec->events[i])
-                        avbd_delivery_error(dec->events[i], code, vendor_code);
-}
-
-/* The metadata of the next frame, flags included; eos marks the last one. */
-static void frame_meta(struct avbd_dec *dec, bool eos, struct avbd_frame_meta *ret)
-{
-        memset(ret, 0, sizeof(*ret));
-        ret->fmt = dec->fmt;
-        ret->fmt.codec = dec->codec;
-        ret->cfg = dec->cfg;
-        ret->eos = eos;
-        ret->discontinuity = dec->discontinuity;
-}
-
-/* End of stream with no frame left to carry it: a metadata-only output. */
-static void tell_eos(struct avbd_dec *dec)
-{
-        struct avbd_frame_meta m;
-
-        if (dec->eos_told)
-                return;
-        dec->eos_told = true;
-        frame_meta(dec, true, &m);
-        if (dec->dlv)
-                avbd_delivery_eos(dec->dlv, &m);
-}
-
-static void pay_available(struct avbd_dec *dec)
-{
-        if (!dec->owe_available)
-                return;
-        dec->owe_available = false;
-        if (dec->dlv)
-                avbd_delivery_available(dec->dlv);
-}
-
-/* ---- delivery to the listener (decoder_delivery.h) ----------------------- */
-
-static avb_status send_event(void *ctx, avb_binder *listener, const struct avbd_owed *ev)
-{
-        const struct avbd_dec_notify_ops *ops = notify(ctx);
-
-        switch (ev->kind) {
-        case AVBD_OWED_FRAME:
-        case AVBD_OWED_EOS:
-                return ops->frame(listener, ev->pts_ns, ev->handle, ev->meta);
-        case AVBD_OWED_USER_DATA:
-                return ops->user_data(listener, ev->pts_ns, ev->data, ev->len);
-        case AVBD_OWED_STATE:
-                return ops->state(listener, ev->a, ev->b);
-        case AVBD_OWED_ERROR:
-        default:
-                return ops->error(listener, ev->a, ev->b);
-        }
-}
-
-static avb_status send_available(void *ctx, avb_binder *listener)
-{
-        return notify(ctx)->available(listener);
-}
-
-/* A frame reached the client (remembered for its death), or never will (freed). */
-static void frame_done(void *ctx, const struct avbd_owed *ev, bool delivered)
-{
-        struct avbd_dec *dec = ctx;
-
-        if (ev->handle < 0)
-                return;
-        if (delivered)
-                dec->delivered[dec->n_delivered++ % DEC_DELIVERED] = ev->handle;
-        else
-                (void)avb_vendor_buffer_free(dec->all->vendor, ev->handle);
-}
-
-static const struct avbd_delivery_ops delivery_ops = {
-        .send = send_event,
-        .available = send_available,
-        .done = frame_done,
-};
-
-/* Too many events owed: leave the VPU's completions where they are for now. */
-static bool listener_behind(const struct avbd_dec *dec)
-{
-        return avbd_delivery_busy(dec->dlv);
-}
-
-/* Send what every event listener is owed; forget those whose process has gone. */
-static void pump_events(struct avbd_dec *dec)
-{
-        for (size_t i = 0; i < AVBD_DEC_EVENT_LISTENERS; i++) {
-                if (!dec->events[i])
-                        continue;
-                (void)avbd_delivery_pump(dec->events[i]);
-                if (avbd_delivery_gone(dec->events[i])) {
-                        avbd_delivery_free(dec->events[i]);
-                        dec->events[i] = NULL;
-                }
-        }
-}
-
-static bool events_owed(const struct avbd_dec *dec)
-{
-        for (size_t i = 0; i < AVBD_DEC_EVENT_LISTENERS; i++)
-                if (avbd_delivery_owed(dec->events[i]))
-                        return true;
-        return false;
-}
-
-/* Free every buffer the VPU holds for dec; the session is stopped or gone. */
-static void release_buffers(struct avbd_dec *dec)
-{
-        set_free_all(dec, &dec->in);
-        set_free_all(dec, &dec->out);
-        pay_available(dec);
-}
-
-static void close_session(struct avbd_dec *dec)
-{
-        if (dec->sess)
-                dec->all->vpu->ops->close(dec->sess);
-        dec->sess = NULL;
-}
-
-/* Open the VPU session (again) and start streaming if STARTED. */
-static int open_session(struct avbd_dec *dec, bool stream)
-{
-        const struct avb_vpu_ops *ops = dec->all->vpu->ops;
-        struct avb_vpu_format fmt = {.codec = dec->codec, .pixfmt = AVB_VPU_FMT_I420};
-        int e;
-
-        if (dec->sess)
-                return 0;
-        e = ops->open(dec->all->vpu->dev, dec->codec, dec->secure, &dec->sess);
-        if (e < 0)
-                return e;
-        e = ops->set_format(dec->sess, &fmt);
-        if (e == 0 && dec->csd)
-                e = avb_vpu_set_codec_data(dec->all->vpu, dec->sess, dec->csd_type, dec->csd,
-                                           dec->csd_len);
-        if (e == 0 && stream)
-                e = ops->stream_on(dec->sess, AVB_VPU_INPUT);
-        if (e == 0 && stream)
-                e = ops->stream_on(dec->sess, AVB_VPU_OUTPUT);
-        if (e < 0)
-                close_session(dec);
-        dec->meta_due = true;
-        wake_worker(dec->all);
-        return e;
-}
-
-/* Keep DEC_OUT_TARGET frame blocks queued. */
-static void top_up_output(struct avbd_dec *dec)
-{
-        struct avb_vendor *v = dec->all->vendor;
-
-        while (dec->sess && dec->state == AVBD_DEC_STARTED && dec->out.n < DEC_OUT_TARGET) {
-                struct avb_buffer_info info;
-                struct avb_vpu_buf b = {0};
-                int64_t h;
-
-                if (avb_vendor_frame_alloc(v, (unsigned)dec->frame_pool, &h) < 0)
-                        return; /* all blocks out: the client holds frames */
-                if (avb_vendor_buffer_info(v, h, &info) < 0 || !set_add(&dec->out, h)) {
-                        (void)avb_vendor_buffer_free(v, h);
-                        return;
-                }
-                b.secure = info.secure;
-                b.offset = info.heap_offset;
-                b.size = info.size;
-                b.cookie = (uint64_t)h;
-                if (dec->all->vpu->ops->queue_output(dec->sess, &b) < 0) {
-                        set_remove(&dec->out, h);
-                        (void)avb_vendor_buffer_free(v, h);
-                        return;
-                }
-        }
-}
-
-/* ---- the worker ---------------------------------------------------------- */
-
-static void vpu_failed(struct avbd_dec *dec)
-{
-        close_session(dec);
-        release_buffers(dec);
-        tell_error(dec, AVBD_DEC_ERROR_VPU, -ENODEV,
-                   "the VPU failed; in-flight buffers were freed (stop and start to go on)");
-}
-
-static const char *decode_error_text(int error)
-{
-        switch (error) {
-        case -EBADMSG:
-                return "corrupt bitstream";
-        case -ENOSPC:
-                return "frame larger than the frame pool's blocks; frame dropped";
-        case -EOPNOTSUPP:
-                return "stream format not supported by the VPU";
-        default:
-                return "frame not decoded";
-        }
-}
-
-static void on_event(struct avbd_dec *dec, const struct avb_vpu_event *ev)
-{
-        switch (ev->type) {
-        case AVB_VPU_EVENT_SOURCE_CHANGE:
-                if (dec->all->vpu->ops->get_format(dec->sess, &dec->fmt) == 0)
-                        dec->meta_due = dec->geometry_due = true;
-                break;
-        case AVB_VPU_EVENT_EOS:
-                /*
-                 * tunnelled: the marker follows the sink's last presented
-                 * frame; with no room for it, it goes out at once
-                 */
-                if (dec->tunnelled &&
-                    avb_vendor_sink_queue_eos(dec->all->vendor, dec->kind, dec->id) == 0)
-                        dec->eos_to_sink = true;
-                else
-                        tell_eos(dec);
-                break;
-        case AVB_VPU_EVENT_ERROR:
-                if (ev->error == -ENODEV)
-                        vpu_failed(dec);
-                else
-                        tell_error(dec, AVBD_DEC_ERROR_DECODE, ev->error,
-                                   decode_error_text(ev->error));
-                break;
-        }
-}
-
-/*
- * The first frame of a start or of a new resolution tells the media graph the
- * decoder's output geometry, which `avbufctl graph` then shows. Start could
- * only validate the tunnel's link against the pixel format (the geometry is
- * in the bitstream); here a sink pad that asks for another geometry refuses
- * the stream, and its frames are dropped: the sink would misread them.
- */
-static void tell_geometry(struct avbd_dec *dec)
-{
-        char bad[AVB_VENDOR_LINK_TEXT] = "", msg[AVB_VENDOR_LINK_TEXT + 96];
-        bool refused = dec->sink_refuses;
-        int e;
-
-        dec->geometry_due = false;
-        if (dec->kind != AVB_MEDIA_VIDEO)
-                return;
-        e = avb_vendor_decoder_set_geometry(dec->all->vendor, dec->kind, dec->id, dec->fmt.width,
-                                            dec->fmt.height, bad);
-        dec->sink_refuses = dec->tunnelled && e == -EPIPE;
-        /* once per refusal: a driver may repeat a source change of the same size */
-        if (dec->sink_refuses && !refused) {
-                snprintf(msg, sizeof(msg),
-                         "the stream's %ux%u does not fit link %s; frames dropped",
-                         (unsigned)dec->fmt.width, (unsigned)dec->fmt.height, bad);
-                tell_error(dec, AVBD_DEC_ERROR_SINK, -EPIPE, msg);
-        }
-}
-
-/*
- * The metadata a frame carries, if any is due: on the first frame of a
- * start, flush or format change, after a setting changed, on the frame after
- * a discontinuity and on the last one; on every frame while SHA1_CALC is on
- * (each has its own digest).
- */
-static bool meta_for_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b, int64_t h,
-                           struct avbd_frame_meta *ret)
-{
-        bool eos = (b->flags & AVB_VPU_BUF_LAST) != 0;
-
-        if (!dec->meta_due && !eos && !dec->cfg.sha1)
-                return false;
-        frame_meta(dec, eos, ret);
-        if (dec->cfg.sha1 && dec->kind == AVB_MEDIA_VIDEO)
-                ret->has_sha1 = avbd_frame_sha1(dec->all->vendor, h, &dec->fmt, ret->sha1) == 0;
-        dec->meta_due = dec->discontinuity = false;
-        if (eos)
-                dec->eos_told = true;
-        return true;
-}
-
-/* Tunnelled: the frame goes to the sink, and the listener hears of it with handle -1. */
-static void on_tunnelled_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b, int64_t h)
-{
-        uint32_t bytes = dec->fmt.frame_bytes ? dec->fmt.frame_bytes : b->bytesused;
-        struct avbd_frame_meta m;
-        bool has_meta;
-
-        if (dec->sink_refuses) {
-                dec->frames_dropped++;
-                (void)avb_vendor_buffer_free(dec->all->vendor, h);
-                return;
-        }
-        has_meta = meta_for_frame(dec, b, h, &m);
-        /* the sink owns the frame either way; a dropped one is not announced */
-        if (avb_vendor_sink_queue(dec->all->vendor, dec->kind, dec->id, h, b->pts_ns,
-                                  bytes < b->bytesused ? bytes : b->bytesused) < 0) {
-                avb_log(AVB_LOG_WARNING, "decoder %d: the sink is full; frame dropped",
-                        (int)dec->id);
-                dec->frames_dropped++;
-                dec->meta_due = true;
-                return;
-        }
-        if (has_meta && m.eos) { /* told once the sink has shown this frame (tell_eos) */
-                m.eos = false;
-                dec->eos_told = false;
-        }
-        if (dec->dlv)
-                avbd_delivery_frame(dec->dlv, b->pts_ns, -1, has_meta ? &m : NULL);
-}
-
-static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
-{
-        int64_t h = (int64_t)b->cookie;
-        struct avbd_frame_meta m;
-        bool has_meta;
-
-        if (!set_remove(&dec->out, h))
-                return;
-        if (!b->bytesused || !dec->dlv) {
-                (void)avb_vendor_buffer_free(dec->all->vendor, h);
-                /* an empty last block still ends the stream */
-                if (dec->dlv && (b->flags & AVB_VPU_BUF_LAST) && !dec->tunnelled)
-                        tell_eos(dec);
-                return;
-        }
-        if ((b->flags & AVB_VPU_BUF_ERROR) && dec->cfg.error_policy == 1) {
-                dec->frames_dropped++; /* DECODE_ERROR_POLICY 1: corrupt frames are not shown */
-                (void)avb_vendor_buffer_free(dec->all->vendor, h);
-                if (b->flags & AVB_VPU_BUF_LAST && !dec->tunnelled)
-                        tell_eos(dec);
-                return;
-        }
-        dec->frames_decoded++;
-        (void)avb_vpu_sync_for_cpu(dec->all->vpu, b);
-        if (dec->meta_due && !dec->fmt.frame_bytes)
-                (void)dec->all->vpu->ops->get_format(dec->sess, &dec->fmt);
-        if (dec->geometry_due)
-                tell_geometry(dec);
-        if (dec->tunnelled) {
-                on_tunnelled_frame(dec, b, h);
-                return;
-        }
-        has_meta = meta_for_frame(dec, b, h, &m);
-        /* the frame is the server's until delivered (frame_done) */
-        avbd_delivery_frame(dec->dlv, b->pts_ns, h, has_meta ? &m : NULL);
-}
-
-/* User data of the frames to come, ahead of them (video). */
-static void on_user_data(struct avbd_dec *dec)
-{
-        struct avb_vpu_user_data *ud = &dec->all->user_data;
-
-        while (dec->sess && !listener_behind(dec) &&
-               avb_vpu_dequeue_user_data(dec->all->vpu, dec->sess, ud) == 0)
-                if (dec->dlv && dec->kind == AVB_MEDIA_VIDEO && notify(dec)->user_data)
-                        avbd_delivery_user_data(dec->dlv, ud->pts_ns, ud->data, ud->size);
-}
-
-/* Take everything the VPU has for dec. */
-static void service(struct avbd_dec *dec)
-{
-        const struct avb_vpu_ops *ops = dec->all->vpu->ops;
-        bool progress = true;
-
-        while (dec->sess && progress) {
-                struct avb_vpu_event ev;
-                struct avb_vpu_buf b;
-
-                progress = false;
-                while (dec->sess && !listener_behind(dec) &&
-                       ops->dequeue_event(dec->sess, &ev) == 0) {
-                        on_event(dec, &ev);
-                        progress = true;
-                }
-                while (dec->sess && ops->dequeue_input(dec->sess, &b) == 0) {
-                        if (set_remove(&dec->in, (int64_t)b.cookie))
-                                (void)avb_vendor_buffer_free(dec->all->vendor, (int64_t)b.cookie);
-                        pay_available(dec);
-                        progress = true;
-                }
-                on_user_data(dec);
-                while (dec->sess && !listener_behind(dec) &&
-                       ops->dequeue_output(dec->sess, &b) == 0) {
-                        on_frame(dec, &b);
-                        progress = true;
-                }
-        }
-        if (dec->eos_to_sink && avb_vendor_sink_take_eos(dec->all->vendor, dec->kind, dec->id)) {
-                dec->eos_to_sink = false;
-                tell_eos(dec);
-        }
-        top_up_output(dec);
-}
-
-static void *worker(void *arg)
-{
-        struct avbd_decoders *d = arg;
-
-        for (;;) {
-                struct pollfd p[1 + 32];
-                size_t n = 0;
-                bool tick; /* blocks short, or events owed: poll again soon */
-                uint64_t x;
-
-                pthread_mutex_lock(&d->lock);
-                if (d->stopping) {
-                        pthread_mutex_unlock(&d->lock);
-                        return NULL;
-                }
-                p[n++] = (struct pollfd){.fd = d->wake, .events = POLLIN};
-                tick = false;
-                for (size_t i = 0; i < d->n; i++) {
-                        struct avbd_dec *dec = &d->dec[i];
-
-                        /* what is owed first: the room goes to the oldest events */
-                        (void)avbd_delivery_pump(dec->dlv);
-                        pump_events(dec);
-                        if (dec->sess)
-                                service(dec);
-                        /* a listener behind: its completions wait, the tick retries */
-                        if (dec->sess && n < 33 && !listener_behind(dec))
-                                p[n++] = (struct pollfd){.fd = d->vpu->ops->poll_fd(dec->sess),
-                                                         .events = POLLIN};
-                        if (dec->sess && dec->state == AVBD_DEC_STARTED &&
-                            dec->out.n < DEC_OUT_TARGET)
-                                tick = true;
-                        if (avbd_delivery_owed(dec->dlv) || events_owed(dec))
-                                tick = true;
-                }
-                pthread_mutex_unlock(&d->lock);
-                if (poll(p, n, tick ? DEC_TICK_MS : 500) > 0 && p[0].revents)
-                        (void)!read(d->wake, &x, sizeof(x));
-        }
-}
 
 /* ---- calls ---------------------------------------------------------------- */
 
@@ -636,7 +73,7 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
         if ((uint64_t)max_width * max_height * 3 / 2 >
             dec->all->profile->frame_pools[dec->frame_pool].block_bytes)
                 return -E2BIG;
-        e = avbd_delivery_new(listener, &delivery_ops, dec, &dec->dlv);
+        e = avbd_delivery_new(listener, &dec_delivery_ops, dec, &dec->dlv);
         if (e < 0)
                 return e;
         dec->owner = owner;
@@ -646,17 +83,17 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
         memset(&dec->cfg, 0, sizeof(dec->cfg));
         forget_codec_data(dec);
         reset_metrics(dec);
-        tell_state(dec, AVBD_DEC_OPENING);
+        dec_tell_state(dec, AVBD_DEC_OPENING);
         e = avb_vendor_decoder_open(dec->all->vendor, dec->kind, dec->id);
         if (e == 0) {
-                e = open_session(dec, false);
+                e = dec_open_session(dec, false);
                 if (e < 0)
                         (void)avb_vendor_decoder_close(dec->all->vendor, dec->kind, dec->id,
                                                        dec->profile_configured);
         }
         if (e < 0) {
-                close_session(dec);
-                tell_state(dec, AVBD_DEC_CLOSED);
+                dec_close_session(dec);
+                dec_tell_state(dec, AVBD_DEC_CLOSED);
                 avbd_delivery_free(dec->dlv);
                 dec->dlv = NULL;
                 dec->owner = 0;
@@ -666,7 +103,7 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
                  */
                 return e == -EOPNOTSUPP && !secure ? e : -ENODEV;
         }
-        tell_state(dec, AVBD_DEC_READY);
+        dec_tell_state(dec, AVBD_DEC_READY);
         return 0;
 }
 
@@ -677,7 +114,7 @@ int avbd_dec_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec
 
         pthread_mutex_lock(&dec->all->lock);
         e = do_open(dec, owner, codec, secure, max_width, max_height, listener);
-        wake_if_owed(dec);
+        dec_wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
 }
@@ -686,7 +123,7 @@ int avbd_dec_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec
 static void enter(struct avbd_dec *dec, enum avbd_dec_state to, bool tell)
 {
         if (tell)
-                tell_state(dec, to);
+                dec_tell_state(dec, to);
         else
                 dec->state = to;
 }
@@ -701,7 +138,7 @@ static int call(struct avbd_dec *dec, uint64_t owner, enum avbd_dec_state want,
         e = check(dec, owner, want);
         if (e == 0)
                 e = step(dec, true);
-        wake_if_owed(dec);
+        dec_wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
 }
@@ -713,11 +150,11 @@ static int call(struct avbd_dec *dec, uint64_t owner, enum avbd_dec_state want,
 static int start_pipeline(struct avbd_dec *dec)
 {
         const struct avb_vendor_decoder_start how = {
-                .kind = dec->kind,
-                .id = dec->id,
-                .frame_pool = (unsigned)dec->frame_pool,
-                .fourcc = dec->kind == AVB_MEDIA_VIDEO ? AVB_GRAPH_FOURCC('I', '4', '2', '0') : 0,
-                .notify_fd = dec->all->wake,
+            .kind = dec->kind,
+            .id = dec->id,
+            .frame_pool = (unsigned)dec->frame_pool,
+            .fourcc = dec->kind == AVB_MEDIA_VIDEO ? AVB_GRAPH_FOURCC('I', '4', '2', '0') : 0,
+            .notify_fd = dec->all->wake,
         };
         char bad[AVB_VENDOR_LINK_TEXT] = "";
         int e = avb_vendor_decoder_start(dec->all->vendor, &how, &dec->tunnelled, bad);
@@ -757,10 +194,10 @@ static int start_streaming(struct avbd_dec *dec, bool tell)
                 if (e == 0)
                         e = ops->stream_on(dec->sess, AVB_VPU_OUTPUT);
                 if (e < 0)
-                        close_session(dec);
+                        dec_close_session(dec);
         }
         if (!dec->sess)
-                e = open_session(dec, true);
+                e = dec_open_session(dec, true);
         if (e < 0) {
                 (void)avb_vendor_decoder_stop(dec->all->vendor, dec->kind, dec->id);
                 enter(dec, AVBD_DEC_READY, tell);
@@ -768,8 +205,8 @@ static int start_streaming(struct avbd_dec *dec, bool tell)
         }
         new_stream(dec);
         enter(dec, AVBD_DEC_STARTED, tell);
-        top_up_output(dec);
-        wake_worker(dec->all);
+        dec_top_up_output(dec);
+        dec_wake_worker(dec->all);
         return 0;
 }
 
@@ -780,8 +217,8 @@ static void stop_work(struct avbd_dec *dec)
 
         if (dec->sess && (ops->stream_off(dec->sess, AVB_VPU_INPUT) < 0 ||
                           ops->stream_off(dec->sess, AVB_VPU_OUTPUT) < 0))
-                close_session(dec);
-        release_buffers(dec);
+                dec_close_session(dec);
+        dec_release_buffers(dec);
         avbd_delivery_end_stream(dec->dlv); /* undelivered frames are freed */
         (void)avb_vendor_decoder_stop(dec->all->vendor, dec->kind, dec->id);
         dec->tunnelled = dec->eos_to_sink = false;
@@ -792,7 +229,7 @@ static void stop_work(struct avbd_dec *dec)
 static int flush_streams(struct avbd_dec *dec, bool tell, bool reset)
 {
         enter(dec, AVBD_DEC_FLUSHING, tell);
-        service(dec); /* frames already decoded still reach the client */
+        dec_service(dec); /* frames already decoded still reach the client */
         /* but none that its listener has not taken yet: they are freed */
         avbd_delivery_end_stream(dec->dlv);
         if (reset) {
@@ -801,8 +238,8 @@ static int flush_streams(struct avbd_dec *dec, bool tell, bool reset)
                 return 0;
         }
         if (dec->sess && dec->all->vpu->ops->flush(dec->sess) < 0)
-                close_session(dec);
-        release_buffers(dec);
+                dec_close_session(dec);
+        dec_release_buffers(dec);
         if (dec->tunnelled)
                 avb_vendor_sink_flush(dec->all->vendor, dec->kind, dec->id);
         dec->eos_to_sink = false;
@@ -810,8 +247,8 @@ static int flush_streams(struct avbd_dec *dec, bool tell, bool reset)
         new_stream(dec);
         enter(dec, AVBD_DEC_STARTED, tell);
         if (!dec->sess)
-                (void)open_session(dec, true);
-        top_up_output(dec);
+                (void)dec_open_session(dec, true);
+        dec_top_up_output(dec);
         return 0;
 }
 
@@ -838,8 +275,8 @@ static int stop_streaming(struct avbd_dec *dec, bool tell)
 static int close_decoder(struct avbd_dec *dec, bool tell)
 {
         enter(dec, AVBD_DEC_CLOSING, tell);
-        close_session(dec);
-        release_buffers(dec);
+        dec_close_session(dec);
+        dec_release_buffers(dec);
         (void)avb_vendor_decoder_close(dec->all->vendor, dec->kind, dec->id,
                                        dec->profile_configured);
         enter(dec, AVBD_DEC_CLOSED, tell);
@@ -885,8 +322,8 @@ int avbd_dec_discontinuity(struct avbd_dec *dec, uint64_t owner)
         return call(dec, owner, AVBD_DEC_STARTED, mark_discontinuity);
 }
 
-static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns,
-                     bool eos, bool *ret_accepted)
+static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns, bool eos,
+                     bool *ret_accepted)
 {
         struct avb_buffer_info info;
         struct avb_vpu_buf b = {0};
@@ -900,7 +337,7 @@ static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64
         if (info.pool_handle == AVB_VENDOR_FRAME_POOL_BUFFER || info.secure != dec->secure ||
             info.kind != dec->kind || info.decoder_id != dec->id)
                 return -EINVAL;
-        if (!dec->sess && open_session(dec, true) < 0)
+        if (!dec->sess && dec_open_session(dec, true) < 0)
                 return -ENODEV;
         b.secure = info.secure;
         b.offset = info.heap_offset;
@@ -911,8 +348,8 @@ static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64
         if (e == 0)
                 e = dec->all->vpu->ops->queue_input(dec->sess, &b);
         if (e == -ENODEV) { /* the firmware died since: tell, then on a new one */
-                vpu_failed(dec);
-                e = open_session(dec, true);
+                dec_vpu_failed(dec);
+                e = dec_open_session(dec, true);
                 if (e == 0)
                         e = dec->all->vpu->ops->queue_input(dec->sess, &b);
         }
@@ -923,7 +360,7 @@ static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64
         }
         if (e < 0)
                 return e == -EINVAL ? -EINVAL : -ENODEV;
-        set_add(&dec->in, handle);
+        dec_set_add(&dec->in, handle);
         /* the end of stream rides on the last buffer: drain after it */
         if (eos && dec->all->vpu->ops->drain(dec->sess) < 0)
                 avb_log(AVB_LOG_WARNING, "decoder %d: the VPU did not take the end of stream",
@@ -939,7 +376,7 @@ int avbd_dec_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_
 
         pthread_mutex_lock(&dec->all->lock);
         e = do_decode(dec, owner, handle, pts_ns, eos, ret_accepted);
-        wake_if_owed(dec);
+        dec_wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
 }
@@ -966,26 +403,26 @@ static int do_codec_data(struct avbd_dec *dec, enum avb_vpu_codec_data type, con
         if (!copy)
                 return -ENOMEM;
         memcpy(copy, data, len);
-        close_session(dec);
-        set_free_all(dec, &dec->out);
+        dec_close_session(dec);
+        dec_set_free_all(dec, &dec->out);
         dec->csd = copy;
         dec->csd_len = len;
         dec->csd_type = type;
-        e = open_session(dec, true);
+        e = dec_open_session(dec, true);
         if (e < 0) { /* refused: back to what was there */
                 free(copy);
                 dec->csd = old;
                 dec->csd_len = old_len;
                 dec->csd_type = old_type;
-                close_session(dec);
-                if (open_session(dec, true) < 0)
-                        vpu_failed(dec);
-                top_up_output(dec);
+                dec_close_session(dec);
+                if (dec_open_session(dec, true) < 0)
+                        dec_vpu_failed(dec);
+                dec_top_up_output(dec);
                 return e == -EINVAL || e == -EOPNOTSUPP ? e : -ENODEV;
         }
         free(old);
         new_stream(dec);
-        top_up_output(dec);
+        dec_top_up_output(dec);
         return 0;
 }
 
@@ -998,7 +435,7 @@ int avbd_dec_codec_data(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec
         e = check(dec, owner, AVBD_DEC_STARTED);
         if (e == 0)
                 e = do_codec_data(dec, type, data, len);
-        wake_if_owed(dec);
+        dec_wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
 }
@@ -1009,8 +446,7 @@ static unsigned state_bit(enum avbd_dec_state st)
 }
 
 int avbd_dec_configure(struct avbd_dec *dec, uint64_t owner, unsigned states,
-                       int (*apply)(struct avbd_dec_config *cfg, const void *arg),
-                       const void *arg)
+                       int (*apply)(struct avbd_dec_config *cfg, const void *arg), const void *arg)
 {
         struct avbd_dec_config cfg;
         int e;
@@ -1048,9 +484,9 @@ int avbd_dec_set_tunnelled(struct avbd_dec *dec, uint64_t owner, bool tunnelled)
 int avbd_dec_add_event_listener(struct avbd_dec *dec, avb_binder *listener)
 {
         static const struct avbd_delivery_ops event_ops = {
-                .send = send_event,
-                .available = send_available,
-                .done = frame_done,
+            .send = dec_send_event,
+            .available = dec_send_available,
+            .done = dec_frame_done,
         };
         int e = -ENOSPC, free_slot = -1;
 
@@ -1097,23 +533,23 @@ void avbd_dec_info(struct avbd_dec *dec, struct avbd_dec_info *ret)
 
         pthread_mutex_lock(&dec->all->lock);
         *ret = (struct avbd_dec_info){
-                .state = dec->state,
-                .secure = dec->secure,
-                .codec = dec->codec,
-                .input_queue_bytes = 0,
-                .frames_decoded = dec->frames_decoded,
-                .decode_errors = dec->decode_errors,
-                .frames_dropped = dec->frames_dropped,
-                .cfg = dec->cfg,
+            .state = dec->state,
+            .secure = dec->secure,
+            .codec = dec->codec,
+            .input_queue_bytes = 0,
+            .frames_decoded = dec->frames_decoded,
+            .decode_errors = dec->decode_errors,
+            .frames_dropped = dec->frames_dropped,
+            .cfg = dec->cfg,
         };
         if (dec->state != AVBD_DEC_CLOSED && dec->frame_pool >= 0)
                 ret->frame_pool_blocks = p->frame_pools[dec->frame_pool].count;
         ret->input_queue_bytes = DEC_MAX_IN;
         ret->tunnelled = dec->state == AVBD_DEC_STARTED
-                                 ? dec->tunnelled
-                                 : avb_vendor_decoder_tunnelled(dec->all->vendor, dec->kind,
-                                                                dec->id, &tunnelled) == 0 &&
-                                           tunnelled;
+                             ? dec->tunnelled
+                             : avb_vendor_decoder_tunnelled(dec->all->vendor, dec->kind, dec->id,
+                                                            &tunnelled) == 0 &&
+                                   tunnelled;
         pthread_mutex_unlock(&dec->all->lock);
 }
 
@@ -1159,7 +595,7 @@ void avbd_decoders_client_gone(struct avbd_decoders *d, uint64_t client_id)
                 struct avbd_dec *dec = &d->dec[i];
                 size_t n = dec->n_delivered < DEC_DELIVERED ? dec->n_delivered : DEC_DELIVERED;
 
-                pump_events(dec); /* forgets the event listeners of processes gone */
+                dec_pump_events(dec); /* forgets the event listeners of processes gone */
                 if (dec->state == AVBD_DEC_CLOSED || dec->owner != client_id)
                         continue;
                 avb_log(AVB_LOG_INFO, "%s decoder %d: its client has gone; closing it",
@@ -1176,7 +612,7 @@ void avbd_decoders_client_gone(struct avbd_decoders *d, uint64_t client_id)
                         (void)avb_vendor_buffer_free(d->vendor, dec->delivered[k]);
                 dec->n_delivered = 0;
         }
-        wake_worker(d);
+        dec_wake_worker(d);
         pthread_mutex_unlock(&d->lock);
 }
 
@@ -1206,11 +642,14 @@ int avbd_decoders_new(const struct avbd_profile *profile, struct avb_vendor *ven
 
                 if (sp->id < 0)
                         continue; /* audio UNDEFINED is not a decoder */
-                d->dec[d->n++] = (struct avbd_dec){.all = d, .kind = sp->kind, .id = sp->id,
+                d->dec[d->n++] = (struct avbd_dec){.all = d,
+                                                   .kind = sp->kind,
+                                                   .id = sp->id,
                                                    .profile_configured = sp->configured,
-                                                   .state = AVBD_DEC_CLOSED, .frame_pool = -1};
+                                                   .state = AVBD_DEC_CLOSED,
+                                                   .frame_pool = -1};
         }
-        e = -pthread_create(&d->worker, NULL, worker, d);
+        e = -pthread_create(&d->worker, NULL, dec_worker, d);
         if (e < 0) {
                 avbd_decoders_free(d);
                 return e;
@@ -1228,7 +667,7 @@ void avbd_decoders_free(struct avbd_decoders *d)
                 pthread_mutex_lock(&d->lock);
                 d->stopping = true;
                 pthread_mutex_unlock(&d->lock);
-                wake_worker(d);
+                dec_wake_worker(d);
                 pthread_join(d->worker, NULL);
         }
         for (size_t i = 0; i < d->n; i++) {

@@ -28,8 +28,8 @@ int avbd_decoder_service_new(const struct avbd_profile *profile, struct avb_vend
                              struct avb_vpu *vpu, struct avbd_decoder_service **ret)
 {
         static const struct avbd_dec_notify_ops *const notify[2] = {
-                [AVB_MEDIA_AUDIO] = &avbd_audio_notify,
-                [AVB_MEDIA_VIDEO] = &avbd_video_notify,
+            [AVB_MEDIA_AUDIO] = &avbd_audio_notify,
+            [AVB_MEDIA_VIDEO] = &avbd_video_notify,
         };
         struct avbd_decoder_service *ds = calloc(1, sizeof(*ds));
         int e;
@@ -39,33 +39,31 @@ int avbd_decoder_service_new(const struct avbd_profile *profile, struct avb_vend
         e = avbd_decoders_new(profile, vendor, vpu, notify, &ds->decoders);
         if (e == 0)
                 ds->objects =
-                        calloc(2 * avbd_decoders_count(ds->decoders) + 1, sizeof(avb_binder *));
+                    calloc(2 * avbd_decoders_count(ds->decoders) + 1, sizeof(avb_binder *));
         if (e == 0 && !ds->objects)
                 e = -ENOMEM;
         if (e == 0)
                 e = com_rdk_hal_videodecoder_IVideoDecoderManager_new_local(
-                        &avbd_video_manager_ops, ds->decoders, NULL,
-                        &ds->managers[AVB_MEDIA_VIDEO]);
+                    &avbd_video_manager_ops, ds->decoders, NULL, &ds->managers[AVB_MEDIA_VIDEO]);
         if (e == 0)
                 e = com_rdk_hal_audiodecoder_IAudioDecoderManager_new_local(
-                        &avbd_audio_manager_ops, ds->decoders, NULL,
-                        &ds->managers[AVB_MEDIA_AUDIO]);
+                    &avbd_audio_manager_ops, ds->decoders, NULL, &ds->managers[AVB_MEDIA_AUDIO]);
         for (size_t i = 0; e == 0 && i < avbd_decoders_count(ds->decoders); i++) {
                 struct avbd_dec *dec = avbd_decoders_at(ds->decoders, i);
                 avb_binder **o = &ds->objects[ds->n_objects];
 
                 if (avbd_dec_kind(dec) == AVB_MEDIA_VIDEO) {
                         e = com_rdk_hal_videodecoder_IVideoDecoder_new_local(
-                                &avbd_video_decoder_ops, dec, NULL, &o[0]);
+                            &avbd_video_decoder_ops, dec, NULL, &o[0]);
                         if (e == 0)
                                 e = com_rdk_hal_videodecoder_IVideoDecoderController_new_local(
-                                        &avbd_video_controller_ops, dec, NULL, &o[1]);
+                                    &avbd_video_controller_ops, dec, NULL, &o[1]);
                 } else {
                         e = com_rdk_hal_audiodecoder_IAudioDecoder_new_local(
-                                &avbd_audio_decoder_ops, dec, NULL, &o[0]);
+                            &avbd_audio_decoder_ops, dec, NULL, &o[0]);
                         if (e == 0)
                                 e = com_rdk_hal_audiodecoder_IAudioDecoderController_new_local(
-                                        &avbd_audio_controller_ops, dec, NULL, &o[1]);
+                                    &avbd_audio_controller_ops, dec, NULL, &o[1]);
                 }
                 if (o[0])
                         ds->n_objects++;
@@ -110,12 +108,12 @@ int avbd_decoder_service_publish(struct avbd_decoder_service *ds, avb_server *se
 void avbd_decoder_service_names(const struct avbd_decoder_service *ds,
                                 struct avbd_registration ret_regs[2])
 {
-        ret_regs[0] = (struct avbd_registration){
-                com_rdk_hal_videodecoder_IVideoDecoderManager_serviceName,
-                ds->manager_ids[AVB_MEDIA_VIDEO]};
-        ret_regs[1] = (struct avbd_registration){
-                com_rdk_hal_audiodecoder_IAudioDecoderManager_serviceName,
-                ds->manager_ids[AVB_MEDIA_AUDIO]};
+        ret_regs[0] =
+            (struct avbd_registration){com_rdk_hal_videodecoder_IVideoDecoderManager_serviceName,
+                                       ds->manager_ids[AVB_MEDIA_VIDEO]};
+        ret_regs[1] =
+            (struct avbd_registration){com_rdk_hal_audiodecoder_IAudioDecoderManager_serviceName,
+                                       ds->manager_ids[AVB_MEDIA_AUDIO]};
 }
 
 void avbd_decoder_service_client_gone(struct avbd_decoder_service *ds, uint64_t client_id)

@@ -170,8 +170,7 @@ int avbd_dec_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_
 int avbd_dec_codec_data(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec_data type,
                         const void *data, size_t len);
 int avbd_dec_configure(struct avbd_dec *dec, uint64_t owner, unsigned states,
-                       int (*apply)(struct avbd_dec_config *cfg, const void *arg),
-                       const void *arg);
+                       int (*apply)(struct avbd_dec_config *cfg, const void *arg), const void *arg);
 int avbd_dec_set_tunnelled(struct avbd_dec *dec, uint64_t owner, bool tunnelled);
 
 /* Event listeners (any client; at most AVBD_DEC_EVENT_LISTENERS): -EEXIST, -ENOENT, -ENOSPC. */

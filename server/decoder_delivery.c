@@ -159,14 +159,16 @@ static struct avbd_frame_meta *meta_dup(const struct avbd_frame_meta *meta)
 void avbd_delivery_frame(struct avbd_delivery *d, int64_t pts_ns, int64_t handle,
                          const struct avbd_frame_meta *meta)
 {
-        append(d, (struct avbd_owed){.kind = AVBD_OWED_FRAME, .pts_ns = pts_ns, .handle = handle,
+        append(d, (struct avbd_owed){.kind = AVBD_OWED_FRAME,
+                                     .pts_ns = pts_ns,
+                                     .handle = handle,
                                      .meta = meta_dup(meta)});
 }
 
 void avbd_delivery_eos(struct avbd_delivery *d, const struct avbd_frame_meta *meta)
 {
-        append(d, (struct avbd_owed){.kind = AVBD_OWED_EOS, .pts_ns = -1, .handle = -1,
-                                     .meta = meta_dup(meta)});
+        append(d, (struct avbd_owed){
+                      .kind = AVBD_OWED_EOS, .pts_ns = -1, .handle = -1, .meta = meta_dup(meta)});
 }
 
 void avbd_delivery_user_data(struct avbd_delivery *d, int64_t pts_ns, const uint8_t *data,
@@ -177,8 +179,8 @@ void avbd_delivery_user_data(struct avbd_delivery *d, int64_t pts_ns, const uint
         if (!copy)
                 return; /* user data is best effort (the VPU drops it too when behind) */
         memcpy(copy, data, len);
-        append(d, (struct avbd_owed){.kind = AVBD_OWED_USER_DATA, .pts_ns = pts_ns, .data = copy,
-                                     .len = len});
+        append(d, (struct avbd_owed){
+                      .kind = AVBD_OWED_USER_DATA, .pts_ns = pts_ns, .data = copy, .len = len});
 }
 
 void avbd_delivery_state(struct avbd_delivery *d, int32_t from, int32_t to)

@@ -26,7 +26,8 @@ avb_status avbd_dec_status(int e, const char *what)
                                             what);
         case -E2BIG:
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
-                                            "%s: larger than the decoder's frame blocks hold", what);
+                                            "%s: larger than the decoder's frame blocks hold",
+                                            what);
         case -EPIPE:
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE,
                                             "%s: a link of the decoder's media pipeline does not "
@@ -41,7 +42,8 @@ avb_status avbd_dec_status(int e, const char *what)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "%s: no such buffer", what);
         case -EINVAL:
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
-                                            "%s: buffer in the wrong heap, not a coded buffer, or not from a pool of this decoder",
+                                            "%s: buffer in the wrong heap, not a coded buffer, or "
+                                            "not from a pool of this decoder",
                                             what);
         default:
                 return avb_status_service_specific(com_rdk_hal_HALError_INVALID_RESOURCE,

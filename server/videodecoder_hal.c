@@ -56,7 +56,7 @@ static VD(DynamicRange) dynamic_range_of(const struct avbd_frame_meta *m)
 }
 
 /* The buffer's layout, put in the metadata's extension. */
-static void put_layout(const struct avb_vpu_format *f, VD(FrameMetadata) *md)
+static void put_layout(const struct avb_vpu_format *f, VD(FrameMetadata) * md)
 {
         int32_t offsets[AVB_VPU_MAX_PLANES], strides[AVB_VPU_MAX_PLANES];
         size_t n = f->n_planes < AVB_VPU_MAX_PLANES ? f->n_planes : AVB_VPU_MAX_PLANES;
@@ -84,8 +84,8 @@ static void put_layout(const struct avb_vpu_format *f, VD(FrameMetadata) *md)
  * Fill md from m. md borrows mastering/light from storage; the caller
  * sends it and then finis only its extension.
  */
-static void fill_meta(const struct avbd_frame_meta *m, VD(FrameMetadata) *md,
-                      VD(MasteringDisplayInfo) *mastering, VD(ContentLightLevel) *light)
+static void fill_meta(const struct avbd_frame_meta *m, VD(FrameMetadata) * md,
+                      VD(MasteringDisplayInfo) * mastering, VD(ContentLightLevel) * light)
 {
         const struct avb_vpu_format *f = &m->fmt;
         uint32_t vw = f->visible_width ? f->visible_width : f->width;
@@ -178,20 +178,20 @@ static avb_status notify_error(avb_binder *l, int32_t code, int32_t vendor_code)
 }
 
 const struct avbd_dec_notify_ops avbd_video_notify = {
-        .frame = notify_frame,
-        .user_data = notify_user_data,
-        .available = notify_available,
-        .state = notify_state,
-        .error = notify_error,
+    .frame = notify_frame,
+    .user_data = notify_user_data,
+    .available = notify_available,
+    .state = notify_state,
+    .error = notify_error,
 };
 
 /* ---- IVideoDecoderManager --------------------------------------------------- */
 
-static avb_status mgr_ids(void *impl, avb_call *call, VD(IVideoDecoder_Id) **ret, size_t *ret_n)
+static avb_status mgr_ids(void *impl, avb_call *call, VD(IVideoDecoder_Id) * *ret, size_t *ret_n)
 {
         int32_t *ids;
         size_t n;
-        VD(IVideoDecoder_Id) *v;
+        VD(IVideoDecoder_Id) * v;
 
         (void)call;
         if (avbd_decoder_ids(impl, AVB_MEDIA_VIDEO, &ids, &n) < 0)
@@ -209,7 +209,7 @@ static avb_status mgr_ids(void *impl, avb_call *call, VD(IVideoDecoder_Id) **ret
         return avb_status_ok();
 }
 
-static avb_status mgr_modes(void *impl, avb_call *call, VD(OperationalMode) **ret, size_t *ret_n)
+static avb_status mgr_modes(void *impl, avb_call *call, VD(OperationalMode) * *ret, size_t *ret_n)
 {
         VD(OperationalMode) *v = malloc(2 * sizeof(*v));
 
@@ -224,7 +224,7 @@ static avb_status mgr_modes(void *impl, avb_call *call, VD(OperationalMode) **re
         return avb_status_ok();
 }
 
-static avb_status mgr_get(void *impl, avb_call *call, const VD(IVideoDecoder_Id) *id,
+static avb_status mgr_get(void *impl, avb_call *call, const VD(IVideoDecoder_Id) * id,
                           avb_binder **ret)
 {
         struct avbd_dec *dec = avbd_find_decoder(impl, AVB_MEDIA_VIDEO, id->value);
@@ -235,9 +235,9 @@ static avb_status mgr_get(void *impl, avb_call *call, const VD(IVideoDecoder_Id)
 }
 
 const VD(IVideoDecoderManager_ops) avbd_video_manager_ops = {
-        .getVideoDecoderIds = mgr_ids,
-        .getSupportedOperationalModes = mgr_modes,
-        .getVideoDecoder = mgr_get,
+    .getVideoDecoderIds = mgr_ids,
+    .getSupportedOperationalModes = mgr_modes,
+    .getVideoDecoder = mgr_get,
 };
 
 /* ---- IVideoDecoder ------------------------------------------------------------ */
@@ -248,10 +248,10 @@ static const struct {
         VD(CodecProfile) profile;
         VD(CodecLevel) level;
 } codecs[] = {
-        {VD(Codec_H264_AVC), AVB_VPU_CODEC_H264, VD(CodecProfile_H264_HIGH),
-         VD(CodecLevel_H264_LEVEL_5_1)},
-        {VD(Codec_H265_HEVC), AVB_VPU_CODEC_HEVC, VD(CodecProfile_H265_MAIN),
-         VD(CodecLevel_H265_LEVEL_5_1)},
+    {VD(Codec_H264_AVC), AVB_VPU_CODEC_H264, VD(CodecProfile_H264_HIGH),
+     VD(CodecLevel_H264_LEVEL_5_1)},
+    {VD(Codec_H265_HEVC), AVB_VPU_CODEC_HEVC, VD(CodecProfile_H265_MAIN),
+     VD(CodecLevel_H265_LEVEL_5_1)},
 };
 
 static enum avb_vpu_codec vpu_codec(VD(Codec) c)
@@ -262,7 +262,7 @@ static enum avb_vpu_codec vpu_codec(VD(Codec) c)
         return 0;
 }
 
-static avb_status get_caps(void *impl, avb_call *call, VD(Capabilities) *ret)
+static avb_status get_caps(void *impl, avb_call *call, VD(Capabilities) * ret)
 {
         size_t n = sizeof(codecs) / sizeof(codecs[0]);
         struct avbd_dec_limits lim;
@@ -374,10 +374,10 @@ static avb_status get_property(void *impl, avb_call *call, VD(Property) p,
         return avb_status_ok();
 }
 
-static avb_status get_property_multi(void *impl, avb_call *call, const VD(Property) *ps, size_t n,
-                                     VD(PropertyKVPair) **ret_kv, size_t *ret_n, bool *ret)
+static avb_status get_property_multi(void *impl, avb_call *call, const VD(Property) * ps, size_t n,
+                                     VD(PropertyKVPair) * *ret_kv, size_t *ret_n, bool *ret)
 {
-        VD(PropertyKVPair) *kv;
+        VD(PropertyKVPair) * kv;
         int32_t v;
 
         (void)call;
@@ -421,8 +421,7 @@ static avb_status get_state(void *impl, avb_call *call, com_rdk_hal_State *ret)
 }
 
 static avb_status open_common(struct avbd_dec *dec, avb_call *call, VD(Codec) codec, bool secure,
-                              avb_binder *listener, int32_t max_w, int32_t max_h,
-                              avb_binder **ret)
+                              avb_binder *listener, int32_t max_w, int32_t max_h, avb_binder **ret)
 {
         enum avb_vpu_codec c = vpu_codec(codec);
         int e;
@@ -455,9 +454,9 @@ static avb_status dec_open(void *impl, avb_call *call, VD(Codec) codec, bool sec
         return open_common(impl, call, codec, secure, listener, 0, 0, ret);
 }
 
-static avb_status dec_open_with_resolution(void *impl, avb_call *call, VD(Codec) codec,
-                                           bool secure, avb_binder *listener, int32_t w,
-                                           int32_t h, avb_binder **ret)
+static avb_status dec_open_with_resolution(void *impl, avb_call *call, VD(Codec) codec, bool secure,
+                                           avb_binder *listener, int32_t w, int32_t h,
+                                           avb_binder **ret)
 {
         struct avbd_dec_limits lim;
 
@@ -513,15 +512,15 @@ static avb_status dec_unlisten(void *impl, avb_call *call, avb_binder *l, bool *
 }
 
 const VD(IVideoDecoder_ops) avbd_video_decoder_ops = {
-        .getCapabilities = get_caps,
-        .getProperty = get_property,
-        .getPropertyMulti = get_property_multi,
-        .getState = get_state,
-        .open = dec_open,
-        .openWithResolution = dec_open_with_resolution,
-        .close = dec_close,
-        .registerEventListener = dec_listen,
-        .unregisterEventListener = dec_unlisten,
+    .getCapabilities = get_caps,
+    .getProperty = get_property,
+    .getPropertyMulti = get_property_multi,
+    .getState = get_state,
+    .open = dec_open,
+    .openWithResolution = dec_open_with_resolution,
+    .close = dec_close,
+    .registerEventListener = dec_listen,
+    .unregisterEventListener = dec_unlisten,
 };
 
 /* ---- IVideoDecoderController ------------------------------------------------- */
@@ -548,7 +547,7 @@ static avb_status ctl_discontinuity(void *impl, avb_call *call)
 }
 
 static avb_status ctl_decode(void *impl, avb_call *call, int64_t handle,
-                             const VD(InputBufferMetadata) *md, bool *ret)
+                             const VD(InputBufferMetadata) * md, bool *ret)
 {
         if (md->discontinuity)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
@@ -559,8 +558,8 @@ static avb_status ctl_decode(void *impl, avb_call *call, int64_t handle,
                                "decodeBufferWithMetadata");
 }
 
-static avb_status ctl_csd(void *impl, avb_call *call, VD(CSDVideoFormat) format,
-                          const int8_t *data, size_t n, bool *ret)
+static avb_status ctl_csd(void *impl, avb_call *call, VD(CSDVideoFormat) format, const int8_t *data,
+                          size_t n, bool *ret)
 {
         const uint8_t *b = (const uint8_t *)data;
         struct avbd_dec_info in;
@@ -572,13 +571,13 @@ static avb_status ctl_csd(void *impl, avb_call *call, VD(CSDVideoFormat) format,
             in.codec != AVB_VPU_CODEC_H264 || n < 4) {
                 *ret = false; /* only H.264's record is decoded here */
                 return in.state == AVBD_DEC_STARTED
-                               ? avb_status_ok()
-                               : avbd_dec_status(-EBADFD, "parseCodecSpecificData");
+                           ? avb_status_ok()
+                           : avbd_dec_status(-EBADFD, "parseCodecSpecificData");
         }
         /* parameter sets with start codes are taken too (Annex B streams) */
         type = (b[0] == 0 && b[1] == 0 && (b[2] == 1 || (b[2] == 0 && b[3] == 1)))
-                       ? AVB_VPU_CODEC_DATA_H264_ANNEXB
-                       : AVB_VPU_CODEC_DATA_AVCC;
+                   ? AVB_VPU_CODEC_DATA_H264_ANNEXB
+                   : AVB_VPU_CODEC_DATA_AVCC;
         e = avbd_dec_codec_data(impl, avbd_dec_caller(call), type, data, n);
         *ret = e == 0;
         if (e == -EINVAL || e == -EOPNOTSUPP || e == -EBUSY)
@@ -707,10 +706,10 @@ static avb_status ctl_set_property(void *impl, avb_call *call, VD(Property) p,
 static avb_status hint(void *impl, avb_call *call, const struct setting *s, const char *what)
 {
         return avbd_dec_status(
-                avbd_dec_configure(impl, avbd_dec_caller(call), AVBD_IN_READY, apply, s), what);
+            avbd_dec_configure(impl, avbd_dec_caller(call), AVBD_IN_READY, apply, s), what);
 }
 
-static avb_status ctl_mastering(void *impl, avb_call *call, const VD(MasteringDisplayInfo) *i)
+static avb_status ctl_mastering(void *impl, avb_call *call, const VD(MasteringDisplayInfo) * i)
 {
         struct setting s = {.hint = HINT_MASTERING, .present = i != NULL};
 
@@ -725,7 +724,7 @@ static avb_status ctl_mastering(void *impl, avb_call *call, const VD(MasteringDi
         return hint(impl, call, &s, "setMasteringDisplayInfo");
 }
 
-static avb_status ctl_light(void *impl, avb_call *call, const VD(ContentLightLevel) *i)
+static avb_status ctl_light(void *impl, avb_call *call, const VD(ContentLightLevel) * i)
 {
         struct setting s = {.hint = HINT_LIGHT, .present = i != NULL};
 
@@ -751,8 +750,8 @@ static avb_status ctl_resolution(void *impl, avb_call *call, int32_t w, int32_t 
         struct setting s = {.hint = HINT_RESOLUTION, .v = {w, h}};
 
         if (w <= 0 || h <= 0)
-                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
-                                            "setStreamResolution: %dx%d", (int)w, (int)h);
+                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "setStreamResolution: %dx%d",
+                                            (int)w, (int)h);
         return hint(impl, call, &s, "setStreamResolution");
 }
 
@@ -774,17 +773,17 @@ static avb_status ctl_dv(void *impl, avb_call *call, bool bl, bool el)
 }
 
 const VD(IVideoDecoderController_ops) avbd_video_controller_ops = {
-        .start = ctl_start,
-        .stop = ctl_stop,
-        .setProperty = ctl_set_property,
-        .decodeBufferWithMetadata = ctl_decode,
-        .flush = ctl_flush,
-        .signalDiscontinuity = ctl_discontinuity,
-        .parseCodecSpecificData = ctl_csd,
-        .setMasteringDisplayInfo = ctl_mastering,
-        .setContentLightLevel = ctl_light,
-        .setColorimetry = ctl_colorimetry,
-        .setStreamResolution = ctl_resolution,
-        .setFrameRate = ctl_rate,
-        .setDolbyVisionLayerFlags = ctl_dv,
+    .start = ctl_start,
+    .stop = ctl_stop,
+    .setProperty = ctl_set_property,
+    .decodeBufferWithMetadata = ctl_decode,
+    .flush = ctl_flush,
+    .signalDiscontinuity = ctl_discontinuity,
+    .parseCodecSpecificData = ctl_csd,
+    .setMasteringDisplayInfo = ctl_mastering,
+    .setContentLightLevel = ctl_light,
+    .setColorimetry = ctl_colorimetry,
+    .setStreamResolution = ctl_resolution,
+    .setFrameRate = ctl_rate,
+    .setDolbyVisionLayerFlags = ctl_dv,
 };

@@ -7,7 +7,10 @@
 #   - every generated .proto through protoc-c, every generated C file with gcc
 #     and clang under -std=c11 -Wall -Wextra -Werror (gen-compile.sh);
 #   - the versioning example's frozen versions through --dumpapi/--checkapi,
-#     each version against the next, ending with current/.
+#     each version against the next, ending with current/;
+#   - the packages avbuffer implements (com.rdk.hal, its avbuffer,
+#     videodecoder and audiodecoder): --dumpapi of idl/ equals --dumpapi of
+#     the published current/ files.
 #
 #   rdk-check.sh AIDLC PROTOC_C SRCROOT BUILDROOT RDKDIR [WORKDIR]
 #
@@ -134,4 +137,26 @@ if [ -d "$ex" ]; then
         done
 fi
 echo "checkapi: $passed of $checked version steps of the versioning example compatible"
+
+# The published packages avbuffer serves: the same canonical API, type for type.
+same=0 differ=0
+for c in common avbuffer videodecoder audiodecoder; do
+        pub=$(find "$rdk/$c/current" -name '*.aidl' | LC_ALL=C sort)
+        pkg=$(echo "$pub" | head -1 | sed "s|^$rdk/$c/current/||; s|/[^/]*\.aidl$||")
+        ours=$(find "$src/idl/$pkg" -maxdepth 1 -name '*.aidl' | LC_ALL=C sort)
+        # shellcheck disable=SC2086
+        if "$aidlc" $roots --dumpapi "$work/pub-$c.api" $pub >"$work/pubdump.log" 2>&1 &&
+                "$aidlc" -I "$src/idl" --dumpapi "$work/our-$c.api" $ours \
+                        >"$work/ourdump.log" 2>&1 &&
+                cmp -s "$work/pub-$c.api" "$work/our-$c.api"; then
+                same=$((same + 1))
+        else
+                differ=$((differ + 1))
+                echo "published API of $pkg differs from idl/$pkg:"
+                cat "$work/pubdump.log" "$work/ourdump.log" | head -3
+                diff "$work/pub-$c.api" "$work/our-$c.api" | head -10
+                status=1
+        fi
+done
+echo "published API: $same of $((same + differ)) packages avbuffer serves equal to idl/"
 exit $status

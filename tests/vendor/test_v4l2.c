@@ -24,6 +24,7 @@
 
 #include "fake_v4l2.h"
 #include "vpu/v4l2vpu.h"
+#include "vpu/v4l2vpu_internal.h"
 
 #define HEAP_BYTES   (8u << 20)
 #define INPUT_SLOT   (64u << 10)
@@ -559,6 +560,48 @@ static void test_device_failure(void **state)
 	h_close(&h); /* closes the node and every dma-buf even so */
 }
 
+/* V4L2's colour fields, defaults resolved, as H.273 code points and a range. */
+static const struct {
+	uint32_t cs, xfer, enc, quant, field;
+	uint8_t pri, trc, mat;
+	enum avb_vpu_range range;
+	enum avb_vpu_scan scan;
+} describe_cases[] = {
+	{V4L2_COLORSPACE_DEFAULT, 0, 0, 0, V4L2_FIELD_NONE, 2, 2, 2, AVB_VPU_RANGE_UNKNOWN,
+	 AVB_VPU_SCAN_PROGRESSIVE},
+	{V4L2_COLORSPACE_REC709, 0, 0, 0, V4L2_FIELD_NONE, 1, 1, 1, AVB_VPU_RANGE_LIMITED,
+	 AVB_VPU_SCAN_PROGRESSIVE},
+	{V4L2_COLORSPACE_SMPTE170M, 0, 0, V4L2_QUANTIZATION_FULL_RANGE, V4L2_FIELD_INTERLACED_TB,
+	 6, 1, 6, AVB_VPU_RANGE_FULL, AVB_VPU_SCAN_INTERLACED_TFF},
+	{V4L2_COLORSPACE_BT2020, V4L2_XFER_FUNC_SMPTE2084, 0, 0, V4L2_FIELD_INTERLACED_BT, 9, 16,
+	 9, AVB_VPU_RANGE_LIMITED, AVB_VPU_SCAN_INTERLACED_BFF},
+	{V4L2_COLORSPACE_470_SYSTEM_BG, 0, V4L2_YCBCR_ENC_709, 0, V4L2_FIELD_ANY, 5, 1, 1,
+	 AVB_VPU_RANGE_LIMITED, AVB_VPU_SCAN_PROGRESSIVE},
+};
+
+static void test_describe(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(describe_cases) / sizeof(describe_cases[0]); i++) {
+		struct v4l2_pix_format_mplane pix = {.width = 1920, .height = 1088};
+		struct avb_vpu_format f = {0};
+
+		pix.colorspace = describe_cases[i].cs;
+		pix.xfer_func = (uint8_t)describe_cases[i].xfer;
+		pix.ycbcr_enc = (uint8_t)describe_cases[i].enc;
+		pix.quantization = (uint8_t)describe_cases[i].quant;
+		pix.field = describe_cases[i].field;
+		v4l2vpu_describe(&pix, 1920, 1080, &f);
+		assert_int_equal(f.coded_height, 1088);
+		assert_int_equal(f.visible_height, 1080);
+		assert_int_equal(f.color_primaries, describe_cases[i].pri);
+		assert_int_equal(f.color_transfer, describe_cases[i].trc);
+		assert_int_equal(f.color_matrix, describe_cases[i].mat);
+		assert_int_equal(f.color_range, describe_cases[i].range);
+		assert_int_equal(f.scan, describe_cases[i].scan);
+	}
+}
+
 static void test_misuse(void **state)
 {
 	struct avb_vpu_buf block = {.offset = REGION_START, .size = 1u << 20};
@@ -587,6 +630,18 @@ static void test_misuse(void **state)
 	h_decode(&h, 320, 240, 0, 1, 0);
 	h_pump(&h);
 	assert_int_equal(h.n_frames, 1);
+	/* the description V4L2 can give; no codec data, no user data */
+	assert_int_equal(h.vpu.ops->get_format(h.sess, &f), 0);
+	assert_int_equal(f.visible_width, 320);
+	assert_int_equal(f.visible_height, 240);
+	assert_true(f.coded_width >= 320 && f.coded_height >= 240);
+	assert_int_equal(f.scan, AVB_VPU_SCAN_PROGRESSIVE);
+	assert_int_equal(f.bit_depth, 8);
+	assert_int_equal(avb_vpu_set_codec_data(&h.vpu, h.sess, AVB_VPU_CODEC_DATA_H264_ANNEXB,
+						"\0\0\1\x67", 4),
+			 -EOPNOTSUPP);
+	assert_int_equal(avb_vpu_dequeue_user_data(&h.vpu, h.sess, &(struct avb_vpu_user_data){0}),
+			 -EOPNOTSUPP);
 	/* A block too small for a frame. */
 	block.size = 1000;
 	assert_int_equal(h.vpu.ops->queue_output(h.sess, &block), -EINVAL);
@@ -685,7 +740,7 @@ int main(void)
 		cmocka_unit_test(test_empty_eos_buffer), cmocka_unit_test(test_corrupt_input),
 		cmocka_unit_test(test_device_failure),   cmocka_unit_test(test_misuse),
 		cmocka_unit_test(test_fake_protocol),    cmocka_unit_test(test_poll_fd),
-		cmocka_unit_test(test_bad_config),
+		cmocka_unit_test(test_bad_config),       cmocka_unit_test(test_describe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

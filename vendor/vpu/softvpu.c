@@ -51,7 +51,13 @@ struct svpu_sess {
 	struct done_fifo in_done;  /* IN_DONE */
 	struct done_fifo out_done; /* OUT_DONE and EVENT, in firmware order */
 	bool have_fmt;
-	struct avb_vpu_format fmt;
+	struct avb_vpu_format fmt; /* of the last SOURCE_CHANGE dequeued */
+	/* user data: whole items, and the one being assembled from pieces */
+	struct avb_vpu_user_data ud[AVB_VPU_USER_DATA_QUEUE];
+	unsigned ud_head, ud_n;
+	uint32_t ud_dropped; /* lost here (overflow, broken pieces) since the last dequeue */
+	bool ud_partial;
+	struct avb_vpu_user_data ud_part;
 	uint32_t wait_seq; /* ack awaited, 0: none */
 	bool acked;
 	int ack_result;
@@ -137,6 +143,8 @@ static void mark_dead(struct svpu_sess *s)
 	s->dead = true;
 	s->in_flight = s->out_flight = 0;
 	s->in_done.n = s->out_done.n = 0;
+	s->ud_n = 0;
+	s->ud_partial = false;
 	m.ev.type = AVB_VPU_EVENT_ERROR;
 	m.ev.error = -ENODEV;
 	fifo_push(&s->out_done, &m);
@@ -185,6 +193,40 @@ static void watchdog(struct softvpu *v)
 	}
 }
 
+/* A piece of a user data item; whole items join the session's queue. Lock held. */
+static void user_data_piece(struct svpu_sess *s, const struct svpu_msg *m)
+{
+	struct avb_vpu_user_data *u = &s->ud_part;
+
+	if (m->data_off == 0) {
+		if (s->ud_partial)
+			s->ud_dropped++;
+		*u = (struct avb_vpu_user_data){.type = m->data_type, .pts_ns = m->buf.pts_ns,
+						.dropped = m->dropped};
+		s->ud_partial = true;
+	}
+	/* the firmware is trusted less than the memory it writes into */
+	if (!s->ud_partial || m->data_off != u->size || m->data_len > SVPU_DATA_PIECE ||
+	    m->data_total > AVB_VPU_USER_DATA_MAX || u->size + m->data_len > m->data_total) {
+		s->ud_dropped += s->ud_partial;
+		s->ud_partial = false;
+		return;
+	}
+	memcpy(u->data + u->size, m->data, m->data_len);
+	u->size += m->data_len;
+	if (u->size < m->data_total)
+		return;
+	s->ud_partial = false;
+	if (s->ud_n == AVB_VPU_USER_DATA_QUEUE) { /* the oldest goes */
+		s->ud_dropped += 1 + s->ud[s->ud_head].dropped;
+		s->ud_head = (s->ud_head + 1) % AVB_VPU_USER_DATA_QUEUE;
+		s->ud_n--;
+	}
+	s->ud[(s->ud_head + s->ud_n) % AVB_VPU_USER_DATA_QUEUE] = *u;
+	s->ud_n++;
+	ring(s->efd);
+}
+
 /* Route one completion to its session. Lock held. */
 static void complete(struct softvpu *v, const struct svpu_msg *m)
 {
@@ -214,12 +256,11 @@ static void complete(struct softvpu *v, const struct svpu_msg *m)
 		fifo_push(&s->out_done, m);
 		break;
 	case SVPU_CPL_EVENT:
-		if (m->ev.type == AVB_VPU_EVENT_SOURCE_CHANGE) {
-			s->fmt = m->fmt;
-			s->have_fmt = true;
-		}
 		fifo_push(&s->out_done, m);
 		break;
+	case SVPU_CPL_USER_DATA:
+		user_data_piece(s, m);
+		return;
 	default:
 		return;
 	}
@@ -460,7 +501,7 @@ static int take(struct svpu_sess *s, struct done_fifo *f, uint32_t type, struct 
 		f->n--;
 		e = 0;
 	}
-	if (!s->in_done.n && !s->out_done.n)
+	if (!s->in_done.n && !s->out_done.n && !s->ud_n)
 		(void)!read(s->efd, &n, sizeof(n));
 	pthread_mutex_unlock(&s->vpu->lock);
 	return e;
@@ -494,8 +535,61 @@ static int sv_dequeue_event(void *sess, struct avb_vpu_event *ret_ev)
 	struct svpu_msg m;
 	int e = take(s, &s->out_done, SVPU_CPL_EVENT, &m);
 
-	if (e == 0)
-		*ret_ev = m.ev;
+	if (e < 0)
+		return e;
+	/* get_format describes the frames after the last change the caller saw */
+	if (m.ev.type == AVB_VPU_EVENT_SOURCE_CHANGE) {
+		pthread_mutex_lock(&s->vpu->lock);
+		s->fmt = m.fmt;
+		s->have_fmt = true;
+		pthread_mutex_unlock(&s->vpu->lock);
+	}
+	*ret_ev = m.ev;
+	return 0;
+}
+
+static int sv_dequeue_user_data(void *sess, struct avb_vpu_user_data *ret)
+{
+	struct svpu_sess *s = sess;
+	int e = -EAGAIN;
+	uint64_t n;
+
+	pthread_mutex_lock(&s->vpu->lock);
+	if (s->dead) {
+		e = -ENODEV;
+	} else if (s->ud_n) {
+		*ret = s->ud[s->ud_head];
+		ret->dropped += s->ud_dropped;
+		s->ud_dropped = 0;
+		s->ud_head = (s->ud_head + 1) % AVB_VPU_USER_DATA_QUEUE;
+		s->ud_n--;
+		e = 0;
+	}
+	if (!s->in_done.n && !s->out_done.n && !s->ud_n)
+		(void)!read(s->efd, &n, sizeof(n));
+	pthread_mutex_unlock(&s->vpu->lock);
+	return e;
+}
+
+/* The bytes go piece by piece, each acknowledged; the last ack is the verdict. */
+static int sv_set_codec_data(void *sess, enum avb_vpu_codec_data type, const void *data,
+			     size_t size)
+{
+	struct svpu_sess *s = sess;
+	int e = 0;
+
+	if (!data || !size || size > AVB_VPU_CODEC_DATA_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&s->vpu->lock);
+	for (size_t off = 0; off < size && e == 0; off += SVPU_DATA_PIECE) {
+		struct svpu_msg m = {.type = SVPU_CMD_CODEC_DATA, .data_type = type,
+				     .data_off = (uint32_t)off, .data_total = (uint32_t)size};
+
+		m.data_len = (uint32_t)(size - off < SVPU_DATA_PIECE ? size - off : SVPU_DATA_PIECE);
+		memcpy(m.data, (const uint8_t *)data + off, m.data_len);
+		e = send_cmd(s, &m, true);
+	}
+	pthread_mutex_unlock(&s->vpu->lock);
 	return e;
 }
 
@@ -522,6 +616,8 @@ static int sv_flush(void *sess)
 	if (e == 0) {
 		s->in_flight = 0;
 		s->in_done.n = 0;
+		s->ud_n = 0;
+		s->ud_partial = false;
 		drop_output(s);
 	}
 	pthread_mutex_unlock(&s->vpu->lock);
@@ -579,6 +675,8 @@ const struct avb_vpu_ops avb_softvpu_ops = {
 	.drain = sv_drain,
 	.flush = sv_flush,
 	.poll_fd = sv_poll_fd,
+	.set_codec_data = sv_set_codec_data,
+	.dequeue_user_data = sv_dequeue_user_data,
 };
 
 /* ---- construction ------------------------------------------------------- */

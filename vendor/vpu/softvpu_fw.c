@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -25,16 +26,32 @@
 
 #include <libavcodec/avcodec.h>
 #include <libavutil/error.h>
+#include <libavutil/pixdesc.h>
 
+#include "codec_data.h"
 #include "softvpu_mailbox.h"
 
 #define FW_QUEUE 64    /* queued buffers per direction and session */
 #define FW_PENDING 32  /* decoded frames waiting for an output block */
 #define FW_MAPS 64     /* cached output block mappings */
+#define FW_PACKET_MAX (64u << 20) /* one access unit (framed input) */
 
 struct fifo {
 	struct avb_vpu_buf b[FW_QUEUE];
 	unsigned head, n;
+};
+
+/*
+ * What libavcodec keeps in the context, not the frame, taken when the frame
+ * leaves the decoder. The context runs ahead of the frames: it has parsed a
+ * new sequence while frames of the old one still come out. So a frame of the
+ * same size as the one before keeps that one's values; a new size takes
+ * them afresh (a rate change at one size shows a few frames early).
+ */
+struct pic_info {
+	uint32_t crop_left, crop_top, width, height;
+	uint32_t coded_width, coded_height;
+	AVRational fps;
 };
 
 struct fw_sess {
@@ -45,7 +62,16 @@ struct fw_sess {
 	AVCodecParserContext *parser;
 	AVPacket *pkt;
 	AVFrame *pending[FW_PENDING];
+	struct pic_info info[FW_PENDING]; /* of pending[i] */
 	unsigned n_pending;
+	struct pic_info last; /* of the last frame received */
+	bool have_fmt;
+	bool framed; /* one input buffer, one access unit (avcC, ASC): no parser */
+	uint32_t ud_dropped; /* user data items too big to send */
+	/* codec-specific data as it arrives in pieces */
+	enum avb_vpu_codec_data csd_type;
+	uint32_t csd_len;
+	uint8_t csd[AVB_VPU_CODEC_DATA_MAX];
 	struct fifo in, out;
 	uint32_t in_used; /* bytes of in.b[head] already parsed */
 	struct avb_vpu_format fmt;
@@ -101,6 +127,37 @@ static void push_event(uint32_t session, enum avb_vpu_event_type type, int error
 	if (fmt)
 		m.fmt = *fmt;
 	push(&m);
+}
+
+static void push_source_change(uint32_t session, const struct avb_vpu_format *fmt,
+			       uint32_t changed)
+{
+	struct svpu_msg m = {.type = SVPU_CPL_EVENT, .session = session, .fmt = *fmt};
+
+	m.ev.type = AVB_VPU_EVENT_SOURCE_CHANGE;
+	m.ev.changed = changed;
+	push(&m);
+}
+
+/* One user data item, in pieces; one too big for the driver is counted, not sent. */
+static void push_user_data(uint32_t session, struct fw_sess *s, enum avb_vpu_user_data_type type,
+			   int64_t pts, const uint8_t *data, size_t size)
+{
+	struct svpu_msg m = {.type = SVPU_CPL_USER_DATA, .session = session, .data_type = type,
+			     .data_total = (uint32_t)size, .dropped = s->ud_dropped};
+
+	if (!size || size > AVB_VPU_USER_DATA_MAX) {
+		s->ud_dropped++;
+		return;
+	}
+	s->ud_dropped = 0;
+	m.buf.pts_ns = pts;
+	for (size_t off = 0; off < size; off += SVPU_DATA_PIECE) {
+		m.data_off = (uint32_t)off;
+		m.data_len = (uint32_t)(size - off < SVPU_DATA_PIECE ? size - off : SVPU_DATA_PIECE);
+		memcpy(m.data, data + off, m.data_len);
+		push(&m);
+	}
 }
 
 /* ---- memory ------------------------------------------------------------- */
@@ -165,6 +222,7 @@ static void drop_pending(struct fw_sess *s)
 static void sess_reset(struct fw_sess *s)
 {
 	drop_pending(s);
+	s->csd_len = 0;
 	s->in.n = s->out.n = 0;
 	s->in_used = 0;
 	s->draining = s->eos_due = false;
@@ -183,6 +241,31 @@ static void sess_close(struct fw_sess *s)
 	avcodec_free_context(&s->ctx);
 	av_packet_free(&s->pkt);
 	*s = (struct fw_sess){0};
+}
+
+/* A decoder context of c with the given extradata (may be none), opened; NULL on failure. */
+static AVCodecContext *new_context(const AVCodec *c, const uint8_t *extradata, uint32_t n)
+{
+	AVCodecContext *ctx = avcodec_alloc_context3(c);
+
+	if (!ctx)
+		return NULL;
+	if (n) {
+		ctx->extradata = av_mallocz(n + AV_INPUT_BUFFER_PADDING_SIZE);
+		if (!ctx->extradata) {
+			avcodec_free_context(&ctx);
+			return NULL;
+		}
+		memcpy(ctx->extradata, extradata, n);
+		ctx->extradata_size = (int)n;
+	}
+	ctx->thread_count = 1;
+	ctx->err_recognition = AV_EF_EXPLODE;
+	/* we crop, to learn where the visible rectangle lies in the coded picture */
+	ctx->apply_cropping = 0;
+	if (avcodec_open2(ctx, c, NULL) < 0)
+		avcodec_free_context(&ctx);
+	return ctx;
 }
 
 static int sess_open(struct fw_sess *s, enum avb_vpu_codec codec, bool secure)
@@ -211,27 +294,117 @@ static int sess_open(struct fw_sess *s, enum avb_vpu_codec codec, bool secure)
 		return -EOPNOTSUPP;
 	*s = (struct fw_sess){.used = true, .secure = secure, .codec = codec,
 			      .want = AVB_VPU_FMT_I420};
-	s->ctx = avcodec_alloc_context3(c);
+	s->ctx = new_context(c, NULL, 0);
 	s->parser = av_parser_init(id);
 	s->pkt = av_packet_alloc();
 	if (!s->ctx || !s->parser || !s->pkt) {
-		sess_close(s);
-		return -ENOMEM;
-	}
-	s->ctx->thread_count = 1;
-	s->ctx->err_recognition = AV_EF_EXPLODE;
-	if (avcodec_open2(s->ctx, c, NULL) < 0) {
 		sess_close(s);
 		return -EOPNOTSUPP;
 	}
 	return 0;
 }
 
+/*
+ * Codec-specific data: a decoder opened with it replaces the session's (the
+ * old one stays when libavcodec refuses the bytes). avcC and ASC also mean
+ * one access unit per input buffer, which the parser cannot split.
+ */
+static int set_codec_data(struct fw_sess *s, enum avb_vpu_codec_data type, const uint8_t *d,
+			  uint32_t n)
+{
+	const AVCodec *c = s->ctx->codec;
+	AVCodecContext *ctx;
+	int e = avb_vpu_codec_data_check(s->codec, type, d, n);
+
+	if (e < 0)
+		return e;
+	ctx = new_context(c, d, n);
+	if (!ctx)
+		return -EINVAL;
+	drop_pending(s);
+	avcodec_free_context(&s->ctx);
+	s->ctx = ctx;
+	av_parser_close(s->parser);
+	s->parser = av_parser_init(c->id);
+	s->framed = type != AVB_VPU_CODEC_DATA_H264_ANNEXB;
+	return s->parser ? 0 : -ENOMEM;
+}
+
+/* One piece of codec-specific data; the last one applies the whole. */
+static int codec_data_piece(struct fw_sess *s, const struct svpu_msg *m)
+{
+	uint32_t n;
+
+	if (s->on_in)
+		return -EBADFD;
+	if (m->data_off == 0) {
+		s->csd_len = 0;
+		s->csd_type = m->data_type;
+	}
+	if (m->data_off != s->csd_len || m->data_type != s->csd_type || !m->data_len ||
+	    m->data_len > SVPU_DATA_PIECE || m->data_total > AVB_VPU_CODEC_DATA_MAX ||
+	    m->data_off + m->data_len > m->data_total) {
+		s->csd_len = 0;
+		return -EINVAL;
+	}
+	memcpy(s->csd + s->csd_len, m->data, m->data_len);
+	s->csd_len += m->data_len;
+	if (s->csd_len < m->data_total)
+		return 0;
+	n = s->csd_len;
+	s->csd_len = 0;
+	return set_codec_data(s, s->csd_type, s->csd, n);
+}
+
 /* ---- decoding ----------------------------------------------------------- */
 
-/* Frame format of f; false when this device cannot output it. */
-static bool frame_format(const struct fw_sess *s, const AVFrame *f, struct avb_vpu_format *ret)
+static uint8_t h273(int v)
 {
+	return v > 0 && v < 256 ? (uint8_t)v : AVB_VPU_H273_UNSPECIFIED;
+}
+
+/* What the stream says about the pictures (the fields past the layout). */
+static void describe_video(const struct fw_sess *s, const AVFrame *f, unsigned i,
+			   struct avb_vpu_format *fmt)
+{
+	const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(f->format);
+	AVRational sar = f->sample_aspect_ratio;
+
+	const struct pic_info *p = &s->info[i];
+	AVRational fps = p->fps;
+
+	fmt->coded_width = p->coded_width;
+	fmt->coded_height = p->coded_height;
+	fmt->visible_left = p->crop_left;
+	fmt->visible_top = p->crop_top;
+	fmt->visible_width = (uint32_t)f->width;
+	fmt->visible_height = (uint32_t)f->height;
+	if (sar.num > 0 && sar.den > 0) {
+		fmt->sar_num = (uint32_t)sar.num;
+		fmt->sar_den = (uint32_t)sar.den;
+	}
+	if (fps.num > 0 && fps.den > 0) {
+		fmt->fps_num = (uint32_t)fps.num;
+		fmt->fps_den = (uint32_t)fps.den;
+	}
+	fmt->bit_depth = d ? (uint32_t)d->comp[0].depth : 0;
+	fmt->scan = !f->interlaced_frame ? AVB_VPU_SCAN_PROGRESSIVE
+		    : f->top_field_first ? AVB_VPU_SCAN_INTERLACED_TFF
+					 : AVB_VPU_SCAN_INTERLACED_BFF;
+	/* libavutil's colour enums are the H.273 code points */
+	fmt->color_primaries = h273(f->color_primaries);
+	fmt->color_transfer = h273(f->color_trc);
+	fmt->color_matrix = h273(f->colorspace);
+	fmt->color_range = f->color_range == AVCOL_RANGE_JPEG || f->format == AV_PIX_FMT_YUVJ420P
+				   ? AVB_VPU_RANGE_FULL
+			   : f->color_range == AVCOL_RANGE_MPEG ? AVB_VPU_RANGE_LIMITED
+								: AVB_VPU_RANGE_UNKNOWN;
+}
+
+/* Frame format of pending[i]; false when this device cannot output it. */
+static bool frame_format(const struct fw_sess *s, unsigned i, struct avb_vpu_format *ret)
+{
+	const AVFrame *f = s->pending[i];
 	struct avb_vpu_format fmt = {.codec = s->codec};
 
 	if (s->ctx->codec_type == AVMEDIA_TYPE_AUDIO) {
@@ -244,6 +417,9 @@ static bool frame_format(const struct fw_sess *s, const AVFrame *f, struct avb_v
 		fmt.sample_rate = (uint32_t)f->sample_rate;
 		fmt.channels = (uint32_t)ch;
 		fmt.frame_bytes = (uint32_t)(f->nb_samples * ch * 2);
+		fmt.sample_fmt = AVB_VPU_SAMPLE_S16; /* always interleaved S16 out */
+		fmt.color_primaries = fmt.color_transfer = fmt.color_matrix =
+			AVB_VPU_H273_UNSPECIFIED;
 	} else {
 		if (f->format != AV_PIX_FMT_YUV420P && f->format != AV_PIX_FMT_YUVJ420P)
 			return false;
@@ -252,6 +428,7 @@ static bool frame_format(const struct fw_sess *s, const AVFrame *f, struct avb_v
 		fmt.height = (uint32_t)f->height;
 		if (!avb_vpu_frame_layout(&fmt))
 			return false;
+		describe_video(s, f, i, &fmt);
 	}
 	fmt.min_buffers = 4;
 	*ret = fmt;
@@ -266,15 +443,15 @@ static void copy_plane(uint8_t *dst, const uint8_t *src, int linesize, uint32_t 
 
 static int16_t s16_sample(const AVFrame *f, int ch, int i)
 {
-	float v;
+	long l;
 
 	if (f->format == AV_SAMPLE_FMT_S16)
 		return ((const int16_t *)f->data[0])[i * f->ch_layout.nb_channels + ch];
 	if (f->format == AV_SAMPLE_FMT_S16P)
 		return ((const int16_t *)f->data[ch])[i];
-	v = ((const float *)f->data[ch])[i] * 32768.0f;
-	v = v > 32767.0f ? 32767.0f : v < -32768.0f ? -32768.0f : v;
-	return (int16_t)(v < 0 ? v - 0.5f : v + 0.5f); /* round to nearest, as swresample */
+	/* as swresample: the current rounding mode (to nearest, ties to even), then clip */
+	l = lrintf(((const float *)f->data[ch])[i] * 32768.0f);
+	return (int16_t)(l > 32767 ? 32767 : l < -32768 ? -32768 : l);
 }
 
 /* Write frame f, packed, at dst. */
@@ -309,6 +486,34 @@ static void write_frame(const struct avb_vpu_format *fmt, const AVFrame *f, uint
 	}
 }
 
+/*
+ * The frame's SEI user data, ahead of the frame. Captions become what the
+ * HAL's onUserDataOutput carries: A/53 user data from 'GA94' on, at most 31
+ * caption triplets per item (cc_count has five bits).
+ */
+static void send_user_data(uint32_t id, struct fw_sess *s, const AVFrame *f)
+{
+	for (int i = 0; i < f->nb_side_data; i++) {
+		const AVFrameSideData *sd = f->side_data[i];
+
+		if (sd->type == AV_FRAME_DATA_SEI_UNREGISTERED)
+			push_user_data(id, s, AVB_VPU_USER_DATA_SEI_UNREGISTERED, f->pts, sd->data,
+				       sd->size);
+		if (sd->type != AV_FRAME_DATA_A53_CC)
+			continue;
+		for (size_t off = 0; off + 3 <= sd->size; off += 31 * 3) {
+			uint8_t a53[4 + 3 + 31 * 3 + 1] = {'G', 'A', '9', '4', 3};
+			size_t n = (sd->size - off) / 3 > 31 ? 31 : (sd->size - off) / 3;
+
+			a53[5] = (uint8_t)(0x40 | n); /* process_cc_data_flag, cc_count */
+			a53[6] = 0xff;                /* em_data */
+			memcpy(a53 + 7, sd->data + off, n * 3);
+			a53[7 + n * 3] = 0xff; /* marker_bits */
+			push_user_data(id, s, AVB_VPU_USER_DATA_A53_CC, f->pts, a53, 8 + n * 3);
+		}
+	}
+}
+
 /* Put the oldest pending frame into the next output block. */
 static void emit_frame(uint32_t id, struct fw_sess *s)
 {
@@ -317,10 +522,15 @@ static void emit_frame(uint32_t id, struct fw_sess *s)
 	struct avb_vpu_buf b = fifo_take(&s->out);
 	uint8_t *dst;
 
-	memmove(s->pending, s->pending + 1, --s->n_pending * sizeof(s->pending[0]));
+	bool known = frame_format(s, 0, &fmt);
+	uint32_t changed;
+
+	s->n_pending--;
+	memmove(s->pending, s->pending + 1, s->n_pending * sizeof(s->pending[0]));
+	memmove(s->info, s->info + 1, s->n_pending * sizeof(s->info[0]));
 	b.flags = 0;
 	b.bytesused = 0;
-	if (!frame_format(s, f, &fmt)) {
+	if (!known) {
 		if (!s->bad_format)
 			push_event(id, AVB_VPU_EVENT_ERROR, -EOPNOTSUPP, 0, NULL);
 		s->bad_format = true;
@@ -328,11 +538,12 @@ static void emit_frame(uint32_t id, struct fw_sess *s)
 		av_frame_free(&f);
 		return;
 	}
-	if (fmt.frame_bytes != s->fmt.frame_bytes || fmt.width != s->fmt.width ||
-	    fmt.height != s->fmt.height || fmt.sample_rate != s->fmt.sample_rate ||
-	    fmt.channels != s->fmt.channels) {
+	changed = s->have_fmt ? avb_vpu_format_changes(&s->fmt, &fmt)
+			      : AVB_VPU_CHANGED_GEOMETRY | AVB_VPU_CHANGED_DESCRIPTION;
+	if (changed) {
 		s->fmt = fmt;
-		push_event(id, AVB_VPU_EVENT_SOURCE_CHANGE, 0, 0, &fmt);
+		s->have_fmt = true;
+		push_source_change(id, &fmt, changed);
 	}
 	dst = b.secure == s->secure ? map_block(&b) : NULL;
 	if (!dst || b.size < fmt.frame_bytes) {
@@ -348,8 +559,27 @@ static void emit_frame(uint32_t id, struct fw_sess *s)
 	b.pts_ns = f->pts;
 	if (s->eos_due && s->n_pending == 0)
 		b.flags |= AVB_VPU_BUF_LAST;
+	send_user_data(id, s, f);
 	av_frame_free(&f);
 	push_buf(id, SVPU_CPL_OUT_DONE, &b);
+}
+
+/* s->last for frame f, before cropping (see struct pic_info). */
+static void take_info(struct fw_sess *s, const AVFrame *f)
+{
+	struct pic_info p = {.crop_left = (uint32_t)f->crop_left, .crop_top = (uint32_t)f->crop_top,
+			     .width = (uint32_t)f->width, .height = (uint32_t)f->height};
+
+	if (p.width == s->last.width && p.height == s->last.height) {
+		p.coded_width = s->last.coded_width;
+		p.coded_height = s->last.coded_height;
+		p.fps = s->last.fps;
+	} else {
+		p.coded_width = (uint32_t)(s->ctx->coded_width ? s->ctx->coded_width : f->width);
+		p.coded_height = (uint32_t)(s->ctx->coded_height ? s->ctx->coded_height : f->height);
+		p.fps = s->ctx->framerate;
+	}
+	s->last = p;
 }
 
 /* Collect decoded frames; false on a decode error. */
@@ -369,6 +599,13 @@ static bool receive(struct fw_sess *s)
 			av_frame_free(&f);
 			return r == AVERROR(EAGAIN) || r == AVERROR_EOF;
 		}
+		if (f->width)
+			take_info(s, f);
+		s->info[s->n_pending] = s->last;
+		if (f->width && av_frame_apply_cropping(f, AV_FRAME_CROP_UNALIGNED) < 0) {
+			av_frame_free(&f);
+			return false;
+		}
 		s->pending[s->n_pending++] = f;
 	}
 }
@@ -386,6 +623,27 @@ static bool feed(struct fw_sess *s, const uint8_t *data, int size, int64_t pts)
 	return receive(s) && (r >= 0 || r == AVERROR_EOF);
 }
 
+/* Feed a whole input buffer as one packet (framed input). */
+static bool feed_access_unit(struct fw_sess *s, const struct avb_vpu_buf *b)
+{
+	static uint8_t *au;
+	static size_t cap;
+
+	if (b->size > FW_PACKET_MAX)
+		return false;
+	if (cap < b->size + AV_INPUT_BUFFER_PADDING_SIZE) {
+		uint8_t *p = realloc(au, b->size + AV_INPUT_BUFFER_PADDING_SIZE);
+
+		if (!p)
+			return false;
+		au = p;
+		cap = b->size + AV_INPUT_BUFFER_PADDING_SIZE;
+	}
+	memcpy(au, F.heap[b->secure] + b->offset, b->size);
+	memset(au + b->size, 0, AV_INPUT_BUFFER_PADDING_SIZE);
+	return feed(s, au, (int)b->size, b->pts_ns);
+}
+
 /*
  * Parse and decode the head input buffer as far as room for decoded frames
  * allows; complete it once consumed.
@@ -400,7 +658,11 @@ static void consume_input(uint32_t id, struct fw_sess *s)
 	if (!(b->flags & AVB_VPU_BUF_EOS) && (b->secure != s->secure ||
 					      !in_heap(b->secure, b->offset, b->size)))
 		ok = false;
-	while (ok && s->in_used < b->size && s->n_pending < FW_PENDING / 2) {
+	if (ok && s->framed) {
+		ok = !b->size || feed_access_unit(s, b);
+		s->in_used = b->size;
+	}
+	while (ok && !s->framed && s->in_used < b->size && s->n_pending < FW_PENDING / 2) {
 		uint32_t n = b->size - s->in_used;
 		uint8_t *out;
 		int out_size, used;
@@ -523,6 +785,8 @@ static int command(const struct svpu_msg *m)
 	case SVPU_CMD_CLOSE:
 		sess_close(s);
 		return 0;
+	case SVPU_CMD_CODEC_DATA:
+		return codec_data_piece(s, m);
 	default:
 		return -EINVAL;
 	}

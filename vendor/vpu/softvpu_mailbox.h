@@ -15,6 +15,12 @@
  * by SVPU_CPL_ACK with the same seq and a result (0 or -errno), after every
  * completion the command caused.
  *
+ * Codec-specific data (driver → firmware) and user data (firmware →
+ * driver) travel in pieces of SVPU_DATA_PIECE bytes, one message each, in
+ * order: data_off is the piece's place in the whole, data_total the whole's
+ * length. SVPU_CMD_CODEC_DATA is acknowledged piece by piece; the ack of the
+ * last piece carries the verdict on the whole (0, -EINVAL, -EBADFD...).
+ *
  * The firmware is started as
  *   avb-softvpu --mailbox FD --kick FD --irq FD --heap FD --secure-heap FD
  * with the descriptors inherited (-1: none).
@@ -30,9 +36,10 @@
 #include "vpu.h"
 
 #define SVPU_MAGIC 0x53565055u /* "SVPU" */
-#define SVPU_VERSION 1u
+#define SVPU_VERSION 2u
 #define SVPU_RING_SLOTS 1024u  /* power of two */
 #define SVPU_MAX_SESSIONS 16u
+#define SVPU_DATA_PIECE 256u
 
 enum svpu_type {
 	/* commands */
@@ -45,11 +52,14 @@ enum svpu_type {
 	SVPU_CMD_DRAIN,
 	SVPU_CMD_FLUSH,
 	SVPU_CMD_CLOSE,
+	SVPU_CMD_CODEC_DATA,   /* data_type (enum avb_vpu_codec_data), piece */
 	/* completions */
 	SVPU_CPL_ACK = 64,     /* seq, result */
 	SVPU_CPL_IN_DONE,      /* buf (flags may have ERROR) */
 	SVPU_CPL_OUT_DONE,     /* buf (bytesused, pts, flags) */
 	SVPU_CPL_EVENT,        /* ev; fmt for SOURCE_CHANGE */
+	SVPU_CPL_USER_DATA,    /* data_type (enum avb_vpu_user_data_type), buf.pts_ns,
+				  dropped, piece */
 };
 
 struct svpu_msg {
@@ -62,6 +72,9 @@ struct svpu_msg {
 	struct avb_vpu_buf buf;
 	struct avb_vpu_format fmt;
 	struct avb_vpu_event ev;
+	/* a piece of codec or user data */
+	uint32_t data_type, data_off, data_len, data_total, dropped;
+	uint8_t data[SVPU_DATA_PIECE];
 };
 
 struct svpu_ring {

@@ -65,9 +65,112 @@ void v4l2vpu_push_event(struct v4l2vpu_sess *s, enum avb_vpu_event_type type, in
 {
 	if (s->n_events == V4L2VPU_MAX_EVENTS)
 		return;
+	/* V4L2 does not say what changed: all of it may have */
 	s->events[s->n_events++] = (struct avb_vpu_event){
-		.type = type, .error = error, .cookie = cookie};
+		.type = type, .error = error, .cookie = cookie,
+		.changed = type == AVB_VPU_EVENT_SOURCE_CHANGE
+				   ? AVB_VPU_CHANGED_GEOMETRY | AVB_VPU_CHANGED_DESCRIPTION
+				   : 0};
 	v4l2vpu_notify(s);
+}
+
+/* H.273 code points of V4L2's colour fields (videodev2.h's defaults resolved). */
+static uint8_t v4l2vpu_primaries(uint32_t cs)
+{
+	switch (cs) {
+	case V4L2_COLORSPACE_REC709:
+	case V4L2_COLORSPACE_SRGB:
+		return 1;
+	case V4L2_COLORSPACE_470_SYSTEM_M:
+		return 4;
+	case V4L2_COLORSPACE_470_SYSTEM_BG:
+		return 5;
+	case V4L2_COLORSPACE_SMPTE170M:
+		return 6;
+	case V4L2_COLORSPACE_SMPTE240M:
+		return 7;
+	case V4L2_COLORSPACE_BT2020:
+		return 9;
+	case V4L2_COLORSPACE_DCI_P3:
+		return 11;
+	default:
+		return AVB_VPU_H273_UNSPECIFIED;
+	}
+}
+
+static uint8_t v4l2vpu_transfer(uint32_t xfer)
+{
+	switch (xfer) {
+	case V4L2_XFER_FUNC_709:
+		return 1;
+	case V4L2_XFER_FUNC_SMPTE240M:
+		return 7;
+	case V4L2_XFER_FUNC_NONE:
+		return 8;
+	case V4L2_XFER_FUNC_SRGB:
+		return 13;
+	case V4L2_XFER_FUNC_SMPTE2084:
+		return 16;
+	default:
+		return AVB_VPU_H273_UNSPECIFIED;
+	}
+}
+
+static uint8_t v4l2vpu_matrix(uint32_t enc)
+{
+	switch (enc) {
+	case V4L2_YCBCR_ENC_709:
+	case V4L2_YCBCR_ENC_XV709:
+		return 1;
+	case V4L2_YCBCR_ENC_601:
+	case V4L2_YCBCR_ENC_XV601:
+		return 6;
+	case V4L2_YCBCR_ENC_SMPTE240M:
+		return 7;
+	case V4L2_YCBCR_ENC_BT2020:
+		return 9;
+	case V4L2_YCBCR_ENC_BT2020_CONST_LUM:
+		return 10;
+	default:
+		return AVB_VPU_H273_UNSPECIFIED;
+	}
+}
+
+void v4l2vpu_describe(const struct v4l2_pix_format_mplane *pix, uint32_t vis_w, uint32_t vis_h,
+		      struct avb_vpu_format *fmt)
+{
+	uint32_t cs = pix->colorspace;
+	uint32_t xfer = pix->xfer_func, enc = pix->ycbcr_enc, q = pix->quantization;
+
+	fmt->coded_width = pix->width;
+	fmt->coded_height = pix->height;
+	fmt->visible_left = fmt->visible_top = 0;
+	fmt->visible_width = vis_w;
+	fmt->visible_height = vis_h;
+	fmt->sar_num = fmt->sar_den = fmt->fps_num = fmt->fps_den = 0; /* V4L2 does not say */
+	fmt->bit_depth = 8; /* NV12 and YUV420 */
+	fmt->scan = pix->field == V4L2_FIELD_INTERLACED_BT ? AVB_VPU_SCAN_INTERLACED_BFF
+		    : pix->field == V4L2_FIELD_INTERLACED ||
+				  pix->field == V4L2_FIELD_INTERLACED_TB
+			    ? AVB_VPU_SCAN_INTERLACED_TFF
+			    : AVB_VPU_SCAN_PROGRESSIVE;
+	if (cs == V4L2_COLORSPACE_DEFAULT) { /* the driver knows nothing */
+		fmt->color_primaries = fmt->color_transfer = fmt->color_matrix =
+			AVB_VPU_H273_UNSPECIFIED;
+		fmt->color_range = AVB_VPU_RANGE_UNKNOWN;
+		return;
+	}
+	if (xfer == V4L2_XFER_FUNC_DEFAULT)
+		xfer = V4L2_MAP_XFER_FUNC_DEFAULT(cs);
+	if (enc == V4L2_YCBCR_ENC_DEFAULT)
+		enc = V4L2_MAP_YCBCR_ENC_DEFAULT(cs);
+	if (q == V4L2_QUANTIZATION_DEFAULT)
+		q = V4L2_MAP_QUANTIZATION_DEFAULT(false, cs, enc);
+	fmt->color_primaries = v4l2vpu_primaries(cs);
+	fmt->color_transfer = v4l2vpu_transfer(xfer);
+	fmt->color_matrix = v4l2vpu_matrix(enc);
+	fmt->color_range = q == V4L2_QUANTIZATION_FULL_RANGE ? AVB_VPU_RANGE_FULL
+							       : AVB_VPU_RANGE_LIMITED;
 }
 
 static void v4l2vpu_slot_unmap(struct v4l2vpu_sess *s, struct v4l2vpu_slot *slot)

@@ -210,6 +210,7 @@ static int v4l2vpu_frame_format(const struct v4l2vpu_sess *s, const struct v4l2_
 	out.plane_stride[2] = nv12 ? 0 : stride / 2;
 	out.frame_bytes = s->dev->cfg.memory == AVB_V4L2VPU_DMABUF ? pix->plane_fmt[0].sizeimage
 								   : w * h / 2 * 3;
+	v4l2vpu_describe(pix, vis_w, vis_h, &out);
 	*ret = out;
 	return 0;
 }

@@ -104,6 +104,11 @@ int v4l2vpu_ioctl(struct v4l2vpu_sess *s, unsigned long request, void *arg);
 /* Make notify_fd readable exactly while events, returned blocks or the EOS marker wait. */
 void v4l2vpu_notify(struct v4l2vpu_sess *s);
 /* Queue a synthesised event (dropped when full: the first error is what counts). */
+/* The description fields of fmt (vpu.h) from a CAPTURE format: coded and
+ * visible size, scan from the field order, colour from the colorspace
+ * fields; SAR and frame rate unknown (0/0), V4L2 has no field for them. */
+void v4l2vpu_describe(const struct v4l2_pix_format_mplane *pix, uint32_t vis_w, uint32_t vis_h,
+		      struct avb_vpu_format *fmt);
 void v4l2vpu_push_event(struct v4l2vpu_sess *s, enum avb_vpu_event_type type, int error,
 			uint64_t cookie);
 /* Forget one buffer: close its dma-buf, mark it free. */

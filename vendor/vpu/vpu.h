@@ -322,8 +322,9 @@ struct avb_vpu_ops {
 
 	/* V4L2_DEC_CMD_STOP: decode what is queued, mark the last frame LAST, then EOS. */
 	int (*drain)(void *sess);
-	/* Seek: drop queued input and pending output (both return to the caller),
-	 * reset the decoder, keep the format; streaming state is unchanged. */
+	/* Seek: drop queued input and pending output (both return to the caller)
+	 * and user data not yet dequeued, reset the decoder, keep the format and
+	 * the codec-specific data; streaming state is unchanged. */
 	int (*flush)(void *sess);
 
 	/* Readable when a dequeue may succeed; borrowed. */
