@@ -4,6 +4,7 @@
  * queue's back-pressure, end of stream, flush, properties and stream hints,
  * and that it acts only for the client that opened the decoder.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,13 +355,18 @@ static void c_other_client(hcf_ctx *c)
         hcf_dec *d = opened(c, false, false);
         avb_binder *ctl = NULL;
         char line[256], arg[16];
+        int32_t before, after = -1;
         avb_status st;
         bool ok = true;
+        int64_t end;
+        pid_t pid;
         int fd;
 
         hcf_close_ok(c, d); /* d->ctl is now an old controller of this client */
+        (void)hcf_buf(c, d, line, 16); /* our pool (all_refused needs it) counts in before */
+        hcf_heap(c, false, &before);
         snprintf(arg, sizeof(arg), "%d", (int)d->id);
-        hcf_child_spawn(c, "open-video", arg, &fd);
+        pid = hcf_child_spawn(c, "open-video", arg, &fd);
         hcf_child_readline(c, fd, line, sizeof(line));
         close(fd);
         HCF_CHECK(c, !strcmp(line, "ready"), "the other client: %s", line);
@@ -373,6 +379,15 @@ static void c_other_client(hcf_ctx *c)
         HCF_EXPECT_EX(c, st, AVB_EX_ILLEGAL_STATE, "open while another client has it open");
         HCF_CHECK_EQ(c, hcf_state(c, d), STATE(STARTED), "getState after it all");
         d->ctl = avb_binder_unref(d->ctl); /* not ours to stop in the clean-up */
+        /* the other client goes: what it held goes with it, not later */
+        kill(pid, SIGKILL);
+        end = cf_now_ms() + hcf_timeout_ms(c, 20000);
+        while (hcf_state(c, d) != STATE(CLOSED) || (hcf_heap(c, false, &after), after != before)) {
+                HCF_CHECK(c, cf_now_ms() < end,
+                          "the other client killed: state %d, heap used %d (before it %d)",
+                          (int)hcf_state(c, d), (int)after, (int)before);
+                cf_sleep_ms(20);
+        }
 }
 
 const hcf_case hcf_cases_controller[] = {

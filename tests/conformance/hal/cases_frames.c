@@ -183,6 +183,8 @@ static void client_killed(hcf_ctx *c, bool audio)
                           (int)hcf_state(c, d), (int)after, (int)before);
                 cf_sleep_ms(20);
         }
+        hcf_note(c, "closed and reclaimed %lld ms after the kill",
+                 (long long)(cf_now_ms() - end + hcf_timeout_ms(c, 20000)));
         /* and it opens again for this client */
         hcf_open_ok(c, d);
         hcf_close_ok(c, d);

@@ -112,6 +112,23 @@ static void closed_soon(hcf_ctx *c, hcf_dec *d)
         }
 }
 
+/* Destroys a pool, waiting a while for buffers the decoder still frees. */
+static bool destroy_pool(hcf_ctx *c, com_rdk_hal_avbuffer_Pool *pool)
+{
+        int64_t end = cf_now_ms() + hcf_timeout_ms(c, 10000);
+        bool ok = false;
+
+        for (;;) {
+                avb_status st = com_rdk_hal_avbuffer_IAVBuffer_destroyPool(c->avb, pool, &ok);
+
+                if (ok || (!avb_status_is_ok(&st) && st.exception != AVB_EX_SERVICE_SPECIFIC) ||
+                    cf_now_ms() > end)
+                        return ok;
+                hcf_note(c, "destroyPool: %s %s", avb_exception_name(st.exception), st.message);
+                cf_sleep_ms(20);
+        }
+}
+
 /* Stops and closes what the case opened, frees what it holds. Never fails. */
 static void case_cleanup(hcf_ctx *c)
 {
@@ -139,16 +156,22 @@ static void case_cleanup(hcf_ctx *c)
         }
         for (size_t i = 0; i < c->n_decs; i++) {
                 hcf_dec *d = c->decs[i];
-                bool ok;
 
                 closed_soon(c, d);
-                if (d->have_pool)
-                        (void)com_rdk_hal_avbuffer_IAVBuffer_destroyPool(c->avb, &d->pool, &ok);
+                if (d->have_pool && !destroy_pool(c, &d->pool))
+                        fprintf(stderr, "avbuffer-hal-conformance: pool %d stays after the case\n",
+                                (int)d->pool.handle);
                 avb_binder_unref(d->ctl);
                 avb_binder_unref(d->dec);
                 free(d);
         }
         c->n_decs = c->n_bufs = c->n_children = 0;
+        if (c->o->verbose) {
+                com_rdk_hal_avbuffer_HeapMetrics m = {0};
+
+                (void)com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(c->avb, false, &m);
+                hcf_note(c, "after the case: heap used %d", (int)m.bytesUsed);
+        }
 }
 
 static int run_case(hcf_ctx *c, const hcf_case *k)
