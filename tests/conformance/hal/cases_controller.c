@@ -13,8 +13,8 @@
 #include "../cf_time.h"
 #include "hcf.h"
 
-#define VD(x) com_rdk_hal_videodecoder_##x
-#define AD(x) com_rdk_hal_audiodecoder_##x
+#define VD(x)    com_rdk_hal_videodecoder_##x
+#define AD(x)    com_rdk_hal_audiodecoder_##x
 #define STATE(x) com_rdk_hal_State_##x
 
 static hcf_dec *opened(hcf_ctx *c, bool audio, bool start)
@@ -205,8 +205,8 @@ static void c_flush(hcf_ctx *c)
                   "%zu state changes", d->rec->n_states);
         HCF_CHECK(c,
                   d->rec->states[d->rec->n_states - 2][0] == STATE(STARTED) &&
-                          d->rec->states[d->rec->n_states - 2][1] == STATE(FLUSHING) &&
-                          d->rec->states[d->rec->n_states - 1][0] == STATE(FLUSHING),
+                      d->rec->states[d->rec->n_states - 2][1] == STATE(FLUSHING) &&
+                      d->rec->states[d->rec->n_states - 1][0] == STATE(FLUSHING),
                   "flush(true) heard as %d -> %d, %d -> %d",
                   (int)d->rec->states[d->rec->n_states - 2][0],
                   (int)d->rec->states[d->rec->n_states - 2][1],
@@ -217,15 +217,16 @@ static void c_flush(hcf_ctx *c)
 
 static void c_read_only(hcf_ctx *c, bool audio)
 {
-        const int32_t video_ro[] = {VD(Property_RESOURCE_ID), VD(Property_INPUT_QUEUE_DEPTH),
+        const int32_t video_ro[] = {VD(Property_RESOURCE_ID),
+                                    VD(Property_INPUT_QUEUE_DEPTH),
                                     VD(Property_OUTPUT_FRAME_POOL_SIZE),
-                                    VD(Property_SECURE_VIDEO), VD(Property_METRIC_FRAMES_DECODED),
+                                    VD(Property_SECURE_VIDEO),
+                                    VD(Property_METRIC_FRAMES_DECODED),
                                     VD(Property_METRIC_DECODE_ERRORS),
                                     VD(Property_METRIC_FRAMES_DROPPED)};
-        const int32_t audio_ro[] = {AD(Property_RESOURCE_ID), AD(Property_SECURE_AUDIO),
-                                    AD(Property_METRIC_FRAMES_DECODED),
-                                    AD(Property_METRIC_DECODE_ERRORS),
-                                    AD(Property_METRIC_FRAMES_DROPPED)};
+        const int32_t audio_ro[] = {
+            AD(Property_RESOURCE_ID), AD(Property_SECURE_AUDIO), AD(Property_METRIC_FRAMES_DECODED),
+            AD(Property_METRIC_DECODE_ERRORS), AD(Property_METRIC_FRAMES_DROPPED)};
         const int32_t *ro = audio ? audio_ro : video_ro;
         size_t n = audio ? sizeof(audio_ro) / sizeof(*ro) : sizeof(video_ro) / sizeof(*ro);
         hcf_dec *d = opened(c, audio, false);
@@ -236,7 +237,8 @@ static void c_read_only(hcf_ctx *c, bool audio)
                 avb_status st = hcf_set_prop(d, ro[i], 1, &ok);
 
                 hcf_note(c, "property %d", (int)ro[i]);
-                HCF_EXPECT_EX(c, st, AVB_EX_UNSUPPORTED_OPERATION, "setProperty of a read-only one");
+                HCF_EXPECT_EX(c, st, AVB_EX_UNSUPPORTED_OPERATION,
+                              "setProperty of a read-only one");
         }
         HCF_CHECK(c, hcf_prop(c, d, 0, &id), "RESOURCE_ID is null");
         HCF_CHECK_EQ(c, id, d->id, "RESOURCE_ID after writing it");
@@ -323,14 +325,14 @@ static void all_refused(hcf_ctx *c, hcf_dec *d, const char *why)
                 const char *what;
                 avb_status st;
         } calls[] = {
-                {"start", hcf_start(d)},
-                {"stop", hcf_stop(d)},
-                {"flush", hcf_flush(d, false)},
-                {"decodeBufferWithMetadata", hcf_decode(d, h, 0, false, false, &ok)},
-                {"setProperty", hcf_set_prop(d, VD(Property_LOW_LATENCY_MODE), 1, &ok)},
-                {"signalDiscontinuity", VD(IVideoDecoderController_signalDiscontinuity)(d->ctl)},
-                {"setStreamResolution",
-                 VD(IVideoDecoderController_setStreamResolution)(d->ctl, 320, 240)},
+            {"start", hcf_start(d)},
+            {"stop", hcf_stop(d)},
+            {"flush", hcf_flush(d, false)},
+            {"decodeBufferWithMetadata", hcf_decode(d, h, 0, false, false, &ok)},
+            {"setProperty", hcf_set_prop(d, VD(Property_LOW_LATENCY_MODE), 1, &ok)},
+            {"signalDiscontinuity", VD(IVideoDecoderController_signalDiscontinuity)(d->ctl)},
+            {"setStreamResolution",
+             VD(IVideoDecoderController_setStreamResolution)(d->ctl, 320, 240)},
         };
 
         for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
@@ -362,7 +364,7 @@ static void c_other_client(hcf_ctx *c)
         pid_t pid;
         int fd;
 
-        hcf_close_ok(c, d); /* d->ctl is now an old controller of this client */
+        hcf_close_ok(c, d);            /* d->ctl is now an old controller of this client */
         (void)hcf_buf(c, d, line, 16); /* our pool (all_refused needs it) counts in before */
         hcf_heap(c, false, &before);
         snprintf(arg, sizeof(arg), "%d", (int)d->id);
@@ -391,35 +393,35 @@ static void c_other_client(hcf_ctx *c)
 }
 
 const hcf_case hcf_cases_controller[] = {
-        {"controller.start-from-started-illegal-state", c_start_started,
-         "start while STARTED, stop and flush while READY: EX_ILLEGAL_STATE"},
-        {"controller.decodeBufferWithMetadata-not-started", c_decode_not_started,
-         "in READY: EX_ILLEGAL_STATE, the caller keeps the buffer"},
-        {"controller.decodeBufferWithMetadata-bad-handle", c_decode_bad_handle,
-         "junk, freed, another decoder's buffer: EX_ILLEGAL_ARGUMENT"},
-        {"controller.decodeBufferWithMetadata-discontinuity-reserved", c_decode_discontinuity,
-         "metadata.discontinuity: EX_ILLEGAL_ARGUMENT, the caller keeps the buffer"},
-        {"controller.decodeBufferWithMetadata-queue-full-then-onDecodeBufferAvailable",
-         c_queue_full,
-         "frames held: false once, the buffer stays valid; frames freed: the callback, then true"},
-        {"controller.endOfStream-on-last-frame", c_eos,
-         "exactly one frame with metadata.endOfStream, the last; one frame per access unit"},
-        {"controller.flush-reset-ready", c_flush,
-         "flush(false) stays STARTED; flush(true): STARTED -> FLUSHING -> READY, starts again"},
-        {"controller.setProperty-read-only", c_ro,
-         "every read-only property: EX_UNSUPPORTED_OPERATION, value unchanged"},
-        {"controller.setProperty-wrong-state", c_wrong_state,
-         "LOW_LATENCY_MODE: READY true, bad value false, STARTED EX_ILLEGAL_STATE; SHA1_CALC in STARTED"},
-        {"controller.setStreamResolution-bad", c_resolution,
-         "0x0, -1x240, 320x0, 320x-5: EX_ILLEGAL_ARGUMENT; in STARTED EX_ILLEGAL_STATE"},
-        {"controller.setFrameRate-bad", c_rate, "30/0, -1/1, 25/-1: EX_ILLEGAL_ARGUMENT; 0/0 taken"},
-        {"controller.after-close-illegal-state", c_after_close,
-         "each controller call after close: EX_ILLEGAL_STATE"},
-        {"controller.other-client-illegal-state", c_other_client,
-         "another client has it open: our old controller, close and open get EX_ILLEGAL_STATE"},
-        {"audio.controller.setProperty-read-only", a_ro,
-         "every read-only property: EX_UNSUPPORTED_OPERATION, value unchanged"},
-        {"audio.controller.endOfStream-on-last-frame", a_eos,
-         "MP2: exactly one frame with metadata.endOfStream, the last"},
-        {NULL, NULL, NULL},
+    {"controller.start-from-started-illegal-state", c_start_started,
+     "start while STARTED, stop and flush while READY: EX_ILLEGAL_STATE"},
+    {"controller.decodeBufferWithMetadata-not-started", c_decode_not_started,
+     "in READY: EX_ILLEGAL_STATE, the caller keeps the buffer"},
+    {"controller.decodeBufferWithMetadata-bad-handle", c_decode_bad_handle,
+     "junk, freed, another decoder's buffer: EX_ILLEGAL_ARGUMENT"},
+    {"controller.decodeBufferWithMetadata-discontinuity-reserved", c_decode_discontinuity,
+     "metadata.discontinuity: EX_ILLEGAL_ARGUMENT, the caller keeps the buffer"},
+    {"controller.decodeBufferWithMetadata-queue-full-then-onDecodeBufferAvailable", c_queue_full,
+     "frames held: false once, the buffer stays valid; frames freed: the callback, then true"},
+    {"controller.endOfStream-on-last-frame", c_eos,
+     "exactly one frame with metadata.endOfStream, the last; one frame per access unit"},
+    {"controller.flush-reset-ready", c_flush,
+     "flush(false) stays STARTED; flush(true): STARTED -> FLUSHING -> READY, starts again"},
+    {"controller.setProperty-read-only", c_ro,
+     "every read-only property: EX_UNSUPPORTED_OPERATION, value unchanged"},
+    {"controller.setProperty-wrong-state", c_wrong_state,
+     "LOW_LATENCY_MODE: READY true, bad value false, STARTED EX_ILLEGAL_STATE; SHA1_CALC in "
+     "STARTED"},
+    {"controller.setStreamResolution-bad", c_resolution,
+     "0x0, -1x240, 320x0, 320x-5: EX_ILLEGAL_ARGUMENT; in STARTED EX_ILLEGAL_STATE"},
+    {"controller.setFrameRate-bad", c_rate, "30/0, -1/1, 25/-1: EX_ILLEGAL_ARGUMENT; 0/0 taken"},
+    {"controller.after-close-illegal-state", c_after_close,
+     "each controller call after close: EX_ILLEGAL_STATE"},
+    {"controller.other-client-illegal-state", c_other_client,
+     "another client has it open: our old controller, close and open get EX_ILLEGAL_STATE"},
+    {"audio.controller.setProperty-read-only", a_ro,
+     "every read-only property: EX_UNSUPPORTED_OPERATION, value unchanged"},
+    {"audio.controller.endOfStream-on-last-frame", a_eos,
+     "MP2: exactly one frame with metadata.endOfStream, the last"},
+    {NULL, NULL, NULL},
 };

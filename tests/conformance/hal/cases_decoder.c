@@ -82,8 +82,8 @@ static void m_modes(hcf_ctx *c)
         for (size_t i = 0; i < n; i++) {
                 HCF_CHECK(c,
                           m[i] == VD(OperationalMode_TUNNELLED) ||
-                                  m[i] == VD(OperationalMode_NON_TUNNELLED) ||
-                                  m[i] == VD(OperationalMode_GRAPHICS_TEXTURE),
+                              m[i] == VD(OperationalMode_NON_TUNNELLED) ||
+                              m[i] == VD(OperationalMode_GRAPHICS_TEXTURE),
                           "mode %d is not one OperationalMode", (int)m[i]);
                 for (size_t k = 0; k < i; k++)
                         HCF_CHECK(c, m[k] != m[i], "mode %d listed twice", (int)m[i]);
@@ -105,17 +105,17 @@ static void m_audio_unknown(hcf_ctx *c)
 }
 
 const hcf_case hcf_cases_manager[] = {
-        {"manager.getVideoDecoderIds", m_video_ids,
-         "ids distinct, none UNDEFINED; each gives a decoder whose RESOURCE_ID is the id"},
-        {"manager.getVideoDecoder-unknown-id-null", m_video_unknown,
-         "-1, one above the highest id, 1000000: null, no exception"},
-        {"manager.getSupportedOperationalModes", m_modes,
-         "known single modes, none twice, NON_TUNNELLED among them"},
-        {"audio.manager.getAudioDecoderIds", m_audio_ids,
-         "ids distinct, none UNDEFINED; each gives a decoder whose RESOURCE_ID is the id"},
-        {"audio.manager.getAudioDecoder-unknown-id-null", m_audio_unknown,
-         "-1, one above the highest id, 1000000: null, no exception"},
-        {NULL, NULL, NULL},
+    {"manager.getVideoDecoderIds", m_video_ids,
+     "ids distinct, none UNDEFINED; each gives a decoder whose RESOURCE_ID is the id"},
+    {"manager.getVideoDecoder-unknown-id-null", m_video_unknown,
+     "-1, one above the highest id, 1000000: null, no exception"},
+    {"manager.getSupportedOperationalModes", m_modes,
+     "known single modes, none twice, NON_TUNNELLED among them"},
+    {"audio.manager.getAudioDecoderIds", m_audio_ids,
+     "ids distinct, none UNDEFINED; each gives a decoder whose RESOURCE_ID is the id"},
+    {"audio.manager.getAudioDecoder-unknown-id-null", m_audio_unknown,
+     "-1, one above the highest id, 1000000: null, no exception"},
+    {NULL, NULL, NULL},
 };
 
 /* ---- decoders ---------------------------------------------------------------- */
@@ -126,8 +126,8 @@ static void state_closed(hcf_ctx *c, bool audio)
         int32_t v = -1;
 
         HCF_CHECK_EQ(c, hcf_state(c, d), STATE(CLOSED), "getState of an unopened decoder");
-        HCF_CHECK(c, hcf_prop(c, d, audio ? AD(Property_SECURE_AUDIO) : VD(Property_SECURE_VIDEO),
-                              &v),
+        HCF_CHECK(c,
+                  hcf_prop(c, d, audio ? AD(Property_SECURE_AUDIO) : VD(Property_SECURE_VIDEO), &v),
                   "SECURE_* is null");
         HCF_CHECK_EQ(c, v, 0, "SECURE_* of a closed decoder");
 }
@@ -155,8 +155,8 @@ static void d_caps(hcf_ctx *c)
                     !cc->supportedOutputPixelFormats_count) {
                         VD(Capabilities_fini)(&caps);
                         HCF_CHECK(c, false, "codec %d: max size %dx%d, %zu pixel formats",
-                                  (int)cc->codec, (int)cc->maxFrameWidth,
-                                  (int)cc->maxFrameHeight, cc->supportedOutputPixelFormats_count);
+                                  (int)cc->codec, (int)cc->maxFrameWidth, (int)cc->maxFrameHeight,
+                                  cc->supportedOutputPixelFormats_count);
                 }
                 /* what the decoder says it decodes, it opens */
                 st = hcf_open(c, d, cc->codec, false, d->rec->controller_listener, &ctl);
@@ -167,8 +167,8 @@ static void d_caps(hcf_ctx *c)
                         int codec = cc->codec;
 
                         VD(Capabilities_fini)(&caps);
-                        HCF_CHECK(c, false, "codec %d is listed but open/close fails: %s %s",
-                                  codec, avb_exception_name(st.exception), st.message);
+                        HCF_CHECK(c, false, "codec %d is listed but open/close fails: %s %s", codec,
+                                  avb_exception_name(st.exception), st.message);
                 }
         }
         VD(Capabilities_fini)(&caps);
@@ -229,8 +229,8 @@ static void open_returns_controller(hcf_ctx *c, bool audio)
 
         hcf_open_ok(c, d);
         HCF_CHECK_EQ(c, hcf_state(c, d), STATE(READY), "getState after open");
-        HCF_CHECK(c, hcf_prop(c, d, audio ? AD(Property_SECURE_AUDIO) : VD(Property_SECURE_VIDEO),
-                              &v),
+        HCF_CHECK(c,
+                  hcf_prop(c, d, audio ? AD(Property_SECURE_AUDIO) : VD(Property_SECURE_VIDEO), &v),
                   "SECURE_* is null");
         HCF_CHECK_EQ(c, v, 0, "SECURE_* of a non-secure open");
         hcf_close_ok(c, d);
@@ -326,8 +326,8 @@ static void d_open_res(hcf_ctx *c)
         sizes[4][1] = h + 16;
         for (size_t i = 0; i < 5; i++) {
                 avb_status st = VD(IVideoDecoder_openWithResolution)(
-                        d->dec, VD(Codec_H264_AVC), false, d->rec->controller_listener,
-                        sizes[i][0], sizes[i][1], &ctl);
+                    d->dec, VD(Codec_H264_AVC), false, d->rec->controller_listener, sizes[i][0],
+                    sizes[i][1], &ctl);
 
                 ctl = avb_binder_unref(ctl);
                 hcf_note(c, "%dx%d", (int)sizes[i][0], (int)sizes[i][1]);
@@ -384,7 +384,8 @@ static void register_twice(hcf_ctx *c, bool audio)
 
         HCF_OK(c, hcf_register(d, d->rec->event_listener, true, &ok), "registerEventListener");
         HCF_CHECK(c, ok, "registerEventListener of a new listener: false");
-        HCF_OK(c, hcf_register(d, d->rec->event_listener, true, &ok), "registerEventListener again");
+        HCF_OK(c, hcf_register(d, d->rec->event_listener, true, &ok),
+               "registerEventListener again");
         HCF_CHECK(c, !ok, "registerEventListener of a registered listener: true");
         HCF_OK(c, hcf_register(d, d->rec->event_listener, false, &ok), "unregisterEventListener");
         HCF_CHECK(c, ok, "unregisterEventListener of a registered listener: false");
@@ -404,14 +405,15 @@ static void d_unregister_unknown(hcf_ctx *c)
         HCF_CHECK(c, !ok, "unregisterEventListener of a listener never registered: true");
 }
 
-/* CLOSED->OPENING->READY->STARTING->STARTED->STOPPING->READY->CLOSING->CLOSED, to every listener. */
+/* CLOSED->OPENING->READY->STARTING->STARTED->STOPPING->READY->CLOSING->CLOSED, to every listener.
+ */
 static void state_sequence(hcf_ctx *c, bool audio)
 {
         static const int32_t want[][2] = {
-                {STATE(CLOSED), STATE(OPENING)},    {STATE(OPENING), STATE(READY)},
-                {STATE(READY), STATE(STARTING)},    {STATE(STARTING), STATE(STARTED)},
-                {STATE(STARTED), STATE(STOPPING)},  {STATE(STOPPING), STATE(READY)},
-                {STATE(READY), STATE(CLOSING)},     {STATE(CLOSING), STATE(CLOSED)},
+            {STATE(CLOSED), STATE(OPENING)},   {STATE(OPENING), STATE(READY)},
+            {STATE(READY), STATE(STARTING)},   {STATE(STARTING), STATE(STARTED)},
+            {STATE(STARTED), STATE(STOPPING)}, {STATE(STOPPING), STATE(READY)},
+            {STATE(READY), STATE(CLOSING)},    {STATE(CLOSING), STATE(CLOSED)},
         };
         hcf_dec *d = hcf_get(c, audio, 0);
         hcf_rec *other = hcf_rec_new(c, audio);
@@ -443,33 +445,33 @@ static void e_sequence(hcf_ctx *c)
 }
 
 const hcf_case hcf_cases_decoder[] = {
-        {"decoder.getState-closed", d_state_closed, "an unopened decoder is CLOSED, SECURE_VIDEO 0"},
-        {"decoder.getCapabilities", d_caps,
-         "H264_AVC listed; every codec has a size and a pixel format, and opens"},
-        {"decoder.getProperty-unknown-null", d_prop_unknown,
-         "unknown properties read null, a known one does not"},
-        {"decoder.getPropertyMulti-empty-illegal-argument", d_multi,
-         "[] and a list with an unknown property: EX_ILLEGAL_ARGUMENT; a good list in order"},
-        {"decoder.open-returns-controller", d_open,
-         "open gives a controller, READY, close gives CLOSED, and it opens again"},
-        {"decoder.open-twice-illegal-state", d_open_twice,
-         "a second open: EX_ILLEGAL_STATE; the first controller still works"},
-        {"decoder.open-unsupported-codec-null", d_open_unsupported,
-         "AV1, VP9, 999: null, no exception, still CLOSED"},
-        {"decoder.open-null-listener", d_open_null, "EX_NULL_POINTER, still CLOSED"},
-        {"decoder.openWithResolution-too-large", d_open_res,
-         "0x0, -1x240, 320x0, beyond the capabilities: EX_ILLEGAL_ARGUMENT; at them: a controller"},
-        {"decoder.close-from-started-illegal-state", d_close_started,
-         "close while STARTED: EX_ILLEGAL_STATE, still STARTED"},
-        {"decoder.close-foreign-controller", d_close_foreign,
-         "close with another decoder's controller: EX_ILLEGAL_STATE, both stay READY"},
-        {"decoder.registerEventListener-twice-false", d_register_twice,
-         "register true, again false, unregister true"},
-        {"decoder.unregisterEventListener-unknown-false", d_unregister_unknown,
-         "unregister of a listener never registered: false"},
-        {"events.onStateChanged-sequence", e_sequence,
-         "open/start/stop/close: exactly the 8 changes, to each of two listeners"},
-        {NULL, NULL, NULL},
+    {"decoder.getState-closed", d_state_closed, "an unopened decoder is CLOSED, SECURE_VIDEO 0"},
+    {"decoder.getCapabilities", d_caps,
+     "H264_AVC listed; every codec has a size and a pixel format, and opens"},
+    {"decoder.getProperty-unknown-null", d_prop_unknown,
+     "unknown properties read null, a known one does not"},
+    {"decoder.getPropertyMulti-empty-illegal-argument", d_multi,
+     "[] and a list with an unknown property: EX_ILLEGAL_ARGUMENT; a good list in order"},
+    {"decoder.open-returns-controller", d_open,
+     "open gives a controller, READY, close gives CLOSED, and it opens again"},
+    {"decoder.open-twice-illegal-state", d_open_twice,
+     "a second open: EX_ILLEGAL_STATE; the first controller still works"},
+    {"decoder.open-unsupported-codec-null", d_open_unsupported,
+     "AV1, VP9, 999: null, no exception, still CLOSED"},
+    {"decoder.open-null-listener", d_open_null, "EX_NULL_POINTER, still CLOSED"},
+    {"decoder.openWithResolution-too-large", d_open_res,
+     "0x0, -1x240, 320x0, beyond the capabilities: EX_ILLEGAL_ARGUMENT; at them: a controller"},
+    {"decoder.close-from-started-illegal-state", d_close_started,
+     "close while STARTED: EX_ILLEGAL_STATE, still STARTED"},
+    {"decoder.close-foreign-controller", d_close_foreign,
+     "close with another decoder's controller: EX_ILLEGAL_STATE, both stay READY"},
+    {"decoder.registerEventListener-twice-false", d_register_twice,
+     "register true, again false, unregister true"},
+    {"decoder.unregisterEventListener-unknown-false", d_unregister_unknown,
+     "unregister of a listener never registered: false"},
+    {"events.onStateChanged-sequence", e_sequence,
+     "open/start/stop/close: exactly the 8 changes, to each of two listeners"},
+    {NULL, NULL, NULL},
 };
 
 /* ---- audio ------------------------------------------------------------------ */
@@ -549,20 +551,20 @@ static void a_sequence(hcf_ctx *c)
 }
 
 const hcf_case hcf_cases_audio[] = {
-        {"audio.decoder.getState-closed", a_state_closed, "CLOSED, SECURE_AUDIO 0"},
-        {"audio.decoder.getCapabilities", a_caps, "MPEG2 and AAC_LC listed"},
-        {"audio.decoder.open-AAC_LC", a_open_aac, "a controller, READY, start, stop, close"},
-        {"audio.decoder.open-MPEG2", a_open_mp2, "the same for MPEG2, then CLOSED and again"},
-        {"audio.decoder.open-twice-illegal-state", a_open_twice,
-         "a second open: EX_ILLEGAL_STATE; the first controller still works"},
-        {"audio.decoder.open-unsupported-codec-null", a_open_unsupported,
-         "DTS, WMA, 999: null, no exception, still CLOSED"},
-        {"audio.decoder.open-null-listener", a_open_null, "EX_NULL_POINTER, still CLOSED"},
-        {"audio.decoder.close-from-started-illegal-state", a_close_started,
-         "close while STARTED: EX_ILLEGAL_STATE, still STARTED"},
-        {"audio.decoder.registerEventListener-twice-false", a_register_twice,
-         "register true, again false, unregister true"},
-        {"audio.events.onStateChanged-sequence", a_sequence,
-         "open/start/stop/close: exactly the 8 changes, to each of two listeners"},
-        {NULL, NULL, NULL},
+    {"audio.decoder.getState-closed", a_state_closed, "CLOSED, SECURE_AUDIO 0"},
+    {"audio.decoder.getCapabilities", a_caps, "MPEG2 and AAC_LC listed"},
+    {"audio.decoder.open-AAC_LC", a_open_aac, "a controller, READY, start, stop, close"},
+    {"audio.decoder.open-MPEG2", a_open_mp2, "the same for MPEG2, then CLOSED and again"},
+    {"audio.decoder.open-twice-illegal-state", a_open_twice,
+     "a second open: EX_ILLEGAL_STATE; the first controller still works"},
+    {"audio.decoder.open-unsupported-codec-null", a_open_unsupported,
+     "DTS, WMA, 999: null, no exception, still CLOSED"},
+    {"audio.decoder.open-null-listener", a_open_null, "EX_NULL_POINTER, still CLOSED"},
+    {"audio.decoder.close-from-started-illegal-state", a_close_started,
+     "close while STARTED: EX_ILLEGAL_STATE, still STARTED"},
+    {"audio.decoder.registerEventListener-twice-false", a_register_twice,
+     "register true, again false, unregister true"},
+    {"audio.events.onStateChanged-sequence", a_sequence,
+     "open/start/stop/close: exactly the 8 changes, to each of two listeners"},
+    {NULL, NULL, NULL},
 };

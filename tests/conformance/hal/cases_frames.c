@@ -19,12 +19,11 @@
 #include "avb_avbuffer.h"
 #include "hcf.h"
 
-#define VD(x) com_rdk_hal_videodecoder_##x
-#define AD(x) com_rdk_hal_audiodecoder_##x
+#define VD(x)    com_rdk_hal_videodecoder_##x
+#define AD(x)    com_rdk_hal_audiodecoder_##x
 #define STATE(x) com_rdk_hal_State_##x
 
-static hcf_dec *decoding(hcf_ctx *c, bool audio, bool sha1, const char *stream, size_t n,
-                         bool eos)
+static hcf_dec *decoding(hcf_ctx *c, bool audio, bool sha1, const char *stream, size_t n, bool eos)
 {
         hcf_dec *d = hcf_get(c, audio, 0);
         hcf_stream s;
@@ -173,8 +172,8 @@ static void client_killed(hcf_ctx *c, bool audio)
         HCF_CHECK(c, !strcmp(line, "ready"), "the child: %s", line);
         HCF_CHECK_EQ(c, hcf_state(c, d), STATE(STARTED), "getState with the child's open");
         hcf_heap(c, false, &during);
-        HCF_CHECK(c, during > before, "heap used %d with the child's pool, %d before",
-                  (int)during, (int)before);
+        HCF_CHECK(c, during > before, "heap used %d with the child's pool, %d before", (int)during,
+                  (int)before);
         kill(pid, SIGKILL);
         end = cf_now_ms() + hcf_timeout_ms(c, 20000);
         while (hcf_state(c, d) != STATE(CLOSED) || (hcf_heap(c, false, &after), after != before)) {
@@ -216,17 +215,17 @@ static void a_pcm(hcf_ctx *c)
 }
 
 const hcf_case hcf_cases_frames[] = {
-        {"frames.first-has-metadata", f_first_meta,
-         "the first frame: metadata, 320x240, a handle, the plane layout; NON_TUNNELLED"},
-        {"frames.sha1", f_sha1,
-         "SHA1_CALC=1: every frame's metadata.sha1 is the SHA-1 of its mapped picture rows"},
-        {"frames.client-owns-handle", f_owns,
-         "a frame outlives stop and close; IAVBuffer.free takes it once"},
-        {"death.client-killed-closes-decoder", f_death,
-         "a child opens and is killed: CLOSED again, heap used as before, opens again"},
-        {"audio.frames.pcm-metadata", a_pcm,
-         "MP2: the first frame's metadata: MPEG2, PCM 2 channels 48000 S16LE"},
-        {"audio.death.client-killed-closes-decoder", a_death,
-         "a child opens and is killed: CLOSED again, heap used as before"},
-        {NULL, NULL, NULL},
+    {"frames.first-has-metadata", f_first_meta,
+     "the first frame: metadata, 320x240, a handle, the plane layout; NON_TUNNELLED"},
+    {"frames.sha1", f_sha1,
+     "SHA1_CALC=1: every frame's metadata.sha1 is the SHA-1 of its mapped picture rows"},
+    {"frames.client-owns-handle", f_owns,
+     "a frame outlives stop and close; IAVBuffer.free takes it once"},
+    {"death.client-killed-closes-decoder", f_death,
+     "a child opens and is killed: CLOSED again, heap used as before, opens again"},
+    {"audio.frames.pcm-metadata", a_pcm,
+     "MP2: the first frame's metadata: MPEG2, PCM 2 channels 48000 S16LE"},
+    {"audio.death.client-killed-closes-decoder", a_death,
+     "a child opens and is killed: CLOSED again, heap used as before"},
+    {NULL, NULL, NULL},
 };

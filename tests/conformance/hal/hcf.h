@@ -36,9 +36,9 @@
 
 #define HCF_MAX_FRAMES 512
 #define HCF_MAX_STATES 64
-#define HCF_MAX_OPEN 8
-#define HCF_MAX_BUFS 64
-#define HCF_MAX_POOLS 8
+#define HCF_MAX_OPEN   8
+#define HCF_MAX_BUFS   64
+#define HCF_MAX_POOLS  8
 
 typedef struct hcf_opts {
         const char *service;       /* IAVBuffer's name at the service manager */
@@ -129,7 +129,7 @@ extern const hcf_case hcf_cases_audio[];
 /* ---- failing and skipping ---------------------------------------------- */
 
 _Noreturn void hcf_fail_at(hcf_ctx *c, const char *file, int line, const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 _Noreturn void hcf_skip(hcf_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hcf_note(hcf_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hcf_expect_at(hcf_ctx *c, const char *file, int line, const avb_status *st, int32_t ex,
@@ -142,9 +142,9 @@ void hcf_expect_at(hcf_ctx *c, const char *file, int line, const avb_status *st,
         } while (0)
 #define HCF_CHECK_EQ(c, got, want, what)                                                           \
         do {                                                                                       \
-                long long hcf_g_ = (long long)(got), hcf_w_ = (long long)(want);                  \
+                long long hcf_g_ = (long long)(got), hcf_w_ = (long long)(want);                   \
                 if (hcf_g_ != hcf_w_)                                                              \
-                        hcf_fail_at((c), __FILE__, __LINE__, "%s: got %lld, want %lld", (what),   \
+                        hcf_fail_at((c), __FILE__, __LINE__, "%s: got %lld, want %lld", (what),    \
                                     hcf_g_, hcf_w_);                                               \
         } while (0)
 /* The call ended with exception ex (AVB_EX_NONE: succeeded). */

@@ -190,7 +190,8 @@ bool hcf_prop(hcf_ctx *c, hcf_dec *d, int32_t property, int32_t *ret)
                 HCF_OK(c, VD(IVideoDecoder_getProperty)(d->dec, property, &v), "getProperty");
         have = v != NULL;
         if (v) {
-                HCF_CHECK(c, v->value && v->value->tag == com_rdk_hal_PropertyValue_Value_TAG_intValue,
+                HCF_CHECK(c,
+                          v->value && v->value->tag == com_rdk_hal_PropertyValue_Value_TAG_intValue,
                           "property %d: not an intValue", (int)property);
                 *ret = v->value->u.intValue;
                 com_rdk_hal_PropertyValue_fini(v);

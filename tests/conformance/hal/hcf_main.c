@@ -23,32 +23,30 @@
 #include "hcf.h"
 
 static const hcf_case *const tables[] = {
-        hcf_cases_manager, hcf_cases_decoder, hcf_cases_controller,
-        hcf_cases_frames,  hcf_cases_audio,
+    hcf_cases_manager, hcf_cases_decoder, hcf_cases_controller, hcf_cases_frames, hcf_cases_audio,
 };
 
 static void usage(FILE *f)
 {
-        fprintf(f,
-                "Usage: avbuffer-hal-conformance [OPTIONS] [CASE-PATTERN...]\n"
-                "Checks the decoder HAL services (IVideoDecoderManager, IAudioDecoderManager)\n"
-                "against the published RDK Video and Audio Decoder HALs.\n"
-                "\n"
-                "  CASE-PATTERN        case names or fnmatch globs ('decoder.*'); default all\n"
-                "  --service NAME      IAVBuffer's name at the service manager (AVBuffer)\n"
-                "  --endpoint EP       reach IAVBuffer at ipc://PATH#N directly\n"
-                "  --video-service N   the video decoder manager's name (VideoDecoderManager)\n"
-                "  --audio-service N   the audio decoder manager's name (audiodecodermanager)\n"
-                "  --streams DIR       the streams tests/decode/gen-streams.sh made; without\n"
-                "                      it the cases that decode a stream skip\n"
-                "  --profile FILE      accepted for avbuffer-conformance's shape; unused\n"
-                "  --fresh, --same-build  accepted; unused\n"
-                "  --time-scale N      multiply every timeout by N (valgrind)\n"
-                "  --list              list the cases and exit\n"
-                "  -v, --verbose       print notes while running\n"
-                "  --wait-service MS   wait until the managers are registered, exit 0 or 1\n"
-                "\n"
-                "AVB_SOCKET_DIR selects the socket directory.\n");
+        fprintf(f, "Usage: avbuffer-hal-conformance [OPTIONS] [CASE-PATTERN...]\n"
+                   "Checks the decoder HAL services (IVideoDecoderManager, IAudioDecoderManager)\n"
+                   "against the published RDK Video and Audio Decoder HALs.\n"
+                   "\n"
+                   "  CASE-PATTERN        case names or fnmatch globs ('decoder.*'); default all\n"
+                   "  --service NAME      IAVBuffer's name at the service manager (AVBuffer)\n"
+                   "  --endpoint EP       reach IAVBuffer at ipc://PATH#N directly\n"
+                   "  --video-service N   the video decoder manager's name (VideoDecoderManager)\n"
+                   "  --audio-service N   the audio decoder manager's name (audiodecodermanager)\n"
+                   "  --streams DIR       the streams tests/decode/gen-streams.sh made; without\n"
+                   "                      it the cases that decode a stream skip\n"
+                   "  --profile FILE      accepted for avbuffer-conformance's shape; unused\n"
+                   "  --fresh, --same-build  accepted; unused\n"
+                   "  --time-scale N      multiply every timeout by N (valgrind)\n"
+                   "  --list              list the cases and exit\n"
+                   "  -v, --verbose       print notes while running\n"
+                   "  --wait-service MS   wait until the managers are registered, exit 0 or 1\n"
+                   "\n"
+                   "AVB_SOCKET_DIR selects the socket directory.\n");
 }
 
 static bool selected(const char *name, char **pats, int n_pats)
@@ -103,8 +101,9 @@ static void closed_soon(hcf_ctx *c, hcf_dec *d)
         com_rdk_hal_State s = 0;
 
         while (cf_now_ms() < end) {
-                avb_status st = d->audio ? com_rdk_hal_audiodecoder_IAudioDecoder_getState(d->dec, &s)
-                                         : com_rdk_hal_videodecoder_IVideoDecoder_getState(d->dec, &s);
+                avb_status st = d->audio
+                                    ? com_rdk_hal_audiodecoder_IAudioDecoder_getState(d->dec, &s)
+                                    : com_rdk_hal_videodecoder_IVideoDecoder_getState(d->dec, &s);
 
                 if (!avb_status_is_ok(&st) || s == com_rdk_hal_State_CLOSED)
                         return;
@@ -197,21 +196,21 @@ static int run_case(hcf_ctx *c, const hcf_case *k)
 int main(int argc, char **argv)
 {
         static const struct option lopts[] = {
-                {"service", required_argument, NULL, 's'},
-                {"endpoint", required_argument, NULL, 'e'},
-                {"video-service", required_argument, NULL, 'V'},
-                {"audio-service", required_argument, NULL, 'A'},
-                {"streams", required_argument, NULL, 'S'},
-                {"profile", required_argument, NULL, 'p'},
-                {"fresh", no_argument, NULL, 'f'},
-                {"same-build", no_argument, NULL, 'b'},
-                {"time-scale", required_argument, NULL, 't'},
-                {"list", no_argument, NULL, 'l'},
-                {"verbose", no_argument, NULL, 'v'},
-                {"wait-service", required_argument, NULL, 'w'},
-                {"child", no_argument, NULL, 'c'},
-                {"help", no_argument, NULL, 'h'},
-                {0},
+            {"service", required_argument, NULL, 's'},
+            {"endpoint", required_argument, NULL, 'e'},
+            {"video-service", required_argument, NULL, 'V'},
+            {"audio-service", required_argument, NULL, 'A'},
+            {"streams", required_argument, NULL, 'S'},
+            {"profile", required_argument, NULL, 'p'},
+            {"fresh", no_argument, NULL, 'f'},
+            {"same-build", no_argument, NULL, 'b'},
+            {"time-scale", required_argument, NULL, 't'},
+            {"list", no_argument, NULL, 'l'},
+            {"verbose", no_argument, NULL, 'v'},
+            {"wait-service", required_argument, NULL, 'w'},
+            {"child", no_argument, NULL, 'c'},
+            {"help", no_argument, NULL, 'h'},
+            {0},
         };
         static hcf_opts o;
         static hcf_ctx ctx;
@@ -274,8 +273,7 @@ int main(int argc, char **argv)
         }
         len = readlink("/proc/self/exe", o.self_exe, sizeof(o.self_exe) - 1);
         if (len <= 0) {
-                fprintf(stderr, "avbuffer-hal-conformance: /proc/self/exe: %s\n",
-                        strerror(errno));
+                fprintf(stderr, "avbuffer-hal-conformance: /proc/self/exe: %s\n", strerror(errno));
                 return 2;
         }
         o.self_exe[len] = 0;

@@ -82,7 +82,7 @@ static avb_status on_space(void *impl, avb_call *call)
 }
 
 static const com_rdk_hal_avbuffer_IAVBufferSpaceListener_ops space_ops = {
-        .onSpaceAvailable = on_space,
+    .onSpaceAvailable = on_space,
 };
 
 int hcf_connect(hcf_ctx *c)
@@ -142,7 +142,7 @@ static hcf_frame *add_frame(hcf_rec *r, int64_t pts, int64_t h)
         return f;
 }
 
-static void video_meta(hcf_frame *f, const VD(FrameMetadata) *m)
+static void video_meta(hcf_frame *f, const VD(FrameMetadata) * m)
 {
         avb_avbuffer_PlaneLayout l;
 
@@ -161,9 +161,8 @@ static void video_meta(hcf_frame *f, const VD(FrameMetadata) *m)
         f->layout_w = l.width;
         f->layout_h = l.height;
         f->frame_bytes = l.frameBytes;
-        f->n_planes = l.offsets_count == l.strides_count && l.offsets_count <= 3
-                              ? l.offsets_count
-                              : 0;
+        f->n_planes =
+            l.offsets_count == l.strides_count && l.offsets_count <= 3 ? l.offsets_count : 0;
         for (size_t i = 0; i < f->n_planes; i++) {
                 f->offsets[i] = l.offsets[i];
                 f->strides[i] = l.strides[i];
@@ -172,7 +171,7 @@ static void video_meta(hcf_frame *f, const VD(FrameMetadata) *m)
 }
 
 static avb_status on_video_frame(void *impl, avb_call *call, int64_t pts, int64_t h,
-                                 const VD(FrameMetadata) *m)
+                                 const VD(FrameMetadata) * m)
 {
         hcf_rec *r = impl;
         hcf_frame *f;
@@ -188,7 +187,7 @@ static avb_status on_video_frame(void *impl, avb_call *call, int64_t pts, int64_
 }
 
 static avb_status on_audio_frame(void *impl, avb_call *call, int64_t pts, int64_t h,
-                                 const AD(FrameMetadata) *m)
+                                 const AD(FrameMetadata) * m)
 {
         hcf_rec *r = impl;
         hcf_frame *f;
@@ -271,21 +270,21 @@ static avb_status on_error(void *impl, avb_call *call, int32_t code, int32_t ven
 }
 
 static const VD(IVideoDecoderControllerListener_ops) video_ctl_ops = {
-        .onFrameOutput = on_video_frame,
-        .onUserDataOutput = on_user_data,
-        .onDecodeBufferAvailable = on_available,
+    .onFrameOutput = on_video_frame,
+    .onUserDataOutput = on_user_data,
+    .onDecodeBufferAvailable = on_available,
 };
 static const VD(IVideoDecoderEventListener_ops) video_ev_ops = {
-        .onDecodeError = on_error,
-        .onStateChanged = on_state,
+    .onDecodeError = on_error,
+    .onStateChanged = on_state,
 };
 static const AD(IAudioDecoderControllerListener_ops) audio_ctl_ops = {
-        .onFrameOutput = on_audio_frame,
-        .onDecodeBufferAvailable = on_available,
+    .onFrameOutput = on_audio_frame,
+    .onDecodeBufferAvailable = on_available,
 };
 static const AD(IAudioDecoderEventListener_ops) audio_ev_ops = {
-        .onDecodeError = on_error,
-        .onStateChanged = on_state,
+    .onDecodeError = on_error,
+    .onStateChanged = on_state,
 };
 
 /* Every recorder ever made: reachable until exit, as their listeners must be. */
@@ -401,8 +400,7 @@ static bool in_state(const hcf_rec *r, const void *arg)
 void hcf_wait_state(hcf_ctx *c, hcf_rec *r, int32_t state, const char *what)
 {
         HCF_CHECK(c, hcf_rec_wait(c, r, in_state, &state, 20000),
-                  "%s: no onStateChanged to %d (%zu changes heard)", what, (int)state,
-                  r->n_states);
+                  "%s: no onStateChanged to %d (%zu changes heard)", what, (int)state, r->n_states);
 }
 
 void hcf_rec_free_frames(hcf_ctx *c, hcf_rec *r)
