@@ -87,14 +87,17 @@ static void test_idl_compiles(void **state)
         aidl_decl *id = fe_find_type(p, "com.rdk.hal.videodecoder.IVideoDecoder.Id");
         assert_non_null(id);
         assert_string_equal(id->c_name, "com_rdk_hal_videodecoder_IVideoDecoder_Id");
+        /* as published: UNDEFINED is a constant, the field has no default */
         aidl_decl *value = fe_find_member(id, "value");
         assert_int_equal(value->kind, AIDL_DECL_FIELD);
-        assert_ptr_equal(value->value->resolved, fe_find_member(id, "UNDEFINED"));
-        assert_int_equal(value->value->value.kind, AIDL_VAL_INT);
-        assert_int_equal(value->value->value.i, -1);
+        assert_null(value->value);
+        aidl_decl *undefined = fe_find_member(id, "UNDEFINED");
+        assert_non_null(undefined);
+        assert_int_equal(undefined->value->value.kind, AIDL_VAL_INT);
+        assert_int_equal(undefined->value->value.i, -1);
 
         aidl_decl *pool = fe_find_type(p, "com.rdk.hal.avbuffer.Pool");
-        assert_int_equal(fe_find_member(pool, "handle")->value->value.i, -1);
+        assert_null(fe_find_member(pool, "handle")->value);
 
         aidl_decl *av = fe_find_type(p, "com.rdk.hal.avbuffer.IAVBuffer");
         assert_true(aidl_annotation_find(av->annotations, "VintfStability") != NULL);
@@ -174,7 +177,7 @@ static void test_dump_is_canonical(void **state)
                                      "in com.rdk.hal.videodecoder.IVideoDecoder.Id videoDecoderId, "
                                      "in com.rdk.hal.avbuffer.IAVBufferSpaceListener listener);\n"));
         assert_non_null(strstr(dump, "@Backing(type=\"int\")\nenum HALError {\n  SUCCESS = 0,\n"));
-        assert_non_null(strstr(dump, "    int value = -1;\n"));
+        assert_non_null(strstr(dump, "    const int UNDEFINED = -1;\n    int value;\n"));
         assert_null(strstr(dump, "/*"));
         /* sorted by qualified name */
         assert_true(strstr(dump, "interface IServiceManager") < strstr(dump, "enum HALError"));
