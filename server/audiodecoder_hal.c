@@ -424,7 +424,8 @@ static avb_status ctl_set_property(void *impl, avb_call *call, AD(Property) p,
         s.v[0] = v;
         e = avbd_dec_configure(impl, avbd_dec_caller(call), AVBD_IN_READY, apply, &s);
         *ret = e == 0;
-        return e == -EBADFD || e == -EPERM ? avbd_dec_status(e, "setProperty") : avb_status_ok();
+        return e == -EBADFD || e == -EPERM || e == -ESTALE ? avbd_dec_status(e, "setProperty")
+                                                           : avb_status_ok();
 }
 
 static avb_status ctl_audio_format(void *impl, avb_call *call, int32_t channels, int32_t rate)
