@@ -110,6 +110,7 @@ typedef struct hcf_ctx {
         size_t n_bufs;
         pid_t children[4];
         size_t n_children;
+        int32_t heap_at_begin; /* non-secure heap used when the case began */
 } hcf_ctx;
 
 typedef void (*hcf_case_fn)(hcf_ctx *c);

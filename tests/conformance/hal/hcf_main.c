@@ -88,10 +88,31 @@ static int wait_service(const hcf_opts *o, int ms)
         return 0;
 }
 
+static int32_t heap_used(hcf_ctx *c)
+{
+        com_rdk_hal_avbuffer_HeapMetrics m = {0};
+
+        (void)com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(c->avb, false, &m);
+        return m.bytesUsed;
+}
+
 static void case_begin(hcf_ctx *c)
 {
         c->n_decs = c->n_bufs = c->n_children = 0;
         c->msg[0] = 0;
+        c->heap_at_begin = heap_used(c);
+}
+
+/*
+ * Waits a while for the heap to be as the case found it, so that a child
+ * killed in a failed case does not shift the next case's figures.
+ */
+static void heap_back(hcf_ctx *c)
+{
+        int64_t end = cf_now_ms() + hcf_timeout_ms(c, 10000);
+
+        while (heap_used(c) > c->heap_at_begin && cf_now_ms() < end)
+                cf_sleep_ms(20);
 }
 
 /* Waits a while for d to be CLOSED (a killed child's open is closed asynchronously). */
@@ -164,13 +185,10 @@ static void case_cleanup(hcf_ctx *c)
                 avb_binder_unref(d->dec);
                 free(d);
         }
+        if (c->n_children) /* what they held is reclaimed after a grace period */
+                heap_back(c);
         c->n_decs = c->n_bufs = c->n_children = 0;
-        if (c->o->verbose) {
-                com_rdk_hal_avbuffer_HeapMetrics m = {0};
-
-                (void)com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(c->avb, false, &m);
-                hcf_note(c, "after the case: heap used %d", (int)m.bytesUsed);
-        }
+        hcf_note(c, "after the case: heap used %d", (int)heap_used(c));
 }
 
 static int run_case(hcf_ctx *c, const hcf_case *k)
