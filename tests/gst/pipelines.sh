@@ -5,6 +5,7 @@
 # reference is ffmpeg's own decode of the same file as raw I420.
 set -eu
 ffmpeg=$1 work=$2 case=$3
+prog=${4:+$(realpath "$4")} # case live: the test program
 mkdir -p "$work"
 cd "$work"
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -77,6 +78,12 @@ secure-refused) # secure frames cannot go to system memory: refused at negotiati
         fi
         echo "$out" | grep -q "not-negotiated\|negotiat" || fail "not refused at negotiation: $out"
         echo "ok: secure decoder to system memory refused at negotiation"
+        ;;
+live) # the gst-check program: GstHarness, seek and metrics
+        enc live.h264 320x240 50
+        ref live.h264 live.yuv yuv420p
+        enc live.mp4 320x240 50
+        CK_FORK=no exec "$prog" live.h264 live.yuv live.mp4
         ;;
 inspect)
         gst-inspect-1.0 avbuffer | grep -q avbvideodec || fail "gst-inspect does not list avbvideodec"
