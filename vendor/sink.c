@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +31,14 @@
 #endif
 
 struct sink_item {
-	int64_t frame; /* -1: the end-of-stream marker */
+	struct avb_sink_frame f; /* f.frame -1: an end-of-stream marker */
+};
+
+#define SINK_EVENTS 8
+
+struct sink_event {
+	enum avb_sink_event ev;
 	int64_t pts_ns;
-	uint32_t bytes;
 };
 
 struct avb_sink {
@@ -41,18 +47,35 @@ struct avb_sink {
 	bool checksum;
 
 	pthread_mutex_t lock;
-	pthread_cond_t cond; /* CLOCK_MONOTONIC: new item, flush, stop */
+	pthread_cond_t cond; /* CLOCK_MONOTONIC: new item, flush, stop, wake */
 	pthread_t thread;
 	bool stopping;
 	int notify_fd;
 
 	struct sink_item q[AVB_SINK_QUEUE];
-	size_t head, n;
+	size_t head, n, n_frames;
+
+	enum avb_sink_pacing pacing;
+	const struct avb_sink_clock *clock;
+	void *clock_userdata;
+	bool keep_shown, render_first;
+	int64_t shown; /* the kept frame, -1: none */
 
 	bool presenting; /* a frame is off the queue, not yet recorded */
 	bool anchored;
 	int64_t anchor_ns, first_pts_ns, last_pts_ns;
 	bool eos_presented;
+
+	bool first_pending; /* the next frame presented is a first frame */
+	bool discarding;
+	int64_t discard_pts_ns;
+	bool refused; /* a frame was refused: tell when there is room */
+	/* underflow: the last presented pts and the step before it (0: unknown) */
+	bool underflowed, can_underflow;
+	int64_t shown_pts_ns, step_ns;
+
+	struct sink_event ev[SINK_EVENTS]; /* told by the thread, outside the lock */
+	size_t n_ev;
 
 	struct avb_sink_record *rec; /* ring of AVB_SINK_RECORDS */
 	size_t rec_head, rec_n;
@@ -82,20 +105,50 @@ static void sink_notify(int fd)
 		(void)!write(fd, &one, sizeof(one));
 }
 
+#if AVB_DEBUG_API
+/*
+ * Feed rows `rows` of row_bytes bytes, stride apart from offset, to ctx:
+ * as many rows per read as fit the scratch buffer (a plane whose stride is
+ * its row is one run of bytes).
+ */
+static int sink_sum_rows(struct avb_sink *s, int64_t frame, uint32_t offset, uint32_t row_bytes,
+			 uint32_t stride, uint32_t rows, struct md5_ctx *ctx)
+{
+	if (stride == row_bytes && rows > 1) { /* contiguous: read as one run */
+		row_bytes *= rows;
+		stride = row_bytes;
+		rows = 1;
+	}
+	for (uint32_t row = 0; row < rows; row++) {
+		for (uint32_t done = 0; done < row_bytes; done += AVB_SINK_READ_CHUNK) {
+			size_t n = row_bytes - done < AVB_SINK_READ_CHUNK ? row_bytes - done
+									  : AVB_SINK_READ_CHUNK;
+			uint64_t at = (uint64_t)offset + (uint64_t)row * stride + done;
+
+			if (at > UINT32_MAX ||
+			    s->ops->read(s->userdata, frame, (uint32_t)at, s->scratch, n) < 0)
+				return -EIO;
+			md5_update(ctx, n, s->scratch);
+		}
+	}
+	return 0;
+}
+#endif
+
 /*
  * MD5 of the frame into hex, or "" (checksums off, or the frame cannot be
  * read). Read in AVB_SINK_READ_CHUNK pieces: each read holds the vendor
  * lock, which every client call needs too.
  */
-static void sink_checksum(struct avb_sink *s, const struct sink_item *it, char hex[33])
+static void sink_checksum(struct avb_sink *s, const struct avb_sink_frame *f, char hex[33])
 {
 	hex[0] = '\0';
 #if AVB_DEBUG_API
 	struct md5_ctx ctx;
 	uint8_t digest[MD5_DIGEST_SIZE];
-	bool ok = true;
+	int r = 0;
 
-	if (!s->checksum || it->bytes == 0)
+	if (!s->checksum || (f->bytes == 0 && f->planes.n == 0))
 		return;
 	if (!s->scratch) {
 		s->scratch = malloc(AVB_SINK_READ_CHUNK);
@@ -103,25 +156,22 @@ static void sink_checksum(struct avb_sink *s, const struct sink_item *it, char h
 			return;
 	}
 	md5_init(&ctx);
-	for (uint32_t off = 0; ok && off < it->bytes; off += AVB_SINK_READ_CHUNK) {
-		size_t n = it->bytes - off < AVB_SINK_READ_CHUNK ? it->bytes - off
-								 : AVB_SINK_READ_CHUNK;
-
-		ok = s->ops->read(s->userdata, it->frame, off, s->scratch, n) == 0;
-		if (ok)
-			md5_update(&ctx, n, s->scratch);
-	}
+	if (f->planes.n == 0)
+		r = sink_sum_rows(s, f->frame, 0, f->bytes, f->bytes, 1, &ctx);
+	for (uint32_t i = 0; i < f->planes.n && i < AVB_SINK_PLANES && r == 0; i++)
+		r = sink_sum_rows(s, f->frame, f->planes.offset[i], f->planes.row_bytes[i],
+				  f->planes.stride[i], f->planes.rows[i], &ctx);
 	md5_digest(&ctx, sizeof(digest), digest);
 	/* the frame may be secure: leave no copy behind, even of a partial read */
 	sodium_memzero(s->scratch, AVB_SINK_READ_CHUNK);
 	sodium_memzero(&ctx, sizeof(ctx));
-	if (!ok)
+	if (r < 0)
 		return;
 	for (size_t i = 0; i < sizeof(digest); i++)
 		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 #else
 	(void)s;
-	(void)it;
+	(void)f;
 #endif
 }
 
@@ -136,10 +186,42 @@ static void sink_record_locked(struct avb_sink *s, const struct avb_sink_record 
 	s->rec_n++;
 }
 
+/* Queue an event for the thread to tell; the oldest goes when too many wait. */
+static void sink_event_locked(struct avb_sink *s, enum avb_sink_event ev, int64_t pts_ns)
+{
+	if (!s->ops->event)
+		return;
+	if (s->n_ev == SINK_EVENTS) {
+		memmove(s->ev, s->ev + 1, (SINK_EVENTS - 1) * sizeof(s->ev[0]));
+		s->n_ev--;
+	}
+	s->ev[s->n_ev++] = (struct sink_event){ev, pts_ns};
+}
+
+/* Tell the queued events, lock dropped around the op. */
+static void sink_tell_events_locked(struct avb_sink *s)
+{
+	while (s->n_ev) {
+		struct sink_event e = s->ev[0];
+
+		memmove(s->ev, s->ev + 1, (s->n_ev - 1) * sizeof(s->ev[0]));
+		s->n_ev--;
+		pthread_mutex_unlock(&s->lock);
+		s->ops->event(s->userdata, e.ev, e.pts_ns);
+		pthread_mutex_lock(&s->lock);
+	}
+}
+
 static void sink_pop_locked(struct avb_sink *s)
 {
+	if (s->q[s->head].f.frame >= 0)
+		s->n_frames--;
 	s->head = (s->head + 1) % AVB_SINK_QUEUE;
 	s->n--;
+	if (s->refused) { /* room again after a refusal: told once */
+		s->refused = false;
+		sink_event_locked(s, AVB_SINK_EV_SPACE, 0);
+	}
 }
 
 static void sink_anchor_locked(struct avb_sink *s, int64_t now, int64_t pts)
@@ -151,20 +233,21 @@ static void sink_anchor_locked(struct avb_sink *s, int64_t now, int64_t pts)
 }
 
 /*
- * The head frame's due time on the monotonic clock, re-anchoring when its
- * pts would stall the sink (far ahead), is from a new stream (backwards),
- * or is so far from the anchor's that the difference does not fit (the pts
- * is the client's number: any int64 may come).
+ * Self-paced: the head frame's due time on the monotonic clock,
+ * re-anchoring when its pts would stall the sink (far ahead), is from a
+ * new stream (backwards), or is so far from the anchor's that the
+ * difference does not fit (the pts is the client's number: any int64 may
+ * come).
  */
 static int64_t sink_due_locked(struct avb_sink *s, const struct sink_item *it, int64_t now)
 {
 	int64_t rel;
 
-	if (!s->anchored || it->pts_ns < s->last_pts_ns)
-		sink_anchor_locked(s, now, it->pts_ns);
-	if (__builtin_sub_overflow(it->pts_ns, s->first_pts_ns, &rel) ||
+	if (!s->anchored || it->f.pts_ns < s->last_pts_ns)
+		sink_anchor_locked(s, now, it->f.pts_ns);
+	if (__builtin_sub_overflow(it->f.pts_ns, s->first_pts_ns, &rel) ||
 	    rel > (now - s->anchor_ns) + AVB_SINK_MAX_WAIT_NS) {
-		sink_anchor_locked(s, now, it->pts_ns);
+		sink_anchor_locked(s, now, it->f.pts_ns);
 		rel = 0;
 	}
 	return s->anchor_ns + rel;
@@ -178,29 +261,151 @@ static void sink_wait_until_locked(struct avb_sink *s, int64_t due)
 }
 
 /*
- * Present the head frame, due at `due`: lock held on entry and exit,
- * dropped around the ops. `presenting` lets a flush wait for it.
+ * The clock's media time now, or false when it gives none or is paused.
+ * Called with the lock held: the clock op is the server's arithmetic and
+ * takes only its own lock.
  */
-static void sink_present_locked(struct avb_sink *s, struct sink_item it, int64_t due)
+static bool sink_clock_now_locked(struct avb_sink *s, int64_t mono, int64_t *ret_media,
+				  double *ret_rate)
 {
-	struct avb_sink_record r = {.pts_ns = it.pts_ns, .due_ns = due - s->anchor_ns};
-	int64_t anchor = s->anchor_ns;
+	return s->clock->now(s->clock_userdata, mono, ret_media, ret_rate) == 0 && *ret_rate > 0;
+}
 
-	s->last_pts_ns = it.pts_ns;
+/*
+ * When the head frame is due on the monotonic clock (<= now: at once), for
+ * the clock or the pacing in force; *ret_due_rec is the due time recorded.
+ * INT64_MAX: not now (a paused clock), look again in a while.
+ */
+static int64_t sink_when_locked(struct avb_sink *s, const struct sink_item *it, int64_t now,
+				int64_t *ret_rec_due, int64_t *ret_rec_now)
+{
+	int64_t media, wait;
+	double rate;
+
+	if (s->render_first && s->first_pending) {
+		*ret_rec_due = *ret_rec_now = it->f.pts_ns;
+		return now;
+	}
+	if (s->clock) {
+		bool running = sink_clock_now_locked(s, now, &media, &rate);
+
+		if (!running && s->clock->prime) {
+			s->clock->prime(s->clock_userdata, it->f.pts_ns, now);
+			running = sink_clock_now_locked(s, now, &media, &rate);
+		}
+		if (!running)
+			return INT64_MAX;
+		*ret_rec_due = it->f.pts_ns;
+		*ret_rec_now = media;
+		if (it->f.pts_ns <= media)
+			return now;
+		wait = (int64_t)((double)(it->f.pts_ns - media) / rate);
+		return wait > AVB_SINK_CLOCK_POLL_NS ? INT64_MAX : now + wait;
+	}
+	if (s->pacing == AVB_SINK_AT_ONCE) {
+		if (!s->anchored)
+			sink_anchor_locked(s, now, it->f.pts_ns);
+		*ret_rec_due = *ret_rec_now = now - s->anchor_ns;
+		return now;
+	}
+	wait = sink_due_locked(s, it, now);
+	*ret_rec_due = wait - s->anchor_ns;
+	*ret_rec_now = now - s->anchor_ns;
+	return wait;
+}
+
+/*
+ * Present the head frame: lock held on entry and exit, dropped around the
+ * ops. `presenting` lets a flush wait for it. rec_due and rec_now: when it
+ * was due and is presented, recorded (clocked: in media time; otherwise
+ * since the anchor).
+ */
+static void sink_present_locked(struct avb_sink *s, struct sink_item it, int64_t rec_due,
+				int64_t rec_now)
+{
+	struct avb_sink_record r = {.pts_ns = it.f.pts_ns, .due_ns = rec_due, .presented_ns = rec_now};
+	int64_t old_shown = s->shown;
+	bool keep = s->keep_shown;
+
+	s->last_pts_ns = it.f.pts_ns;
 	sink_pop_locked(s);
+	if (s->first_pending)
+		sink_event_locked(s, AVB_SINK_EV_FIRST_FRAME, it.f.pts_ns);
+	if (s->underflowed)
+		sink_event_locked(s, AVB_SINK_EV_RESUMED, it.f.pts_ns);
+	s->step_ns = !s->first_pending && it.f.pts_ns > s->shown_pts_ns
+			     ? it.f.pts_ns - s->shown_pts_ns
+			     : 0;
+	s->shown_pts_ns = it.f.pts_ns;
+	s->first_pending = s->underflowed = false;
+	s->can_underflow = !it.f.eos;
+	s->shown = -1;
 	s->presenting = true;
 	pthread_mutex_unlock(&s->lock);
 
-	r.presented_ns = mono_ns() - anchor;
-	sink_checksum(s, &it, r.md5);
-	s->ops->release(s->userdata, it.frame);
+	sink_checksum(s, &it.f, r.md5);
+	if (old_shown >= 0)
+		s->ops->release(s->userdata, old_shown);
+	if (!keep)
+		s->ops->release(s->userdata, it.f.frame);
 
 	pthread_mutex_lock(&s->lock);
+	if (s->clock && s->clock->presented)
+		s->clock->presented(s->clock_userdata, it.f.pts_ns, mono_ns());
+	if (keep)
+		s->shown = it.f.frame;
 	sink_record_locked(s, &r);
 	s->stats.presented++;
+	if (it.f.eos)
+		sink_event_locked(s, AVB_SINK_EV_EOS, it.f.pts_ns);
 	s->presenting = false;
 	pthread_cond_broadcast(&s->cond);
 	sink_notify(s->notify_fd);
+}
+
+/* A frame before the discard point: released unpresented. Lock held, dropped around the op. */
+static void sink_discard_head_locked(struct avb_sink *s, int64_t frame)
+{
+	sink_pop_locked(s);
+	s->stats.discarded++;
+	s->presenting = true; /* a flush waits for the release */
+	pthread_mutex_unlock(&s->lock);
+	s->ops->release(s->userdata, frame);
+	pthread_mutex_lock(&s->lock);
+	s->presenting = false;
+	pthread_cond_broadcast(&s->cond);
+}
+
+/*
+ * Clocked, nothing queued: an underflow once the next frame (the last
+ * presented pts plus the step before it) is due and none has come. Returns
+ * when to look again.
+ */
+static int64_t sink_watch_underflow_locked(struct avb_sink *s, int64_t now)
+{
+	int64_t media, next;
+	double rate;
+
+	if (!s->clock || !s->can_underflow || s->underflowed || s->step_ns <= 0 ||
+	    !sink_clock_now_locked(s, now, &media, &rate))
+		return s->clock ? now + AVB_SINK_CLOCK_POLL_NS : INT64_MAX;
+	next = s->shown_pts_ns + s->step_ns;
+	if (media >= next) {
+		s->underflowed = true;
+		s->stats.underflows++;
+		sink_event_locked(s, AVB_SINK_EV_UNDERFLOW, next);
+		return INT64_MAX;
+	}
+	return now + AVB_SINK_CLOCK_POLL_NS;
+}
+
+static void sink_wait_locked(struct avb_sink *s, int64_t now, int64_t until)
+{
+	if (until == INT64_MAX && !s->clock)
+		pthread_cond_wait(&s->cond, &s->lock);
+	else
+		sink_wait_until_locked(s, until == INT64_MAX ? now + AVB_SINK_CLOCK_POLL_NS
+							    : until);
 }
 
 static void *sink_thread(void *arg)
@@ -210,28 +415,39 @@ static void *sink_thread(void *arg)
 	pthread_mutex_lock(&s->lock);
 	while (!s->stopping) {
 		struct sink_item it;
-		int64_t now, due;
+		int64_t now, due, rec_due = 0, rec_now = 0;
 
-		if (s->n == 0) {
-			pthread_cond_wait(&s->cond, &s->lock);
-			continue;
-		}
-		it = s->q[s->head];
-		if (it.frame < 0) {
-			sink_pop_locked(s);
-			s->eos_presented = true;
-			s->anchored = false;
-			sink_notify(s->notify_fd);
+		if (s->n_ev) {
+			sink_tell_events_locked(s);
 			continue;
 		}
 		now = mono_ns();
-		due = sink_due_locked(s, &it, now);
-		if (now < due) {
-			/* woken early by a flush or a new item: look at the head again */
-			sink_wait_until_locked(s, due);
+		if (s->n == 0) {
+			sink_wait_locked(s, now, sink_watch_underflow_locked(s, now));
 			continue;
 		}
-		sink_present_locked(s, it, due);
+		it = s->q[s->head];
+		if (it.f.frame < 0) {
+			sink_pop_locked(s);
+			s->eos_presented = true;
+			s->anchored = false;
+			s->can_underflow = false;
+			sink_event_locked(s, AVB_SINK_EV_EOS, s->shown_pts_ns);
+			sink_notify(s->notify_fd);
+			continue;
+		}
+		if (s->discarding && it.f.pts_ns < s->discard_pts_ns) {
+			sink_discard_head_locked(s, it.f.frame);
+			continue;
+		}
+		s->discarding = false; /* a frame at or after the point came */
+		due = sink_when_locked(s, &it, now, &rec_due, &rec_now);
+		if (now < due) {
+			/* woken early by a flush, a new item or a wake: look at the head again */
+			sink_wait_locked(s, now, due);
+			continue;
+		}
+		sink_present_locked(s, it, rec_due, rec_now);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -255,6 +471,8 @@ int avb_sink_new(const struct avb_sink_ops *ops, void *userdata, bool checksum,
 	s->userdata = userdata;
 	s->checksum = checksum;
 	s->notify_fd = -1;
+	s->shown = -1;
+	s->first_pending = true;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -272,23 +490,33 @@ int avb_sink_new(const struct avb_sink_ops *ops, void *userdata, bool checksum,
 	return 0;
 }
 
-/* Empty the queue into out (frames only); lock held. */
-static size_t sink_drain_locked(struct avb_sink *s, int64_t out[AVB_SINK_QUEUE])
+/* Empty the queue into out (frames only), and the shown frame unless hold; lock held. */
+static size_t sink_drain_locked(struct avb_sink *s, bool hold, int64_t out[AVB_SINK_QUEUE + 1])
 {
 	size_t n = 0;
 
 	while (s->n) {
-		if (s->q[s->head].frame >= 0)
-			out[n++] = s->q[s->head].frame;
+		if (s->q[s->head].f.frame >= 0)
+			out[n++] = s->q[s->head].f.frame;
 		sink_pop_locked(s);
 	}
 	s->stats.released_unpresented += n;
+	if (!hold && s->shown >= 0) {
+		out[n++] = s->shown;
+		s->shown = -1;
+	}
 	return n;
+}
+
+static void sink_release_all(struct avb_sink *s, const int64_t *frames, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		s->ops->release(s->userdata, frames[i]);
 }
 
 void avb_sink_free(struct avb_sink *s)
 {
-	int64_t frames[AVB_SINK_QUEUE];
+	int64_t frames[AVB_SINK_QUEUE + 1];
 	size_t n;
 
 	if (!s)
@@ -298,9 +526,8 @@ void avb_sink_free(struct avb_sink *s)
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
 	pthread_join(s->thread, NULL);
-	n = sink_drain_locked(s, frames); /* the thread is gone: no lock needed */
-	for (size_t i = 0; i < n; i++)
-		s->ops->release(s->userdata, frames[i]);
+	n = sink_drain_locked(s, false, frames); /* the thread is gone: no lock needed */
+	sink_release_all(s, frames, n);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);
 	free(s->scratch); /* zeroed after each use */
@@ -315,52 +542,130 @@ void avb_sink_set_notify(struct avb_sink *s, int fd)
 	pthread_mutex_unlock(&s->lock);
 }
 
+void avb_sink_set_pacing(struct avb_sink *s, enum avb_sink_pacing pacing)
+{
+	pthread_mutex_lock(&s->lock);
+	s->pacing = pacing;
+	s->anchored = false;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void avb_sink_set_clock(struct avb_sink *s, const struct avb_sink_clock *clock, void *userdata)
+{
+	pthread_mutex_lock(&s->lock);
+	s->clock = clock;
+	s->clock_userdata = userdata;
+	s->anchored = false;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void avb_sink_wake(struct avb_sink *s)
+{
+	pthread_mutex_lock(&s->lock);
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void avb_sink_set_keep_shown(struct avb_sink *s, bool keep)
+{
+	int64_t shown = -1;
+
+	pthread_mutex_lock(&s->lock);
+	while (s->presenting)
+		pthread_cond_wait(&s->cond, &s->lock);
+	s->keep_shown = keep;
+	if (!keep) {
+		shown = s->shown;
+		s->shown = -1;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (shown >= 0)
+		s->ops->release(s->userdata, shown);
+}
+
+void avb_sink_set_render_first(struct avb_sink *s, bool render_first)
+{
+	pthread_mutex_lock(&s->lock);
+	s->render_first = render_first;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* Frames may fill the queue up to limit; the rest is kept for end-of-stream markers. */
-static int sink_push(struct avb_sink *s, struct sink_item it, size_t limit)
+static int sink_push(struct avb_sink *s, const struct sink_item *it, size_t limit)
 {
 	int r = 0;
 
 	pthread_mutex_lock(&s->lock);
 	if (s->n >= limit) {
 		r = -ENOSPC;
+		s->refused = s->refused || it->f.frame >= 0;
 	} else {
-		s->q[(s->head + s->n) % AVB_SINK_QUEUE] = it;
+		s->q[(s->head + s->n) % AVB_SINK_QUEUE] = *it;
 		s->n++;
+		if (it->f.frame >= 0) {
+			s->n_frames++;
+			s->stats.received++;
+		}
 		pthread_cond_broadcast(&s->cond);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return r;
 }
 
+int avb_sink_queue_frame(struct avb_sink *s, const struct avb_sink_frame *f)
+{
+	struct sink_item it = {.f = *f};
+
+	if (f->frame < 0 || f->planes.n > AVB_SINK_PLANES)
+		return -EINVAL;
+	return sink_push(s, &it, AVB_SINK_QUEUE - AVB_SINK_MARKERS);
+}
+
 int avb_sink_queue(struct avb_sink *s, int64_t frame, int64_t pts_ns, uint32_t bytes)
 {
-	if (frame < 0)
-		return -EINVAL;
-	return sink_push(s, (struct sink_item){.frame = frame, .pts_ns = pts_ns, .bytes = bytes},
-			 AVB_SINK_QUEUE - AVB_SINK_MARKERS);
+	struct avb_sink_frame f = {.frame = frame, .pts_ns = pts_ns, .bytes = bytes};
+
+	return avb_sink_queue_frame(s, &f);
 }
 
 int avb_sink_queue_eos(struct avb_sink *s)
 {
-	return sink_push(s, (struct sink_item){.frame = -1}, AVB_SINK_QUEUE);
+	struct sink_item it = {.f = {.frame = -1}};
+
+	return sink_push(s, &it, AVB_SINK_QUEUE);
 }
 
-void avb_sink_flush(struct avb_sink *s)
+void avb_sink_flush(struct avb_sink *s, bool hold_shown)
 {
-	int64_t frames[AVB_SINK_QUEUE];
+	int64_t frames[AVB_SINK_QUEUE + 1];
 	size_t n;
 
 	pthread_mutex_lock(&s->lock);
-	n = sink_drain_locked(s, frames);
-	s->anchored = false;
 	/* the frame being presented is not "unpresented": let it finish first */
 	while (s->presenting)
 		pthread_cond_wait(&s->cond, &s->lock);
+	n = sink_drain_locked(s, hold_shown, frames);
+	s->anchored = false;
 	s->eos_presented = false;
+	s->discarding = false;
+	s->first_pending = true;
+	s->underflowed = s->can_underflow = false;
+	s->step_ns = 0;
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
-	for (size_t i = 0; i < n; i++)
-		s->ops->release(s->userdata, frames[i]);
+	sink_release_all(s, frames, n);
+}
+
+void avb_sink_discard_until(struct avb_sink *s, int64_t pts_ns)
+{
+	pthread_mutex_lock(&s->lock);
+	s->discarding = true;
+	s->discard_pts_ns = pts_ns;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
 }
 
 bool avb_sink_take_eos(struct avb_sink *s)
@@ -403,6 +708,7 @@ void avb_sink_get_stats(struct avb_sink *s, struct avb_sink_stats *ret_stats)
 {
 	pthread_mutex_lock(&s->lock);
 	*ret_stats = s->stats;
-	ret_stats->queued = s->n;
+	ret_stats->queued = s->n_frames;
+	ret_stats->shown = s->shown >= 0;
 	pthread_mutex_unlock(&s->lock);
 }

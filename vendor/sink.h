@@ -1,22 +1,31 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The stand-in sink of tunnelled mode: where a decoder's frames go when its
- * output link to the sink is enabled (graph.h), in place of a display or an
- * audio output.
+ * A video sink's presenting engine: where a decoder's frames go in
+ * tunnelled mode (its output link to the sink is enabled, graph.h), and
+ * where a client's frames go through the Video Sink HAL (server/videosink.h),
+ * in place of a display.
  *
- * It presents each frame at its presentation time: the first frame after
- * creation, a flush or an end of stream anchors the stream clock to
- * CLOCK_MONOTONIC, and every later frame waits until anchor + (pts - first
- * pts). Presenting a frame means recording it (pts, when it was presented
- * relative to the anchor, and, when checksums are on, the MD5 of its bytes)
- * and releasing it. A pts more than AVB_SINK_MAX_WAIT_NS ahead of the clock,
- * or one that goes backwards, re-anchors instead of stalling.
+ * When a frame is due: with a clock attached (avb_sink_set_clock), when the
+ * clock's media time reaches its pts, never while the clock is paused.
+ * Without one, as the pacing says: AVB_SINK_SELF_PACED (the default) lets
+ * the first frame after creation, a flush or an end of stream anchor a
+ * stream clock to CLOCK_MONOTONIC and every later frame wait until anchor +
+ * (pts - first pts), re-anchoring on a pts more than AVB_SINK_MAX_WAIT_NS
+ * ahead or one that goes backwards; AVB_SINK_AT_ONCE presents each frame as
+ * soon as it is queued.
+ *
+ * Presenting a frame means recording it (pts, when it was presented, and,
+ * when checksums are on, the MD5 of its picture: the planes' visible rows
+ * when the frame has a plane layout, else its first `bytes` bytes), then
+ * releasing it, or, with avb_sink_set_keep_shown, keeping it as the shown
+ * frame until the next one is presented or a flush lets it go.
  *
  * Threads: one presentation thread per sink, from avb_sink_new to
  * avb_sink_free. Ops are called from that thread with no sink lock held,
- * except that avb_sink_flush and avb_sink_free release queued frames from
- * the caller's thread.
- * Locking: internal; every call may come from any thread.
+ * except that avb_sink_flush, avb_sink_set_keep_shown and avb_sink_free
+ * release frames from the caller's thread.
+ * Locking: internal; every call may come from any thread, but never from an
+ * op (flush waits for a frame being presented).
  * Errors: 0 or -errno; ret_* written only on success.
  */
 #ifndef AVB_VENDOR_SINK_H
@@ -32,11 +41,61 @@
 #define AVB_SINK_MAX_WAIT_NS 2000000000LL /* a pts further ahead re-anchors */
 #define AVB_SINK_READ_CHUNK (256u * 1024u) /* bytes per read op when summing */
 
+#define AVB_SINK_CLOCK_POLL_NS 10000000LL /* a clocked sink looks at its clock this often */
+#define AVB_SINK_PLANES 3
+
+/* What the presentation thread tells (ops->event). */
+enum avb_sink_event {
+	AVB_SINK_EV_FIRST_FRAME, /* the first frame since creation or a flush: its pts */
+	AVB_SINK_EV_EOS,	 /* the stream's last frame was presented: its pts */
+	AVB_SINK_EV_UNDERFLOW,	 /* clocked: nothing queued when the next frame was due */
+	AVB_SINK_EV_RESUMED,	 /* a frame presented again after an underflow */
+	AVB_SINK_EV_SPACE,	 /* the queue refused a frame and has room again */
+};
+
 struct avb_sink_ops {
 	/* Required. Copy len bytes at offset of the frame into dst (checksums only). */
 	int (*read)(void *userdata, int64_t frame, uint32_t offset, void *dst, size_t len);
 	/* Required. The sink is done with the frame; must not block for long. */
 	void (*release)(void *userdata, int64_t frame);
+	/* Optional. Must not block for long nor call into the sink. */
+	void (*event)(void *userdata, enum avb_sink_event ev, int64_t pts_ns);
+};
+
+/*
+ * A presentation clock; called from the presentation thread with the sink
+ * lock held, so they take no lock a sink caller may hold.
+ *  now: required; the clock's media time at CLOCK_MONOTONIC time mono_ns
+ *      and its rate (0: paused). An error means "no time now" (not
+ *      started, or not primed): treated as paused.
+ *  prime: optional; the head frame waits on a clock that gives no time.
+ *  presented: optional; a frame was presented at mono_ns.
+ */
+struct avb_sink_clock {
+	int (*now)(void *userdata, int64_t mono_ns, int64_t *ret_media_ns, double *ret_rate);
+	void (*prime)(void *userdata, int64_t pts_ns, int64_t mono_ns);
+	void (*presented)(void *userdata, int64_t pts_ns, int64_t mono_ns);
+};
+
+enum avb_sink_pacing {
+	AVB_SINK_SELF_PACED = 0,
+	AVB_SINK_AT_ONCE,
+};
+
+/* The visible rows of each plane; n == 0: no layout (hash the first `bytes` bytes). */
+struct avb_sink_planes {
+	uint32_t n;
+	uint32_t offset[AVB_SINK_PLANES], row_bytes[AVB_SINK_PLANES];
+	uint32_t stride[AVB_SINK_PLANES], rows[AVB_SINK_PLANES];
+};
+
+/* A frame handed to the sink. */
+struct avb_sink_frame {
+	int64_t frame; /* the frame's handle, >= 0 */
+	int64_t pts_ns;
+	uint32_t bytes;
+	struct avb_sink_planes planes;
+	bool eos; /* the stream's last frame: AVB_SINK_EV_EOS once it is presented */
 };
 
 struct avb_sink_record {
@@ -47,10 +106,14 @@ struct avb_sink_record {
 };
 
 struct avb_sink_stats {
+	uint64_t received;	       /* frames queued */
 	uint64_t presented;
 	uint64_t released_unpresented; /* dropped by a flush */
+	uint64_t discarded;	       /* dropped by avb_sink_discard_until */
+	uint64_t underflows;
 	uint64_t records_dropped;      /* not taken in time */
-	size_t queued;
+	size_t queued;		       /* frames waiting (markers not counted) */
+	bool shown;		       /* a presented frame is kept (keep_shown) */
 };
 
 struct avb_sink;
@@ -67,10 +130,35 @@ void avb_sink_free(struct avb_sink *s);
 /* After each presented frame and end of stream, write 1 to the eventfd fd (-1: none). */
 void avb_sink_set_notify(struct avb_sink *s, int fd);
 
+/* How frames are due with no clock attached (see the top); at once takes effect now. */
+void avb_sink_set_pacing(struct avb_sink *s, enum avb_sink_pacing pacing);
 /*
- * Hand a frame of `bytes` bytes to the sink, which now owns it.
- * Errors: -EINVAL (frame < 0), -ENOSPC (queue full: the caller keeps the frame).
+ * Present by clock (borrowed, with userdata; both must stay valid until
+ * replaced), or NULL: by the pacing again. The thread rereads the clock at
+ * least every AVB_SINK_CLOCK_POLL_NS, so rate changes need no call;
+ * avb_sink_wake makes it look at once.
  */
+void avb_sink_set_clock(struct avb_sink *s, const struct avb_sink_clock *clock, void *userdata);
+void avb_sink_wake(struct avb_sink *s);
+/*
+ * Keep the presented frame as the shown one (until the next is presented,
+ * a flush without hold, or keep_shown is turned off, which releases it).
+ */
+void avb_sink_set_keep_shown(struct avb_sink *s, bool keep);
+/*
+ * Present the first frame after creation or a flush as soon as it is
+ * queued, even ahead of a clock or with the clock paused; later frames
+ * wait for their time.
+ */
+void avb_sink_set_render_first(struct avb_sink *s, bool render_first);
+
+/*
+ * Hand a frame to the sink, which now owns it.
+ * Errors: -EINVAL (frame < 0), -ENOSPC (queue full: the caller keeps the
+ * frame; AVB_SINK_EV_SPACE follows once there is room).
+ */
+int avb_sink_queue_frame(struct avb_sink *s, const struct avb_sink_frame *f);
+/* A frame of `bytes` bytes with no plane layout, not the last: avb_sink_queue_frame. */
 int avb_sink_queue(struct avb_sink *s, int64_t frame, int64_t pts_ns, uint32_t bytes);
 /*
  * Mark the end of the stream: avb_sink_take_eos says true once every frame
@@ -79,11 +167,18 @@ int avb_sink_queue(struct avb_sink *s, int64_t frame, int64_t pts_ns, uint32_t b
  */
 int avb_sink_queue_eos(struct avb_sink *s);
 /*
- * Release every queued frame unpresented, forget a pending end of stream,
- * re-anchor. A frame being presented finishes first (it is recorded before
- * this returns). Do not call from an op.
+ * Release every queued frame unpresented, forget a pending end of stream
+ * and a discard point, re-anchor; the next frame presented is a first
+ * frame again. The shown frame is kept when hold_shown, else released. A
+ * frame being presented finishes first (it is recorded before this
+ * returns). Do not call from an op.
  */
-void avb_sink_flush(struct avb_sink *s);
+void avb_sink_flush(struct avb_sink *s, bool hold_shown);
+/*
+ * Drop (release unpresented, counted as discarded) every frame whose pts is
+ * before pts_ns, queued now or later, until a frame at or after it comes.
+ */
+void avb_sink_discard_until(struct avb_sink *s, int64_t pts_ns);
 /* Whether an end of stream was presented since the last call. */
 bool avb_sink_take_eos(struct avb_sink *s);
 

@@ -240,25 +240,44 @@ int avb_vendor_decoder_open(struct avb_vendor *v, enum avb_media_kind kind, int3
 
 static void sink_release_frame(void *userdata, int64_t frame)
 {
-	(void)avb_vendor_buffer_free(userdata, frame);
+	struct vendor_sink_ctx *c = userdata;
+
+	(void)avb_vendor_buffer_free(c->v, frame);
 }
 
 static int sink_read_frame(void *userdata, int64_t frame, uint32_t offset, void *dst,
 			   size_t len)
 {
-	return avb_vendor_buffer_read_for_vendor(userdata, frame, offset, dst, len);
+	struct vendor_sink_ctx *c = userdata;
+
+	return avb_vendor_buffer_read_for_vendor(c->v, frame, offset, dst, len);
+}
+
+/* cb and userdata are set before the engine is handed out, never while it runs unseen */
+static void sink_event(void *userdata, enum avb_sink_event ev, int64_t pts_ns)
+{
+	struct vendor_sink_ctx *c = userdata;
+	avb_vendor_sink_event_cb cb = __atomic_load_n(&c->cb, __ATOMIC_ACQUIRE);
+
+	if (cb)
+		cb(c->userdata, (int)ev, pts_ns);
 }
 
 static const struct avb_sink_ops vendor_sink_ops = {
 	.read = sink_read_frame,
 	.release = sink_release_frame,
+	.event = sink_event,
 };
 
 /* The decoder's sink, made on first use; lock held. */
 static int decoder_sink_locked(struct avb_vendor *v, int index, struct avb_sink **ret_sink)
 {
 	if (!v->sinks[index]) {
-		int r = avb_sink_new(&vendor_sink_ops, v, AVB_DEBUG_API, &v->sinks[index]);
+		int r;
+
+		v->sink_ctx[index].v = v;
+		r = avb_sink_new(&vendor_sink_ops, &v->sink_ctx[index], AVB_DEBUG_API,
+				 &v->sinks[index]);
 
 		if (r < 0)
 			return r;
@@ -327,7 +346,7 @@ int avb_vendor_decoder_start(struct avb_vendor *v, const struct avb_vendor_decod
 	if (r < 0)
 		return r;
 	if (sink) {
-		avb_sink_flush(sink);
+		avb_sink_flush(sink, false);
 		avb_sink_set_notify(sink, how->notify_fd);
 	}
 	*ret_tunnelled = tunnelled;
@@ -363,7 +382,7 @@ int avb_vendor_decoder_stop(struct avb_vendor *v, enum avb_media_kind kind, int3
 	vendor_unlock(v);
 	sink = decoder_sink(v, kind, id);
 	if (r == 0 && sink) {
-		avb_sink_flush(sink);
+		avb_sink_flush(sink, false);
 		avb_sink_set_notify(sink, -1);
 	}
 	return r;
@@ -430,7 +449,7 @@ void avb_vendor_sink_flush(struct avb_vendor *v, enum avb_media_kind kind, int32
 	struct avb_sink *sink = decoder_sink(v, kind, id);
 
 	if (sink)
-		avb_sink_flush(sink);
+		avb_sink_flush(sink, false);
 }
 
 bool avb_vendor_sink_take_eos(struct avb_vendor *v, enum avb_media_kind kind, int32_t id)
@@ -474,6 +493,22 @@ int avb_vendor_sink_take_records(struct avb_vendor *v, const char *name,
 		return 0;
 	}
 	return avb_sink_take_records(sink, ret_records, ret_n);
+}
+
+int avb_vendor_video_sink(struct avb_vendor *v, int32_t id, avb_vendor_sink_event_cb cb,
+			  void *userdata, struct avb_sink **ret_sink)
+{
+	int index = decoder_index(v, AVB_MEDIA_VIDEO, id);
+	int r;
+
+	if (index < 0)
+		return index;
+	vendor_lock(v);
+	v->sink_ctx[index].userdata = userdata;
+	__atomic_store_n(&v->sink_ctx[index].cb, cb, __ATOMIC_RELEASE);
+	r = decoder_sink_locked(v, index, ret_sink);
+	vendor_unlock(v);
+	return r;
 }
 
 /*

@@ -40,6 +40,12 @@ struct avb_vendor {
 	struct avb_decoder_registry *decoders;
 	struct avb_graph *graph;		       /* the topology, for the vendor's lifetime */
 	struct avb_sink *sinks[AVB_VENDOR_MAX_DECODERS]; /* by config decoder index; lazily */
+	/* what each sink's ops get: the vendor, and whom its events go to */
+	struct vendor_sink_ctx {
+		struct avb_vendor *v;
+		avb_vendor_sink_event_cb cb;
+		void *userdata;
+	} sink_ctx[AVB_VENDOR_MAX_DECODERS];
 };
 
 /* Space callbacks owed after unlocking: one operation touches one pool. */

@@ -369,5 +369,17 @@ bool avb_vendor_sink_take_eos(struct avb_vendor *v, enum avb_media_kind kind, in
 struct avb_sink_record;
 int avb_vendor_sink_take_records(struct avb_vendor *v, const char *name,
 				 struct avb_sink_record **ret_records, size_t *ret_n);
+/*
+ * The presenting engine (struct avb_sink, vendor/sink.h) of the sink that
+ * video decoder `id`'s output link enters, made on first use and kept until
+ * avb_vendor_free; the Video Sink HAL drives it directly. Its events
+ * (enum avb_sink_event) go to cb (may be NULL) from its thread, with no
+ * vendor lock held; the last cb set wins. Errors: -EINVAL (no such video
+ * decoder), -ENOMEM.
+ */
+struct avb_sink;
+typedef void (*avb_vendor_sink_event_cb)(void *userdata, int event, int64_t pts_ns);
+int avb_vendor_video_sink(struct avb_vendor *v, int32_t id, avb_vendor_sink_event_cb cb,
+			  void *userdata, struct avb_sink **ret_sink);
 
 #endif /* AVBUFFER_VENDOR_H */

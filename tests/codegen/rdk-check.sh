@@ -9,7 +9,8 @@
 #   - the versioning example's frozen versions through --dumpapi/--checkapi,
 #     each version against the next, ending with current/;
 #   - the packages avbuffer implements (com.rdk.hal, its avbuffer,
-#     videodecoder and audiodecoder): --dumpapi of idl/ equals --dumpapi of
+#     videodecoder, audiodecoder, and the sinks and clock avclock, audiosink,
+#     videosink): --dumpapi of idl/ equals --dumpapi of
 #     the published current/ files.
 #
 #   rdk-check.sh AIDLC PROTOC_C SRCROOT BUILDROOT RDKDIR [WORKDIR]
@@ -140,7 +141,7 @@ echo "checkapi: $passed of $checked version steps of the versioning example comp
 
 # The published packages avbuffer serves: the same canonical API, type for type.
 same=0 differ=0
-for c in common avbuffer videodecoder audiodecoder; do
+for c in common avbuffer videodecoder audiodecoder avclock audiosink videosink; do
         pub=$(find "$rdk/$c/current" -name '*.aidl' | LC_ALL=C sort)
         pkg=$(echo "$pub" | head -1 | sed "s|^$rdk/$c/current/||; s|/[^/]*\.aidl$||")
         ours=$(find "$src/idl/$pkg" -maxdepth 1 -name '*.aidl' | LC_ALL=C sort)

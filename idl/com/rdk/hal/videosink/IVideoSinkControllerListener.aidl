@@ -1,0 +1,29 @@
+package com.rdk.hal.videosink;
+
+import com.rdk.hal.State;
+
+/** What the client that opened a sink hears about it. */
+@VintfStability
+oneway interface IVideoSinkControllerListener
+{
+    /** The first picture since start or flush was presented. */
+    void onFirstFrameRendered(in long nsPresentationTime);
+
+    /** The picture marked end of stream was presented. */
+    void onEndOfStream(in long nsPresentationTime);
+
+    /** The sink ran out of pictures while started. */
+    void onVideoUnderflow();
+
+    /** Presentation went on again after an underflow. */
+    void onVideoResumed();
+
+    /** A flush has released the queued pictures. */
+    void onFlushComplete();
+
+    /** The sink moved from oldState to newState. */
+    void onStateChanged(in State oldState, in State newState);
+
+    /** The queue has room again after a refused queueVideoFrame. */
+    void onFrameBufferAvailable();
+}
