@@ -15,7 +15,10 @@ PACKAGES="meson ninja-build pkg-config gcc g++ clang libc6-dev
 protobuf-c-compiler libprotobuf-c-dev libnanomsg-dev libsodium-dev
 libcmocka-dev libyaml-dev nettle-dev valgrind python3 procps systemd
 libdbus-1-dev dbus gnuplot-nox libavcodec-dev libavutil-dev ffmpeg
-python3-dev python3-numpy python3-pytest"
+python3-dev python3-numpy python3-pytest
+libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools
+gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+gstreamer1.0-libav"
 
 install_missing() {
 	missing=""
@@ -49,14 +52,14 @@ cmd=${1:-}
 case "$cmd" in
 demo)
 	install_missing
-	setup build -Ddecode=enabled
+	setup build -Ddecode=enabled -Dgst=enabled
 	ninja -C build
 	exec ./scripts/demo.sh build
 	;;
 test)
 	install_missing
 	start=$(date +%s)
-	setup build -Ddecode=enabled
+	setup build -Ddecode=enabled -Dgst=enabled
 	ninja -C build
 	meson test -C build --print-errorlogs --num-processes 2
 	# The suites that talk to a daemon, again on the unix transport.
@@ -66,7 +69,7 @@ test)
 	t1=$(date +%s)
 	# clang: the warning check of everything, then the libFuzzer targets
 	# (a build of their own: fuzz builds instrument every library), run briefly.
-	CC=clang setup build-clang -Ddecode=enabled
+	CC=clang setup build-clang -Ddecode=enabled -Dgst=enabled
 	ninja -C build-clang
 	# No decode path in the fuzz build: neither target reaches the decoder
 	# services (fuzz_dispatch drives the three IAVBuffer objects in process)
