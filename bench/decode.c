@@ -14,7 +14,7 @@
  *
  * Measured, alternating in one run, several repetitions, medians:
  *  - frames per second: avbufferd + softvpu from the first queued buffer to
- *    the end-of-stream marker; ffmpeg -threads 1 -i STREAM -f null - by its
+ *    the frame carrying end of stream; ffmpeg -threads 1 -i STREAM -f null - by its
  *    own -benchmark rtime (its decoding loop: the target is judged on this)
  *    and by the wall clock of the whole process (start-up included).
  *    One decoding thread on both sides: the firmware opens libavcodec with
@@ -223,7 +223,8 @@ static void queue_unit(size_t i)
                 pthread_mutex_lock(&t->l.m);
                 before = t->l.available;
                 pthread_mutex_unlock(&t->l.m);
-                DT_OK(t->api->decode(t->dec, h, (int64_t)i * PTS_STEP, &accepted),
+                DT_OK(t->api->decode(t->ctl, h, (int64_t)i * PTS_STEP, i + 1 == n_units,
+                                     &accepted),
                       "decodeBufferWithMetadata");
                 if (accepted)
                         break;
@@ -239,7 +240,7 @@ static void queue_unit(size_t i)
 /*
  * The stream through the decoder, paced every pace_ns (0: as fast as it is
  * accepted); latencies (ms) into lat. Returns the seconds from the first
- * queued unit to the end-of-stream marker.
+ * queued unit to the frame that carries end of stream.
  */
 static double decode_once(uint64_t pace_ns, struct bench_samples *lat)
 {
@@ -265,7 +266,7 @@ static double decode_once(uint64_t pace_ns, struct bench_samples *lat)
                 }
                 queue_unit(i);
         }
-        DT_OK(t->api->eos(t->dec), "signalEndOfStream");
+        /* the last unit carried endOfStream: the last frame does too */
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_sec += 30;
         pthread_mutex_lock(&t->l.m);

@@ -113,7 +113,11 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         }
         for (size_t i = 0; !oneway && i < rep.n; i++)
                 cg_local(w, a, &rep.v[i], aidl_arena_printf(a, "_r_%s", rep.v[i].c_name));
+        if (!oneway) /* the reply's wire message, released at once at done */
+                cw_line(w, "avb_arena _arena;");
         cw_line(w, "%s__init(&_req);", req.msg.lower);
+        if (!oneway)
+                cw_line(w, "avb_arena_init(&_arena, %s);", sens ? "AVB_METHOD_SENSITIVE" : "0");
         cw_blank(w);
         client_checks(w, a, what, &req, oneway ? NULL : &rep);
         for (size_t i = 0; i < req.n; i++) {
@@ -145,8 +149,9 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         } else {
                 cw_line(w, "if (!avb_status_is_ok(&_st))");
                 cw_line(w, "        goto done;");
-                cw_line(w, "_rep = (%s *)protobuf_c_message_unpack(&%s__descriptor, NULL, _out_len, _out);",
+                cw_line(w, "_rep = (%s *)protobuf_c_message_unpack(&%s__descriptor, &_arena.allocator,",
                         rep.msg.c, rep.msg.lower);
+                cw_line(w, "                                       _out_len, _out);");
                 cw_open(w, "if (_rep == NULL) {");
                 cw_line(w, "_rc = -EBADMSG;");
                 cw_line(w, "goto fail;");
@@ -188,10 +193,8 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
                 cn_value v = {&req.v[i], "", "", "(&_req)", pc};
                 cg_release(w, a, &v);
         }
-        if (!oneway) {
-                cw_line(w, "if (_rep != NULL)");
-                cw_line(w, "        protobuf_c_message_free_unpacked(&_rep->base, NULL);");
-        }
+        if (!oneway) /* every value kept was copied out of _rep */
+                cw_line(w, "avb_arena_fini(&_arena);");
         if (fdm) {
                 /* what the reply's values kept they duplicated */
                 cw_line(w, "avb_fd_list_fini(&_fds, false);");

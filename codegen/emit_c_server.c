@@ -28,6 +28,7 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         bool oneway = m->oneway || iface->oneway;
         cn_fields req = cn_fields_of_method(a, m, false);
         cn_fields rep = cn_fields_of_method(a, m, true);
+        bool sens = aidl_annotation_find(iface->annotations, "SensitiveData") != NULL;
         bool fdm = cn_method_has_pfd(m);
         const char *fds = fdm ? "&_fds" : "NULL";
 
@@ -38,6 +39,7 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         cw_line(w, "                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)");
         cw_open(w, "{");
         cw_line(w, "%s *_req;", req.msg.c);
+        cw_line(w, "avb_arena _arena; /* the request's wire message, released at once at done */");
         if (!oneway)
                 cw_line(w, "%s _rep;", rep.msg.c);
         cw_line(w, "avb_status _st;");
@@ -55,11 +57,14 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         cw_line(w, "if (ops->%s == NULL)", cn_c_ident(a, m->name));
         cw_line(w, "        return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, \"%s is not implemented\");",
                 what);
-        cw_line(w, "_req = (%s *)protobuf_c_message_unpack(&%s__descriptor, NULL, req_len, req);",
+        cw_line(w, "avb_arena_init(&_arena, %s);", sens ? "AVB_METHOD_SENSITIVE" : "0");
+        cw_line(w, "_req = (%s *)protobuf_c_message_unpack(&%s__descriptor, &_arena.allocator,",
                 req.msg.c, req.msg.lower);
-        cw_line(w, "if (_req == NULL)");
-        cw_line(w, "        return avb_status_transport(AVB_TS_BAD_MESSAGE, \"%s: bad request\");",
-                what);
+        cw_line(w, "                                       req_len, req);");
+        cw_open(w, "if (_req == NULL) {");
+        cw_line(w, "avb_arena_fini(&_arena);");
+        cw_line(w, "return avb_status_transport(AVB_TS_BAD_MESSAGE, \"%s: bad request\");", what);
+        cw_close(w, "}");
         for (size_t i = 0; i < req.n; i++) {
                 const cn_field *f = &req.v[i];
                 const char *c = server_local(a, f);
@@ -159,7 +164,7 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
                 cn_value v = {f, c, aidl_arena_printf(a, "%s_count", c), "_req", pc};
                 cg_fini(w, a, &v);
         }
-        cw_line(w, "protobuf_c_message_free_unpacked(&_req->base, NULL);");
+        cw_line(w, "avb_arena_fini(&_arena); /* every value kept was copied out of _req */");
         cw_line(w, "return _st;");
         cw_close(w, "}");
 }

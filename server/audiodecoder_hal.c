@@ -251,27 +251,28 @@ static avb_status dec_open(void *impl, avb_call *call, AD(Codec) codec, bool sec
                 *ret = NULL;
                 return avb_status_ok();
         }
-        e = avbd_dec_open(impl, avbd_dec_caller(call), c, secure, 0, 0, listener);
+        e = avbd_dec_open(impl, avbd_dec_caller(call), c, secure, 0, 0, listener, ret);
         if (e == -EOPNOTSUPP || (e == -ENODEV && secure)) {
                 *ret = NULL;
                 return avb_status_ok();
         }
         if (e < 0)
                 return avbd_dec_status(e, "open");
-        *ret = avb_binder_ref(avbd_dec_controller(impl));
         return avb_status_ok();
 }
 
 static avb_status dec_close(void *impl, avb_call *call, avb_binder *controller, bool *ret)
 {
+        const struct avbd_ctl *ctl;
         int e;
 
         if (!controller)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "close: no controller");
-        if (avb_binder_local_impl(controller, &AD(IAudioDecoderController_desc)) != impl)
+        ctl = avb_binder_local_impl(controller, &AD(IAudioDecoderController_desc));
+        if (!ctl || ctl->dec != impl)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
                                             "close: not this decoder's controller");
-        e = avbd_dec_close(impl, avbd_dec_caller(call));
+        e = avbd_dec_close(ctl, avbd_dec_caller(call));
         if (e < 0)
                 return avbd_dec_status(e, "close");
         *ret = true;
@@ -355,7 +356,7 @@ static avb_status ctl_csd(void *impl, avb_call *call, AD(CSDAudioFormat) format,
         struct avbd_dec_info in;
         int e;
 
-        avbd_dec_info(impl, &in);
+        avbd_dec_info(((const struct avbd_ctl *)impl)->dec, &in);
         if (format != AD(CSDAudioFormat_MP4_AUDIO_SPECIFIC_CONFIG) ||
             in.codec != AVB_VPU_CODEC_AAC || !n) {
                 *ret = false;

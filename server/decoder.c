@@ -34,6 +34,14 @@ static int check(struct avbd_dec *dec, uint64_t owner, enum avbd_dec_state want)
         return dec->state == want ? 0 : -EBADFD;
 }
 
+/* A controller acts for its own open only. */
+static int check_ctl(const struct avbd_ctl *ctl, uint64_t owner, enum avbd_dec_state want)
+{
+        if (ctl->dec->state == AVBD_DEC_CLOSED || ctl->gen != ctl->dec->gen)
+                return -ESTALE;
+        return check(ctl->dec, owner, want);
+}
+
 static int find_frame_pool(const struct avbd_profile *p, enum avb_media_kind kind, bool secure)
 {
         for (size_t i = 0; i < p->n_frame_pools; i++)
@@ -108,12 +116,20 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
 }
 
 int avbd_dec_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec, bool secure,
-                  uint32_t max_width, uint32_t max_height, avb_binder *listener)
+                  uint32_t max_width, uint32_t max_height, avb_binder *listener,
+                  avb_binder **ret_controller)
 {
+        size_t slot;
         int e;
 
         pthread_mutex_lock(&dec->all->lock);
         e = do_open(dec, owner, codec, secure, max_width, max_height, listener);
+        if (e == 0) {
+                /* the earlier opens' controllers go dead, this one's object comes alive */
+                slot = (size_t)(++dec->gen % AVBD_DEC_CONTROLLERS);
+                dec->ctl[slot].gen = dec->gen;
+                *ret_controller = avb_binder_ref(dec->controllers[slot]);
+        }
         dec_wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
@@ -128,14 +144,15 @@ static void enter(struct avbd_dec *dec, enum avbd_dec_state to, bool tell)
                 dec->state = to;
 }
 
-/* Run step on dec if owner may and dec is in state want. */
-static int call(struct avbd_dec *dec, uint64_t owner, enum avbd_dec_state want,
+/* Run step on ctl's decoder if owner may and it is in state want. */
+static int call(const struct avbd_ctl *ctl, uint64_t owner, enum avbd_dec_state want,
                 int (*step)(struct avbd_dec *dec, bool tell))
 {
+        struct avbd_dec *dec = ctl->dec;
         int e;
 
         pthread_mutex_lock(&dec->all->lock);
-        e = check(dec, owner, want);
+        e = check_ctl(ctl, owner, want);
         if (e == 0)
                 e = step(dec, true);
         dec_wake_if_owed(dec);
@@ -297,37 +314,38 @@ static int mark_discontinuity(struct avbd_dec *dec, bool tell)
         return 0;
 }
 
-int avbd_dec_start(struct avbd_dec *dec, uint64_t owner)
+int avbd_dec_start(const struct avbd_ctl *ctl, uint64_t owner)
 {
-        return call(dec, owner, AVBD_DEC_READY, start_streaming);
+        return call(ctl, owner, AVBD_DEC_READY, start_streaming);
 }
 
-int avbd_dec_flush(struct avbd_dec *dec, uint64_t owner, bool reset)
+int avbd_dec_flush(const struct avbd_ctl *ctl, uint64_t owner, bool reset)
 {
-        return call(dec, owner, AVBD_DEC_STARTED, reset ? flush_reset : flush_keep);
+        return call(ctl, owner, AVBD_DEC_STARTED, reset ? flush_reset : flush_keep);
 }
 
-int avbd_dec_stop(struct avbd_dec *dec, uint64_t owner)
+int avbd_dec_stop(const struct avbd_ctl *ctl, uint64_t owner)
 {
-        return call(dec, owner, AVBD_DEC_STARTED, stop_streaming);
+        return call(ctl, owner, AVBD_DEC_STARTED, stop_streaming);
 }
 
-int avbd_dec_close(struct avbd_dec *dec, uint64_t owner)
+int avbd_dec_close(const struct avbd_ctl *ctl, uint64_t owner)
 {
-        return call(dec, owner, AVBD_DEC_READY, close_decoder);
+        return call(ctl, owner, AVBD_DEC_READY, close_decoder);
 }
 
-int avbd_dec_discontinuity(struct avbd_dec *dec, uint64_t owner)
+int avbd_dec_discontinuity(const struct avbd_ctl *ctl, uint64_t owner)
 {
-        return call(dec, owner, AVBD_DEC_STARTED, mark_discontinuity);
+        return call(ctl, owner, AVBD_DEC_STARTED, mark_discontinuity);
 }
 
-static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns, bool eos,
-                     bool *ret_accepted)
+static int do_decode(const struct avbd_ctl *ctl, uint64_t owner, int64_t handle, int64_t pts_ns,
+                     bool eos, bool *ret_accepted)
 {
+        struct avbd_dec *dec = ctl->dec;
         struct avb_buffer_info info;
         struct avb_vpu_buf b = {0};
-        int e = check(dec, owner, AVBD_DEC_STARTED);
+        int e = check_ctl(ctl, owner, AVBD_DEC_STARTED);
 
         if (e < 0)
                 return e;
@@ -361,6 +379,11 @@ static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64
         if (e < 0)
                 return e == -EINVAL ? -EINVAL : -ENODEV;
         dec_set_add(&dec->in, handle);
+        /* a buffer after the end of a stream starts the next one (it ends once too) */
+        if (dec->eos_told) {
+                dec->eos_told = false;
+                dec->meta_due = true;
+        }
         /* the end of stream rides on the last buffer: drain after it */
         if (eos && dec->all->vpu->ops->drain(dec->sess) < 0)
                 avb_log(AVB_LOG_WARNING, "decoder %d: the VPU did not take the end of stream",
@@ -369,13 +392,14 @@ static int do_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64
         return 0;
 }
 
-int avbd_dec_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns, bool eos,
-                    bool *ret_accepted)
+int avbd_dec_decode(const struct avbd_ctl *ctl, uint64_t owner, int64_t handle, int64_t pts_ns,
+                    bool eos, bool *ret_accepted)
 {
+        struct avbd_dec *dec = ctl->dec;
         int e;
 
         pthread_mutex_lock(&dec->all->lock);
-        e = do_decode(dec, owner, handle, pts_ns, eos, ret_accepted);
+        e = do_decode(ctl, owner, handle, pts_ns, eos, ret_accepted);
         dec_wake_if_owed(dec);
         pthread_mutex_unlock(&dec->all->lock);
         return e;
@@ -426,13 +450,14 @@ static int do_codec_data(struct avbd_dec *dec, enum avb_vpu_codec_data type, con
         return 0;
 }
 
-int avbd_dec_codec_data(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec_data type,
+int avbd_dec_codec_data(const struct avbd_ctl *ctl, uint64_t owner, enum avb_vpu_codec_data type,
                         const void *data, size_t len)
 {
+        struct avbd_dec *dec = ctl->dec;
         int e;
 
         pthread_mutex_lock(&dec->all->lock);
-        e = check(dec, owner, AVBD_DEC_STARTED);
+        e = check_ctl(ctl, owner, AVBD_DEC_STARTED);
         if (e == 0)
                 e = do_codec_data(dec, type, data, len);
         dec_wake_if_owed(dec);
@@ -445,14 +470,16 @@ static unsigned state_bit(enum avbd_dec_state st)
         return st == AVBD_DEC_READY ? AVBD_IN_READY : st == AVBD_DEC_STARTED ? AVBD_IN_STARTED : 0;
 }
 
-int avbd_dec_configure(struct avbd_dec *dec, uint64_t owner, unsigned states,
+int avbd_dec_configure(const struct avbd_ctl *ctl, uint64_t owner, unsigned states,
                        int (*apply)(struct avbd_dec_config *cfg, const void *arg), const void *arg)
 {
+        struct avbd_dec *dec = ctl->dec;
         struct avbd_dec_config cfg;
         int e;
 
         pthread_mutex_lock(&dec->all->lock);
-        e = check_owner(dec, owner);
+        e = dec->state == AVBD_DEC_CLOSED || ctl->gen != dec->gen ? -ESTALE
+                                                                  : check_owner(dec, owner);
         if (e == 0 && !(state_bit(dec->state) & states))
                 e = -EBADFD;
         if (e == 0) {
@@ -468,12 +495,13 @@ int avbd_dec_configure(struct avbd_dec *dec, uint64_t owner, unsigned states,
         return e;
 }
 
-int avbd_dec_set_tunnelled(struct avbd_dec *dec, uint64_t owner, bool tunnelled)
+int avbd_dec_set_tunnelled(const struct avbd_ctl *ctl, uint64_t owner, bool tunnelled)
 {
+        struct avbd_dec *dec = ctl->dec;
         int e;
 
         pthread_mutex_lock(&dec->all->lock);
-        e = check(dec, owner, AVBD_DEC_READY);
+        e = check_ctl(ctl, owner, AVBD_DEC_READY);
         if (e == 0)
                 e = avb_vendor_decoder_set_tunnelled(dec->all->vendor, dec->kind, dec->id,
                                                      tunnelled);
@@ -735,12 +763,13 @@ avb_binder *avbd_dec_binder(const struct avbd_dec *dec)
         return dec->binder;
 }
 
-void avbd_dec_set_controller(struct avbd_dec *dec, avb_binder *controller)
+struct avbd_ctl *avbd_dec_controller_slot(struct avbd_dec *dec, size_t i)
 {
-        dec->controller = controller;
+        dec->ctl[i].dec = dec;
+        return &dec->ctl[i];
 }
 
-avb_binder *avbd_dec_controller(const struct avbd_dec *dec)
+void avbd_dec_set_controller(struct avbd_dec *dec, size_t i, avb_binder *controller)
 {
-        return dec->controller;
+        dec->controllers[i] = controller;
 }

@@ -20,9 +20,38 @@ struct avbd_decoder_service {
         struct avbd_decoders *decoders;
         avb_binder *managers[2]; /* [kind] */
         uint32_t manager_ids[2]; /* their object ids */
-        avb_binder **objects;    /* per decoder: its object, then its controller */
+        avb_binder **objects;    /* per decoder: its object, then its controllers */
         size_t n_objects;
 };
+
+/* The decoder's object and its controller objects, appended to ds->objects. */
+static int make_objects(struct avbd_decoder_service *ds, struct avbd_dec *dec)
+{
+        bool video = avbd_dec_kind(dec) == AVB_MEDIA_VIDEO;
+        avb_binder **o = &ds->objects[ds->n_objects];
+        int e = video ? com_rdk_hal_videodecoder_IVideoDecoder_new_local(&avbd_video_decoder_ops,
+                                                                         dec, NULL, &o[0])
+                      : com_rdk_hal_audiodecoder_IAudioDecoder_new_local(&avbd_audio_decoder_ops,
+                                                                         dec, NULL, &o[0]);
+
+        if (e < 0)
+                return e;
+        ds->n_objects++;
+        avbd_dec_set_binder(dec, o[0]);
+        for (size_t k = 0; k < AVBD_DEC_CONTROLLERS; k++) {
+                struct avbd_ctl *ctl = avbd_dec_controller_slot(dec, k);
+
+                e = video ? com_rdk_hal_videodecoder_IVideoDecoderController_new_local(
+                                &avbd_video_controller_ops, ctl, NULL, &o[1 + k])
+                          : com_rdk_hal_audiodecoder_IAudioDecoderController_new_local(
+                                &avbd_audio_controller_ops, ctl, NULL, &o[1 + k]);
+                if (e < 0)
+                        return e;
+                ds->n_objects++;
+                avbd_dec_set_controller(dec, k, o[1 + k]);
+        }
+        return 0;
+}
 
 int avbd_decoder_service_new(const struct avbd_profile *profile, struct avb_vendor *vendor,
                              struct avb_vpu *vpu, struct avbd_decoder_service **ret)
@@ -39,7 +68,8 @@ int avbd_decoder_service_new(const struct avbd_profile *profile, struct avb_vend
         e = avbd_decoders_new(profile, vendor, vpu, notify, &ds->decoders);
         if (e == 0)
                 ds->objects =
-                    calloc(2 * avbd_decoders_count(ds->decoders) + 1, sizeof(avb_binder *));
+                    calloc((1 + AVBD_DEC_CONTROLLERS) * avbd_decoders_count(ds->decoders) + 1,
+                           sizeof(avb_binder *));
         if (e == 0 && !ds->objects)
                 e = -ENOMEM;
         if (e == 0)
@@ -48,31 +78,8 @@ int avbd_decoder_service_new(const struct avbd_profile *profile, struct avb_vend
         if (e == 0)
                 e = com_rdk_hal_audiodecoder_IAudioDecoderManager_new_local(
                     &avbd_audio_manager_ops, ds->decoders, NULL, &ds->managers[AVB_MEDIA_AUDIO]);
-        for (size_t i = 0; e == 0 && i < avbd_decoders_count(ds->decoders); i++) {
-                struct avbd_dec *dec = avbd_decoders_at(ds->decoders, i);
-                avb_binder **o = &ds->objects[ds->n_objects];
-
-                if (avbd_dec_kind(dec) == AVB_MEDIA_VIDEO) {
-                        e = com_rdk_hal_videodecoder_IVideoDecoder_new_local(
-                            &avbd_video_decoder_ops, dec, NULL, &o[0]);
-                        if (e == 0)
-                                e = com_rdk_hal_videodecoder_IVideoDecoderController_new_local(
-                                    &avbd_video_controller_ops, dec, NULL, &o[1]);
-                } else {
-                        e = com_rdk_hal_audiodecoder_IAudioDecoder_new_local(
-                            &avbd_audio_decoder_ops, dec, NULL, &o[0]);
-                        if (e == 0)
-                                e = com_rdk_hal_audiodecoder_IAudioDecoderController_new_local(
-                                    &avbd_audio_controller_ops, dec, NULL, &o[1]);
-                }
-                if (o[0])
-                        ds->n_objects++;
-                if (e == 0) {
-                        ds->n_objects++;
-                        avbd_dec_set_binder(dec, o[0]);
-                        avbd_dec_set_controller(dec, o[1]);
-                }
-        }
+        for (size_t i = 0; e == 0 && i < avbd_decoders_count(ds->decoders); i++)
+                e = make_objects(ds, avbd_decoders_at(ds->decoders, i));
         if (e < 0) {
                 avbd_decoder_service_free(ds);
                 return e;

@@ -138,7 +138,22 @@ void avbd_dec_set_binder(struct avbd_dec *dec, avb_binder *binder);
 avb_binder *avbd_dec_binder(const struct avbd_dec *dec);
 
 /*
- * The calls, made for client `owner`. Every one but open gives -EPERM when
+ * A controller: one open of a decoder. Each decoder has AVBD_DEC_CONTROLLERS
+ * controller objects, used in turn by its opens (the object table of a
+ * server only grows, so a new object per open would grow it without end);
+ * an object acts only while its generation is the decoder's current open.
+ * impl of a controller object is its struct avbd_ctl.
+ */
+#define AVBD_DEC_CONTROLLERS 8
+struct avbd_ctl {
+        struct avbd_dec *dec;
+        uint64_t gen; /* the open it belongs to; 0: none yet */
+};
+
+/*
+ * The calls, made for client `owner` through a controller (open: on the
+ * decoder; it returns the controller, referenced). -ESTALE: the controller
+ * belongs to an open that has been closed. Every one but open gives -EPERM when
  * the decoder is opened by another client; -EBADFD in a state the call does
  * not take.
  *   open    -EBADFD not CLOSED; -EOPNOTSUPP codec; -ENODEV no VPU or no frame
@@ -159,19 +174,20 @@ avb_binder *avbd_dec_binder(const struct avbd_dec *dec);
  *   set_tunnelled  READY only; -EBUSY the link cannot change now
  */
 int avbd_dec_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec, bool secure,
-                  uint32_t max_width, uint32_t max_height, avb_binder *listener);
-int avbd_dec_start(struct avbd_dec *dec, uint64_t owner);
-int avbd_dec_flush(struct avbd_dec *dec, uint64_t owner, bool reset);
-int avbd_dec_stop(struct avbd_dec *dec, uint64_t owner);
-int avbd_dec_close(struct avbd_dec *dec, uint64_t owner);
-int avbd_dec_discontinuity(struct avbd_dec *dec, uint64_t owner);
-int avbd_dec_decode(struct avbd_dec *dec, uint64_t owner, int64_t handle, int64_t pts_ns, bool eos,
-                    bool *ret_accepted);
-int avbd_dec_codec_data(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec_data type,
+                  uint32_t max_width, uint32_t max_height, avb_binder *listener,
+                  avb_binder **ret_controller);
+int avbd_dec_start(const struct avbd_ctl *ctl, uint64_t owner);
+int avbd_dec_flush(const struct avbd_ctl *ctl, uint64_t owner, bool reset);
+int avbd_dec_stop(const struct avbd_ctl *ctl, uint64_t owner);
+int avbd_dec_close(const struct avbd_ctl *ctl, uint64_t owner);
+int avbd_dec_discontinuity(const struct avbd_ctl *ctl, uint64_t owner);
+int avbd_dec_decode(const struct avbd_ctl *ctl, uint64_t owner, int64_t handle, int64_t pts_ns,
+                    bool eos, bool *ret_accepted);
+int avbd_dec_codec_data(const struct avbd_ctl *ctl, uint64_t owner, enum avb_vpu_codec_data type,
                         const void *data, size_t len);
-int avbd_dec_configure(struct avbd_dec *dec, uint64_t owner, unsigned states,
+int avbd_dec_configure(const struct avbd_ctl *ctl, uint64_t owner, unsigned states,
                        int (*apply)(struct avbd_dec_config *cfg, const void *arg), const void *arg);
-int avbd_dec_set_tunnelled(struct avbd_dec *dec, uint64_t owner, bool tunnelled);
+int avbd_dec_set_tunnelled(const struct avbd_ctl *ctl, uint64_t owner, bool tunnelled);
 
 /* Event listeners (any client; at most AVBD_DEC_EVENT_LISTENERS): -EEXIST, -ENOENT, -ENOSPC. */
 #define AVBD_DEC_EVENT_LISTENERS 16
@@ -196,8 +212,11 @@ struct avbd_dec_limits {
         bool secure;                    /* a secure frame pool exists */
 };
 void avbd_dec_limits(const struct avbd_dec *dec, struct avbd_dec_limits *ret);
-/* The controller object of the decoder (one per decoder, set once). */
-void avbd_dec_set_controller(struct avbd_dec *dec, avb_binder *controller);
-avb_binder *avbd_dec_controller(const struct avbd_dec *dec);
+/*
+ * The controller objects of the decoder (set once by decoder_aidl.c, whose
+ * impls are its slots: avbd_dec_controller_slot).
+ */
+struct avbd_ctl *avbd_dec_controller_slot(struct avbd_dec *dec, size_t i);
+void avbd_dec_set_controller(struct avbd_dec *dec, size_t i, avb_binder *controller);
 
 #endif

@@ -39,8 +39,10 @@ struct avbd_dec {
         uint64_t owner;
         struct avbd_delivery *dlv; /* to the controller listener; NULL when closed */
         struct avbd_delivery *events[AVBD_DEC_EVENT_LISTENERS]; /* event listeners */
-        avb_binder *binder;     /* the IVideoDecoder/IAudioDecoder object */
-        avb_binder *controller; /* its controller object */
+        avb_binder *binder;                            /* the IVideoDecoder/IAudioDecoder object */
+        avb_binder *controllers[AVBD_DEC_CONTROLLERS]; /* its controller objects */
+        struct avbd_ctl ctl[AVBD_DEC_CONTROLLERS];     /* their impls */
+        uint64_t gen;                                  /* opens so far */
         enum avb_vpu_codec codec;
         bool secure;
         bool tunnelled;    /* this start: frames go to the vendor sink, the listener gets -1 */

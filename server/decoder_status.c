@@ -18,6 +18,9 @@ avb_status avbd_dec_status(int e, const char *what)
         case -EBADFD:
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE, "%s: not allowed in this state",
                                             what);
+        case -ESTALE:
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
+                                            "%s: this controller's open has been closed", what);
         case -EPERM:
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE,
                                             "%s: the decoder is open by another client", what);

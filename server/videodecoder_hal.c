@@ -437,14 +437,13 @@ static avb_status open_common(struct avbd_dec *dec, avb_call *call, VD(Codec) co
                 return avb_status_ok();
         }
         e = avbd_dec_open(dec, avbd_dec_caller(call), c, secure, (uint32_t)max_w, (uint32_t)max_h,
-                          listener);
+                          listener, ret);
         if (e == -EOPNOTSUPP || (e == -ENODEV && secure)) {
                 *ret = NULL; /* the codec or the secure mode is not supported */
                 return avb_status_ok();
         }
         if (e < 0)
                 return avbd_dec_status(e, "open");
-        *ret = avb_binder_ref(avbd_dec_controller(dec));
         return avb_status_ok();
 }
 
@@ -471,14 +470,16 @@ static avb_status dec_open_with_resolution(void *impl, avb_call *call, VD(Codec)
 
 static avb_status dec_close(void *impl, avb_call *call, avb_binder *controller, bool *ret)
 {
+        const struct avbd_ctl *ctl;
         int e;
 
         if (!controller)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "close: no controller");
-        if (avb_binder_local_impl(controller, &VD(IVideoDecoderController_desc)) != impl)
+        ctl = avb_binder_local_impl(controller, &VD(IVideoDecoderController_desc));
+        if (!ctl || ctl->dec != impl)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
                                             "close: not this decoder's controller");
-        e = avbd_dec_close(impl, avbd_dec_caller(call));
+        e = avbd_dec_close(ctl, avbd_dec_caller(call));
         if (e < 0)
                 return avbd_dec_status(e, "close");
         *ret = true;
@@ -566,7 +567,7 @@ static avb_status ctl_csd(void *impl, avb_call *call, VD(CSDVideoFormat) format,
         enum avb_vpu_codec_data type;
         int e;
 
-        avbd_dec_info(impl, &in);
+        avbd_dec_info(((const struct avbd_ctl *)impl)->dec, &in);
         if (format != VD(CSDVideoFormat_AVC_DECODER_CONFIGURATION_RECORD) ||
             in.codec != AVB_VPU_CODEC_H264 || n < 4) {
                 *ret = false; /* only H.264's record is decoded here */

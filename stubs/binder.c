@@ -9,11 +9,59 @@
 
 #include <avbuffer/rpc_gen.h>
 
-#include "envelope.h"
+#include "avb_wire.pb-c.h"
 #include "internal.h"
 #include "log.h"
 #include "uconn.h"
 #include "util.h"
+
+/* ---- meta replies (avb.MetaReply) ---- */
+
+/* Packs any protobuf-c message into a malloc'ed buffer. */
+static int pack_message(const ProtobufCMessage *m, uint8_t **ret, size_t *ret_len)
+{
+        size_t n = protobuf_c_message_get_packed_size(m);
+        uint8_t *buf = malloc(n ? n : 1);
+
+        if (!buf)
+                return -ENOMEM;
+        protobuf_c_message_pack(m, buf);
+        *ret = buf;
+        *ret_len = n;
+        return 0;
+}
+
+static int meta_pack(int32_t version, const char *hash, uint8_t **ret, size_t *ret_len)
+{
+        Avb__MetaReply m = AVB__META_REPLY__INIT;
+
+        m.version = version;
+        m.hash = (char *)(hash ? hash : "");
+        return pack_message(&m.base, ret, ret_len);
+}
+
+static int meta_unpack(const uint8_t *buf, size_t len, int32_t *ret_version,
+                             char **ret_hash)
+{
+        Avb__MetaReply *m = avb__meta_reply__unpack(NULL, len, buf);
+        char *hash;
+
+        if (!m)
+                return -EBADMSG;
+        hash = strdup(m->hash ? m->hash : "");
+        if (!hash) {
+                avb__meta_reply__free_unpacked(m, NULL);
+                return -ENOMEM;
+        }
+        if (ret_version)
+                *ret_version = m->version;
+        if (ret_hash)
+                *ret_hash = hash;
+        else
+                free(hash);
+        avb__meta_reply__free_unpacked(m, NULL);
+        return 0;
+}
 
 /* ---- life cycle ---- */
 
@@ -183,7 +231,7 @@ avb_status avb_binder_dispatch(avb_binder *b, const char *descriptor, uint32_t c
                                             "the object implements %s, not %s",
                                             iface->descriptor, descriptor ? descriptor : "");
         if (code == AVB_CODE_GET_INTERFACE_VERSION || code == AVB_CODE_GET_INTERFACE_HASH) {
-                r = avb_envelope_pack_meta(iface->version, iface->hash, ret_reply, ret_len);
+                r = meta_pack(iface->version, iface->hash, ret_reply, ret_len);
                 return r < 0 ? avb_status_from_errno(r, "meta reply") : avb_status_ok();
         }
         if (code < AVB_FIRST_CALL || code - AVB_FIRST_CALL >= iface->n_methods)
@@ -341,7 +389,14 @@ int avb_binder_oneway_room(const avb_binder *b, unsigned *ret_room)
                 *ret_room = AVB_ONEWAY_QUEUE_LIMIT;
                 return 0;
         }
-        return avb_conn_room(b->conn, ret_room);
+        /* unix: what the socket takes, less the calls queued before it. */
+        if (b->conn->u && !avb_conn_is_dead(b->conn)) {
+                unsigned room = 0;
+                int r = avb_uclient_room(b->conn->u, &room);
+
+                return r < 0 ? r : avb_conn_room(b->conn, room, ret_room);
+        }
+        return avb_conn_room(b->conn, AVB_ONEWAY_QUEUE_MAX, ret_room);
 }
 
 avb_status avb_binder_transact_fds(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
@@ -399,7 +454,7 @@ static avb_status get_meta(avb_binder *b, const avb_interface_desc *iface, uint3
         st = avb_binder_transact(b, iface, code, 0, NULL, 0, &reply, &len);
         if (!avb_status_is_ok(&st))
                 return st;
-        r = avb_envelope_unpack_meta(reply, len, ret_version, ret_hash);
+        r = meta_unpack(reply, len, ret_version, ret_hash);
         if (r < 0)
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "undecodable meta reply");
         return st;

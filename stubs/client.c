@@ -14,7 +14,7 @@
 
 #include <avbuffer/rpc_gen.h>
 
-#include "envelope.h"
+#include "frame.h"
 #include "internal.h"
 #include "log.h"
 #include "transport.h"
@@ -27,7 +27,7 @@ static int req_socket_open(avb_binder *b, size_t max_message, int *ret_sock)
 
         if ((r = avb_tp_open(AVB_TP_REQ, &s)) < 0)
                 return r;
-        if ((r = avb_tp_set_max_recv(s, max_message + AVB_ENVELOPE_OVERHEAD)) < 0 ||
+        if ((r = avb_tp_set_max_recv(s, max_message + AVB_FRAME_OVERHEAD)) < 0 ||
             (r = avb_tp_set_resend_ivl(s, avb_rt_resend_ivl_ms())) < 0 ||
             (r = avb_tp_connect(s, b->conn->ep.url)) < 0) {
                 avb_tp_close(s);
@@ -138,21 +138,6 @@ static avb_status failure(int r, const avb_binder *b, int deadline, size_t max_m
         }
 }
 
-avb_status avb_client_wait_up(avb_binder *b, int64_t deadline_at, int deadline,
-                              uint64_t *ret_incarnation, size_t *ret_max)
-{
-        avb_transport_status ts;
-
-        if (avb_conn_wait_up(b->conn, deadline_at, ret_incarnation, ret_max, &ts) == 0)
-                return avb_status_ok();
-        return ts == AVB_TS_TIMED_OUT
-                       ? avb_status_transport(ts, "%s did not answer the connection within %d ms",
-                                              b->conn->ep.url, deadline)
-               : ts == AVB_TS_PERMISSION
-                       ? avb_status_transport(ts, "%s refused this client", b->conn->ep.url)
-                       : avb_status_transport(ts, "%s has gone", b->conn->ep.url);
-}
-
 /*
  * Takes the `n` fds announced by the reply to `request_id` (sent ahead on the
  * lifeline) and hands them to the caller as a malloc'ed array, or refuses
@@ -175,7 +160,8 @@ static avb_status reply_fds(avb_binder *b, uint64_t request_id, uint32_t n, int6
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "a reply from %s announces %u fds",
                                             b->conn->ep.url, n);
         /* The server sent them before the reply: this waits for the monitor's read only. */
-        r = avb_conn_take_fds(b->conn, request_id, n, deadline_at, fds);
+        r = avb_conn_take_fds(b->conn, request_id, n, deadline_at, avb_conn_on_monitor_thread(),
+                              fds);
         if (r == -EPIPE)
                 return avb_status_transport(AVB_TS_DEAD_OBJECT, "%s has gone", b->conn->ep.url);
         if (r < 0)
@@ -211,7 +197,7 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
                 .n_fds = (uint32_t)n_fds,
         };
         int deadline = atomic_load(&b->deadline_ms);
-        int64_t deadline_at = avb_now_ms() + deadline;
+        int64_t deadline_at = avb_now_ms() + deadline, sent_at;
         uint8_t *reply = NULL;
         size_t buf_len, reply_len = 0, max_message;
         uint64_t reply_id;
@@ -219,7 +205,7 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
         avb_status st;
         int s, r;
 
-        st = avb_client_wait_up(b, deadline_at, deadline, &h.incarnation, &max_message);
+        st = avb_conn_wait_up_status(b->conn, deadline_at, deadline, &h.incarnation, &max_message);
         if (!avb_status_is_ok(&st))
                 return st;
         if (len > max_message)
@@ -227,7 +213,7 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
                                             "request of %zu bytes is above the message limit of %zu bytes",
                                             len, max_message);
         h.request_id = avb_rt_next_request_id();
-        if ((r = avb_envelope_pack_request(&h, req, len, &buf, &buf_len)) < 0)
+        if ((r = avb_frame_pack_request(&h, req, len, &buf, &buf_len)) < 0)
                 return avb_status_from_errno(r, "packing the request");
         if ((r = pool_pop(b, max_message, &s)) < 0)
                 return avb_status_from_errno(r, "opening a request socket");
@@ -237,6 +223,7 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
                 return failure(r, b, deadline, max_message);
         }
 
+        sent_at = avb_now_ms();
         r = round_trip(s, b->conn->dead_efd, deadline_at, buf, buf_len, &msg);
         if (mflags & AVB_METHOD_SENSITIVE)
                 explicit_bzero(buf, buf_len); /* its last use; freed on return */
@@ -245,18 +232,30 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
                 avb_tp_close(s);
                 return failure(r, b, deadline, max_message);
         }
-        r = avb_envelope_unpack_reply(msg.data, msg.len, &reply_id, &st, &reply, &reply_len,
-                                      &reply_n_fds);
+        r = avb_frame_unpack_reply(msg.data, msg.len, &reply_id, &st, &reply, &reply_len,
+                                   &reply_n_fds);
         if (mflags & AVB_METHOD_SENSITIVE)
                 explicit_bzero(msg.data, msg.len);
         avb_tp_msg_release(&msg);
         if (r < 0 || reply_id != h.request_id) {
                 avb_tp_close(s);
                 avb_buffer_free(reply, reply_len, mflags);
-                return avb_status_transport(AVB_TS_BAD_MESSAGE, "undecodable reply from %s",
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "%s reply from %s",
+                                            r == -EPROTO ? "another frame version's"
+                                                         : "undecodable",
                                             b->conn->ep.url);
         }
-        pool_push(b, s);
+        /*
+         * A call that lasted a resend interval may have been sent twice, and
+         * its second answer would come to this socket later. nanomsg 1.1's
+         * REQ socket mishandles such a stale reply (it frees it but keeps
+         * pointing at it: a double free at close, or a wrong reply later),
+         * so that socket is not used again.
+         */
+        if (avb_now_ms() - sent_at >= avb_rt_resend_ivl_ms())
+                avb_tp_close(s);
+        else
+                pool_push(b, s);
         if (avb_status_is_ok(&st))
                 st = reply_fds(b, h.request_id, reply_n_fds, deadline_at, ret_fds, ret_n_fds);
         if (!avb_status_is_ok(&st)) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* avb_conn: state, death recipients and the oneway queue; process identity. */
+/* avb_conn: state, death recipients and the oneway queue. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -9,9 +9,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
-#include "envelope.h"
+#include "frame.h"
 #include "internal.h"
 #include "lifeline.h"
 #include "log.h"
@@ -19,77 +17,6 @@
 #include "transport.h"
 #include "uconn.h"
 #include "util.h"
-
-/* ---- process identity ---- */
-
-static pthread_once_t ids_once = PTHREAD_ONCE_INIT;
-static uint64_t client_id;
-static atomic_uint_fast64_t request_counter;
-static atomic_int test_resend_ivl_ms;
-static atomic_uint_fast64_t dropped_oneway;
-
-uint64_t avb_rt_random64(void)
-{
-        uint64_t v = 0;
-
-        while (v == 0)
-                randombytes_buf(&v, sizeof(v));
-        return v;
-}
-
-static void ids_init(void)
-{
-        if (sodium_init() < 0)
-                avb_log_error("libsodium failed to initialise; ids may repeat");
-        client_id = avb_rt_random64();
-}
-
-uint64_t avb_rt_client_id(void)
-{
-        pthread_once(&ids_once, ids_init);
-        return client_id;
-}
-
-uint64_t avb_rt_next_request_id(void)
-{
-        return atomic_fetch_add(&request_counter, 1) + 1;
-}
-
-void avb_rpc_test_set_resend_ivl(int ms)
-{
-        atomic_store(&test_resend_ivl_ms, ms);
-}
-
-int avb_rt_resend_ivl_ms(void)
-{
-        int ms = atomic_load(&test_resend_ivl_ms);
-        const char *e;
-
-        if (ms > 0)
-                return ms;
-        e = getenv("AVB_TEST_RESEND_IVL_MS");
-        if (e && atoi(e) > 0)
-                return atoi(e);
-        return AVB_RESEND_IVL_DEFAULT_MS;
-}
-
-uint64_t avb_rpc_dropped_oneway(void)
-{
-        return atomic_load(&dropped_oneway);
-}
-
-void avb_rt_count_drop(const char *endpoint, const char *why, unsigned n)
-{
-        static avb_ratelimit rl;
-        unsigned suppressed;
-
-        atomic_fetch_add(&dropped_oneway, n);
-        if (avb_ratelimit_pass(&rl, 5, 10000, &suppressed))
-                avb_log_warning("oneway call%s to %s dropped (%s); %llu dropped in all%s",
-                                n == 1 ? "" : "s", endpoint, why,
-                                (unsigned long long)atomic_load(&dropped_oneway),
-                                suppressed ? " (some messages suppressed)" : "");
-}
 
 /* ---- life cycle ---- */
 
@@ -169,10 +96,6 @@ int avb_conn_alloc_connected(const avb_endpoint *ep, avb_conn **ret)
                 return r;
         }
         c->life_fd = fd;
-        if (ep->is_unix && (r = avb_uclient_new(fd, &c->u)) < 0) {
-                avb_conn_destroy(c);
-                return r;
-        }
         *ret = c;
         return 0;
 }
@@ -231,7 +154,6 @@ void avb_conn_destroy(avb_conn *c)
                 free(l);
         }
         avb_tp_close(c->push_sock);
-        avb_uclient_free(c->u);
         avb_conn_free_fds(c);
         if (c->life_fd >= 0)
                 close(c->life_fd);
@@ -368,6 +290,21 @@ int avb_conn_wait_up(avb_conn *c, int64_t deadline_ms, uint64_t *ret_incarnation
 }
 
 /* ---- death recipients ---- */
+
+avb_status avb_conn_wait_up_status(avb_conn *c, int64_t deadline_at, int deadline,
+                                   uint64_t *ret_incarnation, size_t *ret_max)
+{
+        avb_transport_status ts;
+
+        if (avb_conn_wait_up(c, deadline_at, ret_incarnation, ret_max, &ts) == 0)
+                return avb_status_ok();
+        return ts == AVB_TS_TIMED_OUT
+                       ? avb_status_transport(ts, "%s did not answer the connection within %d ms",
+                                              c->ep.url, deadline)
+               : ts == AVB_TS_PERMISSION
+                       ? avb_status_transport(ts, "%s refused this client", c->ep.url)
+                       : avb_status_transport(ts, "%s has gone", c->ep.url);
+}
 
 int avb_conn_link(avb_conn *c, const avb_binder *key, void (*fn)(void *), void *userdata)
 {
@@ -514,26 +451,15 @@ bool avb_conn_queue_first(avb_conn *c)
         return first;
 }
 
-int avb_conn_room(avb_conn *c, unsigned *ret_room)
+int avb_conn_room(avb_conn *c, unsigned limit, unsigned *ret_room)
 {
         int r = 0;
 
-        if (c->u && !avb_conn_is_dead(c)) {
-                unsigned room = 0, queued;
-
-                r = avb_uclient_room(c->u, &room);
-                pthread_mutex_lock(&c->lock);
-                queued = c->q_len;
-                pthread_mutex_unlock(&c->lock);
-                if (r == 0)
-                        *ret_room = room > queued ? room - queued : 0;
-                return r;
-        }
         pthread_mutex_lock(&c->lock);
         if (c->state == AVB_CONN_DEAD)
                 r = -EPIPE;
         else
-                *ret_room = c->q_len < AVB_ONEWAY_QUEUE_MAX ? AVB_ONEWAY_QUEUE_MAX - c->q_len : 0;
+                *ret_room = c->q_len < limit ? limit - (unsigned)c->q_len : 0;
         pthread_mutex_unlock(&c->lock);
         return r;
 }
@@ -555,52 +481,28 @@ static int open_push(avb_conn *c)
         return 0;
 }
 
-/* Sends the head of the queue: 0 sent, -EAGAIN not now, else dropped. */
-static int send_head(avb_conn *c)
+avb_oneway_msg *avb_conn_queue_head(avb_conn *c, avb_request_head *ret_h)
 {
-        _cleanup_(avb_freep) uint8_t *buf = NULL;
-        avb_request_head h = {.client_id = avb_rt_client_id(), .oneway = true};
         avb_oneway_msg *m;
-        size_t len;
-        int r = 0;
 
         pthread_mutex_lock(&c->lock);
         m = c->q_head;
-        h.incarnation = c->incarnation;
+        ret_h->incarnation = c->incarnation;
         pthread_mutex_unlock(&c->lock);
         if (!m)
-                return -ENOENT;
-        h.request_id = m->request_id;
-        h.object_id = m->object_id;
-        h.descriptor = m->descriptor;
-        h.code = m->code;
-        if (c->u) {
-                /* unix: the fds ride on the message itself. */
-                r = avb_envelope_pack_request(&h, m->payload, m->len, &buf, &len);
-                if (r == 0) {
-                        r = avb_uclient_send_queued(c->u, c->dead_efd, buf, len, m->fds, m->n_fds);
-                        explicit_bzero(buf, len); /* packed again if it must wait */
-                }
-                if (r == -EAGAIN)
-                        return r;
-                goto sent;
-        }
-        h.n_fds = (uint32_t)m->n_fds;
-        /* The fds go ahead on the lifeline, once, even if the push must wait. */
-        if (m->n_fds && !m->fds_sent) {
-                r = avb_conn_send_fds(c, m->request_id, m->fds, m->n_fds);
-                if (r == -EAGAIN)
-                        return r;
-                m->fds_sent = r == 0;
-        }
-        r = r < 0 ? r : avb_envelope_pack_request(&h, m->payload, m->len, &buf, &len);
-        if (r == 0) {
-                r = avb_tp_send(c->push_sock, buf, len);
-                explicit_bzero(buf, len); /* packed again if it must wait */
-        }
-        if (r == -EAGAIN)
-                return r;
-sent:
+                return NULL;
+        ret_h->client_id = avb_rt_client_id();
+        ret_h->oneway = true;
+        ret_h->request_id = m->request_id;
+        ret_h->object_id = m->object_id;
+        ret_h->descriptor = m->descriptor;
+        ret_h->code = m->code;
+        ret_h->n_fds = (uint32_t)m->n_fds;
+        return m;
+}
+
+void avb_conn_queue_done(avb_conn *c, avb_oneway_msg *m, int r)
+{
         /* Sent, or failed for good: either way it leaves the queue. */
         pthread_mutex_lock(&c->lock);
         if (c->q_head == m) {
@@ -617,18 +519,47 @@ sent:
         queue_free(m);
         if (r < 0)
                 avb_rt_count_drop(c->ep.url, strerror(-r), 1);
+        c->linger_until_ms = avb_now_ms() + 200;
+}
+
+/* Sends the head of the queue: 0 sent, -EAGAIN not now, -ENOENT none, else dropped. */
+static int send_head(avb_conn *c)
+{
+        _cleanup_(avb_freep) uint8_t *buf = NULL;
+        avb_request_head h;
+        avb_oneway_msg *m = avb_conn_queue_head(c, &h);
+        size_t len;
+        int r = 0;
+
+        if (!m)
+                return -ENOENT;
+        /* The fds go ahead on the lifeline, once, even if the push must wait. */
+        if (m->n_fds && !m->fds_sent) {
+                r = avb_conn_send_fds(c, m->request_id, m->fds, m->n_fds);
+                if (r == -EAGAIN)
+                        return r;
+                m->fds_sent = r == 0;
+        }
+        r = r < 0 ? r : avb_frame_pack_request(&h, m->payload, m->len, &buf, &len);
+        if (r == 0) {
+                r = avb_tp_send(c->push_sock, buf, len);
+                explicit_bzero(buf, len); /* packed again if it must wait */
+        }
+        if (r == -EAGAIN)
+                return r;
+        avb_conn_queue_done(c, m, r);
         return r;
 }
 
 bool avb_conn_flush(avb_conn *c)
 {
-        int r = c->u ? 0 : open_push(c);
+        int r = open_push(c);
 
         if (r < 0) {
                 avb_log_warning("%s: cannot open the oneway socket: %s", c->ep.url, strerror(-r));
                 return avb_conn_has_queued(c);
         }
         while ((r = send_head(c)) != -ENOENT && r != -EAGAIN)
-                c->linger_until_ms = avb_now_ms() + 200;
+                ;
         return r == -EAGAIN;
 }

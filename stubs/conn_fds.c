@@ -109,13 +109,12 @@ int avb_conn_read_fds(avb_conn *c)
 }
 
 int avb_conn_take_fds(avb_conn *c, uint64_t request_id, size_t n_fds, int64_t deadline_ms,
-                      int *ret_fds)
+                      bool inline_read, int *ret_fds)
 {
         struct timespec ts = {
             .tv_sec = deadline_ms / 1000,
             .tv_nsec = (deadline_ms % 1000) * 1000000,
         };
-        bool inline_read = avb_conn_on_monitor_thread();
         avb_conn_fds *e = NULL;
         int r = 0;
 

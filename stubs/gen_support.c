@@ -5,7 +5,6 @@
  * strdup(), which -std=c11 does not declare.
  */
 #include <errno.h>
-#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +12,6 @@
 
 #include <avbuffer/rpc.h>
 #include <avbuffer/rpc_gen.h>
-
-#include "testing.h"
 
 avb_status avb_status_from_rc(int rc, const char *what, const char *bad_what)
 {
@@ -117,29 +114,4 @@ void avb_fd_close(int fd)
 {
         if (fd >= 0)
                 close(fd);
-}
-
-/* Sensitive buffers zeroed so far, for tests (avb_rpc_test_zeroed_buffers). */
-static _Atomic uint64_t zeroed_buffers;
-
-void avb_buffer_free(void *p, size_t len, uint32_t flags)
-{
-        if (p && (flags & AVB_METHOD_SENSITIVE)) {
-                explicit_bzero(p, len);
-                atomic_fetch_add(&zeroed_buffers, 1);
-        }
-        free(p);
-}
-
-uint32_t avb_method_flags(const struct avb_interface_desc *iface, uint32_t code)
-{
-        if (!iface || !iface->methods || code < AVB_FIRST_CALL ||
-            code - AVB_FIRST_CALL >= iface->n_methods)
-                return 0;
-        return iface->methods[code - AVB_FIRST_CALL].flags;
-}
-
-uint64_t avb_rpc_test_zeroed_buffers(void)
-{
-        return atomic_load(&zeroed_buffers);
 }

@@ -18,7 +18,7 @@
  *   server_deferred.c    the queue of deferred calls (below server.c, server_request.c)
  *   callback.c   interface arguments: the callback server, references' checks
  *   proxy_cache.c    proxies per (endpoint, id) for callback.c (below binder.c)
- *   envelope.c   avb_wire.proto packing
+ *   frame.c      the frame of requests and replies (frame.h)
  *   uconn.c      the unix transport's packets and fds (uconn.h)
  *   uclient.c    calls over the unix transport: one connection, many callers
  *   server_uconn.c   the server's side of unix connections
@@ -33,8 +33,8 @@
 
 #include "endpoint.h"
 
-/* Slack above max_message for the envelope around a payload, in bytes. */
-#define AVB_ENVELOPE_OVERHEAD 4096
+/* Slack above max_message for the frame around a payload, in bytes. */
+#define AVB_FRAME_OVERHEAD 4096
 /* Longest interface descriptor accepted. */
 #define AVB_DESCRIPTOR_MAX 512
 /* Oneway calls queued per destination endpoint before drops. */
@@ -147,6 +147,9 @@ void avb_conn_wake_monitor(void);
  */
 int avb_conn_wait_up(avb_conn *c, int64_t deadline_ms, uint64_t *ret_incarnation,
                      size_t *ret_max, avb_transport_status *ret_ts);
+/* avb_conn_wait_up for a caller: OK, or a status saying why calls cannot go. */
+avb_status avb_conn_wait_up_status(avb_conn *c, int64_t deadline_at, int deadline,
+                                   uint64_t *ret_incarnation, size_t *ret_max);
 bool avb_conn_is_dead(avb_conn *c);
 /* Monitor: the answer came. */
 void avb_conn_set_up(avb_conn *c, uint64_t incarnation, size_t max_message);
@@ -176,21 +179,37 @@ int avb_conn_read_fds(avb_conn *c);
 /*
  * A caller: waits until the `n_fds` fds of reply `request_id` have come and
  * takes them into ret_fds (room for AVB_MAX_FDS): 0, -ETIMEDOUT, -EPIPE
- * (dead first), -EPROTO (another count came).
+ * (dead first), -EPROTO (another count came). `inline_read`: the caller is
+ * the monitor thread (avb_conn_on_monitor_thread), which reads them itself.
  */
 int avb_conn_take_fds(avb_conn *c, uint64_t request_id, size_t n_fds, int64_t deadline_ms,
+                      bool inline_read,
                       int *ret_fds);
 /* Monitor: closes fds nobody took in time; returns the next expiry (-1: none). */
 int64_t avb_conn_expire_fds(avb_conn *c);
 /* Closes every kept fd (destruction). */
 void avb_conn_free_fds(avb_conn *c);
-/* Monitor: sends what the push socket takes; true if calls remain queued. */
+struct avb_request_head; /* frame.h */
+/* Monitor, nanomsg: sends what the push socket takes; true if calls remain queued. */
 bool avb_conn_flush(avb_conn *c);
+/*
+ * The head of the oneway queue (NULL: empty) and the header of its frame in
+ * *ret_h (its descriptor borrowed from the message). The monitor thread only.
+ */
+avb_oneway_msg *avb_conn_queue_head(avb_conn *c, struct avb_request_head *ret_h);
+/*
+ * Removes `m` from the queue's head after a send (r 0) or a failure for good
+ * (r < 0: counted as dropped), and frees it. The monitor thread only.
+ */
+void avb_conn_queue_done(avb_conn *c, avb_oneway_msg *m, int r);
 bool avb_conn_has_queued(avb_conn *c);
 /* Unix connections: oneway calls must queue (handshake not done, or calls queued). */
 bool avb_conn_queue_first(avb_conn *c);
-/* Free places in the oneway queue; -EPIPE once dead. */
-int avb_conn_room(avb_conn *c, unsigned *ret_room);
+/*
+ * Free places for oneway calls: `limit` (AVB_ONEWAY_QUEUE_MAX on nanomsg,
+ * what the unix socket takes on unix) less the calls queued; -EPIPE once dead.
+ */
+int avb_conn_room(avb_conn *c, unsigned limit, unsigned *ret_room);
 /* Frees a connection nobody refers to (monitor). */
 void avb_conn_destroy(avb_conn *c);
 /* Counts a dropped oneway call and logs it, rate-limited. */
@@ -243,9 +262,6 @@ avb_status avb_binder_dispatch(avb_binder *local, const char *descriptor, uint32
                                avb_call *call, const uint8_t *req, size_t len,
                                uint8_t **ret_reply, size_t *ret_len);
 
-/* Waits for the connection's handshake (client.c): OK, or why calls cannot go. */
-avb_status avb_client_wait_up(avb_binder *b, int64_t deadline_at, int deadline,
-                              uint64_t *ret_incarnation, size_t *ret_max);
 /* A two-way call through a remote binder (client.c). */
 /* fds as avb_binder_transact_fds says (carried on the lifeline, conn_fds.c). */
 avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
@@ -271,12 +287,11 @@ void avb_uclient_free(struct avb_uconn *u);
  */
 int avb_uclient_room(struct avb_uconn *u, unsigned *ret_room);
 /*
- * The monitor: sends one queued oneway message (a packed envelope) without
- * waiting for room: -EAGAIN when nothing of it could leave. A message whose
- * first fragment left is finished, waiting up to the default deadline.
+ * The monitor, on a unix connection: sends what the socket takes of the
+ * oneway queue (conn.c's, through avb_conn_queue_head/_done); true if calls
+ * remain queued.
  */
-int avb_uclient_send_queued(struct avb_uconn *u, int dead_efd, const uint8_t *buf, size_t len,
-                            const int *fds, size_t n_fds);
+bool avb_uclient_flush(avb_conn *c);
 
 /* Closes the proxy's pooled request sockets (client.c). */
 void avb_client_pool_clear(avb_binder *b);

@@ -22,6 +22,7 @@
 #include "lifeline.h"
 #include "log.h"
 #include "transport.h"
+#include "uconn.h"
 #include "util.h"
 
 static struct {
@@ -33,6 +34,34 @@ static struct {
 } mon = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake_efd = -1};
 
 static pthread_once_t mon_once = PTHREAD_ONCE_INIT;
+
+/*
+ * A connection with, on unix://, its client of the unix transport: uclient.c
+ * calls conn.c, so the uclient is made and freed here, above both.
+ */
+static int conn_open(const avb_endpoint *ep, avb_conn **ret)
+{
+        avb_conn *c;
+        int r = avb_conn_alloc_connected(ep, &c);
+
+        if (r < 0)
+                return r;
+        if (ep->is_unix && (r = avb_uclient_new(c->life_fd, &c->u)) < 0) {
+                avb_conn_destroy(c);
+                return r;
+        }
+        *ret = c;
+        return 0;
+}
+
+static void conn_free(avb_conn *c)
+{
+        if (c) {
+                avb_uclient_free(c->u);
+                c->u = NULL;
+        }
+        avb_conn_destroy(c);
+}
 
 static avb_conn_state conn_state(avb_conn *c, bool *ret_queued)
 {
@@ -197,7 +226,7 @@ static void *monitor_main(void *arg)
                 while (to_free) {
                         avb_conn *c = to_free;
                         to_free = c->next;
-                        avb_conn_destroy(c);
+                        conn_free(c);
                 }
 
                 w.fds[0] = (struct pollfd){.fd = mon.wake_efd, .events = POLLIN};
@@ -219,7 +248,7 @@ static void *monitor_main(void *arg)
                         avb_conn *c = w.all[i];
                         bool queued;
                         if (conn_state(c, &queued) == AVB_CONN_UP && queued)
-                                (void)avb_conn_flush(c);
+                                (void)(c->u ? avb_uclient_flush(c) : avb_conn_flush(c));
                 }
         }
         return NULL;
@@ -278,7 +307,7 @@ int avb_conn_new_dead(const avb_endpoint *ep, avb_transport_status ts, avb_conn 
         avb_conn_mark_dead(c, ts);
         r = avb_monitor_adopt(c);
         if (r < 0) {
-                avb_conn_destroy(c);
+                conn_free(c);
                 return r;
         }
         *ret = c;
@@ -306,7 +335,7 @@ int avb_conn_get(const avb_endpoint *ep, avb_conn **ret)
                 }
         }
         if (!found) {
-                r = avb_conn_alloc_connected(ep, &found);
+                r = conn_open(ep, &found);
                 if (r == 0) {
                         found->next = mon.conns;
                         mon.conns = found;

@@ -18,6 +18,8 @@ typedef struct cache_entry {
         size_t len;
         int fds[AVB_MAX_FDS]; /* duplicates, sent again with the reply */
         size_t n_fds;
+        uint8_t route[AVB_REPLY_ROUTE_MAX]; /* the header it was last sent with */
+        size_t route_len;                   /* 0: not known */
 } cache_entry;
 
 struct avb_reply_cache {
@@ -158,6 +160,34 @@ avb_seen avb_reply_cache_check(const avb_reply_cache *c, uint64_t request_id,
                         return AVB_SEEN_CACHED;
                 }
         return AVB_SEEN_NOREPLY;
+}
+
+static cache_entry *entry_find(const avb_reply_cache *c, uint64_t request_id)
+{
+        for (unsigned i = 0; request_id && i < AVB_REPLY_CACHE_ENTRIES; i++)
+                if (c->entries[i].request_id == request_id)
+                        return (cache_entry *)&c->entries[i];
+        return NULL;
+}
+
+bool avb_reply_cache_sent_on(const avb_reply_cache *c, uint64_t request_id, const void *route,
+                             size_t route_len)
+{
+        const cache_entry *e = entry_find(c, request_id);
+
+        return e && e->route_len && e->route_len == route_len &&
+               memcmp(e->route, route, route_len) == 0;
+}
+
+void avb_reply_cache_note_route(avb_reply_cache *c, uint64_t request_id, const void *route,
+                                size_t route_len)
+{
+        cache_entry *e = entry_find(c, request_id);
+
+        if (!e)
+                return;
+        e->route_len = route_len <= AVB_REPLY_ROUTE_MAX ? route_len : 0;
+        memcpy(e->route, route, e->route_len);
 }
 
 void avb_reply_cache_mark(avb_reply_cache *c, uint64_t request_id)

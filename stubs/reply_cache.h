@@ -33,6 +33,7 @@
  * run again (and gets the cached reply while that is kept).
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,8 @@
  * oldest entries are evicted to stay below it (the latest one always stays).
  */
 #define AVB_REPLY_CACHE_FDS 16
+/* Longest route (the transport's header of a reply) a cached reply remembers. */
+#define AVB_REPLY_ROUTE_MAX 32
 
 typedef struct avb_reply_cache avb_reply_cache;
 
@@ -73,5 +76,20 @@ void avb_reply_cache_mark(avb_reply_cache *c, uint64_t request_id);
  */
 int avb_reply_cache_store(avb_reply_cache *c, uint64_t request_id, const uint8_t *reply,
                           size_t len, const int *fds, size_t n_fds);
+
+/*
+ * Routes. A resend that comes the way the reply already went (nanomsg: the
+ * same pipe, the same REQ id) must not be answered again: that reply is on
+ * its way, and a second one would reach the REQ socket while it holds the
+ * first (nanomsg 1.1 then loses one of them, or hands a freed one out).
+ * `route` is opaque bytes (the raw header a reply is sent with); a route
+ * longer than AVB_REPLY_ROUTE_MAX is not remembered (never matches).
+ */
+/* Whether the cached reply of `request_id` was last sent on `route`. */
+bool avb_reply_cache_sent_on(const avb_reply_cache *c, uint64_t request_id, const void *route,
+                             size_t route_len);
+/* Records that the cached reply of `request_id` was sent on `route` (no-op if not cached). */
+void avb_reply_cache_note_route(avb_reply_cache *c, uint64_t request_id, const void *route,
+                                size_t route_len);
 
 #endif

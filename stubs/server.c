@@ -35,7 +35,7 @@ static int open_nn(int kind, const char *url, const char *path, size_t max_recv,
 
 static int server_bind(avb_server *s)
 {
-        size_t max_recv = s->max_message + AVB_ENVELOPE_OVERHEAD;
+        size_t max_recv = s->max_message + AVB_FRAME_OVERHEAD;
         int r;
 
         if ((r = avb_endpoint_make_dir(&s->ep)) < 0)

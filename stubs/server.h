@@ -11,7 +11,7 @@
  * thread running avb_server_run().
  */
 
-#include "avb_wire.pb-c.h"
+#include "frame.h"
 #include "internal.h"
 #include "reply_cache.h"
 #include "testing.h"
@@ -69,12 +69,13 @@ typedef struct server_route {
 /* A two-way (or oneway) call kept by avb_call_defer. */
 typedef struct server_deferred {
         struct server_deferred *next;
-        Avb__Request *req;
+        avb_frame_request req; /* its payload points at `payload` below */
         uint64_t client_id;
         server_route route;
         int fds[AVB_MAX_FDS]; /* the request's, owned until the call is answered */
         size_t n_fds;
         int64_t deadline_ms;
+        uint8_t payload[];
 } server_deferred;
 
 struct avb_server {
@@ -151,8 +152,11 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
 void avb_server_run_deferred(avb_server *s);
 
 /* server_deferred.c: the queue of deferred calls (loop thread). */
-/* Keeps `req` and its fds (taken on success) for a later dispatch: 0, -EMFILE, -ENOMEM. */
-int avb_server_defer(avb_server *s, server_client *c, Avb__Request *req, const server_route *rt,
+/*
+ * Keeps a copy of `req` (its payload too) and its fds (taken on success) for a
+ * later dispatch: 0, -EMFILE, -ENOMEM.
+ */
+int avb_server_defer(avb_server *s, server_client *c, const avb_frame_request *req, const server_route *rt,
                      const int *fds, size_t n_fds, int64_t deadline_ms);
 /* A resend of a request that is still deferred: true, and its answer goes the new route. */
 bool avb_server_refresh_deferred(avb_server *s, uint64_t client_id, uint64_t request_id,
@@ -190,11 +194,15 @@ void avb_server_fds_free(server_client *c);
 server_uconn *avb_server_uconn_new(void);
 void avb_server_uconn_free(server_uconn *u); /* closes queued fds; accepts NULL */
 /*
- * Reads at most `max` requests from `l` and handles them: 0, or -EPIPE (the
- * client closed, everything read) or another -errno (it broke the protocol,
- * its reply queue overflowed): the caller closes `l`.
+ * Reads the next whole request from `l`: 1 with it (*ret_buf malloc'ed, the
+ * caller's, and its fds in ret_fds[AVB_MAX_FDS], taken), 0 when none is
+ * waiting, or -EPIPE (the client closed, everything read) or another -errno
+ * (it broke the protocol, its reply queue overflowed): the caller closes `l`.
  */
-int avb_server_uconn_read(avb_server *s, server_lifeline *l, int max);
+int avb_server_uconn_next(avb_server *s, server_lifeline *l, uint8_t **ret_buf, size_t *ret_len,
+                          int *ret_fds, size_t *ret_n_fds);
+/* -ENOBUFS once a reply to `l` overflowed its queue (close it), else 0. */
+int avb_server_uconn_status(const server_lifeline *l);
 /* Sends what is queued for `l` (POLLOUT): 0 or -errno (close it). */
 int avb_server_uconn_flush(avb_server *s, server_lifeline *l);
 bool avb_server_uconn_wants_out(const server_lifeline *l);

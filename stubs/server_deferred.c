@@ -34,17 +34,21 @@ server_deferred *avb_server_take_deferred(avb_server *s, bool *ret_retry)
         return list;
 }
 
-int avb_server_defer(avb_server *s, server_client *c, Avb__Request *req, const server_route *rt,
+int avb_server_defer(avb_server *s, server_client *c, const avb_frame_request *req, const server_route *rt,
                      const int *fds, size_t n_fds, int64_t deadline_ms)
 {
         server_deferred *d;
 
         if (c->fds_held + n_fds > AVB_FDS_PER_CLIENT)
                 return -EMFILE;
-        d = calloc(1, sizeof(*d));
+        /* The payload borrowed from the received message is copied behind the record. */
+        d = calloc(1, sizeof(*d) + req->len);
         if (!d)
                 return -ENOMEM;
-        d->req = req;
+        d->req = *req;
+        if (req->len)
+                memcpy(d->payload, req->payload, req->len);
+        d->req.payload = d->payload;
         d->client_id = c->peer.client_id;
         d->route = *rt;
         if (n_fds)
@@ -60,7 +64,7 @@ bool avb_server_refresh_deferred(avb_server *s, uint64_t client_id, uint64_t req
                                  const avb_tp_header *hdr)
 {
         for (server_deferred *d = s->deferred; d; d = d->next)
-                if (d->client_id == client_id && d->req->request_id == request_id) {
+                if (d->client_id == client_id && d->req.request_id == request_id) {
                         d->route.hdr = *hdr;
                         return true;
                 }
@@ -75,10 +79,8 @@ static void deferred_free(avb_server *s, server_deferred *d)
         if (c)
                 c->fds_held -= (unsigned)d->n_fds;
         avb_close_fds(d->fds, d->n_fds);
-        if (d->req && d->req->payload.data && (d->route.flags & AVB_METHOD_SENSITIVE))
-                explicit_bzero(d->req->payload.data, d->req->payload.len);
-        if (d->req)
-                avb__request__free_unpacked(d->req, NULL);
+        if (d->route.flags & AVB_METHOD_SENSITIVE)
+                explicit_bzero(d->payload, d->req.len);
         free(d);
 }
 

@@ -2,7 +2,7 @@
 /*
  * File descriptors of calls on ipc:// endpoints. nanomsg carries bytes only,
  * so a client sends the fds of a call on its lifeline (lifeline.h), just
- * before the nanomsg message, keyed by request id; the envelope says how many
+ * before the nanomsg message, keyed by request id; the frame header says how many
  * must have come. A unix socket queues a packet at the receiver before send()
  * returns, so by the time the request is read from nanomsg its fds are
  * already waiting on the lifeline: the request reads the lifeline first and

@@ -138,6 +138,22 @@ static void lifeline_drop(avb_server *s, server_lifeline *l, const char *fmt, ..
         lifeline_close(s, l);
 }
 
+/* Handles at most DRAIN_MAX whole requests waiting on `l`: 0 or -errno (close it). */
+static int uconn_drain(avb_server *s, server_lifeline *l)
+{
+        for (int i = 0; i < DRAIN_MAX; i++) {
+                _cleanup_(avb_freep) uint8_t *buf = NULL;
+                int fds[AVB_MAX_FDS];
+                size_t len, n_fds;
+                int r = avb_server_uconn_next(s, l, &buf, &len, fds, &n_fds);
+
+                if (r <= 0)
+                        return r;
+                avb_server_handle_request(s, NULL, l, buf, len, fds, n_fds);
+        }
+        return avb_server_uconn_status(l);
+}
+
 /* A unix connection's traffic: requests in, queued replies out. */
 static void uconn_event(avb_server *s, server_lifeline *l, short revents)
 {
@@ -147,7 +163,7 @@ static void uconn_event(avb_server *s, server_lifeline *l, short revents)
                 r = avb_server_uconn_flush(s, l);
         /* Also on POLLHUP: the last requests are read before the close is seen. */
         if ((r == 0 || r == -EPIPE) && (revents & (POLLIN | POLLHUP | POLLERR)))
-                r = avb_server_uconn_read(s, l, DRAIN_MAX);
+                r = uconn_drain(s, l);
         if (r == -EPIPE) {
                 lifeline_close(s, l);
         } else if (r < 0) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * One request on the server loop: decode the envelope, check incarnation,
+ * One request on the server loop: read its frame (frame.h), check incarnation,
  * client, size and that it came the way its method is sent (oneway methods on
  * the PULL socket, two-way ones and the meta codes on the REP socket),
  * deduplicate, dispatch, answer (and cache the answer), or keep the call when
@@ -24,7 +24,7 @@
 
 #include <avbuffer/rpc_gen.h>
 
-#include "envelope.h"
+#include "frame.h"
 #include "log.h"
 #include "server.h"
 #include "uconn.h"
@@ -86,8 +86,8 @@ static void answer(avb_server *s, server_client *c, uint64_t request_id, const s
                 payload = NULL;
                 len = 0;
         }
-        r = avb_envelope_pack_reply(request_id, &st, payload, len, rt->line ? 0 : (uint32_t)n_fds,
-                                    &out.p, &out.len);
+        r = avb_frame_pack_reply(request_id, &st, payload, len, rt->line ? 0 : (uint32_t)n_fds,
+                                 &out.p, &out.len);
         if (r < 0) {
                 avb_log_error("%s: packing a reply: %s", s->ep.url, strerror(-r));
                 avb_close_fds(fds, n_fds);
@@ -102,6 +102,8 @@ static void answer(avb_server *s, server_client *c, uint64_t request_id, const s
                                 (unsigned long long)request_id);
         avb_close_fds(fds, n_fds); /* the lifeline and the cache hold their own */
         send_reply(s, &rt->hdr, out.p, out.len);
+        if (c)
+                avb_reply_cache_note_route(c->cache, request_id, rt->hdr.buf, rt->hdr.len);
 }
 
 /* A request that is not run: answered with a transport status, never cached. */
@@ -134,7 +136,7 @@ static void reject(avb_server *s, const server_route *rt, uint64_t request_id,
  * would let a caller wait on an op written never to be waited on. Requests
  * the dispatcher refuses anyway (other interface, unknown code) pass here.
  */
-static const char *wrong_path(const avb_binder *obj, const Avb__Request *req, bool oneway,
+static const char *wrong_path(const avb_binder *obj, const avb_frame_request *req, bool oneway,
                               avb_transport_status *ret_ts)
 {
         const avb_interface_desc *iface = obj->iface;
@@ -143,9 +145,9 @@ static const char *wrong_path(const avb_binder *obj, const Avb__Request *req, bo
 
         *ret_ts = AVB_TS_BAD_MESSAGE;
         if (req->oneway != oneway)
-                return oneway ? "a two-way envelope on the oneway socket"
-                              : "a oneway envelope on the two-way socket";
-        if (!req->descriptor || strcmp(req->descriptor, iface->descriptor) != 0)
+                return oneway ? "a two-way request on the oneway socket"
+                              : "a oneway request on the two-way socket";
+        if (strcmp(req->descriptor, iface->descriptor) != 0)
                 return NULL;
         if (code == AVB_CODE_GET_INTERFACE_VERSION || code == AVB_CODE_GET_INTERFACE_HASH)
                 method_oneway = false;
@@ -166,7 +168,7 @@ static const char *wrong_path(const avb_binder *obj, const Avb__Request *req, bo
  * deferral deadline. Returns true if the request was kept (deferred), with
  * its fds; else the fds are still the caller's.
  */
-static bool run_request(avb_server *s, server_client *c, avb_binder *obj, Avb__Request *req,
+static bool run_request(avb_server *s, server_client *c, avb_binder *obj, avb_frame_request *req,
                         const server_route *rt, const int *fds, size_t n_fds,
                         int64_t deadline_ms)
 {
@@ -185,8 +187,8 @@ static bool run_request(avb_server *s, server_client *c, avb_binder *obj, Avb__R
         }
         call.is_final = deadline_ms >= 0 && avb_now_ms() >= deadline_ms;
         s->stats.dispatched++;
-        st = avb_binder_dispatch(obj, req->descriptor, req->code, &call, req->payload.data,
-                                 req->payload.len, &reply, &reply_len);
+        st = avb_binder_dispatch(obj, req->descriptor, req->code, &call, req->payload,
+                                 req->len, &reply, &reply_len);
         if (call.deferred && !call.is_final) {
                 if (deadline_ms < 0)
                         deadline_ms = avb_now_ms() + call.defer_timeout_ms;
@@ -205,14 +207,14 @@ static bool run_request(avb_server *s, server_client *c, avb_binder *obj, Avb__R
 }
 
 /* Why fds cannot come with `req` to `obj` (borrowed, may be NULL), or NULL. */
-static const char *fds_refusal(const avb_binder *obj, const Avb__Request *req, size_t n_fds)
+static const char *fds_refusal(const avb_binder *obj, const avb_frame_request *req, size_t n_fds)
 {
         const avb_interface_desc *iface = obj ? obj->iface : NULL;
         uint32_t code = req->code;
 
         if (n_fds == 0 || !iface)
                 return NULL; /* no object: refused as such */
-        if (!req->descriptor || strcmp(req->descriptor, iface->descriptor) != 0 ||
+        if (strcmp(req->descriptor, iface->descriptor) != 0 ||
             code < AVB_FIRST_CALL || code - AVB_FIRST_CALL >= iface->n_methods || !iface->methods ||
             !(iface->methods[code - AVB_FIRST_CALL].flags & AVB_METHOD_FDS))
                 return "file descriptors for a method that takes none";
@@ -222,7 +224,8 @@ static const char *fds_refusal(const avb_binder *obj, const Avb__Request *req, s
 void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_lifeline *line,
                                const void *data, size_t len, int *fds, size_t n_fds)
 {
-        Avb__Request *req = avb_envelope_unpack_request(data, len);
+        avb_frame_request frame, *req = &frame;
+        const char *bad = avb_frame_parse_request(data, len, &frame);
         server_route rt = {.oneway = !hdr && !line, .line = line ? line->serial : 0};
         avb_binder *obj = NULL;
         avb_transport_status ts;
@@ -235,16 +238,17 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
 
         if (hdr)
                 rt.hdr = *hdr;
-        if (!req) {
-                reject(s, &rt, 0, AVB_TS_BAD_MESSAGE, "undecodable request of %zu bytes", len);
+        if (bad) {
+                req = NULL;
+                reject(s, &rt, 0, AVB_TS_BAD_MESSAGE, "%s (%zu bytes)", bad, len);
                 goto done;
         }
         if (line)
                 rt.oneway = req->oneway;
-        if (req->payload.len > s->max_message) {
+        if (req->len > s->max_message) {
                 reject(s, &rt, req->request_id, AVB_TS_TOO_LARGE,
                        "request of %zu bytes is above the message limit of %zu bytes",
-                       req->payload.len, s->max_message);
+                       req->len, s->max_message);
                 goto done;
         }
         if (req->incarnation != 0 && req->incarnation != s->incarnation) {
@@ -263,14 +267,20 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
         }
         /* Refused before deduplication: a resend is refused the same way. */
         obj = avb_server_object(s, req->object_id);
-        if (obj && req->descriptor && strcmp(req->descriptor, obj->iface->descriptor) == 0)
+        if (obj && strcmp(req->descriptor, obj->iface->descriptor) == 0)
                 rt.flags = avb_method_flags(obj->iface, req->code);
         if (obj && (why = wrong_path(obj, req, rt.oneway, &ts))) {
                 reject(s, &rt, req->request_id, ts, "%s code %u: %s", obj->iface->descriptor,
                        req->code, why);
                 goto done;
         }
-        if ((why = fds_refusal(obj, req, line ? n_fds : req->n_fds))) {
+        /* unix: the fds came with the request, exactly as many as its header says. */
+        if (line && req->n_fds != n_fds) {
+                reject(s, &rt, req->request_id, AVB_TS_BAD_MESSAGE,
+                       "request announced %u fds, %zu came with it", req->n_fds, n_fds);
+                goto done;
+        }
+        if ((why = fds_refusal(obj, req, req->n_fds))) {
                 reject(s, &rt, req->request_id, AVB_TS_BAD_MESSAGE, "%s code %u: %s",
                        obj->iface->descriptor, req->code, why);
                 goto done;
@@ -280,10 +290,24 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
                                               &cached_fds, &n_cached_fds)) {
                 case AVB_SEEN_CACHED:
                         s->stats.duplicates++;
+                        /*
+                         * Resent on the pipe its reply went on: that reply is on
+                         * its way, and a second one would reach a REQ socket that
+                         * may still hold the first (reply_cache.h, routes).
+                         */
+                        if (avb_reply_cache_sent_on(c->cache, req->request_id, hdr->buf,
+                                                    hdr->len)) {
+                                s->stats.in_flight++;
+                                goto done;
+                        }
                         /* Without its fds the reply would be a lie: none at all then. */
                         if (!n_cached_fds || avb_server_fds_send(s, c, req->request_id, cached_fds,
-                                                                 n_cached_fds) == 0)
+                                                                 n_cached_fds) == 0) {
                                 send_reply(s, hdr, cached, cached_len);
+                                avb_reply_cache_note_route(c->cache, req->request_id, hdr->buf,
+                                                           hdr->len);
+                                s->stats.resent++;
+                        }
                         goto done;
                 case AVB_SEEN_NOREPLY:
                         s->stats.duplicates++;
@@ -321,15 +345,9 @@ done:
         }
         avb_close_fds(fds, n_fds);
         avb_binder_unref(obj);
-        if (rt.flags & AVB_METHOD_SENSITIVE) {
-                /* The receive buffer is the caller's, but written by nobody after this. */
-                if (data)
-                        explicit_bzero((void *)data, len);
-                if (req && req->payload.data)
-                        explicit_bzero(req->payload.data, req->payload.len);
-        }
-        if (req)
-                avb__request__free_unpacked(req, NULL);
+        /* The payload was read in place: clearing the received bytes clears it. */
+        if ((rt.flags & AVB_METHOD_SENSITIVE) && data)
+                explicit_bzero((void *)data, len);
 }
 
 void avb_server_run_deferred(avb_server *s)
@@ -348,21 +366,18 @@ void avb_server_run_deferred(avb_server *s)
                         continue;
                 }
                 if (c) {
-                        avb_binder *obj = avb_server_object(s, d->req->object_id);
+                        avb_binder *obj = avb_server_object(s, d->req.object_id);
                         /* A new record would count them again. */
                         c->fds_held -= (unsigned)d->n_fds;
-                        if (run_request(s, c, obj, d->req, &d->route, d->fds, d->n_fds,
-                                        d->deadline_ms)) {
-                                d->req = NULL; /* deferred again, in a new record */
+                        /* Deferred again: a new record copied the frame and took the fds. */
+                        if (run_request(s, c, obj, &d->req, &d->route, d->fds, d->n_fds,
+                                        d->deadline_ms))
                                 d->n_fds = 0;
-                        }
                         avb_binder_unref(obj);
                 }
                 avb_close_fds(d->fds, d->n_fds);
-                if (d->req && d->req->payload.data && (d->route.flags & AVB_METHOD_SENSITIVE))
-                        explicit_bzero(d->req->payload.data, d->req->payload.len);
-                if (d->req)
-                        avb__request__free_unpacked(d->req, NULL);
+                if (d->route.flags & AVB_METHOD_SENSITIVE)
+                        explicit_bzero(d->payload, d->req.len);
                 free(d);
         }
 }

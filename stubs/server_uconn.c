@@ -10,14 +10,14 @@
  * lets it overflow has its connection closed, as a reply can neither be
  * dropped silently (its caller would wait for nothing) nor waited for.
  * Bad input (truncated or oversized packets, garbage, fds where none belong)
- * closes the connection it came on; what a request carries is checked like a
- * nanomsg one, in server_request.c, and refused with an error reply.
+ * closes the connection it came on. Whole requests go up to the loop
+ * (server_loop.c), which hands them to server_request.c: checked like a
+ * nanomsg one there, and refused with an error reply.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "envelope.h"
 #include "log.h"
 #include "server.h"
 #include "uconn.h"
@@ -107,7 +107,7 @@ int avb_server_uconn_flush(avb_server *s, server_lifeline *l)
 /* Keeps what is left of a reply the socket did not take; false when over a bound. */
 static bool enqueue(avb_server *s, server_uconn *u, const avb_utx *tx, int *fds, size_t n_fds)
 {
-        size_t max_bytes = 2 * (s->max_message + AVB_ENVELOPE_OVERHEAD);
+        size_t max_bytes = 2 * (s->max_message + AVB_FRAME_OVERHEAD);
         queued_reply *q;
 
         if (u->n_queued >= QUEUE_MAX_MSGS || u->bytes_queued + tx->len > max_bytes ||
@@ -165,33 +165,33 @@ void avb_server_usend(avb_server *s, uint64_t line, const uint8_t *buf, size_t l
         l->u->condemned = true;
 }
 
-int avb_server_uconn_read(avb_server *s, server_lifeline *l, int max)
+int avb_server_uconn_next(avb_server *s, server_lifeline *l, uint8_t **ret_buf, size_t *ret_len,
+                          int *ret_fds, size_t *ret_n_fds)
 {
         server_uconn *u = l->u;
-        size_t limit = s->max_message + AVB_ENVELOPE_OVERHEAD;
+        size_t limit = s->max_message + AVB_FRAME_OVERHEAD;
+        int r;
 
-        for (int i = 0; i < max && !u->condemned; i++) {
-                int r = avb_urx_read(l->fd, &u->rx, limit);
-
+        /* Fragments of one request are read here until it is whole. */
+        while (!u->condemned && (r = avb_urx_read(l->fd, &u->rx, limit)) <= 0) {
                 if (r == -EAGAIN)
                         return 0;
                 if (r < 0)
                         return r;
-                if (r == 0) {
-                        i--; /* fragments of one request count once */
-                        continue;
-                }
-                uint8_t *buf = u->rx.buf;
-                size_t len = u->rx.total;
-                int fds[AVB_MAX_FDS];
-                size_t n_fds = u->rx.n_fds;
-
-                memcpy(fds, u->rx.fds, n_fds * sizeof(int));
-                u->rx.buf = NULL;
-                u->rx.n_fds = 0;
-                avb_urx_reset(&u->rx);
-                avb_server_handle_request(s, NULL, l, buf, len, fds, n_fds);
-                free(buf);
         }
-        return u->condemned ? -ENOBUFS : 0;
+        if (u->condemned)
+                return -ENOBUFS;
+        *ret_buf = u->rx.buf;
+        *ret_len = u->rx.total;
+        memcpy(ret_fds, u->rx.fds, u->rx.n_fds * sizeof(int));
+        *ret_n_fds = u->rx.n_fds;
+        u->rx.buf = NULL;
+        u->rx.n_fds = 0;
+        avb_urx_reset(&u->rx);
+        return 1;
+}
+
+int avb_server_uconn_status(const server_lifeline *l)
+{
+        return l->u->condemned ? -ENOBUFS : 0;
 }

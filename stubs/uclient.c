@@ -30,7 +30,7 @@
 
 #include <avbuffer/rpc_gen.h>
 
-#include "envelope.h"
+#include "frame.h"
 #include "internal.h"
 #include "log.h"
 #include "uconn.h"
@@ -182,12 +182,43 @@ static int send_message(struct avb_uconn *u, int dead_efd, avb_utx *tx, bool one
         return r;
 }
 
-int avb_uclient_send_queued(struct avb_uconn *u, int dead_efd, const uint8_t *buf, size_t len,
-                            const int *fds, size_t n_fds)
+/*
+ * Sends the head of c's oneway queue without waiting for room (the fds ride
+ * on the message itself): 0 sent, -EAGAIN when nothing of it could leave,
+ * -ENOENT none queued, else dropped. A message whose first fragment left is
+ * finished, waiting up to the default deadline.
+ */
+static int send_queued(avb_conn *c)
 {
-        avb_utx tx = {.buf = buf, .len = len, .fds = fds, .n_fds = n_fds};
+        _cleanup_(avb_freep) uint8_t *buf = NULL;
+        avb_request_head h;
+        avb_oneway_msg *m = avb_conn_queue_head(c, &h);
+        size_t len;
+        int r;
 
-        return send_message(u, dead_efd, &tx, true, avb_now_ms() + AVB_DEFAULT_DEADLINE_MS);
+        if (!m)
+                return -ENOENT;
+        r = avb_frame_pack_request(&h, m->payload, m->len, &buf, &len);
+        if (r == 0) {
+                avb_utx tx = {.buf = buf, .len = len, .fds = m->fds, .n_fds = m->n_fds};
+
+                r = send_message(c->u, c->dead_efd, &tx, true,
+                                 avb_now_ms() + AVB_DEFAULT_DEADLINE_MS);
+                explicit_bzero(buf, len); /* packed again if it must wait */
+        }
+        if (r == -EAGAIN)
+                return r;
+        avb_conn_queue_done(c, m, r);
+        return r;
+}
+
+bool avb_uclient_flush(avb_conn *c)
+{
+        int r;
+
+        while ((r = send_queued(c)) != -ENOENT && r != -EAGAIN)
+                ;
+        return r == -EAGAIN;
 }
 
 /* Gives the whole message in u->rx to its waiter, or drops it. Under u->lock. */
@@ -200,7 +231,7 @@ static void deliver(struct avb_uconn *u)
         size_t len = 0;
         uwaiter *w = NULL;
 
-        if (avb_envelope_unpack_reply(rx->buf, rx->total, &id, &st, &payload, &len, NULL) == 0)
+        if (avb_frame_unpack_reply(rx->buf, rx->total, &id, &st, &payload, &len, NULL) == 0)
                 for (w = u->waiters; w && w->request_id != id; w = w->next)
                         ;
         if (w && !w->done) {
@@ -356,6 +387,7 @@ avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint
                 .descriptor = iface->descriptor,
                 .code = code,
                 .oneway = oneway,
+                .n_fds = (uint32_t)n_fds,
         };
         int deadline = atomic_load(&b->deadline_ms);
         int64_t deadline_at = avb_now_ms() + deadline;
@@ -366,7 +398,7 @@ avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint
 
         if (!u)
                 return avb_status_transport(AVB_TS_DEAD_OBJECT, "%s has gone", b->conn->ep.url);
-        st = avb_client_wait_up(b, deadline_at, deadline, &h.incarnation, &max_message);
+        st = avb_conn_wait_up_status(b->conn, deadline_at, deadline, &h.incarnation, &max_message);
         if (!avb_status_is_ok(&st))
                 return st;
         if (len > max_message)
@@ -374,7 +406,7 @@ avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint
                                             "request of %zu bytes is above the message limit of %zu bytes",
                                             len, max_message);
         h.request_id = avb_rt_next_request_id();
-        if ((r = avb_envelope_pack_request(&h, req, len, &buf, &buf_len)) < 0)
+        if ((r = avb_frame_pack_request(&h, req, len, &buf, &buf_len)) < 0)
                 return avb_status_from_errno(r, "packing the request");
         avb_utx tx = {.buf = buf, .len = buf_len, .fds = fds, .n_fds = n_fds};
         bool sensitive = avb_method_flags(iface, code) & AVB_METHOD_SENSITIVE;
@@ -406,7 +438,7 @@ avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint
                 pthread_mutex_unlock(&u->lock);
                 return failure(b, r, deadline);
         }
-        r = wait_reply(u, b->conn->dead_efd, &w, deadline_at, max_message + AVB_ENVELOPE_OVERHEAD);
+        r = wait_reply(u, b->conn->dead_efd, &w, deadline_at, max_message + AVB_FRAME_OVERHEAD);
         if (r < 0)
                 return failure(b, r, deadline);
         return take_answer(&w, ret_reply, ret_len, ret_fds, ret_n_fds);

@@ -7,10 +7,10 @@
  * keeps one SOCK_SEQPACKET connection per endpoint: the lifeline of
  * lifeline.h (hello, answer) and, after the answer, its traffic:
  *
- *   client -> server  Request envelopes (two-way and oneway alike)
- *   server -> client  Reply envelopes, in any order (matched by request id)
+ *   client -> server  request frames (frame.h; two-way and oneway alike)
+ *   server -> client  reply frames, in any order (matched by request id)
  *
- * A message (envelope) travels as one or more packets, each starting with
+ * A message (frame) travels as one or more packets, each starting with
  * avb_ufrag; a packet holds at most AVB_UFRAG_BYTES of the message, as the
  * kernel refuses a packet above the socket's send buffer. The fragments of
  * one message follow each other with nothing between them (a sender holds

@@ -22,10 +22,12 @@
  * its display order), and the decoder really decodes it: it opens video decoder
  * 0 of avbufferd (IVideoDecoderManager) in secure mode, queues each secure
  * buffer with decodeBufferWithMetadata (waiting for onDecodeBufferAvailable
- * when the queue is full), and takes the decoded frames, secure too, from
- * its listener: with --sha1 (ffmpeg -f framehash -hash SHA160 of the same
- * stream) it checks every frame by calculateSHA1 against ffmpeg's, in
- * display order, and the frame count; it frees every one. When the
+ * when the queue is full; the last one with endOfStream in its metadata),
+ * and takes the decoded frames, secure too, from its controller listener:
+ * with --sha1 (ffmpeg -f framehash -hash SHA160 of the same stream) it
+ * checks the SHA-1 each frame's metadata carries (property SHA1_CALC: a
+ * secure frame cannot be mapped) against ffmpeg's, in display order, and
+ * the frame count; it frees every one. When the
  * decoder's output is linked to the vendor's sink (tunnelled mode: avbufctl
  * link video-decoder-0:3 video-sink-0:0 on), frames go there instead and
  * only their count is checked here.
@@ -431,7 +433,6 @@ static struct {
         char (*ref)[2 * SHA1_DIGEST_SIZE + 1];
         int n_ref, matched, mismatched;
         int tunnelled; /* frames announced with handle -1: tunnelled mode */
-        bool no_sha1; /* calculateSHA1 not in this build (debug_api=false) */
 } vd = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
 /* The last field of each frame line of an ffmpeg framehash file. */
@@ -460,27 +461,18 @@ static void load_reference(const char *path)
         fclose(f);
 }
 
-/* Compare frame number `index` (display order) with ffmpeg's; secure, so by the service. */
-static void check_frame(int index, int64_t handle)
+/* Compare frame number `index` (display order) with ffmpeg's, by the SHA-1 of its metadata. */
+static void check_frame(int index, const com_rdk_hal_videodecoder_FrameMetadata *meta)
 {
         char got[2 * SHA1_DIGEST_SIZE + 1];
-        int8_t *digest = NULL;
-        size_t n = 0;
-        avb_status st = com_rdk_hal_avbuffer_IAVBuffer_calculateSHA1(vd.av, handle, &digest, &n);
 
-        if (st.exception == AVB_EX_UNSUPPORTED_OPERATION) {
-                vd.no_sha1 = true;
-                return;
-        }
-        if (!avb_status_is_ok(&st) || n != SHA1_DIGEST_SIZE) {
-                fprintf(stderr, "decoder: calculateSHA1 of frame %d failed\n", index);
+        if (!meta || meta->sha1_count != SHA1_DIGEST_SIZE) {
+                fprintf(stderr, "decoder: frame %d without a SHA-1\n", index);
                 vd.mismatched++;
-                free(digest);
                 return;
         }
-        for (size_t i = 0; i < n; i++)
-                sprintf(got + 2 * i, "%02x", (uint8_t)digest[i]);
-        free(digest);
+        for (size_t i = 0; i < SHA1_DIGEST_SIZE; i++)
+                sprintf(got + 2 * i, "%02x", (uint8_t)meta->sha1[i]);
         if (index < vd.n_ref && !strcmp(got, vd.ref[index])) {
                 vd.matched++;
         } else {
@@ -490,30 +482,33 @@ static void check_frame(int index, int64_t handle)
         }
 }
 
+/*
+ * A frame: a handle of ours, or -1 with its pts (tunnelled: it went to the
+ * vendor's sink), or (-1, -1) with endOfStream alone when no frame was left
+ * to carry it.
+ */
 static avb_status vd_frame(void *impl, avb_call *call, int64_t pts, int64_t handle,
                            const com_rdk_hal_videodecoder_FrameMetadata *meta)
 {
-        bool ok;
+        bool ok, eos = meta && meta->endOfStream, frame = !(eos && pts == -1 && handle == -1);
 
         (void)impl;
         (void)call;
-        (void)pts;
         /* Frames come one at a time, in display order: vd.frames is this one's index. */
-        if (handle >= 0 && vd.ref && !vd.no_sha1)
-                check_frame(vd.frames, handle);
+        if (handle >= 0 && vd.ref)
+                check_frame(vd.frames, meta);
         if (handle >= 0)
                 (void)com_rdk_hal_avbuffer_IAVBuffer_free(vd.av, handle, &ok);
         pthread_mutex_lock(&vd.lock);
-        if (meta && meta->width) {
-                vd.width = meta->width;
-                vd.height = meta->height;
+        if (meta && meta->activeWidth) {
+                vd.width = meta->activeWidth;
+                vd.height = meta->activeHeight;
         }
         if (handle >= 0)
                 vd.frames++;
-        else if (!(meta && meta->endOfStream))
-                vd.tunnelled++; /* the frame went to the vendor's sink */
-        if (meta && meta->endOfStream)
-                vd.eos++;
+        else if (frame)
+                vd.tunnelled++;
+        vd.eos += eos;
         pthread_cond_broadcast(&vd.cond);
         pthread_mutex_unlock(&vd.lock);
         return avb_status_ok();
@@ -530,76 +525,119 @@ static avb_status vd_available(void *impl, avb_call *call)
         return avb_status_ok();
 }
 
-static avb_status vd_error(void *impl, avb_call *call, int32_t code, const char *msg)
+static avb_status vd_error(void *impl, avb_call *call, int32_t code, int32_t vendor_code)
 {
         (void)impl;
         (void)call;
-        fprintf(stderr, "decoder: VPU error %d: %s\n", (int)code, msg);
+        fprintf(stderr, "decoder: decode error %d: %s\n", (int)code, strerror(-vendor_code));
         pthread_mutex_lock(&vd.lock);
         vd.errors++;
         pthread_mutex_unlock(&vd.lock);
         return avb_status_ok();
 }
 
-static const com_rdk_hal_videodecoder_IVideoDecoderListener_ops vd_ops = {
+static avb_status vd_state(void *impl, avb_call *call, com_rdk_hal_State from,
+                           com_rdk_hal_State to)
+{
+        (void)impl;
+        (void)call;
+        (void)from;
+        (void)to;
+        return avb_status_ok();
+}
+
+static const com_rdk_hal_videodecoder_IVideoDecoderControllerListener_ops vd_ops = {
         .onFrameOutput = vd_frame,
         .onDecodeBufferAvailable = vd_available,
-        .onError = vd_error,
 };
 
-/* Video decoder 0, opened secure and started; NULL without --stream. */
-static avb_binder *open_video_decoder(avb_binder **ret_listener)
+static const com_rdk_hal_videodecoder_IVideoDecoderEventListener_ops vd_event_ops = {
+        .onDecodeError = vd_error,
+        .onStateChanged = vd_state,
+};
+
+/* Video decoder 0 and its controller, opened secure. */
+struct video_dec {
+        avb_binder *dec, *ctl, *listener, *events;
+        /* the last coded buffer, queued once the next comes (or with endOfStream) */
+        struct frame_msg held;
+        bool have_held;
+};
+
+static void must(avb_status st, const char *what)
+{
+        if (!avb_status_is_ok(&st))
+                die(what, &st);
+}
+
+/* Video decoder 0, opened secure with SHA1_CALC on, and started; false without --stream. */
+static bool open_video_decoder(struct video_dec *v)
 {
         com_rdk_hal_videodecoder_IVideoDecoder_Id id = {.value = 0};
-        avb_binder *sm = NULL, *mgr = NULL, *dec = NULL;
-        avb_status st;
+        com_rdk_hal_PropertyValue_Value one = {.tag = com_rdk_hal_PropertyValue_Value_TAG_intValue,
+                                               .u.intValue = 1};
+        com_rdk_hal_PropertyValue sha1 = {.value = &one};
+        avb_binder *sm = NULL, *mgr = NULL;
+        bool ok = false;
         int e;
 
         if (!stream_path)
-                return NULL;
+                return false;
         e = avb_sm_connect(&sm);
         if (e >= 0)
                 e = avb_service_get(sm, com_rdk_hal_videodecoder_IVideoDecoderManager_serviceName,
                                     5000, &mgr);
         if (e >= 0)
-                e = com_rdk_hal_videodecoder_IVideoDecoderListener_new_local(&vd_ops, NULL, NULL,
-                                                                             ret_listener);
+                e = com_rdk_hal_videodecoder_IVideoDecoderControllerListener_new_local(
+                        &vd_ops, NULL, NULL, &v->listener);
+        if (e >= 0)
+                e = com_rdk_hal_videodecoder_IVideoDecoderEventListener_new_local(
+                        &vd_event_ops, NULL, NULL, &v->events);
         avb_binder_unref(sm);
         if (e < 0) {
                 errno = -e;
                 die("the video decoder manager", NULL);
         }
-        st = com_rdk_hal_videodecoder_IVideoDecoderManager_getVideoDecoder(mgr, &id, &dec);
+        must(com_rdk_hal_videodecoder_IVideoDecoderManager_getVideoDecoder(mgr, &id, &v->dec),
+             "getVideoDecoder(0)");
         avb_binder_unref(mgr);
-        if (avb_status_is_ok(&st))
-                st = com_rdk_hal_videodecoder_IVideoDecoder_open(
-                        dec, com_rdk_hal_videodecoder_Codec_H264, true, *ret_listener);
-        if (avb_status_is_ok(&st))
-                st = com_rdk_hal_videodecoder_IVideoDecoder_start(dec);
-        if (!avb_status_is_ok(&st))
-                die("open video decoder 0 (secure)", &st);
-        return dec;
+        if (!v->dec)
+                die("no video decoder 0", NULL);
+        must(com_rdk_hal_videodecoder_IVideoDecoder_registerEventListener(v->dec, v->events, &ok),
+             "registerEventListener");
+        must(com_rdk_hal_videodecoder_IVideoDecoder_open(v->dec,
+                                                         com_rdk_hal_videodecoder_Codec_H264_AVC,
+                                                         true, v->listener, &v->ctl),
+             "open video decoder 0 (secure)");
+        if (!v->ctl)
+                die("video decoder 0 has no secure H.264", NULL);
+        must(com_rdk_hal_videodecoder_IVideoDecoderController_setProperty(
+                     v->ctl, com_rdk_hal_videodecoder_Property_SHA1_CALC, &sha1, &ok),
+             "setProperty(SHA1_CALC)");
+        if (!ok)
+                die("setProperty(SHA1_CALC): refused", NULL);
+        must(com_rdk_hal_videodecoder_IVideoDecoderController_start(v->ctl), "start");
+        return true;
 }
 
 /* Queue a secure coded buffer; the decoder owns it from then on. */
-static void decode_video(avb_binder *dec, const struct frame_msg *m)
+static void decode_video(struct video_dec *v, const struct frame_msg *m, bool eos)
 {
         /* one access unit per buffer, in presentation order (no B-frames) */
-        com_rdk_hal_videodecoder_InputMetadata md = {
-                .nsPresentationTime = stream_path ? (int64_t)m->seq * STREAM_FRAME_NS : m->seq};
+        com_rdk_hal_videodecoder_InputBufferMetadata md = {
+                .nsPresentationTime = stream_path ? (int64_t)m->seq * STREAM_FRAME_NS : m->seq,
+                .endOfStream = eos};
 
         for (;;) {
                 bool accepted = false;
                 int before;
-                avb_status st;
 
                 pthread_mutex_lock(&vd.lock);
                 before = vd.available;
                 pthread_mutex_unlock(&vd.lock);
-                st = com_rdk_hal_videodecoder_IVideoDecoder_decodeBufferWithMetadata(
-                        dec, m->handle, &md, &accepted);
-                if (!avb_status_is_ok(&st))
-                        die("decodeBufferWithMetadata", &st);
+                must(com_rdk_hal_videodecoder_IVideoDecoderController_decodeBufferWithMetadata(
+                             v->ctl, m->handle, &md, &accepted),
+                     "decodeBufferWithMetadata");
                 if (accepted)
                         return;
                 pthread_mutex_lock(&vd.lock); /* full: exactly one callback follows */
@@ -609,15 +647,24 @@ static void decode_video(avb_binder *dec, const struct frame_msg *m)
         }
 }
 
-/* End of stream: wait for the last frame, stop and close; 0 or 1. */
-static int finish_video(avb_binder *dec, avb_binder *listener)
+/* The next coded buffer: the one before it goes to the decoder (NULL: the end). */
+static void next_video(struct video_dec *v, const struct frame_msg *m)
+{
+        if (v->have_held)
+                decode_video(v, &v->held, !m);
+        v->have_held = m != NULL;
+        if (m)
+                v->held = *m;
+}
+
+/* End of stream (on the last buffer): wait for it, stop and close; 0 or 1. */
+static int finish_video(struct video_dec *v)
 {
         struct timespec ts;
-        avb_status st = com_rdk_hal_videodecoder_IVideoDecoder_signalEndOfStream(dec);
+        bool closed = false;
         int rc = 0;
 
-        if (!avb_status_is_ok(&st))
-                die("signalEndOfStream", &st);
+        next_video(v, NULL);
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_sec += 20;
         pthread_mutex_lock(&vd.lock);
@@ -632,14 +679,13 @@ static int finish_video(avb_binder *dec, avb_binder *listener)
                         vd.tunnelled, vd.n_ref, vd.frames);
                 rc = 1;
         } else if (!vd.tunnelled && vd.ref &&
-                   (vd.mismatched || vd.frames != vd.n_ref ||
-                    (!vd.no_sha1 && vd.matched != vd.n_ref))) {
+                   (vd.mismatched || vd.frames != vd.n_ref || vd.matched != vd.n_ref)) {
                 fprintf(stderr, "decoder: %d frames for ffmpeg's %d, %d SHA-1 differ\n",
                         vd.frames, vd.n_ref, vd.mismatched);
                 rc = 1;
         }
-        (void)com_rdk_hal_videodecoder_IVideoDecoder_stop(dec);
-        (void)com_rdk_hal_videodecoder_IVideoDecoder_close(dec);
+        (void)com_rdk_hal_videodecoder_IVideoDecoderController_stop(v->ctl);
+        (void)com_rdk_hal_videodecoder_IVideoDecoder_close(v->dec, v->ctl, &closed);
         if (vd.tunnelled) {
                 say("decoder: tunnelled: the VPU decoded %d secure %dx%d frames into the vendor "
                     "sink; no frame handle reached this process%s\n",
@@ -648,23 +694,23 @@ static int finish_video(avb_binder *dec, avb_binder *listener)
         }
         say("decoder: the VPU decoded %d secure %dx%d frames%s\n", vd.frames, vd.width, vd.height,
             rc ? " (FAILED)" : "");
-        if (vd.ref && vd.no_sha1)
-                say("decoder: %d frames, as many as ffmpeg's; contents not compared "
-                    "(calculateSHA1 is not in this build)\n", vd.frames);
-        else if (vd.ref)
+        if (vd.ref)
                 say("decoder: %d of %d frames have ffmpeg's SHA-1 (framehash of the same "
                     "stream)\n", vd.matched, vd.n_ref);
 out:
         free(vd.ref);
-        avb_binder_unref(listener);
-        avb_binder_unref(dec);
+        avb_binder_unref(v->listener);
+        avb_binder_unref(v->events);
+        avb_binder_unref(v->ctl);
+        avb_binder_unref(v->dec);
         return rc;
 }
 
 static int run_decoder(void)
 {
-        avb_binder *av = connect_service(), *listener = NULL;
-        avb_binder *vdec = open_video_decoder(&listener);
+        struct video_dec v = {0};
+        avb_binder *av = connect_service();
+        bool vdec = open_video_decoder(&v);
         struct frame_msg m;
         int checked = 0, frames = 0, rc = 0;
 
@@ -678,7 +724,7 @@ static int run_decoder(void)
                 avb_status st;
 
                 if (vdec && m.kind == VIDEO) {
-                        decode_video(vdec, &m);
+                        next_video(&v, &m);
                         continue;
                 }
                 /* A real decoder would read the frame; this one checks every 16th. */
@@ -706,7 +752,7 @@ static int run_decoder(void)
         say("decoder: %d %sframes decoded, %d checked by SHA-1\n", frames, vdec ? "audio " : "",
             checked);
         if (vdec)
-                rc = finish_video(vdec, listener);
+                rc = finish_video(&v);
         avb_binder_unref(av);
         return rc;
 }

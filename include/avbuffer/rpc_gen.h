@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <protobuf-c/protobuf-c.h>
+
 #include <avbuffer/parcelable_holder.h>
 #include <avbuffer/status.h>
 
@@ -43,6 +45,39 @@ struct avb_interface_desc;
 AVB_EXPORT void avb_buffer_free(void *p, size_t len, uint32_t flags);
 /* The flags of method `code` of `iface`, or 0 when out of range or unknown. */
 AVB_EXPORT uint32_t avb_method_flags(const struct avb_interface_desc *iface, uint32_t code);
+
+/*
+ * A per-call arena: the skeleton unpacks a request, the stub a reply, into
+ * it (protobuf-c allocates through `allocator`), and avb_arena_fini releases
+ * the whole message at once instead of protobuf_c_message_free_unpacked
+ * freeing it piece by piece. The first AVB_ARENA_INLINE bytes are the
+ * arena's own (a local of the generated function): a message that fits
+ * takes no malloc at all; a larger one takes malloc'ed blocks.
+ *
+ * Ownership: nothing that outlives the call may point into the arena. The
+ * generated code copies every value it hands on (strings, arrays,
+ * parcelables, holders) out of the unpacked message, so what the user
+ * receives and frees is malloc'ed as before (docs/aidl-c-mapping.md); the
+ * arena holds only the wire message, which dies with the call.
+ * avb_arena_init never fails, and an arena nothing was allocated from
+ * holds nothing yet; `flags` with AVB_METHOD_SENSITIVE makes
+ * avb_arena_fini zero what the message used before it is released.
+ * Allocations are aligned for any type; protobuf-c's frees are no-ops.
+ */
+#define AVB_ARENA_INLINE 2048
+struct avb_arena_block;
+typedef struct avb_arena {
+        ProtobufCAllocator allocator;   /* pass &a->allocator to protobuf-c */
+        struct avb_arena_block *blocks; /* malloc'ed, newest first */
+        size_t used;                    /* bytes of `buf` handed out */
+        uint32_t flags;
+        union {
+                max_align_t align;
+                unsigned char bytes[AVB_ARENA_INLINE];
+        } buf;
+} avb_arena;
+AVB_EXPORT void avb_arena_init(avb_arena *a, uint32_t flags);
+AVB_EXPORT void avb_arena_fini(avb_arena *a);
 
 /*
  * A ParcelableHolder field and its wire message (avb_wire.proto). to_pb

@@ -96,11 +96,14 @@ static void test_idl_compiles(void **state)
         aidl_decl *id = fe_find_type(p, "com.rdk.hal.videodecoder.IVideoDecoder.Id");
         assert_non_null(id);
         assert_string_equal(id->c_name, "com_rdk_hal_videodecoder_IVideoDecoder_Id");
-        /* as published: the id and the pool handle have no default */
+        /* as published: UNDEFINED is a constant, the field has no default */
         aidl_decl *value = fe_find_member(id, "value");
         assert_int_equal(value->kind, AIDL_DECL_FIELD);
         assert_null(value->value);
-        assert_int_equal(fe_find_member(id, "UNDEFINED")->value->value.i, -1);
+        aidl_decl *undefined = fe_find_member(id, "UNDEFINED");
+        assert_non_null(undefined);
+        assert_int_equal(undefined->value->value.kind, AIDL_VAL_INT);
+        assert_int_equal(undefined->value->value.i, -1);
 
         aidl_decl *pool = fe_find_type(p, "com.rdk.hal.avbuffer.Pool");
         assert_null(fe_find_member(pool, "handle")->value);

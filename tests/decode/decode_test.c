@@ -86,12 +86,12 @@ static bool pool_empty(struct dt *t)
 
 static bool vpu_error(struct dt *t)
 {
-        return t->l.errors[2] > 0;
+        return t->l.errors[DT_ERROR_VPU] > 0;
 }
 
 static bool decode_error(struct dt *t)
 {
-        return t->l.errors[1] > 0;
+        return t->l.errors[DT_ERROR_DECODE] > 0;
 }
 
 /* ---- cases ----------------------------------------------------------------- */
@@ -139,52 +139,99 @@ static void case_secure(struct dt *t)
                          AVB_EX_ILLEGAL_STATE, "secure pool after close");
 }
 
-static void case_states(struct dt *t)
+/* A decode call on ctl; its status. */
+static avb_status decode_md(avb_binder *ctl, int64_t h, bool discontinuity)
 {
-        com_rdk_hal_videodecoder_InputMetadata md = {0};
+        com_rdk_hal_videodecoder_InputBufferMetadata md = {.discontinuity = discontinuity};
         bool acc;
 
+        return com_rdk_hal_videodecoder_IVideoDecoderController_decodeBufferWithMetadata(ctl, h,
+                                                                                        &md, &acc);
+}
+
+static void case_states(struct dt *t)
+{
+        com_rdk_hal_videodecoder_IVideoDecoder_Id unknown = {.value = 99};
+        avb_binder *none = NULL, *old;
+        int64_t h;
+        bool ok;
+
+        DT_OK(com_rdk_hal_videodecoder_IVideoDecoderManager_getVideoDecoder(t->mgr, &unknown,
+                                                                             &none),
+              "getVideoDecoder(99)");
+        if (none)
+                dt_fail("getVideoDecoder of an unknown id gave a decoder");
         dt_get_decoder(t, 0);
-        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_start(t->dec),
-                         AVB_EX_ILLEGAL_STATE, "start when CLOSED");
-        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_decodeBufferWithMetadata(
-                                 t->dec, 1, &md, &acc),
-                         AVB_EX_ILLEGAL_STATE, "decode when CLOSED");
-        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_open(t->dec, 77, false,
-                                                                     t->l.binder),
-                         AVB_EX_ILLEGAL_ARGUMENT, "open with a bad codec");
-        dt_open_start(t, false);
-        if (dt_state(t) != com_rdk_hal_videodecoder_State_STARTED)
+        if (dt_state(t) != com_rdk_hal_State_CLOSED)
+                dt_fail("not CLOSED before open");
+        /* codecs the decoder does not have: no controller, still CLOSED */
+        static const int32_t unsupported[] = {com_rdk_hal_videodecoder_Codec_VP9,
+                                              com_rdk_hal_videodecoder_Codec_AV1, 77};
+        for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
+                DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_open(t->dec, unsupported[i], false,
+                                                                  t->l.binder, &none),
+                      "open of an unsupported codec");
+                if (none)
+                        dt_fail("open of codec %d gave a controller", (int)unsupported[i]);
+        }
+        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_open(
+                                 t->dec, com_rdk_hal_videodecoder_Codec_H264_AVC, false, NULL,
+                                 &none),
+                         AVB_EX_NULL_POINTER, "open without a listener");
+        if (dt_state(t) != com_rdk_hal_State_CLOSED)
+                dt_fail("not CLOSED after refused opens");
+        dt_open(t, false);
+        if (dt_state(t) != com_rdk_hal_State_READY)
+                dt_fail("not READY after open");
+        expect_exception(decode_md(t->ctl, 1, false), AVB_EX_ILLEGAL_STATE, "decode when READY");
+        expect_exception(t->api->flush(t->ctl, false), AVB_EX_ILLEGAL_STATE, "flush when READY");
+        expect_exception(t->api->stop(t->ctl), AVB_EX_ILLEGAL_STATE, "stop when READY");
+        dt_start(t);
+        if (dt_state(t) != com_rdk_hal_State_STARTED)
                 dt_fail("not STARTED after start");
-        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_decodeBufferWithMetadata(
-                                 t->dec, 12345, &md, &acc),
-                         AVB_EX_ILLEGAL_ARGUMENT, "decode of a bad handle");
+        expect_exception(t->api->start(t->ctl), AVB_EX_ILLEGAL_STATE, "start when STARTED");
+        expect_exception(decode_md(t->ctl, 12345, false), AVB_EX_ILLEGAL_ARGUMENT,
+                         "decode of a bad handle");
+        /* discontinuity is reserved in the input metadata (signalDiscontinuity says it) */
+        DT_OK(com_rdk_hal_avbuffer_IAVBuffer_alloc(t->av, &t->pool, 1024, &h), "alloc");
+        expect_exception(decode_md(t->ctl, h, true), AVB_EX_ILLEGAL_ARGUMENT,
+                         "decode with metadata.discontinuity");
+        DT_OK(com_rdk_hal_avbuffer_IAVBuffer_free(t->av, h, &ok), "free");
+        if (!ok)
+                dt_fail("the buffer refused with discontinuity was taken");
         {
                 /* a coded buffer of another decoder's pool is not this decoder's to take */
                 com_rdk_hal_videodecoder_IVideoDecoder_Id other = {.value = 1};
                 com_rdk_hal_avbuffer_Pool pool1;
-                int64_t h;
-                bool ok;
 
                 DT_OK(com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(t->av, false, &other,
                                                                      t->space, &pool1),
                       "pool of decoder 1");
                 DT_OK(com_rdk_hal_avbuffer_IAVBuffer_alloc(t->av, &pool1, 1024, &h), "alloc");
-                expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_decodeBufferWithMetadata(
-                                         t->dec, h, &md, &acc),
-                                 AVB_EX_ILLEGAL_ARGUMENT, "decode of another decoder's buffer");
+                expect_exception(decode_md(t->ctl, h, false), AVB_EX_ILLEGAL_ARGUMENT,
+                                 "decode of another decoder's buffer");
                 DT_OK(com_rdk_hal_avbuffer_IAVBuffer_free(t->av, h, &ok), "free");
                 DT_OK(com_rdk_hal_avbuffer_IAVBuffer_destroyPool(t->av, &pool1, &ok),
                       "destroyPool");
         }
-        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_close(t->dec),
-                         AVB_EX_ILLEGAL_STATE, "close when STARTED");
+        expect_exception(t->api->close(t->dec, t->ctl, &ok), AVB_EX_ILLEGAL_STATE,
+                         "close when STARTED");
         expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_open(
-                                 t->dec, com_rdk_hal_videodecoder_Codec_H264, false, t->l.binder),
+                                 t->dec, com_rdk_hal_videodecoder_Codec_H264_AVC, false,
+                                 t->l.binder, &none),
                          AVB_EX_ILLEGAL_STATE, "open when STARTED");
+        /* flush(reset) ends in READY, as just opened */
+        DT_OK(t->api->flush(t->ctl, true), "flush(true)");
+        if (dt_state(t) != com_rdk_hal_State_READY)
+                dt_fail("not READY after flush(true)");
+        DT_OK(t->api->start(t->ctl), "start after flush(true)");
+        old = avb_binder_ref(t->ctl);
         dt_stop_close(t);
-        if (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED)
+        if (dt_state(t) != com_rdk_hal_State_CLOSED)
                 dt_fail("not CLOSED after close");
+        /* the controller of a closed open is dead (stale-controller: also after a new open) */
+        expect_exception(t->api->start(old), AVB_EX_ILLEGAL_STATE, "start on a closed controller");
+        avb_binder_unref(old);
 }
 
 /* ---- tunnelled mode ---------------------------------------------------------- */
@@ -221,6 +268,10 @@ static void tunnelled_stream(struct dt *t, avb_binder *ctl, const char *sink, bo
         t->l.eos = 0;
         t->tunnelled = true;
         dt_open_start(t, secure);
+        /* the enabled link made it tunnelled at open */
+        if (dt_get_property(t, com_rdk_hal_videodecoder_Property_OPERATIONAL_MODE) !=
+            com_rdk_hal_videodecoder_OperationalMode_TUNNELLED)
+                dt_fail("%s: OPERATIONAL_MODE is not TUNNELLED with the link enabled", sink);
         dt_push_frames(t, data, len, 40000000, &o); /* 25 frames per second */
         took = now_s() - t0;
         free(data);
@@ -286,9 +337,9 @@ static void refused_stream(struct dt *t, avb_binder *ctl, const char *sink)
         if (n || t->n_frames)
                 dt_fail("%s: %zu frames presented, %zu announced, from a stream it refuses", sink,
                         n, t->n_frames);
-        if (t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_SINK] != 1)
+        if (t->l.errors[DT_ERROR_SINK] != 1)
                 dt_fail("%d ERROR_SINK for one refused stream",
-                        t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_SINK]);
+                        t->l.errors[DT_ERROR_SINK]);
         dt_stop_close(t);
         t->tunnelled = false;
 }
@@ -334,27 +385,27 @@ static void case_tunnelled(struct dt *t)
         DT_OK(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0",
                                                          FOURCC('N', 'V', '1', '2'), 0, 0),
               "sink format NV12");
-        DT_OK(t->api->open(t->dec, t->api->codec, false, t->l.binder), "open");
-        expect_exception(t->api->start(t->dec), AVB_EX_ILLEGAL_STATE,
+        dt_open(t, false);
+        expect_exception(t->api->start(t->ctl), AVB_EX_ILLEGAL_STATE,
                          "start with a link that does not validate");
-        if (dt_state(t) != com_rdk_hal_videodecoder_State_READY)
+        if (dt_state(t) != com_rdk_hal_State_READY)
                 dt_fail("not READY after a refused start");
-        DT_OK(t->api->close(t->dec), "close");
+        dt_close(t);
         DT_OK(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0",
                                                          FOURCC('I', '4', '2', '0'), 0, 0),
               "sink format I420");
 
         /* while streaming, the link and the sink's format are fixed */
-        DT_OK(t->api->open(t->dec, t->api->codec, false, t->l.binder), "open");
-        DT_OK(t->api->start(t->dec), "start");
+        dt_open(t, false);
+        DT_OK(t->api->start(t->ctl), "start");
         expect_exception(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:3",
                                                                  "video-sink-0:0", false),
                          AVB_EX_ILLEGAL_STATE, "disabling the tunnel while streaming");
         expect_exception(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0", 0, 0,
                                                                     0),
                          AVB_EX_ILLEGAL_STATE, "changing the sink format while streaming");
-        DT_OK(t->api->stop(t->dec), "stop");
-        DT_OK(t->api->close(t->dec), "close");
+        DT_OK(t->api->stop(t->ctl), "stop");
+        dt_close(t);
 
         /* the stream is 320x240: a sink that asks for 1280x720 refuses it, one for 320x240 not */
         DT_OK(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0",
@@ -380,6 +431,9 @@ static void case_tunnelled(struct dt *t)
               "disable the tunnel");
         dt_get_decoder(t, 0);
         dt_open_start(t, false);
+        if (dt_get_property(t, com_rdk_hal_videodecoder_Property_OPERATIONAL_MODE) !=
+            com_rdk_hal_videodecoder_OperationalMode_NON_TUNNELLED)
+                dt_fail("OPERATIONAL_MODE is not NON_TUNNELLED with the link disabled");
         full_stream(t, "p320.h264", 16384);
         dt_stop_close(t);
         avb_binder_unref(ctl);
@@ -416,7 +470,7 @@ static void case_backpressure(struct dt *t)
 
 static bool started_again(struct dt *t)
 {
-        return t->l.state == com_rdk_hal_videodecoder_State_STARTED;
+        return t->l.state == com_rdk_hal_State_STARTED;
 }
 
 static void case_flush(struct dt *t)
@@ -441,7 +495,7 @@ static void case_flush(struct dt *t)
         pthread_mutex_lock(&t->l.m);
         t->l.state = -1;
         pthread_mutex_unlock(&t->l.m);
-        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_flush(t->dec), "flush");
+        DT_OK(t->api->flush(t->ctl, false), "flush");
         if (dt_pool_used(t) != 0)
                 dt_fail("flush left %d bytes of coded buffers", (int)dt_pool_used(t));
         /*
@@ -477,10 +531,10 @@ static void case_corrupt(struct dt *t)
         t->l.eos = 0;
         dt_push(t, data, len, &o);
         dt_drain_frames(t, false, 100);
-        if (dt_state(t) != com_rdk_hal_videodecoder_State_STARTED)
+        if (dt_state(t) != com_rdk_hal_State_STARTED)
                 dt_fail("decoder left STARTED after bad input");
         free(data);
-        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_flush(t->dec), "flush");
+        DT_OK(t->api->flush(t->ctl, false), "flush");
         dt_drain_frames(t, false, 100);
         full_stream(t, "v320.h264", 4096); /* still decodes a good stream */
         dt_stop_close(t);
@@ -549,8 +603,8 @@ static void case_firmware_dies(struct dt *t, int sig)
                "over\n",
                (int)fw, sig == SIGSTOP ? "stalled" : "killed", (int)queued, (int)fw2);
         free(data);
-        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_stop(t->dec), "stop");
-        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_start(t->dec), "start");
+        DT_OK(t->api->stop(t->ctl), "stop");
+        DT_OK(t->api->start(t->ctl), "start");
         dt_drain_frames(t, false, 100);
         dt_load_ref(t, path("v720.md5"));
         full_stream(t, "v720.h264", 65536);
@@ -659,14 +713,14 @@ static void case_kill_client(struct dt *t, bool drop)
         if (read(fds[0], line, sizeof(line) - 1) <= 0 || strncmp(line, "ready", 5))
                 dt_fail("the child did not get ready");
         dt_get_decoder(t, 0);
-        if (dt_state(t) != com_rdk_hal_videodecoder_State_STARTED)
+        if (dt_state(t) != com_rdk_hal_State_STARTED)
                 dt_fail("the child's decoder is not STARTED");
         int32_t held = heap_used(t) - before;
         if (held <= 0)
                 dt_fail("the child holds no heap");
         if (drop) {
                 sleep(3);
-                if (dt_state(t) != com_rdk_hal_videodecoder_State_STARTED)
+                if (dt_state(t) != com_rdk_hal_State_STARTED)
                         dt_fail("the decoder of a live client without connections was closed");
                 if (heap_used(t) - before != held)
                         dt_fail("a live client without connections holds %d bytes, not %d",
@@ -677,11 +731,11 @@ static void case_kill_client(struct dt *t, bool drop)
         }
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
-        for (int i = 0; i < 50 && (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED ||
+        for (int i = 0; i < 50 && (dt_state(t) != com_rdk_hal_State_CLOSED ||
                                    heap_used(t) != before);
              i++)
                 usleep(100000);
-        if (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED)
+        if (dt_state(t) != com_rdk_hal_State_CLOSED)
                 dt_fail("the dead client's decoder was not closed");
         if (heap_used(t) != before)
                 dt_fail("heap use %d, %d before the client", (int)heap_used(t), (int)before);
@@ -706,7 +760,7 @@ static bool sc_eos(struct dt *t)
 
 static bool sc_started_again(struct dt *t)
 {
-        return t->l.state == com_rdk_hal_videodecoder_State_STARTED;
+        return t->l.state == com_rdk_hal_State_STARTED;
 }
 
 /* Frames presented by video-sink-0 (records taken), md5 in order against t->ref from *n. */
@@ -759,8 +813,9 @@ static void stopped_child(struct dt *t)
         t->tunnelled = true;
         dt_open_start(t, false);
         t->l.gated = true; /* the callback thread is idle: no lock needed yet */
+        o.eos_no_wait = true; /* the listener is gated: the end of stream comes later */
         frames = dt_push_frames(t, data, len, SC_FRAME_NS, &o);
-        DT_OK(t->api->eos(t->dec), "signalEndOfStream");
+        o.eos_no_wait = false;
         printf("ready %zu\n", frames);
         fflush(stdout);
         if (!fgets(line, sizeof(line), stdin) || strncmp(line, "go", 2))
@@ -790,7 +845,7 @@ static void stopped_child(struct dt *t)
         }
         if (n < SC_FLUSH_AT)
                 dt_fail("only %zu frames presented before the flush", n);
-        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_flush(t->dec), "flush");
+        DT_OK(t->api->flush(t->ctl, false), "flush");
         before_flush = t->l.received;
         dt_open_gate(t);
         if (!dt_wait(t, sc_started_again, 30000, false))
@@ -981,8 +1036,9 @@ static void fv_add_corrupt(struct fv_stream *s)
  * the device's buffer, rows packed (stride = width, frameBytes w * h * 3/2).
  * DMABUF: the device wrote the block itself, in its own layout: stride
  * bytesperline (the fake's: width rounded up to 128), padding FAKE_V4L2_PAD,
- * frameBytes its sizeimage. Either way the metadata's planeOffsets and
- * planeStrides say so, and the planes are read where they say.
+ * frameBytes its sizeimage. Either way the plane layout in the metadata's
+ * extension (avb.avbuffer.PlaneLayout) says so, and the planes are read where
+ * it says.
  */
 static bool fv_frame_ok(struct dt *t, const struct dt_frame *f, const uint8_t *p, size_t size)
 {
@@ -1001,12 +1057,12 @@ static bool fv_frame_ok(struct dt *t, const struct dt_frame *f, const uint8_t *p
         bytes = stride * e->h / 2 * 3;
         if (f->pts != e->pts || (e->meta && !f->has_meta) || fv_meta.a != (int32_t)e->w ||
             fv_meta.b != (int32_t)e->h ||
-            fv_meta.format != com_rdk_hal_videodecoder_FrameMetadata_PIXEL_FORMAT_I420 ||
+            fv_meta.format != com_rdk_hal_videodecoder_PixelFormat_YCBCR420 ||
             fv_meta.frame_bytes != (int32_t)bytes || !dt_i420_layout(&fv_meta, (int32_t)stride) ||
             size < bytes) {
                 fprintf(stderr,
                         "  frame %zu: pts %lld, %s%dx%d format %d frameBytes %d luma stride %d "
-                        "in a %zu-byte block; want pts %lld, %s%ux%u I420 frameBytes %u luma "
+                        "in a %zu-byte block; want pts %lld, %s%ux%u YCBCR420 frameBytes %u luma "
                         "stride %u\n",
                         i, (long long)f->pts, f->has_meta ? "metadata " : "", (int)fv_meta.a,
                         (int)fv_meta.b, (int)fv_meta.format, (int)fv_meta.frame_bytes,
@@ -1060,7 +1116,7 @@ static void fv_stream_through(struct dt *t, const struct fv_stream *s, int corru
         printf("  %zu coded buffers: %zu frames, last %dx%d, %d decode errors, end of stream "
                "after frame %zu\n",
                s->n_bufs, t->n_frames, (int)fv_meta.a, (int)fv_meta.b,
-               t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_DECODE],
+               t->l.errors[DT_ERROR_DECODE],
                t->l.received_at_eos);
         if (t->n_bad || t->n_frames != s->n_frames)
                 dt_fail("%zu of %zu frames wrong, %zu for %zu pushed", t->n_bad, t->n_frames,
@@ -1068,12 +1124,12 @@ static void fv_stream_through(struct dt *t, const struct fv_stream *s, int corru
         if (t->l.received_at_eos != s->n_frames || t->l.received != s->n_frames || t->l.eos != 1)
                 dt_fail("%d end-of-stream markers, after %zu of %zu frames", t->l.eos,
                         t->l.received_at_eos, t->l.received);
-        if (t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_DECODE] != corrupt ||
-            t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_VPU])
+        if (t->l.errors[DT_ERROR_DECODE] != corrupt ||
+            t->l.errors[DT_ERROR_VPU])
                 dt_fail("%d ERROR_DECODE for %d corrupt buffers, %d ERROR_VPU",
-                        t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_DECODE],
+                        t->l.errors[DT_ERROR_DECODE],
                         corrupt,
-                        t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_VPU]);
+                        t->l.errors[DT_ERROR_VPU]);
 }
 
 static int fv_seen_available; /* onDecodeBufferAvailable calls before the last decode */
@@ -1114,7 +1170,12 @@ static bool fv_wait_holding(struct dt *t, bool (*cond)(struct dt *), int ms)
  * the V4L2 OUTPUT queue for good. Then cut: the pool is empty at once, the
  * owed onDecodeBufferAvailable comes, and the held frames are all right.
  */
-static void fv_fill_and_cut(struct dt *t, uint32_t first_n, avb_status (*cut)(avb_binder *dec),
+static avb_status fv_flush(avb_binder *ctl)
+{
+        return com_rdk_hal_videodecoder_IVideoDecoderController_flush(ctl, false);
+}
+
+static void fv_fill_and_cut(struct dt *t, uint32_t first_n, avb_status (*cut)(avb_binder *ctl),
                             const char *what)
 {
         static struct fv_stream s;
@@ -1135,7 +1196,7 @@ static void fv_fill_and_cut(struct dt *t, uint32_t first_n, avb_status (*cut)(av
                         fv_seen_available = t->l.available;
                         stuck = t->l.received == FV_BLOCKS;
                         pthread_mutex_unlock(&t->l.m);
-                        DT_OK(t->api->decode(t->dec, h, pts, &accepted),
+                        DT_OK(t->api->decode(t->ctl, h, pts, false, &accepted),
                               "decodeBufferWithMetadata");
                         if (accepted || stuck)
                                 break;
@@ -1150,7 +1211,7 @@ static void fv_fill_and_cut(struct dt *t, uint32_t first_n, avb_status (*cut)(av
         queued = dt_pool_used(t);
         if (queued == 0)
                 dt_fail("no coded buffer queued with every frame block held");
-        DT_OK(cut(t->dec), what);
+        DT_OK(cut(t->ctl), what);
         if (dt_pool_used(t) != 0)
                 dt_fail("%s left %d bytes of coded buffers in the pool", what,
                         (int)dt_pool_used(t));
@@ -1198,7 +1259,7 @@ static void fv_tunnel_refit(struct dt *t)
         }
         free(sf);
         pthread_mutex_lock(&t->l.m);
-        refusals = t->l.errors[com_rdk_hal_videodecoder_IVideoDecoderListener_ERROR_SINK];
+        refusals = t->l.errors[DT_ERROR_SINK];
         pthread_mutex_unlock(&t->l.m);
         printf("  tunnelled into a 640x480 sink: %d ERROR_SINK, %zu frames presented (%zu of "
                "them 640x480), %zu announced\n",
@@ -1222,22 +1283,21 @@ static void fv_tunnel_refit(struct dt *t)
 static void case_v4l2_fake(struct dt *t, bool dmabuf)
 {
         static struct fv_stream a, b;
-        avb_status st;
+        avb_binder *ctl = NULL;
         bool ok;
 
         fv_dmabuf = dmabuf;
         t->frame_ok = fv_frame_ok;
         dt_get_decoder(t, 0);
 
-        /* no secure sessions on v4l2: INVALID_RESOURCE, and avbufferd goes on */
-        st = com_rdk_hal_videodecoder_IVideoDecoder_open(t->dec, t->api->codec, true, t->l.binder);
-        if (st.exception != AVB_EX_SERVICE_SPECIFIC ||
-            st.service_specific != com_rdk_hal_HALError_INVALID_RESOURCE ||
-            strcmp(st.message, "open: the VPU is not available (No such device)"))
-                dt_fail("secure open: exception %d (%d) '%s', want INVALID_RESOURCE", st.exception,
-                        st.service_specific, st.message);
-        printf("  secure open: INVALID_RESOURCE (%s)\n", st.message);
-        if (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED)
+        /* no secure sessions on v4l2: open gives no controller, and avbufferd goes on */
+        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_open(t->dec, t->api->codec, true,
+                                                          t->l.binder, &ctl),
+              "secure open");
+        if (ctl)
+                dt_fail("secure open on v4l2 gave a controller");
+        printf("  secure open: no controller\n");
+        if (dt_state(t) != com_rdk_hal_State_CLOSED)
                 dt_fail("not CLOSED after the refused secure open");
         dt_open_start(t, false);
 
@@ -1248,12 +1308,12 @@ static void case_v4l2_fake(struct dt *t, bool dmabuf)
                         fv_add_corrupt(&a);
         }
         fv_stream_through(t, &a, 1);
-        if (dt_state(t) != com_rdk_hal_videodecoder_State_STARTED)
+        if (dt_state(t) != com_rdk_hal_State_STARTED)
                 dt_fail("not STARTED after the stream");
 
         /* after end of stream a flush goes on; flush frees queued coded buffers */
-        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_flush(t->dec), "flush");
-        fv_fill_and_cut(t, 100, com_rdk_hal_videodecoder_IVideoDecoder_flush, "flush");
+        DT_OK(t->api->flush(t->ctl, false), "flush");
+        fv_fill_and_cut(t, 100, fv_flush, "flush");
 
         /* back to 320x240 after the flush */
         b.w = (uint32_t)fv_meta.a;
@@ -1261,14 +1321,14 @@ static void case_v4l2_fake(struct dt *t, bool dmabuf)
         for (uint32_t n = 200; n < 206; n++)
                 fv_add(&b, 320, 240, n);
         fv_stream_through(t, &b, 0);
-        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_flush(t->dec), "flush");
+        DT_OK(t->api->flush(t->ctl, false), "flush");
 
         /* stop frees queued coded buffers too; then close */
-        fv_fill_and_cut(t, 300, com_rdk_hal_videodecoder_IVideoDecoder_stop, "stop");
-        if (dt_state(t) != com_rdk_hal_videodecoder_State_READY)
+        fv_fill_and_cut(t, 300, com_rdk_hal_videodecoder_IVideoDecoderController_stop, "stop");
+        if (dt_state(t) != com_rdk_hal_State_READY)
                 dt_fail("not READY after stop");
-        DT_OK(t->api->close(t->dec), "close");
-        if (dt_state(t) != com_rdk_hal_videodecoder_State_CLOSED)
+        dt_close(t);
+        if (dt_state(t) != com_rdk_hal_State_CLOSED)
                 dt_fail("not CLOSED after close");
         fv_tunnel_refit(t);
         DT_OK(com_rdk_hal_avbuffer_IAVBuffer_destroyPool(t->av, &t->pool, &ok), "destroyPool");
@@ -1327,6 +1387,8 @@ int main(int argc, char **argv)
                 case_tunnelled(t);
         else if (!strcmp(c, "kill-client") || !strcmp(c, "drop-client"))
                 case_kill_client(t, !strcmp(c, "drop-client"));
+        else if (dt_hal_case(t, c, dir))
+                ;
         else if (!strcmp(c, "v4l2-fake"))
                 case_v4l2_fake(t, false);
         else if (!strcmp(c, "v4l2-fake-dmabuf"))

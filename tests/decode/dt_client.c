@@ -35,24 +35,45 @@ static uint64_t now_ms(void)
         return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* ---- listener ------------------------------------------------------------ */
+/* ---- listeners ----------------------------------------------------------- */
 
+enum dt_error dt_error_kind(int32_t vendor_error)
+{
+        switch (vendor_error) {
+        case -ENODEV:
+                return DT_ERROR_VPU;
+        case -EPIPE:
+                return DT_ERROR_SINK;
+        default:
+                return DT_ERROR_DECODE;
+        }
+}
+
+/*
+ * One onFrameOutput. A frame with endOfStream is a frame and the end of
+ * stream; (-1, -1, endOfStream) is the end of stream alone (no frame was left
+ * to carry it). Tunnelled frames have handle -1 too, but a real pts.
+ */
 static void queue_frame(struct dt_listener *l, int64_t pts, int64_t handle,
                         const struct dt_meta *meta)
 {
+        bool marker = meta && meta->eos && pts == -1 && handle == -1;
+
         pthread_mutex_lock(&l->m);
         while (l->gated)
                 pthread_cond_wait(&l->c, &l->m);
-        if (meta && meta->eos && handle < 0) {
-                l->eos++;
-                l->received_at_eos = l->received;
-        } else {
+        if (!marker) {
                 if (l->received && pts <= l->last_pts)
                         l->out_of_order++;
                 l->last_pts = pts;
                 l->received++;
         }
-        if (!(meta && meta->eos && handle < 0) && l->n < DT_QUEUE) {
+        if (meta && meta->eos) {
+                l->eos++;
+                l->eos_markers += marker;
+                l->received_at_eos = l->received;
+        }
+        if (!marker && l->n < DT_QUEUE) {
                 struct dt_frame *f = &l->q[(l->head + l->n++) % DT_QUEUE];
 
                 f->pts = pts;
@@ -72,17 +93,39 @@ static avb_status on_video_frame(void *impl, avb_call *call, int64_t pts, int64_
 
         (void)call;
         if (m) {
-                d = (struct dt_meta){m->frameBytes, m->width, m->height, m->endOfStream,
-                                     m->pixelFormat};
-                /* the two arrays must agree; more than 3 planes is no format we know */
-                d.n_planes = m->planeOffsets_count == m->planeStrides_count &&
-                                             m->planeOffsets_count <= 3
-                                     ? m->planeOffsets_count
-                                     : 99;
-                for (size_t i = 0; i < d.n_planes && i < 3; i++) {
-                        d.offset[i] = m->planeOffsets[i];
-                        d.stride[i] = m->planeStrides[i];
+                d = (struct dt_meta){.a = m->activeWidth,
+                                     .b = m->activeHeight,
+                                     .eos = m->endOfStream,
+                                     .discontinuity = m->discontinuity,
+                                     .format = m->pixelFormat,
+                                     .coded_w = m->codedWidth,
+                                     .coded_h = m->codedHeight,
+                                     .x = m->activeX,
+                                     .y = m->activeY,
+                                     .depth = m->colorDepth,
+                                     .scan = m->scanType,
+                                     .source = m->source};
+                avb_avbuffer_PlaneLayout pl;
+
+                if (avb_avbuffer_PlaneLayout_holder_get(&m->extension, &pl) == 1) {
+                        /* the arrays must agree; more than 3 planes is no format we know */
+                        d.n_planes = pl.offsets_count == pl.strides_count &&
+                                             pl.offsets_count <= 3
+                                         ? pl.offsets_count
+                                         : 99;
+                        for (size_t i = 0; i < d.n_planes && i < 3; i++) {
+                                d.offset[i] = pl.offsets[i];
+                                d.stride[i] = pl.strides[i];
+                        }
+                        d.frame_bytes = pl.frameBytes;
+                        if (pl.format != avb_avbuffer_PlaneLayout_FORMAT_I420 ||
+                            pl.width != d.a || pl.height != d.b)
+                                d.n_planes = 98; /* not the picture the metadata describes */
+                        avb_avbuffer_PlaneLayout_fini(&pl);
                 }
+                d.has_sha1 = m->sha1_count == sizeof(d.sha1);
+                if (d.has_sha1)
+                        memcpy(d.sha1, m->sha1, sizeof(d.sha1));
         }
         queue_frame(impl, pts, handle, m ? &d : NULL);
         return avb_status_ok();
@@ -94,10 +137,42 @@ static avb_status on_audio_frame(void *impl, avb_call *call, int64_t pts, int64_
         struct dt_meta d = {0};
 
         (void)call;
-        if (m)
-                d = (struct dt_meta){m->frameBytes, m->sampleRate, m->channels, m->endOfStream,
-                                     m->sampleFormat};
+        if (m) {
+                d = (struct dt_meta){.eos = m->endOfStream,
+                                     .discontinuity = m->discontinuity,
+                                     .codec = m->sourceCodec,
+                                     .format = -1};
+                if (m->metadata)
+                        d = (struct dt_meta){.a = m->metadata->sampleRate,
+                                             .b = m->metadata->numChannels,
+                                             .eos = m->endOfStream,
+                                             .discontinuity = m->discontinuity,
+                                             .format = m->metadata->format,
+                                             .codec = m->sourceCodec,
+                                             .planar = m->metadata->planarFormat};
+        }
         queue_frame(impl, pts, handle, m ? &d : NULL);
+        return avb_status_ok();
+}
+
+static avb_status on_user_data(void *impl, avb_call *call, int64_t pts, const int8_t *data,
+                               size_t len)
+{
+        struct dt_listener *l = impl;
+
+        (void)call;
+        pthread_mutex_lock(&l->m);
+        if (l->n_user_data < DT_USER_DATA) {
+                struct dt_user_data *u = &l->user_data[l->n_user_data];
+
+                u->pts = pts;
+                u->len = len;
+                u->received_before = l->received;
+                memcpy(u->data, data, len < sizeof(u->data) ? len : sizeof(u->data));
+        }
+        l->n_user_data++;
+        pthread_cond_broadcast(&l->c);
+        pthread_mutex_unlock(&l->m);
         return avb_status_ok();
 }
 
@@ -113,8 +188,8 @@ static avb_status on_available(void *impl, avb_call *call)
         return avb_status_ok();
 }
 
-static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_videodecoder_State from,
-                           com_rdk_hal_videodecoder_State to)
+static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_State from,
+                           com_rdk_hal_State to)
 {
         struct dt_listener *l = impl;
 
@@ -128,33 +203,40 @@ static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_videodecoder_
         return avb_status_ok();
 }
 
-static avb_status on_error(void *impl, avb_call *call, int32_t code, const char *msg)
+static avb_status on_error(void *impl, avb_call *call, int32_t code, int32_t vendor)
 {
         struct dt_listener *l = impl;
 
         (void)call;
-        fprintf(stderr, "  listener: error %d: %s\n", (int)code, msg);
+        fprintf(stderr, "  listener: decode error %d, vendor error %d (%s)\n", (int)code,
+                (int)vendor, strerror(-vendor));
         pthread_mutex_lock(&l->m);
-        if (code >= 0 && code < (int32_t)(sizeof(l->errors) / sizeof(l->errors[0])))
-                l->errors[code]++;
+        l->errors[dt_error_kind(vendor)]++;
         pthread_cond_broadcast(&l->c);
         pthread_mutex_unlock(&l->m);
         return avb_status_ok();
 }
 
-/* State and Codec are int32_t in both packages: the same functions serve both. */
-static const com_rdk_hal_videodecoder_IVideoDecoderListener_ops video_listener_ops = {
+/* State, ErrorCode and Codec are int32_t in both packages: the same functions serve both. */
+static const com_rdk_hal_videodecoder_IVideoDecoderControllerListener_ops video_listener_ops = {
         .onFrameOutput = on_video_frame,
+        .onUserDataOutput = on_user_data,
         .onDecodeBufferAvailable = on_available,
-        .onStateChanged = on_state,
-        .onError = on_error,
 };
 
-static const com_rdk_hal_audiodecoder_IAudioDecoderListener_ops audio_listener_ops = {
+static const com_rdk_hal_audiodecoder_IAudioDecoderControllerListener_ops audio_listener_ops = {
         .onFrameOutput = on_audio_frame,
         .onDecodeBufferAvailable = on_available,
+};
+
+static const com_rdk_hal_videodecoder_IVideoDecoderEventListener_ops video_event_ops = {
+        .onDecodeError = on_error,
         .onStateChanged = on_state,
-        .onError = on_error,
+};
+
+static const com_rdk_hal_audiodecoder_IAudioDecoderEventListener_ops audio_event_ops = {
+        .onDecodeError = on_error,
+        .onStateChanged = on_state,
 };
 
 /* ---- the two packages ------------------------------------------------------ */
@@ -169,10 +251,16 @@ static const com_rdk_hal_audiodecoder_IAudioDecoderListener_ops audio_listener_o
                 P##_I##I##Decoder_Id did = {.value = id};                                          \
                 return P##_I##I##DecoderManager_get##I##Decoder(mgr, &did, ret);                   \
         }                                                                                          \
-        static avb_status name##_decode(avb_binder *dec, int64_t h, int64_t pts, bool *ret)        \
+        static avb_status name##_decode(avb_binder *ctl, int64_t h, int64_t pts, bool eos,         \
+                                        bool *ret)                                                 \
         {                                                                                          \
-                P##_InputMetadata md = {.nsPresentationTime = pts};                                \
-                return P##_I##I##Decoder_decodeBufferWithMetadata(dec, h, &md, ret);               \
+                P##_InputBufferMetadata md = {.nsPresentationTime = pts, .endOfStream = eos};      \
+                return P##_I##I##DecoderController_decodeBufferWithMetadata(ctl, h, &md, ret);     \
+        }                                                                                          \
+        static avb_status name##_listen(avb_binder *dec, avb_binder *l, bool on, bool *ret)        \
+        {                                                                                          \
+                return on ? P##_I##I##Decoder_registerEventListener(dec, l, ret)                   \
+                          : P##_I##I##Decoder_unregisterEventListener(dec, l, ret);                \
         }                                                                                          \
         static avb_status name##_pool(avb_binder *av, bool secure, int32_t id, avb_binder *l,      \
                                       com_rdk_hal_avbuffer_Pool *ret)                              \
@@ -183,18 +271,19 @@ static const com_rdk_hal_audiodecoder_IAudioDecoderListener_ops audio_listener_o
         const struct dt_api dt_##name = {                                                          \
                 .get = name##_get,                                                                 \
                 .open = P##_I##I##Decoder_open,                                                    \
-                .start = P##_I##I##Decoder_start,                                                  \
-                .stop = P##_I##I##Decoder_stop,                                                    \
+                .start = P##_I##I##DecoderController_start,                                        \
+                .stop = P##_I##I##DecoderController_stop,                                          \
+                .flush = P##_I##I##DecoderController_flush,                                        \
                 .close = P##_I##I##Decoder_close,                                                  \
-                .eos = P##_I##I##Decoder_signalEndOfStream,                                        \
                 .decode = name##_decode,                                                           \
                 .state = P##_I##I##Decoder_getState,                                               \
+                .listen = name##_listen,                                                           \
                 .pool = name##_pool,                                                               \
                 .codec = C,                                                                        \
         };
 
-DT_PACKAGE(video, com_rdk_hal_videodecoder, Video, com_rdk_hal_videodecoder_Codec_H264)
-DT_PACKAGE(audio, com_rdk_hal_audiodecoder, Audio, com_rdk_hal_audiodecoder_Codec_MP2)
+DT_PACKAGE(video, com_rdk_hal_videodecoder, Video, com_rdk_hal_videodecoder_Codec_H264_AVC)
+DT_PACKAGE(audio, com_rdk_hal_audiodecoder, Audio, com_rdk_hal_audiodecoder_Codec_MPEG2)
 
 static avb_status on_space(void *impl, avb_call *call)
 {
@@ -231,11 +320,17 @@ void dt_connect(struct dt *t)
                                     com_rdk_hal_audiodecoder_IAudioDecoderManager_serviceName,
                                     5000, &t->amgr);
         if (e == 0)
-                e = com_rdk_hal_videodecoder_IVideoDecoderListener_new_local(
+                e = com_rdk_hal_videodecoder_IVideoDecoderControllerListener_new_local(
                         &video_listener_ops, &t->l, NULL, &t->l.binder);
         if (e == 0)
-                e = com_rdk_hal_audiodecoder_IAudioDecoderListener_new_local(
+                e = com_rdk_hal_audiodecoder_IAudioDecoderControllerListener_new_local(
                         &audio_listener_ops, &t->l, NULL, &t->l.audio_binder);
+        if (e == 0)
+                e = com_rdk_hal_videodecoder_IVideoDecoderEventListener_new_local(
+                        &video_event_ops, &t->l, NULL, &t->l.events);
+        if (e == 0)
+                e = com_rdk_hal_audiodecoder_IAudioDecoderEventListener_new_local(
+                        &audio_event_ops, &t->l, NULL, &t->l.audio_events);
         if (e == 0)
                 e = com_rdk_hal_avbuffer_IAVBufferSpaceListener_new_local(&space_ops, NULL, NULL,
                                                                           &t->space);
@@ -249,6 +344,9 @@ void dt_disconnect(struct dt *t)
         avb_binder_unref(t->space);
         avb_binder_unref(t->l.binder);
         avb_binder_unref(t->l.audio_binder);
+        avb_binder_unref(t->l.events);
+        avb_binder_unref(t->l.audio_events);
+        avb_binder_unref(t->ctl);
         avb_binder_unref(t->dec);
         avb_binder_unref(t->mgr);
         avb_binder_unref(t->amgr);
@@ -261,37 +359,110 @@ void dt_use_audio(struct dt *t)
         t->api = &dt_audio;
 }
 
-void dt_get_decoder(struct dt *t, int32_t id)
+static avb_binder *events_of(struct dt *t)
 {
-        t->dec = avb_binder_unref(t->dec);
-        DT_OK(t->api->get(t->api == &dt_audio ? t->amgr : t->mgr, id, &t->dec), "get decoder");
-        t->dec_id = id;
+        return t->api == &dt_audio ? t->l.audio_events : t->l.events;
 }
 
-void dt_open_start(struct dt *t, bool secure)
+/* The event listener leaves the decoder it watched and watches the new one. */
+void dt_get_decoder(struct dt *t, int32_t id)
+{
+        bool ok;
+
+        if (t->dec)
+                DT_OK(t->api->listen(t->dec, events_of(t), false, &ok),
+                      "unregisterEventListener");
+        t->dec = avb_binder_unref(t->dec);
+        t->ctl = avb_binder_unref(t->ctl);
+        DT_OK(t->api->get(t->api == &dt_audio ? t->amgr : t->mgr, id, &t->dec), "get decoder");
+        if (!t->dec)
+                dt_fail("no decoder %d", (int)id);
+        t->dec_id = id;
+        DT_OK(t->api->listen(t->dec, events_of(t), true, &ok), "registerEventListener");
+        if (!ok)
+                dt_fail("registerEventListener: false");
+}
+
+void dt_open(struct dt *t, bool secure)
 {
         avb_binder *l = t->api == &dt_audio ? t->l.audio_binder : t->l.binder;
 
         t->secure = secure;
-        DT_OK(t->api->open(t->dec, t->api->codec, secure, l), "open");
-        DT_OK(t->api->start(t->dec), "start");
+        t->ctl = avb_binder_unref(t->ctl);
+        t->have_meta = false;
+        DT_OK(t->api->open(t->dec, t->api->codec, secure, l, &t->ctl), "open");
+        if (!t->ctl)
+                dt_fail("open returned no controller");
+        /* a secure frame cannot be mapped: its SHA-1 comes in its metadata */
+        if (secure && t->api == &dt_video &&
+            !dt_set_property(t, com_rdk_hal_videodecoder_Property_SHA1_CALC, 1))
+                dt_fail("setProperty(SHA1_CALC, 1): false");
+}
+
+void dt_open_start(struct dt *t, bool secure)
+{
+        dt_open(t, secure);
+        dt_start(t);
+}
+
+void dt_start(struct dt *t)
+{
+        DT_OK(t->api->start(t->ctl), "start");
         if (t->have_pool)
                 return;
-        DT_OK(t->api->pool(t->av, secure, t->dec_id, t->space, &t->pool), "create pool");
+        DT_OK(t->api->pool(t->av, t->secure, t->dec_id, t->space, &t->pool), "create pool");
         t->have_pool = true;
+}
+
+void dt_close(struct dt *t)
+{
+        bool ok = false;
+
+        DT_OK(t->api->close(t->dec, t->ctl, &ok), "close");
+        if (!ok)
+                dt_fail("close: false");
+        t->ctl = avb_binder_unref(t->ctl);
 }
 
 void dt_stop_close(struct dt *t)
 {
         bool ok;
 
-        DT_OK(t->api->stop(t->dec), "stop");
-        DT_OK(t->api->close(t->dec), "close");
+        DT_OK(t->api->stop(t->ctl), "stop");
+        dt_close(t);
         dt_drain_frames(t, false, 0);
         if (t->have_pool)
                 DT_OK(com_rdk_hal_avbuffer_IAVBuffer_destroyPool(t->av, &t->pool, &ok),
                       "destroyPool");
         t->have_pool = false;
+}
+
+int32_t dt_get_property(struct dt *t, int32_t property)
+{
+        com_rdk_hal_PropertyValue *v = NULL;
+        int32_t r;
+
+        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_getProperty(t->dec, property, &v),
+              "getProperty");
+        if (!v || !v->value || v->value->tag != com_rdk_hal_PropertyValue_Value_TAG_intValue)
+                dt_fail("getProperty(%d): no intValue", (int)property);
+        r = v->value->u.intValue;
+        com_rdk_hal_PropertyValue_fini(v);
+        free(v);
+        return r;
+}
+
+bool dt_set_property(struct dt *t, int32_t property, int32_t value)
+{
+        com_rdk_hal_PropertyValue_Value val = {
+                .tag = com_rdk_hal_PropertyValue_Value_TAG_intValue, .u.intValue = value};
+        com_rdk_hal_PropertyValue v = {.value = &val};
+        bool ok = false;
+
+        DT_OK(com_rdk_hal_videodecoder_IVideoDecoderController_setProperty(t->ctl, property, &v,
+                                                                          &ok),
+              "setProperty");
+        return ok;
 }
 
 void *dt_read_file(const char *path, size_t *ret_len)
@@ -337,10 +508,48 @@ void dt_load_ref(struct dt *t, const char *path)
 
 /* ---- frames -------------------------------------------------------------- */
 
-static void hex(const uint8_t *d, size_t n, char *out)
+void dt_hex(const uint8_t *d, size_t n, char *out)
 {
         for (size_t i = 0; i < n; i++)
                 sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+const char *dt_ref(struct dt *t, size_t i)
+{
+        return i < t->n_ref ? t->ref[i] : "";
+}
+
+static size_t pcm_sample_bytes(int32_t format)
+{
+        switch (format) {
+        case com_rdk_hal_audiodecoder_PCMFormat_S16LE:
+                return 2;
+        case com_rdk_hal_audiodecoder_PCMFormat_F32LE:
+        case com_rdk_hal_audiodecoder_PCMFormat_S32LE:
+                return 4;
+        default:
+                return 0;
+        }
+}
+
+bool dt_i420_layout(const struct dt_meta *m, int32_t stride)
+{
+        int32_t luma = stride * m->b, chroma = stride / 2 * (m->b / 2);
+
+        return m->n_planes == 3 && m->offset[0] == 0 && m->offset[1] == luma &&
+               m->offset[2] == luma + chroma && m->stride[0] == stride &&
+               m->stride[1] == stride / 2 && m->stride[2] == stride / 2;
+}
+
+size_t dt_frame_bytes(const struct dt_meta *m)
+{
+        if (m->coded_w > 0 && m->n_planes)
+                return m->frame_bytes > 0 ? (size_t)m->frame_bytes : 0;
+        if (m->coded_w > 0)
+                return (size_t)m->a * (size_t)m->b +
+                       2 * ((size_t)(m->a / 2) * (size_t)(m->b / 2));
+        return (m->codec == com_rdk_hal_audiodecoder_Codec_MPEG2 ? 1152u : 1024u) *
+               (size_t)m->b * pcm_sample_bytes(m->format);
 }
 
 /* frame_ok on the mapped frame; false counts it bad. */
@@ -358,12 +567,45 @@ static bool frame_checked(struct dt *t, const struct dt_frame *f)
         return ok;
 }
 
-/* Digest of one frame: MD5 of its bytes (mapped), or calculateSHA1 when secure. */
-static void frame_digest(struct dt *t, int64_t h, char out[41])
+/*
+ * MD5 of the picture of an I420 frame, plane by plane, row by row where the
+ * layout puts them: ffmpeg's framemd5 of yuv420p (the MD5 of the first
+ * frameBytes when the planes are packed).
+ */
+static void picture_md5(const struct dt_meta *m, const uint8_t *p, uint8_t md5[16])
+{
+        struct AVMD5 *ctx = av_md5_alloc();
+
+        if (!ctx)
+                dt_fail("out of memory");
+        av_md5_init(ctx);
+        for (int c = 0; c < 3; c++) {
+                int32_t sub = c ? 2 : 1, w = m->a / sub, stride = w, off = c ? m->a * m->b : 0;
+
+                if (c == 2)
+                        off += (m->a / 2) * (m->b / 2);
+                if (m->n_planes == 3) {
+                        stride = m->stride[c];
+                        off = m->offset[c];
+                }
+                for (int32_t y = 0; y < m->b / sub; y++)
+                        av_md5_update(ctx, p + off + (size_t)y * (size_t)stride, (size_t)w);
+        }
+        av_md5_final(ctx, md5);
+        av_free(ctx);
+}
+
+/*
+ * Digest of one frame: MD5 of its picture or PCM (mapped), or for a secure
+ * frame, which cannot be mapped, the SHA-1 of its metadata (SHA1_CALC); where
+ * the build has IAVBuffer.calculateSHA1 that must agree as well.
+ */
+static void frame_digest(struct dt *t, const struct dt_frame *f, char out[41])
 {
         void *p;
         size_t size;
-        int e = avb_helper_map(t->helper, h, &p, &size);
+        int e = avb_helper_map(t->helper, f->handle, &p, &size);
+        uint8_t md5[16];
 
         if (t->secure) {
                 int8_t *d = NULL;
@@ -371,46 +613,69 @@ static void frame_digest(struct dt *t, int64_t h, char out[41])
 
                 if (e != -EPERM)
                         dt_fail("a secure frame was mapped (or not refused with EPERM: %d)", e);
-                avb_status st = com_rdk_hal_avbuffer_IAVBuffer_calculateSHA1(t->av, h, &d, &n);
+                if (!f->has_meta || !f->meta.has_sha1)
+                        dt_fail("secure frame %zu without a SHA-1 in its metadata", t->n_frames);
+                dt_hex(f->meta.sha1, sizeof(f->meta.sha1), out);
+                avb_status st = com_rdk_hal_avbuffer_IAVBuffer_calculateSHA1(t->av, f->handle,
+                                                                             &d, &n);
                 if (st.exception == AVB_EX_UNSUPPORTED_OPERATION) { /* debug_api=false */
                         t->no_sha1 = true;
-                        snprintf(out, 41, "%s", t->n_frames < t->n_ref ? t->ref[t->n_frames] : "");
                         return;
                 }
                 DT_OK(st, "calculateSHA1");
-                hex((const uint8_t *)d, n, out);
+                char buf[41] = "";
+                if (n == 20)
+                        dt_hex((const uint8_t *)d, n, buf);
                 free(d);
+                if (strcmp(buf, out))
+                        dt_fail("frame %zu: calculateSHA1 %s, metadata sha1 %s", t->n_frames, buf,
+                                out);
                 return;
         }
         if (e < 0)
-                dt_fail("map frame %lld: %s", (long long)h, strerror(-e));
-        if (size < (size_t)t->frame_bytes)
-                dt_fail("frame buffer of %zu bytes, frame of %d", size, (int)t->frame_bytes);
-        uint8_t md5[16];
-        av_md5_sum(md5, p, t->frame_bytes);
-        hex(md5, sizeof(md5), out);
-        avb_helper_unmap(t->helper, h, p);
+                dt_fail("map frame %lld: %s", (long long)f->handle, strerror(-e));
+        if (size < dt_frame_bytes(&t->meta))
+                dt_fail("frame buffer of %zu bytes, frame of %zu", size, dt_frame_bytes(&t->meta));
+        if (t->api == &dt_video)
+                picture_md5(&t->meta, p, md5);
+        else
+                av_md5_sum(md5, p, (int)dt_frame_bytes(&t->meta));
+        dt_hex(md5, sizeof(md5), out);
+        avb_helper_unmap(t->helper, f->handle, p);
 }
 
-bool dt_i420_layout(const struct dt_meta *m, int32_t stride)
+/* What the tests' streams decode to: I420 (video) or interleaved S16 (audio). */
+static bool meta_usable(struct dt *t, const struct dt_meta *m)
 {
-        int32_t luma = stride * m->b, chroma = stride / 2 * (m->b / 2);
-
-        return m->n_planes == 3 && m->offset[0] == 0 && m->offset[1] == luma &&
-               m->offset[2] == luma + chroma && m->stride[0] == stride &&
-               m->stride[1] == stride / 2 && m->stride[2] == stride / 2;
-}
-
-bool dt_packed_i420(const struct dt_meta *m)
-{
-        return m->eos || (m->format == com_rdk_hal_videodecoder_FrameMetadata_PIXEL_FORMAT_I420 &&
-                          dt_i420_layout(m, m->a));
+        if (t->api == &dt_video)
+                return m->format == com_rdk_hal_videodecoder_PixelFormat_YCBCR420 &&
+                       m->a > 0 && m->b > 0 && m->x >= 0 && m->y >= 0 &&
+                       m->x + m->a <= m->coded_w && m->y + m->b <= m->coded_h &&
+                       (m->n_planes == 0 || m->n_planes == 3);
+        return m->format == com_rdk_hal_audiodecoder_PCMFormat_S16LE && !m->planar && m->b > 0 &&
+               m->codec == t->api->codec;
 }
 
 static void take_frame(struct dt *t, const struct dt_frame *f, bool check)
 {
         bool ok;
 
+        if (t->on_frame)
+                t->on_frame(t, f);
+        if (f->has_meta) {
+                t->meta = f->meta;
+                t->have_meta = true;
+                t->width = f->meta.a;
+                t->height = f->meta.b;
+                if (check && !t->frame_ok && !meta_usable(t, &f->meta))
+                        dt_fail("frame metadata: %dx%d in %dx%d at (%d, %d), format %d, codec %d, "
+                                "%zu planes",
+                                (int)f->meta.a, (int)f->meta.b, (int)f->meta.coded_w,
+                                (int)f->meta.coded_h, (int)f->meta.x, (int)f->meta.y,
+                                (int)f->meta.format, (int)f->meta.codec, f->meta.n_planes);
+        } else if (!t->have_meta) {
+                dt_fail("first frame without metadata");
+        }
         if (t->tunnelled) { /* no handle may reach the client; the sink is checked instead */
                 if (f->handle != -1)
                         dt_fail("tunnelled: frame handle %lld reached the client",
@@ -418,29 +683,14 @@ static void take_frame(struct dt *t, const struct dt_frame *f, bool check)
                 t->n_frames++;
                 return;
         }
-        if (f->has_meta) {
-                t->frame_bytes = f->meta.frame_bytes;
-                t->width = f->meta.a;
-                t->height = f->meta.b;
-                /* an MD5 of frameBytes is ffmpeg's framemd5 only for packed planes */
-                if (check && !t->frame_ok && t->api == &dt_video && !dt_packed_i420(&f->meta))
-                        dt_fail("frame metadata: %dx%d, %zu planes at %d/%d/%d with strides "
-                                "%d/%d/%d: not packed I420",
-                                (int)f->meta.a, (int)f->meta.b, f->meta.n_planes,
-                                (int)f->meta.offset[0], (int)f->meta.offset[1],
-                                (int)f->meta.offset[2], (int)f->meta.stride[0],
-                                (int)f->meta.stride[1], (int)f->meta.stride[2]);
-        } else if (!t->frame_bytes) {
-                dt_fail("first frame without metadata");
-        }
         if (check && t->frame_ok) {
                 if (!frame_checked(t, f))
                         t->n_bad++;
         } else if (check) {
                 char d[41];
 
-                frame_digest(t, f->handle, d);
-                if (t->n_frames >= t->n_ref || strcmp(d, t->ref[t->n_frames])) {
+                frame_digest(t, f, d);
+                if (strcmp(d, dt_ref(t, t->n_frames))) {
                         fprintf(stderr, "  frame %zu: %s, reference %s\n", t->n_frames, d,
                                 t->n_frames < t->n_ref ? t->ref[t->n_frames] : "(none)");
                         t->n_bad++;
@@ -540,11 +790,12 @@ int64_t dt_fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hold)
 }
 
 /*
- * One coded buffer through decodeBufferWithMetadata, waiting for room when it
- * is refused; false when it was refused and o->stop_when_full gave it back.
+ * One coded buffer through decodeBufferWithMetadata (endOfStream: eos),
+ * waiting for room when it is refused; false when it was refused and
+ * o->stop_when_full gave it back.
  */
-static bool push_one(struct dt *t, const uint8_t *data, size_t n, int64_t pts, bool *hold,
-                     const struct dt_push *o)
+static bool push_one(struct dt *t, const uint8_t *data, size_t n, int64_t pts, bool eos,
+                     bool *hold, const struct dt_push *o)
 {
         int64_t h = dt_fill_buffer(t, data, n, *hold);
         bool accepted = false;
@@ -553,7 +804,7 @@ static bool push_one(struct dt *t, const uint8_t *data, size_t n, int64_t pts, b
                 pthread_mutex_lock(&t->l.m);
                 available_seen = t->l.available;
                 pthread_mutex_unlock(&t->l.m);
-                DT_OK(t->api->decode(t->dec, h, pts, &accepted), "decodeBufferWithMetadata");
+                DT_OK(t->api->decode(t->ctl, h, pts, eos, &accepted), "decodeBufferWithMetadata");
                 if (accepted)
                         break;
                 t->false_returns++;
@@ -577,67 +828,145 @@ static bool push_one(struct dt *t, const uint8_t *data, size_t n, int64_t pts, b
         return true;
 }
 
-static void push_eos(struct dt *t, const struct dt_push *o)
+/* The last buffer carried endOfStream: wait until a frame output carries it. */
+static void wait_eos(struct dt *t, const struct dt_push *o)
 {
-        DT_OK(t->api->eos(t->dec), "signalEndOfStream");
-        if (!dt_wait(t, got_eos, 20000, o->check))
+        if (o->eos && !dt_wait(t, got_eos, 20000, o->check))
                 dt_fail("no end of stream after %zu frames", t->n_frames);
 }
 
 size_t dt_push(struct dt *t, const uint8_t *data, size_t len, const struct dt_push *o)
 {
-        bool hold = o->hold_until_full;
+        bool hold = o->hold_until_full, eos = o->eos || o->eos_no_wait;
         size_t off = 0, end = o->limit && o->limit < len ? o->limit : len;
         int64_t pts = 0;
 
         while (off < end) {
                 size_t n = end - off < o->chunk ? end - off : o->chunk;
 
-                if (!push_one(t, data + off, n, pts, &hold, o))
-                        break;
+                if (!push_one(t, data + off, n, pts, eos && off + n == end, &hold, o))
+                        return off;
                 off += n;
                 pts += 40000000;
         }
-        if (o->eos)
-                push_eos(t, o);
+        wait_eos(t, o);
         return off;
 }
 
-size_t dt_push_frames(struct dt *t, const uint8_t *data, size_t len, int64_t frame_ns,
-                      const struct dt_push *o)
+size_t dt_push_samples(struct dt *t, const uint8_t *const *sample, const size_t *size, size_t n,
+                       int64_t frame_ns, const struct dt_push *o)
+{
+        bool hold = o->hold_until_full, eos = o->eos || o->eos_no_wait;
+        size_t i;
+
+        for (i = 0; i < n; i++)
+                if (!push_one(t, sample[i], size[i], (int64_t)i * frame_ns, eos && i + 1 == n,
+                              &hold, o))
+                        return i;
+        wait_eos(t, o);
+        return n;
+}
+
+size_t dt_split_frames(const uint8_t *data, size_t len, const uint8_t ***ret_au,
+                       size_t **ret_size)
 {
         AVCodecParserContext *parser = av_parser_init(AV_CODEC_ID_H264);
         AVCodecContext *ctx = avcodec_alloc_context3(NULL);
-        bool hold = o->hold_until_full;
-        size_t off = 0, frames = 0;
+        const uint8_t **au = NULL;
+        size_t *size = NULL, off = 0, n = 0, cap = 0;
 
         if (!parser || !ctx)
                 dt_fail("no H.264 parser in this libavcodec");
         /* a NULL input flushes the parser's last access unit */
         for (bool flushing = false; !flushing;) {
-                uint8_t *au = NULL;
-                int au_len = 0, used;
+                uint8_t *out = NULL;
+                int out_len = 0, used;
 
                 flushing = off == len;
-                used = av_parser_parse2(parser, ctx, &au, &au_len, flushing ? NULL : data + off,
+                used = av_parser_parse2(parser, ctx, &out, &out_len, flushing ? NULL : data + off,
                                         (int)(len - off), AV_NOPTS_VALUE, AV_NOPTS_VALUE, 0);
                 if (used < 0)
                         dt_fail("the H.264 parser failed");
                 off += (size_t)used;
-                if (au_len > 0) {
-                        if (!push_one(t, au, (size_t)au_len, (int64_t)frames * frame_ns,
-                                      &hold, o))
-                                break;
-                        frames++;
+                if (out_len > 0) {
+                        uint8_t *copy = malloc((size_t)out_len);
+
+                        if (n == cap) {
+                                cap = cap ? 2 * cap : 64;
+                                au = realloc(au, cap * sizeof(*au));
+                                size = realloc(size, cap * sizeof(*size));
+                        }
+                        if (!copy || !au || !size)
+                                dt_fail("out of memory");
+                        memcpy(copy, out, (size_t)out_len);
+                        au[n] = copy;
+                        size[n++] = (size_t)out_len;
                 }
-                if (!flushing && used == 0 && au_len == 0)
+                if (!flushing && used == 0 && out_len == 0)
                         dt_fail("the H.264 parser made no progress");
         }
         av_parser_close(parser);
         avcodec_free_context(&ctx);
-        if (o->eos)
-                push_eos(t, o);
-        return frames;
+        *ret_au = au;
+        *ret_size = size;
+        return n;
+}
+
+void dt_free_frames(const uint8_t **au, size_t *size, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free((void *)au[i]);
+        free(au);
+        free(size);
+}
+
+size_t dt_push_frames(struct dt *t, const uint8_t *data, size_t len, int64_t frame_ns,
+                      const struct dt_push *o)
+{
+        const uint8_t **au;
+        size_t *size, n = dt_split_frames(data, len, &au, &size);
+        size_t pushed = dt_push_samples(t, au, size, n, frame_ns, o);
+
+        dt_free_frames(au, size, n);
+        return pushed;
+}
+
+void dt_samples_split(const uint8_t *data, size_t len, struct dt_samples *ret)
+{
+        size_t cap = 64, off = 0;
+
+        *ret = (struct dt_samples){0};
+        ret->sample = malloc(cap * sizeof(*ret->sample));
+        ret->size = malloc(cap * sizeof(*ret->size));
+        while (ret->sample && ret->size && off + 4 <= len) {
+                size_t n = (size_t)data[off] << 24 | (size_t)data[off + 1] << 16 |
+                           (size_t)data[off + 2] << 8 | data[off + 3];
+
+                off += 4;
+                if (n > len - off)
+                        dt_fail("samples: record %zu overruns the file", ret->n);
+                if (ret->n == cap) {
+                        cap *= 2;
+                        ret->sample = realloc(ret->sample, cap * sizeof(*ret->sample));
+                        ret->size = realloc(ret->size, cap * sizeof(*ret->size));
+                        if (!ret->sample || !ret->size)
+                                break;
+                }
+                ret->sample[ret->n] = data + off;
+                ret->size[ret->n++] = n;
+                off += n;
+        }
+        if (!ret->sample || !ret->size)
+                dt_fail("out of memory");
+        if (off != len)
+                dt_fail("samples: %zu bytes left after the last record", len - off);
+}
+
+void dt_samples_free(struct dt_samples *s)
+{
+        free(s->sample);
+        free(s->size);
+        *s = (struct dt_samples){0};
 }
 
 int32_t dt_pool_used(struct dt *t)

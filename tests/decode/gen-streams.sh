@@ -3,11 +3,13 @@
 # once per build directory (several tests may ask at once: flock).
 # Usage: gen-streams.sh FFMPEG OUTDIR (ffprobe and python3 beside them)
 #
-# Streams for the VPU-level tests (tests/vendor/test_softvpu.c):
+# Streams for the VPU-level tests (tests/vendor/test_softvpu.c), which the
+# decode proofs of the published HALs (decode_hal.c) use too:
 #   rc.h264       320x240 (BT.709, limited range, SAR 1:1, 25 fps) then
 #                 176x120 (coded 176x128: cropped; SMPTE 170M, full range,
 #                 SAR 12:11, 30 fps), Annex B concatenation; references
-#                 rc_a.md5 then rc_b.md5, ffprobe's view of each in rc_?.probe
+#                 rc_a.md5 then rc_b.md5 (both in rc.md5), ffprobe's view of
+#                 each in rc_?.probe
 #   m320.mp4      H.264 in MP4; m320.avcc is its avcC record and m320.samples
 #                 its samples (length-prefixed NAL units), taken out by
 #                 extract-samples.py; reference m320.md5, m320.probe
@@ -64,6 +66,7 @@ for p in rc_a rc_b; do
         probe "$out/$p.h264" "$out/$p.probe"
 done
 cat "$out/rc_a.h264" "$out/rc_b.h264" > "$out/rc.h264"
+cat "$out/rc_a.md5" "$out/rc_b.md5" > "$out/rc.md5" # decode_hal.c's reference
 "$ffmpeg" -nostdin -loglevel error -y -f lavfi -i "testsrc=size=320x240:rate=25" -frames:v 50 \
         -pix_fmt yuv420p -c:v libx264 -g 25 -bf 2 -f mp4 "$out/m320.mp4"
 "$ffmpeg" -nostdin -loglevel error -y -i "$out/m320.mp4" -pix_fmt yuv420p -f framemd5 "$out/m320.md5"

@@ -47,8 +47,8 @@ static void want_invalid_resource(avb_status st, const char *what)
         printf("  %s: INVALID_RESOURCE (%s)\n", what, st.message);
 }
 
-static const com_rdk_hal_videodecoder_IVideoDecoderListener_ops video_ops;
-static const com_rdk_hal_audiodecoder_IAudioDecoderListener_ops audio_ops;
+static const com_rdk_hal_videodecoder_IVideoDecoderControllerListener_ops video_ops;
+static const com_rdk_hal_audiodecoder_IAudioDecoderControllerListener_ops audio_ops;
 static const com_rdk_hal_avbuffer_IAVBufferSpaceListener_ops space_ops;
 
 int main(void)
@@ -57,10 +57,10 @@ int main(void)
         com_rdk_hal_audiodecoder_IAudioDecoder_Id aid = {.value = 0};
         com_rdk_hal_avbuffer_HeapMetrics hm;
         com_rdk_hal_avbuffer_Pool pool;
-        com_rdk_hal_videodecoder_State vstate = 0;
+        com_rdk_hal_State vstate = 0;
         com_rdk_hal_audiodecoder_State astate = 0;
         avb_binder *sm = NULL, *av = NULL, *vmgr = NULL, *amgr = NULL, *vdec = NULL,
-                   *adec = NULL, *vl = NULL, *al = NULL, *space = NULL;
+                   *adec = NULL, *vl = NULL, *al = NULL, *space = NULL, *ctl = NULL;
         bool destroyed = false;
         int e;
 
@@ -74,11 +74,11 @@ int main(void)
                 e = avb_service_get(sm, com_rdk_hal_audiodecoder_IAudioDecoderManager_serviceName,
                                     5000, &amgr);
         if (e == 0)
-                e = com_rdk_hal_videodecoder_IVideoDecoderListener_new_local(&video_ops, NULL,
-                                                                             NULL, &vl);
+                e = com_rdk_hal_videodecoder_IVideoDecoderControllerListener_new_local(
+                        &video_ops, NULL, NULL, &vl);
         if (e == 0)
-                e = com_rdk_hal_audiodecoder_IAudioDecoderListener_new_local(&audio_ops, NULL,
-                                                                             NULL, &al);
+                e = com_rdk_hal_audiodecoder_IAudioDecoderControllerListener_new_local(
+                        &audio_ops, NULL, NULL, &al);
         if (e == 0)
                 e = com_rdk_hal_avbuffer_IAVBufferSpaceListener_new_local(&space_ops, NULL, NULL,
                                                                           &space);
@@ -96,20 +96,26 @@ int main(void)
         /* The decoders exist but have no VPU. */
         ok(com_rdk_hal_videodecoder_IVideoDecoderManager_getVideoDecoder(vmgr, &vid, &vdec),
            "getVideoDecoder");
+        if (!vdec)
+                die("no video decoder 0");
         want_invalid_resource(com_rdk_hal_videodecoder_IVideoDecoder_open(
-                                      vdec, com_rdk_hal_videodecoder_Codec_H264, false, vl),
+                                      vdec, com_rdk_hal_videodecoder_Codec_H264_AVC, false, vl,
+                                      &ctl),
                               "video open");
         ok(com_rdk_hal_videodecoder_IVideoDecoder_getState(vdec, &vstate), "video getState");
-        if (vstate != com_rdk_hal_videodecoder_State_CLOSED)
+        if (ctl || vstate != com_rdk_hal_State_CLOSED)
                 die("video decoder in state %d after a refused open", (int)vstate);
 
         ok(com_rdk_hal_audiodecoder_IAudioDecoderManager_getAudioDecoder(amgr, &aid, &adec),
            "getAudioDecoder");
+        if (!adec)
+                die("no audio decoder 0");
         want_invalid_resource(com_rdk_hal_audiodecoder_IAudioDecoder_open(
-                                      adec, com_rdk_hal_audiodecoder_Codec_MP2, false, al),
+                                      adec, com_rdk_hal_audiodecoder_Codec_MPEG2, false, al,
+                                      &ctl),
                               "audio open");
         ok(com_rdk_hal_audiodecoder_IAudioDecoder_getState(adec, &astate), "audio getState");
-        if (astate != com_rdk_hal_audiodecoder_State_CLOSED)
+        if (ctl || astate != com_rdk_hal_audiodecoder_State_CLOSED)
                 die("audio decoder in state %d after a refused open", (int)astate);
 
         /* Still serving after the refusals. */

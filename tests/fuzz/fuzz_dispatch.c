@@ -2,9 +2,10 @@
 /*
  * Fuzzing avbufferd's request decoding and dispatch, in process.
  *
- * An input is tried two ways: as a whole request envelope (avb.Request,
- * decoded by protobuf-c, its payload dispatched to the object and code it
- * names), and as a bare method payload for the code in its first byte.
+ * An input is tried two ways: as a whole request frame (stubs/frame.h,
+ * read by the server's own parser, its payload dispatched to the object and
+ * code it names), and as a bare method payload for the code in its first
+ * byte. Seeds come in both forms.
  * Both reach the generated skeletons of IAVBuffer, IBufferCopier and
  * IAVBufferControl and the real service behind them (vendor layer, heaps,
  * ring allocator), which must answer every input with a status and never
@@ -25,9 +26,9 @@
 
 #include "avb_avbuffer.h"
 #include "avb_avbuffer.pb-c.h"
-#include "avb_wire.pb-c.h"
 #include "com_rdk_hal_avbuffer.h"
 #include "com_rdk_hal_avbuffer.pb-c.h"
+#include "frame.h"
 #include "profile.h"
 #include "service.h"
 #include "vendor.h"
@@ -78,12 +79,10 @@ static void dispatch(uint32_t object, uint32_t code, const uint8_t *data, size_t
 
 static void one_input(const uint8_t *data, size_t size)
 {
-        Avb__Request *req = avb__request__unpack(NULL, size, data);
+        avb_frame_request req;
 
-        if (req) {
-                dispatch(req->object_id, req->code, req->payload.data, req->payload.len);
-                avb__request__free_unpacked(req, NULL);
-        }
+        if (!avb_frame_parse_request(data, size, &req))
+                dispatch(req.object_id, req.code, req.payload, req.len);
         if (size > 0)
                 dispatch(data[0] >> 5, data[0] & 0x1f, data + 1, size - 1);
 }
@@ -108,20 +107,31 @@ struct seed {
         size_t len;
 };
 
-static struct seed seeds[64];
+static struct seed seeds[128];
 static size_t n_seeds;
 
+/* A seed as a bare payload and as a whole frame. */
 static void add_seed(const ProtobufCMessage *msg, uint32_t object, uint32_t code)
 {
         size_t n = protobuf_c_message_get_packed_size(msg);
         uint8_t *b = malloc(n + 1);
+        avb_request_head h = {
+                .client_id = 1,
+                .request_id = n_seeds + 1,
+                .object_id = object,
+                .descriptor = ifaces[object % AVBD_N_OBJECTS]->descriptor,
+                .code = code,
+        };
 
-        if (!b || n_seeds == sizeof(seeds) / sizeof(seeds[0]))
+        if (!b || n_seeds + 2 > sizeof(seeds) / sizeof(seeds[0]))
                 abort();
         b[0] = (uint8_t)(object << 5 | code);
         protobuf_c_message_pack(msg, b + 1);
         seeds[n_seeds].data = b;
         seeds[n_seeds].len = n + 1;
+        n_seeds++;
+        if (avb_frame_pack_request(&h, b + 1, n, &seeds[n_seeds].data, &seeds[n_seeds].len) < 0)
+                abort();
         n_seeds++;
 }
 

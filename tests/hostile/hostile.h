@@ -38,9 +38,15 @@ typedef struct pb {
         size_t n, cap;
 } pb;
 
+/* The frame of requests and replies (stubs/frame.h), restated: encoded by hand here. */
+#define FRAME_MAGIC 0x46425641u
+#define FRAME_VERSION 2u
+#define FRAME_REQUEST_SIZE 48
+#define FRAME_REPLY_SIZE 40
+
 typedef struct request {
         uint64_t client_id, request_id, incarnation;
-        uint32_t object_id, code;
+        uint32_t object_id, code, n_fds;
         const char *descriptor;
         bool oneway;
         const void *payload;
@@ -74,8 +80,8 @@ void failf(hctx *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pb_int(pb *p, unsigned field, int64_t v);
 void pb_bytes(pb *p, unsigned field, const void *d, size_t len);
 void pb_free(pb *p);
-/* An avb.Request (stubs/avb_wire.proto), by hand. */
-void pb_request(pb *p, const request *r);
+/* A request frame (stubs/frame.h), by hand. */
+void frame_put(pb *p, const request *r);
 request my_request(hctx *h, uint32_t object_id, const char *desc, uint32_t code, const pb *payload);
 void decode_reply(const uint8_t *buf, size_t len, reply *r);
 const char *describe_reply(const reply *r, char *buf, size_t len);

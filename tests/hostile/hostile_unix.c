@@ -224,7 +224,7 @@ static void is_valid_request(pb *out, uint64_t cid, uint64_t rid)
         pb_int(&payload, 1, 12345);
         rq.payload = payload.b;
         rq.payload_len = payload.n;
-        pb_request(out, &rq);
+        frame_put(out, &rq);
         pb_free(&payload);
 }
 

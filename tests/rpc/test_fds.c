@@ -202,6 +202,10 @@ static void *busy_loop(void *arg)
 {
         uint32_t in[2] = {7, 400}, out = 0;
         avb_status st = echo_u32(arg, ECHO_BUSY, in, 2, &out, 1);
+        char msg[512];
+
+        if (!avb_status_is_ok(&st)) /* says why when busy_ok fails below */
+                fprintf(stderr, "the busy call: %s\n", avb_status_to_string(&st, msg, sizeof(msg)));
         return (void *)(intptr_t)avb_status_is_ok(&st);
 }
 

@@ -246,7 +246,8 @@ static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops
                         avb_server_get_stats(avb_call_server(call), &st);
                 return REPLY(impl->gone, (uint32_t)impl->last_gone_pid, (uint32_t)st.dispatched,
                              (uint32_t)st.duplicates, (uint32_t)st.stale, (uint32_t)st.rejected,
-                             (uint32_t)st.clients, (uint32_t)st.detached);
+                             (uint32_t)st.clients, (uint32_t)st.detached, (uint32_t)st.resent,
+                             (uint32_t)st.in_flight);
         }
         case ECHO_NOTE:
                 if (n_in < 1)

@@ -35,7 +35,7 @@ enum {
         ECHO_SET_LISTENER, /* [object id] + endpoint -> [] */
         ECHO_FIRE,         /* [n, size] -> [elapsed ms, ok, would_block, dead, other] */
         ECHO_STATS,        /* -> [gone, last gone pid, dispatched, duplicates, stale, rejected,
-                            *     clients, detached] */
+                            *     clients, detached, resent, in_flight] */
         ECHO_NOTE,         /* oneway [seq] */
         ECHO_NOTES,        /* -> [n, in order] */
         ECHO_WAIT_FLAG,    /* [timeout] defers until ECHO_SET_FLAG -> [flag] */

@@ -281,6 +281,48 @@ static void test_at_most_once(void **state)
         avb_reply_cache_free(c);
 }
 
+/* Whether a resend came the way its cached reply already went (routes, a table). */
+static void test_routes(void **state)
+{
+        static const struct {
+                const char *what;
+                uint64_t id;          /* asked about */
+                const char *route;    /* asked about */
+                const char *note;     /* noted for id 1 before asking, NULL: nothing */
+                bool sent_on;
+        } cases[] = {
+                {"never sent", 1, "pipe-a", NULL, false},
+                {"the same pipe", 1, "pipe-a", "pipe-a", true},
+                {"another pipe", 1, "pipe-b", "pipe-a", false},
+                {"a later pipe replaces the first", 1, "pipe-a", "pipe-b", false},
+                {"another request", 2, "pipe-a", "pipe-a", false},
+                {"a longer route is never remembered", 1,
+                 "0123456789012345678901234567890123456789", "0123456789012345678901234567890123456789",
+                 false},
+        };
+        avb_reply_cache *c = NULL;
+
+        (void)state;
+        assert_int_equal(avb_reply_cache_new(1 << 20, &c), 0);
+        for (uint64_t id = 1; id <= 2; id++) {
+                avb_reply_cache_mark(c, id);
+                assert_int_equal(avb_reply_cache_store(c, id, (const uint8_t *)"r", 1, NULL, 0), 0);
+        }
+        /* Not cached: noting is a no-op, asking says no. */
+        avb_reply_cache_note_route(c, 99, "pipe-a", 6);
+        assert_false(avb_reply_cache_sent_on(c, 99, "pipe-a", 6));
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                if (cases[i].note) {
+                        avb_reply_cache_note_route(c, 1, "pipe-a", 6);
+                        avb_reply_cache_note_route(c, 1, cases[i].note, strlen(cases[i].note));
+                }
+                if (avb_reply_cache_sent_on(c, cases[i].id, cases[i].route,
+                                            strlen(cases[i].route)) != cases[i].sent_on)
+                        fail_msg("%s: sent_on should be %d", cases[i].what, cases[i].sent_on);
+        }
+        avb_reply_cache_free(c);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -291,6 +333,7 @@ int main(void)
                 cmocka_unit_test(test_real_jump),
                 cmocka_unit_test(test_outliers_full),
                 cmocka_unit_test(test_at_most_once),
+                cmocka_unit_test(test_routes),
         };
         return cmocka_run_group_tests_name("rpc reply cache", tests, NULL, NULL);
 }

@@ -170,7 +170,7 @@ static int write_policy(void)
         fprintf(f, "# test policy\ntest.*  user:%u\n", (unsigned)getuid());
         fprintf(f, "AVBuffer user:%u\nVideoDecoderManager user:%u # decoders\n",
                 (unsigned)getuid(), (unsigned)getuid());
-        fprintf(f, "AudioDecoderManager group:%u user:%u\n", (unsigned)getgid() + 1,
+        fprintf(f, "audiodecodermanager group:%u user:%u\n", (unsigned)getgid() + 1,
                 (unsigned)getuid());
         return fclose(f);
 }
@@ -665,7 +665,7 @@ static void test_avbufferd_reregisters_after_sm_restart(void **state)
         kill_wait(sm_pid);
         assert_int_equal(start_sm(), 0);
         assert_true(wait_endpoint("AVBuffer", mine, 15000));
-        assert_true(wait_registered("AudioDecoderManager", true, 15000));
+        assert_true(wait_registered("audiodecodermanager", true, 15000));
         assert_true(alive(avbd_pid));
         kill(avbd_pid, SIGTERM);
         assert_int_equal(waitpid(avbd_pid, &status, 0), avbd_pid);

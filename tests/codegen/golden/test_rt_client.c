@@ -95,7 +95,9 @@ avb_status test_rt_ISecret_reverse(avb_binder *self, const int8_t *key, size_t k
         size_t _r_result_count;
         memset(&_r_result, 0, sizeof(_r_result));
         _r_result_count = 0;
+        avb_arena _arena;
         test__rt__isecret__reverse_request__init(&_req);
+        avb_arena_init(&_arena, AVB_METHOD_SENSITIVE);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ISecret.reverse: self is null");
@@ -118,7 +120,8 @@ avb_status test_rt_ISecret_reverse(avb_binder *self, const int8_t *key, size_t k
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ISecret__ReverseReply *)protobuf_c_message_unpack(&test__rt__isecret__reverse_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ISecret__ReverseReply *)protobuf_c_message_unpack(&test__rt__isecret__reverse_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -138,8 +141,7 @@ fail:
         _st = avb_status_from_rc(_rc, "ISecret.reverse", "bad reply");
         free(_r_result);
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, AVB_METHOD_SENSITIVE);
         avb_buffer_free(_out, _out_len, AVB_METHOD_SENSITIVE);
         return _st;
@@ -155,7 +157,9 @@ avb_status test_rt_ISecret_zeroedBuffers(avb_binder *self, int64_t *ret_result)
         int _rc = 0;
         int64_t _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__isecret__zeroed_buffers_request__init(&_req);
+        avb_arena_init(&_arena, AVB_METHOD_SENSITIVE);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ISecret.zeroedBuffers: self is null");
@@ -172,7 +176,8 @@ avb_status test_rt_ISecret_zeroedBuffers(avb_binder *self, int64_t *ret_result)
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ISecret__ZeroedBuffersReply *)protobuf_c_message_unpack(&test__rt__isecret__zeroed_buffers_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ISecret__ZeroedBuffersReply *)protobuf_c_message_unpack(&test__rt__isecret__zeroed_buffers_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -183,8 +188,7 @@ avb_status test_rt_ISecret_zeroedBuffers(avb_binder *self, int64_t *ret_result)
 fail:
         _st = avb_status_from_rc(_rc, "ISecret.zeroedBuffers", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, AVB_METHOD_SENSITIVE);
         avb_buffer_free(_out, _out_len, AVB_METHOD_SENSITIVE);
         return _st;
@@ -210,7 +214,9 @@ avb_status test_rt_ITester_echo(avb_binder *self, const test_rt_Everything *e, t
         int _rc = 0;
         test_rt_Everything _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echo: self is null");
@@ -232,7 +238,8 @@ avb_status test_rt_ITester_echo(avb_binder *self, const test_rt_Everything *e, t
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoReply *)protobuf_c_message_unpack(&test__rt__itester__echo_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoReply *)protobuf_c_message_unpack(&test__rt__itester__echo_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -250,8 +257,7 @@ fail:
         test_rt_Everything_fini(&_r_result);
 done:
         test_rt_Everything__pb_free((&_req)->e);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -267,7 +273,9 @@ avb_status test_rt_ITester_echoBool(avb_binder *self, bool v, bool *ret_result)
         int _rc = 0;
         bool _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_bool_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoBool: self is null");
@@ -285,7 +293,8 @@ avb_status test_rt_ITester_echoBool(avb_binder *self, bool v, bool *ret_result)
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoBoolReply *)protobuf_c_message_unpack(&test__rt__itester__echo_bool_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoBoolReply *)protobuf_c_message_unpack(&test__rt__itester__echo_bool_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -296,8 +305,7 @@ avb_status test_rt_ITester_echoBool(avb_binder *self, bool v, bool *ret_result)
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoBool", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -313,7 +321,9 @@ avb_status test_rt_ITester_echoByte(avb_binder *self, int8_t v, int8_t *ret_resu
         int _rc = 0;
         int8_t _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_byte_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoByte: self is null");
@@ -331,7 +341,8 @@ avb_status test_rt_ITester_echoByte(avb_binder *self, int8_t v, int8_t *ret_resu
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoByteReply *)protobuf_c_message_unpack(&test__rt__itester__echo_byte_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoByteReply *)protobuf_c_message_unpack(&test__rt__itester__echo_byte_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -346,8 +357,7 @@ avb_status test_rt_ITester_echoByte(avb_binder *self, int8_t v, int8_t *ret_resu
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoByte", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -363,7 +373,9 @@ avb_status test_rt_ITester_echoChar(avb_binder *self, uint16_t v, uint16_t *ret_
         int _rc = 0;
         uint16_t _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_char_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoChar: self is null");
@@ -381,7 +393,8 @@ avb_status test_rt_ITester_echoChar(avb_binder *self, uint16_t v, uint16_t *ret_
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoCharReply *)protobuf_c_message_unpack(&test__rt__itester__echo_char_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoCharReply *)protobuf_c_message_unpack(&test__rt__itester__echo_char_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -396,8 +409,7 @@ avb_status test_rt_ITester_echoChar(avb_binder *self, uint16_t v, uint16_t *ret_
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoChar", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -413,7 +425,9 @@ avb_status test_rt_ITester_echoInt(avb_binder *self, int32_t v, int32_t *ret_res
         int _rc = 0;
         int32_t _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_int_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoInt: self is null");
@@ -431,7 +445,8 @@ avb_status test_rt_ITester_echoInt(avb_binder *self, int32_t v, int32_t *ret_res
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoIntReply *)protobuf_c_message_unpack(&test__rt__itester__echo_int_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoIntReply *)protobuf_c_message_unpack(&test__rt__itester__echo_int_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -442,8 +457,7 @@ avb_status test_rt_ITester_echoInt(avb_binder *self, int32_t v, int32_t *ret_res
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoInt", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -459,7 +473,9 @@ avb_status test_rt_ITester_echoLong(avb_binder *self, int64_t v, int64_t *ret_re
         int _rc = 0;
         int64_t _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_long_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoLong: self is null");
@@ -477,7 +493,8 @@ avb_status test_rt_ITester_echoLong(avb_binder *self, int64_t v, int64_t *ret_re
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoLongReply *)protobuf_c_message_unpack(&test__rt__itester__echo_long_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoLongReply *)protobuf_c_message_unpack(&test__rt__itester__echo_long_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -488,8 +505,7 @@ avb_status test_rt_ITester_echoLong(avb_binder *self, int64_t v, int64_t *ret_re
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoLong", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -505,7 +521,9 @@ avb_status test_rt_ITester_echoFloat(avb_binder *self, float v, float *ret_resul
         int _rc = 0;
         float _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_float_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFloat: self is null");
@@ -523,7 +541,8 @@ avb_status test_rt_ITester_echoFloat(avb_binder *self, float v, float *ret_resul
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoFloatReply *)protobuf_c_message_unpack(&test__rt__itester__echo_float_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoFloatReply *)protobuf_c_message_unpack(&test__rt__itester__echo_float_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -534,8 +553,7 @@ avb_status test_rt_ITester_echoFloat(avb_binder *self, float v, float *ret_resul
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoFloat", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -551,7 +569,9 @@ avb_status test_rt_ITester_echoDouble(avb_binder *self, double v, double *ret_re
         int _rc = 0;
         double _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_double_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoDouble: self is null");
@@ -569,7 +589,8 @@ avb_status test_rt_ITester_echoDouble(avb_binder *self, double v, double *ret_re
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoDoubleReply *)protobuf_c_message_unpack(&test__rt__itester__echo_double_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoDoubleReply *)protobuf_c_message_unpack(&test__rt__itester__echo_double_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -580,8 +601,7 @@ avb_status test_rt_ITester_echoDouble(avb_binder *self, double v, double *ret_re
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoDouble", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -597,7 +617,9 @@ avb_status test_rt_ITester_echoString(avb_binder *self, const char *v, char **re
         int _rc = 0;
         char *_r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_string_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoString: self is null");
@@ -617,7 +639,8 @@ avb_status test_rt_ITester_echoString(avb_binder *self, const char *v, char **re
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoStringReply *)protobuf_c_message_unpack(&test__rt__itester__echo_string_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoStringReply *)protobuf_c_message_unpack(&test__rt__itester__echo_string_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -633,8 +656,7 @@ fail:
         _st = avb_status_from_rc(_rc, "ITester.echoString", "bad reply");
         free(_r_result);
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -650,7 +672,9 @@ avb_status test_rt_ITester_echoNullable(avb_binder *self, const char *v, char **
         int _rc = 0;
         char *_r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_nullable_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoNullable: self is null");
@@ -671,7 +695,8 @@ avb_status test_rt_ITester_echoNullable(avb_binder *self, const char *v, char **
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoNullableReply *)protobuf_c_message_unpack(&test__rt__itester__echo_nullable_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoNullableReply *)protobuf_c_message_unpack(&test__rt__itester__echo_nullable_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -689,8 +714,7 @@ fail:
         _st = avb_status_from_rc(_rc, "ITester.echoNullable", "bad reply");
         free(_r_result);
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -706,7 +730,9 @@ avb_status test_rt_ITester_echoMode(avb_binder *self, test_rt_Mode v, test_rt_Mo
         int _rc = 0;
         test_rt_Mode _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_mode_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoMode: self is null");
@@ -724,7 +750,8 @@ avb_status test_rt_ITester_echoMode(avb_binder *self, test_rt_Mode v, test_rt_Mo
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoModeReply *)protobuf_c_message_unpack(&test__rt__itester__echo_mode_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoModeReply *)protobuf_c_message_unpack(&test__rt__itester__echo_mode_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -735,8 +762,7 @@ avb_status test_rt_ITester_echoMode(avb_binder *self, test_rt_Mode v, test_rt_Mo
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoMode", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -752,7 +778,9 @@ avb_status test_rt_ITester_echoValue(avb_binder *self, const test_rt_Value *v, t
         int _rc = 0;
         test_rt_Value _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_value_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoValue: self is null");
@@ -774,7 +802,8 @@ avb_status test_rt_ITester_echoValue(avb_binder *self, const test_rt_Value *v, t
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoValueReply *)protobuf_c_message_unpack(&test__rt__itester__echo_value_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoValueReply *)protobuf_c_message_unpack(&test__rt__itester__echo_value_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -792,8 +821,7 @@ fail:
         test_rt_Value_fini(&_r_result);
 done:
         test_rt_Value__pb_free((&_req)->v);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -811,7 +839,9 @@ avb_status test_rt_ITester_echoInts(avb_binder *self, const int32_t *v, size_t v
         size_t _r_result_count;
         memset(&_r_result, 0, sizeof(_r_result));
         _r_result_count = 0;
+        avb_arena _arena;
         test__rt__itester__echo_ints_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoInts: self is null");
@@ -834,7 +864,8 @@ avb_status test_rt_ITester_echoInts(avb_binder *self, const int32_t *v, size_t v
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoIntsReply *)protobuf_c_message_unpack(&test__rt__itester__echo_ints_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoIntsReply *)protobuf_c_message_unpack(&test__rt__itester__echo_ints_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -857,8 +888,7 @@ fail:
         _st = avb_status_from_rc(_rc, "ITester.echoInts", "bad reply");
         free(_r_result);
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -876,7 +906,9 @@ avb_status test_rt_ITester_echoBytes(avb_binder *self, const int8_t *v, size_t v
         size_t _r_result_count;
         memset(&_r_result, 0, sizeof(_r_result));
         _r_result_count = 0;
+        avb_arena _arena;
         test__rt__itester__echo_bytes_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoBytes: self is null");
@@ -900,7 +932,8 @@ avb_status test_rt_ITester_echoBytes(avb_binder *self, const int8_t *v, size_t v
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoBytesReply *)protobuf_c_message_unpack(&test__rt__itester__echo_bytes_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoBytesReply *)protobuf_c_message_unpack(&test__rt__itester__echo_bytes_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -922,8 +955,7 @@ fail:
         _st = avb_status_from_rc(_rc, "ITester.echoBytes", "bad reply");
         free(_r_result);
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -941,7 +973,9 @@ avb_status test_rt_ITester_echoStrings(avb_binder *self, const char *const *v, s
         size_t _r_result_count;
         memset(&_r_result, 0, sizeof(_r_result));
         _r_result_count = 0;
+        avb_arena _arena;
         test__rt__itester__echo_strings_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoStrings: self is null");
@@ -973,7 +1007,8 @@ avb_status test_rt_ITester_echoStrings(avb_binder *self, const char *const *v, s
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoStringsReply *)protobuf_c_message_unpack(&test__rt__itester__echo_strings_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoStringsReply *)protobuf_c_message_unpack(&test__rt__itester__echo_strings_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1003,8 +1038,7 @@ fail:
         free(_r_result);
 done:
         free((&_req)->v);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1022,7 +1056,9 @@ avb_status test_rt_ITester_echoPoints(avb_binder *self, const test_common_Point 
         size_t _r_result_count;
         memset(&_r_result, 0, sizeof(_r_result));
         _r_result_count = 0;
+        avb_arena _arena;
         test__rt__itester__echo_points_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoPoints: self is null");
@@ -1056,7 +1092,8 @@ avb_status test_rt_ITester_echoPoints(avb_binder *self, const test_common_Point 
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoPointsReply *)protobuf_c_message_unpack(&test__rt__itester__echo_points_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoPointsReply *)protobuf_c_message_unpack(&test__rt__itester__echo_points_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1089,8 +1126,7 @@ done:
         for (size_t _i = 0; (&_req)->v != NULL && _i < (&_req)->n_v; _i++)
                 test_common_Point__pb_free((&_req)->v[_i]);
         free((&_req)->v);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1106,7 +1142,9 @@ avb_status test_rt_ITester_echoMaybePoint(avb_binder *self, const test_common_Po
         int _rc = 0;
         test_common_Point *_r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_maybe_point_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoMaybePoint: self is null");
@@ -1128,7 +1166,8 @@ avb_status test_rt_ITester_echoMaybePoint(avb_binder *self, const test_common_Po
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoMaybePointReply *)protobuf_c_message_unpack(&test__rt__itester__echo_maybe_point_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoMaybePointReply *)protobuf_c_message_unpack(&test__rt__itester__echo_maybe_point_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1152,8 +1191,7 @@ fail:
         free(_r_result);
 done:
         test_common_Point__pb_free((&_req)->p);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1185,7 +1223,9 @@ avb_status test_rt_ITester_directions(avb_binder *self, int32_t a, int32_t **ret
         memset(&_r_p, 0, sizeof(_r_p));
         test_rt_Everything_Inner _r_inner;
         memset(&_r_inner, 0, sizeof(_r_inner));
+        avb_arena _arena;
         test__rt__itester__directions_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.directions: self is null");
@@ -1239,7 +1279,8 @@ avb_status test_rt_ITester_directions(avb_binder *self, int32_t a, int32_t **ret
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__DirectionsReply *)protobuf_c_message_unpack(&test__rt__itester__directions_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__DirectionsReply *)protobuf_c_message_unpack(&test__rt__itester__directions_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1316,8 +1357,7 @@ fail:
 done:
         free((&_req)->words);
         test_rt_Everything_Inner__pb_free((&_req)->inner);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1331,7 +1371,9 @@ avb_status test_rt_ITester_fail(avb_binder *self, int32_t code, const char *mess
         size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
+        avb_arena _arena;
         test__rt__itester__fail_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.fail: self is null");
@@ -1350,7 +1392,8 @@ avb_status test_rt_ITester_fail(avb_binder *self, int32_t code, const char *mess
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__FailReply *)protobuf_c_message_unpack(&test__rt__itester__fail_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__FailReply *)protobuf_c_message_unpack(&test__rt__itester__fail_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1359,8 +1402,7 @@ avb_status test_rt_ITester_fail(avb_binder *self, int32_t code, const char *mess
 fail:
         _st = avb_status_from_rc(_rc, "ITester.fail", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1374,7 +1416,9 @@ avb_status test_rt_ITester_sleepMs(avb_binder *self, int32_t ms)
         size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
+        avb_arena _arena;
         test__rt__itester__sleep_ms_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.sleepMs: self is null");
@@ -1390,7 +1434,8 @@ avb_status test_rt_ITester_sleepMs(avb_binder *self, int32_t ms)
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__SleepMsReply *)protobuf_c_message_unpack(&test__rt__itester__sleep_ms_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__SleepMsReply *)protobuf_c_message_unpack(&test__rt__itester__sleep_ms_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1399,8 +1444,7 @@ avb_status test_rt_ITester_sleepMs(avb_binder *self, int32_t ms)
 fail:
         _st = avb_status_from_rc(_rc, "ITester.sleepMs", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1416,7 +1460,9 @@ avb_status test_rt_ITester_count(avb_binder *self, int32_t *ret_result)
         int _rc = 0;
         int32_t _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__count_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.count: self is null");
@@ -1433,7 +1479,8 @@ avb_status test_rt_ITester_count(avb_binder *self, int32_t *ret_result)
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__CountReply *)protobuf_c_message_unpack(&test__rt__itester__count_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__CountReply *)protobuf_c_message_unpack(&test__rt__itester__count_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1444,8 +1491,7 @@ avb_status test_rt_ITester_count(avb_binder *self, int32_t *ret_result)
 fail:
         _st = avb_status_from_rc(_rc, "ITester.count", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1459,7 +1505,9 @@ avb_status test_rt_ITester_subscribe(avb_binder *self, avb_binder *cb, int32_t n
         size_t _len = 0, _out_len = 0;
         avb_status _st;
         int _rc = 0;
+        avb_arena _arena;
         test__rt__itester__subscribe_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.subscribe: self is null");
@@ -1480,7 +1528,8 @@ avb_status test_rt_ITester_subscribe(avb_binder *self, avb_binder *cb, int32_t n
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__SubscribeReply *)protobuf_c_message_unpack(&test__rt__itester__subscribe_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__SubscribeReply *)protobuf_c_message_unpack(&test__rt__itester__subscribe_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1490,8 +1539,7 @@ fail:
         _st = avb_status_from_rc(_rc, "ITester.subscribe", "bad reply");
 done:
         test_rt__binder_pb_free((&_req)->cb);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1537,7 +1585,9 @@ avb_status test_rt_ITester_lastPoke(avb_binder *self, int32_t *ret_result)
         int _rc = 0;
         int32_t _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__last_poke_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.lastPoke: self is null");
@@ -1554,7 +1604,8 @@ avb_status test_rt_ITester_lastPoke(avb_binder *self, int32_t *ret_result)
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__LastPokeReply *)protobuf_c_message_unpack(&test__rt__itester__last_poke_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__LastPokeReply *)protobuf_c_message_unpack(&test__rt__itester__last_poke_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1565,8 +1616,7 @@ avb_status test_rt_ITester_lastPoke(avb_binder *self, int32_t *ret_result)
 fail:
         _st = avb_status_from_rc(_rc, "ITester.lastPoke", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1582,7 +1632,9 @@ avb_status test_rt_ITester_echoBinder(avb_binder *self, avb_binder *cb, avb_bind
         int _rc = 0;
         avb_binder *_r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_binder_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoBinder: self is null");
@@ -1602,7 +1654,8 @@ avb_status test_rt_ITester_echoBinder(avb_binder *self, avb_binder *cb, avb_bind
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoBinderReply *)protobuf_c_message_unpack(&test__rt__itester__echo_binder_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoBinderReply *)protobuf_c_message_unpack(&test__rt__itester__echo_binder_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1617,8 +1670,7 @@ fail:
         avb_binder_unref(_r_result);
 done:
         test_rt__binder_pb_free((&_req)->cb);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1663,7 +1715,9 @@ avb_status test_rt_ITester_echoFixed(avb_binder *self, const test_rt_Fixed *f, t
         int _rc = 0;
         test_rt_Fixed _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_fixed_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFixed: self is null");
@@ -1685,7 +1739,8 @@ avb_status test_rt_ITester_echoFixed(avb_binder *self, const test_rt_Fixed *f, t
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoFixedReply *)protobuf_c_message_unpack(&test__rt__itester__echo_fixed_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoFixedReply *)protobuf_c_message_unpack(&test__rt__itester__echo_fixed_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1703,8 +1758,7 @@ fail:
         test_rt_Fixed_fini(&_r_result);
 done:
         test_rt_Fixed__pb_free((&_req)->f);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1724,7 +1778,9 @@ avb_status test_rt_ITester_fixedArgs(avb_binder *self, const int32_t grid[2][3],
         memset(&_r_reversed, 0, sizeof(_r_reversed));
         test_common_Point _r_pts[2];
         memset(&_r_pts, 0, sizeof(_r_pts));
+        avb_arena _arena;
         test__rt__itester__fixed_args_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.fixedArgs: self is null");
@@ -1771,7 +1827,8 @@ avb_status test_rt_ITester_fixedArgs(avb_binder *self, const int32_t grid[2][3],
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__FixedArgsReply *)protobuf_c_message_unpack(&test__rt__itester__fixed_args_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__FixedArgsReply *)protobuf_c_message_unpack(&test__rt__itester__fixed_args_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1821,8 +1878,7 @@ done:
         for (size_t _i = 0; (&_req)->pts != NULL && _i < (&_req)->n_pts; _i++)
                 test_common_Point__pb_free((&_req)->pts[_i]);
         free((&_req)->pts);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1838,7 +1894,9 @@ avb_status test_rt_ITester_echoExtendable(avb_binder *self, const test_rt_Extend
         int _rc = 0;
         test_rt_Extendable _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_extendable_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoExtendable: self is null");
@@ -1860,7 +1918,8 @@ avb_status test_rt_ITester_echoExtendable(avb_binder *self, const test_rt_Extend
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoExtendableReply *)protobuf_c_message_unpack(&test__rt__itester__echo_extendable_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoExtendableReply *)protobuf_c_message_unpack(&test__rt__itester__echo_extendable_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1878,8 +1937,7 @@ fail:
         test_rt_Extendable_fini(&_r_result);
 done:
         test_rt_Extendable__pb_free((&_req)->e);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1895,7 +1953,9 @@ avb_status test_rt_ITester_echoVintfExtendable(avb_binder *self, const test_rt_V
         int _rc = 0;
         test_rt_VintfExtendable _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_vintf_extendable_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoVintfExtendable: self is null");
@@ -1917,7 +1977,8 @@ avb_status test_rt_ITester_echoVintfExtendable(avb_binder *self, const test_rt_V
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoVintfExtendableReply *)protobuf_c_message_unpack(&test__rt__itester__echo_vintf_extendable_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoVintfExtendableReply *)protobuf_c_message_unpack(&test__rt__itester__echo_vintf_extendable_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1935,8 +1996,7 @@ fail:
         test_rt_VintfExtendable_fini(&_r_result);
 done:
         test_rt_VintfExtendable__pb_free((&_req)->e);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -1955,7 +2015,9 @@ avb_status test_rt_ITester_echoFd(avb_binder *self, int fd, int *ret_result)
         int _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
         _r_result = -1;
+        avb_arena _arena;
         test__rt__itester__echo_fd_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFd: self is null");
@@ -1976,7 +2038,8 @@ avb_status test_rt_ITester_echoFd(avb_binder *self, int fd, int *ret_result)
                                       &_rfds.fds, &_rfds.n);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoFdReply *)protobuf_c_message_unpack(&test__rt__itester__echo_fd_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoFdReply *)protobuf_c_message_unpack(&test__rt__itester__echo_fd_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1991,8 +2054,7 @@ fail:
         avb_fd_close(_r_result);
         _r_result = -1;
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
         avb_buffer_free(_buf, _len, 0);
@@ -2013,7 +2075,9 @@ avb_status test_rt_ITester_echoMaybeFd(avb_binder *self, int fd, int *ret_result
         int _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
         _r_result = -1;
+        avb_arena _arena;
         test__rt__itester__echo_maybe_fd_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoMaybeFd: self is null");
@@ -2034,7 +2098,8 @@ avb_status test_rt_ITester_echoMaybeFd(avb_binder *self, int fd, int *ret_result
                                       &_rfds.fds, &_rfds.n);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoMaybeFdReply *)protobuf_c_message_unpack(&test__rt__itester__echo_maybe_fd_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoMaybeFdReply *)protobuf_c_message_unpack(&test__rt__itester__echo_maybe_fd_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -2049,8 +2114,7 @@ fail:
         avb_fd_close(_r_result);
         _r_result = -1;
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
         avb_buffer_free(_buf, _len, 0);
@@ -2072,7 +2136,9 @@ avb_status test_rt_ITester_reverseFds(avb_binder *self, const int *fds, size_t f
         size_t _r_result_count;
         memset(&_r_result, 0, sizeof(_r_result));
         _r_result_count = 0;
+        avb_arena _arena;
         test__rt__itester__reverse_fds_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.reverseFds: self is null");
@@ -2107,7 +2173,8 @@ avb_status test_rt_ITester_reverseFds(avb_binder *self, const int *fds, size_t f
                                       &_rfds.fds, &_rfds.n);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__ReverseFdsReply *)protobuf_c_message_unpack(&test__rt__itester__reverse_fds_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__ReverseFdsReply *)protobuf_c_message_unpack(&test__rt__itester__reverse_fds_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -2137,8 +2204,7 @@ fail:
         free(_r_result);
 done:
         free((&_req)->fds);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
         avb_buffer_free(_buf, _len, 0);
@@ -2158,7 +2224,9 @@ avb_status test_rt_ITester_echoFds(avb_binder *self, const test_rt_Fds *f, test_
         avb_fd_list _rfds = {0};
         test_rt_Fds _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_fds_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoFds: self is null");
@@ -2181,7 +2249,8 @@ avb_status test_rt_ITester_echoFds(avb_binder *self, const test_rt_Fds *f, test_
                                       &_rfds.fds, &_rfds.n);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoFdsReply *)protobuf_c_message_unpack(&test__rt__itester__echo_fds_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoFdsReply *)protobuf_c_message_unpack(&test__rt__itester__echo_fds_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -2199,8 +2268,7 @@ fail:
         test_rt_Fds_fini(&_r_result);
 done:
         test_rt_Fds__pb_free((&_req)->f);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
         avb_buffer_free(_buf, _len, 0);
@@ -2218,7 +2286,9 @@ avb_status test_rt_ITester_writeTo(avb_binder *self, int fd, const char *text)
         int _rc = 0;
         avb_fd_list _fds = {0};
         avb_fd_list _rfds = {0};
+        avb_arena _arena;
         test__rt__itester__write_to_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.writeTo: self is null");
@@ -2240,7 +2310,8 @@ avb_status test_rt_ITester_writeTo(avb_binder *self, int fd, const char *text)
                                       &_rfds.fds, &_rfds.n);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__WriteToReply *)protobuf_c_message_unpack(&test__rt__itester__write_to_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__WriteToReply *)protobuf_c_message_unpack(&test__rt__itester__write_to_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -2249,8 +2320,7 @@ avb_status test_rt_ITester_writeTo(avb_binder *self, int fd, const char *text)
 fail:
         _st = avb_status_from_rc(_rc, "ITester.writeTo", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
         avb_buffer_free(_buf, _len, 0);
@@ -2271,7 +2341,9 @@ avb_status test_rt_ITester_makePipe(avb_binder *self, const char *text, int *ret
         int _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
         _r_result = -1;
+        avb_arena _arena;
         test__rt__itester__make_pipe_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.makePipe: self is null");
@@ -2292,7 +2364,8 @@ avb_status test_rt_ITester_makePipe(avb_binder *self, const char *text, int *ret
                                       &_rfds.fds, &_rfds.n);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__MakePipeReply *)protobuf_c_message_unpack(&test__rt__itester__make_pipe_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__MakePipeReply *)protobuf_c_message_unpack(&test__rt__itester__make_pipe_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -2307,8 +2380,7 @@ fail:
         avb_fd_close(_r_result);
         _r_result = -1;
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
         avb_buffer_free(_buf, _len, 0);
@@ -2326,7 +2398,9 @@ avb_status test_rt_ITester_fdCount(avb_binder *self, int32_t *ret_result)
         int _rc = 0;
         int32_t _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__fd_count_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.fdCount: self is null");
@@ -2343,7 +2417,8 @@ avb_status test_rt_ITester_fdCount(avb_binder *self, int32_t *ret_result)
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__FdCountReply *)protobuf_c_message_unpack(&test__rt__itester__fd_count_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__FdCountReply *)protobuf_c_message_unpack(&test__rt__itester__fd_count_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -2354,8 +2429,7 @@ avb_status test_rt_ITester_fdCount(avb_binder *self, int32_t *ret_result)
 fail:
         _st = avb_status_from_rc(_rc, "ITester.fdCount", "bad reply");
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -2374,7 +2448,9 @@ avb_status test_rt_ITester_badFd(avb_binder *self, int *ret_result)
         int _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
         _r_result = -1;
+        avb_arena _arena;
         test__rt__itester__bad_fd_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.badFd: self is null");
@@ -2392,7 +2468,8 @@ avb_status test_rt_ITester_badFd(avb_binder *self, int *ret_result)
                                       &_rfds.fds, &_rfds.n);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__BadFdReply *)protobuf_c_message_unpack(&test__rt__itester__bad_fd_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__BadFdReply *)protobuf_c_message_unpack(&test__rt__itester__bad_fd_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -2407,8 +2484,7 @@ fail:
         avb_fd_close(_r_result);
         _r_result = -1;
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
         avb_buffer_free(_buf, _len, 0);
@@ -2426,7 +2502,9 @@ avb_status test_rt_ITester_echoAnyBinder(avb_binder *self, avb_binder *b, avb_bi
         int _rc = 0;
         avb_binder *_r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__echo_any_binder_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.echoAnyBinder: self is null");
@@ -2446,7 +2524,8 @@ avb_status test_rt_ITester_echoAnyBinder(avb_binder *self, avb_binder *b, avb_bi
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__EchoAnyBinderReply *)protobuf_c_message_unpack(&test__rt__itester__echo_any_binder_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__EchoAnyBinderReply *)protobuf_c_message_unpack(&test__rt__itester__echo_any_binder_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -2461,8 +2540,7 @@ fail:
         avb_binder_unref(_r_result);
 done:
         test_rt__binder_pb_free((&_req)->b);
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;
@@ -2480,7 +2558,9 @@ avb_status test_rt_ITester_makeQueue(avb_binder *self, int32_t n, android_hardwa
         avb_fd_list _rfds = {0};
         android_hardware_common_fmq_MQDescriptor _r_result;
         memset(&_r_result, 0, sizeof(_r_result));
+        avb_arena _arena;
         test__rt__itester__make_queue_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.makeQueue: self is null");
@@ -2499,7 +2579,8 @@ avb_status test_rt_ITester_makeQueue(avb_binder *self, int32_t n, android_hardwa
                                       &_rfds.fds, &_rfds.n);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__MakeQueueReply *)protobuf_c_message_unpack(&test__rt__itester__make_queue_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__MakeQueueReply *)protobuf_c_message_unpack(&test__rt__itester__make_queue_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -2516,8 +2597,7 @@ fail:
         _st = avb_status_from_rc(_rc, "ITester.makeQueue", "bad reply");
         android_hardware_common_fmq_MQDescriptor_fini(&_r_result);
 done:
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_fd_list_fini(&_fds, false);
         avb_fd_list_fini(&_rfds, true);
         avb_buffer_free(_buf, _len, 0);
@@ -2537,7 +2617,9 @@ avb_status test_rt_ITester_nullableFixed(avb_binder *self, const int32_t (*a)[2]
         memset(&_r_result, 0, sizeof(_r_result));
         int32_t (*_r_twice)[2];
         memset(&_r_twice, 0, sizeof(_r_twice));
+        avb_arena _arena;
         test__rt__itester__nullable_fixed_request__init(&_req);
+        avb_arena_init(&_arena, 0);
 
         if (self == NULL)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "ITester.nullableFixed: self is null");
@@ -2566,7 +2648,8 @@ avb_status test_rt_ITester_nullableFixed(avb_binder *self, const int32_t (*a)[2]
                                   &_out, &_out_len);
         if (!avb_status_is_ok(&_st))
                 goto done;
-        _rep = (Test__Rt__ITester__NullableFixedReply *)protobuf_c_message_unpack(&test__rt__itester__nullable_fixed_reply__descriptor, NULL, _out_len, _out);
+        _rep = (Test__Rt__ITester__NullableFixedReply *)protobuf_c_message_unpack(&test__rt__itester__nullable_fixed_reply__descriptor, &_arena.allocator,
+                                               _out_len, _out);
         if (_rep == NULL) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -2612,8 +2695,7 @@ done:
         if ((&_req)->a != NULL) {
                 free((&_req)->a);
         }
-        if (_rep != NULL)
-                protobuf_c_message_free_unpacked(&_rep->base, NULL);
+        avb_arena_fini(&_arena);
         avb_buffer_free(_buf, _len, 0);
         avb_buffer_free(_out, _out_len, 0);
         return _st;

@@ -12,6 +12,7 @@ static avb_status serve_test_rt_ICallback_onValue(const test_rt_ICallback_ops *o
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ICallback__OnValueRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         avb_status _st;
         int _rc = 0;
         test_rt_Value _a_v;
@@ -21,9 +22,13 @@ static avb_status serve_test_rt_ICallback_onValue(const test_rt_ICallback_ops *o
 
         if (ops->onValue == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ICallback.onValue is not implemented");
-        _req = (Test__Rt__ICallback__OnValueRequest *)protobuf_c_message_unpack(&test__rt__icallback__on_value_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ICallback__OnValueRequest *)protobuf_c_message_unpack(&test__rt__icallback__on_value_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ICallback.onValue: bad request");
+        }
         test_rt_Value_init(&_a_v);
         if (_req->v != NULL) {
                 _rc = test_rt_Value__from_pb(call, NULL, _req->v, &_a_v);
@@ -39,7 +44,7 @@ fail:
         _st = avb_status_from_rc(_rc, "ICallback.onValue", "bad request");
 done:
         test_rt_Value_fini(&_a_v);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -47,21 +52,26 @@ static avb_status serve_test_rt_ICallback_onDone(const test_rt_ICallback_ops *op
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ICallback__OnDoneRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         avb_status _st;
         int _rc = 0;
 
         if (ops->onDone == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ICallback.onDone is not implemented");
-        _req = (Test__Rt__ICallback__OnDoneRequest *)protobuf_c_message_unpack(&test__rt__icallback__on_done_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ICallback__OnDoneRequest *)protobuf_c_message_unpack(&test__rt__icallback__on_done_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ICallback.onDone: bad request");
+        }
         _st = ops->onDone(impl, call);
         (void)ret_reply;
         (void)ret_len;
         goto done;
         (void)_rc;
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -110,6 +120,7 @@ static avb_status serve_test_rt_ISecret_reverse(const test_rt_ISecret_ops *ops, 
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ISecret__ReverseRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ISecret__ReverseReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -125,9 +136,13 @@ static avb_status serve_test_rt_ISecret_reverse(const test_rt_ISecret_ops *ops, 
 
         if (ops->reverse == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ISecret.reverse is not implemented");
-        _req = (Test__Rt__ISecret__ReverseRequest *)protobuf_c_message_unpack(&test__rt__isecret__reverse_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, AVB_METHOD_SENSITIVE);
+        _req = (Test__Rt__ISecret__ReverseRequest *)protobuf_c_message_unpack(&test__rt__isecret__reverse_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ISecret.reverse: bad request");
+        }
         _a_key = malloc(_req->key.len ? _req->key.len : 1);
         if (_a_key == NULL) {
                 _rc = -ENOMEM;
@@ -155,7 +170,7 @@ fail:
 done:
         free(_a_key);
         free(_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -163,6 +178,7 @@ static avb_status serve_test_rt_ISecret_zeroedBuffers(const test_rt_ISecret_ops 
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ISecret__ZeroedBuffersRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ISecret__ZeroedBuffersReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -172,9 +188,13 @@ static avb_status serve_test_rt_ISecret_zeroedBuffers(const test_rt_ISecret_ops 
 
         if (ops->zeroedBuffers == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ISecret.zeroedBuffers is not implemented");
-        _req = (Test__Rt__ISecret__ZeroedBuffersRequest *)protobuf_c_message_unpack(&test__rt__isecret__zeroed_buffers_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, AVB_METHOD_SENSITIVE);
+        _req = (Test__Rt__ISecret__ZeroedBuffersRequest *)protobuf_c_message_unpack(&test__rt__isecret__zeroed_buffers_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ISecret.zeroedBuffers: bad request");
+        }
         _st = ops->zeroedBuffers(impl, call, &_r_result);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -191,7 +211,7 @@ static avb_status serve_test_rt_ISecret_zeroedBuffers(const test_rt_ISecret_ops 
 fail:
         _st = avb_status_from_rc(_rc, "ISecret.zeroedBuffers", "bad request");
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -240,6 +260,7 @@ static avb_status serve_test_rt_ITester_echo(const test_rt_ITester_ops *ops, voi
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -251,9 +272,13 @@ static avb_status serve_test_rt_ITester_echo(const test_rt_ITester_ops *ops, voi
 
         if (ops->echo == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echo is not implemented");
-        _req = (Test__Rt__ITester__EchoRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echo: bad request");
+        }
         test_rt_Everything_init(&_a_e);
         if (_req->e != NULL) {
                 _rc = test_rt_Everything__from_pb(call, NULL, _req->e, &_a_e);
@@ -282,7 +307,7 @@ done:
         test_rt_Everything__pb_free((&_rep)->result);
         test_rt_Everything_fini(&_a_e);
         test_rt_Everything_fini(&_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -290,6 +315,7 @@ static avb_status serve_test_rt_ITester_echoBool(const test_rt_ITester_ops *ops,
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoBoolRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoBoolReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -301,9 +327,13 @@ static avb_status serve_test_rt_ITester_echoBool(const test_rt_ITester_ops *ops,
 
         if (ops->echoBool == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoBool is not implemented");
-        _req = (Test__Rt__ITester__EchoBoolRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_bool_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoBoolRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_bool_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoBool: bad request");
+        }
         _a_v = _req->v != 0;
         _st = ops->echoBool(impl, call, _a_v, &_r_result);
         if (!avb_status_is_ok(&_st))
@@ -321,7 +351,7 @@ static avb_status serve_test_rt_ITester_echoBool(const test_rt_ITester_ops *ops,
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoBool", "bad request");
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -329,6 +359,7 @@ static avb_status serve_test_rt_ITester_echoByte(const test_rt_ITester_ops *ops,
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoByteRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoByteReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -340,9 +371,13 @@ static avb_status serve_test_rt_ITester_echoByte(const test_rt_ITester_ops *ops,
 
         if (ops->echoByte == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoByte is not implemented");
-        _req = (Test__Rt__ITester__EchoByteRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_byte_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoByteRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_byte_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoByte: bad request");
+        }
         if (_req->v < INT8_MIN || _req->v > INT8_MAX) {
                 _rc = -ERANGE;
                 goto fail;
@@ -364,7 +399,7 @@ static avb_status serve_test_rt_ITester_echoByte(const test_rt_ITester_ops *ops,
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoByte", "bad request");
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -372,6 +407,7 @@ static avb_status serve_test_rt_ITester_echoChar(const test_rt_ITester_ops *ops,
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoCharRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoCharReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -383,9 +419,13 @@ static avb_status serve_test_rt_ITester_echoChar(const test_rt_ITester_ops *ops,
 
         if (ops->echoChar == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoChar is not implemented");
-        _req = (Test__Rt__ITester__EchoCharRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_char_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoCharRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_char_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoChar: bad request");
+        }
         if (_req->v < 0 || _req->v > UINT16_MAX) {
                 _rc = -ERANGE;
                 goto fail;
@@ -407,7 +447,7 @@ static avb_status serve_test_rt_ITester_echoChar(const test_rt_ITester_ops *ops,
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoChar", "bad request");
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -415,6 +455,7 @@ static avb_status serve_test_rt_ITester_echoInt(const test_rt_ITester_ops *ops, 
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoIntRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoIntReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -426,9 +467,13 @@ static avb_status serve_test_rt_ITester_echoInt(const test_rt_ITester_ops *ops, 
 
         if (ops->echoInt == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoInt is not implemented");
-        _req = (Test__Rt__ITester__EchoIntRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_int_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoIntRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_int_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoInt: bad request");
+        }
         _a_v = _req->v;
         _st = ops->echoInt(impl, call, _a_v, &_r_result);
         if (!avb_status_is_ok(&_st))
@@ -446,7 +491,7 @@ static avb_status serve_test_rt_ITester_echoInt(const test_rt_ITester_ops *ops, 
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoInt", "bad request");
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -454,6 +499,7 @@ static avb_status serve_test_rt_ITester_echoLong(const test_rt_ITester_ops *ops,
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoLongRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoLongReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -465,9 +511,13 @@ static avb_status serve_test_rt_ITester_echoLong(const test_rt_ITester_ops *ops,
 
         if (ops->echoLong == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoLong is not implemented");
-        _req = (Test__Rt__ITester__EchoLongRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_long_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoLongRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_long_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoLong: bad request");
+        }
         _a_v = _req->v;
         _st = ops->echoLong(impl, call, _a_v, &_r_result);
         if (!avb_status_is_ok(&_st))
@@ -485,7 +535,7 @@ static avb_status serve_test_rt_ITester_echoLong(const test_rt_ITester_ops *ops,
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoLong", "bad request");
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -493,6 +543,7 @@ static avb_status serve_test_rt_ITester_echoFloat(const test_rt_ITester_ops *ops
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoFloatRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoFloatReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -504,9 +555,13 @@ static avb_status serve_test_rt_ITester_echoFloat(const test_rt_ITester_ops *ops
 
         if (ops->echoFloat == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoFloat is not implemented");
-        _req = (Test__Rt__ITester__EchoFloatRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_float_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoFloatRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_float_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoFloat: bad request");
+        }
         _a_v = _req->v;
         _st = ops->echoFloat(impl, call, _a_v, &_r_result);
         if (!avb_status_is_ok(&_st))
@@ -524,7 +579,7 @@ static avb_status serve_test_rt_ITester_echoFloat(const test_rt_ITester_ops *ops
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoFloat", "bad request");
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -532,6 +587,7 @@ static avb_status serve_test_rt_ITester_echoDouble(const test_rt_ITester_ops *op
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoDoubleRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoDoubleReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -543,9 +599,13 @@ static avb_status serve_test_rt_ITester_echoDouble(const test_rt_ITester_ops *op
 
         if (ops->echoDouble == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoDouble is not implemented");
-        _req = (Test__Rt__ITester__EchoDoubleRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_double_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoDoubleRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_double_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoDouble: bad request");
+        }
         _a_v = _req->v;
         _st = ops->echoDouble(impl, call, _a_v, &_r_result);
         if (!avb_status_is_ok(&_st))
@@ -563,7 +623,7 @@ static avb_status serve_test_rt_ITester_echoDouble(const test_rt_ITester_ops *op
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoDouble", "bad request");
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -571,6 +631,7 @@ static avb_status serve_test_rt_ITester_echoString(const test_rt_ITester_ops *op
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoStringRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoStringReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -582,9 +643,13 @@ static avb_status serve_test_rt_ITester_echoString(const test_rt_ITester_ops *op
 
         if (ops->echoString == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoString is not implemented");
-        _req = (Test__Rt__ITester__EchoStringRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_string_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoStringRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_string_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoString: bad request");
+        }
         _a_v = avb_string_dup(_req->v);
         if (_a_v == NULL) {
                 _rc = -ENOMEM;
@@ -608,7 +673,7 @@ fail:
 done:
         free(_a_v);
         free(_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -616,6 +681,7 @@ static avb_status serve_test_rt_ITester_echoNullable(const test_rt_ITester_ops *
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoNullableRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoNullableReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -627,9 +693,13 @@ static avb_status serve_test_rt_ITester_echoNullable(const test_rt_ITester_ops *
 
         if (ops->echoNullable == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoNullable is not implemented");
-        _req = (Test__Rt__ITester__EchoNullableRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_nullable_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoNullableRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_nullable_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoNullable: bad request");
+        }
         if (_req->_v_case == TEST__RT__ITESTER__ECHO_NULLABLE_REQUEST___V_V) {
                 _a_v = avb_string_dup(_req->v);
                 if (_a_v == NULL) {
@@ -658,7 +728,7 @@ fail:
 done:
         free(_a_v);
         free(_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -666,6 +736,7 @@ static avb_status serve_test_rt_ITester_echoMode(const test_rt_ITester_ops *ops,
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoModeRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoModeReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -677,9 +748,13 @@ static avb_status serve_test_rt_ITester_echoMode(const test_rt_ITester_ops *ops,
 
         if (ops->echoMode == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoMode is not implemented");
-        _req = (Test__Rt__ITester__EchoModeRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_mode_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoModeRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_mode_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoMode: bad request");
+        }
         _a_v = (test_rt_Mode)_req->v;
         _st = ops->echoMode(impl, call, _a_v, &_r_result);
         if (!avb_status_is_ok(&_st))
@@ -697,7 +772,7 @@ static avb_status serve_test_rt_ITester_echoMode(const test_rt_ITester_ops *ops,
 fail:
         _st = avb_status_from_rc(_rc, "ITester.echoMode", "bad request");
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -705,6 +780,7 @@ static avb_status serve_test_rt_ITester_echoValue(const test_rt_ITester_ops *ops
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoValueRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoValueReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -716,9 +792,13 @@ static avb_status serve_test_rt_ITester_echoValue(const test_rt_ITester_ops *ops
 
         if (ops->echoValue == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoValue is not implemented");
-        _req = (Test__Rt__ITester__EchoValueRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_value_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoValueRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_value_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoValue: bad request");
+        }
         test_rt_Value_init(&_a_v);
         if (_req->v != NULL) {
                 _rc = test_rt_Value__from_pb(call, NULL, _req->v, &_a_v);
@@ -747,7 +827,7 @@ done:
         test_rt_Value__pb_free((&_rep)->result);
         test_rt_Value_fini(&_a_v);
         test_rt_Value_fini(&_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -755,6 +835,7 @@ static avb_status serve_test_rt_ITester_echoInts(const test_rt_ITester_ops *ops,
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoIntsRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoIntsReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -770,9 +851,13 @@ static avb_status serve_test_rt_ITester_echoInts(const test_rt_ITester_ops *ops,
 
         if (ops->echoInts == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoInts is not implemented");
-        _req = (Test__Rt__ITester__EchoIntsRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_ints_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoIntsRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_ints_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoInts: bad request");
+        }
         if (_req->n_v > 0) {
                 _a_v = calloc(_req->n_v, sizeof(*_a_v));
                 if (_a_v == NULL) {
@@ -803,7 +888,7 @@ fail:
 done:
         free(_a_v);
         free(_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -811,6 +896,7 @@ static avb_status serve_test_rt_ITester_echoBytes(const test_rt_ITester_ops *ops
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoBytesRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoBytesReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -826,9 +912,13 @@ static avb_status serve_test_rt_ITester_echoBytes(const test_rt_ITester_ops *ops
 
         if (ops->echoBytes == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoBytes is not implemented");
-        _req = (Test__Rt__ITester__EchoBytesRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_bytes_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoBytesRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_bytes_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoBytes: bad request");
+        }
         if (_req->_v_case == TEST__RT__ITESTER__ECHO_BYTES_REQUEST___V_V) {
                 _a_v = malloc(_req->v.len ? _req->v.len : 1);
                 if (_a_v == NULL) {
@@ -861,7 +951,7 @@ fail:
 done:
         free(_a_v);
         free(_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -869,6 +959,7 @@ static avb_status serve_test_rt_ITester_echoStrings(const test_rt_ITester_ops *o
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoStringsRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoStringsReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -884,9 +975,13 @@ static avb_status serve_test_rt_ITester_echoStrings(const test_rt_ITester_ops *o
 
         if (ops->echoStrings == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoStrings is not implemented");
-        _req = (Test__Rt__ITester__EchoStringsRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_strings_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoStringsRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_strings_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoStrings: bad request");
+        }
         if (_req->n_v > 0) {
                 _a_v = calloc(_req->n_v, sizeof(*_a_v));
                 if (_a_v == NULL) {
@@ -935,7 +1030,7 @@ done:
         for (size_t _i = 0; _r_result != NULL && _i < _r_result_count; _i++)
                 free(_r_result[_i]);
         free(_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -943,6 +1038,7 @@ static avb_status serve_test_rt_ITester_echoPoints(const test_rt_ITester_ops *op
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoPointsRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoPointsReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -958,9 +1054,13 @@ static avb_status serve_test_rt_ITester_echoPoints(const test_rt_ITester_ops *op
 
         if (ops->echoPoints == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoPoints is not implemented");
-        _req = (Test__Rt__ITester__EchoPointsRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_points_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoPointsRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_points_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoPoints: bad request");
+        }
         if (_req->n_v > 0) {
                 _a_v = calloc(_req->n_v, sizeof(*_a_v));
                 if (_a_v == NULL) {
@@ -1014,7 +1114,7 @@ done:
         for (size_t _i = 0; _r_result != NULL && _i < _r_result_count; _i++)
                 test_common_Point_fini(&_r_result[_i]);
         free(_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1022,6 +1122,7 @@ static avb_status serve_test_rt_ITester_echoMaybePoint(const test_rt_ITester_ops
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoMaybePointRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoMaybePointReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1033,9 +1134,13 @@ static avb_status serve_test_rt_ITester_echoMaybePoint(const test_rt_ITester_ops
 
         if (ops->echoMaybePoint == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoMaybePoint is not implemented");
-        _req = (Test__Rt__ITester__EchoMaybePointRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_maybe_point_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoMaybePointRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_maybe_point_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoMaybePoint: bad request");
+        }
         if (_req->p != NULL) {
                 _a_p = malloc(sizeof(*_a_p));
                 if (_a_p == NULL) {
@@ -1072,7 +1177,7 @@ done:
         free(_a_p);
         test_common_Point_fini(_r_result);
         free(_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1080,6 +1185,7 @@ static avb_status serve_test_rt_ITester_directions(const test_rt_ITester_ops *op
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__DirectionsRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__DirectionsReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1107,9 +1213,13 @@ static avb_status serve_test_rt_ITester_directions(const test_rt_ITester_ops *op
 
         if (ops->directions == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.directions is not implemented");
-        _req = (Test__Rt__ITester__DirectionsRequest *)protobuf_c_message_unpack(&test__rt__itester__directions_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__DirectionsRequest *)protobuf_c_message_unpack(&test__rt__itester__directions_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.directions: bad request");
+        }
         _a_a = _req->a;
         if (_req->n_b > 0) {
                 _r_b = calloc(_req->n_b, sizeof(*_r_b));
@@ -1191,7 +1301,7 @@ done:
         free(_r_words);
         test_common_Point_fini(&_r_p);
         test_rt_Everything_Inner_fini(&_r_inner);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1199,6 +1309,7 @@ static avb_status serve_test_rt_ITester_fail(const test_rt_ITester_ops *ops, voi
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__FailRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__FailReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1210,9 +1321,13 @@ static avb_status serve_test_rt_ITester_fail(const test_rt_ITester_ops *ops, voi
 
         if (ops->fail == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.fail is not implemented");
-        _req = (Test__Rt__ITester__FailRequest *)protobuf_c_message_unpack(&test__rt__itester__fail_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__FailRequest *)protobuf_c_message_unpack(&test__rt__itester__fail_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.fail: bad request");
+        }
         _a_code = _req->code;
         _a_message = avb_string_dup(_req->message);
         if (_a_message == NULL) {
@@ -1235,7 +1350,7 @@ fail:
         _st = avb_status_from_rc(_rc, "ITester.fail", "bad request");
 done:
         free(_a_message);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1243,6 +1358,7 @@ static avb_status serve_test_rt_ITester_sleepMs(const test_rt_ITester_ops *ops, 
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__SleepMsRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__SleepMsReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1252,9 +1368,13 @@ static avb_status serve_test_rt_ITester_sleepMs(const test_rt_ITester_ops *ops, 
 
         if (ops->sleepMs == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.sleepMs is not implemented");
-        _req = (Test__Rt__ITester__SleepMsRequest *)protobuf_c_message_unpack(&test__rt__itester__sleep_ms_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__SleepMsRequest *)protobuf_c_message_unpack(&test__rt__itester__sleep_ms_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.sleepMs: bad request");
+        }
         _a_ms = _req->ms;
         _st = ops->sleepMs(impl, call, _a_ms);
         if (!avb_status_is_ok(&_st))
@@ -1271,7 +1391,7 @@ static avb_status serve_test_rt_ITester_sleepMs(const test_rt_ITester_ops *ops, 
 fail:
         _st = avb_status_from_rc(_rc, "ITester.sleepMs", "bad request");
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1279,6 +1399,7 @@ static avb_status serve_test_rt_ITester_count(const test_rt_ITester_ops *ops, vo
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__CountRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__CountReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1288,9 +1409,13 @@ static avb_status serve_test_rt_ITester_count(const test_rt_ITester_ops *ops, vo
 
         if (ops->count == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.count is not implemented");
-        _req = (Test__Rt__ITester__CountRequest *)protobuf_c_message_unpack(&test__rt__itester__count_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__CountRequest *)protobuf_c_message_unpack(&test__rt__itester__count_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.count: bad request");
+        }
         _st = ops->count(impl, call, &_r_result);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -1307,7 +1432,7 @@ static avb_status serve_test_rt_ITester_count(const test_rt_ITester_ops *ops, vo
 fail:
         _st = avb_status_from_rc(_rc, "ITester.count", "bad request");
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1315,6 +1440,7 @@ static avb_status serve_test_rt_ITester_subscribe(const test_rt_ITester_ops *ops
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__SubscribeRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__SubscribeReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1326,9 +1452,13 @@ static avb_status serve_test_rt_ITester_subscribe(const test_rt_ITester_ops *ops
 
         if (ops->subscribe == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.subscribe is not implemented");
-        _req = (Test__Rt__ITester__SubscribeRequest *)protobuf_c_message_unpack(&test__rt__itester__subscribe_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__SubscribeRequest *)protobuf_c_message_unpack(&test__rt__itester__subscribe_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.subscribe: bad request");
+        }
         _rc = test_rt__binder_from_pb(call, _req->cb, &_a_cb);
         if (_rc < 0)
                 goto fail;
@@ -1353,7 +1483,7 @@ fail:
         _st = avb_status_from_rc(_rc, "ITester.subscribe", "bad request");
 done:
         avb_binder_unref(_a_cb);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1361,6 +1491,7 @@ static avb_status serve_test_rt_ITester_poke(const test_rt_ITester_ops *ops, voi
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__PokeRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         avb_status _st;
         int _rc = 0;
         int32_t _a_v;
@@ -1368,9 +1499,13 @@ static avb_status serve_test_rt_ITester_poke(const test_rt_ITester_ops *ops, voi
 
         if (ops->poke == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.poke is not implemented");
-        _req = (Test__Rt__ITester__PokeRequest *)protobuf_c_message_unpack(&test__rt__itester__poke_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__PokeRequest *)protobuf_c_message_unpack(&test__rt__itester__poke_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.poke: bad request");
+        }
         _a_v = _req->v;
         _st = ops->poke(impl, call, _a_v);
         (void)ret_reply;
@@ -1378,7 +1513,7 @@ static avb_status serve_test_rt_ITester_poke(const test_rt_ITester_ops *ops, voi
         goto done;
         (void)_rc;
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1386,6 +1521,7 @@ static avb_status serve_test_rt_ITester_lastPoke(const test_rt_ITester_ops *ops,
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__LastPokeRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__LastPokeReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1395,9 +1531,13 @@ static avb_status serve_test_rt_ITester_lastPoke(const test_rt_ITester_ops *ops,
 
         if (ops->lastPoke == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.lastPoke is not implemented");
-        _req = (Test__Rt__ITester__LastPokeRequest *)protobuf_c_message_unpack(&test__rt__itester__last_poke_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__LastPokeRequest *)protobuf_c_message_unpack(&test__rt__itester__last_poke_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.lastPoke: bad request");
+        }
         _st = ops->lastPoke(impl, call, &_r_result);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -1414,7 +1554,7 @@ static avb_status serve_test_rt_ITester_lastPoke(const test_rt_ITester_ops *ops,
 fail:
         _st = avb_status_from_rc(_rc, "ITester.lastPoke", "bad request");
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1422,6 +1562,7 @@ static avb_status serve_test_rt_ITester_echoBinder(const test_rt_ITester_ops *op
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoBinderRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoBinderReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1433,9 +1574,13 @@ static avb_status serve_test_rt_ITester_echoBinder(const test_rt_ITester_ops *op
 
         if (ops->echoBinder == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoBinder is not implemented");
-        _req = (Test__Rt__ITester__EchoBinderRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_binder_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoBinderRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_binder_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoBinder: bad request");
+        }
         _rc = test_rt__binder_from_pb(call, _req->cb, &_a_cb);
         if (_rc < 0)
                 goto fail;
@@ -1460,7 +1605,7 @@ done:
         test_rt__binder_pb_free((&_rep)->result);
         avb_binder_unref(_a_cb);
         avb_binder_unref(_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1468,21 +1613,26 @@ static avb_status serve_test_rt_ITester_quit(const test_rt_ITester_ops *ops, voi
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__QuitRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         avb_status _st;
         int _rc = 0;
 
         if (ops->quit == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.quit is not implemented");
-        _req = (Test__Rt__ITester__QuitRequest *)protobuf_c_message_unpack(&test__rt__itester__quit_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__QuitRequest *)protobuf_c_message_unpack(&test__rt__itester__quit_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.quit: bad request");
+        }
         _st = ops->quit(impl, call);
         (void)ret_reply;
         (void)ret_len;
         goto done;
         (void)_rc;
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1490,6 +1640,7 @@ static avb_status serve_test_rt_ITester_echoFixed(const test_rt_ITester_ops *ops
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoFixedRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoFixedReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1501,9 +1652,13 @@ static avb_status serve_test_rt_ITester_echoFixed(const test_rt_ITester_ops *ops
 
         if (ops->echoFixed == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoFixed is not implemented");
-        _req = (Test__Rt__ITester__EchoFixedRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_fixed_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoFixedRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_fixed_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoFixed: bad request");
+        }
         test_rt_Fixed_init(&_a_f);
         if (_req->f != NULL) {
                 _rc = test_rt_Fixed__from_pb(call, NULL, _req->f, &_a_f);
@@ -1532,7 +1687,7 @@ done:
         test_rt_Fixed__pb_free((&_rep)->result);
         test_rt_Fixed_fini(&_a_f);
         test_rt_Fixed_fini(&_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1540,6 +1695,7 @@ static avb_status serve_test_rt_ITester_fixedArgs(const test_rt_ITester_ops *ops
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__FixedArgsRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__FixedArgsReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1557,9 +1713,13 @@ static avb_status serve_test_rt_ITester_fixedArgs(const test_rt_ITester_ops *ops
 
         if (ops->fixedArgs == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.fixedArgs is not implemented");
-        _req = (Test__Rt__ITester__FixedArgsRequest *)protobuf_c_message_unpack(&test__rt__itester__fixed_args_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__FixedArgsRequest *)protobuf_c_message_unpack(&test__rt__itester__fixed_args_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.fixedArgs: bad request");
+        }
         if (_req->n_grid != 6) {
                 _rc = -EBADMSG;
                 goto fail;
@@ -1637,7 +1797,7 @@ done:
                 free(_r_reversed[_i]);
         for (size_t _i = 0; _i < 2; _i++)
                 test_common_Point_fini(&_r_pts[_i]);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1645,6 +1805,7 @@ static avb_status serve_test_rt_ITester_echoExtendable(const test_rt_ITester_ops
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoExtendableRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoExtendableReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1656,9 +1817,13 @@ static avb_status serve_test_rt_ITester_echoExtendable(const test_rt_ITester_ops
 
         if (ops->echoExtendable == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoExtendable is not implemented");
-        _req = (Test__Rt__ITester__EchoExtendableRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_extendable_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoExtendableRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_extendable_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoExtendable: bad request");
+        }
         test_rt_Extendable_init(&_a_e);
         if (_req->e != NULL) {
                 _rc = test_rt_Extendable__from_pb(call, NULL, _req->e, &_a_e);
@@ -1687,7 +1852,7 @@ done:
         test_rt_Extendable__pb_free((&_rep)->result);
         test_rt_Extendable_fini(&_a_e);
         test_rt_Extendable_fini(&_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1695,6 +1860,7 @@ static avb_status serve_test_rt_ITester_echoVintfExtendable(const test_rt_ITeste
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoVintfExtendableRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoVintfExtendableReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1706,9 +1872,13 @@ static avb_status serve_test_rt_ITester_echoVintfExtendable(const test_rt_ITeste
 
         if (ops->echoVintfExtendable == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoVintfExtendable is not implemented");
-        _req = (Test__Rt__ITester__EchoVintfExtendableRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_vintf_extendable_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoVintfExtendableRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_vintf_extendable_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoVintfExtendable: bad request");
+        }
         test_rt_VintfExtendable_init(&_a_e);
         if (_req->e != NULL) {
                 _rc = test_rt_VintfExtendable__from_pb(call, NULL, _req->e, &_a_e);
@@ -1737,7 +1907,7 @@ done:
         test_rt_VintfExtendable__pb_free((&_rep)->result);
         test_rt_VintfExtendable_fini(&_a_e);
         test_rt_VintfExtendable_fini(&_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1745,6 +1915,7 @@ static avb_status serve_test_rt_ITester_echoFd(const test_rt_ITester_ops *ops, v
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoFdRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoFdReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1759,9 +1930,13 @@ static avb_status serve_test_rt_ITester_echoFd(const test_rt_ITester_ops *ops, v
 
         if (ops->echoFd == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoFd is not implemented");
-        _req = (Test__Rt__ITester__EchoFdRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_fd_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoFdRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_fd_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoFd: bad request");
+        }
         _rc = avb_fd_list_get(&_fds, _req->fd, false, &_a_fd);
         if (_rc < 0)
                 goto fail;
@@ -1787,7 +1962,7 @@ done:
         _a_fd = -1;
         avb_fd_close(_r_result);
         _r_result = -1;
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1795,6 +1970,7 @@ static avb_status serve_test_rt_ITester_echoMaybeFd(const test_rt_ITester_ops *o
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoMaybeFdRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoMaybeFdReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1809,9 +1985,13 @@ static avb_status serve_test_rt_ITester_echoMaybeFd(const test_rt_ITester_ops *o
 
         if (ops->echoMaybeFd == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoMaybeFd is not implemented");
-        _req = (Test__Rt__ITester__EchoMaybeFdRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_maybe_fd_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoMaybeFdRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_maybe_fd_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoMaybeFd: bad request");
+        }
         _rc = avb_fd_list_get(&_fds, _req->fd, true, &_a_fd);
         if (_rc < 0)
                 goto fail;
@@ -1837,7 +2017,7 @@ done:
         _a_fd = -1;
         avb_fd_close(_r_result);
         _r_result = -1;
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1845,6 +2025,7 @@ static avb_status serve_test_rt_ITester_reverseFds(const test_rt_ITester_ops *op
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__ReverseFdsRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__ReverseFdsReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1861,9 +2042,13 @@ static avb_status serve_test_rt_ITester_reverseFds(const test_rt_ITester_ops *op
 
         if (ops->reverseFds == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.reverseFds is not implemented");
-        _req = (Test__Rt__ITester__ReverseFdsRequest *)protobuf_c_message_unpack(&test__rt__itester__reverse_fds_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__ReverseFdsRequest *)protobuf_c_message_unpack(&test__rt__itester__reverse_fds_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.reverseFds: bad request");
+        }
         if (_req->n_fds > 0) {
                 _a_fds = calloc(_req->n_fds, sizeof(*_a_fds));
                 if (_a_fds == NULL) {
@@ -1914,7 +2099,7 @@ done:
         for (size_t _i = 0; _r_result != NULL && _i < _r_result_count; _i++)
                 avb_fd_close(_r_result[_i]);
         free(_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1922,6 +2107,7 @@ static avb_status serve_test_rt_ITester_echoFds(const test_rt_ITester_ops *ops, 
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoFdsRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoFdsReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1934,9 +2120,13 @@ static avb_status serve_test_rt_ITester_echoFds(const test_rt_ITester_ops *ops, 
 
         if (ops->echoFds == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoFds is not implemented");
-        _req = (Test__Rt__ITester__EchoFdsRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_fds_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoFdsRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_fds_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoFds: bad request");
+        }
         test_rt_Fds_init(&_a_f);
         if (_req->f != NULL) {
                 _rc = test_rt_Fds__from_pb(call, &_fds, _req->f, &_a_f);
@@ -1965,7 +2155,7 @@ done:
         test_rt_Fds__pb_free((&_rep)->result);
         test_rt_Fds_fini(&_a_f);
         test_rt_Fds_fini(&_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -1973,6 +2163,7 @@ static avb_status serve_test_rt_ITester_writeTo(const test_rt_ITester_ops *ops, 
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__WriteToRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__WriteToReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -1986,9 +2177,13 @@ static avb_status serve_test_rt_ITester_writeTo(const test_rt_ITester_ops *ops, 
 
         if (ops->writeTo == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.writeTo is not implemented");
-        _req = (Test__Rt__ITester__WriteToRequest *)protobuf_c_message_unpack(&test__rt__itester__write_to_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__WriteToRequest *)protobuf_c_message_unpack(&test__rt__itester__write_to_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.writeTo: bad request");
+        }
         _rc = avb_fd_list_get(&_fds, _req->fd, false, &_a_fd);
         if (_rc < 0)
                 goto fail;
@@ -2015,7 +2210,7 @@ done:
         avb_fd_close(_a_fd);
         _a_fd = -1;
         free(_a_text);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -2023,6 +2218,7 @@ static avb_status serve_test_rt_ITester_makePipe(const test_rt_ITester_ops *ops,
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__MakePipeRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__MakePipeReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -2036,9 +2232,13 @@ static avb_status serve_test_rt_ITester_makePipe(const test_rt_ITester_ops *ops,
 
         if (ops->makePipe == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.makePipe is not implemented");
-        _req = (Test__Rt__ITester__MakePipeRequest *)protobuf_c_message_unpack(&test__rt__itester__make_pipe_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__MakePipeRequest *)protobuf_c_message_unpack(&test__rt__itester__make_pipe_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.makePipe: bad request");
+        }
         _a_text = avb_string_dup(_req->text);
         if (_a_text == NULL) {
                 _rc = -ENOMEM;
@@ -2065,7 +2265,7 @@ done:
         free(_a_text);
         avb_fd_close(_r_result);
         _r_result = -1;
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -2073,6 +2273,7 @@ static avb_status serve_test_rt_ITester_fdCount(const test_rt_ITester_ops *ops, 
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__FdCountRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__FdCountReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -2082,9 +2283,13 @@ static avb_status serve_test_rt_ITester_fdCount(const test_rt_ITester_ops *ops, 
 
         if (ops->fdCount == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.fdCount is not implemented");
-        _req = (Test__Rt__ITester__FdCountRequest *)protobuf_c_message_unpack(&test__rt__itester__fd_count_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__FdCountRequest *)protobuf_c_message_unpack(&test__rt__itester__fd_count_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.fdCount: bad request");
+        }
         _st = ops->fdCount(impl, call, &_r_result);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -2101,7 +2306,7 @@ static avb_status serve_test_rt_ITester_fdCount(const test_rt_ITester_ops *ops, 
 fail:
         _st = avb_status_from_rc(_rc, "ITester.fdCount", "bad request");
 done:
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -2109,6 +2314,7 @@ static avb_status serve_test_rt_ITester_badFd(const test_rt_ITester_ops *ops, vo
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__BadFdRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__BadFdReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -2120,9 +2326,13 @@ static avb_status serve_test_rt_ITester_badFd(const test_rt_ITester_ops *ops, vo
 
         if (ops->badFd == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.badFd is not implemented");
-        _req = (Test__Rt__ITester__BadFdRequest *)protobuf_c_message_unpack(&test__rt__itester__bad_fd_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__BadFdRequest *)protobuf_c_message_unpack(&test__rt__itester__bad_fd_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.badFd: bad request");
+        }
         _st = ops->badFd(impl, call, &_r_result);
         if (!avb_status_is_ok(&_st))
                 goto done;
@@ -2143,7 +2353,7 @@ fail:
 done:
         avb_fd_close(_r_result);
         _r_result = -1;
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -2151,6 +2361,7 @@ static avb_status serve_test_rt_ITester_echoAnyBinder(const test_rt_ITester_ops 
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__EchoAnyBinderRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__EchoAnyBinderReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -2162,9 +2373,13 @@ static avb_status serve_test_rt_ITester_echoAnyBinder(const test_rt_ITester_ops 
 
         if (ops->echoAnyBinder == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.echoAnyBinder is not implemented");
-        _req = (Test__Rt__ITester__EchoAnyBinderRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_any_binder_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__EchoAnyBinderRequest *)protobuf_c_message_unpack(&test__rt__itester__echo_any_binder_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.echoAnyBinder: bad request");
+        }
         _rc = test_rt__binder_from_pb(call, _req->b, &_a_b);
         if (_rc < 0)
                 goto fail;
@@ -2189,7 +2404,7 @@ done:
         test_rt__binder_pb_free((&_rep)->result);
         avb_binder_unref(_a_b);
         avb_binder_unref(_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -2197,6 +2412,7 @@ static avb_status serve_test_rt_ITester_makeQueue(const test_rt_ITester_ops *ops
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__MakeQueueRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__MakeQueueReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -2209,9 +2425,13 @@ static avb_status serve_test_rt_ITester_makeQueue(const test_rt_ITester_ops *ops
 
         if (ops->makeQueue == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.makeQueue is not implemented");
-        _req = (Test__Rt__ITester__MakeQueueRequest *)protobuf_c_message_unpack(&test__rt__itester__make_queue_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__MakeQueueRequest *)protobuf_c_message_unpack(&test__rt__itester__make_queue_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.makeQueue: bad request");
+        }
         _a_n = _req->n;
         android_hardware_common_fmq_MQDescriptor_init(&_r_result);
         _st = ops->makeQueue(impl, call, _a_n, &_r_result);
@@ -2234,7 +2454,7 @@ fail:
 done:
         android_hardware_common_fmq_MQDescriptor__pb_free((&_rep)->result);
         android_hardware_common_fmq_MQDescriptor_fini(&_r_result);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
@@ -2242,6 +2462,7 @@ static avb_status serve_test_rt_ITester_nullableFixed(const test_rt_ITester_ops 
                 const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)
 {
         Test__Rt__ITester__NullableFixedRequest *_req;
+        avb_arena _arena; /* the request's wire message, released at once at done */
         Test__Rt__ITester__NullableFixedReply _rep;
         avb_status _st;
         int _rc = 0;
@@ -2255,9 +2476,13 @@ static avb_status serve_test_rt_ITester_nullableFixed(const test_rt_ITester_ops 
 
         if (ops->nullableFixed == NULL)
                 return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, "ITester.nullableFixed is not implemented");
-        _req = (Test__Rt__ITester__NullableFixedRequest *)protobuf_c_message_unpack(&test__rt__itester__nullable_fixed_request__descriptor, NULL, req_len, req);
-        if (_req == NULL)
+        avb_arena_init(&_arena, 0);
+        _req = (Test__Rt__ITester__NullableFixedRequest *)protobuf_c_message_unpack(&test__rt__itester__nullable_fixed_request__descriptor, &_arena.allocator,
+                                               req_len, req);
+        if (_req == NULL) {
+                avb_arena_fini(&_arena);
                 return avb_status_transport(AVB_TS_BAD_MESSAGE, "ITester.nullableFixed: bad request");
+        }
         if (_req->a == NULL) {
         } else {
                 _a_a = calloc(1, sizeof(*_a_a));
@@ -2317,7 +2542,7 @@ done:
         free(_a_a);
         free(_r_result);
         free(_r_twice);
-        protobuf_c_message_free_unpacked(&_req->base, NULL);
+        avb_arena_fini(&_arena); /* every value kept was copied out of _req */
         return _st;
 }
 
