@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "avb_avbuffer.h"
 #include "decoder_hal.h"
 
 #define AD(x) com_rdk_hal_audiodecoder_##x
@@ -70,12 +71,27 @@ static size_t channel_types(uint32_t n, AD(ChannelType) ret[8])
         return n;
 }
 
+/* The PCM's size, put in the metadata's extension (avb.avbuffer.PcmLayout). */
+static void put_layout(const struct avbd_frame_meta *m, AD(FrameMetadata) * md)
+{
+        uint32_t per_sample =
+            m->fmt.sample_fmt == AVB_VPU_SAMPLE_S32 || m->fmt.sample_fmt == AVB_VPU_SAMPLE_F32 ? 4
+                                                                                               : 2;
+        avb_avbuffer_PcmLayout l;
+
+        avb_avbuffer_PcmLayout_init(&l);
+        l.frameBytes = (int32_t)m->bytes;
+        l.samples = m->fmt.channels ? (int32_t)(m->bytes / per_sample / m->fmt.channels) : 0;
+        (void)avb_avbuffer_PcmLayout_holder_put(&md->extension, &l);
+}
+
 static avb_status notify_frame(avb_binder *l, int64_t pts, int64_t h,
                                const struct avbd_frame_meta *m)
 {
         AD(ChannelType) types[8];
         AD(PCMMetadata) pcm;
         AD(FrameMetadata) md;
+        avb_status st;
 
         if (!m)
                 return AD(IAudioDecoderControllerListener_onFrameOutput)(l, pts, h, NULL);
@@ -94,8 +110,11 @@ static avb_status notify_frame(avb_binder *l, int64_t pts, int64_t h,
         pcm.format = pcm_format(&m->fmt);
         pcm.planarFormat = m->fmt.planar;
         md.metadata = &pcm;
-        /* md and pcm borrow everything: nothing to fini */
-        return AD(IAudioDecoderControllerListener_onFrameOutput)(l, pts, h, &md);
+        put_layout(m, &md);
+        /* md and pcm borrow everything but the extension */
+        st = AD(IAudioDecoderControllerListener_onFrameOutput)(l, pts, h, &md);
+        avb_parcelable_holder_fini(&md.extension);
+        return st;
 }
 
 static avb_status notify_available(avb_binder *l)

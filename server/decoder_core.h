@@ -94,6 +94,7 @@ struct avbd_frame_meta {
         struct avbd_dec_config cfg;
         bool eos, discontinuity, has_sha1;
         uint8_t sha1[20];
+        uint32_t bytes; /* bytes of the frame in its buffer (audio: the PCM) */
 };
 
 /*

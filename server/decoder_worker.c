@@ -110,9 +110,11 @@ static bool meta_for_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b, in
 {
         bool eos = (b->flags & AVB_VPU_BUF_LAST) != 0;
 
-        if (!dec->meta_due && !eos && !dec->cfg.sha1)
+        /* audio frames always say how many bytes of PCM they hold */
+        if (!dec->meta_due && !eos && !dec->cfg.sha1 && dec->kind != AVB_MEDIA_AUDIO)
                 return false;
         dec_frame_meta(dec, eos, ret);
+        ret->bytes = b->bytesused;
         if (dec->cfg.sha1 && dec->kind == AVB_MEDIA_VIDEO)
                 ret->has_sha1 = avbd_frame_sha1(dec->all->vendor, h, &dec->fmt, ret->sha1) == 0;
         dec->meta_due = dec->discontinuity = false;

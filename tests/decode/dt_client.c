@@ -150,6 +150,12 @@ static avb_status on_audio_frame(void *impl, avb_call *call, int64_t pts, int64_
                                              .format = m->metadata->format,
                                              .codec = m->sourceCodec,
                                              .planar = m->metadata->planarFormat};
+                /* the PCM's size: avbufferd's avb.avbuffer.PcmLayout in the extension */
+                avb_avbuffer_PcmLayout pl;
+
+                avb_avbuffer_PcmLayout_init(&pl);
+                if (avb_avbuffer_PcmLayout_holder_get(&m->extension, &pl) == 1)
+                        d.frame_bytes = pl.frameBytes;
         }
         queue_frame(impl, pts, handle, m ? &d : NULL);
         return avb_status_ok();
@@ -519,19 +525,6 @@ const char *dt_ref(struct dt *t, size_t i)
         return i < t->n_ref ? t->ref[i] : "";
 }
 
-static size_t pcm_sample_bytes(int32_t format)
-{
-        switch (format) {
-        case com_rdk_hal_audiodecoder_PCMFormat_S16LE:
-                return 2;
-        case com_rdk_hal_audiodecoder_PCMFormat_F32LE:
-        case com_rdk_hal_audiodecoder_PCMFormat_S32LE:
-                return 4;
-        default:
-                return 0;
-        }
-}
-
 bool dt_i420_layout(const struct dt_meta *m, int32_t stride)
 {
         int32_t luma = stride * m->b, chroma = stride / 2 * (m->b / 2);
@@ -548,8 +541,8 @@ size_t dt_frame_bytes(const struct dt_meta *m)
         if (m->coded_w > 0)
                 return (size_t)m->a * (size_t)m->b +
                        2 * ((size_t)(m->a / 2) * (size_t)(m->b / 2));
-        return (m->codec == com_rdk_hal_audiodecoder_Codec_MPEG2 ? 1152u : 1024u) *
-               (size_t)m->b * pcm_sample_bytes(m->format);
+        /* audio: every frame's metadata says how many bytes of PCM it holds */
+        return m->frame_bytes > 0 ? (size_t)m->frame_bytes : 0;
 }
 
 /* frame_ok on the mapped frame; false counts it bad. */
