@@ -199,7 +199,8 @@ static void stop_cleanly(proc *p)
 static int write_policy(char *path, size_t len)
 {
         static const char *const names[] = {"AVBuffer", "VideoDecoderManager",
-                                            "audiodecodermanager"};
+                                            "audiodecodermanager", "AVClockManager",
+                                            "VideoSinkManager"};
         FILE *f;
 
         snprintf(path, len, "%s/service_contexts", H.dir);

@@ -137,6 +137,11 @@ struct dt {
         int false_returns;
         bool no_sha1; /* calculateSHA1 unsupported (debug_api=false): not compared */
         bool tunnelled; /* frames go to the vendor sink: every frame handle must be -1 */
+        /*
+         * When set and it returns true, the frame's handle is handed on (to a
+         * video sink): counted, never mapped, checked or freed here.
+         */
+        bool (*give_frame)(struct dt *t, const struct dt_frame *f);
         /* Called with each frame before it is checked, when set. */
         void (*on_frame)(struct dt *t, const struct dt_frame *f);
         /* Checks frames instead of the reference when set (data: the mapped frame). */

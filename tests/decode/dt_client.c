@@ -676,6 +676,10 @@ static void take_frame(struct dt *t, const struct dt_frame *f, bool check)
                 t->n_frames++;
                 return;
         }
+        if (t->give_frame && t->give_frame(t, f)) {
+                t->n_frames++;
+                return;
+        }
         if (check && t->frame_ok) {
                 if (!frame_checked(t, f))
                         t->n_bad++;

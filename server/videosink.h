@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef AVBD_VIDEOSINK_H
+#define AVBD_VIDEOSINK_H
+
+/*
+ * avbufferd's video sinks: the published Video Sink HAL
+ * (com.rdk.hal.videosink) over the vendor's presenting engines.
+ *
+ *  - videosink.c: the sinks (one per video decoder the profile declares,
+ *    with the decoder's id), their state, the controller's calls, the
+ *    engine's events to the listeners, the clock an engine presents by;
+ *  - videosink_hal.c: IVideoSinkManager ("VideoSinkManager"), IVideoSink
+ *    and IVideoSinkController on top, published and registered.
+ *
+ * A sink's engine (vendor/sink.h) is the one the graph's link from its
+ * decoder enters: tunnelled frames (a decoder whose output link is
+ * enabled, by OPERATIONAL_MODE TUNNELLED or by setVideoDecoder) and the
+ * frames a client queues meet there. While no controller has the sink open
+ * the engine paces itself as the stand-in sink did; once opened it presents
+ * by the attached clock, or each frame at once without one, and keeps the
+ * shown frame.
+ *
+ * Ownership: a frame handle accepted by queue is the sink's, freed once
+ * presented (and no longer shown) or dropped (flush, stop, close, discard,
+ * its client's death). A refused one (queue full) stays the caller's.
+ *
+ * Locking: one mutex for all sinks, taken by every call here and by the
+ * engines' event callback; never held while anything waits for an engine's
+ * thread except flush and keep_shown, which wait only for a frame being
+ * presented (the engine never calls back while presenting). Listener calls
+ * are oneway, made with it held.
+ * Errors: 0 or -errno; ret_* written only on success.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <avbuffer/rpc.h>
+#include <avbuffer/vendor.h>
+
+#include "profile.h"
+
+/* Numbered as com.rdk.hal.State. */
+enum avbd_vsink_state {
+        AVBD_VSINK_CLOSED = 1,
+        AVBD_VSINK_OPENING,
+        AVBD_VSINK_READY,
+        AVBD_VSINK_STARTING,
+        AVBD_VSINK_STARTED,
+        AVBD_VSINK_FLUSHING,
+        AVBD_VSINK_STOPPING,
+        AVBD_VSINK_CLOSING,
+};
+
+#define AVBD_VSINK_EVENT_LISTENERS 16
+#define AVBD_VSINK_UNDEFINED       (-1) /* no decoder, no clock */
+
+/*
+ * The AV clocks a sink may attach to (server/avclock.h), as calls:
+ *  read: -ENOENT no such clock; *ret_running false: not started or not
+ *        primed (media and rate then unset);
+ *  prime, presented: a frame waits on an unprimed clock / was presented.
+ * May be all NULL (no clocks: attachClock refuses every id).
+ */
+struct avbd_vsink_clocks {
+        int (*read)(void *userdata, int32_t id, int64_t mono_ns, bool *ret_running,
+                    int64_t *ret_media_ns, double *ret_rate);
+        void (*prime)(void *userdata, int32_t id, int64_t pts_ns, int64_t mono_ns);
+        void (*presented)(void *userdata, int32_t id, int64_t pts_ns, int64_t mono_ns);
+        void *userdata;
+};
+
+/* What goes to the listeners: one table (videosink_hal.c). */
+enum avbd_vsink_event {
+        AVBD_VSINK_EV_FIRST_FRAME,
+        AVBD_VSINK_EV_EOS,
+        AVBD_VSINK_EV_UNDERFLOW,
+        AVBD_VSINK_EV_RESUMED,
+        AVBD_VSINK_EV_SPACE, /* controller listener only */
+        AVBD_VSINK_EV_FLUSHED,
+};
+struct avbd_vsink_notify_ops {
+        /* controller: the controller listener (every event) or an event listener (not SPACE) */
+        avb_status (*event)(avb_binder *listener, bool controller, enum avbd_vsink_event ev,
+                            int64_t pts_ns);
+        avb_status (*state)(avb_binder *listener, bool controller, enum avbd_vsink_state from,
+                            enum avbd_vsink_state to);
+};
+
+struct avbd_vsink;
+struct avbd_vsinks;
+
+/* One sink per video decoder of profile; clocks copied. */
+int avbd_vsinks_new(const struct avbd_profile *profile, struct avb_vendor *vendor,
+                    const struct avbd_vsink_clocks *clocks,
+                    const struct avbd_vsink_notify_ops *notify, struct avbd_vsinks **ret);
+/* Close every sink (its frames freed); accepts NULL. */
+void avbd_vsinks_free(struct avbd_vsinks *s);
+size_t avbd_vsinks_count(const struct avbd_vsinks *s);
+struct avbd_vsink *avbd_vsinks_at(struct avbd_vsinks *s, size_t i);
+struct avbd_vsink *avbd_vsinks_find(struct avbd_vsinks *s, int32_t id);
+/* A client has gone: stop and close its sinks (freeing their frames), forget its listeners. */
+void avbd_vsinks_client_gone(struct avbd_vsinks *s, uint64_t client_id);
+
+int32_t avbd_vsink_id(const struct avbd_vsink *k);
+enum avbd_vsink_state avbd_vsink_state(struct avbd_vsink *k);
+/* The controller object (one per sink, set once by videosink_hal.c; borrowed). */
+void avbd_vsink_set_controller(struct avbd_vsink *k, avb_binder *controller);
+avb_binder *avbd_vsink_controller(const struct avbd_vsink *k);
+
+/*
+ * The calls, made for client `owner`. Every one but open gives -EPERM when
+ * another client has the sink open, -EBADFD in a state the call does not
+ * take.
+ *   open          CLOSED; listener referenced
+ *   set_decoder   READY; -EINVAL not a video decoder whose output enters this
+ *                 sink; -EBUSY its link cannot change now (the decoder streams)
+ *   attach_clock  READY or STARTED; -EINVAL no such clock; UNDEFINED detaches
+ *   queue         STARTED; -EBADFD also after an end of stream; -ENOENT not a
+ *                 live buffer; -EINVAL not a video frame buffer or a layout that
+ *                 does not fit it; *ret_accepted false: queue full
+ */
+int avbd_vsink_open(struct avbd_vsink *k, uint64_t owner, avb_binder *listener);
+int avbd_vsink_close(struct avbd_vsink *k, uint64_t owner);
+int avbd_vsink_start(struct avbd_vsink *k, uint64_t owner);
+int avbd_vsink_stop(struct avbd_vsink *k, uint64_t owner);
+int avbd_vsink_set_decoder(struct avbd_vsink *k, uint64_t owner, int32_t decoder_id);
+int avbd_vsink_get_decoder(struct avbd_vsink *k, uint64_t owner, int32_t *ret_id);
+int avbd_vsink_attach_clock(struct avbd_vsink *k, uint64_t owner, int32_t clock_id);
+int avbd_vsink_get_clock(struct avbd_vsink *k, uint64_t owner, int32_t *ret_id);
+/* planes: the frame's plane layout (NULL: none, its whole block is summed). */
+struct avb_sink_planes;
+int avbd_vsink_queue(struct avbd_vsink *k, uint64_t owner, int64_t handle, int64_t pts_ns,
+                     const struct avb_sink_planes *planes, bool eos, bool *ret_accepted);
+int avbd_vsink_flush(struct avbd_vsink *k, uint64_t owner, bool hold_last);
+int avbd_vsink_discard_until(struct avbd_vsink *k, uint64_t owner, int64_t pts_ns);
+
+/* Properties: AV_SOURCE and RENDER_FIRST_FRAME (READY or STARTED, the owner). */
+int avbd_vsink_set_av_source(struct avbd_vsink *k, uint64_t owner, int32_t source);
+int avbd_vsink_set_render_first(struct avbd_vsink *k, uint64_t owner, bool render_first);
+
+/* Event listeners (any client): -EEXIST, -ENOENT, -ENOSPC. */
+int avbd_vsink_add_event_listener(struct avbd_vsink *k, avb_binder *listener);
+int avbd_vsink_remove_event_listener(struct avbd_vsink *k, avb_binder *listener);
+
+/* A snapshot of what the properties read. */
+struct avbd_vsink_info {
+        enum avbd_vsink_state state;
+        int32_t av_source;
+        bool render_first;
+        int64_t queued, received, presented, discarded, underflows;
+};
+void avbd_vsink_info(struct avbd_vsink *k, struct avbd_vsink_info *ret);
+
+#endif

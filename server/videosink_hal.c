@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The published Video Sink HAL (com.rdk.hal.videosink) over the sinks of
+ * videosink.c, and its service (videosink_service.h): the manager, one
+ * sink object and one controller object per sink, made at start-up.
+ *
+ * Why the plane layout is read from the metadata's extension: the
+ * published FrameMetadata describes the picture, not where its planes lie
+ * in the buffer; our video decoders put an avb.avbuffer.PlaneLayout there,
+ * and a client passes the decoder's metadata on unchanged. Without one the
+ * sink sums the frame's whole block.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "avb_avbuffer.h"
+#include "avclock.h"
+#include "com_rdk_hal_videosink.h"
+#include "decoder_hal.h"
+#include "sink.h"
+#include "videosink.h"
+#include "videosink_service.h"
+
+#define VS(x) com_rdk_hal_videosink_##x
+
+static avb_status vs_status(int e, const char *what)
+{
+        switch (e) {
+        case 0:
+                return avb_status_ok();
+        case -EBADFD:
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE, "%s: not allowed in this state",
+                                            what);
+        case -EPERM:
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
+                                            "%s: the sink is open by another client", what);
+        case -EBUSY:
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
+                                            "%s: the decoder's link cannot change while it streams",
+                                            what);
+        case -ENOENT:
+                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "%s: no such buffer", what);
+        default:
+                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "%s: %s", what,
+                                            strerror(-e));
+        }
+}
+
+/* ---- the listeners ------------------------------------------------------------ */
+
+static avb_status notify_event(avb_binder *l, bool controller, enum avbd_vsink_event ev,
+                               int64_t pts)
+{
+        switch (ev) {
+        case AVBD_VSINK_EV_FIRST_FRAME:
+                return controller ? VS(IVideoSinkControllerListener_onFirstFrameRendered)(l, pts)
+                                  : VS(IVideoSinkEventListener_onFirstFrameRendered)(l, pts);
+        case AVBD_VSINK_EV_EOS:
+                return controller ? VS(IVideoSinkControllerListener_onEndOfStream)(l, pts)
+                                  : VS(IVideoSinkEventListener_onEndOfStream)(l, pts);
+        case AVBD_VSINK_EV_UNDERFLOW:
+                return controller ? VS(IVideoSinkControllerListener_onVideoUnderflow)(l)
+                                  : VS(IVideoSinkEventListener_onVideoUnderflow)(l);
+        case AVBD_VSINK_EV_RESUMED:
+                return controller ? VS(IVideoSinkControllerListener_onVideoResumed)(l)
+                                  : VS(IVideoSinkEventListener_onVideoResumed)(l);
+        case AVBD_VSINK_EV_FLUSHED:
+                return controller ? VS(IVideoSinkControllerListener_onFlushComplete)(l)
+                                  : VS(IVideoSinkEventListener_onFlushComplete)(l);
+        case AVBD_VSINK_EV_SPACE:
+                return controller ? VS(IVideoSinkControllerListener_onFrameBufferAvailable)(l)
+                                  : avb_status_ok();
+        }
+        return avb_status_ok();
+}
+
+static avb_status notify_state(avb_binder *l, bool controller, enum avbd_vsink_state a,
+                               enum avbd_vsink_state b)
+{
+        return controller ? VS(IVideoSinkControllerListener_onStateChanged)(
+                                l, (com_rdk_hal_State)a, (com_rdk_hal_State)b)
+                          : VS(IVideoSinkEventListener_onStateChanged)(l, (com_rdk_hal_State)a,
+                                                                       (com_rdk_hal_State)b);
+}
+
+static const struct avbd_vsink_notify_ops vs_notify = {
+    .event = notify_event,
+    .state = notify_state,
+};
+
+/* ---- IVideoSinkManager ------------------------------------------------------------ */
+
+static avb_status mgr_ids(void *impl, avb_call *call, VS(IVideoSink_Id) * *ret, size_t *ret_n)
+{
+        struct avbd_vsinks *s = impl;
+        size_t n = avbd_vsinks_count(s);
+        VS(IVideoSink_Id) *v = calloc(n + 1, sizeof(*v));
+
+        (void)call;
+        if (!v)
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE, "out of memory");
+        for (size_t i = 0; i < n; i++) {
+                VS(IVideoSink_Id_init)(&v[i]);
+                v[i].value = avbd_vsink_id(avbd_vsinks_at(s, i));
+        }
+        *ret = v;
+        *ret_n = n;
+        return avb_status_ok();
+}
+
+struct avbd_videosink_service {
+        struct avbd_vsinks *sinks;
+        avb_binder *manager;
+        uint32_t manager_id;
+        avb_binder **objects; /* per sink: its object, then its controller */
+        size_t n_objects;
+};
+
+static avb_status mgr_get(void *impl, avb_call *call, const VS(IVideoSink_Id) * id,
+                          avb_binder **ret)
+{
+        struct avbd_videosink_service *vs = impl;
+
+        (void)call;
+        *ret = NULL; /* not one of ours: null, as the HAL says */
+        for (size_t i = 0; i < avbd_vsinks_count(vs->sinks); i++)
+                if (avbd_vsink_id(avbd_vsinks_at(vs->sinks, i)) == id->value)
+                        *ret = avb_binder_ref(vs->objects[2 * i]);
+        return avb_status_ok();
+}
+
+static avb_status mgr_ids_of_service(void *impl, avb_call *call, VS(IVideoSink_Id) * *ret,
+                                     size_t *ret_n)
+{
+        return mgr_ids(((struct avbd_videosink_service *)impl)->sinks, call, ret, ret_n);
+}
+
+static const VS(IVideoSinkManager_ops) vs_manager_ops = {
+    .getVideoSinkIds = mgr_ids_of_service,
+    .getVideoSink = mgr_get,
+};
+
+/* ---- IVideoSink ------------------------------------------------------------------- */
+
+static avb_status get_caps(void *impl, avb_call *call, VS(Capabilities) * ret)
+{
+        (void)impl;
+        (void)call;
+        VS(Capabilities_init)(ret); /* the published Capabilities has no fields yet */
+        return avb_status_ok();
+}
+
+static bool property(struct avbd_vsink *k, VS(Property) p, int32_t *ret)
+{
+        struct avbd_vsink_info in;
+
+        avbd_vsink_info(k, &in);
+        switch (p) {
+        case VS(Property_RESOURCE_ID):
+                *ret = avbd_vsink_id(k);
+                return true;
+        case VS(Property_SINK_QUEUE_DEPTH):
+                *ret = (int32_t)in.queued;
+                return true;
+        case VS(Property_AV_SOURCE):
+                *ret = in.av_source;
+                return true;
+        case VS(Property_RENDER_FIRST_FRAME):
+                *ret = in.render_first;
+                return true;
+        case VS(Property_METRIC_FRAMES_RECEIVED):
+                *ret = (int32_t)in.received;
+                return true;
+        case VS(Property_METRIC_FRAMES_PRESENTED):
+                *ret = (int32_t)in.presented;
+                return true;
+        case VS(Property_METRIC_FRAMES_DROPPED_LATE): /* discardFramesUntil's drops */
+                *ret = (int32_t)in.discarded;
+                return true;
+        case VS(Property_METRIC_FRAMES_DROPPED_FRC): /* no frame rate conversion here */
+        case VS(Property_METRIC_FRAMES_REPEATED_FRC):
+        case VS(Property_METRIC_FRAMES_REPEATED_MISSING_FRAME):
+                *ret = 0;
+                return true;
+        case VS(Property_METRIC_UNDERFLOWED):
+                *ret = (int32_t)in.underflows;
+                return true;
+        }
+        return false;
+}
+
+static avb_status get_property(void *impl, avb_call *call, VS(Property) p,
+                               com_rdk_hal_PropertyValue **ret)
+{
+        int32_t v;
+
+        (void)call;
+        *ret = NULL;
+        if (property(impl, p, &v) && !avbd_int_property(v, ret))
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE, "out of memory");
+        return avb_status_ok();
+}
+
+static avb_status get_state(void *impl, avb_call *call, com_rdk_hal_State *ret)
+{
+        (void)call;
+        *ret = (com_rdk_hal_State)avbd_vsink_state(impl);
+        return avb_status_ok();
+}
+
+static avb_status sink_open(void *impl, avb_call *call, avb_binder *listener, avb_binder **ret)
+{
+        int e;
+
+        if (!listener)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "open: no listener");
+        e = avbd_vsink_open(impl, avbd_dec_caller(call), listener);
+        if (e < 0)
+                return vs_status(e, "open");
+        *ret = avb_binder_ref(avbd_vsink_controller(impl));
+        return avb_status_ok();
+}
+
+static avb_status sink_close(void *impl, avb_call *call, avb_binder *controller, bool *ret)
+{
+        int e;
+
+        if (!controller)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "close: no controller");
+        if (avb_binder_local_impl(controller, &VS(IVideoSinkController_desc)) != impl) {
+                *ret = false; /* not this sink's controller */
+                return avb_status_ok();
+        }
+        e = avbd_vsink_close(impl, avbd_dec_caller(call));
+        if (e < 0)
+                return vs_status(e, "close");
+        *ret = true;
+        return avb_status_ok();
+}
+
+static avb_status sink_listen(void *impl, avb_call *call, avb_binder *l, bool *ret)
+{
+        int e;
+
+        (void)call;
+        if (!l)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "registerEventListener: null");
+        e = avbd_vsink_add_event_listener(impl, l);
+        if (e == -ENOSPC)
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
+                                            "registerEventListener: %d listeners already",
+                                            AVBD_VSINK_EVENT_LISTENERS);
+        *ret = e == 0;
+        return avb_status_ok();
+}
+
+static avb_status sink_unlisten(void *impl, avb_call *call, avb_binder *l, bool *ret)
+{
+        (void)call;
+        if (!l)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "unregisterEventListener: null");
+        *ret = avbd_vsink_remove_event_listener(impl, l) == 0;
+        return avb_status_ok();
+}
+
+static const VS(IVideoSink_ops) vs_sink_ops = {
+    .getCapabilities = get_caps,
+    .getProperty = get_property,
+    .getState = get_state,
+    .open = sink_open,
+    .close = sink_close,
+    .registerEventListener = sink_listen,
+    .unregisterEventListener = sink_unlisten,
+};
+
+/* ---- IVideoSinkController ---------------------------------------------------------- */
+
+static avb_status ctl_set_property(void *impl, avb_call *call, VS(Property) p,
+                                   const com_rdk_hal_PropertyValue *value, bool *ret)
+{
+        uint64_t owner = avbd_dec_caller(call);
+        int32_t v;
+        int e;
+
+        *ret = false;
+        if (p != VS(Property_AV_SOURCE) && p != VS(Property_RENDER_FIRST_FRAME)) {
+                if (property(impl, p, &v)) /* a known key: read-only */
+                        return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION,
+                                                    "setProperty: property %d is read-only",
+                                                    (int)p);
+                return avb_status_ok();
+        }
+        if (avbd_int_of(value, &v) < 0)
+                return avb_status_ok();
+        if (p == VS(Property_AV_SOURCE))
+                /* com.rdk.hal.AVSource: unknown, the broadcast and the IP range, HDMI */
+                e = (v >= -1 && v <= 3) || (v >= 101 && v <= 105) || (v >= 201 && v <= 205)
+                        ? avbd_vsink_set_av_source(impl, owner, v)
+                        : -EINVAL;
+        else
+                e = v != 0 && v != 1 ? -EINVAL : avbd_vsink_set_render_first(impl, owner, v == 1);
+        *ret = e == 0;
+        return e == -EBADFD || e == -EPERM ? vs_status(e, "setProperty") : avb_status_ok();
+}
+
+static avb_status ctl_set_decoder(void *impl, avb_call *call,
+                                  const com_rdk_hal_videodecoder_IVideoDecoder_Id *id, bool *ret)
+{
+        int e = avbd_vsink_set_decoder(impl, avbd_dec_caller(call), id->value);
+
+        *ret = e == 0;
+        return e == -EINVAL ? avb_status_ok() : vs_status(e, "setVideoDecoder");
+}
+
+static avb_status ctl_get_decoder(void *impl, avb_call *call,
+                                  com_rdk_hal_videodecoder_IVideoDecoder_Id *ret)
+{
+        int32_t id;
+        int e = avbd_vsink_get_decoder(impl, avbd_dec_caller(call), &id);
+
+        if (e < 0)
+                return vs_status(e, "getVideoDecoder");
+        com_rdk_hal_videodecoder_IVideoDecoder_Id_init(ret);
+        ret->value = id;
+        return avb_status_ok();
+}
+
+static avb_status ctl_attach(void *impl, avb_call *call, const com_rdk_hal_avclock_IAVClock_Id *id)
+{
+        int e = avbd_vsink_attach_clock(impl, avbd_dec_caller(call), id->value);
+
+        return e == -EINVAL ? avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
+                                                   "attachClock: no clock %d", (int)id->value)
+                            : vs_status(e, "attachClock");
+}
+
+static avb_status ctl_detach(void *impl, avb_call *call)
+{
+        return vs_status(avbd_vsink_attach_clock(impl, avbd_dec_caller(call), AVBD_VSINK_UNDEFINED),
+                         "detachClock");
+}
+
+static avb_status ctl_get_clock(void *impl, avb_call *call, com_rdk_hal_avclock_IAVClock_Id *ret)
+{
+        int32_t id;
+        int e = avbd_vsink_get_clock(impl, avbd_dec_caller(call), &id);
+
+        if (e < 0)
+                return vs_status(e, "getClock");
+        com_rdk_hal_avclock_IAVClock_Id_init(ret);
+        ret->value = id;
+        return avb_status_ok();
+}
+
+static avb_status ctl_start(void *impl, avb_call *call)
+{
+        return vs_status(avbd_vsink_start(impl, avbd_dec_caller(call)), "start");
+}
+
+static avb_status ctl_stop(void *impl, avb_call *call)
+{
+        return vs_status(avbd_vsink_stop(impl, avbd_dec_caller(call)), "stop");
+}
+
+/* The layout in md's extension as the engine's planes; false: none (or not one we read). */
+static bool planes_of(const com_rdk_hal_videodecoder_FrameMetadata *md, struct avb_sink_planes *p)
+{
+        avb_avbuffer_PlaneLayout l;
+        uint32_t w, h, cw, ch;
+        bool ok;
+
+        if (!md || avb_avbuffer_PlaneLayout_holder_get(&md->extension, &l) < 0)
+                return false;
+        w = l.width > 0 ? (uint32_t)l.width : 0;
+        h = l.height > 0 ? (uint32_t)l.height : 0;
+        cw = (w + 1) / 2;
+        ch = (h + 1) / 2;
+        *p = (struct avb_sink_planes){0};
+        if (l.format == avb_avbuffer_PlaneLayout_FORMAT_I420 && l.offsets_count >= 3 &&
+            l.strides_count >= 3) {
+                uint32_t rb[3] = {w, cw, cw}, rows[3] = {h, ch, ch};
+
+                p->n = 3;
+                for (int i = 0; i < 3; i++) {
+                        p->offset[i] = (uint32_t)l.offsets[i];
+                        p->stride[i] = (uint32_t)l.strides[i];
+                        p->row_bytes[i] = rb[i];
+                        p->rows[i] = rows[i];
+                }
+        } else if (l.format == avb_avbuffer_PlaneLayout_FORMAT_NV12 && l.offsets_count >= 2 &&
+                   l.strides_count >= 2) {
+                p->n = 2;
+                *p = (struct avb_sink_planes){.n = 2,
+                                              .offset = {(uint32_t)l.offsets[0],
+                                                         (uint32_t)l.offsets[1]},
+                                              .stride = {(uint32_t)l.strides[0],
+                                                         (uint32_t)l.strides[1]},
+                                              .row_bytes = {w, 2 * cw},
+                                              .rows = {h, ch}};
+        }
+        ok = p->n > 0 && w > 0 && h > 0;
+        for (uint32_t i = 0; i < p->n; i++)
+                ok = ok && (int32_t)p->offset[i] >= 0 && (int32_t)p->stride[i] >= 0;
+        avb_avbuffer_PlaneLayout_fini(&l);
+        return ok;
+}
+
+static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t handle,
+                            const com_rdk_hal_videodecoder_FrameMetadata *md, bool *ret)
+{
+        struct avb_sink_planes planes;
+        bool has_planes = planes_of(md, &planes);
+        int e;
+
+        if (md && !has_planes && md->extension.descriptor)
+                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
+                                            "queueVideoFrame: a plane layout we cannot read");
+        e = avbd_vsink_queue(impl, avbd_dec_caller(call), handle, pts,
+                             has_planes ? &planes : NULL, md && md->endOfStream, ret);
+        if (e == -EINVAL)
+                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
+                                            "queueVideoFrame: not a video frame buffer, or a "
+                                            "plane layout that does not fit it");
+        return vs_status(e, "queueVideoFrame");
+}
+
+static avb_status ctl_flush(void *impl, avb_call *call, bool hold)
+{
+        return vs_status(avbd_vsink_flush(impl, avbd_dec_caller(call), hold), "flush");
+}
+
+static avb_status ctl_discard(void *impl, avb_call *call, int64_t pts)
+{
+        return vs_status(avbd_vsink_discard_until(impl, avbd_dec_caller(call), pts),
+                         "discardFramesUntil");
+}
+
+static const VS(IVideoSinkController_ops) vs_controller_ops = {
+    .setProperty = ctl_set_property,
+    .setVideoDecoder = ctl_set_decoder,
+    .getVideoDecoder = ctl_get_decoder,
+    .attachClock = ctl_attach,
+    .detachClock = ctl_detach,
+    .getClock = ctl_get_clock,
+    .start = ctl_start,
+    .stop = ctl_stop,
+    .queueVideoFrame = ctl_queue,
+    .flush = ctl_flush,
+    .discardFramesUntil = ctl_discard,
+};
+
+/* ---- the clocks (avclock.h) as the sinks read them ----------------------------------- */
+
+static int clock_read(void *userdata, int32_t id, int64_t mono_ns, bool *ret_running,
+                      int64_t *ret_media_ns, double *ret_rate)
+{
+        struct avbd_clock_reading r;
+        int e = avbd_clock_read(userdata, id, mono_ns, &r);
+
+        if (e < 0)
+                return e;
+        *ret_running = r.running;
+        *ret_media_ns = r.media_ns;
+        *ret_rate = r.rate;
+        return 0;
+}
+
+static void clock_prime(void *userdata, int32_t id, int64_t pts_ns, int64_t mono_ns)
+{
+        (void)avbd_clock_prime(userdata, id, AVBD_CLOCK_FROM_VIDEO, pts_ns, mono_ns);
+}
+
+static void clock_presented(void *userdata, int32_t id, int64_t pts_ns, int64_t mono_ns)
+{
+        avbd_clock_presented(userdata, id, AVBD_CLOCK_FROM_VIDEO, pts_ns, mono_ns);
+}
+
+/* ---- the service ---------------------------------------------------------------------- */
+
+int avbd_videosink_service_new(const struct avbd_profile *profile, struct avb_vendor *vendor,
+                               struct avbd_clocks *clocks, struct avbd_videosink_service **ret)
+{
+        struct avbd_videosink_service *vs = calloc(1, sizeof(*vs));
+        struct avbd_vsink_clocks c = {.userdata = clocks};
+        int e;
+
+        if (!vs)
+                return -ENOMEM;
+        if (clocks)
+                c = (struct avbd_vsink_clocks){clock_read, clock_prime, clock_presented, clocks};
+        e = avbd_vsinks_new(profile, vendor, &c, &vs_notify, &vs->sinks);
+        if (e == 0) {
+                vs->objects = calloc(2 * avbd_vsinks_count(vs->sinks) + 1, sizeof(avb_binder *));
+                if (!vs->objects)
+                        e = -ENOMEM;
+        }
+        if (e == 0)
+                e = VS(IVideoSinkManager_new_local)(&vs_manager_ops, vs, NULL, &vs->manager);
+        for (size_t i = 0; e == 0 && i < avbd_vsinks_count(vs->sinks); i++) {
+                struct avbd_vsink *k = avbd_vsinks_at(vs->sinks, i);
+                avb_binder **o = &vs->objects[2 * i];
+
+                e = VS(IVideoSink_new_local)(&vs_sink_ops, k, NULL, &o[0]);
+                if (e == 0)
+                        e = VS(IVideoSinkController_new_local)(&vs_controller_ops, k, NULL,
+                                                               &o[1]);
+                vs->n_objects = 2 * i + (o[0] ? 1 : 0) + (o[1] ? 1 : 0);
+                if (e == 0)
+                        avbd_vsink_set_controller(k, o[1]);
+        }
+        if (e < 0) {
+                avbd_videosink_service_free(vs);
+                return e;
+        }
+        *ret = vs;
+        return 0;
+}
+
+void avbd_videosink_service_free(struct avbd_videosink_service *vs)
+{
+        if (!vs)
+                return;
+        avbd_vsinks_free(vs->sinks);
+        for (size_t i = 0; i < vs->n_objects; i++)
+                avb_binder_unref(vs->objects[i]);
+        avb_binder_unref(vs->manager);
+        free(vs->objects);
+        free(vs);
+}
+
+int avbd_videosink_service_publish(struct avbd_videosink_service *vs, avb_server *server)
+{
+        int e = avb_server_add(server, vs->manager, &vs->manager_id);
+
+        for (size_t i = 0; i < vs->n_objects && e == 0; i++)
+                e = avb_server_add(server, vs->objects[i], NULL);
+        return e;
+}
+
+struct avbd_registration avbd_videosink_service_name(const struct avbd_videosink_service *vs)
+{
+        return (struct avbd_registration){VS(IVideoSinkManager_serviceName), vs->manager_id};
+}
+
+void avbd_videosink_service_client_gone(struct avbd_videosink_service *vs, uint64_t client_id)
+{
+        if (vs)
+                avbd_vsinks_client_gone(vs->sinks, client_id);
+}
