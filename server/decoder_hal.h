@@ -45,6 +45,8 @@ uint64_t avbd_dec_caller(avb_call *call);
 bool avbd_int_property(int32_t v, com_rdk_hal_PropertyValue **ret);
 /* The intValue of a property value: -EINVAL when it holds something else. */
 int avbd_int_of(const com_rdk_hal_PropertyValue *v, int32_t *ret);
+/* Whether v is a com.rdk.hal.AVSource: unknown, the broadcast and IP ranges, HDMI. */
+bool avbd_av_source_valid(int32_t v);
 /* Whether the decoder's ids include dec (for the manager's lookups). */
 struct avbd_dec *avbd_find_decoder(struct avbd_decoders *d, enum avb_media_kind kind, int32_t id);
 /* The ids of the decoders of kind, malloc'ed. */

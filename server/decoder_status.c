@@ -87,6 +87,11 @@ int avbd_int_of(const com_rdk_hal_PropertyValue *v, int32_t *ret)
         return 0;
 }
 
+bool avbd_av_source_valid(int32_t v)
+{
+        return (v >= -1 && v <= 3) || (v >= 101 && v <= 105) || (v >= 201 && v <= 205);
+}
+
 struct avbd_dec *avbd_find_decoder(struct avbd_decoders *d, enum avb_media_kind kind, int32_t id)
 {
         struct avbd_dec *dec;

@@ -645,11 +645,6 @@ static int apply(struct avbd_dec_config *cfg, const void *arg)
         }
 }
 
-static bool valid_source(int32_t v)
-{
-        return (v >= -1 && v <= 3) || (v >= 101 && v <= 105) || (v >= 201 && v <= 205);
-}
-
 static avb_status ctl_set_property(void *impl, avb_call *call, VD(Property) p,
                                    const com_rdk_hal_PropertyValue *value, bool *ret)
 {
@@ -692,7 +687,7 @@ static avb_status ctl_set_property(void *impl, avb_call *call, VD(Property) p,
                         return avb_status_ok();
                 break;
         case VD(Property_AV_SOURCE):
-                if (!valid_source(v))
+                if (!avbd_av_source_valid(v))
                         return avb_status_ok();
                 break;
         default:

@@ -294,10 +294,7 @@ static avb_status ctl_set_property(void *impl, avb_call *call, VS(Property) p,
         if (avbd_int_of(value, &v) < 0)
                 return avb_status_ok();
         if (p == VS(Property_AV_SOURCE))
-                /* com.rdk.hal.AVSource: unknown, the broadcast and the IP range, HDMI */
-                e = (v >= -1 && v <= 3) || (v >= 101 && v <= 105) || (v >= 201 && v <= 205)
-                        ? avbd_vsink_set_av_source(impl, owner, v)
-                        : -EINVAL;
+                e = avbd_av_source_valid(v) ? avbd_vsink_set_av_source(impl, owner, v) : -EINVAL;
         else
                 e = v != 0 && v != 1 ? -EINVAL : avbd_vsink_set_render_first(impl, owner, v == 1);
         *ret = e == 0;

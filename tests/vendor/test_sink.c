@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Tunnelled-mode sink tests (vendor/sink.h) against fake frames: order and
- * pacing by presentation time, checksums, flush, end of stream, a full
- * queue, re-anchoring, and frames given back on free. Pacing is checked as
+ * Sink engine tests (vendor/sink.h) against fake frames: order and pacing
+ * by presentation time, checksums, flush, end of stream, a full queue,
+ * re-anchoring, frames given back on free; with a test clock: no frame
+ * before its time, pause and priming, render first, the shown frame kept,
+ * discard until, underflow and resumed. Pacing is checked as
  * an order of events (never before its due time), not as a speed.
  */
 #include <errno.h>
@@ -274,12 +276,381 @@ static void test_read_failure(void **state)
 	avb_sink_free(NULL);
 }
 
+/*
+ * A test clock: media = base + (mono - base_mono) * rate, set by the test;
+ * unprimed (no time) until primed, when prime is allowed. What the engine
+ * reported as presented is kept, to check it against the clock's own time.
+ */
+struct tclock {
+	pthread_mutex_t m;
+	bool primed, may_prime;
+	int64_t base_ns, base_mono_ns;
+	double rate;
+	int64_t primed_pts_ns;
+	size_t n_presented;
+	int64_t late_ns[AVB_SINK_QUEUE]; /* media time at presentation minus pts */
+};
+
+static int64_t mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int64_t tclock_at_locked(const struct tclock *c, int64_t mono)
+{
+	return c->base_ns + (int64_t)((double)(mono - c->base_mono_ns) * c->rate);
+}
+
+static int tclock_now(void *userdata, int64_t mono, int64_t *ret_media, double *ret_rate)
+{
+	struct tclock *c = userdata;
+	int r = 0;
+
+	pthread_mutex_lock(&c->m);
+	if (c->primed) {
+		*ret_media = tclock_at_locked(c, mono);
+		*ret_rate = c->rate;
+	} else {
+		r = -EAGAIN;
+	}
+	pthread_mutex_unlock(&c->m);
+	return r;
+}
+
+static void tclock_prime(void *userdata, int64_t pts, int64_t mono)
+{
+	struct tclock *c = userdata;
+
+	pthread_mutex_lock(&c->m);
+	if (c->may_prime && !c->primed) {
+		c->primed = true;
+		c->primed_pts_ns = pts;
+		c->base_ns = pts;
+		c->base_mono_ns = mono;
+	}
+	pthread_mutex_unlock(&c->m);
+}
+
+static void tclock_presented(void *userdata, int64_t pts, int64_t mono)
+{
+	struct tclock *c = userdata;
+
+	pthread_mutex_lock(&c->m);
+	if (c->n_presented < AVB_SINK_QUEUE)
+		c->late_ns[c->n_presented++] = tclock_at_locked(c, mono) - pts;
+	pthread_mutex_unlock(&c->m);
+}
+
+static const struct avb_sink_clock tclock_ops = {
+	.now = tclock_now, .prime = tclock_prime, .presented = tclock_presented};
+
+static void tclock_init(struct tclock *c, bool primed, double rate)
+{
+	memset(c, 0, sizeof(*c));
+	pthread_mutex_init(&c->m, NULL);
+	c->primed = primed;
+	c->rate = rate;
+	c->base_mono_ns = mono_now();
+}
+
+/* Re-base at now and run at rate from there (as the AV clock does). */
+static void tclock_set_rate(struct tclock *c, double rate)
+{
+	int64_t now = mono_now();
+
+	pthread_mutex_lock(&c->m);
+	c->base_ns = tclock_at_locked(c, now);
+	c->base_mono_ns = now;
+	c->rate = rate;
+	pthread_mutex_unlock(&c->m);
+}
+
+/* The engine's events, for the sinks with an event op. */
+static struct {
+	pthread_mutex_t m;
+	int n[AVB_SINK_EV_SPACE + 1];
+	int64_t pts[AVB_SINK_EV_SPACE + 1];
+} evs = {PTHREAD_MUTEX_INITIALIZER, {0}, {0}};
+
+static void record_event(void *userdata, enum avb_sink_event ev, int64_t pts)
+{
+	(void)userdata;
+	pthread_mutex_lock(&evs.m);
+	evs.n[ev]++;
+	evs.pts[ev] = pts;
+	pthread_mutex_unlock(&evs.m);
+}
+
+static int events(enum avb_sink_event ev)
+{
+	int n;
+
+	pthread_mutex_lock(&evs.m);
+	n = evs.n[ev];
+	pthread_mutex_unlock(&evs.m);
+	return n;
+}
+
+/* Wait (up to 5 s) until ev was told n times. */
+static void wait_event(enum avb_sink_event ev, int n)
+{
+	for (int i = 0; i < 5000 && events(ev) < n; i++)
+		usleep(1000);
+	assert_int_equal(events(ev), n);
+}
+
+static const struct avb_sink_ops event_ops = {
+	.read = fake_read, .release = fake_release, .event = record_event};
+
+static struct avb_sink *new_event_sink(struct fake *f)
+{
+	struct avb_sink *s = NULL;
+
+	memset(f, 0, sizeof(*f));
+	pthread_mutex_init(&f->m, NULL);
+	f->fail_read = -1;
+	pthread_mutex_lock(&evs.m);
+	memset(evs.n, 0, sizeof(evs.n));
+	pthread_mutex_unlock(&evs.m);
+	assert_int_equal(avb_sink_new(&event_ops, f, true, &s), 0);
+	return s;
+}
+
+/*
+ * Clocked: no frame is presented before the clock reaches its pts, as the
+ * clock itself says at the moment the engine reports it presented; the
+ * records give the media times.
+ */
+static void test_clocked(void **state)
+{
+	struct fake f;
+	struct tclock c;
+	struct avb_sink *s = new_sink(&f);
+	struct avb_sink_record *r;
+	size_t n;
+
+	(void)state;
+	tclock_init(&c, true, 1.0);
+	avb_sink_set_clock(s, &tclock_ops, &c);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(avb_sink_queue(s, i, 30 * MS + i * 15 * MS, 4), 0);
+	wait_presented(s, 8);
+	take(s, &r, &n);
+	assert_int_equal(n, 8);
+	pthread_mutex_lock(&c.m);
+	assert_int_equal(c.n_presented, 8);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(r[i].due_ns, r[i].pts_ns);
+		assert_true(r[i].presented_ns >= r[i].pts_ns);
+		assert_true(c.late_ns[i] >= 0);
+	}
+	pthread_mutex_unlock(&c.m);
+	free(r);
+	avb_sink_set_clock(s, NULL, NULL);
+	avb_sink_free(s);
+}
+
+/*
+ * A paused clock holds every frame; at rate 1 again they come. An unprimed
+ * clock is primed by the head frame's pts, which is then due at once.
+ */
+static void test_clock_pause_and_prime(void **state)
+{
+	struct fake f;
+	struct tclock c;
+	struct avb_sink *s = new_sink(&f);
+	struct avb_sink_stats st;
+
+	(void)state;
+	tclock_init(&c, true, 0.0);
+	avb_sink_set_clock(s, &tclock_ops, &c);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(avb_sink_queue(s, i, 10 * MS * (i + 1), 4), 0);
+	usleep(200 * 1000); /* ten times the frames' span: none may come while paused */
+	avb_sink_get_stats(s, &st);
+	assert_int_equal(st.presented, 0);
+	tclock_set_rate(&c, 1.0);
+	wait_presented(s, 3);
+	avb_sink_free(s);
+
+	s = new_sink(&f);
+	tclock_init(&c, false, 1.0);
+	avb_sink_set_clock(s, &tclock_ops, &c);
+	assert_int_equal(avb_sink_queue(s, 5, 7000 * MS, 4), 0);
+	usleep(50 * 1000); /* not primable yet: the frame waits */
+	avb_sink_get_stats(s, &st);
+	assert_int_equal(st.presented, 0);
+	pthread_mutex_lock(&c.m);
+	c.may_prime = true;
+	pthread_mutex_unlock(&c.m);
+	avb_sink_wake(s);
+	wait_presented(s, 1);
+	assert_int_equal(c.primed_pts_ns, 7000 * MS);
+	avb_sink_free(s);
+}
+
+/*
+ * Render first: the first frame is presented at once on a paused clock, the
+ * next waits; the first frame again after a flush.
+ */
+static void test_render_first(void **state)
+{
+	struct fake f;
+	struct tclock c;
+	struct avb_sink *s = new_event_sink(&f);
+	struct avb_sink_stats st;
+
+	(void)state;
+	tclock_init(&c, true, 0.0);
+	avb_sink_set_clock(s, &tclock_ops, &c);
+	avb_sink_set_render_first(s, true);
+	assert_int_equal(avb_sink_queue(s, 1, 500 * MS, 4), 0);
+	assert_int_equal(avb_sink_queue(s, 2, 540 * MS, 4), 0);
+	wait_presented(s, 1);
+	wait_event(AVB_SINK_EV_FIRST_FRAME, 1);
+	usleep(50 * 1000);
+	avb_sink_get_stats(s, &st);
+	assert_int_equal(st.presented, 1);
+	avb_sink_flush(s, false);
+	assert_int_equal(avb_sink_queue(s, 3, 900 * MS, 4), 0);
+	wait_presented(s, 2);
+	wait_event(AVB_SINK_EV_FIRST_FRAME, 2);
+	avb_sink_free(s);
+	assert_int_equal(released(&f), 3);
+}
+
+/* Keep shown: the presented frame is held until the next, a flush without hold, or free. */
+static void test_keep_shown(void **state)
+{
+	struct fake f;
+	struct avb_sink *s = new_sink(&f);
+	struct avb_sink_stats st;
+
+	(void)state;
+	avb_sink_set_pacing(s, AVB_SINK_AT_ONCE);
+	avb_sink_set_keep_shown(s, true);
+	assert_int_equal(avb_sink_queue(s, 1, 0, 4), 0);
+	wait_presented(s, 1);
+	avb_sink_get_stats(s, &st);
+	assert_true(st.shown);
+	assert_int_equal(released(&f), 0);
+	assert_int_equal(avb_sink_queue(s, 2, 5000 * MS, 4), 0); /* at once: no pacing */
+	wait_presented(s, 2);
+	assert_int_equal(released(&f), 1);
+	assert_int_equal(f.released[0], 1);
+	avb_sink_flush(s, true); /* hold: frame 2 stays */
+	avb_sink_get_stats(s, &st);
+	assert_true(st.shown);
+	assert_int_equal(released(&f), 1);
+	avb_sink_flush(s, false);
+	avb_sink_get_stats(s, &st);
+	assert_false(st.shown);
+	assert_int_equal(released(&f), 2);
+	assert_int_equal(f.released[1], 2);
+	assert_int_equal(avb_sink_queue(s, 3, 0, 4), 0);
+	wait_presented(s, 3);
+	avb_sink_free(s); /* gives the shown frame back */
+	assert_int_equal(released(&f), 3);
+}
+
+/*
+ * Discard until: frames before the point are released unpresented and
+ * counted, queued before the call or after; the first at or after it ends
+ * the discarding, so a later earlier pts is presented again.
+ */
+static void test_discard_until(void **state)
+{
+	static const struct {
+		int64_t pts_ms;
+		bool presented;
+	} cases[] = {{0, false}, {40, false}, {80, false}, {120, true},
+		     {160, true}, {100, true}, {200, true}};
+	struct fake f;
+	struct tclock c;
+	struct avb_sink *s = new_sink(&f);
+	struct avb_sink_record *r;
+	struct avb_sink_stats st;
+	size_t n, k = 0;
+
+	(void)state;
+	tclock_init(&c, true, 0.0); /* paused while the point is set */
+	avb_sink_set_clock(s, &tclock_ops, &c);
+	assert_int_equal(avb_sink_queue(s, 0, cases[0].pts_ms * MS, 4), 0);
+	avb_sink_discard_until(s, 120 * MS);
+	for (size_t i = 1; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(avb_sink_queue(s, (int64_t)i, cases[i].pts_ms * MS, 4), 0);
+	pthread_mutex_lock(&c.m);
+	c.base_ns = 1000 * MS; /* every frame due */
+	pthread_mutex_unlock(&c.m);
+	tclock_set_rate(&c, 1.0);
+	wait_presented(s, 4);
+	avb_sink_get_stats(s, &st);
+	assert_int_equal(st.discarded, 3);
+	assert_int_equal(st.presented, 4);
+	assert_int_equal(released(&f), 7);
+	take(s, &r, &n);
+	assert_int_equal(n, 4);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (cases[i].presented)
+			assert_int_equal(r[k++].pts_ns, cases[i].pts_ms * MS);
+	free(r);
+	/* a flush forgets a discard point not reached yet */
+	avb_sink_discard_until(s, 9000 * MS);
+	avb_sink_flush(s, false);
+	assert_int_equal(avb_sink_queue(s, 9, 500 * MS, 4), 0);
+	wait_presented(s, 5);
+	avb_sink_free(s);
+}
+
+/*
+ * Underflow: clocked, once the next frame (last pts + the step before it)
+ * is due and none is queued, told once with that pts; the next frame
+ * presented tells resumed. None after the end of stream.
+ */
+static void test_underflow(void **state)
+{
+	struct fake f;
+	struct tclock c;
+	struct avb_sink *s = new_event_sink(&f);
+	struct avb_sink_frame last = {.frame = 4, .pts_ns = 80 * MS, .bytes = 4, .eos = true};
+	struct avb_sink_stats st;
+
+	(void)state;
+	tclock_init(&c, true, 1.0);
+	avb_sink_set_clock(s, &tclock_ops, &c);
+	assert_int_equal(avb_sink_queue(s, 1, 0, 4), 0);
+	assert_int_equal(avb_sink_queue(s, 2, 20 * MS, 4), 0);
+	wait_presented(s, 2);
+	wait_event(AVB_SINK_EV_UNDERFLOW, 1);
+	pthread_mutex_lock(&evs.m);
+	assert_int_equal(evs.pts[AVB_SINK_EV_UNDERFLOW], 40 * MS);
+	pthread_mutex_unlock(&evs.m);
+	assert_int_equal(events(AVB_SINK_EV_RESUMED), 0);
+	avb_sink_get_stats(s, &st);
+	assert_int_equal(st.underflows, 1);
+	/* the stream goes on and ends: the silence after its last frame is no underflow */
+	assert_int_equal(avb_sink_queue(s, 3, 60 * MS, 4), 0);
+	assert_int_equal(avb_sink_queue_frame(s, &last), 0);
+	wait_presented(s, 4);
+	wait_event(AVB_SINK_EV_RESUMED, 1);
+	wait_event(AVB_SINK_EV_EOS, 1);
+	usleep(100 * 1000);
+	assert_int_equal(events(AVB_SINK_EV_UNDERFLOW), 1);
+	avb_sink_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paced_in_order), cmocka_unit_test(test_flush),
 		cmocka_unit_test(test_eos_and_notify), cmocka_unit_test(test_full_queue),
 		cmocka_unit_test(test_reanchor),       cmocka_unit_test(test_read_failure),
+		cmocka_unit_test(test_clocked),	       cmocka_unit_test(test_clock_pause_and_prime),
+		cmocka_unit_test(test_render_first),   cmocka_unit_test(test_keep_shown),
+		cmocka_unit_test(test_discard_until),  cmocka_unit_test(test_underflow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
