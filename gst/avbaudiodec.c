@@ -383,6 +383,21 @@ static gboolean stop(GstAudioDecoder *dec)
         return TRUE;
 }
 
+/* The task waits for frames holding the source pad's stream lock: end that before the pad goes. */
+static GstStateChangeReturn change_state(GstElement *element, GstStateChange transition)
+{
+        AvbGstAudioDec *a = AVB_GST_AUDIO_DEC(element);
+
+        if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+                GST_AUDIO_DECODER_STREAM_LOCK(a);
+                if (a->d)
+                        avb_adec_set_flushing(a->d, true);
+                GST_AUDIO_DECODER_STREAM_UNLOCK(a);
+                gst_pad_stop_task(GST_AUDIO_DECODER_SRC_PAD(a));
+        }
+        return GST_ELEMENT_CLASS(avb_gst_audio_dec_parent_class)->change_state(element, transition);
+}
+
 /* ---- the object ------------------------------------------------------------------------- */
 
 static void set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec)
@@ -452,6 +467,7 @@ static void avb_gst_audio_dec_class_init(AvbGstAudioDecClass *klass)
             o, PROP_DECODER_ID,
             g_param_spec_int("decoder-id", "Decoder id", "The HAL's audio decoder to open", 0,
                              G_MAXINT, 0, rw));
+        e->change_state = change_state;
         gst_element_class_add_static_pad_template(e, &sink_template);
         gst_element_class_add_static_pad_template(e, &src_template);
         gst_element_class_set_static_metadata(
