@@ -46,7 +46,7 @@ struct _AvbGstAudioDec {
         gint decoder_id;
         avb_gst_conn *conn;
         avb_adec *d;
-        GstBuffer *held; /* the input held back for endOfStream */
+        GstBuffer *held;     /* the input held back for endOfStream */
         gint rate, channels; /* of the output caps set */
         /* under lock: the task saw the end of stream the drain waits for */
         GMutex lock;
@@ -60,8 +60,8 @@ G_DEFINE_TYPE_WITH_CODE(AvbGstAudioDec, avb_gst_audio_dec, GST_TYPE_AUDIO_DECODE
 GST_ELEMENT_REGISTER_DECLARE(avbaudiodec);
 GST_ELEMENT_REGISTER_DEFINE(avbaudiodec, "avbaudiodec", GST_RANK_NONE, AVB_GST_TYPE_AUDIO_DEC)
 
-#define PCM_CAPS                                                                                  \
-        "format = (string) S16LE, layout = (string) interleaved, rate = (int) [ 1, MAX ], "      \
+#define PCM_CAPS                                                                                   \
+        "format = (string) S16LE, layout = (string) interleaved, rate = (int) [ 1, MAX ], "        \
         "channels = (int) [ 1, 8 ]"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
@@ -72,8 +72,8 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
 
 static GstStaticPadTemplate src_template =
     GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS,
-                            GST_STATIC_CAPS("audio/x-raw(" AVB_GST_CAPS_FEATURE_MEMORY "), " PCM_CAPS
-                                            "; audio/x-raw, " PCM_CAPS));
+                            GST_STATIC_CAPS("audio/x-raw(" AVB_GST_CAPS_FEATURE_MEMORY
+                                            "), " PCM_CAPS "; audio/x-raw, " PCM_CAPS));
 
 static void post_error(AvbGstAudioDec *a, const char *what, int e)
 {
@@ -97,10 +97,10 @@ static gboolean negotiate_output(AvbGstAudioDec *a, gint rate, gint channels)
         if (gst_pad_peer_query_accept_caps(GST_AUDIO_DECODER_SRC_PAD(a), av)) {
                 ok = gst_audio_decoder_set_output_caps(GST_AUDIO_DECODER(a), av);
         } else if (a->secure) {
-                GST_ELEMENT_ERROR(a, CORE, NEGOTIATION,
-                                  ("a secure audio decoder needs memory:AVBuffer downstream"),
-                                  ("secure PCM cannot be mapped; downstream refused %" GST_PTR_FORMAT,
-                                   av));
+                GST_ELEMENT_ERROR(
+                    a, CORE, NEGOTIATION,
+                    ("a secure audio decoder needs memory:AVBuffer downstream"),
+                    ("secure PCM cannot be mapped; downstream refused %" GST_PTR_FORMAT, av));
                 ok = FALSE;
         } else {
                 ok = gst_audio_decoder_set_output_caps(GST_AUDIO_DECODER(a), plain);
@@ -207,8 +207,7 @@ static GstFlowReturn send(AvbGstAudioDec *a, GstBuffer *buf, bool eos)
 
         if (e == 0) {
                 GST_AUDIO_DECODER_STREAM_UNLOCK(a);
-                e = avb_adec_decode(a->d, h, GST_CLOCK_TIME_IS_VALID(pts) ? (int64_t)pts : 0,
-                                    eos);
+                e = avb_adec_decode(a->d, h, GST_CLOCK_TIME_IS_VALID(pts) ? (int64_t)pts : 0, eos);
                 GST_AUDIO_DECODER_STREAM_LOCK(a);
                 if (e < 0)
                         avb_adec_free_handle(a->d, h);
@@ -252,8 +251,8 @@ static GstFlowReturn drain(AvbGstAudioDec *a)
                 return r;
         GST_AUDIO_DECODER_STREAM_UNLOCK(a);
         g_mutex_lock(&a->lock);
-        while (a->eos_seen == before && gst_pad_get_task_state(GST_AUDIO_DECODER_SRC_PAD(a)) ==
-                                            GST_TASK_STARTED &&
+        while (a->eos_seen == before &&
+               gst_pad_get_task_state(GST_AUDIO_DECODER_SRC_PAD(a)) == GST_TASK_STARTED &&
                g_cond_wait_until(&a->cond, &a->lock, end))
                 ;
         g_mutex_unlock(&a->lock);
@@ -446,8 +445,7 @@ static void avb_gst_audio_dec_class_init(AvbGstAudioDecClass *klass)
         GObjectClass *o = G_OBJECT_CLASS(klass);
         GstElementClass *e = GST_ELEMENT_CLASS(klass);
         GstAudioDecoderClass *d = GST_AUDIO_DECODER_CLASS(klass);
-        const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                               GST_PARAM_MUTABLE_READY;
+        const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY;
 
         o->set_property = set_property;
         o->get_property = get_property;
@@ -463,10 +461,10 @@ static void avb_gst_audio_dec_class_init(AvbGstAudioDecClass *klass)
                                  "PCM goes from the decoder to the avbaudiosink downstream inside "
                                  "avbufferd; only control flows through the pipeline",
                                  FALSE, rw));
-        g_object_class_install_property(
-            o, PROP_DECODER_ID,
-            g_param_spec_int("decoder-id", "Decoder id", "The HAL's audio decoder to open", 0,
-                             G_MAXINT, 0, rw));
+        g_object_class_install_property(o, PROP_DECODER_ID,
+                                        g_param_spec_int("decoder-id", "Decoder id",
+                                                         "The HAL's audio decoder to open", 0,
+                                                         G_MAXINT, 0, rw));
         e->change_state = change_state;
         gst_element_class_add_static_pad_template(e, &sink_template);
         gst_element_class_add_static_pad_template(e, &src_template);

@@ -23,7 +23,7 @@ struct avb_adec {
         GstAllocator *in, *out; /* the input pool's; frames (wrap only) */
         GMutex lock;
         GCond cond;
-        GQueue frames; /* of avb_adec_frame, from onFrameOutput */
+        GQueue frames;          /* of avb_adec_frame, from onFrameOutput */
         guint available, space; /* notifications counted */
         bool flushing, closed;
 };
@@ -154,8 +154,7 @@ int avb_adec_open(avb_gst_conn *conn, int32_t id, enum avb_adec_codec codec, boo
                                                             &d->space_listener) < 0))
                 e = -ENOMEM;
         if (e == 0) {
-                st = AD(IAudioDecoder_open)(d->dec, (AD(Codec))codec, secure, d->listener,
-                                            &d->ctl);
+                st = AD(IAudioDecoder_open)(d->dec, (AD(Codec))codec, secure, d->listener, &d->ctl);
                 e = !avb_status_is_ok(&st) ? -EIO : !d->ctl ? -EBUSY : 0;
         }
         if (e == 0)
@@ -246,8 +245,8 @@ int avb_adec_alloc(avb_adec *d, size_t size, GstMemory **ret)
                 e = avb_gst_allocator_alloc_handle(d->in, size, ret);
                 if (e != -ENOSPC)
                         return e;
-                (void)AV(IAVBuffer_notifyWhenSpaceAvailable)(d->conn->av, &d->pool,
-                                                             (int32_t)size, &ok);
+                (void)AV(IAVBuffer_notifyWhenSpaceAvailable)(d->conn->av, &d->pool, (int32_t)size,
+                                                             &ok);
                 g_mutex_lock(&d->lock);
                 ok = wait_counter(d, &d->space, seen);
                 g_mutex_unlock(&d->lock);
@@ -269,7 +268,7 @@ int avb_adec_decode(avb_adec *d, int64_t handle, int64_t pts, bool eos)
                 seen = d->available;
                 g_mutex_unlock(&d->lock);
                 st = AD(IAudioDecoderController_decodeBufferWithMetadata)(d->ctl, handle, &md,
-                                                                         &accepted);
+                                                                          &accepted);
                 if (!avb_status_is_ok(&st)) {
                         char buf[256];
 

@@ -38,7 +38,7 @@ typedef struct avb_adec_frame {
 
 /* The codecs the element takes, as com.rdk.hal.audiodecoder.Codec numbers them. */
 enum avb_adec_codec {
-        AVB_ADEC_AAC = 1, /* AAC_LC */
+        AVB_ADEC_AAC = 1,  /* AAC_LC */
         AVB_ADEC_MP2 = 12, /* MPEG2 (MPEG-1/2 layer II) */
 };
 

@@ -72,8 +72,7 @@ static avb_status on_nothing(void *impl, avb_call *call)
         return avb_status_ok();
 }
 
-static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_State from,
-                           com_rdk_hal_State to)
+static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_State from, com_rdk_hal_State to)
 {
         (void)impl;
         (void)call;
@@ -104,7 +103,7 @@ static int as_open(AvbGstSink *s, avb_binder *mgr, int32_t id, avb_binder **ret_
                 return -ENODEV;
         /* the listener keeps the element alive for as long as the HAL may call it */
         if (AS(IAudioSinkControllerListener_new_local)(&listener_ops, g_object_ref(s),
-                                                        g_object_unref, ret_listener) < 0) {
+                                                       g_object_unref, ret_listener) < 0) {
                 g_object_unref(s);
                 return -ENOMEM;
         }

@@ -61,8 +61,7 @@ int32_t avb_gst_clock_id(const avb_gst_clock *c)
 }
 
 /* Nothing to do on the clock's notifications: the HAL's sinks read the clock themselves. */
-static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_State from,
-                           com_rdk_hal_State to)
+static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_State from, com_rdk_hal_State to)
 {
         (void)impl;
         (void)call;
@@ -215,9 +214,8 @@ int avb_gst_clock_obtain(GstElement *element, avb_gst_conn *conn, int32_t want_i
                 c = query_peers(element, GST_PAD_SINK);
         if (!c) {
                 /* GstBin answers from the contexts it keeps, calling our set_context */
-                gst_element_post_message(element,
-                                         gst_message_new_need_context(GST_OBJECT(element),
-                                                                      AVB_GST_CLOCK_CONTEXT));
+                gst_element_post_message(element, gst_message_new_need_context(
+                                                      GST_OBJECT(element), AVB_GST_CLOCK_CONTEXT));
                 context = gst_element_get_context(element, AVB_GST_CLOCK_CONTEXT);
                 if (context) {
                         avb_gst_clock_set_context(context, &c);

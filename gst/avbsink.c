@@ -37,10 +37,11 @@ typedef struct {
 } AvbGstSinkPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_CODE(AvbGstSink, avb_gst_sink, GST_TYPE_BASE_SINK,
-                                 G_ADD_PRIVATE(AvbGstSink) GST_DEBUG_CATEGORY_INIT(
-                                     avb_sink_debug, "avbsink", 0, "avbuffer sink elements"))
+                                 G_ADD_PRIVATE(AvbGstSink)
+                                     GST_DEBUG_CATEGORY_INIT(avb_sink_debug, "avbsink", 0,
+                                                             "avbuffer sink elements"))
 
-#define PRIV(s) ((AvbGstSinkPrivate *)avb_gst_sink_get_instance_private(s))
+#define PRIV(s)  ((AvbGstSinkPrivate *)avb_gst_sink_get_instance_private(s))
 #define KLASS(s) AVB_GST_SINK_GET_CLASS(s)
 
 void avb_gst_sink_heard(AvbGstSink *s, enum avb_gst_sink_event ev)
@@ -88,6 +89,74 @@ static void close_hal(AvbGstSink *s)
         p->tunnelled = false;
 }
 
+/*
+ * The decoder element upstream (through queues and the like) with
+ * tunnelled=TRUE, and its decoder-id; NULL when there is none. Looked for
+ * at start, before the decoder opens, so the link is there when it does.
+ */
+static GstElement *tunnelled_upstream(AvbGstSink *s, gint *ret_decoder_id)
+{
+        GstPad *pad = gst_object_ref(GST_BASE_SINK_PAD(s));
+
+        for (int depth = 0; pad && depth < 8; depth++) {
+                GstPad *peer = gst_pad_get_peer(pad);
+                GstElement *up = peer ? gst_pad_get_parent_element(peer) : NULL;
+                gboolean tunnelled = FALSE;
+
+                gst_object_unref(pad);
+                pad = NULL;
+                if (peer)
+                        gst_object_unref(peer);
+                if (!up)
+                        break;
+                if (g_object_class_find_property(G_OBJECT_GET_CLASS(up), "tunnelled") &&
+                    g_object_class_find_property(G_OBJECT_GET_CLASS(up), "decoder-id")) {
+                        g_object_get(up, "tunnelled", &tunnelled, "decoder-id", ret_decoder_id,
+                                     NULL);
+                        if (tunnelled)
+                                return up;
+                        gst_object_unref(up);
+                        break;
+                }
+                pad = gst_element_get_static_pad(up, "sink");
+                gst_object_unref(up);
+        }
+        if (pad)
+                gst_object_unref(pad);
+        return NULL;
+}
+
+/*
+ * A tunnelled decoder upstream: this sink takes its output now. No frame
+ * will reach the element, so it does not preroll (async off): the HAL's sink
+ * presents by the AV clock, which runs once the pipeline is PLAYING.
+ */
+static bool link_tunnelled(AvbGstSink *s)
+{
+        AvbGstSinkPrivate *p = PRIV(s);
+        gint decoder = -1;
+        GstElement *up = tunnelled_upstream(s, &decoder);
+        bool ok = false;
+
+        if (!up)
+                return true;
+        gst_object_unref(up);
+        if (failed(s, KLASS(s)->set_decoder(p->ctl, decoder, &ok), "the decoder link"))
+                return false;
+        if (!ok) {
+                GST_ELEMENT_ERROR(s, RESOURCE, SETTINGS,
+                                  ("%s sink %d cannot take decoder %d's output", KLASS(s)->kind,
+                                   p->sink_id, decoder),
+                                  (NULL));
+                return false;
+        }
+        p->tunnelled = true;
+        gst_base_sink_set_async_enabled(GST_BASE_SINK(s), FALSE);
+        GST_INFO_OBJECT(s, "%s decoder %d tunnelled into sink %d", KLASS(s)->kind, decoder,
+                        p->sink_id);
+        return true;
+}
+
 static gboolean sink_start(GstBaseSink *base)
 {
         AvbGstSink *s = AVB_GST_SINK(base);
@@ -103,10 +172,10 @@ static gboolean sink_start(GstBaseSink *base)
         if (e == 0 && !p->ctl)
                 e = -EBUSY;
         if (e < 0) {
-                GST_ELEMENT_ERROR(s, RESOURCE, OPEN_READ_WRITE,
-                                  ("cannot open %s sink %d of avbufferd", KLASS(s)->kind,
-                                   p->sink_id),
-                                  ("%s (%s)", g_strerror(-e), KLASS(s)->service));
+                GST_ELEMENT_ERROR(
+                    s, RESOURCE, OPEN_READ_WRITE,
+                    ("cannot open %s sink %d of avbufferd", KLASS(s)->kind, p->sink_id),
+                    ("%s (%s)", g_strerror(-e), KLASS(s)->service));
                 close_hal(s);
                 return FALSE;
         }
@@ -119,7 +188,7 @@ static gboolean sink_start(GstBaseSink *base)
         }
         p->clock_id = avb_gst_clock_id(p->clock);
         if (failed(s, KLASS(s)->attach_clock(p->ctl, p->clock_id), "attachClock") ||
-            failed(s, KLASS(s)->start(p->ctl), "start")) {
+            !link_tunnelled(s) || failed(s, KLASS(s)->start(p->ctl), "start")) {
                 close_hal(s);
                 return FALSE;
         }
@@ -161,10 +230,10 @@ static GstFlowReturn take_handle(AvbGstSink *s, GstBuffer *buf, int64_t *ret_han
                         gst_memory_unref(copy);
         }
         if (e < 0) {
-                GST_ELEMENT_ERROR(s, STREAM, WRONG_TYPE,
-                                  ("the %s sink takes AV buffers (memory:AVBuffer) only",
-                                   KLASS(s)->kind),
-                                  ("%s", g_strerror(-e)));
+                GST_ELEMENT_ERROR(
+                    s, STREAM, WRONG_TYPE,
+                    ("the %s sink takes AV buffers (memory:AVBuffer) only", KLASS(s)->kind),
+                    ("%s", g_strerror(-e)));
                 return GST_FLOW_ERROR;
         }
         return GST_FLOW_OK;
@@ -198,9 +267,9 @@ static GstFlowReturn queue_frame(AvbGstSink *s, GstBuffer *buf, int64_t pts, boo
                         return GST_FLOW_OK;
                 }
                 g_mutex_lock(&p->lock);
-                while (p->space == seen && !p->flushing &&
-                       g_cond_wait_until(&p->cond, &p->lock,
-                                         g_get_monotonic_time() + SPACE_RETRY_US))
+                while (
+                    p->space == seen && !p->flushing &&
+                    g_cond_wait_until(&p->cond, &p->lock, g_get_monotonic_time() + SPACE_RETRY_US))
                         ;
                 if (p->flushing)
                         r = GST_FLOW_FLUSHING;
@@ -403,8 +472,7 @@ static void avb_gst_sink_class_init(AvbGstSinkClass *klass)
 {
         GObjectClass *o = G_OBJECT_CLASS(klass);
         GstBaseSinkClass *b = GST_BASE_SINK_CLASS(klass);
-        const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                               GST_PARAM_MUTABLE_READY;
+        const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY;
 
         o->set_property = set_property;
         o->get_property = get_property;

@@ -32,10 +32,9 @@
 static inline gboolean avb_gst_tunnel_link(GstPad *srcpad, const char *kind, gint decoder_id,
                                            gint *ret_sink_id)
 {
-        GstQuery *q = gst_query_new_custom(GST_QUERY_CUSTOM,
-                                           gst_structure_new(AVB_GST_TUNNEL_QUERY, "kind",
-                                                             G_TYPE_STRING, kind, "decoder-id",
-                                                             G_TYPE_INT, decoder_id, NULL));
+        GstQuery *q = gst_query_new_custom(
+            GST_QUERY_CUSTOM, gst_structure_new(AVB_GST_TUNNEL_QUERY, "kind", G_TYPE_STRING, kind,
+                                                "decoder-id", G_TYPE_INT, decoder_id, NULL));
         gboolean ok = gst_pad_peer_query(srcpad, q) &&
                       gst_structure_get_int(gst_query_get_structure(q), "sink-id", ret_sink_id);
 

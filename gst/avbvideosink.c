@@ -32,10 +32,10 @@ G_DEFINE_TYPE(AvbGstVideoSink, avb_gst_video_sink, AVB_GST_TYPE_SINK)
 GST_ELEMENT_REGISTER_DECLARE(avbvideosink);
 GST_ELEMENT_REGISTER_DEFINE(avbvideosink, "avbvideosink", GST_RANK_NONE, AVB_GST_TYPE_VIDEO_SINK)
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
-    "sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE_WITH_FEATURES(AVB_GST_CAPS_FEATURE_MEMORY,
-                                                      "{ I420, NV12 }")));
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+                            GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE_WITH_FEATURES(
+                                AVB_GST_CAPS_FEATURE_MEMORY, "{ I420, NV12 }")));
 
 /* ---- the controller listener ------------------------------------------------ */
 
@@ -69,8 +69,7 @@ static avb_status on_nothing(void *impl, avb_call *call)
         return avb_status_ok();
 }
 
-static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_State from,
-                           com_rdk_hal_State to)
+static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_State from, com_rdk_hal_State to)
 {
         (void)impl;
         (void)call;
@@ -101,7 +100,7 @@ static int vs_open(AvbGstSink *s, avb_binder *mgr, int32_t id, avb_binder **ret_
                 return -ENODEV;
         /* the listener keeps the element alive for as long as the HAL may call it */
         if (VS(IVideoSinkControllerListener_new_local)(&listener_ops, g_object_ref(s),
-                                                        g_object_unref, ret_listener) < 0) {
+                                                       g_object_unref, ret_listener) < 0) {
                 g_object_unref(s);
                 return -ENOMEM;
         }
@@ -142,7 +141,8 @@ static void plane_layout(AvbGstVideoSink *v, GstBuffer *buf, avb_avbuffer_PlaneL
 
         n = MIN(n, 3u);
         for (guint i = 0; i < n; i++) {
-                offsets[i] = (int32_t)(meta ? meta->offset[i] : GST_VIDEO_INFO_PLANE_OFFSET(&v->info, i));
+                offsets[i] =
+                    (int32_t)(meta ? meta->offset[i] : GST_VIDEO_INFO_PLANE_OFFSET(&v->info, i));
                 strides[i] = meta ? meta->stride[i] : GST_VIDEO_INFO_PLANE_STRIDE(&v->info, i);
         }
         l->format = GST_VIDEO_INFO_FORMAT(&v->info) == GST_VIDEO_FORMAT_NV12

@@ -1,11 +1,14 @@
 #!/bin/sh
-# GStreamer audio through avbufferd (suite gst), against fresh daemons the
-# conformance harness started. Usage: audio.sh FFMPEG AVBUFCTL CASE
+# GStreamer pipelines through avbufferd (suite gst), against fresh daemons
+# the conformance harness started. Usage: pipelines.sh FFMPEG AVBUFCTL CASE
 #   decode   filesrc ! mpegaudioparse ! avbaudiodec ! filesink: every sample
 #            equals ffmpeg's decode of the same MP2 (bit-exact codec)
 #   sink     ... ! avbaudiodec ! avbaudiosink, then secure=true: the sink's
 #            per-frame MD5s (avbufctl sink audio-sink-0) equal ffmpeg's
 #            framemd5, frame by frame; both heaps' bytesUsed back to start
+#   video-sink  filesrc ! qtdemux ! h264parse ! avbvideodec ! avbvideosink of
+#            an MP4 (320x240, 50 frames), then secure=true: video-sink-0's
+#            MD5s equal ffmpeg's framemd5; heaps back to start
 #   stop     the sink pipeline stopped mid-stream (a 4 s stream, SIGINT
 #            after 1 s): heaps back to their start
 # GST_PLUGIN_PATH names the build's plugin (meson sets it).
@@ -19,12 +22,15 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 	-ac 2 -c:a mp2 -b:a 192k "$dir/a.mp2"
 "$ffmpeg" -nostdin -loglevel error -y -i "$dir/a.mp2" -f s16le -acodec pcm_s16le "$dir/ref.pcm"
 "$ffmpeg" -nostdin -loglevel error -y -i "$dir/a.mp2" -f framemd5 -acodec pcm_s16le "$dir/ref.md5"
+"$ffmpeg" -nostdin -loglevel error -y -f lavfi -i testsrc=size=320x240:rate=25 -frames:v 50 \
+	-pix_fmt yuv420p -c:v libx264 -g 25 -bf 0 "$dir/v.mp4"
+"$ffmpeg" -nostdin -loglevel error -y -i "$dir/v.mp4" -pix_fmt yuv420p -f framemd5 "$dir/v.md5"
 heaps() { "$avbufctl" heaps | awk '$1 == "non-secure" || $1 == "secure" { printf "%s ", $2 }'; }
 before=$(heaps)
 
-check_sink() { # what audio-sink-0 presented equals ffmpeg's framemd5
-	"$avbufctl" --json sink audio-sink-0 >"$dir/sink.json"
-	/usr/bin/python3 - "$dir/sink.json" "$dir/ref.md5" "$1" <<'PY' || exit 1
+check_sink() { # what sink $2 presented equals ffmpeg's framemd5 $3
+	"$avbufctl" --json sink "$2" >"$dir/sink.json"
+	/usr/bin/python3 - "$dir/sink.json" "$3" "$1" <<'PY' || exit 1
 import json, sys
 frames = json.load(open(sys.argv[1]))
 ref = [l.split(",")[-1].strip() for l in open(sys.argv[2]) if l[0] != "#"]
@@ -50,7 +56,15 @@ sink)
 		gst-launch-1.0 -q filesrc location="$dir/a.mp2" ! mpegaudioparse ! \
 			avbaudiodec secure=$secure ! avbaudiosink ||
 			fail "the sink pipeline failed (secure=$secure)"
-		check_sink "secure=$secure" || fail "the sink's MD5s differ (secure=$secure)"
+		check_sink "secure=$secure" audio-sink-0 "$dir/ref.md5" || fail "the sink's MD5s differ (secure=$secure)"
+	done
+	;;
+video-sink)
+	for secure in false true; do
+		gst-launch-1.0 -q filesrc location="$dir/v.mp4" ! qtdemux ! h264parse ! \
+			avbvideodec secure=$secure ! avbvideosink ||
+			fail "the video sink pipeline failed (secure=$secure)"
+		check_sink "video, secure=$secure" video-sink-0 "$dir/v.md5" || fail "the sink's MD5s differ"
 	done
 	;;
 stop)
