@@ -767,6 +767,30 @@ static void case_kill(struct dt *t)
 
 static struct dt video_dt; /* the same client, a second set of decoder calls */
 
+/*
+ * Preroll, as a player does: the clock waits paused (primed by the first
+ * audio frame) until both sinks hold frames, then runs. Without it the
+ * first pictures, slower to decode than sound, start late.
+ */
+#define PREROLL_AUDIO 8
+#define PREROLL_VIDEO 4
+
+static void *preroll_thread(void *arg)
+{
+        struct dt *t = arg;
+
+        for (int i = 0; i < 6000; i++) {
+                if (__atomic_load_n(&t->n_frames, __ATOMIC_RELAXED) >= PREROLL_AUDIO &&
+                    __atomic_load_n(&video_dt.n_frames, __ATOMIC_RELAXED) >= PREROLL_VIDEO) {
+                        clock_rate(1.0);
+                        return NULL;
+                }
+                usleep(5000);
+        }
+        dt_fail("the sinks never held %d audio and %d video frames", PREROLL_AUDIO,
+                PREROLL_VIDEO);
+}
+
 static void *video_thread(void *arg)
 {
         struct dt *t = arg;
@@ -816,7 +840,7 @@ static void case_avsync(struct dt *t)
         VS(IVideoSink_Id) vid = {.value = 0};
         CK(IAVClock_Id) cid = {.value = 0};
         int64_t at = 0, worst;
-        pthread_t th;
+        pthread_t th, pre;
         bool ok;
 
         dt_connect(vt);
@@ -826,6 +850,7 @@ static void case_avsync(struct dt *t)
         dt_get_decoder(t, 0);
         dt_load_ref(t, path("ava.md5"));
         clock_open(t, CK(ClockMode_AUDIO_MASTER));
+        clock_rate(0.0);
 
         if (avb_service_get(t->sm, VS(IVideoSinkManager_serviceName), 5000, &vmgr) < 0)
                 dt_fail("no %s", VS(IVideoSinkManager_serviceName));
@@ -844,10 +869,12 @@ static void case_avsync(struct dt *t)
         t->give_frame = queue_audio;
         dt_open_start(vt, false);
         dt_open_start(t, false);
-        if (pthread_create(&th, NULL, video_thread, vt))
+        if (pthread_create(&th, NULL, video_thread, vt) ||
+            pthread_create(&pre, NULL, preroll_thread, t))
                 dt_fail("thread");
         push_mp2(t, "av.mp2", 0);
         pthread_join(th, NULL);
+        pthread_join(pre, NULL);
         wait_heard(&audio_heard, &audio_heard.eos, 1, "audio onEndOfStream");
         wait_heard(&video_heard, &video_heard.eos, 1, "video onEndOfStream");
         take(t, &audio_recs);
