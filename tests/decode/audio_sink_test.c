@@ -791,15 +791,14 @@ static void *preroll_thread(void *arg)
                 PREROLL_VIDEO);
 }
 
+static uint8_t *video_data; /* av.h264, read before the threads start (path() is not theirs) */
+static size_t video_len;
+
 static void *video_thread(void *arg)
 {
-        struct dt *t = arg;
         struct dt_push o = {.eos = true, .poll = true};
-        size_t len;
-        uint8_t *data = dt_read_file(path("av.h264"), &len);
 
-        dt_push_frames(t, data, len, VIDEO_FRAME_NS, &o);
-        free(data);
+        dt_push_frames(arg, video_data, video_len, VIDEO_FRAME_NS, &o);
         return NULL;
 }
 
@@ -869,12 +868,14 @@ static void case_avsync(struct dt *t)
         t->give_frame = queue_audio;
         dt_open_start(vt, false);
         dt_open_start(t, false);
+        video_data = dt_read_file(path("av.h264"), &video_len);
         if (pthread_create(&th, NULL, video_thread, vt) ||
             pthread_create(&pre, NULL, preroll_thread, t))
                 dt_fail("thread");
         push_mp2(t, "av.mp2", 0);
         pthread_join(th, NULL);
         pthread_join(pre, NULL);
+        free(video_data);
         wait_heard(&audio_heard, &audio_heard.eos, 1, "audio onEndOfStream");
         wait_heard(&video_heard, &video_heard.eos, 1, "video onEndOfStream");
         take(t, &audio_recs);
