@@ -47,10 +47,10 @@
 #define VS(x) com_rdk_hal_videosink_##x
 #define CK(x) com_rdk_hal_avclock_##x
 
-#define MS                 1000000LL
-#define VIDEO_FRAME_NS     (40 * MS)
-#define SYNC_LIMIT_NS      VIDEO_FRAME_NS
-#define MAX_RECORDS        2048
+#define MS             1000000LL
+#define VIDEO_FRAME_NS (40 * MS)
+#define SYNC_LIMIT_NS  VIDEO_FRAME_NS
+#define MAX_RECORDS    2048
 
 extern char **environ;
 static const char *dir, *self;
@@ -187,7 +187,8 @@ static void wait_heard(struct heard *h, int *counter, int n, const char *what)
 
 /* ---- the clock ------------------------------------------------------------------------ */
 
-static avb_status on_clock_state(void *impl, avb_call *call, com_rdk_hal_State a, com_rdk_hal_State b)
+static avb_status on_clock_state(void *impl, avb_call *call, com_rdk_hal_State a,
+                                 com_rdk_hal_State b)
 {
         (void)impl;
         (void)call;
@@ -220,8 +221,8 @@ static void clock_open(struct dt *t, CK(ClockMode) mode)
         if (avb_service_get(t->sm, CK(IAVClockManager_serviceName), 5000, &mgr) < 0)
                 dt_fail("no %s", CK(IAVClockManager_serviceName));
         DT_OK(CK(IAVClockManager_getAVClock)(mgr, &id, &clock), "getAVClock");
-        if (!clock || CK(IAVClockControllerListener_new_local)(&clock_listener_ops, NULL, NULL,
-                                                               &l) < 0)
+        if (!clock ||
+            CK(IAVClockControllerListener_new_local)(&clock_listener_ops, NULL, NULL, &l) < 0)
                 dt_fail("no clock 0");
         DT_OK(CK(IAVClock_open)(clock, l, &clock_ctl), "clock open");
         DT_OK(CK(IAVClockController_setClockMode)(clock_ctl, mode, &ok), "setClockMode");
@@ -291,8 +292,7 @@ static void check_records(struct dt *t, const struct records *rs, const char *wh
         size_t bad = 0, early = 0;
 
         if (rs->n != t->n_ref)
-                dt_fail("%s: %zu frames presented for %zu reference frames", what, rs->n,
-                        t->n_ref);
+                dt_fail("%s: %zu frames presented for %zu reference frames", what, rs->n, t->n_ref);
         for (size_t i = 0; i < rs->n; i++) {
                 if (AVB_DEBUG_API && strcmp(rs->r[i].md5, t->ref[i])) {
                         fprintf(stderr, "  frame %zu: sink %s, reference %s\n", i, rs->r[i].md5,
@@ -306,8 +306,8 @@ static void check_records(struct dt *t, const struct records *rs, const char *wh
                 }
         }
         if (bad || early)
-                dt_fail("%s: %zu of %zu frames differ from ffmpeg's framemd5, %zu early", what,
-                        bad, rs->n, early);
+                dt_fail("%s: %zu of %zu frames differ from ffmpeg's framemd5, %zu early", what, bad,
+                        rs->n, early);
         printf("  %s: %zu frames presented, none early, MD5s %s\n", what, rs->n,
                AVB_DEBUG_API ? "equal ffmpeg's framemd5" : "not summed (debug_api=false)");
 }
@@ -423,7 +423,8 @@ static bool queue_video(struct dt *t, const struct dt_frame *f)
 static size_t mp2_split(const uint8_t *d, size_t len, const uint8_t **au, size_t *size,
                         int64_t *ret_frame_ns)
 {
-        static const int kbps[16] = {0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 0};
+        static const int kbps[16] = {0,   32,  48,  56,  64,  80,  96,  112,
+                                     128, 160, 192, 224, 256, 320, 384, 0};
         static const int rates[4] = {44100, 48000, 32000, 0};
         size_t n = 0;
 
@@ -459,7 +460,8 @@ static void push_mp2(struct dt *t, const char *name, size_t limit)
         free(data);
 }
 
-/* ---- asink ------------------------------------------------------------------------------------ */
+/* ---- asink ------------------------------------------------------------------------------------
+ */
 
 /*
  * From queue_audio at frame pause_at: pause the clock; what was presented
@@ -528,8 +530,8 @@ static int64_t int_property(avb_binder *sink, AS(Property) p)
 {
         com_rdk_hal_PropertyValue *v = sink_property(sink, p);
         int64_t r = v->value->tag == com_rdk_hal_PropertyValue_Value_TAG_longValue
-                            ? v->value->u.longValue
-                            : v->value->u.intValue;
+                        ? v->value->u.longValue
+                        : v->value->u.intValue;
 
         if (v->value->tag != com_rdk_hal_PropertyValue_Value_TAG_intValue &&
             v->value->tag != com_rdk_hal_PropertyValue_Value_TAG_longValue)
@@ -593,8 +595,7 @@ static void check_volume(avb_binder *ctl)
               "setVolumeRamp");
         if (ok)
                 dt_fail("setVolumeRamp over -1 ms taken");
-        DT_OK(AS(IAudioSinkController_setVolumeRamp)(ctl, 1.0, 60000, AS(VolumeRamp_IN_CUBIC),
-                                                     &ok),
+        DT_OK(AS(IAudioSinkController_setVolumeRamp)(ctl, 1.0, 60000, AS(VolumeRamp_IN_CUBIC), &ok),
               "setVolumeRamp");
         v = volume(ctl, &muted);
         if (!ok || v < 0.5 || v >= 1.0 || !muted)
@@ -748,8 +749,8 @@ static void case_kill(struct dt *t)
                 dt_fail("the child's audio sink is not STARTED");
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
-        for (int i = 0; i < 100 && (sink_state(sink) != com_rdk_hal_State_CLOSED ||
-                                    heap_used(t) != before);
+        for (int i = 0;
+             i < 100 && (sink_state(sink) != com_rdk_hal_State_CLOSED || heap_used(t) != before);
              i++)
                 usleep(100000);
         if (sink_state(sink) != com_rdk_hal_State_CLOSED)
@@ -763,7 +764,8 @@ static void case_kill(struct dt *t)
         case_asink(t, false);
 }
 
-/* ---- avsync ------------------------------------------------------------------------------------ */
+/* ---- avsync ------------------------------------------------------------------------------------
+ */
 
 static struct dt video_dt; /* the same client, a second set of decoder calls */
 
@@ -773,7 +775,7 @@ static struct dt video_dt; /* the same client, a second set of decoder calls */
  * first pictures, slower to decode than sound, start late.
  */
 #define PREROLL_AUDIO 8
-#define PREROLL_VIDEO 4
+#define PREROLL_VIDEO 6
 
 static void *preroll_thread(void *arg)
 {
@@ -787,8 +789,7 @@ static void *preroll_thread(void *arg)
                 }
                 usleep(5000);
         }
-        dt_fail("the sinks never held %d audio and %d video frames", PREROLL_AUDIO,
-                PREROLL_VIDEO);
+        dt_fail("the sinks never held %d audio and %d video frames", PREROLL_AUDIO, PREROLL_VIDEO);
 }
 
 static uint8_t *video_data; /* av.h264, read before the threads start (path() is not theirs) */
