@@ -333,9 +333,10 @@ static void sink_present_locked(struct avb_sink *s, struct sink_item it, int64_t
 		sink_event_locked(s, AVB_SINK_EV_FIRST_FRAME, it.f.pts_ns);
 	if (s->underflowed)
 		sink_event_locked(s, AVB_SINK_EV_RESUMED, it.f.pts_ns);
-	s->step_ns = !s->first_pending && it.f.pts_ns > s->shown_pts_ns
-			     ? it.f.pts_ns - s->shown_pts_ns
-			     : 0;
+	/* the pts are the client's numbers: a step that does not fit is unknown */
+	if (s->first_pending || it.f.pts_ns <= s->shown_pts_ns ||
+	    __builtin_sub_overflow(it.f.pts_ns, s->shown_pts_ns, &s->step_ns))
+		s->step_ns = 0;
 	s->shown_pts_ns = it.f.pts_ns;
 	s->first_pending = s->underflowed = false;
 	s->can_underflow = !it.f.eos;
@@ -389,7 +390,8 @@ static int64_t sink_watch_underflow_locked(struct avb_sink *s, int64_t now)
 	if (!s->clock || !s->can_underflow || s->underflowed || s->step_ns <= 0 ||
 	    !sink_clock_now_locked(s, now, &media, &rate))
 		return s->clock ? now + AVB_SINK_CLOCK_POLL_NS : INT64_MAX;
-	next = s->shown_pts_ns + s->step_ns;
+	if (__builtin_add_overflow(s->shown_pts_ns, s->step_ns, &next))
+		return now + AVB_SINK_CLOCK_POLL_NS; /* never due */
 	if (media >= next) {
 		s->underflowed = true;
 		s->stats.underflows++;

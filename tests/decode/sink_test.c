@@ -10,6 +10,16 @@
  *   sink-secure      the same from the secure frame pool
  *   sink-tunnelled   the decoder opened TUNNELLED feeds the sink that did
  *                    setVideoDecoder(0); no handle reaches the client
+ *   sink-clock       the sink attached to AV clock 0, frames 20 ms apart:
+ *                    with the clock's rate 0 nothing is presented (300 ms with
+ *                    frames waiting), at rate 1 every frame comes, none
+ *                    before its time on the clock
+ *   sink-discard     discardFramesUntil(the 10th frame's pts): the first 10
+ *                    are dropped (METRIC_FRAMES_DROPPED_LATE), the rest
+ *                    presented and equal to the reference from frame 10
+ *   sink-kill        a child queues 5 frames into the sink on a paused clock
+ *                    and is killed: the sink, its decoder and its clock close
+ *                    and the heap's bytesUsed is back to its start
  *
  * Every case also checks the sink's metrics (received = presented = frames),
  * onFirstFrameRendered and onEndOfStream with the last frame's pts, and that
@@ -18,22 +28,36 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <avbuffer/servicemanager.h>
 
 #include "avb_avbuffer.h"
 #include "avb_config.h"
+#include "com_rdk_hal_avclock.h"
 #include "com_rdk_hal_videosink.h"
 #include "dt.h"
 
 #define VS(x) com_rdk_hal_videosink_##x
+#define CK(x) com_rdk_hal_avclock_##x
+#define MS    1000000LL
 
-static const char *dir;
+extern char **environ;
+
+static const char *dir, *self;
+
+/* What the case does besides pushing frames (case_sink). */
+enum mode { PLAIN, CLOCKED, DISCARD };
+#define FRAME_NS_CLOCKED (20 * MS)
+#define DISCARDED        10 /* frames sink-discard drops */
+#define PAUSED_FRAMES    5  /* frames that wait on the paused clock */
 
 static char *path(const char *name)
 {
@@ -144,7 +168,12 @@ static void wait_heard(int *counter, int n, const char *what)
 }
 
 static avb_binder *sink_ctl; /* the open controller of video sink 0 */
+static avb_binder *sink_obj; /* video sink 0 */
+static avb_binder *clock_ctl; /* the open controller of AV clock 0, when attached */
 static int64_t last_pts;
+/* after this many frames are queued (0: never): check_paused, or the child's stop */
+static size_t hook_at;
+static void (*hook)(struct dt *t);
 
 /* give_frame: queue the frame (never mapped) with its plane layout; the sink owns it now. */
 static bool queue_frame(struct dt *t, const struct dt_frame *f)
@@ -179,6 +208,8 @@ static bool queue_frame(struct dt *t, const struct dt_frame *f)
         }
         avb_parcelable_holder_fini(&md.extension);
         last_pts = f->pts;
+        if (hook && t->n_frames + 1 == hook_at)
+                hook(t);
         return true;
 }
 
@@ -196,6 +227,81 @@ static int32_t sink_property(avb_binder *sink, VS(Property) p)
         return r;
 }
 
+static void set_rate(double rate)
+{
+        bool ok = false;
+
+        DT_OK(CK(IAVClockController_setPlaybackRate)(clock_ctl, rate, &ok), "setPlaybackRate");
+        if (!ok)
+                dt_fail("setPlaybackRate(%g) refused", rate);
+}
+
+/*
+ * The clock was paused before the stream: PAUSED_FRAMES frames are queued
+ * and none may be presented, however long they wait; rate 1 lets them go.
+ */
+static void check_paused(struct dt *t)
+{
+        int32_t before = sink_property(sink_obj, VS(Property_METRIC_FRAMES_PRESENTED));
+
+        (void)t;
+        usleep(300 * 1000); /* 15 frame intervals */
+        if (sink_property(sink_obj, VS(Property_METRIC_FRAMES_PRESENTED)) != before ||
+            sink_property(sink_obj, VS(Property_SINK_QUEUE_DEPTH)) != PAUSED_FRAMES)
+                dt_fail("a frame was presented while the clock was paused (queue depth %d)",
+                        (int)sink_property(sink_obj, VS(Property_SINK_QUEUE_DEPTH)));
+        printf("  clock paused: %d frames waited 300 ms, none presented\n", PAUSED_FRAMES);
+        set_rate(1.0);
+}
+
+static avb_status on_primed(void *impl, avb_call *call, const CK(ClockTime) * ct)
+{
+        (void)impl;
+        (void)call;
+        (void)ct;
+        return avb_status_ok();
+}
+
+static avb_status on_clock_state(void *impl, avb_call *call, com_rdk_hal_State a,
+                                 com_rdk_hal_State b)
+{
+        (void)impl;
+        (void)call;
+        (void)a;
+        (void)b;
+        return avb_status_ok();
+}
+
+static const CK(IAVClockControllerListener_ops) clock_listener_ops = {
+    .onStateChanged = on_clock_state,
+    .onPrimed = on_primed,
+};
+
+/* Open and start AV clock 0 at rate 0 (paused), into clock_ctl; attach the sink to it. */
+static void attach_paused_clock(struct dt *t)
+{
+        avb_binder *mgr = NULL, *clock = NULL, *listener = NULL;
+        CK(IAVClock_Id) id = {.value = 0};
+
+        if (avb_service_get(t->sm, CK(IAVClockManager_serviceName), 5000, &mgr) < 0)
+                dt_fail("no %s", CK(IAVClockManager_serviceName));
+        DT_OK(CK(IAVClockManager_getAVClock)(mgr, &id, &clock), "getAVClock");
+        if (!clock)
+                dt_fail("no AV clock 0");
+        if (CK(IAVClockControllerListener_new_local)(&clock_listener_ops, NULL, NULL, &listener) <
+            0)
+                dt_fail("clock listener");
+        DT_OK(CK(IAVClock_open)(clock, listener, &clock_ctl), "clock open");
+        if (!clock_ctl)
+                dt_fail("AV clock 0 did not open");
+        set_rate(0.0);
+        DT_OK(CK(IAVClockController_start)(clock_ctl), "clock start");
+        DT_OK(VS(IVideoSinkController_attachClock)(sink_ctl, &id), "attachClock");
+        avb_binder_unref(listener);
+        avb_binder_unref(clock);
+        avb_binder_unref(mgr);
+}
+
 static avb_binder *connect_control(struct dt *t)
 {
         avb_binder *ctl = NULL;
@@ -206,57 +312,91 @@ static avb_binder *connect_control(struct dt *t)
         return ctl;
 }
 
-/* What video-sink-0 presented equals the reference, frame by frame. */
-static void check_presented(struct dt *t, avb_binder *ctl, const char *what)
+/*
+ * What video-sink-0 presented equals the reference from frame `from` on,
+ * frame by frame; clocked, none before its time on the clock (the records
+ * are then in the clock's time), and the latest lateness printed.
+ */
+static void check_presented(struct dt *t, avb_binder *ctl, size_t from, bool clocked,
+                            const char *what)
 {
         avb_avbuffer_SinkFrame *sf = NULL;
-        size_t n = 0, bad = 0;
+        size_t n = 0, bad = 0, early = 0;
+        int64_t late = 0;
 
         DT_OK(avb_avbuffer_IAVBufferControl_takeSinkFrames(ctl, "video-sink-0", &sf, &n),
               "takeSinkFrames");
-        if (n != t->n_ref)
-                dt_fail("%s: %zu frames presented for %zu reference frames", what, n, t->n_ref);
-        for (size_t i = 0; AVB_DEBUG_API && i < n; i++)
-                if (strcmp(sf[i].md5, t->ref[i])) {
-                        fprintf(stderr, "  frame %zu: sink %s, reference %s\n", i, sf[i].md5,
-                                t->ref[i]);
+        if (n != t->n_ref - from)
+                dt_fail("%s: %zu frames presented for %zu reference frames", what, n,
+                        t->n_ref - from);
+        for (size_t i = 0; i < n; i++) {
+                if (AVB_DEBUG_API && strcmp(sf[i].md5, t->ref[from + i])) {
+                        fprintf(stderr, "  frame %zu: sink %s, reference %s\n", from + i,
+                                sf[i].md5, t->ref[from + i]);
                         bad++;
                 }
+                if (sf[i].nsPresented < sf[i].nsDue)
+                        early++;
+                if (sf[i].nsPresented - sf[i].nsDue > late)
+                        late = sf[i].nsPresented - sf[i].nsDue;
+        }
         for (size_t i = 0; i < n; i++)
                 avb_avbuffer_SinkFrame_fini(&sf[i]);
         free(sf);
         if (bad)
                 dt_fail("%s: %zu of %zu frames differ from ffmpeg's framemd5", what, bad, n);
+        if (early)
+                dt_fail("%s: %zu frames presented before their time", what, early);
         printf("  %s: %zu frames presented, MD5s %s\n", what, n,
                AVB_DEBUG_API ? "equal ffmpeg's framemd5" : "not summed (debug_api=false)");
+        if (clocked)
+                printf("  %s: none before its time on the clock; the latest %.1f ms after it\n",
+                       what, (double)late / MS);
 }
 
-static void one_stream(struct dt *t, avb_binder *sink, avb_binder *ctl, bool secure,
-                       bool tunnelled, int round)
+static void one_stream(struct dt *t, avb_binder *ctl, bool secure, bool tunnelled,
+                       enum mode mode, int round)
 {
         struct dt_push o = {.eos = true};
-        size_t len;
+        size_t len, from = mode == DISCARD ? DISCARDED : 0;
         uint8_t *data = dt_read_file(path("p320.h264"), &len);
+        int64_t frame_ns = mode == CLOCKED ? FRAME_NS_CLOCKED : MS;
+        int32_t dropped = sink_property(sink_obj, VS(Property_METRIC_FRAMES_DROPPED_LATE));
 
         t->n_frames = t->n_bad = 0;
         t->l.eos = 0;
         t->tunnelled = tunnelled;
         t->give_frame = tunnelled ? NULL : queue_frame;
         DT_OK(VS(IVideoSinkController_start)(sink_ctl), "sink start");
+        if (mode == DISCARD) /* before any frame: the first DISCARDED go */
+                DT_OK(VS(IVideoSinkController_discardFramesUntil)(sink_ctl, DISCARDED * frame_ns),
+                      "discardFramesUntil");
+        hook = mode == CLOCKED && round == 1 ? check_paused : NULL;
+        hook_at = PAUSED_FRAMES;
         dt_open_start(t, secure); /* setVideoDecoder enabled the link: tunnelled at open */
         if (tunnelled != (dt_get_property(t, com_rdk_hal_videodecoder_Property_OPERATIONAL_MODE) ==
                           com_rdk_hal_videodecoder_OperationalMode_TUNNELLED))
                 dt_fail("OPERATIONAL_MODE is not what the sink's decoder link says");
-        dt_push_frames(t, data, len, 1000000, &o);
+        dt_push_frames(t, data, len, frame_ns, &o);
         free(data);
+        hook = NULL;
         wait_heard(&heard.eos, round, "onEndOfStream");
         wait_heard(&heard.first, round, "onFirstFrameRendered");
         if (!tunnelled && heard.eos_pts != last_pts)
                 dt_fail("onEndOfStream(%lld), the last frame's pts is %lld",
                         (long long)heard.eos_pts, (long long)last_pts);
-        check_presented(t, ctl, secure ? "sink, secure" : tunnelled ? "sink, tunnelled" : "sink");
-        if (sink_property(sink, VS(Property_METRIC_FRAMES_PRESENTED)) < (int32_t)t->n_ref)
-                dt_fail("METRIC_FRAMES_PRESENTED below %zu", t->n_ref);
+        check_presented(t, ctl, from, mode == CLOCKED,
+                        secure      ? "sink, secure"
+                        : tunnelled ? "sink, tunnelled"
+                        : mode == CLOCKED ? "sink, clocked"
+                        : mode == DISCARD ? "sink, discarding"
+                                          : "sink");
+        if (sink_property(sink_obj, VS(Property_METRIC_FRAMES_PRESENTED)) <
+            (int32_t)(t->n_ref - from))
+                dt_fail("METRIC_FRAMES_PRESENTED below %zu", t->n_ref - from);
+        if (sink_property(sink_obj, VS(Property_METRIC_FRAMES_DROPPED_LATE)) - dropped !=
+            (int32_t)from)
+                dt_fail("METRIC_FRAMES_DROPPED_LATE did not grow by %zu", from);
         /* the shown frame is held by flush(true), then let go by flush(false) and stop */
         DT_OK(VS(IVideoSinkController_flush)(sink_ctl, true), "flush(holdLastFrame)");
         wait_heard(&heard.flushed, 2 * round - 1, "onFlushComplete");
@@ -268,45 +408,156 @@ static void one_stream(struct dt *t, avb_binder *sink, avb_binder *ctl, bool sec
         t->tunnelled = false;
 }
 
-static void case_sink(struct dt *t, bool secure, bool tunnelled)
+/* Video sink 0 into sink_obj, opened into sink_ctl; the manager into *ret_mgr. */
+static avb_binder *open_sink(struct dt *t, avb_binder **ret_mgr)
 {
-        avb_binder *mgr = NULL, *sink = NULL, *listener = NULL, *ctl = connect_control(t);
+        avb_binder *mgr = NULL, *listener = NULL;
         VS(IVideoSink_Id) id = {.value = 0};
-        com_rdk_hal_videodecoder_IVideoDecoder_Id dec = {.value = 0};
-        bool ok = false;
 
         if (avb_service_get(t->sm, VS(IVideoSinkManager_serviceName), 5000, &mgr) < 0)
                 dt_fail("no %s", VS(IVideoSinkManager_serviceName));
-        DT_OK(VS(IVideoSinkManager_getVideoSink)(mgr, &id, &sink), "getVideoSink");
-        if (!sink)
+        DT_OK(VS(IVideoSinkManager_getVideoSink)(mgr, &id, &sink_obj), "getVideoSink");
+        if (!sink_obj)
                 dt_fail("no video sink 0");
         if (VS(IVideoSinkControllerListener_new_local)(&listener_ops, NULL, NULL, &listener) < 0)
                 dt_fail("listener");
-        DT_OK(VS(IVideoSink_open)(sink, listener, &sink_ctl), "sink open");
+        DT_OK(VS(IVideoSink_open)(sink_obj, listener, &sink_ctl), "sink open");
+        *ret_mgr = mgr;
+        return listener;
+}
+
+static void case_sink(struct dt *t, bool secure, bool tunnelled, enum mode mode)
+{
+        avb_binder *mgr = NULL, *listener = open_sink(t, &mgr), *ctl = connect_control(t);
+        com_rdk_hal_videodecoder_IVideoDecoder_Id dec = {.value = 0};
+        bool ok = false;
+
         if (tunnelled) {
                 DT_OK(VS(IVideoSinkController_setVideoDecoder)(sink_ctl, &dec, &ok),
                       "setVideoDecoder");
                 if (!ok)
                         dt_fail("setVideoDecoder(0) refused");
         }
+        if (mode == CLOCKED)
+                attach_paused_clock(t);
         dt_get_decoder(t, 0);
         dt_load_ref(t, path("p320.md5"));
         /* twice: the second stream proves every frame block came back */
-        one_stream(t, sink, ctl, secure, tunnelled, 1);
-        one_stream(t, sink, ctl, secure, tunnelled, 2);
-        if (sink_property(sink, VS(Property_METRIC_FRAMES_RECEIVED)) != 2 * (int32_t)t->n_ref &&
+        one_stream(t, ctl, secure, tunnelled, mode, 1);
+        one_stream(t, ctl, secure, tunnelled, mode, 2);
+        if (sink_property(sink_obj, VS(Property_METRIC_FRAMES_RECEIVED)) !=
+                2 * (int32_t)t->n_ref &&
             !tunnelled)
                 dt_fail("METRIC_FRAMES_RECEIVED is not %zu", 2 * t->n_ref);
-        DT_OK(VS(IVideoSink_close)(sink, sink_ctl, &ok), "sink close");
+        DT_OK(VS(IVideoSink_close)(sink_obj, sink_ctl, &ok), "sink close");
         for (int i = 0; i < 2000 && heard.state != com_rdk_hal_State_CLOSED; i++)
                 usleep(5000); /* onStateChanged is oneway */
         if (!ok || heard.state != com_rdk_hal_State_CLOSED)
                 dt_fail("the sink did not close");
+        avb_binder_unref(clock_ctl); /* closed with the connection */
         avb_binder_unref(sink_ctl);
         avb_binder_unref(listener);
-        avb_binder_unref(sink);
+        avb_binder_unref(sink_obj);
         avb_binder_unref(mgr);
         avb_binder_unref(ctl);
+}
+
+/* The child of sink-kill, once PAUSED_FRAMES frames wait in the sink: tell, and wait to die. */
+static void child_ready(struct dt *t)
+{
+        (void)t;
+        printf("ready\n");
+        fflush(stdout);
+        for (;;)
+                pause();
+}
+
+static void child(struct dt *t)
+{
+        avb_binder *mgr = NULL;
+        struct dt_push o = {.eos = true};
+        size_t len;
+        uint8_t *data = dt_read_file(path("p320.h264"), &len);
+
+        (void)open_sink(t, &mgr);
+        attach_paused_clock(t);
+        DT_OK(VS(IVideoSinkController_start)(sink_ctl), "sink start");
+        dt_get_decoder(t, 0);
+        dt_load_ref(t, path("p320.md5"));
+        t->give_frame = queue_frame;
+        hook = child_ready;
+        hook_at = PAUSED_FRAMES;
+        dt_open_start(t, false);
+        dt_push_frames(t, data, len, FRAME_NS_CLOCKED, &o);
+        dt_fail("the child's frames never reached the sink");
+}
+
+static int32_t heap_used(struct dt *t)
+{
+        com_rdk_hal_avbuffer_HeapMetrics m;
+
+        DT_OK(com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(t->av, false, &m), "getHeapMetrics");
+        return m.bytesUsed;
+}
+
+/*
+ * sink-kill: a client dies with frames queued in the sink (on its paused
+ * clock), its decoder streaming; the sink, the decoder and the clock close
+ * and every byte it held comes back.
+ */
+static void case_kill(struct dt *t)
+{
+        char *argv[] = {(char *)self, "sink-child", (char *)dir, NULL};
+        avb_binder *mgr = NULL;
+        VS(IVideoSink_Id) id = {.value = 0};
+        posix_spawn_file_actions_t fa;
+        int fds[2];
+        char line[16] = {0};
+        int32_t before = heap_used(t), held, st = 0;
+        pid_t pid;
+        int i;
+
+        if (pipe(fds) < 0)
+                dt_fail("pipe");
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+        if (posix_spawn(&pid, self, &fa, NULL, argv, environ))
+                dt_fail("spawn");
+        posix_spawn_file_actions_destroy(&fa);
+        close(fds[1]);
+        if (read(fds[0], line, sizeof(line) - 1) <= 0 || strncmp(line, "ready", 5))
+                dt_fail("the child did not get ready");
+        if (avb_service_get(t->sm, VS(IVideoSinkManager_serviceName), 5000, &mgr) < 0)
+                dt_fail("no %s", VS(IVideoSinkManager_serviceName));
+        DT_OK(VS(IVideoSinkManager_getVideoSink)(mgr, &id, &sink_obj), "getVideoSink");
+        if (sink_property(sink_obj, VS(Property_SINK_QUEUE_DEPTH)) != PAUSED_FRAMES)
+                dt_fail("the child's sink holds %d frames, not %d",
+                        (int)sink_property(sink_obj, VS(Property_SINK_QUEUE_DEPTH)),
+                        PAUSED_FRAMES);
+        held = heap_used(t) - before;
+        if (held <= 0)
+                dt_fail("the child holds no heap");
+        dt_get_decoder(t, 0);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        for (i = 0; i < 200; i++) {
+                DT_OK(VS(IVideoSink_getState)(sink_obj, (com_rdk_hal_State *)&st), "getState");
+                if (st == com_rdk_hal_State_CLOSED && dt_state(t) == com_rdk_hal_State_CLOSED &&
+                    heap_used(t) == before)
+                        break;
+                usleep(50 * 1000);
+        }
+        if (i == 200)
+                dt_fail("after the child's death: sink state %d, decoder state %d, %d bytes of "
+                        "heap still held",
+                        (int)st, (int)dt_state(t), (int)(heap_used(t) - before));
+        if (sink_property(sink_obj, VS(Property_SINK_QUEUE_DEPTH)) != 0)
+                dt_fail("the closed sink still has frames queued");
+        printf("  a killed client's %d frames in the sink and %d bytes of heap freed\n",
+               PAUSED_FRAMES, (int)held);
+        avb_binder_unref(sink_obj);
+        avb_binder_unref(mgr);
+        close(fds[0]);
 }
 
 int main(int argc, char **argv)
@@ -319,15 +570,24 @@ int main(int argc, char **argv)
                 fprintf(stderr, "usage: avb-sink-test CASE STREAMS_DIR\n");
                 return 2;
         }
+        self = argv[0];
         c = argv[1];
         dir = argv[2];
         dt_connect(t);
         if (!strcmp(c, "sink"))
-                case_sink(t, false, false);
+                case_sink(t, false, false, PLAIN);
         else if (!strcmp(c, "sink-secure"))
-                case_sink(t, true, false);
+                case_sink(t, true, false, PLAIN);
         else if (!strcmp(c, "sink-tunnelled"))
-                case_sink(t, false, true);
+                case_sink(t, false, true, PLAIN);
+        else if (!strcmp(c, "sink-clock"))
+                case_sink(t, false, false, CLOCKED);
+        else if (!strcmp(c, "sink-discard"))
+                case_sink(t, false, false, DISCARD);
+        else if (!strcmp(c, "sink-kill"))
+                case_kill(t);
+        else if (!strcmp(c, "sink-child"))
+                child(t);
         else
                 dt_fail("unknown case %s", c);
         dt_disconnect(t);
