@@ -289,7 +289,7 @@ static avb_status dec_close(void *impl, avb_call *call, avb_binder *controller, 
                 return avb_status_exception(AVB_EX_NULL_POINTER, "close: no controller");
         ctl = avb_binder_local_impl(controller, &AD(IAudioDecoderController_desc));
         if (!ctl || ctl->dec != impl)
-                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE, /* as the HAL says */
                                             "close: not this decoder's controller");
         e = avbd_dec_close(ctl, avbd_dec_caller(call));
         if (e < 0)
@@ -443,7 +443,8 @@ static avb_status ctl_set_property(void *impl, avb_call *call, AD(Property) p,
         s.v[0] = v;
         e = avbd_dec_configure(impl, avbd_dec_caller(call), AVBD_IN_READY, apply, &s);
         *ret = e == 0;
-        return e == -EBADFD || e == -EPERM ? avbd_dec_status(e, "setProperty") : avb_status_ok();
+        return e == -EBADFD || e == -EPERM || e == -ESTALE ? avbd_dec_status(e, "setProperty")
+                                                           : avb_status_ok();
 }
 
 static avb_status ctl_audio_format(void *impl, avb_call *call, int32_t channels, int32_t rate)

@@ -477,7 +477,7 @@ static avb_status dec_close(void *impl, avb_call *call, avb_binder *controller, 
                 return avb_status_exception(AVB_EX_NULL_POINTER, "close: no controller");
         ctl = avb_binder_local_impl(controller, &VD(IVideoDecoderController_desc));
         if (!ctl || ctl->dec != impl)
-                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE, /* as the HAL says */
                                             "close: not this decoder's controller");
         e = avbd_dec_close(ctl, avbd_dec_caller(call));
         if (e < 0)
@@ -676,8 +676,9 @@ static avb_status ctl_set_property(void *impl, avb_call *call, VD(Property) p,
                 e = avbd_dec_set_tunnelled(impl, avbd_dec_caller(call),
                                            v == VD(OperationalMode_TUNNELLED));
                 *ret = e == 0;
-                return e == -EBADFD || e == -EPERM ? avbd_dec_status(e, "setProperty")
-                                                   : avb_status_ok();
+                return e == -EBADFD || e == -EPERM || e == -ESTALE
+                           ? avbd_dec_status(e, "setProperty")
+                           : avb_status_ok();
         case VD(Property_SHA1_CALC):
                 states |= AVBD_IN_STARTED;
                 /* fall through */
@@ -696,7 +697,8 @@ static avb_status ctl_set_property(void *impl, avb_call *call, VD(Property) p,
         s.v[0] = v;
         e = avbd_dec_configure(impl, avbd_dec_caller(call), states, apply, &s);
         *ret = e == 0;
-        return e == -EBADFD || e == -EPERM ? avbd_dec_status(e, "setProperty") : avb_status_ok();
+        return e == -EBADFD || e == -EPERM || e == -ESTALE ? avbd_dec_status(e, "setProperty")
+                                                           : avb_status_ok();
 }
 
 static avb_status hint(void *impl, avb_call *call, const struct setting *s, const char *what)

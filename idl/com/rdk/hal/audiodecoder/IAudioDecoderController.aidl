@@ -12,7 +12,11 @@ import com.rdk.hal.PropertyValue;
  */
 @VintfStability
 interface IAudioDecoderController {
-    /** Write a property; false for an unknown or read-only property or a bad value. */
+    /**
+     * Write a property. False for an unknown property or a bad value;
+     * EX_UNSUPPORTED_OPERATION for a read-only one; EX_ILLEGAL_STATE outside
+     * the states the property names.
+     */
     boolean setProperty(in Property property, in PropertyValue propertyValue);
 
     /** READY -> STARTING -> STARTED. */

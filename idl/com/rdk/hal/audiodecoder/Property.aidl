@@ -3,7 +3,8 @@ package com.rdk.hal.audiodecoder;
 /**
  * The properties of an audio decoder, read with IAudioDecoder.getProperty
  * and written with IAudioDecoderController.setProperty. Values are
- * intValue unless stated; writing a read-only property fails.
+ * intValue unless stated; writing a read-only property raises
+ * EX_UNSUPPORTED_OPERATION.
  */
 @VintfStability
 @Backing(type="int")

@@ -26,7 +26,11 @@ interface IVideoDecoderController
      */
     void stop();
 
-    /** Write a property; false for an unknown or read-only property or a bad value. */
+    /**
+     * Write a property. False for an unknown property or a bad value;
+     * EX_UNSUPPORTED_OPERATION for a read-only one; EX_ILLEGAL_STATE outside
+     * the states the property names.
+     */
     boolean setProperty(in Property property, in PropertyValue propertyValue);
 
     /**

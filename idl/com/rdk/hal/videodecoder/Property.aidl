@@ -3,8 +3,8 @@ package com.rdk.hal.videodecoder;
 /**
  * The properties of a video decoder, read with IVideoDecoder.getProperty
  * and written with IVideoDecoderController.setProperty. Every value is an
- * intValue. Writing a read-only property, or a writable one outside the
- * states named for it, fails.
+ * intValue. Writing a read-only property raises EX_UNSUPPORTED_OPERATION,
+ * a writable one outside the states named for it EX_ILLEGAL_STATE.
  */
 @VintfStability
 @Backing(type="int")
