@@ -353,6 +353,14 @@ static gboolean sink_event(GstAudioDecoder *dec, GstEvent *event)
 
         if (type == GST_EVENT_FLUSH_START && a->d) /* ends every wait; the task pauses */
                 avb_adec_set_flushing(a->d, true);
+        if (type == GST_EVENT_EOS && a->tunnelled) {
+                /* no buffer leaves a tunnelled decoder: the base class's EOS would call
+                 * that a failed decode ("no valid frames found"); drain, then forward */
+                GST_AUDIO_DECODER_STREAM_LOCK(a);
+                drain(a);
+                GST_AUDIO_DECODER_STREAM_UNLOCK(a);
+                return gst_pad_push_event(GST_AUDIO_DECODER_SRC_PAD(a), event);
+        }
         ok = GST_AUDIO_DECODER_CLASS(avb_gst_audio_dec_parent_class)->sink_event(dec, event);
         if (type == GST_EVENT_FLUSH_STOP && a->d) {
                 avb_adec_set_flushing(a->d, false);

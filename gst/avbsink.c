@@ -29,6 +29,7 @@ typedef struct {
         int64_t held_pts;
         bool queued; /* a frame went to the HAL since start or flush */
         bool tunnelled;
+        gint tunnel_decoder; /* the decoder linked, when tunnelled */
         /* under lock: */
         GMutex lock;
         GCond cond;
@@ -151,6 +152,7 @@ static bool link_tunnelled(AvbGstSink *s)
                 return false;
         }
         p->tunnelled = true;
+        p->tunnel_decoder = decoder;
         gst_base_sink_set_async_enabled(GST_BASE_SINK(s), FALSE);
         GST_INFO_OBJECT(s, "%s decoder %d tunnelled into sink %d", KLASS(s)->kind, decoder,
                         p->sink_id);
@@ -392,9 +394,16 @@ static gboolean tunnel(AvbGstSink *s, GstQuery *query)
         if (g_strcmp0(gst_structure_get_string(st, "kind"), KLASS(s)->kind) ||
             !gst_structure_get_int(st, "decoder-id", &decoder) || !p->ctl)
                 return FALSE;
+        /* linked at start already (the sink found the decoder upstream): the HAL's sink,
+         * started since, would refuse a second link */
+        if (p->tunnelled && p->tunnel_decoder == decoder) {
+                gst_structure_set(st, "sink-id", G_TYPE_INT, p->sink_id, NULL);
+                return TRUE;
+        }
         if (failed(s, KLASS(s)->set_decoder(p->ctl, decoder, &ok), "the decoder link") || !ok)
                 return FALSE;
         p->tunnelled = true;
+        p->tunnel_decoder = decoder;
         gst_structure_set(st, "sink-id", G_TYPE_INT, p->sink_id, NULL);
         GST_INFO_OBJECT(s, "%s decoder %d tunnelled into sink %d", KLASS(s)->kind, decoder,
                         p->sink_id);

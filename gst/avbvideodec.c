@@ -559,6 +559,19 @@ static gboolean sink_event(GstVideoDecoder *dec, GstEvent *event)
 
         if (flush_start && self->vdec) /* breaks every wait of the streaming thread */
                 avb_vdec_set_flushing(self->vdec, true);
+        if (GST_EVENT_TYPE(event) == GST_EVENT_EOS && self->tunnelled) {
+                /*
+                 * Tunnelled, no buffer ever leaves the element, and the base
+                 * class takes EOS after input without output for a failed
+                 * decode ("no valid frames found"). Drain as it would, then
+                 * forward EOS without its check.
+                 */
+                GST_VIDEO_DECODER_STREAM_LOCK(dec);
+                if (drain(dec) != GST_FLOW_OK)
+                        GST_WARNING_OBJECT(self, "the tunnelled decoder did not drain");
+                GST_VIDEO_DECODER_STREAM_UNLOCK(dec);
+                return gst_pad_push_event(GST_VIDEO_DECODER_SRC_PAD(dec), event);
+        }
         ret = GST_VIDEO_DECODER_CLASS(avb_video_dec_parent_class)->sink_event(dec, event);
         if (flush_start)
                 gst_pad_stop_task(GST_VIDEO_DECODER_SRC_PAD(dec));
