@@ -48,6 +48,7 @@ struct _AvbGstAudioDec {
         avb_adec *d;
         GstBuffer *held;     /* the input held back for endOfStream */
         gint rate, channels; /* of the output caps set */
+        gboolean plain;      /* those caps are system memory: frames are copied out */
         /* under lock: the task saw the end of stream the drain waits for */
         GMutex lock;
         GCond cond;
@@ -83,6 +84,30 @@ static void post_error(AvbGstAudioDec *a, const char *what, int e)
 
 /* ---- output (the source pad's task) ------------------------------------------- */
 
+/*
+ * Whether to put PCM out as memory:AVBuffer. A secure decoder must; a
+ * non-secure one does when downstream asks for the feature by name. An
+ * element that takes ANY caps (filesink, fakesink) gets plain memory: it
+ * may keep many buffers (filesink keeps 64 KiB), and AV buffers it kept
+ * would be blocks of the decoder's small frame pool, which would stall.
+ */
+static gboolean wants_avbuffer(AvbGstAudioDec *a, GstCaps *av)
+{
+        GstPad *pad = GST_AUDIO_DECODER_SRC_PAD(a);
+        GstCaps *peer;
+        gboolean yes;
+
+        if (!gst_pad_peer_query_accept_caps(pad, av))
+                return FALSE;
+        if (a->secure)
+                return TRUE;
+        peer = gst_pad_peer_query_caps(pad, NULL);
+        yes = peer && !gst_caps_is_any(peer) && gst_caps_can_intersect(peer, av);
+        if (peer)
+                gst_caps_unref(peer);
+        return yes;
+}
+
 /* Output caps for rate and channels: memory:AVBuffer if downstream takes it, else plain. */
 static gboolean negotiate_output(AvbGstAudioDec *a, gint rate, gint channels)
 {
@@ -94,8 +119,9 @@ static gboolean negotiate_output(AvbGstAudioDec *a, gint rate, gint channels)
         plain = gst_audio_info_to_caps(&info);
         av = gst_caps_copy(plain);
         gst_caps_set_features(av, 0, gst_caps_features_new(AVB_GST_CAPS_FEATURE_MEMORY, NULL));
-        if (gst_pad_peer_query_accept_caps(GST_AUDIO_DECODER_SRC_PAD(a), av)) {
+        if (wants_avbuffer(a, av)) {
                 ok = gst_audio_decoder_set_output_caps(GST_AUDIO_DECODER(a), av);
+                a->plain = FALSE;
         } else if (a->secure) {
                 GST_ELEMENT_ERROR(
                     a, CORE, NEGOTIATION,
@@ -104,6 +130,7 @@ static gboolean negotiate_output(AvbGstAudioDec *a, gint rate, gint channels)
                 ok = FALSE;
         } else {
                 ok = gst_audio_decoder_set_output_caps(GST_AUDIO_DECODER(a), plain);
+                a->plain = TRUE;
         }
         gst_caps_unref(plain);
         gst_caps_unref(av);
@@ -134,6 +161,25 @@ static GstFlowReturn output(AvbGstAudioDec *a, const avb_adec_frame *f)
                 return GST_FLOW_ERROR;
         buf = gst_buffer_new();
         gst_buffer_append_memory(buf, mem);
+        /*
+         * Plain caps: the PCM is copied out and the block goes back to the
+         * frame pool at once. A frame is a few KiB, and downstream elements
+         * that keep buffers (filesink keeps 64 KiB: all 16 blocks of AAC)
+         * would otherwise hold the whole pool and stall the decoder.
+         */
+        if (a->plain) {
+                GstMapInfo map;
+                GstBuffer *copy = NULL;
+
+                if (gst_buffer_map(buf, &map, GST_MAP_READ)) {
+                        copy = gst_buffer_new_memdup(map.data, map.size);
+                        gst_buffer_unmap(buf, &map);
+                }
+                gst_buffer_unref(buf); /* the block goes back to the pool */
+                if (!copy)
+                        return GST_FLOW_ERROR;
+                buf = copy;
+        }
         return gst_audio_decoder_finish_frame(dec, buf, 1);
 }
 

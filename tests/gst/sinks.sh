@@ -18,6 +18,8 @@
 #   seek     SEEK_TEST (sink_seek_test.c): a flushing seek to 1 s while the
 #            MP4 plays into avbvideosink; then the sink presented a prefix of
 #            the stream followed by frames 25..49, with ffmpeg's MD5s
+#   aac-nostall  AAC in MP4 into a buffering filesink: no stall, PCM equal to
+#            ffmpeg's decode (but for the last frame, a known gap)
 #   aac      AAC in MP4: qtdemux ! avbaudiodec ! filesink equals ffmpeg's
 #            decode sample for sample; into avbaudiosink, the MD5s are ffmpeg's
 # GST_PLUGIN_PATH names the build's plugin (meson sets it).
@@ -124,6 +126,21 @@ aac)
 	gst-launch-1.0 -q filesrc location="$dir/a.m4a" ! qtdemux ! avbaudiodec ! avbaudiosink ||
 		fail "the AAC sink pipeline failed"
 	check_sink "AAC" audio-sink-0 "$dir/aac.md5" || fail "the sink's MD5s differ"
+	;;
+aac-nostall)
+	# filesink keeps 64 KiB of buffers by default: 16 AAC frames of 4 KiB, as
+	# many as the audio frame pool has. It takes ANY caps, so avbaudiodec
+	# gives it plain memory copied out of the blocks, and must not stall.
+	"$ffmpeg" -nostdin -loglevel error -y -f lavfi -i sine=frequency=440:sample_rate=48000:duration=2 \
+		-ac 2 -c:a aac -b:a 128k "$dir/a.m4a"
+	"$ffmpeg" -nostdin -loglevel error -y -i "$dir/a.m4a" -f s16le -acodec pcm_s16le "$dir/aac.pcm"
+	timeout 60 gst-launch-1.0 -q filesrc location="$dir/a.m4a" ! qtdemux ! avbaudiodec ! \
+		filesink location="$dir/out.pcm" || fail "the AAC pipeline into a buffering filesink stalled or failed"
+	got=$(wc -c <"$dir/out.pcm") want=$(wc -c <"$dir/aac.pcm")
+	[ "$got" -ge $((want - 4096)) ] || fail "only $got of ffmpeg's $want bytes of PCM"
+	cmp -n "$got" "$dir/out.pcm" "$dir/aac.pcm" || fail "the PCM differs from ffmpeg's decode"
+	# the last AAC frame of an MP4 is not output yet (a known gap, see docs/gstreamer.md)
+	echo "  $((got / 4)) stereo samples equal to ffmpeg's decode (ffmpeg: $((want / 4)))"
 	;;
 *) fail "unknown case $case" ;;
 esac
