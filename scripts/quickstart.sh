@@ -65,7 +65,7 @@ test)
 	# The suites that talk to a daemon, again on the unix transport.
 	meson test -C build --setup unix --print-errorlogs --num-processes 2 \
 		--suite rpc --suite conformance --suite tools --suite decode --suite hostile \
-		--suite servicemanager --suite python
+		--suite servicemanager --suite python --suite halcf --suite gst
 	t1=$(date +%s)
 	# clang: the warning check of everything, then the libFuzzer targets
 	# (a build of their own: fuzz builds instrument every library), run briefly.
