@@ -28,6 +28,7 @@
 #include "avb_config.h"
 #include "com_rdk_hal_avbuffer.h"
 #include "avclock_service.h"
+#include "audiosink_service.h"
 #include "videosink_service.h"
 #include "decoder_service.h"
 #include "heapshare.h"
@@ -58,6 +59,7 @@ struct ctx {
         struct avbd_decoder_service *decoders; /* NULL: no decode path */
         struct avbd_clock_service *clocks;
         struct avbd_videosink_service *video_sinks;
+        struct avbd_audiosink_service *audio_sinks;
 };
 
 static bool accept_peer(void *userdata, const avb_peer *peer)
@@ -86,6 +88,7 @@ static void client_gone(void *userdata, const avb_peer *peer)
         avbd_decoder_service_client_gone(c->decoders, peer->client_id);
         avbd_clock_service_client_gone(c->clocks, peer->client_id);
         avbd_videosink_service_client_gone(c->video_sinks, peer->client_id);
+        avbd_audiosink_service_client_gone(c->audio_sinks, peer->client_id);
         avbd_service_client_gone(c->service, peer);
 }
 
@@ -237,7 +240,7 @@ int main(int argc, char **argv)
         struct ctx c = {0};
         struct avbd_heapshare *heapshare = NULL;
         avb_server_options so = {0};
-        struct avbd_registration regs[5];
+        struct avbd_registration regs[6];
         struct avbd_registrar *registrar = NULL;
         size_t n_regs = 0;
         char *endpoint = NULL, *heap_path = NULL;
@@ -334,6 +337,12 @@ int main(int argc, char **argv)
                 avb_log(AVB_LOG_ERROR, "cannot set up the video sinks: %s", strerror(-e));
                 goto out;
         }
+        e = avbd_audiosink_service_new(&c.profile, avbd_service_vendor(c.service),
+                                       avbd_clock_service_clocks(c.clocks), &c.audio_sinks);
+        if (e < 0) {
+                avb_log(AVB_LOG_ERROR, "cannot set up the audio sinks: %s", strerror(-e));
+                goto out;
+        }
         e = avb_endpoint_for_transport(transport ? transport : c.profile.transport,
                                        com_rdk_hal_avbuffer_IAVBuffer_serviceName, &endpoint);
         if (e < 0) {
@@ -354,6 +363,8 @@ int main(int argc, char **argv)
                 e = avbd_clock_service_publish(c.clocks, the_server);
         if (e >= 0)
                 e = avbd_videosink_service_publish(c.video_sinks, the_server);
+        if (e >= 0)
+                e = avbd_audiosink_service_publish(c.audio_sinks, the_server);
         if (e < 0) {
                 avb_log(AVB_LOG_ERROR, "cannot serve at %s: %s", endpoint, strerror(-e));
                 goto out;
@@ -375,6 +386,7 @@ int main(int argc, char **argv)
         }
         avbd_clock_service_name(c.clocks, &regs[n_regs++]);
         regs[n_regs++] = avbd_videosink_service_name(c.video_sinks);
+        regs[n_regs++] = avbd_audiosink_service_name(c.audio_sinks);
         regs[n_regs++] = (struct avbd_registration){com_rdk_hal_avbuffer_IAVBuffer_serviceName, 0};
         e = avbd_registrar_start(the_server, regs, n_regs, &registrar);
         if (e < 0) {
@@ -396,6 +408,7 @@ out:
         the_server = avb_server_free(the_server);
         avbd_decoder_service_free(c.decoders);
         avbd_videosink_service_free(c.video_sinks); /* before the clocks it reads */
+        avbd_audiosink_service_free(c.audio_sinks);
         avbd_clock_service_free(c.clocks);
         avb_vpu_free(&c.vpu);
         avbd_service_free(c.service);

@@ -12,6 +12,11 @@
  * attached clock may change while the engine waits, so the engine asks the
  * sink, which asks the clock it has now (its id read atomically: the
  * engine's thread asks with the engine's lock held, never the sinks').
+ *
+ * Why the audio sinks share this file: everything here but the kind of
+ * frame a sink takes is the same for both HALs (state, controller calls,
+ * clock, listeners, the engine); the audio HAL (audiosink_hal.c) adds only
+ * what PCM has (its size, volume).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -38,11 +43,13 @@ struct avbd_vsink {
         int32_t clock_id;   /* atomic: read by the engine's thread */
         int32_t av_source;
         bool render_first;
+        uint64_t gen; /* counts opens */
         bool eos_queued; /* a frame with endOfStream was accepted */
 };
 
 struct avbd_vsinks {
         pthread_mutex_t lock;
+        enum avb_media_kind kind;
         struct avb_vendor *vendor;
         struct avbd_vsink_clocks clocks;
         const struct avbd_vsink_notify_ops *notify;
@@ -144,8 +151,16 @@ static void engine_event(void *userdata, int event, int64_t pts_ns)
 
 /* ---- the set ------------------------------------------------------------------ */
 
+/* The engine of sink id of s's kind (cb NULL: its events go nowhere again). */
+static int vendor_engine(struct avbd_vsinks *s, int32_t id, avb_vendor_sink_event_cb cb,
+                         void *userdata, struct avb_sink **ret)
+{
+        return s->kind == AVB_MEDIA_AUDIO ? avb_vendor_audio_sink(s->vendor, id, cb, userdata, ret)
+                                          : avb_vendor_video_sink(s->vendor, id, cb, userdata, ret);
+}
+
 int avbd_vsinks_new(const struct avbd_profile *profile, struct avb_vendor *vendor,
-                    const struct avbd_vsink_clocks *clocks,
+                    enum avb_media_kind kind, const struct avbd_vsink_clocks *clocks,
                     const struct avbd_vsink_notify_ops *notify, struct avbd_vsinks **ret)
 {
         struct avbd_vsinks *s = calloc(1, sizeof(*s));
@@ -155,6 +170,7 @@ int avbd_vsinks_new(const struct avbd_profile *profile, struct avb_vendor *vendo
                 return -ENOMEM;
         pthread_mutex_init(&s->lock, NULL);
         s->vendor = vendor;
+        s->kind = kind;
         s->clocks = *clocks;
         s->notify = notify;
         s->sinks = calloc(profile->n_decoders + 1, sizeof(*s->sinks));
@@ -163,14 +179,14 @@ int avbd_vsinks_new(const struct avbd_profile *profile, struct avb_vendor *vendo
         for (size_t i = 0; e == 0 && i < profile->n_decoders; i++) {
                 struct avbd_vsink *k = &s->sinks[s->n];
 
-                if (profile->decoders[i].kind != AVB_MEDIA_VIDEO)
+                if (profile->decoders[i].kind != kind)
                         continue;
                 *k = (struct avbd_vsink){.all = s,
                                          .id = profile->decoders[i].id,
                                          .state = AVBD_VSINK_CLOSED,
                                          .decoder_id = AVBD_VSINK_UNDEFINED,
                                          .clock_id = AVBD_VSINK_UNDEFINED};
-                e = avb_vendor_video_sink(vendor, k->id, engine_event, k, &k->engine);
+                e = vendor_engine(s, k->id, engine_event, k, &k->engine);
                 if (e == 0)
                         s->n++;
         }
@@ -204,7 +220,7 @@ static void shut(struct avbd_vsink *k)
         set_state(k, AVBD_VSINK_CLOSING);
         engine_release(k);
         if (k->decoder_id != AVBD_VSINK_UNDEFINED)
-                (void)avb_vendor_decoder_set_tunnelled(k->all->vendor, AVB_MEDIA_VIDEO,
+                (void)avb_vendor_decoder_set_tunnelled(k->all->vendor, k->all->kind,
                                                        k->decoder_id, false);
         k->decoder_id = AVBD_VSINK_UNDEFINED;
         set_state(k, AVBD_VSINK_CLOSED);
@@ -225,7 +241,7 @@ void avbd_vsinks_free(struct avbd_vsinks *s)
                 for (size_t j = 0; j < AVBD_VSINK_EVENT_LISTENERS; j++)
                         k->events[j] = avb_binder_unref(k->events[j]);
                 /* the engine outlives us (the vendor's): no more events here */
-                (void)avb_vendor_video_sink(s->vendor, k->id, NULL, NULL, &k->engine);
+                (void)vendor_engine(s, k->id, NULL, NULL, &k->engine);
         }
         pthread_mutex_unlock(&s->lock);
         pthread_mutex_destroy(&s->lock);
@@ -264,8 +280,8 @@ void avbd_vsinks_client_gone(struct avbd_vsinks *s, uint64_t client_id)
                                 k->events[j] = avb_binder_unref(k->events[j]);
                 if (k->state == AVBD_VSINK_CLOSED || k->owner != client_id)
                         continue;
-                avb_log(AVB_LOG_INFO, "video sink %d: its client has gone; closing it",
-                        (int)k->id);
+                avb_log(AVB_LOG_INFO, "%s sink %d: its client has gone; closing it",
+                        s->kind == AVB_MEDIA_AUDIO ? "audio" : "video", (int)k->id);
                 shut(k); /* stop and close, as the HAL says; every frame it held is freed */
         }
         pthread_mutex_unlock(&s->lock);
@@ -294,6 +310,16 @@ void avbd_vsink_set_controller(struct avbd_vsink *k, avb_binder *controller)
 avb_binder *avbd_vsink_controller(const struct avbd_vsink *k)
 {
         return k->controller;
+}
+
+uint64_t avbd_vsink_generation(struct avbd_vsink *k)
+{
+        uint64_t gen;
+
+        pthread_mutex_lock(&k->all->lock);
+        gen = k->state == AVBD_VSINK_CLOSED ? 0 : k->gen;
+        pthread_mutex_unlock(&k->all->lock);
+        return gen;
 }
 
 /* ---- the calls ------------------------------------------------------------------ */
@@ -330,6 +356,7 @@ int avbd_vsink_open(struct avbd_vsink *k, uint64_t owner, avb_binder *listener)
 {
         VSINK_CALL(k, owner, IN(CLOSED), {
                 k->owner = owner;
+                k->gen++;
                 k->listener = avb_binder_ref(listener);
                 k->av_source = 0;
                 k->render_first = false;
@@ -337,7 +364,8 @@ int avbd_vsink_open(struct avbd_vsink *k, uint64_t owner, avb_binder *listener)
                 set_state(k, AVBD_VSINK_OPENING);
                 avb_sink_flush(k->engine, false);
                 avb_sink_set_pacing(k->engine, AVB_SINK_AT_ONCE);
-                avb_sink_set_keep_shown(k->engine, true);
+                /* a picture stays on screen until the next; sound is gone once played */
+                avb_sink_set_keep_shown(k->engine, k->all->kind == AVB_MEDIA_VIDEO);
                 set_state(k, AVBD_VSINK_READY);
         });
 }
@@ -378,15 +406,15 @@ int avbd_vsink_set_decoder(struct avbd_vsink *k, uint64_t owner, int32_t decoder
 
                 if (decoder_id != AVBD_VSINK_UNDEFINED &&
                     (decoder_id != k->id ||
-                     avb_vendor_decoder_tunnelled(v, AVB_MEDIA_VIDEO, decoder_id, &on) < 0)) {
+                     avb_vendor_decoder_tunnelled(v, k->all->kind, decoder_id, &on) < 0)) {
                         e_ = -EINVAL;
                         break;
                 }
                 if (k->decoder_id != AVBD_VSINK_UNDEFINED && k->decoder_id != decoder_id)
-                        e_ = avb_vendor_decoder_set_tunnelled(v, AVB_MEDIA_VIDEO, k->decoder_id,
+                        e_ = avb_vendor_decoder_set_tunnelled(v, k->all->kind, k->decoder_id,
                                                               false);
                 if (e_ == 0 && decoder_id != AVBD_VSINK_UNDEFINED)
-                        e_ = avb_vendor_decoder_set_tunnelled(v, AVB_MEDIA_VIDEO, decoder_id,
+                        e_ = avb_vendor_decoder_set_tunnelled(v, k->all->kind, decoder_id,
                                                               true);
                 if (e_ == 0)
                         k->decoder_id = decoder_id;
@@ -453,7 +481,7 @@ int avbd_vsink_queue(struct avbd_vsink *k, uint64_t owner, int64_t handle, int64
                 }
                 e_ = avb_vendor_buffer_info(k->all->vendor, handle, &info);
                 if (e_ == 0 && (info.pool_handle != AVB_VENDOR_FRAME_POOL_BUFFER ||
-                                info.kind != AVB_MEDIA_VIDEO ||
+                                info.kind != k->all->kind ||
                                 (planes && !planes_fit(planes, info.size))))
                         e_ = -EINVAL;
                 if (e_ < 0)
@@ -488,6 +516,11 @@ int avbd_vsink_discard_until(struct avbd_vsink *k, uint64_t owner, int64_t pts_n
 int avbd_vsink_set_av_source(struct avbd_vsink *k, uint64_t owner, int32_t source)
 {
         VSINK_CALL(k, owner, OPENED, k->av_source = source);
+}
+
+int avbd_vsink_check(struct avbd_vsink *k, uint64_t owner)
+{
+        VSINK_CALL(k, owner, OPENED, (void)0);
 }
 
 int avbd_vsink_set_render_first(struct avbd_vsink *k, uint64_t owner, bool render_first)

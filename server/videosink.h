@@ -4,7 +4,10 @@
 
 /*
  * avbufferd's video sinks: the published Video Sink HAL
- * (com.rdk.hal.videosink) over the vendor's presenting engines.
+ * (com.rdk.hal.videosink) over the vendor's presenting engines; and its
+ * audio sinks (audiosink_hal.c, com.rdk.hal.audiosink), made by the same
+ * calls with kind AVB_MEDIA_AUDIO: a set of sinks is of one kind, and
+ * takes frame buffers of that kind only.
  *
  *  - videosink.c: the sinks (one per video decoder the profile declares,
  *    with the decoder's id), their state, the controller's calls, the
@@ -90,9 +93,9 @@ struct avbd_vsink_notify_ops {
 struct avbd_vsink;
 struct avbd_vsinks;
 
-/* One sink per video decoder of profile; clocks copied. */
+/* One sink per decoder of `kind` of profile (same ids); clocks copied. */
 int avbd_vsinks_new(const struct avbd_profile *profile, struct avb_vendor *vendor,
-                    const struct avbd_vsink_clocks *clocks,
+                    enum avb_media_kind kind, const struct avbd_vsink_clocks *clocks,
                     const struct avbd_vsink_notify_ops *notify, struct avbd_vsinks **ret);
 /* Close every sink (its frames freed); accepts NULL. */
 void avbd_vsinks_free(struct avbd_vsinks *s);
@@ -107,6 +110,8 @@ enum avbd_vsink_state avbd_vsink_state(struct avbd_vsink *k);
 /* The controller object (one per sink, set once by videosink_hal.c; borrowed). */
 void avbd_vsink_set_controller(struct avbd_vsink *k, avb_binder *controller);
 avb_binder *avbd_vsink_controller(const struct avbd_vsink *k);
+/* Which open the sink is in (each open a new number), 0 when closed. */
+uint64_t avbd_vsink_generation(struct avbd_vsink *k);
 
 /*
  * The calls, made for client `owner`. Every one but open gives -EPERM when
@@ -138,6 +143,8 @@ int avbd_vsink_discard_until(struct avbd_vsink *k, uint64_t owner, int64_t pts_n
 /* Properties: AV_SOURCE and RENDER_FIRST_FRAME (READY or STARTED, the owner). */
 int avbd_vsink_set_av_source(struct avbd_vsink *k, uint64_t owner, int32_t source);
 int avbd_vsink_set_render_first(struct avbd_vsink *k, uint64_t owner, bool render_first);
+/* 0 when owner has the sink open (READY or STARTED), else -EPERM or -EBADFD. */
+int avbd_vsink_check(struct avbd_vsink *k, uint64_t owner);
 
 /* Event listeners (any client): -EEXIST, -ENOENT, -ENOSPC. */
 int avbd_vsink_add_event_listener(struct avbd_vsink *k, avb_binder *listener);

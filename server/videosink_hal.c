@@ -24,7 +24,7 @@
 
 #define VS(x) com_rdk_hal_videosink_##x
 
-static avb_status vs_status(int e, const char *what)
+avb_status avbd_sink_status(int e, const char *what)
 {
         switch (e) {
         case 0:
@@ -41,6 +41,9 @@ static avb_status vs_status(int e, const char *what)
                                             what);
         case -ENOENT:
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "%s: no such buffer", what);
+        case -ESTALE:
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
+                                            "%s: the controller of an open that was closed", what);
         default:
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "%s: %s", what,
                                             strerror(-e));
@@ -217,7 +220,7 @@ static avb_status sink_open(void *impl, avb_call *call, avb_binder *listener, av
                 return avb_status_exception(AVB_EX_NULL_POINTER, "open: no listener");
         e = avbd_vsink_open(impl, avbd_dec_caller(call), listener);
         if (e < 0)
-                return vs_status(e, "open");
+                return avbd_sink_status(e, "open");
         *ret = avb_binder_ref(avbd_vsink_controller(impl));
         return avb_status_ok();
 }
@@ -234,7 +237,7 @@ static avb_status sink_close(void *impl, avb_call *call, avb_binder *controller,
         }
         e = avbd_vsink_close(impl, avbd_dec_caller(call));
         if (e < 0)
-                return vs_status(e, "close");
+                return avbd_sink_status(e, "close");
         *ret = true;
         return avb_status_ok();
 }
@@ -298,7 +301,7 @@ static avb_status ctl_set_property(void *impl, avb_call *call, VS(Property) p,
         else
                 e = v != 0 && v != 1 ? -EINVAL : avbd_vsink_set_render_first(impl, owner, v == 1);
         *ret = e == 0;
-        return e == -EBADFD || e == -EPERM ? vs_status(e, "setProperty") : avb_status_ok();
+        return e == -EBADFD || e == -EPERM ? avbd_sink_status(e, "setProperty") : avb_status_ok();
 }
 
 static avb_status ctl_set_decoder(void *impl, avb_call *call,
@@ -307,7 +310,7 @@ static avb_status ctl_set_decoder(void *impl, avb_call *call,
         int e = avbd_vsink_set_decoder(impl, avbd_dec_caller(call), id->value);
 
         *ret = e == 0;
-        return e == -EINVAL ? avb_status_ok() : vs_status(e, "setVideoDecoder");
+        return e == -EINVAL ? avb_status_ok() : avbd_sink_status(e, "setVideoDecoder");
 }
 
 static avb_status ctl_get_decoder(void *impl, avb_call *call,
@@ -317,7 +320,7 @@ static avb_status ctl_get_decoder(void *impl, avb_call *call,
         int e = avbd_vsink_get_decoder(impl, avbd_dec_caller(call), &id);
 
         if (e < 0)
-                return vs_status(e, "getVideoDecoder");
+                return avbd_sink_status(e, "getVideoDecoder");
         com_rdk_hal_videodecoder_IVideoDecoder_Id_init(ret);
         ret->value = id;
         return avb_status_ok();
@@ -329,12 +332,12 @@ static avb_status ctl_attach(void *impl, avb_call *call, const com_rdk_hal_avclo
 
         return e == -EINVAL ? avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
                                                    "attachClock: no clock %d", (int)id->value)
-                            : vs_status(e, "attachClock");
+                            : avbd_sink_status(e, "attachClock");
 }
 
 static avb_status ctl_detach(void *impl, avb_call *call)
 {
-        return vs_status(avbd_vsink_attach_clock(impl, avbd_dec_caller(call), AVBD_VSINK_UNDEFINED),
+        return avbd_sink_status(avbd_vsink_attach_clock(impl, avbd_dec_caller(call), AVBD_VSINK_UNDEFINED),
                          "detachClock");
 }
 
@@ -344,7 +347,7 @@ static avb_status ctl_get_clock(void *impl, avb_call *call, com_rdk_hal_avclock_
         int e = avbd_vsink_get_clock(impl, avbd_dec_caller(call), &id);
 
         if (e < 0)
-                return vs_status(e, "getClock");
+                return avbd_sink_status(e, "getClock");
         com_rdk_hal_avclock_IAVClock_Id_init(ret);
         ret->value = id;
         return avb_status_ok();
@@ -352,12 +355,12 @@ static avb_status ctl_get_clock(void *impl, avb_call *call, com_rdk_hal_avclock_
 
 static avb_status ctl_start(void *impl, avb_call *call)
 {
-        return vs_status(avbd_vsink_start(impl, avbd_dec_caller(call)), "start");
+        return avbd_sink_status(avbd_vsink_start(impl, avbd_dec_caller(call)), "start");
 }
 
 static avb_status ctl_stop(void *impl, avb_call *call)
 {
-        return vs_status(avbd_vsink_stop(impl, avbd_dec_caller(call)), "stop");
+        return avbd_sink_status(avbd_vsink_stop(impl, avbd_dec_caller(call)), "stop");
 }
 
 /* The layout in md's extension as the engine's planes; false: none (or not one we read). */
@@ -419,17 +422,17 @@ static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t han
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
                                             "queueVideoFrame: not a video frame buffer, or a "
                                             "plane layout that does not fit it");
-        return vs_status(e, "queueVideoFrame");
+        return avbd_sink_status(e, "queueVideoFrame");
 }
 
 static avb_status ctl_flush(void *impl, avb_call *call, bool hold)
 {
-        return vs_status(avbd_vsink_flush(impl, avbd_dec_caller(call), hold), "flush");
+        return avbd_sink_status(avbd_vsink_flush(impl, avbd_dec_caller(call), hold), "flush");
 }
 
 static avb_status ctl_discard(void *impl, avb_call *call, int64_t pts)
 {
-        return vs_status(avbd_vsink_discard_until(impl, avbd_dec_caller(call), pts),
+        return avbd_sink_status(avbd_vsink_discard_until(impl, avbd_dec_caller(call), pts),
                          "discardFramesUntil");
 }
 
@@ -473,20 +476,39 @@ static void clock_presented(void *userdata, int32_t id, int64_t pts_ns, int64_t 
         avbd_clock_presented(userdata, id, AVBD_CLOCK_FROM_VIDEO, pts_ns, mono_ns);
 }
 
+/* The audio sinks': what primes and leads the clock in AUDIO_MASTER mode. */
+static void clock_prime_audio(void *userdata, int32_t id, int64_t pts_ns, int64_t mono_ns)
+{
+        (void)avbd_clock_prime(userdata, id, AVBD_CLOCK_FROM_AUDIO, pts_ns, mono_ns);
+}
+
+static void clock_presented_audio(void *userdata, int32_t id, int64_t pts_ns, int64_t mono_ns)
+{
+        avbd_clock_presented(userdata, id, AVBD_CLOCK_FROM_AUDIO, pts_ns, mono_ns);
+}
+
+struct avbd_vsink_clocks avbd_sink_clocks(struct avbd_clocks *clocks, enum avb_media_kind kind)
+{
+        if (!clocks)
+                return (struct avbd_vsink_clocks){0};
+        if (kind == AVB_MEDIA_AUDIO)
+                return (struct avbd_vsink_clocks){clock_read, clock_prime_audio,
+                                                  clock_presented_audio, clocks};
+        return (struct avbd_vsink_clocks){clock_read, clock_prime, clock_presented, clocks};
+}
+
 /* ---- the service ---------------------------------------------------------------------- */
 
 int avbd_videosink_service_new(const struct avbd_profile *profile, struct avb_vendor *vendor,
                                struct avbd_clocks *clocks, struct avbd_videosink_service **ret)
 {
         struct avbd_videosink_service *vs = calloc(1, sizeof(*vs));
-        struct avbd_vsink_clocks c = {.userdata = clocks};
+        struct avbd_vsink_clocks c = avbd_sink_clocks(clocks, AVB_MEDIA_VIDEO);
         int e;
 
         if (!vs)
                 return -ENOMEM;
-        if (clocks)
-                c = (struct avbd_vsink_clocks){clock_read, clock_prime, clock_presented, clocks};
-        e = avbd_vsinks_new(profile, vendor, &c, &vs_notify, &vs->sinks);
+        e = avbd_vsinks_new(profile, vendor, AVB_MEDIA_VIDEO, &c, &vs_notify, &vs->sinks);
         if (e == 0) {
                 vs->objects = calloc(2 * avbd_vsinks_count(vs->sinks) + 1, sizeof(avb_binder *));
                 if (!vs->objects)

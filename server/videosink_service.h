@@ -27,4 +27,13 @@ struct avbd_registration avbd_videosink_service_name(const struct avbd_videosink
 /* Stop and close the client's sinks; accepts NULL vs. */
 void avbd_videosink_service_client_gone(struct avbd_videosink_service *vs, uint64_t client_id);
 
+/*
+ * Shared with the audio sink service (audiosink_hal.c): a sink call's
+ * -errno as the HAL's status, and the AV clocks as a set of sinks of kind
+ * reads them (priming and presentation reported as from that kind; all
+ * NULL when clocks is NULL).
+ */
+avb_status avbd_sink_status(int e, const char *what);
+struct avbd_vsink_clocks avbd_sink_clocks(struct avbd_clocks *clocks, enum avb_media_kind kind);
+
 #endif

@@ -495,10 +495,11 @@ int avb_vendor_sink_take_records(struct avb_vendor *v, const char *name,
 	return avb_sink_take_records(sink, ret_records, ret_n);
 }
 
-int avb_vendor_video_sink(struct avb_vendor *v, int32_t id, avb_vendor_sink_event_cb cb,
-			  void *userdata, struct avb_sink **ret_sink)
+/* The engine of the sink that decoder (kind, id)'s output link enters; events to cb. */
+static int vendor_kind_sink(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+			    avb_vendor_sink_event_cb cb, void *userdata, struct avb_sink **ret_sink)
 {
-	int index = decoder_index(v, AVB_MEDIA_VIDEO, id);
+	int index = decoder_index(v, kind, id);
 	int r;
 
 	if (index < 0)
@@ -509,6 +510,18 @@ int avb_vendor_video_sink(struct avb_vendor *v, int32_t id, avb_vendor_sink_even
 	r = decoder_sink_locked(v, index, ret_sink);
 	vendor_unlock(v);
 	return r;
+}
+
+int avb_vendor_video_sink(struct avb_vendor *v, int32_t id, avb_vendor_sink_event_cb cb,
+			  void *userdata, struct avb_sink **ret_sink)
+{
+	return vendor_kind_sink(v, AVB_MEDIA_VIDEO, id, cb, userdata, ret_sink);
+}
+
+int avb_vendor_audio_sink(struct avb_vendor *v, int32_t id, avb_vendor_sink_event_cb cb,
+			  void *userdata, struct avb_sink **ret_sink)
+{
+	return vendor_kind_sink(v, AVB_MEDIA_AUDIO, id, cb, userdata, ret_sink);
 }
 
 /*

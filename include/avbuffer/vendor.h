@@ -381,5 +381,8 @@ struct avb_sink;
 typedef void (*avb_vendor_sink_event_cb)(void *userdata, int event, int64_t pts_ns);
 int avb_vendor_video_sink(struct avb_vendor *v, int32_t id, avb_vendor_sink_event_cb cb,
 			  void *userdata, struct avb_sink **ret_sink);
+/* The same for the sink audio decoder `id`'s output link enters (the Audio Sink HAL's). */
+int avb_vendor_audio_sink(struct avb_vendor *v, int32_t id, avb_vendor_sink_event_cb cb,
+			  void *userdata, struct avb_sink **ret_sink);
 
 #endif /* AVBUFFER_VENDOR_H */

@@ -200,7 +200,7 @@ static int write_policy(char *path, size_t len)
 {
         static const char *const names[] = {"AVBuffer", "VideoDecoderManager",
                                             "audiodecodermanager", "AVClockManager",
-                                            "VideoSinkManager"};
+                                            "VideoSinkManager", "AudioSinkManager"};
         FILE *f;
 
         snprintf(path, len, "%s/service_contexts", H.dir);
