@@ -232,7 +232,8 @@ static struct clock_obj *ctl_clock(void *impl, int *ret_e)
 {
         struct clock_ctl *c = impl;
 
-        *ret_e = avbd_clock_acts(c->o->clocks, c->o->id, __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE));
+        *ret_e =
+            avbd_clock_acts(c->o->clocks, c->o->id, __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE));
         return c->o;
 }
 

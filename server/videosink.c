@@ -176,8 +176,8 @@ static void open_output(const struct avbd_profile *profile, struct avbd_vsink *k
                         continue;
                 fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
                 if (fd < 0 || avb_sink_set_output(k->engine, fd, o->path) < 0)
-                        avb_log(AVB_LOG_ERROR, "sink %d: cannot write %s: %s", (int)k->id,
-                                o->path, strerror(fd < 0 ? errno : ENOMEM));
+                        avb_log(AVB_LOG_ERROR, "sink %d: cannot write %s: %s", (int)k->id, o->path,
+                                strerror(fd < 0 ? errno : ENOMEM));
                 else
                         avb_log(AVB_LOG_INFO, "sink %d: what it presents goes to %s", (int)k->id,
                                 o->path);

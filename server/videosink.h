@@ -58,7 +58,7 @@ enum avbd_vsink_state {
 #define AVBD_VSINK_EVENT_LISTENERS 16
 /* Controller objects per sink, handed out in turn, one per open (videosink_hal.c). */
 #define AVBD_VSINK_CONTROLLERS 8
-#define AVBD_VSINK_UNDEFINED       (-1) /* no decoder, no clock */
+#define AVBD_VSINK_UNDEFINED   (-1) /* no decoder, no clock */
 
 /*
  * The AV clocks a sink may attach to (server/avclock.h), as calls:

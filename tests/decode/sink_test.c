@@ -178,8 +178,8 @@ static void wait_heard(int *counter, int n, const char *what)
         pthread_mutex_unlock(&heard.m);
 }
 
-static avb_binder *sink_ctl; /* the open controller of video sink 0 */
-static avb_binder *sink_obj; /* video sink 0 */
+static avb_binder *sink_ctl; /* the open controller of video sink sink_id */
+static avb_binder *sink_obj; /* video sink sink_id */
 static avb_binder *clock_ctl; /* the open controller of AV clock 0, when attached */
 static int64_t last_pts;
 /* after this many frames are queued (0: never): check_paused, or the child's stop */
@@ -196,7 +196,8 @@ static bool queue_frame(struct dt *t, const struct dt_frame *f)
 
         com_rdk_hal_videodecoder_FrameMetadata_init(&md);
         md.endOfStream = t->n_frames + 1 == t->n_ref; /* the stream's last frame */
-        md.frameRateNumerator = 25; /* what the streams say (gen-streams.sh) */
+        /* what the streams say (gen-streams.sh): the sink's y4m header carries them */
+        md.frameRateNumerator = 25;
         md.frameRateDenominator = 1;
         md.sarX = md.sarY = 1;
         avb_avbuffer_PlaneLayout_init(&l);
@@ -582,7 +583,7 @@ struct y4m {
         char *text;
         char *tokens[16];
         size_t n_tokens;
-        const uint8_t *frames; /* payload i at frames + i * (frame_bytes + stride) */
+        const uint8_t *frames; /* FRAME i at frames + i * (skip + frame_bytes) */
         size_t n, frame_bytes, skip; /* skip: the FRAME line before each payload */
 };
 
@@ -639,14 +640,14 @@ static void check_y4m(const char *profile)
         struct y4m got, ref;
         size_t bad = 0;
 
-        snprintf(file, sizeof(file), "%.*s/video-sink-%d.y4m",
-                 slash ? (int)(slash - profile) : 1, slash ? profile : ".", (int)sink_id);
+        snprintf(file, sizeof(file), "%.*s/video-sink-%d.y4m", slash ? (int)(slash - profile) : 1,
+                 slash ? profile : ".", (int)sink_id);
         y4m_load(file, &got);
         y4m_load(path("p320.y4m"), &ref);
         for (const char *c = "WHFIAC"; *c; c++)
                 if (strcmp(y4m_token(&got, *c), y4m_token(&ref, *c)))
-                        dt_fail("y4m header: the sink wrote '%s', ffmpeg '%s'",
-                                y4m_token(&got, *c), y4m_token(&ref, *c));
+                        dt_fail("y4m header: the sink wrote '%s', ffmpeg '%s'", y4m_token(&got, *c),
+                                y4m_token(&ref, *c));
         if (got.frame_bytes != ref.frame_bytes || got.n != 2 * ref.n)
                 dt_fail("y4m: %zu frames of %zu bytes; expected %zu of %zu (two streams)", got.n,
                         got.frame_bytes, 2 * ref.n, ref.frame_bytes);
@@ -845,8 +846,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(c, "sink-stale")) {
                 stale_sink(t);
                 stale_clock(t);
-        }
-        else
+        } else
                 dt_fail("unknown case %s", c);
         dt_disconnect(t);
         printf("%s: ok\n", c);
