@@ -173,9 +173,9 @@ static const AS(IAudioSinkManager_ops) as_manager_ops = {
 
 static avb_status get_caps(void *impl, avb_call *call, AS(Capabilities) * ret)
 {
-        static const AS(ContentType) types[] = {
-            AS(ContentType_UNKNOWN), AS(ContentType_SPEECH), AS(ContentType_MUSIC),
-            AS(ContentType_MOVIE), AS(ContentType_SONIFICATION)};
+        static const AS(ContentType)
+            types[] = {AS(ContentType_UNKNOWN), AS(ContentType_SPEECH), AS(ContentType_MUSIC),
+                       AS(ContentType_MOVIE), AS(ContentType_SONIFICATION)};
         struct asink *a = impl;
 
         (void)call;
@@ -262,8 +262,9 @@ static avb_status set_property(void *impl, avb_call *call, AS(Property) p,
         if (avbd_int_of(value, &v) < 0)
                 return avb_status_ok();
         if (p == AS(Property_AV_SOURCE)) {
-                e = avbd_av_source_valid(v) ? avbd_vsink_set_av_source(a->k, avbd_dec_caller(call), v)
-                                            : -EINVAL;
+                e = avbd_av_source_valid(v)
+                        ? avbd_vsink_set_av_source(a->k, avbd_dec_caller(call), v)
+                        : -EINVAL;
         } else if (p == AS(Property_REFERENCE_LEVEL)) {
                 e = v < ASINK_REFERENCE_LEVEL_MIN || v > 0 ? -EINVAL : 0;
                 pthread_mutex_lock(&a->svc->lock);
@@ -388,7 +389,7 @@ static const AS(IAudioSink_ops) as_sink_ops = {
 
 /* The sink c drives, for c's open only (e = -ESTALE otherwise). */
 #define CTL(impl) (((const struct asink_ctl *)(impl))->a)
-#define CTL_CALL(impl, call, what, expr)                                                          \
+#define CTL_CALL(impl, call, what, expr)                                                           \
         do {                                                                                       \
                 int e_ = current(impl);                                                            \
                 uint64_t owner_ = avbd_dec_caller(call);                                           \
@@ -477,8 +478,8 @@ static int pcm_of(const com_rdk_hal_audiodecoder_FrameMetadata *md, struct avb_s
                                               .stride = {(uint32_t)l.frameBytes},
                                               .rows = {1}};
                 if (md->metadata && md->metadata->sampleRate > 0)
-                        *ret_frame_ns = (int64_t)l.samples * 1000000000LL /
-                                        md->metadata->sampleRate;
+                        *ret_frame_ns =
+                            (int64_t)l.samples * 1000000000LL / md->metadata->sampleRate;
         }
         avb_avbuffer_PcmLayout_fini(&l);
         return r == 1 ? 1 : r < 0 ? -EINVAL : 0;
@@ -497,8 +498,8 @@ static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t han
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
                                             "queueAudioFrame: a PCM layout we cannot read");
         if (e == 0)
-                e = avbd_vsink_queue(a->k, avbd_dec_caller(call), handle, pts,
-                                     has ? &pcm : NULL, md && md->endOfStream, ret);
+                e = avbd_vsink_queue(a->k, avbd_dec_caller(call), handle, pts, has ? &pcm : NULL,
+                                     md && md->endOfStream, ret);
         if (e == -EINVAL)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
                                             "queueAudioFrame: not an audio frame buffer, or "

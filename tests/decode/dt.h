@@ -135,6 +135,7 @@ struct dt {
         struct dt_meta meta; /* the metadata in force */
         bool have_meta;
         int false_returns;
+        int available_seen; /* onDecodeBufferAvailable calls before the last decode call */
         bool no_sha1; /* calculateSHA1 unsupported (debug_api=false): not compared */
         bool tunnelled; /* frames go to the vendor sink: every frame handle must be -1 */
         /*

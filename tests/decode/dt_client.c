@@ -749,11 +749,9 @@ bool dt_wait(struct dt *t, bool (*cond)(struct dt *), int ms, bool check)
         }
 }
 
-static int available_seen;
-
 static bool got_available(struct dt *t)
 {
-        return t->l.available > available_seen;
+        return t->l.available > t->available_seen;
 }
 
 static bool got_eos(struct dt *t)
@@ -799,7 +797,7 @@ static bool push_one(struct dt *t, const uint8_t *data, size_t n, int64_t pts, b
 
         for (;;) {
                 pthread_mutex_lock(&t->l.m);
-                available_seen = t->l.available;
+                t->available_seen = t->l.available;
                 pthread_mutex_unlock(&t->l.m);
                 DT_OK(t->api->decode(t->ctl, h, pts, eos, &accepted), "decodeBufferWithMetadata");
                 if (accepted)

@@ -50,6 +50,14 @@ done
 "$ffmpeg" -nostdin -loglevel error -y -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=1" \
         -ac 2 -c:a mp2 -b:a 192k "$out/a.mp2"
 "$ffmpeg" -nostdin -loglevel error -y -i "$out/a.mp2" -c:a pcm_s16le -f framemd5 "$out/a.md5"
+# av.h264 + av.mp2: one 10 s programme (25 fps picture, 440 Hz sound) on one
+# timeline, as two elementary streams (the A/V sync proof, audio_sink_test.c)
+"$ffmpeg" -nostdin -loglevel error -y -f lavfi -t 10 -i "testsrc=size=320x240:rate=25" \
+        -f lavfi -t 10 -i "sine=frequency=440:sample_rate=48000" \
+        -map 0:v -pix_fmt yuv420p -c:v libx264 -g 25 -bf 0 "$out/av.h264" \
+        -map 1:a -ac 2 -c:a mp2 -b:a 192k "$out/av.mp2"
+"$ffmpeg" -nostdin -loglevel error -y -i "$out/av.h264" -pix_fmt yuv420p -f framemd5 "$out/av.md5"
+"$ffmpeg" -nostdin -loglevel error -y -i "$out/av.mp2" -c:a pcm_s16le -f framemd5 "$out/ava.md5"
 probe() { # file out
         "$ffprobe" -v error -select_streams v:0 -show_entries \
                 stream=width,height,coded_width,coded_height,sample_aspect_ratio,r_frame_rate,bits_per_raw_sample,field_order,color_range,color_space,color_transfer,color_primaries \
