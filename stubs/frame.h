@@ -71,6 +71,14 @@ int avb_frame_pack_request(const avb_request_head *h, const uint8_t *payload, si
  */
 const char *avb_frame_parse_request(const void *buf, size_t len, avb_frame_request *ret);
 
+/*
+ * Whether bytes from outside say they are a oneway request: a hint read
+ * without parsing (avb_frame_parse_request decides what they are).
+ */
+static inline bool avb_frame_says_oneway(const uint8_t *buf, size_t len)
+{
+        return len >= AVB_FRAME_REQUEST_SIZE && (buf[6] & AVB_FRAME_ONEWAY);
+}
 /* A reply carrying `st`, and `payload` and n_fds when st is OK. */
 int avb_frame_pack_reply(uint64_t request_id, const avb_status *st, const uint8_t *payload,
                          size_t len, uint32_t n_fds, uint8_t **ret, size_t *ret_len);

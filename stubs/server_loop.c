@@ -32,6 +32,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "frame.h"
 #include "lifeline.h"
 #include "log.h"
 #include "server.h"
@@ -138,7 +139,13 @@ static void lifeline_drop(avb_server *s, server_lifeline *l, const char *fmt, ..
         lifeline_close(s, l);
 }
 
-/* Handles at most DRAIN_MAX whole requests waiting on `l`: 0 or -errno (close it). */
+/*
+ * Handles at most DRAIN_MAX whole requests waiting on `l`: 0 or -errno (close
+ * it). Reading stops after a two-way request: its caller waits for the
+ * answer, so mostly nothing follows it, and a read that finds nothing is a
+ * syscall spent; whatever did come is seen by the next poll(). Oneway calls
+ * come in bursts and are read on.
+ */
 static int uconn_drain(avb_server *s, server_lifeline *l)
 {
         for (int i = 0; i < DRAIN_MAX; i++) {
@@ -149,7 +156,10 @@ static int uconn_drain(avb_server *s, server_lifeline *l)
 
                 if (r <= 0)
                         return r;
+                bool more = avb_frame_says_oneway(buf, len);
                 avb_server_handle_request(s, NULL, l, buf, len, fds, n_fds);
+                if (!more)
+                        break;
         }
         return avb_server_uconn_status(l);
 }

@@ -173,7 +173,7 @@ int avb_server_uconn_next(avb_server *s, server_lifeline *l, uint8_t **ret_buf, 
         int r;
 
         /* Fragments of one request are read here until it is whole. */
-        while (!u->condemned && (r = avb_urx_read(l->fd, &u->rx, limit)) <= 0) {
+        while (!u->condemned && (r = avb_urx_read(l->fd, &u->rx, limit, false)) <= 0) {
                 if (r == -EAGAIN)
                         return 0;
                 if (r < 0)

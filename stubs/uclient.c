@@ -14,7 +14,11 @@
  * reads the socket itself while no other caller does (the common single
  * caller pays no thread hop), and hands over the replies it reads for
  * others; a caller whose reply was read by someone else is woken on the
- * condition. A reply nobody waits for (its caller timed out) is dropped, its
+ * condition. The reader waits inside a blocking recvmsg() bounded by
+ * SO_RCVTIMEO, not in poll() then a read: a round trip costs one sendmsg()
+ * and one recvmsg(), as on a bare socket. It needs no eventfd for the
+ * peer's death: once the connection is up, its hang-up is that death and
+ * ends the read (the monitor learns it from the same socket). A reply nobody waits for (its caller timed out) is dropped, its
  * fds closed. A broken connection fails every pending call with DEAD_OBJECT;
  * nothing is ever resent, so a call runs at most once.
  */
@@ -25,6 +29,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <linux/sockios.h>
 #include <unistd.h>
 
@@ -56,8 +61,13 @@ struct avb_uconn {
         bool reading;
         bool broken;
         uwaiter *waiters;
-        avb_urx rx; /* the reader's only */
+        avb_urx rx;       /* the reader's only, as are the two below */
+        bool blocking;    /* O_NONBLOCK cleared: recvmsg() may wait */
+        int rcvtimeo_ms;  /* SO_RCVTIMEO set on the socket, 0 none */
 };
+
+/* A receive timeout kept while it ends at most this early (setting it is a syscall). */
+#define RCVTIMEO_SLACK_MS 2
 
 int avb_uclient_new(int fd, struct avb_uconn **ret)
 {
@@ -258,11 +268,43 @@ static void deliver(struct avb_uconn *u)
         avb_urx_reset(rx);
 }
 
-/* Reader: reads until a whole message is in u->rx: 1, or -errno. */
+/*
+ * Reader: lets the next recvmsg() wait itself for at most `left` ms, never
+ * longer: false when it may not (no time left, or the socket refused).
+ * Every other use of the socket passes MSG_DONTWAIT, so clearing O_NONBLOCK
+ * (on the file the lifeline shares) changes nothing for them. The timeout is
+ * set again only when the one in place would outlast `left` or end more
+ * than RCVTIMEO_SLACK_MS before it: calls with one deadline set it once.
+ */
+static bool may_block(struct avb_uconn *u, int left)
+{
+        if (left <= 0)
+                return false;
+        if (!u->blocking) {
+                int fl = fcntl(u->fd, F_GETFL);
+                if (fl < 0 || fcntl(u->fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+                        return false;
+                u->blocking = true;
+        }
+        if (u->rcvtimeo_ms > left || u->rcvtimeo_ms < left - RCVTIMEO_SLACK_MS) {
+                struct timeval tv = {.tv_sec = left / 1000, .tv_usec = (left % 1000) * 1000};
+                if (setsockopt(u->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+                        return false;
+                u->rcvtimeo_ms = left;
+        }
+        return true;
+}
+
+/*
+ * Reader: reads until a whole message is in u->rx: 1, or -errno. Waits in
+ * recvmsg() (see may_block); only when that ends early (a signal), or may
+ * not wait, in poll() on the socket and the connection's death.
+ */
 static int read_message(struct avb_uconn *u, int dead_efd, int64_t deadline_ms, size_t max)
 {
         for (;;) {
-                int r = avb_urx_read(u->fd, &u->rx, max);
+                bool block = may_block(u, avb_poll_timeout(deadline_ms));
+                int r = avb_urx_read(u->fd, &u->rx, max, block);
 
                 if (r == 1)
                         return r;

@@ -55,14 +55,21 @@ int avb_collect_fds(struct msghdr *mh, int *fds, size_t cap, size_t *ret_n)
         return 0;
 }
 
-ssize_t avb_recv_fds(int fd, struct msghdr *mh, int *fds, size_t *ret_n)
+/*
+ * A blocking receive ends at the socket's SO_RCVTIMEO, and a signal ends it
+ * too (-EAGAIN either way): its caller looks at its deadline again rather
+ * than wait the whole timeout once more.
+ */
+static ssize_t recv_fds(int fd, struct msghdr *mh, int *fds, size_t *ret_n, bool block)
 {
         ssize_t n;
         int r;
 
         do
-                n = recvmsg(fd, mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-        while (n < 0 && errno == EINTR);
+                n = recvmsg(fd, mh, (block ? 0 : MSG_DONTWAIT) | MSG_CMSG_CLOEXEC);
+        while (n < 0 && errno == EINTR && !block);
+        if (n < 0 && errno == EINTR)
+                return -EAGAIN;
         if (n < 0)
                 return errno == EAGAIN || errno == EWOULDBLOCK ? -EAGAIN
                        : errno == ECONNRESET                   ? -EPIPE
@@ -74,7 +81,12 @@ ssize_t avb_recv_fds(int fd, struct msghdr *mh, int *fds, size_t *ret_n)
         return n;
 }
 
-int avb_urx_read(int fd, avb_urx *rx, size_t max_total)
+ssize_t avb_recv_fds(int fd, struct msghdr *mh, int *fds, size_t *ret_n)
+{
+        return recv_fds(fd, mh, fds, ret_n, false);
+}
+
+int avb_urx_read(int fd, avb_urx *rx, size_t max_total, bool block)
 {
         union {
                 char buf[CMSG_SPACE(sizeof(int) * AVB_MAX_FDS)];
@@ -103,7 +115,7 @@ int avb_urx_read(int fd, avb_urx *rx, size_t max_total)
         iov[1] = (struct iovec){.iov_base = dst, .iov_len = room};
         mh.msg_control = ctl.buf;
         mh.msg_controllen = sizeof(ctl.buf);
-        if ((n = avb_recv_fds(fd, &mh, fds, &n_fds)) < 0)
+        if ((n = recv_fds(fd, &mh, fds, &n_fds, block)) < 0)
                 return (int)n;
         size_t body = (size_t)n >= sizeof(h) ? (size_t)n - sizeof(h) : 0;
         bool ok = (size_t)n >= sizeof(h) && !(mh.msg_flags & MSG_TRUNC) &&

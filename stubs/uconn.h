@@ -57,8 +57,10 @@ typedef struct avb_urx {
  * Reads one packet into `rx`: 1 once the message is whole (take buf and fds,
  * then avb_urx_reset), 0 when more fragments must come, else -errno (the
  * connection is then unusable). A message above `max_total` is -EMSGSIZE.
+ * `block`: wait for the packet, at most the socket's SO_RCVTIMEO (the file
+ * must not be O_NONBLOCK); -EAGAIN when it ran out or a signal came.
  */
-int avb_urx_read(int fd, avb_urx *rx, size_t max_total);
+int avb_urx_read(int fd, avb_urx *rx, size_t max_total, bool block);
 /* Frees the buffer and closes the fds still held; the rx is empty again. */
 void avb_urx_reset(avb_urx *rx);
 

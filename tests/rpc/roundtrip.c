@@ -15,6 +15,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1195,6 +1196,73 @@ static void test_deadline(void **state)
         usleep(1500 * 1000);
 }
 
+static int64_t mono_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void on_usr1(int sig)
+{
+        (void)sig;
+}
+
+typedef struct pester {
+        pthread_t target;
+        atomic_bool stop;
+} pester;
+
+/* Signals the target thread every 10 ms until told to stop. */
+static void *pester_main(void *arg)
+{
+        pester *p = arg;
+
+        while (!atomic_load(&p->stop)) {
+                pthread_kill(p->target, SIGUSR1);
+                usleep(10 * 1000);
+        }
+        return NULL;
+}
+
+/*
+ * The deadline holds while signals keep interrupting the wait for the reply,
+ * on both transports (unix://: the reader waits inside recvmsg with a
+ * receive timeout, which a signal ends; waiting the whole timeout again
+ * after each would never end before the reply).
+ */
+static void test_deadline_under_signals(void **state)
+{
+        static const char *const schemes[] = {"ipc", "unix"};
+        struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = SA_RESTART}, old;
+        (void)state;
+
+        assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+        for (size_t i = 0; i < 2; i++) {
+                pester p = {.target = pthread_self()};
+                server_proc srv = {0};
+                avb_binder *b;
+                pthread_t t;
+
+                assert_int_equal(spawn_server_on(schemes[i], "sleeper", &srv), 0);
+                b = connect_to(&srv, 0);
+                assert_non_null(b);
+                avb_binder_set_deadline_ms(b, 300);
+                assert_int_equal(pthread_create(&t, NULL, pester_main, &p), 0);
+                int64_t start = mono_ms();
+                avb_status st = test_rt_ITester_sleepMs(b, 3000);
+                int64_t took = mono_ms() - start;
+                atomic_store(&p.stop, true);
+                pthread_join(t, NULL);
+                assert_int_equal(st.transport, AVB_TS_TIMED_OUT);
+                assert_in_range(took, 290, 2500);
+                avb_binder_unref(b);
+                assert_int_equal(stop_server(&srv), 0);
+        }
+        assert_int_equal(sigaction(SIGUSR1, &old, NULL), 0);
+}
+
 static void test_once_per_call(void **state)
 {
         avb_binder *b = *state;
@@ -1461,6 +1529,7 @@ int main(int argc, char **argv)
                 cmocka_unit_test(test_sensitive_data),
                 cmocka_unit_test(test_dispatch_errors),
                 cmocka_unit_test(test_deadline),
+                cmocka_unit_test(test_deadline_under_signals),
                 cmocka_unit_test(test_death),
         };
         int rc = cmocka_run_group_tests_name("roundtrip", tests, NULL, NULL);
