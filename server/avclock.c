@@ -73,6 +73,7 @@ struct clock {
         int32_t id;
         enum avbd_clock_state state;
         uint64_t owner;       /* the client that opened it */
+        uint64_t gen;         /* counts opens */
         avb_binder *listener; /* the controller listener while open */
         avb_binder *events[AVBD_CLOCK_LISTENERS];
         enum avbd_clock_mode mode;
@@ -334,6 +335,7 @@ int avbd_clock_open(struct avbd_clocks *cs, int32_t id, uint64_t client, avb_bin
                 goto out;
         }
         c->owner = client;
+        c->gen++;
         c->listener = avb_binder_ref(listener);
         c->mode = AVBD_CLOCK_AUTO;
         c->rate = 1.0;
@@ -345,6 +347,25 @@ int avbd_clock_open(struct avbd_clocks *cs, int32_t id, uint64_t client, avb_bin
 out:
         pthread_mutex_unlock(&cs->lock);
         return e;
+}
+
+uint64_t avbd_clock_generation(struct avbd_clocks *cs, int32_t id)
+{
+        struct clock *c = find(cs, id);
+        uint64_t gen = 0;
+
+        if (!c)
+                return 0;
+        pthread_mutex_lock(&cs->lock);
+        if (c->state != AVBD_CLOCK_CLOSED)
+                gen = c->gen;
+        pthread_mutex_unlock(&cs->lock);
+        return gen;
+}
+
+int avbd_clock_acts(struct avbd_clocks *cs, int32_t id, uint64_t gen)
+{
+        return gen != 0 && gen == avbd_clock_generation(cs, id) ? 0 : -ESTALE;
 }
 
 /* Locked: STARTED to READY. */

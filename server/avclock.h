@@ -36,6 +36,8 @@
 #define AVBD_CLOCKS          2
 #define AVBD_CLOCK_POLL_NS   (5 * 1000000LL)
 #define AVBD_CLOCK_LISTENERS 8 /* event listeners per clock */
+/* Controller objects per clock, handed out in turn, one per open (avclock_hal.c). */
+#define AVBD_CLOCK_CONTROLLERS 8
 
 /* ---- the arithmetic (pure, no locking) ---------------------------------- */
 
@@ -165,6 +167,10 @@ int avbd_clock_info(struct avbd_clocks *cs, int32_t id, struct avbd_clock_info *
  */
 int avbd_clock_open(struct avbd_clocks *cs, int32_t id, uint64_t client, avb_binder *listener);
 int avbd_clock_close(struct avbd_clocks *cs, int32_t id, uint64_t client);
+/* Which open clock id is in (each open a new number), 0 when closed or no such clock. */
+uint64_t avbd_clock_generation(struct avbd_clocks *cs, int32_t id);
+/* 0 when gen is clock id's open now; -ESTALE when that open was closed (or gen is 0). */
+int avbd_clock_acts(struct avbd_clocks *cs, int32_t id, uint64_t gen);
 int avbd_clock_start(struct avbd_clocks *cs, int32_t id, uint64_t client);
 int avbd_clock_stop(struct avbd_clocks *cs, int32_t id, uint64_t client);
 int avbd_clock_set_mode(struct avbd_clocks *cs, int32_t id, uint64_t client,

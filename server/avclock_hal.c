@@ -14,7 +14,12 @@
  *    CLOCK_MONOTONIC_RAW for PCR samples; the two differ only by NTP's
  *    slewing, and the sinks wait on CLOCK_MONOTONIC);
  *  - getProperty of an unknown key gives null, setProperty of any key
- *    (every one is read-only) EX_UNSUPPORTED_OPERATION, as the decoders do.
+ *    (every one is read-only) EX_UNSUPPORTED_OPERATION, as the decoders do;
+ *  - each clock has AVBD_CLOCK_CONTROLLERS controller objects, handed out
+ *    in turn by open, each acting only for its open: an earlier open's
+ *    controller raises EX_ILLEGAL_STATE for every call, close included (a
+ *    client that kept it must not drive the open the clock has now, and
+ *    the server's object table only grows; the decoders do the same).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,10 +30,20 @@
 
 #define AC(x) com_rdk_hal_avclock_##x
 
+struct clock_obj;
+
+/* A controller object's impl: its clock, and the open it acts for (0: none yet; atomic). */
+struct clock_ctl {
+        struct clock_obj *o;
+        uint64_t gen;
+};
+
 struct clock_obj {
         struct avbd_clocks *clocks;
         int32_t id;
-        avb_binder *self, *controller;
+        avb_binder *self;
+        avb_binder *controllers[AVBD_CLOCK_CONTROLLERS];
+        struct clock_ctl ctls[AVBD_CLOCK_CONTROLLERS];
 };
 
 struct avbd_clock_service {
@@ -57,6 +72,9 @@ static avb_status status(int e, const char *what)
                                             what);
         case -ENOMEM:
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE, "%s: out of memory", what);
+        case -ESTALE:
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
+                                            "%s: the controller of an open that was closed", what);
         default:
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "%s: refused", what);
         }
@@ -190,6 +208,8 @@ static avb_status set_property(void *impl, avb_call *call, AC(Property) p,
 static avb_status clock_open(void *impl, avb_call *call, avb_binder *listener, avb_binder **ret)
 {
         struct clock_obj *o = impl;
+        uint64_t gen;
+        size_t slot;
         int e;
 
         if (!listener)
@@ -199,22 +219,40 @@ static avb_status clock_open(void *impl, avb_call *call, avb_binder *listener, a
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE, "open: the clock is open");
         if (e < 0)
                 return status(e, "open");
-        *ret = avb_binder_ref(o->controller);
+        /* the slot's earlier open is AVBD_CLOCK_CONTROLLERS opens ago: long closed */
+        gen = avbd_clock_generation(o->clocks, o->id);
+        slot = (size_t)(gen % AVBD_CLOCK_CONTROLLERS);
+        __atomic_store_n(&o->ctls[slot].gen, gen, __ATOMIC_RELEASE);
+        *ret = avb_binder_ref(o->controllers[slot]);
         return avb_status_ok();
+}
+
+/* The clock c drives; *ret_e 0 when c acts for the clock's open now, else -ESTALE. */
+static struct clock_obj *ctl_clock(void *impl, int *ret_e)
+{
+        struct clock_ctl *c = impl;
+
+        *ret_e =
+            avbd_clock_acts(c->o->clocks, c->o->id, __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE));
+        return c->o;
 }
 
 static avb_status clock_close(void *impl, avb_call *call, avb_binder *controller, bool *ret)
 {
-        struct clock_obj *o = impl;
+        struct clock_ctl *c;
+        struct clock_obj *o;
         int e;
 
         if (!controller)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "close: no controller");
         /* EX_ILLEGAL_STATE, as the decoders answer a foreign controller */
-        if (avb_binder_local_impl(controller, &AC(IAVClockController_desc)) != impl)
+        c = avb_binder_local_impl(controller, &AC(IAVClockController_desc));
+        if (!c || c->o != impl)
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE,
                                             "close: not this clock's controller");
-        e = avbd_clock_close(o->clocks, o->id, caller(call));
+        o = ctl_clock(c, &e);
+        if (e == 0)
+                e = avbd_clock_close(o->clocks, o->id, caller(call));
         if (e < 0)
                 return status(e, "close");
         *ret = true;
@@ -262,35 +300,49 @@ static const AC(IAVClock_ops) clock_ops = {
 
 /* ---- IAVClockController --------------------------------------------------------- */
 
+/*
+ * Run expr (a core call on o, the clock of the controller impl) when the
+ * controller acts for the clock's open now; e holds the outcome.
+ */
+#define ON_CLOCK(impl, o, e, expr)                                                                 \
+        do {                                                                                       \
+                struct clock_obj *o = ctl_clock((impl), &(e));                                     \
+                if ((e) == 0)                                                                      \
+                        (e) = (expr);                                                              \
+        } while (0)
+
 static avb_status ctl_start(void *impl, avb_call *call)
 {
-        struct clock_obj *o = impl;
+        int e;
 
-        return status(avbd_clock_start(o->clocks, o->id, caller(call)), "start");
+        ON_CLOCK(impl, o, e, avbd_clock_start(o->clocks, o->id, caller(call)));
+        return status(e, "start");
 }
 
 static avb_status ctl_stop(void *impl, avb_call *call)
 {
-        struct clock_obj *o = impl;
+        int e;
 
-        return status(avbd_clock_stop(o->clocks, o->id, caller(call)), "stop");
+        ON_CLOCK(impl, o, e, avbd_clock_stop(o->clocks, o->id, caller(call)));
+        return status(e, "stop");
 }
 
 static avb_status ctl_set_mode(void *impl, avb_call *call, AC(ClockMode) mode, bool *ret)
 {
-        struct clock_obj *o = impl;
-        int e = avbd_clock_set_mode(o->clocks, o->id, caller(call), (enum avbd_clock_mode)mode);
+        int e;
 
+        ON_CLOCK(impl, o, e,
+                 avbd_clock_set_mode(o->clocks, o->id, caller(call), (enum avbd_clock_mode)mode));
         *ret = e == 0;
         return e == -EINVAL ? avb_status_ok() : status(e, "setClockMode");
 }
 
 static avb_status ctl_get_mode(void *impl, avb_call *call, AC(ClockMode) * ret)
 {
-        struct clock_obj *o = impl;
         enum avbd_clock_mode m;
-        int e = avbd_clock_get_mode(o->clocks, o->id, caller(call), &m);
+        int e;
 
+        ON_CLOCK(impl, o, e, avbd_clock_get_mode(o->clocks, o->id, caller(call), &m));
         if (e == 0)
                 *ret = (AC(ClockMode))m;
         return status(e, "getClockMode");
@@ -298,20 +350,21 @@ static avb_status ctl_get_mode(void *impl, avb_call *call, AC(ClockMode) * ret)
 
 static avb_status ctl_pcr(void *impl, avb_call *call, int64_t pcr, int64_t sample, bool *ret)
 {
-        struct clock_obj *o = impl;
-        int e = avbd_clock_pcr(o->clocks, o->id, caller(call), pcr, sample);
+        int e;
 
+        ON_CLOCK(impl, o, e, avbd_clock_pcr(o->clocks, o->id, caller(call), pcr, sample));
         *ret = e == 0;
         return e == -EINVAL ? avb_status_ok() : status(e, "notifyPCRSample");
 }
 
 static avb_status ctl_time(void *impl, avb_call *call, AC(ClockTime) * *ret)
 {
-        struct clock_obj *o = impl;
         int64_t media, mono;
         bool primed;
-        int e = avbd_clock_time(o->clocks, o->id, caller(call), &primed, &media, &mono);
+        int e;
 
+        ON_CLOCK(impl, o, e,
+                 avbd_clock_time(o->clocks, o->id, caller(call), &primed, &media, &mono));
         if (e < 0)
                 return status(e, "getCurrentClockTime");
         *ret = NULL;
@@ -328,18 +381,19 @@ static avb_status ctl_time(void *impl, avb_call *call, AC(ClockTime) * *ret)
 
 static avb_status ctl_set_rate(void *impl, avb_call *call, double rate, bool *ret)
 {
-        struct clock_obj *o = impl;
-        int e = avbd_clock_set_rate(o->clocks, o->id, caller(call), rate);
+        int e;
 
+        ON_CLOCK(impl, o, e, avbd_clock_set_rate(o->clocks, o->id, caller(call), rate));
         *ret = e == 0;
         return e == -EINVAL ? avb_status_ok() : status(e, "setPlaybackRate");
 }
 
 static avb_status ctl_get_rate(void *impl, avb_call *call, double *ret)
 {
-        struct clock_obj *o = impl;
+        int e;
 
-        return status(avbd_clock_get_rate(o->clocks, o->id, caller(call), ret), "getPlaybackRate");
+        ON_CLOCK(impl, o, e, avbd_clock_get_rate(o->clocks, o->id, caller(call), ret));
+        return status(e, "getPlaybackRate");
 }
 
 static const AC(IAVClockController_ops) controller_ops = {
@@ -377,9 +431,11 @@ int avbd_clock_service_new(size_t n_clocks, struct avbd_clock_service **ret)
                 o->clocks = s->clocks;
                 o->id = (int32_t)s->n;
                 e = AC(IAVClock_new_local)(&clock_ops, o, NULL, &o->self);
-                if (e == 0)
-                        e = AC(IAVClockController_new_local)(&controller_ops, o, NULL,
-                                                             &o->controller);
+                for (size_t j = 0; e == 0 && j < AVBD_CLOCK_CONTROLLERS; j++) {
+                        o->ctls[j].o = o;
+                        e = AC(IAVClockController_new_local)(&controller_ops, &o->ctls[j], NULL,
+                                                             &o->controllers[j]);
+                }
         }
         if (e < 0) {
                 avbd_clock_service_free(s);
@@ -396,7 +452,8 @@ void avbd_clock_service_free(struct avbd_clock_service *s)
         /* the objects first: a call in flight must not find the clocks gone */
         for (size_t i = 0; s->objs && i <= s->n; i++) {
                 avb_binder_unref(s->objs[i].self);
-                avb_binder_unref(s->objs[i].controller);
+                for (size_t j = 0; j < AVBD_CLOCK_CONTROLLERS; j++)
+                        avb_binder_unref(s->objs[i].controllers[j]);
         }
         avb_binder_unref(s->manager);
         avbd_clocks_free(s->clocks);
@@ -415,8 +472,8 @@ int avbd_clock_service_publish(struct avbd_clock_service *s, avb_server *server)
 
         for (size_t i = 0; i < s->n && e == 0; i++) {
                 e = avb_server_add(server, s->objs[i].self, NULL);
-                if (e == 0)
-                        e = avb_server_add(server, s->objs[i].controller, NULL);
+                for (size_t j = 0; e == 0 && j < AVBD_CLOCK_CONTROLLERS; j++)
+                        e = avb_server_add(server, s->objs[i].controllers[j], NULL);
         }
         return e;
 }

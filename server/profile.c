@@ -164,9 +164,16 @@ static int heaps_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
         return 0;
 }
 
+/* One entry of a decoders list: the vendor's spec, and what is only avbufferd's. */
+struct decoder_item {
+        struct avb_decoder_spec d;
+        char *sink_output;
+};
+
 static int decoder_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
 {
-        struct avb_decoder_spec *d = ud;
+        struct decoder_item *item = ud;
+        struct avb_decoder_spec *d = &item->d;
         long long id = 0;
         int e;
 
@@ -181,7 +188,41 @@ static int decoder_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud
                 return get_u32(c, v, key, &d->secure_pool_bytes);
         if (!strcmp(key, "configured"))
                 return get_bool(c, v, key, &d->configured);
+        if (!strcmp(key, "sink_output")) {
+                if (d->kind != AVB_MEDIA_VIDEO) /* the audio sink writes no file yet */
+                        return fail(c, v, "key 'sink_output': only video sinks write a file");
+                return get_str(c, v, key, &item->sink_output);
+        }
         return unknown(c, "a decoder", key, v);
+}
+
+/* path as given, or from the profile's directory (c->name) when relative. */
+static char *output_path(const struct ctx *c, const char *path)
+{
+        const char *slash = strrchr(c->name, '/');
+        char *r = NULL;
+
+        if (path[0] == '/' || !slash)
+                return strdup(path);
+        if (asprintf(&r, "%.*s/%s", (int)(slash - c->name), c->name, path) < 0)
+                return NULL;
+        return r;
+}
+
+static int add_sink_output(struct ctx *c, struct avbd_profile *p, const struct decoder_item *d)
+{
+        struct avbd_sink_output *grown;
+        char *path = output_path(c, d->sink_output);
+
+        grown = path ? realloc(p->sink_outputs, (p->n_sink_outputs + 1) * sizeof(*grown)) : NULL;
+        if (!grown) {
+                free(path);
+                return -ENOMEM;
+        }
+        p->sink_outputs = grown;
+        p->sink_outputs[p->n_sink_outputs++] =
+            (struct avbd_sink_output){.kind = d->d.kind, .id = d->d.id, .path = path};
+        return 0;
 }
 
 struct decoder_list {
@@ -210,17 +251,29 @@ static int decoders_pair(struct ctx *c, const char *key, yaml_node_t *v, void *u
                 if (p->decoders[i].kind != kind)
                         p->decoders[keep++] = p->decoders[i];
         p->n_decoders = keep;
+        keep = 0;
+        for (size_t i = 0; i < p->n_sink_outputs; i++)
+                if (p->sink_outputs[i].kind != kind)
+                        p->sink_outputs[keep++] = p->sink_outputs[i];
+                else
+                        free(p->sink_outputs[i].path);
+        p->n_sink_outputs = keep;
 
         for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
              it++) {
                 yaml_node_t *item = yaml_document_get_node(c->doc, *it);
-                struct avb_decoder_spec d = {.kind = kind, .id = INT32_MIN, .configured = true};
+                struct decoder_item di = {.d = {.kind = kind, .id = INT32_MIN, .configured = true}};
+                struct avb_decoder_spec d;
                 struct avb_decoder_spec *grown;
                 int e;
 
-                e = each_pair(c, item, "a decoder", decoder_pair, &d);
+                e = each_pair(c, item, "a decoder", decoder_pair, &di);
+                if (e == 0 && di.sink_output && di.d.id != INT32_MIN)
+                        e = add_sink_output(c, p, &di);
+                free(di.sink_output);
                 if (e < 0)
                         return e;
+                d = di.d;
                 if (d.id == INT32_MIN)
                         return fail(c, item, "a %s decoder needs an 'id'", key);
                 if (kind == AVB_MEDIA_VIDEO && d.id < 0)
@@ -653,6 +706,9 @@ void avbd_profile_fini(struct avbd_profile *p)
         free(p->transport);
         free(p->vpu.device);
         free(p->decoders);
+        for (size_t i = 0; i < p->n_sink_outputs; i++)
+                free(p->sink_outputs[i].path);
+        free(p->sink_outputs);
         for (size_t i = 0; i < p->n_frame_pools; i++)
                 free(p->frame_pools[i].name);
         free(p->frame_pools);

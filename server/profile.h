@@ -57,6 +57,17 @@ struct avbd_id_list {
         size_t n;
 };
 
+/*
+ * A decoder's `sink_output`: the file its sink writes what it presents to
+ * (a video sink: YUV4MPEG2, vendor/sink_y4m.h). A relative path in the
+ * file is taken from the profile's directory.
+ */
+struct avbd_sink_output {
+        enum avb_media_kind kind;
+        int32_t id; /* the decoder's, and its sink's */
+        char *path;
+};
+
 struct avbd_profile {
         char *socket_dir; /* NULL: the built-in default */
         char *transport;  /* "nanomsg" or "unix"; NULL: $AVB_TRANSPORT, else nanomsg */
@@ -66,6 +77,8 @@ struct avbd_profile {
         uint32_t alignment;
         struct avb_decoder_spec *decoders;
         size_t n_decoders;
+        struct avbd_sink_output *sink_outputs;
+        size_t n_sink_outputs;
         struct avbd_frame_pool_spec *frame_pools;
         size_t n_frame_pools;
         struct avbd_id_list users, groups;                 /* may connect; empty: anyone */

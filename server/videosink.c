@@ -19,6 +19,7 @@
  * what PCM has (its size, volume).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ struct avbd_vsink {
         int32_t av_source;
         bool render_first;
         uint64_t gen; /* counts opens */
+        struct avbd_vsink_picture picture; /* the last a client described */
         bool eos_queued; /* a frame with endOfStream was accepted */
 };
 
@@ -159,6 +161,29 @@ static int vendor_engine(struct avbd_vsinks *s, int32_t id, avb_vendor_sink_even
                                           : avb_vendor_video_sink(s->vendor, id, cb, userdata, ret);
 }
 
+/*
+ * The file the profile names for k (sink_output), opened for its engine.
+ * A file that cannot be opened is logged and the sink runs without one: the
+ * output is for a person to look at, not a reason to serve no one.
+ */
+static void open_output(const struct avbd_profile *profile, struct avbd_vsink *k)
+{
+        for (size_t i = 0; i < profile->n_sink_outputs; i++) {
+                const struct avbd_sink_output *o = &profile->sink_outputs[i];
+                int fd;
+
+                if (o->kind != k->all->kind || o->id != k->id)
+                        continue;
+                fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+                if (fd < 0 || avb_sink_set_output(k->engine, fd, o->path) < 0)
+                        avb_log(AVB_LOG_ERROR, "sink %d: cannot write %s: %s", (int)k->id, o->path,
+                                strerror(fd < 0 ? errno : ENOMEM));
+                else
+                        avb_log(AVB_LOG_INFO, "sink %d: what it presents goes to %s", (int)k->id,
+                                o->path);
+        }
+}
+
 int avbd_vsinks_new(const struct avbd_profile *profile, struct avb_vendor *vendor,
                     enum avb_media_kind kind, const struct avbd_vsink_clocks *clocks,
                     const struct avbd_vsink_notify_ops *notify, struct avbd_vsinks **ret)
@@ -187,8 +212,10 @@ int avbd_vsinks_new(const struct avbd_profile *profile, struct avb_vendor *vendo
                                          .decoder_id = AVBD_VSINK_UNDEFINED,
                                          .clock_id = AVBD_VSINK_UNDEFINED};
                 e = vendor_engine(s, k->id, engine_event, k, &k->engine);
-                if (e == 0)
+                if (e == 0) {
+                        open_output(profile, k);
                         s->n++;
+                }
         }
         if (e < 0) {
                 avbd_vsinks_free(s);
@@ -240,6 +267,7 @@ void avbd_vsinks_free(struct avbd_vsinks *s)
                         shut(k);
                 for (size_t j = 0; j < AVBD_VSINK_EVENT_LISTENERS; j++)
                         k->events[j] = avb_binder_unref(k->events[j]);
+                (void)avb_sink_set_output(k->engine, -1, NULL); /* closes the file */
                 /* the engine outlives us (the vendor's): no more events here */
                 (void)vendor_engine(s, k->id, NULL, NULL, &k->engine);
         }
@@ -322,6 +350,11 @@ uint64_t avbd_vsink_generation(struct avbd_vsink *k)
         return gen;
 }
 
+int avbd_vsink_acts(struct avbd_vsink *k, uint64_t gen)
+{
+        return gen != 0 && gen == avbd_vsink_generation(k) ? 0 : -ESTALE;
+}
+
 /* ---- the calls ------------------------------------------------------------------ */
 
 /* The caller may act on k in one of `states` (bits 1 << state). Lock held. */
@@ -361,6 +394,7 @@ int avbd_vsink_open(struct avbd_vsink *k, uint64_t owner, avb_binder *listener)
                 k->av_source = 0;
                 k->render_first = false;
                 k->eos_queued = false;
+                k->picture = (struct avbd_vsink_picture){0};
                 set_state(k, AVBD_VSINK_OPENING);
                 avb_sink_flush(k->engine, false);
                 avb_sink_set_pacing(k->engine, AVB_SINK_AT_ONCE);
@@ -489,6 +523,10 @@ int avbd_vsink_queue(struct avbd_vsink *k, uint64_t owner, int64_t handle, int64
                 f.bytes = info.size;
                 if (planes)
                         f.planes = *planes;
+                f.rate_num = k->picture.rate_num;
+                f.rate_den = k->picture.rate_den;
+                f.sar_num = k->picture.sar_num;
+                f.sar_den = k->picture.sar_den;
                 r = avb_sink_queue_frame(k->engine, &f);
                 if (r < 0 && r != -ENOSPC) {
                         e_ = r;
@@ -497,6 +535,12 @@ int avbd_vsink_queue(struct avbd_vsink *k, uint64_t owner, int64_t handle, int64
                 k->eos_queued = r == 0 && eos;
                 *ret_accepted = r == 0;
         });
+}
+
+int avbd_vsink_describe(struct avbd_vsink *k, uint64_t owner,
+                        const struct avbd_vsink_picture *picture)
+{
+        VSINK_CALL(k, owner, IN(STARTED), k->picture = *picture);
 }
 
 int avbd_vsink_flush(struct avbd_vsink *k, uint64_t owner, bool hold_last)

@@ -56,7 +56,9 @@ enum avbd_vsink_state {
 };
 
 #define AVBD_VSINK_EVENT_LISTENERS 16
-#define AVBD_VSINK_UNDEFINED       (-1) /* no decoder, no clock */
+/* Controller objects per sink, handed out in turn, one per open (videosink_hal.c). */
+#define AVBD_VSINK_CONTROLLERS 8
+#define AVBD_VSINK_UNDEFINED   (-1) /* no decoder, no clock */
 
 /*
  * The AV clocks a sink may attach to (server/avclock.h), as calls:
@@ -112,6 +114,8 @@ void avbd_vsink_set_controller(struct avbd_vsink *k, avb_binder *controller);
 avb_binder *avbd_vsink_controller(const struct avbd_vsink *k);
 /* Which open the sink is in (each open a new number), 0 when closed. */
 uint64_t avbd_vsink_generation(struct avbd_vsink *k);
+/* 0 when gen is the sink's open now; -ESTALE when that open was closed (or gen is 0). */
+int avbd_vsink_acts(struct avbd_vsink *k, uint64_t gen);
 
 /*
  * The calls, made for client `owner`. Every one but open gives -EPERM when
@@ -137,6 +141,15 @@ int avbd_vsink_get_clock(struct avbd_vsink *k, uint64_t owner, int32_t *ret_id);
 struct avb_sink_planes;
 int avbd_vsink_queue(struct avbd_vsink *k, uint64_t owner, int64_t handle, int64_t pts_ns,
                      const struct avb_sink_planes *planes, bool eos, bool *ret_accepted);
+/*
+ * What the client's metadata says of the pictures it queues from now on
+ * (the picture output's header, vendor/sink_y4m.h); 0/0: unknown. STARTED.
+ */
+struct avbd_vsink_picture {
+        uint32_t rate_num, rate_den, sar_num, sar_den;
+};
+int avbd_vsink_describe(struct avbd_vsink *k, uint64_t owner,
+                        const struct avbd_vsink_picture *picture);
 int avbd_vsink_flush(struct avbd_vsink *k, uint64_t owner, bool hold_last);
 int avbd_vsink_discard_until(struct avbd_vsink *k, uint64_t owner, int64_t pts_ns);
 

@@ -9,6 +9,12 @@
  * in the buffer; our video decoders put an avb.avbuffer.PlaneLayout there,
  * and a client passes the decoder's metadata on unchanged. Without one the
  * sink sums the frame's whole block.
+ *
+ * Why each sink has AVBD_VSINK_CONTROLLERS controller objects used in turn,
+ * each acting only for the open it was handed out by: a client that kept
+ * an earlier open's controller must not drive (or close) the open the sink
+ * has now, and the server's object table only grows, so a new object per
+ * open is not an option. The decoders do the same (decoder_core.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -112,12 +118,31 @@ static avb_status mgr_ids(void *impl, avb_call *call, VS(IVideoSink_Id) * *ret, 
         return avb_status_ok();
 }
 
+/*
+ * The sink objects' impl: the sink and, to hand out the controller of an
+ * open, the service (its objects and their impls).
+ */
+struct vsink_obj {
+        struct avbd_videosink_service *vs;
+        size_t i; /* the sink's index */
+};
+
+/* The impl of a controller object: its sink, and the open it acts for (0: none yet; atomic). */
+struct vsink_ctl {
+        struct avbd_vsink *k;
+        uint64_t gen;
+};
+
+#define PER_SINK (1 + AVBD_VSINK_CONTROLLERS) /* objects per sink */
+
 struct avbd_videosink_service {
         struct avbd_vsinks *sinks;
         avb_binder *manager;
         uint32_t manager_id;
-        avb_binder **objects; /* per sink: its object, then its controller */
+        avb_binder **objects; /* per sink: its object, then its controllers */
         size_t n_objects;
+        struct vsink_obj *objs; /* per sink: its object's impl */
+        struct vsink_ctl *ctls; /* per sink: AVBD_VSINK_CONTROLLERS */
 };
 
 static avb_status mgr_get(void *impl, avb_call *call, const VS(IVideoSink_Id) * id,
@@ -129,7 +154,7 @@ static avb_status mgr_get(void *impl, avb_call *call, const VS(IVideoSink_Id) * 
         *ret = NULL; /* not one of ours: null, as the HAL says */
         for (size_t i = 0; i < avbd_vsinks_count(vs->sinks); i++)
                 if (avbd_vsink_id(avbd_vsinks_at(vs->sinks, i)) == id->value)
-                        *ret = avb_binder_ref(vs->objects[2 * i]);
+                        *ret = avb_binder_ref(vs->objects[PER_SINK * i]);
         return avb_status_ok();
 }
 
@@ -143,6 +168,13 @@ static const VS(IVideoSinkManager_ops) vs_manager_ops = {
     .getVideoSinkIds = mgr_ids_of_service,
     .getVideoSink = mgr_get,
 };
+
+static struct avbd_vsink *obj_sink(void *impl)
+{
+        struct vsink_obj *o = impl;
+
+        return avbd_vsinks_at(o->vs->sinks, o->i);
+}
 
 /* ---- IVideoSink ------------------------------------------------------------------- */
 
@@ -200,7 +232,7 @@ static avb_status get_property(void *impl, avb_call *call, VS(Property) p,
 
         (void)call;
         *ret = NULL;
-        if (property(impl, p, &v) && !avbd_int_property(v, ret))
+        if (property(obj_sink(impl), p, &v) && !avbd_int_property(v, ret))
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE, "out of memory");
         return avb_status_ok();
 }
@@ -208,34 +240,56 @@ static avb_status get_property(void *impl, avb_call *call, VS(Property) p,
 static avb_status get_state(void *impl, avb_call *call, com_rdk_hal_State *ret)
 {
         (void)call;
-        *ret = (com_rdk_hal_State)avbd_vsink_state(impl);
+        *ret = (com_rdk_hal_State)avbd_vsink_state(obj_sink(impl));
         return avb_status_ok();
 }
 
 static avb_status sink_open(void *impl, avb_call *call, avb_binder *listener, avb_binder **ret)
 {
+        struct vsink_obj *o = impl;
+        struct avbd_vsink *k = obj_sink(impl);
+        uint64_t gen;
+        size_t slot;
         int e;
 
         if (!listener)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "open: no listener");
-        e = avbd_vsink_open(impl, avbd_dec_caller(call), listener);
+        e = avbd_vsink_open(k, avbd_dec_caller(call), listener);
         if (e < 0)
                 return avbd_sink_status(e, "open");
-        *ret = avb_binder_ref(avbd_vsink_controller(impl));
+        /* the slot's earlier open is AVBD_VSINK_CONTROLLERS opens ago: long closed */
+        gen = avbd_vsink_generation(k);
+        slot = (size_t)(gen % AVBD_VSINK_CONTROLLERS);
+        __atomic_store_n(&o->vs->ctls[o->i * AVBD_VSINK_CONTROLLERS + slot].gen, gen,
+                         __ATOMIC_RELEASE);
+        *ret = avb_binder_ref(o->vs->objects[o->i * PER_SINK + 1 + slot]);
         return avb_status_ok();
+}
+
+/* The sink c drives; *ret_e 0 when c acts for the sink's open now, else -ESTALE. */
+static struct avbd_vsink *ctl_sink(void *impl, int *ret_e)
+{
+        struct vsink_ctl *c = impl;
+
+        *ret_e = avbd_vsink_acts(c->k, __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE));
+        return c->k;
 }
 
 static avb_status sink_close(void *impl, avb_call *call, avb_binder *controller, bool *ret)
 {
+        struct vsink_ctl *c;
+        struct avbd_vsink *k;
         int e;
 
         if (!controller)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "close: no controller");
-        if (avb_binder_local_impl(controller, &VS(IVideoSinkController_desc)) != impl) {
-                *ret = false; /* not this sink's controller */
-                return avb_status_ok();
-        }
-        e = avbd_vsink_close(impl, avbd_dec_caller(call));
+        c = avb_binder_local_impl(controller, &VS(IVideoSinkController_desc));
+        if (!c || c->k != obj_sink(impl)) /* as the decoders answer a foreign controller */
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
+                                            "close: not this sink's controller");
+        k = ctl_sink(c, &e);
+        if (e == 0)
+                e = avbd_vsink_close(k, avbd_dec_caller(call));
         if (e < 0)
                 return avbd_sink_status(e, "close");
         *ret = true;
@@ -249,7 +303,7 @@ static avb_status sink_listen(void *impl, avb_call *call, avb_binder *l, bool *r
         (void)call;
         if (!l)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "registerEventListener: null");
-        e = avbd_vsink_add_event_listener(impl, l);
+        e = avbd_vsink_add_event_listener(obj_sink(impl), l);
         if (e == -ENOSPC)
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE,
                                             "registerEventListener: %d listeners already",
@@ -263,7 +317,7 @@ static avb_status sink_unlisten(void *impl, avb_call *call, avb_binder *l, bool 
         (void)call;
         if (!l)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "unregisterEventListener: null");
-        *ret = avbd_vsink_remove_event_listener(impl, l) == 0;
+        *ret = avbd_vsink_remove_event_listener(obj_sink(impl), l) == 0;
         return avb_status_ok();
 }
 
@@ -285,10 +339,13 @@ static avb_status ctl_set_property(void *impl, avb_call *call, VS(Property) p,
         uint64_t owner = avbd_dec_caller(call);
         int32_t v;
         int e;
+        struct avbd_vsink *k = ctl_sink(impl, &e);
 
         *ret = false;
+        if (e < 0)
+                return avbd_sink_status(e, "setProperty");
         if (p != VS(Property_AV_SOURCE) && p != VS(Property_RENDER_FIRST_FRAME)) {
-                if (property(impl, p, &v)) /* a known key: read-only */
+                if (property(k, p, &v)) /* a known key: read-only */
                         return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION,
                                                     "setProperty: property %d is read-only",
                                                     (int)p);
@@ -297,9 +354,9 @@ static avb_status ctl_set_property(void *impl, avb_call *call, VS(Property) p,
         if (avbd_int_of(value, &v) < 0)
                 return avb_status_ok();
         if (p == VS(Property_AV_SOURCE))
-                e = avbd_av_source_valid(v) ? avbd_vsink_set_av_source(impl, owner, v) : -EINVAL;
+                e = avbd_av_source_valid(v) ? avbd_vsink_set_av_source(k, owner, v) : -EINVAL;
         else
-                e = v != 0 && v != 1 ? -EINVAL : avbd_vsink_set_render_first(impl, owner, v == 1);
+                e = v != 0 && v != 1 ? -EINVAL : avbd_vsink_set_render_first(k, owner, v == 1);
         *ret = e == 0;
         return e == -EBADFD || e == -EPERM ? avbd_sink_status(e, "setProperty") : avb_status_ok();
 }
@@ -307,8 +364,11 @@ static avb_status ctl_set_property(void *impl, avb_call *call, VS(Property) p,
 static avb_status ctl_set_decoder(void *impl, avb_call *call,
                                   const com_rdk_hal_videodecoder_IVideoDecoder_Id *id, bool *ret)
 {
-        int e = avbd_vsink_set_decoder(impl, avbd_dec_caller(call), id->value);
+        int e;
+        struct avbd_vsink *k = ctl_sink(impl, &e);
 
+        if (e == 0)
+                e = avbd_vsink_set_decoder(k, avbd_dec_caller(call), id->value);
         *ret = e == 0;
         return e == -EINVAL ? avb_status_ok() : avbd_sink_status(e, "setVideoDecoder");
 }
@@ -317,8 +377,11 @@ static avb_status ctl_get_decoder(void *impl, avb_call *call,
                                   com_rdk_hal_videodecoder_IVideoDecoder_Id *ret)
 {
         int32_t id;
-        int e = avbd_vsink_get_decoder(impl, avbd_dec_caller(call), &id);
+        int e;
+        struct avbd_vsink *k = ctl_sink(impl, &e);
 
+        if (e == 0)
+                e = avbd_vsink_get_decoder(k, avbd_dec_caller(call), &id);
         if (e < 0)
                 return avbd_sink_status(e, "getVideoDecoder");
         com_rdk_hal_videodecoder_IVideoDecoder_Id_init(ret);
@@ -328,8 +391,11 @@ static avb_status ctl_get_decoder(void *impl, avb_call *call,
 
 static avb_status ctl_attach(void *impl, avb_call *call, const com_rdk_hal_avclock_IAVClock_Id *id)
 {
-        int e = avbd_vsink_attach_clock(impl, avbd_dec_caller(call), id->value);
+        int e;
+        struct avbd_vsink *k = ctl_sink(impl, &e);
 
+        if (e == 0)
+                e = avbd_vsink_attach_clock(k, avbd_dec_caller(call), id->value);
         return e == -EINVAL ? avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
                                                    "attachClock: no clock %d", (int)id->value)
                             : avbd_sink_status(e, "attachClock");
@@ -337,15 +403,22 @@ static avb_status ctl_attach(void *impl, avb_call *call, const com_rdk_hal_avclo
 
 static avb_status ctl_detach(void *impl, avb_call *call)
 {
-        return avbd_sink_status(avbd_vsink_attach_clock(impl, avbd_dec_caller(call), AVBD_VSINK_UNDEFINED),
-                         "detachClock");
+        int e;
+        struct avbd_vsink *k = ctl_sink(impl, &e);
+
+        if (e == 0)
+                e = avbd_vsink_attach_clock(k, avbd_dec_caller(call), AVBD_VSINK_UNDEFINED);
+        return avbd_sink_status(e, "detachClock");
 }
 
 static avb_status ctl_get_clock(void *impl, avb_call *call, com_rdk_hal_avclock_IAVClock_Id *ret)
 {
         int32_t id;
-        int e = avbd_vsink_get_clock(impl, avbd_dec_caller(call), &id);
+        int e;
+        struct avbd_vsink *k = ctl_sink(impl, &e);
 
+        if (e == 0)
+                e = avbd_vsink_get_clock(k, avbd_dec_caller(call), &id);
         if (e < 0)
                 return avbd_sink_status(e, "getClock");
         com_rdk_hal_avclock_IAVClock_Id_init(ret);
@@ -355,12 +428,18 @@ static avb_status ctl_get_clock(void *impl, avb_call *call, com_rdk_hal_avclock_
 
 static avb_status ctl_start(void *impl, avb_call *call)
 {
-        return avbd_sink_status(avbd_vsink_start(impl, avbd_dec_caller(call)), "start");
+        int e;
+        struct avbd_vsink *k = ctl_sink(impl, &e);
+
+        return avbd_sink_status(e ? e : avbd_vsink_start(k, avbd_dec_caller(call)), "start");
 }
 
 static avb_status ctl_stop(void *impl, avb_call *call)
 {
-        return avbd_sink_status(avbd_vsink_stop(impl, avbd_dec_caller(call)), "stop");
+        int e;
+        struct avbd_vsink *k = ctl_sink(impl, &e);
+
+        return avbd_sink_status(e ? e : avbd_vsink_stop(k, avbd_dec_caller(call)), "stop");
 }
 
 /* The layout in md's extension as the engine's planes; false: none (or not one we read). */
@@ -406,18 +485,42 @@ static bool planes_of(const com_rdk_hal_videodecoder_FrameMetadata *md, struct a
         return ok;
 }
 
+/* What md says of the pictures for the sink's output file; negative numbers: unknown. */
+static struct avbd_vsink_picture picture_of(const com_rdk_hal_videodecoder_FrameMetadata *md)
+{
+        bool rate = md->frameRateNumerator > 0 && md->frameRateDenominator > 0;
+        bool sar = md->sarX > 0 && md->sarY > 0;
+
+        return (struct avbd_vsink_picture){
+            .rate_num = rate ? (uint32_t)md->frameRateNumerator : 0,
+            .rate_den = rate ? (uint32_t)md->frameRateDenominator : 0,
+            .sar_num = sar ? (uint32_t)md->sarX : 0,
+            .sar_den = sar ? (uint32_t)md->sarY : 0,
+        };
+}
+
 static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t handle,
                             const com_rdk_hal_videodecoder_FrameMetadata *md, bool *ret)
 {
         struct avb_sink_planes planes;
         bool has_planes = planes_of(md, &planes);
+        uint64_t owner = avbd_dec_caller(call);
         int e;
+        struct avbd_vsink *k = ctl_sink(impl, &e);
 
+        if (e < 0)
+                return avbd_sink_status(e, "queueVideoFrame");
         if (md && !has_planes && md->extension.descriptor)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
                                             "queueVideoFrame: a plane layout we cannot read");
-        e = avbd_vsink_queue(impl, avbd_dec_caller(call), handle, pts,
-                             has_planes ? &planes : NULL, md && md->endOfStream, ret);
+        if (md) { /* metadata comes when it changes: it holds until the next */
+                struct avbd_vsink_picture pic = picture_of(md);
+
+                e = avbd_vsink_describe(k, owner, &pic);
+        }
+        if (e == 0)
+                e = avbd_vsink_queue(k, owner, handle, pts, has_planes ? &planes : NULL,
+                                     md && md->endOfStream, ret);
         if (e == -EINVAL)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
                                             "queueVideoFrame: not a video frame buffer, or a "
@@ -427,13 +530,19 @@ static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t han
 
 static avb_status ctl_flush(void *impl, avb_call *call, bool hold)
 {
-        return avbd_sink_status(avbd_vsink_flush(impl, avbd_dec_caller(call), hold), "flush");
+        int e;
+        struct avbd_vsink *k = ctl_sink(impl, &e);
+
+        return avbd_sink_status(e ? e : avbd_vsink_flush(k, avbd_dec_caller(call), hold), "flush");
 }
 
 static avb_status ctl_discard(void *impl, avb_call *call, int64_t pts)
 {
-        return avbd_sink_status(avbd_vsink_discard_until(impl, avbd_dec_caller(call), pts),
-                         "discardFramesUntil");
+        int e;
+        struct avbd_vsink *k = ctl_sink(impl, &e);
+
+        return avbd_sink_status(e ? e : avbd_vsink_discard_until(k, avbd_dec_caller(call), pts),
+                                "discardFramesUntil");
 }
 
 static const VS(IVideoSinkController_ops) vs_controller_ops = {
@@ -499,35 +608,48 @@ struct avbd_vsink_clocks avbd_sink_clocks(struct avbd_clocks *clocks, enum avb_m
 
 /* ---- the service ---------------------------------------------------------------------- */
 
+/* Sink i's object and its controllers, into vs->objects from PER_SINK * i on. */
+static int make_objects(struct avbd_videosink_service *vs, size_t i)
+{
+        avb_binder **o = &vs->objects[PER_SINK * i];
+        int e;
+
+        vs->objs[i] = (struct vsink_obj){.vs = vs, .i = i};
+        e = VS(IVideoSink_new_local)(&vs_sink_ops, &vs->objs[i], NULL, &o[0]);
+        for (size_t j = 0; e == 0 && j < AVBD_VSINK_CONTROLLERS; j++) {
+                struct vsink_ctl *c = &vs->ctls[i * AVBD_VSINK_CONTROLLERS + j];
+
+                c->k = avbd_vsinks_at(vs->sinks, i);
+                e = VS(IVideoSinkController_new_local)(&vs_controller_ops, c, NULL, &o[1 + j]);
+        }
+        for (size_t j = 0; j < PER_SINK && o[j]; j++)
+                vs->n_objects = PER_SINK * i + j + 1;
+        return e;
+}
+
 int avbd_videosink_service_new(const struct avbd_profile *profile, struct avb_vendor *vendor,
                                struct avbd_clocks *clocks, struct avbd_videosink_service **ret)
 {
         struct avbd_videosink_service *vs = calloc(1, sizeof(*vs));
         struct avbd_vsink_clocks c = avbd_sink_clocks(clocks, AVB_MEDIA_VIDEO);
+        size_t n;
         int e;
 
         if (!vs)
                 return -ENOMEM;
         e = avbd_vsinks_new(profile, vendor, AVB_MEDIA_VIDEO, &c, &vs_notify, &vs->sinks);
+        n = e == 0 ? avbd_vsinks_count(vs->sinks) : 0;
         if (e == 0) {
-                vs->objects = calloc(2 * avbd_vsinks_count(vs->sinks) + 1, sizeof(avb_binder *));
-                if (!vs->objects)
+                vs->objects = calloc(PER_SINK * n + 1, sizeof(avb_binder *));
+                vs->objs = calloc(n + 1, sizeof(*vs->objs));
+                vs->ctls = calloc(AVBD_VSINK_CONTROLLERS * n + 1, sizeof(*vs->ctls));
+                if (!vs->objects || !vs->objs || !vs->ctls)
                         e = -ENOMEM;
         }
         if (e == 0)
                 e = VS(IVideoSinkManager_new_local)(&vs_manager_ops, vs, NULL, &vs->manager);
-        for (size_t i = 0; e == 0 && i < avbd_vsinks_count(vs->sinks); i++) {
-                struct avbd_vsink *k = avbd_vsinks_at(vs->sinks, i);
-                avb_binder **o = &vs->objects[2 * i];
-
-                e = VS(IVideoSink_new_local)(&vs_sink_ops, k, NULL, &o[0]);
-                if (e == 0)
-                        e = VS(IVideoSinkController_new_local)(&vs_controller_ops, k, NULL,
-                                                               &o[1]);
-                vs->n_objects = 2 * i + (o[0] ? 1 : 0) + (o[1] ? 1 : 0);
-                if (e == 0)
-                        avbd_vsink_set_controller(k, o[1]);
-        }
+        for (size_t i = 0; e == 0 && i < n; i++)
+                e = make_objects(vs, i);
         if (e < 0) {
                 avbd_videosink_service_free(vs);
                 return e;
@@ -545,6 +667,8 @@ void avbd_videosink_service_free(struct avbd_videosink_service *vs)
                 avb_binder_unref(vs->objects[i]);
         avb_binder_unref(vs->manager);
         free(vs->objects);
+        free(vs->objs);
+        free(vs->ctls);
         free(vs);
 }
 

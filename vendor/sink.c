@@ -25,6 +25,7 @@
 
 #include "avb_config.h"
 #include "sink.h"
+#include "sink_y4m.h"
 
 #if AVB_DEBUG_API
 #include <nettle/md5.h>
@@ -82,6 +83,7 @@ struct avb_sink {
 	struct avb_sink_stats stats;
 
 	uint8_t *scratch; /* AVB_SINK_READ_CHUNK bytes; presentation thread only */
+	struct avb_sink_y4m *out; /* the picture output, NULL: none */
 };
 
 static int64_t mono_ns(void)
@@ -173,6 +175,21 @@ static void sink_checksum(struct avb_sink *s, const struct avb_sink_frame *f, ch
 	(void)s;
 	(void)f;
 #endif
+}
+
+/* Append the frame to the picture output, if any (lock not held). */
+static void sink_write_output(struct avb_sink *s, struct avb_sink_y4m *out,
+			      const struct avb_sink_frame *f)
+{
+	if (!out)
+		return;
+	if (!s->scratch)
+		s->scratch = malloc(AVB_SINK_READ_CHUNK);
+	if (!s->scratch)
+		return;
+	(void)avb_sink_y4m_write(out, f, s->ops->read, s->userdata, s->scratch,
+				 AVB_SINK_READ_CHUNK);
+	sodium_memzero(s->scratch, AVB_SINK_READ_CHUNK); /* a secure frame's rows */
 }
 
 static void sink_record_locked(struct avb_sink *s, const struct avb_sink_record *r)
@@ -326,6 +343,7 @@ static void sink_present_locked(struct avb_sink *s, struct sink_item it, int64_t
 	struct avb_sink_record r = {.pts_ns = it.f.pts_ns, .due_ns = rec_due, .presented_ns = rec_now};
 	int64_t old_shown = s->shown;
 	bool keep = s->keep_shown;
+	struct avb_sink_y4m *out = s->out; /* replaced only while nothing is presented */
 
 	s->last_pts_ns = it.f.pts_ns;
 	sink_pop_locked(s);
@@ -345,6 +363,7 @@ static void sink_present_locked(struct avb_sink *s, struct sink_item it, int64_t
 	pthread_mutex_unlock(&s->lock);
 
 	sink_checksum(s, &it.f, r.md5);
+	sink_write_output(s, out, &it.f);
 	if (old_shown >= 0)
 		s->ops->release(s->userdata, old_shown);
 	if (!keep)
@@ -532,6 +551,7 @@ void avb_sink_free(struct avb_sink *s)
 	sink_release_all(s, frames, n);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);
+	avb_sink_y4m_free(s->out);
 	free(s->scratch); /* zeroed after each use */
 	free(s->rec);
 	free(s);
@@ -542,6 +562,21 @@ void avb_sink_set_notify(struct avb_sink *s, int fd)
 	pthread_mutex_lock(&s->lock);
 	s->notify_fd = fd;
 	pthread_mutex_unlock(&s->lock);
+}
+
+int avb_sink_set_output(struct avb_sink *s, int fd, const char *name)
+{
+	struct avb_sink_y4m *out = NULL, *old;
+	int r = fd >= 0 ? avb_sink_y4m_new(fd, name, &out) : 0;
+
+	pthread_mutex_lock(&s->lock);
+	while (s->presenting)
+		pthread_cond_wait(&s->cond, &s->lock);
+	old = s->out;
+	s->out = out;
+	pthread_mutex_unlock(&s->lock);
+	avb_sink_y4m_free(old);
+	return r;
 }
 
 void avb_sink_set_pacing(struct avb_sink *s, enum avb_sink_pacing pacing)

@@ -96,6 +96,9 @@ struct avb_sink_frame {
 	uint32_t bytes;
 	struct avb_sink_planes planes;
 	bool eos; /* the stream's last frame: AVB_SINK_EV_EOS once it is presented */
+	/* what the picture output's header says (sink_y4m.h); 0/0: unknown */
+	uint32_t rate_num, rate_den; /* frames per second */
+	uint32_t sar_num, sar_den;   /* sample aspect ratio */
 };
 
 struct avb_sink_record {
@@ -129,6 +132,15 @@ void avb_sink_free(struct avb_sink *s);
 
 /* After each presented frame and end of stream, write 1 to the eventfd fd (-1: none). */
 void avb_sink_set_notify(struct avb_sink *s, int fd);
+
+/*
+ * Append every frame presented from now on to a YUV4MPEG2 file (sink_y4m.h
+ * says what is written, and when the output ends). The sink takes fd, open
+ * for writing, and closes it when replaced or freed; -1: no output. name
+ * is for log lines. Waits for a frame being presented. Errors: -ENOMEM
+ * (fd closed, no output).
+ */
+int avb_sink_set_output(struct avb_sink *s, int fd, const char *name);
 
 /* How frames are due with no clock attached (see the top); at once takes effect now. */
 void avb_sink_set_pacing(struct avb_sink *s, enum avb_sink_pacing pacing);

@@ -41,6 +41,7 @@ gen l320 320x240 250
 gen v720 1280x720 30
 gen one720 1280x720 1
 gen p320 320x240 50 0 # no B-frames: decode order is presentation order (paced sinks)
+"$ffmpeg" -nostdin -loglevel error -y -i "$out/p320.h264" -f yuv4mpegpipe "$out/p320.y4m"
 gen lp160 160x120 1000 0 # more frame events than a listener's oneway queue holds
 for s in v320 v720; do
         "$ffmpeg" -nostdin -loglevel error -y -i "$out/$s.h264" -pix_fmt yuv420p \

@@ -20,6 +20,16 @@
  *   sink-kill        a child queues 5 frames into the sink on a paused clock
  *                    and is killed: the sink, its decoder and its clock close
  *                    and the heap's bytesUsed is back to its start
+ *   sink-y4m         video sink 1, whose decoder entry in profile.yaml has
+ *                    `sink_output: video-sink-1.y4m` (beside the profile
+ *                    copy, argument %PROFILE%), takes decoder 1's frames:
+ *                    the file's frames equal ffmpeg's -f yuv4mpegpipe of the
+ *                    stream byte for byte (both streams, one after the
+ *                    other), its header says W, H, F, A, I and C as ffmpeg's
+ *   sink-stale       a sink's and a clock's controller of an earlier open:
+ *                    every call and close raise EX_ILLEGAL_STATE and leave the
+ *                    new open alone; closing with another sink's or clock's
+ *                    controller raises EX_ILLEGAL_STATE
  *
  * Every case also checks the sink's metrics (received = presented = frames),
  * onFirstFrameRendered and onEndOfStream with the last frame's pts, and that
@@ -52,6 +62,7 @@
 extern char **environ;
 
 static const char *dir, *self;
+static int32_t sink_id; /* the video sink (and decoder) the case uses */
 
 /* What the case does besides pushing frames (case_sink). */
 enum mode { PLAIN, CLOCKED, DISCARD };
@@ -167,8 +178,8 @@ static void wait_heard(int *counter, int n, const char *what)
         pthread_mutex_unlock(&heard.m);
 }
 
-static avb_binder *sink_ctl; /* the open controller of video sink 0 */
-static avb_binder *sink_obj; /* video sink 0 */
+static avb_binder *sink_ctl; /* the open controller of video sink sink_id */
+static avb_binder *sink_obj; /* video sink sink_id */
 static avb_binder *clock_ctl; /* the open controller of AV clock 0, when attached */
 static int64_t last_pts;
 /* after this many frames are queued (0: never): check_paused, or the child's stop */
@@ -185,6 +196,10 @@ static bool queue_frame(struct dt *t, const struct dt_frame *f)
 
         com_rdk_hal_videodecoder_FrameMetadata_init(&md);
         md.endOfStream = t->n_frames + 1 == t->n_ref; /* the stream's last frame */
+        /* what the streams say (gen-streams.sh): the sink's y4m header carries them */
+        md.frameRateNumerator = 25;
+        md.frameRateDenominator = 1;
+        md.sarX = md.sarY = 1;
         avb_avbuffer_PlaneLayout_init(&l);
         if (m->n_planes) {
                 l.format = avb_avbuffer_PlaneLayout_FORMAT_I420;
@@ -313,7 +328,7 @@ static avb_binder *connect_control(struct dt *t)
 }
 
 /*
- * What video-sink-0 presented equals the reference from frame `from` on,
+ * What the sink presented equals the reference from frame `from` on,
  * frame by frame; clocked, none before its time on the clock (the records
  * are then in the clock's time), and the latest lateness printed.
  */
@@ -323,9 +338,10 @@ static void check_presented(struct dt *t, avb_binder *ctl, size_t from, bool clo
         avb_avbuffer_SinkFrame *sf = NULL;
         size_t n = 0, bad = 0, early = 0;
         int64_t late = 0;
+        char name[32];
 
-        DT_OK(avb_avbuffer_IAVBufferControl_takeSinkFrames(ctl, "video-sink-0", &sf, &n),
-              "takeSinkFrames");
+        snprintf(name, sizeof(name), "video-sink-%d", (int)sink_id);
+        DT_OK(avb_avbuffer_IAVBufferControl_takeSinkFrames(ctl, name, &sf, &n), "takeSinkFrames");
         if (n != t->n_ref - from)
                 dt_fail("%s: %zu frames presented for %zu reference frames", what, n,
                         t->n_ref - from);
@@ -408,17 +424,17 @@ static void one_stream(struct dt *t, avb_binder *ctl, bool secure, bool tunnelle
         t->tunnelled = false;
 }
 
-/* Video sink 0 into sink_obj, opened into sink_ctl; the manager into *ret_mgr. */
+/* Video sink sink_id into sink_obj, opened into sink_ctl; the manager into *ret_mgr. */
 static avb_binder *open_sink(struct dt *t, avb_binder **ret_mgr)
 {
         avb_binder *mgr = NULL, *listener = NULL;
-        VS(IVideoSink_Id) id = {.value = 0};
+        VS(IVideoSink_Id) id = {.value = sink_id};
 
         if (avb_service_get(t->sm, VS(IVideoSinkManager_serviceName), 5000, &mgr) < 0)
                 dt_fail("no %s", VS(IVideoSinkManager_serviceName));
         DT_OK(VS(IVideoSinkManager_getVideoSink)(mgr, &id, &sink_obj), "getVideoSink");
         if (!sink_obj)
-                dt_fail("no video sink 0");
+                dt_fail("no video sink %d", (int)sink_id);
         if (VS(IVideoSinkControllerListener_new_local)(&listener_ops, NULL, NULL, &listener) < 0)
                 dt_fail("listener");
         DT_OK(VS(IVideoSink_open)(sink_obj, listener, &sink_ctl), "sink open");
@@ -429,7 +445,7 @@ static avb_binder *open_sink(struct dt *t, avb_binder **ret_mgr)
 static void case_sink(struct dt *t, bool secure, bool tunnelled, enum mode mode)
 {
         avb_binder *mgr = NULL, *listener = open_sink(t, &mgr), *ctl = connect_control(t);
-        com_rdk_hal_videodecoder_IVideoDecoder_Id dec = {.value = 0};
+        com_rdk_hal_videodecoder_IVideoDecoder_Id dec = {.value = sink_id};
         bool ok = false;
 
         if (tunnelled) {
@@ -440,7 +456,7 @@ static void case_sink(struct dt *t, bool secure, bool tunnelled, enum mode mode)
         }
         if (mode == CLOCKED)
                 attach_paused_clock(t);
-        dt_get_decoder(t, 0);
+        dt_get_decoder(t, sink_id);
         dt_load_ref(t, path("p320.md5"));
         /* twice: the second stream proves every frame block came back */
         one_stream(t, ctl, secure, tunnelled, mode, 1);
@@ -560,19 +576,254 @@ static void case_kill(struct dt *t)
         close(fds[0]);
 }
 
+/* ---- sink-y4m ---------------------------------------------------------------------- */
+
+/* A y4m file: its header line's tokens and its frames' payloads (all one size). */
+struct y4m {
+        char *text;
+        char *tokens[16];
+        size_t n_tokens;
+        const uint8_t *frames; /* FRAME i at frames + i * (skip + frame_bytes) */
+        size_t n, frame_bytes, skip; /* skip: the FRAME line before each payload */
+};
+
+static void y4m_load(const char *file, struct y4m *y)
+{
+        size_t len, at, w = 0, h = 0;
+        char *nl;
+
+        *y = (struct y4m){.text = dt_read_file(file, &len)};
+        nl = memchr(y->text, '\n', len);
+        if (!nl || strncmp(y->text, "YUV4MPEG2 ", 10))
+                dt_fail("%s: not a YUV4MPEG2 file", file);
+        *nl = '\0';
+        at = (size_t)(nl + 1 - y->text);
+        for (char *save = NULL, *tok = strtok_r(y->text, " ", &save); tok && y->n_tokens < 16;
+             tok = strtok_r(NULL, " ", &save)) {
+                y->tokens[y->n_tokens++] = tok;
+                if (tok[0] == 'W')
+                        w = strtoul(tok + 1, NULL, 10);
+                if (tok[0] == 'H')
+                        h = strtoul(tok + 1, NULL, 10);
+        }
+        y->frame_bytes = w * h + 2 * (((w + 1) / 2) * ((h + 1) / 2));
+        y->skip = 6; /* "FRAME\n": neither ffmpeg nor the sink give frame parameters */
+        y->frames = (const uint8_t *)y->text + at;
+        if (!y->frame_bytes || (len - at) % (y->frame_bytes + y->skip))
+                dt_fail("%s: %zu bytes of frames are not whole %zux%zu frames", file, len - at, w,
+                        h);
+        y->n = (len - at) / (y->frame_bytes + y->skip);
+        for (size_t i = 0; i < y->n; i++)
+                if (memcmp(y->frames + i * (y->frame_bytes + y->skip), "FRAME\n", 6))
+                        dt_fail("%s: frame %zu does not start with FRAME", file, i);
+}
+
+static const uint8_t *y4m_frame(const struct y4m *y, size_t i)
+{
+        return y->frames + i * (y->frame_bytes + y->skip) + y->skip;
+}
+
+/* The header token starting with c ("" when none). */
+static const char *y4m_token(const struct y4m *y, char c)
+{
+        for (size_t i = 1; i < y->n_tokens; i++)
+                if (y->tokens[i][0] == c)
+                        return y->tokens[i];
+        return "";
+}
+
+/* Both streams of case_sink went to the sink's file: each equals ffmpeg's y4m, frame by frame. */
+static void check_y4m(const char *profile)
+{
+        char file[4096];
+        const char *slash = strrchr(profile, '/');
+        struct y4m got, ref;
+        size_t bad = 0;
+
+        snprintf(file, sizeof(file), "%.*s/video-sink-%d.y4m", slash ? (int)(slash - profile) : 1,
+                 slash ? profile : ".", (int)sink_id);
+        y4m_load(file, &got);
+        y4m_load(path("p320.y4m"), &ref);
+        for (const char *c = "WHFIAC"; *c; c++)
+                if (strcmp(y4m_token(&got, *c), y4m_token(&ref, *c)))
+                        dt_fail("y4m header: the sink wrote '%s', ffmpeg '%s'", y4m_token(&got, *c),
+                                y4m_token(&ref, *c));
+        if (got.frame_bytes != ref.frame_bytes || got.n != 2 * ref.n)
+                dt_fail("y4m: %zu frames of %zu bytes; expected %zu of %zu (two streams)", got.n,
+                        got.frame_bytes, 2 * ref.n, ref.frame_bytes);
+        for (size_t i = 0; i < got.n; i++)
+                if (memcmp(y4m_frame(&got, i), y4m_frame(&ref, i % ref.n), ref.frame_bytes)) {
+                        fprintf(stderr, "  y4m frame %zu differs from ffmpeg's frame %zu\n", i,
+                                i % ref.n);
+                        bad++;
+                }
+        if (bad)
+                dt_fail("y4m: %zu of %zu frames differ from ffmpeg's", bad, got.n);
+        printf("  sink's y4m: %zu frames equal ffmpeg's yuv4mpegpipe; header %s %s %s %s %s\n",
+               got.n, y4m_token(&got, 'W'), y4m_token(&got, 'H'), y4m_token(&got, 'F'),
+               y4m_token(&got, 'A'), y4m_token(&got, 'C'));
+        free(got.text);
+        free(ref.text);
+}
+
+/* ---- sink-stale --------------------------------------------------------------------- */
+
+static void expect_illegal_state(avb_status st, const char *what)
+{
+        if (st.exception != AVB_EX_ILLEGAL_STATE)
+                dt_fail("%s: exception %d, expected EX_ILLEGAL_STATE", what, st.exception);
+}
+
+static com_rdk_hal_State sink_state(void)
+{
+        com_rdk_hal_State st;
+
+        DT_OK(VS(IVideoSink_getState)(sink_obj, &st), "getState");
+        return st;
+}
+
+/*
+ * An earlier open's sink controller is dead for the open the sink has now:
+ * every call raises EX_ILLEGAL_STATE, close with it too; and a controller
+ * of another sink cannot close this one.
+ */
+static void stale_sink(struct dt *t)
+{
+        avb_binder *mgr = NULL, *mgr1 = NULL, *listener = open_sink(t, &mgr), *old, *other;
+        avb_binder *listener1, *sink0;
+        com_rdk_hal_videodecoder_IVideoDecoder_Id dec = {.value = 0};
+        bool ok = false;
+
+        old = sink_ctl;
+        DT_OK(VS(IVideoSink_close)(sink_obj, old, &ok), "sink close");
+        avb_binder_unref(listener);
+        avb_binder_unref(sink_obj);
+        avb_binder_unref(mgr);
+        listener = open_sink(t, &mgr); /* again: sink_ctl is the new open's */
+        if (sink_ctl == old)
+                dt_fail("the second open gave the first open's controller");
+        expect_illegal_state(VS(IVideoSinkController_start)(old), "start on an old controller");
+        expect_illegal_state(VS(IVideoSinkController_setVideoDecoder)(old, &dec, &ok),
+                             "setVideoDecoder on an old controller");
+        if (sink_state() != com_rdk_hal_State_READY)
+                dt_fail("the old controller moved the new open");
+        expect_illegal_state(VS(IVideoSink_close)(sink_obj, old, &ok),
+                             "close with an old controller");
+        if (sink_state() != com_rdk_hal_State_READY)
+                dt_fail("the old controller closed the new open");
+        /* sink 1's controller, on sink 0 */
+        sink0 = sink_obj;
+        avb_binder_unref(mgr);
+        sink_id = 1;
+        other = sink_ctl;
+        listener1 = open_sink(t, &mgr1);
+        sink_id = 0;
+        expect_illegal_state(VS(IVideoSink_close)(sink0, sink_ctl, &ok),
+                             "close with another sink's controller");
+        DT_OK(VS(IVideoSink_close)(sink_obj, sink_ctl, &ok), "close sink 1");
+        avb_binder_unref(sink_ctl);
+        avb_binder_unref(sink_obj);
+        sink_obj = sink0;
+        sink_ctl = other;
+        if (sink_state() != com_rdk_hal_State_READY)
+                dt_fail("another sink's controller closed sink 0");
+        DT_OK(VS(IVideoSink_close)(sink_obj, sink_ctl, &ok), "sink close");
+        if (!ok)
+                dt_fail("close with the open's own controller gave false");
+        printf("  video sink: an old open's controller and another sink's raise "
+               "EX_ILLEGAL_STATE\n");
+        avb_binder_unref(old);
+        avb_binder_unref(sink_ctl);
+        avb_binder_unref(sink_obj);
+        avb_binder_unref(listener);
+        avb_binder_unref(listener1);
+        avb_binder_unref(mgr1);
+}
+
+/* Clock id into *ret_clock, opened; its controller returned. */
+static avb_binder *open_clock(struct dt *t, int32_t id, avb_binder **ret_clock)
+{
+        avb_binder *mgr = NULL, *listener = NULL, *ctl = NULL;
+        CK(IAVClock_Id) cid = {.value = id};
+
+        if (avb_service_get(t->sm, CK(IAVClockManager_serviceName), 5000, &mgr) < 0)
+                dt_fail("no %s", CK(IAVClockManager_serviceName));
+        DT_OK(CK(IAVClockManager_getAVClock)(mgr, &cid, ret_clock), "getAVClock");
+        if (!*ret_clock)
+                dt_fail("no AV clock %d", (int)id);
+        if (CK(IAVClockControllerListener_new_local)(&clock_listener_ops, NULL, NULL, &listener) <
+            0)
+                dt_fail("clock listener");
+        DT_OK(CK(IAVClock_open)(*ret_clock, listener, &ctl), "clock open");
+        if (!ctl)
+                dt_fail("AV clock %d did not open", (int)id);
+        avb_binder_unref(listener);
+        avb_binder_unref(mgr);
+        return ctl;
+}
+
+static com_rdk_hal_State clock_state(avb_binder *clock)
+{
+        com_rdk_hal_State st;
+
+        DT_OK(CK(IAVClock_getState)(clock, &st), "clock getState");
+        return st;
+}
+
+/* The same for the AV clock. */
+static void stale_clock(struct dt *t)
+{
+        avb_binder *clock = NULL, *clock1 = NULL;
+        avb_binder *old = open_clock(t, 0, &clock), *ctl, *other;
+        double rate = 0;
+        bool ok = false;
+
+        DT_OK(CK(IAVClock_close)(clock, old, &ok), "clock close");
+        avb_binder_unref(clock);
+        ctl = open_clock(t, 0, &clock);
+        if (ctl == old)
+                dt_fail("the second open gave the first open's controller");
+        expect_illegal_state(CK(IAVClockController_start)(old), "clock start on an old controller");
+        expect_illegal_state(CK(IAVClockController_setPlaybackRate)(old, 0.0, &ok),
+                             "setPlaybackRate on an old controller");
+        expect_illegal_state(CK(IAVClockController_getPlaybackRate)(old, &rate),
+                             "getPlaybackRate on an old controller");
+        if (clock_state(clock) != com_rdk_hal_State_READY)
+                dt_fail("the old controller moved the clock's new open");
+        expect_illegal_state(CK(IAVClock_close)(clock, old, &ok),
+                             "clock close with an old controller");
+        if (clock_state(clock) != com_rdk_hal_State_READY)
+                dt_fail("the old controller closed the clock's new open");
+        other = open_clock(t, 1, &clock1);
+        expect_illegal_state(CK(IAVClock_close)(clock, other, &ok),
+                             "clock close with another clock's controller");
+        DT_OK(CK(IAVClock_close)(clock1, other, &ok), "close clock 1");
+        DT_OK(CK(IAVClockController_getPlaybackRate)(ctl, &rate), "getPlaybackRate");
+        DT_OK(CK(IAVClock_close)(clock, ctl, &ok), "clock close");
+        if (!ok || clock_state(clock) != com_rdk_hal_State_CLOSED)
+                dt_fail("the clock's own controller did not close it");
+        printf("  AV clock: an old open's controller and another clock's raise "
+               "EX_ILLEGAL_STATE\n");
+        avb_binder_unref(old);
+        avb_binder_unref(ctl);
+        avb_binder_unref(other);
+        avb_binder_unref(clock);
+        avb_binder_unref(clock1);
+}
+
 int main(int argc, char **argv)
 {
         static struct dt the_test;
         struct dt *t = &the_test;
         const char *c;
 
-        if (argc != 3) {
-                fprintf(stderr, "usage: avb-sink-test CASE STREAMS_DIR\n");
+        if (argc != 3 && argc != 4) {
+                fprintf(stderr, "usage: avb-sink-test CASE [PROFILE] STREAMS_DIR\n");
                 return 2;
         }
         self = argv[0];
         c = argv[1];
-        dir = argv[2];
+        dir = argv[argc - 1];
         dt_connect(t);
         if (!strcmp(c, "sink"))
                 case_sink(t, false, false, PLAIN);
@@ -588,7 +839,14 @@ int main(int argc, char **argv)
                 case_kill(t);
         else if (!strcmp(c, "sink-child"))
                 child(t);
-        else
+        else if (!strcmp(c, "sink-y4m") && argc == 4) {
+                sink_id = 1;
+                case_sink(t, false, false, PLAIN);
+                check_y4m(argv[2]);
+        } else if (!strcmp(c, "sink-stale")) {
+                stale_sink(t);
+                stale_clock(t);
+        } else
                 dt_fail("unknown case %s", c);
         dt_disconnect(t);
         printf("%s: ok\n", c);

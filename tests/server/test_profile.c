@@ -144,6 +144,44 @@ static const struct vpu_case {
           AVBD_VPU_MMAP, 8, 0, 1048576}},
 };
 
+/*
+ * sink_output: a relative path from the profile's directory, an absolute one
+ * as it is; a later list of the kind replaces the earlier's outputs too.
+ */
+static void test_sink_output(void **state)
+{
+        static const char text[] = "decoders:\n"
+                                   "  video:\n"
+                                   "    - id: 0\n"
+                                   "      sink_output: out/v0.y4m\n"
+                                   "    - id: 1\n"
+                                   "      sink_output: /var/tmp/v1.y4m\n"
+                                   "    - id: 2\n";
+        static const char twice[] = "decoders:\n"
+                                    "  video:\n"
+                                    "    - {id: 0, sink_output: a.y4m}\n"
+                                    "decoders:\n"
+                                    "  video:\n"
+                                    "    - {id: 1}\n";
+        struct avbd_profile p;
+        char err[256];
+
+        (void)state;
+        assert_int_equal(avbd_profile_parse("/etc/avb/profile.yaml", text, strlen(text), &p, err,
+                                            sizeof(err)),
+                         0);
+        assert_int_equal(p.n_sink_outputs, 2);
+        assert_int_equal(p.sink_outputs[0].kind, AVB_MEDIA_VIDEO);
+        assert_int_equal(p.sink_outputs[0].id, 0);
+        assert_string_equal(p.sink_outputs[0].path, "/etc/avb/out/v0.y4m");
+        assert_int_equal(p.sink_outputs[1].id, 1);
+        assert_string_equal(p.sink_outputs[1].path, "/var/tmp/v1.y4m");
+        avbd_profile_fini(&p);
+        assert_int_equal(avbd_profile_parse("t", twice, strlen(twice), &p, err, sizeof(err)), 0);
+        assert_int_equal(p.n_sink_outputs, 0);
+        avbd_profile_fini(&p);
+}
+
 static void test_vpu_good(void **state)
 {
         (void)state;
@@ -189,6 +227,8 @@ static const struct bad_case {
         {"decoders:\n  video:\n    - id: 1\n      colour: red\n", "t:4: unknown key 'colour' in a decoder"},
         {"decoders:\n  video:\n    - id: 1\n      configured: maybe\n", "key 'configured': expected true or false"},
         {"decoders:\n  subtitles: []\n", "t:2: unknown key 'subtitles' in decoders"},
+        {"decoders:\n  audio:\n    - id: 0\n      sink_output: a.wav\n", "t:4: key 'sink_output': only video sinks write a file"},
+        {"decoders:\n  video:\n    - id: 0\n      sink_output: ''\n", "key 'sink_output': expected a non-empty string"},
         {"decoders: [1, 2]\n", "'decoders' must be a mapping"},
         {"frame_pools:\n  - {name: v, kind: video, count: 3}\n", "needs 'name', 'block_bytes' and 'count'"},
         {"frame_pools:\n  - {name: v, kind: smell, block_bytes: 1, count: 1}\n", "key 'kind': expected video or audio"},
@@ -293,6 +333,7 @@ int main(void)
                 cmocka_unit_test(test_defaults),
                 cmocka_unit_test(test_shipped_profile),
                 cmocka_unit_test(test_full),
+                cmocka_unit_test(test_sink_output),
                 cmocka_unit_test(test_vpu_good),
                 cmocka_unit_test(test_bad),
                 cmocka_unit_test(test_empty_file_is_defaults),
