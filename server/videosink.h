@@ -25,7 +25,8 @@
  *
  * Ownership: a frame handle accepted by queue is the sink's, freed once
  * presented (and no longer shown) or dropped (flush, stop, close, discard,
- * too late on a clock the sink is the slave of, its client's death). A refused one (queue full) stays the caller's.
+ * too late on a clock the sink is the slave of, its client's death). A
+ * refused one (queue full) stays the caller's.
  *
  * Locking: one mutex for all sinks, taken by every call here and by the
  * engines' event callback; never held while anything waits for an engine's

@@ -312,8 +312,8 @@ static size_t check_records(struct dt *t, const struct records *rs, const char *
                                 what, i, (long long)pts);
                 next = at + 1;
                 if (AVB_DEBUG_API && strcmp(rs->r[i].md5, t->ref[at])) {
-                        fprintf(stderr, "  frame %zu: sink %s, reference %s\n", at,
-                                rs->r[i].md5, t->ref[at]);
+                        fprintf(stderr, "  frame %zu: sink %s, reference %s\n", at, rs->r[i].md5,
+                                t->ref[at]);
                         bad++;
                 }
                 if (rs->r[i].nsPresented < rs->r[i].nsDue) {

@@ -2,8 +2,8 @@
 /*
  * The AV clocks (server/avclock.h): the arithmetic, rate changes and pause,
  * the state machine the HAL drives, priming per mode, the master mode,
- * which sink is a slave in which mode, PCR, and a client's death. Tables of cases; times are given, not read,
- * wherever the API takes them.
+ * which sink is a slave in which mode, PCR, and a client's death. Tables
+ * of cases; times are given, not read, wherever the API takes them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
