@@ -227,7 +227,11 @@ static avb_status clock_open(void *impl, avb_call *call, avb_binder *listener, a
         return avb_status_ok();
 }
 
-/* The clock c drives; *ret_e 0 when c acts for the clock's open now, else -ESTALE. */
+/*
+ * The clock c drives; *ret_e 0 when c acts for the clock's open now, else
+ * -ESTALE (checked before the call, not with it: a call racing its own
+ * client's close and reopen may act on the new open; no other client's).
+ */
 static struct clock_obj *ctl_clock(void *impl, int *ret_e)
 {
         struct clock_ctl *c = impl;

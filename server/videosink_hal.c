@@ -267,7 +267,12 @@ static avb_status sink_open(void *impl, avb_call *call, avb_binder *listener, av
         return avb_status_ok();
 }
 
-/* The sink c drives; *ret_e 0 when c acts for the sink's open now, else -ESTALE. */
+/*
+ * The sink c drives; *ret_e 0 when c acts for the sink's open now, else
+ * -ESTALE. The check and the call after it are two steps: a call racing its
+ * own client's close and reopen may act on the new open; the core's owner
+ * check still keeps every other client's open out of reach.
+ */
 static struct avbd_vsink *ctl_sink(void *impl, int *ret_e)
 {
         struct vsink_ctl *c = impl;

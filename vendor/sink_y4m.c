@@ -7,6 +7,9 @@
  * looks at the file may do so while the stream runs; the flush makes every
  * presented frame whole in the file once it is presented.
  *
+ * Why stdio gets a buffer of ours: a secure frame's rows pass through it,
+ * and like the sink's scratch buffer it is wiped once the frame is out.
+ *
  * Why a new geometry ends the file rather than starting PATH.1: avbufferd
  * opens the file (the engine never names files, as it never opens any), so
  * the engine has no second one to go to; and a y4m with one size per file
@@ -19,13 +22,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "sink_y4m.h"
 #include "util.h"
 
 #define Y4M_DEFAULT_RATE 25
+#define Y4M_BUFFER	 (64u * 1024u)
 
 struct avb_sink_y4m {
 	FILE *f;
+	char buf[Y4M_BUFFER]; /* f's buffer, wiped after each frame */
 	char *name;
 	bool started, ended, warned_no_layout;
 	uint32_t width, height;
@@ -39,6 +46,8 @@ int avb_sink_y4m_new(int fd, const char *name, struct avb_sink_y4m **ret_out)
 		y->name = strdup(name ? name : "sink");
 	if (y && y->name)
 		y->f = fdopen(fd, "wb");
+	if (y && y->f)
+		setvbuf(y->f, y->buf, _IOFBF, sizeof(y->buf));
 	if (!y || !y->name || !y->f) {
 		close(fd);
 		if (y)
@@ -56,6 +65,7 @@ void avb_sink_y4m_free(struct avb_sink_y4m *y)
 		return;
 	if (fclose(y->f) != 0)
 		avb_vendor_log("%s: y4m output: %s", y->name, strerror(errno));
+	sodium_memzero(y->buf, sizeof(y->buf));
 	free(y->name);
 	free(y);
 }
@@ -155,6 +165,7 @@ int avb_sink_y4m_write(struct avb_sink_y4m *y, const struct avb_sink_frame *f,
 	}
 	if (r == 0 && fflush(y->f) != 0)
 		r = -EIO;
+	sodium_memzero(y->buf, sizeof(y->buf)); /* flushed, or given up: no row stays */
 	if (r < 0) {
 		avb_vendor_log("%s: y4m output ends: a frame could not be read or written",
 			       y->name);
