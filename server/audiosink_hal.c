@@ -333,10 +333,9 @@ static avb_status sink_close(void *impl, avb_call *call, avb_binder *controller,
         if (!controller)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "close: no controller");
         c = avb_binder_local_impl(controller, &AS(IAudioSinkController_desc));
-        if (!c || c->a != impl) {
-                *ret = false; /* not this sink's controller */
-                return avb_status_ok();
-        }
+        if (!c || c->a != impl) /* as the video sink and the decoders answer */
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
+                                            "close: not this sink's controller");
         e = current(c);
         if (e == 0)
                 e = avbd_vsink_close(c->a->k, avbd_dec_caller(call));

@@ -12,7 +12,7 @@
  *                  end of stream heard, flush frees what was queued (a whole
  *                  stream decodes again through the same 16 frame blocks),
  *                  properties, volume and ramps, an earlier open's controller
- *                  refused
+ *                  and a foreign one refused (EX_ILLEGAL_STATE, close too)
  *   asink-secure   the same from the secure audio frame pool
  *   asink-kill     a client dies with frames queued in a paused sink: the
  *                  sink closes, the heap is back, a whole stream decodes
@@ -608,6 +608,20 @@ static void check_volume(avb_binder *ctl)
         DT_OK(AS(IAudioSinkController_setVolume)(ctl, &loud, &ok), "setVolume");
 }
 
+static void expect_illegal_state(avb_status st, const char *what)
+{
+        if (st.exception != AVB_EX_ILLEGAL_STATE)
+                dt_fail("%s: exception %d, want ILLEGAL_STATE", what, st.exception);
+}
+
+static com_rdk_hal_State sink_state(avb_binder *sink)
+{
+        com_rdk_hal_State st;
+
+        DT_OK(AS(IAudioSink_getState)(sink, &st), "getState");
+        return st;
+}
+
 static void case_asink(struct dt *t, bool secure)
 {
         avb_binder *sink = audio_sink(t), *listener = NULL, *old;
@@ -626,6 +640,12 @@ static void case_asink(struct dt *t, bool secure)
         if (st.exception != AVB_EX_ILLEGAL_STATE)
                 dt_fail("the controller of a closed open: exception %d, want ILLEGAL_STATE",
                         st.exception);
+        expect_illegal_state(AS(IAudioSink_close)(sink, old, &ok), "close with an old controller");
+        /* a binder that is no controller of this sink (the client's own listener) */
+        expect_illegal_state(AS(IAudioSink_close)(sink, listener, &ok),
+                             "close with a foreign controller");
+        if (sink_state(sink) != com_rdk_hal_State_READY)
+                dt_fail("an old or foreign controller closed the open");
         avb_binder_unref(old);
         check_properties(sink);
         check_volume(audio_ctl);
