@@ -608,18 +608,18 @@ static void check_volume(avb_binder *ctl)
         DT_OK(AS(IAudioSinkController_setVolume)(ctl, &loud, &ok), "setVolume");
 }
 
+static com_rdk_hal_State sink_state(avb_binder *sink)
+{
+        com_rdk_hal_State s;
+
+        DT_OK(AS(IAudioSink_getState)(sink, &s), "getState");
+        return s;
+}
+
 static void expect_illegal_state(avb_status st, const char *what)
 {
         if (st.exception != AVB_EX_ILLEGAL_STATE)
                 dt_fail("%s: exception %d, want ILLEGAL_STATE", what, st.exception);
-}
-
-static com_rdk_hal_State sink_state(avb_binder *sink)
-{
-        com_rdk_hal_State st;
-
-        DT_OK(AS(IAudioSink_getState)(sink, &st), "getState");
-        return st;
 }
 
 static void case_asink(struct dt *t, bool secure)
@@ -713,14 +713,6 @@ static int32_t heap_used(struct dt *t)
 
         DT_OK(com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(t->av, false, &m), "getHeapMetrics");
         return m.bytesUsed;
-}
-
-static com_rdk_hal_State sink_state(avb_binder *sink)
-{
-        com_rdk_hal_State s;
-
-        DT_OK(AS(IAudioSink_getState)(sink, &s), "getState");
-        return s;
 }
 
 /* The child: frames queued into audio sink 0 behind a paused clock, then it waits to die. */
