@@ -276,6 +276,28 @@ out:
         pthread_mutex_unlock(&cs->lock);
 }
 
+bool avbd_clock_slaves(struct avbd_clocks *cs, int32_t id, enum avbd_clock_source src)
+{
+        struct clock *c = find(cs, id);
+        enum avbd_clock_mode mode;
+
+        if (!c)
+                return false;
+        pthread_mutex_lock(&cs->lock);
+        mode = c->mode;
+        pthread_mutex_unlock(&cs->lock);
+        switch (mode) {
+        case AVBD_CLOCK_PCR:
+                return true;
+        case AVBD_CLOCK_AUDIO_MASTER:
+                return src == AVBD_CLOCK_FROM_VIDEO;
+        case AVBD_CLOCK_VIDEO_MASTER:
+                return src == AVBD_CLOCK_FROM_AUDIO;
+        default: /* AUTO: whichever sink primed it leads nobody */
+                return false;
+        }
+}
+
 int avbd_clock_info(struct avbd_clocks *cs, int32_t id, struct avbd_clock_info *ret)
 {
         struct clock *c = find(cs, id);

@@ -121,6 +121,13 @@ int avbd_clock_prime(struct avbd_clocks *cs, int32_t id, enum avbd_clock_source 
 #define AVBD_CLOCK_MASTER_SLACK_NS (20 * 1000000LL)
 void avbd_clock_presented(struct avbd_clocks *cs, int32_t id, enum avbd_clock_source src,
                           int64_t pts_ns, int64_t mono_ns);
+/*
+ * Whether src's sink is clock id's slave in its mode now: the clock follows
+ * another source (AUDIO_MASTER: video is the slave; VIDEO_MASTER: audio;
+ * PCR: both), so the sink keeps up with it, dropping what is too late.
+ * False in AUTO and for no such clock.
+ */
+bool avbd_clock_slaves(struct avbd_clocks *cs, int32_t id, enum avbd_clock_source src);
 
 /* ---- for the HAL (avclock_hal.c) ---------------------------------------- */
 

@@ -97,10 +97,19 @@ static void engine_clock_presented(void *userdata, int64_t pts_ns, int64_t mono_
                 c->presented(c->userdata, clock_of(k), pts_ns, mono_ns);
 }
 
+static bool engine_clock_slaved(void *userdata)
+{
+        struct avbd_vsink *k = userdata;
+        const struct avbd_vsink_clocks *c = &k->all->clocks;
+
+        return c->slaved && c->slaved(c->userdata, clock_of(k));
+}
+
 static const struct avb_sink_clock engine_clock = {
     .now = engine_clock_now,
     .prime = engine_clock_prime,
     .presented = engine_clock_presented,
+    .slaved = engine_clock_slaved,
 };
 
 /* ---- listeners (lock held) --------------------------------------------------- */
@@ -628,6 +637,7 @@ void avbd_vsink_info(struct avbd_vsink *k, struct avbd_vsink_info *ret)
             .received = (int64_t)st.received,
             .presented = (int64_t)st.presented,
             .discarded = (int64_t)st.discarded,
+            .dropped_late = (int64_t)st.dropped_late,
             .underflows = (int64_t)st.underflows,
         };
         pthread_mutex_unlock(&k->all->lock);

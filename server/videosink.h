@@ -25,7 +25,8 @@
  *
  * Ownership: a frame handle accepted by queue is the sink's, freed once
  * presented (and no longer shown) or dropped (flush, stop, close, discard,
- * its client's death). A refused one (queue full) stays the caller's.
+ * too late on a clock the sink is the slave of, its client's death). A
+ * refused one (queue full) stays the caller's.
  *
  * Locking: one mutex for all sinks, taken by every call here and by the
  * engines' event callback; never held while anything waits for an engine's
@@ -65,6 +66,9 @@ enum avbd_vsink_state {
  *  read: -ENOENT no such clock; *ret_running false: not started or not
  *        primed (media and rate then unset);
  *  prime, presented: a frame waits on an unprimed clock / was presented.
+ *  slaved: whether the clock's mode makes this kind of sink its slave, so
+ *        that its engine drops frames too late to show in sync
+ *        (vendor/sink.h); NULL: never (the audio sinks: see videosink_hal.c).
  * May be all NULL (no clocks: attachClock refuses every id).
  */
 struct avbd_vsink_clocks {
@@ -72,6 +76,7 @@ struct avbd_vsink_clocks {
                     int64_t *ret_media_ns, double *ret_rate);
         void (*prime)(void *userdata, int32_t id, int64_t pts_ns, int64_t mono_ns);
         void (*presented)(void *userdata, int32_t id, int64_t pts_ns, int64_t mono_ns);
+        bool (*slaved)(void *userdata, int32_t id);
         void *userdata;
 };
 
@@ -171,7 +176,7 @@ struct avbd_vsink_info {
         enum avbd_vsink_state state;
         int32_t av_source;
         bool render_first;
-        int64_t queued, received, presented, discarded, underflows;
+        int64_t queued, received, presented, discarded, dropped_late, underflows;
 };
 void avbd_vsink_info(struct avbd_vsink *k, struct avbd_vsink_info *ret);
 

@@ -72,8 +72,11 @@ struct avb_sink {
 	bool discarding;
 	int64_t discard_pts_ns;
 	bool refused; /* a frame was refused: tell when there is room */
-	/* underflow: the last presented pts and the step before it (0: unknown) */
-	bool underflowed, can_underflow;
+	/*
+	 * the last frame taken off the queue (presented or dropped late): its
+	 * pts and the step before it (0: unknown), for underflow and lateness
+	 */
+	bool underflowed, can_underflow, stepped;
 	int64_t shown_pts_ns, step_ns;
 
 	struct sink_event ev[SINK_EVENTS]; /* told by the thread, outside the lock */
@@ -337,6 +340,38 @@ static int64_t sink_when_locked(struct avb_sink *s, const struct sink_item *it, 
 	return wait;
 }
 
+/* Frame f came off the queue, presented or dropped late: the pts step it makes. */
+static void sink_step_locked(struct avb_sink *s, const struct avb_sink_frame *f)
+{
+	/* the pts are the client's numbers: a step that does not fit is unknown */
+	if (!s->stepped || f->pts_ns <= s->shown_pts_ns ||
+	    __builtin_sub_overflow(f->pts_ns, s->shown_pts_ns, &s->step_ns))
+		s->step_ns = 0;
+	s->shown_pts_ns = f->pts_ns;
+	s->stepped = true;
+	s->can_underflow = !f->eos;
+}
+
+/*
+ * Whether a frame due at pts, its turn come at media time media (clocked),
+ * is too late to show in sync: later than one frame interval (the last
+ * step, at least AVB_SINK_LATE_MIN_NS) on a clock whose sink is its slave.
+ * Why the step and not a fixed bound: a frame is worth showing while it is
+ * still the picture of the moment; past the next one's time, showing it
+ * only delays the next.
+ */
+static bool sink_too_late_locked(struct avb_sink *s, int64_t pts, int64_t media)
+{
+	int64_t late, limit = s->step_ns > AVB_SINK_LATE_MIN_NS ? s->step_ns : AVB_SINK_LATE_MIN_NS;
+
+	if (!s->clock || !s->clock->slaved || media <= pts)
+		return false;
+	/* a difference that does not fit is later than any limit */
+	if (!__builtin_sub_overflow(media, pts, &late) && late <= limit)
+		return false;
+	return s->clock->slaved(s->clock_userdata);
+}
+
 /*
  * Present the head frame: lock held on entry and exit, dropped around the
  * ops. `presenting` lets a flush wait for it. rec_due and rec_now: when it
@@ -358,13 +393,8 @@ static void sink_present_locked(struct avb_sink *s, struct sink_item it, int64_t
 		sink_event_locked(s, AVB_SINK_EV_FIRST_FRAME, it.f.pts_ns);
 	if (s->underflowed)
 		sink_event_locked(s, AVB_SINK_EV_RESUMED, it.f.pts_ns);
-	/* the pts are the client's numbers: a step that does not fit is unknown */
-	if (s->first_pending || it.f.pts_ns <= s->shown_pts_ns ||
-	    __builtin_sub_overflow(it.f.pts_ns, s->shown_pts_ns, &s->step_ns))
-		s->step_ns = 0;
-	s->shown_pts_ns = it.f.pts_ns;
+	sink_step_locked(s, &it.f);
 	s->first_pending = s->underflowed = false;
-	s->can_underflow = !it.f.eos;
 	s->shown = -1;
 	s->presenting = true;
 	pthread_mutex_unlock(&s->lock);
@@ -390,14 +420,23 @@ static void sink_present_locked(struct avb_sink *s, struct sink_item it, int64_t
 	sink_notify(s->notify_fd);
 }
 
-/* A frame before the discard point: released unpresented. Lock held, dropped around the op. */
-static void sink_discard_head_locked(struct avb_sink *s, int64_t frame)
+/*
+ * The head frame f, before the discard point or too late: released
+ * unpresented and counted in *count; one that ends the stream still ends
+ * it. Lock held, dropped around the op.
+ */
+static void sink_drop_head_locked(struct avb_sink *s, const struct avb_sink_frame *f,
+				  uint64_t *count)
 {
 	sink_pop_locked(s);
-	s->stats.discarded++;
+	(*count)++;
+	if (f->eos) {
+		s->can_underflow = false;
+		sink_event_locked(s, AVB_SINK_EV_EOS, f->pts_ns);
+	}
 	s->presenting = true; /* a flush waits for the release */
 	pthread_mutex_unlock(&s->lock);
-	s->ops->release(s->userdata, frame);
+	s->ops->release(s->userdata, f->frame);
 	pthread_mutex_lock(&s->lock);
 	s->presenting = false;
 	pthread_cond_broadcast(&s->cond);
@@ -465,7 +504,7 @@ static void *sink_thread(void *arg)
 			continue;
 		}
 		if (s->discarding && it.f.pts_ns < s->discard_pts_ns) {
-			sink_discard_head_locked(s, it.f.frame);
+			sink_drop_head_locked(s, &it.f, &s->stats.discarded);
 			continue;
 		}
 		s->discarding = false; /* a frame at or after the point came */
@@ -473,6 +512,13 @@ static void *sink_thread(void *arg)
 		if (now < due) {
 			/* woken early by a flush, a new item or a wake: look at the head again */
 			sink_wait_locked(s, now, due);
+			continue;
+		}
+		/* clocked, rec_due and rec_now are the pts and the clock's time */
+		if (s->clock && sink_too_late_locked(s, rec_due, rec_now)) {
+			sink_step_locked(s, &it.f);
+			sink_drop_head_locked(s, &it.f, &s->stats.dropped_late);
+			sink_notify(s->notify_fd);
 			continue;
 		}
 		sink_present_locked(s, it, rec_due, rec_now);
@@ -712,7 +758,7 @@ void avb_sink_flush(struct avb_sink *s, bool hold_shown)
 	s->eos_presented = false;
 	s->discarding = false;
 	s->first_pending = true;
-	s->underflowed = s->can_underflow = false;
+	s->underflowed = s->can_underflow = s->stepped = false;
 	s->step_ns = 0;
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);

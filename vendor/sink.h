@@ -14,6 +14,16 @@
  * ahead or one that goes backwards; AVB_SINK_AT_ONCE presents each frame as
  * soon as it is queued.
  *
+ * Late frames: with a clock attached that says the sink is its slave
+ * (avb_sink_clock.slaved: the clock follows another source, so this sink
+ * must keep up with it rather than show every frame), a frame whose pts the
+ * clock has passed by more than one frame interval (the pts step between
+ * the last two frames taken off the queue, at least AVB_SINK_LATE_MIN_NS)
+ * when its turn comes is dropped: released unpresented, not recorded,
+ * counted in stats.dropped_late. Otherwise (no clock, a clock that does
+ * not say so, the first frame rendered at once) every frame is presented,
+ * however late.
+ *
  * Presenting a frame means recording it (pts, when it was presented, and,
  * when checksums are on, the MD5 of its picture: the planes' visible rows
  * when the frame has a plane layout, else its first `bytes` bytes), then
@@ -42,12 +52,13 @@
 #define AVB_SINK_READ_CHUNK (256u * 1024u) /* bytes per read op when summing */
 
 #define AVB_SINK_CLOCK_POLL_NS 10000000LL /* a clocked sink looks at its clock this often */
+#define AVB_SINK_LATE_MIN_NS 20000000LL	  /* a slaved sink drops no frame later by less */
 #define AVB_SINK_PLANES 3
 
 /* What the presentation thread tells (ops->event). */
 enum avb_sink_event {
 	AVB_SINK_EV_FIRST_FRAME, /* the first frame since creation or a flush: its pts */
-	AVB_SINK_EV_EOS,	 /* the stream's last frame was presented: its pts */
+	AVB_SINK_EV_EOS,	 /* the stream's last frame was presented or dropped: its pts */
 	AVB_SINK_EV_UNDERFLOW,	 /* clocked: nothing queued when the next frame was due */
 	AVB_SINK_EV_RESUMED,	 /* a frame presented again after an underflow */
 	AVB_SINK_EV_SPACE,	 /* the queue refused a frame and has room again */
@@ -70,11 +81,15 @@ struct avb_sink_ops {
  *      started, or not primed): treated as paused.
  *  prime: optional; the head frame waits on a clock that gives no time.
  *  presented: optional; a frame was presented at mono_ns.
+ *  slaved: optional (NULL: false); whether the clock now follows another
+ *      source, so that frames too late to show in sync are dropped (see
+ *      the top). Asked for each frame that is late.
  */
 struct avb_sink_clock {
 	int (*now)(void *userdata, int64_t mono_ns, int64_t *ret_media_ns, double *ret_rate);
 	void (*prime)(void *userdata, int64_t pts_ns, int64_t mono_ns);
 	void (*presented)(void *userdata, int64_t pts_ns, int64_t mono_ns);
+	bool (*slaved)(void *userdata);
 };
 
 enum avb_sink_pacing {
@@ -95,7 +110,7 @@ struct avb_sink_frame {
 	int64_t pts_ns;
 	uint32_t bytes;
 	struct avb_sink_planes planes;
-	bool eos; /* the stream's last frame: AVB_SINK_EV_EOS once it is presented */
+	bool eos; /* the stream's last frame: AVB_SINK_EV_EOS once it is presented or dropped */
 	/* what the picture output's header says (sink_y4m.h); 0/0: unknown */
 	uint32_t rate_num, rate_den; /* frames per second */
 	uint32_t sar_num, sar_den;   /* sample aspect ratio */
@@ -118,6 +133,7 @@ struct avb_sink_stats {
 	uint64_t presented;
 	uint64_t released_unpresented; /* dropped by a flush */
 	uint64_t discarded;	       /* dropped by avb_sink_discard_until */
+	uint64_t dropped_late;	       /* dropped as too late on a slaved clock */
 	uint64_t underflows;
 	uint64_t records_dropped;      /* not taken in time */
 	size_t queued;		       /* frames waiting (markers not counted) */
@@ -135,7 +151,10 @@ int avb_sink_new(const struct avb_sink_ops *ops, void *userdata, bool checksum,
 /* Stop the thread and release every queued frame; accepts NULL. */
 void avb_sink_free(struct avb_sink *s);
 
-/* After each presented frame and end of stream, write 1 to the eventfd fd (-1: none). */
+/*
+ * After each frame presented or dropped late, and each end of stream,
+ * write 1 to the eventfd fd (-1: none).
+ */
 void avb_sink_set_notify(struct avb_sink *s, int fd);
 
 /*
@@ -200,6 +219,7 @@ void avb_sink_flush(struct avb_sink *s, bool hold_shown);
 /*
  * Drop (release unpresented, counted as discarded) every frame whose pts is
  * before pts_ns, queued now or later, until a frame at or after it comes.
+ * A dropped frame that ends the stream still tells AVB_SINK_EV_EOS.
  */
 void avb_sink_discard_until(struct avb_sink *s, int64_t pts_ns);
 /* Whether an end of stream was presented since the last call. */

@@ -23,9 +23,13 @@
  *                  sink closes, the heap is back, a whole stream decodes
  *   avsync         one client, a 10 s programme: video into video sink 0,
  *                  audio into audio sink 0, both on clock 0 (AUDIO_MASTER);
- *                  every frame no earlier than its time, and audio and video
+ *                  every frame no earlier than its time, every presented
+ *                  picture's MD5 ffmpeg's for its pts, and audio and video
  *                  within one video frame (40 ms) of each other throughout
- *                  (the worst offset printed)
+ *                  (the worst offset printed). The video being the slave,
+ *                  pictures too late to show in sync may be dropped (a
+ *                  loaded machine): they must be the ones the sink counts in
+ *                  METRIC_FRAMES_DROPPED_LATE, and their number is printed
  */
 #include <errno.h>
 #include <math.h>
@@ -291,17 +295,30 @@ static void records_clear(struct records *rs)
         rs->n = 0;
 }
 
-/* Every record matches the reference, and none was presented before it was due. */
-static void check_records(struct dt *t, const struct records *rs, const char *what)
+/*
+ * Every record matches its reference frame, and none was presented before
+ * it was due. frame_ns 0: record i is frame i, and every frame is there;
+ * else the frame of pts p is p / frame_ns and frames may be missing
+ * (dropped), none out of order. Returns how many are missing.
+ */
+static size_t check_records(struct dt *t, const struct records *rs, const char *what,
+                            int64_t frame_ns)
 {
-        size_t bad = 0, early = 0;
+        size_t bad = 0, early = 0, next = 0;
 
-        if (rs->n != t->n_ref)
+        if (frame_ns == 0 && rs->n != t->n_ref)
                 dt_fail("%s: %zu frames presented for %zu reference frames", what, rs->n, t->n_ref);
         for (size_t i = 0; i < rs->n; i++) {
-                if (AVB_DEBUG_API && strcmp(rs->r[i].md5, t->ref[i])) {
-                        fprintf(stderr, "  frame %zu: sink %s, reference %s\n", i, rs->r[i].md5,
-                                t->ref[i]);
+                int64_t pts = rs->r[i].nsPresentationTime;
+                size_t at = frame_ns ? (size_t)(pts / frame_ns) : i;
+
+                if (frame_ns && (pts < 0 || pts % frame_ns || at < next || at >= t->n_ref))
+                        dt_fail("%s: record %zu has pts %lld: not a frame after the one before",
+                                what, i, (long long)pts);
+                next = at + 1;
+                if (AVB_DEBUG_API && strcmp(rs->r[i].md5, t->ref[at])) {
+                        fprintf(stderr, "  frame %zu: sink %s, reference %s\n", at, rs->r[i].md5,
+                                t->ref[at]);
                         bad++;
                 }
                 if (rs->r[i].nsPresented < rs->r[i].nsDue) {
@@ -315,6 +332,7 @@ static void check_records(struct dt *t, const struct records *rs, const char *wh
                         rs->n, early);
         printf("  %s: %zu frames presented, none early, MD5s %s\n", what, rs->n,
                AVB_DEBUG_API ? "equal ffmpeg's framemd5" : "not summed (debug_api=false)");
+        return t->n_ref - rs->n;
 }
 
 /* ---- queueing frames ----------------------------------------------------------------------- */
@@ -531,6 +549,20 @@ static com_rdk_hal_PropertyValue *sink_property(avb_binder *sink, AS(Property) p
         return v;
 }
 
+static int32_t video_property(avb_binder *sink, VS(Property) p)
+{
+        com_rdk_hal_PropertyValue *v = NULL;
+        int32_t r;
+
+        DT_OK(VS(IVideoSink_getProperty)(sink, p, &v), "video getProperty");
+        if (!v || !v->value || v->value->tag != com_rdk_hal_PropertyValue_Value_TAG_intValue)
+                dt_fail("video sink property %d: no intValue", (int)p);
+        r = v->value->u.intValue;
+        com_rdk_hal_PropertyValue_fini(v);
+        free(v);
+        return r;
+}
+
 static int64_t int_property(avb_binder *sink, AS(Property) p)
 {
         com_rdk_hal_PropertyValue *v = sink_property(sink, p);
@@ -669,7 +701,7 @@ static void case_asink(struct dt *t, bool secure)
                 dt_fail("onEndOfStream(%lld), the last frame's pts is %lld",
                         (long long)audio_heard.eos_pts, (long long)audio_last_pts);
         take(t, &audio_recs);
-        check_records(t, &audio_recs, secure ? "audio sink, secure" : "audio sink");
+        check_records(t, &audio_recs, secure ? "audio sink, secure" : "audio sink", 0);
         records_clear(&audio_recs);
 
         /* 2: frames held by a paused clock, then flushed */
@@ -696,7 +728,7 @@ static void case_asink(struct dt *t, bool secure)
         push_mp2(t, "a.mp2", 0);
         wait_heard(&audio_heard, &audio_heard.eos, 2, "onEndOfStream");
         take(t, &audio_recs);
-        check_records(t, &audio_recs, "audio sink, after flush");
+        check_records(t, &audio_recs, "audio sink, after flush", 0);
         records_clear(&audio_recs);
         dt_stop_close(t);
         t->give_frame = NULL;
@@ -857,6 +889,8 @@ static void case_avsync(struct dt *t)
         VS(IVideoSink_Id) vid = {.value = 0};
         CK(IAVClock_Id) cid = {.value = 0};
         int64_t at = 0, worst;
+        int32_t counted;
+        size_t dropped;
         pthread_t th, pre;
         bool ok;
 
@@ -898,12 +932,18 @@ static void case_avsync(struct dt *t)
         wait_heard(&video_heard, &video_heard.eos, 1, "video onEndOfStream");
         take(t, &audio_recs);
         take(t, &video_recs);
-        check_records(t, &audio_recs, "avsync audio");
-        check_records(vt, &video_recs, "avsync video");
+        check_records(t, &audio_recs, "avsync audio", 0);
+        dropped = check_records(vt, &video_recs, "avsync video", VIDEO_FRAME_NS);
+        counted = video_property(vsink, VS(Property_METRIC_FRAMES_DROPPED_LATE));
+        if (counted < 0 || (size_t)counted != dropped)
+                dt_fail("avsync: %zu pictures missing, METRIC_FRAMES_DROPPED_LATE %d", dropped,
+                        (int)counted);
+        if (video_recs.n == 0)
+                dt_fail("avsync: every picture dropped");
         worst = worst_offset(&at);
-        printf("  avsync: %zu video and %zu audio frames over %.1f s, worst A/V offset %+.2f ms "
-               "(at %.2f s; limit %lld ms)\n",
-               video_recs.n, audio_recs.n,
+        printf("  avsync: %zu video (%zu dropped late) and %zu audio frames over %.1f s, worst A/V "
+               "offset %+.2f ms (at %.2f s; limit %lld ms)\n",
+               video_recs.n, dropped, audio_recs.n,
                (double)video_recs.r[video_recs.n - 1].nsPresentationTime / 1e9, (double)worst / 1e6,
                (double)at / 1e9, (long long)(SYNC_LIMIT_NS / MS));
         if (llabs(worst) >= SYNC_LIMIT_NS)

@@ -2,8 +2,8 @@
 /*
  * The AV clocks (server/avclock.h): the arithmetic, rate changes and pause,
  * the state machine the HAL drives, priming per mode, the master mode,
- * PCR, and a client's death. Tables of cases; times are given, not read,
- * wherever the API takes them.
+ * which sink is a slave in which mode, PCR, and a client's death. Tables
+ * of cases; times are given, not read, wherever the API takes them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -392,6 +392,30 @@ static void test_master(void **state)
         }
 }
 
+/* Which sink is the clock's slave (and drops late frames) in which mode. */
+static void test_slaves(void **state)
+{
+        struct fixture *f = *state;
+        static const struct {
+                enum avbd_clock_mode mode;
+                bool audio, video;
+        } cases[] = {
+            {AVBD_CLOCK_AUTO, false, false},
+            {AVBD_CLOCK_PCR, true, true},
+            {AVBD_CLOCK_AUDIO_MASTER, false, true},
+            {AVBD_CLOCK_VIDEO_MASTER, true, false},
+        };
+
+        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener), 0);
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                assert_int_equal(avbd_clock_set_mode(f->cs, 0, A, cases[i].mode), 0);
+                if (avbd_clock_slaves(f->cs, 0, AVBD_CLOCK_FROM_AUDIO) != cases[i].audio ||
+                    avbd_clock_slaves(f->cs, 0, AVBD_CLOCK_FROM_VIDEO) != cases[i].video)
+                        fail_msg("case %zu: the wrong slaves", i);
+        }
+        assert_false(avbd_clock_slaves(f->cs, 5, AVBD_CLOCK_FROM_VIDEO)); /* no such clock */
+}
+
 /* Audio and video lateness apart is the sync metric. */
 static void test_sync_metric(void **state)
 {
@@ -479,6 +503,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_rates_refused, setup, teardown),
             cmocka_unit_test_setup_teardown(test_priming, setup, teardown),
             cmocka_unit_test_setup_teardown(test_master, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_slaves, setup, teardown),
             cmocka_unit_test_setup_teardown(test_sync_metric, setup, teardown),
             cmocka_unit_test_setup_teardown(test_pcr, setup, teardown),
             cmocka_unit_test_setup_teardown(test_pause_resume, setup, teardown),

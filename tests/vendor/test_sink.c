@@ -4,7 +4,8 @@
  * by presentation time, checksums, flush, end of stream, a full queue,
  * re-anchoring, frames given back on free; with a test clock: no frame
  * before its time, pause and priming, render first, the shown frame kept,
- * discard until, underflow and resumed. Pacing is checked as
+ * discard until, underflow and resumed, late frames dropped on a clock
+ * that slaves the sink. Pacing is checked as
  * an order of events (never before its due time), not as a speed.
  */
 #include <errno.h>
@@ -283,7 +284,7 @@ static void test_read_failure(void **state)
  */
 struct tclock {
 	pthread_mutex_t m;
-	bool primed, may_prime;
+	bool primed, may_prime, slaved;
 	int64_t base_ns, base_mono_ns;
 	double rate;
 	int64_t primed_pts_ns;
@@ -344,8 +345,21 @@ static void tclock_presented(void *userdata, int64_t pts, int64_t mono)
 	pthread_mutex_unlock(&c->m);
 }
 
-static const struct avb_sink_clock tclock_ops = {
-	.now = tclock_now, .prime = tclock_prime, .presented = tclock_presented};
+static bool tclock_slaved(void *userdata)
+{
+	struct tclock *c = userdata;
+	bool slaved;
+
+	pthread_mutex_lock(&c->m);
+	slaved = c->slaved;
+	pthread_mutex_unlock(&c->m);
+	return slaved;
+}
+
+static const struct avb_sink_clock tclock_ops = {.now = tclock_now,
+						 .prime = tclock_prime,
+						 .presented = tclock_presented,
+						 .slaved = tclock_slaved};
 
 static void tclock_init(struct tclock *c, bool primed, double rate)
 {
@@ -642,6 +656,96 @@ static void test_underflow(void **state)
 	avb_sink_free(s);
 }
 
+/*
+ * Late frames: the clock stands (almost) still at 400 ms while the frames
+ * come off the queue. Slaved, a frame later than one step (at least 20 ms;
+ * 20 ms with no step known: the first, one going back) is dropped,
+ * released and counted, not recorded nor reported to the clock; the last
+ * one, dropped, still ends the stream. Not slaved, every frame is shown.
+ */
+static void test_late_drop(void **state)
+{
+	static const struct {
+		int64_t pts_ms;
+		bool shown; /* when slaved */
+	} frames[] = {
+		{300, false}, /* 100 late, no step yet */
+		{340, false}, /* 60 late, step 40 */
+		{380, true},  /* 20 late, step 40 */
+		{390, true},  /* 10 late, step 10: the limit is 20 */
+		{395, true},  /* 5 late */
+		{370, false}, /* back: no step, 30 late */
+		{300, false}, /* the last: 100 late, ends the stream */
+	};
+	const size_t n_frames = sizeof(frames) / sizeof(frames[0]);
+
+	(void)state;
+	for (int slaved = 0; slaved <= 1; slaved++) {
+		struct fake f;
+		struct tclock c;
+		struct avb_sink *s = new_event_sink(&f);
+		struct avb_sink_record *r;
+		struct avb_sink_stats st;
+		size_t n, k = 0, shown = 0;
+
+		tclock_init(&c, true, 0.0); /* paused while the frames are queued */
+		c.slaved = slaved;
+		avb_sink_set_clock(s, &tclock_ops, &c);
+		for (size_t i = 0; i < n_frames; i++) {
+			struct avb_sink_frame fr = {.frame = (int64_t)i,
+						    .pts_ns = frames[i].pts_ms * MS,
+						    .bytes = 4,
+						    .eos = i == n_frames - 1};
+
+			assert_int_equal(avb_sink_queue_frame(s, &fr), 0);
+			shown += !slaved || frames[i].shown;
+		}
+		pthread_mutex_lock(&c.m);
+		c.base_ns = 400 * MS;
+		pthread_mutex_unlock(&c.m);
+		tclock_set_rate(&c, 1e-6); /* a microsecond of media time per second */
+		wait_event(AVB_SINK_EV_EOS, 1);
+		pthread_mutex_lock(&evs.m);
+		assert_int_equal(evs.pts[AVB_SINK_EV_EOS], 300 * MS);
+		pthread_mutex_unlock(&evs.m);
+		avb_sink_get_stats(s, &st);
+		assert_int_equal(st.presented, shown);
+		assert_int_equal(st.dropped_late, n_frames - shown);
+		assert_int_equal(released(&f), n_frames);
+		take(s, &r, &n);
+		assert_int_equal(n, shown);
+		for (size_t i = 0; i < n_frames; i++)
+			if (!slaved || frames[i].shown)
+				assert_int_equal(r[k++].pts_ns, frames[i].pts_ms * MS);
+		free(r);
+		pthread_mutex_lock(&c.m);
+		assert_int_equal(c.n_presented, shown);
+		pthread_mutex_unlock(&c.m);
+		avb_sink_free(s);
+	}
+}
+
+/* A frame discarded before the discard point that ends the stream still ends it. */
+static void test_discard_eos(void **state)
+{
+	struct fake f;
+	struct avb_sink *s = new_event_sink(&f);
+	struct avb_sink_frame last = {.frame = 2, .pts_ns = 40 * MS, .bytes = 4, .eos = true};
+	struct avb_sink_stats st;
+
+	(void)state;
+	avb_sink_set_pacing(s, AVB_SINK_AT_ONCE);
+	avb_sink_discard_until(s, 1000 * MS);
+	assert_int_equal(avb_sink_queue(s, 1, 0, 4), 0);
+	assert_int_equal(avb_sink_queue_frame(s, &last), 0);
+	wait_event(AVB_SINK_EV_EOS, 1);
+	avb_sink_get_stats(s, &st);
+	assert_int_equal(st.discarded, 2);
+	assert_int_equal(st.presented, 0);
+	assert_int_equal(released(&f), 2);
+	avb_sink_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -651,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_clocked),	       cmocka_unit_test(test_clock_pause_and_prime),
 		cmocka_unit_test(test_render_first),   cmocka_unit_test(test_keep_shown),
 		cmocka_unit_test(test_discard_until),  cmocka_unit_test(test_underflow),
+		cmocka_unit_test(test_late_drop),      cmocka_unit_test(test_discard_eos),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
