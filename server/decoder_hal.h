@@ -53,4 +53,15 @@ struct avbd_dec *avbd_find_decoder(struct avbd_decoders *d, enum avb_media_kind 
 int avbd_decoder_ids(struct avbd_decoders *d, enum avb_media_kind kind, int32_t **ret,
                      size_t *ret_n);
 
+/*
+ * Ops of IVideoDecoder/IAudioDecoder (impl: the decoder) and of their
+ * controllers (impl: a struct avbd_ctl) that are the same for both packages.
+ */
+avb_status avbd_hal_listen(void *impl, avb_call *call, avb_binder *l, bool *ret);
+avb_status avbd_hal_unlisten(void *impl, avb_call *call, avb_binder *l, bool *ret);
+avb_status avbd_hal_start(void *impl, avb_call *call);
+avb_status avbd_hal_stop(void *impl, avb_call *call);
+avb_status avbd_hal_flush(void *impl, avb_call *call, bool reset);
+avb_status avbd_hal_discontinuity(void *impl, avb_call *call);
+
 #endif

@@ -117,3 +117,52 @@ int avbd_decoder_ids(struct avbd_decoders *d, enum avb_media_kind kind, int32_t 
         *ret_n = n;
         return 0;
 }
+
+/* ---- ops both packages share (their generated signatures are the same) ---- */
+
+avb_status avbd_hal_listen(void *impl, avb_call *call, avb_binder *l, bool *ret)
+{
+        int e;
+
+        (void)call;
+        if (!l)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "registerEventListener: null");
+        e = avbd_dec_add_event_listener(impl, l);
+        if (e == -ENOSPC)
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
+                                            "registerEventListener: %d listeners already",
+                                            AVBD_DEC_EVENT_LISTENERS);
+        *ret = e == 0;
+        return e == 0 || e == -EEXIST ? avb_status_ok()
+                                      : avb_status_exception(AVB_EX_ILLEGAL_STATE, "out of memory");
+}
+
+avb_status avbd_hal_unlisten(void *impl, avb_call *call, avb_binder *l, bool *ret)
+{
+        (void)call;
+        if (!l)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "unregisterEventListener: null");
+        *ret = avbd_dec_remove_event_listener(impl, l) == 0;
+        return avb_status_ok();
+}
+
+avb_status avbd_hal_start(void *impl, avb_call *call)
+{
+        return avbd_dec_status(avbd_dec_start(impl, avbd_dec_caller(call)), "start");
+}
+
+avb_status avbd_hal_stop(void *impl, avb_call *call)
+{
+        return avbd_dec_status(avbd_dec_stop(impl, avbd_dec_caller(call)), "stop");
+}
+
+avb_status avbd_hal_flush(void *impl, avb_call *call, bool reset)
+{
+        return avbd_dec_status(avbd_dec_flush(impl, avbd_dec_caller(call), reset), "flush");
+}
+
+avb_status avbd_hal_discontinuity(void *impl, avb_call *call)
+{
+        return avbd_dec_status(avbd_dec_discontinuity(impl, avbd_dec_caller(call)),
+                               "signalDiscontinuity");
+}

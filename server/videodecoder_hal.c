@@ -486,32 +486,6 @@ static avb_status dec_close(void *impl, avb_call *call, avb_binder *controller, 
         return avb_status_ok();
 }
 
-static avb_status dec_listen(void *impl, avb_call *call, avb_binder *l, bool *ret)
-{
-        int e;
-
-        (void)call;
-        if (!l)
-                return avb_status_exception(AVB_EX_NULL_POINTER, "registerEventListener: null");
-        e = avbd_dec_add_event_listener(impl, l);
-        if (e == -ENOSPC)
-                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
-                                            "registerEventListener: %d listeners already",
-                                            AVBD_DEC_EVENT_LISTENERS);
-        *ret = e == 0;
-        return e == 0 || e == -EEXIST ? avb_status_ok()
-                                      : avb_status_exception(AVB_EX_ILLEGAL_STATE, "out of memory");
-}
-
-static avb_status dec_unlisten(void *impl, avb_call *call, avb_binder *l, bool *ret)
-{
-        (void)call;
-        if (!l)
-                return avb_status_exception(AVB_EX_NULL_POINTER, "unregisterEventListener: null");
-        *ret = avbd_dec_remove_event_listener(impl, l) == 0;
-        return avb_status_ok();
-}
-
 const VD(IVideoDecoder_ops) avbd_video_decoder_ops = {
     .getCapabilities = get_caps,
     .getProperty = get_property,
@@ -520,32 +494,11 @@ const VD(IVideoDecoder_ops) avbd_video_decoder_ops = {
     .open = dec_open,
     .openWithResolution = dec_open_with_resolution,
     .close = dec_close,
-    .registerEventListener = dec_listen,
-    .unregisterEventListener = dec_unlisten,
+    .registerEventListener = avbd_hal_listen,
+    .unregisterEventListener = avbd_hal_unlisten,
 };
 
 /* ---- IVideoDecoderController ------------------------------------------------- */
-
-static avb_status ctl_start(void *impl, avb_call *call)
-{
-        return avbd_dec_status(avbd_dec_start(impl, avbd_dec_caller(call)), "start");
-}
-
-static avb_status ctl_stop(void *impl, avb_call *call)
-{
-        return avbd_dec_status(avbd_dec_stop(impl, avbd_dec_caller(call)), "stop");
-}
-
-static avb_status ctl_flush(void *impl, avb_call *call, bool reset)
-{
-        return avbd_dec_status(avbd_dec_flush(impl, avbd_dec_caller(call), reset), "flush");
-}
-
-static avb_status ctl_discontinuity(void *impl, avb_call *call)
-{
-        return avbd_dec_status(avbd_dec_discontinuity(impl, avbd_dec_caller(call)),
-                               "signalDiscontinuity");
-}
 
 static avb_status ctl_decode(void *impl, avb_call *call, int64_t handle,
                              const VD(InputBufferMetadata) * md, bool *ret)
@@ -771,12 +724,12 @@ static avb_status ctl_dv(void *impl, avb_call *call, bool bl, bool el)
 }
 
 const VD(IVideoDecoderController_ops) avbd_video_controller_ops = {
-    .start = ctl_start,
-    .stop = ctl_stop,
+    .start = avbd_hal_start,
+    .stop = avbd_hal_stop,
     .setProperty = ctl_set_property,
     .decodeBufferWithMetadata = ctl_decode,
-    .flush = ctl_flush,
-    .signalDiscontinuity = ctl_discontinuity,
+    .flush = avbd_hal_flush,
+    .signalDiscontinuity = avbd_hal_discontinuity,
     .parseCodecSpecificData = ctl_csd,
     .setMasteringDisplayInfo = ctl_mastering,
     .setContentLightLevel = ctl_light,
