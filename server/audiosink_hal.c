@@ -333,10 +333,9 @@ static avb_status sink_close(void *impl, avb_call *call, avb_binder *controller,
         if (!controller)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "close: no controller");
         c = avb_binder_local_impl(controller, &AS(IAudioSinkController_desc));
-        if (!c || c->a != impl) {
-                *ret = false; /* not this sink's controller */
-                return avb_status_ok();
-        }
+        if (!c || c->a != impl) /* as the video sink and the decoders answer */
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE,
+                                            "close: not this sink's controller");
         e = current(c);
         if (e == 0)
                 e = avbd_vsink_close(c->a->k, avbd_dec_caller(call));
@@ -485,6 +484,18 @@ static int pcm_of(const com_rdk_hal_audiodecoder_FrameMetadata *md, struct avb_s
         return r == 1 ? 1 : r < 0 ? -EINVAL : 0;
 }
 
+/* The sound output's format (vendor/sink_wav.h): S16LE interleaved only. */
+static struct avbd_vsink_picture pcm_format_of(const com_rdk_hal_audiodecoder_PCMMetadata *m)
+{
+        bool s16 = m->format == com_rdk_hal_audiodecoder_PCMFormat_S16LE && !m->planarFormat;
+
+        return (struct avbd_vsink_picture){
+            .pcm_rate = m->sampleRate > 0 ? (uint32_t)m->sampleRate : 0,
+            .pcm_channels = m->numChannels > 0 ? (uint32_t)m->numChannels : 0,
+            .pcm_bits = s16 ? 16 : 0,
+        };
+}
+
 static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t handle,
                             const com_rdk_hal_audiodecoder_FrameMetadata *md, bool *ret)
 {
@@ -497,6 +508,11 @@ static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t han
         if (e == 0 && has < 0)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
                                             "queueAudioFrame: a PCM layout we cannot read");
+        if (e == 0 && md && md->metadata) { /* it comes when it changes, and holds */
+                struct avbd_vsink_picture pic = pcm_format_of(md->metadata);
+
+                e = avbd_vsink_describe(a->k, avbd_dec_caller(call), &pic);
+        }
         if (e == 0)
                 e = avbd_vsink_queue(a->k, avbd_dec_caller(call), handle, pts, has ? &pcm : NULL,
                                      md && md->endOfStream, ret);

@@ -188,11 +188,8 @@ static int decoder_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud
                 return get_u32(c, v, key, &d->secure_pool_bytes);
         if (!strcmp(key, "configured"))
                 return get_bool(c, v, key, &d->configured);
-        if (!strcmp(key, "sink_output")) {
-                if (d->kind != AVB_MEDIA_VIDEO) /* the audio sink writes no file yet */
-                        return fail(c, v, "key 'sink_output': only video sinks write a file");
+        if (!strcmp(key, "sink_output")) /* y4m for video, wav for audio */
                 return get_str(c, v, key, &item->sink_output);
-        }
         return unknown(c, "a decoder", key, v);
 }
 

@@ -59,7 +59,8 @@ struct avbd_id_list {
 
 /*
  * A decoder's `sink_output`: the file its sink writes what it presents to
- * (a video sink: YUV4MPEG2, vendor/sink_y4m.h). A relative path in the
+ * (a video sink: YUV4MPEG2, vendor/sink_y4m.h; an audio sink: RIFF/WAVE,
+ * vendor/sink_wav.h). A relative path in the
  * file is taken from the profile's directory.
  */
 struct avbd_sink_output {

@@ -184,9 +184,13 @@ static void open_output(const struct avbd_profile *profile, struct avbd_vsink *k
                 if (o->kind != k->all->kind || o->id != k->id)
                         continue;
                 fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-                if (fd < 0 || avb_sink_set_output(k->engine, fd, o->path) < 0)
+                if (fd >= 0)
+                        fd = k->all->kind == AVB_MEDIA_AUDIO
+                                 ? avb_sink_set_wav_output(k->engine, fd, o->path)
+                                 : avb_sink_set_output(k->engine, fd, o->path);
+                if (fd < 0)
                         avb_log(AVB_LOG_ERROR, "sink %d: cannot write %s: %s", (int)k->id, o->path,
-                                strerror(fd < 0 ? errno : ENOMEM));
+                                strerror(fd == -ENOMEM ? ENOMEM : errno));
                 else
                         avb_log(AVB_LOG_INFO, "sink %d: what it presents goes to %s", (int)k->id,
                                 o->path);
@@ -276,7 +280,8 @@ void avbd_vsinks_free(struct avbd_vsinks *s)
                         shut(k);
                 for (size_t j = 0; j < AVBD_VSINK_EVENT_LISTENERS; j++)
                         k->events[j] = avb_binder_unref(k->events[j]);
-                (void)avb_sink_set_output(k->engine, -1, NULL); /* closes the file */
+                (void)avb_sink_set_output(k->engine, -1, NULL); /* close the files */
+                (void)avb_sink_set_wav_output(k->engine, -1, NULL);
                 /* the engine outlives us (the vendor's): no more events here */
                 (void)vendor_engine(s, k->id, NULL, NULL, &k->engine);
         }
@@ -536,6 +541,9 @@ int avbd_vsink_queue(struct avbd_vsink *k, uint64_t owner, int64_t handle, int64
                 f.rate_den = k->picture.rate_den;
                 f.sar_num = k->picture.sar_num;
                 f.sar_den = k->picture.sar_den;
+                f.pcm.rate = k->picture.pcm_rate;
+                f.pcm.channels = k->picture.pcm_channels;
+                f.pcm.bits = k->picture.pcm_bits;
                 r = avb_sink_queue_frame(k->engine, &f);
                 if (r < 0 && r != -ENOSPC) {
                         e_ = r;

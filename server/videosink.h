@@ -148,10 +148,13 @@ int avbd_vsink_queue(struct avbd_vsink *k, uint64_t owner, int64_t handle, int64
                      const struct avb_sink_planes *planes, bool eos, bool *ret_accepted);
 /*
  * What the client's metadata says of the pictures it queues from now on
- * (the picture output's header, vendor/sink_y4m.h); 0/0: unknown. STARTED.
+ * (the picture output's header, vendor/sink_y4m.h), or of the PCM (the
+ * sound output's, vendor/sink_wav.h: avb_sink_frame.pcm); 0: unknown.
+ * STARTED.
  */
 struct avbd_vsink_picture {
         uint32_t rate_num, rate_den, sar_num, sar_den;
+        uint32_t pcm_rate, pcm_channels, pcm_bits;
 };
 int avbd_vsink_describe(struct avbd_vsink *k, uint64_t owner,
                         const struct avbd_vsink_picture *picture);

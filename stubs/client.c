@@ -6,6 +6,17 @@
  * after a timeout or failure so that nanomsg never resends its old request.
  * The wait is one poll() on the socket and on the connection's death eventfd,
  * bounded by the call's deadline.
+ *
+ * A reply can be lost on a socket whose resend timer runs during the call
+ * (a resend interval shorter than the call, which only the test hook sets):
+ * nanomsg 1.1's REQ socket keeps a reply that arrives between the timer's
+ * expiry and the resend going out, but never hands it over, and the server
+ * does not answer a resend on the pipe its reply already went on
+ * (reply_cache.h, routes). Such a call would wait out its deadline. So a call
+ * waits on one socket at most MOVE_AFTER_IVLS resend intervals (and at least
+ * MOVE_AFTER_MIN_MS), then sends the same request (same id) on a new socket:
+ * another pipe, which the server answers from its reply cache, or which
+ * becomes the route of the call it still holds.
  */
 #include <errno.h>
 #include <poll.h>
@@ -17,9 +28,21 @@
 #include "frame.h"
 #include "internal.h"
 #include "log.h"
+#include "testing.h"
 #include "transport.h"
 #include "uconn.h"
 #include "util.h"
+
+#define MOVE_AFTER_IVLS   16
+#define MOVE_AFTER_MIN_MS 1000
+
+/* Requests sent again on a new socket so far, for tests (avb_rpc_test_moved_requests). */
+static _Atomic uint64_t moved_requests;
+
+uint64_t avb_rpc_test_moved_requests(void)
+{
+        return atomic_load(&moved_requests);
+}
 
 static int req_socket_open(avb_binder *b, size_t max_message, int *ret_sock)
 {
@@ -95,10 +118,15 @@ static int wait_ready(int fd, int dead_efd, int64_t deadline_ms)
         }
 }
 
-/* Sends `buf` and receives the matching reply into *ret: 0 or -errno. */
-static int round_trip(int s, int dead_efd, int64_t deadline_ms, const uint8_t *buf, size_t len,
-                      avb_tp_msg *ret)
+/*
+ * Sends `buf` and receives the matching reply into *ret: 0 or -errno. The
+ * reply is waited for until `deadline_ms`, or until `move_at_ms` if that is
+ * earlier: then -ESTALE (send it again on another socket).
+ */
+static int round_trip(int s, int dead_efd, int64_t deadline_ms, int64_t move_at_ms,
+                      const uint8_t *buf, size_t len, avb_tp_msg *ret)
 {
+        int64_t wait_until = move_at_ms < deadline_ms ? move_at_ms : deadline_ms;
         int fd, r;
 
         for (;;) {
@@ -116,7 +144,34 @@ static int round_trip(int s, int dead_efd, int64_t deadline_ms, const uint8_t *b
                 r = avb_tp_recv(s, ret);
                 if (r != -EAGAIN)
                         return r;
-                if ((r = wait_ready(fd, dead_efd, deadline_ms)) < 0)
+                if ((r = wait_ready(fd, dead_efd, wait_until)) < 0)
+                        return r == -ETIMEDOUT && wait_until < deadline_ms ? -ESTALE : r;
+        }
+}
+
+/*
+ * Round trip of one request, moved to a new socket whenever it waited
+ * MOVE_AFTER_IVLS resend intervals on one (see the top of this file). *s is
+ * the socket it ended on (-1 if none could be opened).
+ */
+static int round_trip_moving(avb_binder *b, size_t max_message, int *s, int64_t deadline_ms,
+                             const uint8_t *buf, size_t len, avb_tp_msg *ret)
+{
+        int64_t ivl = avb_rt_resend_ivl_ms(), move_after = MOVE_AFTER_IVLS * ivl;
+        int r;
+
+        if (move_after < MOVE_AFTER_MIN_MS)
+                move_after = MOVE_AFTER_MIN_MS;
+        for (;;) {
+                r = round_trip(*s, b->conn->dead_efd, deadline_ms, avb_now_ms() + move_after, buf,
+                               len, ret);
+                if (r != -ESTALE)
+                        return r;
+                /* The old socket goes first: a reply must never come to one that moved on. */
+                avb_tp_close(*s);
+                *s = -1;
+                atomic_fetch_add(&moved_requests, 1);
+                if ((r = req_socket_open(b, max_message, s)) < 0)
                         return r;
         }
 }
@@ -224,7 +279,7 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
         }
 
         sent_at = avb_now_ms();
-        r = round_trip(s, b->conn->dead_efd, deadline_at, buf, buf_len, &msg);
+        r = round_trip_moving(b, max_message, &s, deadline_at, buf, buf_len, &msg);
         if (mflags & AVB_METHOD_SENSITIVE)
                 explicit_bzero(buf, buf_len); /* its last use; freed on return */
         if (r < 0) {

@@ -16,6 +16,11 @@
  * $AVB_TEST_RESEND_IVL_MS does the same for a whole process.
  */
 void avb_rpc_test_set_resend_ivl(int ms);
+/*
+ * Two-way requests this process sent again on a new request socket after
+ * waiting many resend intervals on one (client.c; only with a short interval).
+ */
+uint64_t avb_rpc_test_moved_requests(void);
 
 typedef struct avb_server_stats {
         uint64_t dispatched;      /* requests handed to a dispatcher */

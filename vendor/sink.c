@@ -25,6 +25,7 @@
 
 #include "avb_config.h"
 #include "sink.h"
+#include "sink_wav.h"
 #include "sink_y4m.h"
 
 #if AVB_DEBUG_API
@@ -87,6 +88,7 @@ struct avb_sink {
 
 	uint8_t *scratch; /* AVB_SINK_READ_CHUNK bytes; presentation thread only */
 	struct avb_sink_y4m *out; /* the picture output, NULL: none */
+	struct avb_sink_wav *wav; /* the sound output, NULL: none */
 };
 
 static int64_t mono_ns(void)
@@ -180,18 +182,22 @@ static void sink_checksum(struct avb_sink *s, const struct avb_sink_frame *f, ch
 #endif
 }
 
-/* Append the frame to the picture output, if any (lock not held). */
+/* Append the frame to the picture and sound outputs, if any (lock not held). */
 static void sink_write_output(struct avb_sink *s, struct avb_sink_y4m *out,
-			      const struct avb_sink_frame *f)
+			      struct avb_sink_wav *wav, const struct avb_sink_frame *f)
 {
-	if (!out)
+	if (!out && !wav)
 		return;
 	if (!s->scratch)
 		s->scratch = malloc(AVB_SINK_READ_CHUNK);
 	if (!s->scratch)
 		return;
-	(void)avb_sink_y4m_write(out, f, s->ops->read, s->userdata, s->scratch,
-				 AVB_SINK_READ_CHUNK);
+	if (out)
+		(void)avb_sink_y4m_write(out, f, s->ops->read, s->userdata, s->scratch,
+					 AVB_SINK_READ_CHUNK);
+	if (wav)
+		(void)avb_sink_wav_write(wav, f, s->ops->read, s->userdata, s->scratch,
+					 AVB_SINK_READ_CHUNK);
 	sodium_memzero(s->scratch, AVB_SINK_READ_CHUNK); /* a secure frame's rows */
 }
 
@@ -379,6 +385,7 @@ static void sink_present_locked(struct avb_sink *s, struct sink_item it, int64_t
 	int64_t old_shown = s->shown;
 	bool keep = s->keep_shown;
 	struct avb_sink_y4m *out = s->out; /* replaced only while nothing is presented */
+	struct avb_sink_wav *wav = s->wav;
 
 	s->last_pts_ns = it.f.pts_ns;
 	sink_pop_locked(s);
@@ -393,7 +400,7 @@ static void sink_present_locked(struct avb_sink *s, struct sink_item it, int64_t
 	pthread_mutex_unlock(&s->lock);
 
 	sink_checksum(s, &it.f, r.md5);
-	sink_write_output(s, out, &it.f);
+	sink_write_output(s, out, wav, &it.f);
 	if (old_shown >= 0)
 		s->ops->release(s->userdata, old_shown);
 	if (!keep)
@@ -598,6 +605,7 @@ void avb_sink_free(struct avb_sink *s)
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);
 	avb_sink_y4m_free(s->out);
+	avb_sink_wav_free(s->wav);
 	free(s->scratch); /* zeroed after each use */
 	free(s->rec);
 	free(s);
@@ -622,6 +630,21 @@ int avb_sink_set_output(struct avb_sink *s, int fd, const char *name)
 	s->out = out;
 	pthread_mutex_unlock(&s->lock);
 	avb_sink_y4m_free(old);
+	return r;
+}
+
+int avb_sink_set_wav_output(struct avb_sink *s, int fd, const char *name)
+{
+	struct avb_sink_wav *wav = NULL, *old;
+	int r = fd >= 0 ? avb_sink_wav_new(fd, name, &wav) : 0;
+
+	pthread_mutex_lock(&s->lock);
+	while (s->presenting)
+		pthread_cond_wait(&s->cond, &s->lock);
+	old = s->wav;
+	s->wav = wav;
+	pthread_mutex_unlock(&s->lock);
+	avb_sink_wav_free(old);
 	return r;
 }
 

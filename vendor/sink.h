@@ -114,6 +114,11 @@ struct avb_sink_frame {
 	/* what the picture output's header says (sink_y4m.h); 0/0: unknown */
 	uint32_t rate_num, rate_den; /* frames per second */
 	uint32_t sar_num, sar_den;   /* sample aspect ratio */
+	/* an audio frame: what the sound output's header says (sink_wav.h); 0: unknown */
+	struct {
+		uint32_t rate, channels; /* samples per second per channel, channels */
+		uint32_t bits;		 /* 16: S16LE interleaved; else not writable */
+	} pcm;
 };
 
 struct avb_sink_record {
@@ -160,6 +165,12 @@ void avb_sink_set_notify(struct avb_sink *s, int fd);
  * (fd closed, no output).
  */
 int avb_sink_set_output(struct avb_sink *s, int fd, const char *name);
+/*
+ * The same for an audio sink's frames, into a RIFF/WAVE file (sink_wav.h):
+ * fd taken, closed when replaced or freed; -1: no output. A sink has at
+ * most one of each output. Errors: -ENOMEM (fd closed, no output).
+ */
+int avb_sink_set_wav_output(struct avb_sink *s, int fd, const char *name);
 
 /* How frames are due with no clock attached (see the top); at once takes effect now. */
 void avb_sink_set_pacing(struct avb_sink *s, enum avb_sink_pacing pacing);

@@ -12,8 +12,13 @@
  *                  end of stream heard, flush frees what was queued (a whole
  *                  stream decodes again through the same 16 frame blocks),
  *                  properties, volume and ramps, an earlier open's controller
- *                  refused
+ *                  and a foreign one refused (EX_ILLEGAL_STATE, close too)
  *   asink-secure   the same from the secure audio frame pool
+ *   asink-wav      asink into audio sink 0, whose decoder entry in
+ *                  profile.yaml has `sink_output: audio-sink-0.wav`: the
+ *                  file's header says PCM S16LE, 2 channels, 48 kHz, its
+ *                  sizes match the file, and its data starts with ffmpeg's
+ *                  s16le decode of the whole stream
  *   asink-kill     a client dies with frames queued in a paused sink: the
  *                  sink closes, the heap is back, a whole stream decodes
  *   avsync         one client, a 10 s programme: video into video sink 0,
@@ -640,6 +645,20 @@ static void check_volume(avb_binder *ctl)
         DT_OK(AS(IAudioSinkController_setVolume)(ctl, &loud, &ok), "setVolume");
 }
 
+static com_rdk_hal_State sink_state(avb_binder *sink)
+{
+        com_rdk_hal_State s;
+
+        DT_OK(AS(IAudioSink_getState)(sink, &s), "getState");
+        return s;
+}
+
+static void expect_illegal_state(avb_status st, const char *what)
+{
+        if (st.exception != AVB_EX_ILLEGAL_STATE)
+                dt_fail("%s: exception %d, want ILLEGAL_STATE", what, st.exception);
+}
+
 static void case_asink(struct dt *t, bool secure)
 {
         avb_binder *sink = audio_sink(t), *listener = NULL, *old;
@@ -658,6 +677,12 @@ static void case_asink(struct dt *t, bool secure)
         if (st.exception != AVB_EX_ILLEGAL_STATE)
                 dt_fail("the controller of a closed open: exception %d, want ILLEGAL_STATE",
                         st.exception);
+        expect_illegal_state(AS(IAudioSink_close)(sink, old, &ok), "close with an old controller");
+        /* a binder that is no controller of this sink (the client's own listener) */
+        expect_illegal_state(AS(IAudioSink_close)(sink, listener, &ok),
+                             "close with a foreign controller");
+        if (sink_state(sink) != com_rdk_hal_State_READY)
+                dt_fail("an old or foreign controller closed the open");
         avb_binder_unref(old);
         check_properties(sink);
         check_volume(audio_ctl);
@@ -725,14 +750,6 @@ static int32_t heap_used(struct dt *t)
 
         DT_OK(com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(t->av, false, &m), "getHeapMetrics");
         return m.bytesUsed;
-}
-
-static com_rdk_hal_State sink_state(avb_binder *sink)
-{
-        com_rdk_hal_State s;
-
-        DT_OK(AS(IAudioSink_getState)(sink, &s), "getState");
-        return s;
 }
 
 /* The child: frames queued into audio sink 0 behind a paused clock, then it waits to die. */
@@ -941,22 +958,67 @@ static void case_avsync(struct dt *t)
         dt_disconnect(vt);
 }
 
+static uint32_t le(const uint8_t *p, int n)
+{
+        uint32_t v = 0;
+
+        while (n-- > 0)
+                v = v << 8 | p[n];
+        return v;
+}
+
+/* The sink's WAV beside the profile: the first stream asink played, as ffmpeg decodes it. */
+static void check_wav(const char *profile)
+{
+        char file[4096];
+        const char *slash = strrchr(profile, '/');
+        size_t len = 0, ref_len = 0;
+        uint8_t *got, *ref;
+
+        snprintf(file, sizeof(file), "%.*s/audio-sink-0.wav", slash ? (int)(slash - profile) : 1,
+                 slash ? profile : ".");
+        got = (uint8_t *)dt_read_file(file, &len);
+        ref = (uint8_t *)dt_read_file(path("a.s16"), &ref_len);
+        if (len < 44 || memcmp(got, "RIFF", 4) || memcmp(got + 8, "WAVEfmt ", 8) ||
+            memcmp(got + 36, "data", 4))
+                dt_fail("%s: not a RIFF/WAVE file with its data chunk at 36", file);
+        if (le(got + 20, 2) != 1 || le(got + 22, 2) != 2 || le(got + 24, 4) != 48000 ||
+            le(got + 28, 4) != 48000 * 4 || le(got + 32, 2) != 4 || le(got + 34, 2) != 16)
+                dt_fail("%s: fmt says format %u, %u channels, %u Hz, %u B/s, align %u, %u bits",
+                        file, le(got + 20, 2), le(got + 22, 2), le(got + 24, 4),
+                        le(got + 28, 4), le(got + 32, 2), le(got + 34, 2));
+        if (le(got + 4, 4) != len - 8 || le(got + 40, 4) != len - 44)
+                dt_fail("%s: RIFF size %u and data size %u, in a file of %zu bytes", file,
+                        le(got + 4, 4), le(got + 40, 4), len);
+        if (len - 44 < ref_len || memcmp(got + 44, ref, ref_len))
+                dt_fail("%s: its first %zu data bytes are not ffmpeg's s16le decode", file,
+                        ref_len);
+        printf("  sink's wav: %zu data bytes, the first %zu equal ffmpeg's s16le\n", len - 44,
+               ref_len);
+        free(got);
+        free(ref);
+}
+
 int main(int argc, char **argv)
 {
         static struct dt the_test;
         struct dt *t = &the_test;
         const char *c;
 
-        if (argc != 3) {
-                fprintf(stderr, "usage: avb-audio-sink-test CASE STREAMS_DIR\n");
+        if (argc != 3 && argc != 4) {
+                fprintf(stderr, "usage: avb-audio-sink-test CASE [PROFILE] STREAMS_DIR\n");
                 return 2;
         }
         self = argv[0];
         c = argv[1];
-        dir = argv[2];
+        dir = argv[argc - 1];
         dt_connect(t);
         if (!strcmp(c, "asink"))
                 case_asink(t, false);
+        else if (!strcmp(c, "asink-wav") && argc == 4) {
+                case_asink(t, false);
+                check_wav(argv[2]);
+        }
         else if (!strcmp(c, "asink-secure"))
                 case_asink(t, true);
         else if (!strcmp(c, "asink-kill"))

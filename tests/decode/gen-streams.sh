@@ -50,6 +50,7 @@ done
 "$ffmpeg" -nostdin -loglevel error -y -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=1" \
         -ac 2 -c:a mp2 -b:a 192k "$out/a.mp2"
 "$ffmpeg" -nostdin -loglevel error -y -i "$out/a.mp2" -c:a pcm_s16le -f framemd5 "$out/a.md5"
+"$ffmpeg" -nostdin -loglevel error -y -i "$out/a.mp2" -f s16le "$out/a.s16" # asink-wav
 # av.h264 + av.mp2: one 10 s programme (25 fps picture, 440 Hz sound) on one
 # timeline, as two elementary streams (the A/V sync proof, audio_sink_test.c)
 "$ffmpeg" -nostdin -loglevel error -y -f lavfi -t 10 -i "testsrc=size=320x240:rate=25" \

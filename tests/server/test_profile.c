@@ -227,7 +227,6 @@ static const struct bad_case {
         {"decoders:\n  video:\n    - id: 1\n      colour: red\n", "t:4: unknown key 'colour' in a decoder"},
         {"decoders:\n  video:\n    - id: 1\n      configured: maybe\n", "key 'configured': expected true or false"},
         {"decoders:\n  subtitles: []\n", "t:2: unknown key 'subtitles' in decoders"},
-        {"decoders:\n  audio:\n    - id: 0\n      sink_output: a.wav\n", "t:4: key 'sink_output': only video sinks write a file"},
         {"decoders:\n  video:\n    - id: 0\n      sink_output: ''\n", "key 'sink_output': expected a non-empty string"},
         {"decoders: [1, 2]\n", "'decoders' must be a mapping"},
         {"frame_pools:\n  - {name: v, kind: video, count: 3}\n", "needs 'name', 'block_bytes' and 'count'"},

@@ -172,6 +172,8 @@ static int write_policy(void)
                 (unsigned)getuid(), (unsigned)getuid());
         fprintf(f, "audiodecodermanager group:%u user:%u\n", (unsigned)getgid() + 1,
                 (unsigned)getuid());
+        fprintf(f, "AVClockManager user:%u\nVideoSinkManager user:%u\nAudioSinkManager user:%u\n",
+                (unsigned)getuid(), (unsigned)getuid(), (unsigned)getuid());
         return fclose(f);
 }
 
