@@ -7,7 +7,10 @@
 # Part 2, when the build has the decode path (-Ddecode, softvpu firmware)
 # and ffmpeg is installed, makes a 4 s 1280x720 H.264 stream with ffmpeg and
 # sends it through the same pipeline into avbufferd's video decoder 0
-# (secure), checking every decoded frame against ffmpeg's own decode.
+# (secure), checking every decoded frame against ffmpeg's own decode; then
+# again with --sink: the decoder queues every secure frame into video sink 0
+# on AV clock 0 without mapping it, and the sink's MD5s are checked against
+# ffmpeg's framemd5, and the heaps' use against what it was before.
 set -eu
 build=${1:-build}
 frames=${2:-600}
@@ -93,11 +96,25 @@ else:
         sys.exit(1)
 PY
 }
+ffmpeg -nostdin -loglevel error -y -i "$stream" -pix_fmt yuv420p -f framemd5 \
+	"$dir/testsrc-720p.md5"
+echo "== the same, --sink: the decoder queues every secure frame into video sink 0 on AV clock 0"
+# The client never maps a frame: the sink (vendor code) presents each at its
+# time on the clock and records its MD5, which avbufctl sink reads.
+"$build/tools/avbufctl" --json heaps >"$dir/heaps-before.json"
+"$build/examples/avbuffer-pipeline" --stream "$stream" --sink
+check_sink
+"$build/tools/avbufctl" --json heaps >"$dir/heaps-after.json"
+if cmp -s "$dir/heaps-before.json" "$dir/heaps-after.json"; then
+	echo "heaps: bytes used back to their start ($(cat "$dir/heaps-after.json"))"
+else
+	echo "heaps: before $(cat "$dir/heaps-before.json"), after $(cat "$dir/heaps-after.json")" >&2
+	exit 1
+fi
+echo
 echo "== 3. tunnelled mode: the media link video-decoder-0 -> video-sink-0 enabled"
 # Frames now go to the vendor's stand-in sink, which presents them at 25 fps
 # by their timestamps and records an MD5 of each (docs/decode.md).
-ffmpeg -nostdin -loglevel error -y -i "$stream" -pix_fmt yuv420p -f framemd5 \
-	"$dir/testsrc-720p.md5"
 "$build/tools/avbufctl" link video-decoder-0:3 video-sink-0:0 on
 "$build/tools/avbufctl" graph | grep -A1 'pad3: Source' | grep -- '-> "video-sink-0"'
 "$build/examples/avbuffer-pipeline" --stream "$stream" --sha1 "$dir/testsrc-720p.sha1"

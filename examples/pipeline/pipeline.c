@@ -32,7 +32,15 @@
  * link video-decoder-0:3 video-sink-0:0 on), frames go there instead and
  * only their count is checked here.
  *
- *   avbuffer-pipeline [--frames N] [--stream FILE [--sha1 FILE]] [--quiet]
+ * With --sink as well, the decoder hands the decoded frames on as RDK
+ * middleware does in non-tunnelled mode (sink.c): it opens video sink 0 of
+ * avbufferd (VideoSinkManager), attaches it to AV clock 0 (AVClockManager,
+ * rate 1) and queues every frame handle into it with queueVideoFrame, never
+ * mapping it, the last one with endOfStream; it waits for the sink's
+ * onEndOfStream. What the sink presented (its MD5s) is then read by a
+ * trusted tool: avbufctl sink video-sink-0.
+ *
+ *   avbuffer-pipeline [--frames N] [--stream FILE [--sha1 FILE] [--sink]] [--quiet]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -56,6 +64,7 @@
 #include "com_rdk_hal_audiodecoder.h"
 #include "com_rdk_hal_avbuffer.h"
 #include "com_rdk_hal_videodecoder.h"
+#include "sink.h"
 
 extern char **environ;
 
@@ -73,6 +82,7 @@ struct frame_msg {
 static bool quiet;
 /* --stream: the video stream (source) / decode it (decoder) */
 static const char *stream_path, *sha1_path;
+static bool to_sink; /* --sink: the decoded frames go to video sink 0 */
 static uint8_t *stream;
 static size_t stream_len;
 static size_t *stream_au; /* offsets of the access units, and stream_len at the end */
@@ -235,7 +245,7 @@ static int64_t alloc_waiting(avb_binder *av, const com_rdk_hal_avbuffer_Pool *po
 static pid_t spawn_role(const char *self, const char *role, int in_fd, int out_fd)
 {
         posix_spawn_file_actions_t fa;
-        char *argv[9] = {(char *)self, "--role", (char *)role};
+        char *argv[10] = {(char *)self, "--role", (char *)role};
         int n = 3;
 
         if (quiet)
@@ -248,6 +258,8 @@ static pid_t spawn_role(const char *self, const char *role, int in_fd, int out_f
                 argv[n++] = "--sha1";
                 argv[n++] = (char *)sha1_path;
         }
+        if (to_sink)
+                argv[n++] = "--sink";
         pid_t pid;
         int e;
 
@@ -433,6 +445,7 @@ static struct {
         char (*ref)[2 * SHA1_DIGEST_SIZE + 1];
         int n_ref, matched, mismatched;
         int tunnelled; /* frames announced with handle -1: tunnelled mode */
+        struct pipeline_sink *sink; /* --sink: where the frames go instead of free */
 } vd = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
 /* The last field of each frame line of an ffmpeg framehash file. */
@@ -490,16 +503,19 @@ static void check_frame(int index, const com_rdk_hal_videodecoder_FrameMetadata 
 static avb_status vd_frame(void *impl, avb_call *call, int64_t pts, int64_t handle,
                            const com_rdk_hal_videodecoder_FrameMetadata *meta)
 {
-        bool ok, eos = meta && meta->endOfStream, frame = !(eos && pts == -1 && handle == -1);
+        bool ok = false, eos = meta && meta->endOfStream, frame = !(eos && pts == -1 && handle == -1);
 
         (void)impl;
         (void)call;
         /* Frames come one at a time, in display order: vd.frames is this one's index. */
         if (handle >= 0 && vd.ref)
                 check_frame(vd.frames, meta);
-        if (handle >= 0)
+        if (vd.sink)
+                ok = pipeline_sink_frame(vd.sink, pts, handle, meta) == 0;
+        else if (handle >= 0)
                 (void)com_rdk_hal_avbuffer_IAVBuffer_free(vd.av, handle, &ok);
         pthread_mutex_lock(&vd.lock);
+        vd.errors += vd.sink && !ok;
         if (meta && meta->activeWidth) {
                 vd.width = meta->activeWidth;
                 vd.height = meta->activeHeight;
@@ -616,6 +632,8 @@ static bool open_video_decoder(struct video_dec *v)
              "setProperty(SHA1_CALC)");
         if (!ok)
                 die("setProperty(SHA1_CALC): refused", NULL);
+        if (to_sink && pipeline_sink_open(&vd.sink) < 0)
+                die("video sink 0 on AV clock 0", NULL);
         must(com_rdk_hal_videodecoder_IVideoDecoderController_start(v->ctl), "start");
         return true;
 }
@@ -684,6 +702,16 @@ static int finish_video(struct video_dec *v)
                         vd.frames, vd.n_ref, vd.mismatched);
                 rc = 1;
         }
+        if (vd.sink) {
+                int queued = -1;
+
+                if (pipeline_sink_finish(vd.sink, &queued) < 0 || queued != vd.frames) {
+                        fprintf(stderr, "decoder: %d frames decoded, %d queued into the sink\n",
+                                vd.frames, queued);
+                        rc = 1;
+                }
+                pipeline_sink_free(vd.sink);
+        }
         (void)com_rdk_hal_videodecoder_IVideoDecoderController_stop(v->ctl);
         (void)com_rdk_hal_videodecoder_IVideoDecoder_close(v->dec, v->ctl, &closed);
         if (vd.tunnelled) {
@@ -697,6 +725,10 @@ static int finish_video(struct video_dec *v)
         if (vd.ref)
                 say("decoder: %d of %d frames have ffmpeg's SHA-1 (framehash of the same "
                     "stream)\n", vd.matched, vd.n_ref);
+        if (vd.sink)
+                say("decoder: all %d frame handles queued into video sink 0 on AV clock 0, never "
+                    "mapped; onEndOfStream came with the last%s\n",
+                    vd.frames, rc ? " (FAILED)" : "");
 out:
         free(vd.ref);
         avb_binder_unref(v->listener);
@@ -806,13 +838,14 @@ int main(int argc, char **argv)
                 {"quiet", no_argument, NULL, 'q'},
                 {"stream", required_argument, NULL, 's'},
                 {"sha1", required_argument, NULL, 'S'},
+                {"sink", no_argument, NULL, 'k'},
                 {"help", no_argument, NULL, 'h'},
                 {0},
         };
         const char *role = NULL;
         int frames = 300, c;
 
-        while ((c = getopt_long(argc, argv, "n:r:qs:S:h", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "n:r:qs:S:kh", opts, NULL)) != -1) {
                 switch (c) {
                 case 'n':
                         frames = atoi(optarg);
@@ -833,13 +866,20 @@ int main(int argc, char **argv)
                 case 'S':
                         sha1_path = optarg;
                         break;
+                case 'k':
+                        to_sink = true;
+                        break;
                 case 'h':
                         printf("Usage: avbuffer-pipeline [--frames N] [--stream FILE.h264 "
-                               "[--sha1 FRAMEHASH]] [--quiet]\n");
+                               "[--sha1 FRAMEHASH] [--sink]] [--quiet]\n");
                         return 0;
                 default:
                         return 2;
                 }
+        }
+        if (to_sink && !stream_path) {
+                fprintf(stderr, "pipeline: --sink needs --stream\n");
+                return 2;
         }
         /* The processes share a terminal: keep their lines whole and in order. */
         setvbuf(stdout, NULL, _IOLBF, 0);

@@ -26,6 +26,12 @@
  *                    the file's frames equal ffmpeg's -f yuv4mpegpipe of the
  *                    stream byte for byte (both streams, one after the
  *                    other), its header says W, H, F, A, I and C as ffmpeg's
+ *   sink-pipeline    examples/pipeline --sink ($AVB_PIPELINE_EXE) on p320:
+ *                    app-source -> CDM step into secure buffers -> video
+ *                    decoder 0 (secure) -> every frame handle queued into
+ *                    video sink 0 on AV clock 0, never mapped; the sink's
+ *                    MD5s equal ffmpeg's framemd5, none presented before its
+ *                    time, and both heaps' bytesUsed are back to their start
  *   sink-stale       a sink's and a clock's controller of an earlier open:
  *                    every call and close raise EX_ILLEGAL_STATE and leave the
  *                    new open alone; closing with another sink's or clock's
@@ -508,11 +514,11 @@ static void child(struct dt *t)
         dt_fail("the child's frames never reached the sink");
 }
 
-static int32_t heap_used(struct dt *t)
+static int32_t heap_used(struct dt *t, bool secure)
 {
         com_rdk_hal_avbuffer_HeapMetrics m;
 
-        DT_OK(com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(t->av, false, &m), "getHeapMetrics");
+        DT_OK(com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(t->av, secure, &m), "getHeapMetrics");
         return m.bytesUsed;
 }
 
@@ -529,7 +535,7 @@ static void case_kill(struct dt *t)
         posix_spawn_file_actions_t fa;
         int fds[2];
         char line[16] = {0};
-        int32_t before = heap_used(t), held, st = 0;
+        int32_t before = heap_used(t, false), held, st = 0;
         pid_t pid;
         int i;
 
@@ -550,7 +556,7 @@ static void case_kill(struct dt *t)
                 dt_fail("the child's sink holds %d frames, not %d",
                         (int)sink_property(sink_obj, VS(Property_SINK_QUEUE_DEPTH)),
                         PAUSED_FRAMES);
-        held = heap_used(t) - before;
+        held = heap_used(t, false) - before;
         if (held <= 0)
                 dt_fail("the child holds no heap");
         dt_get_decoder(t, 0);
@@ -559,14 +565,14 @@ static void case_kill(struct dt *t)
         for (i = 0; i < 200; i++) {
                 DT_OK(VS(IVideoSink_getState)(sink_obj, (com_rdk_hal_State *)&st), "getState");
                 if (st == com_rdk_hal_State_CLOSED && dt_state(t) == com_rdk_hal_State_CLOSED &&
-                    heap_used(t) == before)
+                    heap_used(t, false) == before)
                         break;
                 usleep(50 * 1000);
         }
         if (i == 200)
                 dt_fail("after the child's death: sink state %d, decoder state %d, %d bytes of "
                         "heap still held",
-                        (int)st, (int)dt_state(t), (int)(heap_used(t) - before));
+                        (int)st, (int)dt_state(t), (int)(heap_used(t, false) - before));
         if (sink_property(sink_obj, VS(Property_SINK_QUEUE_DEPTH)) != 0)
                 dt_fail("the closed sink still has frames queued");
         printf("  a killed client's %d frames in the sink and %d bytes of heap freed\n",
@@ -574,6 +580,48 @@ static void case_kill(struct dt *t)
         avb_binder_unref(sink_obj);
         avb_binder_unref(mgr);
         close(fds[0]);
+}
+
+/* ---- sink-pipeline ------------------------------------------------------------------- */
+
+/*
+ * The issue's first proof, in the example's three processes: the CDM step
+ * fills secure buffers, the decoder role decodes them and queues every frame
+ * into video sink 0 on AV clock 0 (examples/pipeline/sink.c).
+ */
+static void case_pipeline(struct dt *t)
+{
+        const char *exe = getenv("AVB_PIPELINE_EXE");
+        char *stream = strdup(path("p320.h264")); /* path() has one buffer */
+        char *argv[] = {(char *)exe, "--stream", stream, "--sink", NULL};
+        int32_t before[2] = {heap_used(t, false), heap_used(t, true)}, after[2];
+        avb_binder *ctl = connect_control(t);
+        int status, i;
+        pid_t pid;
+
+        if (!exe)
+                dt_fail("AVB_PIPELINE_EXE is not set");
+        dt_load_ref(t, path("p320.md5"));
+        if (posix_spawn(&pid, exe, NULL, NULL, argv, environ))
+                dt_fail("spawn %s", exe);
+        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+                dt_fail("the pipeline failed");
+        check_presented(t, ctl, 0, true, "pipeline --sink, secure through the CDM step");
+        /* the sink gives its last frame back on close, which the pipeline waited for */
+        for (i = 0; i < 200; i++) {
+                after[0] = heap_used(t, false);
+                after[1] = heap_used(t, true);
+                if (after[0] == before[0] && after[1] == before[1])
+                        break;
+                usleep(50 * 1000);
+        }
+        if (i == 200)
+                dt_fail("heaps' bytesUsed: non-secure %d, secure %d; %d and %d at the start",
+                        (int)after[0], (int)after[1], (int)before[0], (int)before[1]);
+        printf("  heap metrics back to their start: non-secure %d, secure %d bytes used\n",
+               (int)after[0], (int)after[1]);
+        avb_binder_unref(ctl);
+        free(stream);
 }
 
 /* ---- sink-y4m ---------------------------------------------------------------------- */
@@ -837,6 +885,8 @@ int main(int argc, char **argv)
                 case_sink(t, false, false, DISCARD);
         else if (!strcmp(c, "sink-kill"))
                 case_kill(t);
+        else if (!strcmp(c, "sink-pipeline"))
+                case_pipeline(t);
         else if (!strcmp(c, "sink-child"))
                 child(t);
         else if (!strcmp(c, "sink-y4m") && argc == 4) {
