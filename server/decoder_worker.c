@@ -123,12 +123,46 @@ static bool meta_for_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b, in
         return true;
 }
 
+/*
+ * What the sink is told of a tunnelled video frame's picture: the output
+ * format's planes, and the rate and aspect the frame's metadata would say
+ * (videodecoder_hal.c), so that its y4m output reads as a queued frame's.
+ */
+static struct avb_vendor_picture tunnelled_picture(const struct avbd_dec *dec)
+{
+        const struct avb_vpu_format *f = &dec->fmt;
+        struct avb_vendor_picture p = {
+            .width = f->width,
+            .height = f->height,
+            .pixfmt = f->pixfmt == AVB_VPU_FMT_I420   ? AVB_VENDOR_PIXFMT_I420
+                      : f->pixfmt == AVB_VPU_FMT_NV12 ? AVB_VENDOR_PIXFMT_NV12
+                                                      : AVB_VENDOR_PIXFMT_NONE,
+            .n_planes = f->n_planes < AVB_VENDOR_PLANES ? f->n_planes : AVB_VENDOR_PLANES,
+            .rate_num = f->fps_num,
+            .rate_den = f->fps_den,
+            .sar_num = f->sar_num && f->sar_den ? f->sar_num : 1,
+            .sar_den = f->sar_num && f->sar_den ? f->sar_den : 1,
+        };
+
+        if ((!f->fps_num || !f->fps_den) && dec->cfg.fps_num > 0 && dec->cfg.fps_den > 0) {
+                p.rate_num = (uint32_t)dec->cfg.fps_num;
+                p.rate_den = (uint32_t)dec->cfg.fps_den;
+        }
+        for (uint32_t i = 0; i < p.n_planes; i++) {
+                p.offset[i] = f->plane_offset[i];
+                p.stride[i] = f->plane_stride[i];
+        }
+        return p;
+}
+
 /* Tunnelled: the frame goes to the sink, and the listener hears of it with handle -1. */
 static void on_tunnelled_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b, int64_t h)
 {
         uint32_t bytes = dec->fmt.frame_bytes ? dec->fmt.frame_bytes : b->bytesused;
+        struct avb_vendor_picture pic = tunnelled_picture(dec);
         struct avbd_frame_meta m;
         bool has_meta;
+        int r;
 
         if (dec->sink_refuses) {
                 dec->frames_dropped++;
@@ -137,10 +171,12 @@ static void on_tunnelled_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b
         }
         has_meta = meta_for_frame(dec, b, h, &m);
         /* the sink owns the frame either way; a dropped one is not announced */
-        if (avb_vendor_sink_queue(dec->all->vendor, dec->kind, dec->id, h, b->pts_ns,
-                                  bytes < b->bytesused ? bytes : b->bytesused) < 0) {
-                avb_log(AVB_LOG_WARNING, "decoder %d: the sink is full; frame dropped",
-                        (int)dec->id);
+        r = avb_vendor_sink_queue_picture(dec->all->vendor, dec->kind, dec->id, h, b->pts_ns,
+                                          bytes < b->bytesused ? bytes : b->bytesused,
+                                          dec->kind == AVB_MEDIA_VIDEO ? &pic : NULL);
+        if (r < 0) {
+                avb_log(AVB_LOG_WARNING, "decoder %d: the sink %s; frame dropped", (int)dec->id,
+                        r == -EINVAL ? "refuses the output format's plane layout" : "is full");
                 dec->frames_dropped++;
                 dec->meta_due = true;
                 return;

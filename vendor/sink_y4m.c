@@ -139,7 +139,7 @@ int avb_sink_y4m_write(struct avb_sink_y4m *y, const struct avb_sink_frame *f,
 	    p->row_bytes[1] > scratch_len) {
 		if (!y->warned_no_layout)
 			avb_vendor_log("%s: y4m output: a frame with no 4:2:0 plane layout is not "
-				       "written (tunnelled frames have none)",
+				       "written",
 				       y->name);
 		y->warned_no_layout = true;
 		return -EINVAL;

@@ -13,9 +13,10 @@
  *
  * One size per file (y4m has no way to change it): the first frame of
  * another geometry ends the output with a warning, the file keeps what came
- * before. Frames with no plane layout (tunnelled frames: the decoder hands
- * the sink only their size in bytes) cannot be written; the first is warned
- * about, and a later frame with a layout still starts the file.
+ * before. Frames with no plane layout (a client's frame queued without
+ * one) cannot be written; the first is warned about, and a later frame
+ * with a layout still starts the file. Tunnelled frames carry the decoder's
+ * output layout (avb_vendor_sink_queue_picture).
  *
  * Threads: one writer, the sink's presentation thread. Errors: 0 or -errno.
  */

@@ -426,15 +426,64 @@ int avb_vendor_decoder_close(struct avb_vendor *v, enum avb_media_kind kind, int
 
 /* ---- tunnelled mode ------------------------------------------------------------ */
 
-int avb_vendor_sink_queue(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
-			  int64_t frame, int64_t pts_ns, uint32_t bytes)
+/*
+ * The engine's planes for a picture of `bytes` bytes: the visible rows of
+ * each. Why checked here: the engine reads where the planes say, and a
+ * layout reaching past the block would read another frame's bytes (or fail
+ * every read); refusing it names the fault at its source.
+ */
+static int picture_planes(const struct avb_vendor_picture *p, uint32_t bytes,
+			  struct avb_sink_planes *ret)
+{
+	uint32_t w = p->width, h = p->height, cw = (w + 1) / 2, ch = (h + 1) / 2;
+	struct avb_sink_planes planes = {0};
+
+	if (p->pixfmt == AVB_VENDOR_PIXFMT_I420 && p->n_planes >= 3)
+		planes = (struct avb_sink_planes){
+		    .n = 3, .row_bytes = {w, cw, cw}, .rows = {h, ch, ch}};
+	else if (p->pixfmt == AVB_VENDOR_PIXFMT_NV12 && p->n_planes >= 2)
+		planes = (struct avb_sink_planes){.n = 2, .row_bytes = {w, 2 * cw}, .rows = {h, ch}};
+	if (!planes.n || !w || !h)
+		return -EINVAL;
+	for (uint32_t i = 0; i < planes.n; i++) {
+		uint64_t end = (uint64_t)p->offset[i] + (uint64_t)(planes.rows[i] - 1) * p->stride[i] +
+			       planes.row_bytes[i];
+
+		if (p->stride[i] < planes.row_bytes[i] || end > bytes)
+			return -EINVAL;
+		planes.offset[i] = p->offset[i];
+		planes.stride[i] = p->stride[i];
+	}
+	*ret = planes;
+	return 0;
+}
+
+int avb_vendor_sink_queue_picture(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+				  int64_t frame, int64_t pts_ns, uint32_t bytes,
+				  const struct avb_vendor_picture *picture)
 {
 	struct avb_sink *sink = decoder_sink(v, kind, id);
-	int r = sink ? avb_sink_queue(sink, frame, pts_ns, bytes) : -ENOENT;
+	struct avb_sink_frame f = {.frame = frame, .pts_ns = pts_ns, .bytes = bytes};
+	int r = sink ? 0 : -ENOENT;
 
+	if (r == 0 && picture && picture->pixfmt != AVB_VENDOR_PIXFMT_NONE) {
+		r = picture_planes(picture, bytes, &f.planes);
+		f.rate_num = picture->rate_num;
+		f.rate_den = picture->rate_den;
+		f.sar_num = picture->sar_num;
+		f.sar_den = picture->sar_den;
+	}
+	if (r == 0)
+		r = avb_sink_queue_frame(sink, &f);
 	if (r < 0)
 		(void)avb_vendor_buffer_free(v, frame);
 	return r;
+}
+
+int avb_vendor_sink_queue(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+			  int64_t frame, int64_t pts_ns, uint32_t bytes)
+{
+	return avb_vendor_sink_queue_picture(v, kind, id, frame, pts_ns, bytes, NULL);
 }
 
 int avb_vendor_sink_queue_eos(struct avb_vendor *v, enum avb_media_kind kind, int32_t id)

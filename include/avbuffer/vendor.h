@@ -354,6 +354,36 @@ int avb_vendor_decoder_set_tunnelled(struct avb_vendor *v, enum avb_media_kind k
  */
 int avb_vendor_sink_queue(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
 			  int64_t frame, int64_t pts_ns, uint32_t bytes);
+/*
+ * Where a video frame's picture lies in its block: the decoder's output
+ * format. With it the sink hashes the visible rows of each plane and can
+ * write the picture to its y4m output (the profile's sink_output), as it
+ * does for a frame queued through the Video Sink HAL with a layout.
+ */
+enum avb_vendor_pixfmt {
+	AVB_VENDOR_PIXFMT_NONE = 0, /* no layout: the first `bytes` bytes are the frame */
+	AVB_VENDOR_PIXFMT_NV12 = 1, /* Y plane, then interleaved CbCr at half height */
+	AVB_VENDOR_PIXFMT_I420 = 2, /* Y, Cb, Cr planes; chroma half each way, rounded up */
+};
+#define AVB_VENDOR_PLANES 3
+struct avb_vendor_picture {
+	uint32_t width, height; /* visible luma samples */
+	enum avb_vendor_pixfmt pixfmt;
+	uint32_t n_planes; /* at least 2 for NV12, 3 for I420 */
+	uint32_t offset[AVB_VENDOR_PLANES], stride[AVB_VENDOR_PLANES]; /* bytes */
+	uint32_t rate_num, rate_den; /* frames per second; 0/0 unknown */
+	uint32_t sar_num, sar_den;   /* sample aspect ratio; 0/0 unknown */
+};
+/*
+ * avb_vendor_sink_queue with the frame's picture (NULL, or pixfmt NONE:
+ * none). The sink owns the frame whatever the result. Errors: those of
+ * avb_vendor_sink_queue, and -EINVAL (another pixfmt, too few planes, a
+ * width or height of 0, a stride shorter than its row, or a plane that
+ * ends past `bytes`).
+ */
+int avb_vendor_sink_queue_picture(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+				  int64_t frame, int64_t pts_ns, uint32_t bytes,
+				  const struct avb_vendor_picture *picture);
 /* End of stream after the frames queued so far. Errors: -ENOENT, -ENOSPC. */
 int avb_vendor_sink_queue_eos(struct avb_vendor *v, enum avb_media_kind kind, int32_t id);
 /* Drop (and free) the frames the sink has not presented yet. */

@@ -26,6 +26,9 @@
  *                    the file's frames equal ffmpeg's -f yuv4mpegpipe of the
  *                    stream byte for byte (both streams, one after the
  *                    other), its header says W, H, F, A, I and C as ffmpeg's
+ *   sink-y4m-tunnelled  the same with decoder 1 opened TUNNELLED: the
+ *                    frames reach the sink with the output format's plane
+ *                    layout, never through the client
  *   sink-pipeline    examples/pipeline --sink ($AVB_PIPELINE_EXE) on p320:
  *                    app-source -> CDM step into secure buffers -> video
  *                    decoder 0 (secure) -> every frame handle queued into
@@ -892,6 +895,10 @@ int main(int argc, char **argv)
         else if (!strcmp(c, "sink-y4m") && argc == 4) {
                 sink_id = 1;
                 case_sink(t, false, false, PLAIN);
+                check_y4m(argv[2]);
+        } else if (!strcmp(c, "sink-y4m-tunnelled") && argc == 4) {
+                sink_id = 1;
+                case_sink(t, false, true, PLAIN);
                 check_y4m(argv[2]);
         } else if (!strcmp(c, "sink-stale")) {
                 stale_sink(t);

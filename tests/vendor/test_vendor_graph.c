@@ -242,6 +242,64 @@ static void test_tunnelled_frames(void **state)
 	assert_int_equal(avb_vendor_sink_queue(v, AVB_MEDIA_VIDEO, 1, -5, 0, 4096), -EINVAL);
 }
 
+/* A tunnelled frame's picture: a layout the engine can read, or -EINVAL (frame freed). */
+/* 16x16 I420 with its luma rows padded to 32 bytes; a case changes one thing */
+#define PIC_I420(fmt, planes, w, y_stride, v_offset)                                         \
+	{.width = (w), .height = 16, .pixfmt = (fmt), .n_planes = (planes),                    \
+	 .offset = {0, 512, (v_offset)}, .stride = {(y_stride), 16, 16}}
+#define PIX_I420 AVB_VENDOR_PIXFMT_I420
+static const struct {
+	const char *what;
+	struct avb_vendor_picture pic;
+	int want;
+} picture_cases[] = {
+    {"I420, Y rows padded", PIC_I420(PIX_I420, 3, 16, 32, 1024), 0},
+    {"NV12", {.width = 16, .height = 16, .pixfmt = AVB_VENDOR_PIXFMT_NV12, .n_planes = 2,
+	      .offset = {0, 256}, .stride = {16, 16}}, 0},
+    {"no layout", {.pixfmt = AVB_VENDOR_PIXFMT_NONE}, 0},
+    {"unknown pixfmt", PIC_I420((enum avb_vendor_pixfmt)7, 3, 16, 32, 1024), -EINVAL},
+    {"I420 with two planes", PIC_I420(PIX_I420, 2, 16, 32, 1024), -EINVAL},
+    {"width 0", PIC_I420(PIX_I420, 3, 0, 32, 1024), -EINVAL},
+    {"stride shorter than its row", PIC_I420(PIX_I420, 3, 16, 8, 1024), -EINVAL},
+    {"a plane past the block", PIC_I420(PIX_I420, 3, 16, 32, 4000), -EINVAL},
+};
+
+static void test_tunnelled_picture(void **state)
+{
+	struct avb_vendor *v = *state;
+	struct avb_vendor_decoder_start how;
+	struct avb_sink_record *rec = NULL;
+	bool tunnelled = false;
+	size_t n = 0, queued = 0;
+	int64_t h;
+
+	start_how(&how, 1, 1);
+	assert_int_equal(avb_vendor_graph_setup_link(v, "video-decoder-1:3", "video-sink-1:0", true),
+			 0);
+	assert_int_equal(avb_vendor_decoder_open(v, AVB_MEDIA_VIDEO, 1), 0);
+	assert_int_equal(avb_vendor_decoder_start(v, &how, &tunnelled, NULL), 0);
+	for (size_t i = 0; i < sizeof(picture_cases) / sizeof(picture_cases[0]); i++) {
+		assert_int_equal(avb_vendor_frame_alloc(v, 1, &h), 0);
+		if (avb_vendor_sink_queue_picture(v, AVB_MEDIA_VIDEO, 1, h, (int64_t)i * 10000000,
+						  4096, &picture_cases[i].pic) != picture_cases[i].want)
+			fail_msg("%s: not %d", picture_cases[i].what, picture_cases[i].want);
+		queued += picture_cases[i].want == 0;
+		for (int k = 0; k < 5000 && avb_vendor_is_valid(v, h); k++)
+			usleep(1000);
+		assert_false(avb_vendor_is_valid(v, h)); /* presented or refused: freed */
+	}
+	assert_int_equal(avb_vendor_sink_take_records(v, "video-sink-1", &rec, &n), 0);
+	assert_int_equal(n, queued);
+#if AVB_DEBUG_API
+	/* the visible rows only: 16x16 I420 is 384 zero bytes, the padding unread */
+	assert_string_equal(rec[0].md5, "0fe8b6ff202a2b826cb73fc50d089e9b");
+	assert_string_equal(rec[1].md5, "0fe8b6ff202a2b826cb73fc50d089e9b");
+	/* no layout: the whole 4096 bytes */
+	assert_string_equal(rec[2].md5, "620f0b67a91f7f74151bc5be745b7110");
+#endif
+	free(rec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +308,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_start_validates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_geometry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tunnelled_frames, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tunnelled_picture, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
