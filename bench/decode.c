@@ -18,7 +18,7 @@
  *    own -benchmark rtime (its decoding loop: the target is judged on this)
  *    and by the wall clock of the whole process (start-up included).
  *    One decoding thread on both sides: the firmware opens libavcodec with
- *    thread_count = 1 (vendor/vpu/softvpu_fw.c).
+ *    thread_count = 1 (vendor/vpu/softvpu_fw_decode.c).
  *  - latency per frame: from decodeBufferWithMetadata returning for an
  *    access unit to onFrameOutput with its presentation time, (a) in the
  *    throughput runs (the queue is kept full: includes waiting behind the

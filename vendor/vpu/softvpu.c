@@ -4,17 +4,14 @@
  * It owns the mailbox, starts and watches the firmware, and turns the vpu.h
  * ops into mailbox commands and completions into per-session queues.
  *
- * Locking: one mutex guards the mailbox's command side, the sessions and the
- * firmware's identity; `cond` wakes callers waiting for an acknowledgement.
- * The supervisor thread is the only consumer of the completion ring.
+ * This file is the command side: the ops and the device's construction;
+ * the completion side and the firmware's life are softvpu_supervisor.c
+ * (softvpu_internal.h, where the locking is described).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -23,272 +20,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <avbuffer/log.h>
-
 #include "avb_config.h"
-#include "softvpu.h"
-#include "softvpu_mailbox.h"
-
-extern char **environ;
+#include "softvpu_internal.h"
 
 #define SVPU_MAX_IN 16        /* coded buffers in flight per session */
 #define SVPU_MAX_OUT 32       /* output blocks in flight per session */
-#define SVPU_DONE 64          /* completions waiting to be dequeued */
 #define SVPU_ACK_MS 3000
 #define SVPU_FD_BASE 100      /* where our descriptors live, clear of 3..7 */
-
-struct done_fifo {
-	struct svpu_msg m[SVPU_DONE];
-	unsigned head, n;
-};
-
-struct svpu_sess {
-	struct softvpu *vpu;
-	uint32_t id;
-	bool used, dead, secure;
-	int efd; /* poll fd */
-	unsigned in_flight, out_flight;
-	struct done_fifo in_done;  /* IN_DONE */
-	struct done_fifo out_done; /* OUT_DONE and EVENT, in firmware order */
-	bool have_fmt;
-	struct avb_vpu_format fmt; /* of the last SOURCE_CHANGE dequeued */
-	/* user data: whole items, and the one being assembled from pieces */
-	struct avb_vpu_user_data ud[AVB_VPU_USER_DATA_QUEUE];
-	unsigned ud_head, ud_n;
-	uint32_t ud_dropped; /* lost here (overflow, broken pieces) since the last dequeue */
-	bool ud_partial;
-	struct avb_vpu_user_data ud_part;
-	uint32_t wait_seq; /* ack awaited, 0: none */
-	bool acked;
-	int ack_result;
-};
-
-struct softvpu {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct svpu_mailbox *mb;
-	int mbfd, kick, irq, stop_efd, heap_fd[2];
-	char *firmware;
-	int watchdog_ms;
-	pid_t pid;
-	unsigned restarts;
-	uint32_t seq, beat;
-	uint64_t beat_ms;
-	pthread_t thread;
-	bool thread_started;
-	struct svpu_sess sess[SVPU_MAX_SESSIONS];
-};
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void ring(int fd)
-{
-	uint64_t one = 1;
-
-	(void)!write(fd, &one, sizeof(one));
-}
-
-static void fifo_push(struct done_fifo *f, const struct svpu_msg *m)
-{
-	if (f->n == SVPU_DONE) { /* cannot happen: bounded by the flight limits */
-		f->head = (f->head + 1) % SVPU_DONE;
-		f->n--;
-	}
-	f->m[(f->head + f->n) % SVPU_DONE] = *m;
-	f->n++;
-}
-
-/* ---- firmware life ------------------------------------------------------ */
-
-static int spawn_firmware(struct softvpu *v)
-{
-	posix_spawn_file_actions_t fa;
-	char a[5][16];
-	char *argv[] = {v->firmware, "--mailbox", a[0], "--kick", a[1], "--irq", a[2],
-			"--heap", a[3], "--secure-heap", a[4], NULL};
-	int src[5] = {v->mbfd, v->kick, v->irq, v->heap_fd[0], v->heap_fd[1]};
-	int e;
-
-	posix_spawn_file_actions_init(&fa);
-	for (int i = 0; i < 5; i++) {
-		snprintf(a[i], sizeof(a[i]), "%d", src[i] < 0 ? -1 : 3 + i);
-		if (src[i] >= 0)
-			posix_spawn_file_actions_adddup2(&fa, src[i], 3 + i);
-	}
-	posix_spawn_file_actions_addclosefrom_np(&fa, 8);
-	memset(&v->mb->cmd, 0, sizeof(v->mb->cmd));
-	memset(&v->mb->cpl, 0, sizeof(v->mb->cpl));
-	e = posix_spawn(&v->pid, v->firmware, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (e) {
-		v->pid = -1;
-		return -e;
-	}
-	v->beat = atomic_load(&v->mb->heartbeat);
-	v->beat_ms = now_ms();
-	avb_log(AVB_LOG_INFO, "softvpu: firmware %s started, pid %d", v->firmware, (int)v->pid);
-	return 0;
-}
-
-static void mark_dead(struct svpu_sess *s)
-{
-	struct svpu_msg m = {.type = SVPU_CPL_EVENT, .session = s->id};
-
-	s->dead = true;
-	s->in_flight = s->out_flight = 0;
-	s->in_done.n = s->out_done.n = 0;
-	s->ud_n = 0;
-	s->ud_partial = false;
-	m.ev.type = AVB_VPU_EVENT_ERROR;
-	m.ev.error = -ENODEV;
-	fifo_push(&s->out_done, &m);
-	s->acked = true;
-	s->ack_result = -ENODEV;
-	ring(s->efd);
-}
-
-/* Kill (if alive) and start again. Lock held. */
-static void restart_firmware(struct softvpu *v, pid_t pid, const char *why)
-{
-	avb_log(AVB_LOG_ERROR, "softvpu: firmware pid %d %s; restarting it", (int)pid, why);
-	if (v->pid > 0) {
-		kill(v->pid, SIGKILL);
-		waitpid(v->pid, NULL, 0);
-	}
-	v->pid = -1;
-	v->restarts++;
-	for (uint32_t i = 0; i < SVPU_MAX_SESSIONS; i++)
-		if (v->sess[i].used && !v->sess[i].dead)
-			mark_dead(&v->sess[i]);
-	pthread_cond_broadcast(&v->cond);
-	if (spawn_firmware(v) < 0)
-		avb_log(AVB_LOG_ERROR, "softvpu: cannot start the firmware again");
-}
-
-static void watchdog(struct softvpu *v)
-{
-	uint32_t beat = atomic_load(&v->mb->heartbeat);
-	int status;
-
-	if (v->pid > 0 && waitpid(v->pid, &status, WNOHANG) == v->pid) {
-		pid_t pid = v->pid;
-
-		v->pid = -1;
-		restart_firmware(v, pid, WIFSIGNALED(status) ? "was killed" : "exited");
-		return;
-	}
-	if (beat != v->beat) {
-		v->beat = beat;
-		v->beat_ms = now_ms();
-	} else if (now_ms() - v->beat_ms > (uint64_t)v->watchdog_ms) {
-		restart_firmware(v, v->pid, "stalled");
-	} else if (v->pid < 0 && spawn_firmware(v) == 0) {
-		avb_log(AVB_LOG_INFO, "softvpu: firmware back");
-	}
-}
-
-/* A piece of a user data item; whole items join the session's queue. Lock held. */
-static void user_data_piece(struct svpu_sess *s, const struct svpu_msg *m)
-{
-	struct avb_vpu_user_data *u = &s->ud_part;
-
-	if (m->data_off == 0) {
-		if (s->ud_partial)
-			s->ud_dropped++;
-		*u = (struct avb_vpu_user_data){.type = m->data_type, .pts_ns = m->buf.pts_ns,
-						.dropped = m->dropped};
-		s->ud_partial = true;
-	}
-	/* the firmware is trusted less than the memory it writes into */
-	if (!s->ud_partial || m->data_off != u->size || m->data_len > SVPU_DATA_PIECE ||
-	    m->data_total > AVB_VPU_USER_DATA_MAX || u->size + m->data_len > m->data_total) {
-		s->ud_dropped += s->ud_partial;
-		s->ud_partial = false;
-		return;
-	}
-	memcpy(u->data + u->size, m->data, m->data_len);
-	u->size += m->data_len;
-	if (u->size < m->data_total)
-		return;
-	s->ud_partial = false;
-	if (s->ud_n == AVB_VPU_USER_DATA_QUEUE) { /* the oldest goes */
-		s->ud_dropped += 1 + s->ud[s->ud_head].dropped;
-		s->ud_head = (s->ud_head + 1) % AVB_VPU_USER_DATA_QUEUE;
-		s->ud_n--;
-	}
-	s->ud[(s->ud_head + s->ud_n) % AVB_VPU_USER_DATA_QUEUE] = *u;
-	s->ud_n++;
-	ring(s->efd);
-}
-
-/* Route one completion to its session. Lock held. */
-static void complete(struct softvpu *v, const struct svpu_msg *m)
-{
-	struct svpu_sess *s;
-
-	if (m->session >= SVPU_MAX_SESSIONS)
-		return;
-	s = &v->sess[m->session];
-	if (!s->used || s->dead)
-		return;
-	switch (m->type) {
-	case SVPU_CPL_ACK:
-		if (m->seq == s->wait_seq) {
-			s->acked = true;
-			s->ack_result = m->result;
-			pthread_cond_broadcast(&v->cond);
-		}
-		return;
-	case SVPU_CPL_IN_DONE:
-		if (s->in_flight)
-			s->in_flight--;
-		fifo_push(&s->in_done, m);
-		break;
-	case SVPU_CPL_OUT_DONE:
-		if (s->out_flight)
-			s->out_flight--;
-		fifo_push(&s->out_done, m);
-		break;
-	case SVPU_CPL_EVENT:
-		fifo_push(&s->out_done, m);
-		break;
-	case SVPU_CPL_USER_DATA:
-		user_data_piece(s, m);
-		return;
-	default:
-		return;
-	}
-	ring(s->efd);
-}
-
-static void *supervise(void *arg)
-{
-	struct softvpu *v = arg;
-
-	for (;;) {
-		struct pollfd p[2] = {{.fd = v->irq, .events = POLLIN},
-				      {.fd = v->stop_efd, .events = POLLIN}};
-		struct svpu_msg m;
-		uint64_t n;
-
-		(void)poll(p, 2, 100);
-		if (p[1].revents)
-			return NULL;
-		if (p[0].revents)
-			(void)!read(v->irq, &n, sizeof(n));
-		pthread_mutex_lock(&v->lock);
-		while (svpu_ring_pop(&v->mb->cpl, &m) == 0)
-			complete(v, &m);
-		watchdog(v);
-		pthread_mutex_unlock(&v->lock);
-	}
-}
 
 /* ---- commands ----------------------------------------------------------- */
 
@@ -296,7 +34,7 @@ static void *supervise(void *arg)
 static int send_cmd(struct svpu_sess *s, struct svpu_msg *m, bool wait)
 {
 	struct softvpu *v = s->vpu;
-	uint64_t deadline = now_ms() + SVPU_ACK_MS;
+	uint64_t deadline = svpu_now_ms() + SVPU_ACK_MS;
 	int e;
 
 	if (s->dead)
@@ -306,14 +44,15 @@ static int send_cmd(struct svpu_sess *s, struct svpu_msg *m, bool wait)
 	e = svpu_ring_push(&v->mb->cmd, m);
 	if (e < 0)
 		return e;
-	ring(v->kick);
+	svpu_doorbell(v->kick);
 	if (!wait)
 		return 0;
 	s->wait_seq = m->seq;
 	s->acked = false;
 	while (!s->acked) {
 		struct timespec ts;
-		uint64_t left = deadline > now_ms() ? deadline - now_ms() : 0;
+		uint64_t now = svpu_now_ms();
+		uint64_t left = deadline > now ? deadline - now : 0;
 
 		if (!left) {
 			s->wait_seq = 0;
@@ -422,7 +161,7 @@ static void drop_output(struct svpu_sess *s)
 		const struct svpu_msg *d = &s->out_done.m[(s->out_done.head + i) % SVPU_DONE];
 
 		if (d->type == SVPU_CPL_EVENT)
-			fifo_push(&keep, d);
+			svpu_done_push(&keep, d);
 	}
 	s->out_done = keep;
 	s->out_flight = 0;
@@ -636,7 +375,7 @@ static void sv_device_free(void *dev)
 	if (!v)
 		return;
 	if (v->thread_started) {
-		ring(v->stop_efd);
+		svpu_doorbell(v->stop_efd);
 		pthread_join(v->thread, NULL);
 	}
 	if (v->pid > 0) {
@@ -726,7 +465,7 @@ static int setup(struct softvpu *v, const struct avb_vpu_memory *mem,
 	for (uint32_t i = 0; i < SVPU_MAX_SESSIONS; i++)
 		if ((v->sess[i].efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
 			return -errno;
-	return spawn_firmware(v);
+	return svpu_spawn_firmware(v);
 }
 
 int avb_softvpu_new(const struct avb_vpu_memory *mem, const struct avb_softvpu_options *opts,
@@ -745,7 +484,7 @@ int avb_softvpu_new(const struct avb_vpu_memory *mem, const struct avb_softvpu_o
 		v->sess[i].efd = -1;
 	e = setup(v, mem, opts);
 	if (e == 0) {
-		e = -pthread_create(&v->thread, NULL, supervise, v);
+		e = -pthread_create(&v->thread, NULL, svpu_supervise, v);
 		v->thread_started = e == 0;
 	}
 	if (e < 0) {

@@ -10,725 +10,23 @@
  *
  * One thread: wait for the kick doorbell (or 100 ms), bump the heartbeat,
  * run the commands, move every session forward, ring the irq doorbell.
+ * This file is that loop; the decoding is softvpu_fw_decode.c, the state,
+ * completions and memory softvpu_fw_io.c (softvpu_fw_internal.h).
  */
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include <libavcodec/avcodec.h>
-#include <libavutil/error.h>
-#include <libavutil/pixdesc.h>
+#include <libavutil/log.h>
 
-#include "codec_data.h"
-#include "softvpu_mailbox.h"
-
-#define FW_QUEUE 64    /* queued buffers per direction and session */
-#define FW_PENDING 32  /* decoded frames waiting for an output block */
-#define FW_MAPS 64     /* cached output block mappings */
-#define FW_PACKET_MAX (64u << 20) /* one access unit (framed input) */
-
-struct fifo {
-	struct avb_vpu_buf b[FW_QUEUE];
-	unsigned head, n;
-};
-
-/*
- * What libavcodec keeps in the context, not the frame, taken when the frame
- * leaves the decoder. The context runs ahead of the frames: it has parsed a
- * new sequence while frames of the old one still come out. So a frame of the
- * same size as the one before keeps that one's values; a new size takes
- * them afresh (a rate change at one size shows a few frames early).
- */
-struct pic_info {
-	uint32_t crop_left, crop_top, width, height;
-	uint32_t coded_width, coded_height;
-	AVRational fps;
-};
-
-struct fw_sess {
-	bool used, secure, on_in, on_out, draining, eos_due, bad_format;
-	enum avb_vpu_codec codec;
-	enum avb_vpu_pixfmt want;
-	AVCodecContext *ctx;
-	AVCodecParserContext *parser;
-	AVPacket *pkt;
-	AVFrame *pending[FW_PENDING];
-	struct pic_info info[FW_PENDING]; /* of pending[i] */
-	unsigned n_pending;
-	struct pic_info last; /* of the last frame received */
-	bool have_fmt;
-	bool framed; /* one input buffer, one access unit (avcC, ASC): no parser */
-	uint32_t ud_dropped; /* user data items too big to send */
-	/* codec-specific data as it arrives in pieces */
-	enum avb_vpu_codec_data csd_type;
-	uint32_t csd_len;
-	uint8_t csd[AVB_VPU_CODEC_DATA_MAX];
-	struct fifo in, out;
-	uint32_t in_used; /* bytes of in.b[head] already parsed */
-	struct avb_vpu_format fmt;
-};
-
-struct fw_map {
-	bool secure;
-	uint32_t offset, size;
-	uint8_t *base; /* page-aligned mapping */
-	uint8_t *ptr;  /* the block */
-	size_t len;
-};
-
-static struct {
-	struct svpu_mailbox *mb;
-	int kick, irq, heap_fd[2];
-	const uint8_t *heap[2]; /* read-only */
-	size_t heap_size[2];
-	struct fw_sess sess[SVPU_MAX_SESSIONS];
-	struct fw_map maps[FW_MAPS];
-	unsigned next_map;
-	bool rang;
-} F;
-
-/* ---- completions -------------------------------------------------------- */
-
-static void push(const struct svpu_msg *m)
-{
-	while (svpu_ring_push(&F.mb->cpl, m) < 0) {
-		uint64_t one = 1;
-		/* The driver always drains: wake it and wait a little. */
-		(void)!write(F.irq, &one, sizeof(one));
-		usleep(200);
-	}
-	F.rang = true;
-}
-
-static void push_buf(uint32_t session, uint32_t type, const struct avb_vpu_buf *b)
-{
-	struct svpu_msg m = {.type = type, .session = session, .buf = *b};
-
-	push(&m);
-}
-
-static void push_event(uint32_t session, enum avb_vpu_event_type type, int error, uint64_t cookie,
-		       const struct avb_vpu_format *fmt)
-{
-	struct svpu_msg m = {.type = SVPU_CPL_EVENT, .session = session};
-
-	m.ev.type = type;
-	m.ev.error = error;
-	m.ev.cookie = cookie;
-	if (fmt)
-		m.fmt = *fmt;
-	push(&m);
-}
-
-static void push_source_change(uint32_t session, const struct avb_vpu_format *fmt,
-			       uint32_t changed)
-{
-	struct svpu_msg m = {.type = SVPU_CPL_EVENT, .session = session, .fmt = *fmt};
-
-	m.ev.type = AVB_VPU_EVENT_SOURCE_CHANGE;
-	m.ev.changed = changed;
-	push(&m);
-}
-
-/* One user data item, in pieces; one too big for the driver is counted, not sent. */
-static void push_user_data(uint32_t session, struct fw_sess *s, enum avb_vpu_user_data_type type,
-			   int64_t pts, const uint8_t *data, size_t size)
-{
-	struct svpu_msg m = {.type = SVPU_CPL_USER_DATA, .session = session, .data_type = type,
-			     .data_total = (uint32_t)size, .dropped = s->ud_dropped};
-
-	if (!size || size > AVB_VPU_USER_DATA_MAX) {
-		s->ud_dropped++;
-		return;
-	}
-	s->ud_dropped = 0;
-	m.buf.pts_ns = pts;
-	for (size_t off = 0; off < size; off += SVPU_DATA_PIECE) {
-		m.data_off = (uint32_t)off;
-		m.data_len = (uint32_t)(size - off < SVPU_DATA_PIECE ? size - off : SVPU_DATA_PIECE);
-		memcpy(m.data, data + off, m.data_len);
-		push(&m);
-	}
-}
-
-/* ---- memory ------------------------------------------------------------- */
-
-static bool in_heap(bool secure, uint32_t offset, uint32_t size)
-{
-	return F.heap[secure] && (size_t)offset + size <= F.heap_size[secure];
-}
-
-/* The block of an output buffer, mapped read-write (cached). */
-static uint8_t *map_block(const struct avb_vpu_buf *b)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	struct fw_map *m;
-	size_t start, len;
-	void *p;
-
-	for (unsigned i = 0; i < FW_MAPS; i++) {
-		m = &F.maps[i];
-		if (m->ptr && m->secure == b->secure && m->offset == b->offset && m->size >= b->size)
-			return m->ptr;
-	}
-	if (!in_heap(b->secure, b->offset, b->size) || F.heap_fd[b->secure] < 0)
-		return NULL;
-	start = b->offset & ~(size_t)(page - 1);
-	len = b->offset + b->size - start;
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, F.heap_fd[b->secure], (off_t)start);
-	if (p == MAP_FAILED)
-		return NULL;
-	m = &F.maps[F.next_map++ % FW_MAPS];
-	if (m->base)
-		munmap(m->base, m->len);
-	*m = (struct fw_map){.secure = b->secure, .offset = b->offset, .size = b->size,
-			     .base = p, .ptr = (uint8_t *)p + (b->offset - start), .len = len};
-	return m->ptr;
-}
-
-/* ---- sessions ----------------------------------------------------------- */
-
-static void fifo_put(struct fifo *f, const struct avb_vpu_buf *b)
-{
-	f->b[(f->head + f->n) % FW_QUEUE] = *b;
-	f->n++;
-}
-
-static struct avb_vpu_buf fifo_take(struct fifo *f)
-{
-	struct avb_vpu_buf b = f->b[f->head];
-
-	f->head = (f->head + 1) % FW_QUEUE;
-	f->n--;
-	return b;
-}
-
-static void drop_pending(struct fw_sess *s)
-{
-	for (unsigned i = 0; i < s->n_pending; i++)
-		av_frame_free(&s->pending[i]);
-	s->n_pending = 0;
-}
-
-static void sess_reset(struct fw_sess *s)
-{
-	drop_pending(s);
-	s->csd_len = 0;
-	s->in.n = s->out.n = 0;
-	s->in_used = 0;
-	s->draining = s->eos_due = false;
-	if (s->ctx)
-		avcodec_flush_buffers(s->ctx);
-	if (s->parser) {
-		av_parser_close(s->parser);
-		s->parser = av_parser_init(s->ctx->codec_id);
-	}
-}
-
-static void sess_close(struct fw_sess *s)
-{
-	sess_reset(s);
-	av_parser_close(s->parser);
-	avcodec_free_context(&s->ctx);
-	av_packet_free(&s->pkt);
-	*s = (struct fw_sess){0};
-}
-
-/* A decoder context of c with the given extradata (may be none), opened; NULL on failure. */
-static AVCodecContext *new_context(const AVCodec *c, const uint8_t *extradata, uint32_t n)
-{
-	AVCodecContext *ctx = avcodec_alloc_context3(c);
-
-	if (!ctx)
-		return NULL;
-	if (n) {
-		ctx->extradata = av_mallocz(n + AV_INPUT_BUFFER_PADDING_SIZE);
-		if (!ctx->extradata) {
-			avcodec_free_context(&ctx);
-			return NULL;
-		}
-		memcpy(ctx->extradata, extradata, n);
-		ctx->extradata_size = (int)n;
-	}
-	ctx->thread_count = 1;
-	ctx->err_recognition = AV_EF_EXPLODE;
-	/* we crop, to learn where the visible rectangle lies in the coded picture */
-	ctx->apply_cropping = 0;
-	if (avcodec_open2(ctx, c, NULL) < 0)
-		avcodec_free_context(&ctx);
-	return ctx;
-}
-
-static int sess_open(struct fw_sess *s, enum avb_vpu_codec codec, bool secure)
-{
-	enum AVCodecID id;
-	const AVCodec *c;
-
-	switch (codec) {
-	case AVB_VPU_CODEC_H264:
-		id = AV_CODEC_ID_H264;
-		break;
-	case AVB_VPU_CODEC_HEVC:
-		id = AV_CODEC_ID_HEVC;
-		break;
-	case AVB_VPU_CODEC_MP2:
-		id = AV_CODEC_ID_MP2;
-		break;
-	case AVB_VPU_CODEC_AAC:
-		id = AV_CODEC_ID_AAC;
-		break;
-	default:
-		return -EOPNOTSUPP;
-	}
-	c = avcodec_find_decoder(id);
-	if (!c)
-		return -EOPNOTSUPP;
-	*s = (struct fw_sess){.used = true, .secure = secure, .codec = codec,
-			      .want = AVB_VPU_FMT_I420};
-	s->ctx = new_context(c, NULL, 0);
-	s->parser = av_parser_init(id);
-	s->pkt = av_packet_alloc();
-	if (!s->ctx || !s->parser || !s->pkt) {
-		sess_close(s);
-		return -EOPNOTSUPP;
-	}
-	return 0;
-}
-
-/*
- * Codec-specific data: a decoder opened with it replaces the session's (the
- * old one stays when libavcodec refuses the bytes). avcC and ASC also mean
- * one access unit per input buffer, which the parser cannot split.
- */
-static int set_codec_data(struct fw_sess *s, enum avb_vpu_codec_data type, const uint8_t *d,
-			  uint32_t n)
-{
-	const AVCodec *c = s->ctx->codec;
-	AVCodecContext *ctx;
-	int e = avb_vpu_codec_data_check(s->codec, type, d, n);
-
-	if (e < 0)
-		return e;
-	ctx = new_context(c, d, n);
-	if (!ctx)
-		return -EINVAL;
-	drop_pending(s);
-	avcodec_free_context(&s->ctx);
-	s->ctx = ctx;
-	av_parser_close(s->parser);
-	s->parser = av_parser_init(c->id);
-	s->framed = type != AVB_VPU_CODEC_DATA_H264_ANNEXB;
-	return s->parser ? 0 : -ENOMEM;
-}
-
-/* One piece of codec-specific data; the last one applies the whole. */
-static int codec_data_piece(struct fw_sess *s, const struct svpu_msg *m)
-{
-	uint32_t n;
-
-	if (s->on_in)
-		return -EBADFD;
-	if (m->data_off == 0) {
-		s->csd_len = 0;
-		s->csd_type = m->data_type;
-	}
-	if (m->data_off != s->csd_len || m->data_type != s->csd_type || !m->data_len ||
-	    m->data_len > SVPU_DATA_PIECE || m->data_total > AVB_VPU_CODEC_DATA_MAX ||
-	    m->data_off + m->data_len > m->data_total) {
-		s->csd_len = 0;
-		return -EINVAL;
-	}
-	memcpy(s->csd + s->csd_len, m->data, m->data_len);
-	s->csd_len += m->data_len;
-	if (s->csd_len < m->data_total)
-		return 0;
-	n = s->csd_len;
-	s->csd_len = 0;
-	return set_codec_data(s, s->csd_type, s->csd, n);
-}
-
-/* ---- decoding ----------------------------------------------------------- */
-
-static uint8_t h273(int v)
-{
-	return v > 0 && v < 256 ? (uint8_t)v : AVB_VPU_H273_UNSPECIFIED;
-}
-
-/* What the stream says about the pictures (the fields past the layout). */
-static void describe_video(const struct fw_sess *s, const AVFrame *f, unsigned i,
-			   struct avb_vpu_format *fmt)
-{
-	const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(f->format);
-	AVRational sar = f->sample_aspect_ratio;
-
-	const struct pic_info *p = &s->info[i];
-	AVRational fps = p->fps;
-
-	fmt->coded_width = p->coded_width;
-	fmt->coded_height = p->coded_height;
-	fmt->visible_left = p->crop_left;
-	fmt->visible_top = p->crop_top;
-	fmt->visible_width = (uint32_t)f->width;
-	fmt->visible_height = (uint32_t)f->height;
-	if (sar.num > 0 && sar.den > 0) {
-		fmt->sar_num = (uint32_t)sar.num;
-		fmt->sar_den = (uint32_t)sar.den;
-	}
-	if (fps.num > 0 && fps.den > 0) {
-		fmt->fps_num = (uint32_t)fps.num;
-		fmt->fps_den = (uint32_t)fps.den;
-	}
-	fmt->bit_depth = d ? (uint32_t)d->comp[0].depth : 0;
-	fmt->scan = !f->interlaced_frame ? AVB_VPU_SCAN_PROGRESSIVE
-		    : f->top_field_first ? AVB_VPU_SCAN_INTERLACED_TFF
-					 : AVB_VPU_SCAN_INTERLACED_BFF;
-	/* libavutil's colour enums are the H.273 code points */
-	fmt->color_primaries = h273(f->color_primaries);
-	fmt->color_transfer = h273(f->color_trc);
-	fmt->color_matrix = h273(f->colorspace);
-	fmt->color_range = f->color_range == AVCOL_RANGE_JPEG || f->format == AV_PIX_FMT_YUVJ420P
-				   ? AVB_VPU_RANGE_FULL
-			   : f->color_range == AVCOL_RANGE_MPEG ? AVB_VPU_RANGE_LIMITED
-								: AVB_VPU_RANGE_UNKNOWN;
-}
-
-/* Frame format of pending[i]; false when this device cannot output it. */
-static bool frame_format(const struct fw_sess *s, unsigned i, struct avb_vpu_format *ret)
-{
-	const AVFrame *f = s->pending[i];
-	struct avb_vpu_format fmt = {.codec = s->codec};
-
-	if (s->ctx->codec_type == AVMEDIA_TYPE_AUDIO) {
-		int ch = f->ch_layout.nb_channels;
-
-		if (f->format != AV_SAMPLE_FMT_S16 && f->format != AV_SAMPLE_FMT_S16P &&
-		    f->format != AV_SAMPLE_FMT_FLTP)
-			return false;
-		fmt.pixfmt = AVB_VPU_FMT_PCM_S16;
-		fmt.sample_rate = (uint32_t)f->sample_rate;
-		fmt.channels = (uint32_t)ch;
-		fmt.frame_bytes = (uint32_t)(f->nb_samples * ch * 2);
-		fmt.sample_fmt = AVB_VPU_SAMPLE_S16; /* always interleaved S16 out */
-		fmt.color_primaries = fmt.color_transfer = fmt.color_matrix =
-			AVB_VPU_H273_UNSPECIFIED;
-	} else {
-		if (f->format != AV_PIX_FMT_YUV420P && f->format != AV_PIX_FMT_YUVJ420P)
-			return false;
-		fmt.pixfmt = s->want;
-		fmt.width = (uint32_t)f->width;
-		fmt.height = (uint32_t)f->height;
-		if (!avb_vpu_frame_layout(&fmt))
-			return false;
-		describe_video(s, f, i, &fmt);
-	}
-	fmt.min_buffers = 4;
-	*ret = fmt;
-	return true;
-}
-
-static void copy_plane(uint8_t *dst, const uint8_t *src, int linesize, uint32_t w, uint32_t h)
-{
-	for (uint32_t y = 0; y < h; y++)
-		memcpy(dst + (size_t)y * w, src + (ptrdiff_t)y * linesize, w);
-}
-
-static int16_t s16_sample(const AVFrame *f, int ch, int i)
-{
-	long l;
-
-	if (f->format == AV_SAMPLE_FMT_S16)
-		return ((const int16_t *)f->data[0])[i * f->ch_layout.nb_channels + ch];
-	if (f->format == AV_SAMPLE_FMT_S16P)
-		return ((const int16_t *)f->data[ch])[i];
-	/* as swresample: the current rounding mode (to nearest, ties to even), then clip */
-	l = lrintf(((const float *)f->data[ch])[i] * 32768.0f);
-	return (int16_t)(l > 32767 ? 32767 : l < -32768 ? -32768 : l);
-}
-
-/* Write frame f, packed, at dst. */
-static void write_frame(const struct avb_vpu_format *fmt, const AVFrame *f, uint8_t *dst)
-{
-	uint32_t w = fmt->width, h = fmt->height;
-
-	if (fmt->pixfmt == AVB_VPU_FMT_PCM_S16) {
-		int16_t *o = (int16_t *)(void *)dst;
-		int ch = f->ch_layout.nb_channels;
-
-		for (int i = 0; i < f->nb_samples; i++)
-			for (int c = 0; c < ch; c++)
-				*o++ = s16_sample(f, c, i);
-		return;
-	}
-	copy_plane(dst, f->data[0], f->linesize[0], w, h);
-	if (fmt->pixfmt == AVB_VPU_FMT_I420) {
-		copy_plane(dst + fmt->plane_offset[1], f->data[1], f->linesize[1], w / 2, h / 2);
-		copy_plane(dst + fmt->plane_offset[2], f->data[2], f->linesize[2], w / 2, h / 2);
-		return;
-	}
-	for (uint32_t y = 0; y < h / 2; y++) {
-		uint8_t *o = dst + fmt->plane_offset[1] + (size_t)y * w;
-		const uint8_t *u = f->data[1] + (ptrdiff_t)y * f->linesize[1];
-		const uint8_t *v = f->data[2] + (ptrdiff_t)y * f->linesize[2];
-
-		for (uint32_t x = 0; x < w / 2; x++) {
-			o[2 * x] = u[x];
-			o[2 * x + 1] = v[x];
-		}
-	}
-}
-
-/*
- * The frame's SEI user data, ahead of the frame. Captions become what the
- * HAL's onUserDataOutput carries: A/53 user data from 'GA94' on, at most 31
- * caption triplets per item (cc_count has five bits).
- */
-static void send_user_data(uint32_t id, struct fw_sess *s, const AVFrame *f)
-{
-	for (int i = 0; i < f->nb_side_data; i++) {
-		const AVFrameSideData *sd = f->side_data[i];
-
-		if (sd->type == AV_FRAME_DATA_SEI_UNREGISTERED)
-			push_user_data(id, s, AVB_VPU_USER_DATA_SEI_UNREGISTERED, f->pts, sd->data,
-				       sd->size);
-		if (sd->type != AV_FRAME_DATA_A53_CC)
-			continue;
-		for (size_t off = 0; off + 3 <= sd->size; off += 31 * 3) {
-			uint8_t a53[4 + 3 + 31 * 3 + 1] = {'G', 'A', '9', '4', 3};
-			size_t n = (sd->size - off) / 3 > 31 ? 31 : (sd->size - off) / 3;
-
-			a53[5] = (uint8_t)(0x40 | n); /* process_cc_data_flag, cc_count */
-			a53[6] = 0xff;                /* em_data */
-			memcpy(a53 + 7, sd->data + off, n * 3);
-			a53[7 + n * 3] = 0xff; /* marker_bits */
-			push_user_data(id, s, AVB_VPU_USER_DATA_A53_CC, f->pts, a53, 8 + n * 3);
-		}
-	}
-}
-
-/* Put the oldest pending frame into the next output block. */
-static void emit_frame(uint32_t id, struct fw_sess *s)
-{
-	AVFrame *f = s->pending[0];
-	struct avb_vpu_format fmt;
-	struct avb_vpu_buf b = fifo_take(&s->out);
-	uint8_t *dst;
-
-	bool known = frame_format(s, 0, &fmt);
-	uint32_t changed;
-
-	s->n_pending--;
-	memmove(s->pending, s->pending + 1, s->n_pending * sizeof(s->pending[0]));
-	memmove(s->info, s->info + 1, s->n_pending * sizeof(s->info[0]));
-	b.flags = 0;
-	b.bytesused = 0;
-	if (!known) {
-		if (!s->bad_format)
-			push_event(id, AVB_VPU_EVENT_ERROR, -EOPNOTSUPP, 0, NULL);
-		s->bad_format = true;
-		fifo_put(&s->out, &b); /* keep the block */
-		av_frame_free(&f);
-		return;
-	}
-	changed = s->have_fmt ? avb_vpu_format_changes(&s->fmt, &fmt)
-			      : AVB_VPU_CHANGED_GEOMETRY | AVB_VPU_CHANGED_DESCRIPTION;
-	if (changed) {
-		s->fmt = fmt;
-		s->have_fmt = true;
-		push_source_change(id, &fmt, changed);
-	}
-	dst = b.secure == s->secure ? map_block(&b) : NULL;
-	if (!dst || b.size < fmt.frame_bytes) {
-		b.flags = AVB_VPU_BUF_ERROR;
-		push_event(id, AVB_VPU_EVENT_ERROR, dst ? -ENOSPC : -EFAULT, b.cookie, NULL);
-	} else {
-		write_frame(&fmt, f, dst);
-		memset(dst + fmt.frame_bytes, 0, b.size - fmt.frame_bytes);
-		b.bytesused = fmt.frame_bytes;
-		if (f->flags & AV_FRAME_FLAG_CORRUPT || f->decode_error_flags)
-			b.flags |= AVB_VPU_BUF_ERROR;
-	}
-	b.pts_ns = f->pts;
-	if (s->eos_due && s->n_pending == 0)
-		b.flags |= AVB_VPU_BUF_LAST;
-	send_user_data(id, s, f);
-	av_frame_free(&f);
-	push_buf(id, SVPU_CPL_OUT_DONE, &b);
-}
-
-/* s->last for frame f, before cropping (see struct pic_info). */
-static void take_info(struct fw_sess *s, const AVFrame *f)
-{
-	struct pic_info p = {.crop_left = (uint32_t)f->crop_left, .crop_top = (uint32_t)f->crop_top,
-			     .width = (uint32_t)f->width, .height = (uint32_t)f->height};
-
-	if (p.width == s->last.width && p.height == s->last.height) {
-		p.coded_width = s->last.coded_width;
-		p.coded_height = s->last.coded_height;
-		p.fps = s->last.fps;
-	} else {
-		p.coded_width = (uint32_t)(s->ctx->coded_width ? s->ctx->coded_width : f->width);
-		p.coded_height = (uint32_t)(s->ctx->coded_height ? s->ctx->coded_height : f->height);
-		p.fps = s->ctx->framerate;
-	}
-	s->last = p;
-}
-
-/* Collect decoded frames; false on a decode error. */
-static bool receive(struct fw_sess *s)
-{
-	for (;;) {
-		AVFrame *f;
-		int r;
-
-		if (s->n_pending == FW_PENDING)
-			return true;
-		f = av_frame_alloc();
-		if (!f)
-			return false;
-		r = avcodec_receive_frame(s->ctx, f);
-		if (r < 0) {
-			av_frame_free(&f);
-			return r == AVERROR(EAGAIN) || r == AVERROR_EOF;
-		}
-		if (f->width)
-			take_info(s, f);
-		s->info[s->n_pending] = s->last;
-		if (f->width && av_frame_apply_cropping(f, AV_FRAME_CROP_UNALIGNED) < 0) {
-			av_frame_free(&f);
-			return false;
-		}
-		s->pending[s->n_pending++] = f;
-	}
-}
-
-/* Feed one parsed packet; false on a decode error. */
-static bool feed(struct fw_sess *s, const uint8_t *data, int size, int64_t pts)
-{
-	int r;
-
-	s->pkt->data = (uint8_t *)data;
-	s->pkt->size = size;
-	s->pkt->pts = pts;
-	s->pkt->dts = AV_NOPTS_VALUE;
-	r = avcodec_send_packet(s->ctx, size ? s->pkt : NULL);
-	return receive(s) && (r >= 0 || r == AVERROR_EOF);
-}
-
-/* Feed a whole input buffer as one packet (framed input). */
-static bool feed_access_unit(struct fw_sess *s, const struct avb_vpu_buf *b)
-{
-	static uint8_t *au;
-	static size_t cap;
-
-	if (b->size > FW_PACKET_MAX)
-		return false;
-	if (cap < b->size + AV_INPUT_BUFFER_PADDING_SIZE) {
-		uint8_t *p = realloc(au, b->size + AV_INPUT_BUFFER_PADDING_SIZE);
-
-		if (!p)
-			return false;
-		au = p;
-		cap = b->size + AV_INPUT_BUFFER_PADDING_SIZE;
-	}
-	memcpy(au, F.heap[b->secure] + b->offset, b->size);
-	memset(au + b->size, 0, AV_INPUT_BUFFER_PADDING_SIZE);
-	return feed(s, au, (int)b->size, b->pts_ns);
-}
-
-/*
- * Parse and decode the head input buffer as far as room for decoded frames
- * allows; complete it once consumed.
- */
-static void consume_input(uint32_t id, struct fw_sess *s)
-{
-	struct avb_vpu_buf *b = &s->in.b[s->in.head];
-	/* libavcodec reads up to AV_INPUT_BUFFER_PADDING_SIZE past the data. */
-	static uint8_t chunk[65536 + AV_INPUT_BUFFER_PADDING_SIZE];
-	bool ok = true;
-
-	if (!(b->flags & AVB_VPU_BUF_EOS) && (b->secure != s->secure ||
-					      !in_heap(b->secure, b->offset, b->size)))
-		ok = false;
-	if (ok && s->framed) {
-		ok = !b->size || feed_access_unit(s, b);
-		s->in_used = b->size;
-	}
-	while (ok && !s->framed && s->in_used < b->size && s->n_pending < FW_PENDING / 2) {
-		uint32_t n = b->size - s->in_used;
-		uint8_t *out;
-		int out_size, used;
-
-		if (n > sizeof(chunk) - AV_INPUT_BUFFER_PADDING_SIZE)
-			n = sizeof(chunk) - AV_INPUT_BUFFER_PADDING_SIZE;
-		memcpy(chunk, F.heap[b->secure] + b->offset + s->in_used, n);
-		memset(chunk + n, 0, AV_INPUT_BUFFER_PADDING_SIZE);
-		used = av_parser_parse2(s->parser, s->ctx, &out, &out_size, chunk, (int)n, b->pts_ns,
-					AV_NOPTS_VALUE, 0);
-		if (used < 0) {
-			ok = false;
-			break;
-		}
-		s->in_used += (uint32_t)used;
-		if (out_size)
-			ok = feed(s, out, out_size, s->parser->pts);
-	}
-	if (ok && s->in_used < b->size)
-		return; /* wait for output room */
-	struct avb_vpu_buf done = fifo_take(&s->in);
-	s->in_used = 0;
-	if (!ok) {
-		done.flags |= AVB_VPU_BUF_ERROR;
-		push_event(id, AVB_VPU_EVENT_ERROR, -EBADMSG, done.cookie, NULL);
-	}
-	push_buf(id, SVPU_CPL_IN_DONE, &done);
-}
-
-/* Decode everything left (drain): flush the parser, then the decoder. */
-static void finish_drain(uint32_t id, struct fw_sess *s)
-{
-	uint8_t *out;
-	int out_size;
-
-	av_parser_parse2(s->parser, s->ctx, &out, &out_size, NULL, 0, AV_NOPTS_VALUE,
-			 AV_NOPTS_VALUE, 0);
-	if ((out_size && !feed(s, out, out_size, s->parser->pts)) || !feed(s, NULL, 0, 0))
-		push_event(id, AVB_VPU_EVENT_ERROR, -EBADMSG, 0, NULL);
-	avcodec_flush_buffers(s->ctx);
-	av_parser_close(s->parser);
-	s->parser = av_parser_init(s->ctx->codec_id);
-	s->draining = false;
-	s->eos_due = true;
-}
-
-static void pump(uint32_t id, struct fw_sess *s)
-{
-	for (;;) {
-		while (s->n_pending && s->out.n && s->on_out)
-			emit_frame(id, s);
-		if (s->n_pending >= FW_PENDING / 2 || !s->on_in || !s->in.n)
-			break;
-		consume_input(id, s);
-		if (s->in.n && s->in_used)
-			continue; /* partly consumed: frames must leave first */
-	}
-	if (s->draining && !s->in.n && s->on_in)
-		finish_drain(id, s);
-	while (s->n_pending && s->out.n && s->on_out)
-		emit_frame(id, s);
-	if (s->eos_due && !s->n_pending) {
-		s->eos_due = false;
-		push_event(id, AVB_VPU_EVENT_EOS, 0, 0, NULL);
-	}
-}
+#include "softvpu_fw_internal.h"
 
 /* ---- commands ----------------------------------------------------------- */
 
@@ -738,13 +36,13 @@ static int command(const struct svpu_msg *m)
 
 	if (m->session >= SVPU_MAX_SESSIONS)
 		return -EINVAL;
-	s = &F.sess[m->session];
+	s = &fw.sess[m->session];
 	if (m->type == SVPU_CMD_OPEN) {
 		if (s->used)
-			sess_close(s);
-		if (m->secure && !F.heap[1])
+			fw_sess_close(s);
+		if (m->secure && !fw.heap[1])
 			return -ENODEV;
-		return sess_open(s, m->fmt.codec, m->secure);
+		return fw_sess_open(s, m->fmt.codec, m->secure);
 	}
 	if (!s->used)
 		return -EBADF;
@@ -769,24 +67,24 @@ static int command(const struct svpu_msg *m)
 	case SVPU_CMD_QUEUE_IN:
 		if (s->in.n == FW_QUEUE)
 			return -EAGAIN;
-		fifo_put(&s->in, &m->buf);
+		fw_fifo_put(&s->in, &m->buf);
 		return 0;
 	case SVPU_CMD_QUEUE_OUT:
 		if (s->out.n == FW_QUEUE)
 			return -EAGAIN;
-		fifo_put(&s->out, &m->buf);
+		fw_fifo_put(&s->out, &m->buf);
 		return 0;
 	case SVPU_CMD_DRAIN:
 		s->draining = true;
 		return 0;
 	case SVPU_CMD_FLUSH:
-		sess_reset(s);
+		fw_sess_reset(s);
 		return 0;
 	case SVPU_CMD_CLOSE:
-		sess_close(s);
+		fw_sess_close(s);
 		return 0;
 	case SVPU_CMD_CODEC_DATA:
-		return codec_data_piece(s, m);
+		return fw_sess_codec_data(s, m);
 	default:
 		return -EINVAL;
 	}
@@ -796,41 +94,27 @@ static void run_commands(void)
 {
 	struct svpu_msg m;
 
-	while (svpu_ring_pop(&F.mb->cmd, &m) == 0) {
+	while (svpu_ring_pop(&fw.mb->cmd, &m) == 0) {
 		struct svpu_msg ack = {.type = SVPU_CPL_ACK, .session = m.session, .seq = m.seq};
 
 		ack.result = command(&m);
 		if (m.type == SVPU_CMD_QUEUE_IN || m.type == SVPU_CMD_QUEUE_OUT) {
 			if (ack.result == 0)
 				continue; /* no ack: completions follow */
-			push_buf(m.session, m.type == SVPU_CMD_QUEUE_IN ? SVPU_CPL_IN_DONE
+			fw_push_buf(m.session, m.type == SVPU_CMD_QUEUE_IN ? SVPU_CPL_IN_DONE
 									: SVPU_CPL_OUT_DONE,
 				 &(struct avb_vpu_buf){.cookie = m.buf.cookie,
 						       .flags = AVB_VPU_BUF_ERROR});
 			continue;
 		}
 		/* every completion the command caused goes before its ack */
-		if (m.session < SVPU_MAX_SESSIONS && F.sess[m.session].used)
-			pump(m.session, &F.sess[m.session]);
-		push(&ack);
+		if (m.session < SVPU_MAX_SESSIONS && fw.sess[m.session].used)
+			fw_sess_pump(m.session, &fw.sess[m.session]);
+		fw_push(&ack);
 	}
 }
 
 /* ---- start -------------------------------------------------------------- */
-
-static int map_heap(int which)
-{
-	off_t size;
-
-	if (F.heap_fd[which] < 0)
-		return 0;
-	size = lseek(F.heap_fd[which], 0, SEEK_END);
-	if (size <= 0)
-		return -EINVAL;
-	F.heap_size[which] = (size_t)size;
-	F.heap[which] = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, F.heap_fd[which], 0);
-	return F.heap[which] == MAP_FAILED ? -errno : 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -845,28 +129,28 @@ int main(int argc, char **argv)
 	int mbfd = -1, ch;
 	pid_t parent = getppid();
 
-	F.kick = F.irq = F.heap_fd[0] = F.heap_fd[1] = -1;
+	fw.kick = fw.irq = fw.heap_fd[0] = fw.heap_fd[1] = -1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		int v = atoi(optarg);
 
 		switch (ch) {
 		case 'm': mbfd = v; break;
-		case 'k': F.kick = v; break;
-		case 'i': F.irq = v; break;
-		case 'h': F.heap_fd[0] = v; break;
-		case 's': F.heap_fd[1] = v; break;
+		case 'k': fw.kick = v; break;
+		case 'i': fw.irq = v; break;
+		case 'h': fw.heap_fd[0] = v; break;
+		case 's': fw.heap_fd[1] = v; break;
 		default:
 			fprintf(stderr, "avb-softvpu: started by avbufferd only\n");
 			return 2;
 		}
 	}
-	if (mbfd < 0 || F.kick < 0 || F.irq < 0) {
+	if (mbfd < 0 || fw.kick < 0 || fw.irq < 0) {
 		fprintf(stderr, "avb-softvpu: started by avbufferd only\n");
 		return 2;
 	}
-	F.mb = mmap(NULL, sizeof(*F.mb), PROT_READ | PROT_WRITE, MAP_SHARED, mbfd, 0);
-	if (F.mb == MAP_FAILED || F.mb->magic != SVPU_MAGIC || F.mb->version != SVPU_VERSION ||
-	    map_heap(0) < 0 || map_heap(1) < 0) {
+	fw.mb = mmap(NULL, sizeof(*fw.mb), PROT_READ | PROT_WRITE, MAP_SHARED, mbfd, 0);
+	if (fw.mb == MAP_FAILED || fw.mb->magic != SVPU_MAGIC || fw.mb->version != SVPU_VERSION ||
+	    fw_map_heap(0) < 0 || fw_map_heap(1) < 0) {
 		fprintf(stderr, "avb-softvpu: bad mailbox or heaps\n");
 		return 1;
 	}
@@ -876,23 +160,23 @@ int main(int argc, char **argv)
 		return 0;
 	av_log_set_level(AV_LOG_QUIET);
 	for (;;) {
-		struct pollfd p = {.fd = F.kick, .events = POLLIN};
+		struct pollfd p = {.fd = fw.kick, .events = POLLIN};
 		uint64_t n;
 
-		if (poll(&p, 1, 100) > 0 && read(F.kick, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		if (poll(&p, 1, 100) > 0 && read(fw.kick, &n, sizeof(n)) < 0 && errno != EAGAIN)
 			return 1;
 		if (getppid() != parent)
 			return 0; /* avbufferd has gone */
-		atomic_fetch_add(&F.mb->heartbeat, 1);
+		atomic_fetch_add(&fw.mb->heartbeat, 1);
 		run_commands();
 		for (uint32_t i = 0; i < SVPU_MAX_SESSIONS; i++)
-			if (F.sess[i].used)
-				pump(i, &F.sess[i]);
-		if (F.rang) {
+			if (fw.sess[i].used)
+				fw_sess_pump(i, &fw.sess[i]);
+		if (fw.rang) {
 			uint64_t one = 1;
 
-			F.rang = false;
-			(void)!write(F.irq, &one, sizeof(one));
+			fw.rang = false;
+			(void)!write(fw.irq, &one, sizeof(one));
 		}
 	}
 }
