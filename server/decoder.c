@@ -62,6 +62,44 @@ static void forget_codec_data(struct avbd_dec *dec)
         dec->csd_len = 0;
 }
 
+/* Free the frames in h (stale handles, already freed by their client, fail harmlessly). */
+static void free_frames(struct avb_vendor *v, const int64_t *h, size_t n)
+{
+        for (size_t k = 0; k < n; k++)
+                (void)avb_vendor_buffer_free(v, h[k]);
+}
+
+/*
+ * A new client opens dec: the frames the last one was delivered stay its
+ * own (it may hold them after its close), kept aside to be freed at its
+ * death rather than at the new client's.
+ */
+static void set_aside_frames(struct avbd_dec *dec, uint64_t owner)
+{
+        struct avbd_decoders *d = dec->all;
+        size_t n = dec->n_delivered < DEC_DELIVERED ? dec->n_delivered : DEC_DELIVERED;
+
+        if (!n || dec->delivered_owner == owner) {
+                dec->delivered_owner = owner;
+                return;
+        }
+        for (size_t i = 0; i < DEC_ORPHANS; i++)
+                if (!d->orphans[i].owner) {
+                        d->orphans[i].owner = dec->delivered_owner;
+                        memcpy(d->orphans[i].h, dec->delivered, n * sizeof(dec->delivered[0]));
+                        d->orphans[i].n = n;
+                        n = 0;
+                        break;
+                }
+        if (n)
+                avb_log(AVB_LOG_WARNING,
+                        "decoder %d: %zu frames of an earlier client no longer "
+                        "tracked for its death",
+                        (int)dec->id, n);
+        dec->n_delivered = 0;
+        dec->delivered_owner = owner;
+}
+
 static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec, bool secure,
                    uint32_t max_width, uint32_t max_height, avb_binder *listener)
 {
@@ -84,6 +122,7 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
         e = avbd_delivery_new(listener, &dec_delivery_ops, dec, &dec->dlv);
         if (e < 0)
                 return e;
+        set_aside_frames(dec, owner);
         dec->owner = owner;
         dec->codec = codec;
         dec->secure = secure;
@@ -351,6 +390,10 @@ static int do_decode(const struct avbd_ctl *ctl, uint64_t owner, int64_t handle,
                 return e;
         if (avb_vendor_buffer_info(dec->all->vendor, handle, &info) < 0)
                 return -ENOENT;
+        /* a buffer already queued is the decoder's: queueing it twice would free it twice */
+        for (size_t i = 0; i < dec->in.n; i++)
+                if (dec->in.h[i] == handle)
+                        return -EINVAL;
         /* only a coded buffer of a pool made for this decoder, in the heap of its mode */
         if (info.pool_handle == AVB_VENDOR_FRAME_POOL_BUFFER || info.secure != dec->secure ||
             info.kind != dec->kind || info.decoder_id != dec->id)
@@ -624,6 +667,11 @@ void avbd_decoders_client_gone(struct avbd_decoders *d, uint64_t client_id)
                 size_t n = dec->n_delivered < DEC_DELIVERED ? dec->n_delivered : DEC_DELIVERED;
 
                 dec_pump_events(dec); /* forgets the event listeners of processes gone */
+                /* frames it never freed, even when it had closed the decoder first */
+                if (dec->delivered_owner == client_id && dec->owner != client_id) {
+                        free_frames(d->vendor, dec->delivered, n);
+                        dec->n_delivered = 0;
+                }
                 if (dec->state == AVBD_DEC_CLOSED || dec->owner != client_id)
                         continue;
                 avb_log(AVB_LOG_INFO, "%s decoder %d: its client has gone; closing it",
@@ -636,10 +684,14 @@ void avbd_decoders_client_gone(struct avbd_decoders *d, uint64_t client_id)
                 if (dec->state == AVBD_DEC_READY)
                         (void)close_decoder(dec, true);
                 /* frames the client never freed (stale handles fail harmlessly) */
-                for (size_t k = 0; k < n; k++)
-                        (void)avb_vendor_buffer_free(d->vendor, dec->delivered[k]);
+                free_frames(d->vendor, dec->delivered, n);
                 dec->n_delivered = 0;
         }
+        for (size_t i = 0; i < DEC_ORPHANS; i++)
+                if (d->orphans[i].owner == client_id) {
+                        free_frames(d->vendor, d->orphans[i].h, d->orphans[i].n);
+                        d->orphans[i] = (struct dec_orphans){0};
+                }
         dec_wake_worker(d);
         pthread_mutex_unlock(&d->lock);
 }

@@ -65,6 +65,18 @@ struct avbd_dec {
         size_t csd_len;
         int64_t delivered[DEC_DELIVERED];
         size_t n_delivered;
+        uint64_t delivered_owner; /* the client delivered[] holds frames of */
+};
+
+/*
+ * Frames delivered to a client that has since closed the decoder, which
+ * another client has opened: still the first client's, freed at its death.
+ */
+#define DEC_ORPHANS 8
+struct dec_orphans {
+        uint64_t owner; /* 0: slot free */
+        int64_t h[DEC_DELIVERED];
+        size_t n;
 };
 
 struct avbd_decoders {
@@ -77,6 +89,7 @@ struct avbd_decoders {
         size_t n;
         int wake;                           /* eventfd */
         struct avb_vpu_user_data user_data; /* the worker's scratch */
+        struct dec_orphans orphans[DEC_ORPHANS];
         bool stopping;
         pthread_t worker;
         bool worker_started;

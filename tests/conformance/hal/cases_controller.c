@@ -84,6 +84,18 @@ static void c_decode_bad_handle(hcf_ctx *c)
         st = hcf_decode(d, other, 0, false, false, &ok);
         HCF_EXPECT_EX(c, st, AVB_EX_ILLEGAL_ARGUMENT, "decode of another decoder's buffer");
         HCF_CHECK(c, valid(c, other), "the refused buffer is no longer valid");
+        /* a buffer the decoder already holds (or has consumed and freed) */
+        {
+                static const uint8_t aud[] = {0, 0, 0, 1, 9, 0xf0};
+                int64_t twice = hcf_buf(c, d, aud, sizeof(aud));
+
+                HCF_OK(c, hcf_decode(d, twice, 0, false, false, &ok), "decode");
+                if (ok)
+                        hcf_buf_given(c, twice);
+                st = hcf_decode(d, twice, 0, false, false, &ok);
+                HCF_EXPECT_EX(c, st, AVB_EX_ILLEGAL_ARGUMENT,
+                              "decode of a buffer the decoder already has");
+        }
         HCF_CHECK_EQ(c, hcf_state(c, d), STATE(STARTED), "getState after it");
 }
 
@@ -398,7 +410,7 @@ const hcf_case hcf_cases_controller[] = {
     {"controller.decodeBufferWithMetadata-not-started", c_decode_not_started,
      "in READY: EX_ILLEGAL_STATE, the caller keeps the buffer"},
     {"controller.decodeBufferWithMetadata-bad-handle", c_decode_bad_handle,
-     "junk, freed, another decoder's buffer: EX_ILLEGAL_ARGUMENT"},
+     "junk, freed, another decoder's buffer, one it already has: EX_ILLEGAL_ARGUMENT"},
     {"controller.decodeBufferWithMetadata-discontinuity-reserved", c_decode_discontinuity,
      "metadata.discontinuity: EX_ILLEGAL_ARGUMENT, the caller keeps the buffer"},
     {"controller.decodeBufferWithMetadata-queue-full-then-onDecodeBufferAvailable", c_queue_full,
