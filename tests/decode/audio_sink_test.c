@@ -955,6 +955,7 @@ static void case_avsync(struct dt *t)
         DT_OK(AS(IAudioSink_close)(asink, audio_ctl, &ok), "audio sink close");
         DT_OK(VS(IVideoSinkController_stop)(video_ctl), "video sink stop");
         DT_OK(VS(IVideoSink_close)(vsink, video_ctl, &ok), "video sink close");
+        avb_binder_unref(vmgr);
         dt_disconnect(vt);
 }
 
