@@ -271,6 +271,7 @@ static void stop_work(struct avbd_dec *dec)
 {
         const struct avb_vpu_ops *ops = dec->all->vpu->ops;
 
+        dec_held_drop(dec);
         if (dec->sess && (ops->stream_off(dec->sess, AVB_VPU_INPUT) < 0 ||
                           ops->stream_off(dec->sess, AVB_VPU_OUTPUT) < 0))
                 dec_close_session(dec);
@@ -288,6 +289,7 @@ static int flush_streams(struct avbd_dec *dec, bool tell, bool reset)
         dec_service(dec); /* frames already decoded still reach the client */
         /* but none that its listener has not taken yet: they are freed */
         avbd_delivery_end_stream(dec->dlv);
+        dec_held_drop(dec);
         if (reset) {
                 stop_work(dec);
                 enter(dec, AVBD_DEC_READY, tell);
@@ -428,6 +430,8 @@ static int do_decode(const struct avbd_ctl *ctl, uint64_t owner, int64_t handle,
                 dec->meta_due = true;
         }
         /* the end of stream rides on the last buffer: drain after it */
+        if (eos)
+                dec->draining = true;
         if (eos && dec->all->vpu->ops->drain(dec->sess) < 0)
                 avb_log(AVB_LOG_WARNING, "decoder %d: the VPU did not take the end of stream",
                         (int)dec->id);

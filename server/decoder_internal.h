@@ -56,6 +56,15 @@ struct avbd_dec {
         bool meta_due;
         bool discontinuity; /* the next frame follows a discontinuity */
         bool eos_told;      /* this stream's end went out on a frame's metadata */
+        /*
+         * After a buffer with endOfStream, the newest frame is held back until
+         * the next one or the VPU's end of stream, so that the end rides on the
+         * last real frame (a VPU may mark an empty block as the last).
+         */
+        bool draining, holding;
+        int64_t held_pts, held_handle;
+        bool held_has_meta;
+        struct avbd_frame_meta held_meta;
         struct avb_vpu_format fmt;
         struct avbd_dec_config cfg;
         int64_t frames_decoded, decode_errors, frames_dropped;
@@ -121,6 +130,8 @@ int dec_open_session(struct avbd_dec *dec, bool stream);
 void dec_top_up_output(struct avbd_dec *dec);
 
 /* ---- decoder_worker.c ---- */
+/* Free a frame held back for the end of stream (flush, stop, close). */
+void dec_held_drop(struct avbd_dec *dec);
 void dec_vpu_failed(struct avbd_dec *dec);
 /* Take everything the VPU has for dec. */
 void dec_service(struct avbd_dec *dec);

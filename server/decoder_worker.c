@@ -43,6 +43,8 @@ static const char *decode_error_text(int error)
         }
 }
 
+static void end_of_stream(struct avbd_dec *dec);
+
 static void on_event(struct avbd_dec *dec, const struct avb_vpu_event *ev)
 {
         switch (ev->type) {
@@ -58,8 +60,10 @@ static void on_event(struct avbd_dec *dec, const struct avb_vpu_event *ev)
                 if (dec->tunnelled &&
                     avb_vendor_sink_queue_eos(dec->all->vendor, dec->kind, dec->id) == 0)
                         dec->eos_to_sink = true;
-                else
+                else if (dec->tunnelled)
                         dec_tell_eos(dec);
+                else
+                        end_of_stream(dec);
                 break;
         case AVB_VPU_EVENT_ERROR:
                 if (ev->error == -ENODEV)
@@ -189,6 +193,42 @@ static void on_tunnelled_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b
                 avbd_delivery_frame(dec->dlv, b->pts_ns, -1, has_meta ? &m : NULL);
 }
 
+void dec_held_drop(struct avbd_dec *dec)
+{
+        if (dec->holding)
+                (void)avb_vendor_buffer_free(dec->all->vendor, dec->held_handle);
+        dec->holding = dec->draining = false;
+}
+
+/* Deliver the held frame, with the end of stream on it when eos. */
+static void release_held(struct avbd_dec *dec, bool eos)
+{
+        if (!dec->holding)
+                return;
+        dec->holding = false;
+        if (eos) {
+                if (!dec->held_has_meta)
+                        dec_frame_meta(dec, true, &dec->held_meta);
+                dec->held_meta.eos = true;
+                dec->held_has_meta = dec->eos_told = true;
+        }
+        if (dec->dlv)
+                avbd_delivery_frame(dec->dlv, dec->held_pts, dec->held_handle,
+                                    dec->held_has_meta ? &dec->held_meta : NULL);
+        else
+                (void)avb_vendor_buffer_free(dec->all->vendor, dec->held_handle);
+}
+
+/* The VPU's end of stream (non-tunnelled): on the held frame, or alone. */
+static void end_of_stream(struct avbd_dec *dec)
+{
+        dec->draining = false;
+        if (dec->holding)
+                release_held(dec, true);
+        else
+                dec_tell_eos(dec);
+}
+
 static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
 {
         int64_t h = (int64_t)b->cookie;
@@ -201,14 +241,14 @@ static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
                 (void)avb_vendor_buffer_free(dec->all->vendor, h);
                 /* an empty last block still ends the stream */
                 if (dec->dlv && (b->flags & AVB_VPU_BUF_LAST) && !dec->tunnelled)
-                        dec_tell_eos(dec);
+                        end_of_stream(dec);
                 return;
         }
         if ((b->flags & AVB_VPU_BUF_ERROR) && dec->cfg.error_policy == 1) {
                 dec->frames_dropped++; /* DECODE_ERROR_POLICY 1: corrupt frames are not shown */
                 (void)avb_vendor_buffer_free(dec->all->vendor, h);
                 if (b->flags & AVB_VPU_BUF_LAST && !dec->tunnelled)
-                        dec_tell_eos(dec);
+                        end_of_stream(dec);
                 return;
         }
         dec->frames_decoded++;
@@ -222,6 +262,21 @@ static void on_frame(struct avbd_dec *dec, const struct avb_vpu_buf *b)
                 return;
         }
         has_meta = meta_for_frame(dec, b, h, &m);
+        if (dec->draining && !(has_meta && m.eos)) {
+                /* the one before goes; this one waits to see if it is the last */
+                release_held(dec, false);
+                dec->holding = true;
+                dec->held_pts = b->pts_ns;
+                dec->held_handle = h;
+                dec->held_has_meta = has_meta;
+                if (has_meta)
+                        dec->held_meta = m;
+                return;
+        }
+        if (has_meta && m.eos) {
+                release_held(dec, false);
+                dec->draining = false;
+        }
         /* the frame is the server's until delivered (dec_frame_done) */
         avbd_delivery_frame(dec->dlv, b->pts_ns, h, has_meta ? &m : NULL);
 }
