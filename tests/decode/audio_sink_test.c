@@ -382,7 +382,8 @@ static bool queue_audio(struct dt *t, const struct dt_frame *f)
         pcm.sampleRate = m->a;
         pcm.format = m->format;
         md.metadata = &pcm;
-        md.endOfStream = t->n_frames + 1 == t->n_ref;
+        /* the decoder marks the stream's last frame; the count is a second witness */
+        md.endOfStream = (f->has_meta && f->meta.eos) || t->n_frames + 1 == t->n_ref;
         l.samples = m->b > 0 ? m->frame_bytes / (2 * m->b) : 0;
         if (avb_avbuffer_PcmLayout_holder_put(&md.extension, &l) < 0)
                 dt_fail("PCM layout: no memory");
@@ -413,7 +414,8 @@ static bool queue_video(struct dt *t, const struct dt_frame *f)
         bool ok = false;
 
         com_rdk_hal_videodecoder_FrameMetadata_init(&md);
-        md.endOfStream = t->n_frames + 1 == t->n_ref;
+        /* the decoder marks the stream's last frame; the count is a second witness */
+        md.endOfStream = (f->has_meta && f->meta.eos) || t->n_frames + 1 == t->n_ref;
         avb_avbuffer_PlaneLayout_init(&l);
         l.format = avb_avbuffer_PlaneLayout_FORMAT_I420;
         l.width = m->a;

@@ -204,7 +204,8 @@ static bool queue_frame(struct dt *t, const struct dt_frame *f)
         bool ok = false;
 
         com_rdk_hal_videodecoder_FrameMetadata_init(&md);
-        md.endOfStream = t->n_frames + 1 == t->n_ref; /* the stream's last frame */
+        /* the stream's last frame: as the decoder marks it, or by count */
+        md.endOfStream = (f->has_meta && f->meta.eos) || t->n_frames + 1 == t->n_ref;
         /* what the streams say (gen-streams.sh): the sink's y4m header carries them */
         md.frameRateNumerator = 25;
         md.frameRateDenominator = 1;
