@@ -282,20 +282,7 @@ static avb_status dec_open(void *impl, avb_call *call, AD(Codec) codec, bool sec
 
 static avb_status dec_close(void *impl, avb_call *call, avb_binder *controller, bool *ret)
 {
-        const struct avbd_ctl *ctl;
-        int e;
-
-        if (!controller)
-                return avb_status_exception(AVB_EX_NULL_POINTER, "close: no controller");
-        ctl = avb_binder_local_impl(controller, &AD(IAudioDecoderController_desc));
-        if (!ctl || ctl->dec != impl)
-                return avb_status_exception(AVB_EX_ILLEGAL_STATE, /* as the HAL says */
-                                            "close: not this decoder's controller");
-        e = avbd_dec_close(ctl, avbd_dec_caller(call));
-        if (e < 0)
-                return avbd_dec_status(e, "close");
-        *ret = true;
-        return avb_status_ok();
+        return avbd_hal_close(impl, call, controller, &AD(IAudioDecoderController_desc), ret);
 }
 
 const AD(IAudioDecoder_ops) avbd_audio_decoder_ops = {

@@ -63,5 +63,8 @@ avb_status avbd_hal_start(void *impl, avb_call *call);
 avb_status avbd_hal_stop(void *impl, avb_call *call);
 avb_status avbd_hal_flush(void *impl, avb_call *call, bool reset);
 avb_status avbd_hal_discontinuity(void *impl, avb_call *call);
+/* IVideoDecoder/IAudioDecoder.close: controller must be one of this decoder's (controller_desc). */
+avb_status avbd_hal_close(void *impl, avb_call *call, avb_binder *controller,
+                          const avb_interface_desc *controller_desc, bool *ret);
 
 #endif

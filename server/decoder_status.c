@@ -166,3 +166,22 @@ avb_status avbd_hal_discontinuity(void *impl, avb_call *call)
         return avbd_dec_status(avbd_dec_discontinuity(impl, avbd_dec_caller(call)),
                                "signalDiscontinuity");
 }
+
+avb_status avbd_hal_close(void *impl, avb_call *call, avb_binder *controller,
+                          const avb_interface_desc *controller_desc, bool *ret)
+{
+        const struct avbd_ctl *ctl;
+        int e;
+
+        if (!controller)
+                return avb_status_exception(AVB_EX_NULL_POINTER, "close: no controller");
+        ctl = avb_binder_local_impl(controller, controller_desc);
+        if (!ctl || ctl->dec != impl)
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE, /* as the HAL says */
+                                            "close: not this decoder's controller");
+        e = avbd_dec_close(ctl, avbd_dec_caller(call));
+        if (e < 0)
+                return avbd_dec_status(e, "close");
+        *ret = true;
+        return avb_status_ok();
+}
