@@ -42,6 +42,7 @@ struct hs_conn {
         int fd;
         int dir_id;             /* -1: no directory */
         const uint8_t *staging; /* read-only, AVB_HEAPSHARE_STAGING_BYTES; NULL: none yet */
+        struct avb_vendor_source *source; /* the staging area as the vendor's; NULL: none */
 };
 
 struct avbd_heapshare {
@@ -141,17 +142,22 @@ static bool serve_hello(struct avbd_heapshare *h, int fd, int *ret_dir_id)
 
 static void staging_unmap(struct hs_conn *c)
 {
+        avb_vendor_source_free(c->source);
+        c->source = NULL;
         if (c->staging)
                 munmap((void *)c->staging, AVB_HEAPSHARE_STAGING_BYTES);
         c->staging = NULL;
 }
 
 /*
- * A fresh staging area for c: a sealed memfd, mapped here read-only and
- * handed to the client (the descriptor is not kept). False when the
- * connection is to be closed.
+ * A fresh staging area for c: a sealed memfd, mapped here read-only, made a
+ * vendor source (so the secure heap's copier process maps it too and copies
+ * from it itself) and handed to the client; the descriptor is not kept.
+ * Without a source (the heap's sources are all taken) the writes go from
+ * this mapping instead. False when the connection is to be closed.
  */
-static bool serve_staging(struct hs_conn *c, struct avb_heapshare_rep *rep)
+static bool serve_staging(struct avbd_heapshare *h, struct hs_conn *c,
+                          struct avb_heapshare_rep *rep)
 {
         const unsigned seals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
         int fd = memfd_create("avb-staging", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -170,6 +176,9 @@ static bool serve_staging(struct hs_conn *c, struct avb_heapshare_rep *rep)
         }
         staging_unmap(c);
         c->staging = p;
+        if (h->vendor &&
+            avb_vendor_source_new(h->vendor, fd, p, AVB_HEAPSHARE_STAGING_BYTES, &c->source) < 0)
+                c->source = NULL;
         rep->size = AVB_HEAPSHARE_STAGING_BYTES;
         sent = send_fds(c->fd, rep, sizeof(*rep), &fd, 1, MSG_DONTWAIT) == 0;
         close(fd);
@@ -187,6 +196,9 @@ static int serve_stage_write(struct avbd_heapshare *h, const struct hs_conn *c,
                 return -ENOENT;
         if (r->size == 0)
                 return avb_vendor_is_valid(h->vendor, r->handle) ? 0 : -ENOENT;
+        if (c->source)
+                return avb_vendor_buffer_write_source(h->vendor, r->handle, r->offset, c->source,
+                                                      r->staging_offset, r->size);
         return avb_vendor_buffer_write(h->vendor, r->handle, r->offset,
                                        c->staging + r->staging_offset, r->size);
 }
@@ -216,7 +228,7 @@ static bool serve_request(struct avbd_heapshare *h, struct hs_conn *c)
                         rep.size = info.size;
                 }
         } else if (req.lookup.op == AVB_HEAPSHARE_STAGING && (size_t)n == sizeof(req.lookup)) {
-                return serve_staging(c, &rep);
+                return serve_staging(h, c, &rep);
         } else if (req.lookup.op == AVB_HEAPSHARE_STAGE_WRITE && (size_t)n == sizeof(req.stage)) {
                 rep.status = serve_stage_write(h, c, &req.stage);
         } else {

@@ -44,7 +44,8 @@ int avb_heap_new(const struct avb_heap_ops *ops, size_t size, bool secure,
 
 	if (!ops)
 		ops = &avb_heap_memfd_ops;
-	if (!ops->open || !ops->close || !ops->write || !ops->read || !ops->scrub)
+	if (!ops->open || !ops->close || !ops->write || !ops->read || !ops->scrub ||
+	    !ops->source_attach != !ops->source_detach || !ops->source_attach != !ops->write_source)
 		return -EINVAL;
 
 	heap = calloc(1, sizeof(*heap));
@@ -187,6 +188,31 @@ int avb_heap_write(struct avb_heap *heap, size_t off, const void *src, size_t le
 	return heap->ops->write(heap->priv, off, src, len);
 }
 
+int avb_heap_source_attach(struct avb_heap *heap, int fd, const void *map, size_t size,
+			   int *ret_id)
+{
+	if (!heap->priv || !heap->ops->source_attach)
+		return -EOPNOTSUPP;
+	if (fd < 0 || !map || size == 0)
+		return -EINVAL;
+	return heap->ops->source_attach(heap->priv, fd, map, size, ret_id);
+}
+
+void avb_heap_source_detach(struct avb_heap *heap, int id)
+{
+	if (heap->priv && heap->ops->source_detach && id >= 0)
+		heap->ops->source_detach(heap->priv, id);
+}
+
+int avb_heap_write_source(struct avb_heap *heap, size_t off, int id, size_t src_off, size_t len)
+{
+	if (!heap_range_ok(heap, off, len) || !heap->ops->write_source || id < 0)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	return heap->ops->write_source(heap->priv, off, id, src_off, len);
+}
+
 int avb_heap_read_for_vendor(struct avb_heap *heap, size_t off, void *dst, size_t len)
 {
 	if (!heap_range_ok(heap, off, len))
@@ -251,6 +277,13 @@ int avb_heap_copy(struct avb_heap *dst, size_t dst_off, struct avb_heap *src, si
 	if (dst->ops == src->ops && dst->ops->copy)
 		return dst->ops->copy(dst->priv, dst_off, src->priv, src_off, len);
 	return heap_copy_bounce(dst, dst_off, src, src_off, len);
+}
+
+int avb_heap_memfd_copier_pid(const struct avb_heap *heap)
+{
+	if (heap->ops != &avb_heap_memfd_ops || !heap->priv)
+		return -1;
+	return avb_heap_memfd_priv_copier_pid(heap->priv);
 }
 
 void *avb_heap_memfd_base(const struct avb_heap *heap)

@@ -51,6 +51,15 @@ struct avb_heap_ops {
 	int (*fd)(void *priv);
 	/* Copy between two heaps of the same ops (dst_priv may equal src_priv). */
 	int (*copy)(void *dst_priv, size_t dst_off, void *src_priv, size_t src_off, size_t len);
+	/*
+	 * Optional, all three or none: sources (avb_heap_source_attach). A
+	 * backing offers them when it can write from shared memory without
+	 * the bytes passing through the server's own mapping. write_source
+	 * gets ranges already checked against the heap and the source.
+	 */
+	int (*source_attach)(void *priv, int fd, const void *map, size_t size, int *ret_id);
+	void (*source_detach)(void *priv, int id);
+	int (*write_source)(void *priv, size_t off, int id, size_t src_off, size_t len);
 };
 
 /*
@@ -61,7 +70,8 @@ struct avb_heap_ops {
  *  - secure: mapped PROT_NONE between two PROT_NONE guard pages, locked in
  *    RAM (best effort, see heap.c), excluded from core dumps; every access
  *    opens a read-write window on just the pages involved and closes it again
- *    before returning.
+ *    before returning. Writes from sources and scrubs go through the copier
+ *    process (heap_copier.h) when one runs, through the kernel otherwise.
  */
 extern const struct avb_heap_ops avb_heap_memfd_ops;
 
@@ -113,6 +123,23 @@ int avb_heap_release(struct avb_heap *heap, size_t offset);
  */
 int avb_heap_write(struct avb_heap *heap, size_t off, const void *src, size_t len);
 /*
+ * Sources: shared memory the server owns (fd, mapped in the server at map,
+ * size bytes; both borrowed until detach) that writes may come from, such
+ * as a client's staging area. The default secure backing writes from a
+ * source in its copier process (heap_copier.h), so the server's own
+ * mapping of the heap stays PROT_NONE and the copy runs at memcpy speed.
+ * attach: -EOPNOTSUPP when the backing has no source ops (write from map
+ * with avb_heap_write instead), -ENOSPC when it holds as many as it can.
+ * A source must not be detached while a write from it runs.
+ */
+int avb_heap_source_attach(struct avb_heap *heap, int fd, const void *map, size_t size,
+			   int *ret_id);
+/* Accepts an id attach never gave (no-op). */
+void avb_heap_source_detach(struct avb_heap *heap, int id);
+/* len bytes at src_off of source id to heap offset off. Errors: -EINVAL. */
+int avb_heap_write_source(struct avb_heap *heap, size_t off, int id, size_t src_off, size_t len);
+
+/*
  * Heap to heap. Allowed: non-secure -> non-secure, non-secure -> secure,
  * secure -> secure. Refused with -EPERM: secure -> non-secure (it would leak
  * secure content to memory every client can map). Overlapping ranges in one
@@ -134,7 +161,13 @@ int avb_heap_scrub(struct avb_heap *heap, size_t off, size_t len);
  * (PROT_NONE for a secure heap), or NULL for other backings or 0 bytes.
  */
 void *avb_heap_memfd_base(const struct avb_heap *heap);
-/* Internal to heap.c / heap_memfd.c: the mapping behind a memfd priv. */
+/*
+ * For tests: the pid of a memfd secure heap's copier process, or -1 (none
+ * running, none configured, another backing).
+ */
+int avb_heap_memfd_copier_pid(const struct avb_heap *heap);
+/* Internal to heap.c / heap_memfd.c: the mapping and the copier behind a memfd priv. */
 void *avb_heap_memfd_priv_base(void *priv);
+int avb_heap_memfd_priv_copier_pid(void *priv);
 
 #endif /* AVB_VENDOR_HEAP_H */

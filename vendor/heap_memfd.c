@@ -22,6 +22,13 @@
  *    them out of core dumps;
  *  - freed ranges are zeroed by the vendor layer through scrub().
  *
+ * Writes from a source (a client's staging area) and scrubs run in the
+ * copier process (heap_copier.h) when one is up: it holds the only
+ * writable mapping of the heap, outside the server, and copies at memcpy
+ * speed where pwrite() manages a fifth of it and every window costs page
+ * table work. Without a copier (none installed, or it died and is not back
+ * yet) they fall back to pwrite() and windows: slower, never wrong.
+ *
  * mlock is best effort: under a small RLIMIT_MEMLOCK without CAP_IPC_LOCK it
  * fails with EPERM/ENOMEM/EAGAIN. We first try to lift the limit (root may
  * raise the hard limit; anyone may raise the soft limit to the hard one),
@@ -46,6 +53,7 @@
 #include <sodium.h>
 
 #include "heap.h"
+#include "heap_copier.h"
 #include "util.h"
 
 struct memfd_heap {
@@ -57,6 +65,12 @@ struct memfd_heap {
 	size_t reserve_len;
 	uint8_t *base; /* first byte of the heap */
 	pthread_mutex_t window_lock;
+	struct avb_copier *copier; /* secure heaps; NULL: none */
+	pthread_mutex_t source_lock; /* the slots' use, not their contents */
+	struct memfd_source {
+		const uint8_t *map; /* NULL: slot free */
+		size_t size;
+	} sources[AVB_COPIER_MAX_SOURCES];
 };
 
 static void memfd_unmap(struct memfd_heap *h)
@@ -72,10 +86,12 @@ static void memfd_close(void *priv)
 
 	if (!h)
 		return;
+	avb_copier_free(h->copier);
 	memfd_unmap(h);
 	if (h->fd >= 0)
 		close(h->fd);
 	pthread_mutex_destroy(&h->window_lock);
+	pthread_mutex_destroy(&h->source_lock);
 	free(h);
 }
 
@@ -132,6 +148,17 @@ static int memfd_map_secure(struct memfd_heap *h)
 	return 0;
 }
 
+static void memfd_start_copier(struct memfd_heap *h)
+{
+	static atomic_bool warned;
+	int r = avb_copier_new(h->fd, &h->copier);
+
+	if (r < 0 && !atomic_exchange(&warned, true))
+		avb_vendor_log("secure heap: no copier process (%s); staged writes and scrubs go "
+			       "through the kernel, several times slower",
+			       strerror(-r));
+}
+
 static int memfd_open(size_t size, bool secure, void **ret_priv)
 {
 	_cleanup_(memfd_heap_closep) struct memfd_heap *h = NULL;
@@ -146,6 +173,7 @@ static int memfd_open(size_t size, bool secure, void **ret_priv)
 	h->size = size;
 	h->page = page > 0 ? (size_t)page : 4096;
 	pthread_mutex_init(&h->window_lock, NULL);
+	pthread_mutex_init(&h->source_lock, NULL);
 
 	h->fd = memfd_create(secure ? "avbuffer-secure-heap" : "avbuffer-heap",
 			     MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -160,6 +188,7 @@ static int memfd_open(size_t size, bool secure, void **ret_priv)
 		r = memfd_map_secure(h);
 		if (r < 0)
 			return r;
+		memfd_start_copier(h);
 	} else {
 		h->reserve_len = size;
 		h->reserve = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, h->fd, 0);
@@ -287,7 +316,94 @@ static int memfd_read(void *priv, size_t off, void *dst, size_t len)
 
 static int memfd_scrub(void *priv, size_t off, size_t len)
 {
-	return memfd_access(priv, MEMFD_SCRUB, off, NULL, len);
+	struct memfd_heap *h = priv;
+
+	while (h->copier && len > 0) {
+		size_t n = len < AVB_COPIER_MAX_LEN ? len : AVB_COPIER_MAX_LEN;
+		int r = avb_copier_zero(h->copier, off, n);
+
+		if (r == -ENODEV)
+			break;
+		if (r < 0)
+			return r;
+		off += n;
+		len -= n;
+	}
+	return len ? memfd_access(h, MEMFD_SCRUB, off, NULL, len) : 0;
+}
+
+/* ---- sources ------------------------------------------------------------ */
+
+static int memfd_source_attach(void *priv, int fd, const void *map, size_t size, int *ret_id)
+{
+	struct memfd_heap *h = priv;
+	int id = -1, r = 0;
+
+	pthread_mutex_lock(&h->source_lock);
+	for (int i = 0; i < AVB_COPIER_MAX_SOURCES && id < 0; i++)
+		if (!h->sources[i].map)
+			id = i;
+	if (id < 0)
+		r = -ENOSPC;
+	else if (h->copier)
+		r = avb_copier_attach(h->copier, (unsigned)id, fd, size);
+	if (r == 0)
+		h->sources[id] = (struct memfd_source){.map = map, .size = size};
+	pthread_mutex_unlock(&h->source_lock);
+	if (r == 0)
+		*ret_id = id;
+	return r;
+}
+
+static void memfd_source_detach(void *priv, int id)
+{
+	struct memfd_heap *h = priv;
+
+	if (id < 0 || id >= AVB_COPIER_MAX_SOURCES)
+		return;
+	pthread_mutex_lock(&h->source_lock);
+	if (h->sources[id].map && h->copier)
+		avb_copier_detach(h->copier, (unsigned)id);
+	h->sources[id] = (struct memfd_source){0};
+	pthread_mutex_unlock(&h->source_lock);
+}
+
+/*
+ * Through the copier a slice at a time; what it cannot do (none running,
+ * or it was lost on the way) goes through memfd_write from the server's
+ * mapping of the source. The source's slot is read without source_lock:
+ * the caller keeps it attached while it writes from it.
+ */
+static int memfd_write_source(void *priv, size_t off, int id, size_t src_off, size_t len)
+{
+	struct memfd_heap *h = priv;
+	const struct memfd_source *s;
+
+	if (id < 0 || id >= AVB_COPIER_MAX_SOURCES)
+		return -EINVAL;
+	s = &h->sources[id];
+	if (!s->map || src_off > s->size || len > s->size - src_off)
+		return -EINVAL;
+	while (h->copier && len > 0) {
+		size_t n = len < AVB_COPIER_MAX_LEN ? len : AVB_COPIER_MAX_LEN;
+		int r = avb_copier_write(h->copier, off, (unsigned)id, src_off, n);
+
+		if (r == -ENODEV)
+			break;
+		if (r < 0)
+			return r;
+		off += n;
+		src_off += n;
+		len -= n;
+	}
+	return len ? memfd_write(h, off, s->map + src_off, len) : 0;
+}
+
+int avb_heap_memfd_priv_copier_pid(void *priv)
+{
+	struct memfd_heap *h = priv;
+
+	return h->copier ? (int)avb_copier_pid(h->copier) : -1;
 }
 
 static int memfd_fd(void *priv)
@@ -340,4 +456,7 @@ const struct avb_heap_ops avb_heap_memfd_ops = {
 	.scrub = memfd_scrub,
 	.fd = memfd_fd,
 	.copy = memfd_copy,
+	.source_attach = memfd_source_attach,
+	.source_detach = memfd_source_detach,
+	.write_source = memfd_write_source,
 };

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
@@ -61,6 +62,15 @@ static inline uint64_t avb_align_up(uint64_t v, uint64_t align)
 static inline uint64_t avb_align_down(uint64_t v, uint64_t align)
 {
 	return v & ~(align - 1);
+}
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+static inline int64_t avb_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*

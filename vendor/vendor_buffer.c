@@ -349,6 +349,82 @@ int avb_vendor_buffer_write(struct avb_vendor *v, int64_t handle, uint32_t offse
 	return vendor_rw_sliced(v, handle, offset, src, NULL, len);
 }
 
+/* ---- sources ------------------------------------------------------------ */
+
+struct avb_vendor_source {
+	struct avb_vendor *v;
+	const uint8_t *map;
+	size_t size;
+	int secure_id; /* in the secure heap's backing; -1: write from map */
+};
+
+int avb_vendor_source_new(struct avb_vendor *v, int fd, const void *map, size_t size,
+			  struct avb_vendor_source **ret_source)
+{
+	struct avb_vendor_source *s;
+	int r = -EOPNOTSUPP;
+
+	if (fd < 0 || !map || size == 0)
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	*s = (struct avb_vendor_source){.v = v, .map = map, .size = size, .secure_id = -1};
+	if (v->heaps[1])
+		r = avb_heap_source_attach(v->heaps[1], fd, map, size, &s->secure_id);
+	if (r < 0 && r != -EOPNOTSUPP) {
+		free(s);
+		return r;
+	}
+	*ret_source = s;
+	return 0;
+}
+
+void avb_vendor_source_free(struct avb_vendor_source *s)
+{
+	if (!s)
+		return;
+	if (s->secure_id >= 0)
+		avb_heap_source_detach(s->v->heaps[1], s->secure_id);
+	free(s);
+}
+
+static int vendor_write_source_slice(struct avb_vendor *v, int64_t handle, uint32_t offset,
+				     const struct avb_vendor_source *s, size_t src_off, size_t len)
+{
+	struct vendor_buf b;
+	int r;
+
+	vendor_lock(v);
+	r = vendor_resolve_locked(v, handle, &b);
+	if (r == 0 && !vendor_range_ok(&b, offset, len))
+		r = -ERANGE;
+	if (r == 0 && s->secure_id >= 0 && b.heap == v->heaps[1])
+		r = avb_heap_write_source(b.heap, b.heap_offset + offset, s->secure_id, src_off,
+					  len);
+	else if (r == 0)
+		r = avb_heap_write(b.heap, b.heap_offset + offset, s->map + src_off, len);
+	vendor_unlock(v);
+	return r;
+}
+
+int avb_vendor_buffer_write_source(struct avb_vendor *v, int64_t handle, uint32_t offset,
+				   const struct avb_vendor_source *s, size_t src_off, size_t len)
+{
+	int r;
+
+	if (!s || src_off > s->size || len > s->size - src_off)
+		return -EINVAL;
+	r = vendor_rw(v, handle, offset, NULL, NULL, len);
+	/* Checked: offset + len fits the buffer, so every slice's offset fits 32 bits. */
+	for (size_t done = 0, n; r == 0 && done < len; done += n) {
+		n = vendor_slice(len - done);
+		r = vendor_write_source_slice(v, handle, offset + (uint32_t)done, s, src_off + done,
+					      n);
+	}
+	return r;
+}
+
 int avb_vendor_buffer_read_for_vendor(struct avb_vendor *v, int64_t handle, uint32_t offset,
 				      void *dst, size_t len)
 {

@@ -237,6 +237,27 @@ int avb_vendor_buffer_info(struct avb_vendor *v, int64_t handle, struct avb_buff
 int avb_vendor_buffer_write(struct avb_vendor *v, int64_t handle, uint32_t offset,
 			    const void *src, size_t len);
 /*
+ * Sources: shared memory the server owns that writes may come from without
+ * the bytes passing through server memory (a client's staging area): a
+ * memfd fd the server has mapped at map, size bytes, both borrowed until
+ * avb_vendor_source_free. Into a secure buffer, the default heap backing
+ * copies from a source in its copier process; anywhere else, from map.
+ * Errors: -EINVAL (fd, map or size), -ENOMEM, -ENOSPC (the heap holds as
+ * many sources as it can; writes through map still work: see above).
+ */
+struct avb_vendor_source;
+int avb_vendor_source_new(struct avb_vendor *v, int fd, const void *map, size_t size,
+			  struct avb_vendor_source **ret_source);
+/* Accepts NULL; no write from s may be running. */
+void avb_vendor_source_free(struct avb_vendor_source *s);
+/*
+ * avb_vendor_buffer_write() of len bytes at src_off of s, sliced and
+ * checked the same way. Errors: as avb_vendor_buffer_write, and -EINVAL for
+ * a range outside s (nothing moves).
+ */
+int avb_vendor_buffer_write_source(struct avb_vendor *v, int64_t handle, uint32_t offset,
+				   const struct avb_vendor_source *s, size_t src_off, size_t len);
+/*
  * Helper copyWithMap(): all ranges are checked before any byte moves; each
  * range acts as memmove, also when it overlaps itself in one buffer.
  * Secure -> non-secure gives -EPERM.
