@@ -37,6 +37,16 @@
  * reaches it. Requests may be sent ahead of the replies (they are served in
  * order), a few at a time.
  *
+ * The STAGING reply may carry a second descriptor: a SOCK_SEQPACKET
+ * connection to the secure heap's copier process (vendor/heap_copier_proto.h),
+ * which holds the heap's only writable mapping. It takes the same
+ * STAGE_WRITE requests for this staging area and gives the same replies,
+ * without the server in between: status 0, -ERANGE, -EINVAL, or -ENOENT,
+ * which there only means "not a buffer the copier knows": the client then
+ * sends that request to the server, whose answer is final. When the
+ * connection ends (the copier was restarted), unanswered requests go to the
+ * server as well, and asking for STAGING again gets a new connection.
+ *
  * Shared by avbufferd and libavbufferhelper only.
  */
 

@@ -38,6 +38,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <avbuffer/helper.h>
@@ -67,6 +68,8 @@ struct gen {
         atomic_long maps; /* maps not unmapped yet */
         uint8_t *staging; /* AVB_HEAPSHARE_STAGING_BYTES, or NULL (io) */
         bool no_staging;  /* the server has none to give (io) */
+        int direct;       /* connection to the heap's copier for the staging area, or -1 (io) */
+        int64_t direct_lost_ms; /* when the last one failed; 0: never (io) */
 };
 
 struct avb_helper {
@@ -163,6 +166,8 @@ static void gen_free(struct gen *g)
                 munmap((void *)g->dir, g->dir_bytes);
         if (g->staging)
                 munmap(g->staging, AVB_HEAPSHARE_STAGING_BYTES);
+        if (g->direct >= 0)
+                close(g->direct);
         if (g->fd >= 0)
                 close(g->fd);
         free(g);
@@ -210,6 +215,7 @@ static int gen_new(const avb_helper *h, struct gen **ret)
         g = calloc(1, sizeof(*g));
         if (!g)
                 return -ENOMEM;
+        g->direct = -1;
         g->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
         if (g->fd < 0) {
                 e = -errno;
@@ -278,6 +284,9 @@ static void retire(avb_helper *h)
                 if (h->cur->staging)
                         munmap(h->cur->staging, AVB_HEAPSHARE_STAGING_BYTES);
                 h->cur->staging = NULL;
+                if (h->cur->direct >= 0)
+                        close(h->cur->direct);
+                h->cur->direct = -1;
                 h->cur->next = h->retired;
                 h->retired = h->cur;
                 release_if_unused(h->cur);
@@ -637,25 +646,52 @@ static bool range_ok(uint64_t offset, uint64_t len, uint32_t size)
 
 /*
  * Staged writes. The bytes go into the connection's staging area, one slot
- * at a time, and a STAGE_WRITE per slot has the server copy them on into
- * the buffer. Up to STAGE_SLOTS requests are out at once, so that this
- * process fills the next slot while the server copies the last one. A slot
- * is filled again only once the reply of the write that used it is in.
+ * at a time, and a STAGE_WRITE per slot has them copied on into the buffer:
+ * by the secure heap's copier process over the direct connection when the
+ * server gave one (heapshare_proto.h), by the server otherwise. Up to
+ * STAGE_SLOTS requests are out at once, so that this process fills the
+ * next slot while the last one is copied. A slot is filled again only once
+ * the reply of the write that used it is in. The first slot is a small one
+ * so that the copying starts early: a 1 MiB write then waits for one small
+ * memcpy here, not half of it.
  */
-#define STAGE_SLOT  (512u * 1024u)
-#define STAGE_SLOTS (AVB_HEAPSHARE_STAGING_BYTES / STAGE_SLOT)
+#define STAGE_SLOT       (512u * 1024u)
+#define STAGE_FIRST_SLOT (64u * 1024u)
+#define STAGE_SLOTS      (AVB_HEAPSHARE_STAGING_BYTES / STAGE_SLOT)
+#define DIRECT_TIMEOUT_S 2
+#define DIRECT_RETRY_MS  1000
 
 _Static_assert(STAGE_SLOT <= AVB_HEAPSHARE_STAGE_MAX, "a slot is one STAGE_WRITE");
 
-/* Asks for g's staging area and maps it (io held): 0, -ENOTSUP, or a transport error. */
+static int64_t helper_now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Asks for g's staging area (a fresh one replaces the old; the server
+ * retires the old one's copier connection first, so no request sent on it
+ * can run after this returns) and maps it (io held): 0, -ENOTSUP, or a
+ * transport error.
+ */
 static int staging_open(struct gen *g)
 {
         struct avb_heapshare_req req = {.magic = AVB_HEAPSHARE_MAGIC, .op = AVB_HEAPSHARE_STAGING};
         struct avb_heapshare_rep rep;
+        struct timeval tv = {.tv_sec = DIRECT_TIMEOUT_S};
         int fds[2] = {-1, -1}, n_fds = 0, e = -ENOTSUP;
         ssize_t n;
         void *p;
 
+        if (g->staging)
+                munmap(g->staging, AVB_HEAPSHARE_STAGING_BYTES);
+        g->staging = NULL;
+        if (g->direct >= 0)
+                close(g->direct);
+        g->direct = -1;
         if (send(g->fd, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req))
                 return -errno;
         n = recv_fds(g->fd, &rep, sizeof(rep), fds, &n_fds);
@@ -667,49 +703,94 @@ static int staging_open(struct gen *g)
                 e = -EPROTO;
         else if (rep.status == -EPROTO)
                 g->no_staging = true; /* a server from before staging */
-        else if (rep.status == 0 && n_fds == 1 && rep.size == AVB_HEAPSHARE_STAGING_BYTES) {
+        else if (rep.status == 0 && n_fds >= 1 && rep.size == AVB_HEAPSHARE_STAGING_BYTES) {
                 p = mmap(NULL, AVB_HEAPSHARE_STAGING_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED,
                          fds[0], 0);
                 if (p != MAP_FAILED) {
                         g->staging = p;
                         e = 0;
+                        if (n_fds == 2) {
+                                g->direct = fds[1];
+                                fds[1] = -1;
+                                (void)setsockopt(g->direct, SOL_SOCKET, SO_RCVTIMEO, &tv,
+                                                 sizeof(tv));
+                        }
                 }
         }
         for (int i = 0; i < n_fds; i++)
-                close(fds[i]);
+                if (fds[i] >= 0)
+                        close(fds[i]);
         return e;
 }
 
-/* Reads the reply of the oldest write out (io held): a transport error, or 0 with *status set. */
-static int stage_reply(struct gen *g, int *status)
+/* One reply from fd (io held): 0 with *ret_status, or a transport error. */
+static int stage_reply(int fd, int *ret_status)
 {
         struct avb_heapshare_rep rep;
-        int e = recv_rep(g->fd, &rep);
+        int e = recv_rep(fd, &rep);
 
-        if (e == 0 && *status == 0)
-                *status = rep.status;
+        if (e == 0)
+                *ret_status = rep.status;
         return e;
+}
+
+/* One STAGE_WRITE to the server, waiting for its answer (io held). */
+static int stage_via_server(struct gen *g, const struct avb_heapshare_stage_req *req,
+                            int *ret_status)
+{
+        if (send(g->fd, req, sizeof(*req), MSG_NOSIGNAL) != (ssize_t)sizeof(*req))
+                return -errno;
+        return stage_reply(g->fd, ret_status);
 }
 
 /*
- * The slots' round (io held): 0 or a transport error (the socket is then out
- * of step); *ret_status is the first write's error, or 0.
+ * The slots' round (io held): 0 or a transport error of the server's socket
+ * (it is then out of step); *ret_status is the first write's error, or 0.
+ * Trouble on the direct connection is not an error: the connection is
+ * dropped, a new staging area asked for (which retires every request still
+ * queued at the copier), and the rest goes again from the first byte not
+ * acknowledged, through the server.
  */
 static int stage_all(struct gen *g, int64_t handle, size_t offset, const uint8_t *src, size_t len,
                      int *ret_status)
 {
-        size_t sent = 0, got = 0, done = 0;
+        struct avb_heapshare_stage_req reqs[STAGE_SLOTS];
+        size_t sent = 0, got = 0, done = 0, acked = 0;
         int status = 0, e = 0;
 
-        while (e == 0 && status == 0 && done < len) {
-                if (sent - got == STAGE_SLOTS) {
-                        e = stage_reply(g, &status);
+        while (e == 0 && status == 0 && (done < len || got < sent)) {
+                int fd = g->direct >= 0 ? g->direct : g->fd, st = 0;
+
+                if (sent - got == STAGE_SLOTS || done == len) {
+                        struct avb_heapshare_stage_req *r = &reqs[got % STAGE_SLOTS];
+
+                        e = stage_reply(fd, &st);
+                        if (e < 0 && fd == g->direct) {
+                                /* Start again from the first byte not acknowledged. */
+                                e = staging_open(g);
+                                if (e == 0 && g->direct >= 0) {
+                                        close(g->direct);
+                                        g->direct = -1;
+                                }
+                                g->direct_lost_ms = helper_now_ms();
+                                sent = got;
+                                done = acked;
+                                continue;
+                        }
+                        if (e == 0 && st == -ENOENT && fd == g->direct)
+                                e = stage_via_server(g, r, &st);
+                        if (e == 0 && st == 0)
+                                acked += r->size;
+                        status = st;
                         got++;
                         continue;
                 }
-                size_t n = len - done < STAGE_SLOT ? len - done : STAGE_SLOT;
+                size_t cap = sent == 0 ? STAGE_FIRST_SLOT : STAGE_SLOT;
+                size_t n = len - done < cap ? len - done : cap;
                 uint32_t at = (uint32_t)(sent % STAGE_SLOTS) * STAGE_SLOT;
-                struct avb_heapshare_stage_req req = {
+                struct avb_heapshare_stage_req *r = &reqs[sent % STAGE_SLOTS];
+
+                *r = (struct avb_heapshare_stage_req){
                         .magic = AVB_HEAPSHARE_MAGIC,
                         .op = AVB_HEAPSHARE_STAGE_WRITE,
                         .handle = handle,
@@ -717,15 +798,25 @@ static int stage_all(struct gen *g, int64_t handle, size_t offset, const uint8_t
                         .staging_offset = at,
                         .size = (uint32_t)n,
                 };
-
                 memcpy(g->staging + at, src + done, n);
-                if (send(g->fd, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req))
-                        e = -errno;
+                if (send(fd, r, sizeof(*r), MSG_NOSIGNAL) != (ssize_t)sizeof(*r)) {
+                        if (fd != g->direct) {
+                                e = -errno;
+                                break;
+                        }
+                        /* The copier's end is gone: the reply loop above finds out. */
+                        sent++;
+                        done += n;
+                        continue;
+                }
                 sent++;
                 done += n;
         }
+        /* After an error, drain what is still out on the server's socket. */
         while (e == 0 && got < sent) {
-                e = stage_reply(g, &status);
+                int st;
+
+                e = stage_reply(g->direct >= 0 ? g->direct : g->fd, &st);
                 got++;
         }
         *ret_status = status;
@@ -748,6 +839,11 @@ static int write_staged(avb_helper *h, int64_t handle, size_t offset, const void
         g = h->cur;
         if (e == 0 && !g->staging)
                 e = g->no_staging ? -ENOTSUP : staging_open(g);
+        else if (e == 0 && g->direct < 0 && g->direct_lost_ms &&
+                 helper_now_ms() - g->direct_lost_ms >= DIRECT_RETRY_MS) {
+                g->direct_lost_ms = 0; /* one more try: the copier may be back */
+                e = staging_open(g);
+        }
         if (e == 0)
                 e = stage_all(g, handle, offset, src, len, &status);
         if (e < 0 && e != -ENOTSUP)

@@ -153,14 +153,18 @@ static void staging_unmap(struct hs_conn *c)
  * A fresh staging area for c: a sealed memfd, mapped here read-only, made a
  * vendor source (so the secure heap's copier process maps it too and copies
  * from it itself) and handed to the client; the descriptor is not kept.
- * Without a source (the heap's sources are all taken) the writes go from
- * this mapping instead. False when the connection is to be closed.
+ * When the copier takes a connection for the source, its other end goes to
+ * the client as well: the client's writes then go straight to the copier
+ * (heapshare_proto.h). Without a source (the heap's sources are all taken)
+ * the writes go from this mapping instead. False when the connection is to
+ * be closed.
  */
 static bool serve_staging(struct avbd_heapshare *h, struct hs_conn *c,
                           struct avb_heapshare_rep *rep)
 {
         const unsigned seals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
         int fd = memfd_create("avb-staging", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        int fds[2] = {fd, -1}, n_fds = 1;
         void *p = MAP_FAILED;
         bool sent;
 
@@ -176,12 +180,23 @@ static bool serve_staging(struct avbd_heapshare *h, struct hs_conn *c,
         }
         staging_unmap(c);
         c->staging = p;
-        if (h->vendor &&
-            avb_vendor_source_new(h->vendor, fd, p, AVB_HEAPSHARE_STAGING_BYTES, &c->source) < 0)
-                c->source = NULL;
+        if (h->vendor) {
+                int sv[2] = {-1, -1};
+
+                if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+                        sv[0] = sv[1] = -1;
+                if (avb_vendor_source_new(h->vendor, fd, p, AVB_HEAPSHARE_STAGING_BYTES, sv[0],
+                                          &c->source) < 0)
+                        c->source = NULL;
+                if (avb_vendor_source_direct(c->source))
+                        fds[n_fds++] = sv[1];
+                else if (sv[1] >= 0)
+                        close(sv[1]);
+        }
         rep->size = AVB_HEAPSHARE_STAGING_BYTES;
-        sent = send_fds(c->fd, rep, sizeof(*rep), &fd, 1, MSG_DONTWAIT) == 0;
-        close(fd);
+        sent = send_fds(c->fd, rep, sizeof(*rep), fds, n_fds, MSG_DONTWAIT) == 0;
+        for (int i = 0; i < n_fds; i++)
+                close(fds[i]);
         return sent;
 }
 

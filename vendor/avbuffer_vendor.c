@@ -303,6 +303,7 @@ static void vendor_pool_drop_buffers_locked(struct avb_vendor *v, struct avb_poo
 	uint64_t id, cookie;
 
 	while (avb_ring_oldest(pool->ring, &id, &cookie) == 0) {
+		vendor_secure_gone_locked(v, (int64_t)cookie);
 		vendor_observe_gone_locked(v, (int64_t)cookie);
 		(void)avb_handle_release(v->handles, (int64_t)cookie);
 		(void)avb_pool_release(pool, id);

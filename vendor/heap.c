@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -45,7 +46,8 @@ int avb_heap_new(const struct avb_heap_ops *ops, size_t size, bool secure,
 	if (!ops)
 		ops = &avb_heap_memfd_ops;
 	if (!ops->open || !ops->close || !ops->write || !ops->read || !ops->scrub ||
-	    !ops->source_attach != !ops->source_detach || !ops->source_attach != !ops->write_source)
+	    !ops->source_attach != !ops->source_detach || !ops->source_attach != !ops->write_source ||
+	    !ops->buffer_live != !ops->buffer_gone)
 		return -EINVAL;
 
 	heap = calloc(1, sizeof(*heap));
@@ -188,14 +190,40 @@ int avb_heap_write(struct avb_heap *heap, size_t off, const void *src, size_t le
 	return heap->ops->write(heap->priv, off, src, len);
 }
 
+int avb_heap_source_attach_client(struct avb_heap *heap, int fd, const void *map, size_t size,
+				  int client, bool *ret_direct, int *ret_id)
+{
+	bool direct = false;
+	int r;
+
+	if (!heap->priv || !heap->ops->source_attach)
+		r = -EOPNOTSUPP;
+	else if (fd < 0 || !map || size == 0)
+		r = -EINVAL;
+	else /* the op owns client from here */
+		return heap->ops->source_attach(heap->priv, fd, map, size, client,
+						ret_direct ? ret_direct : &direct, ret_id);
+	if (client >= 0)
+		close(client);
+	return r;
+}
+
 int avb_heap_source_attach(struct avb_heap *heap, int fd, const void *map, size_t size,
 			   int *ret_id)
 {
-	if (!heap->priv || !heap->ops->source_attach)
-		return -EOPNOTSUPP;
-	if (fd < 0 || !map || size == 0)
-		return -EINVAL;
-	return heap->ops->source_attach(heap->priv, fd, map, size, ret_id);
+	return avb_heap_source_attach_client(heap, fd, map, size, -1, NULL, ret_id);
+}
+
+void avb_heap_buffer_live(struct avb_heap *heap, int64_t handle, size_t off, size_t size)
+{
+	if (heap->priv && heap->ops->buffer_live)
+		heap->ops->buffer_live(heap->priv, handle, off, size);
+}
+
+void avb_heap_buffer_gone(struct avb_heap *heap, int64_t handle)
+{
+	if (heap->priv && heap->ops->buffer_gone)
+		heap->ops->buffer_gone(heap->priv, handle);
 }
 
 void avb_heap_source_detach(struct avb_heap *heap, int id)

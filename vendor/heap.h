@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct avb_heap;
 
@@ -57,9 +58,13 @@ struct avb_heap_ops {
 	 * the bytes passing through the server's own mapping. write_source
 	 * gets ranges already checked against the heap and the source.
 	 */
-	int (*source_attach)(void *priv, int fd, const void *map, size_t size, int *ret_id);
+	int (*source_attach)(void *priv, int fd, const void *map, size_t size, int client,
+			     bool *ret_direct, int *ret_id); /* closes client (-1: none) */
 	void (*source_detach)(void *priv, int id);
 	int (*write_source)(void *priv, size_t off, int id, size_t src_off, size_t len);
+	/* Optional, both or none: buffer lifetimes (avb_heap_buffer_live). */
+	void (*buffer_live)(void *priv, int64_t handle, size_t off, size_t size);
+	void (*buffer_gone)(void *priv, int64_t handle);
 };
 
 /*
@@ -134,10 +139,29 @@ int avb_heap_write(struct avb_heap *heap, size_t off, const void *src, size_t le
  */
 int avb_heap_source_attach(struct avb_heap *heap, int fd, const void *map, size_t size,
 			   int *ret_id);
+/*
+ * The same, with client: a connection (one end of a socketpair; taken, and
+ * closed here whatever happens) whose other end the source's client holds.
+ * A backing that can serve that client's writes directly from the source
+ * (the copier, heap_copier_proto.h) keeps it and sets *ret_direct; the
+ * caller then hands the other end to the client. Otherwise *ret_direct is
+ * false and the client writes through the server.
+ */
+int avb_heap_source_attach_client(struct avb_heap *heap, int fd, const void *map, size_t size,
+				  int client, bool *ret_direct, int *ret_id);
 /* Accepts an id attach never gave (no-op). */
 void avb_heap_source_detach(struct avb_heap *heap, int id);
 /* len bytes at src_off of source id to heap offset off. Errors: -EINVAL. */
 int avb_heap_write_source(struct avb_heap *heap, size_t off, int id, size_t src_off, size_t len);
+
+/*
+ * Buffer lifetimes, for a backing that lets clients write into buffers by
+ * handle (above): live when a buffer is made or trimmed (its range), before
+ * its handle or new size reaches anyone; gone before its range is scrubbed
+ * and released. No-ops for a backing without them.
+ */
+void avb_heap_buffer_live(struct avb_heap *heap, int64_t handle, size_t off, size_t size);
+void avb_heap_buffer_gone(struct avb_heap *heap, int64_t handle);
 
 /*
  * Heap to heap. Allowed: non-secure -> non-secure, non-secure -> secure,

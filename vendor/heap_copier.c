@@ -49,6 +49,7 @@ struct avb_copier {
         int64_t down_ms; /* when the last one was lost */
         unsigned restarts;
         struct copier_source src[AVB_COPIER_MAX_SOURCES];
+        struct avb_copier_map live; /* for a new process */
 };
 
 static const char *copier_program(void)
@@ -109,30 +110,29 @@ static int copier_reply(struct avb_copier *c, int timeout_ms, int *ret_status)
         return 0;
 }
 
-/* One request (fd: -1 or the one to pass); lock held, process up. 0 with *ret_status, or -ENODEV.
- */
-static int copier_call(struct avb_copier *c, const struct avb_copier_req *req, int fd,
-                       int *ret_status)
+/* One request (with n_fds descriptors); lock held, process up. 0 with *ret_status, or -ENODEV. */
+static int copier_call(struct avb_copier *c, const struct avb_copier_req *req, const int *fds,
+                       int n_fds, int *ret_status)
 {
         union {
-                char buf[CMSG_SPACE(sizeof(int))];
+                char buf[CMSG_SPACE(2 * sizeof(int))];
                 struct cmsghdr align;
         } ctl;
         struct iovec iov = {.iov_base = (void *)req, .iov_len = sizeof(*req)};
         struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
         ssize_t n;
 
-        if (fd >= 0) {
+        if (n_fds > 0) {
                 struct cmsghdr *cm;
 
                 memset(&ctl, 0, sizeof(ctl));
                 msg.msg_control = ctl.buf;
-                msg.msg_controllen = sizeof(ctl.buf);
+                msg.msg_controllen = CMSG_SPACE((size_t)n_fds * sizeof(int));
                 cm = CMSG_FIRSTHDR(&msg);
                 cm->cmsg_level = SOL_SOCKET;
                 cm->cmsg_type = SCM_RIGHTS;
-                cm->cmsg_len = CMSG_LEN(sizeof(int));
-                memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+                cm->cmsg_len = CMSG_LEN((size_t)n_fds * sizeof(int));
+                memcpy(CMSG_DATA(cm), fds, (size_t)n_fds * sizeof(int));
         }
         do
                 n = sendmsg(c->ctl, &msg, MSG_NOSIGNAL);
@@ -144,14 +144,24 @@ static int copier_call(struct avb_copier *c, const struct avb_copier_req *req, i
         return copier_reply(c, AVB_COPIER_TIMEOUT_MS, ret_status);
 }
 
-/* Attach slot i in the running process; lock held. */
-static void copier_attach_slot(struct avb_copier *c, unsigned i)
+/* Attach slot i (and client, unless -1) in the running process; lock held. */
+static void copier_attach_slot(struct avb_copier *c, unsigned i, int client)
 {
         struct avb_copier_req req = {.op = AVB_COPIER_ATTACH, .id = i, .len = c->src[i].size};
-        int status;
+        int fds[2] = {c->src[i].fd, client}, status;
 
-        if (copier_call(c, &req, c->src[i].fd, &status) == 0)
+        if (copier_call(c, &req, fds, client >= 0 ? 2 : 1, &status) == 0)
                 c->src[i].attached = status == 0;
+}
+
+/* Tell the running process of a live buffer; lock held. 0, -ENODEV or its status. */
+static int copier_send_live(struct avb_copier *c, const struct avb_copier_entry *e)
+{
+        struct avb_copier_req req = {
+            .op = AVB_COPIER_LIVE, .handle = e->handle, .dst_off = e->off, .len = e->size};
+        int status, r = copier_call(c, &req, NULL, 0, &status);
+
+        return r < 0 ? r : status;
 }
 
 /*
@@ -201,7 +211,10 @@ out:
         }
         for (unsigned i = 0; i < AVB_COPIER_MAX_SOURCES && c->ctl >= 0; i++)
                 if (c->src[i].fd >= 0)
-                        copier_attach_slot(c, i);
+                        copier_attach_slot(c, i, -1);
+        for (uint32_t i = 0; i < AVB_COPIER_MAP_ENTRIES && c->ctl >= 0; i++)
+                if (c->live.e[i].handle != 0)
+                        (void)copier_send_live(c, &c->live.e[i]);
         return c->ctl >= 0 ? 0 : -ENODEV;
 }
 
@@ -257,27 +270,31 @@ void avb_copier_free(struct avb_copier *c)
         free(c);
 }
 
-int avb_copier_attach(struct avb_copier *c, unsigned id, int fd, size_t size)
+int avb_copier_attach(struct avb_copier *c, unsigned id, int fd, size_t size, int client)
 {
-        int dup_fd;
+        int dup_fd, r = 0;
 
-        if (id >= AVB_COPIER_MAX_SOURCES || size == 0)
-                return -EINVAL;
+        if (id >= AVB_COPIER_MAX_SOURCES || size == 0) {
+                r = -EINVAL;
+                goto out;
+        }
         pthread_mutex_lock(&c->lock);
-        if (c->src[id].fd >= 0) {
-                pthread_mutex_unlock(&c->lock);
-                return -EINVAL;
+        dup_fd = c->src[id].fd >= 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (c->src[id].fd >= 0)
+                r = -EINVAL;
+        else if (dup_fd < 0)
+                r = -errno;
+        if (r == 0) {
+                c->src[id] = (struct copier_source){.fd = dup_fd, .size = size};
+                if (c->ctl >= 0)
+                        copier_attach_slot(c, id, client);
+                r = c->src[id].attached && client >= 0;
         }
-        dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-        if (dup_fd < 0) {
-                pthread_mutex_unlock(&c->lock);
-                return -errno;
-        }
-        c->src[id] = (struct copier_source){.fd = dup_fd, .size = size};
-        if (c->ctl >= 0)
-                copier_attach_slot(c, id);
         pthread_mutex_unlock(&c->lock);
-        return 0;
+out:
+        if (client >= 0)
+                close(client);
+        return r;
 }
 
 void avb_copier_detach(struct avb_copier *c, unsigned id)
@@ -289,10 +306,39 @@ void avb_copier_detach(struct avb_copier *c, unsigned id)
                 return;
         pthread_mutex_lock(&c->lock);
         if (c->src[id].attached && c->ctl >= 0)
-                (void)copier_call(c, &req, -1, &status);
+                (void)copier_call(c, &req, NULL, 0, &status);
         if (c->src[id].fd >= 0)
                 close(c->src[id].fd);
         c->src[id] = (struct copier_source){.fd = -1};
+        pthread_mutex_unlock(&c->lock);
+}
+
+int avb_copier_live(struct avb_copier *c, int64_t handle, size_t off, size_t size)
+{
+        int r;
+
+        pthread_mutex_lock(&c->lock);
+        r = avb_copier_map_put(&c->live, handle, off, size);
+        if (r == 0 && c->ctl >= 0)
+                (void)copier_send_live(c, avb_copier_map_find(&c->live, handle));
+        pthread_mutex_unlock(&c->lock);
+        return r;
+}
+
+/*
+ * Sent whether or not the table here had it: the process must never keep a
+ * buffer the server retired. If the process cannot be told, it is lost
+ * (killed and reaped), which retires its whole table.
+ */
+void avb_copier_gone(struct avb_copier *c, int64_t handle)
+{
+        struct avb_copier_req req = {.op = AVB_COPIER_GONE, .handle = handle};
+        int status;
+
+        pthread_mutex_lock(&c->lock);
+        avb_copier_map_del(&c->live, handle);
+        if (c->ctl >= 0)
+                (void)copier_call(c, &req, NULL, 0, &status);
         pthread_mutex_unlock(&c->lock);
 }
 
@@ -309,7 +355,7 @@ static int copier_move(struct avb_copier *c, const struct avb_copier_req *req)
         else if (req->op == AVB_COPIER_WRITE && !c->src[req->id].attached)
                 r = -ENODEV;
         else
-                r = copier_call(c, req, -1, &status);
+                r = copier_call(c, req, NULL, 0, &status);
         pthread_mutex_unlock(&c->lock);
         if (r == 0 && status < 0)
                 r = -EINVAL;

@@ -24,8 +24,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
+#include "heap_copier_map.h"
 #include "heap_copier_proto.h"
 
 #define AVB_COPIER_TIMEOUT_MS 500
@@ -45,12 +47,25 @@ void avb_copier_free(struct avb_copier *c);
 /*
  * Register source slot id (0..AVB_COPIER_MAX_SOURCES-1, chosen by the
  * caller) as size bytes of the memfd fd (borrowed; the copier keeps a
- * duplicate). Succeeds while the process is down: the slot is attached when
- * one comes up. Errors: -EINVAL (slot in use or out of range), -EMFILE.
+ * duplicate). client: -1, or a connection whose peer the source's client
+ * holds (heap_copier_proto.h); it is handed to the running process and
+ * closed here either way. Returns 1 when the process took the connection,
+ * 0 when not (the process is down: the slot is attached, without it, when
+ * one comes up), or -EINVAL (slot in use or out of range), -EMFILE.
  */
-int avb_copier_attach(struct avb_copier *c, unsigned id, int fd, size_t size);
-/* Unregister slot id; no-op for a free slot. */
+int avb_copier_attach(struct avb_copier *c, unsigned id, int fd, size_t size, int client);
+/* Unregister slot id (its client connection ends); no-op for a free slot. */
 void avb_copier_detach(struct avb_copier *c, unsigned id);
+
+/*
+ * The heap's live buffers, which client connections may write into: handle
+ * at heap offset off, size bytes (live adds or updates, gone removes).
+ * Kept here as well, for a process started later. live: 0, -EINVAL
+ * (handle 0), -ENOSPC (table full: clients then get -ENOENT for it and go
+ * through avbufferd).
+ */
+int avb_copier_live(struct avb_copier *c, int64_t handle, size_t off, size_t size);
+void avb_copier_gone(struct avb_copier *c, int64_t handle);
 
 /*
  * Copy len bytes at src_off of source id to heap offset dst_off, or zero

@@ -58,6 +58,10 @@ int avb_copier_seccomp(void)
 #ifdef __NR_fstat
             ALLOW(__NR_fstat),
 #endif
+#ifdef __NR_poll
+            ALLOW(__NR_poll),
+#endif
+            ALLOW(__NR_ppoll),
             ALLOW(__NR_rt_sigreturn),
             ALLOW(__NR_restart_syscall),
             ALLOW(__NR_exit),

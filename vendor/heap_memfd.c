@@ -334,7 +334,8 @@ static int memfd_scrub(void *priv, size_t off, size_t len)
 
 /* ---- sources ------------------------------------------------------------ */
 
-static int memfd_source_attach(void *priv, int fd, const void *map, size_t size, int *ret_id)
+static int memfd_source_attach(void *priv, int fd, const void *map, size_t size, int client,
+			       bool *ret_direct, int *ret_id)
 {
 	struct memfd_heap *h = priv;
 	int id = -1, r = 0;
@@ -346,13 +347,17 @@ static int memfd_source_attach(void *priv, int fd, const void *map, size_t size,
 	if (id < 0)
 		r = -ENOSPC;
 	else if (h->copier)
-		r = avb_copier_attach(h->copier, (unsigned)id, fd, size);
-	if (r == 0)
+		r = avb_copier_attach(h->copier, (unsigned)id, fd, size, AVB_TAKE_FD(client));
+	if (client >= 0)
+		close(client);
+	if (r >= 0)
 		h->sources[id] = (struct memfd_source){.map = map, .size = size};
 	pthread_mutex_unlock(&h->source_lock);
-	if (r == 0)
-		*ret_id = id;
-	return r;
+	if (r < 0)
+		return r;
+	*ret_direct = r == 1;
+	*ret_id = id;
+	return 0;
 }
 
 static void memfd_source_detach(void *priv, int id)
@@ -397,6 +402,22 @@ static int memfd_write_source(void *priv, size_t off, int id, size_t src_off, si
 		len -= n;
 	}
 	return len ? memfd_write(h, off, s->map + src_off, len) : 0;
+}
+
+static void memfd_buffer_live(void *priv, int64_t handle, size_t off, size_t size)
+{
+	struct memfd_heap *h = priv;
+
+	if (h->copier)
+		(void)avb_copier_live(h->copier, handle, off, size);
+}
+
+static void memfd_buffer_gone(void *priv, int64_t handle)
+{
+	struct memfd_heap *h = priv;
+
+	if (h->copier)
+		avb_copier_gone(h->copier, handle);
 }
 
 int avb_heap_memfd_priv_copier_pid(void *priv)
@@ -459,4 +480,6 @@ const struct avb_heap_ops avb_heap_memfd_ops = {
 	.source_attach = memfd_source_attach,
 	.source_detach = memfd_source_detach,
 	.write_source = memfd_write_source,
+	.buffer_live = memfd_buffer_live,
+	.buffer_gone = memfd_buffer_gone,
 };

@@ -80,15 +80,44 @@ static struct avb_buffer_info vendor_info_of(const struct vendor_buf *b)
 	};
 }
 
+/*
+ * The secure heap's backing hears of every secure buffer's life as well as
+ * the observer does (heap.h, avb_heap_buffer_live), because its copier lets
+ * clients write into buffers by handle: live as soon as the handle exists,
+ * before it is returned; gone before the range is scrubbed and released;
+ * a trim's new size before its tail is scrubbed.
+ */
 void vendor_observe_live_locked(struct avb_vendor *v, int64_t handle)
 {
 	struct avb_buffer_info info;
 	struct vendor_buf b;
 
-	if (!v->observer || vendor_resolve_locked(v, handle, &b) < 0)
+	if (vendor_resolve_locked(v, handle, &b) < 0)
+		return;
+	if (b.heap == v->heaps[1])
+		avb_heap_buffer_live(b.heap, handle, b.heap_offset, b.size);
+	if (!v->observer)
 		return;
 	info = vendor_info_of(&b);
 	v->observer(v->observer_userdata, handle, &info);
+}
+
+void vendor_secure_gone_locked(struct avb_vendor *v, int64_t handle)
+{
+	struct vendor_buf b;
+
+	if (vendor_resolve_locked(v, handle, &b) == 0 && b.heap == v->heaps[1])
+		avb_heap_buffer_gone(b.heap, handle);
+}
+
+/* A trim to new_size (0: back to its size), told to the secure heap before it happens. */
+static void vendor_secure_resize_locked(struct avb_vendor *v, int64_t handle, uint32_t new_size)
+{
+	struct vendor_buf b;
+
+	if (vendor_resolve_locked(v, handle, &b) == 0 && b.heap == v->heaps[1] &&
+	    new_size < b.size)
+		avb_heap_buffer_live(b.heap, handle, b.heap_offset, new_size ? new_size : b.size);
 }
 
 void vendor_observe_gone_locked(struct avb_vendor *v, int64_t handle)
@@ -175,8 +204,12 @@ int avb_vendor_trim(struct avb_vendor *v, int64_t handle, int32_t new_size)
 		r = -EBUSY; /* frame blocks have a fixed size */
 	else if (r == 0 && new_size <= 0)
 		r = -EINVAL;
-	else if (r == 0)
+	else if (r == 0) {
+		vendor_secure_resize_locked(v, handle, (uint32_t)new_size);
 		r = avb_pool_trim(ref.obj, ref.aux, (uint32_t)new_size);
+		if (r < 0) /* the old size again */
+			vendor_secure_resize_locked(v, handle, 0);
+	}
 	if (r == 0) {
 		vendor_observe_live_locked(v, handle);
 		vendor_collect_fired_locked(ref.obj, &fired);
@@ -194,6 +227,7 @@ static int vendor_free_locked(struct avb_vendor *v, int64_t handle, struct vendo
 	r = avb_handle_lookup(v->handles, handle, &ref);
 	if (r < 0)
 		return r;
+	vendor_secure_gone_locked(v, handle);
 	if (ref.type == VENDOR_BUF_FRAME) {
 		r = avb_framepool_put(ref.obj, (uint32_t)ref.aux);
 		if (r < 0)
@@ -356,28 +390,44 @@ struct avb_vendor_source {
 	const uint8_t *map;
 	size_t size;
 	int secure_id; /* in the secure heap's backing; -1: write from map */
+	bool direct;   /* the backing serves the client's writes itself */
 };
 
-int avb_vendor_source_new(struct avb_vendor *v, int fd, const void *map, size_t size,
+int avb_vendor_source_new(struct avb_vendor *v, int fd, const void *map, size_t size, int client,
 			  struct avb_vendor_source **ret_source)
 {
-	struct avb_vendor_source *s;
+	struct avb_vendor_source *s = NULL;
 	int r = -EOPNOTSUPP;
 
-	if (fd < 0 || !map || size == 0)
-		return -EINVAL;
+	if (fd < 0 || !map || size == 0) {
+		r = -EINVAL;
+		goto fail;
+	}
 	s = calloc(1, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
+	if (!s) {
+		r = -ENOMEM;
+		goto fail;
+	}
 	*s = (struct avb_vendor_source){.v = v, .map = map, .size = size, .secure_id = -1};
 	if (v->heaps[1])
-		r = avb_heap_source_attach(v->heaps[1], fd, map, size, &s->secure_id);
-	if (r < 0 && r != -EOPNOTSUPP) {
-		free(s);
-		return r;
-	}
+		r = avb_heap_source_attach_client(v->heaps[1], fd, map, size, AVB_TAKE_FD(client),
+						  &s->direct, &s->secure_id);
+	if (r < 0 && r != -EOPNOTSUPP)
+		goto fail;
+	if (client >= 0)
+		close(client);
 	*ret_source = s;
 	return 0;
+fail:
+	if (client >= 0)
+		close(client);
+	free(s);
+	return r;
+}
+
+bool avb_vendor_source_direct(const struct avb_vendor_source *s)
+{
+	return s && s->direct;
 }
 
 void avb_vendor_source_free(struct avb_vendor_source *s)

@@ -65,6 +65,8 @@ struct avb_pool *vendor_pool_find_locked(struct avb_vendor *v, int8_t pool_handl
 void vendor_collect_fired_locked(struct avb_pool *pool, struct vendor_fired *fired);
 /* Tell the observer a handle's buffer is live at its current placement. */
 void vendor_observe_live_locked(struct avb_vendor *v, int64_t handle);
+/* Tell the secure heap's backing a buffer is about to be released (before it is). */
+void vendor_secure_gone_locked(struct avb_vendor *v, int64_t handle);
 /* Tell the observer a handle is gone. */
 void vendor_observe_gone_locked(struct avb_vendor *v, int64_t handle);
 /* The media graph and the sinks (vendor_graph.c); fini accepts a failed init. */

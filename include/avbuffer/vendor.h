@@ -242,12 +242,18 @@ int avb_vendor_buffer_write(struct avb_vendor *v, int64_t handle, uint32_t offse
  * memfd fd the server has mapped at map, size bytes, both borrowed until
  * avb_vendor_source_free. Into a secure buffer, the default heap backing
  * copies from a source in its copier process; anywhere else, from map.
- * Errors: -EINVAL (fd, map or size), -ENOMEM, -ENOSPC (the heap holds as
- * many sources as it can; writes through map still work: see above).
+ * client: -1, or one end of a socketpair (always taken: kept or closed)
+ * whose other end is for the source's client; when the backing keeps it,
+ * avb_vendor_source_direct() says so and the client may send its writes
+ * over that end straight to the copier (vendor/heap_copier_proto.h),
+ * bypassing the server. Errors: -EINVAL (fd, map or size), -ENOMEM,
+ * -ENOSPC (the heap holds as many sources as it can; the caller then
+ * writes from map with avb_vendor_buffer_write).
  */
 struct avb_vendor_source;
-int avb_vendor_source_new(struct avb_vendor *v, int fd, const void *map, size_t size,
+int avb_vendor_source_new(struct avb_vendor *v, int fd, const void *map, size_t size, int client,
 			  struct avb_vendor_source **ret_source);
+bool avb_vendor_source_direct(const struct avb_vendor_source *s);
 /* Accepts NULL; no write from s may be running. */
 void avb_vendor_source_free(struct avb_vendor_source *s);
 /*

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -368,36 +369,60 @@ static void raw_start(struct raw *r)
         assert_int_equal(ready.status, 0);
 }
 
-/* Sends len bytes of msg (with fd unless -1); the reply's status. */
-static int raw_call(struct raw *r, const void *msg, size_t len, int fd)
+/* Sends len bytes of msg on fd with n_fds descriptors. */
+static void send_with_fds(int fd, const void *msg, size_t len, const int *fds, int n_fds)
 {
         union {
-                char buf[CMSG_SPACE(sizeof(int))];
+                char buf[CMSG_SPACE(2 * sizeof(int))];
                 struct cmsghdr align;
         } ctl;
         struct iovec iov = {.iov_base = (void *)msg, .iov_len = len};
         struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-        struct avb_copier_rep rep;
 
-        if (fd >= 0) {
+        if (n_fds > 0) {
                 struct cmsghdr *cm;
 
                 memset(&ctl, 0, sizeof(ctl));
                 m.msg_control = ctl.buf;
-                m.msg_controllen = sizeof(ctl.buf);
+                m.msg_controllen = CMSG_SPACE((size_t)n_fds * sizeof(int));
                 cm = CMSG_FIRSTHDR(&m);
                 cm->cmsg_level = SOL_SOCKET;
                 cm->cmsg_type = SCM_RIGHTS;
-                cm->cmsg_len = CMSG_LEN(sizeof(int));
-                memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+                cm->cmsg_len = CMSG_LEN((size_t)n_fds * sizeof(int));
+                memcpy(CMSG_DATA(cm), fds, (size_t)n_fds * sizeof(int));
         }
-        assert_int_equal(sendmsg(r->ctl, &m, MSG_NOSIGNAL), (ssize_t)len);
+        assert_int_equal(sendmsg(fd, &m, MSG_NOSIGNAL), (ssize_t)len);
+}
+
+/* One of avbufferd's requests; the reply's status. */
+static int raw_call(struct raw *r, const void *msg, size_t len, const int *fds, int n_fds)
+{
+        struct avb_copier_rep rep;
+
+        send_with_fds(r->ctl, msg, len, fds, n_fds);
         assert_int_equal(recv(r->ctl, &rep, sizeof(rep), 0), (ssize_t)sizeof(rep));
         return rep.status;
 }
 
-enum { FD_NONE, FD_SOURCE, FD_HEAP };
+/* One client request (with one descriptor when fds); the reply's status. */
+static int client_call(int fd, const void *msg, size_t len, const int *fds)
+{
+        struct avb_copier_client_rep rep;
 
+        send_with_fds(fd, msg, len, fds, fds ? 1 : 0);
+        assert_int_equal(recv(fd, &rep, sizeof(rep), 0), (ssize_t)sizeof(rep));
+        assert_int_equal(rep.magic, AVB_COPIER_CLIENT_MAGIC);
+        return rep.status;
+}
+
+enum { FD_NONE, FD_SOURCE, FD_HEAP, FD_CLIENT };
+
+#define REQ(o, i, h, d, sr, l)                                                                     \
+        {                                                                                          \
+                .op = (o), .id = (i), .handle = (h), .dst_off = (d), .src_off = (sr), .len = (l)   \
+        }
+
+/* The heap (1 MiB) as the table leaves it; avbufferd's requests, then a client's. */
 static void test_protocol_table(void **state)
 {
         struct fixture *f = *state; /* its source memfd serves as the source here */
@@ -409,72 +434,155 @@ static void test_protocol_table(void **state)
                 int fd;
                 int expect;
         } cases[] = {
-            {"attach slot 0", {AVB_COPIER_ATTACH, 0, 0, 0, SRC_BYTES}, 0, FD_SOURCE, 0},
-            {"attach it again", {AVB_COPIER_ATTACH, 0, 0, 0, SRC_BYTES}, 0, FD_SOURCE, -EINVAL},
-            {"attach without a descriptor", {AVB_COPIER_ATTACH, 1, 0, 0, 4096}, 0, FD_NONE, -EBADF},
-            {"attach past the memfd's size",
-             {AVB_COPIER_ATTACH, 1, 0, 0, SRC_BYTES + 1},
-             0,
-             FD_SOURCE,
+            {"attach slot 0 with a client", REQ(AVB_COPIER_ATTACH, 0, 0, 0, 0, SRC_BYTES), 0,
+             FD_CLIENT, 0},
+            {"attach it again", REQ(AVB_COPIER_ATTACH, 0, 0, 0, 0, SRC_BYTES), 0, FD_SOURCE,
              -EINVAL},
-            {"attach 0 bytes", {AVB_COPIER_ATTACH, 1, 0, 0, 0}, 0, FD_SOURCE, -EINVAL},
-            {"attach slot 64",
-             {AVB_COPIER_ATTACH, AVB_COPIER_MAX_SOURCES, 0, 0, 4096},
-             0,
-             FD_SOURCE,
+            {"attach without a descriptor", REQ(AVB_COPIER_ATTACH, 1, 0, 0, 0, 4096), 0, FD_NONE,
+             -EBADF},
+            {"attach past the memfd's size", REQ(AVB_COPIER_ATTACH, 1, 0, 0, 0, SRC_BYTES + 1), 0,
+             FD_SOURCE, -EINVAL},
+            {"attach 0 bytes", REQ(AVB_COPIER_ATTACH, 1, 0, 0, 0, 0), 0, FD_SOURCE, -EINVAL},
+            {"attach slot 64", REQ(AVB_COPIER_ATTACH, AVB_COPIER_MAX_SOURCES, 0, 0, 0, 4096), 0,
+             FD_SOURCE, -EINVAL},
+            {"short request", REQ(AVB_COPIER_WRITE, 0, 0, 0, 0, 16), 4, FD_NONE, -EINVAL},
+            {"unknown op", REQ(99, 0, 0, 0, 0, 16), 0, FD_NONE, -EINVAL},
+            {"descriptor with a write", REQ(AVB_COPIER_WRITE, 0, 0, 0, 0, 16), 0, FD_HEAP, -EINVAL},
+            {"write from a free slot", REQ(AVB_COPIER_WRITE, 5, 0, 0, 0, 16), 0, FD_NONE, -EINVAL},
+            {"write from slot 2^32-1", REQ(AVB_COPIER_WRITE, UINT32_MAX, 0, 0, 0, 16), 0, FD_NONE,
              -EINVAL},
-            {"short request", {AVB_COPIER_WRITE, 0, 0, 0, 16}, 4, FD_NONE, -EINVAL},
-            {"unknown op", {99, 0, 0, 0, 16}, 0, FD_NONE, -EINVAL},
-            {"descriptor with a write", {AVB_COPIER_WRITE, 0, 0, 0, 16}, 0, FD_HEAP, -EINVAL},
-            {"write from a free slot", {AVB_COPIER_WRITE, 5, 0, 0, 16}, 0, FD_NONE, -EINVAL},
-            {"write from slot 2^32-1",
-             {AVB_COPIER_WRITE, UINT32_MAX, 0, 0, 16},
-             0,
-             FD_NONE,
+            {"write 0 bytes", REQ(AVB_COPIER_WRITE, 0, 0, 0, 0, 0), 0, FD_NONE, -EINVAL},
+            {"write above the limit", REQ(AVB_COPIER_WRITE, 0, 0, 0, 0, M + 1), 0, FD_NONE,
              -EINVAL},
-            {"write 0 bytes", {AVB_COPIER_WRITE, 0, 0, 0, 0}, 0, FD_NONE, -EINVAL},
-            {"write above the limit", {AVB_COPIER_WRITE, 0, 0, 0, M + 1}, 0, FD_NONE, -EINVAL},
-            {"write past the heap", {AVB_COPIER_WRITE, 0, M - 8, 0, 16}, 0, FD_NONE, -EINVAL},
-            {"write past the source",
-             {AVB_COPIER_WRITE, 0, 0, SRC_BYTES - 8, 16},
-             0,
-             FD_NONE,
+            {"write past the heap", REQ(AVB_COPIER_WRITE, 0, 0, M - 8, 0, 16), 0, FD_NONE, -EINVAL},
+            {"write past the source", REQ(AVB_COPIER_WRITE, 0, 0, 0, SRC_BYTES - 8, 16), 0, FD_NONE,
              -EINVAL},
-            {"heap offset wraps",
-             {AVB_COPIER_WRITE, 0, UINT64_MAX - 4, 0, 16},
-             0,
-             FD_NONE,
+            {"heap offset wraps", REQ(AVB_COPIER_WRITE, 0, 0, UINT64_MAX - 4, 0, 16), 0, FD_NONE,
              -EINVAL},
-            {"source offset wraps",
-             {AVB_COPIER_WRITE, 0, 0, UINT64_MAX - 4, 16},
-             0,
-             FD_NONE,
+            {"source offset wraps", REQ(AVB_COPIER_WRITE, 0, 0, 0, UINT64_MAX - 4, 16), 0, FD_NONE,
              -EINVAL},
-            {"zero past the heap", {AVB_COPIER_ZERO, 0, M, 0, 1}, 0, FD_NONE, -EINVAL},
-            {"detach a free slot", {AVB_COPIER_DETACH, 9, 0, 0, 0}, 0, FD_NONE, -EINVAL},
-            {"a good write after all that", {AVB_COPIER_WRITE, 0, 100, 200, 5000}, 0, FD_NONE, 0},
+            {"zero past the heap", REQ(AVB_COPIER_ZERO, 0, 0, M, 0, 1), 0, FD_NONE, -EINVAL},
+            {"detach a free slot", REQ(AVB_COPIER_DETACH, 9, 0, 0, 0, 0), 0, FD_NONE, -EINVAL},
+            {"live: handle 0", REQ(AVB_COPIER_LIVE, 0, 0, 0, 0, 16), 0, FD_NONE, -EINVAL},
+            {"live: 0 bytes", REQ(AVB_COPIER_LIVE, 0, 7, 0, 0, 0), 0, FD_NONE, -EINVAL},
+            {"live: past the heap", REQ(AVB_COPIER_LIVE, 0, 7, M - 8, 0, 16), 0, FD_NONE, -EINVAL},
+            {"live: wrapping", REQ(AVB_COPIER_LIVE, 0, 7, UINT64_MAX - 4, 0, 16), 0, FD_NONE,
+             -EINVAL},
+            {"live: buffer 7 at 64 KiB, 8 KiB", REQ(AVB_COPIER_LIVE, 0, 7, 65536, 0, 8192), 0,
+             FD_NONE, 0},
+            {"live: buffer 9 at 128 KiB, 4 KiB", REQ(AVB_COPIER_LIVE, 0, 9, 131072, 0, 4096), 0,
+             FD_NONE, 0},
+            {"gone: buffer 9", REQ(AVB_COPIER_GONE, 0, 9, 0, 0, 0), 0, FD_NONE, 0},
+            {"gone: never live", REQ(AVB_COPIER_GONE, 0, 12345, 0, 0, 0), 0, FD_NONE, 0},
+            {"a good write after all that", REQ(AVB_COPIER_WRITE, 0, 0, 100, 200, 5000), 0, FD_NONE,
+             0},
+        };
+#define CREQ(h, o, so, sz)                                                                         \
+        {                                                                                          \
+                .magic = AVB_COPIER_CLIENT_MAGIC, .op = AVB_COPIER_CLIENT_WRITE, .handle = (h),    \
+                .offset = (o), .staging_offset = (so), .size = (sz)                                \
+        }
+        static const struct {
+                const char *what;
+                struct avb_copier_client_req req;
+                size_t len; /* 0: the whole request */
+                bool with_fd;
+                int expect;
+        } client_cases[] = {
+            {"the whole buffer", CREQ(7, 0, 300, 8192), 0, false, 0},
+            {"a retired buffer", CREQ(9, 0, 0, 16), 0, false, -ENOENT},
+            {"an unknown buffer", CREQ(8, 0, 0, 16), 0, false, -ENOENT},
+            {"past the buffer's end", CREQ(7, 8000, 0, 193), 0, false, -ERANGE},
+            {"offset beyond the buffer", CREQ(7, 0xfffffff0u, 0, 32), 0, false, -ERANGE},
+            {"past the staging area", CREQ(7, 0, SRC_BYTES - 8, 16), 0, false, -EINVAL},
+            {"staging offset wraps 32 bits", CREQ(7, 0, 0xffffff00u, 0x200), 0, false, -EINVAL},
+            {"above the limit", CREQ(7, 0, 0, (1u << 20) + 1), 0, false, -EINVAL},
+            {"0 bytes", CREQ(7, 0, 0, 0), 0, false, -EINVAL},
+            {"short", CREQ(7, 0, 0, 16), 12, false, -EINVAL},
+            {"a descriptor along", CREQ(7, 0, 0, 16), 0, true, -EINVAL},
+            {"bad magic",
+             {.magic = 1, .op = AVB_COPIER_CLIENT_WRITE, .handle = 7, .size = 16},
+             0,
+             false,
+             -EINVAL},
+            {"another op",
+             {.magic = AVB_COPIER_CLIENT_MAGIC, .op = 1, .handle = 7, .size = 16},
+             0,
+             false,
+             -EINVAL},
+            {"reserved set",
+             {.magic = AVB_COPIER_CLIENT_MAGIC,
+              .op = AVB_COPIER_CLIENT_WRITE,
+              .handle = 7,
+              .size = 16,
+              .reserved = 1},
+             0,
+             false,
+             -EINVAL},
         };
         uint8_t big[64] = {AVB_COPIER_WRITE};
         struct raw r;
-        int status;
+        int status, cv[2];
 
         raw_start(&r);
+        assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, cv), 0);
         fill(f->src, SRC_BYTES, 42);
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-                int fd = cases[i].fd == FD_SOURCE ? f->src_fd
-                         : cases[i].fd == FD_HEAP ? r.heap_fd
-                                                  : -1;
+                int fds[2] = {-1, -1}, n_fds = 0;
                 size_t len = cases[i].len ? cases[i].len : sizeof(cases[i].req);
 
+                if (cases[i].fd == FD_SOURCE || cases[i].fd == FD_CLIENT)
+                        fds[n_fds++] = f->src_fd;
+                if (cases[i].fd == FD_CLIENT)
+                        fds[n_fds++] = cv[1];
+                if (cases[i].fd == FD_HEAP)
+                        fds[n_fds++] = r.heap_fd;
                 print_message("  %s\n", cases[i].what);
-                assert_int_equal(raw_call(&r, &cases[i].req, len, fd), cases[i].expect);
+                assert_int_equal(raw_call(&r, &cases[i].req, len, fds, n_fds), cases[i].expect);
         }
+        close(cv[1]);
         assert_memory_equal(r.heap + 100, f->src + 200, 5000);
         /* A request longer than any is refused as well, and the process still serves. */
-        assert_int_equal(raw_call(&r, big, sizeof(big), -1), -EINVAL);
-        struct avb_copier_req zero = {AVB_COPIER_ZERO, 0, 100, 0, 5000};
-        assert_int_equal(raw_call(&r, &zero, sizeof(zero), -1), 0);
+        assert_int_equal(raw_call(&r, big, sizeof(big), NULL, 0), -EINVAL);
+        struct avb_copier_req zero = REQ(AVB_COPIER_ZERO, 0, 0, 100, 0, 5000);
+        assert_int_equal(raw_call(&r, &zero, sizeof(zero), NULL, 0), 0);
         assert_int_equal(r.heap[100] | r.heap[5099], 0);
+
+        /* The client's connection: each request gets its status, the good one its bytes. */
+        for (size_t i = 0; i < sizeof(client_cases) / sizeof(client_cases[0]); i++) {
+                size_t len =
+                    client_cases[i].len ? client_cases[i].len : sizeof(client_cases[i].req);
+                int fds[1] = {r.heap_fd};
+
+                print_message("  client: %s\n", client_cases[i].what);
+                assert_int_equal(client_call(cv[0], &client_cases[i].req, len,
+                                             client_cases[i].with_fd ? fds : NULL),
+                                 client_cases[i].expect);
+        }
+        assert_memory_equal(r.heap + 65536, f->src + 300, 8192);
+
+        /* A client that never reads its replies loses its connection, and only it. */
+        struct avb_copier_client_req flood = CREQ(7, 0, 0, 16);
+        size_t sent = 0;
+        char sink[64];
+
+        struct timeval tv = {.tv_sec = 30};
+        ssize_t got;
+
+        assert_int_equal(setsockopt(cv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)), 0);
+        assert_int_equal(setsockopt(cv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+        while (send(cv[0], &flood, sizeof(flood), MSG_NOSIGNAL) == (ssize_t)sizeof(flood))
+                sent++;
+        assert_true(errno == EPIPE || errno == ECONNRESET); /* not a timeout */
+        assert_true(sent > 0);
+        struct avb_copier_req live = REQ(AVB_COPIER_LIVE, 0, 11, 0, 0, 16);
+        assert_int_equal(raw_call(&r, &live, sizeof(live), NULL, 0), 0); /* still serves */
+        do /* the replies it sent, then the end */
+                got = recv(cv[0], sink, sizeof(sink), 0);
+        while (got > 0);
+        assert_int_equal(got, 0);
+        close(cv[0]);
+
         /* The server going away ends it. */
         close(r.ctl);
         assert_int_equal(waitpid(r.pid, &status, 0), r.pid);
