@@ -154,8 +154,8 @@ static avb_status send_to_client(void *ctx, avb_binder *listener, const struct a
         avb_status st;
 
         if (frame)
-                (void)avb_vendor_frame_move(dec->all->vendor, ev->handle,
-                                            AVB_VENDOR_FRAME_SERVER, dec->owner);
+                (void)avb_vendor_frame_move(dec->all->vendor, ev->handle, AVB_VENDOR_FRAME_SERVER,
+                                            dec->owner);
         st = dec_send_event(ctx, listener, ev);
         if (frame && !avb_status_is_ok(&st))
                 (void)avb_vendor_frame_move(dec->all->vendor, ev->handle, dec->owner,
