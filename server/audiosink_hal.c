@@ -518,8 +518,8 @@ static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t han
                                      md && md->endOfStream, ret);
         if (e == -EINVAL)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
-                                            "queueAudioFrame: not an audio frame buffer, or "
-                                            "more PCM than it holds");
+                                            "queueAudioFrame: not an audio frame buffer the "
+                                            "caller owns, or more PCM than it holds");
         if (e == 0 && frame_ns >= 0) {
                 pthread_mutex_lock(&a->svc->lock);
                 a->frame_ns = frame_ns;

@@ -62,44 +62,6 @@ static void forget_codec_data(struct avbd_dec *dec)
         dec->csd_len = 0;
 }
 
-/* Free the frames in h (stale handles, already freed by their client, fail harmlessly). */
-static void free_frames(struct avb_vendor *v, const int64_t *h, size_t n)
-{
-        for (size_t k = 0; k < n; k++)
-                (void)avb_vendor_buffer_free(v, h[k]);
-}
-
-/*
- * A new client opens dec: the frames the last one was delivered stay its
- * own (it may hold them after its close), kept aside to be freed at its
- * death rather than at the new client's.
- */
-static void set_aside_frames(struct avbd_dec *dec, uint64_t owner)
-{
-        struct avbd_decoders *d = dec->all;
-        size_t n = dec->n_delivered < DEC_DELIVERED ? dec->n_delivered : DEC_DELIVERED;
-
-        if (!n || dec->delivered_owner == owner) {
-                dec->delivered_owner = owner;
-                return;
-        }
-        for (size_t i = 0; i < DEC_ORPHANS; i++)
-                if (!d->orphans[i].owner) {
-                        d->orphans[i].owner = dec->delivered_owner;
-                        memcpy(d->orphans[i].h, dec->delivered, n * sizeof(dec->delivered[0]));
-                        d->orphans[i].n = n;
-                        n = 0;
-                        break;
-                }
-        if (n)
-                avb_log(AVB_LOG_WARNING,
-                        "decoder %d: %zu frames of an earlier client no longer "
-                        "tracked for its death",
-                        (int)dec->id, n);
-        dec->n_delivered = 0;
-        dec->delivered_owner = owner;
-}
-
 static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec codec, bool secure,
                    uint32_t max_width, uint32_t max_height, avb_binder *listener)
 {
@@ -122,7 +84,6 @@ static int do_open(struct avbd_dec *dec, uint64_t owner, enum avb_vpu_codec code
         e = avbd_delivery_new(listener, &dec_delivery_ops, dec, &dec->dlv);
         if (e < 0)
                 return e;
-        set_aside_frames(dec, owner);
         dec->owner = owner;
         dec->codec = codec;
         dec->secure = secure;
@@ -663,19 +624,15 @@ static void shut(struct avbd_dec *dec)
 
 void avbd_decoders_client_gone(struct avbd_decoders *d, uint64_t client_id)
 {
+        size_t n;
+
         if (!d)
                 return;
         pthread_mutex_lock(&d->lock);
         for (size_t i = 0; i < d->n; i++) {
                 struct avbd_dec *dec = &d->dec[i];
-                size_t n = dec->n_delivered < DEC_DELIVERED ? dec->n_delivered : DEC_DELIVERED;
 
                 dec_pump_events(dec); /* forgets the event listeners of processes gone */
-                /* frames it never freed, even when it had closed the decoder first */
-                if (dec->delivered_owner == client_id && dec->owner != client_id) {
-                        free_frames(d->vendor, dec->delivered, n);
-                        dec->n_delivered = 0;
-                }
                 if (dec->state == AVBD_DEC_CLOSED || dec->owner != client_id)
                         continue;
                 avb_log(AVB_LOG_INFO, "%s decoder %d: its client has gone; closing it",
@@ -687,15 +644,15 @@ void avbd_decoders_client_gone(struct avbd_decoders *d, uint64_t client_id)
                         (void)stop_streaming(dec, true);
                 if (dec->state == AVBD_DEC_READY)
                         (void)close_decoder(dec, true);
-                /* frames the client never freed (stale handles fail harmlessly) */
-                free_frames(d->vendor, dec->delivered, n);
-                dec->n_delivered = 0;
         }
-        for (size_t i = 0; i < DEC_ORPHANS; i++)
-                if (d->orphans[i].owner == client_id) {
-                        free_frames(d->vendor, d->orphans[i].h, d->orphans[i].n);
-                        d->orphans[i] = (struct dec_orphans){0};
-                }
+        /*
+         * The frames it was delivered and still owns, from any decoder and
+         * however many, even where it had closed the decoder first; those it
+         * handed to a sink are the sink's now (videosink.c) and stay there.
+         */
+        n = avb_vendor_frame_free_owner(d->vendor, client_id);
+        if (n)
+                avb_log(AVB_LOG_INFO, "%zu frames its client held freed", n);
         dec_wake_worker(d);
         pthread_mutex_unlock(&d->lock);
 }

@@ -22,7 +22,6 @@
 #define DEC_MAX_IN     64 /* coded buffers the decoder may hold */
 #define DEC_MAX_OUT    32 /* frame blocks queued to the VPU */
 #define DEC_OUT_TARGET 4  /* frame blocks kept queued */
-#define DEC_DELIVERED  64 /* frames remembered for client death */
 #define DEC_TICK_MS    10 /* worker poll while blocks are short or events owed */
 
 struct handle_set {
@@ -72,20 +71,6 @@ struct avbd_dec {
         enum avb_vpu_codec_data csd_type;
         uint8_t *csd;
         size_t csd_len;
-        int64_t delivered[DEC_DELIVERED];
-        size_t n_delivered;
-        uint64_t delivered_owner; /* the client delivered[] holds frames of */
-};
-
-/*
- * Frames delivered to a client that has since closed the decoder, which
- * another client has opened: still the first client's, freed at its death.
- */
-#define DEC_ORPHANS 8
-struct dec_orphans {
-        uint64_t owner; /* 0: slot free */
-        int64_t h[DEC_DELIVERED];
-        size_t n;
 };
 
 struct avbd_decoders {
@@ -98,7 +83,6 @@ struct avbd_decoders {
         size_t n;
         int wake;                           /* eventfd */
         struct avb_vpu_user_data user_data; /* the worker's scratch */
-        struct dec_orphans orphans[DEC_ORPHANS];
         bool stopping;
         pthread_t worker;
         bool worker_started;

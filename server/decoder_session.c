@@ -142,21 +142,41 @@ avb_status dec_send_available(void *ctx, avb_binder *listener)
         return dec_notify(ctx)->available(listener);
 }
 
-/* A frame reached the client (remembered for its death), or never will (freed). */
+/*
+ * To the controller listener: a frame becomes its client's before it is
+ * sent, so that a client quick to free it (or to queue it to a sink) finds
+ * it its own; a send that fails gives it back to the server.
+ */
+static avb_status send_to_client(void *ctx, avb_binder *listener, const struct avbd_owed *ev)
+{
+        struct avbd_dec *dec = ctx;
+        bool frame = ev->kind == AVBD_OWED_FRAME && ev->handle >= 0;
+        avb_status st;
+
+        if (frame)
+                (void)avb_vendor_frame_move(dec->all->vendor, ev->handle, AVB_VENDOR_FRAME_SERVER,
+                                            dec->owner);
+        st = dec_send_event(ctx, listener, ev);
+        if (frame && !avb_status_is_ok(&st))
+                (void)avb_vendor_frame_move(dec->all->vendor, ev->handle, dec->owner,
+                                            AVB_VENDOR_FRAME_SERVER);
+        return st;
+}
+
+/*
+ * A frame reached the client (the vendor's record says it is the client's,
+ * freed at its death), or never will (freed now).
+ */
 void dec_frame_done(void *ctx, const struct avbd_owed *ev, bool delivered)
 {
         struct avbd_dec *dec = ctx;
 
-        if (ev->handle < 0)
-                return;
-        if (delivered)
-                dec->delivered[dec->n_delivered++ % DEC_DELIVERED] = ev->handle;
-        else
+        if (ev->handle >= 0 && !delivered)
                 (void)avb_vendor_buffer_free(dec->all->vendor, ev->handle);
 }
 
 const struct avbd_delivery_ops dec_delivery_ops = {
-    .send = dec_send_event,
+    .send = send_to_client,
     .available = dec_send_available,
     .done = dec_frame_done,
 };

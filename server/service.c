@@ -311,8 +311,9 @@ static avb_status av_free(void *impl, avb_call *call, int64_t handle, bool *ret_
 {
         struct avbd_service *s = impl;
 
-        (void)call;
-        *ret_result = avb_vendor_buffer_free(s->vendor, handle) == 0;
+        /* a frame only by the client that owns it (not one it handed to a sink) */
+        *ret_result =
+            avb_vendor_buffer_free_as(s->vendor, handle, avb_call_peer(call)->client_id) == 0;
         return avb_status_ok();
 }
 

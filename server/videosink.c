@@ -544,7 +544,16 @@ int avbd_vsink_queue(struct avbd_vsink *k, uint64_t owner, int64_t handle, int64
                 f.pcm.rate = k->picture.pcm_rate;
                 f.pcm.channels = k->picture.pcm_channels;
                 f.pcm.bits = k->picture.pcm_bits;
+                /* only its owner hands a frame on; a refused one stays the caller's */
+                if (avb_vendor_frame_move(k->all->vendor, handle, owner,
+                                          AVB_VENDOR_FRAME_SERVER) < 0) {
+                        e_ = -EINVAL;
+                        break;
+                }
                 r = avb_sink_queue_frame(k->engine, &f);
+                if (r < 0)
+                        (void)avb_vendor_frame_move(k->all->vendor, handle,
+                                                    AVB_VENDOR_FRAME_SERVER, owner);
                 if (r < 0 && r != -ENOSPC) {
                         e_ = r;
                         break;

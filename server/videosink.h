@@ -25,8 +25,11 @@
  *
  * Ownership: a frame handle accepted by queue is the sink's, freed once
  * presented (and no longer shown) or dropped (flush, stop, close, discard,
- * too late on a clock the sink is the slave of, its client's death). A
- * refused one (queue full) stays the caller's.
+ * too late on a clock the sink is the slave of, its client's death); the
+ * vendor's record of it moves from the client to the server, so the
+ * client's death and its IAVBuffer.free leave it alone. A refused one
+ * (queue full) stays the caller's. Only the frame's owner may queue it
+ * (-EINVAL otherwise: another client's frame, or one the server holds).
  *
  * Locking: one mutex for all sinks, taken by every call here and by the
  * engines' event callback; never held while anything waits for an engine's

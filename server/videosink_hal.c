@@ -529,8 +529,8 @@ static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t han
                                      md && md->endOfStream, ret);
         if (e == -EINVAL)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
-                                            "queueVideoFrame: not a video frame buffer, or a "
-                                            "plane layout that does not fit it");
+                                            "queueVideoFrame: not a video frame buffer the "
+                                            "caller owns, or a plane layout that does not fit it");
         return avbd_sink_status(e, "queueVideoFrame");
 }
 

@@ -23,6 +23,7 @@ struct avb_framepool {
 	uint32_t stride; /* block_size rounded up to the alignment */
 	uint32_t *next;  /* free-list link per block */
 	bool *used;
+	struct avb_framepool_block *blocks; /* per block, meaningful while used */
 	uint32_t free_head;
 	uint32_t in_use;
 };
@@ -35,6 +36,7 @@ static void framepool_freep(struct avb_framepool **p)
 		return;
 	free(pool->next);
 	free(pool->used);
+	free(pool->blocks);
 	free(pool);
 }
 
@@ -61,7 +63,8 @@ int avb_framepool_new(struct avb_heap *heap, const struct avb_framepool_spec *sp
 	pool->stride = (uint32_t)stride;
 	pool->next = calloc(spec->block_count, sizeof(pool->next[0]));
 	pool->used = calloc(spec->block_count, sizeof(pool->used[0]));
-	if (!pool->next || !pool->used)
+	pool->blocks = calloc(spec->block_count, sizeof(pool->blocks[0]));
+	if (!pool->next || !pool->used || !pool->blocks)
 		return -ENOMEM;
 	for (i = 0; i < spec->block_count; i++)
 		pool->next[i] = i + 1 < spec->block_count ? i + 1 : FRAME_NONE;
@@ -90,6 +93,7 @@ int avb_framepool_get(struct avb_framepool *pool, uint32_t *ret_index)
 		return -ENOMEM;
 	pool->free_head = pool->next[i];
 	pool->used[i] = true;
+	pool->blocks[i] = (struct avb_framepool_block){0};
 	pool->in_use++;
 	*ret_index = i;
 	return 0;
@@ -127,4 +131,9 @@ struct avb_heap *avb_framepool_heap(const struct avb_framepool *pool)
 uint32_t avb_framepool_in_use(const struct avb_framepool *pool)
 {
 	return pool->in_use;
+}
+
+struct avb_framepool_block *avb_framepool_block(struct avb_framepool *pool, uint32_t index)
+{
+	return index < pool->spec.block_count && pool->used[index] ? &pool->blocks[index] : NULL;
 }

@@ -54,4 +54,15 @@ const struct avb_framepool_spec *avb_framepool_spec(const struct avb_framepool *
 struct avb_heap *avb_framepool_heap(const struct avb_framepool *pool);
 uint32_t avb_framepool_in_use(const struct avb_framepool *pool);
 
+/*
+ * What the vendor facade keeps per block in use: the block's handle and who
+ * owns the frame in it (vendor.h, frame ownership). get zeroes it.
+ */
+struct avb_framepool_block {
+	int64_t handle;
+	uint64_t owner;
+};
+/* The record of block index, or NULL when index is out of range or not in use. */
+struct avb_framepool_block *avb_framepool_block(struct avb_framepool *pool, uint32_t index);
+
 #endif /* AVB_VENDOR_FRAMEPOOL_H */

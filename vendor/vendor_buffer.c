@@ -259,6 +259,82 @@ int avb_vendor_buffer_free(struct avb_vendor *v, int64_t handle)
 	return r;
 }
 
+/* The owner record of a live frame block, or NULL (not one). */
+static struct avb_framepool_block *vendor_frame_block_locked(struct avb_vendor *v,
+							      int64_t handle)
+{
+	struct avb_handle_ref ref;
+
+	if (avb_handle_lookup(v->handles, handle, &ref) < 0 || ref.type != VENDOR_BUF_FRAME)
+		return NULL;
+	return avb_framepool_block(ref.obj, (uint32_t)ref.aux);
+}
+
+int avb_vendor_buffer_free_as(struct avb_vendor *v, int64_t handle, uint64_t owner)
+{
+	struct vendor_fired fired = {0};
+	struct avb_framepool_block *b;
+	int r = 0;
+
+	vendor_lock(v);
+	b = vendor_frame_block_locked(v, handle);
+	/*
+	 * A frame the caller handed to a sink, or never had, may be read by
+	 * its owner at this very moment: freeing it would let the block be
+	 * written again under that reader.
+	 */
+	if (b && (owner == AVB_VENDOR_FRAME_SERVER || b->owner != owner))
+		r = -EPERM;
+	if (r == 0)
+		r = vendor_free_locked(v, handle, &fired);
+	vendor_unlock_and_deliver(v, &fired);
+	return r;
+}
+
+int avb_vendor_frame_move(struct avb_vendor *v, int64_t frame, uint64_t from, uint64_t to)
+{
+	struct avb_framepool_block *b;
+	int r = 0;
+
+	vendor_lock(v);
+	b = vendor_frame_block_locked(v, frame);
+	if (!b)
+		r = -ENOENT;
+	else if (b->owner != from)
+		r = -EPERM;
+	else
+		b->owner = to;
+	vendor_unlock(v);
+	return r;
+}
+
+/*
+ * Why every block is looked at rather than a list per owner: a client's
+ * death is rare and the pools hold at most a few hundred blocks, while a
+ * list would have to be kept up on every delivery, queue and free.
+ */
+size_t avb_vendor_frame_free_owner(struct avb_vendor *v, uint64_t owner)
+{
+	struct vendor_fired fired = {0};
+	size_t n = 0;
+
+	if (owner == AVB_VENDOR_FRAME_SERVER)
+		return 0;
+	vendor_lock(v);
+	for (size_t p = 0; p < v->n_frame_pools; p++) {
+		struct avb_framepool *fp = v->frame_pools[p];
+
+		for (uint32_t i = 0; i < avb_framepool_spec(fp)->block_count; i++) {
+			struct avb_framepool_block *b = avb_framepool_block(fp, i);
+
+			if (b && b->owner == owner && vendor_free_locked(v, b->handle, &fired) == 0)
+				n++;
+		}
+	}
+	vendor_unlock_and_deliver(v, &fired);
+	return n;
+}
+
 bool avb_vendor_is_valid(struct avb_vendor *v, int64_t handle)
 {
 	struct avb_handle_ref ref;
@@ -639,6 +715,7 @@ static int vendor_frame_alloc_locked(struct avb_vendor *v, unsigned frame_pool,
 		(void)avb_framepool_put(ref.obj, index);
 		return r;
 	}
+	avb_framepool_block(ref.obj, index)->handle = handle; /* owned by the server */
 	vendor_observe_live_locked(v, handle);
 	*ret_handle = handle;
 	return 0;

@@ -51,7 +51,9 @@
  *                                        > current size)
  *                         -EBUSY         EX_ILLEGAL_STATE (not the pool's last
  *                                        allocation; frame-pool buffers)
- *  buffer_free            -ENOENT        return false
+ *  buffer_free(_as)       -ENOENT        return false
+ *                         -EPERM         return false (buffer_free_as: a frame
+ *                                        its caller does not own)
  *  alloc_list             -ENOENT        EX_ILLEGAL_ARGUMENT
  *  buffer_sha1            -ENOENT        EX_ILLEGAL_ARGUMENT
  *                         -EOPNOTSUPP    EX_UNSUPPORTED_OPERATION (built with
@@ -224,8 +226,14 @@ int avb_vendor_alloc(struct avb_vendor *v, int8_t pool_handle, int32_t size,
 int avb_vendor_notify_when_space(struct avb_vendor *v, int8_t pool_handle, int32_t size);
 /* trimSize: only the pool's most recent live allocation. */
 int avb_vendor_trim(struct avb_vendor *v, int64_t handle, int32_t new_size);
-/* free: pool buffers and frame-pool buffers alike. */
+/* free: pool buffers and frame-pool buffers alike, whoever owns them (server-internal). */
 int avb_vendor_buffer_free(struct avb_vendor *v, int64_t handle);
+/*
+ * IAVBuffer.free on behalf of client `owner`: as buffer_free, but a frame
+ * block only when owner owns it (-EPERM: the server's, or another client's;
+ * see frame ownership below).
+ */
+int avb_vendor_buffer_free_as(struct avb_vendor *v, int64_t handle, uint64_t owner);
 bool avb_vendor_is_valid(struct avb_vendor *v, int64_t handle);
 /* getAllocList: live handles in allocation order; *ret_handles may be NULL if *ret_n is 0. */
 int avb_vendor_alloc_list(struct avb_vendor *v, int8_t pool_handle, int64_t **ret_handles,
@@ -289,6 +297,25 @@ int avb_vendor_buffer_sha1(struct avb_vendor *v, int64_t handle,
  * -ENOMEM (all blocks in use).
  */
 int avb_vendor_frame_alloc(struct avb_vendor *v, unsigned frame_pool, int64_t *ret_handle);
+
+/*
+ * Frame ownership. Every frame block has exactly one owner: the server
+ * (AVB_VENDOR_FRAME_SERVER: a decoder, the VPU, a sink; what frame_alloc
+ * gives) or the client it was delivered to (the server's id for that client,
+ * as create_pool's owner). The record lives with the block and goes with it
+ * when the block is freed, however many frames a client holds.
+ *  - frame_move: hand a frame from `from` to `to` (a decoder delivering it
+ *    to its client, a sink taking it from the client that queued it, and
+ *    back when either does not happen). Errors: -ENOENT (not a live frame
+ *    block: a pool buffer, stale or forged), -EPERM (its owner is not
+ *    `from`; nothing changes).
+ *  - frame_free_owner: a client's death frees every frame block it owns
+ *    (delivered to it and neither freed nor handed on); owner
+ *    AVB_VENDOR_FRAME_SERVER frees nothing. Returns the number freed.
+ */
+#define AVB_VENDOR_FRAME_SERVER 0
+int avb_vendor_frame_move(struct avb_vendor *v, int64_t frame, uint64_t from, uint64_t to);
+size_t avb_vendor_frame_free_owner(struct avb_vendor *v, uint64_t owner);
 
 /* Vendor control hook; see avb_decoder_set_configured (decoder.h). */
 int avb_vendor_set_decoder_configured(struct avb_vendor *v, enum avb_media_kind kind,

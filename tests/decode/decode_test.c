@@ -656,22 +656,68 @@ static void case_speed(struct dt *t)
 }
 
 /*
- * The child of kill-client: opens decoder 0, fills its input queue, keeps the
- * frames. With `drop` (drop-client) it then lets go of every proxy, so its
- * runtime closes its connections, and lives on without one.
+ * kill-many (profile-many-frames.yaml: 96 frame blocks): frames a client
+ * must come to hold, more than the 64 the server once remembered per
+ * decoder for a client's death.
  */
-static void child(struct dt *t, bool drop)
+#define MANY_FRAMES 90
+
+static bool holds_many(struct dt *t)
 {
-        /* dies with a full input queue and every frame it got */
+        return t->l.received >= MANY_FRAMES;
+}
+
+/*
+ * Fill decoder 0's input queue keeping every frame. With `many`: instead
+ * MANY_FRAMES + 6 access units of av.h264 (no B-frames), one per buffer, a
+ * refused one retried, and wait until MANY_FRAMES frames are held.
+ */
+static void hold_frames(struct dt *t, bool many)
+{
         struct dt_push o = {.chunk = 1024, .hold_until_full = true, .stop_when_full = true};
         size_t len;
-        uint8_t *data = dt_read_file(path("l320.h264"), &len);
+        uint8_t *data = dt_read_file(path(many ? "av.h264" : "l320.h264"), &len);
 
         dt_get_decoder(t, 0);
         dt_open_start(t, false);
-        dt_push(t, data, len, &o);
-        if (!t->false_returns)
-                dt_fail("the child's input queue never filled");
+        if (many) {
+                const uint8_t **au;
+                size_t *size, n = dt_split_frames(data, len, &au, &size);
+
+                if (n < MANY_FRAMES + 6)
+                        dt_fail("av.h264 has %zu access units", n);
+                dt_push_samples(t, au, size, MANY_FRAMES + 6, 40000000,
+                                &(struct dt_push){.hold_until_full = true, .poll = true});
+                dt_free_frames(au, size, n);
+        } else {
+                dt_push(t, data, len, &o);
+        }
+        free(data);
+        if (!many && !t->false_returns)
+                dt_fail("the input queue never filled");
+        for (int i = 0; many && i < 3000; i++) { /* frames are held: no dt_wait */
+                pthread_mutex_lock(&t->l.m);
+                bool done = holds_many(t);
+                pthread_mutex_unlock(&t->l.m);
+                if (done)
+                        return;
+                usleep(10000);
+        }
+        if (many)
+                dt_fail("%zu frames held, not %d: frame blocks of a dead client never came back",
+                        t->l.received, MANY_FRAMES);
+}
+
+/*
+ * The child of kill-client: opens decoder 0, fills its input queue, keeps the
+ * frames. With `drop` (drop-client) it then lets go of every proxy, so its
+ * runtime closes its connections, and lives on without one; with `many`
+ * (kill-many) it first waits to hold MANY_FRAMES frames.
+ */
+static void child(struct dt *t, bool drop, bool many)
+{
+        /* dies with a full input queue and every frame it got */
+        hold_frames(t, many);
         if (drop)
                 dt_disconnect(t);
         printf("ready\n");
@@ -691,11 +737,14 @@ static int32_t heap_used(struct dt *t)
  * kill-client: a client dies with a decoder open and its queue full; what it
  * held is freed. drop-client: first it lives for 3 s without any connection
  * (longer than the runtime's linger and the reclaim grace together), and
- * keeps its decoder and buffers all that time.
+ * keeps its decoder and buffers all that time. kill-many: the client dies
+ * holding MANY_FRAMES frames or more (more than 64); every block comes back,
+ * so this client then comes to hold as many.
  */
-static void case_kill_client(struct dt *t, bool drop)
+static void case_kill_client(struct dt *t, bool drop, bool many)
 {
-        char *argv[] = {(char *)self, drop ? "child-drop" : "child", (char *)dir, NULL};
+        char *argv[] = {(char *)self, drop ? "child-drop" : many ? "child-many" : "child",
+                        (char *)dir, NULL};
         posix_spawn_file_actions_t fa;
         int fds[2];
         char line[16] = {0};
@@ -741,6 +790,15 @@ static void case_kill_client(struct dt *t, bool drop)
                 dt_fail("heap use %d, %d before the client", (int)heap_used(t), (int)before);
         printf("  the killed client's pool and queued buffers (%d bytes of heap) were freed\n",
                (int)held);
+        if (many) {
+                /* every block the child held is back: this client comes to hold as many */
+                hold_frames(t, true);
+                printf("  the killed client's %d frames and more were freed: %zu held again\n",
+                       MANY_FRAMES, t->l.received);
+                dt_drain_frames(t, false, 0);
+                dt_stop_close(t);
+                return;
+        }
         /* every frame block is back: a whole stream decodes */
         dt_load_ref(t, path("v320.md5"));
         dt_open_start(t, false);
@@ -1351,8 +1409,8 @@ int main(int argc, char **argv)
         c = argv[1];
         dir = argv[2];
         dt_connect(t);
-        if (!strcmp(c, "child") || !strcmp(c, "child-drop"))
-                child(t, !strcmp(c, "child-drop"));
+        if (!strcmp(c, "child") || !strcmp(c, "child-drop") || !strcmp(c, "child-many"))
+                child(t, !strcmp(c, "child-drop"), !strcmp(c, "child-many"));
         else if (!strcmp(c, "child-stopped"))
                 stopped_child(t);
         else if (!strcmp(c, "stopped-client"))
@@ -1385,8 +1443,9 @@ int main(int argc, char **argv)
                 case_speed(t);
         else if (!strcmp(c, "tunnelled"))
                 case_tunnelled(t);
-        else if (!strcmp(c, "kill-client") || !strcmp(c, "drop-client"))
-                case_kill_client(t, !strcmp(c, "drop-client"));
+        else if (!strcmp(c, "kill-client") || !strcmp(c, "drop-client") ||
+                 !strcmp(c, "kill-many"))
+                case_kill_client(t, !strcmp(c, "drop-client"), !strcmp(c, "kill-many"));
         else if (dt_hal_case(t, c, dir))
                 ;
         else if (!strcmp(c, "v4l2-fake"))

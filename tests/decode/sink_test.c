@@ -17,6 +17,11 @@
  *   sink-discard     discardFramesUntil(the 10th frame's pts): the first 10
  *                    are dropped (METRIC_FRAMES_DROPPED_LATE), the rest
  *                    presented and equal to the reference from frame 10
+ *   sink-owner       sink-clock, and while its 5 frames wait on the paused
+ *                    clock: IAVBuffer.free of each says false (the sink owns
+ *                    them now), and a child that queues one into video sink 1
+ *                    gets EX_ILLEGAL_ARGUMENT and its free false (not its
+ *                    frame); every frame is then presented, MD5s as ffmpeg's
  *   sink-kill        a child queues 5 frames into the sink on a paused clock
  *                    and is killed: the sink, its decoder and its clock close
  *                    and the heap's bytesUsed is back to its start
@@ -191,6 +196,8 @@ static avb_binder *sink_ctl; /* the open controller of video sink sink_id */
 static avb_binder *sink_obj; /* video sink sink_id */
 static avb_binder *clock_ctl; /* the open controller of AV clock 0, when attached */
 static int64_t last_pts;
+static int64_t queued[PAUSED_FRAMES]; /* the first frames queued, by handle */
+static bool owner_checks;             /* sink-owner */
 /* after this many frames are queued (0: never): check_paused, or the child's stop */
 static size_t hook_at;
 static void (*hook)(struct dt *t);
@@ -233,6 +240,8 @@ static bool queue_frame(struct dt *t, const struct dt_frame *f)
         }
         avb_parcelable_holder_fini(&md.extension);
         last_pts = f->pts;
+        if (t->n_frames < PAUSED_FRAMES)
+                queued[t->n_frames] = f->handle;
         if (hook && t->n_frames + 1 == hook_at)
                 hook(t);
         return true;
@@ -277,6 +286,68 @@ static void check_paused(struct dt *t)
                         (int)sink_property(sink_obj, VS(Property_SINK_QUEUE_DEPTH)));
         printf("  clock paused: %d frames waited 300 ms, none presented\n", PAUSED_FRAMES);
         set_rate(1.0);
+}
+
+static avb_binder *open_sink(struct dt *t, avb_binder **ret_mgr);
+
+/*
+ * sink-owner, at PAUSED_FRAMES frames queued on the paused clock: the sink
+ * owns them, so neither this client nor another may free them, nor may
+ * another queue them (sink-foreign, in a child), then check_paused.
+ */
+static void check_owned(struct dt *t)
+{
+        char h[32], line[16] = {0};
+        char *argv[] = {(char *)self, "sink-foreign", h, (char *)dir, NULL};
+        posix_spawn_file_actions_t fa;
+        int fds[2], st = 0;
+        pid_t pid;
+        bool ok;
+
+        for (size_t i = 0; i < PAUSED_FRAMES; i++) {
+                DT_OK(com_rdk_hal_avbuffer_IAVBuffer_free(t->av, queued[i], &ok), "free");
+                if (ok)
+                        dt_fail("IAVBuffer.free of a frame the sink holds said true");
+        }
+        snprintf(h, sizeof(h), "%lld", (long long)queued[0]);
+        if (pipe(fds) < 0)
+                dt_fail("pipe");
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+        if (posix_spawn(&pid, self, &fa, NULL, argv, environ))
+                dt_fail("spawn");
+        posix_spawn_file_actions_destroy(&fa);
+        close(fds[1]);
+        if (read(fds[0], line, sizeof(line) - 1) <= 0 || strncmp(line, "refused", 7))
+                dt_fail("another client queued or freed a frame the sink holds");
+        waitpid(pid, &st, 0);
+        close(fds[0]);
+        printf("  the sink's frames: free says false, to this client and another; another's "
+               "queue raises EX_ILLEGAL_ARGUMENT\n");
+        check_paused(t);
+}
+
+/* sink-owner's child: video sink 1 refuses frame h of another client, and so does free. */
+static void foreign(struct dt *t, int64_t h)
+{
+        com_rdk_hal_videodecoder_FrameMetadata md;
+        avb_binder *mgr = NULL;
+        bool ok = false;
+        avb_status st;
+
+        sink_id = 1;
+        (void)open_sink(t, &mgr);
+        DT_OK(VS(IVideoSinkController_start)(sink_ctl), "sink start");
+        com_rdk_hal_videodecoder_FrameMetadata_init(&md);
+        st = VS(IVideoSinkController_queueVideoFrame)(sink_ctl, 0, h, &md, &ok);
+        if (st.exception != AVB_EX_ILLEGAL_ARGUMENT)
+                dt_fail("queueVideoFrame of another client's frame: exception %d, accepted %d",
+                        st.exception, ok);
+        DT_OK(com_rdk_hal_avbuffer_IAVBuffer_free(t->av, h, &ok), "free");
+        if (ok)
+                dt_fail("IAVBuffer.free of another client's frame said true");
+        printf("refused\n");
+        fflush(stdout);
 }
 
 static avb_status on_primed(void *impl, avb_call *call, const CK(ClockTime) * ct)
@@ -397,7 +468,7 @@ static void one_stream(struct dt *t, avb_binder *ctl, bool secure, bool tunnelle
         if (mode == DISCARD) /* before any frame: the first DISCARDED go */
                 DT_OK(VS(IVideoSinkController_discardFramesUntil)(sink_ctl, DISCARDED * frame_ns),
                       "discardFramesUntil");
-        hook = mode == CLOCKED && round == 1 ? check_paused : NULL;
+        hook = mode == CLOCKED && round == 1 ? owner_checks ? check_owned : check_paused : NULL;
         hook_at = PAUSED_FRAMES;
         dt_open_start(t, secure); /* setVideoDecoder enabled the link: tunnelled at open */
         if (tunnelled != (dt_get_property(t, com_rdk_hal_videodecoder_Property_OPERATIONAL_MODE) ==
@@ -887,6 +958,11 @@ int main(int argc, char **argv)
                 case_sink(t, false, false, CLOCKED);
         else if (!strcmp(c, "sink-discard"))
                 case_sink(t, false, false, DISCARD);
+        else if (!strcmp(c, "sink-owner")) {
+                owner_checks = true;
+                case_sink(t, false, false, CLOCKED);
+        } else if (!strcmp(c, "sink-foreign") && argc == 4)
+                foreign(t, strtoll(argv[2], NULL, 10));
         else if (!strcmp(c, "sink-kill"))
                 case_kill(t);
         else if (!strcmp(c, "sink-pipeline"))

@@ -77,12 +77,16 @@ static void test_get_put(void **state)
 	assert_int_equal(avb_framepool_in_use(fp), 4);
 	assert_int_equal(avb_framepool_get(fp, &extra), -ENOMEM);
 	assert_int_equal(extra, 77);
+	avb_framepool_block(fp, idx[2])->owner = 9; /* the facade's record, per block in use */
 	assert_int_equal(avb_framepool_put(fp, idx[2]), 0);
+	assert_null(avb_framepool_block(fp, idx[2]));
+	assert_null(avb_framepool_block(fp, 4));
 	assert_int_equal(avb_framepool_put(fp, idx[2]), -ENOENT);
 	assert_int_equal(avb_framepool_put(fp, 4), -ENOENT);
 	assert_int_equal(avb_framepool_put(fp, UINT32_MAX), -ENOENT);
 	assert_int_equal(avb_framepool_get(fp, &extra), 0);
 	assert_int_equal(extra, idx[2]); /* LIFO */
+	assert_int_equal(avb_framepool_block(fp, extra)->owner, 0); /* a new record */
 	assert_int_equal(avb_framepool_in_use(fp), 4);
 	avb_framepool_free(fp);
 	avb_heap_free(heap);

@@ -515,6 +515,84 @@ static void test_frame_pools(void **state)
 	assert_true(info.secure);
 }
 
+/*
+ * Frame ownership, one step after another on frames a (client 1's), b
+ * (client 1's, handed on to a sink) and c (the server's), with pool buffer pb.
+ */
+enum own_op { MOVE, FREE_AS, FREE_OWNER };
+static const struct {
+	enum own_op op;
+	int frame; /* 0 a, 1 b, 2 c, 3 pb */
+	uint64_t from, to; /* MOVE; FREE_AS: from is the caller; FREE_OWNER: from */
+	int expect;        /* FREE_OWNER: frames freed */
+} own_steps[] = {
+	{MOVE, 0, 0, 1, 0},           /* a delivered to client 1 */
+	{MOVE, 1, 0, 1, 0},           /* b delivered to client 1 */
+	{MOVE, 0, 0, 2, -EPERM},      /* a is no longer the server's */
+	{MOVE, 1, 2, 0, -EPERM},      /* client 2 cannot hand b on */
+	{MOVE, 1, 1, 0, 0},           /* client 1 queues b to a sink */
+	{FREE_AS, 1, 1, 0, -EPERM},   /* nor free it once handed on */
+	{FREE_AS, 2, 1, 0, -EPERM},   /* nor free one the server holds */
+	{FREE_AS, 0, 2, 0, -EPERM},   /* client 2 cannot free client 1's */
+	{FREE_AS, 0, 0, 0, -EPERM},   /* the server's id is no client's */
+	{MOVE, 3, 1, 0, -ENOENT},     /* a pool buffer has no frame owner */
+	{FREE_AS, 3, 7, 0, 0},        /* and is freed as before */
+	{FREE_OWNER, 0, 0, 0, 0},     /* the server owns nothing a death frees */
+	{FREE_OWNER, 0, 1, 0, 1},     /* client 1 dies: a only; b stays the sink's */
+	{FREE_AS, 0, 1, 0, -ENOENT},  /* a is gone */
+	{FREE_OWNER, 0, 1, 0, 0},     /* nothing twice */
+};
+
+static void test_frame_owners(void **state)
+{
+	struct fixture *f = *state;
+	int8_t p = pool_make(f->v, AVB_MEDIA_VIDEO, false, 0, 1);
+	int64_t h[4];
+
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(avb_vendor_frame_alloc(f->v, 0, &h[i]), 0);
+	h[3] = buf_make(f->v, p, 100);
+	for (size_t i = 0; i < sizeof(own_steps) / sizeof(own_steps[0]); i++) {
+		int64_t x = h[own_steps[i].frame];
+		int r;
+
+		if (own_steps[i].op == MOVE)
+			r = avb_vendor_frame_move(f->v, x, own_steps[i].from, own_steps[i].to);
+		else if (own_steps[i].op == FREE_AS)
+			r = avb_vendor_buffer_free_as(f->v, x, own_steps[i].from);
+		else
+			r = (int)avb_vendor_frame_free_owner(f->v, own_steps[i].from);
+		if (r != own_steps[i].expect)
+			fail_msg("step %zu: %d, expected %d", i, r, own_steps[i].expect);
+	}
+	assert_true(avb_vendor_is_valid(f->v, h[1]) && avb_vendor_is_valid(f->v, h[2]));
+	assert_int_equal(avb_vendor_buffer_free(f->v, h[1]), 0); /* the sink's release */
+}
+
+/* More frames than a decoder once remembered: a death frees every one of them. */
+static void test_frame_owner_many(void **state)
+{
+	struct fixture *f = *state;
+	struct avb_vendor_config cfg;
+	struct avb_vendor *v = NULL;
+	int64_t h;
+
+	(void)f;
+	avb_vendor_config_init_defaults(&cfg);
+	cfg.frame_pools[0].block_count = 100;
+	cfg.frame_pools[0].block_size = 4096;
+	assert_int_equal(avb_vendor_new(&cfg, NULL, NULL, &v), 0);
+	for (int i = 0; i < 100; i++) {
+		assert_int_equal(avb_vendor_frame_alloc(v, 0, &h), 0);
+		assert_int_equal(avb_vendor_frame_move(v, h, AVB_VENDOR_FRAME_SERVER, 9), 0);
+	}
+	assert_int_equal(avb_vendor_frame_alloc(v, 0, &h), -ENOMEM);
+	assert_int_equal(avb_vendor_frame_free_owner(v, 9), 100);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(avb_vendor_frame_alloc(v, 0, &h), 0);
+	avb_vendor_free(v);
+}
+
 /* ── helper paths and secure memory ──────────────────────────────────────── */
 
 static void test_secure_zero_after_free(void **state)
@@ -770,6 +848,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_destroy_owner_force_after_grace, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_frame_pools, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_frame_owners, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_frame_owner_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secure_zero_after_free, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_slices, setup, teardown),
