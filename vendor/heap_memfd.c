@@ -47,6 +47,7 @@
 
 #include "heap.h"
 #include "util.h"
+#include "vendor_log.h"
 
 struct memfd_heap {
 	int fd;

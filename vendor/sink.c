@@ -27,6 +27,7 @@
 #include "sink.h"
 #include "sink_wav.h"
 #include "sink_y4m.h"
+#include "util.h"
 
 #if AVB_DEBUG_API
 #include <nettle/md5.h>
@@ -90,14 +91,6 @@ struct avb_sink {
 	struct avb_sink_y4m *out; /* the picture output, NULL: none */
 	struct avb_sink_wav *wav; /* the sound output, NULL: none */
 };
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /*
  * Under the lock, so that once avb_sink_set_notify(s, -1) returns the old
@@ -408,7 +401,7 @@ static void sink_present_locked(struct avb_sink *s, struct sink_item it, int64_t
 
 	pthread_mutex_lock(&s->lock);
 	if (s->clock && s->clock->presented)
-		s->clock->presented(s->clock_userdata, it.f.pts_ns, mono_ns());
+		s->clock->presented(s->clock_userdata, it.f.pts_ns, avb_now_ns());
 	if (keep)
 		s->shown = it.f.frame;
 	sink_record_locked(s, &r);
@@ -488,7 +481,7 @@ static void *sink_thread(void *arg)
 			sink_tell_events_locked(s);
 			continue;
 		}
-		now = mono_ns();
+		now = avb_now_ns();
 		if (s->n == 0) {
 			sink_wait_locked(s, now, sink_watch_underflow_locked(s, now));
 			continue;

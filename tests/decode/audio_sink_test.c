@@ -51,6 +51,7 @@
 #include "com_rdk_hal_avclock.h"
 #include "com_rdk_hal_videosink.h"
 #include "dt.h"
+#include "util.h"
 
 #define AS(x) com_rdk_hal_audiosink_##x
 #define VS(x) com_rdk_hal_videosink_##x
@@ -345,14 +346,8 @@ static struct records audio_recs = {.sink = "audio-sink-0"}, video_recs = {.sink
 /* A refused frame: wait for onFrameBufferAvailable (or a moment), then try again. */
 static void wait_space(struct heard *h, int before)
 {
-        struct timespec ts;
+        struct timespec ts = avb_timespec_in_ms(CLOCK_REALTIME, 50);
 
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 50 * MS;
-        if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-        }
         pthread_mutex_lock(&h->m);
         if (h->space == before)
                 (void)pthread_cond_timedwait(&h->c, &h->m, &ts);

@@ -14,6 +14,7 @@
 #include <avbuffer/servicemanager.h>
 
 #include "dt.h"
+#include "util.h"
 
 void dt_fail(const char *fmt, ...)
 {
@@ -25,14 +26,6 @@ void dt_fail(const char *fmt, ...)
         fputc('\n', stderr);
         va_end(ap);
         exit(1);
-}
-
-static uint64_t now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 /* ---- listeners ----------------------------------------------------------- */
@@ -735,7 +728,7 @@ void dt_drain_frames(struct dt *t, bool check, int ms)
 
 bool dt_wait(struct dt *t, bool (*cond)(struct dt *), int ms, bool check)
 {
-        uint64_t end = now_ms() + (uint64_t)ms;
+        int64_t end = avb_now_ms() + ms;
 
         for (;;) {
                 pthread_mutex_lock(&t->l.m);
@@ -743,7 +736,7 @@ bool dt_wait(struct dt *t, bool (*cond)(struct dt *), int ms, bool check)
                 pthread_mutex_unlock(&t->l.m);
                 if (done)
                         return true;
-                if (now_ms() > end)
+                if (avb_now_ms() > end)
                         return false;
                 dt_drain_frames(t, check, 10);
         }
@@ -763,7 +756,7 @@ static bool got_eos(struct dt *t)
 
 int64_t dt_fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hold)
 {
-        uint64_t end = now_ms() + 10000;
+        int64_t end = avb_now_ms() + 10000;
         int64_t h;
 
         for (;;) {
@@ -771,7 +764,7 @@ int64_t dt_fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hold)
                                                                      (int32_t)n, &h);
                 if (avb_status_is_ok(&st))
                         break;
-                if (st.exception != AVB_EX_SERVICE_SPECIFIC || now_ms() > end)
+                if (st.exception != AVB_EX_SERVICE_SPECIFIC || avb_now_ms() > end)
                         DT_OK(st, "alloc");
                 if (!hold)
                         dt_drain_frames(t, true, 5);
