@@ -775,22 +775,12 @@ static void case_kill(struct dt *t)
 {
         char *argv[] = {(char *)self, "asink-child", (char *)dir, NULL};
         avb_binder *sink = audio_sink(t);
-        posix_spawn_file_actions_t fa;
         int32_t before = heap_used(t);
         char line[32] = {0};
         int fds[2];
         pid_t pid;
 
-        if (pipe(fds) < 0)
-                dt_fail("pipe");
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-        if (posix_spawn(&pid, self, &fa, NULL, argv, environ))
-                dt_fail("spawn");
-        posix_spawn_file_actions_destroy(&fa);
-        close(fds[1]);
-        if (read(fds[0], line, sizeof(line) - 1) <= 0 || strncmp(line, "ready", 5))
-                dt_fail("the child did not get ready");
+        pid = dt_spawn_ready(self, argv, line, sizeof(line), &fds[0]);
         if (sink_state(sink) != com_rdk_hal_State_STARTED)
                 dt_fail("the child's audio sink is not STARTED");
         kill(pid, SIGKILL);

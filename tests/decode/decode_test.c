@@ -689,22 +689,12 @@ static int32_t heap_used(struct dt *t)
 static void case_kill_client(struct dt *t, bool drop)
 {
         char *argv[] = {(char *)self, drop ? "child-drop" : "child", (char *)dir, NULL};
-        posix_spawn_file_actions_t fa;
         int fds[2];
         char line[16] = {0};
         int32_t before = heap_used(t);
         pid_t pid;
 
-        if (pipe(fds) < 0)
-                dt_fail("pipe");
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-        if (posix_spawn(&pid, self, &fa, NULL, argv, environ))
-                dt_fail("spawn");
-        posix_spawn_file_actions_destroy(&fa);
-        close(fds[1]);
-        if (read(fds[0], line, sizeof(line) - 1) <= 0 || strncmp(line, "ready", 5))
-                dt_fail("the child did not get ready");
+        pid = dt_spawn_ready(self, argv, line, sizeof(line), &fds[0]);
         dt_get_decoder(t, 0);
         if (dt_state(t) != com_rdk_hal_State_STARTED)
                 dt_fail("the child's decoder is not STARTED");

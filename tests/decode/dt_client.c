@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The decode tests' client side (dt.h). */
 #include <errno.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@
 
 #include "dt.h"
 #include "util.h"
+
+extern char **environ;
 
 void dt_fail(const char *fmt, ...)
 {
@@ -972,4 +975,25 @@ int32_t dt_state(struct dt *t)
 
         DT_OK(t->api->state(t->dec, &s), "getState");
         return s;
+}
+
+pid_t dt_spawn_ready(const char *exe, char *const argv[], char *line, size_t len, int *ret_fd)
+{
+        posix_spawn_file_actions_t fa;
+        int fds[2];
+        pid_t pid;
+
+        if (pipe(fds) < 0)
+                dt_fail("pipe");
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+        if (posix_spawn(&pid, exe, &fa, NULL, argv, environ))
+                dt_fail("spawn");
+        posix_spawn_file_actions_destroy(&fa);
+        close(fds[1]);
+        memset(line, 0, len);
+        if (read(fds[0], line, len - 1) <= 0 || strncmp(line, "ready", 5))
+                dt_fail("the child did not get ready");
+        *ret_fd = fds[0];
+        return pid;
 }
