@@ -19,14 +19,6 @@
 
 extern char **environ;
 
-uint64_t bench_now_ns(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Children still running, so that a benchmark that dies or is interrupted takes them along. */
 #define MAX_CHILDREN 64
 static volatile pid_t children[MAX_CHILDREN];

@@ -18,10 +18,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include "util.h"
 
 /* ---- time ---------------------------------------------------------------- */
-
-uint64_t bench_now_ns(void);
 
 /* ---- samples ------------------------------------------------------------- */
 

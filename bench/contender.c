@@ -4,12 +4,12 @@
 static void run_one(struct contender *c, int calls, bool keep)
 {
         for (int i = 0; i < calls; i++) {
-                uint64_t t0 = bench_now_ns();
+                uint64_t t0 = avb_now_ns();
 
                 if (!c->op(c->ctx))
                         bench_die("%s: operation failed", c->label);
                 if (keep)
-                        bench_samples_add(&c->ns, (double)(bench_now_ns() - t0));
+                        bench_samples_add(&c->ns, (double)(avb_now_ns() - t0));
         }
 }
 

@@ -76,7 +76,7 @@ static int run_copier(void)
                 ranges[i] = (avb_helper_range){.src_offset = 0, .dst_offset = 0, .size = MIB};
         printf("ready\n");
         fflush(stdout);
-        t0 = bench_now_ns();
+        t0 = avb_now_ns();
         while (!stdin_closed()) {
                 /* -EIO: the call outlived its deadline (the server may still finish it) */
                 e = avb_helper_copy(helper, dst, src, ranges, COPY_RANGES);
@@ -86,7 +86,7 @@ static int run_copier(void)
                 failed += e < 0;
         }
         printf("%" PRIu64 " %" PRIu64 " %" PRIu64 "\n", copies * COPY_RANGES * (uint64_t)MIB,
-               bench_now_ns() - t0, failed);
+               avb_now_ns() - t0, failed);
         fflush(stdout);
         /* After a timed-out call the server may still be copying: its reclaim frees them. */
         if (failed == 0) {
@@ -112,10 +112,10 @@ struct phase {
 static void measure(struct bench_avb *avb, int8_t pool, int ms, struct phase *ph)
 {
         com_rdk_hal_avbuffer_Pool p = {.handle = pool};
-        uint64_t end = bench_now_ns() + (uint64_t)ms * 1000000u;
+        int64_t end = avb_now_ns() + (int64_t)ms * 1000000;
 
-        for (int n = 0; n < 2 || bench_now_ns() < end; n++) {
-                uint64_t t0 = bench_now_ns();
+        for (int n = 0; n < 2 || avb_now_ns() < end; n++) {
+                int64_t t0 = avb_now_ns();
                 int64_t h = -1;
                 bool ok = false;
                 avb_status st = com_rdk_hal_avbuffer_IAVBuffer_alloc(avb->av, &p, PAIR_BYTES, &h);
@@ -124,7 +124,7 @@ static void measure(struct bench_avb *avb, int8_t pool, int ms, struct phase *ph
                         st = com_rdk_hal_avbuffer_IAVBuffer_free(avb->av, h, &ok);
                 if (!avb_status_is_ok(&st) || !ok)
                         ph->failed++;
-                bench_samples_add(&ph->ns, (double)(bench_now_ns() - t0));
+                bench_samples_add(&ph->ns, (double)(avb_now_ns() - t0));
         }
 }
 
@@ -135,14 +135,14 @@ static void measure(struct bench_avb *avb, int8_t pool, int ms, struct phase *ph
 static void settle(struct bench_avb *avb, int8_t pool)
 {
         struct phase scratch = {0};
-        uint64_t end = bench_now_ns() + 60000000000u;
+        int64_t end = avb_now_ns() + 60000000000;
 
         do {
                 bench_samples_clear(&scratch.ns);
                 scratch.failed = 0;
                 measure(avb, pool, 0, &scratch);
         } while ((scratch.failed || bench_quantile(&scratch.ns, 1.0) > 20e6) &&
-                 bench_now_ns() < end);
+                 avb_now_ns() < end);
         bench_samples_free(&scratch.ns);
 }
 

@@ -148,13 +148,13 @@ static void map_unmap(avb_helper *helper, int64_t handle, pid_t server, bool qui
 
         cpu0 = bench_proc_cpu_s(server);
         for (int b = 0; b < batches; b++) {
-                uint64_t t0 = bench_now_ns();
+                uint64_t t0 = avb_now_ns();
 
                 for (int i = 0; i < batch; i++)
                         if (avb_helper_map(helper, handle, &ptr, &size) < 0 ||
                             avb_helper_unmap(helper, handle, ptr) < 0)
                                 bench_die("map/unmap failed");
-                bench_samples_add(&s, (double)(bench_now_ns() - t0) / batch);
+                bench_samples_add(&s, (double)(avb_now_ns() - t0) / batch);
         }
         cpu1 = bench_proc_cpu_s(server);
         med = bench_quantile(&s, 0.5);

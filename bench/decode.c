@@ -161,7 +161,7 @@ static void *taker(void *arg)
                         pthread_cond_wait(&l->c, &l->m);
                 if (!l->n && stop_taker)
                         break;
-                now = bench_now_ns();
+                now = avb_now_ns();
                 while (l->n) {
                         batch[n++] = l->q[l->head];
                         l->head = (l->head + 1) % DT_QUEUE;
@@ -193,7 +193,7 @@ static void *taker(void *arg)
 /* An AV buffer holding one unit; waits while the pool is full (frames are freed meanwhile). */
 static int64_t fill(const struct unit *u)
 {
-        uint64_t end = bench_now_ns() + 10000000000ull;
+        int64_t end = avb_now_ns() + 10000000000;
         int64_t h;
         int e;
 
@@ -202,7 +202,7 @@ static int64_t fill(const struct unit *u)
                                                                      (int32_t)u->len, &h);
                 if (avb_status_is_ok(&st))
                         break;
-                if (st.exception != AVB_EX_SERVICE_SPECIFIC || bench_now_ns() > end)
+                if (st.exception != AVB_EX_SERVICE_SPECIFIC || avb_now_ns() > end)
                         DT_OK(st, "alloc");
                 usleep(500);
         }
@@ -234,7 +234,7 @@ static void queue_unit(size_t i)
                         pthread_cond_wait(&t->l.c, &t->l.m);
                 pthread_mutex_unlock(&t->l.m);
         }
-        t_queued[i] = bench_now_ns();
+        t_queued[i] = avb_now_ns();
 }
 
 /*
@@ -256,10 +256,10 @@ static double decode_once(uint64_t pace_ns, struct bench_samples *lat)
         t->l.eos = 0;
         if (pthread_create(&th, NULL, taker, NULL))
                 bench_die("pthread_create");
-        t0 = bench_now_ns();
+        t0 = avb_now_ns();
         for (size_t i = 0; i < n_units; i++) {
                 if (pace_ns) {
-                        uint64_t due = t0 + i * pace_ns, now = bench_now_ns();
+                        uint64_t due = t0 + i * pace_ns, now = avb_now_ns();
 
                         if (due > now)
                                 usleep((useconds_t)((due - now) / 1000));
@@ -276,7 +276,7 @@ static double decode_once(uint64_t pace_ns, struct bench_samples *lat)
         stop_taker = true;
         pthread_cond_broadcast(&t->l.c);
         pthread_mutex_unlock(&t->l.m);
-        t1 = bench_now_ns();
+        t1 = avb_now_ns();
         pthread_join(th, NULL);
         frames = n_taken;
         if (frames != n_units || n_unknown_pts)
@@ -306,7 +306,7 @@ static double ffmpeg_once(const char *stream, double *ret_rtime)
                  stream);
         if (pipe2(out, O_CLOEXEC) < 0)
                 bench_die("pipe: %s", strerror(errno));
-        t0 = bench_now_ns();
+        t0 = avb_now_ns();
         pid = bench_spawn(argv, out[1]);
         close(out[1]);
         f = fdopen(out[0], "r");
@@ -323,7 +323,7 @@ static double ffmpeg_once(const char *stream, double *ret_rtime)
         st = bench_reap(pid);
         if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
                 bench_die("ffmpeg could not decode %s", stream);
-        return (double)(bench_now_ns() - t0) / 1e9;
+        return (double)(avb_now_ns() - t0) / 1e9;
 }
 
 /* ---- main -------------------------------------------------------------------- */

@@ -31,7 +31,7 @@ static struct run run_pipeline(const char *exe, pid_t server, int frames)
         double cpu0 = bench_proc_cpu_s(server), cpu1, secs;
         struct run r = {0};
         struct rusage ru;
-        uint64_t t0 = bench_now_ns();
+        uint64_t t0 = avb_now_ns();
         bool seen = false;
         int out[2], st;
         pid_t pid;
@@ -59,7 +59,7 @@ static struct run run_pipeline(const char *exe, pid_t server, int frames)
         fclose(f);
         if (wait4(pid, &st, 0, &ru) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) || !seen)
                 bench_die("%s failed (no 'ok' line)", exe);
-        secs = (double)(bench_now_ns() - t0) / 1e9;
+        secs = (double)(avb_now_ns() - t0) / 1e9;
         cpu1 = bench_proc_cpu_s(server);
         r.fps_wall = 2.0 * frames / secs;
         r.client_cpu_us = ((double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +

@@ -100,7 +100,7 @@ static bool fmq_op(void *ctx)
 static double one_way_per_s(struct pair *p, uint64_t n)
 {
         uint8_t msg[PAYLOAD] = {MSG_SINK}, back[PAYLOAD];
-        uint64_t t0 = bench_now_ns(), sunk;
+        uint64_t t0 = avb_now_ns(), sunk;
 
         for (uint64_t i = 0; i < n; i++)
                 if (avb_fmq_write_blocking(p->req, msg, 1, FOREVER) != 0)
@@ -113,7 +113,7 @@ static double one_way_per_s(struct pair *p, uint64_t n)
         if (sunk != n)
                 bench_die("fmq one-way: %llu messages sent, %llu received", (unsigned long long)n,
                           (unsigned long long)sunk);
-        return (double)sunk / ((double)(bench_now_ns() - t0) / 1e9);
+        return (double)sunk / ((double)(avb_now_ns() - t0) / 1e9);
 }
 
 /* ---- (b) the runtime's two-way call --------------------------------------------- */

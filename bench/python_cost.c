@@ -30,13 +30,13 @@ static void c_round(struct bench_avb *avb, avb_helper *helper, int8_t pool, int 
         static uint8_t data[SIZE];
 
         for (int i = 0; i < iters; i++) {
-                uint64_t t0 = bench_now_ns();
+                uint64_t t0 = avb_now_ns();
                 int64_t h = bench_avb_alloc(avb, pool, SIZE);
 
                 if (avb_helper_write(helper, h, 0, data, SIZE) < 0)
                         bench_die("avb_helper_write failed");
                 bench_avb_free(avb, h);
-                bench_samples_add(s, (double)(bench_now_ns() - t0));
+                bench_samples_add(s, (double)(avb_now_ns() - t0));
         }
 }
 

@@ -26,17 +26,11 @@
 #include <nanomsg/reqrep.h>
 
 #include <avbuffer/rpc.h>
+#include "util.h"
 
 #define PAYLOAD 64
 
 extern char **environ;
-
-static int64_t now_ns(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* ---- the servers (child process) ---- */
 
@@ -156,13 +150,13 @@ static void bench_bare(const char *url, int n, int64_t *ns)
 
         nn_connect(s, url);
         for (int i = -1000; i < n; i++) {
-                int64_t t = now_ns();
+                int64_t t = avb_now_ns();
                 if (nn_send(s, buf, sizeof(buf), 0) < 0 || nn_recv(s, in, sizeof(in), 0) < 0) {
                         fprintf(stderr, "bare round trip: %s\n", nn_strerror(errno));
                         exit(1);
                 }
                 if (i >= 0)
-                        ns[i] = now_ns() - t;
+                        ns[i] = avb_now_ns() - t;
         }
         nn_close(s);
 }
@@ -176,7 +170,7 @@ static void bench_runtime(const char *endpoint, int n, int64_t *ns)
         if (avb_binder_connect(endpoint, 0, &b) < 0)
                 exit(1);
         for (int i = -1000; i < n; i++) {
-                int64_t t = now_ns();
+                int64_t t = avb_now_ns();
                 avb_status st = avb_binder_transact(b, &echo_desc, 1, 0, buf, sizeof(buf), &reply,
                                                     &len);
                 if (!avb_status_is_ok(&st)) {
@@ -185,7 +179,7 @@ static void bench_runtime(const char *endpoint, int n, int64_t *ns)
                 }
                 free(reply);
                 if (i >= 0)
-                        ns[i] = now_ns() - t;
+                        ns[i] = avb_now_ns() - t;
         }
         avb_binder_unref(b);
 }

@@ -38,7 +38,8 @@ static const int client_counts[] = {1, 2, 4, 8, 16};
 static int run_client(int64_t handle, int ms)
 {
         struct bench_avb avb;
-        uint64_t calls = 0, t0, end;
+        uint64_t calls = 0;
+        int64_t t0, end;
         double cpu0;
         bool valid;
         char c;
@@ -52,15 +53,15 @@ static int run_client(int64_t handle, int ms)
         while (read(STDIN_FILENO, &c, 1) > 0) /* the start signal is EOF */
                 ;
         cpu0 = bench_proc_cpu_s(getpid());
-        t0 = bench_now_ns();
-        end = t0 + (uint64_t)ms * 1000000u;
+        t0 = avb_now_ns();
+        end = t0 + (int64_t)ms * 1000000;
         do {
                 for (int i = 0; i < 16; i++)
                         if (!bench_avb_is_valid(&avb, handle, &valid) || !valid)
                                 bench_die("client: isValid failed");
                 calls += 16;
-        } while (bench_now_ns() < end);
-        printf("%" PRIu64 " %" PRIu64 " %.3f\n", calls, bench_now_ns() - t0,
+        } while (avb_now_ns() < end);
+        printf("%" PRIu64 " %" PRId64 " %.3f\n", calls, avb_now_ns() - t0,
                bench_proc_cpu_s(getpid()) - cpu0);
         fflush(stdout);
         bench_avb_close(&avb);
@@ -164,7 +165,7 @@ static struct point run_point(pid_t server, int64_t handle, int n, int ms)
         }
         cpu0 = bench_proc_cpu_s(server);
         machine_jiffies(&busy0, &total0);
-        t0 = bench_now_ns();
+        t0 = avb_now_ns();
         close(go[1]); /* go */
         for (int got = 0; got < n;) {
                 uint64_t calls, ns;
@@ -177,7 +178,7 @@ static struct point run_point(pid_t server, int64_t handle, int n, int ms)
                         got++;
                 }
         }
-        t1 = bench_now_ns();
+        t1 = avb_now_ns();
         cpu1 = bench_proc_cpu_s(server);
         machine_jiffies(&busy1, &total1);
         close(out.fd);

@@ -42,53 +42,14 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
 
 /* ---- the controller listener ------------------------------------------------ */
 
-static avb_status on_pts(void *impl, avb_call *call, int64_t pts)
-{
-        (void)impl;
-        (void)call;
-        (void)pts;
-        return avb_status_ok();
-}
-
-static avb_status on_eos(void *impl, avb_call *call, int64_t pts)
-{
-        (void)call;
-        (void)pts;
-        avb_gst_sink_heard(impl, AVB_GST_SINK_EOS);
-        return avb_status_ok();
-}
-
-static avb_status on_space(void *impl, avb_call *call)
-{
-        (void)call;
-        avb_gst_sink_heard(impl, AVB_GST_SINK_SPACE);
-        return avb_status_ok();
-}
-
-static avb_status on_nothing(void *impl, avb_call *call)
-{
-        (void)impl;
-        (void)call;
-        return avb_status_ok();
-}
-
-static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_State from, com_rdk_hal_State to)
-{
-        (void)impl;
-        (void)call;
-        (void)from;
-        (void)to;
-        return avb_status_ok();
-}
-
 static const AS(IAudioSinkControllerListener_ops) listener_ops = {
-    .onStateChanged = on_state,
-    .onFirstFrameRendered = on_pts,
-    .onEndOfStream = on_eos,
-    .onAudioUnderflow = on_nothing,
-    .onAudioResumed = on_pts,
-    .onFlushComplete = on_nothing,
-    .onFrameBufferAvailable = on_space,
+    .onStateChanged = avb_gst_ignore_state,
+    .onFirstFrameRendered = avb_gst_sink_ignore_pts,
+    .onEndOfStream = avb_gst_sink_on_eos,
+    .onAudioUnderflow = avb_gst_sink_ignore,
+    .onAudioResumed = avb_gst_sink_ignore_pts,
+    .onFlushComplete = avb_gst_sink_ignore,
+    .onFrameBufferAvailable = avb_gst_sink_on_space,
 };
 
 /* ---- the HAL calls ------------------------------------------------------------ */

@@ -61,15 +61,6 @@ int32_t avb_gst_clock_id(const avb_gst_clock *c)
 }
 
 /* Nothing to do on the clock's notifications: the HAL's sinks read the clock themselves. */
-static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_State from, com_rdk_hal_State to)
-{
-        (void)impl;
-        (void)call;
-        (void)from;
-        (void)to;
-        return avb_status_ok();
-}
-
 static avb_status on_primed(void *impl, avb_call *call, const CK(ClockTime) * t)
 {
         (void)impl;
@@ -79,7 +70,7 @@ static avb_status on_primed(void *impl, avb_call *call, const CK(ClockTime) * t)
 }
 
 static const CK(IAVClockControllerListener_ops) listener_ops = {
-    .onStateChanged = on_state,
+    .onStateChanged = avb_gst_ignore_state,
     .onPrimed = on_primed,
 };
 

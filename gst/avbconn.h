@@ -20,6 +20,8 @@
 #include <avbuffer/helper.h>
 #include <avbuffer/rpc.h>
 
+#include "com_rdk_hal.h"
+
 typedef struct avb_gst_conn {
         avb_binder *sm; /* the service manager */
         avb_binder *av; /* IAVBuffer */
@@ -36,5 +38,12 @@ avb_gst_conn *avb_gst_conn_ref(avb_gst_conn *c);
 avb_gst_conn *avb_gst_conn_unref(avb_gst_conn *c);
 /* A proxy for service `name` through c's service manager (the caller unrefs it). */
 int avb_gst_conn_service(avb_gst_conn *c, const char *name, avb_binder **ret);
+
+/*
+ * onStateChanged for a HAL controller listener whose element needs no news
+ * of states (the element drives them itself): ignores it, from any thread.
+ */
+avb_status avb_gst_ignore_state(void *impl, avb_call *call, com_rdk_hal_State from,
+                                com_rdk_hal_State to);
 
 #endif

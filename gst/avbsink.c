@@ -58,6 +58,36 @@ void avb_gst_sink_heard(AvbGstSink *s, enum avb_gst_sink_event ev)
         g_mutex_unlock(&p->lock);
 }
 
+avb_status avb_gst_sink_on_eos(void *impl, avb_call *call, int64_t pts)
+{
+        (void)call;
+        (void)pts;
+        avb_gst_sink_heard(impl, AVB_GST_SINK_EOS);
+        return avb_status_ok();
+}
+
+avb_status avb_gst_sink_on_space(void *impl, avb_call *call)
+{
+        (void)call;
+        avb_gst_sink_heard(impl, AVB_GST_SINK_SPACE);
+        return avb_status_ok();
+}
+
+avb_status avb_gst_sink_ignore_pts(void *impl, avb_call *call, int64_t pts)
+{
+        (void)impl;
+        (void)call;
+        (void)pts;
+        return avb_status_ok();
+}
+
+avb_status avb_gst_sink_ignore(void *impl, avb_call *call)
+{
+        (void)impl;
+        (void)call;
+        return avb_status_ok();
+}
+
 static bool failed(AvbGstSink *s, avb_status st, const char *what)
 {
         char buf[256];

@@ -74,6 +74,17 @@ struct _AvbGstSinkClass {
 /* For the subclass's listener, from any thread. */
 void avb_gst_sink_heard(AvbGstSink *s, enum avb_gst_sink_event ev);
 
+/*
+ * Controller listener methods both HALs' listeners share (impl: the
+ * AvbGstSink; any thread): onEndOfStream and onFrameBufferAvailable tell
+ * the element (avb_gst_sink_heard); the others are news it does not need
+ * (a method with a pts, or one without).
+ */
+avb_status avb_gst_sink_on_eos(void *impl, avb_call *call, int64_t pts);
+avb_status avb_gst_sink_on_space(void *impl, avb_call *call);
+avb_status avb_gst_sink_ignore_pts(void *impl, avb_call *call, int64_t pts);
+avb_status avb_gst_sink_ignore(void *impl, avb_call *call);
+
 G_END_DECLS
 
 #endif

@@ -13,6 +13,7 @@
  * nothing in it may be called with or needs the GIL.
  */
 #include "pyavb.h"
+#include "util.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -102,17 +103,9 @@ uint64_t avbpy_space_take(avbpy_space *s)
         return n;
 }
 
-static int64_t now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int64_t avbpy_space_deadline(int timeout_ms)
 {
-        return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+        return timeout_ms < 0 ? -1 : avb_now_ms() + timeout_ms;
 }
 
 int64_t avbpy_space_wait(avbpy_space *s, int64_t deadline)
@@ -123,7 +116,7 @@ int64_t avbpy_space_wait(avbpy_space *s, int64_t deadline)
         if (s->fd < 0)
                 return -EBADF;
         for (;;) {
-                int64_t left = deadline < 0 ? -1 : deadline - now_ms();
+                int64_t left = deadline < 0 ? -1 : deadline - avb_now_ms();
                 int r;
 
                 if (deadline >= 0 && left < 0)
@@ -134,7 +127,7 @@ int64_t avbpy_space_wait(avbpy_space *s, int64_t deadline)
                 /* Readable but nothing to read: another thread took the events. */
                 if (r > 0 && (n = avbpy_space_take(s)) > 0)
                         return (int64_t)n;
-                if (r == 0 && left >= 0 && deadline - now_ms() <= 0)
+                if (r == 0 && left >= 0 && deadline - avb_now_ms() <= 0)
                         return 0;
         }
 }

@@ -22,139 +22,18 @@
 #include <avbuffer/log.h>
 
 #include "profile.h"
+#include "profile_yaml.h"
+#include "util.h"
 
-struct ctx {
-        const char *name;
-        yaml_document_t *doc;
-        const yaml_node_t *key; /* the key each_pair is at, for messages */
-        /* for the checks across keys once the whole file is read */
-        const yaml_node_t *vpu_v4l2_key; /* the first v4l2-only key of 'vpu' */
-        const yaml_node_t *vpu_dmabuf;   /* the value 'memory: dmabuf' */
-        const yaml_node_t *vpu_map;      /* the 'vpu' mapping */
-        char *err;
-        size_t err_len;
-};
-
-__attribute__((format(printf, 3, 4))) static int fail(struct ctx *c, const yaml_node_t *node,
-                                                      const char *fmt, ...)
-{
-        char msg[256];
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
-        va_end(ap);
-        if (node)
-                snprintf(c->err, c->err_len, "%s:%zu: %s", c->name, node->start_mark.line + 1,
-                         msg);
-        else
-                snprintf(c->err, c->err_len, "%s: %s", c->name, msg);
-        return -EINVAL;
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-        return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static int get_int(struct ctx *c, const yaml_node_t *n, const char *key, long long min,
-                   long long max, long long *ret)
-{
-        const char *s = scalar(n);
-        char *end;
-        long long v;
-
-        if (!s || !*s)
-                return fail(c, n, "key '%s': expected a number", key);
-        errno = 0;
-        v = strtoll(s, &end, 0);
-        if (errno || *end)
-                return fail(c, n, "key '%s': '%s' is not a number", key, s);
-        if (v < min || v > max)
-                return fail(c, n, "key '%s': %lld is outside %lld..%lld", key, v, min, max);
-        *ret = v;
-        return 0;
-}
-
-static int get_u32(struct ctx *c, const yaml_node_t *n, const char *key, uint32_t *ret)
-{
-        long long v;
-        int e = get_int(c, n, key, 0, INT32_MAX, &v);
-
-        if (e < 0)
-                return e;
-        *ret = (uint32_t)v;
-        return 0;
-}
-
-static int get_bool(struct ctx *c, const yaml_node_t *n, const char *key, bool *ret)
-{
-        const char *s = scalar(n);
-
-        if (s && (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on"))) {
-                *ret = true;
-                return 0;
-        }
-        if (s && (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off"))) {
-                *ret = false;
-                return 0;
-        }
-        return fail(c, n, "key '%s': expected true or false", key);
-}
-
-static int get_str(struct ctx *c, const yaml_node_t *n, const char *key, char **ret)
-{
-        const char *s = scalar(n);
-        char *d;
-
-        if (!s || !*s)
-                return fail(c, n, "key '%s': expected a non-empty string", key);
-        d = strdup(s);
-        if (!d)
-                return -ENOMEM;
-        free(*ret);
-        *ret = d;
-        return 0;
-}
-
-typedef int (*pair_fn)(struct ctx *c, const char *key, yaml_node_t *value, void *userdata);
-
-/* Calls fn for each key of a mapping; `what` names the mapping in messages. */
-static int each_pair(struct ctx *c, yaml_node_t *map, const char *what, pair_fn fn, void *ud)
-{
-        if (!map || map->type != YAML_MAPPING_NODE)
-                return fail(c, map, "'%s' must be a mapping", what);
-        for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-             p++) {
-                yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
-                yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
-                const char *key = scalar(k);
-                int e;
-
-                if (!key)
-                        return fail(c, k, "keys of '%s' must be plain names", what);
-                c->key = k;
-                e = fn(c, key, v, ud);
-                if (e < 0)
-                        return e;
-        }
-        return 0;
-}
-
-static int unknown(struct ctx *c, const char *where, const char *key, const yaml_node_t *v)
-{
-        return fail(c, c->key ? c->key : v, "unknown key '%s' in %s", key, where);
-}
-
-static int heaps_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
+static int heaps_pair(struct avbd_yaml_ctx *c, const char *key, yaml_node_t *v, void *ud)
 {
         struct avbd_profile *p = ud;
         long long n = 0;
         int e;
 
         if (strcmp(key, "nonsecure_bytes") && strcmp(key, "secure_bytes"))
-                return unknown(c, "heaps", key, v);
-        e = get_int(c, v, key, 0, INT32_MAX, &n);
+                return avbd_yaml_unknown(c, "heaps", key, v);
+        e = avbd_yaml_int(c, v, key, 0, INT32_MAX, &n);
         if (e < 0)
                 return e;
         if (!strcmp(key, "nonsecure_bytes"))
@@ -170,7 +49,7 @@ struct decoder_item {
         char *sink_output;
 };
 
-static int decoder_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
+static int decoder_pair(struct avbd_yaml_ctx *c, const char *key, yaml_node_t *v, void *ud)
 {
         struct decoder_item *item = ud;
         struct avb_decoder_spec *d = &item->d;
@@ -178,23 +57,23 @@ static int decoder_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud
         int e;
 
         if (!strcmp(key, "id")) {
-                e = get_int(c, v, key, -1, INT32_MAX, &id);
+                e = avbd_yaml_int(c, v, key, -1, INT32_MAX, &id);
                 d->id = (int32_t)id;
                 return e;
         }
         if (!strcmp(key, "nonsecure_pool_bytes"))
-                return get_u32(c, v, key, &d->nonsecure_pool_bytes);
+                return avbd_yaml_u32(c, v, key, &d->nonsecure_pool_bytes);
         if (!strcmp(key, "secure_pool_bytes"))
-                return get_u32(c, v, key, &d->secure_pool_bytes);
+                return avbd_yaml_u32(c, v, key, &d->secure_pool_bytes);
         if (!strcmp(key, "configured"))
-                return get_bool(c, v, key, &d->configured);
+                return avbd_yaml_bool(c, v, key, &d->configured);
         if (!strcmp(key, "sink_output")) /* y4m for video, wav for audio */
-                return get_str(c, v, key, &item->sink_output);
-        return unknown(c, "a decoder", key, v);
+                return avbd_yaml_str(c, v, key, &item->sink_output);
+        return avbd_yaml_unknown(c, "a decoder", key, v);
 }
 
 /* path as given, or from the profile's directory (c->name) when relative. */
-static char *output_path(const struct ctx *c, const char *path)
+static char *output_path(const struct avbd_yaml_ctx *c, const char *path)
 {
         const char *slash = strrchr(c->name, '/');
         char *r = NULL;
@@ -206,7 +85,8 @@ static char *output_path(const struct ctx *c, const char *path)
         return r;
 }
 
-static int add_sink_output(struct ctx *c, struct avbd_profile *p, const struct decoder_item *d)
+static int add_sink_output(struct avbd_yaml_ctx *c, struct avbd_profile *p,
+                           const struct decoder_item *d)
 {
         struct avbd_sink_output *grown;
         char *path = output_path(c, d->sink_output);
@@ -227,7 +107,7 @@ struct decoder_list {
         bool seen_video, seen_audio;
 };
 
-static int decoders_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
+static int decoders_pair(struct avbd_yaml_ctx *c, const char *key, yaml_node_t *v, void *ud)
 {
         struct decoder_list *dl = ud;
         struct avbd_profile *p = dl->p;
@@ -239,9 +119,9 @@ static int decoders_pair(struct ctx *c, const char *key, yaml_node_t *v, void *u
         else if (!strcmp(key, "audio"))
                 kind = AVB_MEDIA_AUDIO;
         else
-                return unknown(c, "decoders", key, v);
+                return avbd_yaml_unknown(c, "decoders", key, v);
         if (!v || v->type != YAML_SEQUENCE_NODE)
-                return fail(c, v, "'decoders.%s' must be a list", key);
+                return avbd_yaml_fail(c, v, "'decoders.%s' must be a list", key);
 
         /* A list given in the file replaces the defaults of that kind. */
         for (size_t i = 0; i < p->n_decoders; i++)
@@ -264,7 +144,7 @@ static int decoders_pair(struct ctx *c, const char *key, yaml_node_t *v, void *u
                 struct avb_decoder_spec *grown;
                 int e;
 
-                e = each_pair(c, item, "a decoder", decoder_pair, &di);
+                e = avbd_yaml_each_pair(c, item, "a decoder", decoder_pair, &di);
                 if (e == 0 && di.sink_output && di.d.id != INT32_MIN)
                         e = add_sink_output(c, p, &di);
                 free(di.sink_output);
@@ -272,13 +152,14 @@ static int decoders_pair(struct ctx *c, const char *key, yaml_node_t *v, void *u
                         return e;
                 d = di.d;
                 if (d.id == INT32_MIN)
-                        return fail(c, item, "a %s decoder needs an 'id'", key);
+                        return avbd_yaml_fail(c, item, "a %s decoder needs an 'id'", key);
                 if (kind == AVB_MEDIA_VIDEO && d.id < 0)
-                        return fail(c, item, "key 'id': video decoder ids start at 0");
+                        return avbd_yaml_fail(c, item, "key 'id': video decoder ids start at 0");
                 for (size_t i = 0; i < p->n_decoders; i++)
                         if (p->decoders[i].kind == kind && p->decoders[i].id == d.id)
-                                return fail(c, item, "key 'id': %s decoder %d declared twice",
-                                            key, (int)d.id);
+                                return avbd_yaml_fail(c, item,
+                                                      "key 'id': %s decoder %d declared twice", key,
+                                                      (int)d.id);
                 grown = realloc(p->decoders, (p->n_decoders + 1) * sizeof(*grown));
                 if (!grown)
                         return -ENOMEM;
@@ -288,35 +169,35 @@ static int decoders_pair(struct ctx *c, const char *key, yaml_node_t *v, void *u
         return 0;
 }
 
-static int frame_pool_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
+static int frame_pool_pair(struct avbd_yaml_ctx *c, const char *key, yaml_node_t *v, void *ud)
 {
         struct avbd_frame_pool_spec *f = ud;
 
         if (!strcmp(key, "name"))
-                return get_str(c, v, key, &f->name);
+                return avbd_yaml_str(c, v, key, &f->name);
         if (!strcmp(key, "kind")) {
-                const char *k = scalar(v);
+                const char *k = avbd_yaml_scalar(v);
                 if (k && !strcmp(k, "video"))
                         f->kind = AVB_MEDIA_VIDEO;
                 else if (k && !strcmp(k, "audio"))
                         f->kind = AVB_MEDIA_AUDIO;
                 else
-                        return fail(c, v, "key 'kind': expected video or audio");
+                        return avbd_yaml_fail(c, v, "key 'kind': expected video or audio");
                 return 0;
         }
         if (!strcmp(key, "secure"))
-                return get_bool(c, v, key, &f->secure);
+                return avbd_yaml_bool(c, v, key, &f->secure);
         if (!strcmp(key, "block_bytes"))
-                return get_u32(c, v, key, &f->block_bytes);
+                return avbd_yaml_u32(c, v, key, &f->block_bytes);
         if (!strcmp(key, "count"))
-                return get_u32(c, v, key, &f->count);
-        return unknown(c, "a frame pool", key, v);
+                return avbd_yaml_u32(c, v, key, &f->count);
+        return avbd_yaml_unknown(c, "a frame pool", key, v);
 }
 
-static int load_frame_pools(struct ctx *c, yaml_node_t *v, struct avbd_profile *p)
+static int load_frame_pools(struct avbd_yaml_ctx *c, yaml_node_t *v, struct avbd_profile *p)
 {
         if (!v || v->type != YAML_SEQUENCE_NODE)
-                return fail(c, v, "'frame_pools' must be a list");
+                return avbd_yaml_fail(c, v, "'frame_pools' must be a list");
         for (size_t i = 0; i < p->n_frame_pools; i++)
                 free(p->frame_pools[i].name);
         p->n_frame_pools = 0;
@@ -324,12 +205,13 @@ static int load_frame_pools(struct ctx *c, yaml_node_t *v, struct avbd_profile *
              it++) {
                 yaml_node_t *item = yaml_document_get_node(c->doc, *it);
                 struct avbd_frame_pool_spec f = {0}, *grown;
-                int e = each_pair(c, item, "a frame pool", frame_pool_pair, &f);
+                int e = avbd_yaml_each_pair(c, item, "a frame pool", frame_pool_pair, &f);
 
                 if (e >= 0 && (!f.name || !f.block_bytes || !f.count))
-                        e = fail(c, item, "a frame pool needs 'name', 'block_bytes' and 'count'");
-                if (e >= 0 && !(grown = realloc(p->frame_pools,
-                                                (p->n_frame_pools + 1) * sizeof(*grown))))
+                        e = avbd_yaml_fail(c, item,
+                                           "a frame pool needs 'name', 'block_bytes' and 'count'");
+                if (e >= 0 &&
+                    !(grown = realloc(p->frame_pools, (p->n_frame_pools + 1) * sizeof(*grown))))
                         e = -ENOMEM;
                 if (e < 0) {
                         free(f.name);
@@ -341,15 +223,15 @@ static int load_frame_pools(struct ctx *c, yaml_node_t *v, struct avbd_profile *
         return 0;
 }
 
-static int resolve_id(struct ctx *c, const yaml_node_t *n, const char *key, bool group,
+static int resolve_id(struct avbd_yaml_ctx *c, const yaml_node_t *n, const char *key, bool group,
                       uint32_t *ret)
 {
-        const char *s = scalar(n);
+        const char *s = avbd_yaml_scalar(n);
         char *end;
         unsigned long v;
 
         if (!s || !*s)
-                return fail(c, n, "key '%s': expected a name or a number", key);
+                return avbd_yaml_fail(c, n, "key '%s': expected a name or a number", key);
         errno = 0;
         v = strtoul(s, &end, 10);
         if (!errno && !*end && v <= UINT32_MAX) {
@@ -369,16 +251,16 @@ static int resolve_id(struct ctx *c, const yaml_node_t *n, const char *key, bool
                         return 0;
                 }
         }
-        return fail(c, n, "key '%s': no %s named '%s'", key, group ? "group" : "user", s);
+        return avbd_yaml_fail(c, n, "key '%s': no %s named '%s'", key, group ? "group" : "user", s);
 }
 
-static int load_ids(struct ctx *c, yaml_node_t *v, const char *key, bool group,
+static int load_ids(struct avbd_yaml_ctx *c, yaml_node_t *v, const char *key, bool group,
                     struct avbd_id_list *list)
 {
         size_t n;
 
         if (!v || v->type != YAML_SEQUENCE_NODE)
-                return fail(c, v, "key '%s': expected a list", key);
+                return avbd_yaml_fail(c, v, "key '%s': expected a list", key);
         n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
         free(list->ids);
         list->ids = NULL;
@@ -398,7 +280,7 @@ static int load_ids(struct ctx *c, yaml_node_t *v, const char *key, bool group,
         return 0;
 }
 
-static int access_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
+static int access_pair(struct avbd_yaml_ctx *c, const char *key, yaml_node_t *v, void *ud)
 {
         struct avbd_profile *p = ud;
 
@@ -410,13 +292,13 @@ static int access_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
                 return load_ids(c, v, key, false, &p->trusted_users);
         if (!strcmp(key, "trusted_groups"))
                 return load_ids(c, v, key, true, &p->trusted_groups);
-        return unknown(c, "access", key, v);
+        return avbd_yaml_unknown(c, "access", key, v);
 }
 
-static int vpu_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
+static int vpu_pair(struct avbd_yaml_ctx *c, const char *key, yaml_node_t *v, void *ud)
 {
         struct avbd_vpu_spec *s = ud;
-        const char *name = scalar(v);
+        const char *name = avbd_yaml_scalar(v);
         long long n = 0;
         int e;
 
@@ -426,7 +308,7 @@ static int vpu_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
                 else if (name && !strcmp(name, "v4l2"))
                         s->backend = AVBD_VPU_V4L2;
                 else
-                        return fail(c, v, "key 'backend': expected softvpu or v4l2");
+                        return avbd_yaml_fail(c, v, "key 'backend': expected softvpu or v4l2");
                 return 0;
         }
         /* The rest configure the v4l2 backend; check_vpu refuses them with softvpu. */
@@ -435,14 +317,14 @@ static int vpu_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
              !strcmp(key, "output_buffers") || !strcmp(key, "coded_buffer_bytes")))
                 c->vpu_v4l2_key = c->key;
         if (!strcmp(key, "device")) {
-                e = get_str(c, v, key, &s->device);
+                e = avbd_yaml_str(c, v, key, &s->device);
                 if (e < 0)
                         return e;
                 if (s->device[0] != '/')
-                        return fail(c, v, "key 'device': must be an absolute path");
+                        return avbd_yaml_fail(c, v, "key 'device': must be an absolute path");
                 if (strlen(s->device) > AVBD_VPU_DEVICE_MAX)
-                        return fail(c, v, "key 'device': longer than %d bytes",
-                                    AVBD_VPU_DEVICE_MAX);
+                        return avbd_yaml_fail(c, v, "key 'device': longer than %d bytes",
+                                              AVBD_VPU_DEVICE_MAX);
                 return 0;
         }
         if (!strcmp(key, "memory")) {
@@ -453,146 +335,173 @@ static int vpu_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
                         s->memory = AVBD_VPU_DMABUF;
                         c->vpu_dmabuf = v;
                 } else {
-                        return fail(c, v, "key 'memory': expected mmap or dmabuf");
+                        return avbd_yaml_fail(c, v, "key 'memory': expected mmap or dmabuf");
                 }
                 return 0;
         }
         if (!strcmp(key, "input_buffers")) {
-                e = get_int(c, v, key, 1, AVBD_VPU_MAX_BUFFERS, &n);
+                e = avbd_yaml_int(c, v, key, 1, AVBD_VPU_MAX_BUFFERS, &n);
                 if (e >= 0)
                         s->input_buffers = (uint32_t)n;
                 return e;
         }
         if (!strcmp(key, "output_buffers")) {
-                e = get_int(c, v, key, 0, AVBD_VPU_MAX_BUFFERS, &n);
+                e = avbd_yaml_int(c, v, key, 0, AVBD_VPU_MAX_BUFFERS, &n);
                 if (e >= 0)
                         s->output_buffers = (uint32_t)n;
                 return e;
         }
         if (!strcmp(key, "coded_buffer_bytes")) {
-                e = get_int(c, v, key, 4096, 64 << 20, &n);
+                e = avbd_yaml_int(c, v, key, 4096, 64 << 20, &n);
                 if (e >= 0)
                         s->coded_buffer_bytes = (uint32_t)n;
                 return e;
         }
-        return unknown(c, "vpu", key, v);
+        return avbd_yaml_unknown(c, "vpu", key, v);
 }
 
 /* What only holds across keys: run once the whole file is read. */
-static int check_vpu(struct ctx *c, const struct avbd_profile *p)
+static int check_vpu(struct avbd_yaml_ctx *c, const struct avbd_profile *p)
 {
         const struct avbd_vpu_spec *s = &p->vpu;
 
         if (s->backend != AVBD_VPU_V4L2) {
                 if (c->vpu_v4l2_key)
-                        return fail(c, c->vpu_v4l2_key,
-                                    "key '%s': only for 'backend: v4l2' (the backend is softvpu)",
-                                    scalar(c->vpu_v4l2_key));
+                        return avbd_yaml_fail(
+                            c, c->vpu_v4l2_key,
+                            "key '%s': only for 'backend: v4l2' (the backend is softvpu)",
+                            avbd_yaml_scalar(c->vpu_v4l2_key));
                 return 0;
         }
         if (!s->device)
-                return fail(c, c->vpu_map, "'vpu' with 'backend: v4l2' needs a 'device'");
+                return avbd_yaml_fail(c, c->vpu_map, "'vpu' with 'backend: v4l2' needs a 'device'");
         if (c->vpu_dmabuf && p->alignment < AVBD_VPU_DMABUF_ALIGN)
-                return fail(c, c->vpu_dmabuf,
-                            "key 'memory': dmabuf needs 'alignment: %u' (now %u): frame blocks "
-                            "must start on a page",
-                            AVBD_VPU_DMABUF_ALIGN, p->alignment);
+                return avbd_yaml_fail(
+                    c, c->vpu_dmabuf,
+                    "key 'memory': dmabuf needs 'alignment: %u' (now %u): frame blocks "
+                    "must start on a page",
+                    AVBD_VPU_DMABUF_ALIGN, p->alignment);
         return 0;
 }
 
-static int top_pair(struct ctx *c, const char *key, yaml_node_t *v, void *ud)
+static int top_pair(struct avbd_yaml_ctx *c, const char *key, yaml_node_t *v, void *ud)
 {
         struct avbd_profile *p = ud;
         long long n = 0;
         int e;
 
         if (!strcmp(key, "socket_dir")) {
-                e = get_str(c, v, key, &p->socket_dir);
+                e = avbd_yaml_str(c, v, key, &p->socket_dir);
                 if (e >= 0 && p->socket_dir[0] != '/')
-                        return fail(c, v, "key 'socket_dir': must be an absolute path");
+                        return avbd_yaml_fail(c, v, "key 'socket_dir': must be an absolute path");
                 return e;
         }
         if (!strcmp(key, "transport")) {
-                e = get_str(c, v, key, &p->transport);
+                e = avbd_yaml_str(c, v, key, &p->transport);
                 if (e >= 0 && strcmp(p->transport, "nanomsg") && strcmp(p->transport, "unix"))
-                        return fail(c, v, "key 'transport': expected nanomsg or unix");
+                        return avbd_yaml_fail(c, v, "key 'transport': expected nanomsg or unix");
                 return e;
         }
         if (!strcmp(key, "log_level")) {
-                const char *s = scalar(v);
+                const char *s = avbd_yaml_scalar(v);
                 int level = s ? avb_log_level_from_string(s) : -EINVAL;
                 if (level < 0)
-                        return fail(c, v, "key 'log_level': expected error, warning, info or debug");
+                        return avbd_yaml_fail(
+                            c, v, "key 'log_level': expected error, warning, info or debug");
                 p->log_level = level;
                 return 0;
         }
         if (!strcmp(key, "alignment")) {
-                e = get_int(c, v, key, 64, 1 << 20, &n);
+                e = avbd_yaml_int(c, v, key, 64, 1 << 20, &n);
                 if (e < 0)
                         return e;
                 if (n & (n - 1))
-                        return fail(c, v, "key 'alignment': %lld is not a power of two", n);
+                        return avbd_yaml_fail(c, v, "key 'alignment': %lld is not a power of two",
+                                              n);
                 p->alignment = (uint32_t)n;
                 return 0;
         }
         if (!strcmp(key, "heaps"))
-                return each_pair(c, v, "heaps", heaps_pair, p);
+                return avbd_yaml_each_pair(c, v, "heaps", heaps_pair, p);
         if (!strcmp(key, "decoders")) {
                 struct decoder_list dl = {.p = p};
-                return each_pair(c, v, "decoders", decoders_pair, &dl);
+                return avbd_yaml_each_pair(c, v, "decoders", decoders_pair, &dl);
         }
         if (!strcmp(key, "frame_pools"))
                 return load_frame_pools(c, v, p);
         if (!strcmp(key, "access"))
-                return each_pair(c, v, "access", access_pair, p);
+                return avbd_yaml_each_pair(c, v, "access", access_pair, p);
         if (!strcmp(key, "vpu")) {
                 c->vpu_map = v;
-                return each_pair(c, v, "vpu", vpu_pair, &p->vpu);
+                return avbd_yaml_each_pair(c, v, "vpu", vpu_pair, &p->vpu);
         }
-        return unknown(c, "the profile", key, v);
+        return avbd_yaml_unknown(c, "the profile", key, v);
 }
 
 static const struct avb_decoder_spec default_decoders[] = {
-        {.kind = AVB_MEDIA_VIDEO, .id = 0, .nonsecure_pool_bytes = 4000000,
-         .secure_pool_bytes = 4000000, .configured = true},
-        {.kind = AVB_MEDIA_VIDEO, .id = 1, .nonsecure_pool_bytes = 2000000,
-         .secure_pool_bytes = 2000000, .configured = true},
-        {.kind = AVB_MEDIA_AUDIO, .id = 0, .nonsecure_pool_bytes = 512000,
-         .secure_pool_bytes = 512000, .configured = true},
-        {.kind = AVB_MEDIA_AUDIO, .id = 1, .nonsecure_pool_bytes = 512000,
-         .secure_pool_bytes = 512000, .configured = true},
-        {.kind = AVB_MEDIA_AUDIO, .id = -1, .nonsecure_pool_bytes = 256000,
-         .secure_pool_bytes = 0, .configured = true},
+    {.kind = AVB_MEDIA_VIDEO,
+     .id = 0,
+     .nonsecure_pool_bytes = 4000000,
+     .secure_pool_bytes = 4000000,
+     .configured = true},
+    {.kind = AVB_MEDIA_VIDEO,
+     .id = 1,
+     .nonsecure_pool_bytes = 2000000,
+     .secure_pool_bytes = 2000000,
+     .configured = true},
+    {.kind = AVB_MEDIA_AUDIO,
+     .id = 0,
+     .nonsecure_pool_bytes = 512000,
+     .secure_pool_bytes = 512000,
+     .configured = true},
+    {.kind = AVB_MEDIA_AUDIO,
+     .id = 1,
+     .nonsecure_pool_bytes = 512000,
+     .secure_pool_bytes = 512000,
+     .configured = true},
+    {.kind = AVB_MEDIA_AUDIO,
+     .id = -1,
+     .nonsecure_pool_bytes = 256000,
+     .secure_pool_bytes = 0,
+     .configured = true},
 };
 
 static const struct avbd_frame_pool_spec default_frame_pools[] = {
-        {.name = "video-frames", .kind = AVB_MEDIA_VIDEO, .secure = false, .block_bytes = 1382400, .count = 2},
-        {.name = "audio-frames", .kind = AVB_MEDIA_AUDIO, .secure = false, .block_bytes = 16384, .count = 16},
+    {.name = "video-frames",
+     .kind = AVB_MEDIA_VIDEO,
+     .secure = false,
+     .block_bytes = 1382400,
+     .count = 2},
+    {.name = "audio-frames",
+     .kind = AVB_MEDIA_AUDIO,
+     .secure = false,
+     .block_bytes = 16384,
+     .count = 16},
 };
-
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 int avbd_profile_defaults(struct avbd_profile *ret)
 {
         struct avbd_profile p = {
-                .log_level = -1,
-                .nonsecure_heap_bytes = 16000000,
-                .secure_heap_bytes = 16000000,
-                .alignment = 64,
-                .vpu = {.backend = AVBD_VPU_SOFTVPU, .memory = AVBD_VPU_MMAP,
-                        .input_buffers = 8, .output_buffers = 0,
-                        .coded_buffer_bytes = 1u << 20},
+            .log_level = -1,
+            .nonsecure_heap_bytes = 16000000,
+            .secure_heap_bytes = 16000000,
+            .alignment = 64,
+            .vpu = {.backend = AVBD_VPU_SOFTVPU,
+                    .memory = AVBD_VPU_MMAP,
+                    .input_buffers = 8,
+                    .output_buffers = 0,
+                    .coded_buffer_bytes = 1u << 20},
         };
         struct passwd *root = getpwuid(0);
 
         p.decoders = malloc(sizeof(default_decoders));
-        p.frame_pools = calloc(N_ELEMS(default_frame_pools), sizeof(*p.frame_pools));
+        p.frame_pools = calloc(AVB_ELEMENTSOF(default_frame_pools), sizeof(*p.frame_pools));
         p.trusted_users.ids = calloc(1, sizeof(uint32_t));
         if (!p.decoders || !p.frame_pools || !p.trusted_users.ids)
                 goto nomem;
         memcpy(p.decoders, default_decoders, sizeof(default_decoders));
-        p.n_decoders = N_ELEMS(default_decoders);
-        for (size_t i = 0; i < N_ELEMS(default_frame_pools); i++) {
+        p.n_decoders = AVB_ELEMENTSOF(default_decoders);
+        for (size_t i = 0; i < AVB_ELEMENTSOF(default_frame_pools); i++) {
                 p.frame_pools[i] = default_frame_pools[i];
                 p.frame_pools[i].name = strdup(default_frame_pools[i].name);
                 if (!p.frame_pools[i].name)
@@ -614,7 +523,7 @@ int avbd_profile_parse(const char *name, const char *text, size_t len, struct av
         struct avbd_profile p;
         yaml_parser_t parser;
         yaml_document_t doc;
-        struct ctx c = {.name = name, .doc = &doc, .err = err, .err_len = err_len};
+        struct avbd_yaml_ctx c = {.name = name, .doc = &doc, .err = err, .err_len = err_len};
         yaml_node_t *root;
         int e;
 
@@ -637,7 +546,7 @@ int avbd_profile_parse(const char *name, const char *text, size_t len, struct av
         }
         root = yaml_document_get_root_node(&doc);
         /* An empty file is a profile with every default. */
-        e = root ? each_pair(&c, root, "the profile", top_pair, &p) : 0;
+        e = root ? avbd_yaml_each_pair(&c, root, "the profile", top_pair, &p) : 0;
         if (e >= 0)
                 e = check_vpu(&c, &p);
         yaml_document_delete(&doc);

@@ -21,6 +21,7 @@
 #include <avbuffer/servicemanager.h>
 
 #include "registrar.h"
+#include "util.h"
 
 struct name_state {
         char *name;
@@ -57,16 +58,9 @@ static void on_sm_death(void *userdata)
 /* Waits up to ms (or until stopped or the service manager dies); true when stopping. */
 static bool pause_ms(struct avbd_registrar *r, int ms)
 {
-        struct timespec ts;
+        struct timespec ts = avb_timespec_in_ms(CLOCK_MONOTONIC, ms);
         bool stopping;
 
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_sec += ms / 1000;
-        ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-        }
         pthread_mutex_lock(&r->lock);
         while (!r->stopping && !r->sm_gone &&
                pthread_cond_timedwait(&r->cond, &r->lock, &ts) != ETIMEDOUT)

@@ -19,6 +19,7 @@
 #include "service.h"
 #include "service_internal.h"
 #include "space.h"
+#include "util.h"
 
 /* ---- listeners ---------------------------------------------------------- */
 
@@ -393,14 +394,6 @@ static const com_rdk_hal_avbuffer_IAVBuffer_ops avbuffer_ops = {
 
 /* ---- client death ------------------------------------------------------- */
 
-static uint64_t now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /*
  * Pools of a dead client whose buffers are still out (handed to a CDM or a
  * decoder) get a grace period, then are reclaimed by force here.
@@ -411,7 +404,7 @@ static void *reclaim_thread(void *arg)
 
         pthread_mutex_lock(&s->lock);
         while (!s->stopping) {
-                uint64_t now = now_ms(), next = 0;
+                uint64_t now = avb_now_ms(), next = 0;
 
                 for (size_t i = 0; i < s->n_reclaims;) {
                         if (s->reclaims[i].due_ms > now) {
@@ -426,18 +419,12 @@ static void *reclaim_thread(void *arg)
                         (void)avb_vendor_destroy_owner(s->vendor, owner, true, NULL);
                         forget_dead_pools(s);
                         pthread_mutex_lock(&s->lock);
-                        now = now_ms();
+                        now = avb_now_ms();
                 }
                 if (next) {
-                        struct timespec ts;
-                        clock_gettime(CLOCK_MONOTONIC, &ts);
                         uint64_t wait = next > now ? next - now : 0;
-                        ts.tv_sec += (time_t)(wait / 1000);
-                        ts.tv_nsec += (long)(wait % 1000) * 1000000L;
-                        if (ts.tv_nsec >= 1000000000L) {
-                                ts.tv_sec++;
-                                ts.tv_nsec -= 1000000000L;
-                        }
+                        struct timespec ts = avb_timespec_in_ms(CLOCK_MONOTONIC, (int64_t)wait);
+
                         pthread_cond_timedwait(&s->cond, &s->lock, &ts);
                 } else {
                         pthread_cond_wait(&s->cond, &s->lock);
@@ -464,7 +451,7 @@ void avbd_service_client_gone(struct avbd_service *s, const avb_peer *peer)
         pthread_mutex_lock(&s->lock);
         if (s->n_reclaims < AVBD_MAX_RECLAIMS) {
                 s->reclaims[s->n_reclaims].owner = peer->client_id;
-                s->reclaims[s->n_reclaims].due_ms = now_ms() + AVBD_RECLAIM_GRACE_MS;
+                s->reclaims[s->n_reclaims].due_ms = avb_now_ms() + AVBD_RECLAIM_GRACE_MS;
                 s->n_reclaims++;
                 pthread_cond_signal(&s->cond);
                 pthread_mutex_unlock(&s->lock);

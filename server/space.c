@@ -27,6 +27,7 @@
 
 #include "com_rdk_hal_avbuffer.h"
 #include "space.h"
+#include "util.h"
 #include "vendor.h"
 
 struct space_pool {
@@ -133,20 +134,6 @@ static bool flush_all(struct avbd_space *sp, bool *ret_progress)
         return more;
 }
 
-static struct timespec in_ms(int ms)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_sec += ms / 1000;
-        ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-        }
-        return ts;
-}
-
 static void *retry_thread(void *arg)
 {
         struct avbd_space *sp = arg;
@@ -163,7 +150,7 @@ static void *retry_thread(void *arg)
                         continue;
                 }
                 /* The sender that noted the backlog has just tried: wait first. */
-                until = in_ms(delay);
+                until = avb_timespec_in_ms(CLOCK_MONOTONIC, delay);
                 while (!sp->stopping &&
                        pthread_cond_timedwait(&sp->cond, &sp->lock, &until) != ETIMEDOUT)
                         ;

@@ -54,9 +54,9 @@ void avb_vendor_config_init_defaults(struct avb_vendor_config *cfg)
 	cfg->nonsecure_heap_bytes = AVB_VENDOR_DEFAULT_HEAP_BYTES;
 	cfg->secure_heap_bytes = AVB_VENDOR_DEFAULT_HEAP_BYTES;
 	cfg->alignment = AVB_VENDOR_DEFAULT_ALIGN;
-	cfg->n_decoders = AVB_ARRAY_SIZE(decoders);
+	cfg->n_decoders = AVB_ELEMENTSOF(decoders);
 	memcpy(cfg->decoders, decoders, sizeof(decoders));
-	cfg->n_frame_pools = AVB_ARRAY_SIZE(frame_pools);
+	cfg->n_frame_pools = AVB_ELEMENTSOF(frame_pools);
 	memcpy(cfg->frame_pools, frame_pools, sizeof(frame_pools));
 }
 

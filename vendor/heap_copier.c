@@ -29,6 +29,7 @@
 #include "avb_config.h"
 #include "heap_copier.h"
 #include "util.h"
+#include "vendor_log.h"
 
 extern char **environ;
 

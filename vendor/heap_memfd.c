@@ -55,6 +55,7 @@
 #include "heap.h"
 #include "heap_copier.h"
 #include "util.h"
+#include "vendor_log.h"
 
 struct memfd_heap {
 	int fd;

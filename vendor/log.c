@@ -6,7 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "util.h"
+#include "vendor_log.h"
 
 void avb_vendor_log(const char *fmt, ...)
 {

@@ -20,6 +20,7 @@
 
 #include "sink_wav.h"
 #include "util.h"
+#include "vendor_log.h"
 
 #define WAV_BITS      16
 #define WAV_MAX_DATA  (UINT32_MAX - (AVB_SINK_WAV_HEADER - 8))

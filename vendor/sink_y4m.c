@@ -26,6 +26,7 @@
 
 #include "sink_y4m.h"
 #include "util.h"
+#include "vendor_log.h"
 
 #define Y4M_DEFAULT_RATE 25
 #define Y4M_BUFFER	 (64u * 1024u)

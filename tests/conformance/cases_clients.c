@@ -213,7 +213,7 @@ static void client_death(cf_ctx *c)
         cf_child_kill(c, ch, SIGKILL);
 
         /* Within a bounded time its pools and buffers are gone and the heaps are back. */
-        deadline = cf_now_ms() + cf_timeout_ms(c, 3000);
+        deadline = avb_now_ms() + cf_timeout_ms(c, 3000);
         for (;;) {
                 gone = true;
                 cf_live_pool_set(c, live);
@@ -226,7 +226,7 @@ static void client_death(cf_ctx *c)
                 }
                 if (gone)
                         break;
-                CF_CHECK(c, cf_now_ms() < deadline,
+                CF_CHECK(c, avb_now_ms() < deadline,
                          "3 s after SIGKILL the dead client's pools are still there");
                 polls++;
                 cf_sleep_ms(20);
@@ -319,12 +319,12 @@ static void pools_outlive_connections(cf_ctx *c)
 
         /* Its death still reclaims them (here after dropping its proxies again). */
         expect_clean_exit(c, ch);
-        deadline = cf_now_ms() + cf_timeout_ms(c, 5000);
+        deadline = avb_now_ms() + cf_timeout_ms(c, 5000);
         for (;;) {
                 pool_and_buf_state(c, a.pools[0], a.bufs[0], &listed, &valid);
                 if (!listed && !valid)
                         break;
-                CF_CHECK(c, cf_now_ms() < deadline,
+                CF_CHECK(c, avb_now_ms() < deadline,
                          "5 s after the client exited its pool (%s) and buffer (%s) remain",
                          listed ? "listed" : "gone", valid ? "valid" : "gone");
                 cf_sleep_ms(20);

@@ -216,7 +216,7 @@ static void bulk_copy(cf_ctx *c, bool secure_src)
         /* Without pause, while this client's calls must keep being answered. */
         CF_EXPECT_ERRNO(c, avb_helper_write(cf_helper(c), dst, 0, b, SIZE), 0, "write dst");
         ch = spawn_copy(c, "copy-loop", dst, src, BULK_RANGES);
-        end = cf_now_ms() + cf_timeout_ms(c, AVB_DEFAULT_DEADLINE_MS + 2000);
+        end = avb_now_ms() + cf_timeout_ms(c, AVB_DEFAULT_DEADLINE_MS + 2000);
         do {
                 st = cf_api_alloc(c->avb, mine->handle, 64, &h);
                 CF_EXPECT_OK(c, st, "alloc while another client copies");
@@ -227,7 +227,7 @@ static void bulk_copy(cf_ctx *c, bool secure_src)
                 CF_EXPECT_OK(c, st, "free while another client copies");
                 CF_CHECK(c, ok, "free of a live buffer returned false");
                 rounds++;
-        } while (cf_now_ms() < end);
+        } while (avb_now_ms() < end);
         CF_CHECK(c, !cf_child_has_line(c, ch), "the copy child stopped copying");
         cf_child_kill(c, ch, SIGKILL);
         cf_note(c, "%u alloc/isValid/free rounds while another client copied", rounds);

@@ -30,13 +30,13 @@ static void server_death(cf_ctx *c)
 
         r = cf_control(c, "kill");
         CF_CHECK(c, !strncmp(r, "killed", 6), "harness: %s", r);
-        t0 = cf_now_ms();
+        t0 = avb_now_ms();
         st = cf_api_heap_metrics(c->avb, false, &hm);
         CF_EXPECT_EX(c, st, AVB_EX_TRANSACTION_FAILED, "call to a dead service");
-        cf_note(c, "failed after %lld ms: %s", (long long)(cf_now_ms() - t0),
+        cf_note(c, "failed after %lld ms: %s", (long long)(avb_now_ms() - t0),
                 avb_transport_name(st.transport));
-        deadline = cf_now_ms() + cf_timeout_ms(c, 5000);
-        while (avb_binder_is_alive(c->avb) && cf_now_ms() < deadline)
+        deadline = avb_now_ms() + cf_timeout_ms(c, 5000);
+        while (avb_binder_is_alive(c->avb) && avb_now_ms() < deadline)
                 cf_sleep_ms(10);
         CF_CHECK(c, !avb_binder_is_alive(c->avb), "the proxy of a killed service is alive");
 
@@ -75,8 +75,8 @@ static avb_binder *kill_and_restart(cf_ctx *c)
 
         r = cf_control(c, "kill");
         CF_CHECK(c, !strncmp(r, "killed", 6), "harness: %s", r);
-        deadline = cf_now_ms() + cf_timeout_ms(c, 5000);
-        while (avb_binder_is_alive(c->avb) && cf_now_ms() < deadline)
+        deadline = avb_now_ms() + cf_timeout_ms(c, 5000);
+        while (avb_binder_is_alive(c->avb) && avb_now_ms() < deadline)
                 cf_sleep_ms(10);
         CF_CHECK(c, !avb_binder_is_alive(c->avb), "the proxy of a killed service is alive");
         r = cf_control(c, "restart");

@@ -157,7 +157,7 @@ static void slow_listener(cf_ctx *c)
         atomic_store(&tp->listener->block_ms, block);
         notify_ok(c, tp, 64);
         notify_ok(c, tp, 64);
-        t0 = cf_now_ms();
+        t0 = avb_now_ms();
         /* A deadline shorter than the listener's sleep: a blocked service fails it. */
         avb_binder_set_deadline_ms(c->avb, block / 2);
         for (i = 0; i < 20; i++) {
@@ -168,7 +168,7 @@ static void slow_listener(cf_ctx *c)
         }
         avb_binder_set_deadline_ms(c->avb, 0);
         cf_buf_free(c, cf_buf_alloc(c, tp, 100));
-        cf_note(c, "20 calls in %lld ms while the listener slept", (long long)(cf_now_ms() - t0));
+        cf_note(c, "20 calls in %lld ms while the listener slept", (long long)(avb_now_ms() - t0));
         /* Both calls arrive in the end (before the listener may go away). */
         for (i = 0; i < 3 && atomic_load(&tp->listener->count) < 2; i++)
                 cf_sleep_ms(block);
@@ -311,8 +311,8 @@ static void stopped_listener(cf_ctx *c)
         avb_binder_set_deadline_ms(c->avb, 0);
         CF_CHECK(c, kill(ch->pid, SIGCONT) == 0, "SIGCONT");
 
-        deadline = cf_now_ms() + cf_timeout_ms(c, 30000);
-        while ((got = listener_count(c, ch)) < PENDING + AT_ONCE && cf_now_ms() < deadline)
+        deadline = avb_now_ms() + cf_timeout_ms(c, 30000);
+        while ((got = listener_count(c, ch)) < PENDING + AT_ONCE && avb_now_ms() < deadline)
                 cf_sleep_ms(20);
         CF_CHECK_EQ(c, got, PENDING + AT_ONCE, "callbacks after the listener resumed");
         /* A sentinel request behind them all, then a quiet period: no extra ones. */
@@ -320,8 +320,8 @@ static void stopped_listener(cf_ctx *c)
         st = cf_api_notify(c->avb, (int8_t)pool, 1, &ok);
         CF_EXPECT_OK(c, st, "notifyWhenSpaceAvailable(sentinel)");
         CF_CHECK(c, ok, "sentinel request returned false");
-        deadline = cf_now_ms() + cf_timeout_ms(c, 10000);
-        while ((got = listener_count(c, ch)) < PENDING + AT_ONCE + 1 && cf_now_ms() < deadline)
+        deadline = avb_now_ms() + cf_timeout_ms(c, 10000);
+        while ((got = listener_count(c, ch)) < PENDING + AT_ONCE + 1 && avb_now_ms() < deadline)
                 cf_sleep_ms(10);
         cf_sleep_ms(300);
         CF_CHECK_EQ(c, listener_count(c, ch), PENDING + AT_ONCE + 1, "callbacks with the sentinel");

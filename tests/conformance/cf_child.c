@@ -87,7 +87,7 @@ cf_child *cf_child_spawn(cf_ctx *c, const char *const *args)
 
 void cf_child_readline(cf_ctx *c, cf_child *ch, char *buf, size_t len)
 {
-        int64_t deadline = cf_now_ms() + cf_timeout_ms(c, CHILD_LINE_TIMEOUT_MS);
+        int64_t deadline = avb_now_ms() + cf_timeout_ms(c, CHILD_LINE_TIMEOUT_MS);
         char *nl;
         ssize_t r;
 
@@ -106,7 +106,7 @@ void cf_child_readline(cf_ctx *c, cf_child *ch, char *buf, size_t len)
                 if (ch->rlen == sizeof(ch->rbuf))
                         CF_FAIL(c, "helper process %d: line too long", (int)ch->pid);
                 struct pollfd pfd = {ch->from_fd, POLLIN, 0};
-                int64_t left = deadline - cf_now_ms();
+                int64_t left = deadline - avb_now_ms();
 
                 if (left <= 0)
                         CF_FAIL(c, "helper process %d: no answer in time", (int)ch->pid);
@@ -157,7 +157,7 @@ void cf_child_send(cf_ctx *c, cf_child *ch, const char *fmt, ...)
 
 static int reap(cf_child *ch, int timeout_ms, int *ret_status)
 {
-        int64_t deadline = cf_now_ms() + timeout_ms;
+        int64_t deadline = avb_now_ms() + timeout_ms;
         pid_t r;
 
         for (;;) {
@@ -166,7 +166,7 @@ static int reap(cf_child *ch, int timeout_ms, int *ret_status)
                         return 0;
                 if (r < 0 && errno != EINTR)
                         return -errno;
-                if (cf_now_ms() > deadline)
+                if (avb_now_ms() > deadline)
                         return -ETIMEDOUT;
                 cf_sleep_ms(5);
         }
@@ -227,7 +227,7 @@ bool cf_control_available(const cf_ctx *c)
 const char *cf_control(cf_ctx *c, const char *cmd)
 {
         static char reply[256];
-        int64_t deadline = cf_now_ms() + cf_timeout_ms(c, 60000);
+        int64_t deadline = avb_now_ms() + cf_timeout_ms(c, 60000);
         size_t n = 0;
         char line[64];
         int len;
@@ -237,7 +237,7 @@ const char *cf_control(cf_ctx *c, const char *cmd)
                 CF_FAIL(c, "harness control: %s", strerror(errno));
         while (n < sizeof(reply) - 1) {
                 struct pollfd pfd = {c->o->control_fd, POLLIN, 0};
-                int64_t left = deadline - cf_now_ms();
+                int64_t left = deadline - avb_now_ms();
                 ssize_t r;
 
                 if (left <= 0)

@@ -88,7 +88,7 @@ static int wait_service(const cf_opts *o, int ms)
         if (o->endpoint)
                 return avb_binder_connect(o->endpoint, 0, &b) < 0 ? 1 : (avb_binder_unref(b), 0);
         /* The service manager itself may still be starting. */
-        deadline = cf_now_ms() + ms;
+        deadline = avb_now_ms() + ms;
         for (;;) {
                 e = avb_sm_connect(&sm);
                 if (e >= 0) {
@@ -97,7 +97,7 @@ static int wait_service(const cf_opts *o, int ms)
                         if (e >= 0)
                                 break;
                 }
-                if (cf_now_ms() > deadline) {
+                if (avb_now_ms() > deadline) {
                         fprintf(stderr, "avbuffer-conformance: %s is not registered: %s\n",
                                 o->service, strerror(-e));
                         return 1;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Monotonic milliseconds, shared by the suite, the harness and the hostile tests. */
+/* Sleeping, shared by the suite, the harness and the hostile tests (time: util.h). */
 #ifndef CF_TIME_H
 #define CF_TIME_H
 
@@ -7,13 +7,7 @@
 #include <stdint.h>
 #include <time.h>
 
-static inline int64_t cf_now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "util.h"
 
 static inline void cf_sleep_ms(int ms)
 {

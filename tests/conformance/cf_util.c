@@ -340,10 +340,10 @@ cf_listener *cf_listener_new(cf_ctx *c)
 
 void cf_listener_wait(cf_ctx *c, cf_listener *l, int n, const char *what)
 {
-        int64_t deadline = cf_now_ms() + cf_timeout_ms(c, 5000);
+        int64_t deadline = avb_now_ms() + cf_timeout_ms(c, 5000);
 
         while (atomic_load(&l->count) < n) {
-                if (cf_now_ms() > deadline)
+                if (avb_now_ms() > deadline)
                         CF_FAIL(c, "%s: %d onSpaceAvailable() calls, want %d", what,
                                 atomic_load(&l->count), n);
                 cf_sleep_ms(2);
@@ -370,8 +370,8 @@ void cf_listener_expect(cf_ctx *c, cf_listener *l, int n, cf_tpool *sentinel_poo
                 cf_listener_wait(c, l, want, what);
         }
         /* A quiet period catches late extra calls; a correct server never fails it. */
-        quiet_end = cf_now_ms() + 150;
-        while (cf_now_ms() < quiet_end) {
+        quiet_end = avb_now_ms() + 150;
+        while (avb_now_ms() < quiet_end) {
                 CF_CHECK(c, atomic_load(&l->count) == want,
                          "%s: %d onSpaceAvailable() calls, want exactly %d%s", what,
                          atomic_load(&l->count), want, sentinel_pool ? " (with the sentinel)" : "");

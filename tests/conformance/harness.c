@@ -136,10 +136,10 @@ static bool ended(proc *p)
 
 static bool wait_end(proc *p, int timeout_ms)
 {
-        int64_t deadline = cf_now_ms() + timeout_ms;
+        int64_t deadline = avb_now_ms() + timeout_ms;
 
         while (!ended(p)) {
-                if (cf_now_ms() > deadline)
+                if (avb_now_ms() > deadline)
                         return false;
                 cf_sleep_ms(10);
         }
@@ -345,7 +345,7 @@ static void handle_command(int fd, const char *cmd)
 /* Runs the program, serving control commands, until it ends or time runs out. */
 static void run_program(char **argv)
 {
-        int64_t deadline = cf_now_ms() + (int64_t)H.timeout_s * 1000;
+        int64_t deadline = avb_now_ms() + (int64_t)H.timeout_s * 1000;
         char buf[256], desc[64];
         size_t len = 0;
         int sv[2];
@@ -372,7 +372,7 @@ static void run_program(char **argv)
                 char *nl;
                 ssize_t r;
 
-                if (stop_signal || cf_now_ms() > deadline) {
+                if (stop_signal || avb_now_ms() > deadline) {
                         if (stop_signal)
                                 say("stopped by signal %d", (int)stop_signal);
                         else

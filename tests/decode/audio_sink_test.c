@@ -51,6 +51,7 @@
 #include "com_rdk_hal_avclock.h"
 #include "com_rdk_hal_videosink.h"
 #include "dt.h"
+#include "util.h"
 
 #define AS(x) com_rdk_hal_audiosink_##x
 #define VS(x) com_rdk_hal_videosink_##x
@@ -345,14 +346,8 @@ static struct records audio_recs = {.sink = "audio-sink-0"}, video_recs = {.sink
 /* A refused frame: wait for onFrameBufferAvailable (or a moment), then try again. */
 static void wait_space(struct heard *h, int before)
 {
-        struct timespec ts;
+        struct timespec ts = avb_timespec_in_ms(CLOCK_REALTIME, 50);
 
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 50 * MS;
-        if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-        }
         pthread_mutex_lock(&h->m);
         if (h->space == before)
                 (void)pthread_cond_timedwait(&h->c, &h->m, &ts);
@@ -780,22 +775,12 @@ static void case_kill(struct dt *t)
 {
         char *argv[] = {(char *)self, "asink-child", (char *)dir, NULL};
         avb_binder *sink = audio_sink(t);
-        posix_spawn_file_actions_t fa;
         int32_t before = heap_used(t);
         char line[32] = {0};
         int fds[2];
         pid_t pid;
 
-        if (pipe(fds) < 0)
-                dt_fail("pipe");
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-        if (posix_spawn(&pid, self, &fa, NULL, argv, environ))
-                dt_fail("spawn");
-        posix_spawn_file_actions_destroy(&fa);
-        close(fds[1]);
-        if (read(fds[0], line, sizeof(line) - 1) <= 0 || strncmp(line, "ready", 5))
-                dt_fail("the child did not get ready");
+        pid = dt_spawn_ready(self, argv, line, sizeof(line), &fds[0]);
         if (sink_state(sink) != com_rdk_hal_State_STARTED)
                 dt_fail("the child's audio sink is not STARTED");
         kill(pid, SIGKILL);

@@ -24,6 +24,7 @@
 #include "com_rdk_hal.h"
 #include "dt.h"
 #include "fake_v4l2.h"
+#include "util.h"
 
 extern char **environ;
 
@@ -40,14 +41,6 @@ static char *path(const char *name)
         return p;
 }
 
-static double now_s(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void expect_exception(avb_status st, int32_t ex, const char *what)
 {
         if (st.exception != ex)
@@ -60,12 +53,12 @@ static void full_stream(struct dt *t, const char *stream, size_t chunk)
         struct dt_push o = {.chunk = chunk, .check = true, .eos = true};
         size_t len;
         uint8_t *data = dt_read_file(path(stream), &len);
-        double t0 = now_s(), dt;
+        double t0 = avb_now_ns() / 1e9, dt;
 
         t->n_frames = t->n_bad = 0;
         t->l.eos = 0;
         dt_push(t, data, len, &o);
-        dt = now_s() - t0;
+        dt = avb_now_ns() / 1e9 - t0;
         dt_drain_frames(t, true, 50);
         free(data);
         printf("  %s: %zu frames %dx%d in %.3f s (%.1f fps through avbufferd + softvpu, "
@@ -261,7 +254,7 @@ static void tunnelled_stream(struct dt *t, avb_binder *ctl, const char *sink, bo
         avb_avbuffer_SinkFrame *sf = NULL;
         size_t len, n = 0, bad = 0, early = 0;
         uint8_t *data = dt_read_file(path("p320.h264"), &len);
-        double t0 = now_s(), took;
+        double t0 = avb_now_ns() / 1e9, took;
         bool sums;
 
         t->n_frames = t->n_bad = 0;
@@ -273,7 +266,7 @@ static void tunnelled_stream(struct dt *t, avb_binder *ctl, const char *sink, bo
             com_rdk_hal_videodecoder_OperationalMode_TUNNELLED)
                 dt_fail("%s: OPERATIONAL_MODE is not TUNNELLED with the link enabled", sink);
         dt_push_frames(t, data, len, 40000000, &o); /* 25 frames per second */
-        took = now_s() - t0;
+        took = avb_now_ns() / 1e9 - t0;
         free(data);
         DT_OK(avb_avbuffer_IAVBufferControl_takeSinkFrames(ctl, sink, &sf, &n), "takeSinkFrames");
         if (t->n_frames != t->n_ref || n != t->n_ref)
@@ -637,16 +630,16 @@ static void case_speed(struct dt *t)
         dt_open_start(t, false);
         for (int i = 0; i < 9; i++) {
                 t->l.eos = 0;
-                t0 = now_s();
+                t0 = avb_now_ns() / 1e9;
                 dt_push(t, one, len1, &(struct dt_push){.chunk = len1, .eos = true});
-                lat[i] = (now_s() - t0) * 1000;
+                lat[i] = (avb_now_ns() / 1e9 - t0) * 1000;
         }
         qsort(lat, 9, sizeof(lat[0]), cmp_double);
         t->n_frames = 0;
         t->l.eos = 0;
-        t0 = now_s();
+        t0 = avb_now_ns() / 1e9;
         dt_push(t, data, len, &o);
-        t0 = now_s() - t0;
+        t0 = avb_now_ns() / 1e9 - t0;
         printf("  latency of a 1280x720 frame, queued to output: median %.2f ms (min %.2f, "
                "max %.2f)\n  %zu frames in %.3f s: %.1f fps\n",
                lat[4], lat[0], lat[8], t->n_frames, t0, (double)t->n_frames / t0);
@@ -745,22 +738,12 @@ static void case_kill_client(struct dt *t, bool drop, bool many)
 {
         char *argv[] = {(char *)self, drop ? "child-drop" : many ? "child-many" : "child",
                         (char *)dir, NULL};
-        posix_spawn_file_actions_t fa;
         int fds[2];
         char line[16] = {0};
         int32_t before = heap_used(t);
         pid_t pid;
 
-        if (pipe(fds) < 0)
-                dt_fail("pipe");
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-        if (posix_spawn(&pid, self, &fa, NULL, argv, environ))
-                dt_fail("spawn");
-        posix_spawn_file_actions_destroy(&fa);
-        close(fds[1]);
-        if (read(fds[0], line, sizeof(line) - 1) <= 0 || strncmp(line, "ready", 5))
-                dt_fail("the child did not get ready");
+        pid = dt_spawn_ready(self, argv, line, sizeof(line), &fds[0]);
         dt_get_decoder(t, 0);
         if (dt_state(t) != com_rdk_hal_State_STARTED)
                 dt_fail("the child's decoder is not STARTED");

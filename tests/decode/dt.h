@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <avbuffer/helper.h>
 
@@ -247,5 +248,13 @@ int32_t dt_state(struct dt *t);
 /* The cases of decode_hal.c: false when c is none of them. */
 bool dt_hal_case(struct dt *t, const char *c, const char *dir);
 void dt_hex(const uint8_t *d, size_t n, char *out);
+
+/*
+ * Starts exe (argv[0] its name) with its stdout on a pipe and waits for the
+ * line it prints once it is ready ("ready", perhaps with more after it): the
+ * child's pid; that line in line[len] and the pipe's read end in *ret_fd
+ * (the caller closes it). Fails the test when the child does not get ready.
+ */
+pid_t dt_spawn_ready(const char *exe, char *const argv[], char *line, size_t len, int *ret_fd);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The decode tests' client side (dt.h). */
 #include <errno.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,9 @@
 #include <avbuffer/servicemanager.h>
 
 #include "dt.h"
+#include "util.h"
+
+extern char **environ;
 
 void dt_fail(const char *fmt, ...)
 {
@@ -25,14 +29,6 @@ void dt_fail(const char *fmt, ...)
         fputc('\n', stderr);
         va_end(ap);
         exit(1);
-}
-
-static uint64_t now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 /* ---- listeners ----------------------------------------------------------- */
@@ -735,7 +731,7 @@ void dt_drain_frames(struct dt *t, bool check, int ms)
 
 bool dt_wait(struct dt *t, bool (*cond)(struct dt *), int ms, bool check)
 {
-        uint64_t end = now_ms() + (uint64_t)ms;
+        int64_t end = avb_now_ms() + ms;
 
         for (;;) {
                 pthread_mutex_lock(&t->l.m);
@@ -743,7 +739,7 @@ bool dt_wait(struct dt *t, bool (*cond)(struct dt *), int ms, bool check)
                 pthread_mutex_unlock(&t->l.m);
                 if (done)
                         return true;
-                if (now_ms() > end)
+                if (avb_now_ms() > end)
                         return false;
                 dt_drain_frames(t, check, 10);
         }
@@ -763,7 +759,7 @@ static bool got_eos(struct dt *t)
 
 int64_t dt_fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hold)
 {
-        uint64_t end = now_ms() + 10000;
+        int64_t end = avb_now_ms() + 10000;
         int64_t h;
 
         for (;;) {
@@ -771,7 +767,7 @@ int64_t dt_fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hold)
                                                                      (int32_t)n, &h);
                 if (avb_status_is_ok(&st))
                         break;
-                if (st.exception != AVB_EX_SERVICE_SPECIFIC || now_ms() > end)
+                if (st.exception != AVB_EX_SERVICE_SPECIFIC || avb_now_ms() > end)
                         DT_OK(st, "alloc");
                 if (!hold)
                         dt_drain_frames(t, true, 5);
@@ -979,4 +975,25 @@ int32_t dt_state(struct dt *t)
 
         DT_OK(t->api->state(t->dec, &s), "getState");
         return s;
+}
+
+pid_t dt_spawn_ready(const char *exe, char *const argv[], char *line, size_t len, int *ret_fd)
+{
+        posix_spawn_file_actions_t fa;
+        int fds[2];
+        pid_t pid;
+
+        if (pipe(fds) < 0)
+                dt_fail("pipe");
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+        if (posix_spawn(&pid, exe, &fa, NULL, argv, environ))
+                dt_fail("spawn");
+        posix_spawn_file_actions_destroy(&fa);
+        close(fds[1]);
+        memset(line, 0, len);
+        if (read(fds[0], line, len - 1) <= 0 || strncmp(line, "ready", 5))
+                dt_fail("the child did not get ready");
+        *ret_fd = fds[0];
+        return pid;
 }

@@ -607,23 +607,13 @@ static void case_kill(struct dt *t)
         char *argv[] = {(char *)self, "sink-child", (char *)dir, NULL};
         avb_binder *mgr = NULL;
         VS(IVideoSink_Id) id = {.value = 0};
-        posix_spawn_file_actions_t fa;
         int fds[2];
         char line[16] = {0};
         int32_t before = heap_used(t, false), held, st = 0;
         pid_t pid;
         int i;
 
-        if (pipe(fds) < 0)
-                dt_fail("pipe");
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-        if (posix_spawn(&pid, self, &fa, NULL, argv, environ))
-                dt_fail("spawn");
-        posix_spawn_file_actions_destroy(&fa);
-        close(fds[1]);
-        if (read(fds[0], line, sizeof(line) - 1) <= 0 || strncmp(line, "ready", 5))
-                dt_fail("the child did not get ready");
+        pid = dt_spawn_ready(self, argv, line, sizeof(line), &fds[0]);
         if (avb_service_get(t->sm, VS(IVideoSinkManager_serviceName), 5000, &mgr) < 0)
                 dt_fail("no %s", VS(IVideoSinkManager_serviceName));
         DT_OK(VS(IVideoSinkManager_getVideoSink)(mgr, &id, &sink_obj), "getVideoSink");

@@ -1324,7 +1324,7 @@ static void lifeline_hang(hctx *h)
                 if (fds[n] >= 0)
                         n++;
         }
-        t0 = cf_now_ms();
+        t0 = avb_now_ms();
         outf(h, "%d silent lifelines open", n);
         if (!healthy(h, why, sizeof(why)))
                 failf(h, "a client is not served while %d lifelines hang: %s", n, why);
@@ -1334,7 +1334,7 @@ static void lifeline_hang(hctx *h)
         for (i = 0; i < n; i++) {
                 uint8_t b[8];
                 /* 2 s from the server's accept, with room for a sanitizer build */
-                int left = (int)(t0 + 5000 * h->scale - cf_now_ms()) / h->scale;
+                int left = (int)(t0 + 5000 * h->scale - avb_now_ms()) / h->scale;
 
                 ssize_t got = life_wait(h, fds[i], b, sizeof(b), left > 0 ? left : 0);
 
@@ -1388,10 +1388,10 @@ static void lifeline_exhaust(hctx *h)
         {
                 avb_binder *b = NULL;
 
-                t0 = cf_now_ms();
+                t0 = avb_now_ms();
                 e = avb_binder_connect(h->url, 0, &b);
                 outf(h, "a new client meanwhile: %s after %lld ms",
-                     e == 0 ? "connected" : strerror(-e), (long long)(cf_now_ms() - t0));
+                     e == 0 ? "connected" : strerror(-e), (long long)(avb_now_ms() - t0));
                 if (e == 0) {
                         com_rdk_hal_avbuffer_HeapMetrics hm;
                         char buf[AVB_STATUS_MESSAGE_MAX + 64];

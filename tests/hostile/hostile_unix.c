@@ -119,13 +119,13 @@ static uint64_t attacker_id(unsigned k)
 /* Replaces our own connection (the server closed it): hello again, new incarnation. */
 static void reconnect(hctx *h)
 {
-        int64_t until = cf_now_ms() + 5000 * h->scale;
+        int64_t until = avb_now_ms() + 5000 * h->scale;
         life_answer a;
 
         if (h->life_fd >= 0)
                 close(h->life_fd);
         h->life_fd = -1;
-        while (cf_now_ms() < until) {
+        while (avb_now_ms() < until) {
                 int fd = life_connect(h);
 
                 /* Refused while the server still holds the old one: try again. */
@@ -169,10 +169,10 @@ void unix_roundtrip(hctx *h, const void *buf, size_t len, reply *r, int wait_ms)
 /* Waits until the server closes `fd` (replies read and dropped): true if it did. */
 static bool closed_by_server(hctx *h, int fd, int ms)
 {
-        int64_t until = cf_now_ms() + (int64_t)ms * h->scale;
+        int64_t until = avb_now_ms() + (int64_t)ms * h->scale;
         static uint8_t sink[UFRAG_BYTES + 64];
 
-        while (cf_now_ms() < until) {
+        while (avb_now_ms() < until) {
                 struct pollfd pfd = {fd, POLLIN, 0};
                 ssize_t n;
 
@@ -345,12 +345,12 @@ static void pipes_open(pipes *ps, size_t n)
 /* After sending: closes our read ends, then waits until no process holds any of them. */
 static void pipes_expect_closed(hctx *h, pipes *ps, const char *what)
 {
-        int64_t until = cf_now_ms() + 3000 * h->scale;
+        int64_t until = avb_now_ms() + 3000 * h->scale;
         size_t held = ps->n;
 
         for (size_t i = 0; i < ps->n; i++)
                 close(ps->rd[i]);
-        while (held && cf_now_ms() < until) {
+        while (held && avb_now_ms() < until) {
                 held = 0;
                 for (size_t i = 0; i < ps->n; i++)
                         held += write(ps->wr[i], "", 0) == 0 &&
@@ -520,13 +520,13 @@ void unix_flood(hctx *h)
         }
         cf_sleep_ms(200);
         for (int i = 0; i < 5; i++) {
-                t0 = cf_now_ms();
+                t0 = avb_now_ms();
                 if (healthy(h, why, sizeof(why)))
                         served++;
                 else
                         failf(h, "a real client was not served during the flood: %s", why);
-                if (cf_now_ms() - t0 > worst)
-                        worst = cf_now_ms() - t0;
+                if (avb_now_ms() - t0 > worst)
+                        worst = avb_now_ms() - t0;
         }
         atomic_store(&f.stop, true);
         pthread_join(t, NULL);
@@ -552,8 +552,8 @@ void unix_never_reads(hctx *h)
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
         is_valid_request(&p, attacker_id(70), 1);
-        until = cf_now_ms() + 5000 * h->scale;
-        while (sent < 100000 && cf_now_ms() < until) {
+        until = avb_now_ms() + 5000 * h->scale;
+        while (sent < 100000 && avb_now_ms() < until) {
                 struct pollfd pfd = {fd, POLLOUT, 0};
 
                 if (message(fd, p.b, p.n, NULL, 0) == 0) {

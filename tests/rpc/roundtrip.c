@@ -31,6 +31,7 @@
 #include "roundtrip.h"
 #include "testing.h"
 #include "test_rt.pb-c.h"
+#include "util.h"
 
 /* ---- the server --------------------------------------------------------- */
 
@@ -1196,14 +1197,6 @@ static void test_deadline(void **state)
         usleep(1500 * 1000);
 }
 
-static int64_t mono_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void on_usr1(int sig)
 {
         (void)sig;
@@ -1250,9 +1243,9 @@ static void test_deadline_under_signals(void **state)
                 assert_non_null(b);
                 avb_binder_set_deadline_ms(b, 300);
                 assert_int_equal(pthread_create(&t, NULL, pester_main, &p), 0);
-                int64_t start = mono_ms();
+                int64_t start = avb_now_ms();
                 avb_status st = test_rt_ITester_sleepMs(b, 3000);
-                int64_t took = mono_ms() - start;
+                int64_t took = avb_now_ms() - start;
                 atomic_store(&p.stop, true);
                 pthread_join(t, NULL);
                 assert_int_equal(st.transport, AVB_TS_TIMED_OUT);

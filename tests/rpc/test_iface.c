@@ -19,13 +19,6 @@
 
 extern char **environ;
 
-int64_t test_now_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void test_sleep_ms(int ms)
 {
         struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
@@ -72,7 +65,7 @@ static avb_status echo_fire(echo_impl *impl, uint32_t n, uint32_t size, uint8_t 
 {
         uint32_t counts[4] = {0}; /* ok, would block, dead, other */
         uint8_t *buf = calloc(1, 4 + size);
-        int64_t start = test_now_ms();
+        int64_t start = avb_now_ms();
 
         if (!buf || !impl->listener) {
                 free(buf);
@@ -93,7 +86,7 @@ static avb_status echo_fire(echo_impl *impl, uint32_t n, uint32_t size, uint8_t 
                         counts[3]++;
         }
         free(buf);
-        return REPLY((uint32_t)(test_now_ms() - start), counts[0], counts[1], counts[2], counts[3]);
+        return REPLY((uint32_t)(avb_now_ms() - start), counts[0], counts[1], counts[2], counts[3]);
 }
 
 /* A request [object id, ...] + endpoint, the endpoint at `off`: the listener it names. */
@@ -537,10 +530,10 @@ pid_t test_spawn(const char *mode, const char *endpoint)
                 return -1;
         }
         /* The helper writes "ready\n" once it serves or has connected. */
-        int64_t deadline = test_now_ms() + 10000;
+        int64_t deadline = avb_now_ms() + 10000;
         while (got < sizeof(line) - 1 && !strchr(line, '\n')) {
                 struct pollfd p = {.fd = fds[0], .events = POLLIN};
-                int left = (int)(deadline - test_now_ms());
+                int left = (int)(deadline - avb_now_ms());
                 if (left <= 0 || poll(&p, 1, left) <= 0)
                         break;
                 ssize_t n = read(fds[0], line + got, sizeof(line) - 1 - got);

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include <avbuffer/rpc.h>
+#include "util.h"
 
 #define ECHO_DESCRIPTOR "test.rpc.IEcho"
 #define ECHO_VERSION 3
@@ -120,16 +121,15 @@ void test_reap(pid_t pid, int sig);
 /* Kills and reaps every helper still running (after a failed test). */
 void test_reap_all(void);
 
-int64_t test_now_ms(void);
 void test_sleep_ms(int ms);
 
 /* Polls `cond` every 5 ms until it holds or `ms` pass; returns the time taken or -1. */
 #define WAIT_UNTIL(cond, ms)                                                                       \
         ({                                                                                         \
-                int64_t _start = test_now_ms(), _took = -1;                                        \
-                while (test_now_ms() - _start < (ms)) {                                            \
+                int64_t _start = avb_now_ms(), _took = -1;                                        \
+                while (avb_now_ms() - _start < (ms)) {                                            \
                         if (cond) {                                                                \
-                                _took = test_now_ms() - _start;                                    \
+                                _took = avb_now_ms() - _start;                                    \
                                 break;                                                             \
                         }                                                                          \
                         test_sleep_ms(5);                                                          \

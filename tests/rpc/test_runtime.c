@@ -204,9 +204,9 @@ static void test_deadline(void **state)
 
         (void)state;
         avb_binder_set_deadline_ms(b, 300);
-        int64_t start = test_now_ms();
+        int64_t start = avb_now_ms();
         st = echo_u32(b, ECHO_SLOW, in, 2, &out, 1);
-        int64_t took = test_now_ms() - start;
+        int64_t took = avb_now_ms() - start;
         assert_transport(st, AVB_TS_TIMED_OUT);
         assert_non_null(strstr(st.message, "300 ms"));
         assert_in_range(took, 290, 1500);
@@ -229,9 +229,9 @@ static void *echo_worker(void *arg)
         worker *w = arg;
         for (int i = 0; i < w->calls; i++) {
                 uint32_t in[2] = {(uint32_t)i, 1}, out = 0;
-                int64_t start = test_now_ms();
+                int64_t start = avb_now_ms();
                 avb_status st = echo_u32(w->b, ECHO_ADD, in, 2, &out, 1);
-                int64_t took = test_now_ms() - start;
+                int64_t took = avb_now_ms() - start;
                 if (!avb_status_is_ok(&st) || out != (uint32_t)i + 1)
                         w->failures++;
                 if (took > w->worst_ms)
@@ -254,7 +254,7 @@ static void *slow_main(void *arg)
         slow_call *s = arg;
         uint32_t in[2] = {s->tag, s->ms};
         s->st = echo_u32(s->b, s->code, in, 2, &s->out, 1);
-        s->done_ms = test_now_ms();
+        s->done_ms = avb_now_ms();
         return NULL;
 }
 
@@ -280,12 +280,12 @@ static void test_concurrent_clients(void **state)
         worker w[6];
 
         (void)state;
-        int64_t start = test_now_ms();
+        int64_t start = avb_now_ms();
         assert_int_equal(pthread_create(&slow.thread, NULL, slow_main, &slow), 0);
         test_sleep_ms(50);
         run_workers(w, 3, NULL);   /* one proxy each */
         run_workers(w + 3, 3, shared); /* one proxy shared by three threads */
-        int64_t workers_done = test_now_ms();
+        int64_t workers_done = avb_now_ms();
         pthread_join(slow.thread, NULL);
         assert_status_ok(slow.st);
         assert_int_equal(slow.out, 1);
@@ -303,13 +303,13 @@ static void test_concurrent_clients(void **state)
         slow = (slow_call){.b = slow.b, .code = ECHO_BUSY, .tag = 23, .ms = 400};
         assert_int_equal(pthread_create(&slow.thread, NULL, slow_main, &slow), 0);
         test_sleep_ms(50);
-        start = test_now_ms();
+        start = avb_now_ms();
         run_workers(w, 4, NULL);
         pthread_join(slow.thread, NULL);
         assert_status_ok(slow.st);
         for (int i = 0; i < 4; i++)
                 assert_true(w[i].worst_ms < 400 + 1000);
-        assert_true(test_now_ms() - start < 400 + 1500);
+        assert_true(avb_now_ms() - start < 400 + 1500);
         avb_binder_unref(slow.b);
         avb_binder_unref(shared);
 }
@@ -322,7 +322,7 @@ static void test_defer_and_retry(void **state)
 
         (void)state;
         /* No flag: the final dispatch answers after the timeout. */
-        int64_t start = test_now_ms();
+        int64_t start = avb_now_ms();
         slow_main(&wait);
         assert_status_ok(wait.st);
         assert_int_equal(wait.out, 0);
@@ -331,7 +331,7 @@ static void test_defer_and_retry(void **state)
         wait.tag = 8000;
         assert_int_equal(pthread_create(&wait.thread, NULL, slow_main, &wait), 0);
         test_sleep_ms(100);
-        start = test_now_ms();
+        start = avb_now_ms();
         assert_status_ok(echo_u32(b, ECHO_SET_FLAG, NULL, 0, &out, 1));
         pthread_join(wait.thread, NULL);
         assert_status_ok(wait.st);
@@ -482,12 +482,12 @@ static void test_no_server(void **state)
         /* A reference to a gone peer is a dead proxy: calls fail at once. */
         assert_int_equal(avb_binder_from_wire(NULL, endpoint, 3, &b), 0);
         assert_false(avb_binder_is_alive(b));
-        int64_t start = test_now_ms();
+        int64_t start = avb_now_ms();
         assert_transport(echo_u32(b, ECHO_ADD, NULL, 0, NULL, 0), AVB_TS_DEAD_OBJECT);
         uint32_t seq = 1;
         assert_transport(echo_raw(b, ECHO_NOTE, AVB_METHOD_ONEWAY, &seq, 1, NULL, 0, NULL, NULL),
                          AVB_TS_DEAD_OBJECT);
-        assert_true(test_now_ms() - start < 500);
+        assert_true(avb_now_ms() - start < 500);
         avb_binder_unref(b);
 }
 
@@ -543,7 +543,7 @@ static int raw_round_trip(int s, const void *buf, size_t len, avb_status *ret)
 
         if ((r = avb_tp_send(s, buf, len)) < 0 || (r = avb_tp_recv_fd(s, &fd)) < 0)
                 return r;
-        for (int64_t deadline = test_now_ms() + 5000; test_now_ms() < deadline;) {
+        for (int64_t deadline = avb_now_ms() + 5000; avb_now_ms() < deadline;) {
                 r = avb_tp_recv(s, &m);
                 if (r != -EAGAIN)
                         break;
@@ -833,7 +833,7 @@ static void test_oneway_in_order(void **state)
         for (uint32_t i = 0; i < 200; i++)
                 assert_status_ok(echo_raw(b, ECHO_NOTE, AVB_METHOD_ONEWAY, &i, 1, NULL, 0, NULL,
                                           NULL));
-        for (int64_t deadline = test_now_ms() + 5000; test_now_ms() < deadline;) {
+        for (int64_t deadline = avb_now_ms() + 5000; avb_now_ms() < deadline;) {
                 assert_status_ok(echo_u32(b, ECHO_NOTES, NULL, 0, notes, 2));
                 if (notes[0] >= 200)
                         break;
@@ -880,17 +880,17 @@ static int silent_lifeline(void)
 /* Milliseconds until the server closes `fd` (reads up to it), or -1 after `ms`. */
 static int64_t closed_within(int fd, int ms)
 {
-        int64_t start = test_now_ms(), left;
+        int64_t start = avb_now_ms(), left;
         char buf[64];
 
         do {
                 struct pollfd p = {.fd = fd, .events = POLLIN};
-                left = start + ms - test_now_ms();
+                left = start + ms - avb_now_ms();
                 if (poll(&p, 1, left > 0 ? (int)left : 0) <= 0)
                         break;
                 ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
                 if (n == 0 || (n < 0 && errno == ECONNRESET))
-                        return test_now_ms() - start;
+                        return avb_now_ms() - start;
         } while (left > 0);
         return -1;
 }
@@ -911,7 +911,7 @@ static void test_lifeline_hello_timeout(void **state)
 static void test_lifeline_pending_cap(void **state)
 {
         enum { N = 100 };
-        int64_t start = test_now_ms();
+        int64_t start = avb_now_ms();
         avb_binder *b;
         int fds[N], closed = 0;
 
@@ -928,12 +928,12 @@ static void test_lifeline_pending_cap(void **state)
         /* 64 wait; the others (the oldest) were closed, one more if the real
          * client's hello came a moment after its connect (and after 2 s, all of
          * them: a slow machine). */
-        if (test_now_ms() - start < 1800)
+        if (avb_now_ms() - start < 1800)
                 assert_true(closed == N - 64 || closed == N - 63);
         else
                 assert_true(closed >= N - 64);
         /* The newest silent ones are the ones still waiting. */
-        if (test_now_ms() - start < 1800)
+        if (avb_now_ms() - start < 1800)
                 assert_true(closed_within(fds[N - 1], 0) < 0);
         for (int i = 0; i < N; i++)
                 close(fds[i]);
@@ -1198,8 +1198,8 @@ static void push_request(int push, const avb_request_head *h, const void *payloa
         int r;
 
         assert_int_equal(avb_frame_pack_request(h, payload, len, &buf, &buf_len), 0);
-        for (int64_t deadline = test_now_ms() + 5000;
-             (r = avb_tp_send(push, buf, buf_len)) == -EAGAIN && test_now_ms() < deadline;)
+        for (int64_t deadline = avb_now_ms() + 5000;
+             (r = avb_tp_send(push, buf, buf_len)) == -EAGAIN && avb_now_ms() < deadline;)
                 test_sleep_ms(2);
         assert_int_equal(r, 0);
         free(buf);
@@ -1251,8 +1251,8 @@ static void test_oneway_flag_enforced(void **state)
         h = own_head(ECHO_NOTE, true);
         seq = n;
         push_request(push, &h, &seq, sizeof(seq));
-        for (int64_t deadline = test_now_ms() + 5000;
-             notes_count(b) == n && test_now_ms() < deadline;)
+        for (int64_t deadline = avb_now_ms() + 5000;
+             notes_count(b) == n && avb_now_ms() < deadline;)
                 test_sleep_ms(5);
         assert_int_equal(notes_count(b), n + 1);
         assert_status_ok(echo_u32(b, ECHO_COUNT, &tag, 1, &count, 1));

@@ -39,6 +39,7 @@
 #include <avbuffer/servicemanager.h>
 
 #include "avb_servicemanager.h"
+#include "util.h"
 
 extern char **environ;
 
@@ -46,14 +47,6 @@ static const char *sm_exe, *avbd_exe, *avbd_profile;
 static char sock_dir[64], policy_path[128];
 static pid_t sm_pid, avbd_pid, squatter_pid;
 static avb_binder *sm;
-
-static int64_t now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static pid_t spawn(char *const argv[])
 {
@@ -145,7 +138,7 @@ static char *check(const char *name)
 /* Polls until `name` is (present) or is not (!present) registered. */
 static bool wait_registered(const char *name, bool present, int timeout_ms)
 {
-        int64_t end = now_ms() + timeout_ms;
+        int64_t end = avb_now_ms() + timeout_ms;
 
         do {
                 char *e = check(name);
@@ -154,7 +147,7 @@ static bool wait_registered(const char *name, bool present, int timeout_ms)
                 if (is == present)
                         return true;
                 usleep(20 * 1000);
-        } while (now_ms() < end);
+        } while (avb_now_ms() < end);
         return false;
 }
 
@@ -185,9 +178,9 @@ static int start_sm(void)
         sm_pid = spawn(argv);
         if (sm_pid < 0)
                 return -1;
-        end = now_ms() + 5000;
+        end = avb_now_ms() + 5000;
         while (avb_sm_connect(&sm) < 0) {
-                if (now_ms() > end)
+                if (avb_now_ms() > end)
                         return -1;
                 usleep(20 * 1000);
         }
@@ -320,11 +313,11 @@ static void test_taken_then_released_by_death(void **state)
                          avb_servicemanager_IServiceManager_ERROR_ALREADY_REGISTERED);
         assert_int_equal(avb_service_add(sm, "test.taken", NULL, 0), -EINVAL);
 
-        killed = now_ms();
+        killed = avb_now_ms();
         kill_wait(child);
         /* A registration lasts as long as its process: gone within 2 s. */
         assert_true(wait_registered("test.taken", false, 2000));
-        printf("registration dropped %lld ms after kill -9\n", (long long)(now_ms() - killed));
+        printf("registration dropped %lld ms after kill -9\n", (long long)(avb_now_ms() - killed));
         st = avb_servicemanager_IServiceManager_addService(sm, "test.taken", endpoint);
         assert_true(avb_status_is_ok(&st));
 }
@@ -350,12 +343,12 @@ static void test_registration_outlives_connection(void **state)
 static void test_wait_times_out(void **state)
 {
         char *got = (char *)1;
-        int64_t t0 = now_ms(), took;
+        int64_t t0 = avb_now_ms(), took;
         avb_status st;
 
         (void)state;
         st = avb_servicemanager_IServiceManager_waitForService(sm, "test.never", 300, &got);
-        took = now_ms() - t0;
+        took = avb_now_ms() - t0;
         assert_true(avb_status_is_ok(&st));
         assert_null(got);
         assert_true(took >= 250); /* it did wait */
@@ -368,7 +361,7 @@ static void test_wait_sees_late_registration(void **state)
 {
         pid_t child = spawn_registrar("test.late", 300);
         char *got = NULL;
-        int64_t t0 = now_ms();
+        int64_t t0 = avb_now_ms();
         avb_status st;
 
         (void)state;
@@ -379,7 +372,7 @@ static void test_wait_sees_late_registration(void **state)
         assert_true(avb_status_is_ok(&st));
         assert_non_null(got);
         assert_non_null(strstr(got, "/child-"));
-        assert_true(now_ms() - t0 < 9000); /* answered on registration, not at the timeout */
+        assert_true(avb_now_ms() - t0 < 9000); /* answered on registration, not at the timeout */
         free(got);
         kill_wait(child);
 }
@@ -421,11 +414,11 @@ static void test_wait_does_not_block_others(void **state)
         while (sem_wait(&calling) < 0)
                 ;
         usleep(200 * 1000); /* the call's one message has reached the manager */
-        t0 = now_ms();
+        t0 = avb_now_ms();
         for (int i = 0; i < 20; i++)
                 free(check("test.a"));
         /* a blocked manager would answer after the wait's 3 s (under the 5 s call deadline) */
-        assert_true(now_ms() - t0 < 2500);
+        assert_true(avb_now_ms() - t0 < 2500);
         pthread_join(t, &rc);
         sem_destroy(&calling);
         assert_null(rc);
@@ -576,10 +569,10 @@ static bool log_has(const char *path, const char *what)
 
 static bool wait_log(const char *path, const char *what, int timeout_ms)
 {
-        int64_t end = now_ms() + timeout_ms;
+        int64_t end = avb_now_ms() + timeout_ms;
 
         while (!log_has(path, what)) {
-                if (now_ms() > end)
+                if (avb_now_ms() > end)
                         return false;
                 usleep(20 * 1000);
         }
@@ -589,7 +582,7 @@ static bool wait_log(const char *path, const char *what, int timeout_ms)
 /* Polls until `name` is registered at `endpoint`. */
 static bool wait_endpoint(const char *name, const char *endpoint, int timeout_ms)
 {
-        int64_t end = now_ms() + timeout_ms;
+        int64_t end = avb_now_ms() + timeout_ms;
 
         do {
                 char *e = check(name);
@@ -599,7 +592,7 @@ static bool wait_endpoint(const char *name, const char *endpoint, int timeout_ms
                 if (same)
                         return true;
                 usleep(20 * 1000);
-        } while (now_ms() < end);
+        } while (avb_now_ms() < end);
         return false;
 }
 

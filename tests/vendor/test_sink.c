@@ -25,6 +25,7 @@
 
 #include "avb_config.h"
 #include "sink.h"
+#include "util.h"
 
 #define MS 1000000LL
 
@@ -292,14 +293,6 @@ struct tclock {
 	int64_t late_ns[AVB_SINK_QUEUE]; /* media time at presentation minus pts */
 };
 
-static int64_t mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static int64_t tclock_at_locked(const struct tclock *c, int64_t mono)
 {
 	return c->base_ns + (int64_t)((double)(mono - c->base_mono_ns) * c->rate);
@@ -367,13 +360,13 @@ static void tclock_init(struct tclock *c, bool primed, double rate)
 	pthread_mutex_init(&c->m, NULL);
 	c->primed = primed;
 	c->rate = rate;
-	c->base_mono_ns = mono_now();
+	c->base_mono_ns = avb_now_ns();
 }
 
 /* Re-base at now and run at rate from there (as the AV clock does). */
 static void tclock_set_rate(struct tclock *c, double rate)
 {
-	int64_t now = mono_now();
+	int64_t now = avb_now_ns();
 
 	pthread_mutex_lock(&c->m);
 	c->base_ns = tclock_at_locked(c, now);

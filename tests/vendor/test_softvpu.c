@@ -25,6 +25,7 @@
 #include <libavutil/pixdesc.h>
 
 #include "softvpu.h"
+#include "util.h"
 
 #define HEAP_BYTES (32u << 20)
 #define IN_BASE 0u
@@ -220,14 +221,6 @@ static void check_probe(const struct avb_vpu_format *f, const char *probe)
 
 /* ---- driving the VPU ----------------------------------------------------- */
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static void md5_hex(const uint8_t *d, size_t n, char *ret)
 {
 	uint8_t sum[16];
@@ -312,7 +305,7 @@ static void decode(enum avb_vpu_codec codec, enum avb_vpu_codec_data csd_type, c
 	const struct avb_vpu_ops *ops = T.vpu.ops;
 	struct avb_vpu_format want = {.codec = codec, .pixfmt = AVB_VPU_FMT_I420}, cur = {0};
 	bool slot_busy[IN_SLOTS] = {0}, drained = false;
-	uint64_t deadline = now_ms() + 90000;
+	int64_t deadline = avb_now_ms() + 90000;
 	void *sess = NULL;
 	size_t next = 0;
 
@@ -352,7 +345,7 @@ static void decode(enum avb_vpu_codec codec, enum avb_vpu_codec_data csd_type, c
 		(void)poll(&p, 1, 200);
 		if (!collect(sess, r, &cur, slot_busy))
 			break;
-		assert_true(now_ms() < deadline);
+		assert_true(avb_now_ms() < deadline);
 	}
 	ops->close(sess);
 }

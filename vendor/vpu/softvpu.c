@@ -34,7 +34,7 @@
 static int send_cmd(struct svpu_sess *s, struct svpu_msg *m, bool wait)
 {
 	struct softvpu *v = s->vpu;
-	uint64_t deadline = svpu_now_ms() + SVPU_ACK_MS;
+	uint64_t deadline = avb_now_ms() + SVPU_ACK_MS;
 	int e;
 
 	if (s->dead)
@@ -51,20 +51,14 @@ static int send_cmd(struct svpu_sess *s, struct svpu_msg *m, bool wait)
 	s->acked = false;
 	while (!s->acked) {
 		struct timespec ts;
-		uint64_t now = svpu_now_ms();
+		uint64_t now = avb_now_ms();
 		uint64_t left = deadline > now ? deadline - now : 0;
 
 		if (!left) {
 			s->wait_seq = 0;
 			return -ETIMEDOUT;
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += (time_t)(left / 1000);
-		ts.tv_nsec += (long)(left % 1000) * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		ts = avb_timespec_in_ms(CLOCK_REALTIME, (int64_t)left);
 		pthread_cond_timedwait(&v->cond, &v->lock, &ts);
 	}
 	s->wait_seq = 0;

@@ -25,6 +25,7 @@
 
 #include "softvpu.h"
 #include "softvpu_mailbox.h"
+#include "util.h"
 
 #define SVPU_DONE 64          /* completions waiting to be dequeued */
 
@@ -69,15 +70,6 @@ struct softvpu {
 	bool thread_started;
 	struct svpu_sess sess[SVPU_MAX_SESSIONS];
 };
-
-/* Milliseconds of CLOCK_MONOTONIC. */
-static inline uint64_t svpu_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* Ring eventfd doorbell fd once (never blocks; a full counter is ignored). */
 void svpu_doorbell(int fd);

@@ -66,7 +66,7 @@ int svpu_spawn_firmware(struct softvpu *v)
 		return -e;
 	}
 	v->beat = atomic_load(&v->mb->heartbeat);
-	v->beat_ms = svpu_now_ms();
+	v->beat_ms = avb_now_ms();
 	avb_log(AVB_LOG_INFO, "softvpu: firmware %s started, pid %d", v->firmware, (int)v->pid);
 	return 0;
 }
@@ -120,8 +120,8 @@ static void watchdog(struct softvpu *v)
 	}
 	if (beat != v->beat) {
 		v->beat = beat;
-		v->beat_ms = svpu_now_ms();
-	} else if (svpu_now_ms() - v->beat_ms > (uint64_t)v->watchdog_ms) {
+		v->beat_ms = avb_now_ms();
+	} else if (avb_now_ms() - v->beat_ms > (uint64_t)v->watchdog_ms) {
 		restart_firmware(v, v->pid, "stalled");
 	} else if (v->pid < 0 && svpu_spawn_firmware(v) == 0) {
 		avb_log(AVB_LOG_INFO, "softvpu: firmware back");

@@ -149,10 +149,10 @@ static void c_queue_full(hcf_ctx *c)
                 HCF_CHECK(c, false, "%zu buffers taken, none refused", i);
         }
         HCF_CHECK(c, valid(c, h), "the refused buffer is no longer valid (the caller keeps it)");
-        end = cf_now_ms() + hcf_timeout_ms(c, 20000);
+        end = avb_now_ms() + hcf_timeout_ms(c, 20000);
         while (!hcf_rec_wait(c, d->rec, available_above, &seen, 50)) {
                 hcf_rec_free_frames(c, d->rec);
-                if (cf_now_ms() > end) {
+                if (avb_now_ms() > end) {
                         hcf_stream_free(&s);
                         HCF_CHECK(c, false, "no onDecodeBufferAvailable after frames were freed");
                 }
@@ -395,9 +395,9 @@ static void c_other_client(hcf_ctx *c)
         d->ctl = avb_binder_unref(d->ctl); /* not ours to stop in the clean-up */
         /* the other client goes: what it held goes with it, not later */
         kill(pid, SIGKILL);
-        end = cf_now_ms() + hcf_timeout_ms(c, 20000);
+        end = avb_now_ms() + hcf_timeout_ms(c, 20000);
         while (hcf_state(c, d) != STATE(CLOSED) || (hcf_heap(c, false, &after), after != before)) {
-                HCF_CHECK(c, cf_now_ms() < end,
+                HCF_CHECK(c, avb_now_ms() < end,
                           "the other client killed: state %d, heap used %d (before it %d)",
                           (int)hcf_state(c, d), (int)after, (int)before);
                 cf_sleep_ms(20);

@@ -175,15 +175,15 @@ static void client_killed(hcf_ctx *c, bool audio)
         HCF_CHECK(c, during > before, "heap used %d with the child's pool, %d before", (int)during,
                   (int)before);
         kill(pid, SIGKILL);
-        end = cf_now_ms() + hcf_timeout_ms(c, 20000);
+        end = avb_now_ms() + hcf_timeout_ms(c, 20000);
         while (hcf_state(c, d) != STATE(CLOSED) || (hcf_heap(c, false, &after), after != before)) {
-                HCF_CHECK(c, cf_now_ms() < end,
+                HCF_CHECK(c, avb_now_ms() < end,
                           "after the kill: state %d, heap used %d (before the child %d)",
                           (int)hcf_state(c, d), (int)after, (int)before);
                 cf_sleep_ms(20);
         }
         hcf_note(c, "closed and reclaimed %lld ms after the kill",
-                 (long long)(cf_now_ms() - end + hcf_timeout_ms(c, 20000)));
+                 (long long)(avb_now_ms() - end + hcf_timeout_ms(c, 20000)));
         /* and it opens again for this client */
         hcf_open_ok(c, d);
         hcf_close_ok(c, d);

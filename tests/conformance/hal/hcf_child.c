@@ -47,14 +47,14 @@ pid_t hcf_child_spawn(hcf_ctx *c, const char *mode, const char *arg, int *ret_fd
 
 void hcf_child_readline(hcf_ctx *c, int fd, char *buf, size_t len)
 {
-        int64_t end = cf_now_ms() + hcf_timeout_ms(c, 30000);
+        int64_t end = avb_now_ms() + hcf_timeout_ms(c, 30000);
         size_t n = 0;
 
         while (n + 1 < len) {
                 struct pollfd p = {fd, POLLIN, 0};
                 ssize_t r;
 
-                HCF_CHECK(c, cf_now_ms() < end, "child: no line within the deadline");
+                HCF_CHECK(c, avb_now_ms() < end, "child: no line within the deadline");
                 if (poll(&p, 1, 100) <= 0)
                         continue;
                 r = read(fd, buf + n, 1);

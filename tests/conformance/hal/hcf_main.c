@@ -62,7 +62,7 @@ static bool selected(const char *name, char **pats, int n_pats)
 static int wait_service(const hcf_opts *o, int ms)
 {
         const char *names[] = {o->service, o->video_service, o->audio_service};
-        int64_t deadline = cf_now_ms() + ms;
+        int64_t deadline = avb_now_ms() + ms;
         avb_binder *sm = NULL, *b = NULL;
         int e = -ENOENT;
 
@@ -77,7 +77,7 @@ static int wait_service(const hcf_opts *o, int ms)
                                 if (e >= 0)
                                         break;
                         }
-                        if (cf_now_ms() > deadline) {
+                        if (avb_now_ms() > deadline) {
                                 fprintf(stderr, "avbuffer-hal-conformance: %s: %s\n", names[i],
                                         strerror(-e));
                                 return 1;
@@ -109,19 +109,19 @@ static void case_begin(hcf_ctx *c)
  */
 static void heap_back(hcf_ctx *c)
 {
-        int64_t end = cf_now_ms() + hcf_timeout_ms(c, 10000);
+        int64_t end = avb_now_ms() + hcf_timeout_ms(c, 10000);
 
-        while (heap_used(c) > c->heap_at_begin && cf_now_ms() < end)
+        while (heap_used(c) > c->heap_at_begin && avb_now_ms() < end)
                 cf_sleep_ms(20);
 }
 
 /* Waits a while for d to be CLOSED (a killed child's open is closed asynchronously). */
 static void closed_soon(hcf_ctx *c, hcf_dec *d)
 {
-        int64_t end = cf_now_ms() + hcf_timeout_ms(c, 10000);
+        int64_t end = avb_now_ms() + hcf_timeout_ms(c, 10000);
         com_rdk_hal_State s = 0;
 
-        while (cf_now_ms() < end) {
+        while (avb_now_ms() < end) {
                 avb_status st = d->audio
                                     ? com_rdk_hal_audiodecoder_IAudioDecoder_getState(d->dec, &s)
                                     : com_rdk_hal_videodecoder_IVideoDecoder_getState(d->dec, &s);
@@ -135,14 +135,14 @@ static void closed_soon(hcf_ctx *c, hcf_dec *d)
 /* Destroys a pool, waiting a while for buffers the decoder still frees. */
 static bool destroy_pool(hcf_ctx *c, com_rdk_hal_avbuffer_Pool *pool)
 {
-        int64_t end = cf_now_ms() + hcf_timeout_ms(c, 10000);
+        int64_t end = avb_now_ms() + hcf_timeout_ms(c, 10000);
         bool ok = false;
 
         for (;;) {
                 avb_status st = com_rdk_hal_avbuffer_IAVBuffer_destroyPool(c->avb, pool, &ok);
 
                 if (ok || (!avb_status_is_ok(&st) && st.exception != AVB_EX_SERVICE_SPECIFIC) ||
-                    cf_now_ms() > end)
+                    avb_now_ms() > end)
                         return ok;
                 hcf_note(c, "destroyPool: %s %s", avb_exception_name(st.exception), st.message);
                 cf_sleep_ms(20);

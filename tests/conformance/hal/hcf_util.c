@@ -321,14 +321,14 @@ hcf_rec *hcf_rec_new(hcf_ctx *c, bool audio)
 bool hcf_rec_wait(hcf_ctx *c, hcf_rec *r, bool (*cond)(const hcf_rec *r, const void *arg),
                   const void *arg, int base_ms)
 {
-        int64_t end = cf_now_ms() + hcf_timeout_ms(c, base_ms);
+        int64_t end = avb_now_ms() + hcf_timeout_ms(c, base_ms);
         bool ok;
 
         pthread_mutex_lock(&r->m);
         while (!(ok = cond(r, arg))) {
                 struct timespec ts;
 
-                if (cf_now_ms() > end)
+                if (avb_now_ms() > end)
                         break;
                 clock_gettime(CLOCK_REALTIME, &ts);
                 ts.tv_nsec += 20 * 1000000L;
@@ -362,7 +362,7 @@ static bool have_eos(const hcf_rec *r, const void *arg)
 
 size_t hcf_drain_to_eos(hcf_ctx *c, hcf_rec *r, void (*fn)(hcf_ctx *c, const hcf_frame *f))
 {
-        int64_t end = cf_now_ms() + hcf_timeout_ms(c, 30000);
+        int64_t end = avb_now_ms() + hcf_timeout_ms(c, 30000);
         size_t done = 0, n;
 
         for (;;) {
@@ -386,7 +386,7 @@ size_t hcf_drain_to_eos(hcf_ctx *c, hcf_rec *r, void (*fn)(hcf_ctx *c, const hcf
                                 return done;
                 }
                 HCF_CHECK(c, !eos || done < n, "the end-of-stream frame was not kept");
-                HCF_CHECK(c, cf_now_ms() < end,
+                HCF_CHECK(c, avb_now_ms() < end,
                           "no frame with metadata.endOfStream after %zu frames", n);
         }
 }
@@ -443,7 +443,7 @@ static void need_pool(hcf_ctx *c, hcf_dec *d)
 
 int64_t hcf_buf(hcf_ctx *c, hcf_dec *d, const void *data, size_t len)
 {
-        int64_t end = cf_now_ms() + hcf_timeout_ms(c, 20000), h = 0;
+        int64_t end = avb_now_ms() + hcf_timeout_ms(c, 20000), h = 0;
         avb_status st;
         int e;
 
@@ -453,7 +453,7 @@ int64_t hcf_buf(hcf_ctx *c, hcf_dec *d, const void *data, size_t len)
                 st = com_rdk_hal_avbuffer_IAVBuffer_alloc(c->avb, &d->pool, (int32_t)len, &h);
                 if (avb_status_is_ok(&st))
                         break;
-                HCF_CHECK(c, st.exception == AVB_EX_SERVICE_SPECIFIC && cf_now_ms() < end,
+                HCF_CHECK(c, st.exception == AVB_EX_SERVICE_SPECIFIC && avb_now_ms() < end,
                           "alloc of %zu bytes: %s \"%s\"", len, avb_exception_name(st.exception),
                           st.message);
                 hcf_rec_free_frames(c, d->rec);
@@ -595,13 +595,13 @@ static bool available_above(const hcf_rec *r, const void *arg)
 /* Waits for an onDecodeBufferAvailable after `seen`, freeing frames meanwhile. */
 static void wait_available(hcf_ctx *c, hcf_rec *r, int seen)
 {
-        int64_t end = cf_now_ms() + hcf_timeout_ms(c, 20000);
+        int64_t end = avb_now_ms() + hcf_timeout_ms(c, 20000);
 
         do {
                 hcf_rec_free_frames(c, r); /* the decoder may wait for output blocks */
                 if (hcf_rec_wait(c, r, available_above, &seen, 50))
                         return;
-        } while (cf_now_ms() < end);
+        } while (avb_now_ms() < end);
         hcf_fail_at(c, __FILE__, __LINE__, "no onDecodeBufferAvailable after a refused buffer");
 }
 
