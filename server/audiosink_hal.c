@@ -208,8 +208,9 @@ static bool property(struct asink *a, AS(Property) p, int64_t *ret)
         case AS(Property_DOLBY_ATMOS_LOCK):  /* no Atmos: never locked */
                 *ret = 0;
                 break;
-        case AS(Property_QUEUE_DEPTH_NS):
-                *ret = in.queued * a->frame_ns;
+        case AS(Property_QUEUE_DEPTH_NS): /* a client's absurd frame length: saturated */
+                if (__builtin_mul_overflow(in.queued, a->frame_ns, ret))
+                        *ret = INT64_MAX;
                 break;
         case AS(Property_AV_SOURCE):
                 *ret = in.av_source;

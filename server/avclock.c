@@ -24,29 +24,74 @@
 
 /* ---- the arithmetic ------------------------------------------------------ */
 
-/* Rounding without libm (avbufferd links none): x is well inside int64_t. */
+/*
+ * Why every step saturates: pts and PCR values are the client's numbers
+ * (any int64_t), sample times too, so a sum or a difference of two of them
+ * may not fit; the clock then stands at the end of the range it ran into
+ * (avclock.h says what that means to a sink) rather than wrapping round to
+ * the other end, which would show a far-future frame at once.
+ */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+        int64_t r;
+
+        if (__builtin_add_overflow(a, b, &r))
+                return b > 0 ? INT64_MAX : INT64_MIN;
+        return r;
+}
+
+static int64_t sat_sub(int64_t a, int64_t b)
+{
+        int64_t r;
+
+        if (__builtin_sub_overflow(a, b, &r))
+                return b < 0 ? INT64_MAX : INT64_MIN;
+        return r;
+}
+
+static int64_t sat_abs(int64_t a)
+{
+        return a == INT64_MIN ? INT64_MAX : llabs(a);
+}
+
+/* x truncated toward zero, saturated (avbufferd links no libm; NaN gives 0). */
+static int64_t trunc_ll(double x)
+{
+        if (x != x)
+                return 0;
+        if (x >= 0x1p63)
+                return INT64_MAX;
+        if (x < -0x1p63)
+                return INT64_MIN;
+        return (int64_t)x;
+}
+
+/* Rounded half away from zero. */
 static int64_t round_ll(double x)
 {
-        return x >= 0 ? (int64_t)(x + 0.5) : -(int64_t)(-x + 0.5);
+        return trunc_ll(x >= 0 ? x + 0.5 : x - 0.5);
 }
 
 static int64_t ceil_ll(double x)
 {
-        int64_t t = (int64_t)x; /* toward zero */
+        int64_t t = trunc_ll(x);
 
-        return (double)t < x ? t + 1 : t;
+        return t != INT64_MAX && (double)t < x ? t + 1 : t;
 }
 
 static int64_t floor_ll(double x)
 {
-        int64_t t = (int64_t)x;
+        int64_t t = trunc_ll(x);
 
-        return (double)t > x ? t - 1 : t;
+        return t != INT64_MIN && (double)t > x ? t - 1 : t;
 }
 
 int64_t avbd_clock_base_at(const struct avbd_clock_base *b, int64_t mono_ns)
 {
-        return b->media_ns + round_ll((double)(mono_ns - b->mono_ns) * b->rate);
+        int64_t since = sat_sub(mono_ns, b->mono_ns);
+
+        /* at 1x (PCR, most playback) in integers: exact however far from the base */
+        return sat_add(b->media_ns, b->rate == 1.0 ? since : round_ll((double)since * b->rate));
 }
 
 void avbd_clock_base_set_rate(struct avbd_clock_base *b, int64_t mono_ns, double rate)
@@ -58,13 +103,14 @@ void avbd_clock_base_set_rate(struct avbd_clock_base *b, int64_t mono_ns, double
 
 int64_t avbd_clock_base_due(const struct avbd_clock_base *b, int64_t media_ns)
 {
-        int64_t ahead = media_ns - b->media_ns;
+        int64_t ahead = sat_sub(media_ns, b->media_ns);
 
         if (ahead <= 0) /* reached at the base already (or before, when running) */
-                return b->rate > 0 ? b->mono_ns + floor_ll((double)ahead / b->rate) : b->mono_ns;
+                return b->rate > 0 ? sat_add(b->mono_ns, floor_ll((double)ahead / b->rate))
+                                   : b->mono_ns;
         if (b->rate <= 0)
                 return INT64_MAX;
-        return b->mono_ns + ceil_ll((double)ahead / b->rate);
+        return sat_add(b->mono_ns, ceil_ll((double)ahead / b->rate));
 }
 
 /* ---- the clocks ---------------------------------------------------------- */
@@ -261,13 +307,13 @@ void avbd_clock_presented(struct avbd_clocks *cs, int32_t id, enum avbd_clock_so
         pthread_mutex_lock(&cs->lock);
         if (c->state != AVBD_CLOCK_STARTED || !c->primed)
                 goto out;
-        late = avbd_clock_base_at(&c->base, mono_ns) - pts_ns;
+        late = sat_sub(avbd_clock_base_at(&c->base, mono_ns), pts_ns);
         c->late_ns[src] = late;
         c->has_late[src] = true;
         master = (c->mode == AVBD_CLOCK_AUDIO_MASTER && src == AVBD_CLOCK_FROM_AUDIO) ||
                  (c->mode == AVBD_CLOCK_VIDEO_MASTER && src == AVBD_CLOCK_FROM_VIDEO);
         /* Paused, a frame is only ever presented at its time: nothing to follow. */
-        if (master && c->base.rate > 0 && llabs(late) > AVBD_CLOCK_MASTER_SLACK_NS) {
+        if (master && c->base.rate > 0 && sat_abs(late) > AVBD_CLOCK_MASTER_SLACK_NS) {
                 c->base = (struct avbd_clock_base){pts_ns, mono_ns, c->base.rate};
                 c->late_ns[src] = 0;
                 c->resyncs++;
@@ -307,7 +353,7 @@ int avbd_clock_info(struct avbd_clocks *cs, int32_t id, struct avbd_clock_info *
                 return -ENOENT;
         pthread_mutex_lock(&cs->lock);
         if (c->has_late[0] && c->has_late[1])
-                apart = llabs(c->late_ns[0] - c->late_ns[1]) / 1000000;
+                apart = sat_abs(sat_sub(c->late_ns[0], c->late_ns[1])) / 1000000;
         *ret = (struct avbd_clock_info){
             .state = c->state,
             .mode = c->mode,
@@ -542,7 +588,8 @@ int avbd_clock_pcr(struct avbd_clocks *cs, int32_t id, uint64_t client, int64_t 
                  * broadcaster's, with the jitter of the sample times (no
                  * smoothing). A jump counts as a resync.
                  */
-                if (llabs(avbd_clock_base_at(&c->base, sample_mono_ns) - pcr_ns) > PCR_JUMP_NS)
+                if (sat_abs(sat_sub(avbd_clock_base_at(&c->base, sample_mono_ns), pcr_ns)) >
+                    PCR_JUMP_NS)
                         c->resyncs++;
                 c->base = (struct avbd_clock_base){pcr_ns, sample_mono_ns, 1.0};
         }

@@ -15,6 +15,14 @@
  * mode's source receives (avbd_clock_prime), or the first PCR sample; the
  * time then starts at that frame's pts (or that PCR).
  *
+ * Extreme values: a pts, a PCR or a sample time is taken as the client
+ * gives it, any int64_t (notifyPCRSample refuses only negative ones). Every
+ * step saturates instead of overflowing: a time past either end of int64_t
+ * reads INT64_MIN or INT64_MAX (the clock stands at the end it ran into), a
+ * due time that does not fit is INT64_MAX (never) or INT64_MIN (long past),
+ * and lateness, the sync metric and the re-basing of a master or PCR clock
+ * saturate alike.
+ *
  * Sinks call the clock API below in-process, from any thread. Nothing in it
  * wakes a sink: a sink waiting for a frame's time sleeps at most
  * AVBD_CLOCK_POLL_NS before it reads the clock again, so a rate change, a

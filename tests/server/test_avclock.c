@@ -34,6 +34,13 @@ static void test_base_at(void **state)
             {{0, 100, 0.5}, 301, 101},       /* 0.5x, rounded to nearest (100.5 up) */
             {{5000, 1000, 1.0}, 900, 4900},  /* before the base: back */
             {{INT64_C(90000) * MS, 7 * MS, 1.0}, 8 * MS, INT64_C(90001) * MS},
+            /* the ends of int64_t: saturated, never wrapped */
+            {{INT64_MAX - 10, 0, 1.0}, 100, INT64_MAX},
+            {{INT64_MIN + 10, 100, 1.0}, 0, INT64_MIN},
+            {{INT64_MAX, 0, 2.0}, INT64_MAX, INT64_MAX},
+            {{0, 0, 2.0}, INT64_MAX, INT64_MAX},          /* the product does not fit */
+            {{0, INT64_MAX, 1.0}, -2, INT64_MIN},         /* the difference does not fit */
+            {{INT64_MIN, INT64_MIN, 0.5}, INT64_MAX, -(INT64_C(1) << 62)}, /* half of the saturated span */
         };
 
         (void)state;
@@ -84,6 +91,11 @@ static void test_base_due(void **state)
             {{1000, 0, 0.0}, 1500, INT64_MAX}, /* paused before it: never */
             {{1000, 0, 0.0}, 1000, 0},         /* paused on it: now */
             {{1000, 50, 1.0}, 900, -50},       /* already passed */
+            /* the ends of int64_t: never, or long past */
+            {{INT64_MIN, 0, 1.0}, INT64_MAX, INT64_MAX},
+            {{0, 1000, 0.5}, INT64_MAX, INT64_MAX},
+            {{INT64_MAX, 0, 1.0}, INT64_MIN, INT64_MIN},
+            {{INT64_MAX, -10, 0.5}, INT64_MIN, INT64_MIN},
         };
 
         (void)state;
@@ -363,6 +375,9 @@ static void test_master(void **state)
             {AVBD_CLOCK_AUDIO_MASTER, AVBD_CLOCK_FROM_VIDEO, 50 * MS, 100 * MS, 100 * MS, 0},
             {AVBD_CLOCK_VIDEO_MASTER, AVBD_CLOCK_FROM_VIDEO, 50 * MS, 100 * MS, 50 * MS, 1},
             {AVBD_CLOCK_AUTO, AVBD_CLOCK_FROM_AUDIO, 50 * MS, 100 * MS, 100 * MS, 0},
+            /* a master frame at either end of int64_t: lateness saturates, the clock follows */
+            {AVBD_CLOCK_AUDIO_MASTER, AVBD_CLOCK_FROM_AUDIO, INT64_MIN, 100 * MS, INT64_MIN, 1},
+            {AVBD_CLOCK_VIDEO_MASTER, AVBD_CLOCK_FROM_VIDEO, INT64_MAX, 100 * MS, INT64_MAX, 1},
         };
 
         assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener), 0);
@@ -431,6 +446,11 @@ static void test_sync_metric(void **state)
         avbd_clock_presented(f->cs, 0, AVBD_CLOCK_FROM_VIDEO, 100 * MS, 109 * MS); /* 9 late */
         assert_int_equal(avbd_clock_info(f->cs, 0, &in), 0);
         assert_int_equal(in.sync_accuracy_ms, 7);
+        /* lateness at both ends of int64_t: the metric saturates, it does not wrap to 0 */
+        avbd_clock_presented(f->cs, 0, AVBD_CLOCK_FROM_AUDIO, INT64_MIN, 0);
+        avbd_clock_presented(f->cs, 0, AVBD_CLOCK_FROM_VIDEO, INT64_MAX, 0);
+        assert_int_equal(avbd_clock_info(f->cs, 0, &in), 0);
+        assert_int_equal(in.sync_accuracy_ms, INT32_MAX);
 }
 
 static void test_pcr(void **state)
@@ -444,6 +464,11 @@ static void test_pcr(void **state)
             {1000 * MS, 10 * MS, 20 * MS, 1010 * MS, 0, 0}, /* primes */
             {1011 * MS, 20 * MS, 30 * MS, 1021 * MS, 0, 0}, /* 1 ms of jitter: followed */
             {5000 * MS, 30 * MS, 40 * MS, 5010 * MS, 0, 1}, /* a jump: a resync */
+            /* the ends of int64_t: the time stands at INT64_MAX, not wrapped */
+            {INT64_MAX, 50 * MS, 60 * MS, INT64_MAX, 0, 2},
+            {0, 70 * MS, 70 * MS, 0, 0, 3},
+            {MS, INT64_MAX, INT64_MAX, MS, 0, 4},
+            {MS, INT64_MAX, 0, MS - INT64_MAX, 0, 4},
         };
         struct avbd_clock_info in;
         int64_t t;
@@ -492,6 +517,41 @@ static void test_pause_resume(void **state)
         assert_true(r2.media_ns >= r1.media_ns + 1);
 }
 
+/*
+ * A rate set on a clock primed at either end of int64_t re-bases it at
+ * "now" (avb_now_ns): the time there saturates rather than wraps.
+ */
+static void test_rate_at_the_ends(void **state)
+{
+        struct fixture *f = *state;
+        static const struct {
+                int64_t pts, mono; /* primed at */
+                double rate;
+                int64_t read_at, want;
+        } cases[] = {
+            {INT64_MAX - 1, 0, 0.5, INT64_C(1) << 62, INT64_MAX},
+            {INT64_MIN + 1, INT64_C(1) << 62, 2.0, 0, INT64_MIN},
+            {INT64_MAX, 0, 0.0, INT64_C(1) << 62, INT64_MAX}, /* paused at the end */
+        };
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                int64_t t;
+
+                assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener), 0);
+                assert_int_equal(avbd_clock_start(f->cs, 0, A), 0);
+                assert_int_equal(
+                    avbd_clock_prime(f->cs, 0, AVBD_CLOCK_FROM_VIDEO, cases[i].pts, cases[i].mono),
+                    1);
+                assert_int_equal(avbd_clock_set_rate(f->cs, 0, A, cases[i].rate), 0);
+                assert_int_equal(avbd_clock_now(f->cs, 0, cases[i].read_at, &t), 0);
+                if (t != cases[i].want)
+                        fail_msg("case %zu: %lld, not %lld", i, (long long)t,
+                                 (long long)cases[i].want);
+                assert_int_equal(avbd_clock_stop(f->cs, 0, A), 0);
+                assert_int_equal(avbd_clock_close(f->cs, 0, A), 0);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -507,6 +567,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_sync_metric, setup, teardown),
             cmocka_unit_test_setup_teardown(test_pcr, setup, teardown),
             cmocka_unit_test_setup_teardown(test_pause_resume, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_rate_at_the_ends, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
