@@ -340,8 +340,10 @@ static void tclock_presented(void *userdata, int64_t pts, int64_t mono)
 	struct tclock *c = userdata;
 
 	pthread_mutex_lock(&c->m);
-	if (c->n_presented < AVB_SINK_QUEUE)
-		c->late_ns[c->n_presented++] = tclock_at_locked(c, mono) - pts;
+	/* test_clock_extremes presents a pts so early that the lateness does not fit */
+	if (c->n_presented < AVB_SINK_QUEUE &&
+	    __builtin_sub_overflow(tclock_at_locked(c, mono), pts, &c->late_ns[c->n_presented++]))
+		c->late_ns[c->n_presented - 1] = INT64_MAX;
 	pthread_mutex_unlock(&c->m);
 }
 
