@@ -367,22 +367,30 @@ int avbd_clock_info(struct avbd_clocks *cs, int32_t id, struct avbd_clock_info *
 
 /* ---- the controller calls ------------------------------------------------- */
 
-/* Locks and finds the clock open by client, in one of the states of mask (bit per state). */
-static int enter(struct avbd_clocks *cs, int32_t id, uint64_t client, unsigned mask,
+/*
+ * Locks and finds the clock who acts on: its open who.gen, by its client,
+ * in one of the states of mask (bit per state). Why the open is checked
+ * here and not by the HAL before calling: checked apart, a call racing its
+ * own client's close and reopen would act on the new open.
+ */
+static int enter(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who, unsigned mask,
                  struct clock **ret)
 {
         struct clock *c = find(cs, id);
+        int e = 0;
 
         if (!c)
                 return -ENOENT;
         pthread_mutex_lock(&cs->lock);
-        if (c->state == AVBD_CLOCK_CLOSED || c->owner != client) {
+        if (c->state == AVBD_CLOCK_CLOSED || who.gen == 0 || who.gen != c->gen)
+                e = -ESTALE;
+        else if (c->owner != who.client)
+                e = -EPERM;
+        else if (!(mask & (1u << c->state)))
+                e = -EBADFD;
+        if (e < 0) {
                 pthread_mutex_unlock(&cs->lock);
-                return -EPERM;
-        }
-        if (!(mask & (1u << c->state))) {
-                pthread_mutex_unlock(&cs->lock);
-                return -EBADFD;
+                return e;
         }
         *ret = c;
         return 0;
@@ -390,7 +398,8 @@ static int enter(struct avbd_clocks *cs, int32_t id, uint64_t client, unsigned m
 
 #define IN(s) (1u << AVBD_CLOCK_##s)
 
-int avbd_clock_open(struct avbd_clocks *cs, int32_t id, uint64_t client, avb_binder *listener)
+int avbd_clock_open(struct avbd_clocks *cs, int32_t id, uint64_t client, avb_binder *listener,
+                    uint64_t *ret_gen)
 {
         struct clock *c = find(cs, id);
         int e = 0;
@@ -412,28 +421,10 @@ int avbd_clock_open(struct avbd_clocks *cs, int32_t id, uint64_t client, avb_bin
         c->resyncs = 0;
         set_state(cs, c, AVBD_CLOCK_OPENING);
         set_state(cs, c, AVBD_CLOCK_READY);
+        *ret_gen = c->gen;
 out:
         pthread_mutex_unlock(&cs->lock);
         return e;
-}
-
-uint64_t avbd_clock_generation(struct avbd_clocks *cs, int32_t id)
-{
-        struct clock *c = find(cs, id);
-        uint64_t gen = 0;
-
-        if (!c)
-                return 0;
-        pthread_mutex_lock(&cs->lock);
-        if (c->state != AVBD_CLOCK_CLOSED)
-                gen = c->gen;
-        pthread_mutex_unlock(&cs->lock);
-        return gen;
-}
-
-int avbd_clock_acts(struct avbd_clocks *cs, int32_t id, uint64_t gen)
-{
-        return gen != 0 && gen == avbd_clock_generation(cs, id) ? 0 : -ESTALE;
 }
 
 /* Locked: STARTED to READY. */
@@ -454,10 +445,10 @@ static void close_clock(struct avbd_clocks *cs, struct clock *c)
         c->owner = 0;
 }
 
-int avbd_clock_close(struct avbd_clocks *cs, int32_t id, uint64_t client)
+int avbd_clock_close(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(READY), &c);
+        int e = enter(cs, id, who, IN(READY), &c);
 
         if (e < 0)
                 return e;
@@ -466,10 +457,10 @@ int avbd_clock_close(struct avbd_clocks *cs, int32_t id, uint64_t client)
         return 0;
 }
 
-int avbd_clock_start(struct avbd_clocks *cs, int32_t id, uint64_t client)
+int avbd_clock_start(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(READY), &c);
+        int e = enter(cs, id, who, IN(READY), &c);
 
         if (e < 0)
                 return e;
@@ -482,10 +473,10 @@ int avbd_clock_start(struct avbd_clocks *cs, int32_t id, uint64_t client)
         return 0;
 }
 
-int avbd_clock_stop(struct avbd_clocks *cs, int32_t id, uint64_t client)
+int avbd_clock_stop(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(STARTED), &c);
+        int e = enter(cs, id, who, IN(STARTED), &c);
 
         if (e < 0)
                 return e;
@@ -494,7 +485,7 @@ int avbd_clock_stop(struct avbd_clocks *cs, int32_t id, uint64_t client)
         return 0;
 }
 
-int avbd_clock_set_mode(struct avbd_clocks *cs, int32_t id, uint64_t client,
+int avbd_clock_set_mode(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
                         enum avbd_clock_mode mode)
 {
         struct clock *c;
@@ -502,7 +493,7 @@ int avbd_clock_set_mode(struct avbd_clocks *cs, int32_t id, uint64_t client,
 
         if (mode < AVBD_CLOCK_AUTO || mode > AVBD_CLOCK_VIDEO_MASTER)
                 return -EINVAL;
-        e = enter(cs, id, client, IN(READY), &c);
+        e = enter(cs, id, who, IN(READY), &c);
         if (e < 0)
                 return e;
         c->mode = mode;
@@ -512,11 +503,11 @@ int avbd_clock_set_mode(struct avbd_clocks *cs, int32_t id, uint64_t client,
         return 0;
 }
 
-int avbd_clock_get_mode(struct avbd_clocks *cs, int32_t id, uint64_t client,
+int avbd_clock_get_mode(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
                         enum avbd_clock_mode *ret)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(READY) | IN(STARTED), &c);
+        int e = enter(cs, id, who, IN(READY) | IN(STARTED), &c);
 
         if (e < 0)
                 return e;
@@ -530,10 +521,11 @@ static bool valid_rate(double rate)
         return rate == 0.0 || (rate >= 0.5 && rate <= 2.0); /* false for NaN too */
 }
 
-int avbd_clock_set_rate(struct avbd_clocks *cs, int32_t id, uint64_t client, double rate)
+int avbd_clock_set_rate(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
+                        double rate)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(READY) | IN(STARTED), &c);
+        int e = enter(cs, id, who, IN(READY) | IN(STARTED), &c);
 
         if (e < 0)
                 return e;
@@ -550,10 +542,11 @@ int avbd_clock_set_rate(struct avbd_clocks *cs, int32_t id, uint64_t client, dou
         return e;
 }
 
-int avbd_clock_get_rate(struct avbd_clocks *cs, int32_t id, uint64_t client, double *ret)
+int avbd_clock_get_rate(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
+                        double *ret)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(READY) | IN(STARTED), &c);
+        int e = enter(cs, id, who, IN(READY) | IN(STARTED), &c);
 
         if (e < 0)
                 return e;
@@ -568,11 +561,11 @@ int avbd_clock_get_rate(struct avbd_clocks *cs, int32_t id, uint64_t client, dou
 /* A PCR further than this from where the clock would be is a discontinuity. */
 #define PCR_JUMP_NS (100 * 1000000LL)
 
-int avbd_clock_pcr(struct avbd_clocks *cs, int32_t id, uint64_t client, int64_t pcr_ns,
+int avbd_clock_pcr(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who, int64_t pcr_ns,
                    int64_t sample_mono_ns)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(STARTED), &c);
+        int e = enter(cs, id, who, IN(STARTED), &c);
 
         if (e < 0)
                 return e;
@@ -597,11 +590,11 @@ int avbd_clock_pcr(struct avbd_clocks *cs, int32_t id, uint64_t client, int64_t 
         return e;
 }
 
-int avbd_clock_time(struct avbd_clocks *cs, int32_t id, uint64_t client, bool *ret_primed,
-                    int64_t *ret_media_ns, int64_t *ret_mono_ns)
+int avbd_clock_time(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
+                    bool *ret_primed, int64_t *ret_media_ns, int64_t *ret_mono_ns)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(STARTED), &c);
+        int e = enter(cs, id, who, IN(STARTED), &c);
         int64_t now = avb_now_ns();
 
         if (e < 0)
