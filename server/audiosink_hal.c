@@ -208,8 +208,9 @@ static bool property(struct asink *a, AS(Property) p, int64_t *ret)
         case AS(Property_DOLBY_ATMOS_LOCK):  /* no Atmos: never locked */
                 *ret = 0;
                 break;
-        case AS(Property_QUEUE_DEPTH_NS):
-                *ret = in.queued * a->frame_ns;
+        case AS(Property_QUEUE_DEPTH_NS): /* a client's absurd frame length: saturated */
+                if (__builtin_mul_overflow(in.queued, a->frame_ns, ret))
+                        *ret = INT64_MAX;
                 break;
         case AS(Property_AV_SOURCE):
                 *ret = in.av_source;
@@ -249,6 +250,7 @@ static avb_status set_property(void *impl, avb_call *call, AS(Property) p,
                                const com_rdk_hal_PropertyValue *value, bool *ret)
 {
         struct asink *a = impl;
+        struct avbd_vsink_caller owner;
         int32_t v;
         int e;
 
@@ -256,15 +258,16 @@ static avb_status set_property(void *impl, avb_call *call, AS(Property) p,
         if (p != AS(Property_REFERENCE_LEVEL) && p != AS(Property_AV_SOURCE) &&
             p != AS(Property_MIXER_ID) && p != AS(Property_DOLBY_ATMOS_LOCK))
                 return avb_status_ok(); /* read-only or unknown */
-        e = avbd_vsink_check(a->k, avbd_dec_caller(call));
+        /* a call on the sink, not a controller: for whichever open its client has */
+        owner = (struct avbd_vsink_caller){avbd_dec_caller(call),
+                                           avbd_vsink_open_of(a->k, avbd_dec_caller(call))};
+        e = avbd_vsink_check(a->k, owner);
         if (e < 0)
-                return avbd_sink_status(e, "setProperty");
+                return avbd_sink_status(e == -ESTALE ? -EBADFD : e, "setProperty");
         if (avbd_int_of(value, &v) < 0)
                 return avb_status_ok();
         if (p == AS(Property_AV_SOURCE)) {
-                e = avbd_av_source_valid(v)
-                        ? avbd_vsink_set_av_source(a->k, avbd_dec_caller(call), v)
-                        : -EINVAL;
+                e = avbd_av_source_valid(v) ? avbd_vsink_set_av_source(a->k, owner, v) : -EINVAL;
         } else if (p == AS(Property_REFERENCE_LEVEL)) {
                 e = v < ASINK_REFERENCE_LEVEL_MIN || v > 0 ? -EINVAL : 0;
                 pthread_mutex_lock(&a->svc->lock);
@@ -300,10 +303,9 @@ static avb_status sink_open(void *impl, avb_call *call, AS(ContentType) type, av
         if (type < AS(ContentType_UNKNOWN) || type > AS(ContentType_SONIFICATION))
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "open: content type %d",
                                             (int)type);
-        e = avbd_vsink_open(a->k, avbd_dec_caller(call), listener);
+        e = avbd_vsink_open(a->k, avbd_dec_caller(call), listener, &gen);
         if (e < 0)
                 return avbd_sink_status(e, "open");
-        gen = avbd_vsink_generation(a->k);
         pthread_mutex_lock(&a->svc->lock);
         c = &a->ctls[gen % AVBD_ASINK_CONTROLLERS];
         c->gen = gen;
@@ -314,15 +316,15 @@ static avb_status sink_open(void *impl, avb_call *call, AS(ContentType) type, av
         return avb_status_ok();
 }
 
-/* 0 when c acts for the sink's open now; -ESTALE when its open was closed. */
-static int current(const struct asink_ctl *c)
+/* Who calls through controller c: the caller, for c's open (the core checks both). */
+static struct avbd_vsink_caller who(const struct asink_ctl *c, avb_call *call)
 {
-        uint64_t gen;
+        struct avbd_vsink_caller w = {avbd_dec_caller(call), 0};
 
         pthread_mutex_lock(&c->a->svc->lock);
-        gen = c->gen;
+        w.gen = c->gen;
         pthread_mutex_unlock(&c->a->svc->lock);
-        return gen && gen == avbd_vsink_generation(c->a->k) ? 0 : -ESTALE;
+        return w;
 }
 
 static avb_status sink_close(void *impl, avb_call *call, avb_binder *controller, bool *ret)
@@ -336,9 +338,7 @@ static avb_status sink_close(void *impl, avb_call *call, avb_binder *controller,
         if (!c || c->a != impl) /* as the video sink and the decoders answer */
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE,
                                             "close: not this sink's controller");
-        e = current(c);
-        if (e == 0)
-                e = avbd_vsink_close(c->a->k, avbd_dec_caller(call));
+        e = avbd_vsink_close(c->a->k, who(c, call));
         if (e < 0)
                 return avbd_sink_status(e, "close");
         *ret = true;
@@ -386,25 +386,19 @@ static const AS(IAudioSink_ops) as_sink_ops = {
 
 /* ---- IAudioSinkController ----------------------------------------------------------- */
 
-/* The sink c drives, for c's open only (e = -ESTALE otherwise). */
+/* The sink c drives; expr a core call on k_ by who_ (the caller, for c's open). */
 #define CTL(impl) (((const struct asink_ctl *)(impl))->a)
 #define CTL_CALL(impl, call, what, expr)                                                           \
         do {                                                                                       \
-                int e_ = current(impl);                                                            \
-                uint64_t owner_ = avbd_dec_caller(call);                                           \
+                struct avbd_vsink_caller who_ = who((impl), (call));                               \
                 struct avbd_vsink *k_ = CTL(impl)->k;                                              \
-                if (e_ == 0)                                                                       \
-                        e_ = (expr);                                                               \
-                return avbd_sink_status(e_, what);                                                 \
+                return avbd_sink_status((expr), what);                                             \
         } while (0)
 
 static avb_status ctl_set_decoder(void *impl, avb_call *call,
                                   const com_rdk_hal_audiodecoder_IAudioDecoder_Id *id, bool *ret)
 {
-        int e = current(impl);
-
-        if (e == 0)
-                e = avbd_vsink_set_decoder(CTL(impl)->k, avbd_dec_caller(call), id->value);
+        int e = avbd_vsink_set_decoder(CTL(impl)->k, who(impl, call), id->value);
         *ret = e == 0;
         return e == -EINVAL ? avb_status_ok() : avbd_sink_status(e, "setAudioDecoder");
 }
@@ -413,15 +407,12 @@ static avb_status ctl_get_decoder(void *impl, avb_call *call,
                                   com_rdk_hal_audiodecoder_IAudioDecoder_Id *ret)
 {
         com_rdk_hal_audiodecoder_IAudioDecoder_Id_init(ret);
-        CTL_CALL(impl, call, "getAudioDecoder", avbd_vsink_get_decoder(k_, owner_, &ret->value));
+        CTL_CALL(impl, call, "getAudioDecoder", avbd_vsink_get_decoder(k_, who_, &ret->value));
 }
 
 static avb_status ctl_attach(void *impl, avb_call *call, const com_rdk_hal_avclock_IAVClock_Id *id)
 {
-        int e = current(impl);
-
-        if (e == 0)
-                e = avbd_vsink_attach_clock(CTL(impl)->k, avbd_dec_caller(call), id->value);
+        int e = avbd_vsink_attach_clock(CTL(impl)->k, who(impl, call), id->value);
         return e == -EINVAL ? avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
                                                    "attachClock: no clock %d", (int)id->value)
                             : avbd_sink_status(e, "attachClock");
@@ -430,28 +421,28 @@ static avb_status ctl_attach(void *impl, avb_call *call, const com_rdk_hal_avclo
 static avb_status ctl_detach(void *impl, avb_call *call)
 {
         CTL_CALL(impl, call, "detachClock",
-                 avbd_vsink_attach_clock(k_, owner_, AVBD_VSINK_UNDEFINED));
+                 avbd_vsink_attach_clock(k_, who_, AVBD_VSINK_UNDEFINED));
 }
 
 static avb_status ctl_get_clock(void *impl, avb_call *call, com_rdk_hal_avclock_IAVClock_Id *ret)
 {
         com_rdk_hal_avclock_IAVClock_Id_init(ret);
-        CTL_CALL(impl, call, "getClock", avbd_vsink_get_clock(k_, owner_, &ret->value));
+        CTL_CALL(impl, call, "getClock", avbd_vsink_get_clock(k_, who_, &ret->value));
 }
 
 static avb_status ctl_start(void *impl, avb_call *call)
 {
-        CTL_CALL(impl, call, "start", avbd_vsink_start(k_, owner_));
+        CTL_CALL(impl, call, "start", avbd_vsink_start(k_, who_));
 }
 
 static avb_status ctl_stop(void *impl, avb_call *call)
 {
-        CTL_CALL(impl, call, "stop", avbd_vsink_stop(k_, owner_));
+        CTL_CALL(impl, call, "stop", avbd_vsink_stop(k_, who_));
 }
 
 static avb_status ctl_flush(void *impl, avb_call *call)
 {
-        CTL_CALL(impl, call, "flush", avbd_vsink_flush(k_, owner_, false));
+        CTL_CALL(impl, call, "flush", avbd_vsink_flush(k_, who_, false));
 }
 
 /*
@@ -503,7 +494,8 @@ static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t han
         struct avb_sink_planes pcm;
         int64_t frame_ns = -1;
         int has = pcm_of(md, &pcm, &frame_ns);
-        int e = current(impl);
+        struct avbd_vsink_caller w = who(impl, call);
+        int e = avbd_vsink_check(a->k, w);
 
         if (e == 0 && has < 0)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
@@ -511,18 +503,20 @@ static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t han
         if (e == 0 && md && md->metadata) { /* it comes when it changes, and holds */
                 struct avbd_vsink_picture pic = pcm_format_of(md->metadata);
 
-                e = avbd_vsink_describe(a->k, avbd_dec_caller(call), &pic);
+                e = avbd_vsink_describe(a->k, w, &pic);
         }
         if (e == 0)
-                e = avbd_vsink_queue(a->k, avbd_dec_caller(call), handle, pts, has ? &pcm : NULL,
-                                     md && md->endOfStream, ret);
+                e = avbd_vsink_queue(a->k, w, handle, pts, has ? &pcm : NULL, md && md->endOfStream,
+                                     ret);
         if (e == -EINVAL)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
                                             "queueAudioFrame: not an audio frame buffer the "
                                             "caller owns, or more PCM than it holds");
         if (e == 0 && frame_ns >= 0) {
+                /* not over a reopen's reset (sink_open): still this open, checked with it */
                 pthread_mutex_lock(&a->svc->lock);
-                a->frame_ns = frame_ns;
+                if (avbd_vsink_check(a->k, w) == 0)
+                        a->frame_ns = frame_ns;
                 pthread_mutex_unlock(&a->svc->lock);
         }
         return avbd_sink_status(e, "queueAudioFrame");
@@ -557,21 +551,30 @@ static double volume_now(struct asink *a)
                (a->volume - a->ramp_from) * ramp_shape(a->curve, (double)done / a->ramp_ms);
 }
 
+/*
+ * Locks the service and checks that c's open, by the caller, is the sink's
+ * now (avbd_vsink_check, taking the sinks' lock inside: the order is always
+ * the service's, then the sinks'): the volume calls check and act under one
+ * lock. Returns with the lock held either way.
+ */
+static int lock_volume(const struct asink_ctl *c, avb_call *call)
+{
+        pthread_mutex_lock(&c->a->svc->lock);
+        return avbd_vsink_check(c->a->k, (struct avbd_vsink_caller){avbd_dec_caller(call), c->gen});
+}
+
 static avb_status ctl_get_volume(void *impl, avb_call *call, AS(Volume) * ret)
 {
         struct asink *a = CTL(impl);
-        int e = current(impl);
+        int e = lock_volume(impl, call);
 
-        if (e == 0)
-                e = avbd_vsink_check(a->k, avbd_dec_caller(call));
-        if (e < 0)
-                return avbd_sink_status(e, "getVolume");
-        AS(Volume_init)(ret);
-        pthread_mutex_lock(&a->svc->lock);
-        ret->volume = volume_now(a);
-        ret->muted = a->muted;
+        if (e == 0) {
+                AS(Volume_init)(ret);
+                ret->volume = volume_now(a);
+                ret->muted = a->muted;
+        }
         pthread_mutex_unlock(&a->svc->lock);
-        return avb_status_ok();
+        return avbd_sink_status(e, "getVolume");
 }
 
 static bool volume_ok(double v)
@@ -582,45 +585,35 @@ static bool volume_ok(double v)
 static avb_status ctl_set_volume(void *impl, avb_call *call, const AS(Volume) * v, bool *ret)
 {
         struct asink *a = CTL(impl);
-        int e = current(impl);
+        int e = lock_volume(impl, call);
 
-        if (e == 0)
-                e = avbd_vsink_check(a->k, avbd_dec_caller(call));
-        if (e < 0)
-                return avbd_sink_status(e, "setVolume");
-        *ret = volume_ok(v->volume);
+        *ret = e == 0 && volume_ok(v->volume);
         if (*ret) {
-                pthread_mutex_lock(&a->svc->lock);
                 a->volume = v->volume;
                 a->muted = v->muted;
                 a->ramp_ms = 0; /* a set level ends a ramp */
-                pthread_mutex_unlock(&a->svc->lock);
         }
-        return avb_status_ok();
+        pthread_mutex_unlock(&a->svc->lock);
+        return avbd_sink_status(e, "setVolume");
 }
 
 static avb_status ctl_set_ramp(void *impl, avb_call *call, double target, int32_t over_ms,
                                AS(VolumeRamp) curve, bool *ret)
 {
         struct asink *a = CTL(impl);
-        int e = current(impl);
+        int e = lock_volume(impl, call);
 
-        if (e == 0)
-                e = avbd_vsink_check(a->k, avbd_dec_caller(call));
-        if (e < 0)
-                return avbd_sink_status(e, "setVolumeRamp");
-        *ret = volume_ok(target) && over_ms >= 0 && curve >= AS(VolumeRamp_LINEAR) &&
+        *ret = e == 0 && volume_ok(target) && over_ms >= 0 && curve >= AS(VolumeRamp_LINEAR) &&
                curve <= AS(VolumeRamp_OUT_CUBIC);
         if (*ret) {
-                pthread_mutex_lock(&a->svc->lock);
                 a->ramp_from = volume_now(a); /* from where an unfinished ramp has got to */
                 a->volume = target;
                 a->ramp_start_ms = avb_now_ms();
                 a->ramp_ms = over_ms;
                 a->curve = curve;
-                pthread_mutex_unlock(&a->svc->lock);
         }
-        return avb_status_ok();
+        pthread_mutex_unlock(&a->svc->lock);
+        return avbd_sink_status(e, "setVolumeRamp");
 }
 
 static const AS(IAudioSinkController_ops) as_controller_ops = {

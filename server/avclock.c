@@ -24,29 +24,74 @@
 
 /* ---- the arithmetic ------------------------------------------------------ */
 
-/* Rounding without libm (avbufferd links none): x is well inside int64_t. */
+/*
+ * Why every step saturates: pts and PCR values are the client's numbers
+ * (any int64_t), sample times too, so a sum or a difference of two of them
+ * may not fit; the clock then stands at the end of the range it ran into
+ * (avclock.h says what that means to a sink) rather than wrapping round to
+ * the other end, which would show a far-future frame at once.
+ */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+        int64_t r;
+
+        if (__builtin_add_overflow(a, b, &r))
+                return b > 0 ? INT64_MAX : INT64_MIN;
+        return r;
+}
+
+static int64_t sat_sub(int64_t a, int64_t b)
+{
+        int64_t r;
+
+        if (__builtin_sub_overflow(a, b, &r))
+                return b < 0 ? INT64_MAX : INT64_MIN;
+        return r;
+}
+
+static int64_t sat_abs(int64_t a)
+{
+        return a == INT64_MIN ? INT64_MAX : llabs(a);
+}
+
+/* x truncated toward zero, saturated (avbufferd links no libm; NaN gives 0). */
+static int64_t trunc_ll(double x)
+{
+        if (x != x)
+                return 0;
+        if (x >= 0x1p63)
+                return INT64_MAX;
+        if (x < -0x1p63)
+                return INT64_MIN;
+        return (int64_t)x;
+}
+
+/* Rounded half away from zero. */
 static int64_t round_ll(double x)
 {
-        return x >= 0 ? (int64_t)(x + 0.5) : -(int64_t)(-x + 0.5);
+        return trunc_ll(x >= 0 ? x + 0.5 : x - 0.5);
 }
 
 static int64_t ceil_ll(double x)
 {
-        int64_t t = (int64_t)x; /* toward zero */
+        int64_t t = trunc_ll(x);
 
-        return (double)t < x ? t + 1 : t;
+        return t != INT64_MAX && (double)t < x ? t + 1 : t;
 }
 
 static int64_t floor_ll(double x)
 {
-        int64_t t = (int64_t)x;
+        int64_t t = trunc_ll(x);
 
-        return (double)t > x ? t - 1 : t;
+        return t != INT64_MIN && (double)t > x ? t - 1 : t;
 }
 
 int64_t avbd_clock_base_at(const struct avbd_clock_base *b, int64_t mono_ns)
 {
-        return b->media_ns + round_ll((double)(mono_ns - b->mono_ns) * b->rate);
+        int64_t since = sat_sub(mono_ns, b->mono_ns);
+
+        /* at 1x (PCR, most playback) in integers: exact however far from the base */
+        return sat_add(b->media_ns, b->rate == 1.0 ? since : round_ll((double)since * b->rate));
 }
 
 void avbd_clock_base_set_rate(struct avbd_clock_base *b, int64_t mono_ns, double rate)
@@ -58,13 +103,14 @@ void avbd_clock_base_set_rate(struct avbd_clock_base *b, int64_t mono_ns, double
 
 int64_t avbd_clock_base_due(const struct avbd_clock_base *b, int64_t media_ns)
 {
-        int64_t ahead = media_ns - b->media_ns;
+        int64_t ahead = sat_sub(media_ns, b->media_ns);
 
         if (ahead <= 0) /* reached at the base already (or before, when running) */
-                return b->rate > 0 ? b->mono_ns + floor_ll((double)ahead / b->rate) : b->mono_ns;
+                return b->rate > 0 ? sat_add(b->mono_ns, floor_ll((double)ahead / b->rate))
+                                   : b->mono_ns;
         if (b->rate <= 0)
                 return INT64_MAX;
-        return b->mono_ns + ceil_ll((double)ahead / b->rate);
+        return sat_add(b->mono_ns, ceil_ll((double)ahead / b->rate));
 }
 
 /* ---- the clocks ---------------------------------------------------------- */
@@ -261,13 +307,13 @@ void avbd_clock_presented(struct avbd_clocks *cs, int32_t id, enum avbd_clock_so
         pthread_mutex_lock(&cs->lock);
         if (c->state != AVBD_CLOCK_STARTED || !c->primed)
                 goto out;
-        late = avbd_clock_base_at(&c->base, mono_ns) - pts_ns;
+        late = sat_sub(avbd_clock_base_at(&c->base, mono_ns), pts_ns);
         c->late_ns[src] = late;
         c->has_late[src] = true;
         master = (c->mode == AVBD_CLOCK_AUDIO_MASTER && src == AVBD_CLOCK_FROM_AUDIO) ||
                  (c->mode == AVBD_CLOCK_VIDEO_MASTER && src == AVBD_CLOCK_FROM_VIDEO);
         /* Paused, a frame is only ever presented at its time: nothing to follow. */
-        if (master && c->base.rate > 0 && llabs(late) > AVBD_CLOCK_MASTER_SLACK_NS) {
+        if (master && c->base.rate > 0 && sat_abs(late) > AVBD_CLOCK_MASTER_SLACK_NS) {
                 c->base = (struct avbd_clock_base){pts_ns, mono_ns, c->base.rate};
                 c->late_ns[src] = 0;
                 c->resyncs++;
@@ -307,7 +353,7 @@ int avbd_clock_info(struct avbd_clocks *cs, int32_t id, struct avbd_clock_info *
                 return -ENOENT;
         pthread_mutex_lock(&cs->lock);
         if (c->has_late[0] && c->has_late[1])
-                apart = llabs(c->late_ns[0] - c->late_ns[1]) / 1000000;
+                apart = sat_abs(sat_sub(c->late_ns[0], c->late_ns[1])) / 1000000;
         *ret = (struct avbd_clock_info){
             .state = c->state,
             .mode = c->mode,
@@ -321,22 +367,30 @@ int avbd_clock_info(struct avbd_clocks *cs, int32_t id, struct avbd_clock_info *
 
 /* ---- the controller calls ------------------------------------------------- */
 
-/* Locks and finds the clock open by client, in one of the states of mask (bit per state). */
-static int enter(struct avbd_clocks *cs, int32_t id, uint64_t client, unsigned mask,
+/*
+ * Locks and finds the clock who acts on: its open who.gen, by its client,
+ * in one of the states of mask (bit per state). Why the open is checked
+ * here and not by the HAL before calling: checked apart, a call racing its
+ * own client's close and reopen would act on the new open.
+ */
+static int enter(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who, unsigned mask,
                  struct clock **ret)
 {
         struct clock *c = find(cs, id);
+        int e = 0;
 
         if (!c)
                 return -ENOENT;
         pthread_mutex_lock(&cs->lock);
-        if (c->state == AVBD_CLOCK_CLOSED || c->owner != client) {
+        if (c->state == AVBD_CLOCK_CLOSED || who.gen == 0 || who.gen != c->gen)
+                e = -ESTALE;
+        else if (c->owner != who.client)
+                e = -EPERM;
+        else if (!(mask & (1u << c->state)))
+                e = -EBADFD;
+        if (e < 0) {
                 pthread_mutex_unlock(&cs->lock);
-                return -EPERM;
-        }
-        if (!(mask & (1u << c->state))) {
-                pthread_mutex_unlock(&cs->lock);
-                return -EBADFD;
+                return e;
         }
         *ret = c;
         return 0;
@@ -344,7 +398,8 @@ static int enter(struct avbd_clocks *cs, int32_t id, uint64_t client, unsigned m
 
 #define IN(s) (1u << AVBD_CLOCK_##s)
 
-int avbd_clock_open(struct avbd_clocks *cs, int32_t id, uint64_t client, avb_binder *listener)
+int avbd_clock_open(struct avbd_clocks *cs, int32_t id, uint64_t client, avb_binder *listener,
+                    uint64_t *ret_gen)
 {
         struct clock *c = find(cs, id);
         int e = 0;
@@ -366,28 +421,10 @@ int avbd_clock_open(struct avbd_clocks *cs, int32_t id, uint64_t client, avb_bin
         c->resyncs = 0;
         set_state(cs, c, AVBD_CLOCK_OPENING);
         set_state(cs, c, AVBD_CLOCK_READY);
+        *ret_gen = c->gen;
 out:
         pthread_mutex_unlock(&cs->lock);
         return e;
-}
-
-uint64_t avbd_clock_generation(struct avbd_clocks *cs, int32_t id)
-{
-        struct clock *c = find(cs, id);
-        uint64_t gen = 0;
-
-        if (!c)
-                return 0;
-        pthread_mutex_lock(&cs->lock);
-        if (c->state != AVBD_CLOCK_CLOSED)
-                gen = c->gen;
-        pthread_mutex_unlock(&cs->lock);
-        return gen;
-}
-
-int avbd_clock_acts(struct avbd_clocks *cs, int32_t id, uint64_t gen)
-{
-        return gen != 0 && gen == avbd_clock_generation(cs, id) ? 0 : -ESTALE;
 }
 
 /* Locked: STARTED to READY. */
@@ -408,10 +445,10 @@ static void close_clock(struct avbd_clocks *cs, struct clock *c)
         c->owner = 0;
 }
 
-int avbd_clock_close(struct avbd_clocks *cs, int32_t id, uint64_t client)
+int avbd_clock_close(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(READY), &c);
+        int e = enter(cs, id, who, IN(READY), &c);
 
         if (e < 0)
                 return e;
@@ -420,10 +457,10 @@ int avbd_clock_close(struct avbd_clocks *cs, int32_t id, uint64_t client)
         return 0;
 }
 
-int avbd_clock_start(struct avbd_clocks *cs, int32_t id, uint64_t client)
+int avbd_clock_start(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(READY), &c);
+        int e = enter(cs, id, who, IN(READY), &c);
 
         if (e < 0)
                 return e;
@@ -436,10 +473,10 @@ int avbd_clock_start(struct avbd_clocks *cs, int32_t id, uint64_t client)
         return 0;
 }
 
-int avbd_clock_stop(struct avbd_clocks *cs, int32_t id, uint64_t client)
+int avbd_clock_stop(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(STARTED), &c);
+        int e = enter(cs, id, who, IN(STARTED), &c);
 
         if (e < 0)
                 return e;
@@ -448,7 +485,7 @@ int avbd_clock_stop(struct avbd_clocks *cs, int32_t id, uint64_t client)
         return 0;
 }
 
-int avbd_clock_set_mode(struct avbd_clocks *cs, int32_t id, uint64_t client,
+int avbd_clock_set_mode(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
                         enum avbd_clock_mode mode)
 {
         struct clock *c;
@@ -456,7 +493,7 @@ int avbd_clock_set_mode(struct avbd_clocks *cs, int32_t id, uint64_t client,
 
         if (mode < AVBD_CLOCK_AUTO || mode > AVBD_CLOCK_VIDEO_MASTER)
                 return -EINVAL;
-        e = enter(cs, id, client, IN(READY), &c);
+        e = enter(cs, id, who, IN(READY), &c);
         if (e < 0)
                 return e;
         c->mode = mode;
@@ -466,11 +503,11 @@ int avbd_clock_set_mode(struct avbd_clocks *cs, int32_t id, uint64_t client,
         return 0;
 }
 
-int avbd_clock_get_mode(struct avbd_clocks *cs, int32_t id, uint64_t client,
+int avbd_clock_get_mode(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
                         enum avbd_clock_mode *ret)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(READY) | IN(STARTED), &c);
+        int e = enter(cs, id, who, IN(READY) | IN(STARTED), &c);
 
         if (e < 0)
                 return e;
@@ -484,10 +521,11 @@ static bool valid_rate(double rate)
         return rate == 0.0 || (rate >= 0.5 && rate <= 2.0); /* false for NaN too */
 }
 
-int avbd_clock_set_rate(struct avbd_clocks *cs, int32_t id, uint64_t client, double rate)
+int avbd_clock_set_rate(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
+                        double rate)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(READY) | IN(STARTED), &c);
+        int e = enter(cs, id, who, IN(READY) | IN(STARTED), &c);
 
         if (e < 0)
                 return e;
@@ -504,10 +542,11 @@ int avbd_clock_set_rate(struct avbd_clocks *cs, int32_t id, uint64_t client, dou
         return e;
 }
 
-int avbd_clock_get_rate(struct avbd_clocks *cs, int32_t id, uint64_t client, double *ret)
+int avbd_clock_get_rate(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
+                        double *ret)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(READY) | IN(STARTED), &c);
+        int e = enter(cs, id, who, IN(READY) | IN(STARTED), &c);
 
         if (e < 0)
                 return e;
@@ -522,11 +561,11 @@ int avbd_clock_get_rate(struct avbd_clocks *cs, int32_t id, uint64_t client, dou
 /* A PCR further than this from where the clock would be is a discontinuity. */
 #define PCR_JUMP_NS (100 * 1000000LL)
 
-int avbd_clock_pcr(struct avbd_clocks *cs, int32_t id, uint64_t client, int64_t pcr_ns,
+int avbd_clock_pcr(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who, int64_t pcr_ns,
                    int64_t sample_mono_ns)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(STARTED), &c);
+        int e = enter(cs, id, who, IN(STARTED), &c);
 
         if (e < 0)
                 return e;
@@ -542,7 +581,8 @@ int avbd_clock_pcr(struct avbd_clocks *cs, int32_t id, uint64_t client, int64_t 
                  * broadcaster's, with the jitter of the sample times (no
                  * smoothing). A jump counts as a resync.
                  */
-                if (llabs(avbd_clock_base_at(&c->base, sample_mono_ns) - pcr_ns) > PCR_JUMP_NS)
+                if (sat_abs(sat_sub(avbd_clock_base_at(&c->base, sample_mono_ns), pcr_ns)) >
+                    PCR_JUMP_NS)
                         c->resyncs++;
                 c->base = (struct avbd_clock_base){pcr_ns, sample_mono_ns, 1.0};
         }
@@ -550,11 +590,11 @@ int avbd_clock_pcr(struct avbd_clocks *cs, int32_t id, uint64_t client, int64_t 
         return e;
 }
 
-int avbd_clock_time(struct avbd_clocks *cs, int32_t id, uint64_t client, bool *ret_primed,
-                    int64_t *ret_media_ns, int64_t *ret_mono_ns)
+int avbd_clock_time(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
+                    bool *ret_primed, int64_t *ret_media_ns, int64_t *ret_mono_ns)
 {
         struct clock *c;
-        int e = enter(cs, id, client, IN(STARTED), &c);
+        int e = enter(cs, id, who, IN(STARTED), &c);
         int64_t now = avb_now_ns();
 
         if (e < 0)

@@ -15,6 +15,14 @@
  * mode's source receives (avbd_clock_prime), or the first PCR sample; the
  * time then starts at that frame's pts (or that PCR).
  *
+ * Extreme values: a pts, a PCR or a sample time is taken as the client
+ * gives it, any int64_t (notifyPCRSample refuses only negative ones). Every
+ * step saturates instead of overflowing: a time past either end of int64_t
+ * reads INT64_MIN or INT64_MAX (the clock stands at the end it ran into), a
+ * due time that does not fit is INT64_MAX (never) or INT64_MIN (long past),
+ * and lateness, the sync metric and the re-basing of a master or PCR clock
+ * saturate alike.
+ *
  * Sinks call the clock API below in-process, from any thread. Nothing in it
  * wakes a sink: a sink waiting for a frame's time sleeps at most
  * AVBD_CLOCK_POLL_NS before it reads the clock again, so a rate change, a
@@ -168,31 +176,40 @@ bool avbd_clock_exists(struct avbd_clocks *cs, int32_t id);
 int avbd_clock_info(struct avbd_clocks *cs, int32_t id, struct avbd_clock_info *ret);
 
 /*
- * The controller calls; client is the caller (avb_peer.client_id).
- * -EPERM: open by another client (or not open); -EBADFD: wrong state;
- * -EINVAL: a value refused.
+ * The controller calls. open takes the client (avb_peer.client_id) and
+ * gives the open's number; every other call takes its caller: the client
+ * and the open its controller was handed out by. The open and the owner are
+ * checked with the call, under the lock, so a call racing its own client's
+ * close and reopen cannot act on the new open.
+ * -ESTALE: not open, or who.gen is an open since closed (or 0);
+ * -EPERM: open by another client; -EBADFD: wrong state; -EINVAL: a value
+ * refused.
  */
-int avbd_clock_open(struct avbd_clocks *cs, int32_t id, uint64_t client, avb_binder *listener);
-int avbd_clock_close(struct avbd_clocks *cs, int32_t id, uint64_t client);
-/* Which open clock id is in (each open a new number), 0 when closed or no such clock. */
-uint64_t avbd_clock_generation(struct avbd_clocks *cs, int32_t id);
-/* 0 when gen is clock id's open now; -ESTALE when that open was closed (or gen is 0). */
-int avbd_clock_acts(struct avbd_clocks *cs, int32_t id, uint64_t gen);
-int avbd_clock_start(struct avbd_clocks *cs, int32_t id, uint64_t client);
-int avbd_clock_stop(struct avbd_clocks *cs, int32_t id, uint64_t client);
-int avbd_clock_set_mode(struct avbd_clocks *cs, int32_t id, uint64_t client,
+struct avbd_clock_caller {
+        uint64_t client;
+        uint64_t gen;
+};
+
+int avbd_clock_open(struct avbd_clocks *cs, int32_t id, uint64_t client, avb_binder *listener,
+                    uint64_t *ret_gen);
+int avbd_clock_close(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who);
+int avbd_clock_start(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who);
+int avbd_clock_stop(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who);
+int avbd_clock_set_mode(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
                         enum avbd_clock_mode mode);
-int avbd_clock_get_mode(struct avbd_clocks *cs, int32_t id, uint64_t client,
+int avbd_clock_get_mode(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
                         enum avbd_clock_mode *ret);
 /* Rates taken: 0 (pause) and 0.5 to 2.0; -EINVAL otherwise, -EBADFD in PCR mode. */
-int avbd_clock_set_rate(struct avbd_clocks *cs, int32_t id, uint64_t client, double rate);
-int avbd_clock_get_rate(struct avbd_clocks *cs, int32_t id, uint64_t client, double *ret);
+int avbd_clock_set_rate(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
+                        double rate);
+int avbd_clock_get_rate(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
+                        double *ret);
 /* -EINVAL for a negative PCR or sample time. */
-int avbd_clock_pcr(struct avbd_clocks *cs, int32_t id, uint64_t client, int64_t pcr_ns,
+int avbd_clock_pcr(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who, int64_t pcr_ns,
                    int64_t sample_mono_ns);
 /* The time now: 0 with *ret_primed false while unprimed; -EBADFD when not STARTED. */
-int avbd_clock_time(struct avbd_clocks *cs, int32_t id, uint64_t client, bool *ret_primed,
-                    int64_t *ret_media_ns, int64_t *ret_mono_ns);
+int avbd_clock_time(struct avbd_clocks *cs, int32_t id, struct avbd_clock_caller who,
+                    bool *ret_primed, int64_t *ret_media_ns, int64_t *ret_mono_ns);
 /* Event listeners: -EEXIST when there already, -ENOENT when not, -ENOSPC when full. */
 int avbd_clock_listen(struct avbd_clocks *cs, int32_t id, avb_binder *listener);
 int avbd_clock_unlisten(struct avbd_clocks *cs, int32_t id, avb_binder *listener);

@@ -214,31 +214,22 @@ static avb_status clock_open(void *impl, avb_call *call, avb_binder *listener, a
 
         if (!listener)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "open: no listener");
-        e = avbd_clock_open(o->clocks, o->id, caller(call), listener);
+        e = avbd_clock_open(o->clocks, o->id, caller(call), listener, &gen);
         if (e == -EBADFD)
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE, "open: the clock is open");
         if (e < 0)
                 return status(e, "open");
         /* the slot's earlier open is AVBD_CLOCK_CONTROLLERS opens ago: long closed */
-        gen = avbd_clock_generation(o->clocks, o->id);
         slot = (size_t)(gen % AVBD_CLOCK_CONTROLLERS);
         __atomic_store_n(&o->ctls[slot].gen, gen, __ATOMIC_RELEASE);
         *ret = avb_binder_ref(o->controllers[slot]);
         return avb_status_ok();
 }
 
-/*
- * The clock c drives; *ret_e 0 when c acts for the clock's open now, else
- * -ESTALE (checked before the call, not with it: a call racing its own
- * client's close and reopen may act on the new open; no other client's).
- */
-static struct clock_obj *ctl_clock(void *impl, int *ret_e)
+/* Who calls through controller c: the caller, for c's open (the core checks both). */
+static struct avbd_clock_caller who(const struct clock_ctl *c, avb_call *call)
 {
-        struct clock_ctl *c = impl;
-
-        *ret_e =
-            avbd_clock_acts(c->o->clocks, c->o->id, __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE));
-        return c->o;
+        return (struct avbd_clock_caller){caller(call), __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE)};
 }
 
 static avb_status clock_close(void *impl, avb_call *call, avb_binder *controller, bool *ret)
@@ -254,9 +245,8 @@ static avb_status clock_close(void *impl, avb_call *call, avb_binder *controller
         if (!c || c->o != impl)
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE,
                                             "close: not this clock's controller");
-        o = ctl_clock(c, &e);
-        if (e == 0)
-                e = avbd_clock_close(o->clocks, o->id, caller(call));
+        o = c->o;
+        e = avbd_clock_close(o->clocks, o->id, who(c, call));
         if (e < 0)
                 return status(e, "close");
         *ret = true;
@@ -304,39 +294,24 @@ static const AC(IAVClock_ops) clock_ops = {
 
 /* ---- IAVClockController --------------------------------------------------------- */
 
-/*
- * Run expr (a core call on o, the clock of the controller impl) when the
- * controller acts for the clock's open now; e holds the outcome.
- */
-#define ON_CLOCK(impl, o, e, expr)                                                                 \
-        do {                                                                                       \
-                struct clock_obj *o = ctl_clock((impl), &(e));                                     \
-                if ((e) == 0)                                                                      \
-                        (e) = (expr);                                                              \
-        } while (0)
+/* The clocks and the id of the clock the controller impl drives, as the core calls take them. */
+#define CTL_CLOCK(impl)                                                                            \
+        ((const struct clock_ctl *)(impl))->o->clocks, ((const struct clock_ctl *)(impl))->o->id
 
 static avb_status ctl_start(void *impl, avb_call *call)
 {
-        int e;
-
-        ON_CLOCK(impl, o, e, avbd_clock_start(o->clocks, o->id, caller(call)));
-        return status(e, "start");
+        return status(avbd_clock_start(CTL_CLOCK(impl), who(impl, call)), "start");
 }
 
 static avb_status ctl_stop(void *impl, avb_call *call)
 {
-        int e;
-
-        ON_CLOCK(impl, o, e, avbd_clock_stop(o->clocks, o->id, caller(call)));
-        return status(e, "stop");
+        return status(avbd_clock_stop(CTL_CLOCK(impl), who(impl, call)), "stop");
 }
 
 static avb_status ctl_set_mode(void *impl, avb_call *call, AC(ClockMode) mode, bool *ret)
 {
-        int e;
+        int e = avbd_clock_set_mode(CTL_CLOCK(impl), who(impl, call), (enum avbd_clock_mode)mode);
 
-        ON_CLOCK(impl, o, e,
-                 avbd_clock_set_mode(o->clocks, o->id, caller(call), (enum avbd_clock_mode)mode));
         *ret = e == 0;
         return e == -EINVAL ? avb_status_ok() : status(e, "setClockMode");
 }
@@ -344,9 +319,8 @@ static avb_status ctl_set_mode(void *impl, avb_call *call, AC(ClockMode) mode, b
 static avb_status ctl_get_mode(void *impl, avb_call *call, AC(ClockMode) * ret)
 {
         enum avbd_clock_mode m;
-        int e;
+        int e = avbd_clock_get_mode(CTL_CLOCK(impl), who(impl, call), &m);
 
-        ON_CLOCK(impl, o, e, avbd_clock_get_mode(o->clocks, o->id, caller(call), &m));
         if (e == 0)
                 *ret = (AC(ClockMode))m;
         return status(e, "getClockMode");
@@ -354,9 +328,8 @@ static avb_status ctl_get_mode(void *impl, avb_call *call, AC(ClockMode) * ret)
 
 static avb_status ctl_pcr(void *impl, avb_call *call, int64_t pcr, int64_t sample, bool *ret)
 {
-        int e;
+        int e = avbd_clock_pcr(CTL_CLOCK(impl), who(impl, call), pcr, sample);
 
-        ON_CLOCK(impl, o, e, avbd_clock_pcr(o->clocks, o->id, caller(call), pcr, sample));
         *ret = e == 0;
         return e == -EINVAL ? avb_status_ok() : status(e, "notifyPCRSample");
 }
@@ -365,10 +338,8 @@ static avb_status ctl_time(void *impl, avb_call *call, AC(ClockTime) * *ret)
 {
         int64_t media, mono;
         bool primed;
-        int e;
+        int e = avbd_clock_time(CTL_CLOCK(impl), who(impl, call), &primed, &media, &mono);
 
-        ON_CLOCK(impl, o, e,
-                 avbd_clock_time(o->clocks, o->id, caller(call), &primed, &media, &mono));
         if (e < 0)
                 return status(e, "getCurrentClockTime");
         *ret = NULL;
@@ -385,19 +356,16 @@ static avb_status ctl_time(void *impl, avb_call *call, AC(ClockTime) * *ret)
 
 static avb_status ctl_set_rate(void *impl, avb_call *call, double rate, bool *ret)
 {
-        int e;
+        int e = avbd_clock_set_rate(CTL_CLOCK(impl), who(impl, call), rate);
 
-        ON_CLOCK(impl, o, e, avbd_clock_set_rate(o->clocks, o->id, caller(call), rate));
         *ret = e == 0;
         return e == -EINVAL ? avb_status_ok() : status(e, "setPlaybackRate");
 }
 
 static avb_status ctl_get_rate(void *impl, avb_call *call, double *ret)
 {
-        int e;
-
-        ON_CLOCK(impl, o, e, avbd_clock_get_rate(o->clocks, o->id, caller(call), ret));
-        return status(e, "getPlaybackRate");
+        return status(avbd_clock_get_rate(CTL_CLOCK(impl), who(impl, call), ret),
+                      "getPlaybackRate");
 }
 
 static const AC(IAVClockController_ops) controller_ops = {

@@ -5,6 +5,7 @@
  * them into listener calls, and keeps frame blocks queued.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -328,6 +329,19 @@ void dec_service(struct avbd_dec *dec)
         dec_top_up_output(dec);
 }
 
+/*
+ * The worker polls the sessions' descriptors with the lock dropped, while a
+ * client's close may close a session (and its descriptor number be reused
+ * at once). So it polls duplicates it made under the lock and owns: the same
+ * open file, never a closed or reused number. A session closed meanwhile
+ * wakes it at worst (the next round finds it gone). Closing a duplicate is
+ * only the worker's: a V4L2 device stays open until then, a poll later.
+ */
+static int poll_dup(struct avbd_decoders *d, struct avbd_dec *dec)
+{
+        return fcntl(d->vpu->ops->poll_fd(dec->sess), F_DUPFD_CLOEXEC, 0);
+}
+
 void *dec_worker(void *arg)
 {
         struct avbd_decoders *d = arg;
@@ -354,9 +368,14 @@ void *dec_worker(void *arg)
                         if (dec->sess)
                                 dec_service(dec);
                         /* a listener behind: its completions wait, the tick retries */
-                        if (dec->sess && n < 33 && !dec_listener_behind(dec))
-                                p[n++] = (struct pollfd){.fd = d->vpu->ops->poll_fd(dec->sess),
-                                                         .events = POLLIN};
+                        if (dec->sess && n < 33 && !dec_listener_behind(dec)) {
+                                int fd = poll_dup(d, dec);
+
+                                if (fd >= 0)
+                                        p[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
+                                else
+                                        tick = true; /* no descriptor to spare: look again soon */
+                        }
                         if (dec->sess && dec->state == AVBD_DEC_STARTED &&
                             dec->out.n < DEC_OUT_TARGET)
                                 tick = true;
@@ -366,5 +385,7 @@ void *dec_worker(void *arg)
                 pthread_mutex_unlock(&d->lock);
                 if (poll(p, n, tick ? DEC_TICK_MS : 500) > 0 && p[0].revents)
                         (void)!read(d->wake, &x, sizeof(x));
+                for (size_t i = 1; i < n; i++)
+                        close(p[i].fd);
         }
 }

@@ -354,19 +354,14 @@ avb_binder *avbd_vsink_controller(const struct avbd_vsink *k)
         return k->controller;
 }
 
-uint64_t avbd_vsink_generation(struct avbd_vsink *k)
+uint64_t avbd_vsink_open_of(struct avbd_vsink *k, uint64_t owner)
 {
         uint64_t gen;
 
         pthread_mutex_lock(&k->all->lock);
-        gen = k->state == AVBD_VSINK_CLOSED ? 0 : k->gen;
+        gen = k->state != AVBD_VSINK_CLOSED && k->owner == owner ? k->gen : 0;
         pthread_mutex_unlock(&k->all->lock);
         return gen;
-}
-
-int avbd_vsink_acts(struct avbd_vsink *k, uint64_t gen)
-{
-        return gen != 0 && gen == avbd_vsink_generation(k) ? 0 : -ESTALE;
 }
 
 /* ---- the calls ------------------------------------------------------------------ */
@@ -379,18 +374,30 @@ static int may(const struct avbd_vsink *k, uint64_t owner, unsigned states)
         return states & (1u << k->state) ? 0 : -EBADFD;
 }
 
+/*
+ * Whether who acts for k's open now, then may(). Lock held. Why here and
+ * not in the HAL before the call: checked apart from the act, a call racing
+ * its own client's close and reopen could act on the new open.
+ */
+static int acts(const struct avbd_vsink *k, struct avbd_vsink_caller who, unsigned states)
+{
+        if (k->state == AVBD_VSINK_CLOSED || who.gen == 0 || who.gen != k->gen)
+                return -ESTALE;
+        return may(k, who.client, states);
+}
+
 #define IN(s)   (1u << AVBD_VSINK_##s)
 #define OPENED  (IN(READY) | IN(STARTED))
 
 /*
- * Run body under the lock when the caller may act in states; body sets e_
- * on failure and may `break` out of itself.
+ * Run body under the lock when the caller who may act in states; body sets
+ * e_ on failure and may `break` out of itself.
  */
-#define VSINK_CALL(k, owner, states, ...)                                                          \
+#define VSINK_CALL(k, who, states, ...)                                                            \
         do {                                                                                       \
                 int e_;                                                                            \
                 pthread_mutex_lock(&(k)->all->lock);                                               \
-                e_ = may((k), (owner), (states));                                                  \
+                e_ = acts((k), (who), (states));                                                   \
                 if (e_ == 0)                                                                       \
                         do {                                                                       \
                                 __VA_ARGS__;                                                          \
@@ -399,9 +406,13 @@ static int may(const struct avbd_vsink *k, uint64_t owner, unsigned states)
                 return e_;                                                                         \
         } while (0)
 
-int avbd_vsink_open(struct avbd_vsink *k, uint64_t owner, avb_binder *listener)
+int avbd_vsink_open(struct avbd_vsink *k, uint64_t owner, avb_binder *listener, uint64_t *ret_gen)
 {
-        VSINK_CALL(k, owner, IN(CLOSED), {
+        int e;
+
+        pthread_mutex_lock(&k->all->lock);
+        e = may(k, owner, IN(CLOSED));
+        if (e == 0) {
                 k->owner = owner;
                 k->gen++;
                 k->listener = avb_binder_ref(listener);
@@ -415,26 +426,29 @@ int avbd_vsink_open(struct avbd_vsink *k, uint64_t owner, avb_binder *listener)
                 /* a picture stays on screen until the next; sound is gone once played */
                 avb_sink_set_keep_shown(k->engine, k->all->kind == AVB_MEDIA_VIDEO);
                 set_state(k, AVBD_VSINK_READY);
-        });
+                *ret_gen = k->gen;
+        }
+        pthread_mutex_unlock(&k->all->lock);
+        return e;
 }
 
-int avbd_vsink_close(struct avbd_vsink *k, uint64_t owner)
+int avbd_vsink_close(struct avbd_vsink *k, struct avbd_vsink_caller who)
 {
-        VSINK_CALL(k, owner, IN(READY), shut(k));
+        VSINK_CALL(k, who, IN(READY), shut(k));
 }
 
-int avbd_vsink_start(struct avbd_vsink *k, uint64_t owner)
+int avbd_vsink_start(struct avbd_vsink *k, struct avbd_vsink_caller who)
 {
-        VSINK_CALL(k, owner, IN(READY), {
+        VSINK_CALL(k, who, IN(READY), {
                 set_state(k, AVBD_VSINK_STARTING);
                 k->eos_queued = false;
                 set_state(k, AVBD_VSINK_STARTED);
         });
 }
 
-int avbd_vsink_stop(struct avbd_vsink *k, uint64_t owner)
+int avbd_vsink_stop(struct avbd_vsink *k, struct avbd_vsink_caller who)
 {
-        VSINK_CALL(k, owner, IN(STARTED), {
+        VSINK_CALL(k, who, IN(STARTED), {
                 set_state(k, AVBD_VSINK_STOPPING);
                 avb_sink_flush(k->engine, false);
                 k->eos_queued = false;
@@ -446,9 +460,9 @@ int avbd_vsink_stop(struct avbd_vsink *k, uint64_t owner)
  * The decoder whose output link enters this sink: in the stock graph the
  * decoder of the same id, and a decoder that exists (its link is found).
  */
-int avbd_vsink_set_decoder(struct avbd_vsink *k, uint64_t owner, int32_t decoder_id)
+int avbd_vsink_set_decoder(struct avbd_vsink *k, struct avbd_vsink_caller who, int32_t decoder_id)
 {
-        VSINK_CALL(k, owner, IN(READY), {
+        VSINK_CALL(k, who, IN(READY), {
                 struct avb_vendor *v = k->all->vendor;
                 bool on;
 
@@ -469,14 +483,14 @@ int avbd_vsink_set_decoder(struct avbd_vsink *k, uint64_t owner, int32_t decoder
         });
 }
 
-int avbd_vsink_get_decoder(struct avbd_vsink *k, uint64_t owner, int32_t *ret_id)
+int avbd_vsink_get_decoder(struct avbd_vsink *k, struct avbd_vsink_caller who, int32_t *ret_id)
 {
-        VSINK_CALL(k, owner, OPENED, *ret_id = k->decoder_id);
+        VSINK_CALL(k, who, OPENED, *ret_id = k->decoder_id);
 }
 
-int avbd_vsink_attach_clock(struct avbd_vsink *k, uint64_t owner, int32_t clock_id)
+int avbd_vsink_attach_clock(struct avbd_vsink *k, struct avbd_vsink_caller who, int32_t clock_id)
 {
-        VSINK_CALL(k, owner, OPENED, {
+        VSINK_CALL(k, who, OPENED, {
                 const struct avbd_vsink_clocks *c = &k->all->clocks;
                 int64_t media;
                 double rate;
@@ -493,9 +507,9 @@ int avbd_vsink_attach_clock(struct avbd_vsink *k, uint64_t owner, int32_t clock_
         });
 }
 
-int avbd_vsink_get_clock(struct avbd_vsink *k, uint64_t owner, int32_t *ret_id)
+int avbd_vsink_get_clock(struct avbd_vsink *k, struct avbd_vsink_caller who, int32_t *ret_id)
 {
-        VSINK_CALL(k, owner, OPENED, *ret_id = clock_of(k));
+        VSINK_CALL(k, who, OPENED, *ret_id = clock_of(k));
 }
 
 /* A plane layout must stay inside the frame's block. */
@@ -515,10 +529,11 @@ static bool planes_fit(const struct avb_sink_planes *p, uint32_t size)
         return true;
 }
 
-int avbd_vsink_queue(struct avbd_vsink *k, uint64_t owner, int64_t handle, int64_t pts_ns,
-                     const struct avb_sink_planes *planes, bool eos, bool *ret_accepted)
+int avbd_vsink_queue(struct avbd_vsink *k, struct avbd_vsink_caller who, int64_t handle,
+                     int64_t pts_ns, const struct avb_sink_planes *planes, bool eos,
+                     bool *ret_accepted)
 {
-        VSINK_CALL(k, owner, IN(STARTED), {
+        VSINK_CALL(k, who, IN(STARTED), {
                 struct avb_sink_frame f = {.frame = handle, .pts_ns = pts_ns, .eos = eos};
                 struct avb_buffer_info info;
                 int r;
@@ -545,7 +560,7 @@ int avbd_vsink_queue(struct avbd_vsink *k, uint64_t owner, int64_t handle, int64
                 f.pcm.channels = k->picture.pcm_channels;
                 f.pcm.bits = k->picture.pcm_bits;
                 /* only its owner hands a frame on; a refused one stays the caller's */
-                if (avb_vendor_frame_move(k->all->vendor, handle, owner,
+                if (avb_vendor_frame_move(k->all->vendor, handle, who.client,
                                           AVB_VENDOR_FRAME_SERVER) < 0) {
                         e_ = -EINVAL;
                         break;
@@ -553,7 +568,7 @@ int avbd_vsink_queue(struct avbd_vsink *k, uint64_t owner, int64_t handle, int64
                 r = avb_sink_queue_frame(k->engine, &f);
                 if (r < 0)
                         (void)avb_vendor_frame_move(k->all->vendor, handle,
-                                                    AVB_VENDOR_FRAME_SERVER, owner);
+                                                    AVB_VENDOR_FRAME_SERVER, who.client);
                 if (r < 0 && r != -ENOSPC) {
                         e_ = r;
                         break;
@@ -563,39 +578,40 @@ int avbd_vsink_queue(struct avbd_vsink *k, uint64_t owner, int64_t handle, int64
         });
 }
 
-int avbd_vsink_describe(struct avbd_vsink *k, uint64_t owner,
+int avbd_vsink_describe(struct avbd_vsink *k, struct avbd_vsink_caller who,
                         const struct avbd_vsink_picture *picture)
 {
-        VSINK_CALL(k, owner, IN(STARTED), k->picture = *picture);
+        VSINK_CALL(k, who, IN(STARTED), k->picture = *picture);
 }
 
-int avbd_vsink_flush(struct avbd_vsink *k, uint64_t owner, bool hold_last)
+int avbd_vsink_flush(struct avbd_vsink *k, struct avbd_vsink_caller who, bool hold_last)
 {
-        VSINK_CALL(k, owner, IN(STARTED), {
+        VSINK_CALL(k, who, IN(STARTED), {
                 avb_sink_flush(k->engine, hold_last);
                 k->eos_queued = false;
                 tell(k, AVBD_VSINK_EV_FLUSHED, 0);
         });
 }
 
-int avbd_vsink_discard_until(struct avbd_vsink *k, uint64_t owner, int64_t pts_ns)
+int avbd_vsink_discard_until(struct avbd_vsink *k, struct avbd_vsink_caller who, int64_t pts_ns)
 {
-        VSINK_CALL(k, owner, IN(STARTED), avb_sink_discard_until(k->engine, pts_ns));
+        VSINK_CALL(k, who, IN(STARTED), avb_sink_discard_until(k->engine, pts_ns));
 }
 
-int avbd_vsink_set_av_source(struct avbd_vsink *k, uint64_t owner, int32_t source)
+int avbd_vsink_set_av_source(struct avbd_vsink *k, struct avbd_vsink_caller who, int32_t source)
 {
-        VSINK_CALL(k, owner, OPENED, k->av_source = source);
+        VSINK_CALL(k, who, OPENED, k->av_source = source);
 }
 
-int avbd_vsink_check(struct avbd_vsink *k, uint64_t owner)
+int avbd_vsink_check(struct avbd_vsink *k, struct avbd_vsink_caller who)
 {
-        VSINK_CALL(k, owner, OPENED, (void)0);
+        VSINK_CALL(k, who, OPENED, (void)0);
 }
 
-int avbd_vsink_set_render_first(struct avbd_vsink *k, uint64_t owner, bool render_first)
+int avbd_vsink_set_render_first(struct avbd_vsink *k, struct avbd_vsink_caller who,
+                                bool render_first)
 {
-        VSINK_CALL(k, owner, OPENED, {
+        VSINK_CALL(k, who, OPENED, {
                 k->render_first = render_first;
                 avb_sink_set_render_first(k->engine, render_first);
         });

@@ -120,16 +120,22 @@ enum avbd_vsink_state avbd_vsink_state(struct avbd_vsink *k);
 /* The controller object (one per sink, set once by videosink_hal.c; borrowed). */
 void avbd_vsink_set_controller(struct avbd_vsink *k, avb_binder *controller);
 avb_binder *avbd_vsink_controller(const struct avbd_vsink *k);
-/* Which open the sink is in (each open a new number), 0 when closed. */
-uint64_t avbd_vsink_generation(struct avbd_vsink *k);
-/* 0 when gen is the sink's open now; -ESTALE when that open was closed (or gen is 0). */
-int avbd_vsink_acts(struct avbd_vsink *k, uint64_t gen);
+/*
+ * Who makes a controller call: the client (avb_peer.client_id) and the open
+ * its controller was handed out by (open's *ret_gen, a new number each).
+ */
+struct avbd_vsink_caller {
+        uint64_t client;
+        uint64_t gen;
+};
 
 /*
- * The calls, made for client `owner`. Every one but open gives -EPERM when
- * another client has the sink open, -EBADFD in a state the call does not
- * take.
- *   open          CLOSED; listener referenced
+ * The calls. open is made for client owner; every other call by who, and
+ * gives -ESTALE when the sink is closed or who.gen is an open since closed
+ * (or 0), -EPERM when another client has the sink open, -EBADFD in a state
+ * the call does not take: checked with the call, under the lock, so a call
+ * racing its own client's close and reopen cannot act on the new open.
+ *   open          CLOSED; listener referenced; *ret_gen the open's number
  *   set_decoder   READY; -EINVAL not a video decoder whose output enters this
  *                 sink; -EBUSY its link cannot change now (the decoder streams)
  *   attach_clock  READY or STARTED; -EINVAL no such clock; UNDEFINED detaches
@@ -137,18 +143,19 @@ int avbd_vsink_acts(struct avbd_vsink *k, uint64_t gen);
  *                 live buffer; -EINVAL not a video frame buffer or a layout that
  *                 does not fit it; *ret_accepted false: queue full
  */
-int avbd_vsink_open(struct avbd_vsink *k, uint64_t owner, avb_binder *listener);
-int avbd_vsink_close(struct avbd_vsink *k, uint64_t owner);
-int avbd_vsink_start(struct avbd_vsink *k, uint64_t owner);
-int avbd_vsink_stop(struct avbd_vsink *k, uint64_t owner);
-int avbd_vsink_set_decoder(struct avbd_vsink *k, uint64_t owner, int32_t decoder_id);
-int avbd_vsink_get_decoder(struct avbd_vsink *k, uint64_t owner, int32_t *ret_id);
-int avbd_vsink_attach_clock(struct avbd_vsink *k, uint64_t owner, int32_t clock_id);
-int avbd_vsink_get_clock(struct avbd_vsink *k, uint64_t owner, int32_t *ret_id);
+int avbd_vsink_open(struct avbd_vsink *k, uint64_t owner, avb_binder *listener, uint64_t *ret_gen);
+int avbd_vsink_close(struct avbd_vsink *k, struct avbd_vsink_caller who);
+int avbd_vsink_start(struct avbd_vsink *k, struct avbd_vsink_caller who);
+int avbd_vsink_stop(struct avbd_vsink *k, struct avbd_vsink_caller who);
+int avbd_vsink_set_decoder(struct avbd_vsink *k, struct avbd_vsink_caller who, int32_t decoder_id);
+int avbd_vsink_get_decoder(struct avbd_vsink *k, struct avbd_vsink_caller who, int32_t *ret_id);
+int avbd_vsink_attach_clock(struct avbd_vsink *k, struct avbd_vsink_caller who, int32_t clock_id);
+int avbd_vsink_get_clock(struct avbd_vsink *k, struct avbd_vsink_caller who, int32_t *ret_id);
 /* planes: the frame's plane layout (NULL: none, its whole block is summed). */
 struct avb_sink_planes;
-int avbd_vsink_queue(struct avbd_vsink *k, uint64_t owner, int64_t handle, int64_t pts_ns,
-                     const struct avb_sink_planes *planes, bool eos, bool *ret_accepted);
+int avbd_vsink_queue(struct avbd_vsink *k, struct avbd_vsink_caller who, int64_t handle,
+                     int64_t pts_ns, const struct avb_sink_planes *planes, bool eos,
+                     bool *ret_accepted);
 /*
  * What the client's metadata says of the pictures it queues from now on
  * (the picture output's header, vendor/sink_y4m.h), or of the PCM (the
@@ -159,16 +166,23 @@ struct avbd_vsink_picture {
         uint32_t rate_num, rate_den, sar_num, sar_den;
         uint32_t pcm_rate, pcm_channels, pcm_bits;
 };
-int avbd_vsink_describe(struct avbd_vsink *k, uint64_t owner,
+int avbd_vsink_describe(struct avbd_vsink *k, struct avbd_vsink_caller who,
                         const struct avbd_vsink_picture *picture);
-int avbd_vsink_flush(struct avbd_vsink *k, uint64_t owner, bool hold_last);
-int avbd_vsink_discard_until(struct avbd_vsink *k, uint64_t owner, int64_t pts_ns);
+int avbd_vsink_flush(struct avbd_vsink *k, struct avbd_vsink_caller who, bool hold_last);
+int avbd_vsink_discard_until(struct avbd_vsink *k, struct avbd_vsink_caller who, int64_t pts_ns);
 
 /* Properties: AV_SOURCE and RENDER_FIRST_FRAME (READY or STARTED, the owner). */
-int avbd_vsink_set_av_source(struct avbd_vsink *k, uint64_t owner, int32_t source);
-int avbd_vsink_set_render_first(struct avbd_vsink *k, uint64_t owner, bool render_first);
-/* 0 when owner has the sink open (READY or STARTED), else -EPERM or -EBADFD. */
-int avbd_vsink_check(struct avbd_vsink *k, uint64_t owner);
+int avbd_vsink_set_av_source(struct avbd_vsink *k, struct avbd_vsink_caller who, int32_t source);
+int avbd_vsink_set_render_first(struct avbd_vsink *k, struct avbd_vsink_caller who,
+                                bool render_first);
+/*
+ * The open owner has k in now (0: none), for a call on the sink object
+ * rather than a controller (the audio sink's setProperty): such a call acts
+ * for whichever open its client has.
+ */
+uint64_t avbd_vsink_open_of(struct avbd_vsink *k, uint64_t owner);
+/* 0 when who has the sink open (READY or STARTED), else -ESTALE, -EPERM or -EBADFD. */
+int avbd_vsink_check(struct avbd_vsink *k, struct avbd_vsink_caller who);
 
 /* Event listeners (any client): -EEXIST, -ENOENT, -ENOSPC. */
 int avbd_vsink_add_event_listener(struct avbd_vsink *k, avb_binder *listener);

@@ -255,11 +255,10 @@ static avb_status sink_open(void *impl, avb_call *call, avb_binder *listener, av
 
         if (!listener)
                 return avb_status_exception(AVB_EX_NULL_POINTER, "open: no listener");
-        e = avbd_vsink_open(k, avbd_dec_caller(call), listener);
+        e = avbd_vsink_open(k, avbd_dec_caller(call), listener, &gen);
         if (e < 0)
                 return avbd_sink_status(e, "open");
         /* the slot's earlier open is AVBD_VSINK_CONTROLLERS opens ago: long closed */
-        gen = avbd_vsink_generation(k);
         slot = (size_t)(gen % AVBD_VSINK_CONTROLLERS);
         __atomic_store_n(&o->vs->ctls[o->i * AVBD_VSINK_CONTROLLERS + slot].gen, gen,
                          __ATOMIC_RELEASE);
@@ -267,24 +266,22 @@ static avb_status sink_open(void *impl, avb_call *call, avb_binder *listener, av
         return avb_status_ok();
 }
 
-/*
- * The sink c drives; *ret_e 0 when c acts for the sink's open now, else
- * -ESTALE. The check and the call after it are two steps: a call racing its
- * own client's close and reopen may act on the new open; the core's owner
- * check still keeps every other client's open out of reach.
- */
-static struct avbd_vsink *ctl_sink(void *impl, int *ret_e)
+/* Who calls through controller c: the caller, for c's open (the core checks both). */
+static struct avbd_vsink_caller who(const struct vsink_ctl *c, avb_call *call)
 {
-        struct vsink_ctl *c = impl;
+        return (struct avbd_vsink_caller){avbd_dec_caller(call),
+                                          __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE)};
+}
 
-        *ret_e = avbd_vsink_acts(c->k, __atomic_load_n(&c->gen, __ATOMIC_ACQUIRE));
-        return c->k;
+/* The sink the controller impl drives. */
+static struct avbd_vsink *ctl_sink(void *impl)
+{
+        return ((struct vsink_ctl *)impl)->k;
 }
 
 static avb_status sink_close(void *impl, avb_call *call, avb_binder *controller, bool *ret)
 {
         struct vsink_ctl *c;
-        struct avbd_vsink *k;
         int e;
 
         if (!controller)
@@ -293,9 +290,7 @@ static avb_status sink_close(void *impl, avb_call *call, avb_binder *controller,
         if (!c || c->k != obj_sink(impl)) /* as the decoders answer a foreign controller */
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE,
                                             "close: not this sink's controller");
-        k = ctl_sink(c, &e);
-        if (e == 0)
-                e = avbd_vsink_close(k, avbd_dec_caller(call));
+        e = avbd_vsink_close(c->k, who(c, call));
         if (e < 0)
                 return avbd_sink_status(e, "close");
         *ret = true;
@@ -342,10 +337,10 @@ static const VS(IVideoSink_ops) vs_sink_ops = {
 static avb_status ctl_set_property(void *impl, avb_call *call, VS(Property) p,
                                    const com_rdk_hal_PropertyValue *value, bool *ret)
 {
-        uint64_t owner = avbd_dec_caller(call);
+        struct avbd_vsink_caller w = who(impl, call);
+        struct avbd_vsink *k = ctl_sink(impl);
         int32_t v;
-        int e;
-        struct avbd_vsink *k = ctl_sink(impl, &e);
+        int e = avbd_vsink_check(k, w);
 
         *ret = false;
         if (e < 0)
@@ -360,9 +355,9 @@ static avb_status ctl_set_property(void *impl, avb_call *call, VS(Property) p,
         if (avbd_int_of(value, &v) < 0)
                 return avb_status_ok();
         if (p == VS(Property_AV_SOURCE))
-                e = avbd_av_source_valid(v) ? avbd_vsink_set_av_source(k, owner, v) : -EINVAL;
+                e = avbd_av_source_valid(v) ? avbd_vsink_set_av_source(k, w, v) : -EINVAL;
         else
-                e = v != 0 && v != 1 ? -EINVAL : avbd_vsink_set_render_first(k, owner, v == 1);
+                e = v != 0 && v != 1 ? -EINVAL : avbd_vsink_set_render_first(k, w, v == 1);
         *ret = e == 0;
         return e == -EBADFD || e == -EPERM ? avbd_sink_status(e, "setProperty") : avb_status_ok();
 }
@@ -370,11 +365,7 @@ static avb_status ctl_set_property(void *impl, avb_call *call, VS(Property) p,
 static avb_status ctl_set_decoder(void *impl, avb_call *call,
                                   const com_rdk_hal_videodecoder_IVideoDecoder_Id *id, bool *ret)
 {
-        int e;
-        struct avbd_vsink *k = ctl_sink(impl, &e);
-
-        if (e == 0)
-                e = avbd_vsink_set_decoder(k, avbd_dec_caller(call), id->value);
+        int e = avbd_vsink_set_decoder(ctl_sink(impl), who(impl, call), id->value);
         *ret = e == 0;
         return e == -EINVAL ? avb_status_ok() : avbd_sink_status(e, "setVideoDecoder");
 }
@@ -383,11 +374,7 @@ static avb_status ctl_get_decoder(void *impl, avb_call *call,
                                   com_rdk_hal_videodecoder_IVideoDecoder_Id *ret)
 {
         int32_t id;
-        int e;
-        struct avbd_vsink *k = ctl_sink(impl, &e);
-
-        if (e == 0)
-                e = avbd_vsink_get_decoder(k, avbd_dec_caller(call), &id);
+        int e = avbd_vsink_get_decoder(ctl_sink(impl), who(impl, call), &id);
         if (e < 0)
                 return avbd_sink_status(e, "getVideoDecoder");
         com_rdk_hal_videodecoder_IVideoDecoder_Id_init(ret);
@@ -397,11 +384,7 @@ static avb_status ctl_get_decoder(void *impl, avb_call *call,
 
 static avb_status ctl_attach(void *impl, avb_call *call, const com_rdk_hal_avclock_IAVClock_Id *id)
 {
-        int e;
-        struct avbd_vsink *k = ctl_sink(impl, &e);
-
-        if (e == 0)
-                e = avbd_vsink_attach_clock(k, avbd_dec_caller(call), id->value);
+        int e = avbd_vsink_attach_clock(ctl_sink(impl), who(impl, call), id->value);
         return e == -EINVAL ? avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
                                                    "attachClock: no clock %d", (int)id->value)
                             : avbd_sink_status(e, "attachClock");
@@ -409,22 +392,14 @@ static avb_status ctl_attach(void *impl, avb_call *call, const com_rdk_hal_avclo
 
 static avb_status ctl_detach(void *impl, avb_call *call)
 {
-        int e;
-        struct avbd_vsink *k = ctl_sink(impl, &e);
-
-        if (e == 0)
-                e = avbd_vsink_attach_clock(k, avbd_dec_caller(call), AVBD_VSINK_UNDEFINED);
+        int e = avbd_vsink_attach_clock(ctl_sink(impl), who(impl, call), AVBD_VSINK_UNDEFINED);
         return avbd_sink_status(e, "detachClock");
 }
 
 static avb_status ctl_get_clock(void *impl, avb_call *call, com_rdk_hal_avclock_IAVClock_Id *ret)
 {
         int32_t id;
-        int e;
-        struct avbd_vsink *k = ctl_sink(impl, &e);
-
-        if (e == 0)
-                e = avbd_vsink_get_clock(k, avbd_dec_caller(call), &id);
+        int e = avbd_vsink_get_clock(ctl_sink(impl), who(impl, call), &id);
         if (e < 0)
                 return avbd_sink_status(e, "getClock");
         com_rdk_hal_avclock_IAVClock_Id_init(ret);
@@ -434,18 +409,12 @@ static avb_status ctl_get_clock(void *impl, avb_call *call, com_rdk_hal_avclock_
 
 static avb_status ctl_start(void *impl, avb_call *call)
 {
-        int e;
-        struct avbd_vsink *k = ctl_sink(impl, &e);
-
-        return avbd_sink_status(e ? e : avbd_vsink_start(k, avbd_dec_caller(call)), "start");
+        return avbd_sink_status(avbd_vsink_start(ctl_sink(impl), who(impl, call)), "start");
 }
 
 static avb_status ctl_stop(void *impl, avb_call *call)
 {
-        int e;
-        struct avbd_vsink *k = ctl_sink(impl, &e);
-
-        return avbd_sink_status(e ? e : avbd_vsink_stop(k, avbd_dec_caller(call)), "stop");
+        return avbd_sink_status(avbd_vsink_stop(ctl_sink(impl), who(impl, call)), "stop");
 }
 
 /* The layout in md's extension as the engine's planes; false: none (or not one we read). */
@@ -510,9 +479,9 @@ static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t han
 {
         struct avb_sink_planes planes;
         bool has_planes = planes_of(md, &planes);
-        uint64_t owner = avbd_dec_caller(call);
-        int e;
-        struct avbd_vsink *k = ctl_sink(impl, &e);
+        struct avbd_vsink_caller w = who(impl, call);
+        struct avbd_vsink *k = ctl_sink(impl);
+        int e = avbd_vsink_check(k, w);
 
         if (e < 0)
                 return avbd_sink_status(e, "queueVideoFrame");
@@ -522,10 +491,10 @@ static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t han
         if (md) { /* metadata comes when it changes: it holds until the next */
                 struct avbd_vsink_picture pic = picture_of(md);
 
-                e = avbd_vsink_describe(k, owner, &pic);
+                e = avbd_vsink_describe(k, w, &pic);
         }
         if (e == 0)
-                e = avbd_vsink_queue(k, owner, handle, pts, has_planes ? &planes : NULL,
+                e = avbd_vsink_queue(k, w, handle, pts, has_planes ? &planes : NULL,
                                      md && md->endOfStream, ret);
         if (e == -EINVAL)
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
@@ -536,18 +505,12 @@ static avb_status ctl_queue(void *impl, avb_call *call, int64_t pts, int64_t han
 
 static avb_status ctl_flush(void *impl, avb_call *call, bool hold)
 {
-        int e;
-        struct avbd_vsink *k = ctl_sink(impl, &e);
-
-        return avbd_sink_status(e ? e : avbd_vsink_flush(k, avbd_dec_caller(call), hold), "flush");
+        return avbd_sink_status(avbd_vsink_flush(ctl_sink(impl), who(impl, call), hold), "flush");
 }
 
 static avb_status ctl_discard(void *impl, avb_call *call, int64_t pts)
 {
-        int e;
-        struct avbd_vsink *k = ctl_sink(impl, &e);
-
-        return avbd_sink_status(e ? e : avbd_vsink_discard_until(k, avbd_dec_caller(call), pts),
+        return avbd_sink_status(avbd_vsink_discard_until(ctl_sink(impl), who(impl, call), pts),
                                 "discardFramesUntil");
 }
 

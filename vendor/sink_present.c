@@ -229,8 +229,8 @@ static bool sink_clock_now_locked(struct avb_sink *s, int64_t mono, int64_t *ret
 static int64_t sink_when_locked(struct avb_sink *s, const struct sink_item *it, int64_t now,
 				int64_t *ret_rec_due, int64_t *ret_rec_now)
 {
-	int64_t media, wait;
-	double rate;
+	int64_t media, wait, ahead;
+	double rate, span;
 
 	if (s->render_first && s->first_pending) {
 		*ret_rec_due = *ret_rec_now = it->f.pts_ns;
@@ -249,8 +249,11 @@ static int64_t sink_when_locked(struct avb_sink *s, const struct sink_item *it, 
 		*ret_rec_now = media;
 		if (it->f.pts_ns <= media)
 			return now;
-		wait = (int64_t)((double)(it->f.pts_ns - media) / rate);
-		return wait > AVB_SINK_CLOCK_POLL_NS ? INT64_MAX : now + wait;
+		/* the pts is the client's number: a gap that does not fit is far off */
+		if (__builtin_sub_overflow(it->f.pts_ns, media, &ahead))
+			return INT64_MAX;
+		span = (double)ahead / rate; /* may not fit an int64_t (a slow rate) */
+		return span > AVB_SINK_CLOCK_POLL_NS ? INT64_MAX : now + (int64_t)span;
 	}
 	if (s->pacing == AVB_SINK_AT_ONCE) {
 		if (!s->anchored)

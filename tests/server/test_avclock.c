@@ -34,6 +34,15 @@ static void test_base_at(void **state)
             {{0, 100, 0.5}, 301, 101},       /* 0.5x, rounded to nearest (100.5 up) */
             {{5000, 1000, 1.0}, 900, 4900},  /* before the base: back */
             {{INT64_C(90000) * MS, 7 * MS, 1.0}, 8 * MS, INT64_C(90001) * MS},
+            /* the ends of int64_t: saturated, never wrapped */
+            {{INT64_MAX - 10, 0, 1.0}, 100, INT64_MAX},
+            {{INT64_MIN + 10, 100, 1.0}, 0, INT64_MIN},
+            {{INT64_MAX, 0, 2.0}, INT64_MAX, INT64_MAX},
+            {{0, 0, 2.0}, INT64_MAX, INT64_MAX},  /* the product does not fit */
+            {{0, INT64_MAX, 1.0}, -2, INT64_MIN}, /* the difference does not fit */
+            {{INT64_MIN, INT64_MIN, 0.5},
+             INT64_MAX,
+             -(INT64_C(1) << 62)}, /* half of the saturated span */
         };
 
         (void)state;
@@ -79,11 +88,17 @@ static void test_base_due(void **state)
                 struct avbd_clock_base b;
                 int64_t media, want;
         } cases[] = {
-            {{1000, 0, 1.0}, 1500, 500},       {{1000, 0, 2.0}, 1500, 250},
+            {{1000, 0, 1.0}, 1500, 500},
+            {{1000, 0, 2.0}, 1500, 250},
             {{1000, 0, 0.5}, 1501, 1002},      /* ceil: the first mono reaching it */
             {{1000, 0, 0.0}, 1500, INT64_MAX}, /* paused before it: never */
             {{1000, 0, 0.0}, 1000, 0},         /* paused on it: now */
             {{1000, 50, 1.0}, 900, -50},       /* already passed */
+            /* the ends of int64_t: never, or long past */
+            {{INT64_MIN, 0, 1.0}, INT64_MAX, INT64_MAX},
+            {{0, 1000, 0.5}, INT64_MAX, INT64_MAX},
+            {{INT64_MAX, 0, 1.0}, INT64_MIN, INT64_MIN},
+            {{INT64_MAX, -10, 0.5}, INT64_MIN, INT64_MIN},
         };
 
         (void)state;
@@ -137,7 +152,8 @@ static const struct avbd_clock_notify_ops notify = {.state = on_state, .primed =
 
 struct fixture {
         struct avbd_clocks *cs;
-        avb_binder *listener; /* an identity only: the notify ops above are called */
+        avb_binder *listener;          /* an identity only: the notify ops above are called */
+        uint64_t gen[AVBD_CLOCKS + 1]; /* each clock's last open (a controller's number) */
 };
 
 static const com_rdk_hal_avclock_IAVClockControllerListener_ops no_ops = {0};
@@ -147,6 +163,7 @@ static int setup(void **state)
         static struct fixture f;
 
         memset(&heard, 0, sizeof(heard));
+        memset(f.gen, 0, sizeof(f.gen));
         if (avbd_clocks_new(AVBD_CLOCKS, &f.cs) < 0)
                 return -1;
         avbd_clocks_set_notify(f.cs, &notify);
@@ -167,7 +184,9 @@ static int teardown(void **state)
 }
 
 #define A 7 /* the client that opens */
-#define B 8 /* another */
+/* A call by client, through the controller of clock id's last open. */
+#define BY(f, id, client) ((struct avbd_clock_caller){(client), (f)->gen[(id)]})
+#define B                 8 /* another */
 
 /* One call of the controller API and what it must give. */
 enum op { OPEN, CLOSE, START, STOP, MODE, RATE, PCR, TIME, GONE };
@@ -179,21 +198,21 @@ static int run(struct fixture *f, int32_t id, enum op op, uint64_t client, doubl
 
         switch (op) {
         case OPEN:
-                return avbd_clock_open(f->cs, id, client, f->listener);
+                return avbd_clock_open(f->cs, id, client, f->listener, &f->gen[id]);
         case CLOSE:
-                return avbd_clock_close(f->cs, id, client);
+                return avbd_clock_close(f->cs, id, BY(f, id, client));
         case START:
-                return avbd_clock_start(f->cs, id, client);
+                return avbd_clock_start(f->cs, id, BY(f, id, client));
         case STOP:
-                return avbd_clock_stop(f->cs, id, client);
+                return avbd_clock_stop(f->cs, id, BY(f, id, client));
         case MODE:
-                return avbd_clock_set_mode(f->cs, id, client, (enum avbd_clock_mode)arg);
+                return avbd_clock_set_mode(f->cs, id, BY(f, id, client), (enum avbd_clock_mode)arg);
         case RATE:
-                return avbd_clock_set_rate(f->cs, id, client, arg);
+                return avbd_clock_set_rate(f->cs, id, BY(f, id, client), arg);
         case PCR:
-                return avbd_clock_pcr(f->cs, id, client, (int64_t)arg, 1000);
+                return avbd_clock_pcr(f->cs, id, BY(f, id, client), (int64_t)arg, 1000);
         case TIME:
-                return avbd_clock_time(f->cs, id, client, &primed, &media, &mono);
+                return avbd_clock_time(f->cs, id, BY(f, id, client), &primed, &media, &mono);
         case GONE:
                 avbd_clocks_client_gone(f->cs, client);
                 return 0;
@@ -213,7 +232,7 @@ static void test_state_machine(void **state)
                 enum avbd_clock_state after;
         } steps[] = {
             {AVBD_CLOCKS, OPEN, A, 0, -ENOENT, AVBD_CLOCK_CLOSED}, /* no such clock */
-            {0, START, A, 0, -EPERM, AVBD_CLOCK_CLOSED},           /* not open */
+            {0, START, A, 0, -ESTALE, AVBD_CLOCK_CLOSED},          /* not open */
             {0, OPEN, A, 0, 0, AVBD_CLOCK_READY},
             {0, OPEN, B, 0, -EBADFD, AVBD_CLOCK_READY}, /* open already */
             {0, START, B, 0, -EPERM, AVBD_CLOCK_READY}, /* not B's */
@@ -250,6 +269,50 @@ static void test_state_machine(void **state)
         }
 }
 
+/*
+ * A call through the controller of an earlier open of the same client is
+ * refused by the core itself, under its lock, whatever the state: the
+ * check and the act are one step, so a call racing its client's close and
+ * reopen cannot act on the new open (the HAL only passes the numbers on).
+ */
+static void test_stale_open(void **state)
+{
+        struct fixture *f = *state;
+        static const enum op ops[] = {CLOSE, START, STOP, MODE, RATE, PCR, TIME};
+        struct avbd_clock_caller old;
+        struct avbd_clock_info in;
+        double rate;
+
+        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener, &f->gen[0]), 0);
+        old = BY(f, 0, A);
+        assert_int_equal(avbd_clock_close(f->cs, 0, old), 0);
+        assert_int_equal(avbd_clock_start(f->cs, 0, old), -ESTALE); /* closed */
+        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener, &f->gen[0]), 0);
+        assert_true(f->gen[0] != old.gen);
+        for (int started = 0; started <= 1; started++) {
+                for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+                        uint64_t now = f->gen[0];
+                        int e;
+
+                        f->gen[0] = old.gen;
+                        e = run(f, 0, ops[i], A, ops[i] == MODE ? AVBD_CLOCK_PCR : 1.0);
+                        f->gen[0] = now;
+                        if (e != -ESTALE)
+                                fail_msg("op %d (started %d): %d, not -ESTALE", (int)ops[i],
+                                         started, e);
+                        assert_int_equal(avbd_clock_info(f->cs, 0, &in), 0);
+                        assert_int_equal(in.state, started ? AVBD_CLOCK_STARTED : AVBD_CLOCK_READY);
+                }
+                assert_int_equal(avbd_clock_get_rate(f->cs, 0, old, &rate), -ESTALE);
+                if (!started)
+                        assert_int_equal(avbd_clock_start(f->cs, 0, BY(f, 0, A)), 0);
+        }
+        /* the new open's own number acts; a zero number (a controller never handed out) not */
+        assert_int_equal(avbd_clock_stop(f->cs, 0, (struct avbd_clock_caller){A, 0}), -ESTALE);
+        assert_int_equal(avbd_clock_stop(f->cs, 0, BY(f, 0, A)), 0);
+        assert_int_equal(avbd_clock_close(f->cs, 0, BY(f, 0, A)), 0);
+}
+
 /* What the listener hears from open to close, and the client's death. */
 static void test_notifications(void **state)
 {
@@ -261,8 +324,8 @@ static void test_notifications(void **state)
             {1, 3, 8}, {1, 8, 1}, /* and closed */
         };
 
-        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener), 0);
-        assert_int_equal(avbd_clock_start(f->cs, 0, A), 0);
+        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener, &f->gen[0]), 0);
+        assert_int_equal(avbd_clock_start(f->cs, 0, BY(f, 0, A)), 0);
         assert_int_equal(heard.primed, 0);
         assert_int_equal(avbd_clock_prime(f->cs, 0, AVBD_CLOCK_FROM_VIDEO, 4242, 1), 1);
         assert_int_equal(heard.primed, 1);
@@ -288,18 +351,18 @@ static void test_rates_refused(void **state)
         };
         double r;
 
-        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener), 0);
+        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener, &f->gen[0]), 0);
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-                assert_int_equal(avbd_clock_set_rate(f->cs, 0, A, 1.0), 0);
-                if (avbd_clock_set_rate(f->cs, 0, A, cases[i].rate) != cases[i].want)
+                assert_int_equal(avbd_clock_set_rate(f->cs, 0, BY(f, 0, A), 1.0), 0);
+                if (avbd_clock_set_rate(f->cs, 0, BY(f, 0, A), cases[i].rate) != cases[i].want)
                         fail_msg("rate %g: not %d", cases[i].rate, cases[i].want);
-                assert_int_equal(avbd_clock_get_rate(f->cs, 0, A, &r), 0);
+                assert_int_equal(avbd_clock_get_rate(f->cs, 0, BY(f, 0, A), &r), 0);
                 assert_true(cases[i].want ? r == 1.0 : r == cases[i].rate);
         }
         /* no rate at all in PCR mode */
-        assert_int_equal(avbd_clock_set_mode(f->cs, 0, A, AVBD_CLOCK_PCR), 0);
-        assert_int_equal(avbd_clock_set_rate(f->cs, 0, A, 1.0), -EBADFD);
-        assert_int_equal(avbd_clock_get_rate(f->cs, 0, A, &r), -EBADFD);
+        assert_int_equal(avbd_clock_set_mode(f->cs, 0, BY(f, 0, A), AVBD_CLOCK_PCR), 0);
+        assert_int_equal(avbd_clock_set_rate(f->cs, 0, BY(f, 0, A), 1.0), -EBADFD);
+        assert_int_equal(avbd_clock_get_rate(f->cs, 0, BY(f, 0, A), &r), -EBADFD);
 }
 
 /* Which sink primes the clock in which mode. */
@@ -321,12 +384,12 @@ static void test_priming(void **state)
         };
         int64_t t;
 
-        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener), 0);
+        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener, &f->gen[0]), 0);
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-                assert_int_equal(avbd_clock_set_mode(f->cs, 0, A, cases[i].mode), 0);
+                assert_int_equal(avbd_clock_set_mode(f->cs, 0, BY(f, 0, A), cases[i].mode), 0);
                 /* not started: nothing primes */
                 assert_int_equal(avbd_clock_prime(f->cs, 0, cases[i].src, 500 * MS, 10 * MS), 0);
-                assert_int_equal(avbd_clock_start(f->cs, 0, A), 0);
+                assert_int_equal(avbd_clock_start(f->cs, 0, BY(f, 0, A)), 0);
                 assert_int_equal(avbd_clock_now(f->cs, 0, 10 * MS, &t), -EAGAIN);
                 if (avbd_clock_prime(f->cs, 0, cases[i].src, 500 * MS, 10 * MS) != cases[i].want)
                         fail_msg("case %zu: not %d", i, cases[i].want);
@@ -339,7 +402,7 @@ static void test_priming(void **state)
                         assert_int_equal(avbd_clock_now(f->cs, 0, 30 * MS, &t), 0);
                         assert_int_equal(t, 520 * MS);
                 }
-                assert_int_equal(avbd_clock_stop(f->cs, 0, A), 0);
+                assert_int_equal(avbd_clock_stop(f->cs, 0, BY(f, 0, A)), 0);
                 assert_int_equal(avbd_clock_now(f->cs, 0, 30 * MS, &t), -EAGAIN);
         }
         assert_int_equal(avbd_clock_now(f->cs, 5, 0, &t), -ENOENT);
@@ -363,15 +426,18 @@ static void test_master(void **state)
             {AVBD_CLOCK_AUDIO_MASTER, AVBD_CLOCK_FROM_VIDEO, 50 * MS, 100 * MS, 100 * MS, 0},
             {AVBD_CLOCK_VIDEO_MASTER, AVBD_CLOCK_FROM_VIDEO, 50 * MS, 100 * MS, 50 * MS, 1},
             {AVBD_CLOCK_AUTO, AVBD_CLOCK_FROM_AUDIO, 50 * MS, 100 * MS, 100 * MS, 0},
+            /* a master frame at either end of int64_t: lateness saturates, the clock follows */
+            {AVBD_CLOCK_AUDIO_MASTER, AVBD_CLOCK_FROM_AUDIO, INT64_MIN, 100 * MS, INT64_MIN, 1},
+            {AVBD_CLOCK_VIDEO_MASTER, AVBD_CLOCK_FROM_VIDEO, INT64_MAX, 100 * MS, INT64_MAX, 1},
         };
 
-        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener), 0);
+        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener, &f->gen[0]), 0);
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 struct avbd_clock_info in;
                 int64_t t;
 
-                assert_int_equal(avbd_clock_set_mode(f->cs, 0, A, cases[i].mode), 0);
-                assert_int_equal(avbd_clock_start(f->cs, 0, A), 0);
+                assert_int_equal(avbd_clock_set_mode(f->cs, 0, BY(f, 0, A), cases[i].mode), 0);
+                assert_int_equal(avbd_clock_start(f->cs, 0, BY(f, 0, A)), 0);
                 /* primed by the mode's own source (audio in AUTO) */
                 assert_int_equal(avbd_clock_prime(f->cs, 0,
                                                   cases[i].mode == AVBD_CLOCK_VIDEO_MASTER
@@ -386,9 +452,9 @@ static void test_master(void **state)
                                  (long long)cases[i].want_at_mono);
                 assert_int_equal(avbd_clock_info(f->cs, 0, &in), 0);
                 assert_int_equal(in.resync_count, cases[i].want_resyncs);
-                assert_int_equal(avbd_clock_stop(f->cs, 0, A), 0);
-                assert_int_equal(avbd_clock_close(f->cs, 0, A), 0);
-                assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener), 0);
+                assert_int_equal(avbd_clock_stop(f->cs, 0, BY(f, 0, A)), 0);
+                assert_int_equal(avbd_clock_close(f->cs, 0, BY(f, 0, A)), 0);
+                assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener, &f->gen[0]), 0);
         }
 }
 
@@ -406,9 +472,9 @@ static void test_slaves(void **state)
             {AVBD_CLOCK_VIDEO_MASTER, true, false},
         };
 
-        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener), 0);
+        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener, &f->gen[0]), 0);
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-                assert_int_equal(avbd_clock_set_mode(f->cs, 0, A, cases[i].mode), 0);
+                assert_int_equal(avbd_clock_set_mode(f->cs, 0, BY(f, 0, A), cases[i].mode), 0);
                 if (avbd_clock_slaves(f->cs, 0, AVBD_CLOCK_FROM_AUDIO) != cases[i].audio ||
                     avbd_clock_slaves(f->cs, 0, AVBD_CLOCK_FROM_VIDEO) != cases[i].video)
                         fail_msg("case %zu: the wrong slaves", i);
@@ -422,8 +488,8 @@ static void test_sync_metric(void **state)
         struct fixture *f = *state;
         struct avbd_clock_info in;
 
-        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener), 0);
-        assert_int_equal(avbd_clock_start(f->cs, 0, A), 0);
+        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener, &f->gen[0]), 0);
+        assert_int_equal(avbd_clock_start(f->cs, 0, BY(f, 0, A)), 0);
         assert_int_equal(avbd_clock_prime(f->cs, 0, AVBD_CLOCK_FROM_AUDIO, 0, 0), 1);
         avbd_clock_presented(f->cs, 0, AVBD_CLOCK_FROM_AUDIO, 100 * MS, 102 * MS); /* 2 late */
         assert_int_equal(avbd_clock_info(f->cs, 0, &in), 0);
@@ -431,6 +497,11 @@ static void test_sync_metric(void **state)
         avbd_clock_presented(f->cs, 0, AVBD_CLOCK_FROM_VIDEO, 100 * MS, 109 * MS); /* 9 late */
         assert_int_equal(avbd_clock_info(f->cs, 0, &in), 0);
         assert_int_equal(in.sync_accuracy_ms, 7);
+        /* lateness at both ends of int64_t: the metric saturates, it does not wrap to 0 */
+        avbd_clock_presented(f->cs, 0, AVBD_CLOCK_FROM_AUDIO, INT64_MIN, 0);
+        avbd_clock_presented(f->cs, 0, AVBD_CLOCK_FROM_VIDEO, INT64_MAX, 0);
+        assert_int_equal(avbd_clock_info(f->cs, 0, &in), 0);
+        assert_int_equal(in.sync_accuracy_ms, INT32_MAX);
 }
 
 static void test_pcr(void **state)
@@ -444,16 +515,21 @@ static void test_pcr(void **state)
             {1000 * MS, 10 * MS, 20 * MS, 1010 * MS, 0, 0}, /* primes */
             {1011 * MS, 20 * MS, 30 * MS, 1021 * MS, 0, 0}, /* 1 ms of jitter: followed */
             {5000 * MS, 30 * MS, 40 * MS, 5010 * MS, 0, 1}, /* a jump: a resync */
+            /* the ends of int64_t: the time stands at INT64_MAX, not wrapped */
+            {INT64_MAX, 50 * MS, 60 * MS, INT64_MAX, 0, 2},
+            {0, 70 * MS, 70 * MS, 0, 0, 3},
+            {MS, INT64_MAX, INT64_MAX, MS, 0, 4},
+            {MS, INT64_MAX, 0, MS - INT64_MAX, 0, 4},
         };
         struct avbd_clock_info in;
         int64_t t;
 
-        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener), 0);
-        assert_int_equal(avbd_clock_set_mode(f->cs, 0, A, AVBD_CLOCK_PCR), 0);
-        assert_int_equal(avbd_clock_pcr(f->cs, 0, A, 0, 10), -EBADFD); /* not started */
-        assert_int_equal(avbd_clock_start(f->cs, 0, A), 0);
+        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener, &f->gen[0]), 0);
+        assert_int_equal(avbd_clock_set_mode(f->cs, 0, BY(f, 0, A), AVBD_CLOCK_PCR), 0);
+        assert_int_equal(avbd_clock_pcr(f->cs, 0, BY(f, 0, A), 0, 10), -EBADFD); /* not started */
+        assert_int_equal(avbd_clock_start(f->cs, 0, BY(f, 0, A)), 0);
         for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-                int e = avbd_clock_pcr(f->cs, 0, A, steps[i].pcr, steps[i].sample);
+                int e = avbd_clock_pcr(f->cs, 0, BY(f, 0, A), steps[i].pcr, steps[i].sample);
 
                 if (e != steps[i].want_e)
                         fail_msg("step %zu: %d, not %d", i, e, steps[i].want_e);
@@ -475,21 +551,56 @@ static void test_pause_resume(void **state)
         struct avbd_clock_reading r1, r2;
         int64_t due;
 
-        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener), 0);
-        assert_int_equal(avbd_clock_start(f->cs, 0, A), 0);
+        assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener, &f->gen[0]), 0);
+        assert_int_equal(avbd_clock_start(f->cs, 0, BY(f, 0, A)), 0);
         assert_int_equal(avbd_clock_prime(f->cs, 0, AVBD_CLOCK_FROM_AUDIO, 0, 0), 1);
-        assert_int_equal(avbd_clock_set_rate(f->cs, 0, A, 0.0), 0);
+        assert_int_equal(avbd_clock_set_rate(f->cs, 0, BY(f, 0, A), 0.0), 0);
         assert_int_equal(avbd_clock_read(f->cs, 0, 1, &r1), 0);
         assert_int_equal(avbd_clock_read(f->cs, 0, INT64_C(1) << 50, &r2), 0);
         assert_true(r1.running && r2.running);
         assert_int_equal(r1.media_ns, r2.media_ns);
         assert_int_equal(avbd_clock_due(f->cs, 0, r1.media_ns + 1, &due), 0);
         assert_true(due == INT64_MAX);
-        assert_int_equal(avbd_clock_set_rate(f->cs, 0, A, 1.0), 0);
+        assert_int_equal(avbd_clock_set_rate(f->cs, 0, BY(f, 0, A), 1.0), 0);
         assert_int_equal(avbd_clock_due(f->cs, 0, r1.media_ns + 1, &due), 0);
         assert_true(due != INT64_MAX);
         assert_int_equal(avbd_clock_read(f->cs, 0, due, &r2), 0);
         assert_true(r2.media_ns >= r1.media_ns + 1);
+}
+
+/*
+ * A rate set on a clock primed at either end of int64_t re-bases it at
+ * "now" (avb_now_ns): the time there saturates rather than wraps.
+ */
+static void test_rate_at_the_ends(void **state)
+{
+        struct fixture *f = *state;
+        static const struct {
+                int64_t pts, mono; /* primed at */
+                double rate;
+                int64_t read_at, want;
+        } cases[] = {
+            {INT64_MAX - 1, 0, 0.5, INT64_C(1) << 62, INT64_MAX},
+            {INT64_MIN + 1, INT64_C(1) << 62, 2.0, 0, INT64_MIN},
+            {INT64_MAX, 0, 0.0, INT64_C(1) << 62, INT64_MAX}, /* paused at the end */
+        };
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                int64_t t;
+
+                assert_int_equal(avbd_clock_open(f->cs, 0, A, f->listener, &f->gen[0]), 0);
+                assert_int_equal(avbd_clock_start(f->cs, 0, BY(f, 0, A)), 0);
+                assert_int_equal(
+                    avbd_clock_prime(f->cs, 0, AVBD_CLOCK_FROM_VIDEO, cases[i].pts, cases[i].mono),
+                    1);
+                assert_int_equal(avbd_clock_set_rate(f->cs, 0, BY(f, 0, A), cases[i].rate), 0);
+                assert_int_equal(avbd_clock_now(f->cs, 0, cases[i].read_at, &t), 0);
+                if (t != cases[i].want)
+                        fail_msg("case %zu: %lld, not %lld", i, (long long)t,
+                                 (long long)cases[i].want);
+                assert_int_equal(avbd_clock_stop(f->cs, 0, BY(f, 0, A)), 0);
+                assert_int_equal(avbd_clock_close(f->cs, 0, BY(f, 0, A)), 0);
+        }
 }
 
 int main(void)
@@ -499,6 +610,7 @@ int main(void)
             cmocka_unit_test(test_rate_changes),
             cmocka_unit_test(test_base_due),
             cmocka_unit_test_setup_teardown(test_state_machine, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_stale_open, setup, teardown),
             cmocka_unit_test_setup_teardown(test_notifications, setup, teardown),
             cmocka_unit_test_setup_teardown(test_rates_refused, setup, teardown),
             cmocka_unit_test_setup_teardown(test_priming, setup, teardown),
@@ -507,6 +619,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_sync_metric, setup, teardown),
             cmocka_unit_test_setup_teardown(test_pcr, setup, teardown),
             cmocka_unit_test_setup_teardown(test_pause_resume, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_rate_at_the_ends, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

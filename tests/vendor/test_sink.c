@@ -333,8 +333,10 @@ static void tclock_presented(void *userdata, int64_t pts, int64_t mono)
 	struct tclock *c = userdata;
 
 	pthread_mutex_lock(&c->m);
-	if (c->n_presented < AVB_SINK_QUEUE)
-		c->late_ns[c->n_presented++] = tclock_at_locked(c, mono) - pts;
+	/* test_clock_extremes presents a pts so early that the lateness does not fit */
+	if (c->n_presented < AVB_SINK_QUEUE &&
+	    __builtin_sub_overflow(tclock_at_locked(c, mono), pts, &c->late_ns[c->n_presented++]))
+		c->late_ns[c->n_presented - 1] = INT64_MAX;
 	pthread_mutex_unlock(&c->m);
 }
 
@@ -718,6 +720,48 @@ static void test_late_drop(void **state)
 	}
 }
 
+/*
+ * Clocked, pts and clock time at the ends of int64_t (the pts is the
+ * client's number): a frame whose gap to the clock does not fit, or whose
+ * wait at a slow rate does not, is far off and waits; one the clock has
+ * passed is shown at once.
+ */
+static void test_clock_extremes(void **state)
+{
+	static const struct {
+		int64_t media, pts;
+		double rate;
+		bool shown;
+	} cases[] = {
+		{-(INT64_C(1) << 62), INT64_MAX, 1.0, false}, /* the gap does not fit */
+		{0, INT64_MAX / 2, 1e-6, false},	      /* the wait does not fit */
+		{INT64_MAX - 1000000 * MS, INT64_MIN, 1.0, true},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fake f;
+		struct tclock c;
+		struct avb_sink *s = new_sink(&f);
+		struct avb_sink_stats st;
+
+		tclock_init(&c, true, cases[i].rate);
+		c.base_ns = cases[i].media;
+		avb_sink_set_clock(s, &tclock_ops, &c);
+		assert_int_equal(avb_sink_queue(s, 1, cases[i].pts, 4), 0);
+		if (cases[i].shown) {
+			wait_presented(s, 1);
+		} else {
+			usleep(100 * 1000); /* ten clock polls: a frame shown wrongly is shown by then */
+			avb_sink_get_stats(s, &st);
+			if (st.presented != 0)
+				fail_msg("case %zu: shown long before its time", i);
+		}
+		avb_sink_set_clock(s, NULL, NULL);
+		avb_sink_free(s);
+	}
+}
+
 /* A frame discarded before the discard point that ends the stream still ends it. */
 static void test_discard_eos(void **state)
 {
@@ -749,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_render_first),   cmocka_unit_test(test_keep_shown),
 		cmocka_unit_test(test_discard_until),  cmocka_unit_test(test_underflow),
 		cmocka_unit_test(test_late_drop),      cmocka_unit_test(test_discard_eos),
+		cmocka_unit_test(test_clock_extremes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
