@@ -391,6 +391,12 @@ bool bench_service_start(struct bench_service *s, const char *profile)
                 profile = getenv("AVB_BENCH_PROFILE");
         if (!profile || !*profile)
                 profile = AVB_BENCH_PROFILE;
+        /* avbufferd starts the secure heap's copier process: this build's, unless told */
+        char *copier = bench_build_path("vendor/avb-heap-copier");
+
+        if (!getenv("AVB_HEAP_COPIER") && access(copier, X_OK) == 0)
+                setenv("AVB_HEAP_COPIER", copier, 1);
+        free(copier);
         if (access(sm, X_OK) < 0 || access(avbd, X_OK) < 0) {
                 fprintf(stderr, "bench: %s or %s not built: skipping server benchmarks\n", sm,
                         avbd);

@@ -20,6 +20,8 @@ sm= avbd=
 firmware=$build/vendor/avb-softvpu
 # The firmware avbufferd starts for its decoders (before it registers).
 [ -x "$firmware" ] && export AVB_SOFTVPU_FIRMWARE="$firmware"
+# The secure heap's copier process, which avbufferd starts too.
+[ -x "$build/vendor/avb-heap-copier" ] && export AVB_HEAP_COPIER="$build/vendor/avb-heap-copier"
 cleanup() {
 	[ -n "$avbd" ] && kill -TERM "$avbd" 2>/dev/null && wait "$avbd" 2>/dev/null || true
 	[ -n "$sm" ] && kill -TERM "$sm" 2>/dev/null && wait "$sm" 2>/dev/null || true

@@ -8,7 +8,9 @@
  * each connection's area is its own, and bad offsets and sizes are refused
  * without a byte moving.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,6 +314,167 @@ static void staging_two_clients(cf_ctx *c)
         cf_pool_destroy(c, sp);
 }
 
+/* ---- this build's copier process (same build only) ------------------------ */
+
+/* The pid of avbufferd's child named avb-heap-copier, or -1. */
+static pid_t copier_pid(void)
+{
+        const char *ppid_s = getenv("AVB_AVBUFFERD_PID");
+        pid_t server = ppid_s ? (pid_t)atoi(ppid_s) : -1, found = -1;
+        DIR *d = opendir("/proc");
+        struct dirent *e;
+
+        while (d && server > 0 && found < 0 && (e = readdir(d))) {
+                char path[300], buf[512], comm[64];
+                int pid, ppid;
+                FILE *f;
+
+                if (e->d_name[0] < '0' || e->d_name[0] > '9')
+                        continue;
+                snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+                f = fopen(path, "r");
+                if (!f)
+                        continue;
+                if (fgets(buf, sizeof(buf), f) &&
+                    sscanf(buf, "%d (%63[^)]) %*c %d", &pid, comm, &ppid) == 3 &&
+                    ppid == server && strcmp(comm, "avb-heap-copier") == 0)
+                        found = pid;
+                fclose(f);
+        }
+        if (d)
+                closedir(d);
+        return found;
+}
+
+/* CPU time pid has used (ns); it grows only while the copier copies. */
+static unsigned long long cpu_ns(pid_t pid)
+{
+        char path[64];
+        unsigned long long ns = 0;
+        FILE *f;
+
+        snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+        f = fopen(path, "r");
+        if (f && fscanf(f, "%llu", &ns) != 1)
+                ns = 0;
+        if (f)
+                fclose(f);
+        return ns;
+}
+
+/*
+ * The copier of this build's avbufferd, or the case is skipped for another
+ * service. One lost by an earlier case comes back at the next scrub a second
+ * later: freeing a secure buffer makes one.
+ */
+static pid_t need_copier(cf_ctx *c, cf_tpool *sp)
+{
+        pid_t pid = copier_pid();
+
+        for (int i = 0; i < 30 && pid < 0 && c->same_build; i++) {
+                usleep(100000);
+                cf_buf_free(c, cf_buf_alloc(c, sp, 4096));
+                pid = copier_pid();
+        }
+
+        if (pid < 0 && !c->same_build)
+                cf_skip(c, "no avb-heap-copier child: the service is not this build");
+        CF_CHECK(c, pid > 0, "avbufferd (pid %s) has no avb-heap-copier child",
+                 getenv("AVB_AVBUFFERD_PID") ? getenv("AVB_AVBUFFERD_PID") : "unknown");
+        return pid;
+}
+
+/* A helper write of n bytes into s, checked by SHA-1, with pattern seed. */
+static void write_checked(cf_ctx *c, int64_t s, uint8_t *pat, size_t n, uint32_t seed)
+{
+        int e;
+
+        cf_pattern(pat, n, seed);
+        e = avb_helper_write(cf_helper(c), s, 0, pat, n);
+        CF_CHECK(c, e == 0, "avb_helper_write of %zu bytes into secure: %s", n, cf_errname(e));
+        cf_expect_sha1(c, s, pat, n);
+}
+
+/*
+ * The copy runs in the copier, not in avbufferd: the copier's CPU time
+ * grows with the write; and avbufferd maps the secure heap PROT_NONE.
+ */
+static void copier_does_the_copy(cf_ctx *c)
+{
+        enum { N = 256 * 1024 };
+        static uint8_t pat[N];
+        cf_tpool *sp = cf_pool_new(c, true, true, 0, NULL);
+        pid_t pid = need_copier(c, sp);
+        int64_t s = cf_buf_alloc(c, sp, N);
+        unsigned long long before;
+        char path[64], line[512];
+        bool none = false;
+        FILE *f;
+
+        write_checked(c, s, pat, N, 70); /* the staging area and connection exist now */
+        before = cpu_ns(pid);
+        for (uint32_t i = 0; i < 8; i++)
+                write_checked(c, s, pat, N, 71 + i);
+        CF_CHECK(c, cpu_ns(pid) > before, "the copier used no CPU for 2 MiB of writes");
+        snprintf(path, sizeof(path), "/proc/%s/maps", getenv("AVB_AVBUFFERD_PID"));
+        f = fopen(path, "r");
+        while (f && fgets(line, sizeof(line), f))
+                if (strstr(line, "avbuffer-secure-heap"))
+                        none = strncmp(strchr(line, ' ') + 1, "---", 3) == 0;
+        if (f)
+                fclose(f);
+        CF_CHECK(c, none, "avbufferd maps the secure heap readable or writable");
+        cf_buf_free(c, s);
+        cf_pool_destroy(c, sp);
+}
+
+/*
+ * sig SIGKILL: the copier dies; SIGSTOP: it stops answering. Either way
+ * the next writes are exact (the helper's direct connection fails, it goes
+ * through avbufferd, which kills a stopped copier), the old process is
+ * gone, and a new one takes the writes over after a while.
+ */
+static void copier_lost(cf_ctx *c, int sig)
+{
+        enum { N = 256 * 1024 };
+        static uint8_t pat[N];
+        cf_tpool *sp = cf_pool_new(c, true, true, 0, NULL);
+        pid_t old = need_copier(c, sp), now = -1;
+        int64_t s = cf_buf_alloc(c, sp, N);
+        unsigned long long before;
+
+        write_checked(c, s, pat, N, 80);
+        CF_CHECK(c, kill(old, sig) == 0, "kill(%d): %s", (int)old, strerror(errno));
+        write_checked(c, s, pat, N, 81);
+        write_checked(c, s, pat, N, 82);
+        for (int i = 0; i < 100 && (kill(old, 0) == 0 || now < 0 || now == old); i++) {
+                usleep(50000);
+                write_checked(c, s, pat, N, 83); /* also what has avbufferd try again */
+                now = copier_pid();
+        }
+        CF_CHECK(c, kill(old, 0) < 0 && errno == ESRCH, "the lost copier %d still exists",
+                 (int)old);
+        CF_CHECK(c, now > 0 && now != old, "no new copier after %d was lost", (int)old);
+        usleep(1200000); /* the helper tries a direct connection again after a second */
+        write_checked(c, s, pat, N, 84);
+        before = cpu_ns(now);
+        write_checked(c, s, pat, N, 85);
+        CF_CHECK(c, cpu_ns(now) > before, "the new copier %d does not take the writes",
+                 (int)now);
+        cf_buf_free(c, s);
+        cf_pool_destroy(c, sp);
+}
+
+static void copier_killed(cf_ctx *c)
+{
+        copier_lost(c, SIGKILL);
+}
+
+static void copier_stopped(cf_ctx *c)
+{
+        copier_lost(c, SIGSTOP);
+}
+
 const cf_case cf_cases_staging[] = {
     {"staging.helper-secure-write-exact", helper_write_staged,
      "a helper write into secure memory goes through the staging area and is exact"},
@@ -321,5 +484,12 @@ const cf_case cf_cases_staging[] = {
      "staged writes outside the area, above the limit, outside the buffer or without an "
      "area are refused and move nothing"},
     {"staging.two-clients-apart", staging_two_clients, "two connections' staging areas do not mix"},
+    {"staging.copier-does-the-copy", copier_does_the_copy,
+     "this build: staged writes are copied by avb-heap-copier; avbufferd maps the secure heap "
+     "PROT_NONE"},
+    {"staging.copier-killed", copier_killed,
+     "this build: writes stay exact when the copier is killed, and a new copier takes over"},
+    {"staging.copier-stopped", copier_stopped,
+     "this build: writes stay exact when the copier stops answering; it is killed and replaced"},
     {NULL, NULL, NULL},
 };
