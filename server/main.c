@@ -355,6 +355,13 @@ int main(int argc, char **argv)
         so.client_gone = client_gone;
         so.userdata = &c;
         e = avb_server_new(&so, &the_server);
+        /*
+         * Only on unix://: there a client's next call can come within the
+         * spin; a nanomsg round trip takes several times longer (its worker
+         * threads), so the loop would spin in vain on every call.
+         */
+        if (e >= 0 && strncmp(endpoint, "unix://", 7) == 0)
+                e = avb_server_set_poll_spin(the_server, c.profile.poll_spin_us);
         if (e >= 0)
                 e = avbd_service_publish(c.service, the_server);
         if (e >= 0 && c.decoders)

@@ -411,6 +411,12 @@ static int top_pair(struct avbd_yaml_ctx *c, const char *key, yaml_node_t *v, vo
                 p->log_level = level;
                 return 0;
         }
+        if (!strcmp(key, "poll_spin_us")) {
+                e = avbd_yaml_int(c, v, key, 0, 1000, &n);
+                if (e >= 0)
+                        p->poll_spin_us = (uint32_t)n;
+                return e;
+        }
         if (!strcmp(key, "alignment")) {
                 e = avbd_yaml_int(c, v, key, 64, 1 << 20, &n);
                 if (e < 0)
@@ -483,6 +489,7 @@ int avbd_profile_defaults(struct avbd_profile *ret)
 {
         struct avbd_profile p = {
             .log_level = -1,
+            .poll_spin_us = AVBD_DEFAULT_POLL_SPIN_US,
             .nonsecure_heap_bytes = 16000000,
             .secure_heap_bytes = 16000000,
             .alignment = 64,

@@ -69,10 +69,14 @@ struct avbd_sink_output {
         char *path;
 };
 
+/* On unix://, the event loop looks for work this long before it sleeps (profile key poll_spin_us). */
+#define AVBD_DEFAULT_POLL_SPIN_US 30
+
 struct avbd_profile {
         char *socket_dir; /* NULL: the built-in default */
         char *transport;  /* "nanomsg" or "unix"; NULL: $AVB_TRANSPORT, else nanomsg */
         int log_level;    /* AVB_LOG_*; -1: not set */
+        uint32_t poll_spin_us; /* avb_server_set_poll_spin; AVBD_DEFAULT_POLL_SPIN_US */
         uint64_t nonsecure_heap_bytes;
         uint64_t secure_heap_bytes;
         uint32_t alignment;

@@ -103,6 +103,7 @@ struct avb_server {
         uint64_t line_counter;           /* last serial given */
         unsigned n_pending;              /* lifelines waiting for their hello */
         int64_t accept_paused_until_ms;  /* 0, or listener not polled until then */
+        unsigned poll_spin_us;           /* avb_server_set_poll_spin */
         server_deferred *deferred;
         bool retry_pending;
         avb_server_stats stats;

@@ -321,6 +321,38 @@ static int loop_timeout(avb_server *s)
         return own;
 }
 
+int avb_server_set_poll_spin(avb_server *s, unsigned usec)
+{
+        if (!s || usec > 1000)
+                return -EINVAL;
+        s->poll_spin_us = usec;
+        return 0;
+}
+
+/*
+ * poll(), looking without sleeping for poll_spin_us first (see
+ * avb_server_set_poll_spin). Measured on 2-core VMs whose every wake-up
+ * goes through the hypervisor: 30 us took unix:// isValid from 1.8x to
+ * 1.3x the SEQPACKET ping-pong, for about 5 us more server CPU per call
+ * when calls come back to back.
+ */
+static int spin_poll(avb_server *s, struct pollfd *fds, nfds_t n)
+{
+        int timeout = loop_timeout(s);
+        int64_t end;
+        int r;
+
+        if (s->poll_spin_us == 0 || timeout == 0)
+                return poll(fds, n, timeout);
+        end = avb_now_us() + s->poll_spin_us;
+        do {
+                r = poll(fds, n, 0);
+                if (r != 0)
+                        return r;
+        } while (avb_now_us() < end);
+        return poll(fds, n, timeout);
+}
+
 static void drain(avb_server *s, int sock, bool two_way)
 {
         for (int i = 0; i < DRAIN_MAX; i++) {
@@ -400,7 +432,7 @@ int avb_server_run(avb_server *s)
                                                  .events = POLLIN};
                 n = FD_FIRST_WATCHED + watch_list(s, fds + FD_FIRST_WATCHED, w);
 
-                if (poll(fds, (nfds_t)n, loop_timeout(s)) < 0) {
+                if (spin_poll(s, fds, (nfds_t)n) < 0) {
                         if (errno == EINTR)
                                 continue;
                         r = -errno;

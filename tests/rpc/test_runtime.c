@@ -409,6 +409,11 @@ static void test_path_too_long(void **state)
         assert_int_equal(avb_binder_connect(ok, 0, &b), -ENOENT);
         opts.endpoint = ok;
         assert_int_equal(avb_server_new(&opts, &s), 0);
+        /* The event loop's spin: up to 1 ms. */
+        assert_int_equal(avb_server_set_poll_spin(s, 1001), -EINVAL);
+        assert_int_equal(avb_server_set_poll_spin(NULL, 30), -EINVAL);
+        assert_int_equal(avb_server_set_poll_spin(s, 1000), 0);
+        assert_int_equal(avb_server_set_poll_spin(s, 0), 0);
         s = avb_server_free(s);
         assert_int_equal(avb_binder_connect("tcp://127.0.0.1:5", 0, &b), -EINVAL);
         assert_null(b);

@@ -56,6 +56,7 @@ static void test_shipped_profile(void **state)
         assert_int_equal(p.nonsecure_heap_bytes, 16000000);
         assert_int_equal(p.n_frame_pools, 3); /* video, secure video, audio */
         assert_string_equal(p.socket_dir, "/run/avbuffer");
+        assert_int_equal(p.poll_spin_us, AVBD_DEFAULT_POLL_SPIN_US);
         avbd_profile_fini(&p);
 }
 
@@ -63,6 +64,7 @@ static void test_full(void **state)
 {
         static const char text[] = "socket_dir: /tmp/x\n"
                                    "log_level: debug\n"
+                                   "poll_spin_us: 0\n"
                                    "heaps:\n"
                                    "  nonsecure_bytes: 1000000\n"
                                    "  secure_bytes: 0\n"
@@ -87,6 +89,7 @@ static void test_full(void **state)
         assert_int_equal(p.secure_heap_bytes, 0);
         assert_int_equal(p.alignment, 128);
         assert_int_equal(p.log_level, 7);
+        assert_int_equal(p.poll_spin_us, 0);
         /* The video list replaced the default video decoders; audio kept its defaults. */
         assert_null(find_decoder(&p, AVB_MEDIA_VIDEO, 0));
         d = find_decoder(&p, AVB_MEDIA_VIDEO, 3);
@@ -220,6 +223,8 @@ static const struct bad_case {
         {"alignment: 100\n", "t:1: key 'alignment': 100 is not a power of two"},
         {"alignment: 32\n", "t:1: key 'alignment': 32 is outside"},
         {"log_level: loud\n", "t:1: key 'log_level'"},
+        {"poll_spin_us: 1001\n", "t:1: key 'poll_spin_us': 1001 is outside"},
+        {"poll_spin_us: -1\n", "t:1: key 'poll_spin_us': -1 is outside"},
         {"socket_dir: relative/dir\n", "t:1: key 'socket_dir': must be an absolute path"},
         {"decoders:\n  video:\n    - id: -1\n", "t:3: key 'id': video decoder ids start at 0"},
         {"decoders:\n  video:\n    - nonsecure_pool_bytes: 5\n", "t:3: a video decoder needs an 'id'"},
