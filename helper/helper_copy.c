@@ -193,7 +193,8 @@ static int stage_all(struct gen *g, int64_t handle, size_t offset, const uint8_t
                                 done = acked;
                                 continue;
                         }
-                        if (e == 0 && st == -ENOENT && fd == g->direct)
+                        /* only the server's answer is final (a buffer the copier does not know, a trim) */
+                        if (e == 0 && st != 0 && fd == g->direct)
                                 e = stage_via_server(g, r, &st);
                         if (e == 0 && st == 0)
                                 acked += r->size;
@@ -257,8 +258,9 @@ static int write_staged(avb_helper *h, int64_t handle, size_t offset, const void
                 e = g->no_staging ? -ENOTSUP : staging_open(g);
         else if (e == 0 && g->direct < 0 && g->direct_lost_ms &&
                  avb_now_ms() - g->direct_lost_ms >= DIRECT_RETRY_MS) {
-                g->direct_lost_ms = 0; /* one more try: the copier may be back */
-                e = staging_open(g);
+                e = staging_open(g); /* the copier may be back */
+                /* not yet: again a while later (lost_ms stays 0 once it is back) */
+                g->direct_lost_ms = e == 0 && g->direct < 0 ? avb_now_ms() : 0;
         }
         if (e == 0)
                 e = stage_all(g, handle, offset, src, len, &status);

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -34,9 +35,31 @@
 #include "directory.h"
 #include "directory_format.h"
 #include "heapshare.h"
+#include "heap_copier_proto.h"
 #include "heapshare_proto.h"
 
 #define ACCEPT_PAUSE_MS 100
+
+/* A client speaks STAGE_WRITE to the copier as to this socket: one layout, written twice. */
+_Static_assert(sizeof(struct avb_copier_client_req) == sizeof(struct avb_heapshare_stage_req),
+               "copier request size");
+_Static_assert(offsetof(struct avb_copier_client_req, handle) ==
+                       offsetof(struct avb_heapshare_stage_req, handle) &&
+                   offsetof(struct avb_copier_client_req, offset) ==
+                       offsetof(struct avb_heapshare_stage_req, offset) &&
+                   offsetof(struct avb_copier_client_req, staging_offset) ==
+                       offsetof(struct avb_heapshare_stage_req, staging_offset) &&
+                   offsetof(struct avb_copier_client_req, size) ==
+                       offsetof(struct avb_heapshare_stage_req, size),
+               "copier request layout");
+_Static_assert(sizeof(struct avb_copier_client_rep) == sizeof(struct avb_heapshare_rep) &&
+                   offsetof(struct avb_copier_client_rep, status) ==
+                       offsetof(struct avb_heapshare_rep, status),
+               "copier reply layout");
+_Static_assert(AVB_COPIER_CLIENT_MAGIC == AVB_HEAPSHARE_MAGIC &&
+                   AVB_COPIER_CLIENT_WRITE == AVB_HEAPSHARE_STAGE_WRITE &&
+                   AVB_COPIER_MAX_LEN == AVB_HEAPSHARE_STAGE_MAX,
+               "copier constants");
 
 struct hs_conn {
         int fd;

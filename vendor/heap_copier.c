@@ -34,7 +34,9 @@
 extern char **environ;
 
 /* How long a new copier may take to map the heap and say it is up. */
-#define COPIER_START_MS 10000
+#define COPIER_START_MS 2000
+/* Restarts that keep failing back off, doubling up to this. */
+#define COPIER_BACKOFF_MAX_MS 60000
 
 struct copier_source {
         int fd; /* -1: slot free */
@@ -49,6 +51,8 @@ struct avb_copier {
         pid_t pid;
         int64_t down_ms; /* when the last one was lost */
         unsigned restarts;
+        uint32_t ready_proto; /* the last reply's reserved field: the "up" one's counts */
+        int64_t backoff_ms; /* between restarts: AVB_COPIER_RESTART_MS, doubled per failed start */
         struct copier_source src[AVB_COPIER_MAX_SOURCES];
         struct avb_copier_map live; /* for a new process */
 };
@@ -64,14 +68,20 @@ static const char *copier_program(void)
 static void copier_lose(struct avb_copier *c, const char *why)
 {
         if (c->pid > 0) {
-                if (why)
-                        avb_vendor_log(
-                            "heap copier pid %d %s; killed, writes go through the kernel "
-                            "until a new one is up",
-                            (int)c->pid, why);
+                int status = 0;
+
                 kill(c->pid, SIGKILL);
-                while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+                while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
                         ;
+                /* A signal of its own (SIGSYS: its filter) says more than our SIGKILL. */
+                if (why && WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+                        avb_vendor_log("heap copier pid %d %s (signal %d); writes go through the "
+                                       "kernel until a new one is up",
+                                       (int)c->pid, why, WTERMSIG(status));
+                else if (why)
+                        avb_vendor_log("heap copier pid %d %s; killed, writes go through the "
+                                       "kernel until a new one is up",
+                                       (int)c->pid, why);
         }
         if (c->ctl >= 0)
                 close(c->ctl);
@@ -108,6 +118,7 @@ static int copier_reply(struct avb_copier *c, int timeout_ms, int *ret_status)
                 return -ENODEV;
         }
         *ret_status = rep.status;
+        c->ready_proto = rep.reserved;
         return 0;
 }
 
@@ -205,9 +216,12 @@ out:
                 return -e;
         }
         c->ctl = sv[0];
-        /* The first reply says the heap is mapped; without it, no copier. */
-        if (copier_reply(c, COPIER_START_MS, &status) < 0 || status != 0) {
-                copier_lose(c, "did not come up");
+        /* The first reply says the heap is mapped, and which protocol it speaks. */
+        if (copier_reply(c, COPIER_START_MS, &status) < 0 || status != 0 ||
+            c->ready_proto != AVB_COPIER_PROTO) {
+                copier_lose(c, c->ctl >= 0 && c->ready_proto != AVB_COPIER_PROTO
+                                   ? "speaks another protocol (another build)"
+                                   : "did not come up");
                 return -ENODEV;
         }
         for (unsigned i = 0; i < AVB_COPIER_MAX_SOURCES && c->ctl >= 0; i++)
@@ -219,15 +233,26 @@ out:
         return c->ctl >= 0 ? 0 : -ENODEV;
 }
 
-/* The process, started again if it is time; lock held. True when one runs. */
+/*
+ * The process, started again if it is time; lock held. True when one runs.
+ * A start that fails doubles the wait before the next (a binary that
+ * cannot come up must not cost every caller a spawn); one that succeeds
+ * resets it.
+ */
 static bool copier_up(struct avb_copier *c)
 {
         if (c->ctl >= 0)
                 return true;
-        if (avb_now_ms() - c->down_ms < AVB_COPIER_RESTART_MS)
+        if (avb_now_ms() - c->down_ms < c->backoff_ms)
                 return false;
         c->restarts++;
-        return copier_start(c) == 0;
+        if (copier_start(c) == 0) {
+                c->backoff_ms = AVB_COPIER_RESTART_MS;
+                return true;
+        }
+        c->backoff_ms =
+            c->backoff_ms * 2 > COPIER_BACKOFF_MAX_MS ? COPIER_BACKOFF_MAX_MS : c->backoff_ms * 2;
+        return false;
 }
 
 int avb_copier_new(int heap_fd, struct avb_copier **ret_copier)
@@ -247,8 +272,10 @@ int avb_copier_new(int heap_fd, struct avb_copier **ret_copier)
                 r = -errno;
                 goto fail;
         }
+        c->backoff_ms = AVB_COPIER_RESTART_MS;
         r = copier_start(c);
-        if (r < 0)
+        /* No program: none for good. Anything else: down, and tried again later. */
+        if (r == -ENOENT || r == -EACCES || r == -ENOEXEC)
                 goto fail;
         *ret_copier = c;
         return 0;
@@ -286,6 +313,8 @@ int avb_copier_attach(struct avb_copier *c, unsigned id, int fd, size_t size, in
         else if (dup_fd < 0)
                 r = -errno;
         if (r == 0) {
+                /* Start one if it is time (before the slot exists: it is attached below). */
+                (void)copier_up(c);
                 c->src[id] = (struct copier_source){.fd = dup_fd, .size = size};
                 if (c->ctl >= 0)
                         copier_attach_slot(c, id, client);

@@ -31,9 +31,8 @@
  * small machine those, not the copying, were most of a 1 MiB write.
  *
  * One thread, one loop: avbufferd's requests first (all that are queued,
- * so that a buffer it made live before a client heard of it is in the
- * table when that client names it, and one it retired is gone before the
- * next client request), then one request from each client connection.
+ * so that a buffer it retired is gone before the next client request),
+ * then one request from each client connection.
  */
 #include <errno.h>
 #include <poll.h>
@@ -249,11 +248,11 @@ static int client_write(const struct source *s, const struct avb_copier_client_r
                 return -EINVAL;
         if (!range_ok(r->staging_offset, r->size, s->size))
                 return -EINVAL;
+        /*
+         * avbufferd waits for LIVE's reply before anyone learns the handle,
+         * so a buffer missing here is not one whose LIVE is still queued.
+         */
         b = avb_copier_map_find(&cp.live, r->handle);
-        if (!b) {
-                serve_server(false); /* a LIVE may be queued behind this request */
-                b = avb_copier_map_find(&cp.live, r->handle);
-        }
         if (!b)
                 return -ENOENT;
         if (r->offset > b->size || r->size > b->size - r->offset)
@@ -262,23 +261,34 @@ static int client_write(const struct source *s, const struct avb_copier_client_r
         return 0;
 }
 
-/* One request from s's client, if one is queued. */
+/*
+ * One request from s's client, if one is queued. Received without room for
+ * descriptors: one a client sends is dropped by the kernel (MSG_CTRUNC),
+ * never closed here, since the last close(2) of a file can block on
+ * whatever backs it (a FUSE daemon the client runs, say) and stall the
+ * copier for everyone.
+ */
 static void serve_client(struct source *s)
 {
-        struct avb_copier_client_req req;
+        struct avb_copier_client_req req = {0};
         struct avb_copier_client_rep rep = {.magic = AVB_COPIER_CLIENT_MAGIC};
-        int fds[4], n_fds;
-        ssize_t n = receive(s->client, &req, sizeof(req), MSG_DONTWAIT, fds, &n_fds);
+        struct iovec iov = {.iov_base = &req, .iov_len = sizeof(req)};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+        ssize_t n;
 
-        for (int i = 0; i < n_fds; i++)
-                close(fds[i]);
-        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        do
+                n = recvmsg(s->client, &msg, MSG_DONTWAIT);
+        while (n < 0 && errno == EINTR);
+        if (n < 0 && errno == EAGAIN)
                 return;
         if (n <= 0) {
                 drop_client(s);
                 return;
         }
-        rep.status = n_fds ? -EINVAL : client_write(s, &req, n);
+        if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+                rep.status = -EINVAL;
+        else
+                rep.status = client_write(s, &req, n);
         if (s->client >= 0 &&
             send(s->client, &rep, sizeof(rep), MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)sizeof(rep))
                 drop_client(s); /* it does not read its replies */
@@ -328,7 +338,7 @@ static int spin_poll(struct pollfd *pfd, nfds_t n)
 
 int main(int argc, char **argv)
 {
-        struct avb_copier_rep ready = {0};
+        struct avb_copier_rep ready = {.reserved = AVB_COPIER_PROTO};
         struct pollfd pfd[1 + AVB_COPIER_MAX_SOURCES];
         int who[1 + AVB_COPIER_MAX_SOURCES]; /* pfd[k] is source who[k]'s client */
 
@@ -367,8 +377,16 @@ int main(int argc, char **argv)
                         continue;
                 if ((pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) && !serve_server(true))
                         return 0; /* avbufferd closed its end, or the socket broke */
-                for (nfds_t k = 1; k < n; k++)
-                        if (pfd[k].revents && cp.src[who[k]].client == pfd[k].fd)
-                                serve_client(&cp.src[who[k]]);
+                for (nfds_t k = 1; k < n; k++) {
+                        struct source *src = &cp.src[who[k]];
+
+                        if (!pfd[k].revents || src->client != pfd[k].fd)
+                                continue;
+                        /* A client that hung up gave up on what it queued: never run it late. */
+                        if (pfd[k].revents & (POLLHUP | POLLERR))
+                                drop_client(src);
+                        else
+                                serve_client(src);
+                }
         }
 }

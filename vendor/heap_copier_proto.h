@@ -6,12 +6,11 @@
  *
  * One SOCK_SEQPACKET socketpair, inherited by the copier as descriptor
  * AVB_COPIER_CTL_FD; the heap's memfd as AVB_COPIER_HEAP_FD. The process
- * says it is up with one struct avb_copier_rep (status 0) before anything
- * else. The server then sends one struct avb_copier_req at a time and waits
- * for its struct avb_copier_rep before the next. ATTACH carries one or two
- * descriptors (SCM_RIGHTS): a memfd of at least len bytes, then optionally
- * a client connection (below); no other request carries any. The copier
- * closes every descriptor it is sent that it does not keep.
+ * says it is up with one struct avb_copier_rep (status 0, reserved
+ * AVB_COPIER_PROTO) before anything else. The server then sends one struct avb_copier_req at a time
+ * and waits for its struct avb_copier_rep before the next. ATTACH carries one or two descriptors
+ * (SCM_RIGHTS): a memfd of at least len bytes, then optionally a client connection (below); no
+ * other request carries any. The copier closes every descriptor it is sent that it does not keep.
  *
  *  op       id     handle   dst_off      src_off      len
  *  ATTACH   slot   -        -            -            bytes to map (source size)
@@ -39,15 +38,24 @@
  * socket's STAGE_WRITE, helper/heapshare_proto.h) and gets one struct
  * avb_copier_client_rep per request, in order. Status: 0; -ENOENT (not a
  * buffer in the table: the client asks avbufferd instead, which knows for
- * sure); -ERANGE (outside the buffer); -EINVAL (outside the source, above
- * AVB_COPIER_MAX_LEN, or malformed). A client that does not read its
- * replies loses the connection; one that floods gets one request served
- * per turn, like every other connection.
+ * sure); -ERANGE (outside the buffer as the copier knows it); -EINVAL
+ * (outside the source, size 0 or above AVB_COPIER_MAX_LEN, malformed, or
+ * carrying descriptors, which are dropped unopened). A client that does not
+ * read its replies loses the connection, and so does one that hangs up,
+ * with what it had queued; one that floods gets one request served per
+ * turn, like every other connection.
  */
 #ifndef AVB_VENDOR_HEAP_COPIER_PROTO_H
 #define AVB_VENDOR_HEAP_COPIER_PROTO_H
 
 #include <stdint.h>
+
+/*
+ * In the "up" reply's reserved field: the protocol's version and request
+ * size, so that a server never talks to a copier of another build (an
+ * upgrade on disk while the server runs): it then goes on without one.
+ */
+#define AVB_COPIER_PROTO (0x10000u | (uint32_t)sizeof(struct avb_copier_req))
 
 #define AVB_COPIER_HEAP_FD 3
 #define AVB_COPIER_CTL_FD  4

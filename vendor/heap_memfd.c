@@ -321,12 +321,9 @@ static int memfd_scrub(void *priv, size_t off, size_t len)
 
 	while (h->copier && len > 0) {
 		size_t n = len < AVB_COPIER_MAX_LEN ? len : AVB_COPIER_MAX_LEN;
-		int r = avb_copier_zero(h->copier, off, n);
-
-		if (r == -ENODEV)
+		/* whatever went wrong there, the range is zeroed here */
+		if (avb_copier_zero(h->copier, off, n) < 0)
 			break;
-		if (r < 0)
-			return r;
 		off += n;
 		len -= n;
 	}

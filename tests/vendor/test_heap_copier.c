@@ -298,13 +298,20 @@ static void test_no_program(void **state)
         struct fixture *f;
 
         (void)state;
-        setenv("AVB_HEAP_COPIER", "/nonexistent/avb-heap-copier", 1);
-        setup((void **)&f);
-        assert_int_equal(copier_pid(f), -1);
-        write_and_check(f, 3);
-        assert_int_equal(avb_heap_scrub(f->heap, 4096, 100), 0);
-        expect_heap(f->heap, 4196, f->src + 100, 1000);
-        teardown((void **)&f);
+        /* none there; one that exits at once (never says it is up); one that is no copier */
+        static const char *const programs[] = {"/nonexistent/avb-heap-copier", "/bin/true",
+                                               "/bin/cat"};
+
+        for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+                print_message("  %s\n", programs[i]);
+                setenv("AVB_HEAP_COPIER", programs[i], 1);
+                setup((void **)&f);
+                assert_int_equal(copier_pid(f), -1);
+                write_and_check(f, 3);
+                assert_int_equal(avb_heap_scrub(f->heap, 4096, 100), 0);
+                expect_heap(f->heap, 4196, f->src + 100, 1000);
+                teardown((void **)&f);
+        }
         if (keep)
                 setenv("AVB_HEAP_COPIER", keep, 1);
         free(keep);
@@ -580,7 +587,7 @@ static void test_protocol_table(void **state)
         do /* the replies it sent, then the end */
                 got = recv(cv[0], sink, sizeof(sink), 0);
         while (got > 0);
-        assert_int_equal(got, 0);
+        assert_true(got == 0 || errno == ECONNRESET); /* the end, not a timeout */
         close(cv[0]);
 
         /* The server going away ends it. */
