@@ -9,15 +9,16 @@
  * A process that dies, hangs up, or takes longer than
  * AVB_COPIER_TIMEOUT_MS to answer is killed and reaped before the call
  * returns, so a stalled copier can never write into a range the caller has
- * since handed to someone else. A new one is started at the next call at
- * least AVB_COPIER_RESTART_MS after that, and every source is attached to it
- * again.
+ * since handed to someone else. A new one is started at the next write,
+ * zero or attach at least AVB_COPIER_RESTART_MS after that (doubling while
+ * starts fail), and every source and live buffer is told to it again.
  *
  * The program is $AVB_HEAP_COPIER, or the installed avb-heap-copier.
  *
  * Locking: all calls are thread-safe and serialised by the copier's own
- * mutex; a call holds it while the process copies (at most
- * AVB_COPIER_MAX_LEN bytes).
+ * mutex; a call holds it while the process answers, which may wait behind
+ * one client request per client connection (each at most
+ * AVB_COPIER_MAX_LEN bytes) and never longer than AVB_COPIER_TIMEOUT_MS.
  */
 #ifndef AVB_VENDOR_HEAP_COPIER_H
 #define AVB_VENDOR_HEAP_COPIER_H
