@@ -66,7 +66,16 @@ struct hs_conn {
         int dir_id;             /* -1: no directory */
         const uint8_t *staging; /* read-only, AVB_HEAPSHARE_STAGING_BYTES; NULL: none yet */
         struct avb_vendor_source *source; /* the staging area as the vendor's; NULL: none */
+        pid_t pid;                        /* the peer's, at connect */
 };
+
+/*
+ * Staging areas one process may hold as vendor sources: the secure heap's
+ * copier has AVB_COPIER_MAX_SOURCES in all, and one client opening heap
+ * connections by the dozen must not take them from everyone else. Its
+ * further areas work without (the server copies from its own mapping).
+ */
+#define SOURCES_PER_PID 4
 
 struct avbd_heapshare {
         int listen_fd;
@@ -118,7 +127,7 @@ static int send_hello(int fd, struct avb_heapshare_msg *m, const int *fds, int n
 }
 
 /* A new connection: true when it stays open (the hello went out with a status of 0). */
-static bool serve_hello(struct avbd_heapshare *h, int fd, int *ret_dir_id)
+static bool serve_hello(struct avbd_heapshare *h, int fd, int *ret_dir_id, pid_t *ret_pid)
 {
         struct avb_heapshare_msg m = {
                 .magic = AVB_HEAPSHARE_MAGIC,
@@ -160,7 +169,17 @@ static bool serve_hello(struct avbd_heapshare *h, int fd, int *ret_dir_id)
         if (dir_fd >= 0)
                 close(dir_fd);
         *ret_dir_id = dir_id;
+        *ret_pid = m.status == 0 ? cred.pid : 0;
         return m.status == 0;
+}
+
+static size_t sources_of(const struct avbd_heapshare *h, pid_t pid)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < h->n_conns; i++)
+                n += h->conns[i].source && h->conns[i].pid == pid;
+        return n;
 }
 
 static void staging_unmap(struct hs_conn *c)
@@ -203,7 +222,7 @@ static bool serve_staging(struct avbd_heapshare *h, struct hs_conn *c,
         }
         staging_unmap(c);
         c->staging = p;
-        if (h->vendor) {
+        if (h->vendor && sources_of(h, c->pid) < SOURCES_PER_PID) {
                 int sv[2] = {-1, -1};
 
                 if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -287,14 +306,15 @@ static void conn_close(struct avbd_heapshare *h, size_t i)
 static bool accept_one(struct avbd_heapshare *h)
 {
         int fd = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC), dir_id;
+        pid_t pid;
 
         if (fd < 0)
                 return errno != EMFILE && errno != ENFILE && errno != ENOBUFS && errno != ENOMEM;
-        if (!serve_hello(h, fd, &dir_id)) {
+        if (!serve_hello(h, fd, &dir_id, &pid)) {
                 close(fd);
                 return true;
         }
-        h->conns[h->n_conns++] = (struct hs_conn){.fd = fd, .dir_id = dir_id};
+        h->conns[h->n_conns++] = (struct hs_conn){.fd = fd, .dir_id = dir_id, .pid = pid};
         return true;
 }
 

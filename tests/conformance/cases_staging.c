@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,37 @@ static int st_get(cf_ctx *c, int fd)
         CF_CHECK(c, mfd >= 0 && rep.status == 0 && rep.size == ST_BYTES,
                  "no staging area: status %s, %u bytes", cf_errname(rep.status), rep.size);
         return mfd;
+}
+
+/*
+ * st_get, keeping count of the second descriptor a STAGING reply may carry
+ * (a connection to this build's copier), which is closed here.
+ */
+static int st_get_direct(cf_ctx *c, int fd, bool *ret_direct)
+{
+        struct st_req req = {ST_MAGIC, ST_GET, 0};
+        struct st_rep rep = {0};
+        char buf[CMSG_SPACE(2 * sizeof(int))];
+        struct iovec iov = {.iov_base = &rep, .iov_len = sizeof(rep)};
+        struct msghdr msg = {
+            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = buf, .msg_controllen = sizeof(buf)};
+        struct cmsghdr *m;
+        int fds[2] = {-1, -1};
+
+        *ret_direct = false;
+        if (send(fd, &req, sizeof(req), MSG_NOSIGNAL) == sizeof(req) &&
+            recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) == sizeof(rep) && (m = CMSG_FIRSTHDR(&msg))) {
+                size_t n = (m->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+                memcpy(fds, CMSG_DATA(m), (n > 2 ? 2 : n) * sizeof(int));
+        }
+        if (fds[1] >= 0) {
+                *ret_direct = true;
+                close(fds[1]);
+        }
+        CF_CHECK(c, fds[0] >= 0 && rep.status == 0 && rep.size == ST_BYTES,
+                 "no staging area: status %s, %u bytes", cf_errname(rep.status), rep.size);
+        return fds[0];
 }
 
 static int st_ask(int fd, const void *req, size_t len)
@@ -475,6 +507,63 @@ static void copier_stopped(cf_ctx *c)
         copier_lost(c, SIGSTOP);
 }
 
+/*
+ * One process gets at most 4 staging areas with a copier connection (the
+ * copier serves 64 in all); further ones still work, through the server.
+ */
+static void copier_sources_per_process(cf_ctx *c)
+{
+        enum { CONNS = 6, PER_PID = 4, N = 64 * 1024 };
+        static uint8_t pat[N];
+        cf_tpool *sp = cf_pool_new(c, true, true, 0, NULL);
+        int64_t s = cf_buf_alloc(c, sp, N);
+        int fd[CONNS], mfd[CONNS], direct = 0, e;
+        bool d[CONNS] = {false};
+        uint8_t *p;
+
+        (void)need_copier(c, sp);
+        for (int k = 0; k < CONNS; k++) {
+                fd[k] = st_connect(c);
+                mfd[k] = fd[k] >= 0 ? st_get_direct(c, fd[k], &d[k]) : -1;
+                direct += d[k];
+        }
+        CF_CHECK(c, direct <= PER_PID, "%d of %d staging areas of one process are direct", direct,
+                 CONNS);
+        CF_CHECK(c, !d[PER_PID] && !d[PER_PID + 1],
+                 "a staging area past the %d of a process got a copier connection", PER_PID);
+        /* the last one works all the same */
+        p = mfd[CONNS - 1] >= 0 ? st_map(c, mfd[CONNS - 1]) : NULL;
+        if (p) {
+                cf_pattern(pat, N, 90);
+                memcpy(p, pat, N);
+                e = st_write(fd[CONNS - 1], s, 0, 0, N);
+                CF_CHECK(c, e == 0, "a staged write without a copier connection: %s",
+                         cf_errname(e));
+                cf_expect_sha1(c, s, pat, N);
+                munmap(p, ST_BYTES);
+        }
+        /* the room comes back when areas go */
+        for (int k = 0; k < CONNS; k++) {
+                if (mfd[k] >= 0)
+                        close(mfd[k]);
+                if (fd[k] >= 0)
+                        close(fd[k]);
+        }
+        d[0] = false;
+        for (int i = 0; i < 100 && !d[0]; i++) { /* once the heap socket's thread saw them go */
+                usleep(50000);
+                fd[0] = st_connect(c);
+                mfd[0] = fd[0] >= 0 ? st_get_direct(c, fd[0], &d[0]) : -1;
+                if (mfd[0] >= 0)
+                        close(mfd[0]);
+                if (fd[0] >= 0)
+                        close(fd[0]);
+        }
+        CF_CHECK(c, d[0], "no copier connection once the process's other areas were gone");
+        cf_buf_free(c, s);
+        cf_pool_destroy(c, sp);
+}
+
 const cf_case cf_cases_staging[] = {
     {"staging.helper-secure-write-exact", helper_write_staged,
      "a helper write into secure memory goes through the staging area and is exact"},
@@ -487,6 +576,9 @@ const cf_case cf_cases_staging[] = {
     {"staging.copier-does-the-copy", copier_does_the_copy,
      "this build: staged writes are copied by avb-heap-copier; avbufferd maps the secure heap "
      "PROT_NONE"},
+    {"staging.copier-sources-per-process", copier_sources_per_process,
+     "this build: at most 4 staging areas of one process get a copier connection; further ones "
+     "still work through the server"},
     {"staging.copier-killed", copier_killed,
      "this build: writes stay exact when the copier is killed, and a new copier takes over"},
     {"staging.copier-stopped", copier_stopped,
