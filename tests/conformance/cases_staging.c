@@ -395,6 +395,36 @@ static unsigned long long cpu_ns(pid_t pid)
 }
 
 /*
+ * Client connections pid holds (its sockets but the one to avbufferd, fd
+ * 4), or -1 when its descriptors cannot be read (it is not dumpable: root
+ * only).
+ */
+static int client_conns(pid_t pid)
+{
+        char path[64], link[64];
+        struct dirent *e;
+        int n = 0;
+        DIR *d;
+
+        snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+        d = opendir(path);
+        if (!d)
+                return -1;
+        while ((e = readdir(d))) {
+                char fdpath[400];
+                ssize_t k;
+
+                if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == 4)
+                        continue;
+                snprintf(fdpath, sizeof(fdpath), "%s/%s", path, e->d_name);
+                k = readlink(fdpath, link, sizeof(link) - 1);
+                n += k > 0 && strncmp(link, "socket:", 7) == 0;
+        }
+        closedir(d);
+        return n;
+}
+
+/*
  * The copier of this build's avbufferd, or the case is skipped for another
  * service. One lost by an earlier case comes back at the next scrub a second
  * later: freeing a secure buffer makes one.
@@ -492,6 +522,9 @@ static void copier_lost(cf_ctx *c, int sig)
         before = cpu_ns(now);
         write_checked(c, s, pat, N, 85);
         CF_CHECK(c, cpu_ns(now) > before, "the new copier %d does not take the writes",
+                 (int)now);
+        /* and the helper's writes reach it directly again */
+        CF_CHECK(c, client_conns(now) != 0, "the new copier %d has no client connection",
                  (int)now);
         cf_buf_free(c, s);
         cf_pool_destroy(c, sp);
