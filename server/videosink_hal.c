@@ -51,8 +51,7 @@ avb_status avbd_sink_status(int e, const char *what)
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE,
                                             "%s: the controller of an open that was closed", what);
         default:
-                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "%s: %s", what,
-                                            strerror(-e));
+                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "%s: %s", what, strerror(-e));
         }
 }
 
@@ -87,8 +86,8 @@ static avb_status notify_event(avb_binder *l, bool controller, enum avbd_vsink_e
 static avb_status notify_state(avb_binder *l, bool controller, enum avbd_vsink_state a,
                                enum avbd_vsink_state b)
 {
-        return controller ? VS(IVideoSinkControllerListener_onStateChanged)(
-                                l, (com_rdk_hal_State)a, (com_rdk_hal_State)b)
+        return controller ? VS(IVideoSinkControllerListener_onStateChanged)(l, (com_rdk_hal_State)a,
+                                                                            (com_rdk_hal_State)b)
                           : VS(IVideoSinkEventListener_onStateChanged)(l, (com_rdk_hal_State)a,
                                                                        (com_rdk_hal_State)b);
 }
@@ -424,7 +423,7 @@ static bool planes_of(const com_rdk_hal_videodecoder_FrameMetadata *md, struct a
         uint32_t w, h, cw, ch;
         bool ok;
 
-        if (!md || avb_avbuffer_PlaneLayout_holder_get(&md->extension, &l) < 0)
+        if (!md || avb_avbuffer_PlaneLayout_holder_get(&md->extension, &l) != 1) /* 0: none */
                 return false;
         w = l.width > 0 ? (uint32_t)l.width : 0;
         h = l.height > 0 ? (uint32_t)l.height : 0;
@@ -445,13 +444,12 @@ static bool planes_of(const com_rdk_hal_videodecoder_FrameMetadata *md, struct a
         } else if (l.format == avb_avbuffer_PlaneLayout_FORMAT_NV12 && l.offsets_count >= 2 &&
                    l.strides_count >= 2) {
                 p->n = 2;
-                *p = (struct avb_sink_planes){.n = 2,
-                                              .offset = {(uint32_t)l.offsets[0],
-                                                         (uint32_t)l.offsets[1]},
-                                              .stride = {(uint32_t)l.strides[0],
-                                                         (uint32_t)l.strides[1]},
-                                              .row_bytes = {w, 2 * cw},
-                                              .rows = {h, ch}};
+                *p = (struct avb_sink_planes){
+                    .n = 2,
+                    .offset = {(uint32_t)l.offsets[0], (uint32_t)l.offsets[1]},
+                    .stride = {(uint32_t)l.strides[0], (uint32_t)l.strides[1]},
+                    .row_bytes = {w, 2 * cw},
+                    .rows = {h, ch}};
         }
         ok = p->n > 0 && w > 0 && h > 0;
         for (uint32_t i = 0; i < p->n; i++)
