@@ -222,9 +222,9 @@ static void ideal_release(void *st, uint64_t tok)
 enum { A_RING, A_FIRSTFIT, A_IDEAL, N_ALLOCATORS };
 
 static const struct allocator allocators[N_ALLOCATORS] = {
-        [A_RING] = {"ring", ring_open, ring_close, ring_alloc, ring_trim, ring_release},
-        [A_FIRSTFIT] = {"firstfit", ff_open, ff_close, ff_alloc, ff_trim, ff_release},
-        [A_IDEAL] = {"ideal", ideal_open, ideal_close, ideal_alloc, ideal_trim, ideal_release},
+    [A_RING] = {"ring", ring_open, ring_close, ring_alloc, ring_trim, ring_release},
+    [A_FIRSTFIT] = {"firstfit", ff_open, ff_close, ff_alloc, ff_trim, ff_release},
+    [A_IDEAL] = {"ideal", ideal_open, ideal_close, ideal_alloc, ideal_trim, ideal_release},
 };
 
 /* ---- the media trace --------------------------------------------------------- */
@@ -236,9 +236,9 @@ static const struct {
         uint32_t pool;
         bool video, audio;
 } traces[N_TRACES] = {
-        [T_VIDEO] = {"video", VIDEO_POOL, true, false},
-        [T_AUDIO] = {"audio", AUDIO_POOL, false, true},
-        [T_MIXED] = {"mixed", VIDEO_POOL, true, true},
+    [T_VIDEO] = {"video", VIDEO_POOL, true, false},
+    [T_AUDIO] = {"audio", AUDIO_POOL, false, true},
+    [T_MIXED] = {"mixed", VIDEO_POOL, true, true},
 };
 
 struct stream_params {
@@ -374,15 +374,14 @@ static void utilisation(int seeds)
                 }
                 for (int k = 0; k < N_ALLOCATORS; k++) {
                         char id[32];
-                        double q[6] = {bench_quantile(&u[k], 0), bench_quantile(&u[k], 0.05),
+                        double q[6] = {bench_quantile(&u[k], 0),    bench_quantile(&u[k], 0.05),
                                        bench_quantile(&u[k], 0.10), bench_quantile(&u[k], 0.5),
-                                       bench_mean(&u[k]), bench_quantile(&u[k], 1)};
-                        static const char *names[6] = {"min_pct", "p5_pct", "p10_pct",
+                                       bench_mean(&u[k]),           bench_quantile(&u[k], 1)};
+                        static const char *names[6] = {"min_pct",    "p5_pct",   "p10_pct",
                                                        "median_pct", "mean_pct", "max_pct"};
 
                         printf("%-8s %-9s %7.2f%% %7.2f%% %7.2f%% %7.2f%% %7.2f%% %7.2f%%",
-                               traces[t].id, allocators[k].id, q[0], q[1], q[2], q[3], q[4],
-                               q[5]);
+                               traces[t].id, allocators[k].id, q[0], q[1], q[2], q[3], q[4], q[5]);
                         snprintf(id, sizeof(id), "%s_%s", traces[t].id, allocators[k].id);
                         for (int j = 0; j < 6; j++)
                                 bench_csv("alloc_util", id, names[j], q[j], "pct");
@@ -477,12 +476,12 @@ static void speed(bool quick)
 {
         enum { S_RING, S_FIRSTFIT, S_VENDOR, N_SPEED };
         struct contender c[N_SPEED] = {
-                [S_RING] = {"ring", "vendor ring (avb_ring_alloc/release)", speed_op},
-                [S_FIRSTFIT] = {"firstfit", "first-fit reference (bench/firstfit.c)", speed_op},
-                [S_VENDOR] = {"vendor", "vendor facade (avb_vendor_alloc/buffer_free)",
-                              speed_op},
+            [S_RING] = {"ring", "vendor ring (avb_ring_alloc/release)", speed_op},
+            [S_FIRSTFIT] = {"firstfit", "first-fit reference (bench/firstfit.c)", speed_op},
+            [S_VENDOR] = {"vendor", "vendor facade (avb_vendor_alloc/buffer_free)", speed_op},
         };
-        struct speed sp[N_SPEED] = {{.a = &allocators[A_RING]}, {.a = &allocators[A_FIRSTFIT]}, {0}};
+        struct speed sp[N_SPEED] = {
+            {.a = &allocators[A_RING]}, {.a = &allocators[A_FIRSTFIT]}, {0}};
         struct avb_vendor_config cfg;
         struct stream_params p;
         uint64_t rng = 7;

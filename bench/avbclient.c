@@ -25,7 +25,7 @@ static avb_status ignore_space(void *impl, avb_call *call)
 }
 
 static const com_rdk_hal_avbuffer_IAVBufferSpaceListener_ops listener_ops = {
-        .onSpaceAvailable = ignore_space,
+    .onSpaceAvailable = ignore_space,
 };
 
 void bench_avb_connect(struct bench_avb *b)
@@ -61,13 +61,13 @@ int8_t bench_avb_pool(struct bench_avb *b, bool video, bool secure)
         if (video) {
                 com_rdk_hal_videodecoder_IVideoDecoder_Id id = {.value = 0};
 
-                st = com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(b->av, secure, &id,
-                                                                    b->listener, &pool);
+                st = com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(b->av, secure, &id, b->listener,
+                                                                    &pool);
         } else {
                 com_rdk_hal_audiodecoder_IAudioDecoder_Id id = {.value = 0};
 
-                st = com_rdk_hal_avbuffer_IAVBuffer_createAudioPool(b->av, secure, &id,
-                                                                    b->listener, &pool);
+                st = com_rdk_hal_avbuffer_IAVBuffer_createAudioPool(b->av, secure, &id, b->listener,
+                                                                    &pool);
         }
         if (!avb_status_is_ok(&st))
                 bench_die("create pool: %s", status_text(&st));

@@ -414,8 +414,8 @@ bool bench_service_start(struct bench_service *s, const char *profile)
         if (!bench_wait_path(sm_sock, 5000)) {
                 fprintf(stderr, "bench: the service manager did not come up\n");
         } else {
-                char *argv[] = {avbd,    "--socket-dir", s->dir, "--profile", (char *)profile,
-                                "--log-level", "error",   NULL};
+                char *argv[] = {avbd,          "--socket-dir", s->dir, "--profile", (char *)profile,
+                                "--log-level", "error",        NULL};
 
                 s->avbufferd_pid = bench_spawn(argv, -1);
                 ok = bench_wait_path(av_sock, 5000);

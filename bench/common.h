@@ -58,7 +58,7 @@ const char *bench_section(const char *base, char *buf, size_t len);
 
 /* "met"/"MISSED" line for a target, also recorded in the CSV (value 1 or 0). */
 void bench_target(const char *section, const char *name, bool met, const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 __attribute__((noreturn, format(printf, 1, 2))) void bench_die(const char *fmt, ...);
 
@@ -94,8 +94,8 @@ void bench_rmdir(const char *dir);
 /* ---- a private avbufferd -------------------------------------------------- */
 
 struct bench_service {
-        char *dir;          /* socket directory, also exported as AVB_SOCKET_DIR */
-        pid_t sm_pid;       /* servicemanager */
+        char *dir;    /* socket directory, also exported as AVB_SOCKET_DIR */
+        pid_t sm_pid; /* servicemanager */
         pid_t avbufferd_pid;
 };
 

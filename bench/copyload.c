@@ -141,8 +141,7 @@ static void settle(struct bench_avb *avb, int8_t pool)
                 bench_samples_clear(&scratch.ns);
                 scratch.failed = 0;
                 measure(avb, pool, 0, &scratch);
-        } while ((scratch.failed || bench_quantile(&scratch.ns, 1.0) > 20e6) &&
-                 avb_now_ns() < end);
+        } while ((scratch.failed || bench_quantile(&scratch.ns, 1.0) > 20e6) && avb_now_ns() < end);
         bench_samples_free(&scratch.ns);
 }
 

@@ -71,14 +71,12 @@ enum { F_MEMCPY1, F_MAP1, F_MEMCPY8, F_MAP8, F_SECURE1, F_SECURE8, N_FILLS };
 static void fills(avb_helper *helper, const int64_t handles[N_FILLS], bool quick)
 {
         struct contender c[N_FILLS] = {
-                [F_MEMCPY1] = {"memcpy_1MiB", "memcpy 1 MiB into private memory", fill_op},
-                [F_MAP1] = {"map_memcpy_1MiB", "map+memcpy+unmap 1 MiB (helper)", fill_op},
-                [F_MEMCPY8] = {"memcpy_8MiB", "memcpy 8 MiB into private memory", fill_op},
-                [F_MAP8] = {"map_memcpy_8MiB", "map+memcpy+unmap 8 MiB (helper)", fill_op},
-                [F_SECURE1] = {"secure_write_1MiB", "helper write 1 MiB into secure buffer",
-                               fill_op},
-                [F_SECURE8] = {"secure_write_8MiB", "helper write 8 MiB into secure buffer",
-                               fill_op},
+            [F_MEMCPY1] = {"memcpy_1MiB", "memcpy 1 MiB into private memory", fill_op},
+            [F_MAP1] = {"map_memcpy_1MiB", "map+memcpy+unmap 1 MiB (helper)", fill_op},
+            [F_MEMCPY8] = {"memcpy_8MiB", "memcpy 8 MiB into private memory", fill_op},
+            [F_MAP8] = {"map_memcpy_8MiB", "map+memcpy+unmap 8 MiB (helper)", fill_op},
+            [F_SECURE1] = {"secure_write_1MiB", "helper write 1 MiB into secure buffer", fill_op},
+            [F_SECURE8] = {"secure_write_8MiB", "helper write 8 MiB into secure buffer", fill_op},
         };
         struct fill f[N_FILLS];
         void *src = touched(8 * MIB), *dst = touched(8 * MIB);
@@ -86,12 +84,12 @@ static void fills(avb_helper *helper, const int64_t handles[N_FILLS], bool quick
 
         for (int k = 0; k < N_FILLS; k++) {
                 f[k] = (struct fill){
-                        .helper = helper,
-                        .handle = handles[k],
-                        .dst = dst,
-                        .src = src,
-                        .bytes = (k == F_MEMCPY1 || k == F_MAP1 || k == F_SECURE1) ? MIB : 8 * MIB,
-                        .secure_write = k == F_SECURE1 || k == F_SECURE8,
+                    .helper = helper,
+                    .handle = handles[k],
+                    .dst = dst,
+                    .src = src,
+                    .bytes = (k == F_MEMCPY1 || k == F_MAP1 || k == F_SECURE1) ? MIB : 8 * MIB,
+                    .secure_write = k == F_SECURE1 || k == F_SECURE8,
                 };
                 c[k].ctx = &f[k];
                 c[k].available = true;
@@ -128,7 +126,8 @@ static void fills(avb_helper *helper, const int64_t handles[N_FILLS], bool quick
                 int base = f[k].bytes == MIB ? F_MEMCPY1 : F_MEMCPY8;
                 char id[48];
 
-                snprintf(id, sizeof(id), "secure_write_ge_0.3x_%uMiB", (unsigned)(f[k].bytes / MIB));
+                snprintf(id, sizeof(id), "secure_write_ge_0.3x_%uMiB",
+                         (unsigned)(f[k].bytes / MIB));
                 bench_target("datapath", id, gbs[k] >= 0.3 * gbs[base],
                              "%u MiB: secure write %.2f GB/s = %.3fx memcpy %.2f GB/s",
                              (unsigned)(f[k].bytes / MIB), gbs[k], gbs[k] / gbs[base], gbs[base]);

@@ -78,11 +78,17 @@ static void run_quiet(char *const argv[])
 static void make_stream(const char *path, int frames)
 {
         char n[16];
-        char *argv[] = {"ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                        "testsrc2=size=1280x720:rate=25,noise=alls=12:allf=t", "-frames:v", n,
-                        "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "medium", "-b:v",
-                        "4M", "-maxrate", "4M", "-bufsize", "8M", "-g", "50", "-bf", "2",
-                        (char *)path, NULL};
+        char *argv[] = {
+            "ffmpeg",     "-nostdin", "-loglevel",
+            "error",      "-y",       "-f",
+            "lavfi",      "-i",       "testsrc2=size=1280x720:rate=25,noise=alls=12:allf=t",
+            "-frames:v",  n,          "-pix_fmt",
+            "yuv420p",    "-c:v",     "libx264",
+            "-preset",    "medium",   "-b:v",
+            "4M",         "-maxrate", "4M",
+            "-bufsize",   "8M",       "-g",
+            "50",         "-bf",      "2",
+            (char *)path, NULL};
 
         snprintf(n, sizeof(n), "%d", frames);
         run_quiet(argv);
@@ -198,8 +204,8 @@ static int64_t fill(const struct unit *u)
         int e;
 
         for (;;) {
-                avb_status st = com_rdk_hal_avbuffer_IAVBuffer_alloc(t->av, &t->pool,
-                                                                     (int32_t)u->len, &h);
+                avb_status st =
+                    com_rdk_hal_avbuffer_IAVBuffer_alloc(t->av, &t->pool, (int32_t)u->len, &h);
                 if (avb_status_is_ok(&st))
                         break;
                 if (st.exception != AVB_EX_SERVICE_SPECIFIC || avb_now_ns() > end)
@@ -223,8 +229,7 @@ static void queue_unit(size_t i)
                 pthread_mutex_lock(&t->l.m);
                 before = t->l.available;
                 pthread_mutex_unlock(&t->l.m);
-                DT_OK(t->api->decode(t->ctl, h, (int64_t)i * PTS_STEP, i + 1 == n_units,
-                                     &accepted),
+                DT_OK(t->api->decode(t->ctl, h, (int64_t)i * PTS_STEP, i + 1 == n_units, &accepted),
                       "decodeBufferWithMetadata");
                 if (accepted)
                         break;
@@ -330,8 +335,8 @@ static double ffmpeg_once(const char *stream, double *ret_rtime)
 
 int main(int argc, char **argv)
 {
-        struct bench_samples ours = {0}, theirs = {0}, rtime = {0}, lat_load = {0},
-                             lat_paced = {0}, scratch = {0};
+        struct bench_samples ours = {0}, theirs = {0}, rtime = {0}, lat_load = {0}, lat_paced = {0},
+                             scratch = {0};
         struct bench_opts o;
         char *fw, *dir, *stream;
         int reps, frames, paced_frames;
@@ -412,8 +417,8 @@ int main(int argc, char **argv)
         printf("\n== 6. Decode: H.264 1280x720, %zu frames (4 Mbit/s, B-frames), one decoding "
                "thread each, median of %d runs ==\n",
                n_units, reps);
-        printf("%-52s %10.1f  (min %.1f, max %.1f)\n", "frames/s avbufferd + softvpu",
-               fps_ours, bench_quantile(&ours, 0), bench_quantile(&ours, 1));
+        printf("%-52s %10.1f  (min %.1f, max %.1f)\n", "frames/s avbufferd + softvpu", fps_ours,
+               bench_quantile(&ours, 0), bench_quantile(&ours, 1));
         printf("%-52s %10.1f  (min %.1f, max %.1f)\n", "frames/s ffmpeg -threads 1 (process)",
                fps_ffmpeg, bench_quantile(&theirs, 0), bench_quantile(&theirs, 1));
         printf("%-52s %10.1f\n", "frames/s ffmpeg -threads 1 (its -benchmark rtime)", fps_rtime);

@@ -106,7 +106,8 @@ int main(int argc, char **argv)
         printf("%-40s %12.0f\n", "frames/s (as the pipeline reports)", bench_quantile(&fps, 0.5));
         printf("%-40s %12.0f\n", "frames/s (wall clock, incl. start-up)",
                bench_quantile(&wall, 0.5));
-        printf("%-40s %12.1f\n", "CPU us per frame, pipeline processes", bench_quantile(&ccpu, 0.5));
+        printf("%-40s %12.1f\n", "CPU us per frame, pipeline processes",
+               bench_quantile(&ccpu, 0.5));
         printf("%-40s %12.1f\n", "CPU us per frame, avbufferd", bench_quantile(&scpu, 0.5));
         printf("%-40s %12.1f\n", "CPU us per frame, total",
                bench_quantile(&ccpu, 0.5) + bench_quantile(&scpu, 0.5));

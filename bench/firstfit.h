@@ -17,7 +17,7 @@ struct firstfit {
         uint32_t size, align;
         struct ff_seg {
                 uint32_t off, len;
-        } *seg;
+        } * seg;
         uint32_t n, cap;
 };
 

@@ -56,8 +56,7 @@ static void python_round(int iters, double *ret_med, double *ret_p99)
         pid = bench_spawn(argv, fds[1]);
         close(fds[1]);
         f = fdopen(fds[0], "r");
-        if (!f || !fgets(line, sizeof(line), f) ||
-            sscanf(line, "%lf %lf", ret_med, ret_p99) != 2)
+        if (!f || !fgets(line, sizeof(line), f) || sscanf(line, "%lf %lf", ret_med, ret_p99) != 2)
                 bench_die("python round: no result from %s (is the module built?)", argv[1]);
         fclose(f);
         st = bench_reap(pid);
@@ -103,8 +102,8 @@ int main(int argc, char **argv)
                 printf("  %d rounds x %d, alternating; Python: median of its rounds' medians\n",
                        rounds, iters);
                 printf("  %-10s median %8.1f us   p99 %8.1f us\n", "C", cm / 1e3, cp / 1e3);
-                printf("  %-10s median %8.1f us   p99 %8.1f us   (%.2fx C)\n", "Python",
-                       pm / 1e3, pp / 1e3, pm / cm);
+                printf("  %-10s median %8.1f us   p99 %8.1f us   (%.2fx C)\n", "Python", pm / 1e3,
+                       pp / 1e3, pm / cm);
                 bench_csv("python", "c", "median_us", cm / 1e3, "us");
                 bench_csv("python", "c", "p99_us", cp / 1e3, "us");
                 bench_csv("python", "python", "median_us", pm / 1e3, "us");

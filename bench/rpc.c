@@ -36,11 +36,11 @@
 #include "common.h"
 #include "contender.h"
 
-#define PAYLOAD       64
-#define DBUS_NAME     "org.rdk.AVBufferBench"
-#define DBUS_PATH     "/org/rdk/AVBufferBench"
-#define DBUS_IFACE    "org.rdk.AVBufferBench"
-#define ALLOC_BYTES   4096
+#define PAYLOAD     64
+#define DBUS_NAME   "org.rdk.AVBufferBench"
+#define DBUS_PATH   "/org/rdk/AVBufferBench"
+#define DBUS_IFACE  "org.rdk.AVBufferBench"
+#define ALLOC_BYTES 4096
 
 enum { C_SEQPACKET, C_NANOMSG, C_ISVALID, C_ALLOCFREE, C_DBUS, N_CONTENDERS };
 
@@ -105,8 +105,10 @@ static int serve_nanomsg(const char *url)
         for (;;) {
                 void *body = NULL, *control = NULL;
                 struct nn_iovec iov = {.iov_base = &body, .iov_len = NN_MSG};
-                struct nn_msghdr h = {.msg_iov = &iov, .msg_iovlen = 1,
-                                      .msg_control = &control, .msg_controllen = NN_MSG};
+                struct nn_msghdr h = {.msg_iov = &iov,
+                                      .msg_iovlen = 1,
+                                      .msg_control = &control,
+                                      .msg_controllen = NN_MSG};
 
                 if (nn_recvmsg(s, &h, 0) < 0) {
                         if (nn_errno() == EINTR)
@@ -178,9 +180,9 @@ static int serve_dbus(const char *address)
                                                   &n, DBUS_TYPE_INVALID)) {
                                 DBusMessage *r = dbus_message_new_method_return(m);
 
-                                if (!r || !dbus_message_append_args(r, DBUS_TYPE_ARRAY,
-                                                                    DBUS_TYPE_BYTE, &data, n,
-                                                                    DBUS_TYPE_INVALID) ||
+                                if (!r ||
+                                    !dbus_message_append_args(r, DBUS_TYPE_ARRAY, DBUS_TYPE_BYTE,
+                                                              &data, n, DBUS_TYPE_INVALID) ||
                                     !dbus_connection_send(c, r, NULL))
                                         bench_die("D-Bus reply: out of memory");
                                 dbus_message_unref(r);
@@ -230,20 +232,21 @@ static pid_t start_dbus_daemon(const char *dir, char **ret_address)
         f = fopen(conf, "w");
         if (!f)
                 bench_die("%s: %s", conf, strerror(errno));
-        fprintf(f,
-                "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-                " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-                "<busconfig>\n"
-                "  <type>session</type>\n"
-                "  <listen>%s</listen>\n"
-                "  <auth>EXTERNAL</auth>\n"
-                "  <policy context=\"default\">\n"
-                "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
-                "    <allow eavesdrop=\"true\"/>\n"
-                "    <allow own=\"*\"/>\n"
-                "  </policy>\n"
-                "</busconfig>\n",
-                *ret_address);
+        fprintf(
+            f,
+            "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+            " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+            "<busconfig>\n"
+            "  <type>session</type>\n"
+            "  <listen>%s</listen>\n"
+            "  <auth>EXTERNAL</auth>\n"
+            "  <policy context=\"default\">\n"
+            "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+            "    <allow eavesdrop=\"true\"/>\n"
+            "    <allow own=\"*\"/>\n"
+            "  </policy>\n"
+            "</busconfig>\n",
+            *ret_address);
         if (fclose(f) != 0)
                 bench_die("%s: %s", conf, strerror(errno));
         argv[0] = "dbus-daemon";
@@ -304,9 +307,10 @@ static void report(struct contender *c, int rounds, int calls)
 
         printf("\n== 1%s. RPC round trip, %d-byte payloads, avbufferd on %s: %d rounds x %d "
                "calls per contender, interleaved ==\n",
-               bench_on_unix() ? "u" : "", PAYLOAD, bench_on_unix() ? "unix://" : "nanomsg", rounds, calls);
-        printf("%-44s %9s %9s %9s %8s %8s %8s %8s\n", "contender", "median_us", "p99_us",
-               "calls/s", "med/(a)", "med/(b)", "p99/(a)", "p99/(b)");
+               bench_on_unix() ? "u" : "", PAYLOAD, bench_on_unix() ? "unix://" : "nanomsg", rounds,
+               calls);
+        printf("%-44s %9s %9s %9s %8s %8s %8s %8s\n", "contender", "median_us", "p99_us", "calls/s",
+               "med/(a)", "med/(b)", "p99/(a)", "p99/(b)");
         for (int k = 0; k < N_CONTENDERS; k++) {
                 med[k] = bench_quantile(&c[k].ns, 0.5) / 1e3;
                 p99[k] = bench_quantile(&c[k].ns, 0.99) / 1e3;
@@ -336,8 +340,7 @@ static void report(struct contender *c, int rounds, int calls)
                              med[C_ISVALID] <= 1.5 * med[C_SEQPACKET],
                              "unix isValid median %.1f us = %.2f x SEQPACKET floor %.1f us "
                              "(target <= 1.5)",
-                             med[C_ISVALID], med[C_ISVALID] / med[C_SEQPACKET],
-                             med[C_SEQPACKET]);
+                             med[C_ISVALID], med[C_ISVALID] / med[C_SEQPACKET], med[C_SEQPACKET]);
                 bench_target(sec, "unix_alloc_free_lt_1_dbus", med[C_ALLOCFREE] < med[C_DBUS],
                              "unix alloc+free median %.1f us = %.2f x one D-Bus call %.1f us "
                              "(target < 1)",
@@ -355,12 +358,11 @@ static void report(struct contender *c, int rounds, int calls)
 int main(int argc, char **argv)
 {
         struct contender c[N_CONTENDERS] = {
-                [C_SEQPACKET] = {"seqpacket", "(a) unix SOCK_SEQPACKET ping-pong", seqpacket_op},
-                [C_NANOMSG] = {"nanomsg", "(b) nanomsg REQ/raw REP ipc", nanomsg_op},
-                [C_ISVALID] = {"isvalid", "(c) IAVBuffer.isValid via stubs", is_valid_op},
-                [C_ALLOCFREE] = {"allocfree", "(d) IAVBuffer.alloc+free pair via stubs",
-                                 alloc_free_op},
-                [C_DBUS] = {"dbus", "(e) D-Bus method call via dbus-daemon", dbus_op},
+            [C_SEQPACKET] = {"seqpacket", "(a) unix SOCK_SEQPACKET ping-pong", seqpacket_op},
+            [C_NANOMSG] = {"nanomsg", "(b) nanomsg REQ/raw REP ipc", nanomsg_op},
+            [C_ISVALID] = {"isvalid", "(c) IAVBuffer.isValid via stubs", is_valid_op},
+            [C_ALLOCFREE] = {"allocfree", "(d) IAVBuffer.alloc+free pair via stubs", alloc_free_op},
+            [C_DBUS] = {"dbus", "(e) D-Bus method call via dbus-daemon", dbus_op},
         };
         struct bench_service svc = {0};
         struct avb_ctx avb = {0};
@@ -380,7 +382,8 @@ int main(int argc, char **argv)
         calls = o.quick ? 500 : 2000;
 
         dir = bench_tmpdir();
-        if (asprintf(&seq_path, "%s/seqpacket", dir) < 0 || asprintf(&nn_url, "ipc://%s/nn", dir) < 0)
+        if (asprintf(&seq_path, "%s/seqpacket", dir) < 0 ||
+            asprintf(&nn_url, "ipc://%s/nn", dir) < 0)
                 bench_die("out of memory");
         {
                 char *a[] = {(char *)bench_self_exe(), "--serve-seqpacket", seq_path, NULL};
@@ -418,8 +421,8 @@ int main(int argc, char **argv)
                 double served = 3.0 * ((double)rounds * calls + calls / 4);
                 double us = (bench_proc_cpu_s(svc.avbufferd_pid) - cpu0) * 1e6 / served;
 
-                printf("avbufferd CPU per call on %s: %.1f us\n", bench_on_unix() ? "unix://" : "nanomsg",
-                       us);
+                printf("avbufferd CPU per call on %s: %.1f us\n",
+                       bench_on_unix() ? "unix://" : "nanomsg", us);
                 char sec[32];
 
                 bench_csv(bench_section("rpc", sec, sizeof(sec)), "avbufferd",

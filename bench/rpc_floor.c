@@ -50,14 +50,18 @@ static int serve_bare(const char *url)
                 void *body = NULL;
                 unsigned char ctrl[256];
                 struct nn_iovec iov = {.iov_base = &body, .iov_len = NN_MSG};
-                struct nn_msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl,
+                struct nn_msghdr mh = {.msg_iov = &iov,
+                                       .msg_iovlen = 1,
+                                       .msg_control = ctrl,
                                        .msg_controllen = sizeof(ctrl)};
                 int n = nn_recvmsg(s, &mh, 0);
                 if (n < 0)
                         continue;
                 struct nn_cmsghdr *c = (struct nn_cmsghdr *)ctrl;
                 struct nn_iovec out = {.iov_base = body, .iov_len = (size_t)n};
-                struct nn_msghdr reply = {.msg_iov = &out, .msg_iovlen = 1, .msg_control = ctrl,
+                struct nn_msghdr reply = {.msg_iov = &out,
+                                          .msg_iovlen = 1,
+                                          .msg_control = ctrl,
                                           .msg_controllen = c->cmsg_len};
                 (void)nn_sendmsg(s, &reply, 0);
                 nn_freemsg(body);
@@ -84,8 +88,12 @@ static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops
 
 static const avb_method_desc methods[] = {{"echo", 0}};
 static const avb_interface_desc echo_desc = {
-        .descriptor = "bench.IEcho", .hash = "h", .version = 1,
-        .n_methods = 1, .methods = methods, .dispatch = echo_dispatch,
+    .descriptor = "bench.IEcho",
+    .hash = "h",
+    .version = 1,
+    .n_methods = 1,
+    .methods = methods,
+    .dispatch = echo_dispatch,
 };
 
 static int serve_runtime(const char *endpoint)
@@ -94,7 +102,8 @@ static int serve_runtime(const char *endpoint)
         avb_server *s = NULL;
         avb_binder *obj = NULL;
 
-        if (avb_server_new(&opts, &s) < 0 || avb_binder_new_local(&echo_desc, NULL, NULL, NULL, &obj) < 0 ||
+        if (avb_server_new(&opts, &s) < 0 ||
+            avb_binder_new_local(&echo_desc, NULL, NULL, NULL, &obj) < 0 ||
             avb_server_add(s, obj, NULL) < 0)
                 return 1;
         ready();
@@ -171,8 +180,8 @@ static void bench_runtime(const char *endpoint, int n, int64_t *ns)
                 exit(1);
         for (int i = -1000; i < n; i++) {
                 int64_t t = avb_now_ns();
-                avb_status st = avb_binder_transact(b, &echo_desc, 1, 0, buf, sizeof(buf), &reply,
-                                                    &len);
+                avb_status st =
+                    avb_binder_transact(b, &echo_desc, 1, 0, buf, sizeof(buf), &reply, &len);
                 if (!avb_status_is_ok(&st)) {
                         fprintf(stderr, "runtime call: %s\n", st.message);
                         exit(1);

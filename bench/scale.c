@@ -30,7 +30,7 @@
 #include "common.h"
 
 static const int client_counts[] = {1, 2, 4, 8, 16};
-#define N_COUNTS ((int)(sizeof(client_counts) / sizeof(client_counts[0])))
+#define N_COUNTS    ((int)(sizeof(client_counts) / sizeof(client_counts[0])))
 #define MAX_CLIENTS 16
 
 /* ---- a client process ------------------------------------------------------ */
@@ -126,8 +126,7 @@ static void next_line(struct lines *l, char *out, size_t max, pid_t *pids, int n
                                         bench_die("client %d (pid %d) failed: %s %d", i,
                                                   (int)pids[i],
                                                   WIFSIGNALED(st) ? "signal" : "exit status",
-                                                  WIFSIGNALED(st) ? WTERMSIG(st)
-                                                                  : WEXITSTATUS(st));
+                                                  WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
                         }
                         continue;
                 }
@@ -191,16 +190,17 @@ static struct point run_point(pid_t server, int64_t handle, int n, int ms)
         double secs = (double)(t1 - t0) / 1e9;
 
         return (struct point){
-                .calls_per_s = rate,
-                .server_cpu = (cpu1 - cpu0) / secs,
-                .bench_cpu = (cpu1 - cpu0 + client_cpu) / secs / (double)sysconf(_SC_NPROCESSORS_ONLN),
-                .machine_cpu = total1 > total0 ? (busy1 - busy0) / (total1 - total0) : 0,
+            .calls_per_s = rate,
+            .server_cpu = (cpu1 - cpu0) / secs,
+            .bench_cpu = (cpu1 - cpu0 + client_cpu) / secs / (double)sysconf(_SC_NPROCESSORS_ONLN),
+            .machine_cpu = total1 > total0 ? (busy1 - busy0) / (total1 - total0) : 0,
         };
 }
 
 static int cmp_point(const void *a, const void *b)
 {
-        double x = ((const struct point *)a)->calls_per_s, y = ((const struct point *)b)->calls_per_s;
+        double x = ((const struct point *)a)->calls_per_s,
+               y = ((const struct point *)b)->calls_per_s;
 
         return (x > y) - (x < y);
 }
@@ -263,9 +263,10 @@ int main(int argc, char **argv)
                 if (k > peak && med[k].calls_per_s < 0.85 * med[peak].calls_per_s)
                         holds = false;
         }
-        printf("  (server CPU in %% of one core; server+clients and the whole machine (other users\n"
-               "  included) in %% of all %ld cores)\n",
-               sysconf(_SC_NPROCESSORS_ONLN));
+        printf(
+            "  (server CPU in %% of one core; server+clients and the whole machine (other users\n"
+            "  included) in %% of all %ld cores)\n",
+            sysconf(_SC_NPROCESSORS_ONLN));
         if (sat == 0)
                 snprintf(satbuf, sizeof(satbuf), "already with 1 client (growth not judged)");
         else if (sat < N_COUNTS)
@@ -273,13 +274,14 @@ int main(int argc, char **argv)
         else
                 snprintf(satbuf, sizeof(satbuf), "at no point");
         bench_target(sec,
-                     bench_on_unix() ? "scaling_grows_then_holds_unix"
-                                     : "scaling_grows_then_holds",
+                     bench_on_unix() ? "scaling_grows_then_holds_unix" : "scaling_grows_then_holds",
                      grows && holds,
                      "peak %.0f calls/s at %d clients; machine CPU saturated (>= 90%%) %s; "
                      "throughput before that: %s; after the peak it %s (>= 85%% of peak)",
                      med[peak].calls_per_s, client_counts[peak], satbuf,
-                     sat == 0 ? "(not judged)" : grows ? "grows" : "does NOT grow",
+                     sat == 0 ? "(not judged)"
+                     : grows  ? "grows"
+                              : "does NOT grow",
                      holds ? "holds" : "COLLAPSES");
         bench_avb_free(&avb, handle);
         bench_avb_destroy_pool(&avb, pool);

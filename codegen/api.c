@@ -28,8 +28,7 @@ static void print_type_base(FILE *f, const aidl_type *t)
                 if (t->targs)
                         fputs(">", f);
                 break;
-        case AIDL_TYPE_ARRAY:
-        {
+        case AIDL_TYPE_ARRAY: {
                 const aidl_type *base = t;
                 while (base->kind == AIDL_TYPE_ARRAY)
                         base = base->elem;
@@ -41,8 +40,7 @@ static void print_type_base(FILE *f, const aidl_type *t)
                                 fprintf(f, "[%s]", t->size->text ? t->size->text : "?");
                         else
                                 fputs("[]", f);
-        }
-                break;
+        } break;
         case AIDL_TYPE_LIST:
                 fputs("List<", f);
                 aidl_canon_print_type(f, t->elem);
@@ -87,12 +85,12 @@ char *aidl_canon_type(struct aidl_arena *a, const aidl_type *t)
 }
 
 static const char *const op_names[] = {
-        [AIDL_OP_ADD] = "+",   [AIDL_OP_SUB] = "-",  [AIDL_OP_MUL] = "*",  [AIDL_OP_DIV] = "/",
-        [AIDL_OP_MOD] = "%",   [AIDL_OP_SHL] = "<<", [AIDL_OP_SHR] = ">>", [AIDL_OP_AND] = "&",
-        [AIDL_OP_OR] = "|",    [AIDL_OP_XOR] = "^",  [AIDL_OP_LAND] = "&&", [AIDL_OP_LOR] = "||",
-        [AIDL_OP_EQ] = "==",   [AIDL_OP_NE] = "!=",  [AIDL_OP_LT] = "<",   [AIDL_OP_LE] = "<=",
-        [AIDL_OP_GT] = ">",    [AIDL_OP_GE] = ">=",  [AIDL_OP_NEG] = "-",  [AIDL_OP_PLUS] = "+",
-        [AIDL_OP_NOT] = "~",   [AIDL_OP_LNOT] = "!",
+    [AIDL_OP_ADD] = "+", [AIDL_OP_SUB] = "-",  [AIDL_OP_MUL] = "*",   [AIDL_OP_DIV] = "/",
+    [AIDL_OP_MOD] = "%", [AIDL_OP_SHL] = "<<", [AIDL_OP_SHR] = ">>",  [AIDL_OP_AND] = "&",
+    [AIDL_OP_OR] = "|",  [AIDL_OP_XOR] = "^",  [AIDL_OP_LAND] = "&&", [AIDL_OP_LOR] = "||",
+    [AIDL_OP_EQ] = "==", [AIDL_OP_NE] = "!=",  [AIDL_OP_LT] = "<",    [AIDL_OP_LE] = "<=",
+    [AIDL_OP_GT] = ">",  [AIDL_OP_GE] = ">=",  [AIDL_OP_NEG] = "-",   [AIDL_OP_PLUS] = "+",
+    [AIDL_OP_NOT] = "~", [AIDL_OP_LNOT] = "!",
 };
 
 static void print_expr(FILE *f, const void *arg)
@@ -176,8 +174,10 @@ static void dump_members(FILE *f, const aidl_decl *t, int level);
 static void dump_type_decl(FILE *f, const aidl_decl *d, int level)
 {
         static const char *const kinds[] = {
-                [AIDL_DECL_INTERFACE] = "interface", [AIDL_DECL_PARCELABLE] = "parcelable",
-                [AIDL_DECL_ENUM] = "enum",           [AIDL_DECL_UNION] = "union",
+            [AIDL_DECL_INTERFACE] = "interface",
+            [AIDL_DECL_PARCELABLE] = "parcelable",
+            [AIDL_DECL_ENUM] = "enum",
+            [AIDL_DECL_UNION] = "union",
         };
         if (aidl_annotation_find(d->annotations, "VintfStability")) {
                 indent(f, level);

@@ -59,7 +59,7 @@ const char *aidl_interface_hash(struct aidl_arena *a, const aidl_decl *iface);
  * breaks clients of the old version. Returns 0 when compatible, -EINVAL when
  * a change is incompatible or a dump does not parse.
  */
-int aidl_check_api(const char *old_path, const char *old_text, size_t old_len,
-                   const char *new_path, const char *new_text, size_t new_len, aidl_diags *d);
+int aidl_check_api(const char *old_path, const char *old_text, size_t old_len, const char *new_path,
+                   const char *new_text, size_t new_len, aidl_diags *d);
 
 #endif

@@ -143,9 +143,9 @@ const char *aidl_decl_package(const aidl_decl *d)
 const char *aidl_prim_name(aidl_prim p)
 {
         static const char *const names[] = {
-                [AIDL_VOID] = "void",  [AIDL_BOOLEAN] = "boolean", [AIDL_BYTE] = "byte",
-                [AIDL_CHAR] = "char",  [AIDL_INT] = "int",         [AIDL_LONG] = "long",
-                [AIDL_FLOAT] = "float", [AIDL_DOUBLE] = "double",  [AIDL_STRING] = "String",
+            [AIDL_VOID] = "void",   [AIDL_BOOLEAN] = "boolean", [AIDL_BYTE] = "byte",
+            [AIDL_CHAR] = "char",   [AIDL_INT] = "int",         [AIDL_LONG] = "long",
+            [AIDL_FLOAT] = "float", [AIDL_DOUBLE] = "double",   [AIDL_STRING] = "String",
         };
         if ((unsigned)p < sizeof(names) / sizeof(names[0]) && names[p])
                 return names[p];
@@ -159,16 +159,14 @@ char *aidl_type_to_string(struct aidl_arena *a, const aidl_type *t)
         switch (t->kind) {
         case AIDL_TYPE_PRIM:
                 return aidl_arena_strdup(a, aidl_prim_name(t->prim));
-        case AIDL_TYPE_NAMED:
-        {
+        case AIDL_TYPE_NAMED: {
                 char *s = aidl_arena_strdup(a, t->name ? t->name : "?");
                 for (const aidl_type *ta = t->targs; ta; ta = ta->next_targ)
                         s = aidl_arena_printf(a, "%s%s%s", s, ta == t->targs ? "<" : ", ",
                                               aidl_type_to_string(a, ta));
                 return t->targs ? aidl_arena_printf(a, "%s>", s) : s;
         }
-        case AIDL_TYPE_ARRAY:
-        {
+        case AIDL_TYPE_ARRAY: {
                 /* T[N][M]: the base, then the dimensions outermost first */
                 const aidl_type *base = t;
                 char *dims = aidl_arena_strdup(a, "");
@@ -177,7 +175,7 @@ char *aidl_type_to_string(struct aidl_arena *a, const aidl_type *t)
                                 dims = aidl_arena_printf(a, "%s[%d]", dims, (int)base->fixed_size);
                         else
                                 dims = aidl_arena_printf(a, "%s[%s]", dims,
-                                                         !base->size ? ""
+                                                         !base->size        ? ""
                                                          : base->size->text ? base->size->text
                                                                             : "N");
                 }

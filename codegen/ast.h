@@ -29,8 +29,8 @@ typedef struct aidl_loc {
 } aidl_loc;
 
 typedef struct aidl_annotation {
-        char *name;   /* without '@': "nullable", "Backing", "VintfStability" */
-        char *params; /* raw text between the parentheses, or NULL */
+        char *name;         /* without '@': "nullable", "Backing", "VintfStability" */
+        char *params;       /* raw text between the parentheses, or NULL */
         char *backing_type; /* for @Backing(type="int"): "int"; else NULL */
         aidl_loc loc;
         struct aidl_annotation *next;
@@ -59,20 +59,20 @@ struct aidl_decl;
 
 typedef struct aidl_type {
         aidl_type_kind kind;
-        aidl_prim prim;             /* AIDL_TYPE_PRIM */
-        char *name;                 /* AIDL_TYPE_NAMED: "IVideoDecoder.Id", "a.b.Pool" */
-        struct aidl_decl *resolved; /* AIDL_TYPE_NAMED, after resolution */
-        struct aidl_type *elem;     /* ARRAY and LIST */
-        struct aidl_expr *size;     /* ARRAY: N of a fixed-size array T[N], else NULL */
-        int32_t fixed_size;         /* ARRAY: N once evaluated (see consteval.h) */
-        bool nullable;              /* @nullable on the field/argument/return */
-        bool utf8;                  /* @utf8InCpp */
-        bool holder;                /* NAMED: the built-in ParcelableHolder */
-        bool pfd;                   /* NAMED: the built-in ParcelFileDescriptor */
-        bool ibinder;               /* NAMED: the built-in IBinder (an untyped binder) */
-        bool type_param;            /* NAMED: a type parameter of the enclosing generic
-                                       parcelable (resolved stays NULL) */
-        struct aidl_type *targs;    /* NAMED: type arguments of Generic<A, B>, or NULL */
+        aidl_prim prim;              /* AIDL_TYPE_PRIM */
+        char *name;                  /* AIDL_TYPE_NAMED: "IVideoDecoder.Id", "a.b.Pool" */
+        struct aidl_decl *resolved;  /* AIDL_TYPE_NAMED, after resolution */
+        struct aidl_type *elem;      /* ARRAY and LIST */
+        struct aidl_expr *size;      /* ARRAY: N of a fixed-size array T[N], else NULL */
+        int32_t fixed_size;          /* ARRAY: N once evaluated (see consteval.h) */
+        bool nullable;               /* @nullable on the field/argument/return */
+        bool utf8;                   /* @utf8InCpp */
+        bool holder;                 /* NAMED: the built-in ParcelableHolder */
+        bool pfd;                    /* NAMED: the built-in ParcelFileDescriptor */
+        bool ibinder;                /* NAMED: the built-in IBinder (an untyped binder) */
+        bool type_param;             /* NAMED: a type parameter of the enclosing generic
+                                        parcelable (resolved stays NULL) */
+        struct aidl_type *targs;     /* NAMED: type arguments of Generic<A, B>, or NULL */
         struct aidl_type *next_targ; /* the following type argument */
         int n_targs;
         aidl_annotation *annotations;
@@ -90,15 +90,32 @@ typedef enum aidl_expr_kind {
         AIDL_EXPR_UNARY,  /* op: '-' '+' '~' '!' */
         AIDL_EXPR_BINARY, /* op: one of AIDL_OP_* */
         AIDL_EXPR_TERNARY,
-        AIDL_EXPR_ARRAY,  /* { a, b, c } for array defaults */
+        AIDL_EXPR_ARRAY, /* { a, b, c } for array defaults */
 } aidl_expr_kind;
 
 typedef enum aidl_op {
-        AIDL_OP_ADD = 1, AIDL_OP_SUB, AIDL_OP_MUL, AIDL_OP_DIV, AIDL_OP_MOD,
-        AIDL_OP_SHL, AIDL_OP_SHR, AIDL_OP_AND, AIDL_OP_OR, AIDL_OP_XOR,
-        AIDL_OP_LAND, AIDL_OP_LOR, AIDL_OP_EQ, AIDL_OP_NE, AIDL_OP_LT,
-        AIDL_OP_LE, AIDL_OP_GT, AIDL_OP_GE,
-        AIDL_OP_NEG, AIDL_OP_PLUS, AIDL_OP_NOT, AIDL_OP_LNOT,
+        AIDL_OP_ADD = 1,
+        AIDL_OP_SUB,
+        AIDL_OP_MUL,
+        AIDL_OP_DIV,
+        AIDL_OP_MOD,
+        AIDL_OP_SHL,
+        AIDL_OP_SHR,
+        AIDL_OP_AND,
+        AIDL_OP_OR,
+        AIDL_OP_XOR,
+        AIDL_OP_LAND,
+        AIDL_OP_LOR,
+        AIDL_OP_EQ,
+        AIDL_OP_NE,
+        AIDL_OP_LT,
+        AIDL_OP_LE,
+        AIDL_OP_GT,
+        AIDL_OP_GE,
+        AIDL_OP_NEG,
+        AIDL_OP_PLUS,
+        AIDL_OP_NOT,
+        AIDL_OP_LNOT,
 } aidl_op;
 
 typedef enum aidl_value_kind {
@@ -113,9 +130,9 @@ typedef enum aidl_value_kind {
 
 typedef struct aidl_value {
         aidl_value_kind kind;
-        int64_t i;    /* INT, CHAR, BOOL (0/1) */
-        double f;     /* FLOAT */
-        const char *s; /* STRING (arena) */
+        int64_t i;                /* INT, CHAR, BOOL (0/1) */
+        double f;                 /* FLOAT */
+        const char *s;            /* STRING (arena) */
         struct aidl_value *items; /* ARRAY (arena, n_items) */
         size_t n_items;
 } aidl_value;
@@ -129,8 +146,8 @@ typedef struct aidl_expr {
         char *text;   /* STRING literal value, NAME as written, literal spelling for INT/FLOAT */
         struct aidl_expr *a, *b, *c; /* operands; ARRAY items chained through `next` from a */
         struct aidl_expr *next;
-        struct aidl_decl *resolved;  /* NAME: the const or enumerator it names */
-        aidl_value value;            /* filled by the validator */
+        struct aidl_decl *resolved; /* NAME: the const or enumerator it names */
+        aidl_value value;           /* filled by the validator */
         aidl_loc loc;
 } aidl_expr;
 
@@ -168,26 +185,26 @@ typedef enum aidl_decl_kind {
  */
 typedef struct aidl_decl {
         aidl_decl_kind kind;
-        char *name;           /* simple name: "Id", "alloc", "UNDEFINED" */
-        char *qualified;      /* "com.rdk.hal.videodecoder.IVideoDecoder.Id" (types only) */
-        char *c_name;         /* "com_rdk_hal_videodecoder_IVideoDecoder_Id" (types only) */
-        char *doc;            /* the preceding comment, "/ ** ... * /" text, or NULL */
+        char *name;      /* simple name: "Id", "alloc", "UNDEFINED" */
+        char *qualified; /* "com.rdk.hal.videodecoder.IVideoDecoder.Id" (types only) */
+        char *c_name;    /* "com_rdk_hal_videodecoder_IVideoDecoder_Id" (types only) */
+        char *doc;       /* the preceding comment, "/ ** ... * /" text, or NULL */
         aidl_annotation *annotations;
         aidl_loc loc;
-        struct aidl_decl *parent;   /* enclosing type, or NULL at top level */
-        struct aidl_file *file;     /* the file it was declared in */
-        struct aidl_decl *members;  /* for type declarations */
-        struct aidl_decl *next;     /* sibling */
+        struct aidl_decl *parent;  /* enclosing type, or NULL at top level */
+        struct aidl_file *file;    /* the file it was declared in */
+        struct aidl_decl *members; /* for type declarations */
+        struct aidl_decl *next;    /* sibling */
 
         /* INTERFACE and METHOD */
         bool oneway;
 
         /* METHOD */
-        aidl_type *ret;   /* AIDL_TYPE_PRIM/AIDL_VOID for void */
+        aidl_type *ret; /* AIDL_TYPE_PRIM/AIDL_VOID for void */
         aidl_arg *args;
-        int index;        /* METHOD: 0-based among the interface's methods;
-                             FIELD: 0-based among the parcelable's/union's fields;
-                             ENUMERATOR: 0-based position */
+        int index; /* METHOD: 0-based among the interface's methods;
+                      FIELD: 0-based among the parcelable's/union's fields;
+                      ENUMERATOR: 0-based position */
 
         /* CONST and FIELD */
         aidl_type *type;
@@ -215,15 +232,15 @@ typedef struct aidl_file {
         char *package; /* "com.rdk.hal.avbuffer" */
         aidl_loc package_loc;
         aidl_import *imports;
-        aidl_decl *types;   /* top-level declarations (usually exactly one) */
-        bool from_import;   /* loaded only to satisfy an import: no output */
+        aidl_decl *types; /* top-level declarations (usually exactly one) */
+        bool from_import; /* loaded only to satisfy an import: no output */
         struct aidl_file *next;
 } aidl_file;
 
 typedef struct aidl_package {
-        char *name;     /* "com.rdk.hal.avbuffer" */
-        char *c_prefix; /* "com_rdk_hal_avbuffer" */
-        bool emit;      /* has at least one file given on the command line */
+        char *name;               /* "com.rdk.hal.avbuffer" */
+        char *c_prefix;           /* "com_rdk_hal_avbuffer" */
+        bool emit;                /* has at least one file given on the command line */
         struct aidl_file **files; /* the files of this package, in command-line order */
         size_t n_files;
         struct aidl_package *next;
@@ -243,7 +260,7 @@ void *aidl_arena_alloc(struct aidl_arena *a, size_t size); /* zeroed; aborts on 
 char *aidl_arena_strdup(struct aidl_arena *a, const char *s);
 char *aidl_arena_strndup(struct aidl_arena *a, const char *s, size_t n);
 char *aidl_arena_printf(struct aidl_arena *a, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 aidl_program *aidl_program_new(void);
 void aidl_program_free(aidl_program *p); /* accepts NULL */

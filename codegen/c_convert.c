@@ -351,8 +351,8 @@ static void cg_decode_one(cw *w, struct aidl_arena *a, const cn_value *v, const 
                         cw_line(w, "%s = malloc(sizeof(*%s));", c, c);
                         cg_nomem_if_null(w, c);
                         cw_line(w, "%s_init(%s);", cg_type_c(a, t), c);
-                        cw_line(w, "_rc = %s__from_pb(%s, %s, %s, %s);", cg_type_c(a, t), cg_call(v),
-                                cg_fds(v), pbv, c);
+                        cw_line(w, "_rc = %s__from_pb(%s, %s, %s, %s);", cg_type_c(a, t),
+                                cg_call(v), cg_fds(v), pbv, c);
                         cg_check_rc(w);
                 } else {
                         cw_line(w, "%s_init(&%s);", cg_type_c(a, t), c);
@@ -514,8 +514,9 @@ void cg_fini(cw *w, struct aidl_arena *a, const cn_value *v)
                 return;
         }
         if (cn_is_fixed(t)) {
-                bool owns = (k == CN_STRING || k == CN_PARCELABLE || k == CN_INTERFACE ||
-                             k == CN_PFD) && cn_fixed_count(t) > 0;
+                bool owns =
+                    (k == CN_STRING || k == CN_PARCELABLE || k == CN_INTERFACE || k == CN_PFD) &&
+                    cn_fixed_count(t) > 0;
                 if (f->nullable) {
                         /* the array behind the pointer, then the pointer */
                         if (owns) {
@@ -618,7 +619,8 @@ const char *cg_in_arg(struct aidl_arena *a, const cn_field *f, const char *name)
         }
         if (cn_is_array(f->type)) {
                 if (k == CN_STRING)
-                        return aidl_arena_printf(a, "(const char *const *)%s, %s_count", name, name);
+                        return aidl_arena_printf(a, "(const char *const *)%s, %s_count", name,
+                                                 name);
                 return aidl_arena_printf(a, "%s, %s_count", name, name);
         }
         if (k == CN_PARCELABLE && !f->nullable)

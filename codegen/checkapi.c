@@ -28,11 +28,16 @@ static void index_types(aidl_map *m, aidl_decl *list)
 static const char *kind_name(aidl_decl_kind k)
 {
         switch (k) {
-        case AIDL_DECL_INTERFACE: return "interface";
-        case AIDL_DECL_PARCELABLE: return "parcelable";
-        case AIDL_DECL_ENUM: return "enum";
-        case AIDL_DECL_UNION: return "union";
-        default: return "member";
+        case AIDL_DECL_INTERFACE:
+                return "interface";
+        case AIDL_DECL_PARCELABLE:
+                return "parcelable";
+        case AIDL_DECL_ENUM:
+                return "enum";
+        case AIDL_DECL_UNION:
+                return "union";
+        default:
+                return "member";
         }
 }
 
@@ -65,8 +70,9 @@ static void compare_method(checker *c, const aidl_decl *ot, const aidl_decl *om,
         char *x, *y;
         const char *q = nt->qualified;
         if (differ(c, om->ret, nm->ret, &x, &y))
-                aidl_error(c->d, &nm->loc, "return type of method '%s.%s' changed from '%s' to '%s'",
-                           q, nm->name, x, y);
+                aidl_error(c->d, &nm->loc,
+                           "return type of method '%s.%s' changed from '%s' to '%s'", q, nm->name,
+                           x, y);
         if ((om->oneway || ot->oneway) != (nm->oneway || nt->oneway))
                 aidl_error(c->d, &nm->loc, "method '%s.%s' changed %s oneway", q, nm->name,
                            nm->oneway || nt->oneway ? "to" : "from");
@@ -84,8 +90,8 @@ static void compare_method(checker *c, const aidl_decl *ot, const aidl_decl *om,
 }
 
 /* A field or constant that stays: same type, same value (or default). */
-static void compare_typed(checker *c, const char *what, const char *value_what,
-                          const aidl_decl *o, const aidl_decl *nt, const aidl_decl *n)
+static void compare_typed(checker *c, const char *what, const char *value_what, const aidl_decl *o,
+                          const aidl_decl *nt, const aidl_decl *n)
 {
         char *x, *y;
         if (differ(c, o->type, n->type, &x, &y))
@@ -112,8 +118,8 @@ static void compare_ordered(checker *c, const aidl_decl *ot, const aidl_decl *nt
                         const aidl_decl *moved = named_member(nt, kind, om->name);
                         if (moved)
                                 aidl_error(c->d, &moved->loc,
-                                           "%s '%s.%s' was reordered (position %d, was %d)",
-                                           what, nt->qualified, om->name, moved->index + 1,
+                                           "%s '%s.%s' was reordered (position %d, was %d)", what,
+                                           nt->qualified, om->name, moved->index + 1,
                                            om->index + 1);
                         else
                                 aidl_error(c->d, &om->loc, "%s '%s.%s' was removed", what,
@@ -157,8 +163,8 @@ static void compare_enum(checker *c, const aidl_decl *ot, const aidl_decl *nt)
                         continue;
                 const aidl_decl *ne = named_member(nt, AIDL_DECL_ENUMERATOR, oe->name);
                 if (!ne) {
-                        aidl_error(c->d, &oe->loc, "enumerator '%s.%s' was removed",
-                                   ot->qualified, oe->name);
+                        aidl_error(c->d, &oe->loc, "enumerator '%s.%s' was removed", ot->qualified,
+                                   oe->name);
                         continue;
                 }
                 char *ov = aidl_canon_expr(c->a, oe->value), *nv = aidl_canon_expr(c->a, ne->value);
@@ -215,14 +221,16 @@ static void compare_types(checker *c, const aidl_decl *list)
         }
 }
 
-int aidl_check_api(const char *old_path, const char *old_text, size_t old_len,
-                   const char *new_path, const char *new_text, size_t new_len, aidl_diags *d)
+int aidl_check_api(const char *old_path, const char *old_text, size_t old_len, const char *new_path,
+                   const char *new_text, size_t new_len, aidl_diags *d)
 {
         aidl_program *po = aidl_program_new(), *pn = aidl_program_new();
         size_t errors = aidl_diags_errors(d);
         int r = 0;
-        if (aidl_parse_text(po, old_path, old_text, old_len, AIDL_PARSE_MULTI_PACKAGE, d, NULL) < 0 ||
-            aidl_parse_text(pn, new_path, new_text, new_len, AIDL_PARSE_MULTI_PACKAGE, d, NULL) < 0) {
+        if (aidl_parse_text(po, old_path, old_text, old_len, AIDL_PARSE_MULTI_PACKAGE, d, NULL) <
+                0 ||
+            aidl_parse_text(pn, new_path, new_text, new_len, AIDL_PARSE_MULTI_PACKAGE, d, NULL) <
+                0) {
                 r = -EINVAL;
         } else {
                 checker c = {.a = pn->arena, .d = d, .new_types = aidl_map_new(pn->arena)};

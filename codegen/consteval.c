@@ -28,7 +28,7 @@ typedef struct evaluator {
 static char eval_ok, eval_failed;
 
 static bool fail(evaluator *ev, const aidl_loc *loc, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static bool fail(evaluator *ev, const aidl_loc *loc, const char *fmt, ...)
 {
@@ -46,13 +46,20 @@ static bool fail(evaluator *ev, const aidl_loc *loc, const char *fmt, ...)
 static const char *kind_name(aidl_value_kind k)
 {
         switch (k) {
-        case AIDL_VAL_INT: return "integer";
-        case AIDL_VAL_FLOAT: return "floating-point";
-        case AIDL_VAL_BOOL: return "boolean";
-        case AIDL_VAL_CHAR: return "char";
-        case AIDL_VAL_STRING: return "string";
-        case AIDL_VAL_ARRAY: return "array";
-        case AIDL_VAL_NONE: break;
+        case AIDL_VAL_INT:
+                return "integer";
+        case AIDL_VAL_FLOAT:
+                return "floating-point";
+        case AIDL_VAL_BOOL:
+                return "boolean";
+        case AIDL_VAL_CHAR:
+                return "char";
+        case AIDL_VAL_STRING:
+                return "string";
+        case AIDL_VAL_ARRAY:
+                return "array";
+        case AIDL_VAL_NONE:
+                break;
         }
         return "invalid";
 }
@@ -187,9 +194,15 @@ static bool eval_int_binary(evaluator *ev, aidl_expr *e, const cval *x, const cv
         int64_t a = x->v.i, b = y->v.i, r = 0;
         bool is_long = x->is_long || y->is_long, overflow = false;
         switch (e->op) {
-        case AIDL_OP_ADD: overflow = __builtin_add_overflow(a, b, &r); break;
-        case AIDL_OP_SUB: overflow = __builtin_sub_overflow(a, b, &r); break;
-        case AIDL_OP_MUL: overflow = __builtin_mul_overflow(a, b, &r); break;
+        case AIDL_OP_ADD:
+                overflow = __builtin_add_overflow(a, b, &r);
+                break;
+        case AIDL_OP_SUB:
+                overflow = __builtin_sub_overflow(a, b, &r);
+                break;
+        case AIDL_OP_MUL:
+                overflow = __builtin_mul_overflow(a, b, &r);
+                break;
         case AIDL_OP_DIV:
         case AIDL_OP_MOD:
                 if (b == 0)
@@ -199,12 +212,20 @@ static bool eval_int_binary(evaluator *ev, aidl_expr *e, const cval *x, const cv
                 else
                         r = e->op == AIDL_OP_DIV ? a / b : a % b;
                 break;
-        case AIDL_OP_AND: r = a & b; break;
-        case AIDL_OP_OR: r = a | b; break;
-        case AIDL_OP_XOR: r = a ^ b; break;
+        case AIDL_OP_AND:
+                r = a & b;
+                break;
+        case AIDL_OP_OR:
+                r = a | b;
+                break;
+        case AIDL_OP_XOR:
+                r = a ^ b;
+                break;
         case AIDL_OP_SHL:
-        case AIDL_OP_SHR: return eval_shift(ev, e, x, y, out);
-        default: return fail(ev, &e->loc, "invalid operator");
+        case AIDL_OP_SHR:
+                return eval_shift(ev, e, x, y, out);
+        default:
+                return fail(ev, &e->loc, "invalid operator");
         }
         if (overflow || (!is_long && !fits32(r)))
                 return fail(ev, &e->loc, "overflow in constant expression");
@@ -231,12 +252,24 @@ static bool eval_compare(evaluator *ev, aidl_expr *e, const cval *x, const cval 
                             kind_name(y->v.kind));
         }
         switch (e->op) {
-        case AIDL_OP_EQ: *out = bool_val(c == 0); break;
-        case AIDL_OP_NE: *out = bool_val(c != 0); break;
-        case AIDL_OP_LT: *out = bool_val(c < 0); break;
-        case AIDL_OP_LE: *out = bool_val(c <= 0); break;
-        case AIDL_OP_GT: *out = bool_val(c > 0); break;
-        default: *out = bool_val(c >= 0); break;
+        case AIDL_OP_EQ:
+                *out = bool_val(c == 0);
+                break;
+        case AIDL_OP_NE:
+                *out = bool_val(c != 0);
+                break;
+        case AIDL_OP_LT:
+                *out = bool_val(c < 0);
+                break;
+        case AIDL_OP_LE:
+                *out = bool_val(c <= 0);
+                break;
+        case AIDL_OP_GT:
+                *out = bool_val(c > 0);
+                break;
+        default:
+                *out = bool_val(c >= 0);
+                break;
         }
         return true;
 }
@@ -266,8 +299,7 @@ static bool eval_binary(evaluator *ev, aidl_expr *e, cval *out)
         default:
                 break;
         }
-        if (e->op == AIDL_OP_ADD &&
-            (x.v.kind == AIDL_VAL_STRING || y.v.kind == AIDL_VAL_STRING)) {
+        if (e->op == AIDL_OP_ADD && (x.v.kind == AIDL_VAL_STRING || y.v.kind == AIDL_VAL_STRING)) {
                 if (x.v.kind != y.v.kind)
                         return fail(ev, &e->loc, "cannot add %s and %s", kind_name(x.v.kind),
                                     kind_name(y.v.kind));
@@ -277,7 +309,7 @@ static bool eval_binary(evaluator *ev, aidl_expr *e, cval *out)
         }
         bool bitwise = e->op == AIDL_OP_AND || e->op == AIDL_OP_OR || e->op == AIDL_OP_XOR;
         if (bitwise && x.v.kind == AIDL_VAL_BOOL && y.v.kind == AIDL_VAL_BOOL) {
-                *out = bool_val(e->op == AIDL_OP_AND   ? x.v.i & y.v.i
+                *out = bool_val(e->op == AIDL_OP_AND  ? x.v.i & y.v.i
                                 : e->op == AIDL_OP_OR ? x.v.i | y.v.i
                                                       : x.v.i ^ y.v.i);
                 return true;
@@ -289,9 +321,15 @@ static bool eval_binary(evaluator *ev, aidl_expr *e, cval *out)
                 return eval_int_binary(ev, e, &x, &y, out);
         double a = as_double(&x), b = as_double(&y), r;
         switch (e->op) {
-        case AIDL_OP_ADD: r = a + b; break;
-        case AIDL_OP_SUB: r = a - b; break;
-        case AIDL_OP_MUL: r = a * b; break;
+        case AIDL_OP_ADD:
+                r = a + b;
+                break;
+        case AIDL_OP_SUB:
+                r = a - b;
+                break;
+        case AIDL_OP_MUL:
+                r = a * b;
+                break;
         case AIDL_OP_DIV:
                 if (b == 0)
                         return fail(ev, &e->loc, "division by zero");
@@ -323,14 +361,30 @@ static bool eval_expr(evaluator *ev, aidl_expr *e, cval *out)
 {
         bool ok = true;
         switch (e->kind) {
-        case AIDL_EXPR_INT: ok = eval_literal(ev, e, out); break;
-        case AIDL_EXPR_FLOAT: out->v = (aidl_value){.kind = AIDL_VAL_FLOAT, .f = e->fval}; break;
-        case AIDL_EXPR_BOOL: *out = bool_val(e->ival != 0); break;
-        case AIDL_EXPR_CHAR: out->v = (aidl_value){.kind = AIDL_VAL_CHAR, .i = e->ival}; break;
-        case AIDL_EXPR_STRING: out->v = (aidl_value){.kind = AIDL_VAL_STRING, .s = e->text}; break;
-        case AIDL_EXPR_NAME: ok = eval_name(ev, e, out); break;
-        case AIDL_EXPR_UNARY: ok = eval_unary(ev, e, out); break;
-        case AIDL_EXPR_BINARY: ok = eval_binary(ev, e, out); break;
+        case AIDL_EXPR_INT:
+                ok = eval_literal(ev, e, out);
+                break;
+        case AIDL_EXPR_FLOAT:
+                out->v = (aidl_value){.kind = AIDL_VAL_FLOAT, .f = e->fval};
+                break;
+        case AIDL_EXPR_BOOL:
+                *out = bool_val(e->ival != 0);
+                break;
+        case AIDL_EXPR_CHAR:
+                out->v = (aidl_value){.kind = AIDL_VAL_CHAR, .i = e->ival};
+                break;
+        case AIDL_EXPR_STRING:
+                out->v = (aidl_value){.kind = AIDL_VAL_STRING, .s = e->text};
+                break;
+        case AIDL_EXPR_NAME:
+                ok = eval_name(ev, e, out);
+                break;
+        case AIDL_EXPR_UNARY:
+                ok = eval_unary(ev, e, out);
+                break;
+        case AIDL_EXPR_BINARY:
+                ok = eval_binary(ev, e, out);
+                break;
         case AIDL_EXPR_TERNARY: {
                 cval c, t, f;
                 if (!eval(ev, e->a, &c) || !eval(ev, e->b, &t) || !eval(ev, e->c, &f))
@@ -404,11 +458,11 @@ static bool convert(evaluator *ev, const aidl_type *t, const aidl_expr *e, aidl_
                 if (!en)
                         return false;
                 if (en->kind != AIDL_DECL_ENUM)
-                        return fail(ev, &e->loc, "type '%s' cannot have a default value",
-                                    t->name);
+                        return fail(ev, &e->loc, "type '%s' cannot have a default value", t->name);
                 if (e->kind != AIDL_EXPR_NAME || !e->resolved || e->resolved->parent != en ||
                     e->resolved->kind != AIDL_DECL_ENUMERATOR)
-                        return fail(ev, &e->loc, "the value of enum type '%s' must be one of its enumerators",
+                        return fail(ev, &e->loc,
+                                    "the value of enum type '%s' must be one of its enumerators",
                                     t->name);
                 return true;
         }
@@ -459,8 +513,9 @@ static bool eval_enumerator(evaluator *ev, aidl_decl *d)
                 if (v.kind == AIDL_VAL_CHAR)
                         v.kind = AIDL_VAL_INT;
                 if (v.kind != AIDL_VAL_INT)
-                        return fail(ev, &d->value->loc, "enumerator '%s' must have an integer value, not %s",
-                                    d->name, kind_name(v.kind));
+                        return fail(ev, &d->value->loc,
+                                    "enumerator '%s' must have an integer value, not %s", d->name,
+                                    kind_name(v.kind));
         } else if (d->index > 0) {
                 aidl_decl *prev = d->parent->members;
                 while (prev && prev->next != d)
@@ -528,7 +583,8 @@ static bool eval_type_sizes(evaluator *ev, aidl_type *t)
                                   c.is_long ? "long" : kind_name(c.v.kind));
                 } else if (c.v.i < 0) {
                         ok = fail(ev, &t->size->loc,
-                                  "the size of a fixed-size array must not be negative (%" PRId64 ")",
+                                  "the size of a fixed-size array must not be negative (%" PRId64
+                                  ")",
                                   c.v.i);
                 } else {
                         t->fixed_size = (int32_t)c.v.i;

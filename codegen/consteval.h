@@ -18,7 +18,7 @@
 /* Bounds of the evaluator's recursion: chained references between
  * constants, and expression nodes being evaluated across those references. */
 #define AIDL_EVAL_MAX_DEPTH 256
-#define AIDL_EVAL_MAX_NEST 2048
+#define AIDL_EVAL_MAX_NEST  2048
 
 /* Returns 0, or -EINVAL when errors were reported. */
 int aidl_eval_constants(aidl_program *p, aidl_diags *d);

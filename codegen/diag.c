@@ -126,7 +126,7 @@ void aidl_diags_print(const aidl_diags *d, FILE *f)
                 else if (g->loc.line <= 0)
                         fprintf(f, "%s: %s: %s\n", g->loc.file, sev, g->message);
                 else
-                        fprintf(f, "%s:%d:%d: %s: %s\n", g->loc.file, g->loc.line, g->loc.col,
-                                sev, g->message);
+                        fprintf(f, "%s:%d:%d: %s: %s\n", g->loc.file, g->loc.line, g->loc.col, sev,
+                                g->message);
         }
 }

@@ -32,9 +32,9 @@ aidl_diags *aidl_diags_new(void);
 void aidl_diags_free(aidl_diags *d); /* accepts NULL */
 
 void aidl_error(aidl_diags *d, const aidl_loc *loc, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void aidl_warning(aidl_diags *d, const aidl_loc *loc, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * After AIDL_DIAGS_MAX_ERRORS errors the list takes one last "too many

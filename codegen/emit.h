@@ -20,14 +20,14 @@ typedef struct aidl_emit_options {
 
 int aidl_emit_proto(const aidl_program *p, const aidl_package *pkg, const aidl_emit_options *o,
                     const aidl_fileio *io);
-int aidl_emit_c_header(const aidl_program *p, const aidl_package *pkg,
-                       const aidl_emit_options *o, const aidl_fileio *io);
+int aidl_emit_c_header(const aidl_program *p, const aidl_package *pkg, const aidl_emit_options *o,
+                       const aidl_fileio *io);
 int aidl_emit_c_types(const aidl_program *p, const aidl_package *pkg, const aidl_emit_options *o,
                       const aidl_fileio *io);
-int aidl_emit_c_client(const aidl_program *p, const aidl_package *pkg,
-                       const aidl_emit_options *o, const aidl_fileio *io);
-int aidl_emit_c_server(const aidl_program *p, const aidl_package *pkg,
-                       const aidl_emit_options *o, const aidl_fileio *io);
+int aidl_emit_c_client(const aidl_program *p, const aidl_package *pkg, const aidl_emit_options *o,
+                       const aidl_fileio *io);
+int aidl_emit_c_server(const aidl_program *p, const aidl_package *pkg, const aidl_emit_options *o,
+                       const aidl_fileio *io);
 
 /* Runs every emitter for every package with `emit` set. */
 int aidl_emit_all(const aidl_program *p, const aidl_emit_options *o, const aidl_fileio *io,

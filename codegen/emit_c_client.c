@@ -21,10 +21,8 @@ static void client_null_check(cw *w, const char *what, const char *cond, const c
 static const char *client_input(struct aidl_arena *a, const cn_field *f)
 {
         if (f->arg && f->arg->dir == AIDL_DIR_INOUT)
-                return aidl_arena_printf(a,
-                                         cn_is_fixed(f->type) && !f->nullable ? "ret_%s"
-                                                                              : "(*ret_%s)",
-                                         f->c_name);
+                return aidl_arena_printf(
+                    a, cn_is_fixed(f->type) && !f->nullable ? "ret_%s" : "(*ret_%s)", f->c_name);
         if (!cn_is_array(f->type) && cn_kind_of(f->type) == CN_PARCELABLE && !f->nullable)
                 return aidl_arena_printf(a, "(*%s)", f->c_name);
         return f->c_name;
@@ -63,11 +61,10 @@ static void client_checks(cw *w, struct aidl_arena *a, const char *what, const c
                 }
                 if (cn_is_array(f->type)) {
                         if (!f->nullable)
-                                client_null_check(
-                                        w, what,
-                                        aidl_arena_printf(a, "%s == NULL && %s > 0", c,
-                                                          client_count(a, f)),
-                                        f->aidl_name);
+                                client_null_check(w, what,
+                                                  aidl_arena_printf(a, "%s == NULL && %s > 0", c,
+                                                                    client_count(a, f)),
+                                                  f->aidl_name);
                         continue;
                 }
                 if (f->nullable)
@@ -81,8 +78,8 @@ static void client_checks(cw *w, struct aidl_arena *a, const char *what, const c
         }
 }
 
-static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
-                          const aidl_decl *m, const char *pc)
+static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface, const aidl_decl *m,
+                          const char *pc)
 {
         const char *tc = cn_type_c_name(a, iface);
         const char *what = aidl_arena_printf(a, "%s.%s", iface->name, m->name);
@@ -134,14 +131,18 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         cw_close(w, "}");
         cw_line(w, "protobuf_c_message_pack(&_req.base, _buf);");
         if (fdm) {
-                cw_line(w, "_st = avb_binder_transact_fds(self, &%s_desc, %s_TRANSACTION_%s, %s, _buf,",
-                        tc, tc, m->name, oneway ? "AVB_METHOD_ONEWAY" : "0");
-                cw_line(w, "                              _len, _fds.fds, _fds.n, &_out, &_out_len,");
+                cw_line(
+                    w, "_st = avb_binder_transact_fds(self, &%s_desc, %s_TRANSACTION_%s, %s, _buf,",
+                    tc, tc, m->name, oneway ? "AVB_METHOD_ONEWAY" : "0");
+                cw_line(w,
+                        "                              _len, _fds.fds, _fds.n, &_out, &_out_len,");
                 cw_line(w, "                              %s);",
                         oneway ? "NULL, NULL" : "&_rfds.fds, &_rfds.n");
         } else {
-                cw_line(w, "_st = avb_binder_transact(self, &%s_desc, %s_TRANSACTION_%s, %s, _buf, _len,",
-                        tc, tc, m->name, oneway ? "AVB_METHOD_ONEWAY" : "0");
+                cw_line(
+                    w,
+                    "_st = avb_binder_transact(self, &%s_desc, %s_TRANSACTION_%s, %s, _buf, _len,",
+                    tc, tc, m->name, oneway ? "AVB_METHOD_ONEWAY" : "0");
                 cw_line(w, "                          &_out, &_out_len);");
         }
         if (oneway) {
@@ -149,8 +150,9 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         } else {
                 cw_line(w, "if (!avb_status_is_ok(&_st))");
                 cw_line(w, "        goto done;");
-                cw_line(w, "_rep = (%s *)protobuf_c_message_unpack(&%s__descriptor, &_arena.allocator,",
-                        rep.msg.c, rep.msg.lower);
+                cw_line(
+                    w, "_rep = (%s *)protobuf_c_message_unpack(&%s__descriptor, &_arena.allocator,",
+                    rep.msg.c, rep.msg.lower);
                 cw_line(w, "                                       _out_len, _out);");
                 cw_open(w, "if (_rep == NULL) {");
                 cw_line(w, "_rc = -EBADMSG;");
@@ -159,8 +161,8 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
                 for (size_t i = 0; i < rep.n; i++) {
                         const cn_field *f = &rep.v[i];
                         const char *c = aidl_arena_printf(a, "_r_%s", f->c_name);
-                        cn_value v = {f,  c,      aidl_arena_printf(a, "%s_count", c), "_rep",
-                                      pc, "NULL", fds_in};
+                        cn_value v = {
+                            f, c, aidl_arena_printf(a, "%s_count", c), "_rep", pc, "NULL", fds_in};
                         cg_decode(w, a, &v);
                 }
                 for (size_t i = 0; i < rep.n; i++) {
@@ -207,8 +209,8 @@ static void client_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         cw_close(w, "}");
 }
 
-int aidl_emit_c_client(const aidl_program *p, const aidl_package *pkg,
-                       const aidl_emit_options *o, const aidl_fileio *io)
+int aidl_emit_c_client(const aidl_program *p, const aidl_package *pkg, const aidl_emit_options *o,
+                       const aidl_fileio *io)
 {
         struct aidl_arena *a = p->arena;
         const char *pc = cn_pkg_c(a, pkg->name);
@@ -226,13 +228,19 @@ int aidl_emit_c_client(const aidl_program *p, const aidl_package *pkg,
                         if (m->kind == AIDL_DECL_METHOD)
                                 client_method(&w, a, d, m, pc);
                 cw_blank(&w);
-                cw_open(&w, "avb_status %s_getInterfaceVersion(avb_binder *self, int32_t *ret_result)\n{",
+                cw_open(
+                    &w,
+                    "avb_status %s_getInterfaceVersion(avb_binder *self, int32_t *ret_result)\n{",
+                    tc);
+                cw_line(&w, "return avb_binder_get_interface_version(self, &%s_desc, ret_result);",
                         tc);
-                cw_line(&w, "return avb_binder_get_interface_version(self, &%s_desc, ret_result);", tc);
                 cw_close(&w, "}");
                 cw_blank(&w);
-                cw_open(&w, "avb_status %s_getInterfaceHash(avb_binder *self, char **ret_result)\n{", tc);
-                cw_line(&w, "return avb_binder_get_interface_hash(self, &%s_desc, ret_result);", tc);
+                cw_open(&w,
+                        "avb_status %s_getInterfaceHash(avb_binder *self, char **ret_result)\n{",
+                        tc);
+                cw_line(&w, "return avb_binder_get_interface_hash(self, &%s_desc, ret_result);",
+                        tc);
                 cw_close(&w, "}");
         }
         return cw_finish(&w, io, o->outdir, aidl_arena_printf(a, "%s_client.c", pc));

@@ -25,7 +25,7 @@ static void hdr_constants(cw *w, struct aidl_arena *a, const aidl_decl *type)
 static void hdr_enum(cw *w, struct aidl_arena *a, const aidl_decl *d)
 {
         const char *tc = cn_type_c_name(a, d);
-        const char *bt = d->backing == AIDL_LONG ? "int64_t"
+        const char *bt = d->backing == AIDL_LONG  ? "int64_t"
                          : d->backing == AIDL_INT ? "int32_t"
                                                   : "int8_t";
         aidl_type t = {.kind = AIDL_TYPE_NAMED, .resolved = (aidl_decl *)d};
@@ -80,9 +80,10 @@ static void hdr_struct(cw *w, struct aidl_arena *a, const aidl_decl *d)
         cw_line(w, " * is not), -ENOMEM. h unchanged on failure. */");
         cw_line(w, "AVB_EXPORT int %s_holder_put(avb_parcelable_holder *h, const %s *v);", tc, tc);
         cw_line(w, "/* 1 and *ret_value (not freed first) when h holds a %s; 0 when it", d->name);
-        cw_line(w, " * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */");
-        cw_line(w, "AVB_EXPORT int %s_holder_get(const avb_parcelable_holder *h, %s *ret_value);", tc,
-                tc);
+        cw_line(
+            w, " * holds nothing or another type; -EBADMSG (payload does not decode), -ENOMEM. */");
+        cw_line(w, "AVB_EXPORT int %s_holder_get(const avb_parcelable_holder *h, %s *ret_value);",
+                tc, tc);
 }
 
 /* Emits d after the structs it holds by value (same package). */
@@ -160,9 +161,12 @@ static void hdr_interface(cw *w, struct aidl_arena *a, const aidl_decl *d,
         }
         cw_blank(w);
         cw_line(w, "/* The version and hash of the interface the remote object implements. */");
-        cw_line(w, "AVB_EXPORT avb_status %s_getInterfaceVersion(avb_binder *self, int32_t *ret_result);",
-                tc);
-        cw_line(w, "AVB_EXPORT avb_status %s_getInterfaceHash(avb_binder *self, char **ret_result);",
+        cw_line(
+            w,
+            "AVB_EXPORT avb_status %s_getInterfaceVersion(avb_binder *self, int32_t *ret_result);",
+            tc);
+        cw_line(w,
+                "AVB_EXPORT avb_status %s_getInterfaceHash(avb_binder *self, char **ret_result);",
                 tc);
 }
 
@@ -180,24 +184,24 @@ static bool hdr_uses_pfd(const cn_decls *types)
 static void hdr_pfd_comment(cw *w)
 {
         static const char *const text[] = {
-                "/*",
-                " * ParcelFileDescriptor is an int (-1: null; a non-null -1 is refused:",
-                " * EX_NULL_POINTER before it leaves, a bad message when it arrives).",
-                " * Ownership: an `in` fd is borrowed for the call (the callee dup()s it to",
-                " * keep it); a returned fd, or one received in a parcelable or union, is",
-                " * owned by the receiver and closed by the type's _fini (the client stub",
-                " * closes every received fd that no value took). On the server, the op",
-                " * hands a returned fd (and the fds of a returned parcelable) to the",
-                " * skeleton, which closes them once the reply is sent. _init sets fds to -1.",
-                " */",
+            "/*",
+            " * ParcelFileDescriptor is an int (-1: null; a non-null -1 is refused:",
+            " * EX_NULL_POINTER before it leaves, a bad message when it arrives).",
+            " * Ownership: an `in` fd is borrowed for the call (the callee dup()s it to",
+            " * keep it); a returned fd, or one received in a parcelable or union, is",
+            " * owned by the receiver and closed by the type's _fini (the client stub",
+            " * closes every received fd that no value took). On the server, the op",
+            " * hands a returned fd (and the fds of a returned parcelable) to the",
+            " * skeleton, which closes them once the reply is sent. _init sets fds to -1.",
+            " */",
         };
         cw_blank(w);
         for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
                 cw_line(w, "%s", text[i]);
 }
 
-int aidl_emit_c_header(const aidl_program *p, const aidl_package *pkg,
-                       const aidl_emit_options *o, const aidl_fileio *io)
+int aidl_emit_c_header(const aidl_program *p, const aidl_package *pkg, const aidl_emit_options *o,
+                       const aidl_fileio *io)
 {
         struct aidl_arena *a = p->arena;
         const char *pc = cn_pkg_c(a, pkg->name);
@@ -264,7 +268,9 @@ int aidl_emit_c_header(const aidl_program *p, const aidl_package *pkg,
         cw_blank(&w);
         cw_line(&w, "struct Avb__Binder;");
         cw_line(&w, "int %s__binder_to_pb(avb_binder *b, struct Avb__Binder **ret);", pc);
-        cw_line(&w, "int %s__binder_from_pb(avb_call *call, const struct Avb__Binder *m, avb_binder **ret);",
+        cw_line(&w,
+                "int %s__binder_from_pb(avb_call *call, const struct Avb__Binder *m, avb_binder "
+                "**ret);",
                 pc);
         cw_line(&w, "void %s__binder_pb_free(struct Avb__Binder *m);", pc);
         for (size_t i = 0; i < types.n; i++) {

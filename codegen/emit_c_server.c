@@ -20,8 +20,8 @@ static const char *server_local(struct aidl_arena *a, const cn_field *f)
         return aidl_arena_printf(a, "_a_%s", f->c_name);
 }
 
-static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
-                          const aidl_decl *m, const char *pc)
+static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface, const aidl_decl *m,
+                          const char *pc)
 {
         const char *tc = cn_type_c_name(a, iface);
         const char *what = aidl_arena_printf(a, "%s.%s", iface->name, m->name);
@@ -36,7 +36,8 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
         size_t start = w->len;
         cw_line(w, "static avb_status serve_%s_%s(const %s_ops *ops, void *impl, avb_call *call,",
                 tc, m->name, tc);
-        cw_line(w, "                const uint8_t *req, size_t req_len, uint8_t **ret_reply, size_t *ret_len)");
+        cw_line(w, "                const uint8_t *req, size_t req_len, uint8_t **ret_reply, "
+                   "size_t *ret_len)");
         cw_open(w, "{");
         cw_line(w, "%s *_req;", req.msg.c);
         cw_line(w, "avb_arena _arena; /* the request's wire message, released at once at done */");
@@ -55,7 +56,9 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
                 cw_line(w, "%s__init(&_rep);", rep.msg.lower);
         cw_blank(w);
         cw_line(w, "if (ops->%s == NULL)", cn_c_ident(a, m->name));
-        cw_line(w, "        return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, \"%s is not implemented\");",
+        cw_line(w,
+                "        return avb_status_exception(AVB_EX_UNSUPPORTED_OPERATION, \"%s is not "
+                "implemented\");",
                 what);
         cw_line(w, "avb_arena_init(&_arena, %s);", sens ? "AVB_METHOD_SENSITIVE" : "0");
         cw_line(w, "_req = (%s *)protobuf_c_message_unpack(&%s__descriptor, &_arena.allocator,",
@@ -122,8 +125,8 @@ static void server_method(cw *w, struct aidl_arena *a, const aidl_decl *iface,
                 for (size_t i = 0; i < rep.n; i++) {
                         const cn_field *f = &rep.v[i];
                         const char *c = server_local(a, f);
-                        cn_value v = {f,  c,    aidl_arena_printf(a, "%s_count", c), "(&_rep)",
-                                      pc, NULL, fds};
+                        cn_value v = {f,    c,  aidl_arena_printf(a, "%s_count", c), "(&_rep)", pc,
+                                      NULL, fds};
                         cg_encode(w, a, &v);
                 }
                 cw_line(w, "*ret_len = protobuf_c_message_get_packed_size(&_rep.base);");
@@ -181,9 +184,11 @@ static void server_interface(cw *w, struct aidl_arena *a, const aidl_decl *d, co
                         n++;
                 }
         cw_blank(w);
-        cw_line(w, "static avb_status dispatch_%s(const avb_interface_desc *iface, const void *ops,",
+        cw_line(w,
+                "static avb_status dispatch_%s(const avb_interface_desc *iface, const void *ops,",
                 tc);
-        cw_line(w, "                void *impl, avb_call *call, uint32_t code, const uint8_t *req,");
+        cw_line(w,
+                "                void *impl, avb_call *call, uint32_t code, const uint8_t *req,");
         cw_line(w, "                size_t req_len, uint8_t **ret_reply, size_t *ret_len)");
         cw_open(w, "{");
         cw_line(w, "(void)iface;");
@@ -197,7 +202,9 @@ static void server_interface(cw *w, struct aidl_arena *a, const aidl_decl *d, co
                         if (m->kind != AIDL_DECL_METHOD)
                                 continue;
                         cw_line(w, "case %s_TRANSACTION_%s:", tc, m->name);
-                        cw_line(w, "        return serve_%s_%s(ops, impl, call, req, req_len, ret_reply, ret_len);",
+                        cw_line(w,
+                                "        return serve_%s_%s(ops, impl, call, req, req_len, "
+                                "ret_reply, ret_len);",
                                 tc, m->name);
                 }
                 cw_line(w, "default:");
@@ -211,7 +218,8 @@ static void server_interface(cw *w, struct aidl_arena *a, const aidl_decl *d, co
                 cw_line(w, "(void)req;");
                 cw_line(w, "(void)req_len;");
         }
-        cw_line(w, "return avb_status_transport(AVB_TS_UNKNOWN_TRANSACTION, \"%%s: no method with code %%u\",");
+        cw_line(w, "return avb_status_transport(AVB_TS_UNKNOWN_TRANSACTION, \"%%s: no method with "
+                   "code %%u\",");
         cw_line(w, "                            %s_DESCRIPTOR, (unsigned)code);", tc);
         cw_close(w, "}");
 
@@ -221,10 +229,10 @@ static void server_interface(cw *w, struct aidl_arena *a, const aidl_decl *d, co
                 for (const aidl_decl *m = d->members; m; m = m->next)
                         if (m->kind == AIDL_DECL_METHOD) {
                                 bool ow = m->oneway || d->oneway, fdm = cn_method_has_pfd(m);
-                                const char *fl = aidl_arena_printf(
-                                        a, "%s%s%s", ow ? " | AVB_METHOD_ONEWAY" : "",
-                                        fdm ? " | AVB_METHOD_FDS" : "",
-                                        sens ? " | AVB_METHOD_SENSITIVE" : "");
+                                const char *fl =
+                                    aidl_arena_printf(a, "%s%s%s", ow ? " | AVB_METHOD_ONEWAY" : "",
+                                                      fdm ? " | AVB_METHOD_FDS" : "",
+                                                      sens ? " | AVB_METHOD_SENSITIVE" : "");
                                 cw_line(w, "{\"%s\", %s},", m->name, *fl ? fl + 3 : "0");
                         }
                 cw_close(w, "};");
@@ -239,16 +247,16 @@ static void server_interface(cw *w, struct aidl_arena *a, const aidl_decl *d, co
         cw_line(w, ".dispatch = dispatch_%s,", tc);
         cw_close(w, "};");
         cw_blank(w);
-        cw_line(w, "int %s_new_local(const %s_ops *ops, void *impl, void (*destroy)(void *impl),", tc,
-                tc);
+        cw_line(w, "int %s_new_local(const %s_ops *ops, void *impl, void (*destroy)(void *impl),",
+                tc, tc);
         cw_line(w, "                avb_binder **ret)");
         cw_open(w, "{");
         cw_line(w, "return avb_binder_new_local(&%s_desc, ops, impl, destroy, ret);", tc);
         cw_close(w, "}");
 }
 
-int aidl_emit_c_server(const aidl_program *p, const aidl_package *pkg,
-                       const aidl_emit_options *o, const aidl_fileio *io)
+int aidl_emit_c_server(const aidl_program *p, const aidl_package *pkg, const aidl_emit_options *o,
+                       const aidl_fileio *io)
 {
         struct aidl_arena *a = p->arena;
         const char *pc = cn_pkg_c(a, pkg->name);

@@ -256,8 +256,8 @@ static void types_one(cw *w, struct aidl_arena *a, const aidl_decl *d, const cha
 
         /* __to_pb_new */
         cw_blank(w);
-        cw_open(w, "int %s__to_pb_new(const %s *in, avb_fd_list *fds, struct %s **ret)\n{", tc,
-                tc, fs.msg.c);
+        cw_open(w, "int %s__to_pb_new(const %s *in, avb_fd_list *fds, struct %s **ret)\n{", tc, tc,
+                fs.msg.c);
         cw_line(w, "%s *out = malloc(sizeof(*out));", fs.msg.c);
         cw_init(&b);
         b.indent = 1;
@@ -293,9 +293,9 @@ static void types_one(cw *w, struct aidl_arena *a, const aidl_decl *d, const cha
         if (!cw_contains_word(&b, 0, "fds"))
                 cw_line(&b, "(void)fds;");
         w->indent = 0;
-        types_finish_fn(w, &b, "        return 0;\n",
-                        aidl_arena_printf(a, "        %s__pb_free(out);\n        return _rc;\n",
-                                          tc));
+        types_finish_fn(
+            w, &b, "        return 0;\n",
+            aidl_arena_printf(a, "        %s__pb_free(out);\n        return _rc;\n", tc));
 
         /* __from_pb */
         cw_blank(w);
@@ -377,7 +377,9 @@ int aidl_emit_c_types(const aidl_program *p, const aidl_package *pkg, const aidl
         cw_line(&w, "return 0;");
         cw_close(&w, "}");
         cw_blank(&w);
-        cw_open(&w, "int %s__binder_from_pb(avb_call *call, const struct Avb__Binder *m, avb_binder **ret)\n{",
+        cw_open(&w,
+                "int %s__binder_from_pb(avb_call *call, const struct Avb__Binder *m, avb_binder "
+                "**ret)\n{",
                 pc);
         cw_line(&w, "*ret = NULL;");
         cw_line(&w, "if (m == NULL || m->endpoint == NULL || m->endpoint[0] == '\\0')");

@@ -7,8 +7,8 @@
 
 #include "lexer.h"
 
-void aidl_lexer_init(aidl_lexer *lx, struct aidl_arena *arena, aidl_diags *diags,
-                     const char *path, const char *text, size_t len)
+void aidl_lexer_init(aidl_lexer *lx, struct aidl_arena *arena, aidl_diags *diags, const char *path,
+                     const char *text, size_t len)
 {
         memset(lx, 0, sizeof(*lx));
         lx->arena = arena;
@@ -156,8 +156,7 @@ static int skip_space(aidl_lexer *lx)
         }
 }
 
-static int lex_error(aidl_lexer *lx, aidl_token *tok, const aidl_loc *loc, const char *msg,
-                     int c)
+static int lex_error(aidl_lexer *lx, aidl_token *tok, const aidl_loc *loc, const char *msg, int c)
 {
         if (c > 0x20 && c < 0x7f)
                 aidl_error(lx->diags, loc, "%s '%c'", msg, c);
@@ -206,7 +205,8 @@ static int lex_number(aidl_lexer *lx, aidl_token *tok)
                 }
                 if ((peek(lx) == 'e' || peek(lx) == 'E') &&
                     (is_digit(peek_at(lx, 1)) ||
-                     ((peek_at(lx, 1) == '+' || peek_at(lx, 1) == '-') && is_digit(peek_at(lx, 2))))) {
+                     ((peek_at(lx, 1) == '+' || peek_at(lx, 1) == '-') &&
+                      is_digit(peek_at(lx, 2))))) {
                         is_float = true;
                         advance(lx);
                         advance(lx);
@@ -230,8 +230,8 @@ static int lex_number(aidl_lexer *lx, aidl_token *tok)
                 tok->kind = AIDL_TOK_FLOAT;
                 tok->fval = strtod(num, NULL);
                 if (!isfinite(tok->fval))
-                        return lex_error(lx, tok, &tok->loc,
-                                         "floating-point literal out of range", -1);
+                        return lex_error(lx, tok, &tok->loc, "floating-point literal out of range",
+                                         -1);
                 return 0;
         }
         if (overflow)
@@ -265,15 +265,24 @@ static int32_t lex_escape(aidl_lexer *lx)
         int c = peek(lx);
         advance(lx);
         switch (c) {
-        case 'n': return '\n';
-        case 't': return '\t';
-        case 'r': return '\r';
-        case 'b': return '\b';
-        case 'f': return '\f';
-        case '0': return 0;
-        case '\\': return '\\';
-        case '\'': return '\'';
-        case '"': return '"';
+        case 'n':
+                return '\n';
+        case 't':
+                return '\t';
+        case 'r':
+                return '\r';
+        case 'b':
+                return '\b';
+        case 'f':
+                return '\f';
+        case '0':
+                return 0;
+        case '\\':
+                return '\\';
+        case '\'':
+                return '\'';
+        case '"':
+                return '"';
         case 'u': {
                 int32_t v = 0;
                 for (int i = 0; i < 4; i++) {
@@ -349,8 +358,8 @@ static const struct {
         char s[3];
         int p;
 } two_char_ops[] = {
-        {"<<", AIDL_P_SHL}, {">>", AIDL_P_SHR}, {"<=", AIDL_P_LE},   {">=", AIDL_P_GE},
-        {"==", AIDL_P_EQ},  {"!=", AIDL_P_NE},  {"&&", AIDL_P_LAND}, {"||", AIDL_P_LOR},
+    {"<<", AIDL_P_SHL}, {">>", AIDL_P_SHR}, {"<=", AIDL_P_LE},   {">=", AIDL_P_GE},
+    {"==", AIDL_P_EQ},  {"!=", AIDL_P_NE},  {"&&", AIDL_P_LAND}, {"||", AIDL_P_LOR},
 };
 
 int aidl_lexer_next(aidl_lexer *lx, aidl_token *tok)

@@ -47,12 +47,12 @@ typedef struct aidl_token {
         int punct;         /* PUNCT */
         const char *start; /* the spelling in the source */
         size_t len;
-        uint64_t ival;     /* INT (bits as written), CHAR (UTF-16 code unit) */
-        bool is_long;      /* INT: L suffix */
-        bool is_hex;       /* INT: 0x prefix */
-        double fval;       /* FLOAT */
-        char *str;         /* STRING: decoded value (arena); IDENT/INT/FLOAT: spelling */
-        char *doc;         /* doc comment before the token (arena), or NULL */
+        uint64_t ival; /* INT (bits as written), CHAR (UTF-16 code unit) */
+        bool is_long;  /* INT: L suffix */
+        bool is_hex;   /* INT: 0x prefix */
+        double fval;   /* FLOAT */
+        char *str;     /* STRING: decoded value (arena); IDENT/INT/FLOAT: spelling */
+        char *doc;     /* doc comment before the token (arena), or NULL */
         aidl_loc loc;
 } aidl_token;
 
@@ -66,8 +66,8 @@ typedef struct aidl_lexer {
         char *pending_doc;
 } aidl_lexer;
 
-void aidl_lexer_init(aidl_lexer *lx, struct aidl_arena *arena, aidl_diags *diags,
-                     const char *path, const char *text, size_t len);
+void aidl_lexer_init(aidl_lexer *lx, struct aidl_arena *arena, aidl_diags *diags, const char *path,
+                     const char *text, size_t len);
 /* The next token. Returns 0, or -EINVAL (token kind ERROR) after reporting a
  * lexical error; lexing can go on after an error. */
 int aidl_lexer_next(aidl_lexer *lx, aidl_token *tok);

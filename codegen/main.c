@@ -40,7 +40,8 @@ static void usage(FILE *f)
               "Compiles AIDL interfaces into C types, client stubs, server skeletons\n"
               "and protobuf messages.\n"
               "\n"
-              "  -I ROOT, --include ROOT    where imports are found: import a.b.C is ROOT/a/b/C.aidl\n"
+              "  -I ROOT, --include ROOT    where imports are found: import a.b.C is "
+              "ROOT/a/b/C.aidl\n"
               "                             (repeatable, searched in order)\n"
               "  -o OUTDIR, --out OUTDIR    where the generated files go\n"
               "  --interface-version N      stable version compiled into interfaces (default 1)\n"
@@ -131,8 +132,8 @@ static int check_api(const options *o, const aidl_fileio *io, aidl_diags *d)
         else if ((r = io->ops->read(io->userdata, o->check_new, &new_text, &new_len)) < 0)
                 aidl_error(d, &(aidl_loc){.file = o->check_new}, "cannot read: %s", strerror(-r));
         else
-                r = aidl_check_api(o->check_old, old_text, old_len, o->check_new, new_text,
-                                   new_len, d);
+                r = aidl_check_api(o->check_old, old_text, old_len, o->check_new, new_text, new_len,
+                                   d);
         free(old_text);
         free(new_text);
         return r;

@@ -41,8 +41,7 @@ static struct map_slot *map_find(const aidl_map *m, const void *key, size_t len,
         size_t i = h & (m->cap - 1);
         for (;;) {
                 struct map_slot *s = &m->slots[i];
-                if (!s->key ||
-                    (s->hash == h && s->key_len == len && memcmp(s->key, key, len) == 0))
+                if (!s->key || (s->hash == h && s->key_len == len && memcmp(s->key, key, len) == 0))
                         return s;
                 i = (i + 1) & (m->cap - 1);
         }

@@ -21,18 +21,18 @@ typedef struct parser {
 } parser;
 
 static const char *const keywords[] = {
-        "package", "import", "interface", "parcelable", "enum", "union", "oneway", "const",
-        "in", "out", "inout", "void", "boolean", "byte", "char", "int", "long", "float",
-        "double", "true", "false",
+    "package", "import", "interface", "parcelable", "enum",   "union",   "oneway",
+    "const",   "in",     "out",       "inout",      "void",   "boolean", "byte",
+    "char",    "int",    "long",      "float",      "double", "true",    "false",
 };
 
 static const struct {
         const char *name;
         aidl_prim prim;
 } prims[] = {
-        {"void", AIDL_VOID},   {"boolean", AIDL_BOOLEAN}, {"byte", AIDL_BYTE},
-        {"char", AIDL_CHAR},   {"int", AIDL_INT},         {"long", AIDL_LONG},
-        {"float", AIDL_FLOAT}, {"double", AIDL_DOUBLE},   {"String", AIDL_STRING},
+    {"void", AIDL_VOID},   {"boolean", AIDL_BOOLEAN}, {"byte", AIDL_BYTE},
+    {"char", AIDL_CHAR},   {"int", AIDL_INT},         {"long", AIDL_LONG},
+    {"float", AIDL_FLOAT}, {"double", AIDL_DOUBLE},   {"String", AIDL_STRING},
 };
 
 /* ---- tokens ---- */
@@ -89,7 +89,7 @@ static void syntax_error(parser *ps, const char *expected)
 }
 
 static void error_at(parser *ps, const aidl_loc *loc, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void error_at(parser *ps, const aidl_loc *loc, const char *fmt, ...)
 {
@@ -208,8 +208,8 @@ static aidl_annotation *parse_annotations(parser *ps, aidl_annotation *list)
                                     ahead(ps, 2)->kind == AIDL_TOK_STRING)
                                         an->backing_type = ahead(ps, 2)->str;
                                 if (level == 0)
-                                        an->params = aidl_arena_strndup(
-                                                ps->a, begin, (size_t)(t->start - begin));
+                                        an->params = aidl_arena_strndup(ps->a, begin,
+                                                                        (size_t)(t->start - begin));
                                 next(ps);
                         } while (level > 0);
                 }
@@ -232,7 +232,8 @@ static aidl_type *parse_type(parser *ps, aidl_annotation *annots, bool allow_voi
         t->nullable = aidl_annotation_find(annots, "nullable") != NULL;
         t->utf8 = aidl_annotation_find(annots, "utf8InCpp") != NULL;
         t->kind = AIDL_TYPE_NAMED;
-        for (size_t i = 0; tk->kind == AIDL_TOK_IDENT && i < sizeof(prims) / sizeof(prims[0]); i++) {
+        for (size_t i = 0; tk->kind == AIDL_TOK_IDENT && i < sizeof(prims) / sizeof(prims[0]);
+             i++) {
                 if (strcmp(tk->str, prims[i].name) == 0) {
                         t->kind = AIDL_TYPE_PRIM;
                         t->prim = prims[i].prim;
@@ -377,8 +378,8 @@ static aidl_expr *parse_unary(parser *ps)
         static const struct {
                 int punct;
                 aidl_op op;
-        } unary_ops[] = {{'-', AIDL_OP_NEG}, {'+', AIDL_OP_PLUS}, {'~', AIDL_OP_NOT},
-                         {'!', AIDL_OP_LNOT}};
+        } unary_ops[] = {
+            {'-', AIDL_OP_NEG}, {'+', AIDL_OP_PLUS}, {'~', AIDL_OP_NOT}, {'!', AIDL_OP_LNOT}};
         for (size_t i = 0; i < sizeof(unary_ops) / sizeof(unary_ops[0]); i++) {
                 if (!is_punct(ps, unary_ops[i].punct))
                         continue;
@@ -399,12 +400,12 @@ static const struct {
         int punct;
         aidl_op op;
 } binary_ops[] = {
-        {0, AIDL_P_LOR, AIDL_OP_LOR}, {1, AIDL_P_LAND, AIDL_OP_LAND}, {2, '|', AIDL_OP_OR},
-        {3, '^', AIDL_OP_XOR},        {4, '&', AIDL_OP_AND},          {5, AIDL_P_EQ, AIDL_OP_EQ},
-        {5, AIDL_P_NE, AIDL_OP_NE},   {6, '<', AIDL_OP_LT},           {6, '>', AIDL_OP_GT},
-        {6, AIDL_P_LE, AIDL_OP_LE},   {6, AIDL_P_GE, AIDL_OP_GE},     {7, AIDL_P_SHL, AIDL_OP_SHL},
-        {7, AIDL_P_SHR, AIDL_OP_SHR}, {8, '+', AIDL_OP_ADD},          {8, '-', AIDL_OP_SUB},
-        {9, '*', AIDL_OP_MUL},        {9, '/', AIDL_OP_DIV},          {9, '%', AIDL_OP_MOD},
+    {0, AIDL_P_LOR, AIDL_OP_LOR}, {1, AIDL_P_LAND, AIDL_OP_LAND}, {2, '|', AIDL_OP_OR},
+    {3, '^', AIDL_OP_XOR},        {4, '&', AIDL_OP_AND},          {5, AIDL_P_EQ, AIDL_OP_EQ},
+    {5, AIDL_P_NE, AIDL_OP_NE},   {6, '<', AIDL_OP_LT},           {6, '>', AIDL_OP_GT},
+    {6, AIDL_P_LE, AIDL_OP_LE},   {6, AIDL_P_GE, AIDL_OP_GE},     {7, AIDL_P_SHL, AIDL_OP_SHL},
+    {7, AIDL_P_SHR, AIDL_OP_SHR}, {8, '+', AIDL_OP_ADD},          {8, '-', AIDL_OP_SUB},
+    {9, '*', AIDL_OP_MUL},        {9, '/', AIDL_OP_DIV},          {9, '%', AIDL_OP_MOD},
 };
 #define BINARY_LEVELS 10
 
@@ -550,8 +551,8 @@ static aidl_decl *parse_member(parser *ps, aidl_decl *owner, int *n_methods, int
                 return NULL;
         if (owner->kind == AIDL_DECL_INTERFACE) {
                 if (!is_punct(ps, '(')) {
-                        error_at(ps, &d->loc, "interface member '%s' must be a method or a constant",
-                                 d->name);
+                        error_at(ps, &d->loc,
+                                 "interface member '%s' must be a method or a constant", d->name);
                         return NULL;
                 }
                 next(ps);
@@ -762,8 +763,8 @@ static int tokenize(parser *ps, const char *text, size_t len)
         }
 }
 
-int aidl_parse_text(aidl_program *p, const char *path, const char *text, size_t len,
-                    unsigned flags, aidl_diags *d, aidl_file **ret)
+int aidl_parse_text(aidl_program *p, const char *path, const char *text, size_t len, unsigned flags,
+                    aidl_diags *d, aidl_file **ret)
 {
         parser ps = {.prog = p, .a = p->arena, .d = d};
         ps.path = aidl_arena_strdup(p->arena, path);
@@ -785,8 +786,8 @@ int aidl_parse_text(aidl_program *p, const char *path, const char *text, size_t 
         return 0;
 }
 
-int aidl_parse_file(aidl_program *p, const char *path, const char *text, size_t len,
-                    aidl_diags *d, aidl_file **ret)
+int aidl_parse_file(aidl_program *p, const char *path, const char *text, size_t len, aidl_diags *d,
+                    aidl_file **ret)
 {
         return aidl_parse_text(p, path, text, len, 0, d, ret);
 }

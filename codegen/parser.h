@@ -27,10 +27,10 @@ enum {
  * `path` and appends the file to p->files. Returns 0 and the file in *ret, or
  * -EINVAL after reporting errors to `d` (then nothing is appended).
  */
-int aidl_parse_file(aidl_program *p, const char *path, const char *text, size_t len,
-                    aidl_diags *d, aidl_file **ret);
+int aidl_parse_file(aidl_program *p, const char *path, const char *text, size_t len, aidl_diags *d,
+                    aidl_file **ret);
 /* The same with AIDL_PARSE_* flags; *ret is the first file. */
-int aidl_parse_text(aidl_program *p, const char *path, const char *text, size_t len,
-                    unsigned flags, aidl_diags *d, aidl_file **ret);
+int aidl_parse_text(aidl_program *p, const char *path, const char *text, size_t len, unsigned flags,
+                    aidl_diags *d, aidl_file **ret);
 
 #endif

@@ -123,7 +123,8 @@ static void check_file_path(resolver *r, aidl_file *f)
                         rel = path + rl + (path[rl] == '/');
                 else
                         continue;
-                char *pkg = aidl_arena_strndup(r->a, rel, (size_t)(base - path) - (size_t)(rel - path));
+                char *pkg =
+                    aidl_arena_strndup(r->a, rel, (size_t)(base - path) - (size_t)(rel - path));
                 size_t n = strlen(pkg);
                 if (n > 0 && pkg[n - 1] == '/')
                         pkg[n - 1] = '\0';
@@ -185,8 +186,8 @@ static aidl_decl *load_type(resolver *r, const char *qname)
         for (;;) {
                 for (size_t i = 0; i < r->n_roots; i++) {
                         const char *root = r->roots[i];
-                        char *path = aidl_arena_printf(r->a, "%s%s%s.aidl", root,
-                                                       *root ? "/" : "", rel);
+                        char *path =
+                            aidl_arena_printf(r->a, "%s%s%s.aidl", root, *root ? "/" : "", rel);
                         if (load_file(r, path) && (d = aidl_map_get_str(r->types, qname)))
                                 return d;
                 }
@@ -296,9 +297,9 @@ static const char *builtin_refusal(const char *name)
         static const struct {
                 const char *name, *why;
         } refused[] = {
-                {"Map", "stable AIDL has no Map; use a parcelable of keys and values"},
-                {"CharSequence", "stable AIDL has no CharSequence; use String"},
-                {"FileDescriptor", "use ParcelFileDescriptor"},
+            {"Map", "stable AIDL has no Map; use a parcelable of keys and values"},
+            {"CharSequence", "stable AIDL has no CharSequence; use String"},
+            {"FileDescriptor", "use ParcelFileDescriptor"},
         };
         for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
                 if (strcmp(name, refused[i].name) == 0)
@@ -426,8 +427,8 @@ static void build_packages(resolver *r)
         }
 }
 
-int aidl_resolve(aidl_program *p, const char *const *roots, size_t n_roots,
-                 const aidl_fileio *io, aidl_diags *d)
+int aidl_resolve(aidl_program *p, const char *const *roots, size_t n_roots, const aidl_fileio *io,
+                 aidl_diags *d)
 {
         resolver r = {.p = p, .a = p->arena, .d = d, .io = io, .n_roots = n_roots};
         size_t errors = aidl_diags_errors(d);

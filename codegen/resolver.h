@@ -19,8 +19,8 @@
 #include "fileio.h"
 
 /* Returns 0, or -EINVAL when errors were reported. */
-int aidl_resolve(aidl_program *p, const char *const *roots, size_t n_roots,
-                 const aidl_fileio *io, aidl_diags *d);
+int aidl_resolve(aidl_program *p, const char *const *roots, size_t n_roots, const aidl_fileio *io,
+                 aidl_diags *d);
 
 /* Fills only qualified and c_name of every type declaration (no lookups, no
  * diagnostics): for trees that are not resolved, such as API dumps. */

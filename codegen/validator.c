@@ -13,13 +13,12 @@ typedef struct validator {
 } validator;
 
 static const char *const known_annotations[] = {"VintfStability", "utf8InCpp", "nullable",
-                                                "Backing", "FixedSize", "SensitiveData"};
+                                                "Backing",        "FixedSize", "SensitiveData"};
 
 /* Annotations for other backends (Java, Rust, permissions, the binder
  * driver): accepted and ignored, as they change nothing in C or on the wire. */
-static const char *const ignored_annotations[] = {"JavaDerive", "RustDerive",
-                                                  "EnforcePermission", "PropagateAllowBlocking",
-                                                  "Descriptor"};
+static const char *const ignored_annotations[] = {"JavaDerive", "RustDerive", "EnforcePermission",
+                                                  "PropagateAllowBlocking", "Descriptor"};
 
 static bool in_list(const char *const *list, size_t n, const char *name)
 {
@@ -32,9 +31,9 @@ static bool in_list(const char *const *list, size_t n, const char *name)
 static void check_annotations(validator *v, const aidl_annotation *list, const aidl_decl *owner)
 {
         for (const aidl_annotation *an = list; an; an = an->next) {
-                bool known = in_list(known_annotations, sizeof(known_annotations) /
-                                                                sizeof(known_annotations[0]),
-                                     an->name);
+                bool known =
+                    in_list(known_annotations,
+                            sizeof(known_annotations) / sizeof(known_annotations[0]), an->name);
                 if (in_list(ignored_annotations,
                             sizeof(ignored_annotations) / sizeof(ignored_annotations[0]), an->name))
                         continue;
@@ -44,9 +43,10 @@ static void check_annotations(validator *v, const aidl_annotation *list, const a
                          (!owner || owner->kind != AIDL_DECL_ENUM))
                         aidl_error(v->d, &an->loc, "@Backing is only allowed on enums");
                 else if (strcmp(an->name, "FixedSize") == 0 &&
-                         (!owner || (owner->kind != AIDL_DECL_PARCELABLE &&
-                                     owner->kind != AIDL_DECL_UNION)))
-                        aidl_error(v->d, &an->loc, "@FixedSize is only allowed on parcelables "
+                         (!owner ||
+                          (owner->kind != AIDL_DECL_PARCELABLE && owner->kind != AIDL_DECL_UNION)))
+                        aidl_error(v->d, &an->loc,
+                                   "@FixedSize is only allowed on parcelables "
                                    "and unions");
                 else if (strcmp(an->name, "SensitiveData") == 0 &&
                          (!owner || owner->kind != AIDL_DECL_INTERFACE))
@@ -78,8 +78,7 @@ static bool is_fixed_size(const aidl_type *t)
         return t->kind == AIDL_TYPE_NAMED && t->resolved &&
                (t->resolved->kind == AIDL_DECL_PARCELABLE ||
                 t->resolved->kind == AIDL_DECL_UNION) &&
-               !t->nullable &&
-               aidl_annotation_find(t->resolved->annotations, "FixedSize");
+               !t->nullable && aidl_annotation_find(t->resolved->annotations, "FixedSize");
 }
 
 static void check_type(validator *v, const aidl_type *t);
@@ -156,9 +155,11 @@ static void check_generic_use(validator *v, const aidl_type *t)
                         aidl_error(v->d, &t->loc, "'%s' is not generic and takes no type arguments",
                                    t->name);
                 else
-                        aidl_error(v->d, &t->loc, "generic parcelable '%s' takes %d type "
-                                   "argument%s, not %d", t->name, g->n_type_params,
-                                   g->n_type_params == 1 ? "" : "s", t->n_targs);
+                        aidl_error(v->d, &t->loc,
+                                   "generic parcelable '%s' takes %d type "
+                                   "argument%s, not %d",
+                                   t->name, g->n_type_params, g->n_type_params == 1 ? "" : "s",
+                                   t->n_targs);
                 return;
         }
         bool ok = true;
@@ -198,21 +199,24 @@ static void check_type(validator *v, const aidl_type *t)
                 bool fixed = t->kind == AIDL_TYPE_ARRAY && t->size;
                 if (t->kind == AIDL_TYPE_ARRAY && e->kind == AIDL_TYPE_ARRAY && fixed && e->size)
                         continue; /* T[N][M] */
-                if (t->kind == AIDL_TYPE_ARRAY && e->kind == AIDL_TYPE_ARRAY && (fixed || e->size)) {
+                if (t->kind == AIDL_TYPE_ARRAY && e->kind == AIDL_TYPE_ARRAY &&
+                    (fixed || e->size)) {
                         aidl_error(v->d, &t->loc,
                                    "an array cannot mix fixed-size and dynamic dimensions: '%s'",
                                    aidl_type_to_string(v->a, t));
                         return;
                 }
                 if (fixed && e->kind == AIDL_TYPE_LIST) {
-                        aidl_error(v->d, &t->loc, "fixed-size arrays of List are not supported: '%s'",
+                        aidl_error(v->d, &t->loc,
+                                   "fixed-size arrays of List are not supported: '%s'",
                                    aidl_type_to_string(v->a, t));
                         return;
                 }
                 if (e->kind == AIDL_TYPE_NAMED && e->holder) {
-                        aidl_error(v->d, &t->loc,
-                                   "ParcelableHolder cannot be the element of an array or List: '%s'",
-                                   aidl_type_to_string(v->a, t));
+                        aidl_error(
+                            v->d, &t->loc,
+                            "ParcelableHolder cannot be the element of an array or List: '%s'",
+                            aidl_type_to_string(v->a, t));
                         return;
                 }
                 if (t->kind == AIDL_TYPE_ARRAY && e->kind == AIDL_TYPE_ARRAY) {
@@ -221,7 +225,8 @@ static void check_type(validator *v, const aidl_type *t)
                         return;
                 }
                 if (e->kind == AIDL_TYPE_ARRAY || e->kind == AIDL_TYPE_LIST) {
-                        aidl_error(v->d, &t->loc, "arrays and lists of arrays or lists are not supported: '%s'",
+                        aidl_error(v->d, &t->loc,
+                                   "arrays and lists of arrays or lists are not supported: '%s'",
                                    aidl_type_to_string(v->a, t));
                         return;
                 }
@@ -271,17 +276,16 @@ static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
                 if (a->type->nullable && a->dir == AIDL_DIR_INOUT)
                         check_fixed_unsupported(v, a->type, "as a @nullable inout argument");
                 if (aidl_map_get_str(names, a->name))
-                        aidl_error(v->d, &a->loc, "duplicate argument '%s' in method '%s'",
-                                   a->name, m->name);
+                        aidl_error(v->d, &a->loc, "duplicate argument '%s' in method '%s'", a->name,
+                                   m->name);
                 aidl_map_put_str(names, a->name, (void *)a);
                 if (a->dir != AIDL_DIR_OUT && a->dir != AIDL_DIR_INOUT)
                         continue;
                 const char *dir = a->dir == AIDL_DIR_OUT ? "out" : "inout";
                 const aidl_type *t = a->type;
                 if (oneway)
-                        aidl_error(v->d, &a->loc,
-                                   "oneway method '%s' cannot have %s argument '%s'", m->name,
-                                   dir, a->name);
+                        aidl_error(v->d, &a->loc, "oneway method '%s' cannot have %s argument '%s'",
+                                   m->name, dir, a->name);
                 else if (a->dir == AIDL_DIR_OUT && is_pfd(t))
                         aidl_error(v->d, &a->loc,
                                    "'out' is not allowed on argument '%s' of type "
@@ -292,8 +296,7 @@ static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
                                    "'%s' is not allowed on argument '%s' of type '%s' (only in)",
                                    dir, a->name, aidl_type_to_string(v->a, t));
                 else if (t->kind == AIDL_TYPE_NAMED &&
-                         (t->ibinder ||
-                          (t->resolved && t->resolved->kind == AIDL_DECL_INTERFACE)))
+                         (t->ibinder || (t->resolved && t->resolved->kind == AIDL_DECL_INTERFACE)))
                         aidl_error(v->d, &a->loc,
                                    "'%s' is not allowed on argument '%s' of interface type '%s'",
                                    dir, a->name, aidl_type_to_string(v->a, t));
@@ -302,8 +305,7 @@ static void check_args(validator *v, const aidl_decl *iface, const aidl_decl *m)
 
 static void check_method(validator *v, const aidl_decl *iface, const aidl_decl *m)
 {
-        if (strcmp(m->name, "getInterfaceVersion") == 0 ||
-            strcmp(m->name, "getInterfaceHash") == 0)
+        if (strcmp(m->name, "getInterfaceVersion") == 0 || strcmp(m->name, "getInterfaceHash") == 0)
                 aidl_error(v->d, &m->loc, "method name '%s' is reserved", m->name);
         check_type(v, m->ret);
         check_holder(v, m->ret, "a return value");
@@ -316,11 +318,16 @@ static void check_method(validator *v, const aidl_decl *iface, const aidl_decl *
 static const char *member_what(const aidl_decl *m)
 {
         switch (m->kind) {
-        case AIDL_DECL_METHOD: return "method";
-        case AIDL_DECL_CONST: return "constant";
-        case AIDL_DECL_FIELD: return "field";
-        case AIDL_DECL_ENUMERATOR: return "enumerator";
-        default: return "type";
+        case AIDL_DECL_METHOD:
+                return "method";
+        case AIDL_DECL_CONST:
+                return "constant";
+        case AIDL_DECL_FIELD:
+                return "field";
+        case AIDL_DECL_ENUMERATOR:
+                return "enumerator";
+        default:
+                return "type";
         }
 }
 
@@ -334,9 +341,9 @@ static void check_type_decl(validator *v, const aidl_decl *t)
         for (const aidl_decl *m = t->members; m; m = m->next) {
                 const aidl_decl *prev = aidl_map_get_str(names, m->name);
                 if (prev)
-                        aidl_error(v->d, &m->loc, "duplicate %s '%s' in '%s' (previous %s at line %d)",
-                                   member_what(m), m->name, t->name, member_what(prev),
-                                   prev->loc.line);
+                        aidl_error(
+                            v->d, &m->loc, "duplicate %s '%s' in '%s' (previous %s at line %d)",
+                            member_what(m), m->name, t->name, member_what(prev), prev->loc.line);
                 else
                         aidl_map_put_str(names, m->name, (void *)m);
                 if (!aidl_decl_is_type(m))

@@ -41,8 +41,7 @@ static char *cn_map_pieces(struct aidl_arena *a, const char *dotted,
 /* ---- proto messages ----------------------------------------------------- */
 
 static const char *const cn_reserved_lower[] = {
-        "init", "descriptor", "pack", "unpack", "get_packed_size", "pack_to_buffer",
-        "free_unpacked",
+    "init", "descriptor", "pack", "unpack", "get_packed_size", "pack_to_buffer", "free_unpacked",
 };
 
 typedef struct cn_taken {
@@ -99,8 +98,8 @@ static const char *cn_msg_name_take(struct aidl_arena *a, cn_taken *t, const cha
 }
 
 /* The proto names of the nested types of `parent` are taken into t; returns d's. */
-static const char *cn_nested_types_take(struct aidl_arena *a, cn_taken *t,
-                                        const aidl_decl *parent, const aidl_decl *d)
+static const char *cn_nested_types_take(struct aidl_arena *a, cn_taken *t, const aidl_decl *parent,
+                                        const aidl_decl *d)
 {
         const char *found = NULL;
         for (const aidl_decl *m = parent->members; m; m = m->next) {
@@ -275,7 +274,8 @@ static void cn_add_field(struct aidl_arena *a, cn_builder *b, const char *aidl_n
         for (int k = 2;; k++) {
                 bool rep = cn_field_is_repeated(&f);
                 if (!cn_taken_has(&b->names, name) &&
-                    !cn_taken_has(&b->names, aidl_arena_printf(a, "json:%s", cn_json_name(a, name))) &&
+                    !cn_taken_has(&b->names,
+                                  aidl_arena_printf(a, "json:%s", cn_json_name(a, name))) &&
                     !(rep && cn_taken_has(&b->names, aidl_arena_printf(a, "n_%s", name))))
                         break;
                 name = aidl_arena_printf(a, "%s%d", base, k);
@@ -300,7 +300,7 @@ static void cn_add_field(struct aidl_arena *a, cn_builder *b, const char *aidl_n
         }
         if (f.wrapped) {
                 const char *wn = cn_msg_name_take(
-                        a, &b->messages, aidl_arena_printf(a, "%sArray", cn_pbc_camel(a, name)));
+                    a, &b->messages, aidl_arena_printf(a, "%sArray", cn_pbc_camel(a, name)));
                 f.wrapper = cn_msg_child(a, &b->fs.msg, wn);
         }
 
@@ -328,8 +328,8 @@ cn_fields cn_fields_of_type(struct aidl_arena *a, const aidl_decl *type)
         cn_nested_types_take(a, &b.messages, type, NULL);
         for (const aidl_decl *m = type->members; m; m = m->next)
                 if (m->kind == AIDL_DECL_FIELD)
-                        cn_add_field(a, &b, m->name, cn_c_ident(a, m->name), m->type, number++,
-                                     m, NULL);
+                        cn_add_field(a, &b, m->name, cn_c_ident(a, m->name), m->type, number++, m,
+                                     NULL);
         return b.fs;
 }
 
@@ -339,8 +339,8 @@ cn_fields cn_fields_of_method(struct aidl_arena *a, const aidl_decl *method, boo
 
         memset(&b, 0, sizeof(b));
         b.fs.msg = cn_msg_method(a, method, reply);
-        if (reply && method->ret && !(method->ret->kind == AIDL_TYPE_PRIM &&
-                                       method->ret->prim == AIDL_VOID))
+        if (reply && method->ret &&
+            !(method->ret->kind == AIDL_TYPE_PRIM && method->ret->prim == AIDL_VOID))
                 cn_add_field(a, &b, "result", "result", method->ret, 1, NULL, NULL);
         for (const aidl_arg *g = method->args; g; g = g->next) {
                 if (reply ? !cn_dir_is_out(g->dir) : !cn_dir_is_in(g->dir))

@@ -33,17 +33,17 @@ typedef struct cn_field {
         const char *c_name;    /* C identifier on the AIDL side */
         const aidl_type *type;
         bool nullable;
-        const aidl_decl *decl; /* FIELD decl, or NULL for arguments */
-        const aidl_arg *arg;   /* the argument, or NULL */
-        int number;            /* proto field number */
-        const char *proto;     /* proto field name */
-        const char *pbc;       /* protobuf-c struct member */
-        const char *oneof;     /* proto oneof holding it, or NULL */
+        const aidl_decl *decl;   /* FIELD decl, or NULL for arguments */
+        const aidl_arg *arg;     /* the argument, or NULL */
+        int number;              /* proto field number */
+        const char *proto;       /* proto field name */
+        const char *pbc;         /* protobuf-c struct member */
+        const char *oneof;       /* proto oneof holding it, or NULL */
         const char *case_member; /* "<oneof>_case" */
         const char *case_const;  /* protobuf-c case constant of this field */
         bool in_union;
-        bool wrapped;        /* an array inside a wrapper message */
-        cn_msg wrapper;      /* the wrapper message (repeated `items` = 1) */
+        bool wrapped;   /* an array inside a wrapper message */
+        cn_msg wrapper; /* the wrapper message (repeated `items` = 1) */
 } cn_field;
 
 typedef struct cn_fields {

@@ -181,8 +181,8 @@ void cw_dedent(cw *w)
 
 void cw_blank(cw *w)
 {
-        if (w->len == 0 || (w->len >= 2 && w->buf[w->len - 1] == '\n' &&
-                            w->buf[w->len - 2] == '\n') ||
+        if (w->len == 0 ||
+            (w->len >= 2 && w->buf[w->len - 1] == '\n' && w->buf[w->len - 2] == '\n') ||
             (w->len >= 1 && w->buf[w->len - 1] == '{') ||
             (w->len >= 2 && w->buf[w->len - 2] == '{' && w->buf[w->len - 1] == '\n'))
                 return;

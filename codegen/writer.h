@@ -19,8 +19,8 @@ typedef struct cw {
         size_t len, cap;
         int indent;
         int width; /* spaces per level (8 unless changed) */
-        bool bol; /* at the beginning of a line */
-        int err;  /* first error (-ENOMEM), or 0 */
+        bool bol;  /* at the beginning of a line */
+        int err;   /* first error (-ENOMEM), or 0 */
 } cw;
 
 void cw_init(cw *w);

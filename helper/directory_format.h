@@ -35,10 +35,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AVB_DIR_MAGIC 0x41564244u /* "AVBD" */
+#define AVB_DIR_MAGIC   0x41564244u /* "AVBD" */
 #define AVB_DIR_VERSION 2u
 #define AVB_DIR_ENTRIES 4096u /* per client directory */
-#define AVB_DIR_PROBES 8u
+#define AVB_DIR_PROBES  8u
 
 enum {
         AVB_DIR_SECURE = 1u << 0,
@@ -49,16 +49,16 @@ struct avb_dir_header {
         uint32_t version;
         uint32_t entries;
         uint32_t entry_size;
-        uint64_t heap_bytes; /* size of the non-secure heap, for checks */
+        uint64_t heap_bytes;      /* size of the non-secure heap, for checks */
         _Atomic uint64_t lookups; /* lookups the server answered on this connection */
         uint64_t reserved[4];
 };
 
 struct avb_dir_entry {
         _Atomic uint32_t seq;
-        uint32_t flags; /* AVB_DIR_* */
+        uint32_t flags;         /* AVB_DIR_* */
         _Atomic int64_t handle; /* 0: empty */
-        uint32_t offset; /* in the non-secure heap; 0 for a secure buffer */
+        uint32_t offset;        /* in the non-secure heap; 0 for a secure buffer */
         uint32_t size;
         uint64_t reserved;
 };
@@ -114,15 +114,14 @@ static inline bool avb_dir_read(const struct avb_dir_entry *e, int64_t handle, u
 }
 
 /* Looks `handle` up in a directory of `entries` entries (see avb_dir_read). */
-static inline bool avb_dir_find(const struct avb_dir_entry *table, uint32_t entries,
-                                int64_t handle, uint32_t *ret_flags, uint32_t *ret_offset,
-                                uint32_t *ret_size)
+static inline bool avb_dir_find(const struct avb_dir_entry *table, uint32_t entries, int64_t handle,
+                                uint32_t *ret_flags, uint32_t *ret_offset, uint32_t *ret_size)
 {
         uint32_t home = avb_dir_home(avb_dir_slot_of(handle), entries);
 
         for (uint32_t i = 0; i < AVB_DIR_PROBES; i++)
-                if (avb_dir_read(&table[(home + i) & (entries - 1)], handle, ret_flags,
-                                 ret_offset, ret_size))
+                if (avb_dir_read(&table[(home + i) & (entries - 1)], handle, ret_flags, ret_offset,
+                                 ret_size))
                         return true;
         return false;
 }

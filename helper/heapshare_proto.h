@@ -52,9 +52,9 @@
 
 #include <stdint.h>
 
-#define AVB_HEAPSHARE_MAGIC 0x41564248u /* "AVBH" */
+#define AVB_HEAPSHARE_MAGIC   0x41564248u /* "AVBH" */
 #define AVB_HEAPSHARE_VERSION 2u
-#define AVB_HEAPSHARE_SUFFIX ".heap"
+#define AVB_HEAPSHARE_SUFFIX  ".heap"
 
 enum {
         AVB_HEAPSHARE_LOOKUP = 1,
@@ -64,13 +64,13 @@ enum {
 
 /* The staging area of one connection, and the most one STAGE_WRITE copies. */
 #define AVB_HEAPSHARE_STAGING_BYTES (2u * 1024u * 1024u)
-#define AVB_HEAPSHARE_STAGE_MAX (1024u * 1024u)
+#define AVB_HEAPSHARE_STAGE_MAX     (1024u * 1024u)
 
 struct avb_heapshare_msg {
         uint32_t magic;
         uint32_t version;
-        int32_t status;    /* 0 or -errno */
-        uint32_t n_fds;    /* heap (when heap_bytes > 0), then directory (when dir_entries > 0) */
+        int32_t status; /* 0 or -errno */
+        uint32_t n_fds; /* heap (when heap_bytes > 0), then directory (when dir_entries > 0) */
         uint64_t heap_bytes;
         uint32_t dir_entries; /* 0: no directory (the server has too many); every map asks */
         uint32_t reserved;

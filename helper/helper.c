@@ -56,7 +56,8 @@ int avb_helper_new(avb_binder *avbuffer, avb_helper **ret)
         if (!avbuffer || !ret)
                 return -EINVAL;
         endpoint = avb_binder_endpoint(avbuffer);
-        if (!endpoint || (strncmp(endpoint, "ipc://", 6) != 0 && strncmp(endpoint, "unix://", 7) != 0))
+        if (!endpoint ||
+            (strncmp(endpoint, "ipc://", 6) != 0 && strncmp(endpoint, "unix://", 7) != 0))
                 return -EINVAL;
         h = calloc(1, sizeof(*h));
         if (!h)

@@ -193,7 +193,8 @@ static int stage_all(struct gen *g, int64_t handle, size_t offset, const uint8_t
                                 done = acked;
                                 continue;
                         }
-                        /* only the server's answer is final (a buffer the copier does not know, a trim) */
+                        /* only the server's answer is final (a buffer the copier does not know, a
+                         * trim) */
                         if (e == 0 && st != 0 && fd == g->direct)
                                 e = stage_via_server(g, r, &st);
                         if (e == 0 && st == 0)
@@ -208,12 +209,12 @@ static int stage_all(struct gen *g, int64_t handle, size_t offset, const uint8_t
                 struct avb_heapshare_stage_req *r = &reqs[sent % STAGE_SLOTS];
 
                 *r = (struct avb_heapshare_stage_req){
-                        .magic = AVB_HEAPSHARE_MAGIC,
-                        .op = AVB_HEAPSHARE_STAGE_WRITE,
-                        .handle = handle,
-                        .offset = (uint32_t)(offset + done),
-                        .staging_offset = at,
-                        .size = (uint32_t)n,
+                    .magic = AVB_HEAPSHARE_MAGIC,
+                    .op = AVB_HEAPSHARE_STAGE_WRITE,
+                    .handle = handle,
+                    .offset = (uint32_t)(offset + done),
+                    .staging_offset = at,
+                    .size = (uint32_t)n,
                 };
                 memcpy(g->staging + at, src + done, n);
                 if (send(fd, r, sizeof(*r), MSG_NOSIGNAL) != (ssize_t)sizeof(*r)) {
@@ -276,8 +277,7 @@ static int write_remote(avb_helper *h, int64_t handle, size_t offset, const void
         for (size_t done = 0; done < len;) {
                 size_t n = len - done > WRITE_CHUNK ? WRITE_CHUNK : len - done;
                 avb_status st = avb_avbuffer_IBufferCopier_write(
-                        h->copier, handle, (int32_t)(offset + done),
-                        (const int8_t *)src + done, n);
+                    h->copier, handle, (int32_t)(offset + done), (const int8_t *)src + done, n);
                 if (!avb_status_is_ok(&st))
                         return status_errno(&st);
                 done += n;

@@ -33,10 +33,10 @@ struct gen {
         struct gen *next; /* in the retired list */
         int fd;           /* heap socket connection; -1 once retired */
         uint64_t instance;
-        bool stale;   /* its service instance has gone: its handles are dead */
+        bool stale;    /* its service instance has gone: its handles are dead */
         uint8_t *heap; /* the non-secure heap, or NULL */
         size_t heap_bytes;
-        bool heap_released; /* anonymous memory in its place (see helper.c) */
+        bool heap_released;               /* anonymous memory in its place (see helper.c) */
         const struct avb_dir_header *dir; /* NULL: no directory; every resolve asks */
         const struct avb_dir_entry *entries;
         size_t dir_bytes;

@@ -303,9 +303,9 @@ int avbh_recv_rep(int fd, struct avb_heapshare_rep *ret)
 static int ask_server(int fd, int64_t handle, struct avb_heapshare_rep *ret)
 {
         struct avb_heapshare_req req = {
-                .magic = AVB_HEAPSHARE_MAGIC,
-                .op = AVB_HEAPSHARE_LOOKUP,
-                .handle = handle,
+            .magic = AVB_HEAPSHARE_MAGIC,
+            .op = AVB_HEAPSHARE_LOOKUP,
+            .handle = handle,
         };
 
         if (send(fd, &req, sizeof(req), MSG_NOSIGNAL) != (ssize_t)sizeof(req))
@@ -316,10 +316,10 @@ static int ask_server(int fd, int64_t handle, struct avb_heapshare_rep *ret)
 static void fill(struct buf *b, struct gen *g, uint32_t flags, uint32_t offset, uint32_t size)
 {
         *b = (struct buf){
-                .secure = flags & AVB_DIR_SECURE,
-                .offset = offset,
-                .size = size,
-                .gen = g,
+            .secure = flags & AVB_DIR_SECURE,
+            .offset = offset,
+            .size = size,
+            .gen = g,
         };
 }
 

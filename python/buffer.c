@@ -60,8 +60,7 @@ static int check_owned(avbpy_buffer *b, bool idle)
                 return -1;
         }
         if (idle && b->busy) {
-                PyErr_Format(PyExc_BufferError,
-                             "buffer %lld is mapped or in use by another thread",
+                PyErr_Format(PyExc_BufferError, "buffer %lld is mapped or in use by another thread",
                              (long long)b->handle);
                 return -1;
         }
@@ -77,10 +76,9 @@ int avbpy_buffer_release(avbpy_buffer *b, bool *ret_freed)
                 return -1;
         b->state = AVBPY_FREED;
         unlink_from_pool(b);
-        Py_BEGIN_ALLOW_THREADS
-        st = com_rdk_hal_avbuffer_IAVBuffer_free(b->svc->av, b->handle, &ok);
-        Py_END_ALLOW_THREADS
-        if (!avb_status_is_ok(&st)) {
+        Py_BEGIN_ALLOW_THREADS st = com_rdk_hal_avbuffer_IAVBuffer_free(b->svc->av, b->handle, &ok);
+        Py_END_ALLOW_THREADS if (!avb_status_is_ok(&st))
+        {
                 avbpy_raise_status(&st);
                 return -1;
         }
@@ -131,11 +129,9 @@ static PyObject *buffer_write(PyObject *self, PyObject *args, PyObject *kwargs)
                 return NULL;
         }
         b->busy++;
-        Py_BEGIN_ALLOW_THREADS
-        e = avb_helper_write(b->svc->helper, b->handle, (size_t)offset, data.buf,
-                             (size_t)data.len);
-        Py_END_ALLOW_THREADS
-        b->busy--;
+        Py_BEGIN_ALLOW_THREADS e =
+            avb_helper_write(b->svc->helper, b->handle, (size_t)offset, data.buf, (size_t)data.len);
+        Py_END_ALLOW_THREADS b->busy--;
         PyBuffer_Release(&data);
         if (e < 0)
                 return avbpy_raise_errno(e, "Buffer.write");
@@ -152,16 +148,15 @@ static PyObject *buffer_copy_from_array(PyObject *self, PyObject *array)
             PyObject_GetBuffer(array, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
                 return NULL;
         if ((size_t)view.len > b->size) {
-                PyErr_Format(PyExc_ValueError, "%zd bytes do not fit in a buffer of %zu",
-                             view.len, b->size);
+                PyErr_Format(PyExc_ValueError, "%zd bytes do not fit in a buffer of %zu", view.len,
+                             b->size);
                 PyBuffer_Release(&view);
                 return NULL;
         }
         b->busy++;
-        Py_BEGIN_ALLOW_THREADS
-        e = avb_helper_write(b->svc->helper, b->handle, 0, view.buf, (size_t)view.len);
-        Py_END_ALLOW_THREADS
-        b->busy--;
+        Py_BEGIN_ALLOW_THREADS e =
+            avb_helper_write(b->svc->helper, b->handle, 0, view.buf, (size_t)view.len);
+        Py_END_ALLOW_THREADS b->busy--;
         PyBuffer_Release(&view);
         if (e < 0)
                 return avbpy_raise_errno(e, "Buffer.copy_from_array");
@@ -213,8 +208,8 @@ static PyObject *buffer_copy_to(PyObject *self, PyObject *args, PyObject *kwargs
         size_t n;
         int e;
 
-        if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!|O", kwlist, avbpy_buffer_type,
-                                         &dst_obj, &ranges))
+        if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!|O", kwlist, avbpy_buffer_type, &dst_obj,
+                                         &ranges))
                 return NULL;
         dst = (avbpy_buffer *)dst_obj;
         if (check_owned(b, false) < 0 || check_owned(dst, false) < 0)
@@ -232,10 +227,8 @@ static PyObject *buffer_copy_to(PyObject *self, PyObject *args, PyObject *kwargs
         }
         b->busy++;
         dst->busy++;
-        Py_BEGIN_ALLOW_THREADS
-        e = avb_helper_copy(b->svc->helper, dst->handle, b->handle, r, n);
-        Py_END_ALLOW_THREADS
-        b->busy--;
+        Py_BEGIN_ALLOW_THREADS e = avb_helper_copy(b->svc->helper, dst->handle, b->handle, r, n);
+        Py_END_ALLOW_THREADS b->busy--;
         dst->busy--;
         free(r);
         if (e < 0)
@@ -254,10 +247,9 @@ static PyObject *buffer_trim(PyObject *self, PyObject *args)
                 return NULL;
         /* Busy while the call runs, so no mapping of the old size can start. */
         b->busy++;
-        Py_BEGIN_ALLOW_THREADS
-        st = com_rdk_hal_avbuffer_IAVBuffer_trimSize(b->svc->av, b->handle, size, &ok);
-        Py_END_ALLOW_THREADS
-        b->busy--;
+        Py_BEGIN_ALLOW_THREADS st =
+            com_rdk_hal_avbuffer_IAVBuffer_trimSize(b->svc->av, b->handle, size, &ok);
+        Py_END_ALLOW_THREADS b->busy--;
         if (!avb_status_is_ok(&st))
                 return avbpy_raise_status(&st);
         if (!ok) {
@@ -346,48 +338,47 @@ static PyObject *buffer_get_owned(PyObject *self, void *unused)
 #define KW(fn) (PyCFunction)(void (*)(void))(fn), METH_VARARGS | METH_KEYWORDS
 
 static PyMethodDef buffer_methods[] = {
-        {"write", KW(buffer_write),
-         "write(data, offset=0): copies a bytes-like object in (secure buffers too)"},
-        {"copy_from_array", buffer_copy_from_array, METH_O,
-         "copy_from_array(a): copies a C-contiguous array (or any buffer) to offset 0"},
-        {"copy_to", KW(buffer_copy_to),
-         "copy_to(dst, ranges=None): copies [(src_offset, dst_offset, size)] into dst\n"
-         "(None: as much as both hold); never from secure to non-secure"},
-        {"trim", buffer_trim, METH_VARARGS,
-         "trim(size): shrinks the pool's most recent allocation"},
-        {"free", buffer_free, METH_NOARGS, "free() -> bool: what IAVBuffer.free returned"},
-        {"detach", buffer_detach, METH_NOARGS,
-         "detach() -> handle: ownership passes on; this object no longer frees it"},
-        {"map", buffer_map, METH_NOARGS,
-         "map() -> Mapping: the buffer's memory through the buffer protocol (a context\n"
-         "manager); PermissionError for a secure buffer"},
-        {"__enter__", avbpy_enter, METH_NOARGS, NULL},
-        {"__exit__", buffer_exit, METH_VARARGS, NULL},
-        {NULL, NULL, 0, NULL},
+    {"write", KW(buffer_write),
+     "write(data, offset=0): copies a bytes-like object in (secure buffers too)"},
+    {"copy_from_array", buffer_copy_from_array, METH_O,
+     "copy_from_array(a): copies a C-contiguous array (or any buffer) to offset 0"},
+    {"copy_to", KW(buffer_copy_to),
+     "copy_to(dst, ranges=None): copies [(src_offset, dst_offset, size)] into dst\n"
+     "(None: as much as both hold); never from secure to non-secure"},
+    {"trim", buffer_trim, METH_VARARGS, "trim(size): shrinks the pool's most recent allocation"},
+    {"free", buffer_free, METH_NOARGS, "free() -> bool: what IAVBuffer.free returned"},
+    {"detach", buffer_detach, METH_NOARGS,
+     "detach() -> handle: ownership passes on; this object no longer frees it"},
+    {"map", buffer_map, METH_NOARGS,
+     "map() -> Mapping: the buffer's memory through the buffer protocol (a context\n"
+     "manager); PermissionError for a secure buffer"},
+    {"__enter__", avbpy_enter, METH_NOARGS, NULL},
+    {"__exit__", buffer_exit, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL},
 };
 
 static PyGetSetDef buffer_getset[] = {
-        {"handle", buffer_get_handle, NULL, "the int64 buffer handle", NULL},
-        {"size", buffer_get_size, NULL, "the size in bytes (as allocated or trimmed)", NULL},
-        {"secure", buffer_get_secure, NULL, "whether the buffer is secure memory", NULL},
-        {"owned", buffer_get_owned, NULL, "whether this object still frees it", NULL},
-        {NULL, NULL, NULL, NULL, NULL},
+    {"handle", buffer_get_handle, NULL, "the int64 buffer handle", NULL},
+    {"size", buffer_get_size, NULL, "the size in bytes (as allocated or trimmed)", NULL},
+    {"secure", buffer_get_secure, NULL, "whether the buffer is secure memory", NULL},
+    {"owned", buffer_get_owned, NULL, "whether this object still frees it", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 static PyType_Slot buffer_slots[] = {
-        {Py_tp_doc, "One AV buffer (a context manager: freed on exit)."},
-        {Py_tp_dealloc, buffer_dealloc},
-        {Py_tp_repr, buffer_repr},
-        {Py_tp_methods, buffer_methods},
-        {Py_tp_getset, buffer_getset},
-        {0, NULL},
+    {Py_tp_doc, "One AV buffer (a context manager: freed on exit)."},
+    {Py_tp_dealloc, buffer_dealloc},
+    {Py_tp_repr, buffer_repr},
+    {Py_tp_methods, buffer_methods},
+    {Py_tp_getset, buffer_getset},
+    {0, NULL},
 };
 
 static PyType_Spec buffer_spec = {
-        .name = "avbuffer.Buffer",
-        .basicsize = sizeof(avbpy_buffer),
-        .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
-        .slots = buffer_slots,
+    .name = "avbuffer.Buffer",
+    .basicsize = sizeof(avbpy_buffer),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = buffer_slots,
 };
 
 int avbpy_buffer_init_type(PyObject *module)

@@ -17,7 +17,7 @@
 #include "com_rdk_hal.h"
 
 PyObject *avbpy_error, *avbpy_out_of_memory, *avbpy_not_empty, *avbpy_illegal_argument,
-        *avbpy_illegal_state, *avbpy_security_error, *avbpy_unsupported, *avbpy_transport_error;
+    *avbpy_illegal_state, *avbpy_security_error, *avbpy_unsupported, *avbpy_transport_error;
 
 enum { ARG_EXCEPTION, ARG_SERVICE_SPECIFIC, ARG_MESSAGE, ARG_TRANSPORT };
 
@@ -89,28 +89,28 @@ static PyObject *error_str(PyObject *self)
 }
 
 static PyGetSetDef error_getset[] = {
-        {"exception", get_exception, NULL, "the binder exception code (EX_*)", NULL},
-        {"service_specific", get_service_specific, NULL,
-         "with EX_SERVICE_SPECIFIC (-8): the HALError code", NULL},
-        {"message", get_message, NULL, "what the service or the runtime said", NULL},
-        {"transport", get_transport, NULL,
-         "with EX_TRANSACTION_FAILED (-129): why the call never completed", NULL},
-        {NULL, NULL, NULL, NULL, NULL},
+    {"exception", get_exception, NULL, "the binder exception code (EX_*)", NULL},
+    {"service_specific", get_service_specific, NULL,
+     "with EX_SERVICE_SPECIFIC (-8): the HALError code", NULL},
+    {"message", get_message, NULL, "what the service or the runtime said", NULL},
+    {"transport", get_transport, NULL,
+     "with EX_TRANSACTION_FAILED (-129): why the call never completed", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 static PyType_Slot error_slots[] = {
-        {Py_tp_doc, "Error(exception, service_specific=0, message='', transport=0):\n"
-                    "a call to the AV Buffer service failed."},
-        {Py_tp_getset, error_getset},
-        {Py_tp_str, error_str},
-        {0, NULL},
+    {Py_tp_doc, "Error(exception, service_specific=0, message='', transport=0):\n"
+                "a call to the AV Buffer service failed."},
+    {Py_tp_getset, error_getset},
+    {Py_tp_str, error_str},
+    {0, NULL},
 };
 
 static PyType_Spec error_spec = {
-        .name = "avbuffer.Error",
-        .basicsize = 0,
-        .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-        .slots = error_slots,
+    .name = "avbuffer.Error",
+    .basicsize = 0,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = error_slots,
 };
 
 /* Subclass `name` of Error and, when not NULL, of `builtin`; added to the module. */
@@ -153,9 +153,9 @@ int avbpy_errors_init(PyObject *module)
         avbpy_unsupported = add_subclass(module, "UnsupportedOperation", PyExc_NotImplementedError,
                                          "EX_UNSUPPORTED_OPERATION: not in this build");
         avbpy_transport_error =
-                add_subclass(module, "TransportError", PyExc_ConnectionError,
-                             "EX_TRANSACTION_FAILED: the call never completed (dead service, "
-                             "deadline passed, ...); see .transport");
+            add_subclass(module, "TransportError", PyExc_ConnectionError,
+                         "EX_TRANSACTION_FAILED: the call never completed (dead service, "
+                         "deadline passed, ...); see .transport");
         if (!avbpy_out_of_memory || !avbpy_not_empty || !avbpy_illegal_argument ||
             !avbpy_illegal_state || !avbpy_security_error || !avbpy_unsupported ||
             !avbpy_transport_error)

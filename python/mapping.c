@@ -16,8 +16,7 @@
 PyTypeObject *avbpy_mapping_type;
 
 typedef struct avbpy_mapping {
-        PyObject_HEAD
-        avbpy_buffer *buf;
+        PyObject_HEAD avbpy_buffer *buf;
         void *ptr;
         size_t size;
         Py_ssize_t exports;
@@ -33,10 +32,9 @@ PyObject *avbpy_mapping_new(avbpy_buffer *b)
 
         /* Busy before the GIL goes, so a free from another thread waits its turn. */
         b->busy++;
-        Py_BEGIN_ALLOW_THREADS
-        e = avb_helper_map(b->svc->helper, b->handle, &ptr, &size);
-        Py_END_ALLOW_THREADS
-        if (e < 0) {
+        Py_BEGIN_ALLOW_THREADS e = avb_helper_map(b->svc->helper, b->handle, &ptr, &size);
+        Py_END_ALLOW_THREADS if (e < 0)
+        {
                 b->busy--;
                 return avbpy_raise_errno(e, "Buffer.map");
         }
@@ -145,36 +143,36 @@ static PyObject *mapping_get_exports(PyObject *self, void *unused)
 }
 
 static PyMethodDef mapping_methods[] = {
-        {"close", mapping_close, METH_NOARGS,
-         "Unmaps; BufferError while views (memoryview, numpy arrays) exist."},
-        {"__enter__", avbpy_enter, METH_NOARGS, NULL},
-        {"__exit__", mapping_exit, METH_VARARGS, NULL},
-        {NULL, NULL, 0, NULL},
+    {"close", mapping_close, METH_NOARGS,
+     "Unmaps; BufferError while views (memoryview, numpy arrays) exist."},
+    {"__enter__", avbpy_enter, METH_NOARGS, NULL},
+    {"__exit__", mapping_exit, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL},
 };
 
 static PyGetSetDef mapping_getset[] = {
-        {"closed", mapping_get_closed, NULL, "whether the mapping was closed", NULL},
-        {"buffer", mapping_get_buffer, NULL, "the Buffer mapped", NULL},
-        {"exports", mapping_get_exports, NULL, "views exported and not yet released", NULL},
-        {NULL, NULL, NULL, NULL, NULL},
+    {"closed", mapping_get_closed, NULL, "whether the mapping was closed", NULL},
+    {"buffer", mapping_get_buffer, NULL, "the Buffer mapped", NULL},
+    {"exports", mapping_get_exports, NULL, "views exported and not yet released", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 static PyType_Slot mapping_slots[] = {
-        {Py_tp_doc, "A buffer's memory (buffer protocol; a context manager: unmapped on exit)."},
-        {Py_tp_dealloc, mapping_dealloc},
-        {Py_tp_methods, mapping_methods},
-        {Py_tp_getset, mapping_getset},
-        {Py_bf_getbuffer, mapping_getbuffer},
-        {Py_bf_releasebuffer, mapping_releasebuffer},
-        {Py_sq_length, mapping_length},
-        {0, NULL},
+    {Py_tp_doc, "A buffer's memory (buffer protocol; a context manager: unmapped on exit)."},
+    {Py_tp_dealloc, mapping_dealloc},
+    {Py_tp_methods, mapping_methods},
+    {Py_tp_getset, mapping_getset},
+    {Py_bf_getbuffer, mapping_getbuffer},
+    {Py_bf_releasebuffer, mapping_releasebuffer},
+    {Py_sq_length, mapping_length},
+    {0, NULL},
 };
 
 static PyType_Spec mapping_spec = {
-        .name = "avbuffer.Mapping",
-        .basicsize = sizeof(avbpy_mapping),
-        .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
-        .slots = mapping_slots,
+    .name = "avbuffer.Mapping",
+    .basicsize = sizeof(avbpy_mapping),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = mapping_slots,
 };
 
 int avbpy_mapping_init_type(PyObject *module)

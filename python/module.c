@@ -52,20 +52,20 @@ PyObject *avbpy_enter(PyObject *self, PyObject *unused)
 }
 
 static PyMethodDef module_methods[] = {
-        {"connect", (PyCFunction)(void (*)(void))avbpy_connect, METH_VARARGS | METH_KEYWORDS,
-         "connect(service='AVBuffer', timeout=5.0) -> Service\n\n"
-         "Finds the service through the service manager ($AVB_SOCKET_DIR), waiting up to\n"
-         "timeout seconds for it to register, and connects to it."},
-        {NULL, NULL, 0, NULL},
+    {"connect", (PyCFunction)(void (*)(void))avbpy_connect, METH_VARARGS | METH_KEYWORDS,
+     "connect(service='AVBuffer', timeout=5.0) -> Service\n\n"
+     "Finds the service through the service manager ($AVB_SOCKET_DIR), waiting up to\n"
+     "timeout seconds for it to register, and connects to it."},
+    {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module_def = {
-        PyModuleDef_HEAD_INIT,
-        .m_name = "avbuffer",
-        .m_doc = "AV buffers of the AV Buffer HAL (avbufferd) from Python: pools, buffers,\n"
-                 "zero-copy mappings through the buffer protocol, space events.",
-        .m_size = -1,
-        .m_methods = module_methods,
+    PyModuleDef_HEAD_INIT,
+    .m_name = "avbuffer",
+    .m_doc = "AV buffers of the AV Buffer HAL (avbufferd) from Python: pools, buffers,\n"
+             "zero-copy mappings through the buffer protocol, space events.",
+    .m_size = -1,
+    .m_methods = module_methods,
 };
 
 static int add_constants(PyObject *m)
@@ -74,18 +74,18 @@ static int add_constants(PyObject *m)
                 const char *name;
                 long value;
         } k[] = {
-                {"EX_SECURITY", AVB_EX_SECURITY},
-                {"EX_ILLEGAL_ARGUMENT", AVB_EX_ILLEGAL_ARGUMENT},
-                {"EX_NULL_POINTER", AVB_EX_NULL_POINTER},
-                {"EX_ILLEGAL_STATE", AVB_EX_ILLEGAL_STATE},
-                {"EX_UNSUPPORTED_OPERATION", AVB_EX_UNSUPPORTED_OPERATION},
-                {"EX_SERVICE_SPECIFIC", AVB_EX_SERVICE_SPECIFIC},
-                {"EX_TRANSACTION_FAILED", AVB_EX_TRANSACTION_FAILED},
-                {"OUT_OF_MEMORY", com_rdk_hal_HALError_OUT_OF_MEMORY},
-                {"NOT_EMPTY", com_rdk_hal_HALError_NOT_EMPTY},
-                {"TS_DEAD_OBJECT", AVB_TS_DEAD_OBJECT},
-                {"TS_TIMED_OUT", AVB_TS_TIMED_OUT},
-                {"TS_NO_SERVICE", AVB_TS_NO_SERVICE},
+            {"EX_SECURITY", AVB_EX_SECURITY},
+            {"EX_ILLEGAL_ARGUMENT", AVB_EX_ILLEGAL_ARGUMENT},
+            {"EX_NULL_POINTER", AVB_EX_NULL_POINTER},
+            {"EX_ILLEGAL_STATE", AVB_EX_ILLEGAL_STATE},
+            {"EX_UNSUPPORTED_OPERATION", AVB_EX_UNSUPPORTED_OPERATION},
+            {"EX_SERVICE_SPECIFIC", AVB_EX_SERVICE_SPECIFIC},
+            {"EX_TRANSACTION_FAILED", AVB_EX_TRANSACTION_FAILED},
+            {"OUT_OF_MEMORY", com_rdk_hal_HALError_OUT_OF_MEMORY},
+            {"NOT_EMPTY", com_rdk_hal_HALError_NOT_EMPTY},
+            {"TS_DEAD_OBJECT", AVB_TS_DEAD_OBJECT},
+            {"TS_TIMED_OUT", AVB_TS_TIMED_OUT},
+            {"TS_NO_SERVICE", AVB_TS_NO_SERVICE},
         };
         size_t i;
 

@@ -61,10 +61,10 @@ static int pool_destroy_now(avbpy_pool *p)
                 if (avbpy_buffer_release(p->bufs, &ok) < 0)
                         return -1;
         p->live = false;
-        Py_BEGIN_ALLOW_THREADS
-        st = com_rdk_hal_avbuffer_IAVBuffer_destroyPool(p->svc->av, &p->handle, &ok);
-        Py_END_ALLOW_THREADS
-        if (!avb_status_is_ok(&st)) {
+        Py_BEGIN_ALLOW_THREADS st =
+            com_rdk_hal_avbuffer_IAVBuffer_destroyPool(p->svc->av, &p->handle, &ok);
+        Py_END_ALLOW_THREADS if (!avb_status_is_ok(&st))
+        {
                 p->live = true;
                 avbpy_raise_status(&st);
                 return -1;
@@ -107,11 +107,9 @@ static PyObject *pool_alloc(PyObject *self, PyObject *args)
 
         if (!PyArg_ParseTuple(args, "i", &size) || check_live(p) < 0)
                 return NULL;
-        Py_BEGIN_ALLOW_THREADS
-        st = com_rdk_hal_avbuffer_IAVBuffer_alloc(p->svc->av, &p->handle, size, &h);
-        Py_END_ALLOW_THREADS
-        if (!avb_status_is_ok(&st))
-                return avbpy_raise_status(&st);
+        Py_BEGIN_ALLOW_THREADS st =
+            com_rdk_hal_avbuffer_IAVBuffer_alloc(p->svc->av, &p->handle, size, &h);
+        Py_END_ALLOW_THREADS if (!avb_status_is_ok(&st)) return avbpy_raise_status(&st);
         b = avbpy_buffer_new(p->svc, p, h, (size_t)size, p->secure);
         if (!b) {
                 bool ok;
@@ -130,11 +128,9 @@ static PyObject *pool_metrics(PyObject *self, PyObject *unused)
         (void)unused;
         if (check_live(p) < 0)
                 return NULL;
-        Py_BEGIN_ALLOW_THREADS
-        st = com_rdk_hal_avbuffer_IAVBuffer_getPoolMetrics(p->svc->av, &p->handle, &m);
-        Py_END_ALLOW_THREADS
-        if (!avb_status_is_ok(&st))
-                return avbpy_raise_status(&st);
+        Py_BEGIN_ALLOW_THREADS st =
+            com_rdk_hal_avbuffer_IAVBuffer_getPoolMetrics(p->svc->av, &p->handle, &m);
+        Py_END_ALLOW_THREADS if (!avb_status_is_ok(&st)) return avbpy_raise_status(&st);
         return Py_BuildValue("(ii)", (int)m.bytesUsed, (int)m.bytesTotal);
 }
 
@@ -162,11 +158,10 @@ static int request_space(avbpy_pool *p, int size)
         avb_status st;
         bool ok = false;
 
-        Py_BEGIN_ALLOW_THREADS
-        st = com_rdk_hal_avbuffer_IAVBuffer_notifyWhenSpaceAvailable(p->svc->av, &p->handle, size,
-                                                                      &ok);
-        Py_END_ALLOW_THREADS
-        if (!avb_status_is_ok(&st)) {
+        Py_BEGIN_ALLOW_THREADS st = com_rdk_hal_avbuffer_IAVBuffer_notifyWhenSpaceAvailable(
+            p->svc->av, &p->handle, size, &ok);
+        Py_END_ALLOW_THREADS if (!avb_status_is_ok(&st))
+        {
                 avbpy_raise_status(&st);
                 return -1;
         }
@@ -205,11 +200,8 @@ static PyObject *pool_wait_for_space(PyObject *self, PyObject *args, PyObject *k
         deadline = avbpy_space_deadline(ms);
         p->waits++;
         for (;;) {
-                Py_BEGIN_ALLOW_THREADS
-                r = avbpy_space_wait(p->space, deadline);
-                Py_END_ALLOW_THREADS
-                if (r != -EINTR)
-                        break;
+                Py_BEGIN_ALLOW_THREADS r = avbpy_space_wait(p->space, deadline);
+                Py_END_ALLOW_THREADS if (r != -EINTR) break;
                 if (PyErr_CheckSignals() < 0) {
                         p->waits--;
                         return NULL;
@@ -266,47 +258,47 @@ static PyObject *pool_get_space_events(PyObject *self, void *unused)
 }
 
 static PyMethodDef pool_methods[] = {
-        {"alloc", pool_alloc, METH_VARARGS, "alloc(size) -> Buffer; never blocks"},
-        {"metrics", pool_metrics, METH_NOARGS, "metrics() -> (used, total) in bytes"},
-        {"destroy", pool_destroy, METH_NOARGS,
-         "Frees the buffers this object owns, then destroys the pool."},
-        {"notify_when_space_available", pool_notify, METH_VARARGS,
-         "notify_when_space_available(size): one space event follows (see fileno)"},
-        {"wait_for_space", (PyCFunction)(void (*)(void))pool_wait_for_space,
-         METH_VARARGS | METH_KEYWORDS,
-         "wait_for_space(size, timeout=None) -> bool: asks for a space event for size\n"
-         "bytes and waits for it (the GIL released); False on timeout. True means an\n"
-         "alloc of that size fitted when the service sent it: try it again."},
-        {"fileno", pool_fileno, METH_NOARGS,
-         "an eventfd, readable while space events are pending (for select/asyncio)"},
-        {"take_events", pool_take_events, METH_NOARGS,
-         "take_events() -> int: consumes the pending space events, without blocking"},
-        {"__enter__", avbpy_enter, METH_NOARGS, NULL},
-        {"__exit__", pool_exit, METH_VARARGS, NULL},
-        {NULL, NULL, 0, NULL},
+    {"alloc", pool_alloc, METH_VARARGS, "alloc(size) -> Buffer; never blocks"},
+    {"metrics", pool_metrics, METH_NOARGS, "metrics() -> (used, total) in bytes"},
+    {"destroy", pool_destroy, METH_NOARGS,
+     "Frees the buffers this object owns, then destroys the pool."},
+    {"notify_when_space_available", pool_notify, METH_VARARGS,
+     "notify_when_space_available(size): one space event follows (see fileno)"},
+    {"wait_for_space", (PyCFunction)(void (*)(void))pool_wait_for_space,
+     METH_VARARGS | METH_KEYWORDS,
+     "wait_for_space(size, timeout=None) -> bool: asks for a space event for size\n"
+     "bytes and waits for it (the GIL released); False on timeout. True means an\n"
+     "alloc of that size fitted when the service sent it: try it again."},
+    {"fileno", pool_fileno, METH_NOARGS,
+     "an eventfd, readable while space events are pending (for select/asyncio)"},
+    {"take_events", pool_take_events, METH_NOARGS,
+     "take_events() -> int: consumes the pending space events, without blocking"},
+    {"__enter__", avbpy_enter, METH_NOARGS, NULL},
+    {"__exit__", pool_exit, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL},
 };
 
 static PyGetSetDef pool_getset[] = {
-        {"handle", pool_get_handle, NULL, "the pool handle (0..127)", NULL},
-        {"secure", pool_get_secure, NULL, "whether the pool is in the secure heap", NULL},
-        {"live", pool_get_live, NULL, "False once destroyed", NULL},
-        {"space_events", pool_get_space_events, NULL, "space events received so far", NULL},
-        {NULL, NULL, NULL, NULL, NULL},
+    {"handle", pool_get_handle, NULL, "the pool handle (0..127)", NULL},
+    {"secure", pool_get_secure, NULL, "whether the pool is in the secure heap", NULL},
+    {"live", pool_get_live, NULL, "False once destroyed", NULL},
+    {"space_events", pool_get_space_events, NULL, "space events received so far", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 static PyType_Slot pool_slots[] = {
-        {Py_tp_doc, "A pool of the AV Buffer service (a context manager: destroyed on exit)."},
-        {Py_tp_dealloc, pool_dealloc},
-        {Py_tp_methods, pool_methods},
-        {Py_tp_getset, pool_getset},
-        {0, NULL},
+    {Py_tp_doc, "A pool of the AV Buffer service (a context manager: destroyed on exit)."},
+    {Py_tp_dealloc, pool_dealloc},
+    {Py_tp_methods, pool_methods},
+    {Py_tp_getset, pool_getset},
+    {0, NULL},
 };
 
 static PyType_Spec pool_spec = {
-        .name = "avbuffer.Pool",
-        .basicsize = sizeof(avbpy_pool),
-        .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
-        .slots = pool_slots,
+    .name = "avbuffer.Pool",
+    .basicsize = sizeof(avbpy_pool),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = pool_slots,
 };
 
 int avbpy_pool_init_type(PyObject *module)

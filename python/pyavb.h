@@ -36,15 +36,13 @@ typedef struct avbpy_space avbpy_space;
 typedef struct avbpy_buffer avbpy_buffer;
 
 typedef struct avbpy_service {
-        PyObject_HEAD
-        avb_binder *av;
+        PyObject_HEAD avb_binder *av;
         avb_helper *helper;
         bool closed;
 } avbpy_service;
 
 typedef struct avbpy_pool {
-        PyObject_HEAD
-        avbpy_service *svc;
+        PyObject_HEAD avbpy_service *svc;
         avbpy_space *space;
         avb_binder *listener;
         com_rdk_hal_avbuffer_Pool handle;
@@ -61,8 +59,7 @@ enum avbpy_buffer_state {
 };
 
 struct avbpy_buffer {
-        PyObject_HEAD
-        avbpy_service *svc;
+        PyObject_HEAD avbpy_service *svc;
         avbpy_pool *pool; /* NULL for a buffer adopted by handle */
         avbpy_buffer *prev, *next;
         int64_t handle;
@@ -73,10 +70,9 @@ struct avbpy_buffer {
 };
 
 /* The types and exceptions, made by the module's init (errors.c for the latter). */
-extern PyTypeObject *avbpy_service_type, *avbpy_pool_type, *avbpy_buffer_type,
-        *avbpy_mapping_type;
+extern PyTypeObject *avbpy_service_type, *avbpy_pool_type, *avbpy_buffer_type, *avbpy_mapping_type;
 extern PyObject *avbpy_error, *avbpy_out_of_memory, *avbpy_not_empty, *avbpy_illegal_argument,
-        *avbpy_illegal_state, *avbpy_security_error, *avbpy_unsupported, *avbpy_transport_error;
+    *avbpy_illegal_state, *avbpy_security_error, *avbpy_unsupported, *avbpy_transport_error;
 
 /* ---- errors.c ---- */
 /* Adds Error and its subclasses to the module; -1 with an exception set. */

@@ -40,8 +40,7 @@ PyObject *avbpy_connect(PyObject *module, PyObject *args, PyObject *kwargs)
         ms = timeout ? avbpy_timeout_ms(timeout) : 5000;
         if (ms == -2)
                 return NULL;
-        Py_BEGIN_ALLOW_THREADS
-        e = avb_sm_connect(&sm);
+        Py_BEGIN_ALLOW_THREADS e = avb_sm_connect(&sm);
         if (e == 0)
                 e = avb_service_get(sm, name, ms < 0 ? INT32_MAX : ms, &av);
         if (e == 0)
@@ -49,8 +48,8 @@ PyObject *avbpy_connect(PyObject *module, PyObject *args, PyObject *kwargs)
         avb_binder_unref(sm);
         if (e < 0)
                 avb_binder_unref(av);
-        Py_END_ALLOW_THREADS
-        if (e < 0) {
+        Py_END_ALLOW_THREADS if (e < 0)
+        {
                 avb_status st = avb_status_from_errno(e, name);
 
                 return avbpy_raise_status(&st);
@@ -86,11 +85,9 @@ static PyObject *service_heap_metrics(PyObject *self, PyObject *args, PyObject *
         if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|p", kwlist, &secure) ||
             avbpy_service_check(svc) < 0)
                 return NULL;
-        Py_BEGIN_ALLOW_THREADS
-        st = com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(svc->av, secure, &m);
-        Py_END_ALLOW_THREADS
-        if (!avb_status_is_ok(&st))
-                return avbpy_raise_status(&st);
+        Py_BEGIN_ALLOW_THREADS st =
+            com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(svc->av, secure, &m);
+        Py_END_ALLOW_THREADS if (!avb_status_is_ok(&st)) return avbpy_raise_status(&st);
         return Py_BuildValue("(ii)", (int)m.bytesUsed, (int)m.bytesTotal);
 }
 
@@ -107,11 +104,9 @@ static PyObject *service_pool_metrics(PyObject *self, PyObject *args, PyObject *
         if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|p", kwlist, &secure) ||
             avbpy_service_check(svc) < 0)
                 return NULL;
-        Py_BEGIN_ALLOW_THREADS
-        st = com_rdk_hal_avbuffer_IAVBuffer_getAllPoolMetrics(svc->av, secure, &m, &n);
-        Py_END_ALLOW_THREADS
-        if (!avb_status_is_ok(&st))
-                return avbpy_raise_status(&st);
+        Py_BEGIN_ALLOW_THREADS st =
+            com_rdk_hal_avbuffer_IAVBuffer_getAllPoolMetrics(svc->av, secure, &m, &n);
+        Py_END_ALLOW_THREADS if (!avb_status_is_ok(&st)) return avbpy_raise_status(&st);
         list = PyList_New((Py_ssize_t)n);
         for (i = 0; list && i < n; i++) {
                 PyObject *t = Py_BuildValue("(iii)", (int)m[i].poolHandle.handle,
@@ -146,20 +141,22 @@ static PyObject *create_pool(PyObject *self, PyObject *args, PyObject *kwargs, b
         e = avbpy_space_new(&space, &listener);
         if (e < 0)
                 return avbpy_raise_errno(e, "space listener");
-        Py_BEGIN_ALLOW_THREADS
-        if (audio) {
+        Py_BEGIN_ALLOW_THREADS if (audio)
+        {
                 com_rdk_hal_audiodecoder_IAudioDecoder_Id aid = {.value = id};
 
-                st = com_rdk_hal_avbuffer_IAVBuffer_createAudioPool(svc->av, secure, &aid,
-                                                                     listener, &pool);
-        } else {
+                st = com_rdk_hal_avbuffer_IAVBuffer_createAudioPool(svc->av, secure, &aid, listener,
+                                                                    &pool);
+        }
+        else
+        {
                 com_rdk_hal_videodecoder_IVideoDecoder_Id vid = {.value = id};
 
-                st = com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(svc->av, secure, &vid,
-                                                                     listener, &pool);
+                st = com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(svc->av, secure, &vid, listener,
+                                                                    &pool);
         }
-        Py_END_ALLOW_THREADS
-        if (!avb_status_is_ok(&st)) {
+        Py_END_ALLOW_THREADS if (!avb_status_is_ok(&st))
+        {
                 avbpy_space_close(space);
                 avb_binder_unref(listener);
                 return avbpy_raise_status(&st);
@@ -194,17 +191,15 @@ static PyObject *service_buffer(PyObject *self, PyObject *args)
 
         if (!PyArg_ParseTuple(args, "L", &handle) || avbpy_service_check(svc) < 0)
                 return NULL;
-        Py_BEGIN_ALLOW_THREADS
-        e = avb_helper_get_size(svc->helper, handle, &size);
+        Py_BEGIN_ALLOW_THREADS e = avb_helper_get_size(svc->helper, handle, &size);
         /* The helper tells secure from non-secure only by refusing to map. */
         if (e == 0) {
                 e = avb_helper_map(svc->helper, handle, &p, &n);
                 if (e == 0)
                         e = avb_helper_unmap(svc->helper, handle, p);
         }
-        Py_END_ALLOW_THREADS
-        if (e < 0 && e != -EPERM)
-                return avbpy_raise_errno(e, "Service.buffer");
+        Py_END_ALLOW_THREADS if (e < 0 && e != -EPERM) return avbpy_raise_errno(e,
+                                                                                "Service.buffer");
         return avbpy_buffer_new(svc, NULL, handle, size, e == -EPERM);
 }
 
@@ -218,12 +213,10 @@ static PyObject *handle_call(PyObject *self, PyObject *args, bool is_free)
 
         if (!PyArg_ParseTuple(args, "L", &handle) || avbpy_service_check(svc) < 0)
                 return NULL;
-        Py_BEGIN_ALLOW_THREADS
-        st = is_free ? com_rdk_hal_avbuffer_IAVBuffer_free(svc->av, handle, &ok)
-                     : com_rdk_hal_avbuffer_IAVBuffer_isValid(svc->av, handle, &ok);
-        Py_END_ALLOW_THREADS
-        if (!avb_status_is_ok(&st))
-                return avbpy_raise_status(&st);
+        Py_BEGIN_ALLOW_THREADS st =
+            is_free ? com_rdk_hal_avbuffer_IAVBuffer_free(svc->av, handle, &ok)
+                    : com_rdk_hal_avbuffer_IAVBuffer_isValid(svc->av, handle, &ok);
+        Py_END_ALLOW_THREADS if (!avb_status_is_ok(&st)) return avbpy_raise_status(&st);
         return PyBool_FromLong(ok);
 }
 
@@ -247,11 +240,9 @@ static PyObject *service_trim(PyObject *self, PyObject *args)
 
         if (!PyArg_ParseTuple(args, "Li", &handle, &size) || avbpy_service_check(svc) < 0)
                 return NULL;
-        Py_BEGIN_ALLOW_THREADS
-        st = com_rdk_hal_avbuffer_IAVBuffer_trimSize(svc->av, handle, size, &ok);
-        Py_END_ALLOW_THREADS
-        if (!avb_status_is_ok(&st))
-                return avbpy_raise_status(&st);
+        Py_BEGIN_ALLOW_THREADS st =
+            com_rdk_hal_avbuffer_IAVBuffer_trimSize(svc->av, handle, size, &ok);
+        Py_END_ALLOW_THREADS if (!avb_status_is_ok(&st)) return avbpy_raise_status(&st);
         return PyBool_FromLong(ok);
 }
 
@@ -270,11 +261,8 @@ static PyObject *service_alloc(PyObject *self, PyObject *args)
                 return NULL;
         }
         pool.handle = (int8_t)pool_handle;
-        Py_BEGIN_ALLOW_THREADS
-        st = com_rdk_hal_avbuffer_IAVBuffer_alloc(svc->av, &pool, size, &h);
-        Py_END_ALLOW_THREADS
-        if (!avb_status_is_ok(&st))
-                return avbpy_raise_status(&st);
+        Py_BEGIN_ALLOW_THREADS st = com_rdk_hal_avbuffer_IAVBuffer_alloc(svc->av, &pool, size, &h);
+        Py_END_ALLOW_THREADS if (!avb_status_is_ok(&st)) return avbpy_raise_status(&st);
         return PyLong_FromLongLong(h);
 }
 
@@ -289,11 +277,9 @@ static PyObject *service_sha1(PyObject *self, PyObject *args)
 
         if (!PyArg_ParseTuple(args, "L", &handle) || avbpy_service_check(svc) < 0)
                 return NULL;
-        Py_BEGIN_ALLOW_THREADS
-        st = com_rdk_hal_avbuffer_IAVBuffer_calculateSHA1(svc->av, handle, &digest, &n);
-        Py_END_ALLOW_THREADS
-        if (!avb_status_is_ok(&st))
-                return avbpy_raise_status(&st);
+        Py_BEGIN_ALLOW_THREADS st =
+            com_rdk_hal_avbuffer_IAVBuffer_calculateSHA1(svc->av, handle, &digest, &n);
+        Py_END_ALLOW_THREADS if (!avb_status_is_ok(&st)) return avbpy_raise_status(&st);
         r = PyBytes_FromStringAndSize((const char *)digest, (Py_ssize_t)n);
         free(digest);
         return r;
@@ -321,50 +307,49 @@ static PyObject *service_get_closed(PyObject *self, void *unused)
 #define KW(fn) (PyCFunction)(void (*)(void))(fn), METH_VARARGS | METH_KEYWORDS
 
 static PyMethodDef service_methods[] = {
-        {"heap_metrics", KW(service_heap_metrics),
-         "heap_metrics(secure=False) -> (used, total): bytes of the pools made in the heap"},
-        {"pool_metrics", KW(service_pool_metrics),
-         "pool_metrics(secure=False) -> [(pool, used, total)]: every pool of the heap"},
-        {"create_video_pool", KW(service_create_video_pool),
-         "create_video_pool(secure=False, decoder_id=0) -> Pool"},
-        {"create_audio_pool", KW(service_create_audio_pool),
-         "create_audio_pool(secure=False, decoder_id=-1) -> Pool (-1: audio for no decoder)"},
-        {"buffer", service_buffer, METH_VARARGS,
-         "buffer(handle) -> Buffer: takes ownership of a live buffer received from elsewhere"},
-        {"free", service_free, METH_VARARGS,
-         "free(handle) -> bool: the raw IAVBuffer.free (False for an unknown handle)"},
-        {"is_valid", service_is_valid, METH_VARARGS, "is_valid(handle) -> bool"},
-        {"trim", service_trim, METH_VARARGS,
-         "trim(handle, size) -> bool: the raw IAVBuffer.trimSize"},
-        {"alloc", service_alloc, METH_VARARGS,
-         "alloc(pool_handle, size) -> int: the raw IAVBuffer.alloc (nobody owns the handle)"},
-        {"sha1", service_sha1, METH_VARARGS,
-         "sha1(handle) -> bytes: the debug calculateSHA1 (UnsupportedOperation without it)"},
-        {"close", service_close, METH_NOARGS,
-         "No new work through this object; pools and buffers made through it keep working."},
-        {"__enter__", avbpy_enter, METH_NOARGS, NULL},
-        {"__exit__", service_exit, METH_VARARGS, NULL},
-        {NULL, NULL, 0, NULL},
+    {"heap_metrics", KW(service_heap_metrics),
+     "heap_metrics(secure=False) -> (used, total): bytes of the pools made in the heap"},
+    {"pool_metrics", KW(service_pool_metrics),
+     "pool_metrics(secure=False) -> [(pool, used, total)]: every pool of the heap"},
+    {"create_video_pool", KW(service_create_video_pool),
+     "create_video_pool(secure=False, decoder_id=0) -> Pool"},
+    {"create_audio_pool", KW(service_create_audio_pool),
+     "create_audio_pool(secure=False, decoder_id=-1) -> Pool (-1: audio for no decoder)"},
+    {"buffer", service_buffer, METH_VARARGS,
+     "buffer(handle) -> Buffer: takes ownership of a live buffer received from elsewhere"},
+    {"free", service_free, METH_VARARGS,
+     "free(handle) -> bool: the raw IAVBuffer.free (False for an unknown handle)"},
+    {"is_valid", service_is_valid, METH_VARARGS, "is_valid(handle) -> bool"},
+    {"trim", service_trim, METH_VARARGS, "trim(handle, size) -> bool: the raw IAVBuffer.trimSize"},
+    {"alloc", service_alloc, METH_VARARGS,
+     "alloc(pool_handle, size) -> int: the raw IAVBuffer.alloc (nobody owns the handle)"},
+    {"sha1", service_sha1, METH_VARARGS,
+     "sha1(handle) -> bytes: the debug calculateSHA1 (UnsupportedOperation without it)"},
+    {"close", service_close, METH_NOARGS,
+     "No new work through this object; pools and buffers made through it keep working."},
+    {"__enter__", avbpy_enter, METH_NOARGS, NULL},
+    {"__exit__", service_exit, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL},
 };
 
 static PyGetSetDef service_getset[] = {
-        {"closed", service_get_closed, NULL, "whether close() was called", NULL},
-        {NULL, NULL, NULL, NULL, NULL},
+    {"closed", service_get_closed, NULL, "whether close() was called", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 static PyType_Slot service_slots[] = {
-        {Py_tp_doc, "A connection to the AV Buffer service (see avbuffer.connect)."},
-        {Py_tp_dealloc, service_dealloc},
-        {Py_tp_methods, service_methods},
-        {Py_tp_getset, service_getset},
-        {0, NULL},
+    {Py_tp_doc, "A connection to the AV Buffer service (see avbuffer.connect)."},
+    {Py_tp_dealloc, service_dealloc},
+    {Py_tp_methods, service_methods},
+    {Py_tp_getset, service_getset},
+    {0, NULL},
 };
 
 static PyType_Spec service_spec = {
-        .name = "avbuffer.Service",
-        .basicsize = sizeof(avbpy_service),
-        .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
-        .slots = service_slots,
+    .name = "avbuffer.Service",
+    .basicsize = sizeof(avbpy_service),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = service_slots,
 };
 
 int avbpy_service_init_type(PyObject *module)

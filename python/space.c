@@ -46,7 +46,7 @@ static avb_status on_space_available(void *impl, avb_call *call)
 }
 
 static const com_rdk_hal_avbuffer_IAVBufferSpaceListener_ops space_ops = {
-        .onSpaceAvailable = on_space_available,
+    .onSpaceAvailable = on_space_available,
 };
 
 static void space_destroy(void *impl)
@@ -73,8 +73,7 @@ int avbpy_space_new(avbpy_space **ret_space, avb_binder **ret_listener)
                 space_destroy(s);
                 return e;
         }
-        e = com_rdk_hal_avbuffer_IAVBufferSpaceListener_new_local(&space_ops, s, space_destroy,
-                                                                   &b);
+        e = com_rdk_hal_avbuffer_IAVBufferSpaceListener_new_local(&space_ops, s, space_destroy, &b);
         if (e < 0) {
                 space_destroy(s);
                 return e;

@@ -11,7 +11,7 @@ set -eu
 
 cd "$(dirname "$0")/.."
 
-PACKAGES="meson ninja-build pkg-config gcc g++ clang libc6-dev
+PACKAGES="meson ninja-build pkg-config gcc g++ clang clang-format libc6-dev
 protobuf-c-compiler libprotobuf-c-dev libnanomsg-dev libsodium-dev
 libcmocka-dev libyaml-dev nettle-dev valgrind python3 procps systemd
 libdbus-1-dev dbus gnuplot-nox libavcodec-dev libavutil-dev ffmpeg

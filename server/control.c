@@ -64,8 +64,8 @@ static avb_status ctl_setDecoderConfigured(void *impl, avb_call *call, bool vide
                 return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "no %s decoder with id %d",
                                             video ? "video" : "audio", (int)decoderId);
         if (e < 0)
-                return avb_status_exception(AVB_EX_ILLEGAL_STATE, "decoder %d: %s",
-                                            (int)decoderId, strerror(-e));
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE, "decoder %d: %s", (int)decoderId,
+                                            strerror(-e));
         avb_log(AVB_LOG_INFO, "%s decoder %d marked %sconfigured by pid %d",
                 video ? "video" : "audio", (int)decoderId, configured ? "" : "not ",
                 (int)avb_call_peer(call)->pid);
@@ -141,10 +141,10 @@ static avb_status ctl_takeSinkFrames(void *impl, avb_call *call, const char *sin
                 out = calloc(n, sizeof(*out));
                 for (size_t i = 0; out && i < n; i++) {
                         out[i] = (avb_avbuffer_SinkFrame){
-                                .nsPresentationTime = rec[i].pts_ns,
-                                .nsDue = rec[i].due_ns,
-                                .nsPresented = rec[i].presented_ns,
-                                .md5 = strdup(rec[i].md5),
+                            .nsPresentationTime = rec[i].pts_ns,
+                            .nsDue = rec[i].due_ns,
+                            .nsPresented = rec[i].presented_ns,
+                            .md5 = strdup(rec[i].md5),
                         };
                         if (!out[i].md5) {
                                 for (size_t k = 0; k < i; k++)
@@ -164,11 +164,11 @@ static avb_status ctl_takeSinkFrames(void *impl, avb_call *call, const char *sin
 }
 
 static const avb_avbuffer_IAVBufferControl_ops control_ops = {
-        .setDecoderConfigured = ctl_setDecoderConfigured,
-        .describeGraph = ctl_describeGraph,
-        .setupLink = ctl_setupLink,
-        .setPadFormat = ctl_setPadFormat,
-        .takeSinkFrames = ctl_takeSinkFrames,
+    .setDecoderConfigured = ctl_setDecoderConfigured,
+    .describeGraph = ctl_describeGraph,
+    .setupLink = ctl_setupLink,
+    .setPadFormat = ctl_setPadFormat,
+    .takeSinkFrames = ctl_takeSinkFrames,
 };
 
 int avbd_control_new_local(struct avbd_service *s, avb_binder **ret)

@@ -31,8 +31,8 @@ static avb_status copy_error(int e, int64_t handle)
                                             (long long)handle);
         case -ERANGE:
         case -EINVAL:
-                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
-                                            "range outside buffer %lld", (long long)handle);
+                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "range outside buffer %lld",
+                                            (long long)handle);
         case -EPERM:
                 return avb_status_exception(AVB_EX_SECURITY,
                                             "secure content cannot be copied to non-secure memory");
@@ -105,7 +105,8 @@ static avb_status cp_copy(void *impl, avb_call *call, int64_t dst, int64_t src,
         /* The vendor checks every range before it moves any byte. */
         e = avb_vendor_buffer_copy(s->vendor, src, dst, r, ranges_count);
         if (e < 0)
-                st = copy_error(e, e == -ENOENT && !avb_vendor_is_valid(s->vendor, src) ? src : dst);
+                st =
+                    copy_error(e, e == -ENOENT && !avb_vendor_is_valid(s->vendor, src) ? src : dst);
 out:
         free(r);
         return st;
@@ -128,9 +129,9 @@ static avb_status cp_describe(void *impl, avb_call *call, int64_t handle,
 }
 
 static const avb_avbuffer_IBufferCopier_ops copier_ops = {
-        .write = cp_write,
-        .copy = cp_copy,
-        .describe = cp_describe,
+    .write = cp_write,
+    .copy = cp_copy,
+    .describe = cp_describe,
 };
 
 int avbd_copier_new_local(struct avbd_service *s, avb_binder **ret)

@@ -36,7 +36,7 @@
 #define F_SEAL_FUTURE_WRITE 0x0010
 #endif
 
-#define DIR_WORDS (AVBD_MAX_DIRECTORIES / 64)
+#define DIR_WORDS  (AVBD_MAX_DIRECTORIES / 64)
 #define SHADOW_MIN 1024u
 
 struct shadow_row {
@@ -186,8 +186,10 @@ void avbd_directory_update(struct avbd_directory *d, int64_t handle,
         pthread_mutex_lock(&d->lock);
         if (slot >= d->n_shadow && (!info || shadow_grow(d, slot) < 0)) {
                 if (info && !d->shadow_short)
-                        avb_log(AVB_LOG_ERROR, "buffer directory: no memory for slot %u; "
-                                               "its buffers cannot be mapped", slot);
+                        avb_log(AVB_LOG_ERROR,
+                                "buffer directory: no memory for slot %u; "
+                                "its buffers cannot be mapped",
+                                slot);
                 d->shadow_short = d->shadow_short || info;
                 goto out;
         }
@@ -293,8 +295,8 @@ void avbd_directory_close_client(struct avbd_directory *d, int id)
         c = &d->dirs[id];
         if (c->used) {
                 for (uint32_t i = 0; i < c->hdr->entries; i++) {
-                        int64_t h = atomic_load_explicit(&c->entries[i].handle,
-                                                         memory_order_relaxed);
+                        int64_t h =
+                            atomic_load_explicit(&c->entries[i].handle, memory_order_relaxed);
                         uint32_t slot = avb_dir_slot_of(h);
 
                         if (h && slot < d->n_shadow)
@@ -332,9 +334,9 @@ int avbd_directory_lookup(struct avbd_directory *d, int id, int64_t handle,
                 }
         }
         *ret_info = (struct avb_buffer_info){
-                .secure = row->secure,
-                .heap_offset = row->secure ? 0 : row->offset,
-                .size = row->size,
+            .secure = row->secure,
+            .heap_offset = row->secure ? 0 : row->offset,
+            .size = row->size,
         };
 out:
         pthread_mutex_unlock(&d->lock);

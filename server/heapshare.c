@@ -130,10 +130,10 @@ static int send_hello(int fd, struct avb_heapshare_msg *m, const int *fds, int n
 static bool serve_hello(struct avbd_heapshare *h, int fd, int *ret_dir_id, pid_t *ret_pid)
 {
         struct avb_heapshare_msg m = {
-                .magic = AVB_HEAPSHARE_MAGIC,
-                .version = AVB_HEAPSHARE_VERSION,
-                .heap_bytes = h->heap_fd >= 0 ? h->heap_bytes : 0,
-                .instance = avbd_directory_instance(h->dir),
+            .magic = AVB_HEAPSHARE_MAGIC,
+            .version = AVB_HEAPSHARE_VERSION,
+            .heap_bytes = h->heap_fd >= 0 ? h->heap_bytes : 0,
+            .instance = avbd_directory_instance(h->dir),
         };
         struct timeval tv = {.tv_sec = 1};
         struct ucred cred;
@@ -213,7 +213,7 @@ static bool serve_staging(struct avbd_heapshare *h, struct hs_conn *c,
         if (fd < 0 || ftruncate(fd, AVB_HEAPSHARE_STAGING_BYTES) < 0 ||
             fcntl(fd, F_ADD_SEALS, seals) < 0 ||
             (p = mmap(NULL, AVB_HEAPSHARE_STAGING_BYTES, PROT_READ, MAP_SHARED, fd, 0)) ==
-                    MAP_FAILED) {
+                MAP_FAILED) {
                 rep->status = -errno;
                 if (fd >= 0)
                         close(fd);
@@ -381,8 +381,8 @@ int avbd_heapshare_start(const char *path, struct avb_vendor *vendor, struct avb
                 goto fail;
         }
         (void)unlink(path);
-        if (bind(h->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-            chmod(path, 0660) < 0 || listen(h->listen_fd, 64) < 0) {
+        if (bind(h->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0660) < 0 ||
+            listen(h->listen_fd, 64) < 0) {
                 e = -errno;
                 goto fail;
         }

@@ -55,7 +55,7 @@ static void on_signal(int sig)
 struct ctx {
         struct avbd_profile profile;
         struct avbd_service *service;
-        struct avb_vpu vpu;                   /* ops NULL: none */
+        struct avb_vpu vpu;                    /* ops NULL: none */
         struct avbd_decoder_service *decoders; /* NULL: no decode path */
         struct avbd_clock_service *clocks;
         struct avbd_videosink_service *video_sinks;
@@ -138,11 +138,11 @@ static int make_vpu(struct ctx *c, const struct avb_vpu_memory *mem)
 {
         const struct avbd_vpu_spec *s = &c->profile.vpu;
         struct avb_v4l2vpu_config cfg = {
-                .device = s->device,
-                .memory = s->memory == AVBD_VPU_DMABUF ? AVB_V4L2VPU_DMABUF : AVB_V4L2VPU_MMAP,
-                .input_buffers = s->input_buffers,
-                .output_buffers = s->output_buffers,
-                .coded_buffer_bytes = s->coded_buffer_bytes,
+            .device = s->device,
+            .memory = s->memory == AVBD_VPU_DMABUF ? AVB_V4L2VPU_DMABUF : AVB_V4L2VPU_MMAP,
+            .input_buffers = s->input_buffers,
+            .output_buffers = s->output_buffers,
+            .coded_buffer_bytes = s->coded_buffer_bytes,
         };
         /* No secure sessions on v4l2: it does not get the secure heap. No
          * regions: the frame pools' placement is the vendor layer's own, so
@@ -158,8 +158,7 @@ static int make_vpu(struct ctx *c, const struct avb_vpu_memory *mem)
                 e = avb_softvpu_new(mem, NULL, &c->vpu);
                 if (e < 0)
                         avb_log(e == -ENOENT ? AVB_LOG_INFO : AVB_LOG_WARNING,
-                                "no VPU (softvpu: %s); decoders will refuse to open",
-                                strerror(-e));
+                                "no VPU (softvpu: %s); decoders will refuse to open", strerror(-e));
                 return e;
         }
         cfg.dev_ops = avbd_v4l2_dev_ops(&cfg.dev_ctx);
@@ -226,15 +225,15 @@ static int load_profile(const char *path, bool required, struct avbd_profile *re
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-                {"profile", required_argument, NULL, 'p'},
-                {"check-profile", required_argument, NULL, 'c'},
-                {"socket-dir", required_argument, NULL, 'd'},
-                {"transport", required_argument, NULL, 't'},
-                {"log-level", required_argument, NULL, 'l'},
-                {"syslog", no_argument, NULL, 's'},
-                {"help", no_argument, NULL, 'h'},
-                {"version", no_argument, NULL, 'V'},
-                {0},
+            {"profile", required_argument, NULL, 'p'},
+            {"check-profile", required_argument, NULL, 'c'},
+            {"socket-dir", required_argument, NULL, 'd'},
+            {"transport", required_argument, NULL, 't'},
+            {"log-level", required_argument, NULL, 'l'},
+            {"syslog", no_argument, NULL, 's'},
+            {"help", no_argument, NULL, 'h'},
+            {"version", no_argument, NULL, 'V'},
+            {0},
         };
         const char *profile_path = NULL, *socket_dir = NULL, *check = NULL, *transport = NULL;
         struct ctx c = {0};
@@ -346,8 +345,7 @@ int main(int argc, char **argv)
         e = avb_endpoint_for_transport(transport ? transport : c.profile.transport,
                                        com_rdk_hal_avbuffer_IAVBuffer_serviceName, &endpoint);
         if (e < 0) {
-                avb_log(AVB_LOG_ERROR, "socket directory '%s': %s", avb_socket_dir(),
-                        strerror(-e));
+                avb_log(AVB_LOG_ERROR, "socket directory '%s': %s", avb_socket_dir(), strerror(-e));
                 goto out;
         }
         so.endpoint = endpoint;

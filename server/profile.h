@@ -45,7 +45,7 @@ enum avbd_vpu_memory {
  */
 struct avbd_vpu_spec {
         enum avbd_vpu_backend backend;
-        char *device;                /* absolute path; required with v4l2 */
+        char *device; /* absolute path; required with v4l2 */
         enum avbd_vpu_memory memory;
         uint32_t input_buffers;      /* 1..32; default 8 */
         uint32_t output_buffers;     /* 0..32; 0 (default): the driver's minimum */
@@ -69,13 +69,14 @@ struct avbd_sink_output {
         char *path;
 };
 
-/* On unix://, the event loop looks for work this long before it sleeps (profile key poll_spin_us). */
+/* On unix://, the event loop looks for work this long before it sleeps (profile key poll_spin_us).
+ */
 #define AVBD_DEFAULT_POLL_SPIN_US 30
 
 struct avbd_profile {
-        char *socket_dir; /* NULL: the built-in default */
-        char *transport;  /* "nanomsg" or "unix"; NULL: $AVB_TRANSPORT, else nanomsg */
-        int log_level;    /* AVB_LOG_*; -1: not set */
+        char *socket_dir;      /* NULL: the built-in default */
+        char *transport;       /* "nanomsg" or "unix"; NULL: $AVB_TRANSPORT, else nanomsg */
+        int log_level;         /* AVB_LOG_*; -1: not set */
         uint32_t poll_spin_us; /* avb_server_set_poll_spin; AVBD_DEFAULT_POLL_SPIN_US */
         uint64_t nonsecure_heap_bytes;
         uint64_t secure_heap_bytes;

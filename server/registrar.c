@@ -101,8 +101,7 @@ static bool have_sm(struct avbd_registrar *r)
         if (e < 0) {
                 r->sm = NULL;
                 if (e != r->sm_error)
-                        avb_log(AVB_LOG_WARNING, "no service manager (%s); retrying",
-                                strerror(-e));
+                        avb_log(AVB_LOG_WARNING, "no service manager (%s); retrying", strerror(-e));
                 r->sm_error = e;
                 return false;
         }
@@ -145,8 +144,9 @@ static bool register_all(struct avbd_registrar *r)
                 }
                 all = false;
                 if (e != ns->last_error)
-                        avb_log(AVB_LOG_WARNING, "cannot register '%s' (%s); still serving, retrying",
-                                ns->name, why(e));
+                        avb_log(AVB_LOG_WARNING,
+                                "cannot register '%s' (%s); still serving, retrying", ns->name,
+                                why(e));
                 ns->last_error = e;
                 if (e == -ECONNREFUSED || e == -ETIMEDOUT || e == -EIO)
                         drop_sm(r); /* reconnect: this one may be dead */

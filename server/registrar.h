@@ -19,8 +19,8 @@
 
 #include <avbuffer/rpc.h>
 
-#define AVBD_REGISTRAR_MIN_MS 50
-#define AVBD_REGISTRAR_MAX_MS 2000
+#define AVBD_REGISTRAR_MIN_MS    50
+#define AVBD_REGISTRAR_MAX_MS    2000
 #define AVBD_REGISTRAR_MAX_NAMES 8
 
 struct avbd_registration {

@@ -23,8 +23,7 @@
 
 /* ---- listeners ---------------------------------------------------------- */
 
-static void set_listener(struct avbd_service *s, int8_t pool, avb_binder *listener,
-                         uint64_t owner)
+static void set_listener(struct avbd_service *s, int8_t pool, avb_binder *listener, uint64_t owner)
 {
         avb_binder *old;
 
@@ -109,8 +108,7 @@ static avb_status av_getHeapMetrics(void *impl, avb_call *call, bool secureHeap,
         (void)call;
         e = avb_vendor_heap_metrics(s->vendor, secureHeap, &m);
         if (e < 0)
-                return avb_status_exception(AVB_EX_ILLEGAL_STATE, "heap metrics: %s",
-                                            strerror(-e));
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE, "heap metrics: %s", strerror(-e));
         com_rdk_hal_avbuffer_HeapMetrics_init(ret_result);
         ret_result->secure = m.secure;
         ret_result->bytesUsed = m.bytes_used;
@@ -134,8 +132,8 @@ static avb_status create_pool(struct avbd_service *s, avb_call *call, enum avb_m
         case 0:
                 break;
         case -EINVAL:
-                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT,
-                                            "no %s decoder with id %d", what, (int)id);
+                return avb_status_exception(AVB_EX_ILLEGAL_ARGUMENT, "no %s decoder with id %d",
+                                            what, (int)id);
         case -EBADFD:
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE,
                                             "%s decoder %d is not configured for secure pools",
@@ -173,14 +171,14 @@ static avb_status av_createAudioPool(void *impl, avb_call *call, bool secureHeap
                            ret_result);
 }
 
-static avb_status av_destroyPool(void *impl, avb_call *call,
-                                 const com_rdk_hal_avbuffer_Pool *pool, bool *ret_result)
+static avb_status av_destroyPool(void *impl, avb_call *call, const com_rdk_hal_avbuffer_Pool *pool,
+                                 bool *ret_result)
 {
         struct avbd_service *s = impl;
         const avb_peer *peer = avb_call_peer(call);
         uint64_t owner = avbd_profile_is_trusted(s->profile, peer->uid, peer->gid)
-                                 ? AVB_VENDOR_ANY_OWNER
-                                 : peer->client_id;
+                             ? AVB_VENDOR_ANY_OWNER
+                             : peer->client_id;
         int e;
 
         /* Allocating from and freeing into a pool is open to every client
@@ -235,8 +233,7 @@ static avb_status av_getAllPoolMetrics(void *impl, avb_call *call, bool secureHe
         (void)call;
         e = avb_vendor_all_pool_metrics(s->vendor, secureHeap, m, &n);
         if (e < 0)
-                return avb_status_exception(AVB_EX_ILLEGAL_STATE, "pool metrics: %s",
-                                            strerror(-e));
+                return avb_status_exception(AVB_EX_ILLEGAL_STATE, "pool metrics: %s", strerror(-e));
         out = calloc(n ? n : 1, sizeof(*out));
         if (!out)
                 return avb_status_exception(AVB_EX_ILLEGAL_STATE, "out of memory");
@@ -327,9 +324,8 @@ static avb_status av_isValid(void *impl, avb_call *call, int64_t handle, bool *r
         return avb_status_ok();
 }
 
-static avb_status av_getAllocList(void *impl, avb_call *call,
-                                  const com_rdk_hal_avbuffer_Pool *pool, int64_t **ret_result,
-                                  size_t *ret_result_count)
+static avb_status av_getAllocList(void *impl, avb_call *call, const com_rdk_hal_avbuffer_Pool *pool,
+                                  int64_t **ret_result, size_t *ret_result_count)
 {
         struct avbd_service *s = impl;
         int64_t *v = NULL;
@@ -350,8 +346,8 @@ static avb_status av_getAllocList(void *impl, avb_call *call,
         return avb_status_ok();
 }
 
-static avb_status av_calculateSHA1(void *impl, avb_call *call, int64_t handle,
-                                   int8_t **ret_result, size_t *ret_result_count)
+static avb_status av_calculateSHA1(void *impl, avb_call *call, int64_t handle, int8_t **ret_result,
+                                   size_t *ret_result_count)
 {
         struct avbd_service *s = impl;
         uint8_t digest[AVB_VENDOR_SHA1_BYTES];
@@ -377,19 +373,19 @@ static avb_status av_calculateSHA1(void *impl, avb_call *call, int64_t handle,
 }
 
 static const com_rdk_hal_avbuffer_IAVBuffer_ops avbuffer_ops = {
-        .getHeapMetrics = av_getHeapMetrics,
-        .createVideoPool = av_createVideoPool,
-        .createAudioPool = av_createAudioPool,
-        .destroyPool = av_destroyPool,
-        .getPoolMetrics = av_getPoolMetrics,
-        .getAllPoolMetrics = av_getAllPoolMetrics,
-        .alloc = av_alloc,
-        .notifyWhenSpaceAvailable = av_notifyWhenSpaceAvailable,
-        .trimSize = av_trimSize,
-        .free = av_free,
-        .isValid = av_isValid,
-        .getAllocList = av_getAllocList,
-        .calculateSHA1 = av_calculateSHA1,
+    .getHeapMetrics = av_getHeapMetrics,
+    .createVideoPool = av_createVideoPool,
+    .createAudioPool = av_createAudioPool,
+    .destroyPool = av_destroyPool,
+    .getPoolMetrics = av_getPoolMetrics,
+    .getAllPoolMetrics = av_getAllPoolMetrics,
+    .alloc = av_alloc,
+    .notifyWhenSpaceAvailable = av_notifyWhenSpaceAvailable,
+    .trimSize = av_trimSize,
+    .free = av_free,
+    .isValid = av_isValid,
+    .getAllocList = av_getAllocList,
+    .calculateSHA1 = av_calculateSHA1,
 };
 
 /* ---- client death ------------------------------------------------------- */

@@ -27,7 +27,7 @@ struct avbd_service {
         const struct avbd_profile *profile;
         struct avb_vendor *vendor;
         struct avbd_directory *directory;
-        struct avbd_space *space; /* owed space callbacks (space.h) */
+        struct avbd_space *space;            /* owed space callbacks (space.h) */
         avb_binder *objects[AVBD_N_OBJECTS]; /* IAVBuffer, IBufferCopier, IAVBufferControl */
 
         /* `lock` guards pools[], reclaims[] and stopping. */

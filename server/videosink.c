@@ -44,9 +44,9 @@ struct avbd_vsink {
         int32_t clock_id;   /* atomic: read by the engine's thread */
         int32_t av_source;
         bool render_first;
-        uint64_t gen; /* counts opens */
+        uint64_t gen;                      /* counts opens */
         struct avbd_vsink_picture picture; /* the last a client described */
-        bool eos_queued; /* a frame with endOfStream was accepted */
+        bool eos_queued;                   /* a frame with endOfStream was accepted */
 };
 
 struct avbd_vsinks {
@@ -72,9 +72,9 @@ static int engine_clock_now(void *userdata, int64_t mono_ns, int64_t *ret_media_
         struct avbd_vsink *k = userdata;
         const struct avbd_vsink_clocks *c = &k->all->clocks;
         bool running = false;
-        int e = c->read ? c->read(c->userdata, clock_of(k), mono_ns, &running, ret_media_ns,
-                                  ret_rate)
-                        : -ENOENT;
+        int e = c->read
+                    ? c->read(c->userdata, clock_of(k), mono_ns, &running, ret_media_ns, ret_rate)
+                    : -ENOENT;
 
         return e < 0 ? e : running ? 0 : -EAGAIN;
 }
@@ -260,8 +260,8 @@ static void shut(struct avbd_vsink *k)
         set_state(k, AVBD_VSINK_CLOSING);
         engine_release(k);
         if (k->decoder_id != AVBD_VSINK_UNDEFINED)
-                (void)avb_vendor_decoder_set_tunnelled(k->all->vendor, k->all->kind,
-                                                       k->decoder_id, false);
+                (void)avb_vendor_decoder_set_tunnelled(k->all->vendor, k->all->kind, k->decoder_id,
+                                                       false);
         k->decoder_id = AVBD_VSINK_UNDEFINED;
         set_state(k, AVBD_VSINK_CLOSED);
         k->listener = avb_binder_unref(k->listener);
@@ -386,8 +386,8 @@ static int acts(const struct avbd_vsink *k, struct avbd_vsink_caller who, unsign
         return may(k, who.client, states);
 }
 
-#define IN(s)   (1u << AVBD_VSINK_##s)
-#define OPENED  (IN(READY) | IN(STARTED))
+#define IN(s)  (1u << AVBD_VSINK_##s)
+#define OPENED (IN(READY) | IN(STARTED))
 
 /*
  * Run body under the lock when the caller who may act in states; body sets
@@ -400,7 +400,7 @@ static int acts(const struct avbd_vsink *k, struct avbd_vsink_caller who, unsign
                 e_ = acts((k), (who), (states));                                                   \
                 if (e_ == 0)                                                                       \
                         do {                                                                       \
-                                __VA_ARGS__;                                                          \
+                                __VA_ARGS__;                                                       \
                         } while (0);                                                               \
                 pthread_mutex_unlock(&(k)->all->lock);                                             \
                 return e_;                                                                         \
@@ -473,11 +473,10 @@ int avbd_vsink_set_decoder(struct avbd_vsink *k, struct avbd_vsink_caller who, i
                         break;
                 }
                 if (k->decoder_id != AVBD_VSINK_UNDEFINED && k->decoder_id != decoder_id)
-                        e_ = avb_vendor_decoder_set_tunnelled(v, k->all->kind, k->decoder_id,
-                                                              false);
+                        e_ =
+                            avb_vendor_decoder_set_tunnelled(v, k->all->kind, k->decoder_id, false);
                 if (e_ == 0 && decoder_id != AVBD_VSINK_UNDEFINED)
-                        e_ = avb_vendor_decoder_set_tunnelled(v, k->all->kind, decoder_id,
-                                                              true);
+                        e_ = avb_vendor_decoder_set_tunnelled(v, k->all->kind, decoder_id, true);
                 if (e_ == 0)
                         k->decoder_id = decoder_id;
         });
@@ -543,9 +542,9 @@ int avbd_vsink_queue(struct avbd_vsink *k, struct avbd_vsink_caller who, int64_t
                         break;
                 }
                 e_ = avb_vendor_buffer_info(k->all->vendor, handle, &info);
-                if (e_ == 0 && (info.pool_handle != AVB_VENDOR_FRAME_POOL_BUFFER ||
-                                info.kind != k->all->kind ||
-                                (planes && !planes_fit(planes, info.size))))
+                if (e_ == 0 &&
+                    (info.pool_handle != AVB_VENDOR_FRAME_POOL_BUFFER ||
+                     info.kind != k->all->kind || (planes && !planes_fit(planes, info.size))))
                         e_ = -EINVAL;
                 if (e_ < 0)
                         break;
@@ -567,8 +566,8 @@ int avbd_vsink_queue(struct avbd_vsink *k, struct avbd_vsink_caller who, int64_t
                 }
                 r = avb_sink_queue_frame(k->engine, &f);
                 if (r < 0)
-                        (void)avb_vendor_frame_move(k->all->vendor, handle,
-                                                    AVB_VENDOR_FRAME_SERVER, who.client);
+                        (void)avb_vendor_frame_move(k->all->vendor, handle, AVB_VENDOR_FRAME_SERVER,
+                                                    who.client);
                 if (r < 0 && r != -ENOSPC) {
                         e_ = r;
                         break;

@@ -122,10 +122,10 @@ int avb_service_get(avb_binder *sm, const char *name, int timeout_ms, avb_binder
         if (timeout_ms > 0) {
                 /* The call itself must outlive the wait it asks for. */
                 avb_binder_set_deadline_ms(sm, timeout_ms > INT_MAX - WAIT_SLACK_MS
-                                                       ? INT_MAX
-                                                       : timeout_ms + WAIT_SLACK_MS);
+                                                   ? INT_MAX
+                                                   : timeout_ms + WAIT_SLACK_MS);
                 st = avb_servicemanager_IServiceManager_waitForService(sm, name, timeout_ms,
-                                                                      &endpoint);
+                                                                       &endpoint);
                 avb_binder_set_deadline_ms(sm, 0);
         } else {
                 st = avb_servicemanager_IServiceManager_checkService(sm, name, &endpoint);

@@ -43,13 +43,14 @@ static void client_gone(void *userdata, const avb_peer *peer)
 
 static void usage(FILE *f)
 {
-        fprintf(f,
-                "Usage: servicemanager [--socket-dir DIR] [--transport nanomsg|unix] [--policy FILE]\n"
-                "                      [--log-level LEVEL] [--syslog]\n"
-                "Serves the avbuffer service manager at ipc://DIR/%s (or unix://).\n"
-                "--policy: who may register which name (default %s; without it only\n"
-                "this process's uid may register).\n",
-                avb_servicemanager_IServiceManager_SOCKET_NAME, DEFAULT_POLICY);
+        fprintf(
+            f,
+            "Usage: servicemanager [--socket-dir DIR] [--transport nanomsg|unix] [--policy FILE]\n"
+            "                      [--log-level LEVEL] [--syslog]\n"
+            "Serves the avbuffer service manager at ipc://DIR/%s (or unix://).\n"
+            "--policy: who may register which name (default %s; without it only\n"
+            "this process's uid may register).\n",
+            avb_servicemanager_IServiceManager_SOCKET_NAME, DEFAULT_POLICY);
 }
 
 /* The --policy file, else the default one, else the own-uid rule. */
@@ -74,14 +75,14 @@ static int load_policy(const char *path, avb_sm_policy **ret)
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-                {"socket-dir", required_argument, NULL, 'd'},
-                {"policy", required_argument, NULL, 'p'},
-                {"transport", required_argument, NULL, 't'},
-                {"log-level", required_argument, NULL, 'l'},
-                {"syslog", no_argument, NULL, 's'},
-                {"help", no_argument, NULL, 'h'},
-                {"version", no_argument, NULL, 'V'},
-                {0},
+            {"socket-dir", required_argument, NULL, 'd'},
+            {"policy", required_argument, NULL, 'p'},
+            {"transport", required_argument, NULL, 't'},
+            {"log-level", required_argument, NULL, 'l'},
+            {"syslog", no_argument, NULL, 's'},
+            {"help", no_argument, NULL, 'h'},
+            {"version", no_argument, NULL, 'V'},
+            {0},
         };
         avb_server_options so = {0};
         avb_registry *registry = NULL;

@@ -22,7 +22,7 @@
 
 #include "policy.h"
 
-#define MAX_IDS 16
+#define MAX_IDS    16
 #define MAX_GROUPS 64
 
 struct rule {
@@ -333,9 +333,10 @@ int avb_sm_endpoint_check(const char *endpoint, const char *socket_dir)
         name++;
         if (strcmp(dir, want) != 0)
                 e = -EXDEV;
-        else if (!name[0] || name[0] == '.' || name[strspn(name, "abcdefghijklmnopqrstuvwxyz"
-                                                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                                  "0123456789._-")])
+        else if (!name[0] || name[0] == '.' ||
+                 name[strspn(name, "abcdefghijklmnopqrstuvwxyz"
+                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                   "0123456789._-")])
                 e = -EINVAL;
         else if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode))
                 e = S_ISLNK(st.st_mode) ? -ELOOP : -ENOTSOCK;

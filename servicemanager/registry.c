@@ -16,7 +16,7 @@
 #include "registry.h"
 
 #define NAME_MAX_LEN 96
-#define WAIT_MAX_MS 60000
+#define WAIT_MAX_MS  60000
 
 struct service {
         char *name;
@@ -49,8 +49,7 @@ static bool name_is_valid(const char *name)
                 return false;
         for (const char *p = name; *p; p++)
                 if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-' ||
-                      *p == '/'))
+                      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-' || *p == '/'))
                         return false;
         return true;
 }
@@ -108,15 +107,14 @@ static void notify_watchers(avb_registry *r, const struct service *s)
                 }
                 /* Oneway: queued, never blocks the loop on a slow watcher. */
                 avb_status st = avb_servicemanager_IServiceCallback_onRegistration(
-                        w->callback, s->name, s->endpoint);
+                    w->callback, s->name, s->endpoint);
                 (void)st;
                 *pp = w->next;
                 watch_free(w);
         }
 }
 
-static avb_status sm_addService(void *impl, avb_call *call, const char *name,
-                                const char *endpoint)
+static avb_status sm_addService(void *impl, avb_call *call, const char *name, const char *endpoint)
 {
         avb_registry *r = impl;
         const avb_peer *peer = avb_call_peer(call);
@@ -125,13 +123,13 @@ static avb_status sm_addService(void *impl, avb_call *call, const char *name,
 
         if (!name_is_valid(name))
                 return avb_status_service_specific(
-                        avb_servicemanager_IServiceManager_ERROR_BAD_NAME,
-                        "service name '%.*s' is not 1-%d characters of [A-Za-z0-9._/-]", 100, name,
-                        NAME_MAX_LEN);
+                    avb_servicemanager_IServiceManager_ERROR_BAD_NAME,
+                    "service name '%.*s' is not 1-%d characters of [A-Za-z0-9._/-]", 100, name,
+                    NAME_MAX_LEN);
         if (!endpoint_is_valid(endpoint))
                 return avb_status_service_specific(
-                        avb_servicemanager_IServiceManager_ERROR_BAD_NAME,
-                        "endpoint '%.*s' is not a usable ipc:// or unix:// endpoint", 100, endpoint);
+                    avb_servicemanager_IServiceManager_ERROR_BAD_NAME,
+                    "endpoint '%.*s' is not a usable ipc:// or unix:// endpoint", 100, endpoint);
 
         if (!avb_sm_policy_allows(r->policy, name, peer->uid, peer->gid)) {
                 avb_log(AVB_LOG_WARNING, "refused '%s' to pid %d uid %u gid %u: not in the policy",
@@ -145,16 +143,15 @@ static avb_status sm_addService(void *impl, avb_call *call, const char *name,
                 avb_log(AVB_LOG_WARNING, "refused '%s' at %s to pid %d: %s", name, endpoint,
                         (int)peer->pid, strerror(-e));
                 return avb_status_exception(
-                        AVB_EX_SECURITY,
-                        "endpoint '%.*s' is not a socket name directly in %s (%s)", 100,
-                        endpoint, r->socket_dir, strerror(-e));
+                    AVB_EX_SECURITY, "endpoint '%.*s' is not a socket name directly in %s (%s)",
+                    100, endpoint, r->socket_dir, strerror(-e));
         }
 
         s = find(r, name);
         if (s && s->owner != peer->client_id)
                 return avb_status_service_specific(
-                        avb_servicemanager_IServiceManager_ERROR_ALREADY_REGISTERED,
-                        "'%s' is already registered by pid %d", name, (int)s->pid);
+                    avb_servicemanager_IServiceManager_ERROR_ALREADY_REGISTERED,
+                    "'%s' is already registered by pid %d", name, (int)s->pid);
         if (s) {
                 /* The same process registers again: take the new endpoint. */
                 char *copy = strdup(endpoint);
@@ -199,8 +196,8 @@ static avb_status sm_checkService(void *impl, avb_call *call, const char *name, 
         return lookup(impl, name, ret_result);
 }
 
-static avb_status sm_waitForService(void *impl, avb_call *call, const char *name,
-                                    int32_t timeoutMs, char **ret_result)
+static avb_status sm_waitForService(void *impl, avb_call *call, const char *name, int32_t timeoutMs,
+                                    char **ret_result)
 {
         avb_registry *r = impl;
 
@@ -253,14 +250,14 @@ static avb_status sm_registerForNotifications(void *impl, avb_call *call, const 
 
         if (s) {
                 avb_status st = avb_servicemanager_IServiceCallback_onRegistration(
-                        callback, s->name, s->endpoint);
+                    callback, s->name, s->endpoint);
                 (void)st;
                 return avb_status_ok();
         }
         if (!name_is_valid(name))
                 return avb_status_service_specific(
-                        avb_servicemanager_IServiceManager_ERROR_BAD_NAME,
-                        "service name '%.*s' is not valid", 100, name);
+                    avb_servicemanager_IServiceManager_ERROR_BAD_NAME,
+                    "service name '%.*s' is not valid", 100, name);
         w = calloc(1, sizeof(*w));
         if (!w || !(w->name = strdup(name))) {
                 free(w);
@@ -274,12 +271,12 @@ static avb_status sm_registerForNotifications(void *impl, avb_call *call, const 
 }
 
 static const avb_servicemanager_IServiceManager_ops sm_ops = {
-        .addService = sm_addService,
-        .checkService = sm_checkService,
-        .getService = sm_checkService,
-        .waitForService = sm_waitForService,
-        .listServices = sm_listServices,
-        .registerForNotifications = sm_registerForNotifications,
+    .addService = sm_addService,
+    .checkService = sm_checkService,
+    .getService = sm_checkService,
+    .waitForService = sm_waitForService,
+    .listServices = sm_listServices,
+    .registerForNotifications = sm_registerForNotifications,
 };
 
 void avb_registry_client_gone(avb_registry *r, const avb_peer *peer)

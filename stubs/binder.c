@@ -40,8 +40,7 @@ static int meta_pack(int32_t version, const char *hash, uint8_t **ret, size_t *r
         return pack_message(&m.base, ret, ret_len);
 }
 
-static int meta_unpack(const uint8_t *buf, size_t len, int32_t *ret_version,
-                             char **ret_hash)
+static int meta_unpack(const uint8_t *buf, size_t len, int32_t *ret_version, char **ret_hash)
 {
         Avb__MetaReply *m = avb__meta_reply__unpack(NULL, len, buf);
         char *hash;
@@ -202,11 +201,10 @@ int avb_binder_connect(const char *endpoint, uint32_t object_id, avb_binder **re
                 return r;
         if ((r = avb_binder_new_remote(conn, object_id, &b)) < 0)
                 return r;
-        r = avb_conn_wait_up(conn, avb_now_ms() + AVB_DEFAULT_DEADLINE_MS, &incarnation, &max,
-                             &ts);
+        r = avb_conn_wait_up(conn, avb_now_ms() + AVB_DEFAULT_DEADLINE_MS, &incarnation, &max, &ts);
         if (r < 0) {
                 avb_binder_unref(b);
-                return ts == AVB_TS_PERMISSION ? -EACCES
+                return ts == AVB_TS_PERMISSION  ? -EACCES
                        : ts == AVB_TS_TIMED_OUT ? -ETIMEDOUT
                                                 : -ECONNRESET;
         }
@@ -216,9 +214,8 @@ int avb_binder_connect(const char *endpoint, uint32_t object_id, avb_binder **re
 
 /* ---- calls ---- */
 
-avb_status avb_binder_dispatch(avb_binder *b, const char *descriptor, uint32_t code,
-                               avb_call *call, const uint8_t *req, size_t len,
-                               uint8_t **ret_reply, size_t *ret_len)
+avb_status avb_binder_dispatch(avb_binder *b, const char *descriptor, uint32_t code, avb_call *call,
+                               const uint8_t *req, size_t len, uint8_t **ret_reply, size_t *ret_len)
 {
         const avb_interface_desc *iface = b->iface;
         uint8_t *reply = NULL;
@@ -228,8 +225,8 @@ avb_status avb_binder_dispatch(avb_binder *b, const char *descriptor, uint32_t c
 
         if (!descriptor || strcmp(descriptor, iface->descriptor) != 0)
                 return avb_status_transport(AVB_TS_BAD_INTERFACE,
-                                            "the object implements %s, not %s",
-                                            iface->descriptor, descriptor ? descriptor : "");
+                                            "the object implements %s, not %s", iface->descriptor,
+                                            descriptor ? descriptor : "");
         if (code == AVB_CODE_GET_INTERFACE_VERSION || code == AVB_CODE_GET_INTERFACE_HASH) {
                 r = meta_pack(iface->version, iface->hash, ret_reply, ret_len);
                 return r < 0 ? avb_status_from_errno(r, "meta reply") : avb_status_ok();
@@ -254,10 +251,10 @@ avb_status avb_binder_dispatch(avb_binder *b, const char *descriptor, uint32_t c
 static avb_peer self_peer(void)
 {
         avb_peer p = {
-                .client_id = avb_rt_client_id(),
-                .pid = getpid(),
-                .uid = geteuid(),
-                .gid = getegid(),
+            .client_id = avb_rt_client_id(),
+            .pid = getpid(),
+            .uid = geteuid(),
+            .gid = getegid(),
         };
         return p;
 }
@@ -290,9 +287,10 @@ static avb_status give_fds(avb_call *call, avb_status st, int **ret_fds, size_t 
                 return st;
         }
         avb_close_fds(call->reply_fds, call->n_reply_fds);
-        return ret_fds ? avb_status_transport(AVB_TS_NO_MEMORY, "reply fds")
-                       : avb_status_transport(AVB_TS_BAD_MESSAGE,
-                                              "a reply with file descriptors where none are expected");
+        return ret_fds
+                   ? avb_status_transport(AVB_TS_NO_MEMORY, "reply fds")
+                   : avb_status_transport(AVB_TS_BAD_MESSAGE,
+                                          "a reply with file descriptors where none are expected");
 }
 
 /*
@@ -303,8 +301,8 @@ static avb_status give_fds(avb_call *call, avb_status st, int **ret_fds, size_t 
  */
 static avb_status local_transact(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
                                  bool oneway, const uint8_t *req, size_t len, const int *fds,
-                                 size_t n_fds, uint8_t **ret_reply, size_t *ret_len,
-                                 int **ret_fds, size_t *ret_n_fds)
+                                 size_t n_fds, uint8_t **ret_reply, size_t *ret_len, int **ret_fds,
+                                 size_t *ret_n_fds)
 {
         int64_t deadline = -1;
         int64_t pause = 1;
@@ -337,7 +335,8 @@ static avb_status local_transact(avb_binder *b, const avb_interface_desc *iface,
                         return avb_status_transport(AVB_TS_TIMED_OUT,
                                                     "deferred call was not answered");
                 if (deadline < 0)
-                        deadline = avb_now_ms() + (call.defer_timeout_ms > 0 ? call.defer_timeout_ms : 0);
+                        deadline =
+                            avb_now_ms() + (call.defer_timeout_ms > 0 ? call.defer_timeout_ms : 0);
                 int64_t left = deadline - avb_now_ms();
                 sleep_ms(left < pause ? (left > 0 ? left : 0) : pause);
                 pause = pause * 2 > 50 ? 50 : pause * 2;
@@ -352,8 +351,8 @@ static const char *fds_refusal(const avb_interface_desc *iface, uint32_t code, c
                 return NULL;
         if (!fds || n_fds > AVB_MAX_FDS)
                 return "too many file descriptors";
-        if (code < AVB_FIRST_CALL || code - AVB_FIRST_CALL >= iface->n_methods ||
-            !iface->methods || !(iface->methods[code - AVB_FIRST_CALL].flags & AVB_METHOD_FDS))
+        if (code < AVB_FIRST_CALL || code - AVB_FIRST_CALL >= iface->n_methods || !iface->methods ||
+            !(iface->methods[code - AVB_FIRST_CALL].flags & AVB_METHOD_FDS))
                 return "file descriptors for a method that takes none";
         for (size_t i = 0; i < n_fds; i++)
                 if (fds[i] < 0 || fcntl(fds[i], F_GETFD) < 0)
@@ -373,9 +372,8 @@ static avb_status oneway_status(avb_binder *b, int r, size_t req_len)
         case -EPIPE:
                 return avb_status_transport(AVB_TS_DEAD_OBJECT, "%s has gone", b->conn->ep.url);
         case -EMSGSIZE:
-                return avb_status_transport(AVB_TS_TOO_LARGE,
-                                            "request of %zu bytes is above the message limit",
-                                            req_len);
+                return avb_status_transport(
+                    AVB_TS_TOO_LARGE, "request of %zu bytes is above the message limit", req_len);
         default:
                 return avb_status_from_errno(r, "oneway call");
         }
@@ -410,28 +408,31 @@ avb_status avb_binder_transact_fds(avb_binder *b, const avb_interface_desc *ifac
         if (!b || !iface || !iface->descriptor || (!req && req_len) || (!ret_fds != !ret_n_fds))
                 return avb_status_transport(AVB_TS_INTERNAL, "avb_binder_transact: bad argument");
         if (!oneway && (!ret_reply || !ret_len))
-                return avb_status_transport(AVB_TS_INTERNAL, "avb_binder_transact: no reply buffer");
+                return avb_status_transport(AVB_TS_INTERNAL,
+                                            "avb_binder_transact: no reply buffer");
         if ((why = fds_refusal(iface, code, fds, n_fds)))
-                return avb_status_transport(AVB_TS_BAD_MESSAGE, "%s code %u: %s",
-                                            iface->descriptor, code, why);
+                return avb_status_transport(AVB_TS_BAD_MESSAGE, "%s code %u: %s", iface->descriptor,
+                                            code, why);
         if (b->local)
-                return local_transact(b, iface, code, oneway, req, req_len, fds, n_fds,
-                                      ret_reply, ret_len, ret_fds, ret_n_fds);
+                return local_transact(b, iface, code, oneway, req, req_len, fds, n_fds, ret_reply,
+                                      ret_len, ret_fds, ret_n_fds);
         /* A oneway call on a unix connection still shaking hands (or behind calls
          * queued then) joins the queue the monitor sends from: waiting for the
          * handshake would block the caller on the peer's loop. */
         if (b->conn->ep.is_unix && oneway && avb_conn_queue_first(b->conn))
-                return oneway_status(b, avb_conn_enqueue(b->conn, b->object_id, iface->descriptor,
-                                                         code, req, req_len, fds, n_fds),
+                return oneway_status(b,
+                                     avb_conn_enqueue(b->conn, b->object_id, iface->descriptor,
+                                                      code, req, req_len, fds, n_fds),
                                      req_len);
         if (b->conn->ep.is_unix)
-                return avb_uclient_call(b, iface, code, oneway, req, req_len, fds, n_fds,
-                                        ret_reply, ret_len, ret_fds, ret_n_fds);
+                return avb_uclient_call(b, iface, code, oneway, req, req_len, fds, n_fds, ret_reply,
+                                        ret_len, ret_fds, ret_n_fds);
         if (!oneway)
-                return avb_client_call(b, iface, code, req, req_len, fds, n_fds, ret_reply,
-                                       ret_len, ret_fds, ret_n_fds);
-        return oneway_status(b, avb_conn_enqueue(b->conn, b->object_id, iface->descriptor, code,
-                                                 req, req_len, fds, n_fds),
+                return avb_client_call(b, iface, code, req, req_len, fds, n_fds, ret_reply, ret_len,
+                                       ret_fds, ret_n_fds);
+        return oneway_status(b,
+                             avb_conn_enqueue(b->conn, b->object_id, iface->descriptor, code, req,
+                                              req_len, fds, n_fds),
                              req_len);
 }
 

@@ -76,8 +76,7 @@ static int callback_server_start(void)
                 return r;
         opts.endpoint = endpoint;
         if ((r = avb_server_new(&opts, &s)) < 0) {
-                avb_log_error("cannot start the callback server at %s: %s", endpoint,
-                              strerror(-r));
+                avb_log_error("cannot start the callback server at %s: %s", endpoint, strerror(-r));
                 free(endpoint);
                 return r;
         }
@@ -186,8 +185,7 @@ static const char *reference_refusal(const avb_call *call, const avb_endpoint *e
         return NULL;
 }
 
-int avb_binder_from_wire(avb_call *call, const char *endpoint, uint32_t object_id,
-                         avb_binder **ret)
+int avb_binder_from_wire(avb_call *call, const char *endpoint, uint32_t object_id, avb_binder **ret)
 {
         avb_endpoint ep;
         avb_binder *b;

@@ -102,8 +102,8 @@ static int wait_ready(int fd, int dead_efd, int64_t deadline_ms)
 {
         for (;;) {
                 struct pollfd p[2] = {
-                        {.fd = fd, .events = POLLIN},
-                        {.fd = dead_efd, .events = POLLIN},
+                    {.fd = fd, .events = POLLIN},
+                    {.fd = dead_efd, .events = POLLIN},
                 };
                 int n = poll(p, 2, avb_poll_timeout(deadline_ms));
 
@@ -133,7 +133,8 @@ static int round_trip(int s, int dead_efd, int64_t deadline_ms, int64_t move_at_
                 r = avb_tp_send(s, buf, len);
                 if (r != -EAGAIN)
                         break;
-                if ((r = avb_tp_send_fd(s, &fd)) < 0 || (r = wait_ready(fd, dead_efd, deadline_ms)) < 0)
+                if ((r = avb_tp_send_fd(s, &fd)) < 0 ||
+                    (r = wait_ready(fd, dead_efd, deadline_ms)) < 0)
                         return r;
         }
         if (r < 0)
@@ -185,9 +186,8 @@ static avb_status failure(int r, const avb_binder *b, int deadline, size_t max_m
         case -EPIPE:
                 return avb_status_transport(AVB_TS_DEAD_OBJECT, "%s has gone", b->conn->ep.url);
         case -EMSGSIZE:
-                return avb_status_transport(AVB_TS_TOO_LARGE,
-                                            "reply above the message limit of %zu bytes",
-                                            max_message);
+                return avb_status_transport(
+                    AVB_TS_TOO_LARGE, "reply above the message limit of %zu bytes", max_message);
         default:
                 return avb_status_from_errno(r, b->conn->ep.url);
         }
@@ -238,18 +238,17 @@ static avb_status reply_fds(avb_binder *b, uint64_t request_id, uint32_t n, int6
 
 avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
                            const uint8_t *req, size_t len, const int *fds, size_t n_fds,
-                           uint8_t **ret_reply, size_t *ret_len, int **ret_fds,
-                           size_t *ret_n_fds)
+                           uint8_t **ret_reply, size_t *ret_len, int **ret_fds, size_t *ret_n_fds)
 {
         uint32_t mflags = avb_method_flags(iface, code);
         _cleanup_(avb_freep) uint8_t *buf = NULL;
         avb_tp_msg msg = {0};
         avb_request_head h = {
-                .client_id = avb_rt_client_id(),
-                .object_id = b->object_id,
-                .descriptor = iface->descriptor,
-                .code = code,
-                .n_fds = (uint32_t)n_fds,
+            .client_id = avb_rt_client_id(),
+            .object_id = b->object_id,
+            .descriptor = iface->descriptor,
+            .code = code,
+            .n_fds = (uint32_t)n_fds,
         };
         int deadline = atomic_load(&b->deadline_ms);
         int64_t deadline_at = avb_now_ms() + deadline, sent_at;
@@ -264,9 +263,10 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
         if (!avb_status_is_ok(&st))
                 return st;
         if (len > max_message)
-                return avb_status_transport(AVB_TS_TOO_LARGE,
-                                            "request of %zu bytes is above the message limit of %zu bytes",
-                                            len, max_message);
+                return avb_status_transport(
+                    AVB_TS_TOO_LARGE,
+                    "request of %zu bytes is above the message limit of %zu bytes", len,
+                    max_message);
         h.request_id = avb_rt_next_request_id();
         if ((r = avb_frame_pack_request(&h, req, len, &buf, &buf_len)) < 0)
                 return avb_status_from_errno(r, "packing the request");
@@ -295,10 +295,9 @@ avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint3
         if (r < 0 || reply_id != h.request_id) {
                 avb_tp_close(s);
                 avb_buffer_free(reply, reply_len, mflags);
-                return avb_status_transport(AVB_TS_BAD_MESSAGE, "%s reply from %s",
-                                            r == -EPROTO ? "another frame version's"
-                                                         : "undecodable",
-                                            b->conn->ep.url);
+                return avb_status_transport(
+                    AVB_TS_BAD_MESSAGE, "%s reply from %s",
+                    r == -EPROTO ? "another frame version's" : "undecodable", b->conn->ep.url);
         }
         /*
          * A call that lasted a resend interval may have been sent twice, and

@@ -257,13 +257,13 @@ static int wait_answer_inline(avb_conn *c, int64_t deadline_ms)
         }
 }
 
-int avb_conn_wait_up(avb_conn *c, int64_t deadline_ms, uint64_t *ret_incarnation,
-                     size_t *ret_max, avb_transport_status *ret_ts)
+int avb_conn_wait_up(avb_conn *c, int64_t deadline_ms, uint64_t *ret_incarnation, size_t *ret_max,
+                     avb_transport_status *ret_ts)
 {
         avb_transport_status ts = AVB_TS_OK;
         struct timespec ts_deadline = {
-                .tv_sec = deadline_ms / 1000,
-                .tv_nsec = (deadline_ms % 1000) * 1000000,
+            .tv_sec = deadline_ms / 1000,
+            .tv_nsec = (deadline_ms % 1000) * 1000000,
         };
 
         pthread_mutex_lock(&c->lock);
@@ -299,11 +299,11 @@ avb_status avb_conn_wait_up_status(avb_conn *c, int64_t deadline_at, int deadlin
         if (avb_conn_wait_up(c, deadline_at, ret_incarnation, ret_max, &ts) == 0)
                 return avb_status_ok();
         return ts == AVB_TS_TIMED_OUT
-                       ? avb_status_transport(ts, "%s did not answer the connection within %d ms",
-                                              c->ep.url, deadline)
+                   ? avb_status_transport(ts, "%s did not answer the connection within %d ms",
+                                          c->ep.url, deadline)
                : ts == AVB_TS_PERMISSION
-                       ? avb_status_transport(ts, "%s refused this client", c->ep.url)
-                       : avb_status_transport(ts, "%s has gone", c->ep.url);
+                   ? avb_status_transport(ts, "%s refused this client", c->ep.url)
+                   : avb_status_transport(ts, "%s has gone", c->ep.url);
 }
 
 int avb_conn_link(avb_conn *c, const avb_binder *key, void (*fn)(void *), void *userdata)
@@ -340,8 +340,8 @@ static bool link_matches(const avb_death_link *l, const avb_binder *key, void (*
  * NULL). wait: also waits while a matching recipient runs on another thread;
  * the running thread itself never waits (a recipient unlinking itself).
  */
-static int unlink_matching(avb_conn *c, const avb_binder *key, void (*fn)(void *),
-                           void *userdata, bool wait)
+static int unlink_matching(avb_conn *c, const avb_binder *key, void (*fn)(void *), void *userdata,
+                           bool wait)
 {
         avb_death_link **p, *gone = NULL;
         int n = 0;

@@ -19,10 +19,9 @@
 #include "log.h"
 #include "util.h"
 
-_Static_assert(sizeof(((struct sockaddr_un *)0)->sun_path) == AVB_SUN_PATH_MAX,
-               "sun_path size");
+_Static_assert(sizeof(((struct sockaddr_un *)0)->sun_path) == AVB_SUN_PATH_MAX, "sun_path size");
 
-#define DIR_MODE 0750
+#define DIR_MODE    0750
 #define SOCKET_MODE 0660
 
 static int derive(char *dst, const char *path, const char *suffix)
@@ -192,8 +191,8 @@ int avb_endpoint_for_transport(const char *transport, const char *name, char **r
 
         if (!name || !*name || strchr(name, '/') || !ret_endpoint)
                 return -EINVAL;
-        if ((r = avb_transport_parse(transport ? transport : avb_default_transport(),
-                                     &is_unix)) < 0)
+        if ((r = avb_transport_parse(transport ? transport : avb_default_transport(), &is_unix)) <
+            0)
                 return r;
         if (asprintf(&s, "%s%s/%s", is_unix ? AVB_UNIX_PREFIX : AVB_IPC_PREFIX, avb_socket_dir(),
                      name) < 0)

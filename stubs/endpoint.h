@@ -19,14 +19,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define AVB_IPC_PREFIX "ipc://"
-#define AVB_UNIX_PREFIX "unix://"
+#define AVB_IPC_PREFIX    "ipc://"
+#define AVB_UNIX_PREFIX   "unix://"
 #define AVB_SUFFIX_ONEWAY ".1w"
-#define AVB_SUFFIX_LIFE ".life"
-#define AVB_SUFFIX_LOCK ".lock"
+#define AVB_SUFFIX_LIFE   ".life"
+#define AVB_SUFFIX_LOCK   ".lock"
 /* sizeof(((struct sockaddr_un *)0)->sun_path) on Linux. */
 #define AVB_SUN_PATH_MAX 108
-#define AVB_URL_MAX (sizeof(AVB_UNIX_PREFIX) + AVB_SUN_PATH_MAX)
+#define AVB_URL_MAX      (sizeof(AVB_UNIX_PREFIX) + AVB_SUN_PATH_MAX)
 
 typedef struct avb_endpoint {
         bool is_unix;                 /* unix://: the unix transport, no nanomsg */

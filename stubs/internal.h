@@ -71,7 +71,7 @@ typedef struct avb_oneway_msg {
         const char *descriptor; /* static: from the interface descriptor */
         int fds[AVB_MAX_FDS];   /* duplicates owned by the message */
         size_t n_fds;
-        bool fds_sent;          /* its fds left on the lifeline already */
+        bool fds_sent; /* its fds left on the lifeline already */
         size_t len;
         uint8_t payload[];
 } avb_oneway_msg;
@@ -88,14 +88,14 @@ typedef struct avb_conn {
         avb_endpoint ep;
 
         pthread_mutex_t lock;
-        pthread_cond_t cond;          /* state changes */
-        avb_conn_state state;         /* lock */
-        avb_transport_status dead_ts; /* lock: why it is dead */
-        uint64_t incarnation;         /* lock; set when UP */
-        size_t max_message;           /* lock; the server's limit, set when UP */
-        avb_death_link *links;        /* lock; not fired yet */
-        avb_death_link *firing;       /* lock: the recipient running now, or NULL */
-        pthread_t firing_thread;      /* lock: the thread running them, once dead */
+        pthread_cond_t cond;             /* state changes */
+        avb_conn_state state;            /* lock */
+        avb_transport_status dead_ts;    /* lock: why it is dead */
+        uint64_t incarnation;            /* lock; set when UP */
+        size_t max_message;              /* lock; the server's limit, set when UP */
+        avb_death_link *links;           /* lock; not fired yet */
+        avb_death_link *firing;          /* lock: the recipient running now, or NULL */
+        pthread_t firing_thread;         /* lock: the thread running them, once dead */
         avb_oneway_msg *q_head, *q_tail; /* lock */
         unsigned q_len;                  /* lock */
 
@@ -105,7 +105,7 @@ typedef struct avb_conn {
         int64_t linger_until_ms; /* monitor: last send + 200 ms */
         int64_t released_at_ms;  /* monitor: when refs was first seen at 0 */
 
-        struct avb_uconn *u; /* unix transport: callers' state (uclient.c), lock */
+        struct avb_uconn *u;         /* unix transport: callers' state (uclient.c), lock */
         struct avb_conn_fds *fds_in; /* ipc://: reply fds read by the monitor, lock */
         unsigned n_fds_in;           /* lock: fds held in fds_in */
 
@@ -145,8 +145,8 @@ void avb_conn_wake_monitor(void);
  * limit, or the transport status that stops calls (DEAD_OBJECT, PERMISSION,
  * TIMED_OUT) in *ret_ts.
  */
-int avb_conn_wait_up(avb_conn *c, int64_t deadline_ms, uint64_t *ret_incarnation,
-                     size_t *ret_max, avb_transport_status *ret_ts);
+int avb_conn_wait_up(avb_conn *c, int64_t deadline_ms, uint64_t *ret_incarnation, size_t *ret_max,
+                     avb_transport_status *ret_ts);
 /* avb_conn_wait_up for a caller: OK, or a status saying why calls cannot go. */
 avb_status avb_conn_wait_up_status(avb_conn *c, int64_t deadline_at, int deadline,
                                    uint64_t *ret_incarnation, size_t *ret_max);
@@ -183,8 +183,7 @@ int avb_conn_read_fds(avb_conn *c);
  * the monitor thread (avb_conn_on_monitor_thread), which reads them itself.
  */
 int avb_conn_take_fds(avb_conn *c, uint64_t request_id, size_t n_fds, int64_t deadline_ms,
-                      bool inline_read,
-                      int *ret_fds);
+                      bool inline_read, int *ret_fds);
 /* Monitor: closes fds nobody took in time; returns the next expiry (-1: none). */
 int64_t avb_conn_expire_fds(avb_conn *c);
 /* Closes every kept fd (destruction). */
@@ -245,9 +244,9 @@ struct avb_call {
         avb_server *server; /* NULL for a call on a local binder */
         avb_peer peer;
         bool is_final;
-        bool deferred;       /* the op called avb_call_defer */
+        bool deferred; /* the op called avb_call_defer */
         int defer_timeout_ms;
-        const int *fds;      /* the request's, borrowed */
+        const int *fds; /* the request's, borrowed */
         size_t n_fds;
         int reply_fds[AVB_MAX_FDS]; /* dups owned by the call until sent or closed */
         size_t n_reply_fds;
@@ -259,15 +258,14 @@ struct avb_call {
  * calls the generated dispatcher. *ret_reply is malloc'ed or NULL.
  */
 avb_status avb_binder_dispatch(avb_binder *local, const char *descriptor, uint32_t code,
-                               avb_call *call, const uint8_t *req, size_t len,
-                               uint8_t **ret_reply, size_t *ret_len);
+                               avb_call *call, const uint8_t *req, size_t len, uint8_t **ret_reply,
+                               size_t *ret_len);
 
 /* A two-way call through a remote binder (client.c). */
 /* fds as avb_binder_transact_fds says (carried on the lifeline, conn_fds.c). */
 avb_status avb_client_call(avb_binder *b, const avb_interface_desc *iface, uint32_t code,
                            const uint8_t *req, size_t len, const int *fds, size_t n_fds,
-                           uint8_t **ret_reply, size_t *ret_len, int **ret_fds,
-                           size_t *ret_n_fds);
+                           uint8_t **ret_reply, size_t *ret_len, int **ret_fds, size_t *ret_n_fds);
 /*
  * A call through a remote binder over the unix transport (uclient.c), two-way
  * or oneway, with fds as avb_binder_transact_fds says.

@@ -115,10 +115,10 @@ int avb_life_read_hello(int fd, uint64_t *ret_client_id)
 int avb_life_send_answer(int fd, uint32_t status, uint64_t incarnation, uint64_t max_message)
 {
         avb_life_answer a = {
-                .magic = AVB_LIFE_MAGIC,
-                .status = status,
-                .incarnation = incarnation,
-                .max_message = max_message,
+            .magic = AVB_LIFE_MAGIC,
+            .status = status,
+            .incarnation = incarnation,
+            .max_message = max_message,
         };
         return send_packet(fd, &a, sizeof(a));
 }
@@ -126,8 +126,8 @@ int avb_life_send_answer(int fd, uint32_t status, uint64_t incarnation, uint64_t
 int avb_life_connect(const char *path, uint64_t client_id, int *ret_fd)
 {
         _cleanup_(avb_closep) int fd = -1;
-        avb_life_hello h = {.magic = AVB_LIFE_MAGIC, .version = AVB_LIFE_VERSION,
-                            .client_id = client_id};
+        avb_life_hello h = {
+            .magic = AVB_LIFE_MAGIC, .version = AVB_LIFE_VERSION, .client_id = client_id};
         struct sockaddr_un sa;
         socklen_t salen;
         int r;
@@ -161,14 +161,16 @@ int avb_life_read_answer(int fd, avb_life_answer *ret)
 
 int avb_life_send_fds(int fd, uint64_t request_id, const int *fds, size_t n_fds)
 {
-        avb_life_fds p = {.magic = AVB_LIFE_FDS_MAGIC, .n_fds = (uint32_t)n_fds,
-                          .request_id = request_id};
+        avb_life_fds p = {
+            .magic = AVB_LIFE_FDS_MAGIC, .n_fds = (uint32_t)n_fds, .request_id = request_id};
         union {
                 char buf[CMSG_SPACE(sizeof(int) * AVB_MAX_FDS)];
                 struct cmsghdr align;
         } ctl;
         struct iovec iov = {.iov_base = &p, .iov_len = sizeof(p)};
-        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+        struct msghdr mh = {.msg_iov = &iov,
+                            .msg_iovlen = 1,
+                            .msg_control = ctl.buf,
                             .msg_controllen = CMSG_SPACE(sizeof(int) * n_fds)};
         struct cmsghdr *c;
         ssize_t n;
@@ -197,7 +199,9 @@ int avb_life_read_fds(int fd, uint64_t *ret_request_id, int *ret_fds, size_t *re
         } ctl;
         unsigned char tmp[64];
         struct iovec iov = {.iov_base = tmp, .iov_len = sizeof(tmp)};
-        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+        struct msghdr mh = {.msg_iov = &iov,
+                            .msg_iovlen = 1,
+                            .msg_control = ctl.buf,
                             .msg_controllen = sizeof(ctl.buf)};
         int fds[AVB_MAX_FDS];
         size_t n_fds = 0;

@@ -32,8 +32,8 @@
 
 #include <avbuffer/rpc.h>
 
-#define AVB_LIFE_MAGIC 0x4c425641u /* "AVBL" */
-#define AVB_LIFE_VERSION 2u /* 2: fds packets */
+#define AVB_LIFE_MAGIC     0x4c425641u /* "AVBL" */
+#define AVB_LIFE_VERSION   2u          /* 2: fds packets */
 #define AVB_LIFE_FDS_MAGIC 0x46425641u /* "AVBF" */
 
 enum {

@@ -17,10 +17,10 @@ static const struct {
         const char *name;
         int level;
 } level_names[] = {
-        {"error", AVB_LOG_ERROR},
-        {"warning", AVB_LOG_WARNING},
-        {"info", AVB_LOG_INFO},
-        {"debug", AVB_LOG_DEBUG},
+    {"error", AVB_LOG_ERROR},
+    {"warning", AVB_LOG_WARNING},
+    {"info", AVB_LOG_INFO},
+    {"debug", AVB_LOG_DEBUG},
 };
 
 static _Atomic int log_level = -1; /* -1: not set yet, read $AVB_LOG_LEVEL */

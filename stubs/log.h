@@ -14,9 +14,9 @@
 
 bool avb_log_enabled(int level);
 
-#define avb_log_error(...) avb_log(AVB_LOG_ERROR, __VA_ARGS__)
+#define avb_log_error(...)   avb_log(AVB_LOG_ERROR, __VA_ARGS__)
 #define avb_log_warning(...) avb_log(AVB_LOG_WARNING, __VA_ARGS__)
-#define avb_log_info(...) avb_log(AVB_LOG_INFO, __VA_ARGS__)
+#define avb_log_info(...)    avb_log(AVB_LOG_INFO, __VA_ARGS__)
 #define avb_log_debug(...)                                                                         \
         do {                                                                                       \
                 if (avb_log_enabled(AVB_LOG_DEBUG))                                                \

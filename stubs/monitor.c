@@ -194,7 +194,8 @@ static int collect(watch *w, avb_conn **ret_free)
                                 timeout = left;
                 }
                 w->all[w->n_all++] = c;
-                /* A unix connection's replies are its callers' to read (uclient.c): its hang-up only. */
+                /* A unix connection's replies are its callers' to read (uclient.c): its hang-up
+                 * only. */
                 if (st != AVB_CONN_DEAD && c->life_fd >= 0)
                         watch_add(w, c->life_fd,
                                   st == AVB_CONN_UP && c->u ? (queued ? POLLOUT : 0) : POLLIN, c);

@@ -25,7 +25,7 @@ typedef struct cache_entry {
 struct avb_reply_cache {
         size_t max_bytes;
         size_t bytes;
-        size_t n_fds; /* held by all entries */
+        size_t n_fds;     /* held by all entries */
         uint64_t highest; /* top of the window; 0: none */
         uint64_t window[AVB_SEEN_WINDOW / 64];
         uint64_t outliers[AVB_SEEN_OUTLIERS]; /* ids seen far above the window */
@@ -207,8 +207,8 @@ static void entry_clear(avb_reply_cache *c, cache_entry *e)
         memset(e, 0, sizeof(*e));
 }
 
-int avb_reply_cache_store(avb_reply_cache *c, uint64_t request_id, const uint8_t *reply,
-                          size_t len, const int *fds, size_t n_fds)
+int avb_reply_cache_store(avb_reply_cache *c, uint64_t request_id, const uint8_t *reply, size_t len,
+                          const int *fds, size_t n_fds)
 {
         uint8_t *copy = malloc(len ? len : 1);
         int dups[AVB_MAX_FDS];
@@ -227,8 +227,9 @@ int avb_reply_cache_store(avb_reply_cache *c, uint64_t request_id, const uint8_t
                 }
         memcpy(copy, reply, len);
         /* Evict the oldest entries until the new reply fits (it always may stand alone). */
-        for (unsigned n = 0; n < AVB_REPLY_CACHE_ENTRIES &&
-                             (c->bytes + len > c->max_bytes || c->n_fds + n_fds > AVB_REPLY_CACHE_FDS);
+        for (unsigned n = 0;
+             n < AVB_REPLY_CACHE_ENTRIES &&
+             (c->bytes + len > c->max_bytes || c->n_fds + n_fds > AVB_REPLY_CACHE_FDS);
              n++) {
                 cache_entry *old = &c->entries[(c->next + n) % AVB_REPLY_CACHE_ENTRIES];
                 if (old->request_id)

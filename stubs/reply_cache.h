@@ -37,8 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AVB_SEEN_WINDOW 4096
-#define AVB_SEEN_OUTLIERS 16
+#define AVB_SEEN_WINDOW         4096
+#define AVB_SEEN_OUTLIERS       16
 #define AVB_REPLY_CACHE_ENTRIES 32
 /*
  * Fds kept by the cached replies of one client (they hold buffers alive): the
@@ -74,8 +74,8 @@ void avb_reply_cache_mark(avb_reply_cache *c, uint64_t request_id);
  * (borrowed; at most AVB_MAX_FDS), closed when the entry is evicted; entries
  * are evicted oldest first to stay within max_bytes and AVB_REPLY_CACHE_FDS.
  */
-int avb_reply_cache_store(avb_reply_cache *c, uint64_t request_id, const uint8_t *reply,
-                          size_t len, const int *fds, size_t n_fds);
+int avb_reply_cache_store(avb_reply_cache *c, uint64_t request_id, const uint8_t *reply, size_t len,
+                          const int *fds, size_t n_fds);
 
 /*
  * Routes. A resend that comes the way the reply already went (nanomsg: the

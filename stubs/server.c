@@ -52,8 +52,8 @@ static int server_bind(avb_server *s)
         if ((r = open_nn(AVB_TP_REP_RAW, s->ep.url, s->ep.path, max_recv, &s->rep_sock,
                          &s->rep_fd)) < 0)
                 return r;
-        if ((r = open_nn(AVB_TP_PULL, s->ep.oneway_url, s->ep.oneway_path, max_recv,
-                         &s->pull_sock, &s->pull_fd)) < 0)
+        if ((r = open_nn(AVB_TP_PULL, s->ep.oneway_url, s->ep.oneway_path, max_recv, &s->pull_sock,
+                         &s->pull_fd)) < 0)
                 return r;
         return 0;
 }

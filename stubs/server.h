@@ -25,10 +25,10 @@ typedef struct server_client {
         struct server_client *next;
         avb_peer peer;
         unsigned n_lifelines;
-        int pidfd;           /* the process, or -1: the last lifeline's close ends it */
-        uint64_t detach_seq; /* 0 while a lifeline is open, else order of detaching */
-        bool broken;         /* broke the lifeline protocol: gone with its last lifeline */
-        unsigned fds_held;   /* received fds kept in its deferred calls and fds_ahead */
+        int pidfd;                    /* the process, or -1: the last lifeline's close ends it */
+        uint64_t detach_seq;          /* 0 while a lifeline is open, else order of detaching */
+        bool broken;                  /* broke the lifeline protocol: gone with its last lifeline */
+        unsigned fds_held;            /* received fds kept in its deferred calls and fds_ahead */
         struct server_fds *fds_ahead; /* ipc://: fds come before their request */
         avb_reply_cache *cache;
 } server_client;
@@ -50,20 +50,20 @@ typedef struct server_uconn server_uconn;
 typedef struct server_lifeline {
         struct server_lifeline *next;
         int fd;
-        uint64_t serial;        /* never reused: how replies find their connection */
-        server_uconn *u;        /* unix transport: the connection's traffic, else NULL */
-        avb_peer creds;         /* SO_PEERCRED at accept */
-        server_client *client;  /* NULL until the hello was accepted */
+        uint64_t serial;           /* never reused: how replies find their connection */
+        server_uconn *u;           /* unix transport: the connection's traffic, else NULL */
+        avb_peer creds;            /* SO_PEERCRED at accept */
+        server_client *client;     /* NULL until the hello was accepted */
         int64_t hello_deadline_ms; /* closed if still without a client by then */
         int fds_error;             /* ipc://: its fds packets broke the rules: close it */
 } server_lifeline;
 
 /* Where a reply goes. */
 typedef struct server_route {
-        bool oneway;         /* nowhere */
-        avb_tp_header hdr;   /* nanomsg two-way: the routing header (updated by resends) */
-        uint64_t line;       /* unix: serial of the connection it came on; 0 on nanomsg */
-        uint32_t flags;      /* the method's AVB_METHOD_* (SENSITIVE: buffers zeroed) */
+        bool oneway;       /* nowhere */
+        avb_tp_header hdr; /* nanomsg two-way: the routing header (updated by resends) */
+        uint64_t line;     /* unix: serial of the connection it came on; 0 on nanomsg */
+        uint32_t flags;    /* the method's AVB_METHOD_* (SENSITIVE: buffers zeroed) */
 } server_route;
 
 /* A two-way (or oneway) call kept by avb_call_defer. */
@@ -100,10 +100,10 @@ struct avb_server {
         unsigned n_detached;     /* clients without a lifeline whose process lives */
         uint64_t detach_counter; /* last detach_seq given */
         server_lifeline *lifelines;
-        uint64_t line_counter;           /* last serial given */
-        unsigned n_pending;              /* lifelines waiting for their hello */
-        int64_t accept_paused_until_ms;  /* 0, or listener not polled until then */
-        unsigned poll_spin_us;           /* avb_server_set_poll_spin */
+        uint64_t line_counter;          /* last serial given */
+        unsigned n_pending;             /* lifelines waiting for their hello */
+        int64_t accept_paused_until_ms; /* 0, or listener not polled until then */
+        unsigned poll_spin_us;          /* avb_server_set_poll_spin */
         server_deferred *deferred;
         bool retry_pending;
         avb_server_stats stats;
@@ -157,8 +157,8 @@ void avb_server_run_deferred(avb_server *s);
  * Keeps a copy of `req` (its payload too) and its fds (taken on success) for a
  * later dispatch: 0, -EMFILE, -ENOMEM.
  */
-int avb_server_defer(avb_server *s, server_client *c, const avb_frame_request *req, const server_route *rt,
-                     const int *fds, size_t n_fds, int64_t deadline_ms);
+int avb_server_defer(avb_server *s, server_client *c, const avb_frame_request *req,
+                     const server_route *rt, const int *fds, size_t n_fds, int64_t deadline_ms);
 /* A resend of a request that is still deferred: true, and its answer goes the new route. */
 bool avb_server_refresh_deferred(avb_server *s, uint64_t client_id, uint64_t request_id,
                                  const avb_tp_header *hdr);

@@ -34,8 +34,8 @@ server_deferred *avb_server_take_deferred(avb_server *s, bool *ret_retry)
         return list;
 }
 
-int avb_server_defer(avb_server *s, server_client *c, const avb_frame_request *req, const server_route *rt,
-                     const int *fds, size_t n_fds, int64_t deadline_ms)
+int avb_server_defer(avb_server *s, server_client *c, const avb_frame_request *req,
+                     const server_route *rt, const int *fds, size_t n_fds, int64_t deadline_ms)
 {
         server_deferred *d;
 

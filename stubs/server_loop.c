@@ -19,9 +19,9 @@
  * waited longest), and when accept() runs out of descriptors the
  * listener rests for ACCEPT_BACKOFF_MS instead of waking the loop at once.
  * After the hello nothing may come but fds packets (server_fds.c) and the
- * close: other data is a protocol error and ends the lifeline. On a unix:// endpoint the lifeline is the client's
- * connection: after the hello come its requests (server_uconn.c), at most
- * DRAIN_MAX per wake-up, and its close is acted on once they are all read.
+ * close: other data is a protocol error and ends the lifeline. On a unix:// endpoint the lifeline
+ * is the client's connection: after the hello come its requests (server_uconn.c), at most DRAIN_MAX
+ * per wake-up, and its close is acted on once they are all read.
  */
 #include <errno.h>
 #include <poll.h>
@@ -121,7 +121,7 @@ static int lifeline_hello(avb_server *s, server_lifeline *l)
 
 /* Closes a lifeline that broke its protocol: logged (rate-limited), not answered. */
 static void lifeline_drop(avb_server *s, server_lifeline *l, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void lifeline_drop(avb_server *s, server_lifeline *l, const char *fmt, ...)
 {
         static avb_ratelimit rl;
@@ -388,8 +388,8 @@ static size_t watch_list(avb_server *s, struct pollfd *fds, watched *w)
         for (server_lifeline *l = s->lifelines; l; l = l->next) {
                 w[n] = (watched){.line = l};
                 fds[n++] = (struct pollfd){
-                        .fd = l->fd,
-                        .events = POLLIN | (avb_server_uconn_wants_out(l) ? POLLOUT : 0),
+                    .fd = l->fd,
+                    .events = POLLIN | (avb_server_uconn_wants_out(l) ? POLLOUT : 0),
                 };
         }
         for (server_client *c = s->clients; c; c = c->next)
@@ -428,8 +428,8 @@ int avb_server_run(avb_server *s)
                 fds[FD_CLOSE] = (struct pollfd){.fd = s->close_efd, .events = POLLIN};
                 fds[FD_REP] = (struct pollfd){.fd = s->rep_fd, .events = POLLIN};
                 fds[FD_PULL] = (struct pollfd){.fd = s->pull_fd, .events = POLLIN};
-                fds[FD_LISTEN] = (struct pollfd){.fd = accept_paused(s) ? -1 : s->life_fd,
-                                                 .events = POLLIN};
+                fds[FD_LISTEN] =
+                    (struct pollfd){.fd = accept_paused(s) ? -1 : s->life_fd, .events = POLLIN};
                 n = FD_FIRST_WATCHED + watch_list(s, fds + FD_FIRST_WATCHED, w);
 
                 if (spin_poll(s, fds, (nfds_t)n) < 0) {

@@ -65,9 +65,9 @@ static void answer(avb_server *s, server_client *c, uint64_t request_id, const s
                 return;
         }
         if (avb_status_is_ok(&st) && len > s->max_message) {
-                st = avb_status_transport(AVB_TS_TOO_LARGE,
-                                          "reply of %zu bytes is above the message limit of %zu bytes",
-                                          len, s->max_message);
+                st = avb_status_transport(
+                    AVB_TS_TOO_LARGE, "reply of %zu bytes is above the message limit of %zu bytes",
+                    len, s->max_message);
                 payload = NULL;
                 len = 0;
         }
@@ -76,11 +76,12 @@ static void answer(avb_server *s, server_client *c, uint64_t request_id, const s
                 n_fds = 0;
         }
         /* nanomsg: the fds go ahead on the client's lifeline. */
-        if (n_fds && !rt->line && (r = c ? avb_server_fds_send(s, c, request_id, fds, n_fds)
-                                         : -ENOTCONN) < 0) {
+        if (n_fds && !rt->line &&
+            (r = c ? avb_server_fds_send(s, c, request_id, fds, n_fds) : -ENOTCONN) < 0) {
                 avb_close_fds(fds, n_fds);
                 n_fds = 0;
-                st = avb_status_transport(AVB_TS_NO_FDS, "%s: the reply's file descriptors "
+                st = avb_status_transport(AVB_TS_NO_FDS,
+                                          "%s: the reply's file descriptors "
                                           "could not be sent on the lifeline: %s",
                                           s->ep.url, strerror(-r));
                 payload = NULL;
@@ -109,7 +110,7 @@ static void answer(avb_server *s, server_client *c, uint64_t request_id, const s
 /* A request that is not run: answered with a transport status, never cached. */
 static void reject(avb_server *s, const server_route *rt, uint64_t request_id,
                    avb_transport_status ts, const char *fmt, ...)
-        __attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 static void reject(avb_server *s, const server_route *rt, uint64_t request_id,
                    avb_transport_status ts, const char *fmt, ...)
 {
@@ -169,8 +170,7 @@ static const char *wrong_path(const avb_binder *obj, const avb_frame_request *re
  * its fds; else the fds are still the caller's.
  */
 static bool run_request(avb_server *s, server_client *c, avb_binder *obj, avb_frame_request *req,
-                        const server_route *rt, const int *fds, size_t n_fds,
-                        int64_t deadline_ms)
+                        const server_route *rt, const int *fds, size_t n_fds, int64_t deadline_ms)
 {
         avb_call call = {.server = s, .peer = c->peer, .fds = fds, .n_fds = n_fds};
         uint8_t *reply = NULL;
@@ -180,15 +180,15 @@ static bool run_request(avb_server *s, server_client *c, avb_binder *obj, avb_fr
         if (!obj) {
                 /* Cached like any answer: the request id is already marked as seen. */
                 s->stats.rejected++;
-                st = avb_status_transport(AVB_TS_NO_SERVICE, "no object %u at %s",
-                                          req->object_id, s->ep.url);
+                st = avb_status_transport(AVB_TS_NO_SERVICE, "no object %u at %s", req->object_id,
+                                          s->ep.url);
                 answer(s, c, req->request_id, rt, st, NULL, 0, NULL, 0);
                 return false;
         }
         call.is_final = deadline_ms >= 0 && avb_now_ms() >= deadline_ms;
         s->stats.dispatched++;
-        st = avb_binder_dispatch(obj, req->descriptor, req->code, &call, req->payload,
-                                 req->len, &reply, &reply_len);
+        st = avb_binder_dispatch(obj, req->descriptor, req->code, &call, req->payload, req->len,
+                                 &reply, &reply_len);
         if (call.deferred && !call.is_final) {
                 if (deadline_ms < 0)
                         deadline_ms = avb_now_ms() + call.defer_timeout_ms;
@@ -214,8 +214,8 @@ static const char *fds_refusal(const avb_binder *obj, const avb_frame_request *r
 
         if (n_fds == 0 || !iface)
                 return NULL; /* no object: refused as such */
-        if (strcmp(req->descriptor, iface->descriptor) != 0 ||
-            code < AVB_FIRST_CALL || code - AVB_FIRST_CALL >= iface->n_methods || !iface->methods ||
+        if (strcmp(req->descriptor, iface->descriptor) != 0 || code < AVB_FIRST_CALL ||
+            code - AVB_FIRST_CALL >= iface->n_methods || !iface->methods ||
             !(iface->methods[code - AVB_FIRST_CALL].flags & AVB_METHOD_FDS))
                 return "file descriptors for a method that takes none";
         return NULL;
@@ -247,8 +247,8 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
                 rt.oneway = req->oneway;
         if (req->len > s->max_message) {
                 reject(s, &rt, req->request_id, AVB_TS_TOO_LARGE,
-                       "request of %zu bytes is above the message limit of %zu bytes",
-                       req->len, s->max_message);
+                       "request of %zu bytes is above the message limit of %zu bytes", req->len,
+                       s->max_message);
                 goto done;
         }
         if (req->incarnation != 0 && req->incarnation != s->incarnation) {
@@ -261,8 +261,8 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
         c = line ? line->client : avb_server_find_client(s, req->client_id);
         if (!c || (line && req->client_id != c->peer.client_id)) {
                 reject(s, &rt, req->request_id, AVB_TS_PERMISSION,
-                       "client %016llx has no lifeline to %s",
-                       (unsigned long long)req->client_id, s->ep.url);
+                       "client %016llx has no lifeline to %s", (unsigned long long)req->client_id,
+                       s->ep.url);
                 goto done;
         }
         /* Refused before deduplication: a resend is refused the same way. */
@@ -312,7 +312,7 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
                 case AVB_SEEN_NOREPLY:
                         s->stats.duplicates++;
                         if (!avb_server_refresh_deferred(s, c->peer.client_id, req->request_id,
-                                                          hdr))
+                                                         hdr))
                                 reject(s, &rt, req->request_id, AVB_TS_INTERNAL,
                                        "request %llu already ran and its reply is no longer kept",
                                        (unsigned long long)req->request_id);
@@ -328,8 +328,8 @@ void avb_server_handle_request(avb_server *s, const avb_tp_header *hdr, server_l
                 fds = ahead;
                 if (n_fds != req->n_fds) {
                         reject(s, &rt, req->request_id, AVB_TS_BAD_MESSAGE,
-                               "request announced %u fds, %zu came on the lifeline",
-                               req->n_fds, n_fds);
+                               "request announced %u fds, %zu came on the lifeline", req->n_fds,
+                               n_fds);
                         goto done;
                 }
         }

@@ -8,7 +8,7 @@
 #include <avbuffer/status.h>
 
 static void status_vformat(avb_status *s, const char *fmt, va_list ap)
-        __attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 static void status_vformat(avb_status *s, const char *fmt, va_list ap)
 {
         if (fmt)
@@ -153,19 +153,19 @@ const char *avb_exception_name(int32_t exception)
 const char *avb_transport_name(int32_t transport)
 {
         static const char *const names[] = {
-                [AVB_TS_OK] = "OK",
-                [AVB_TS_UNKNOWN_TRANSACTION] = "UNKNOWN_TRANSACTION",
-                [AVB_TS_DEAD_OBJECT] = "DEAD_OBJECT",
-                [AVB_TS_TIMED_OUT] = "TIMED_OUT",
-                [AVB_TS_TOO_LARGE] = "TOO_LARGE",
-                [AVB_TS_BAD_MESSAGE] = "BAD_MESSAGE",
-                [AVB_TS_NO_SERVICE] = "NO_SERVICE",
-                [AVB_TS_PERMISSION] = "PERMISSION",
-                [AVB_TS_WOULD_BLOCK] = "WOULD_BLOCK",
-                [AVB_TS_NO_MEMORY] = "NO_MEMORY",
-                [AVB_TS_BAD_INTERFACE] = "BAD_INTERFACE",
-                [AVB_TS_INTERNAL] = "INTERNAL",
-                [AVB_TS_NO_FDS] = "NO_FDS",
+            [AVB_TS_OK] = "OK",
+            [AVB_TS_UNKNOWN_TRANSACTION] = "UNKNOWN_TRANSACTION",
+            [AVB_TS_DEAD_OBJECT] = "DEAD_OBJECT",
+            [AVB_TS_TIMED_OUT] = "TIMED_OUT",
+            [AVB_TS_TOO_LARGE] = "TOO_LARGE",
+            [AVB_TS_BAD_MESSAGE] = "BAD_MESSAGE",
+            [AVB_TS_NO_SERVICE] = "NO_SERVICE",
+            [AVB_TS_PERMISSION] = "PERMISSION",
+            [AVB_TS_WOULD_BLOCK] = "WOULD_BLOCK",
+            [AVB_TS_NO_MEMORY] = "NO_MEMORY",
+            [AVB_TS_BAD_INTERFACE] = "BAD_INTERFACE",
+            [AVB_TS_INTERNAL] = "INTERNAL",
+            [AVB_TS_NO_FDS] = "NO_FDS",
         };
 
         if (transport < 0 || transport >= (int32_t)(sizeof(names) / sizeof(names[0])))

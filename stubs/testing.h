@@ -23,15 +23,15 @@ void avb_rpc_test_set_resend_ivl(int ms);
 uint64_t avb_rpc_test_moved_requests(void);
 
 typedef struct avb_server_stats {
-        uint64_t dispatched;      /* requests handed to a dispatcher */
-        uint64_t duplicates;      /* resent requests answered from the reply cache */
-        uint64_t stale;           /* requests for another incarnation (not run) */
-        uint64_t rejected;        /* no lifeline, bad frame, too large, unknown object */
-        uint64_t clients;         /* client processes known now (with a lifeline or not) */
-        uint64_t detached;        /* of them, those without a lifeline (the process lives) */
-        uint64_t fds_unmatched;   /* ipc:// fds closed because their request never came */
-        uint64_t resent;          /* cached replies sent again (the resend came another way) */
-        uint64_t in_flight;       /* resends not answered: their reply went the same way */
+        uint64_t dispatched;    /* requests handed to a dispatcher */
+        uint64_t duplicates;    /* resent requests answered from the reply cache */
+        uint64_t stale;         /* requests for another incarnation (not run) */
+        uint64_t rejected;      /* no lifeline, bad frame, too large, unknown object */
+        uint64_t clients;       /* client processes known now (with a lifeline or not) */
+        uint64_t detached;      /* of them, those without a lifeline (the process lives) */
+        uint64_t fds_unmatched; /* ipc:// fds closed because their request never came */
+        uint64_t resent;        /* cached replies sent again (the resend came another way) */
+        uint64_t in_flight;     /* resends not answered: their reply went the same way */
 } avb_server_stats;
 
 /* Loop thread (or with the loop stopped). */

@@ -26,10 +26,10 @@ int avb_tp_open(avb_tp_kind kind, int *ret_sock)
                 int domain;
                 int protocol;
         } map[] = {
-                [AVB_TP_REQ] = {AF_SP, NN_REQ},
-                [AVB_TP_REP_RAW] = {AF_SP_RAW, NN_REP},
-                [AVB_TP_PUSH] = {AF_SP, NN_PUSH},
-                [AVB_TP_PULL] = {AF_SP, NN_PULL},
+            [AVB_TP_REQ] = {AF_SP, NN_REQ},
+            [AVB_TP_REP_RAW] = {AF_SP_RAW, NN_REP},
+            [AVB_TP_PUSH] = {AF_SP, NN_PUSH},
+            [AVB_TP_PULL] = {AF_SP, NN_PULL},
         };
         int s;
 
@@ -152,10 +152,10 @@ int avb_tp_send_raw(int sock, const avb_tp_header *hdr, const void *buf, size_t 
 {
         struct nn_iovec iov = {.iov_base = (void *)buf, .iov_len = len};
         struct nn_msghdr mh = {
-                .msg_iov = &iov,
-                .msg_iovlen = 1,
-                .msg_control = (void *)hdr->buf,
-                .msg_controllen = hdr->len,
+            .msg_iov = &iov,
+            .msg_iovlen = 1,
+            .msg_control = (void *)hdr->buf,
+            .msg_controllen = hdr->len,
         };
         int rc = nn_result(nn_sendmsg(sock, &mh, NN_DONTWAIT));
         return rc < 0 ? rc : 0;

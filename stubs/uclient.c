@@ -18,9 +18,9 @@
  * SO_RCVTIMEO, not in poll() then a read: a round trip costs one sendmsg()
  * and one recvmsg(), as on a bare socket. It needs no eventfd for the
  * peer's death: once the connection is up, its hang-up is that death and
- * ends the read (the monitor learns it from the same socket). A reply nobody waits for (its caller timed out) is dropped, its
- * fds closed. A broken connection fails every pending call with DEAD_OBJECT;
- * nothing is ever resent, so a call runs at most once.
+ * ends the read (the monitor learns it from the same socket). A reply nobody waits for (its caller
+ * timed out) is dropped, its fds closed. A broken connection fails every pending call with
+ * DEAD_OBJECT; nothing is ever resent, so a call runs at most once.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,13 +57,13 @@ struct avb_uconn {
         pthread_mutex_t lock; /* reading, broken, waiters */
         pthread_cond_t cond;  /* a waiter done, or the reader's role free */
         pthread_mutex_t send_lock;
-        int fd;               /* our own duplicate of the lifeline: closed at free only */
+        int fd; /* our own duplicate of the lifeline: closed at free only */
         bool reading;
         bool broken;
         uwaiter *waiters;
-        avb_urx rx;       /* the reader's only, as are the two below */
-        bool blocking;    /* O_NONBLOCK cleared: recvmsg() may wait */
-        int rcvtimeo_ms;  /* SO_RCVTIMEO set on the socket, 0 none */
+        avb_urx rx;      /* the reader's only, as are the two below */
+        bool blocking;   /* O_NONBLOCK cleared: recvmsg() may wait */
+        int rcvtimeo_ms; /* SO_RCVTIMEO set on the socket, 0 none */
 };
 
 /* A receive timeout kept while it ends at most this early (setting it is a syscall). */
@@ -149,8 +149,8 @@ static int wait_fd(int fd, short events, int dead_efd, int64_t deadline_ms)
 {
         for (;;) {
                 struct pollfd p[2] = {
-                        {.fd = fd, .events = events},
-                        {.fd = dead_efd, .events = POLLIN},
+                    {.fd = fd, .events = events},
+                    {.fd = dead_efd, .events = POLLIN},
                 };
                 int n = poll(p, 2, avb_poll_timeout(deadline_ms));
 
@@ -332,8 +332,8 @@ static int wait_reply(struct avb_uconn *u, int dead_efd, uwaiter *w, int64_t dea
                       size_t max)
 {
         struct timespec until = {
-                .tv_sec = deadline_ms / 1000,
-                .tv_nsec = (deadline_ms % 1000) * 1000000,
+            .tv_sec = deadline_ms / 1000,
+            .tv_nsec = (deadline_ms % 1000) * 1000000,
         };
         int r = 0;
 
@@ -393,8 +393,8 @@ static avb_status take_answer(uwaiter *w, uint8_t **ret_reply, size_t *ret_len, 
                 avb_buffer_free(w->payload, w->len, w->sensitive ? AVB_METHOD_SENSITIVE : 0);
                 if (!avb_status_is_ok(&w->st))
                         return w->st;
-                return avb_status_transport(AVB_TS_BAD_MESSAGE,
-                                            "a reply with file descriptors where none are expected");
+                return avb_status_transport(
+                    AVB_TS_BAD_MESSAGE, "a reply with file descriptors where none are expected");
         }
         if (w->n_fds && !(fds = malloc(w->n_fds * sizeof(int)))) {
                 avb_close_fds(w->fds, w->n_fds);
@@ -424,12 +424,12 @@ avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint
         _cleanup_(avb_freep) uint8_t *buf = NULL;
         struct avb_uconn *u = b->conn->u;
         avb_request_head h = {
-                .client_id = avb_rt_client_id(),
-                .object_id = b->object_id,
-                .descriptor = iface->descriptor,
-                .code = code,
-                .oneway = oneway,
-                .n_fds = (uint32_t)n_fds,
+            .client_id = avb_rt_client_id(),
+            .object_id = b->object_id,
+            .descriptor = iface->descriptor,
+            .code = code,
+            .oneway = oneway,
+            .n_fds = (uint32_t)n_fds,
         };
         int deadline = atomic_load(&b->deadline_ms);
         int64_t deadline_at = avb_now_ms() + deadline;
@@ -444,9 +444,10 @@ avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint
         if (!avb_status_is_ok(&st))
                 return st;
         if (len > max_message)
-                return avb_status_transport(AVB_TS_TOO_LARGE,
-                                            "request of %zu bytes is above the message limit of %zu bytes",
-                                            len, max_message);
+                return avb_status_transport(
+                    AVB_TS_TOO_LARGE,
+                    "request of %zu bytes is above the message limit of %zu bytes", len,
+                    max_message);
         h.request_id = avb_rt_next_request_id();
         if ((r = avb_frame_pack_request(&h, req, len, &buf, &buf_len)) < 0)
                 return avb_status_from_errno(r, "packing the request");
@@ -460,9 +461,9 @@ avb_status avb_uclient_call(avb_binder *b, const avb_interface_desc *iface, uint
                 if (r == -EAGAIN)
                         avb_rt_count_drop(b->conn->ep.url, "socket buffer full", 1);
                 if (r == -EAGAIN)
-                        return avb_status_transport(AVB_TS_WOULD_BLOCK,
-                                                    "the connection to %s is full: oneway call dropped",
-                                                    b->conn->ep.url);
+                        return avb_status_transport(
+                            AVB_TS_WOULD_BLOCK, "the connection to %s is full: oneway call dropped",
+                            b->conn->ep.url);
                 return r < 0 ? failure(b, r, deadline) : avb_status_ok();
         }
         w.request_id = h.request_id;

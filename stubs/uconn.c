@@ -100,7 +100,8 @@ int avb_urx_read(int fd, avb_urx *rx, size_t max_total, bool block)
         size_t n_fds = 0, room;
         ssize_t n;
 
-        /* The fragment is read straight into place: into a scratch area until the header is known. */
+        /* The fragment is read straight into place: into a scratch area until the header is known.
+         */
         static _Thread_local uint8_t scratch[AVB_UFRAG_BYTES];
         if (rx->started) {
                 room = rx->total - rx->got;
@@ -165,14 +166,14 @@ int avb_utx_send(int fd, avb_utx *tx)
                 size_t len = tx->len - off < AVB_UFRAG_BYTES ? tx->len - off : AVB_UFRAG_BYTES;
                 bool first = tx->next == 0;
                 avb_ufrag h = {
-                        .magic = AVB_UFRAG_MAGIC,
-                        .total = (uint32_t)tx->len,
-                        .offset = (uint32_t)off,
-                        .n_fds = first ? (uint32_t)tx->n_fds : 0,
+                    .magic = AVB_UFRAG_MAGIC,
+                    .total = (uint32_t)tx->len,
+                    .offset = (uint32_t)off,
+                    .n_fds = first ? (uint32_t)tx->n_fds : 0,
                 };
                 struct iovec iov[2] = {
-                        {.iov_base = &h, .iov_len = sizeof(h)},
-                        {.iov_base = (void *)(tx->buf + off), .iov_len = len},
+                    {.iov_base = &h, .iov_len = sizeof(h)},
+                    {.iov_base = (void *)(tx->buf + off), .iov_len = len},
                 };
                 struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
                 ssize_t n;

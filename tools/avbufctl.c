@@ -104,9 +104,8 @@ static int cmd_heaps(avb_binder *av, char **args, int nargs)
         if (json) {
                 printf("[");
                 for (int i = 0; i < 2; i++)
-                        printf("%s{\"secure\":%s,\"bytesUsed\":%d,\"bytesTotal\":%d}",
-                               i ? "," : "", m[i].secure ? "true" : "false", m[i].bytesUsed,
-                               m[i].bytesTotal);
+                        printf("%s{\"secure\":%s,\"bytesUsed\":%d,\"bytesTotal\":%d}", i ? "," : "",
+                               m[i].secure ? "true" : "false", m[i].bytesUsed, m[i].bytesTotal);
                 printf("]\n");
                 return 0;
         }
@@ -132,7 +131,7 @@ static int cmd_pools(avb_binder *av, char **args, int nargs)
                 com_rdk_hal_avbuffer_PoolMetrics *pm = NULL;
                 size_t n = 0;
                 avb_status st =
-                        com_rdk_hal_avbuffer_IAVBuffer_getAllPoolMetrics(av, secure, &pm, &n);
+                    com_rdk_hal_avbuffer_IAVBuffer_getAllPoolMetrics(av, secure, &pm, &n);
 
                 if (!avb_status_is_ok(&st))
                         return fail_status("getAllPoolMetrics", &st);
@@ -142,7 +141,7 @@ static int cmd_pools(avb_binder *av, char **args, int nargs)
                         char buffers[24] = "-";
 
                         st = com_rdk_hal_avbuffer_IAVBuffer_getAllocList(av, &pm[i].poolHandle,
-                                                                          &list, &count);
+                                                                         &list, &count);
                         if (avb_status_is_ok(&st))
                                 snprintf(buffers, sizeof(buffers), "%zu", count);
                         free(list);
@@ -150,8 +149,8 @@ static int cmd_pools(avb_binder *av, char **args, int nargs)
                                 printf("%s{\"pool\":%d,\"secure\":%s,\"bytesTotal\":%d,"
                                        "\"bytesUsed\":%d,\"buffers\":%s}",
                                        first ? "" : ",", pm[i].poolHandle.handle,
-                                       secure ? "true" : "false", pm[i].bytesTotal,
-                                       pm[i].bytesUsed, strcmp(buffers, "-") ? buffers : "null");
+                                       secure ? "true" : "false", pm[i].bytesTotal, pm[i].bytesUsed,
+                                       strcmp(buffers, "-") ? buffers : "null");
                         else
                                 printf("%-6d %-11s %12d %12d %8s\n", pm[i].poolHandle.handle,
                                        secure ? "secure" : "non-secure", pm[i].bytesTotal,
@@ -319,7 +318,7 @@ static avb_status on_space(void *impl, avb_call *call)
 }
 
 static const com_rdk_hal_avbuffer_IAVBufferSpaceListener_ops hold_listener_ops = {
-        .onSpaceAvailable = on_space,
+    .onSpaceAvailable = on_space,
 };
 
 static int cmd_hold_pool(avb_binder *av, char **args, int nargs)
@@ -349,10 +348,10 @@ static int cmd_hold_pool(avb_binder *av, char **args, int nargs)
                                                                   &listener) < 0)
                 return 1;
         vid.value = aid.value = (int32_t)id;
-        st = video ? com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(av, secure, &vid, listener,
-                                                                   &pool)
-                   : com_rdk_hal_avbuffer_IAVBuffer_createAudioPool(av, secure, &aid, listener,
-                                                                   &pool);
+        st =
+            video
+                ? com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(av, secure, &vid, listener, &pool)
+                : com_rdk_hal_avbuffer_IAVBuffer_createAudioPool(av, secure, &aid, listener, &pool);
         if (!avb_status_is_ok(&st)) {
                 avb_binder_unref(listener);
                 return fail_status(video ? "createVideoPool" : "createAudioPool", &st);
@@ -399,53 +398,61 @@ static int cmd_watch(avb_binder *av, char **args, int nargs)
 
 static void usage(FILE *f)
 {
-        fprintf(f, "Usage: avbufctl [--json] [--service NAME] COMMAND [ARGS]\n\n"
-                   "Commands:\n"
-                   "  heaps                 heap usage\n"
-                   "  pools                 every pool: handle, heap, size, used, buffers\n"
-                   "  allocs POOL           live buffer handles of a pool\n"
-                   "  alloc POOL SIZE       allocate a buffer and print its handle\n"
-                   "  free HANDLE           free a buffer\n"
-                   "  trim HANDLE SIZE      trim the last buffer of its pool\n"
-                   "  isvalid HANDLE        whether a handle is live (exit 1 if not)\n"
-                   "  sha1 HANDLE           SHA-1 of a buffer (debug builds)\n"
-                   "  services              registered services\n"
-                   "  hold-pool video|audio ID [secure]\n"
-                   "                        create a pool and hold it until interrupted\n"
-                   "  watch [SECONDS]       live heap and pool metrics\n"
-                   "  graph [--dot]         the vendor media graph (--dot: Graphviz)\n"
-                   "  link SOURCE SINK on|off\n"
-                   "                        enable or disable a media link (pads as\n"
-                   "                        entity:index; decoder output -> sink: tunnelled)\n"
-                   "  format PAD FOURCC [WIDTHxHEIGHT]\n"
-                   "                        what a pad carries (FOURCC 'any': no constraint)\n"
-                   "  sink NAME             frames a tunnelled-mode sink presented since last asked\n");
+        fprintf(
+            f, "Usage: avbufctl [--json] [--service NAME] COMMAND [ARGS]\n\n"
+               "Commands:\n"
+               "  heaps                 heap usage\n"
+               "  pools                 every pool: handle, heap, size, used, buffers\n"
+               "  allocs POOL           live buffer handles of a pool\n"
+               "  alloc POOL SIZE       allocate a buffer and print its handle\n"
+               "  free HANDLE           free a buffer\n"
+               "  trim HANDLE SIZE      trim the last buffer of its pool\n"
+               "  isvalid HANDLE        whether a handle is live (exit 1 if not)\n"
+               "  sha1 HANDLE           SHA-1 of a buffer (debug builds)\n"
+               "  services              registered services\n"
+               "  hold-pool video|audio ID [secure]\n"
+               "                        create a pool and hold it until interrupted\n"
+               "  watch [SECONDS]       live heap and pool metrics\n"
+               "  graph [--dot]         the vendor media graph (--dot: Graphviz)\n"
+               "  link SOURCE SINK on|off\n"
+               "                        enable or disable a media link (pads as\n"
+               "                        entity:index; decoder output -> sink: tunnelled)\n"
+               "  format PAD FOURCC [WIDTHxHEIGHT]\n"
+               "                        what a pad carries (FOURCC 'any': no constraint)\n"
+               "  sink NAME             frames a tunnelled-mode sink presented since last asked\n");
 }
 
 static const struct command {
         const char *name;
-        int nargs;      /* -1: 0 or 1; -2: 2 or 3 */
-        bool on_sm;     /* talks to the service manager, not the service */
+        int nargs;  /* -1: 0 or 1; -2: 2 or 3 */
+        bool on_sm; /* talks to the service manager, not the service */
         int (*run)(avb_binder *b, char **args, int nargs);
 } commands[] = {
-        {"heaps", 0, false, cmd_heaps},       {"pools", 0, false, cmd_pools},
-        {"allocs", 1, false, cmd_allocs},     {"alloc", 2, false, cmd_alloc},
-        {"free", 1, false, cmd_free},         {"trim", 2, false, cmd_trim},
-        {"isvalid", 1, false, cmd_isvalid},   {"sha1", 1, false, cmd_sha1},
-        {"services", 0, true, cmd_services},  {"watch", -1, false, cmd_watch},
-        {"hold-pool", -2, false, cmd_hold_pool},
-        {"graph", -1, true, cmd_graph},       {"link", 3, true, cmd_link},
-        {"format", -2, true, cmd_format},     {"sink", 1, true, cmd_sink},
+    {"heaps", 0, false, cmd_heaps},
+    {"pools", 0, false, cmd_pools},
+    {"allocs", 1, false, cmd_allocs},
+    {"alloc", 2, false, cmd_alloc},
+    {"free", 1, false, cmd_free},
+    {"trim", 2, false, cmd_trim},
+    {"isvalid", 1, false, cmd_isvalid},
+    {"sha1", 1, false, cmd_sha1},
+    {"services", 0, true, cmd_services},
+    {"watch", -1, false, cmd_watch},
+    {"hold-pool", -2, false, cmd_hold_pool},
+    {"graph", -1, true, cmd_graph},
+    {"link", 3, true, cmd_link},
+    {"format", -2, true, cmd_format},
+    {"sink", 1, true, cmd_sink},
 };
 
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-                {"json", no_argument, NULL, 'j'},
-                {"service", required_argument, NULL, 's'},
-                {"help", no_argument, NULL, 'h'},
-                {"version", no_argument, NULL, 'V'},
-                {0},
+            {"json", no_argument, NULL, 'j'},
+            {"service", required_argument, NULL, 's'},
+            {"help", no_argument, NULL, 'h'},
+            {"version", no_argument, NULL, 'V'},
+            {0},
         };
         const char *service = com_rdk_hal_avbuffer_IAVBuffer_serviceName;
         const struct command *cmd = NULL;
@@ -487,8 +494,9 @@ int main(int argc, char **argv)
                 usage(stderr);
                 return 2;
         }
-        if (cmd->nargs >= 0 ? nargs != cmd->nargs
-                            : cmd->nargs == -1 ? nargs > 1 : nargs < 2 || nargs > 3) {
+        if (cmd->nargs >= 0    ? nargs != cmd->nargs
+            : cmd->nargs == -1 ? nargs > 1
+                               : nargs < 2 || nargs > 3) {
                 fprintf(stderr, "avbufctl: wrong number of arguments for '%s'\n", cmd->name);
                 usage(stderr);
                 return 2;

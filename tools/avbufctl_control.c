@@ -16,7 +16,8 @@
 #include "avb_servicemanager.h"
 #include "avbufctl.h"
 
-/* IAVBufferControl is object 2 on the service's endpoint; the service manager knows the endpoint. */
+/* IAVBufferControl is object 2 on the service's endpoint; the service manager knows the endpoint.
+ */
 static int connect_control(avb_binder *sm, avb_binder **ret)
 {
         char *endpoint = NULL, *base = NULL;
@@ -148,8 +149,7 @@ int cmd_format(avb_binder *sm, char **args, int nargs)
         }
         if (connect_control(sm, &c))
                 return 1;
-        st = avb_avbuffer_IAVBufferControl_setPadFormat(c, args[0], fourcc, (int32_t)w,
-                                                        (int32_t)h);
+        st = avb_avbuffer_IAVBufferControl_setPadFormat(c, args[0], fourcc, (int32_t)w, (int32_t)h);
         avb_binder_unref(c);
         return avb_status_is_ok(&st) ? 0 : fail_status("setPadFormat", &st);
 }
@@ -176,8 +176,8 @@ int cmd_sink(avb_binder *sm, char **args, int nargs)
                 if (json)
                         printf("%s{\"pts_ns\":%" PRId64 ",\"due_ns\":%" PRId64
                                ",\"presented_ns\":%" PRId64 ",\"md5\":\"%s\"}",
-                               i ? "," : "", f[i].nsPresentationTime, f[i].nsDue,
-                               f[i].nsPresented, f[i].md5);
+                               i ? "," : "", f[i].nsPresentationTime, f[i].nsDue, f[i].nsPresented,
+                               f[i].md5);
                 else
                         printf("%-16" PRId64 " %12.3f %12.3f %s\n", f[i].nsPresentationTime,
                                (double)f[i].nsDue / 1e6, (double)f[i].nsPresented / 1e6,

@@ -24,8 +24,8 @@
 #define AVB_DECODER_ID_UNDEFINED (-1)
 
 enum avb_media_kind {
-	AVB_MEDIA_AUDIO = 0,
-	AVB_MEDIA_VIDEO = 1,
+        AVB_MEDIA_AUDIO = 0,
+        AVB_MEDIA_VIDEO = 1,
 };
 
 /*
@@ -34,18 +34,18 @@ enum avb_media_kind {
  * OPENED/STARTED are reserved for the decode path.
  */
 enum avb_decoder_state {
-	AVB_DECODER_UNCONFIGURED = 0,
-	AVB_DECODER_CONFIGURED,
-	AVB_DECODER_OPENED,
-	AVB_DECODER_STARTED,
+        AVB_DECODER_UNCONFIGURED = 0,
+        AVB_DECODER_CONFIGURED,
+        AVB_DECODER_OPENED,
+        AVB_DECODER_STARTED,
 };
 
 struct avb_decoder_spec {
-	enum avb_media_kind kind;
-	int32_t id;
-	uint32_t nonsecure_pool_bytes; /* 0: no pool in this heap */
-	uint32_t secure_pool_bytes;    /* 0: no pool in this heap */
-	bool configured;               /* initial state CONFIGURED */
+        enum avb_media_kind kind;
+        int32_t id;
+        uint32_t nonsecure_pool_bytes; /* 0: no pool in this heap */
+        uint32_t secure_pool_bytes;    /* 0: no pool in this heap */
+        bool configured;               /* initial state CONFIGURED */
 };
 
 struct avb_decoder_registry;
@@ -55,18 +55,18 @@ struct avb_decoder_registry;
  * for one kind, unknown kind).
  */
 int avb_decoder_registry_new(const struct avb_decoder_spec *specs, size_t n,
-			     struct avb_decoder_registry **ret_reg);
+                             struct avb_decoder_registry **ret_reg);
 void avb_decoder_registry_free(struct avb_decoder_registry *reg); /* accepts NULL */
 
 /* The pool size for a decoder in one heap. Errors: -EINVAL unknown decoder. */
 int avb_decoder_pool_bytes(const struct avb_decoder_registry *reg, enum avb_media_kind kind,
-			   int32_t id, bool secure, uint32_t *ret_bytes);
+                           int32_t id, bool secure, uint32_t *ret_bytes);
 /* Errors: -EINVAL unknown decoder. */
 int avb_decoder_get_state(const struct avb_decoder_registry *reg, enum avb_media_kind kind,
-			  int32_t id, enum avb_decoder_state *ret_state);
+                          int32_t id, enum avb_decoder_state *ret_state);
 /* Whether a secure pool may be made for it now (state >= CONFIGURED). */
 bool avb_decoder_allows_secure(const struct avb_decoder_registry *reg, enum avb_media_kind kind,
-			       int32_t id);
+                               int32_t id);
 
 /*
  * Vendor control hook: mark a decoder configured (true) or not (false).
@@ -75,13 +75,13 @@ bool avb_decoder_allows_secure(const struct avb_decoder_registry *reg, enum avb_
  * Errors: -EINVAL unknown decoder, -EBUSY.
  */
 int avb_decoder_set_configured(struct avb_decoder_registry *reg, enum avb_media_kind kind,
-			       int32_t id, bool configured);
+                               int32_t id, bool configured);
 /*
  * For the decode path: CONFIGURED <-> OPENED <-> STARTED, one step at a time.
  * Errors: -EINVAL unknown decoder, -EBADFD illegal transition.
  */
 int avb_decoder_set_state(struct avb_decoder_registry *reg, enum avb_media_kind kind, int32_t id,
-			  enum avb_decoder_state state);
+                          enum avb_decoder_state state);
 
 size_t avb_decoder_count(const struct avb_decoder_registry *reg);
 

@@ -25,10 +25,10 @@
 #include "heap.h"
 
 struct avb_framepool_spec {
-	enum avb_media_kind kind;
-	bool secure;         /* which heap to carve from */
-	uint32_t block_size; /* bytes a frame may hold, > 0 */
-	uint32_t block_count; /* > 0 */
+        enum avb_media_kind kind;
+        bool secure;          /* which heap to carve from */
+        uint32_t block_size;  /* bytes a frame may hold, > 0 */
+        uint32_t block_count; /* > 0 */
 };
 
 struct avb_framepool;
@@ -39,7 +39,7 @@ struct avb_framepool;
  * Errors: -EINVAL (bad spec or align), -ENOMEM (heap or server memory).
  */
 int avb_framepool_new(struct avb_heap *heap, const struct avb_framepool_spec *spec, uint32_t align,
-		      struct avb_framepool **ret_pool);
+                      struct avb_framepool **ret_pool);
 /* Give the carved region back to the heap; accepts NULL. */
 void avb_framepool_free(struct avb_framepool *pool);
 
@@ -59,8 +59,8 @@ uint32_t avb_framepool_in_use(const struct avb_framepool *pool);
  * owns the frame in it (vendor.h, frame ownership). get zeroes it.
  */
 struct avb_framepool_block {
-	int64_t handle;
-	uint64_t owner;
+        int64_t handle;
+        uint64_t owner;
 };
 /* The record of block index, or NULL when index is out of range or not in use. */
 struct avb_framepool_block *avb_framepool_block(struct avb_framepool *pool, uint32_t index);

@@ -36,13 +36,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AVB_GRAPH_NAME_MAX  32
+#define AVB_GRAPH_NAME_MAX 32
 
 enum avb_graph_function {
-	AVB_GRAPH_FRAME_POOL = 0,
-	AVB_GRAPH_DECODER,
-	AVB_GRAPH_VPU,
-	AVB_GRAPH_SINK,
+        AVB_GRAPH_FRAME_POOL = 0,
+        AVB_GRAPH_DECODER,
+        AVB_GRAPH_VPU,
+        AVB_GRAPH_SINK,
 };
 
 /* Pad flags: exactly one of SINK and SOURCE. */
@@ -56,7 +56,7 @@ enum avb_graph_function {
 
 /* fourcc of a pad, e.g. AVB_GRAPH_FOURCC('N','V','1','2'). */
 #define AVB_GRAPH_FOURCC(a, b, c, d)                                                               \
-	((uint32_t)(a) | ((uint32_t)(b) << 8) | ((uint32_t)(c) << 16) | ((uint32_t)(d) << 24))
+        ((uint32_t)(a) | ((uint32_t)(b) << 8) | ((uint32_t)(c) << 16) | ((uint32_t)(d) << 24))
 
 /*
  * What a pad carries. A zero field means "any" and matches everything. A
@@ -66,22 +66,22 @@ enum avb_graph_function {
  * pool's block size), on a sink pad the frame size it needs.
  */
 struct avb_graph_format {
-	uint32_t fourcc;
-	uint32_t width;
-	uint32_t height;
-	uint32_t bytes;
+        uint32_t fourcc;
+        uint32_t width;
+        uint32_t height;
+        uint32_t bytes;
 };
 
 struct avb_graph_pad_desc {
-	uint32_t flags; /* AVB_GRAPH_PAD_SINK or AVB_GRAPH_PAD_SOURCE */
-	const char *name;
-	struct avb_graph_format format;
+        uint32_t flags; /* AVB_GRAPH_PAD_SINK or AVB_GRAPH_PAD_SOURCE */
+        const char *name;
+        struct avb_graph_format format;
 };
 
 struct avb_graph_link_info {
-	unsigned source_entity, source_pad;
-	unsigned sink_entity, sink_pad;
-	uint32_t flags;
+        unsigned source_entity, source_pad;
+        unsigned sink_entity, sink_pad;
+        uint32_t flags;
 };
 
 struct avb_graph;
@@ -95,8 +95,8 @@ void avb_graph_free(struct avb_graph *g); /* accepts NULL */
  * direction, n_pads 0), -EEXIST (name taken), -ENOMEM.
  */
 int avb_graph_add_entity(struct avb_graph *g, const char *name, enum avb_graph_function function,
-			 const struct avb_graph_pad_desc *pads, unsigned n_pads, unsigned route_group,
-			 unsigned *ret_entity);
+                         const struct avb_graph_pad_desc *pads, unsigned n_pads,
+                         unsigned route_group, unsigned *ret_entity);
 /*
  * Link source pad (source_entity, source_pad) to sink pad (sink_entity,
  * sink_pad). Errors: -ENOENT (no such entity or pad), -EINVAL (wrong pad
@@ -106,26 +106,26 @@ int avb_graph_add_entity(struct avb_graph *g, const char *name, enum avb_graph_f
  * -ENOMEM.
  */
 int avb_graph_create_link(struct avb_graph *g, unsigned source_entity, unsigned source_pad,
-			  unsigned sink_entity, unsigned sink_pad, uint32_t flags,
-			  unsigned *ret_link);
+                          unsigned sink_entity, unsigned sink_pad, uint32_t flags,
+                          unsigned *ret_link);
 /* The link between two pads. Errors: -ENOENT. */
 int avb_graph_find_link(const struct avb_graph *g, unsigned source_entity, unsigned source_pad,
-			unsigned sink_entity, unsigned sink_pad, unsigned *ret_link);
+                        unsigned sink_entity, unsigned sink_pad, unsigned *ret_link);
 /*
  * media_entity_setup_link: change ENABLED (the only flag that may change;
  * DYNAMIC and IMMUTABLE must be passed as they are). Errors: -ENOENT,
  * -EINVAL (other flags changed, disabling an IMMUTABLE link), -EBUSY (an end
  * streams and the link is not DYNAMIC, the change would join two running
- * pipelines, or the sink pad already has another enabled link), -EPIPE (enabling a DYNAMIC link into a running pipeline whose
- * ends do not validate). On error nothing changed.
+ * pipelines, or the sink pad already has another enabled link), -EPIPE (enabling a DYNAMIC link
+ * into a running pipeline whose ends do not validate). On error nothing changed.
  */
 int avb_graph_setup_link(struct avb_graph *g, unsigned link, uint32_t flags);
 int avb_graph_link_info(const struct avb_graph *g, unsigned link,
-			struct avb_graph_link_info *ret_info);
+                        struct avb_graph_link_info *ret_info);
 
 /* Errors: -ENOENT, -EBUSY (the pad streams). */
 int avb_graph_set_format(struct avb_graph *g, unsigned entity, unsigned pad,
-			 const struct avb_graph_format *format);
+                         const struct avb_graph_format *format);
 
 /*
  * The entity's own pad now puts out format, while it streams or not (a
@@ -136,15 +136,15 @@ int avb_graph_set_format(struct avb_graph *g, unsigned entity, unsigned pad,
  * link no longer validates; ret_bad_link, which may be NULL, names it).
  */
 int avb_graph_pad_changed(struct avb_graph *g, unsigned entity, unsigned pad,
-			  const struct avb_graph_format *format, unsigned *ret_bad_link);
+                          const struct avb_graph_format *format, unsigned *ret_bad_link);
 int avb_graph_get_format(const struct avb_graph *g, unsigned entity, unsigned pad,
-			 struct avb_graph_format *ret_format);
+                         struct avb_graph_format *ret_format);
 
 /* Errors: -ENOENT. */
 int avb_graph_find_entity(const struct avb_graph *g, const char *name, unsigned *ret_entity);
 const char *avb_graph_entity_name(const struct avb_graph *g, unsigned entity); /* NULL: none */
 int avb_graph_entity_function(const struct avb_graph *g, unsigned entity,
-			       enum avb_graph_function *ret_function);
+                              enum avb_graph_function *ret_function);
 unsigned avb_graph_entity_count(const struct avb_graph *g);
 unsigned avb_graph_link_count(const struct avb_graph *g);
 
@@ -154,10 +154,10 @@ unsigned avb_graph_link_count(const struct avb_graph *g);
  * keeps its own state; it may be abandoned at any point.
  */
 struct avb_graph_walk {
-	const struct avb_graph *g;
-	unsigned *stack; /* entity ids */
-	unsigned depth;
-	uint8_t *seen;
+        const struct avb_graph *g;
+        unsigned *stack; /* entity ids */
+        unsigned depth;
+        uint8_t *seen;
 };
 /* Errors: -ENOENT (no such entity), -ENOMEM. */
 int avb_graph_walk_start(const struct avb_graph *g, unsigned start, struct avb_graph_walk *walk);
@@ -209,14 +209,14 @@ void avb_graph_decoder_name(bool video, int32_t id, char buf[AVB_GRAPH_NAME_MAX]
 
 /* Pads of a decoder entity, and of one VPU context (pad = 3 * context + n). */
 enum {
-	AVB_GRAPH_DECODER_INPUT = 0,
-	AVB_GRAPH_DECODER_CODED = 1,
-	AVB_GRAPH_DECODER_FRAMES = 2,
-	AVB_GRAPH_DECODER_OUTPUT = 3,
-	AVB_GRAPH_VPU_CODED = 0,
-	AVB_GRAPH_VPU_MEMORY = 1,
-	AVB_GRAPH_VPU_FRAMES = 2,
-	AVB_GRAPH_VPU_PADS_PER_CONTEXT = 3,
+        AVB_GRAPH_DECODER_INPUT = 0,
+        AVB_GRAPH_DECODER_CODED = 1,
+        AVB_GRAPH_DECODER_FRAMES = 2,
+        AVB_GRAPH_DECODER_OUTPUT = 3,
+        AVB_GRAPH_VPU_CODED = 0,
+        AVB_GRAPH_VPU_MEMORY = 1,
+        AVB_GRAPH_VPU_FRAMES = 2,
+        AVB_GRAPH_VPU_PADS_PER_CONTEXT = 3,
 };
 
 #endif /* AVB_VENDOR_GRAPH_H */

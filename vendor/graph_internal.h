@@ -12,36 +12,36 @@
 #define GRAPH_NO_PIPE (-1)
 
 struct graph_pad {
-	uint32_t flags;
-	char name[AVB_GRAPH_NAME_MAX];
-	unsigned entity;
-	unsigned index; /* in its entity */
-	struct avb_graph_format format;
-	int pipe; /* id (start entity) of the pipeline it streams in, or GRAPH_NO_PIPE */
+        uint32_t flags;
+        char name[AVB_GRAPH_NAME_MAX];
+        unsigned entity;
+        unsigned index; /* in its entity */
+        struct avb_graph_format format;
+        int pipe; /* id (start entity) of the pipeline it streams in, or GRAPH_NO_PIPE */
 };
 
 struct graph_entity {
-	char name[AVB_GRAPH_NAME_MAX];
-	enum avb_graph_function function;
-	unsigned first_pad; /* index of pad 0 in avb_graph.pads */
-	unsigned n_pads;
-	unsigned route_group;
-	unsigned start_count; /* nested pipeline starts from this entity */
+        char name[AVB_GRAPH_NAME_MAX];
+        enum avb_graph_function function;
+        unsigned first_pad; /* index of pad 0 in avb_graph.pads */
+        unsigned n_pads;
+        unsigned route_group;
+        unsigned start_count; /* nested pipeline starts from this entity */
 };
 
 struct graph_link {
-	unsigned source; /* global pad indices */
-	unsigned sink;
-	uint32_t flags;
+        unsigned source; /* global pad indices */
+        unsigned sink;
+        uint32_t flags;
 };
 
 struct avb_graph {
-	struct graph_entity *entities;
-	unsigned n_entities, cap_entities;
-	struct graph_pad *pads;
-	unsigned n_pads, cap_pads;
-	struct graph_link *links;
-	unsigned n_links, cap_links;
+        struct graph_entity *entities;
+        unsigned n_entities, cap_entities;
+        struct graph_pad *pads;
+        unsigned n_pads, cap_pads;
+        struct graph_link *links;
+        unsigned n_links, cap_links;
 };
 
 /* Global pad index of (entity, pad), or -ENOENT. */

@@ -43,9 +43,9 @@
 
 /* What a buffer handle names; the table does not interpret obj/aux. */
 struct avb_handle_ref {
-	uint8_t type;
-	void *obj;
-	uint64_t aux;
+        uint8_t type;
+        void *obj;
+        uint64_t aux;
 };
 
 struct avb_handle_table;
@@ -55,13 +55,13 @@ void avb_handle_table_free(struct avb_handle_table *table); /* accepts NULL */
 
 /* Issue a new handle for ref. Errors: -ENOMEM (table full or no memory). */
 int avb_handle_new(struct avb_handle_table *table, const struct avb_handle_ref *ref,
-		   int64_t *ret_handle);
+                   int64_t *ret_handle);
 /*
  * Resolve a handle. Forged, stale, released, 0, negative (-1) and
  * out-of-range values all give -ENOENT.
  */
 int avb_handle_lookup(const struct avb_handle_table *table, int64_t handle,
-		      struct avb_handle_ref *ret_ref);
+                      struct avb_handle_ref *ret_ref);
 /* Invalidate a handle. Errors: -ENOENT as for lookup. */
 int avb_handle_release(struct avb_handle_table *table, int64_t handle);
 size_t avb_handle_live_count(const struct avb_handle_table *table);
@@ -74,9 +74,9 @@ size_t avb_handle_live_count(const struct avb_handle_table *table);
 #define AVB_POOL_IDS_MAX 128
 
 struct avb_pool_ids {
-	bool used[AVB_POOL_IDS_MAX];
-	unsigned next;
-	unsigned n_used;
+        bool used[AVB_POOL_IDS_MAX];
+        unsigned next;
+        unsigned n_used;
 };
 
 void avb_pool_ids_init(struct avb_pool_ids *ids);

@@ -37,34 +37,34 @@ struct avb_heap;
  *           same ops table, otherwise the bounce is used too).
  */
 struct avb_heap_ops {
-	const char *name;
-	/* Create the backing of size bytes (size > 0). */
-	int (*open)(size_t size, bool secure, void **ret_priv);
-	/* Release it; never called with NULL. */
-	void (*close)(void *priv);
-	/* Copy len bytes from server memory into the heap. */
-	int (*write)(void *priv, size_t off, const void *src, size_t len);
-	/* Copy len bytes out of the heap into server memory. */
-	int (*read)(void *priv, size_t off, void *dst, size_t len);
-	/* Zero len bytes; must not be optimised away (use sodium_memzero). */
-	int (*scrub)(void *priv, size_t off, size_t len);
-	/* Borrowed file descriptor of the whole heap, or -errno. */
-	int (*fd)(void *priv);
-	/* Copy between two heaps of the same ops (dst_priv may equal src_priv). */
-	int (*copy)(void *dst_priv, size_t dst_off, void *src_priv, size_t src_off, size_t len);
-	/*
-	 * Optional, all three or none: sources (avb_heap_source_attach). A
-	 * backing offers them when it can write from shared memory without
-	 * the bytes passing through the server's own mapping. write_source
-	 * gets ranges already checked against the heap and the source.
-	 */
-	int (*source_attach)(void *priv, int fd, const void *map, size_t size, int client,
-			     bool *ret_direct, int *ret_id); /* closes client (-1: none) */
-	void (*source_detach)(void *priv, int id);
-	int (*write_source)(void *priv, size_t off, int id, size_t src_off, size_t len);
-	/* Optional, both or none: buffer lifetimes (avb_heap_buffer_live). */
-	void (*buffer_live)(void *priv, int64_t handle, size_t off, size_t size);
-	void (*buffer_gone)(void *priv, int64_t handle);
+        const char *name;
+        /* Create the backing of size bytes (size > 0). */
+        int (*open)(size_t size, bool secure, void **ret_priv);
+        /* Release it; never called with NULL. */
+        void (*close)(void *priv);
+        /* Copy len bytes from server memory into the heap. */
+        int (*write)(void *priv, size_t off, const void *src, size_t len);
+        /* Copy len bytes out of the heap into server memory. */
+        int (*read)(void *priv, size_t off, void *dst, size_t len);
+        /* Zero len bytes; must not be optimised away (use sodium_memzero). */
+        int (*scrub)(void *priv, size_t off, size_t len);
+        /* Borrowed file descriptor of the whole heap, or -errno. */
+        int (*fd)(void *priv);
+        /* Copy between two heaps of the same ops (dst_priv may equal src_priv). */
+        int (*copy)(void *dst_priv, size_t dst_off, void *src_priv, size_t src_off, size_t len);
+        /*
+         * Optional, all three or none: sources (avb_heap_source_attach). A
+         * backing offers them when it can write from shared memory without
+         * the bytes passing through the server's own mapping. write_source
+         * gets ranges already checked against the heap and the source.
+         */
+        int (*source_attach)(void *priv, int fd, const void *map, size_t size, int client,
+                             bool *ret_direct, int *ret_id); /* closes client (-1: none) */
+        void (*source_detach)(void *priv, int id);
+        int (*write_source)(void *priv, size_t off, int id, size_t src_off, size_t len);
+        /* Optional, both or none: buffer lifetimes (avb_heap_buffer_live). */
+        void (*buffer_live)(void *priv, int64_t handle, size_t off, size_t size);
+        void (*buffer_gone)(void *priv, int64_t handle);
 };
 
 /*
@@ -87,7 +87,7 @@ extern const struct avb_heap_ops avb_heap_memfd_ops;
  * whatever ops->open returns.
  */
 int avb_heap_new(const struct avb_heap_ops *ops, size_t size, bool secure,
-		 struct avb_heap **ret_heap);
+                 struct avb_heap **ret_heap);
 /* Destroy; accepts NULL. Carved ranges need not be released first. */
 void avb_heap_free(struct avb_heap *heap);
 
@@ -138,7 +138,7 @@ int avb_heap_write(struct avb_heap *heap, size_t off, const void *src, size_t le
  * A source must not be detached while a write from it runs.
  */
 int avb_heap_source_attach(struct avb_heap *heap, int fd, const void *map, size_t size,
-			   int *ret_id);
+                           int *ret_id);
 /*
  * The same, with client: a connection (one end of a socketpair; taken, and
  * closed here whatever happens) whose other end the source's client holds.
@@ -148,7 +148,7 @@ int avb_heap_source_attach(struct avb_heap *heap, int fd, const void *map, size_
  * false and the client writes through the server.
  */
 int avb_heap_source_attach_client(struct avb_heap *heap, int fd, const void *map, size_t size,
-				  int client, bool *ret_direct, int *ret_id);
+                                  int client, bool *ret_direct, int *ret_id);
 /* Accepts an id attach never gave (no-op). */
 void avb_heap_source_detach(struct avb_heap *heap, int id);
 /* len bytes at src_off of source id to heap offset off. Errors: -EINVAL. */
@@ -170,7 +170,7 @@ void avb_heap_buffer_gone(struct avb_heap *heap, int64_t handle);
  * heap are copied as by memmove.
  */
 int avb_heap_copy(struct avb_heap *dst, size_t dst_off, struct avb_heap *src, size_t src_off,
-		  size_t len);
+                  size_t len);
 /*
  * Read heap contents into server memory. Server-internal only (SHA-1 of a
  * buffer in debug builds, trusted vendor code): never forward what it

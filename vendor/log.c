@@ -10,11 +10,11 @@
 
 void avb_vendor_log(const char *fmt, ...)
 {
-	char line[512];
-	va_list ap;
+        char line[512];
+        va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "avbuffer-vendor: %s\n", line);
+        va_start(ap, fmt);
+        vsnprintf(line, sizeof(line), fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "avbuffer-vendor: %s\n", line);
 }

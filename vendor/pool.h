@@ -40,42 +40,42 @@
 #define AVB_POOL_REGION_ALIGN 4096u
 
 enum avb_pool_state {
-	AVB_POOL_ACTIVE = 0,
-	AVB_POOL_DESTROYING,
-	AVB_POOL_DEAD,
+        AVB_POOL_ACTIVE = 0,
+        AVB_POOL_DESTROYING,
+        AVB_POOL_DEAD,
 };
 
 struct avb_pool_params {
-	int8_t handle;
-	uint64_t owner;
-	enum avb_media_kind kind;
-	int32_t decoder_id;
-	uint32_t size;  /* multiple of align */
-	uint32_t align; /* ring alignment, power of two */
+        int8_t handle;
+        uint64_t owner;
+        enum avb_media_kind kind;
+        int32_t decoder_id;
+        uint32_t size;  /* multiple of align */
+        uint32_t align; /* ring alignment, power of two */
 };
 
 /* `count` pending requests that fire once alloc(size) would succeed. */
 struct avb_pool_request {
-	uint32_t size;
-	uint64_t count;
+        uint32_t size;
+        uint64_t count;
 };
 
 struct avb_pool {
-	int8_t handle;
-	enum avb_pool_state state;
-	uint64_t owner;
-	enum avb_media_kind kind;
-	int32_t decoder_id;
-	struct avb_heap *heap; /* borrowed; outlives the pool */
-	size_t heap_offset;
-	struct avb_ring *ring;
-	struct avb_pool_request pending[AVB_POOL_MAX_PENDING_SIZES]; /* distinct sizes */
-	unsigned n_pending;
+        int8_t handle;
+        enum avb_pool_state state;
+        uint64_t owner;
+        enum avb_media_kind kind;
+        int32_t decoder_id;
+        struct avb_heap *heap; /* borrowed; outlives the pool */
+        size_t heap_offset;
+        struct avb_ring *ring;
+        struct avb_pool_request pending[AVB_POOL_MAX_PENDING_SIZES]; /* distinct sizes */
+        unsigned n_pending;
 };
 
 /* Carve and set up. Errors: -EINVAL (params), -ENOMEM (heap or memory). */
 int avb_pool_new(struct avb_heap *heap, const struct avb_pool_params *params,
-		 struct avb_pool **ret_pool);
+                 struct avb_pool **ret_pool);
 /* Give the region back to the heap; accepts NULL. */
 void avb_pool_free(struct avb_pool *pool);
 
@@ -90,8 +90,7 @@ uint32_t avb_pool_size(const struct avb_pool *pool);
  * start of the heap. Errors as avb_ring_*, plus -ENOENT from alloc when the
  * pool is not ACTIVE.
  */
-int avb_pool_alloc(struct avb_pool *pool, uint32_t size, uint64_t *ret_id,
-		   size_t *ret_heap_offset);
+int avb_pool_alloc(struct avb_pool *pool, uint32_t size, uint64_t *ret_id, size_t *ret_heap_offset);
 int avb_pool_release(struct avb_pool *pool, uint64_t id);
 int avb_pool_trim(struct avb_pool *pool, uint64_t id, uint32_t new_size);
 

@@ -72,7 +72,7 @@ int avb_ring_trim(struct avb_ring *ring, uint64_t id, uint32_t new_size);
  * live block; any ret_* may be NULL. Errors: -ENOENT.
  */
 int avb_ring_lookup(const struct avb_ring *ring, uint64_t id, uint32_t *ret_offset,
-		    uint32_t *ret_size, uint32_t *ret_aligned_size);
+                    uint32_t *ret_size, uint32_t *ret_aligned_size);
 
 /* An opaque value kept with a live block (the vendor stores the handle). */
 int avb_ring_set_cookie(struct avb_ring *ring, uint64_t id, uint64_t cookie);

@@ -45,32 +45,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AVB_SINK_QUEUE 64		  /* frames and markers waiting for their time */
-#define AVB_SINK_MARKERS 8		  /* of those, kept for end-of-stream markers */
-#define AVB_SINK_RECORDS 4096		  /* records kept until taken; oldest dropped */
-#define AVB_SINK_MAX_WAIT_NS 2000000000LL /* a pts further ahead re-anchors */
-#define AVB_SINK_READ_CHUNK (256u * 1024u) /* bytes per read op when summing */
+#define AVB_SINK_QUEUE       64             /* frames and markers waiting for their time */
+#define AVB_SINK_MARKERS     8              /* of those, kept for end-of-stream markers */
+#define AVB_SINK_RECORDS     4096           /* records kept until taken; oldest dropped */
+#define AVB_SINK_MAX_WAIT_NS 2000000000LL   /* a pts further ahead re-anchors */
+#define AVB_SINK_READ_CHUNK  (256u * 1024u) /* bytes per read op when summing */
 
 #define AVB_SINK_CLOCK_POLL_NS 10000000LL /* a clocked sink looks at its clock this often */
-#define AVB_SINK_LATE_MIN_NS 20000000LL	  /* a slaved sink drops no frame later by less */
-#define AVB_SINK_PLANES 3
+#define AVB_SINK_LATE_MIN_NS   20000000LL /* a slaved sink drops no frame later by less */
+#define AVB_SINK_PLANES        3
 
 /* What the presentation thread tells (ops->event). */
 enum avb_sink_event {
-	AVB_SINK_EV_FIRST_FRAME, /* the first frame since creation or a flush: its pts */
-	AVB_SINK_EV_EOS,	 /* the stream's last frame was presented or dropped: its pts */
-	AVB_SINK_EV_UNDERFLOW,	 /* clocked: nothing queued when the next frame was due */
-	AVB_SINK_EV_RESUMED,	 /* a frame presented again after an underflow */
-	AVB_SINK_EV_SPACE,	 /* the queue refused a frame and has room again */
+        AVB_SINK_EV_FIRST_FRAME, /* the first frame since creation or a flush: its pts */
+        AVB_SINK_EV_EOS,         /* the stream's last frame was presented or dropped: its pts */
+        AVB_SINK_EV_UNDERFLOW,   /* clocked: nothing queued when the next frame was due */
+        AVB_SINK_EV_RESUMED,     /* a frame presented again after an underflow */
+        AVB_SINK_EV_SPACE,       /* the queue refused a frame and has room again */
 };
 
 struct avb_sink_ops {
-	/* Required. Copy len bytes at offset of the frame into dst (checksums only). */
-	int (*read)(void *userdata, int64_t frame, uint32_t offset, void *dst, size_t len);
-	/* Required. The sink is done with the frame; must not block for long. */
-	void (*release)(void *userdata, int64_t frame);
-	/* Optional. Must not block for long nor call into the sink. */
-	void (*event)(void *userdata, enum avb_sink_event ev, int64_t pts_ns);
+        /* Required. Copy len bytes at offset of the frame into dst (checksums only). */
+        int (*read)(void *userdata, int64_t frame, uint32_t offset, void *dst, size_t len);
+        /* Required. The sink is done with the frame; must not block for long. */
+        void (*release)(void *userdata, int64_t frame);
+        /* Optional. Must not block for long nor call into the sink. */
+        void (*event)(void *userdata, enum avb_sink_event ev, int64_t pts_ns);
 };
 
 /*
@@ -86,58 +86,58 @@ struct avb_sink_ops {
  *      the top). Asked for each frame that is late.
  */
 struct avb_sink_clock {
-	int (*now)(void *userdata, int64_t mono_ns, int64_t *ret_media_ns, double *ret_rate);
-	void (*prime)(void *userdata, int64_t pts_ns, int64_t mono_ns);
-	void (*presented)(void *userdata, int64_t pts_ns, int64_t mono_ns);
-	bool (*slaved)(void *userdata);
+        int (*now)(void *userdata, int64_t mono_ns, int64_t *ret_media_ns, double *ret_rate);
+        void (*prime)(void *userdata, int64_t pts_ns, int64_t mono_ns);
+        void (*presented)(void *userdata, int64_t pts_ns, int64_t mono_ns);
+        bool (*slaved)(void *userdata);
 };
 
 enum avb_sink_pacing {
-	AVB_SINK_SELF_PACED = 0,
-	AVB_SINK_AT_ONCE,
+        AVB_SINK_SELF_PACED = 0,
+        AVB_SINK_AT_ONCE,
 };
 
 /* The visible rows of each plane; n == 0: no layout (hash the first `bytes` bytes). */
 struct avb_sink_planes {
-	uint32_t n;
-	uint32_t offset[AVB_SINK_PLANES], row_bytes[AVB_SINK_PLANES];
-	uint32_t stride[AVB_SINK_PLANES], rows[AVB_SINK_PLANES];
+        uint32_t n;
+        uint32_t offset[AVB_SINK_PLANES], row_bytes[AVB_SINK_PLANES];
+        uint32_t stride[AVB_SINK_PLANES], rows[AVB_SINK_PLANES];
 };
 
 /* A frame handed to the sink. */
 struct avb_sink_frame {
-	int64_t frame; /* the frame's handle, >= 0 */
-	int64_t pts_ns;
-	uint32_t bytes;
-	struct avb_sink_planes planes;
-	bool eos; /* the stream's last frame: AVB_SINK_EV_EOS once it is presented or dropped */
-	/* what the picture output's header says (sink_y4m.h); 0/0: unknown */
-	uint32_t rate_num, rate_den; /* frames per second */
-	uint32_t sar_num, sar_den;   /* sample aspect ratio */
-	/* an audio frame: what the sound output's header says (sink_wav.h); 0: unknown */
-	struct {
-		uint32_t rate, channels; /* samples per second per channel, channels */
-		uint32_t bits;		 /* 16: S16LE interleaved; else not writable */
-	} pcm;
+        int64_t frame; /* the frame's handle, >= 0 */
+        int64_t pts_ns;
+        uint32_t bytes;
+        struct avb_sink_planes planes;
+        bool eos; /* the stream's last frame: AVB_SINK_EV_EOS once it is presented or dropped */
+        /* what the picture output's header says (sink_y4m.h); 0/0: unknown */
+        uint32_t rate_num, rate_den; /* frames per second */
+        uint32_t sar_num, sar_den;   /* sample aspect ratio */
+        /* an audio frame: what the sound output's header says (sink_wav.h); 0: unknown */
+        struct {
+                uint32_t rate, channels; /* samples per second per channel, channels */
+                uint32_t bits;           /* 16: S16LE interleaved; else not writable */
+        } pcm;
 };
 
 struct avb_sink_record {
-	int64_t pts_ns;
-	int64_t due_ns;	      /* when it was due, since the anchor (pts - first pts) */
-	int64_t presented_ns; /* since the anchor; >= due_ns */
-	char md5[33];	      /* lower-case hex; "" when checksums are off or the read failed */
+        int64_t pts_ns;
+        int64_t due_ns;       /* when it was due, since the anchor (pts - first pts) */
+        int64_t presented_ns; /* since the anchor; >= due_ns */
+        char md5[33];         /* lower-case hex; "" when checksums are off or the read failed */
 };
 
 struct avb_sink_stats {
-	uint64_t received;	       /* frames queued */
-	uint64_t presented;
-	uint64_t released_unpresented; /* dropped by a flush */
-	uint64_t discarded;	       /* dropped by avb_sink_discard_until */
-	uint64_t dropped_late;	       /* dropped as too late on a slaved clock */
-	uint64_t underflows;
-	uint64_t records_dropped;      /* not taken in time */
-	size_t queued;		       /* frames waiting (markers not counted) */
-	bool shown;		       /* a presented frame is kept (keep_shown) */
+        uint64_t received; /* frames queued */
+        uint64_t presented;
+        uint64_t released_unpresented; /* dropped by a flush */
+        uint64_t discarded;            /* dropped by avb_sink_discard_until */
+        uint64_t dropped_late;         /* dropped as too late on a slaved clock */
+        uint64_t underflows;
+        uint64_t records_dropped; /* not taken in time */
+        size_t queued;            /* frames waiting (markers not counted) */
+        bool shown;               /* a presented frame is kept (keep_shown) */
 };
 
 struct avb_sink;
@@ -147,7 +147,7 @@ struct avb_sink;
  * Errors: -ENOMEM, or pthread_create's error.
  */
 int avb_sink_new(const struct avb_sink_ops *ops, void *userdata, bool checksum,
-		 struct avb_sink **ret_sink);
+                 struct avb_sink **ret_sink);
 /* Stop the thread and release every queued frame; accepts NULL. */
 void avb_sink_free(struct avb_sink *s);
 
@@ -226,8 +226,7 @@ void avb_sink_discard_until(struct avb_sink *s, int64_t pts_ns);
 bool avb_sink_take_eos(struct avb_sink *s);
 
 /* Move the records out, oldest first (*ret_records malloc'd; NULL when none). Errors: -ENOMEM. */
-int avb_sink_take_records(struct avb_sink *s, struct avb_sink_record **ret_records,
-			  size_t *ret_n);
+int avb_sink_take_records(struct avb_sink *s, struct avb_sink_record **ret_records, size_t *ret_n);
 void avb_sink_get_stats(struct avb_sink *s, struct avb_sink_stats *ret_stats);
 
 #endif /* AVB_VENDOR_SINK_H */

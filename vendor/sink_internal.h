@@ -24,62 +24,62 @@
 #include "sink_y4m.h"
 
 struct sink_item {
-	struct avb_sink_frame f; /* f.frame -1: an end-of-stream marker */
+        struct avb_sink_frame f; /* f.frame -1: an end-of-stream marker */
 };
 
 #define SINK_EVENTS 8
 
 struct sink_event {
-	enum avb_sink_event ev;
-	int64_t pts_ns;
+        enum avb_sink_event ev;
+        int64_t pts_ns;
 };
 
 struct avb_sink {
-	const struct avb_sink_ops *ops;
-	void *userdata;
-	bool checksum;
+        const struct avb_sink_ops *ops;
+        void *userdata;
+        bool checksum;
 
-	pthread_mutex_t lock;
-	pthread_cond_t cond; /* CLOCK_MONOTONIC: new item, flush, stop, wake */
-	pthread_t thread;
-	bool stopping;
-	int notify_fd;
+        pthread_mutex_t lock;
+        pthread_cond_t cond; /* CLOCK_MONOTONIC: new item, flush, stop, wake */
+        pthread_t thread;
+        bool stopping;
+        int notify_fd;
 
-	struct sink_item q[AVB_SINK_QUEUE];
-	size_t head, n, n_frames;
+        struct sink_item q[AVB_SINK_QUEUE];
+        size_t head, n, n_frames;
 
-	enum avb_sink_pacing pacing;
-	const struct avb_sink_clock *clock;
-	void *clock_userdata;
-	bool keep_shown, render_first;
-	int64_t shown; /* the kept frame, -1: none */
+        enum avb_sink_pacing pacing;
+        const struct avb_sink_clock *clock;
+        void *clock_userdata;
+        bool keep_shown, render_first;
+        int64_t shown; /* the kept frame, -1: none */
 
-	bool presenting; /* a frame is off the queue, not yet recorded */
-	bool anchored;
-	int64_t anchor_ns, first_pts_ns, last_pts_ns;
-	bool eos_presented;
+        bool presenting; /* a frame is off the queue, not yet recorded */
+        bool anchored;
+        int64_t anchor_ns, first_pts_ns, last_pts_ns;
+        bool eos_presented;
 
-	bool first_pending; /* the next frame presented is a first frame */
-	bool discarding;
-	int64_t discard_pts_ns;
-	bool refused; /* a frame was refused: tell when there is room */
-	/*
-	 * the last frame taken off the queue (presented or dropped late): its
-	 * pts and the step before it (0: unknown), for underflow and lateness
-	 */
-	bool underflowed, can_underflow, stepped;
-	int64_t shown_pts_ns, step_ns;
+        bool first_pending; /* the next frame presented is a first frame */
+        bool discarding;
+        int64_t discard_pts_ns;
+        bool refused; /* a frame was refused: tell when there is room */
+        /*
+         * the last frame taken off the queue (presented or dropped late): its
+         * pts and the step before it (0: unknown), for underflow and lateness
+         */
+        bool underflowed, can_underflow, stepped;
+        int64_t shown_pts_ns, step_ns;
 
-	struct sink_event ev[SINK_EVENTS]; /* told by the thread, outside the lock */
-	size_t n_ev;
+        struct sink_event ev[SINK_EVENTS]; /* told by the thread, outside the lock */
+        size_t n_ev;
 
-	struct avb_sink_record *rec; /* ring of AVB_SINK_RECORDS */
-	size_t rec_head, rec_n;
-	struct avb_sink_stats stats;
+        struct avb_sink_record *rec; /* ring of AVB_SINK_RECORDS */
+        size_t rec_head, rec_n;
+        struct avb_sink_stats stats;
 
-	uint8_t *scratch; /* AVB_SINK_READ_CHUNK bytes; presentation thread only */
-	struct avb_sink_y4m *out; /* the picture output, NULL: none */
-	struct avb_sink_wav *wav; /* the sound output, NULL: none */
+        uint8_t *scratch;         /* AVB_SINK_READ_CHUNK bytes; presentation thread only */
+        struct avb_sink_y4m *out; /* the picture output, NULL: none */
+        struct avb_sink_wav *wav; /* the sound output, NULL: none */
 };
 
 /* The sink's presentation thread (started by avb_sink_new; arg: the sink). */

@@ -46,7 +46,7 @@ void avb_sink_wav_free(struct avb_sink_wav *w);
  * or the file is full).
  */
 int avb_sink_wav_write(struct avb_sink_wav *w, const struct avb_sink_frame *f,
-		       avb_sink_y4m_read_fn read, void *userdata, uint8_t *scratch,
-		       size_t scratch_len);
+                       avb_sink_y4m_read_fn read, void *userdata, uint8_t *scratch,
+                       size_t scratch_len);
 
 #endif /* AVB_VENDOR_SINK_WAV_H */

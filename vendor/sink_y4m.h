@@ -37,7 +37,7 @@ void avb_sink_y4m_free(struct avb_sink_y4m *y);
 
 /* How the writer reads a frame's bytes: the sink's read op. */
 typedef int (*avb_sink_y4m_read_fn)(void *userdata, int64_t frame, uint32_t offset, void *dst,
-				    size_t len);
+                                    size_t len);
 
 /*
  * Append f (a FRAME, after the header on the first one). scratch: a buffer
@@ -46,7 +46,7 @@ typedef int (*avb_sink_y4m_read_fn)(void *userdata, int64_t frame, uint32_t offs
  * -EINVAL: the frame was not written (no layout, or another size).
  */
 int avb_sink_y4m_write(struct avb_sink_y4m *y, const struct avb_sink_frame *f,
-		       avb_sink_y4m_read_fn read, void *userdata, uint8_t *scratch,
-		       size_t scratch_len);
+                       avb_sink_y4m_read_fn read, void *userdata, uint8_t *scratch,
+                       size_t scratch_len);
 
 #endif /* AVB_VENDOR_SINK_Y4M_H */

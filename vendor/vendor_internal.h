@@ -19,39 +19,39 @@
 
 /* What a buffer handle's ref.type says about ref.obj and ref.aux. */
 enum vendor_buf_type {
-	VENDOR_BUF_POOL = 1,  /* obj: struct avb_pool *, aux: ring id */
-	VENDOR_BUF_FRAME = 2, /* obj: struct avb_framepool *, aux: block index */
+        VENDOR_BUF_POOL = 1,  /* obj: struct avb_pool *, aux: ring id */
+        VENDOR_BUF_FRAME = 2, /* obj: struct avb_framepool *, aux: block index */
 };
 
 struct avb_vendor {
-	pthread_mutex_t lock;
-	struct avb_vendor_config cfg;
-	avb_vendor_space_cb cb;
-	void *userdata;
-	avb_vendor_buffer_cb observer; /* under lock */
-	void *observer_userdata;
+        pthread_mutex_t lock;
+        struct avb_vendor_config cfg;
+        avb_vendor_space_cb cb;
+        void *userdata;
+        avb_vendor_buffer_cb observer; /* under lock */
+        void *observer_userdata;
 
-	struct avb_heap *heaps[2]; /* [secure] */
-	struct avb_pool *pools[AVB_VENDOR_MAX_POOLS]; /* by pool handle, non-DEAD */
-	struct avb_pool_ids pool_ids;
-	struct avb_handle_table *handles;
-	struct avb_framepool *frame_pools[AVB_VENDOR_MAX_FRAME_POOLS];
-	size_t n_frame_pools;
-	struct avb_decoder_registry *decoders;
-	struct avb_graph *graph;		       /* the topology, for the vendor's lifetime */
-	struct avb_sink *sinks[AVB_VENDOR_MAX_DECODERS]; /* by config decoder index; lazily */
-	/* what each sink's ops get: the vendor, and whom its events go to */
-	struct vendor_sink_ctx {
-		struct avb_vendor *v;
-		avb_vendor_sink_event_cb cb;
-		void *userdata;
-	} sink_ctx[AVB_VENDOR_MAX_DECODERS];
+        struct avb_heap *heaps[2];                    /* [secure] */
+        struct avb_pool *pools[AVB_VENDOR_MAX_POOLS]; /* by pool handle, non-DEAD */
+        struct avb_pool_ids pool_ids;
+        struct avb_handle_table *handles;
+        struct avb_framepool *frame_pools[AVB_VENDOR_MAX_FRAME_POOLS];
+        size_t n_frame_pools;
+        struct avb_decoder_registry *decoders;
+        struct avb_graph *graph; /* the topology, for the vendor's lifetime */
+        struct avb_sink *sinks[AVB_VENDOR_MAX_DECODERS]; /* by config decoder index; lazily */
+        /* what each sink's ops get: the vendor, and whom its events go to */
+        struct vendor_sink_ctx {
+                struct avb_vendor *v;
+                avb_vendor_sink_event_cb cb;
+                void *userdata;
+        } sink_ctx[AVB_VENDOR_MAX_DECODERS];
 };
 
 /* Space callbacks owed after unlocking: one operation touches one pool. */
 struct vendor_fired {
-	int8_t pool_handle;
-	uint64_t count;
+        int8_t pool_handle;
+        uint64_t count;
 };
 
 void vendor_lock(struct avb_vendor *v);

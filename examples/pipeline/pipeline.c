@@ -85,13 +85,13 @@ static const char *stream_path, *sha1_path;
 static bool to_sink; /* --sink: the decoded frames go to video sink 0 */
 static uint8_t *stream;
 static size_t stream_len;
-static size_t *stream_au; /* offsets of the access units, and stream_len at the end */
+static size_t *stream_au;        /* offsets of the access units, and stream_len at the end */
 #define STREAM_FRAME_NS 40000000 /* --stream: 25 frames per second */
 
-#define say(...)                                                                                  \
-        do {                                                                                      \
-                if (!quiet)                                                                       \
-                        printf(__VA_ARGS__);                                                      \
+#define say(...)                                                                                   \
+        do {                                                                                       \
+                if (!quiet)                                                                        \
+                        printf(__VA_ARGS__);                                                       \
         } while (0)
 
 static void die(const char *what, const avb_status *st)
@@ -210,7 +210,7 @@ static avb_status on_space_available(void *impl, avb_call *call)
 }
 
 static const com_rdk_hal_avbuffer_IAVBufferSpaceListener_ops listener_ops = {
-        .onSpaceAvailable = on_space_available,
+    .onSpaceAvailable = on_space_available,
 };
 
 /* alloc that waits for space: the source's back-pressure. */
@@ -231,7 +231,7 @@ static int64_t alloc_waiting(avb_binder *av, const com_rdk_hal_avbuffer_Pool *po
                 int before = w->signals;
                 pthread_mutex_unlock(&w->lock);
                 st = com_rdk_hal_avbuffer_IAVBuffer_notifyWhenSpaceAvailable(av, pool, size,
-                                                                              &accepted);
+                                                                             &accepted);
                 if (!avb_status_is_ok(&st) || !accepted)
                         die("notifyWhenSpaceAvailable", avb_status_is_ok(&st) ? NULL : &st);
                 (*ret_waits)++;
@@ -319,8 +319,8 @@ static int run_source(const char *self, int frames)
                 com_rdk_hal_audiodecoder_IAudioDecoder_Id aid = {.value = 0};
                 com_rdk_hal_videodecoder_IVideoDecoder_Id vid = {.value = 0};
                 com_rdk_hal_avbuffer_Pool *p = secure ? sec : ns;
-                avb_status st = com_rdk_hal_avbuffer_IAVBuffer_createAudioPool(
-                        av, secure, &aid, listener, &p[AUDIO]);
+                avb_status st = com_rdk_hal_avbuffer_IAVBuffer_createAudioPool(av, secure, &aid,
+                                                                               listener, &p[AUDIO]);
                 if (avb_status_is_ok(&st))
                         st = com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(av, secure, &vid,
                                                                             listener, &p[VIDEO]);
@@ -333,7 +333,8 @@ static int run_source(const char *self, int frames)
         t0 = now_s();
         for (int seq = 0; seq < frames; seq++) {
                 for (int kind = AUDIO; kind <= VIDEO; kind++) {
-                        struct frame_msg m = {.kind = kind, .seq = seq,
+                        struct frame_msg m = {.kind = kind,
+                                              .seq = seq,
                                               .size = frame_size(kind, seq),
                                               .secure_pool = sec[kind].handle};
                         void *ptr;
@@ -444,7 +445,7 @@ static struct {
         /* --sha1: ffmpeg's digest of each frame (hex), and how they compared */
         char (*ref)[2 * SHA1_DIGEST_SIZE + 1];
         int n_ref, matched, mismatched;
-        int tunnelled; /* frames announced with handle -1: tunnelled mode */
+        int tunnelled;              /* frames announced with handle -1: tunnelled mode */
         struct pipeline_sink *sink; /* --sink: where the frames go instead of free */
 } vd = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
@@ -503,7 +504,8 @@ static void check_frame(int index, const com_rdk_hal_videodecoder_FrameMetadata 
 static avb_status vd_frame(void *impl, avb_call *call, int64_t pts, int64_t handle,
                            const com_rdk_hal_videodecoder_FrameMetadata *meta)
 {
-        bool ok = false, eos = meta && meta->endOfStream, frame = !(eos && pts == -1 && handle == -1);
+        bool ok = false, eos = meta && meta->endOfStream,
+             frame = !(eos && pts == -1 && handle == -1);
 
         (void)impl;
         (void)call;
@@ -552,8 +554,7 @@ static avb_status vd_error(void *impl, avb_call *call, int32_t code, int32_t ven
         return avb_status_ok();
 }
 
-static avb_status vd_state(void *impl, avb_call *call, com_rdk_hal_State from,
-                           com_rdk_hal_State to)
+static avb_status vd_state(void *impl, avb_call *call, com_rdk_hal_State from, com_rdk_hal_State to)
 {
         (void)impl;
         (void)call;
@@ -563,13 +564,13 @@ static avb_status vd_state(void *impl, avb_call *call, com_rdk_hal_State from,
 }
 
 static const com_rdk_hal_videodecoder_IVideoDecoderControllerListener_ops vd_ops = {
-        .onFrameOutput = vd_frame,
-        .onDecodeBufferAvailable = vd_available,
+    .onFrameOutput = vd_frame,
+    .onDecodeBufferAvailable = vd_available,
 };
 
 static const com_rdk_hal_videodecoder_IVideoDecoderEventListener_ops vd_event_ops = {
-        .onDecodeError = vd_error,
-        .onStateChanged = vd_state,
+    .onDecodeError = vd_error,
+    .onStateChanged = vd_state,
 };
 
 /* Video decoder 0 and its controller, opened secure. */
@@ -605,10 +606,10 @@ static bool open_video_decoder(struct video_dec *v)
                                     5000, &mgr);
         if (e >= 0)
                 e = com_rdk_hal_videodecoder_IVideoDecoderControllerListener_new_local(
-                        &vd_ops, NULL, NULL, &v->listener);
+                    &vd_ops, NULL, NULL, &v->listener);
         if (e >= 0)
                 e = com_rdk_hal_videodecoder_IVideoDecoderEventListener_new_local(
-                        &vd_event_ops, NULL, NULL, &v->events);
+                    &vd_event_ops, NULL, NULL, &v->events);
         avb_binder_unref(sm);
         if (e < 0) {
                 errno = -e;
@@ -621,14 +622,13 @@ static bool open_video_decoder(struct video_dec *v)
                 die("no video decoder 0", NULL);
         must(com_rdk_hal_videodecoder_IVideoDecoder_registerEventListener(v->dec, v->events, &ok),
              "registerEventListener");
-        must(com_rdk_hal_videodecoder_IVideoDecoder_open(v->dec,
-                                                         com_rdk_hal_videodecoder_Codec_H264_AVC,
-                                                         true, v->listener, &v->ctl),
+        must(com_rdk_hal_videodecoder_IVideoDecoder_open(
+                 v->dec, com_rdk_hal_videodecoder_Codec_H264_AVC, true, v->listener, &v->ctl),
              "open video decoder 0 (secure)");
         if (!v->ctl)
                 die("video decoder 0 has no secure H.264", NULL);
         must(com_rdk_hal_videodecoder_IVideoDecoderController_setProperty(
-                     v->ctl, com_rdk_hal_videodecoder_Property_SHA1_CALC, &sha1, &ok),
+                 v->ctl, com_rdk_hal_videodecoder_Property_SHA1_CALC, &sha1, &ok),
              "setProperty(SHA1_CALC)");
         if (!ok)
                 die("setProperty(SHA1_CALC): refused", NULL);
@@ -643,8 +643,8 @@ static void decode_video(struct video_dec *v, const struct frame_msg *m, bool eo
 {
         /* one access unit per buffer, in presentation order (no B-frames) */
         com_rdk_hal_videodecoder_InputBufferMetadata md = {
-                .nsPresentationTime = stream_path ? (int64_t)m->seq * STREAM_FRAME_NS : m->seq,
-                .endOfStream = eos};
+            .nsPresentationTime = stream_path ? (int64_t)m->seq * STREAM_FRAME_NS : m->seq,
+            .endOfStream = eos};
 
         for (;;) {
                 bool accepted = false;
@@ -654,7 +654,7 @@ static void decode_video(struct video_dec *v, const struct frame_msg *m, bool eo
                 before = vd.available;
                 pthread_mutex_unlock(&vd.lock);
                 must(com_rdk_hal_videodecoder_IVideoDecoderController_decodeBufferWithMetadata(
-                             v->ctl, m->handle, &md, &accepted),
+                         v->ctl, m->handle, &md, &accepted),
                      "decodeBufferWithMetadata");
                 if (accepted)
                         return;
@@ -692,14 +692,15 @@ static int finish_video(struct video_dec *v)
         if (!vd.eos || vd.errors)
                 rc = 1;
         if (vd.tunnelled && (vd.frames || (vd.ref && vd.tunnelled != vd.n_ref))) {
-                fprintf(stderr, "decoder: tunnelled, %d frames to the sink for ffmpeg's %d, "
+                fprintf(stderr,
+                        "decoder: tunnelled, %d frames to the sink for ffmpeg's %d, "
                         "%d frame handles reached this process\n",
                         vd.tunnelled, vd.n_ref, vd.frames);
                 rc = 1;
         } else if (!vd.tunnelled && vd.ref &&
                    (vd.mismatched || vd.frames != vd.n_ref || vd.matched != vd.n_ref)) {
-                fprintf(stderr, "decoder: %d frames for ffmpeg's %d, %d SHA-1 differ\n",
-                        vd.frames, vd.n_ref, vd.mismatched);
+                fprintf(stderr, "decoder: %d frames for ffmpeg's %d, %d SHA-1 differ\n", vd.frames,
+                        vd.n_ref, vd.mismatched);
                 rc = 1;
         }
         if (vd.sink) {
@@ -724,7 +725,8 @@ static int finish_video(struct video_dec *v)
             rc ? " (FAILED)" : "");
         if (vd.ref)
                 say("decoder: %d of %d frames have ffmpeg's SHA-1 (framehash of the same "
-                    "stream)\n", vd.matched, vd.n_ref);
+                    "stream)\n",
+                    vd.matched, vd.n_ref);
         if (vd.sink)
                 say("decoder: all %d frame handles queued into video sink 0 on AV clock 0, never "
                     "mapped; onEndOfStream came with the last%s\n",
@@ -762,8 +764,8 @@ static int run_decoder(void)
                 /* A real decoder would read the frame; this one checks every 16th. */
                 if (frames++ % 16 == 0) {
                         uint8_t want[SHA1_DIGEST_SIZE];
-                        st = com_rdk_hal_avbuffer_IAVBuffer_calculateSHA1(av, m.handle, &digest,
-                                                                          &n);
+                        st =
+                            com_rdk_hal_avbuffer_IAVBuffer_calculateSHA1(av, m.handle, &digest, &n);
                         if (avb_status_is_ok(&st)) {
                                 expected_sha1(m.kind, m.seq, m.size, want);
                                 if (n != SHA1_DIGEST_SIZE || memcmp(digest, want, n) != 0) {
@@ -815,10 +817,11 @@ static int split_access_units(void)
                         start = i - 1; /* a four-byte start code */
                 type = stream[i + 3] & 0x1f;
                 vcl = type >= 1 && type <= 5;
-                boundary = have_slice && ((type >= 6 && type <= 9) || (vcl && stream[i + 4] & 0x80));
+                boundary =
+                    have_slice && ((type >= 6 && type <= 9) || (vcl && stream[i + 4] & 0x80));
                 if (boundary) {
-                        if (n + 1 == cap && !(stream_au = realloc(stream_au, (cap *= 2) *
-                                                                              sizeof(*stream_au))))
+                        if (n + 1 == cap &&
+                            !(stream_au = realloc(stream_au, (cap *= 2) * sizeof(*stream_au))))
                                 die("out of memory", NULL);
                         stream_au[n++] = start;
                         have_slice = false;
@@ -833,14 +836,10 @@ static int split_access_units(void)
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-                {"frames", required_argument, NULL, 'n'},
-                {"role", required_argument, NULL, 'r'},
-                {"quiet", no_argument, NULL, 'q'},
-                {"stream", required_argument, NULL, 's'},
-                {"sha1", required_argument, NULL, 'S'},
-                {"sink", no_argument, NULL, 'k'},
-                {"help", no_argument, NULL, 'h'},
-                {0},
+            {"frames", required_argument, NULL, 'n'}, {"role", required_argument, NULL, 'r'},
+            {"quiet", no_argument, NULL, 'q'},        {"stream", required_argument, NULL, 's'},
+            {"sha1", required_argument, NULL, 'S'},   {"sink", no_argument, NULL, 'k'},
+            {"help", no_argument, NULL, 'h'},         {0},
         };
         const char *role = NULL;
         int frames = 300, c;

@@ -50,7 +50,7 @@ extern "C" {
 #define AVB_DEFAULT_DEADLINE_MS 5000
 /* Reserved transaction codes of the stable-AIDL meta-methods. */
 #define AVB_CODE_GET_INTERFACE_VERSION 0x00ffffffu
-#define AVB_CODE_GET_INTERFACE_HASH 0x00fffffeu
+#define AVB_CODE_GET_INTERFACE_HASH    0x00fffffeu
 /* First transaction code of an interface: method index i has code AVB_FIRST_CALL + i. */
 #define AVB_FIRST_CALL 1u
 
@@ -96,9 +96,8 @@ struct avb_interface_desc;
  * AVB_EX_UNSUPPORTED_OPERATION.
  */
 typedef avb_status (*avb_dispatch_fn)(const struct avb_interface_desc *iface, const void *ops,
-                                      void *impl, avb_call *call, uint32_t code,
-                                      const uint8_t *req, size_t req_len, uint8_t **ret_reply,
-                                      size_t *ret_len);
+                                      void *impl, avb_call *call, uint32_t code, const uint8_t *req,
+                                      size_t req_len, uint8_t **ret_reply, size_t *ret_len);
 
 typedef struct avb_interface_desc {
         const char *descriptor; /* "com.rdk.hal.avbuffer.IAVBuffer" */
@@ -156,7 +155,8 @@ AVB_EXPORT int avb_binder_link_to_death(avb_binder *b, void (*fn)(void *userdata
  * death callback (the thread running them) it never waits. So do not call it
  * holding a lock that the callback takes. avb_binder_unref() does not wait.
  */
-AVB_EXPORT int avb_binder_unlink_to_death(avb_binder *b, void (*fn)(void *userdata), void *userdata);
+AVB_EXPORT int avb_binder_unlink_to_death(avb_binder *b, void (*fn)(void *userdata),
+                                          void *userdata);
 
 /*
  * Used by generated stubs: sends one request and, unless `flags` has
@@ -192,8 +192,8 @@ AVB_EXPORT avb_status avb_binder_transact(avb_binder *b, const avb_interface_des
 AVB_EXPORT avb_status avb_binder_transact_fds(avb_binder *b, const avb_interface_desc *iface,
                                               uint32_t code, uint32_t flags, const uint8_t *req,
                                               size_t req_len, const int *fds, size_t n_fds,
-                                              uint8_t **ret_reply, size_t *ret_len,
-                                              int **ret_fds, size_t *ret_n_fds);
+                                              uint8_t **ret_reply, size_t *ret_len, int **ret_fds,
+                                              size_t *ret_n_fds);
 
 /* The stable-AIDL meta-methods, for generated getInterfaceVersion/Hash. */
 AVB_EXPORT avb_status avb_binder_get_interface_version(avb_binder *b,
@@ -327,7 +327,8 @@ AVB_EXPORT const char *avb_default_transport(void);
 /* "nanomsg"/"ipc" -> false, "unix" -> true; -EINVAL for anything else. */
 AVB_EXPORT int avb_transport_parse(const char *name, bool *ret_unix);
 
-/* "<scheme><socket dir>/<name>" of the default transport into a malloc'ed string; -ENAMETOOLONG if too long. */
+/* "<scheme><socket dir>/<name>" of the default transport into a malloc'ed string; -ENAMETOOLONG if
+ * too long. */
 AVB_EXPORT int avb_endpoint_for(const char *name, char **ret_endpoint);
 /* The same for `transport` ("nanomsg", "unix"; NULL: the default); -EINVAL for another. */
 AVB_EXPORT int avb_endpoint_for_transport(const char *transport, const char *name,

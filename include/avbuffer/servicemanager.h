@@ -36,8 +36,7 @@ AVB_EXPORT int avb_service_add(avb_binder *sm, const char *name, avb_server *ser
  * Looks `name` up, waiting up to timeout_ms (0: do not wait) for it to be
  * registered, and connects a proxy to it.
  */
-AVB_EXPORT int avb_service_get(avb_binder *sm, const char *name, int timeout_ms,
-                               avb_binder **ret);
+AVB_EXPORT int avb_service_get(avb_binder *sm, const char *name, int timeout_ms, avb_binder **ret);
 
 /* Splits "ipc://path#N" into a malloc'ed endpoint and object id (0 without "#"). */
 AVB_EXPORT int avb_endpoint_split(const char *endpoint, char **ret_base, uint32_t *ret_object_id);

@@ -56,9 +56,10 @@ typedef enum avb_transport_status {
         AVB_TS_PERMISSION = 7,          /* the server refused this client */
         AVB_TS_WOULD_BLOCK = 8,         /* oneway queue full: the call was dropped */
         AVB_TS_NO_MEMORY = 9,
-        AVB_TS_BAD_INTERFACE = 10,      /* object does not implement that interface */
-        AVB_TS_INTERNAL = 11,           /* any other local failure (see message) */
-        AVB_TS_NO_FDS = 12,             /* the fds could not travel (a peer or lifeline that cannot carry them) */
+        AVB_TS_BAD_INTERFACE = 10, /* object does not implement that interface */
+        AVB_TS_INTERNAL = 11,      /* any other local failure (see message) */
+        AVB_TS_NO_FDS =
+            12, /* the fds could not travel (a peer or lifeline that cannot carry them) */
 } avb_transport_status;
 
 #define AVB_STATUS_MESSAGE_MAX 256
@@ -78,11 +79,11 @@ static inline bool avb_status_is_ok(const avb_status *s)
 AVB_EXPORT avb_status avb_status_ok(void);
 /* An exception with a printf-style message (fmt may be NULL). */
 AVB_EXPORT avb_status avb_status_exception(int32_t exception, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 AVB_EXPORT avb_status avb_status_service_specific(int32_t code, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 AVB_EXPORT avb_status avb_status_transport(avb_transport_status ts, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /*
  * Maps a negative errno from the runtime to a status: -EPERM becomes
  * EX_SECURITY and -ENAMETOOLONG EX_ILLEGAL_ARGUMENT (a reference the caller

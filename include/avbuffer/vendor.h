@@ -80,7 +80,7 @@
 #define AVB_VENDOR_DEFAULT_ALIGN      64u
 #define AVB_VENDOR_SHA1_BYTES         20
 /* pool_handle of a buffer that comes from a vendor frame pool */
-#define AVB_VENDOR_FRAME_POOL_BUFFER  (-1)
+#define AVB_VENDOR_FRAME_POOL_BUFFER (-1)
 
 struct avb_vendor;
 
@@ -91,26 +91,26 @@ struct avb_vendor;
  * int32), alignment a power of two between 8 and 4096.
  */
 struct avb_vendor_config {
-	uint32_t nonsecure_heap_bytes; /* 0: heap not implemented */
-	uint32_t secure_heap_bytes;    /* 0: heap not implemented */
-	uint32_t alignment;            /* of every buffer, for DMA */
-	const struct avb_heap_ops *heap_ops; /* NULL: sealed memfd (heap.h) */
-	size_t n_decoders;
-	struct avb_decoder_spec decoders[AVB_VENDOR_MAX_DECODERS];
-	size_t n_frame_pools;
-	struct avb_framepool_spec frame_pools[AVB_VENDOR_MAX_FRAME_POOLS];
+        uint32_t nonsecure_heap_bytes;       /* 0: heap not implemented */
+        uint32_t secure_heap_bytes;          /* 0: heap not implemented */
+        uint32_t alignment;                  /* of every buffer, for DMA */
+        const struct avb_heap_ops *heap_ops; /* NULL: sealed memfd (heap.h) */
+        size_t n_decoders;
+        struct avb_decoder_spec decoders[AVB_VENDOR_MAX_DECODERS];
+        size_t n_frame_pools;
+        struct avb_framepool_spec frame_pools[AVB_VENDOR_MAX_FRAME_POOLS];
 };
 
 struct avb_heap_metrics {
-	bool secure;
-	int32_t bytes_used;  /* sum of the sizes of the pools made in it */
-	int32_t bytes_total;
+        bool secure;
+        int32_t bytes_used; /* sum of the sizes of the pools made in it */
+        int32_t bytes_total;
 };
 
 struct avb_pool_metrics {
-	int8_t pool_handle;
-	int32_t bytes_used;  /* see below */
-	int32_t bytes_total; /* the pool size */
+        int8_t pool_handle;
+        int32_t bytes_used;  /* see below */
+        int32_t bytes_total; /* the pool size */
 };
 
 /*
@@ -120,18 +120,18 @@ struct avb_pool_metrics {
  */
 
 struct avb_buffer_info {
-	bool secure;
-	int8_t pool_handle;   /* AVB_VENDOR_FRAME_POOL_BUFFER for frame blocks */
-	uint32_t heap_offset; /* in the heap given by secure */
-	uint32_t size;        /* as allocated, or as last trimmed */
-	enum avb_media_kind kind;
-	int32_t decoder_id;   /* the pool's decoder; AVB_DECODER_ID_UNDEFINED for frame blocks */
+        bool secure;
+        int8_t pool_handle;   /* AVB_VENDOR_FRAME_POOL_BUFFER for frame blocks */
+        uint32_t heap_offset; /* in the heap given by secure */
+        uint32_t size;        /* as allocated, or as last trimmed */
+        enum avb_media_kind kind;
+        int32_t decoder_id; /* the pool's decoder; AVB_DECODER_ID_UNDEFINED for frame blocks */
 };
 
 struct avb_copy_range {
-	uint32_t src_offset;
-	uint32_t dst_offset;
-	uint32_t size;
+        uint32_t src_offset;
+        uint32_t dst_offset;
+        uint32_t size;
 };
 
 /*
@@ -150,7 +150,7 @@ typedef void (*avb_vendor_space_cb)(void *userdata, int8_t pool_handle, uint64_t
  * avb_vendor_* function.
  */
 typedef void (*avb_vendor_buffer_cb)(void *userdata, int64_t handle,
-				     const struct avb_buffer_info *info);
+                                     const struct avb_buffer_info *info);
 
 /*
  * Reference profile: two 16,000,000-byte heaps, alignment 64; video decoders
@@ -166,7 +166,7 @@ void avb_vendor_config_init_defaults(struct avb_vendor_config *cfg);
  * what the heap backing returns.
  */
 int avb_vendor_new(const struct avb_vendor_config *cfg, avb_vendor_space_cb cb, void *userdata,
-		   struct avb_vendor **ret_vendor);
+                   struct avb_vendor **ret_vendor);
 /* Destroy everything, live buffers included (not reported); accepts NULL. */
 void avb_vendor_free(struct avb_vendor *v);
 /* Install (or with cb NULL remove) the buffer observer. */
@@ -189,7 +189,7 @@ size_t avb_vendor_heap_size(struct avb_vendor *v, bool secure);
  * connection, used by destroy_owner.
  */
 int avb_vendor_create_pool(struct avb_vendor *v, enum avb_media_kind kind, bool secure,
-			   int32_t decoder_id, uint64_t owner, int8_t *ret_pool_handle);
+                           int32_t decoder_id, uint64_t owner, int8_t *ret_pool_handle);
 /* destroy_pool's owner for a caller that may destroy any pool (a trusted one). */
 #define AVB_VENDOR_ANY_OWNER 0
 /*
@@ -206,16 +206,14 @@ int avb_vendor_destroy_pool(struct avb_vendor *v, int8_t pool_handle, uint64_t o
  * true. ret_deferred (may be NULL) gets the number of pools left DESTROYING.
  */
 int avb_vendor_destroy_owner(struct avb_vendor *v, uint64_t owner, bool force,
-			     size_t *ret_deferred);
-int avb_vendor_pool_metrics(struct avb_vendor *v, int8_t pool_handle,
-			    struct avb_pool_metrics *ret);
+                             size_t *ret_deferred);
+int avb_vendor_pool_metrics(struct avb_vendor *v, int8_t pool_handle, struct avb_pool_metrics *ret);
 /* getAllPoolMetrics: every pool of that heap, DESTROYING ones included. */
 int avb_vendor_all_pool_metrics(struct avb_vendor *v, bool secure,
-				struct avb_pool_metrics out[AVB_VENDOR_MAX_POOLS], size_t *ret_n);
+                                struct avb_pool_metrics out[AVB_VENDOR_MAX_POOLS], size_t *ret_n);
 
 /* alloc: never blocks. */
-int avb_vendor_alloc(struct avb_vendor *v, int8_t pool_handle, int32_t size,
-		     int64_t *ret_handle);
+int avb_vendor_alloc(struct avb_vendor *v, int8_t pool_handle, int32_t size, int64_t *ret_handle);
 /*
  * notifyWhenSpaceAvailable: 0 means accepted, and exactly one callback for
  * pool_handle follows (at once if alloc(size) would already succeed), unless
@@ -237,13 +235,13 @@ int avb_vendor_buffer_free_as(struct avb_vendor *v, int64_t handle, uint64_t own
 bool avb_vendor_is_valid(struct avb_vendor *v, int64_t handle);
 /* getAllocList: live handles in allocation order; *ret_handles may be NULL if *ret_n is 0. */
 int avb_vendor_alloc_list(struct avb_vendor *v, int8_t pool_handle, int64_t **ret_handles,
-			  size_t *ret_n);
+                          size_t *ret_n);
 
 /* Where a buffer lives, for the helper paths. Errors: -ENOENT. */
 int avb_vendor_buffer_info(struct avb_vendor *v, int64_t handle, struct avb_buffer_info *ret);
 /* Helper write(): len bytes from src at offset into the buffer. */
-int avb_vendor_buffer_write(struct avb_vendor *v, int64_t handle, uint32_t offset,
-			    const void *src, size_t len);
+int avb_vendor_buffer_write(struct avb_vendor *v, int64_t handle, uint32_t offset, const void *src,
+                            size_t len);
 /*
  * Sources: shared memory the server owns that writes may come from without
  * the bytes passing through server memory (a client's staging area): a
@@ -260,7 +258,7 @@ int avb_vendor_buffer_write(struct avb_vendor *v, int64_t handle, uint32_t offse
  */
 struct avb_vendor_source;
 int avb_vendor_source_new(struct avb_vendor *v, int fd, const void *map, size_t size, int client,
-			  struct avb_vendor_source **ret_source);
+                          struct avb_vendor_source **ret_source);
 bool avb_vendor_source_direct(const struct avb_vendor_source *s);
 /* Accepts NULL; no write from s may be running. */
 void avb_vendor_source_free(struct avb_vendor_source *s);
@@ -270,26 +268,26 @@ void avb_vendor_source_free(struct avb_vendor_source *s);
  * a range outside s (nothing moves).
  */
 int avb_vendor_buffer_write_source(struct avb_vendor *v, int64_t handle, uint32_t offset,
-				   const struct avb_vendor_source *s, size_t src_off, size_t len);
+                                   const struct avb_vendor_source *s, size_t src_off, size_t len);
 /*
  * Helper copyWithMap(): all ranges are checked before any byte moves; each
  * range acts as memmove, also when it overlaps itself in one buffer.
  * Secure -> non-secure gives -EPERM.
  */
 int avb_vendor_buffer_copy(struct avb_vendor *v, int64_t src_handle, int64_t dst_handle,
-			   const struct avb_copy_range *ranges, size_t n_ranges);
+                           const struct avb_copy_range *ranges, size_t n_ranges);
 /*
  * Server-internal read of a buffer's bytes (trusted vendor code, tests);
  * never forward the bytes of a secure buffer to a client.
  */
 int avb_vendor_buffer_read_for_vendor(struct avb_vendor *v, int64_t handle, uint32_t offset,
-				      void *dst, size_t len);
+                                      void *dst, size_t len);
 /*
  * calculateSHA1 over the buffer's size bytes. Errors: -EOPNOTSUPP without
  * AVB_DEBUG_API, -ENOENT (not a live handle), -ENOMEM.
  */
 int avb_vendor_buffer_sha1(struct avb_vendor *v, int64_t handle,
-			   uint8_t ret_digest[AVB_VENDOR_SHA1_BYTES]);
+                           uint8_t ret_digest[AVB_VENDOR_SHA1_BYTES]);
 
 /*
  * Vendor-internal: take a block from frame pool index (config order) and give
@@ -318,8 +316,8 @@ int avb_vendor_frame_move(struct avb_vendor *v, int64_t frame, uint64_t from, ui
 size_t avb_vendor_frame_free_owner(struct avb_vendor *v, uint64_t owner);
 
 /* Vendor control hook; see avb_decoder_set_configured (decoder.h). */
-int avb_vendor_set_decoder_configured(struct avb_vendor *v, enum avb_media_kind kind,
-				      int32_t id, bool configured);
+int avb_vendor_set_decoder_configured(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
+                                      bool configured);
 
 /*
  * The media graph (vendor/graph.h) and the decode path (vendor_graph.c).
@@ -340,13 +338,13 @@ int avb_vendor_graph_describe(struct avb_vendor *v, bool dot, char **ret_text);
  * or the sink pad has another enabled link), -EPIPE (see avb_graph_setup_link).
  */
 int avb_vendor_graph_setup_link(struct avb_vendor *v, const char *source, const char *sink,
-				bool enable);
+                                bool enable);
 /*
  * media-ctl -V: what a pad carries (0 fields: any); the bytes a pad holds
  * stay as the topology says. Errors: -EINVAL, -ENOENT, -EBUSY (streams).
  */
 int avb_vendor_graph_set_format(struct avb_vendor *v, const char *pad, uint32_t fourcc,
-				uint32_t width, uint32_t height);
+                                uint32_t width, uint32_t height);
 
 /*
  * The decode path's decoder steps, each one state of the registry
@@ -366,15 +364,15 @@ int avb_vendor_graph_set_format(struct avb_vendor *v, const char *pad, uint32_t 
  */
 #define AVB_VENDOR_LINK_TEXT 96 /* two 31-character entity names, two pads, " -> " */
 struct avb_vendor_decoder_start {
-	enum avb_media_kind kind;
-	int32_t id;
-	unsigned frame_pool;
-	uint32_t fourcc;
-	int notify_fd;
+        enum avb_media_kind kind;
+        int32_t id;
+        unsigned frame_pool;
+        uint32_t fourcc;
+        int notify_fd;
 };
 int avb_vendor_decoder_open(struct avb_vendor *v, enum avb_media_kind kind, int32_t id);
 int avb_vendor_decoder_start(struct avb_vendor *v, const struct avb_vendor_decoder_start *how,
-			     bool *ret_tunnelled, char ret_bad_link[AVB_VENDOR_LINK_TEXT]);
+                             bool *ret_tunnelled, char ret_bad_link[AVB_VENDOR_LINK_TEXT]);
 int avb_vendor_decoder_stop(struct avb_vendor *v, enum avb_media_kind kind, int32_t id);
 /*
  * The decoder's stream is width x height (its first frame, or a resolution
@@ -385,10 +383,10 @@ int avb_vendor_decoder_stop(struct avb_vendor *v, enum avb_media_kind kind, int3
  * names it). Start sets the geometry back to unknown.
  */
 int avb_vendor_decoder_set_geometry(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
-				    uint32_t width, uint32_t height,
-				    char ret_bad_link[AVB_VENDOR_LINK_TEXT]);
+                                    uint32_t width, uint32_t height,
+                                    char ret_bad_link[AVB_VENDOR_LINK_TEXT]);
 int avb_vendor_decoder_close(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
-			     bool configured);
+                             bool configured);
 /*
  * Tunnelled mode is the decoder's output link to its sink enabled: whether
  * it is, and enabling or disabling it (as `avbufctl graph link` would).
@@ -396,9 +394,9 @@ int avb_vendor_decoder_close(struct avb_vendor *v, enum avb_media_kind kind, int
  * avb_vendor_graph_setup_link (-EBUSY while the decoder streams).
  */
 int avb_vendor_decoder_tunnelled(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
-				 bool *ret_tunnelled);
+                                 bool *ret_tunnelled);
 int avb_vendor_decoder_set_tunnelled(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
-				     bool tunnelled);
+                                     bool tunnelled);
 
 /*
  * Tunnelled mode: hand a frame to the decoder's sink, which frees it once
@@ -406,8 +404,8 @@ int avb_vendor_decoder_set_tunnelled(struct avb_vendor *v, enum avb_media_kind k
  * error). Errors: -ENOENT (the decoder never started tunnelled), -ENOSPC
  * (the sink's queue is full).
  */
-int avb_vendor_sink_queue(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
-			  int64_t frame, int64_t pts_ns, uint32_t bytes);
+int avb_vendor_sink_queue(struct avb_vendor *v, enum avb_media_kind kind, int32_t id, int64_t frame,
+                          int64_t pts_ns, uint32_t bytes);
 /*
  * Where a video frame's picture lies in its block: the decoder's output
  * format. With it the sink hashes the visible rows of each plane and can
@@ -415,18 +413,18 @@ int avb_vendor_sink_queue(struct avb_vendor *v, enum avb_media_kind kind, int32_
  * does for a frame queued through the Video Sink HAL with a layout.
  */
 enum avb_vendor_pixfmt {
-	AVB_VENDOR_PIXFMT_NONE = 0, /* no layout: the first `bytes` bytes are the frame */
-	AVB_VENDOR_PIXFMT_NV12 = 1, /* Y plane, then interleaved CbCr at half height */
-	AVB_VENDOR_PIXFMT_I420 = 2, /* Y, Cb, Cr planes; chroma half each way, rounded up */
+        AVB_VENDOR_PIXFMT_NONE = 0, /* no layout: the first `bytes` bytes are the frame */
+        AVB_VENDOR_PIXFMT_NV12 = 1, /* Y plane, then interleaved CbCr at half height */
+        AVB_VENDOR_PIXFMT_I420 = 2, /* Y, Cb, Cr planes; chroma half each way, rounded up */
 };
 #define AVB_VENDOR_PLANES 3
 struct avb_vendor_picture {
-	uint32_t width, height; /* visible luma samples */
-	enum avb_vendor_pixfmt pixfmt;
-	uint32_t n_planes; /* at least 2 for NV12, 3 for I420 */
-	uint32_t offset[AVB_VENDOR_PLANES], stride[AVB_VENDOR_PLANES]; /* bytes */
-	uint32_t rate_num, rate_den; /* frames per second; 0/0 unknown */
-	uint32_t sar_num, sar_den;   /* sample aspect ratio; 0/0 unknown */
+        uint32_t width, height; /* visible luma samples */
+        enum avb_vendor_pixfmt pixfmt;
+        uint32_t n_planes; /* at least 2 for NV12, 3 for I420 */
+        uint32_t offset[AVB_VENDOR_PLANES], stride[AVB_VENDOR_PLANES]; /* bytes */
+        uint32_t rate_num, rate_den; /* frames per second; 0/0 unknown */
+        uint32_t sar_num, sar_den;   /* sample aspect ratio; 0/0 unknown */
 };
 /*
  * avb_vendor_sink_queue with the frame's picture (NULL, or pixfmt NONE:
@@ -436,8 +434,8 @@ struct avb_vendor_picture {
  * ends past `bytes`).
  */
 int avb_vendor_sink_queue_picture(struct avb_vendor *v, enum avb_media_kind kind, int32_t id,
-				  int64_t frame, int64_t pts_ns, uint32_t bytes,
-				  const struct avb_vendor_picture *picture);
+                                  int64_t frame, int64_t pts_ns, uint32_t bytes,
+                                  const struct avb_vendor_picture *picture);
 /* End of stream after the frames queued so far. Errors: -ENOENT, -ENOSPC. */
 int avb_vendor_sink_queue_eos(struct avb_vendor *v, enum avb_media_kind kind, int32_t id);
 /* Drop (and free) the frames the sink has not presented yet. */
@@ -452,7 +450,7 @@ bool avb_vendor_sink_take_eos(struct avb_vendor *v, enum avb_media_kind kind, in
  */
 struct avb_sink_record;
 int avb_vendor_sink_take_records(struct avb_vendor *v, const char *name,
-				 struct avb_sink_record **ret_records, size_t *ret_n);
+                                 struct avb_sink_record **ret_records, size_t *ret_n);
 /*
  * The presenting engine (struct avb_sink, vendor/sink.h) of the sink that
  * video decoder `id`'s output link enters, made on first use and kept until
@@ -464,9 +462,9 @@ int avb_vendor_sink_take_records(struct avb_vendor *v, const char *name,
 struct avb_sink;
 typedef void (*avb_vendor_sink_event_cb)(void *userdata, int event, int64_t pts_ns);
 int avb_vendor_video_sink(struct avb_vendor *v, int32_t id, avb_vendor_sink_event_cb cb,
-			  void *userdata, struct avb_sink **ret_sink);
+                          void *userdata, struct avb_sink **ret_sink);
 /* The same for the sink audio decoder `id`'s output link enters (the Audio Sink HAL's). */
 int avb_vendor_audio_sink(struct avb_vendor *v, int32_t id, avb_vendor_sink_event_cb cb,
-			  void *userdata, struct avb_sink **ret_sink);
+                          void *userdata, struct avb_sink **ret_sink);
 
 #endif /* AVBUFFER_VENDOR_H */

@@ -19,8 +19,8 @@ typedef struct fe_run {
 
 /*
  * Compiles: `files` is a NULL-terminated list of path, text pairs (paths
- * relative to the root "r", or "/x/y.aidl" for "x/y.aidl" outside it); the first `n_main` of them are given on the
- * command line, the rest can only be found through imports.
+ * relative to the root "r", or "/x/y.aidl" for "x/y.aidl" outside it); the first `n_main` of them
+ * are given on the command line, the rest can only be found through imports.
  */
 void fe_compile(fe_run *run, size_t n_main, const char *const *files);
 /* One file, "r/a/T.aidl" when the text declares package a and type T. */

@@ -52,9 +52,9 @@ static void check_dump(aidl_program *p)
 static struct {
         const char *path, *text;
 } library[MAX_LIBRARY] = {
-        {"a/P.aidl", "package a; parcelable P { int x = 1; }"},
-        {"a/E.aidl", "package a; @Backing(type=\"int\") enum E { A, B = A + 4 }"},
-        {"b/I.aidl", "package b; import a.P; interface I { const int K = 3; void f(in P p); }"},
+    {"a/P.aidl", "package a; parcelable P { int x = 1; }"},
+    {"a/E.aidl", "package a; @Backing(type=\"int\") enum E { A, B = A + 4 }"},
+    {"b/I.aidl", "package b; import a.P; interface I { const int K = 3; void f(in P p); }"},
 };
 static size_t n_library = 3;
 

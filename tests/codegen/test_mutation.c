@@ -3,10 +3,9 @@
  * Bounded mutation fuzzing of the front end, run by `meson test`: seeded
  * mutations (byte flips, byte sets, deletions, truncations, splices of
  * chunks from other seeds, duplications) of the idl/ files, the emitters'
- * test IDL and the negative cases, plus pathological nesting. Every run must end (a watchdog aborts a
- * run that takes over 10 s) without a crash or a broken invariant
- * (fuzz_parser.c). AIDL_MUTATIONS and AIDL_MUTATION_SEED override the
- * defaults (20,000 and a fixed seed).
+ * test IDL and the negative cases, plus pathological nesting. Every run must end (a watchdog aborts
+ * a run that takes over 10 s) without a crash or a broken invariant (fuzz_parser.c). AIDL_MUTATIONS
+ * and AIDL_MUTATION_SEED override the defaults (20,000 and a fixed seed).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,7 +25,7 @@
 #include "fe_util.h"
 #include "fuzz_parser.h"
 
-#define MAX_SEEDS 256
+#define MAX_SEEDS        256
 #define WATCHDOG_SECONDS 10
 
 typedef struct seed {
@@ -81,8 +80,7 @@ static int collect(const char *path, const struct stat *st, int flag, struct FTW
         return 0;
 }
 
-static char *repeat(const char *prefix, const char *unit, size_t n, const char *suffix,
-                    size_t *len)
+static char *repeat(const char *prefix, const char *unit, size_t n, const char *suffix, size_t *len)
 {
         size_t ul = strlen(unit), pl = strlen(prefix), sl = strlen(suffix);
         char *s = malloc(pl + ul * n + sl + 1);
@@ -97,12 +95,66 @@ static char *repeat(const char *prefix, const char *unit, size_t n, const char *
 }
 
 static const char *const tokens[] = {
-        "(", ")", "{", "}", "<", ">", ">>", "[", "]", ";", ",", ".", "=", "@", "\"", "'", "/*",
-        "*/", "//", "/**", "\n", "\0", "\xff", "\xc3\xa9", "0x", "L", "-", "~", "!", "?", ":",
-        "<<", "1", "9999999999999999999999", "interface ", "parcelable ", "enum ", "union ",
-        "oneway ", "const ", "in ", "out ", "inout ", "import a.P;", "package a;", "List<",
-        "int ", "String ", "void ", "@nullable ", "@Backing(type=\"long\") ", "T ", "P ", "E.A",
-        "b.I.K", "a.P", "{}", "()", "1 / 0", "1 << 99",
+    "(",
+    ")",
+    "{",
+    "}",
+    "<",
+    ">",
+    ">>",
+    "[",
+    "]",
+    ";",
+    ",",
+    ".",
+    "=",
+    "@",
+    "\"",
+    "'",
+    "/*",
+    "*/",
+    "//",
+    "/**",
+    "\n",
+    "\0",
+    "\xff",
+    "\xc3\xa9",
+    "0x",
+    "L",
+    "-",
+    "~",
+    "!",
+    "?",
+    ":",
+    "<<",
+    "1",
+    "9999999999999999999999",
+    "interface ",
+    "parcelable ",
+    "enum ",
+    "union ",
+    "oneway ",
+    "const ",
+    "in ",
+    "out ",
+    "inout ",
+    "import a.P;",
+    "package a;",
+    "List<",
+    "int ",
+    "String ",
+    "void ",
+    "@nullable ",
+    "@Backing(type=\"long\") ",
+    "T ",
+    "P ",
+    "E.A",
+    "b.I.K",
+    "a.P",
+    "{}",
+    "()",
+    "1 / 0",
+    "1 << 99",
 };
 
 /* One mutated copy of a seed (malloc'ed). */
@@ -198,9 +250,9 @@ static int setup(void **state)
 {
         (void)state;
         static const char *const roots[] = {
-                AIDL_SOURCE_ROOT "/idl",
-                AIDL_SOURCE_ROOT "/tests/codegen/idl", /* the emitters' test IDL, if there */
-                AIDL_NEGATIVE_DIR,
+            AIDL_SOURCE_ROOT "/idl",
+            AIDL_SOURCE_ROOT "/tests/codegen/idl", /* the emitters' test IDL, if there */
+            AIDL_NEGATIVE_DIR,
         };
         for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
                 collect_root = roots[i];
@@ -225,20 +277,20 @@ static void test_deep_nesting(void **state)
         static const struct {
                 const char *prefix, *unit, *suffix;
         } shapes[] = {
-                {"package a; interface T { const int K = ", "(", "1; }"},
-                {"package a; interface T { const int K = ", "{", "}; }"},
-                {"package a; interface T { const int K = ", "-", "1; }"},
-                {"package a; interface T { const int K = 1", "+1", "; }"},
-                {"package a; interface T { const int K = 1", " ? 1 : 1", "; }"},
-                {"package a; ", "parcelable T {", ""},
-                {"package a; ", "interface T { ", "}"},
-                {"package a; interface T { void f(in ", "List<", "int> x); }"},
-                {"package a; parcelable T { int", "[]", " x; }"},
-                {"package a; ", "@A(", ")"},
-                {"", "/**/", "package a; parcelable T {}"},
-                {"package a; parcelable T { String s = ", "\"a\" + ", "\"b\"; }"},
-                {"package a; ", "import a.P;", "parcelable T {}"},
-                {"package a; enum T { ", "A, ", "}"},
+            {"package a; interface T { const int K = ", "(", "1; }"},
+            {"package a; interface T { const int K = ", "{", "}; }"},
+            {"package a; interface T { const int K = ", "-", "1; }"},
+            {"package a; interface T { const int K = 1", "+1", "; }"},
+            {"package a; interface T { const int K = 1", " ? 1 : 1", "; }"},
+            {"package a; ", "parcelable T {", ""},
+            {"package a; ", "interface T { ", "}"},
+            {"package a; interface T { void f(in ", "List<", "int> x); }"},
+            {"package a; parcelable T { int", "[]", " x; }"},
+            {"package a; ", "@A(", ")"},
+            {"", "/**/", "package a; parcelable T {}"},
+            {"package a; parcelable T { String s = ", "\"a\" + ", "\"b\"; }"},
+            {"package a; ", "import a.P;", "parcelable T {}"},
+            {"package a; enum T { ", "A, ", "}"},
         };
         for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
                 size_t len;
@@ -276,9 +328,9 @@ static void test_mutations(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_seeds),
-                cmocka_unit_test(test_deep_nesting),
-                cmocka_unit_test(test_mutations),
+            cmocka_unit_test(test_seeds),
+            cmocka_unit_test(test_deep_nesting),
+            cmocka_unit_test(test_mutations),
         };
         return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -26,7 +26,7 @@
 
 #include "fe_util.h"
 
-#define MAX_FILES 8
+#define MAX_FILES  8
 #define MAX_EXPECT 16
 
 typedef struct expectation {
@@ -54,7 +54,8 @@ static bool parse_expect(const char *s, const char *main_path, expectation *e)
         memset(e, 0, sizeof(*e));
         if (sscanf(s, "%d:%d: %15[a-z]: %n", &e->line, &e->col, sev, &n) == 3 && n > 0) {
                 snprintf(e->file, sizeof(e->file), "%s", main_path);
-        } else if (sscanf(s, "%255[^:]:%d:%d: %15[a-z]: %n", file, &e->line, &e->col, sev, &n) == 4 &&
+        } else if (sscanf(s, "%255[^:]:%d:%d: %15[a-z]: %n", file, &e->line, &e->col, sev, &n) ==
+                       4 &&
                    n > 0) {
                 snprintf(e->file, sizeof(e->file), "%s", file);
         } else {
@@ -71,7 +72,8 @@ static bool parse_expect(const char *s, const char *main_path, expectation *e)
 /* Collects the "// expect:" lines of one section. */
 static void scan_expectations(neg_case *c, const char *text)
 {
-        for (const char *line = text; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        for (const char *line = text; line;
+             line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
                 const char *p = strstr(line, "// expect: ");
                 const char *eol = strchr(line, '\n');
                 if (!p || (eol && p > eol))
@@ -107,7 +109,8 @@ static void load_case(neg_case *c, const char *dir, const char *name)
                 if ((p = strstr(line, "// path: ")) == line) {
                         size_t n = strcspn(p + 9, "\r\n");
                         snprintf(c->paths[0], 300, "%.*s", (int)n, p + 9);
-                } else if (strncmp(line, "//// file: ", 11) == 0 || strncmp(line, "//// main: ", 11) == 0) {
+                } else if (strncmp(line, "//// file: ", 11) == 0 ||
+                           strncmp(line, "//// main: ", 11) == 0) {
                         assert_true(c->n_files < MAX_FILES);
                         size_t n = strcspn(line + 11, "\r\n");
                         c->main[c->n_files] = line[5] == 'm';
@@ -155,9 +158,8 @@ static int run_case(neg_case *c)
                 const expectation *e = &c->expect[i];
                 expected_errors += e->sev == AIDL_SEV_ERROR;
                 if (!fe_has_diag(run.diags, e->file, e->line, e->col, e->sev, e->message)) {
-                        fprintf(stderr, "%s: missing %s:%d:%d: %s: %s\n", c->name, e->file,
-                                e->line, e->col, e->sev == AIDL_SEV_ERROR ? "error" : "warning",
-                                e->message);
+                        fprintf(stderr, "%s: missing %s:%d:%d: %s: %s\n", c->name, e->file, e->line,
+                                e->col, e->sev == AIDL_SEV_ERROR ? "error" : "warning", e->message);
                         problems++;
                 }
         }
@@ -219,12 +221,14 @@ static void test_runner_can_fail(void **state)
 {
         (void)state;
         static const char *const texts[] = {
-                /* wrong column */
-                "// expect: 2:24: error: unknown type\npackage neg;\ninterface T { void f(in Nope n); }\n",
-                /* no error at all */
-                "// expect: 2:1: error: x\npackage neg;\ninterface T {}\n",
-                /* an error more than announced */
-                "// expect: 3:25: error: unknown type 'A'\npackage neg;\ninterface T { void f(in A a, in B b); }\n",
+            /* wrong column */
+            "// expect: 2:24: error: unknown type\npackage neg;\ninterface T { void f(in Nope n); "
+            "}\n",
+            /* no error at all */
+            "// expect: 2:1: error: x\npackage neg;\ninterface T {}\n",
+            /* an error more than announced */
+            "// expect: 3:25: error: unknown type 'A'\npackage neg;\ninterface T { void f(in A a, "
+            "in B b); }\n",
         };
         for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
                 neg_case c = {.n_files = 1};
@@ -233,7 +237,8 @@ static void test_runner_can_fail(void **state)
                 c.paths[0] = strdup("r/neg/T.aidl");
                 c.texts[0] = c.text;
                 c.main[0] = true;
-                assert_true(parse_expect(strstr(c.text, "// expect: ") + 11, c.paths[0], &c.expect[0]));
+                assert_true(
+                    parse_expect(strstr(c.text, "// expect: ") + 11, c.paths[0], &c.expect[0]));
                 c.n_expect = 1;
                 assert_int_not_equal(run_case(&c), 0);
                 free(c.text);
@@ -267,12 +272,12 @@ static void test_eval_limits(void **state)
 {
         (void)state;
         static const struct {
-                int consts, unary; /* "~" before each reference (an even number) */
+                int consts, unary;   /* "~" before each reference (an even number) */
                 const char *message; /* NULL: compiles */
         } cases[] = {
-                {100, 10, NULL},
-                {300, 0, "constant references nested too deeply"},
-                {250, 200, "constant expression too complex"},
+            {100, 10, NULL},
+            {300, 0, "constant references nested too deeply"},
+            {250, 200, "constant expression too complex"},
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 size_t cap = (size_t)cases[i].consts * ((size_t)cases[i].unary + 64) + 64;
@@ -315,10 +320,10 @@ static void test_eval_limits(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_negative_dir),
-                cmocka_unit_test(test_runner_can_fail),
-                cmocka_unit_test(test_error_cap),
-                cmocka_unit_test(test_eval_limits),
+            cmocka_unit_test(test_negative_dir),
+            cmocka_unit_test(test_runner_can_fail),
+            cmocka_unit_test(test_error_cap),
+            cmocka_unit_test(test_eval_limits),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,8 +14,10 @@
 #include "parser.h"
 
 static const char *const kind_names[] = {
-        [AIDL_DECL_INTERFACE] = "interface", [AIDL_DECL_PARCELABLE] = "parcelable",
-        [AIDL_DECL_ENUM] = "enum",           [AIDL_DECL_UNION] = "union",
+    [AIDL_DECL_INTERFACE] = "interface",
+    [AIDL_DECL_PARCELABLE] = "parcelable",
+    [AIDL_DECL_ENUM] = "enum",
+    [AIDL_DECL_UNION] = "union",
 };
 
 /* A compact description of a declaration list (see the tables). */
@@ -36,7 +38,8 @@ static void shape(FILE *f, struct aidl_arena *a, const aidl_decl *list)
                                 aidl_canon_type(a, d->ret), d->name);
                         for (const aidl_arg *g = d->args; g; g = g->next)
                                 fprintf(f, "%s%s %s %s", g->index ? "," : "",
-                                        g->dir == AIDL_DIR_NONE ? "-" : aidl_canon_direction(g->dir),
+                                        g->dir == AIDL_DIR_NONE ? "-"
+                                                                : aidl_canon_direction(g->dir),
                                         aidl_canon_type(a, g->type), g->name);
                         fputs(")", f);
                 } else {
@@ -69,45 +72,47 @@ static const struct {
         const char *in;
         const char *shape;
 } good[] = {
-        {"package a; interface I { }", "a|interface I{}"},
-        {"package a.b.c; import x.Y; import x.y.Z.W; oneway interface I { void f(); }",
-         "a.b.c|x.Y|x.y.Z.W|oneway interface I{M0 void f()}"},
-        {"package a; interface I { oneway void f(in int x, out P p, inout List<String> l, Q q); "
-         "@nullable String g(); }",
-         "a|interface I{M0 oneway void f(in int x,out P p,inout List<String> l,- Q q);"
-         "M1 @nullable String g()}"},
-        {"package a; interface I { void f(in @nullable String s, @nullable int[] v); }",
-         "a|interface I{M0 void f(in @nullable String s,- @nullable int[] v)}"},
-        {"package a; interface I { const int K = 1 + 2 * 3 - 4 << 1 | 2 & 3 ^ 4; }",
-         "a|interface I{K int K=((((1 + (2 * 3)) - 4) << 1) | ((2 & 3) ^ 4))}"},
-        {"package a; interface I { const boolean B = 1 < 2 && 3 >= 3 || !false ? true : false; }",
-         "a|interface I{K boolean B=((((1 < 2) && (3 >= 3)) || !false) ? true : false)}"},
-        {"package a; interface I { const long L = -~+0xffL; const int M = (1 == 2) != (3 <= 4) ? a.B.C : D; }",
-         "a|interface I{K long L=-~+0xffL;K int M=(((1 == 2) != (3 <= 4)) ? a.B.C : D)}"},
-        {"package a; interface I { const String S = \"x\" + \"y\\n\"; const char C = 'c'; "
-         "const double D = 1.5e3 / 2 % 3; }",
-         "a|interface I{K String S=(\"x\" + \"y\\n\");K char C='c';K double D=((1.5e3 / 2) % 3)}"},
-        {"package a; interface I { const @utf8InCpp String S = \"s\"; @utf8InCpp const String T = \"t\"; }",
-         "a|interface I{K @utf8InCpp String S=\"s\";K @utf8InCpp String T=\"t\"}"},
-        {"package a; @VintfStability @JavaDerive(toString=true, equals=true) parcelable P { "
-         "int a = 3; @nullable(heap=true) P next; List<List<String>> l; byte[] b = {1, 2, 3,}; }",
-         "a|@VintfStability @JavaDerive(toString=true, equals=true) parcelable P{F int a=3;"
-         "F @nullable P next;F List<List<String>> l;F byte[] b={1, 2, 3}}"},
-        {"package a; @Backing(type=\"long\") enum E { A, B = A + 2, C, }",
-         "a|@Backing(type=\"long\") enum E{E A;E B=(A + 2);E C}"},
-        {"package a; union U { int i; String s = \"d\"; const int K = 1; }",
-         "a|union U{F int i;F String s=\"d\";K int K=1}"},
-        {"package a; interface I { parcelable P { enum E { X } const int K = 2; } "
-         "union U { int u; } oneway interface J { void j(); } void f(in P.E e); }",
-         "a|interface I{parcelable P{enum E{E X};K int K=2};union U{F int u};"
-         "oneway interface J{M0 void j()};M0 void f(in P.E e)}"},
-        {"package a; parcelable P { int[] a; String[] s; a.b.C c; List<a.b.C> l; }",
-         "a|parcelable P{F int[] a;F String[] s;F a.b.C c;F List<a.b.C> l}"},
-        {"package a; parcelable P { int[][] nested; }", "a|parcelable P{F int[][] nested}"},
-        {"package a; interface I { void f(); void g(); int h(); }",
-         "a|interface I{M0 void f();M1 void g();M2 int h()}"},
-        {"// only a comment before\npackage a; /** doc */ interface I { // trailing\n }",
-         "a|interface I{}"},
+    {"package a; interface I { }", "a|interface I{}"},
+    {"package a.b.c; import x.Y; import x.y.Z.W; oneway interface I { void f(); }",
+     "a.b.c|x.Y|x.y.Z.W|oneway interface I{M0 void f()}"},
+    {"package a; interface I { oneway void f(in int x, out P p, inout List<String> l, Q q); "
+     "@nullable String g(); }",
+     "a|interface I{M0 oneway void f(in int x,out P p,inout List<String> l,- Q q);"
+     "M1 @nullable String g()}"},
+    {"package a; interface I { void f(in @nullable String s, @nullable int[] v); }",
+     "a|interface I{M0 void f(in @nullable String s,- @nullable int[] v)}"},
+    {"package a; interface I { const int K = 1 + 2 * 3 - 4 << 1 | 2 & 3 ^ 4; }",
+     "a|interface I{K int K=((((1 + (2 * 3)) - 4) << 1) | ((2 & 3) ^ 4))}"},
+    {"package a; interface I { const boolean B = 1 < 2 && 3 >= 3 || !false ? true : false; }",
+     "a|interface I{K boolean B=((((1 < 2) && (3 >= 3)) || !false) ? true : false)}"},
+    {"package a; interface I { const long L = -~+0xffL; const int M = (1 == 2) != (3 <= 4) ? a.B.C "
+     ": D; }",
+     "a|interface I{K long L=-~+0xffL;K int M=(((1 == 2) != (3 <= 4)) ? a.B.C : D)}"},
+    {"package a; interface I { const String S = \"x\" + \"y\\n\"; const char C = 'c'; "
+     "const double D = 1.5e3 / 2 % 3; }",
+     "a|interface I{K String S=(\"x\" + \"y\\n\");K char C='c';K double D=((1.5e3 / 2) % 3)}"},
+    {"package a; interface I { const @utf8InCpp String S = \"s\"; @utf8InCpp const String T = "
+     "\"t\"; }",
+     "a|interface I{K @utf8InCpp String S=\"s\";K @utf8InCpp String T=\"t\"}"},
+    {"package a; @VintfStability @JavaDerive(toString=true, equals=true) parcelable P { "
+     "int a = 3; @nullable(heap=true) P next; List<List<String>> l; byte[] b = {1, 2, 3,}; }",
+     "a|@VintfStability @JavaDerive(toString=true, equals=true) parcelable P{F int a=3;"
+     "F @nullable P next;F List<List<String>> l;F byte[] b={1, 2, 3}}"},
+    {"package a; @Backing(type=\"long\") enum E { A, B = A + 2, C, }",
+     "a|@Backing(type=\"long\") enum E{E A;E B=(A + 2);E C}"},
+    {"package a; union U { int i; String s = \"d\"; const int K = 1; }",
+     "a|union U{F int i;F String s=\"d\";K int K=1}"},
+    {"package a; interface I { parcelable P { enum E { X } const int K = 2; } "
+     "union U { int u; } oneway interface J { void j(); } void f(in P.E e); }",
+     "a|interface I{parcelable P{enum E{E X};K int K=2};union U{F int u};"
+     "oneway interface J{M0 void j()};M0 void f(in P.E e)}"},
+    {"package a; parcelable P { int[] a; String[] s; a.b.C c; List<a.b.C> l; }",
+     "a|parcelable P{F int[] a;F String[] s;F a.b.C c;F List<a.b.C> l}"},
+    {"package a; parcelable P { int[][] nested; }", "a|parcelable P{F int[][] nested}"},
+    {"package a; interface I { void f(); void g(); int h(); }",
+     "a|interface I{M0 void f();M1 void g();M2 int h()}"},
+    {"// only a comment before\npackage a; /** doc */ interface I { // trailing\n }",
+     "a|interface I{}"},
 };
 
 static void test_trees(void **state)
@@ -180,38 +185,44 @@ static const struct {
         int line, col;
         const char *message;
 } bad[] = {
-        {"package a interface I {}", 1, 11, "expected ';', found 'interface'"},
-        {"interface I {}", 1, 1, "expected 'package', found 'interface'"},
-        {"package a; interface I { void f() }", 1, 35, "expected ';', found '}'"},
-        {"package a; interface I { int x; }", 1, 30, "interface member 'x' must be a method or a constant"},
-        {"package a; parcelable P { void f(); }", 1, 27, "'void' is only allowed as a return type"},
-        {"package a; parcelable P { int f(); }", 1, 31, "methods are only allowed in interfaces"},
-        {"package a; parcelable P { in int x; }", 1, 27, "direction 'in' is only allowed on method arguments"},
-        {"package a; interface I { out int X = 1; }", 1, 26, "direction 'out' is only allowed on method arguments"},
-        {"package a; parcelable P;", 1, 23, "unstructured parcelable 'P' is not supported"},
-        {"package a; parcelable P<T { }", 1, 27, "expected ',' or '>', found '{'"},
-        {"package a; parcelable P<T, T> { }", 1, 28, "type parameter 'T' declared twice"},
-        {"package a; parcelable P { Q<int x; }", 1, 33, "expected ',' or '>', found 'x'"},
-        {"package a; interface I { void f(in int[3 a); }", 1, 42, "expected ']'"},
-        {"package a; interface I { void f() = 3; }", 1, 35, "explicit transaction codes are not supported"},
-        {"package a; interface I { void f(in List a); }", 1, 36, "List needs a type argument"},
-        {"package a; interface I { const int K = (1 + ; }", 1, 45, "expected constant expression, found ';'"},
-        {"package a; interface I { const int K = 1 ? 2 ; }", 1, 46, "expected ':', found ';'"},
-        {"package a; interface I { const int K; }", 1, 37, "expected '=', found ';'"},
-        {"package a; enum E { A B }", 1, 23, "expected ',' or '}', found 'B'"},
-        {"package a;", 1, 11, "expected a type declaration, found end of file"},
-        {"package a; interface interface {}", 1, 22, "expected type name, found 'interface'"},
-        {"package a; parcelable P { int in; }", 1, 31, "expected member name, found 'in'"},
-        {"package a; @Foo(x interface I {}", 1, 33, "expected ')', found end of file"},
-        {"package a; oneway parcelable P {}", 1, 19, "expected 'interface' after 'oneway'"},
-        {"package a; interface I { void f(in int a, ); }", 1, 43, "expected type, found ')'"},
-        {"package a; import ;", 1, 19, "expected import name, found ';'"},
-        {"package a; interface I { void f(in int a b); }", 1, 42, "expected ',' or ')', found 'b'"},
-        {"package a; interface I {", 1, 25, "expected '}', found end of file"},
-        {"package a; struct S {}", 1, 12, "expected 'interface', 'parcelable', 'enum' or 'union'"},
-        {"package a; interface I { void f(int[][][][][][][][][] a); }", 1, 52, "too many array dimensions"},
-        {"package a; interface I { const int K = 1 # 2; }", 1, 42, "unexpected character '#'"},
-        {"package a; interface I { const int K = 1; } }", 1, 45, "expected 'interface', 'parcelable'"},
+    {"package a interface I {}", 1, 11, "expected ';', found 'interface'"},
+    {"interface I {}", 1, 1, "expected 'package', found 'interface'"},
+    {"package a; interface I { void f() }", 1, 35, "expected ';', found '}'"},
+    {"package a; interface I { int x; }", 1, 30,
+     "interface member 'x' must be a method or a constant"},
+    {"package a; parcelable P { void f(); }", 1, 27, "'void' is only allowed as a return type"},
+    {"package a; parcelable P { int f(); }", 1, 31, "methods are only allowed in interfaces"},
+    {"package a; parcelable P { in int x; }", 1, 27,
+     "direction 'in' is only allowed on method arguments"},
+    {"package a; interface I { out int X = 1; }", 1, 26,
+     "direction 'out' is only allowed on method arguments"},
+    {"package a; parcelable P;", 1, 23, "unstructured parcelable 'P' is not supported"},
+    {"package a; parcelable P<T { }", 1, 27, "expected ',' or '>', found '{'"},
+    {"package a; parcelable P<T, T> { }", 1, 28, "type parameter 'T' declared twice"},
+    {"package a; parcelable P { Q<int x; }", 1, 33, "expected ',' or '>', found 'x'"},
+    {"package a; interface I { void f(in int[3 a); }", 1, 42, "expected ']'"},
+    {"package a; interface I { void f() = 3; }", 1, 35,
+     "explicit transaction codes are not supported"},
+    {"package a; interface I { void f(in List a); }", 1, 36, "List needs a type argument"},
+    {"package a; interface I { const int K = (1 + ; }", 1, 45,
+     "expected constant expression, found ';'"},
+    {"package a; interface I { const int K = 1 ? 2 ; }", 1, 46, "expected ':', found ';'"},
+    {"package a; interface I { const int K; }", 1, 37, "expected '=', found ';'"},
+    {"package a; enum E { A B }", 1, 23, "expected ',' or '}', found 'B'"},
+    {"package a;", 1, 11, "expected a type declaration, found end of file"},
+    {"package a; interface interface {}", 1, 22, "expected type name, found 'interface'"},
+    {"package a; parcelable P { int in; }", 1, 31, "expected member name, found 'in'"},
+    {"package a; @Foo(x interface I {}", 1, 33, "expected ')', found end of file"},
+    {"package a; oneway parcelable P {}", 1, 19, "expected 'interface' after 'oneway'"},
+    {"package a; interface I { void f(in int a, ); }", 1, 43, "expected type, found ')'"},
+    {"package a; import ;", 1, 19, "expected import name, found ';'"},
+    {"package a; interface I { void f(in int a b); }", 1, 42, "expected ',' or ')', found 'b'"},
+    {"package a; interface I {", 1, 25, "expected '}', found end of file"},
+    {"package a; struct S {}", 1, 12, "expected 'interface', 'parcelable', 'enum' or 'union'"},
+    {"package a; interface I { void f(int[][][][][][][][][] a); }", 1, 52,
+     "too many array dimensions"},
+    {"package a; interface I { const int K = 1 # 2; }", 1, 42, "unexpected character '#'"},
+    {"package a; interface I { const int K = 1; } }", 1, 45, "expected 'interface', 'parcelable'"},
 };
 
 static void test_syntax_errors(void **state)
@@ -237,11 +248,11 @@ static void test_syntax_errors(void **state)
 }
 
 /* Builds "prefix" + n times `open` + "body" + n times `close` + "suffix". */
-static char *nest(const char *prefix, const char *open, int n, const char *body,
-                  const char *close, const char *suffix)
+static char *nest(const char *prefix, const char *open, int n, const char *body, const char *close,
+                  const char *suffix)
 {
-        size_t len = strlen(prefix) + (size_t)n * (strlen(open) + strlen(close)) +
-                     strlen(body) + strlen(suffix) + 1;
+        size_t len = strlen(prefix) + (size_t)n * (strlen(open) + strlen(close)) + strlen(body) +
+                     strlen(suffix) + 1;
         char *s = malloc(len), *o = s;
         if (!s)
                 abort();
@@ -262,16 +273,17 @@ static void test_nesting_limits(void **state)
                 char *text;
                 bool ok;
         } cases[] = {
-                {nest("package a; interface I { const int K = ", "(", 100, "1", ")", "; }"), true},
-                {nest("package a; interface I { const int K = ", "(", 10000, "1", ")", "; }"), false},
-                {nest("package a; interface I { const int K = ", "-", 10000, "1", "", "; }"), false},
-                {nest("package a; interface I { const int K = 1", "", 0, "", "+1", "; }"), true},
-                {nest("package a; interface I { const int K = 1", "+1", 10000, "", "", "; }"), false},
-                {nest("package a; interface I { const int K = ", "{", 10000, "", "}", "; }"), false},
-                {nest("package a; ", "parcelable P { ", 100, "", "}", ""), true},
-                {nest("package a; ", "parcelable P { ", 10000, "", "}", ""), false},
-                {nest("package a; interface I { void f(in ", "List<", 10000, "int", ">", " l); }"), false},
-                {nest("package a; ", "parcelable P {", 10000, "", "", ""), false},
+            {nest("package a; interface I { const int K = ", "(", 100, "1", ")", "; }"), true},
+            {nest("package a; interface I { const int K = ", "(", 10000, "1", ")", "; }"), false},
+            {nest("package a; interface I { const int K = ", "-", 10000, "1", "", "; }"), false},
+            {nest("package a; interface I { const int K = 1", "", 0, "", "+1", "; }"), true},
+            {nest("package a; interface I { const int K = 1", "+1", 10000, "", "", "; }"), false},
+            {nest("package a; interface I { const int K = ", "{", 10000, "", "}", "; }"), false},
+            {nest("package a; ", "parcelable P { ", 100, "", "}", ""), true},
+            {nest("package a; ", "parcelable P { ", 10000, "", "}", ""), false},
+            {nest("package a; interface I { void f(in ", "List<", 10000, "int", ">", " l); }"),
+             false},
+            {nest("package a; ", "parcelable P {", 10000, "", "", ""), false},
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 aidl_program *p = aidl_program_new();
@@ -291,15 +303,16 @@ static void test_nesting_limits(void **state)
 static void test_multi_package(void **state)
 {
         (void)state;
-        const char *text = "package a;\ninterface I {}\n\npackage b.c;\nparcelable P {}\nenum E { X }\n";
+        const char *text =
+            "package a;\ninterface I {}\n\npackage b.c;\nparcelable P {}\nenum E { X }\n";
         aidl_program *p = aidl_program_new();
         aidl_diags *d = aidl_diags_new();
         aidl_file *f;
         /* not accepted in source files */
         assert_int_not_equal(aidl_parse_file(p, "t.aidl", text, strlen(text), d, &f), 0);
         assert_true(aidl_diags_get(d, 0)->loc.line == 4);
-        assert_int_equal(aidl_parse_text(p, "t.api", text, strlen(text), AIDL_PARSE_MULTI_PACKAGE,
-                                         d, &f), 0);
+        assert_int_equal(
+            aidl_parse_text(p, "t.api", text, strlen(text), AIDL_PARSE_MULTI_PACKAGE, d, &f), 0);
         assert_string_equal(f->package, "a");
         assert_string_equal(f->types->name, "I");
         assert_string_equal(f->next->package, "b.c");
@@ -312,11 +325,9 @@ static void test_multi_package(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_trees),
-                cmocka_unit_test(test_tree_details),
-                cmocka_unit_test(test_syntax_errors),
-                cmocka_unit_test(test_nesting_limits),
-                cmocka_unit_test(test_multi_package),
+            cmocka_unit_test(test_trees),         cmocka_unit_test(test_tree_details),
+            cmocka_unit_test(test_syntax_errors), cmocka_unit_test(test_nesting_limits),
+            cmocka_unit_test(test_multi_package),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

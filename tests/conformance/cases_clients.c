@@ -13,7 +13,7 @@
 
 #include "cf.h"
 
-#define WORKERS 8
+#define WORKERS     8
 #define WORKER_BUFS 40
 
 typedef struct announced {
@@ -150,8 +150,7 @@ static void eight_clients(cf_ctx *c)
         for (w = 0; w < WORKERS; w++) {
                 read_announcement(c, ch[w], &a[w]);
                 CF_CHECK(c, a[w].n_pools == 1 && a[w].n_bufs == WORKER_BUFS,
-                         "worker %d announced %d pools, %d buffers", w, a[w].n_pools,
-                         a[w].n_bufs);
+                         "worker %d announced %d pools, %d buffers", w, a[w].n_pools, a[w].n_bufs);
                 CF_CHECK(c, a[w].pools[0] >= 0 && !pool_seen[a[w].pools[0]],
                          "worker %d got pool handle %d, already given", w, a[w].pools[0]);
                 pool_seen[a[w].pools[0]] = true;
@@ -177,8 +176,7 @@ static void eight_clients(cf_ctx *c)
                 for (b = 0; b < WORKER_BUFS; b++)
                         used += cf_align_up(c, (uint32_t)cf_worker_size(b));
                 CF_CHECK_EQ(c, pm.used, used, "a worker pool's bytesUsed");
-                CF_CHECK(c, live[a[w].pools[0]], "getAllPoolMetrics misses pool %d",
-                         a[w].pools[0]);
+                CF_CHECK(c, live[a[w].pools[0]], "getAllPoolMetrics misses pool %d", a[w].pools[0]);
         }
         for (w = 0; w < WORKERS; w++)
                 cf_child_send(c, ch[w], "go");
@@ -268,8 +266,7 @@ static void client_death(cf_ctx *c)
 }
 
 /* Whether pool `pool` is listed and buffer h valid, seen from this process. */
-static void pool_and_buf_state(cf_ctx *c, int8_t pool, int64_t h, bool *ret_listed,
-                               bool *ret_valid)
+static void pool_and_buf_state(cf_ctx *c, int8_t pool, int64_t h, bool *ret_listed, bool *ret_valid)
 {
         bool live[CF_MAX_POOL_HANDLES];
         avb_status st;
@@ -394,16 +391,16 @@ static void destroy_by_creator_only(cf_ctx *c)
 }
 
 const cf_case cf_cases_clients[] = {
-        {"clients.buffer-crosses-processes", cross_process_buffer,
-         "allocated in A, written in B, read in A and C, freed in D (and back)"},
-        {"clients.eight-at-once-unique-handles", eight_clients,
-         "8 processes with a pool and 40 buffers each: all handles distinct"},
-        {"clients.death-reclaims-pools", client_death,
-         "SIGKILL a client: its pools and buffers go within 3 s, others unaffected"},
-        {"clients.pools-outlive-connections", pools_outlive_connections,
-         "a live client drops every proxy for 3.5 s: its pool and buffer stay; exit reclaims"},
-        {"clients.destroy-by-creator-only", destroy_by_creator_only,
-         "destroyPool by another uid's process: false, pool intact; a trusted one and the "
-         "creator may"},
-        {NULL, NULL, NULL},
+    {"clients.buffer-crosses-processes", cross_process_buffer,
+     "allocated in A, written in B, read in A and C, freed in D (and back)"},
+    {"clients.eight-at-once-unique-handles", eight_clients,
+     "8 processes with a pool and 40 buffers each: all handles distinct"},
+    {"clients.death-reclaims-pools", client_death,
+     "SIGKILL a client: its pools and buffers go within 3 s, others unaffected"},
+    {"clients.pools-outlive-connections", pools_outlive_connections,
+     "a live client drops every proxy for 3.5 s: its pool and buffer stay; exit reclaims"},
+    {"clients.destroy-by-creator-only", destroy_by_creator_only,
+     "destroyPool by another uid's process: false, pool intact; a trusted one and the "
+     "creator may"},
+    {NULL, NULL, NULL},
 };

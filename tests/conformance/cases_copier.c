@@ -252,18 +252,18 @@ static void bulk_copy_into_secure(cf_ctx *c)
 }
 
 const cf_case cf_cases_copier[] = {
-        {"copier.limits-nonsecure", limits_nonsecure,
-         "IBufferCopier calls one past a limit are refused (EX_ILLEGAL_ARGUMENT) and change "
-         "nothing; calls at the limits are served (non-secure buffers)"},
-        {"copier.limits-secure", limits_secure, "the same between secure buffers"},
-        {"copier.helper-splits-big-copies", helper_splits,
-         "a helper copy bigger than one call's limits is cut into calls and stays exact, an "
-         "overlapping range in one buffer included"},
-        {"clients.bulk-copy-secure-keeps-others-served", bulk_copy_secure,
-         "while a client copies secure -> secure without pause (about 7 GiB per helper call), "
-         "another client's alloc, isValid and free are answered within the deadline; copies "
-         "are exact"},
-        {"clients.bulk-copy-into-secure-keeps-others-served", bulk_copy_into_secure,
-         "the same for a copy from a non-secure buffer into a secure one"},
-        {NULL, NULL, NULL},
+    {"copier.limits-nonsecure", limits_nonsecure,
+     "IBufferCopier calls one past a limit are refused (EX_ILLEGAL_ARGUMENT) and change "
+     "nothing; calls at the limits are served (non-secure buffers)"},
+    {"copier.limits-secure", limits_secure, "the same between secure buffers"},
+    {"copier.helper-splits-big-copies", helper_splits,
+     "a helper copy bigger than one call's limits is cut into calls and stays exact, an "
+     "overlapping range in one buffer included"},
+    {"clients.bulk-copy-secure-keeps-others-served", bulk_copy_secure,
+     "while a client copies secure -> secure without pause (about 7 GiB per helper call), "
+     "another client's alloc, isValid and free are answered within the deadline; copies "
+     "are exact"},
+    {"clients.bulk-copy-into-secure-keeps-others-served", bulk_copy_into_secure,
+     "the same for a copy from a non-secure buffer into a secure one"},
+    {NULL, NULL, NULL},
 };

@@ -211,11 +211,11 @@ static void unmap_after_free(cf_ctx *c)
 }
 
 const cf_case cf_cases_death[] = {
-        {"server-death.calls-fail-then-service-found-again", server_death,
-         "kill -9 avbufferd: EX_TRANSACTION_FAILED, no hang; restart: found again"},
-        {"server-death.helper-refuses-old-handles", helper_across_restart,
-         "a helper alive across a restart: old handles give an error, new ones map"},
-        {"server-death.unmap-after-free-releases-heap", unmap_after_free,
-         "map, free, unmap succeeds; after a restart the old heap's memory is given back"},
-        {NULL, NULL, NULL},
+    {"server-death.calls-fail-then-service-found-again", server_death,
+     "kill -9 avbufferd: EX_TRANSACTION_FAILED, no hang; restart: found again"},
+    {"server-death.helper-refuses-old-handles", helper_across_restart,
+     "a helper alive across a restart: old handles give an error, new ones map"},
+    {"server-death.unmap-after-free-releases-heap", unmap_after_free,
+     "map, free, unmap succeeds; after a restart the old heap's memory is given back"},
+    {NULL, NULL, NULL},
 };

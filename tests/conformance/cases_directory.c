@@ -112,7 +112,8 @@ static void own_map_no_round_trip(cf_ctx *c)
         cf_pool_destroy(c, tp);
 }
 
-/* A handle passed to B: B's first map looks it up once, the second not; A frees it, B's map fails. */
+/* A handle passed to B: B's first map looks it up once, the second not; A frees it, B's map fails.
+ */
 static void passed_handle(cf_ctx *c)
 {
         enum { LEN = 3000, SEED = 5 };
@@ -137,18 +138,18 @@ static void passed_handle(cf_ctx *c)
         cf_child_send(c, ch, "again");
         cf_child_readline(c, ch, line, sizeof(line));
         snprintf(seed, sizeof(seed), "map %d", -ENOENT);
-        CF_CHECK(c, !strcmp(line, seed), "B's map after A freed the buffer: '%s', want '%s'",
-                 line, seed);
+        CF_CHECK(c, !strcmp(line, seed), "B's map after A freed the buffer: '%s', want '%s'", line,
+                 seed);
         expect_exit0(c, ch);
         cf_pool_destroy(c, tp);
 }
 
 const cf_case cf_cases_directory[] = {
-        {"directory.no-foreign-handles", no_foreign_handles,
-         "another client's shared mappings hold none of this client's handles"},
-        {"directory.own-map-no-round-trip", own_map_no_round_trip,
-         "an own handle: one look-up on the first map, none after; trim and free reach it"},
-        {"directory.passed-handle-one-lookup", passed_handle,
-         "a handle from another process maps after one look-up; freed there, the map fails"},
-        {NULL, NULL, NULL},
+    {"directory.no-foreign-handles", no_foreign_handles,
+     "another client's shared mappings hold none of this client's handles"},
+    {"directory.own-map-no-round-trip", own_map_no_round_trip,
+     "an own handle: one look-up on the first map, none after; trim and free reach it"},
+    {"directory.passed-handle-one-lookup", passed_handle,
+     "a handle from another process maps after one look-up; freed there, the map fails"},
+    {NULL, NULL, NULL},
 };

@@ -178,8 +178,8 @@ static void slow_listener(cf_ctx *c)
         cf_pool_destroy(c, tp);
 }
 
-static cf_child *spawn(cf_ctx *c, const char *a0, const char *a1, const char *a2,
-                       const char *a3, const char *a4)
+static cf_child *spawn(cf_ctx *c, const char *a0, const char *a1, const char *a2, const char *a3,
+                       const char *a4)
 {
         const char *args[] = {a0, a1, a2, a3, a4, NULL};
 
@@ -332,27 +332,27 @@ static void stopped_listener(cf_ctx *c)
 }
 
 const cf_case cf_cases_listener[] = {
-        {"notifyWhenSpaceAvailable.bad-arguments-false", bad_arguments,
-         "size 0, negative, above the pool; unknown pools: false, and no callback"},
-        {"notifyWhenSpaceAvailable.room-now-one-callback", room_now,
-         "a request that fits at once: true and exactly one onSpaceAvailable"},
-        {"notifyWhenSpaceAvailable.fires-when-room-appears", after_free,
-         "a request fires when its size fits, not before, exactly once"},
-        {"notifyWhenSpaceAvailable.one-callback-per-request", each_request,
-         "four accepted requests: four callbacks, never repeated"},
-        {"notifyWhenSpaceAvailable.none-after-destroyPool", none_after_destroy,
-         "no callback reaches the listener for a destroyed pool"},
-        {"notifyWhenSpaceAvailable.survives-refused-destroyPool", survives_refused_destroy,
-         "a NOT_EMPTY destroyPool keeps the pending request"},
-        {"notifyWhenSpaceAvailable.right-pool-listener", right_listener,
-         "one client, three pools: each callback goes to its own pool's listener"},
-        {"notifyWhenSpaceAvailable.busy-listener-does-not-block-service", slow_listener,
-         "onSpaceAvailable is oneway: a listener that sleeps holds nobody up"},
-        {"notifyWhenSpaceAvailable.never-refused-for-pending-requests", many_pending,
-         "1000 requests of another client pending: the owner's is still accepted and each "
-         "gets its callback"},
-        {"onSpaceAvailable.stopped-listener-gets-every-callback", stopped_listener,
-         "4000 callbacks owed to a stopped process: the service serves on, all arrive "
-         "after SIGCONT, none more"},
-        {NULL, NULL, NULL},
+    {"notifyWhenSpaceAvailable.bad-arguments-false", bad_arguments,
+     "size 0, negative, above the pool; unknown pools: false, and no callback"},
+    {"notifyWhenSpaceAvailable.room-now-one-callback", room_now,
+     "a request that fits at once: true and exactly one onSpaceAvailable"},
+    {"notifyWhenSpaceAvailable.fires-when-room-appears", after_free,
+     "a request fires when its size fits, not before, exactly once"},
+    {"notifyWhenSpaceAvailable.one-callback-per-request", each_request,
+     "four accepted requests: four callbacks, never repeated"},
+    {"notifyWhenSpaceAvailable.none-after-destroyPool", none_after_destroy,
+     "no callback reaches the listener for a destroyed pool"},
+    {"notifyWhenSpaceAvailable.survives-refused-destroyPool", survives_refused_destroy,
+     "a NOT_EMPTY destroyPool keeps the pending request"},
+    {"notifyWhenSpaceAvailable.right-pool-listener", right_listener,
+     "one client, three pools: each callback goes to its own pool's listener"},
+    {"notifyWhenSpaceAvailable.busy-listener-does-not-block-service", slow_listener,
+     "onSpaceAvailable is oneway: a listener that sleeps holds nobody up"},
+    {"notifyWhenSpaceAvailable.never-refused-for-pending-requests", many_pending,
+     "1000 requests of another client pending: the owner's is still accepted and each "
+     "gets its callback"},
+    {"onSpaceAvailable.stopped-listener-gets-every-callback", stopped_listener,
+     "4000 callbacks owed to a stopped process: the service serves on, all arrive "
+     "after SIGCONT, none more"},
+    {NULL, NULL, NULL},
 };

@@ -29,7 +29,7 @@ static void version_and_hash(cf_ctx *c)
 }
 
 const cf_case cf_cases_methods[] = {
-        {"interface.version-and-hash", version_and_hash,
-         "getInterfaceVersion/getInterfaceHash match the IDL the suite was built from"},
-        {NULL, NULL, NULL},
+    {"interface.version-and-hash", version_and_hash,
+     "getInterfaceVersion/getInterfaceHash match the IDL the suite was built from"},
+    {NULL, NULL, NULL},
 };

@@ -10,7 +10,7 @@
 #include "cf.h"
 
 #define IN_FLIGHT 3
-#define FRAMES 24
+#define FRAMES    24
 
 typedef struct frame {
         int64_t handle;
@@ -113,9 +113,9 @@ static void pipeline_secure(cf_ctx *c)
 }
 
 const cf_case cf_cases_pipeline[] = {
-        {"pipeline.nonsecure-audio-video", pipeline_clear,
-         "clear A/V: map+write, 3 frames in flight, decoder checks and frees"},
-        {"pipeline.secure-audio-video", pipeline_secure,
-         "the spec's CDM sequence: non-secure in, copy to secure, free, decode"},
-        {NULL, NULL, NULL},
+    {"pipeline.nonsecure-audio-video", pipeline_clear,
+     "clear A/V: map+write, 3 frames in flight, decoder checks and frees"},
+    {"pipeline.secure-audio-video", pipeline_secure,
+     "the spec's CDM sequence: non-secure in, copy to secure, free, decode"},
+    {NULL, NULL, NULL},
 };

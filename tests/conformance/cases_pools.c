@@ -38,8 +38,8 @@ static void unique_pool_handles(cf_ctx *c)
                 bool video, secure;
                 int32_t id;
         } kinds[] = {
-                {true, false, 0}, {false, false, 0}, {true, true, 0},
-                {false, true, 0}, {false, false, -1}, {false, false, 0},
+            {true, false, 0}, {false, false, 0},  {true, true, 0},
+            {false, true, 0}, {false, false, -1}, {false, false, 0},
         };
         size_t i, j;
 
@@ -153,8 +153,7 @@ static void invalid_decoder_ids(cf_ctx *c)
                         for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
                                 if (c->p->loaded && cf_profile_decoder(c->p, v, ids[i]))
                                         continue;
-                                expect_create_fails(c, v, s, ids[i], l,
-                                                    AVB_EX_ILLEGAL_ARGUMENT, 0);
+                                expect_create_fails(c, v, s, ids[i], l, AVB_EX_ILLEGAL_ARGUMENT, 0);
                         }
 }
 
@@ -279,10 +278,9 @@ static void heap_exhausted(cf_ctx *c)
                 if (hm.used == 0 && d->pool_bytes[s] % 4096 == 0 && hm.total % 4096 == 0)
                         CF_CHECK_EQ(c, n, fit, "pools that fit the heap");
                 else
-                        CF_CHECK(c, n <= fit, "%d pools of %u bytes in a heap of %d (%d used)",
-                                 n, d->pool_bytes[s], hm.total, hm.used);
-                CF_CHECK(c, n >= 1, "not one pool fits the %s heap",
-                         s ? "secure" : "non-secure");
+                        CF_CHECK(c, n <= fit, "%d pools of %u bytes in a heap of %d (%d used)", n,
+                                 d->pool_bytes[s], hm.total, hm.used);
+                CF_CHECK(c, n >= 1, "not one pool fits the %s heap", s ? "secure" : "non-secure");
                 /* Room comes back with a destroyed pool. */
                 cf_pool_destroy(c, &c->pools[first]);
                 cf_pool_new(c, d->video, s, d->id, l);
@@ -493,41 +491,41 @@ static void sizes_from_profile(cf_ctx *c)
 }
 
 const cf_case cf_cases_pools[] = {
-        {"HAL.AVBUF.2.first-pool-handle-is-zero", first_handle_zero,
-         "the first pool of a fresh service gets handle 0"},
-        {"HAL.AVBUF.2.unique-pool-handles-across-heaps", unique_pool_handles,
-         "pools of both heaps and both kinds get distinct handles in 0..127"},
-        {"HAL.AVBUF.2.handle-sequence-and-wrap", handle_sequence_and_wrap,
-         "136 pools: handles go up by one, skip live ones, wrap after 127"},
-        {"HAL.AVBUF.2.no-immediate-pool-handle-reuse", no_immediate_reuse,
-         "a destroyed pool's handle is not handed out again at once"},
-        {"HAL.AVBUF.5.heap-metrics", heap_metrics,
-         "heap totals, secure flag, bytesUsed = sum of pool sizes after each step"},
-        {"HAL.AVBUF.8.pool-and-heap-sizes-from-profile", sizes_from_profile,
-         "every decoder's pool has the size the vendor profile gives"},
-        {"getHeapMetrics.unimplemented-heap-reports-zero", unimplemented_heap,
-         "a heap of 0 bytes reports 0/0 and every pool in it is OUT_OF_MEMORY"},
-        {"createPool.invalid-decoder-id-illegal-argument", invalid_decoder_ids,
-         "undeclared decoder ids give EX_ILLEGAL_ARGUMENT, audio and video, both heaps"},
-        {"createVideoPool.undefined-id-illegal-argument", video_undefined_id,
-         "IVideoDecoder.Id -1 is not a video decoder"},
-        {"createAudioPool.undefined-id-valid", audio_undefined_id,
-         "IAudioDecoder.Id.UNDEFINED (-1) makes a usable audio pool"},
-        {"createPool.null-listener-null-pointer", null_listener,
-         "a null listener gives EX_NULL_POINTER (from the stub or the server)"},
-        {"createPool.secure-unconfigured-illegal-state", secure_unconfigured,
-         "secure pool for an unconfigured decoder: EX_ILLEGAL_STATE until configured"},
-        {"createPool.heap-exhausted-out-of-memory", heap_exhausted,
-         "pools until the heap is full, then EX_SERVICE_SPECIFIC OUT_OF_MEMORY"},
-        {"createPool.no-secure-pool-for-decoder-out-of-memory", no_pool_in_heap,
-         "a decoder the profile gives 0 secure bytes: OUT_OF_MEMORY"},
-        {"destroyPool.not-empty", destroy_not_empty,
-         "destroyPool with live buffers: NOT_EMPTY, the pool stays usable"},
-        {"destroyPool.unknown-pool-false", destroy_unknown,
-         "destroyed, never-made, -1 and -128 pools: false"},
-        {"getPoolMetrics.unknown-pool-illegal-argument", pool_metrics_unknown,
-         "unknown pools give EX_ILLEGAL_ARGUMENT"},
-        {"getAllPoolMetrics.one-entry-per-pool", all_pool_metrics,
-         "one entry per pool of the heap asked for, none twice"},
-        {NULL, NULL, NULL},
+    {"HAL.AVBUF.2.first-pool-handle-is-zero", first_handle_zero,
+     "the first pool of a fresh service gets handle 0"},
+    {"HAL.AVBUF.2.unique-pool-handles-across-heaps", unique_pool_handles,
+     "pools of both heaps and both kinds get distinct handles in 0..127"},
+    {"HAL.AVBUF.2.handle-sequence-and-wrap", handle_sequence_and_wrap,
+     "136 pools: handles go up by one, skip live ones, wrap after 127"},
+    {"HAL.AVBUF.2.no-immediate-pool-handle-reuse", no_immediate_reuse,
+     "a destroyed pool's handle is not handed out again at once"},
+    {"HAL.AVBUF.5.heap-metrics", heap_metrics,
+     "heap totals, secure flag, bytesUsed = sum of pool sizes after each step"},
+    {"HAL.AVBUF.8.pool-and-heap-sizes-from-profile", sizes_from_profile,
+     "every decoder's pool has the size the vendor profile gives"},
+    {"getHeapMetrics.unimplemented-heap-reports-zero", unimplemented_heap,
+     "a heap of 0 bytes reports 0/0 and every pool in it is OUT_OF_MEMORY"},
+    {"createPool.invalid-decoder-id-illegal-argument", invalid_decoder_ids,
+     "undeclared decoder ids give EX_ILLEGAL_ARGUMENT, audio and video, both heaps"},
+    {"createVideoPool.undefined-id-illegal-argument", video_undefined_id,
+     "IVideoDecoder.Id -1 is not a video decoder"},
+    {"createAudioPool.undefined-id-valid", audio_undefined_id,
+     "IAudioDecoder.Id.UNDEFINED (-1) makes a usable audio pool"},
+    {"createPool.null-listener-null-pointer", null_listener,
+     "a null listener gives EX_NULL_POINTER (from the stub or the server)"},
+    {"createPool.secure-unconfigured-illegal-state", secure_unconfigured,
+     "secure pool for an unconfigured decoder: EX_ILLEGAL_STATE until configured"},
+    {"createPool.heap-exhausted-out-of-memory", heap_exhausted,
+     "pools until the heap is full, then EX_SERVICE_SPECIFIC OUT_OF_MEMORY"},
+    {"createPool.no-secure-pool-for-decoder-out-of-memory", no_pool_in_heap,
+     "a decoder the profile gives 0 secure bytes: OUT_OF_MEMORY"},
+    {"destroyPool.not-empty", destroy_not_empty,
+     "destroyPool with live buffers: NOT_EMPTY, the pool stays usable"},
+    {"destroyPool.unknown-pool-false", destroy_unknown,
+     "destroyed, never-made, -1 and -128 pools: false"},
+    {"getPoolMetrics.unknown-pool-illegal-argument", pool_metrics_unknown,
+     "unknown pools give EX_ILLEGAL_ARGUMENT"},
+    {"getAllPoolMetrics.one-entry-per-pool", all_pool_metrics,
+     "one entry per pool of the heap asked for, none twice"},
+    {NULL, NULL, NULL},
 };

@@ -261,15 +261,15 @@ static void sha1_debug_only(cf_ctx *c)
 }
 
 const cf_case cf_cases_secure[] = {
-        {"HAL.AVBUF.7.secure-map-refused", map_refused,
-         "mapping a secure buffer gives -EPERM and no pointer"},
-        {"HAL.AVBUF.7.secure-to-nonsecure-copy-refused", copy_to_nonsecure_refused,
-         "copying secure into non-secure gives -EPERM and moves no byte"},
-        {"HAL.AVBUF.7.no-secure-memory-in-client", no_secure_memory_in_client,
-         "after 40 secure frames no secure mapping or descriptor is in this process"},
-        {"HAL.AVBUF.9.helper-map-write-copy", helper_map_write_copy,
-         "map/unmap, write and multi-range copy into non-secure and secure buffers"},
-        {"calculateSHA1.debug-builds-only", sha1_debug_only,
-         "the digest of a buffer's (trimmed) content; unsupported without debug_api"},
-        {NULL, NULL, NULL},
+    {"HAL.AVBUF.7.secure-map-refused", map_refused,
+     "mapping a secure buffer gives -EPERM and no pointer"},
+    {"HAL.AVBUF.7.secure-to-nonsecure-copy-refused", copy_to_nonsecure_refused,
+     "copying secure into non-secure gives -EPERM and moves no byte"},
+    {"HAL.AVBUF.7.no-secure-memory-in-client", no_secure_memory_in_client,
+     "after 40 secure frames no secure mapping or descriptor is in this process"},
+    {"HAL.AVBUF.9.helper-map-write-copy", helper_map_write_copy,
+     "map/unmap, write and multi-range copy into non-secure and secure buffers"},
+    {"calculateSHA1.debug-builds-only", sha1_debug_only,
+     "the digest of a buffer's (trimmed) content; unsupported without debug_api"},
+    {NULL, NULL, NULL},
 };

@@ -368,8 +368,8 @@ static pid_t copier_pid(void)
                 if (!f)
                         continue;
                 if (fgets(buf, sizeof(buf), f) &&
-                    sscanf(buf, "%d (%63[^)]) %*c %d", &pid, comm, &ppid) == 3 &&
-                    ppid == server && strcmp(comm, "avb-heap-copier") == 0)
+                    sscanf(buf, "%d (%63[^)]) %*c %d", &pid, comm, &ppid) == 3 && ppid == server &&
+                    strcmp(comm, "avb-heap-copier") == 0)
                         found = pid;
                 fclose(f);
         }
@@ -521,11 +521,9 @@ static void copier_lost(cf_ctx *c, int sig)
         write_checked(c, s, pat, N, 84);
         before = cpu_ns(now);
         write_checked(c, s, pat, N, 85);
-        CF_CHECK(c, cpu_ns(now) > before, "the new copier %d does not take the writes",
-                 (int)now);
+        CF_CHECK(c, cpu_ns(now) > before, "the new copier %d does not take the writes", (int)now);
         /* and the helper's writes reach it directly again */
-        CF_CHECK(c, client_conns(now) != 0, "the new copier %d has no client connection",
-                 (int)now);
+        CF_CHECK(c, client_conns(now) != 0, "the new copier %d has no client connection", (int)now);
         cf_buf_free(c, s);
         cf_pool_destroy(c, sp);
 }

@@ -26,13 +26,13 @@
 
 /* Wire values of com.rdk.hal.HALError (REFERENCE section 2). */
 #define CF_HAL_OUT_OF_MEMORY 5
-#define CF_HAL_NOT_EMPTY 7
+#define CF_HAL_NOT_EMPTY     7
 
-#define CF_SHA1_BYTES 20
-#define CF_MAX_POOL_HANDLES 128
-#define CF_MAX_DECODERS 16
+#define CF_SHA1_BYTES        20
+#define CF_MAX_POOL_HANDLES  128
+#define CF_MAX_DECODERS      16
 #define CF_MAX_TRACKED_POOLS 160
-#define CF_MAX_CHILDREN 16
+#define CF_MAX_CHILDREN      16
 
 /* ---- the feature profile the server was started with (optional) ---------- */
 
@@ -62,10 +62,10 @@ typedef struct cf_opts {
         const char *service;  /* name at the service manager */
         const char *endpoint; /* or a direct endpoint ("ipc://...") */
         const char *profile_path;
-        bool fresh;           /* the server has had no client before this run */
-        int time_scale;       /* multiplies every timeout (valgrind) */
-        char self_exe[4096];  /* for fork+exec of helper processes */
-        int control_fd;       /* harness control socket, or -1 */
+        bool fresh;          /* the server has had no client before this run */
+        int time_scale;      /* multiplies every timeout (valgrind) */
+        char self_exe[4096]; /* for fork+exec of helper processes */
+        int control_fd;      /* harness control socket, or -1 */
         bool verbose;
 } cf_opts;
 
@@ -105,9 +105,9 @@ typedef struct cf_child {
 typedef struct cf_ctx {
         const cf_opts *o;
         const cf_profile *p;
-        avb_binder *avb;       /* IAVBuffer proxy, shared by all cases */
-        avb_helper *helper;    /* libavbufferhelper, shared by all cases */
-        uint32_t align;        /* buffer alignment (profile or 64) */
+        avb_binder *avb;    /* IAVBuffer proxy, shared by all cases */
+        avb_helper *helper; /* libavbufferhelper, shared by all cases */
+        uint32_t align;     /* buffer alignment (profile or 64) */
         jmp_buf jb;
         char msg[1024];
         bool skipped;
@@ -121,7 +121,7 @@ typedef struct cf_ctx {
         size_t n_listeners;
         cf_child *children[CF_MAX_CHILDREN];
         size_t n_children;
-        bool auto_metrics; /* check all metrics after every tracked step */
+        bool auto_metrics;    /* check all metrics after every tracked step */
         bool same_build;      /* the service is this build */
         bool debug_api_built; /* this build's debug_api option */
 } cf_ctx;
@@ -150,7 +150,7 @@ extern const cf_case cf_cases_staging[];
 /* ---- failing and skipping ---------------------------------------------- */
 
 _Noreturn void cf_fail_at(cf_ctx *c, const char *file, int line, const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 _Noreturn void cf_skip(cf_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cf_note(cf_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -168,9 +168,10 @@ void cf_note(cf_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3
                                    cf_g_, cf_w_);                                                  \
         } while (0)
 /* ex: AVB_EX_*; ss: service-specific code (checked with EX_SERVICE_SPECIFIC only). */
-#define CF_EXPECT(c, st, ex, ss, what) cf_expect_at((c), __FILE__, __LINE__, &(st), (ex), (ss), (what))
-#define CF_EXPECT_OK(c, st, what) CF_EXPECT(c, st, AVB_EX_NONE, 0, what)
-#define CF_EXPECT_EX(c, st, ex, what) CF_EXPECT(c, st, ex, 0, what)
+#define CF_EXPECT(c, st, ex, ss, what)                                                             \
+        cf_expect_at((c), __FILE__, __LINE__, &(st), (ex), (ss), (what))
+#define CF_EXPECT_OK(c, st, what)       CF_EXPECT(c, st, AVB_EX_NONE, 0, what)
+#define CF_EXPECT_EX(c, st, ex, what)   CF_EXPECT(c, st, ex, 0, what)
 #define CF_EXPECT_SS(c, st, code, what) CF_EXPECT(c, st, AVB_EX_SERVICE_SPECIFIC, code, what)
 #define CF_EXPECT_ERRNO(c, got, want, what)                                                        \
         do {                                                                                       \
@@ -203,7 +204,8 @@ avb_status cf_api_create_pool(avb_binder *b, bool video, bool secure, int32_t de
 avb_status cf_api_destroy_pool(avb_binder *b, int8_t pool, bool *ret);
 avb_status cf_api_pool_metrics(avb_binder *b, int8_t pool, cf_pool_metrics *ret);
 /* *ret is malloc'ed (free()). */
-avb_status cf_api_all_pool_metrics(avb_binder *b, bool secure, cf_pool_metrics **ret, size_t *ret_n);
+avb_status cf_api_all_pool_metrics(avb_binder *b, bool secure, cf_pool_metrics **ret,
+                                   size_t *ret_n);
 avb_status cf_api_alloc(avb_binder *b, int8_t pool, int32_t size, int64_t *ret);
 avb_status cf_api_notify(avb_binder *b, int8_t pool, int32_t size, bool *ret);
 avb_status cf_api_trim(avb_binder *b, int64_t handle, int32_t size, bool *ret);
@@ -301,7 +303,7 @@ void cf_child_readline(cf_ctx *c, cf_child *ch, char *buf, size_t len);
 /* Whether a line (or the end of the child's output) is there to read, without waiting. */
 bool cf_child_has_line(cf_ctx *c, cf_child *ch);
 void cf_child_send(cf_ctx *c, cf_child *ch, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Waits for exit (generous timeout); returns the wait status. */
 int cf_child_wait(cf_ctx *c, cf_child *ch);
 void cf_child_kill(cf_ctx *c, cf_child *ch, int sig);

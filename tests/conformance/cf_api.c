@@ -211,7 +211,7 @@ static avb_status on_space_available(void *impl, avb_call *call)
 }
 
 static const com_rdk_hal_avbuffer_IAVBufferSpaceListener_ops listener_ops = {
-        .onSpaceAvailable = on_space_available,
+    .onSpaceAvailable = on_space_available,
 };
 
 int cf_api_listener_new(cf_listener *l)
@@ -219,7 +219,7 @@ int cf_api_listener_new(cf_listener *l)
         atomic_init(&l->count, 0);
         atomic_init(&l->block_ms, 0);
         return com_rdk_hal_avbuffer_IAVBufferSpaceListener_new_local(&listener_ops, l, NULL,
-                                                                    &l->binder);
+                                                                     &l->binder);
 }
 
 bool cf_sha1(const void *data, size_t len, uint8_t out[CF_SHA1_BYTES])

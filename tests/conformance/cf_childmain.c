@@ -147,8 +147,7 @@ static void mode_alloc_one(cf_ctx *c, uint32_t seed, size_t len)
         wait_line(c, "go");
         st = cf_api_is_valid(c->avb, h, &valid);
         CF_EXPECT_OK(c, st, "isValid");
-        CF_CHECK(c, !valid, "buffer %lld freed by another process is still valid",
-                 (long long)h);
+        CF_CHECK(c, !valid, "buffer %lld freed by another process is still valid", (long long)h);
         cf_buf_forget(c, h);
         cf_pool_destroy(c, tp);
         printf("done\n");
@@ -228,7 +227,8 @@ static void mode_listen(cf_ctx *c)
         printf("done\n");
 }
 
-/* Another uid, group 0 only: a client that is not a trusted component (unless the profile says so). */
+/* Another uid, group 0 only: a client that is not a trusted component (unless the profile says so).
+ */
 static void become(cf_ctx *c, const char *uid)
 {
         uid_t u = (uid_t)strtoul(uid, NULL, 10);
@@ -365,8 +365,7 @@ int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
         } else if (!strcmp(mode, "worker") && argc == 4) {
                 mode_worker(c, atoi(argv[1]), atoi(argv[2]), atoi(argv[3]));
         } else if (!strcmp(mode, "alloc-one") && argc == 3) {
-                mode_alloc_one(c, (uint32_t)strtoul(argv[1], NULL, 0),
-                               strtoul(argv[2], NULL, 0));
+                mode_alloc_one(c, (uint32_t)strtoul(argv[1], NULL, 0), strtoul(argv[2], NULL, 0));
         } else if (!strcmp(mode, "detach") && argc == 3) {
                 mode_detach(c, (uint32_t)strtoul(argv[1], NULL, 0), strtoul(argv[2], NULL, 0));
         } else if ((!strcmp(mode, "map-write") || !strcmp(mode, "read")) && argc == 4) {
@@ -385,8 +384,7 @@ int cf_child_main(const cf_opts *o, const cf_profile *p, int argc, char **argv)
                 CF_EXPECT_OK(c, st, "free");
                 printf("free %d\n", ok);
         } else if (!strcmp(mode, "notify") && argc == 5) {
-                mode_notify(c, (int8_t)atoi(argv[1]), atoi(argv[2]), atoi(argv[3]),
-                            atoi(argv[4]));
+                mode_notify(c, (int8_t)atoi(argv[1]), atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
         } else if (!strcmp(mode, "listen") && argc == 1) {
                 mode_listen(c);
         } else if ((!strcmp(mode, "copy") || !strcmp(mode, "copy-loop")) && argc == 4) {

@@ -23,10 +23,9 @@
 #include "cf.h"
 
 static const cf_case *const tables[] = {
-        cf_cases_pools,  cf_cases_methods,  cf_cases_buffers, cf_cases_listener,
-        cf_cases_secure, cf_cases_pipeline, cf_cases_clients, cf_cases_directory,
-        cf_cases_copier, cf_cases_staging,
-        cf_cases_death,
+    cf_cases_pools,  cf_cases_methods,  cf_cases_buffers, cf_cases_listener,
+    cf_cases_secure, cf_cases_pipeline, cf_cases_clients, cf_cases_directory,
+    cf_cases_copier, cf_cases_staging,  cf_cases_death,
 };
 
 static void usage(FILE *f)
@@ -132,18 +131,18 @@ static int run_case(cf_ctx *c, const cf_case *k)
 int main(int argc, char **argv)
 {
         static const struct option lopts[] = {
-                {"service", required_argument, NULL, 's'},
-                {"endpoint", required_argument, NULL, 'e'},
-                {"profile", required_argument, NULL, 'p'},
-                {"fresh", no_argument, NULL, 'f'},
-                {"same-build", no_argument, NULL, 'b'},
-                {"time-scale", required_argument, NULL, 't'},
-                {"list", no_argument, NULL, 'l'},
-                {"verbose", no_argument, NULL, 'v'},
-                {"wait-service", required_argument, NULL, 'w'},
-                {"child", no_argument, NULL, 'c'},
-                {"help", no_argument, NULL, 'h'},
-                {0},
+            {"service", required_argument, NULL, 's'},
+            {"endpoint", required_argument, NULL, 'e'},
+            {"profile", required_argument, NULL, 'p'},
+            {"fresh", no_argument, NULL, 'f'},
+            {"same-build", no_argument, NULL, 'b'},
+            {"time-scale", required_argument, NULL, 't'},
+            {"list", no_argument, NULL, 'l'},
+            {"verbose", no_argument, NULL, 'v'},
+            {"wait-service", required_argument, NULL, 'w'},
+            {"child", no_argument, NULL, 'c'},
+            {"help", no_argument, NULL, 'h'},
+            {0},
         };
         static cf_opts o;
         static cf_profile prof;

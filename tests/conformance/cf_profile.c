@@ -15,9 +15,9 @@
 #include "cf.h"
 
 static const cf_decoder reference_decoders[] = {
-        {true, 0, {4000000, 4000000}, true},  {true, 1, {2000000, 2000000}, true},
-        {false, 0, {512000, 512000}, true},   {false, 1, {512000, 512000}, true},
-        {false, -1, {256000, 0}, true},
+    {true, 0, {4000000, 4000000}, true}, {true, 1, {2000000, 2000000}, true},
+    {false, 0, {512000, 512000}, true},  {false, 1, {512000, 512000}, true},
+    {false, -1, {256000, 0}, true},
 };
 
 static const char *scalar(yaml_node_t *n)
@@ -140,7 +140,7 @@ static int read_profile(yaml_document_t *d, cf_profile *p)
         fp = lookup(d, root, "frame_pools");
         if (fp && fp->type == YAML_SEQUENCE_NODE)
                 p->n_frame_pools =
-                        (size_t)(fp->data.sequence.items.top - fp->data.sequence.items.start);
+                    (size_t)(fp->data.sequence.items.top - fp->data.sequence.items.start);
         return 0;
 }
 
@@ -187,8 +187,7 @@ int cf_profile_load(const char *path, cf_profile *ret, char *err, size_t err_len
                 return e;
         }
         if (p.alignment == 0 || (p.alignment & (p.alignment - 1))) {
-                snprintf(err, err_len, "%s: alignment %u is not a power of two", path,
-                         p.alignment);
+                snprintf(err, err_len, "%s: alignment %u is not a power of two", path, p.alignment);
                 return -EINVAL;
         }
         p.loaded = true;

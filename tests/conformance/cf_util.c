@@ -267,8 +267,9 @@ void cf_check_metrics(cf_ctx *c)
                         mine++;
                         st = cf_api_pool_metrics(c->avb, tp->handle, &pm);
                         CF_EXPECT_OK(c, st, "getPoolMetrics");
-                        CF_CHECK(c, pm.pool == tp->handle && pm.total == tp->total &&
-                                            pm.used == cf_pool_expected_used(c, tp),
+                        CF_CHECK(c,
+                                 pm.pool == tp->handle && pm.total == tp->total &&
+                                     pm.used == cf_pool_expected_used(c, tp),
                                  "getPoolMetrics(%d) = {pool %d, used %d, total %d}, want {pool "
                                  "%d, used %d, total %d}",
                                  tp->handle, pm.pool, pm.used, pm.total, tp->handle,
@@ -301,8 +302,9 @@ void cf_check_metrics(cf_ctx *c)
                         } else if (m[j].pool < 0 || !c->foreign[s][m[j].pool]) {
                                 pm = m[j];
                                 free(m);
-                                CF_FAIL(c, "getAllPoolMetrics(%d) lists pool %d that is not "
-                                           "this case's pool in that heap",
+                                CF_FAIL(c,
+                                        "getAllPoolMetrics(%d) lists pool %d that is not "
+                                        "this case's pool in that heap",
                                         s, pm.pool);
                         }
                 }
@@ -350,8 +352,7 @@ void cf_listener_wait(cf_ctx *c, cf_listener *l, int n, const char *what)
         }
 }
 
-void cf_listener_expect(cf_ctx *c, cf_listener *l, int n, cf_tpool *sentinel_pool,
-                        const char *what)
+void cf_listener_expect(cf_ctx *c, cf_listener *l, int n, cf_tpool *sentinel_pool, const char *what)
 {
         int64_t quiet_end;
         avb_status st;
@@ -421,8 +422,8 @@ cf_tpool *cf_pool_try(cf_ctx *c, bool video, bool secure, int32_t decoder, cf_li
                  "new pool %d: metrics {pool %d, used %d, total %d}", h, pm.pool, pm.used,
                  pm.total);
         want = cf_expected_pool_size(c, video, secure, decoder);
-        CF_CHECK(c, want < 0 || pm.total == want,
-                 "%s: bytesTotal %d, the profile gives %lld", what, pm.total, (long long)want);
+        CF_CHECK(c, want < 0 || pm.total == want, "%s: bytesTotal %d, the profile gives %lld", what,
+                 pm.total, (long long)want);
         maybe_check(c);
         return tp;
 }

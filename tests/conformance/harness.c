@@ -47,7 +47,7 @@
 extern char **environ;
 
 #define CONTROL_FD 100
-#define MAX_ARGS 64
+#define MAX_ARGS   64
 
 typedef struct proc {
         const char *name;
@@ -190,7 +190,8 @@ static void stop_cleanly(proc *p)
                 return;
         }
         if (!WIFEXITED(p->status) || WEXITSTATUS(p->status) != 0) {
-                say("%s stopped with %s, want exit 0", p->name, describe(p->status, buf, sizeof(buf)));
+                say("%s stopped with %s, want exit 0", p->name,
+                    describe(p->status, buf, sizeof(buf)));
                 H.failed = true;
         }
 }
@@ -198,9 +199,9 @@ static void stop_cleanly(proc *p)
 /* A registration policy giving avbufferd's names to this uid, as a vendor's gives them to its. */
 static int write_policy(char *path, size_t len)
 {
-        static const char *const names[] = {"AVBuffer", "VideoDecoderManager",
-                                            "audiodecodermanager", "AVClockManager",
-                                            "VideoSinkManager", "AudioSinkManager"};
+        static const char *const names[] = {
+            "AVBuffer",       "VideoDecoderManager", "audiodecodermanager",
+            "AVClockManager", "VideoSinkManager",    "AudioSinkManager"};
         FILE *f;
 
         snprintf(path, len, "%s/service_contexts", H.dir);
@@ -259,8 +260,8 @@ static int wait_registered(void)
 
 static int start_avbd(void)
 {
-        char *argv[] = {(char *)H.avbd_exe, "--profile", H.profile_copy, "--socket-dir", H.dir,
-                        NULL};
+        char *argv[] = {(char *)H.avbd_exe, "--profile", H.profile_copy,
+                        "--socket-dir",     H.dir,       NULL};
         char pid[16];
 
         if (start(&H.avbd, "avbufferd", argv, true, -1) < 0)
@@ -422,15 +423,15 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-                {"servicemanager", required_argument, NULL, 's'},
-                {"avbufferd", required_argument, NULL, 'a'},
-                {"profile", required_argument, NULL, 'p'},
-                {"waiter", required_argument, NULL, 'w'},
-                {"wrapper", required_argument, NULL, 'W'},
-                {"timeout", required_argument, NULL, 't'},
-                {"time-scale", required_argument, NULL, 'x'},
-                {"help", no_argument, NULL, 'h'},
-                {0},
+            {"servicemanager", required_argument, NULL, 's'},
+            {"avbufferd", required_argument, NULL, 'a'},
+            {"profile", required_argument, NULL, 'p'},
+            {"waiter", required_argument, NULL, 'w'},
+            {"wrapper", required_argument, NULL, 'W'},
+            {"timeout", required_argument, NULL, 't'},
+            {"time-scale", required_argument, NULL, 'x'},
+            {"help", no_argument, NULL, 'h'},
+            {0},
         };
         struct sigaction sa = {0};
         const char *tmp;

@@ -973,8 +973,8 @@ static void check_wav(const char *profile)
         if (le(got + 20, 2) != 1 || le(got + 22, 2) != 2 || le(got + 24, 4) != 48000 ||
             le(got + 28, 4) != 48000 * 4 || le(got + 32, 2) != 4 || le(got + 34, 2) != 16)
                 dt_fail("%s: fmt says format %u, %u channels, %u Hz, %u B/s, align %u, %u bits",
-                        file, le(got + 20, 2), le(got + 22, 2), le(got + 24, 4),
-                        le(got + 28, 4), le(got + 32, 2), le(got + 34, 2));
+                        file, le(got + 20, 2), le(got + 22, 2), le(got + 24, 4), le(got + 28, 4),
+                        le(got + 32, 2), le(got + 34, 2));
         if (le(got + 4, 4) != len - 8 || le(got + 40, 4) != len - 44)
                 dt_fail("%s: RIFF size %u and data size %u, in a file of %zu bytes", file,
                         le(got + 4, 4), le(got + 40, 4), len);
@@ -1006,8 +1006,7 @@ int main(int argc, char **argv)
         else if (!strcmp(c, "asink-wav") && argc == 4) {
                 case_asink(t, false);
                 check_wav(argv[2]);
-        }
-        else if (!strcmp(c, "asink-secure"))
+        } else if (!strcmp(c, "asink-secure"))
                 case_asink(t, true);
         else if (!strcmp(c, "asink-kill"))
                 case_kill(t);

@@ -65,8 +65,8 @@ static void full_stream(struct dt *t, const char *stream, size_t chunk)
                "checks included)\n",
                stream, t->n_frames, (int)t->width, (int)t->height, dt, (double)t->n_frames / dt);
         if (t->n_bad || t->n_frames != t->n_ref)
-                dt_fail("%s: %zu of %zu frames differ, %zu frames for %zu reference frames",
-                        stream, t->n_bad, t->n_frames, t->n_frames, t->n_ref);
+                dt_fail("%s: %zu of %zu frames differ, %zu frames for %zu reference frames", stream,
+                        t->n_bad, t->n_frames, t->n_frames, t->n_ref);
 }
 
 static bool pool_empty(struct dt *t)
@@ -118,18 +118,18 @@ static void case_secure(struct dt *t)
 
         dt_get_decoder(t, 1);
         /* decoder 1 is not configured by the profile: opening configures it */
-        expect_exception(com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(t->av, true, &did,
-                                                                        t->space, &pool),
-                         AVB_EX_ILLEGAL_STATE, "secure pool before open");
+        expect_exception(
+            com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(t->av, true, &did, t->space, &pool),
+            AVB_EX_ILLEGAL_STATE, "secure pool before open");
         dt_load_ref(t, path("v320.sha1"));
         dt_open_start(t, true);
         full_stream(t, "v320.h264", 8192);
         if (t->no_sha1)
                 printf("  calculateSHA1 is not in this build: frame contents not compared\n");
         dt_stop_close(t);
-        expect_exception(com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(t->av, true, &did,
-                                                                        t->space, &pool),
-                         AVB_EX_ILLEGAL_STATE, "secure pool after close");
+        expect_exception(
+            com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(t->av, true, &did, t->space, &pool),
+            AVB_EX_ILLEGAL_STATE, "secure pool after close");
 }
 
 /* A decode call on ctl; its status. */
@@ -139,7 +139,7 @@ static avb_status decode_md(avb_binder *ctl, int64_t h, bool discontinuity)
         bool acc;
 
         return com_rdk_hal_videodecoder_IVideoDecoderController_decodeBufferWithMetadata(ctl, h,
-                                                                                        &md, &acc);
+                                                                                         &md, &acc);
 }
 
 static void case_states(struct dt *t)
@@ -149,9 +149,9 @@ static void case_states(struct dt *t)
         int64_t h;
         bool ok;
 
-        DT_OK(com_rdk_hal_videodecoder_IVideoDecoderManager_getVideoDecoder(t->mgr, &unknown,
-                                                                             &none),
-              "getVideoDecoder(99)");
+        DT_OK(
+            com_rdk_hal_videodecoder_IVideoDecoderManager_getVideoDecoder(t->mgr, &unknown, &none),
+            "getVideoDecoder(99)");
         if (none)
                 dt_fail("getVideoDecoder of an unknown id gave a decoder");
         dt_get_decoder(t, 0);
@@ -168,8 +168,7 @@ static void case_states(struct dt *t)
                         dt_fail("open of codec %d gave a controller", (int)unsupported[i]);
         }
         expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_open(
-                                 t->dec, com_rdk_hal_videodecoder_Codec_H264_AVC, false, NULL,
-                                 &none),
+                             t->dec, com_rdk_hal_videodecoder_Codec_H264_AVC, false, NULL, &none),
                          AVB_EX_NULL_POINTER, "open without a listener");
         if (dt_state(t) != com_rdk_hal_State_CLOSED)
                 dt_fail("not CLOSED after refused opens");
@@ -197,8 +196,8 @@ static void case_states(struct dt *t)
                 com_rdk_hal_videodecoder_IVideoDecoder_Id other = {.value = 1};
                 com_rdk_hal_avbuffer_Pool pool1;
 
-                DT_OK(com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(t->av, false, &other,
-                                                                     t->space, &pool1),
+                DT_OK(com_rdk_hal_avbuffer_IAVBuffer_createVideoPool(t->av, false, &other, t->space,
+                                                                     &pool1),
                       "pool of decoder 1");
                 DT_OK(com_rdk_hal_avbuffer_IAVBuffer_alloc(t->av, &pool1, 1024, &h), "alloc");
                 expect_exception(decode_md(t->ctl, h, false), AVB_EX_ILLEGAL_ARGUMENT,
@@ -209,10 +208,10 @@ static void case_states(struct dt *t)
         }
         expect_exception(t->api->close(t->dec, t->ctl, &ok), AVB_EX_ILLEGAL_STATE,
                          "close when STARTED");
-        expect_exception(com_rdk_hal_videodecoder_IVideoDecoder_open(
-                                 t->dec, com_rdk_hal_videodecoder_Codec_H264_AVC, false,
-                                 t->l.binder, &none),
-                         AVB_EX_ILLEGAL_STATE, "open when STARTED");
+        expect_exception(
+            com_rdk_hal_videodecoder_IVideoDecoder_open(
+                t->dec, com_rdk_hal_videodecoder_Codec_H264_AVC, false, t->l.binder, &none),
+            AVB_EX_ILLEGAL_STATE, "open when STARTED");
         /* flush(reset) ends in READY, as just opened */
         DT_OK(t->api->flush(t->ctl, true), "flush(true)");
         if (dt_state(t) != com_rdk_hal_State_READY)
@@ -230,7 +229,7 @@ static void case_states(struct dt *t)
 /* ---- tunnelled mode ---------------------------------------------------------- */
 
 #define FOURCC(a, b, c, d)                                                                         \
-        ((int32_t)((uint32_t)(a) | ((uint32_t)(b) << 8) | ((uint32_t)(c) << 16) |                 \
+        ((int32_t)((uint32_t)(a) | ((uint32_t)(b) << 8) | ((uint32_t)(c) << 16) |                  \
                    ((uint32_t)(d) << 24)))
 
 /* IAVBufferControl: object 2 on the endpoint of the IAVBuffer proxy we hold. */
@@ -331,8 +330,7 @@ static void refused_stream(struct dt *t, avb_binder *ctl, const char *sink)
                 dt_fail("%s: %zu frames presented, %zu announced, from a stream it refuses", sink,
                         n, t->n_frames);
         if (t->l.errors[DT_ERROR_SINK] != 1)
-                dt_fail("%d ERROR_SINK for one refused stream",
-                        t->l.errors[DT_ERROR_SINK]);
+                dt_fail("%d ERROR_SINK for one refused stream", t->l.errors[DT_ERROR_SINK]);
         dt_stop_close(t);
         t->tunnelled = false;
 }
@@ -351,23 +349,23 @@ static void case_tunnelled(struct dt *t)
         dt_get_decoder(t, 0);
         dt_load_ref(t, path("p320.md5"));
         /* bad requests: a clear error and nothing changes */
-        expect_exception(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0", "x:0",
-                                                                 true),
-                         AVB_EX_ILLEGAL_ARGUMENT, "setupLink without pad numbers");
-        expect_exception(avb_avbuffer_IAVBufferControl_setupLink(ctl, "nosuch:3",
-                                                                 "video-sink-0:0", true),
-                         AVB_EX_ILLEGAL_ARGUMENT, "setupLink of an unknown entity");
+        expect_exception(
+            avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0", "x:0", true),
+            AVB_EX_ILLEGAL_ARGUMENT, "setupLink without pad numbers");
+        expect_exception(
+            avb_avbuffer_IAVBufferControl_setupLink(ctl, "nosuch:3", "video-sink-0:0", true),
+            AVB_EX_ILLEGAL_ARGUMENT, "setupLink of an unknown entity");
         expect_exception(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:3",
                                                                  "video-sink-1:0", true),
                          AVB_EX_ILLEGAL_ARGUMENT, "setupLink of pads with no link");
-        expect_exception(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:1",
-                                                                 "vpu:0", false),
-                         AVB_EX_ILLEGAL_ARGUMENT, "disabling an immutable link");
+        expect_exception(
+            avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:1", "vpu:0", false),
+            AVB_EX_ILLEGAL_ARGUMENT, "disabling an immutable link");
         expect_exception(avb_avbuffer_IAVBufferControl_takeSinkFrames(ctl, "vpu", &sf, &n),
                          AVB_EX_ILLEGAL_ARGUMENT, "takeSinkFrames of the VPU");
-        expect_exception(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0", 0, -1,
-                                                                    5),
-                         AVB_EX_ILLEGAL_ARGUMENT, "setPadFormat with a negative width");
+        expect_exception(
+            avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0", 0, -1, 5),
+            AVB_EX_ILLEGAL_ARGUMENT, "setPadFormat with a negative width");
         expect_exception(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0", 0, 0, 0),
                          AVB_EX_ILLEGAL_ARGUMENT, "setPadFormat without a pad number");
 
@@ -394,8 +392,7 @@ static void case_tunnelled(struct dt *t)
         expect_exception(avb_avbuffer_IAVBufferControl_setupLink(ctl, "video-decoder-0:3",
                                                                  "video-sink-0:0", false),
                          AVB_EX_ILLEGAL_STATE, "disabling the tunnel while streaming");
-        expect_exception(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0", 0, 0,
-                                                                    0),
+        expect_exception(avb_avbuffer_IAVBufferControl_setPadFormat(ctl, "video-sink-0:0", 0, 0, 0),
                          AVB_EX_ILLEGAL_STATE, "changing the sink format while streaming");
         DT_OK(t->api->stop(t->ctl), "stop");
         dt_close(t);
@@ -736,7 +733,10 @@ static int32_t heap_used(struct dt *t)
  */
 static void case_kill_client(struct dt *t, bool drop, bool many)
 {
-        char *argv[] = {(char *)self, drop ? "child-drop" : many ? "child-many" : "child",
+        char *argv[] = {(char *)self,
+                        drop   ? "child-drop"
+                        : many ? "child-many"
+                               : "child",
                         (char *)dir, NULL};
         int fds[2];
         char line[16] = {0};
@@ -763,9 +763,8 @@ static void case_kill_client(struct dt *t, bool drop, bool many)
         }
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
-        for (int i = 0; i < 50 && (dt_state(t) != com_rdk_hal_State_CLOSED ||
-                                   heap_used(t) != before);
-             i++)
+        for (int i = 0;
+             i < 50 && (dt_state(t) != com_rdk_hal_State_CLOSED || heap_used(t) != before); i++)
                 usleep(100000);
         if (dt_state(t) != com_rdk_hal_State_CLOSED)
                 dt_fail("the dead client's decoder was not closed");
@@ -853,7 +852,7 @@ static void stopped_child(struct dt *t)
         sc_tunnel(ctl);
         t->tunnelled = true;
         dt_open_start(t, false);
-        t->l.gated = true; /* the callback thread is idle: no lock needed yet */
+        t->l.gated = true;    /* the callback thread is idle: no lock needed yet */
         o.eos_no_wait = true; /* the listener is gated: the end of stream comes later */
         frames = dt_push_frames(t, data, len, SC_FRAME_NS, &o);
         o.eos_no_wait = false;
@@ -1008,8 +1007,8 @@ static void case_concurrent(struct dt *t)
 static void case_pipeline(struct dt *t)
 {
         const char *exe = getenv("AVB_PIPELINE_EXE");
-        char *argv[] = {(char *)exe, "--stream", path("v320.h264"), "--sha1", path("v320.sha1"),
-                        NULL};
+        char *argv[] = {(char *)exe, "--stream",        path("v320.h264"),
+                        "--sha1",    path("v320.sha1"), NULL};
         int status;
         pid_t pid;
 
@@ -1024,9 +1023,9 @@ static void case_pipeline(struct dt *t)
 
 /* ---- the v4l2 backend on the fake decoder (avbufferd-fake-v4l2) -------------- */
 
-#define FV_MAX 64
+#define FV_MAX      64
 #define FV_FRAME_NS 40000000 /* dt_push's pts step */
-#define FV_BLOCKS 8          /* the frame pool's blocks (profile-v4l2-fake*.yaml) */
+#define FV_BLOCKS   8        /* the frame pool's blocks (profile-v4l2-fake*.yaml) */
 
 /* Coded buffers for the fake decoder (one header each) and the frames they give. */
 struct fv_stream {
@@ -1053,7 +1052,9 @@ static uint8_t *fv_add(struct fv_stream *s, uint32_t w, uint32_t h, uint32_t n)
         if (s->n_bufs == FV_MAX)
                 dt_fail("fake stream too long");
         fake_v4l2_encode(p, w, h, n);
-        s->frames[s->n_frames++] = (struct fv_frame){.n = n, .w = w, .h = h,
+        s->frames[s->n_frames++] = (struct fv_frame){.n = n,
+                                                     .w = w,
+                                                     .h = h,
                                                      .pts = (int64_t)s->n_bufs * FV_FRAME_NS,
                                                      .meta = w != s->w || h != s->h};
         s->w = w;
@@ -1107,9 +1108,8 @@ static bool fv_frame_ok(struct dt *t, const struct dt_frame *f, const uint8_t *p
                         "stride %u\n",
                         i, (long long)f->pts, f->has_meta ? "metadata " : "", (int)fv_meta.a,
                         (int)fv_meta.b, (int)fv_meta.format, (int)fv_meta.frame_bytes,
-                        (int)fv_meta.stride[0], size, (long long)e->pts,
-                        e->meta ? "metadata " : "", (unsigned)e->w, (unsigned)e->h,
-                        (unsigned)bytes, (unsigned)stride);
+                        (int)fv_meta.stride[0], size, (long long)e->pts, e->meta ? "metadata " : "",
+                        (unsigned)e->w, (unsigned)e->h, (unsigned)bytes, (unsigned)stride);
                 return false;
         }
         for (unsigned c = 0; c < 3; c++) {
@@ -1156,8 +1156,7 @@ static void fv_stream_through(struct dt *t, const struct fv_stream *s, int corru
         dt_drain_frames(t, true, 100);
         printf("  %zu coded buffers: %zu frames, last %dx%d, %d decode errors, end of stream "
                "after frame %zu\n",
-               s->n_bufs, t->n_frames, (int)fv_meta.a, (int)fv_meta.b,
-               t->l.errors[DT_ERROR_DECODE],
+               s->n_bufs, t->n_frames, (int)fv_meta.a, (int)fv_meta.b, t->l.errors[DT_ERROR_DECODE],
                t->l.received_at_eos);
         if (t->n_bad || t->n_frames != s->n_frames)
                 dt_fail("%zu of %zu frames wrong, %zu for %zu pushed", t->n_bad, t->n_frames,
@@ -1165,12 +1164,9 @@ static void fv_stream_through(struct dt *t, const struct fv_stream *s, int corru
         if (t->l.received_at_eos != s->n_frames || t->l.received != s->n_frames || t->l.eos != 1)
                 dt_fail("%d end-of-stream markers, after %zu of %zu frames", t->l.eos,
                         t->l.received_at_eos, t->l.received);
-        if (t->l.errors[DT_ERROR_DECODE] != corrupt ||
-            t->l.errors[DT_ERROR_VPU])
+        if (t->l.errors[DT_ERROR_DECODE] != corrupt || t->l.errors[DT_ERROR_VPU])
                 dt_fail("%d ERROR_DECODE for %d corrupt buffers, %d ERROR_VPU",
-                        t->l.errors[DT_ERROR_DECODE],
-                        corrupt,
-                        t->l.errors[DT_ERROR_VPU]);
+                        t->l.errors[DT_ERROR_DECODE], corrupt, t->l.errors[DT_ERROR_VPU]);
 }
 
 static int fv_seen_available; /* onDecodeBufferAvailable calls before the last decode */
@@ -1332,8 +1328,8 @@ static void case_v4l2_fake(struct dt *t, bool dmabuf)
         dt_get_decoder(t, 0);
 
         /* no secure sessions on v4l2: open gives no controller, and avbufferd goes on */
-        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_open(t->dec, t->api->codec, true,
-                                                          t->l.binder, &ctl),
+        DT_OK(com_rdk_hal_videodecoder_IVideoDecoder_open(t->dec, t->api->codec, true, t->l.binder,
+                                                          &ctl),
               "secure open");
         if (ctl)
                 dt_fail("secure open on v4l2 gave a controller");
@@ -1426,8 +1422,7 @@ int main(int argc, char **argv)
                 case_speed(t);
         else if (!strcmp(c, "tunnelled"))
                 case_tunnelled(t);
-        else if (!strcmp(c, "kill-client") || !strcmp(c, "drop-client") ||
-                 !strcmp(c, "kill-many"))
+        else if (!strcmp(c, "kill-client") || !strcmp(c, "drop-client") || !strcmp(c, "kill-many"))
                 case_kill_client(t, !strcmp(c, "drop-client"), !strcmp(c, "kill-many"));
         else if (dt_hal_case(t, c, dir))
                 ;

@@ -26,7 +26,7 @@
 #include "avb_avbuffer.h"
 
 #define DT_MAX_FRAMES 1024
-#define DT_QUEUE 256
+#define DT_QUEUE      256
 
 /*
  * Frame metadata of either package. Video: a, b are activeWidth and
@@ -97,17 +97,17 @@ struct dt_listener {
         pthread_cond_t c;
         struct dt_frame q[DT_QUEUE];
         size_t head, n;
-        int available;   /* onDecodeBufferAvailable calls */
-        int errors[4];   /* by enum dt_error */
-        int eos;         /* onFrameOutput calls with metadata.endOfStream */
-        int eos_markers; /* of them: onFrameOutput(-1, -1, endOfStream), no frame */
-        size_t received;        /* frames (not end-of-stream markers) heard */
-        size_t received_at_eos; /* frames heard up to the last end of stream */
-        int state;       /* last newState */
+        int available;            /* onDecodeBufferAvailable calls */
+        int errors[4];            /* by enum dt_error */
+        int eos;                  /* onFrameOutput calls with metadata.endOfStream */
+        int eos_markers;          /* of them: onFrameOutput(-1, -1, endOfStream), no frame */
+        size_t received;          /* frames (not end-of-stream markers) heard */
+        size_t received_at_eos;   /* frames heard up to the last end of stream */
+        int state;                /* last newState */
         size_t received_at_state; /* frames heard before the last state change */
         int64_t last_pts;
         size_t out_of_order; /* frames whose pts was not above the one before */
-        bool gated; /* frame callbacks wait (the callback thread blocks) while set */
+        bool gated;          /* frame callbacks wait (the callback thread blocks) while set */
         /* onUserDataOutput: the first DT_USER_DATA items, and the frames heard before each */
         size_t n_user_data;
         struct dt_user_data {
@@ -137,8 +137,8 @@ struct dt {
         bool have_meta;
         int false_returns;
         int available_seen; /* onDecodeBufferAvailable calls before the last decode call */
-        bool no_sha1; /* calculateSHA1 unsupported (debug_api=false): not compared */
-        bool tunnelled; /* frames go to the vendor sink: every frame handle must be -1 */
+        bool no_sha1;       /* calculateSHA1 unsupported (debug_api=false): not compared */
+        bool tunnelled;     /* frames go to the vendor sink: every frame handle must be -1 */
         /*
          * When set and it returns true, the frame's handle is handed on (to a
          * video sink): counted, never mapped, checked or freed here.
@@ -147,20 +147,19 @@ struct dt {
         /* Called with each frame before it is checked, when set. */
         void (*on_frame)(struct dt *t, const struct dt_frame *f);
         /* Checks frames instead of the reference when set (data: the mapped frame). */
-        bool (*frame_ok)(struct dt *t, const struct dt_frame *f, const uint8_t *data,
-                         size_t size);
+        bool (*frame_ok)(struct dt *t, const struct dt_frame *f, const uint8_t *data, size_t size);
 };
 
 /* Options of one push. */
 struct dt_push {
-        size_t chunk;          /* bytes per coded buffer */
-        size_t limit;          /* stop after this many bytes (0: all) */
-        bool hold_until_full;  /* keep frames until decode says false once */
-        bool stop_when_full;   /* with hold_until_full: free the refused buffer and stop */
-        bool check;            /* compare frames with the reference */
-        bool eos;              /* endOfStream on the last buffer, then wait for it */
-        bool eos_no_wait;      /* endOfStream on the last buffer, do not wait */
-        bool poll;             /* a refused buffer: retry every 5 ms, no callback awaited */
+        size_t chunk;         /* bytes per coded buffer */
+        size_t limit;         /* stop after this many bytes (0: all) */
+        bool hold_until_full; /* keep frames until decode says false once */
+        bool stop_when_full;  /* with hold_until_full: free the refused buffer and stop */
+        bool check;           /* compare frames with the reference */
+        bool eos;             /* endOfStream on the last buffer, then wait for it */
+        bool eos_no_wait;     /* endOfStream on the last buffer, do not wait */
+        bool poll;            /* a refused buffer: retry every 5 ms, no callback awaited */
 };
 
 void dt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -168,7 +167,7 @@ void dt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn
         do {                                                                                       \
                 avb_status _s = (st);                                                              \
                 if (!avb_status_is_ok(&_s))                                                        \
-                        dt_fail("%s: exception %d (%d) %s", what, _s.exception,                   \
+                        dt_fail("%s: exception %d (%d) %s", what, _s.exception,                    \
                                 _s.service_specific, _s.message ? _s.message : "");                \
         } while (0)
 
@@ -211,8 +210,7 @@ size_t dt_push_frames(struct dt *t, const uint8_t *data, size_t len, int64_t fra
 size_t dt_push_samples(struct dt *t, const uint8_t *const *sample, const size_t *size, size_t n,
                        int64_t frame_ns, const struct dt_push *o);
 /* An H.264 stream's access units (copies; dt_free_frames), by libavcodec's parser. */
-size_t dt_split_frames(const uint8_t *data, size_t len, const uint8_t ***ret_au,
-                       size_t **ret_size);
+size_t dt_split_frames(const uint8_t *data, size_t len, const uint8_t ***ret_au, size_t **ret_size);
 void dt_free_frames(const uint8_t **au, size_t *size, size_t n);
 /*
  * The samples extract-samples.py took out of a container (OUT.samples: each a

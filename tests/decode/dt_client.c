@@ -105,8 +105,7 @@ static avb_status on_video_frame(void *impl, avb_call *call, int64_t pts, int64_
 
                 if (avb_avbuffer_PlaneLayout_holder_get(&m->extension, &pl) == 1) {
                         /* the arrays must agree; more than 3 planes is no format we know */
-                        d.n_planes = pl.offsets_count == pl.strides_count &&
-                                             pl.offsets_count <= 3
+                        d.n_planes = pl.offsets_count == pl.strides_count && pl.offsets_count <= 3
                                          ? pl.offsets_count
                                          : 99;
                         for (size_t i = 0; i < d.n_planes && i < 3; i++) {
@@ -114,8 +113,8 @@ static avb_status on_video_frame(void *impl, avb_call *call, int64_t pts, int64_
                                 d.stride[i] = pl.strides[i];
                         }
                         d.frame_bytes = pl.frameBytes;
-                        if (pl.format != avb_avbuffer_PlaneLayout_FORMAT_I420 ||
-                            pl.width != d.a || pl.height != d.b)
+                        if (pl.format != avb_avbuffer_PlaneLayout_FORMAT_I420 || pl.width != d.a ||
+                            pl.height != d.b)
                                 d.n_planes = 98; /* not the picture the metadata describes */
                         avb_avbuffer_PlaneLayout_fini(&pl);
                 }
@@ -190,8 +189,7 @@ static avb_status on_available(void *impl, avb_call *call)
         return avb_status_ok();
 }
 
-static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_State from,
-                           com_rdk_hal_State to)
+static avb_status on_state(void *impl, avb_call *call, com_rdk_hal_State from, com_rdk_hal_State to)
 {
         struct dt_listener *l = impl;
 
@@ -221,24 +219,24 @@ static avb_status on_error(void *impl, avb_call *call, int32_t code, int32_t ven
 
 /* State, ErrorCode and Codec are int32_t in both packages: the same functions serve both. */
 static const com_rdk_hal_videodecoder_IVideoDecoderControllerListener_ops video_listener_ops = {
-        .onFrameOutput = on_video_frame,
-        .onUserDataOutput = on_user_data,
-        .onDecodeBufferAvailable = on_available,
+    .onFrameOutput = on_video_frame,
+    .onUserDataOutput = on_user_data,
+    .onDecodeBufferAvailable = on_available,
 };
 
 static const com_rdk_hal_audiodecoder_IAudioDecoderControllerListener_ops audio_listener_ops = {
-        .onFrameOutput = on_audio_frame,
-        .onDecodeBufferAvailable = on_available,
+    .onFrameOutput = on_audio_frame,
+    .onDecodeBufferAvailable = on_available,
 };
 
 static const com_rdk_hal_videodecoder_IVideoDecoderEventListener_ops video_event_ops = {
-        .onDecodeError = on_error,
-        .onStateChanged = on_state,
+    .onDecodeError = on_error,
+    .onStateChanged = on_state,
 };
 
 static const com_rdk_hal_audiodecoder_IAudioDecoderEventListener_ops audio_event_ops = {
-        .onDecodeError = on_error,
-        .onStateChanged = on_state,
+    .onDecodeError = on_error,
+    .onStateChanged = on_state,
 };
 
 /* ---- the two packages ------------------------------------------------------ */
@@ -271,17 +269,17 @@ static const com_rdk_hal_audiodecoder_IAudioDecoderEventListener_ops audio_event
                 return com_rdk_hal_avbuffer_IAVBuffer_create##I##Pool(av, secure, &did, l, ret);   \
         }                                                                                          \
         const struct dt_api dt_##name = {                                                          \
-                .get = name##_get,                                                                 \
-                .open = P##_I##I##Decoder_open,                                                    \
-                .start = P##_I##I##DecoderController_start,                                        \
-                .stop = P##_I##I##DecoderController_stop,                                          \
-                .flush = P##_I##I##DecoderController_flush,                                        \
-                .close = P##_I##I##Decoder_close,                                                  \
-                .decode = name##_decode,                                                           \
-                .state = P##_I##I##Decoder_getState,                                               \
-                .listen = name##_listen,                                                           \
-                .pool = name##_pool,                                                               \
-                .codec = C,                                                                        \
+            .get = name##_get,                                                                     \
+            .open = P##_I##I##Decoder_open,                                                        \
+            .start = P##_I##I##DecoderController_start,                                            \
+            .stop = P##_I##I##DecoderController_stop,                                              \
+            .flush = P##_I##I##DecoderController_flush,                                            \
+            .close = P##_I##I##Decoder_close,                                                      \
+            .decode = name##_decode,                                                               \
+            .state = P##_I##I##Decoder_getState,                                                   \
+            .listen = name##_listen,                                                               \
+            .pool = name##_pool,                                                                   \
+            .codec = C,                                                                            \
         };
 
 DT_PACKAGE(video, com_rdk_hal_videodecoder, Video, com_rdk_hal_videodecoder_Codec_H264_AVC)
@@ -295,7 +293,7 @@ static avb_status on_space(void *impl, avb_call *call)
 }
 
 static const com_rdk_hal_avbuffer_IAVBufferSpaceListener_ops space_ops = {
-        .onSpaceAvailable = on_space,
+    .onSpaceAvailable = on_space,
 };
 
 /* ---- set-up -------------------------------------------------------------- */
@@ -313,26 +311,26 @@ void dt_connect(struct dt *t)
                                     &t->av);
         if (e == 0)
                 e = avb_service_get(t->sm,
-                                    com_rdk_hal_videodecoder_IVideoDecoderManager_serviceName,
-                                    5000, &t->mgr);
+                                    com_rdk_hal_videodecoder_IVideoDecoderManager_serviceName, 5000,
+                                    &t->mgr);
         if (e == 0)
                 e = avb_helper_new(t->av, &t->helper);
         if (e == 0)
                 e = avb_service_get(t->sm,
-                                    com_rdk_hal_audiodecoder_IAudioDecoderManager_serviceName,
-                                    5000, &t->amgr);
+                                    com_rdk_hal_audiodecoder_IAudioDecoderManager_serviceName, 5000,
+                                    &t->amgr);
         if (e == 0)
                 e = com_rdk_hal_videodecoder_IVideoDecoderControllerListener_new_local(
-                        &video_listener_ops, &t->l, NULL, &t->l.binder);
+                    &video_listener_ops, &t->l, NULL, &t->l.binder);
         if (e == 0)
                 e = com_rdk_hal_audiodecoder_IAudioDecoderControllerListener_new_local(
-                        &audio_listener_ops, &t->l, NULL, &t->l.audio_binder);
+                    &audio_listener_ops, &t->l, NULL, &t->l.audio_binder);
         if (e == 0)
                 e = com_rdk_hal_videodecoder_IVideoDecoderEventListener_new_local(
-                        &video_event_ops, &t->l, NULL, &t->l.events);
+                    &video_event_ops, &t->l, NULL, &t->l.events);
         if (e == 0)
                 e = com_rdk_hal_audiodecoder_IAudioDecoderEventListener_new_local(
-                        &audio_event_ops, &t->l, NULL, &t->l.audio_events);
+                    &audio_event_ops, &t->l, NULL, &t->l.audio_events);
         if (e == 0)
                 e = com_rdk_hal_avbuffer_IAVBufferSpaceListener_new_local(&space_ops, NULL, NULL,
                                                                           &t->space);
@@ -372,8 +370,7 @@ void dt_get_decoder(struct dt *t, int32_t id)
         bool ok;
 
         if (t->dec)
-                DT_OK(t->api->listen(t->dec, events_of(t), false, &ok),
-                      "unregisterEventListener");
+                DT_OK(t->api->listen(t->dec, events_of(t), false, &ok), "unregisterEventListener");
         t->dec = avb_binder_unref(t->dec);
         t->ctl = avb_binder_unref(t->ctl);
         DT_OK(t->api->get(t->api == &dt_audio ? t->amgr : t->mgr, id, &t->dec), "get decoder");
@@ -456,14 +453,14 @@ int32_t dt_get_property(struct dt *t, int32_t property)
 
 bool dt_set_property(struct dt *t, int32_t property, int32_t value)
 {
-        com_rdk_hal_PropertyValue_Value val = {
-                .tag = com_rdk_hal_PropertyValue_Value_TAG_intValue, .u.intValue = value};
+        com_rdk_hal_PropertyValue_Value val = {.tag = com_rdk_hal_PropertyValue_Value_TAG_intValue,
+                                               .u.intValue = value};
         com_rdk_hal_PropertyValue v = {.value = &val};
         bool ok = false;
 
-        DT_OK(com_rdk_hal_videodecoder_IVideoDecoderController_setProperty(t->ctl, property, &v,
-                                                                          &ok),
-              "setProperty");
+        DT_OK(
+            com_rdk_hal_videodecoder_IVideoDecoderController_setProperty(t->ctl, property, &v, &ok),
+            "setProperty");
         return ok;
 }
 
@@ -500,8 +497,8 @@ void dt_load_ref(struct dt *t, const char *path)
                 last++;
                 while (*last == ' ')
                         last++;
-                snprintf(t->ref[t->n_ref++], sizeof(t->ref[0]), "%.*s",
-                         (int)strcspn(last, "\r\n"), last);
+                snprintf(t->ref[t->n_ref++], sizeof(t->ref[0]), "%.*s", (int)strcspn(last, "\r\n"),
+                         last);
         }
         fclose(f);
         if (!t->n_ref)
@@ -535,8 +532,7 @@ size_t dt_frame_bytes(const struct dt_meta *m)
         if (m->coded_w > 0 && m->n_planes)
                 return m->frame_bytes > 0 ? (size_t)m->frame_bytes : 0;
         if (m->coded_w > 0)
-                return (size_t)m->a * (size_t)m->b +
-                       2 * ((size_t)(m->a / 2) * (size_t)(m->b / 2));
+                return (size_t)m->a * (size_t)m->b + 2 * ((size_t)(m->a / 2) * (size_t)(m->b / 2));
         /* audio: every frame's metadata says how many bytes of PCM it holds */
         return m->frame_bytes > 0 ? (size_t)m->frame_bytes : 0;
 }
@@ -605,8 +601,8 @@ static void frame_digest(struct dt *t, const struct dt_frame *f, char out[41])
                 if (!f->has_meta || !f->meta.has_sha1)
                         dt_fail("secure frame %zu without a SHA-1 in its metadata", t->n_frames);
                 dt_hex(f->meta.sha1, sizeof(f->meta.sha1), out);
-                avb_status st = com_rdk_hal_avbuffer_IAVBuffer_calculateSHA1(t->av, f->handle,
-                                                                             &d, &n);
+                avb_status st =
+                    com_rdk_hal_avbuffer_IAVBuffer_calculateSHA1(t->av, f->handle, &d, &n);
                 if (st.exception == AVB_EX_UNSUPPORTED_OPERATION) { /* debug_api=false */
                         t->no_sha1 = true;
                         return;
@@ -637,10 +633,9 @@ static void frame_digest(struct dt *t, const struct dt_frame *f, char out[41])
 static bool meta_usable(struct dt *t, const struct dt_meta *m)
 {
         if (t->api == &dt_video)
-                return m->format == com_rdk_hal_videodecoder_PixelFormat_YCBCR420 &&
-                       m->a > 0 && m->b > 0 && m->x >= 0 && m->y >= 0 &&
-                       m->x + m->a <= m->coded_w && m->y + m->b <= m->coded_h &&
-                       (m->n_planes == 0 || m->n_planes == 3);
+                return m->format == com_rdk_hal_videodecoder_PixelFormat_YCBCR420 && m->a > 0 &&
+                       m->b > 0 && m->x >= 0 && m->y >= 0 && m->x + m->a <= m->coded_w &&
+                       m->y + m->b <= m->coded_h && (m->n_planes == 0 || m->n_planes == 3);
         return m->format == com_rdk_hal_audiodecoder_PCMFormat_S16LE && !m->planar && m->b > 0 &&
                m->codec == t->api->codec;
 }
@@ -763,8 +758,8 @@ int64_t dt_fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hold)
         int64_t h;
 
         for (;;) {
-                avb_status st = com_rdk_hal_avbuffer_IAVBuffer_alloc(t->av, &t->pool,
-                                                                     (int32_t)n, &h);
+                avb_status st =
+                    com_rdk_hal_avbuffer_IAVBuffer_alloc(t->av, &t->pool, (int32_t)n, &h);
                 if (avb_status_is_ok(&st))
                         break;
                 if (st.exception != AVB_EX_SERVICE_SPECIFIC || avb_now_ms() > end)
@@ -785,8 +780,8 @@ int64_t dt_fill_buffer(struct dt *t, const uint8_t *data, size_t n, bool hold)
  * waiting for room when it is refused; false when it was refused and
  * o->stop_when_full gave it back.
  */
-static bool push_one(struct dt *t, const uint8_t *data, size_t n, int64_t pts, bool eos,
-                     bool *hold, const struct dt_push *o)
+static bool push_one(struct dt *t, const uint8_t *data, size_t n, int64_t pts, bool eos, bool *hold,
+                     const struct dt_push *o)
 {
         int64_t h = dt_fill_buffer(t, data, n, *hold);
         bool accepted = false;
@@ -858,8 +853,7 @@ size_t dt_push_samples(struct dt *t, const uint8_t *const *sample, const size_t 
         return n;
 }
 
-size_t dt_split_frames(const uint8_t *data, size_t len, const uint8_t ***ret_au,
-                       size_t **ret_size)
+size_t dt_split_frames(const uint8_t *data, size_t len, const uint8_t ***ret_au, size_t **ret_size)
 {
         AVCodecParserContext *parser = av_parser_init(AV_CODEC_ID_H264);
         AVCodecContext *ctx = avcodec_alloc_context3(NULL);
@@ -964,8 +958,7 @@ int32_t dt_pool_used(struct dt *t)
 {
         com_rdk_hal_avbuffer_PoolMetrics m;
 
-        DT_OK(com_rdk_hal_avbuffer_IAVBuffer_getPoolMetrics(t->av, &t->pool, &m),
-              "getPoolMetrics");
+        DT_OK(com_rdk_hal_avbuffer_IAVBuffer_getPoolMetrics(t->av, &t->pool, &m), "getPoolMetrics");
         return m.bytesUsed;
 }
 

@@ -192,8 +192,8 @@ static void wait_heard(int *counter, int n, const char *what)
         pthread_mutex_unlock(&heard.m);
 }
 
-static avb_binder *sink_ctl; /* the open controller of video sink sink_id */
-static avb_binder *sink_obj; /* video sink sink_id */
+static avb_binder *sink_ctl;  /* the open controller of video sink sink_id */
+static avb_binder *sink_obj;  /* video sink sink_id */
 static avb_binder *clock_ctl; /* the open controller of AV clock 0, when attached */
 static int64_t last_pts;
 static int64_t queued[PAUSED_FRAMES]; /* the first frames queued, by handle */
@@ -231,8 +231,9 @@ static bool queue_frame(struct dt *t, const struct dt_frame *f)
                         dt_fail("plane layout: no memory");
         }
         for (int tries = 0; !ok; tries++) {
-                DT_OK(VS(IVideoSinkController_queueVideoFrame)(sink_ctl, f->pts, f->handle, &md, &ok),
-                      "queueVideoFrame");
+                DT_OK(
+                    VS(IVideoSinkController_queueVideoFrame)(sink_ctl, f->pts, f->handle, &md, &ok),
+                    "queueVideoFrame");
                 if (!ok && tries > 2000)
                         dt_fail("queueVideoFrame: the sink's queue stays full");
                 if (!ok)
@@ -428,8 +429,8 @@ static void check_presented(struct dt *t, avb_binder *ctl, size_t from, bool clo
                         t->n_ref - from);
         for (size_t i = 0; i < n; i++) {
                 if (AVB_DEBUG_API && strcmp(sf[i].md5, t->ref[from + i])) {
-                        fprintf(stderr, "  frame %zu: sink %s, reference %s\n", from + i,
-                                sf[i].md5, t->ref[from + i]);
+                        fprintf(stderr, "  frame %zu: sink %s, reference %s\n", from + i, sf[i].md5,
+                                t->ref[from + i]);
                         bad++;
                 }
                 if (sf[i].nsPresented < sf[i].nsDue)
@@ -451,8 +452,8 @@ static void check_presented(struct dt *t, avb_binder *ctl, size_t from, bool clo
                        what, (double)late / MS);
 }
 
-static void one_stream(struct dt *t, avb_binder *ctl, bool secure, bool tunnelled,
-                       enum mode mode, int round)
+static void one_stream(struct dt *t, avb_binder *ctl, bool secure, bool tunnelled, enum mode mode,
+                       int round)
 {
         struct dt_push o = {.eos = true};
         size_t len, from = mode == DISCARD ? DISCARDED : 0;
@@ -483,8 +484,8 @@ static void one_stream(struct dt *t, avb_binder *ctl, bool secure, bool tunnelle
                 dt_fail("onEndOfStream(%lld), the last frame's pts is %lld",
                         (long long)heard.eos_pts, (long long)last_pts);
         check_presented(t, ctl, from, mode == CLOCKED,
-                        secure      ? "sink, secure"
-                        : tunnelled ? "sink, tunnelled"
+                        secure            ? "sink, secure"
+                        : tunnelled       ? "sink, tunnelled"
                         : mode == CLOCKED ? "sink, clocked"
                         : mode == DISCARD ? "sink, discarding"
                                           : "sink");
@@ -542,8 +543,7 @@ static void case_sink(struct dt *t, bool secure, bool tunnelled, enum mode mode)
         /* twice: the second stream proves every frame block came back */
         one_stream(t, ctl, secure, tunnelled, mode, 1);
         one_stream(t, ctl, secure, tunnelled, mode, 2);
-        if (sink_property(sink_obj, VS(Property_METRIC_FRAMES_RECEIVED)) !=
-                2 * (int32_t)t->n_ref &&
+        if (sink_property(sink_obj, VS(Property_METRIC_FRAMES_RECEIVED)) != 2 * (int32_t)t->n_ref &&
             !tunnelled)
                 dt_fail("METRIC_FRAMES_RECEIVED is not %zu", 2 * t->n_ref);
         DT_OK(VS(IVideoSink_close)(sink_obj, sink_ctl, &ok), "sink close");
@@ -619,8 +619,7 @@ static void case_kill(struct dt *t)
         DT_OK(VS(IVideoSinkManager_getVideoSink)(mgr, &id, &sink_obj), "getVideoSink");
         if (sink_property(sink_obj, VS(Property_SINK_QUEUE_DEPTH)) != PAUSED_FRAMES)
                 dt_fail("the child's sink holds %d frames, not %d",
-                        (int)sink_property(sink_obj, VS(Property_SINK_QUEUE_DEPTH)),
-                        PAUSED_FRAMES);
+                        (int)sink_property(sink_obj, VS(Property_SINK_QUEUE_DEPTH)), PAUSED_FRAMES);
         held = heap_used(t, false) - before;
         if (held <= 0)
                 dt_fail("the child holds no heap");
@@ -696,7 +695,7 @@ struct y4m {
         char *text;
         char *tokens[16];
         size_t n_tokens;
-        const uint8_t *frames; /* FRAME i at frames + i * (skip + frame_bytes) */
+        const uint8_t *frames;       /* FRAME i at frames + i * (skip + frame_bytes) */
         size_t n, frame_bytes, skip; /* skip: the FRAME line before each payload */
 };
 

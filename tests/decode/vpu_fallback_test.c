@@ -59,8 +59,8 @@ int main(void)
         com_rdk_hal_avbuffer_Pool pool;
         com_rdk_hal_State vstate = 0;
         com_rdk_hal_audiodecoder_State astate = 0;
-        avb_binder *sm = NULL, *av = NULL, *vmgr = NULL, *amgr = NULL, *vdec = NULL,
-                   *adec = NULL, *vl = NULL, *al = NULL, *space = NULL, *ctl = NULL;
+        avb_binder *sm = NULL, *av = NULL, *vmgr = NULL, *amgr = NULL, *vdec = NULL, *adec = NULL,
+                   *vl = NULL, *al = NULL, *space = NULL, *ctl = NULL;
         bool destroyed = false;
         int e;
 
@@ -75,10 +75,10 @@ int main(void)
                                     5000, &amgr);
         if (e == 0)
                 e = com_rdk_hal_videodecoder_IVideoDecoderControllerListener_new_local(
-                        &video_ops, NULL, NULL, &vl);
+                    &video_ops, NULL, NULL, &vl);
         if (e == 0)
                 e = com_rdk_hal_audiodecoder_IAudioDecoderControllerListener_new_local(
-                        &audio_ops, NULL, NULL, &al);
+                    &audio_ops, NULL, NULL, &al);
         if (e == 0)
                 e = com_rdk_hal_avbuffer_IAVBufferSpaceListener_new_local(&space_ops, NULL, NULL,
                                                                           &space);
@@ -99,8 +99,7 @@ int main(void)
         if (!vdec)
                 die("no video decoder 0");
         want_invalid_resource(com_rdk_hal_videodecoder_IVideoDecoder_open(
-                                      vdec, com_rdk_hal_videodecoder_Codec_H264_AVC, false, vl,
-                                      &ctl),
+                                  vdec, com_rdk_hal_videodecoder_Codec_H264_AVC, false, vl, &ctl),
                               "video open");
         ok(com_rdk_hal_videodecoder_IVideoDecoder_getState(vdec, &vstate), "video getState");
         if (ctl || vstate != com_rdk_hal_State_CLOSED)
@@ -111,8 +110,7 @@ int main(void)
         if (!adec)
                 die("no audio decoder 0");
         want_invalid_resource(com_rdk_hal_audiodecoder_IAudioDecoder_open(
-                                      adec, com_rdk_hal_audiodecoder_Codec_MPEG2, false, al,
-                                      &ctl),
+                                  adec, com_rdk_hal_audiodecoder_Codec_MPEG2, false, al, &ctl),
                               "audio open");
         ok(com_rdk_hal_audiodecoder_IAudioDecoder_getState(adec, &astate), "audio getState");
         if (ctl || astate != com_rdk_hal_audiodecoder_State_CLOSED)

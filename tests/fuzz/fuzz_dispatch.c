@@ -38,9 +38,9 @@ static struct avbd_service *service;
 static unsigned long n_ok, n_exception, n_undecodable;
 
 static const avb_interface_desc *const ifaces[AVBD_N_OBJECTS] = {
-        &com_rdk_hal_avbuffer_IAVBuffer_desc,
-        &avb_avbuffer_IBufferCopier_desc,
-        &avb_avbuffer_IAVBufferControl_desc,
+    &com_rdk_hal_avbuffer_IAVBuffer_desc,
+    &avb_avbuffer_IBufferCopier_desc,
+    &avb_avbuffer_IAVBufferControl_desc,
 };
 
 static void setup(void)
@@ -116,11 +116,11 @@ static void add_seed(const ProtobufCMessage *msg, uint32_t object, uint32_t code
         size_t n = protobuf_c_message_get_packed_size(msg);
         uint8_t *b = malloc(n + 1);
         avb_request_head h = {
-                .client_id = 1,
-                .request_id = n_seeds + 1,
-                .object_id = object,
-                .descriptor = ifaces[object % AVBD_N_OBJECTS]->descriptor,
-                .code = code,
+            .client_id = 1,
+            .request_id = n_seeds + 1,
+            .object_id = object,
+            .descriptor = ifaces[object % AVBD_N_OBJECTS]->descriptor,
+            .code = code,
         };
 
         if (!b || n_seeds + 2 > sizeof(seeds) / sizeof(seeds[0]))
@@ -139,16 +139,16 @@ static void add_seed(const ProtobufCMessage *msg, uint32_t object, uint32_t code
 static void make_seeds(void)
 {
         Com__Rdk__Hal__Avbuffer__IAVBuffer__AllocRequest alloc =
-                COM__RDK__HAL__AVBUFFER__IAVBUFFER__ALLOC_REQUEST__INIT;
+            COM__RDK__HAL__AVBUFFER__IAVBUFFER__ALLOC_REQUEST__INIT;
         Com__Rdk__Hal__Avbuffer__Pool pool = COM__RDK__HAL__AVBUFFER__POOL__INIT;
         Com__Rdk__Hal__Avbuffer__IAVBuffer__GetHeapMetricsRequest heap =
-                COM__RDK__HAL__AVBUFFER__IAVBUFFER__GET_HEAP_METRICS_REQUEST__INIT;
+            COM__RDK__HAL__AVBUFFER__IAVBUFFER__GET_HEAP_METRICS_REQUEST__INIT;
         Com__Rdk__Hal__Avbuffer__IAVBuffer__TrimSizeRequest trim =
-                COM__RDK__HAL__AVBUFFER__IAVBUFFER__TRIM_SIZE_REQUEST__INIT;
+            COM__RDK__HAL__AVBUFFER__IAVBUFFER__TRIM_SIZE_REQUEST__INIT;
         Com__Rdk__Hal__Avbuffer__IAVBuffer__FreeRequest fr =
-                COM__RDK__HAL__AVBUFFER__IAVBUFFER__FREE_REQUEST__INIT;
+            COM__RDK__HAL__AVBUFFER__IAVBUFFER__FREE_REQUEST__INIT;
         Avb__Avbuffer__IBufferCopier__WriteRequest wr =
-                AVB__AVBUFFER__IBUFFER_COPIER__WRITE_REQUEST__INIT;
+            AVB__AVBUFFER__IBUFFER_COPIER__WRITE_REQUEST__INIT;
         uint8_t bytes[32] = {1, 2, 3};
 
         heap.secureheap = 1;
@@ -194,7 +194,7 @@ static size_t mutate(uint8_t *buf, size_t len, size_t cap)
                 case 1: /* an interesting byte */
                         if (len)
                                 buf[rnd((uint32_t)len)] =
-                                        (uint8_t[]){0, 0x7f, 0x80, 0xff, 0x01, 0x10}[rnd(6)];
+                                    (uint8_t[]){0, 0x7f, 0x80, 0xff, 0x01, 0x10}[rnd(6)];
                         break;
                 case 2: /* truncate */
                         len = rnd((uint32_t)len + 1);

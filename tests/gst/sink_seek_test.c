@@ -74,9 +74,8 @@ GST_START_TEST(test_sink_seek)
         g_mutex_unlock(&c.lock);
 
         /* the count starts again at the FLUSH_STOP the seek sends */
-        fail_unless(gst_element_seek_simple(p, GST_FORMAT_TIME,
-                                            GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT,
-                                            GST_SECOND));
+        fail_unless(gst_element_seek_simple(
+            p, GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, GST_SECOND));
 
         msg = gst_bus_timed_pop_filtered(bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
         fail_unless(msg != NULL, "no end of stream in 60 s after the seek");

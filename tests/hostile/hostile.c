@@ -58,13 +58,12 @@
 #include "cf_time.h"
 #include "hostile.h"
 
-#define DESC_AVB "com.rdk.hal.avbuffer.IAVBuffer"
-#define DESC_COPIER "avb.avbuffer.IBufferCopier"
+#define DESC_AVB     "com.rdk.hal.avbuffer.IAVBuffer"
+#define DESC_COPIER  "avb.avbuffer.IBufferCopier"
 #define DESC_CONTROL "avb.avbuffer.IAVBufferControl"
-#define MAX_MESSAGE (1024 * 1024)
+#define MAX_MESSAGE  (1024 * 1024)
 
 /* ---- state -------------------------------------------------------------- */
-
 
 void outf(hctx *h, const char *fmt, ...)
 {
@@ -94,7 +93,6 @@ void failf(hctx *h, const char *fmt, ...)
 }
 
 /* ---- protobuf by hand ---------------------------------------------------- */
-
 
 static void pb_raw(pb *p, const void *d, size_t len)
 {
@@ -155,7 +153,6 @@ void pb_free(pb *p)
         memset(p, 0, sizeof(*p));
 }
 
-
 static void put_le(pb *p, uint64_t v, unsigned bytes)
 {
         uint8_t b[8];
@@ -185,22 +182,20 @@ void frame_put(pb *p, const request *r)
 }
 
 /* A request of this process's client identity (it holds a lifeline). */
-request my_request(hctx *h, uint32_t object_id, const char *desc, uint32_t code,
-                          const pb *payload)
+request my_request(hctx *h, uint32_t object_id, const char *desc, uint32_t code, const pb *payload)
 {
         request r = {
-                .client_id = h->client_id,
-                .request_id = ++h->next_request,
-                .incarnation = h->incarnation,
-                .object_id = object_id,
-                .code = code,
-                .descriptor = desc,
-                .payload = payload ? payload->b : NULL,
-                .payload_len = payload ? payload->n : 0,
+            .client_id = h->client_id,
+            .request_id = ++h->next_request,
+            .incarnation = h->incarnation,
+            .object_id = object_id,
+            .code = code,
+            .descriptor = desc,
+            .payload = payload ? payload->b : NULL,
+            .payload_len = payload ? payload->n : 0,
         };
         return r;
 }
-
 
 static int rd_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
@@ -379,8 +374,6 @@ int life_connect(hctx *h)
         return suffix_connect(h, h->is_unix ? "" : ".life");
 }
 
-
-
 /* Waits for a packet or EOF: >0 bytes, 0 closed by the server, -ETIMEDOUT. */
 ssize_t life_wait(hctx *h, int fd, void *buf, size_t len, int ms)
 {
@@ -509,12 +502,14 @@ bool healthy(hctx *h, char *why, size_t len)
 
         st = com_rdk_hal_avbuffer_IAVBuffer_getHeapMetrics(h->avb, false, &hm);
         if (!avb_status_is_ok(&st)) {
-                snprintf(why, len, "getHeapMetrics: %s", avb_status_to_string(&st, buf, sizeof(buf)));
+                snprintf(why, len, "getHeapMetrics: %s",
+                         avb_status_to_string(&st, buf, sizeof(buf)));
                 return false;
         }
         st = real_pool(h, false, &pool);
         if (!avb_status_is_ok(&st)) {
-                snprintf(why, len, "createAudioPool: %s", avb_status_to_string(&st, buf, sizeof(buf)));
+                snprintf(why, len, "createAudioPool: %s",
+                         avb_status_to_string(&st, buf, sizeof(buf)));
                 return false;
         }
         p.handle = pool;
@@ -587,18 +582,18 @@ static const struct {
         size_t off;
         uint8_t val;
 } bad_headers[] = {
-        {"bad magic", 3, 0x00},
-        {"frame version 1 (the protobuf envelope's)", 4, 1},
-        {"frame version 0x7f02", 5, 0x7f},
-        {"unknown flag bits", 7, 0xfe},
-        {"descriptor length 4 GiB - 1", 16, 0xff},
-        {"descriptor length 16 MiB", 19, 0x01},
-        {"descriptor length 512 + 1 (above AVB_DESCRIPTOR_MAX)", 17, 0x02},
-        {"descriptor running past the message", 16, 0xf0},
-        {"NUL inside the descriptor", FRAME_REQUEST_SIZE + 5, 0x00},
-        {"NUL ending the descriptor early", FRAME_REQUEST_SIZE + 29, 0x00},
-        {"4 billion fds announced", 20, 0xff},
-        {"2^63 client id (no lifeline)", 31, 0x80},
+    {"bad magic", 3, 0x00},
+    {"frame version 1 (the protobuf envelope's)", 4, 1},
+    {"frame version 0x7f02", 5, 0x7f},
+    {"unknown flag bits", 7, 0xfe},
+    {"descriptor length 4 GiB - 1", 16, 0xff},
+    {"descriptor length 16 MiB", 19, 0x01},
+    {"descriptor length 512 + 1 (above AVB_DESCRIPTOR_MAX)", 17, 0x02},
+    {"descriptor running past the message", 16, 0xf0},
+    {"NUL inside the descriptor", FRAME_REQUEST_SIZE + 5, 0x00},
+    {"NUL ending the descriptor early", FRAME_REQUEST_SIZE + 29, 0x00},
+    {"4 billion fds announced", 20, 0xff},
+    {"2^63 client id (no lifeline)", 31, 0x80},
 };
 
 static void bad_frame_headers(hctx *h)
@@ -832,12 +827,12 @@ static void absurd_arguments(hctx *h)
         /* The server's own endpoint as a listener: it must not call itself into trouble. */
         create_with_listener(h, h->url, 0, "listener = the server's own IAVBuffer", true, -1);
         /* Objects that are not the caller's to pass: outside the socket directory ... */
-        create_with_listener(h, "ipc:///nonexistent/dir/sock", 5, "listener at a dead path",
-                             false, AVB_EX_SECURITY);
+        create_with_listener(h, "ipc:///nonexistent/dir/sock", 5, "listener at a dead path", false,
+                             AVB_EX_SECURITY);
         dir_len = (int)(strrchr(h->url, '/') - h->url);
         snprintf(longpath, sizeof(longpath), "%.*s/../elsewhere", dir_len, h->url);
-        create_with_listener(h, longpath, 0, "listener out of the socket directory by '..'",
-                             false, AVB_EX_SECURITY);
+        create_with_listener(h, longpath, 0, "listener out of the socket directory by '..'", false,
+                             AVB_EX_SECURITY);
         /* ... or another process's callback endpoint (pid 1's). */
         snprintf(longpath, sizeof(longpath), "%.*s/cb-1-0123456789abcdef", dir_len, h->url);
         create_with_listener(h, longpath, 0, "listener on another process's callback endpoint",
@@ -1308,7 +1303,9 @@ static void lifeline_junk(hctx *h)
         fd = life_connect(h);
         i = life_hello_as(h, fd, h->client_id, (life_answer *)ans);
         outf(h, "second lifeline with a live client id: %s",
-             i == 0 ? "accepted" : i == -EACCES ? "refused" : strerror(-i));
+             i == 0         ? "accepted"
+             : i == -EACCES ? "refused"
+                            : strerror(-i));
         close(fd);
 }
 
@@ -1445,7 +1442,9 @@ static int heap_open(hctx *h, int *ret_fd)
         } control;
         uint8_t hello[64];
         struct iovec iov = {.iov_base = hello, .iov_len = sizeof(hello)};
-        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+        struct msghdr msg = {.msg_iov = &iov,
+                             .msg_iovlen = 1,
+                             .msg_control = control.buf,
                              .msg_controllen = sizeof(control.buf)};
         struct timeval tv = {.tv_sec = 5 * h->scale};
         int fd = suffix_connect(h, ".heap"), status;
@@ -1542,34 +1541,34 @@ typedef struct attack {
 } attack;
 
 static const attack attacks[] = {
-        {"hostile.req.garbage", garbage, false},
-        {"hostile.req.truncated", truncated, false},
-        {"hostile.req.bad-frame-headers", bad_frame_headers, false},
-        {"hostile.req.huge-repeated-fields", huge_repeated, false},
-        {"hostile.req.unknown-methods-and-objects", unknown_methods, false},
-        {"hostile.req.bad-identity", bad_identity, false},
-        {"hostile.req.absurd-arguments", absurd_arguments, false},
-        {"hostile.req.copier-offset-overflow", copier_overflow, false},
-        {"hostile.req.above-size-limit", oversize, false},
-        {"hostile.req.replayed-request-id", duplicate_request, false},
-        {"hostile.req.far-ahead-request-id", far_request_id, false},
-        {"hostile.raw.routing-headers", raw_req, false, 'n'},
-        {"hostile.oneway.push-socket", oneway_socket, false, 'n'},
-        {"hostile.ipc.framing", ipc_framing, false, 'n'},
-        {"hostile.lifeline.junk", lifeline_junk, false},
-        {"hostile.lifeline.connect-and-hang", lifeline_hang, false},
-        {"hostile.lifeline.descriptor-exhaustion", lifeline_exhaust, false},
-        {"hostile.heap.junk-forged-lookups-flood", heap_socket, false},
-        {"hostile.unix.truncated-packets", unix_truncated, false, 'u'},
-        {"hostile.unix.oversized", unix_oversized, false, 'u'},
-        {"hostile.unix.garbage-headers", unix_garbage_headers, false, 'u'},
-        {"hostile.unix.fragments-out-of-order", unix_out_of_order, false, 'u'},
-        {"hostile.unix.unexpected-fds", unix_unexpected_fds, false, 'u'},
-        {"hostile.unix.too-many-fds-ctrunc", unix_too_many_fds, false, 'u'},
-        {"hostile.unix.flood-while-another-is-served", unix_flood, false, 'u'},
-        {"hostile.unix.never-reads-replies", unix_never_reads, false, 'u'},
-        /* nanomsg only: the unix transport has no such abort (its framing is ours). */
-        {"hostile.ipc.bad-frame-type", ipc_bad_frame_type, true, 'n'},
+    {"hostile.req.garbage", garbage, false},
+    {"hostile.req.truncated", truncated, false},
+    {"hostile.req.bad-frame-headers", bad_frame_headers, false},
+    {"hostile.req.huge-repeated-fields", huge_repeated, false},
+    {"hostile.req.unknown-methods-and-objects", unknown_methods, false},
+    {"hostile.req.bad-identity", bad_identity, false},
+    {"hostile.req.absurd-arguments", absurd_arguments, false},
+    {"hostile.req.copier-offset-overflow", copier_overflow, false},
+    {"hostile.req.above-size-limit", oversize, false},
+    {"hostile.req.replayed-request-id", duplicate_request, false},
+    {"hostile.req.far-ahead-request-id", far_request_id, false},
+    {"hostile.raw.routing-headers", raw_req, false, 'n'},
+    {"hostile.oneway.push-socket", oneway_socket, false, 'n'},
+    {"hostile.ipc.framing", ipc_framing, false, 'n'},
+    {"hostile.lifeline.junk", lifeline_junk, false},
+    {"hostile.lifeline.connect-and-hang", lifeline_hang, false},
+    {"hostile.lifeline.descriptor-exhaustion", lifeline_exhaust, false},
+    {"hostile.heap.junk-forged-lookups-flood", heap_socket, false},
+    {"hostile.unix.truncated-packets", unix_truncated, false, 'u'},
+    {"hostile.unix.oversized", unix_oversized, false, 'u'},
+    {"hostile.unix.garbage-headers", unix_garbage_headers, false, 'u'},
+    {"hostile.unix.fragments-out-of-order", unix_out_of_order, false, 'u'},
+    {"hostile.unix.unexpected-fds", unix_unexpected_fds, false, 'u'},
+    {"hostile.unix.too-many-fds-ctrunc", unix_too_many_fds, false, 'u'},
+    {"hostile.unix.flood-while-another-is-served", unix_flood, false, 'u'},
+    {"hostile.unix.never-reads-replies", unix_never_reads, false, 'u'},
+    /* nanomsg only: the unix transport has no such abort (its framing is ours). */
+    {"hostile.ipc.bad-frame-type", ipc_bad_frame_type, true, 'n'},
 };
 
 static int find_endpoint(hctx *h, const char *endpoint)
@@ -1613,12 +1612,12 @@ static int find_endpoint(hctx *h, const char *endpoint)
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-                {"endpoint", required_argument, NULL, 'e'},
-                {"pid", required_argument, NULL, 'p'},
-                {"time-scale", required_argument, NULL, 't'},
-                {"include-fatal", no_argument, NULL, 'f'},
-                {"list", no_argument, NULL, 'l'},
-                {0},
+            {"endpoint", required_argument, NULL, 'e'},
+            {"pid", required_argument, NULL, 'p'},
+            {"time-scale", required_argument, NULL, 't'},
+            {"include-fatal", no_argument, NULL, 'f'},
+            {"list", no_argument, NULL, 'l'},
+            {0},
         };
         static hctx H;
         hctx *h = &H;

@@ -39,10 +39,10 @@ typedef struct pb {
 } pb;
 
 /* The frame of requests and replies (stubs/frame.h), restated: encoded by hand here. */
-#define FRAME_MAGIC 0x46425641u
-#define FRAME_VERSION 2u
+#define FRAME_MAGIC        0x46425641u
+#define FRAME_VERSION      2u
 #define FRAME_REQUEST_SIZE 48
-#define FRAME_REPLY_SIZE 40
+#define FRAME_REPLY_SIZE   40
 
 typedef struct request {
         uint64_t client_id, request_id, incarnation;

@@ -79,13 +79,13 @@ static avb_status srv_echo(void *impl, avb_call *call, const test_rt_Everything 
         return copy_everything(call, e, ret) < 0 ? nomem() : avb_status_ok();
 }
 
-#define ECHO_SCALAR(name, type)                                                                   \
-        static avb_status srv_##name(void *impl, avb_call *call, type v, type *ret)               \
-        {                                                                                         \
-                (void)impl;                                                                       \
-                (void)call;                                                                       \
-                *ret = v;                                                                         \
-                return avb_status_ok();                                                           \
+#define ECHO_SCALAR(name, type)                                                                    \
+        static avb_status srv_##name(void *impl, avb_call *call, type v, type *ret)                \
+        {                                                                                          \
+                (void)impl;                                                                        \
+                (void)call;                                                                        \
+                *ret = v;                                                                          \
+                return avb_status_ok();                                                            \
         }
 ECHO_SCALAR(echoBool, bool)
 ECHO_SCALAR(echoByte, int8_t)
@@ -208,8 +208,8 @@ static avb_status srv_echoInts(void *impl, avb_call *call, const int32_t *v, siz
         return avb_status_ok();
 }
 
-static avb_status srv_echoBytes(void *impl, avb_call *call, const int8_t *v, size_t n,
-                                int8_t **ret, size_t *ret_n)
+static avb_status srv_echoBytes(void *impl, avb_call *call, const int8_t *v, size_t n, int8_t **ret,
+                                size_t *ret_n)
 {
         (void)impl;
         (void)call;
@@ -345,8 +345,7 @@ static avb_status srv_echoBinder(void *impl, avb_call *call, avb_binder *cb, avb
         return avb_status_ok();
 }
 
-static avb_status srv_echoAnyBinder(void *impl, avb_call *call, avb_binder *any,
-                                    avb_binder **ret)
+static avb_status srv_echoAnyBinder(void *impl, avb_call *call, avb_binder *any, avb_binder **ret)
 {
         (void)impl;
         (void)call;
@@ -362,47 +361,47 @@ static avb_status srv_quit(void *impl, avb_call *call)
 }
 
 static const test_rt_ITester_ops tester_ops = {
-        .echo = srv_echo,
-        .echoBool = srv_echoBool,
-        .echoByte = srv_echoByte,
-        .echoChar = srv_echoChar,
-        .echoInt = srv_echoInt,
-        .echoLong = srv_echoLong,
-        .echoFloat = srv_echoFloat,
-        .echoDouble = srv_echoDouble,
-        .echoString = srv_echoString,
-        .echoNullable = srv_echoNullable,
-        .echoMode = srv_echoMode,
-        .echoValue = srv_echoValue,
-        .echoFixed = srv_echoFixed,
-        .fixedArgs = srv_fixedArgs,
-        .nullableFixed = srv_nullableFixed,
-        .echoExtendable = srv_echoExtendable,
-        .echoVintfExtendable = srv_echoVintfExtendable,
-        .echoInts = srv_echoInts,
-        .echoBytes = srv_echoBytes,
-        .echoStrings = srv_echoStrings,
-        .echoPoints = srv_echoPoints,
-        .echoMaybePoint = srv_echoMaybePoint,
-        .directions = srv_directions,
-        .fail = srv_fail,
-        .sleepMs = srv_sleepMs,
-        .count = srv_count,
-        .subscribe = srv_subscribe,
-        .poke = srv_poke,
-        .lastPoke = srv_lastPoke,
-        .echoBinder = srv_echoBinder,
-        .quit = srv_quit,
-        .echoFd = srv_echoFd,
-        .echoMaybeFd = srv_echoMaybeFd,
-        .reverseFds = srv_reverseFds,
-        .echoFds = srv_echoFds,
-        .writeTo = srv_writeTo,
-        .makePipe = srv_makePipe,
-        .fdCount = srv_fdCount,
-        .badFd = srv_badFd,
-        .echoAnyBinder = srv_echoAnyBinder,
-        .makeQueue = srv_makeQueue,
+    .echo = srv_echo,
+    .echoBool = srv_echoBool,
+    .echoByte = srv_echoByte,
+    .echoChar = srv_echoChar,
+    .echoInt = srv_echoInt,
+    .echoLong = srv_echoLong,
+    .echoFloat = srv_echoFloat,
+    .echoDouble = srv_echoDouble,
+    .echoString = srv_echoString,
+    .echoNullable = srv_echoNullable,
+    .echoMode = srv_echoMode,
+    .echoValue = srv_echoValue,
+    .echoFixed = srv_echoFixed,
+    .fixedArgs = srv_fixedArgs,
+    .nullableFixed = srv_nullableFixed,
+    .echoExtendable = srv_echoExtendable,
+    .echoVintfExtendable = srv_echoVintfExtendable,
+    .echoInts = srv_echoInts,
+    .echoBytes = srv_echoBytes,
+    .echoStrings = srv_echoStrings,
+    .echoPoints = srv_echoPoints,
+    .echoMaybePoint = srv_echoMaybePoint,
+    .directions = srv_directions,
+    .fail = srv_fail,
+    .sleepMs = srv_sleepMs,
+    .count = srv_count,
+    .subscribe = srv_subscribe,
+    .poke = srv_poke,
+    .lastPoke = srv_lastPoke,
+    .echoBinder = srv_echoBinder,
+    .quit = srv_quit,
+    .echoFd = srv_echoFd,
+    .echoMaybeFd = srv_echoMaybeFd,
+    .reverseFds = srv_reverseFds,
+    .echoFds = srv_echoFds,
+    .writeTo = srv_writeTo,
+    .makePipe = srv_makePipe,
+    .fdCount = srv_fdCount,
+    .badFd = srv_badFd,
+    .echoAnyBinder = srv_echoAnyBinder,
+    .makeQueue = srv_makeQueue,
 };
 /* Object 1: nothing implemented. */
 static const test_rt_ITester_ops empty_ops;
@@ -434,8 +433,8 @@ static avb_status secret_zeroed(void *impl, avb_call *call, int64_t *ret)
 }
 
 static const test_rt_ISecret_ops secret_ops = {
-        .reverse = secret_reverse,
-        .zeroedBuffers = secret_zeroed,
+    .reverse = secret_reverse,
+    .zeroedBuffers = secret_zeroed,
 };
 
 static avb_server *volatile the_server;
@@ -948,9 +947,9 @@ static void test_parcelable_holder(void **state)
         test_rt_Extendable_fini(&r);
 
         /* a type the middle process does not know: the same bytes come back */
-        assert_int_equal(avb_parcelable_holder_set(&e.ext, "vendor.ext.Unknown", false, opaque,
-                                                   sizeof(opaque)),
-                         0);
+        assert_int_equal(
+            avb_parcelable_holder_set(&e.ext, "vendor.ext.Unknown", false, opaque, sizeof(opaque)),
+            0);
         assert_ok(test_rt_ITester_echoExtendable(b, &e, &r));
         assert_string_equal(r.ext.descriptor, "vendor.ext.Unknown");
         assert_int_equal(r.ext.size, sizeof(opaque));
@@ -958,9 +957,9 @@ static void test_parcelable_holder(void **state)
         test_rt_Extendable_fini(&r);
 
         /* a Point whose payload does not decode */
-        assert_int_equal(avb_parcelable_holder_set(&e.ext, "test.common.Point", false, opaque,
-                                                   sizeof(opaque)),
-                         0);
+        assert_int_equal(
+            avb_parcelable_holder_set(&e.ext, "test.common.Point", false, opaque, sizeof(opaque)),
+            0);
         assert_int_equal(test_common_Point_holder_get(&e.ext, &q), -EBADMSG);
         test_rt_Extendable_fini(&e);
 
@@ -1018,7 +1017,7 @@ static void test_nullable_fixed_args(void **state)
 {
         avb_binder *b = *state;
         const int32_t a[2] = {7, -3};
-        int32_t (*twice)[2] = NULL, (*r)[2] = NULL;
+        int32_t(*twice)[2] = NULL, (*r)[2] = NULL;
 
         assert_ok(test_rt_ITester_nullableFixed(b, &a, &twice, &r));
         assert_non_null(r);
@@ -1111,7 +1110,7 @@ static void test_directions(void **state)
         char **old_words = words;
         char *old_label = inner.label;
         assert_ok(test_rt_ITester_directions(b, 5, &sums, &n_sums, &bs, &n_b, &words, &n_words, &p,
-                                              &inner, &result));
+                                             &inner, &result));
         assert_int_equal(result, 5);
         assert_int_equal(n_sums, 2);
         assert_int_equal(sums[0], 15);
@@ -1374,9 +1373,9 @@ static void test_dispatch_errors(void **state)
         st = d->dispatch(d, &tester_ops, &t, NULL, AVB_FIRST_CALL + 2, buf, n, &reply, &len);
         assert_true(avb_status_is_ok(&st));
         assert_non_null(reply);
-        Test__Rt__ITester__EchoByteReply *r = (Test__Rt__ITester__EchoByteReply *)
-                protobuf_c_message_unpack(&test__rt__itester__echo_byte_reply__descriptor, NULL,
-                                          len, reply);
+        Test__Rt__ITester__EchoByteReply *r =
+            (Test__Rt__ITester__EchoByteReply *)protobuf_c_message_unpack(
+                &test__rt__itester__echo_byte_reply__descriptor, NULL, len, reply);
         assert_non_null(r);
         assert_int_equal(r->result, -7);
         protobuf_c_message_free_unpacked(&r->base, NULL);
@@ -1499,31 +1498,31 @@ int main(int argc, char **argv)
         }
 
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test_setup_teardown(test_scalars, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_strings, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_arrays, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_nullable_parcelable, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_everything, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_unions, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_fixed_arrays, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_nullable_fixed_args, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_parcelable_holder, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_fixed_args, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_fds, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_fds_in_parcelable, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_fds_flat, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_fmq_through_aidl, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_directions, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_exceptions, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_once_per_call, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_oneway, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_callbacks, setup, teardown),
-                cmocka_unit_test(test_sensitive_data),
-                cmocka_unit_test(test_dispatch_errors),
-                cmocka_unit_test(test_deadline),
-                cmocka_unit_test(test_deadline_under_signals),
-                cmocka_unit_test(test_death),
+            cmocka_unit_test_setup_teardown(test_scalars, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_strings, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_arrays, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_nullable_parcelable, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_everything, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_unions, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_fixed_arrays, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_nullable_fixed_args, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_parcelable_holder, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_fixed_args, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_fds, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_fds_in_parcelable, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_fds_flat, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_fmq_through_aidl, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_directions, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_exceptions, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_once_per_call, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_oneway, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_callbacks, setup, teardown),
+            cmocka_unit_test(test_sensitive_data),
+            cmocka_unit_test(test_dispatch_errors),
+            cmocka_unit_test(test_deadline),
+            cmocka_unit_test(test_deadline_under_signals),
+            cmocka_unit_test(test_death),
         };
         int rc = cmocka_run_group_tests_name("roundtrip", tests, NULL, NULL);
         int server_rc = stop_server(&main_server);

@@ -96,8 +96,8 @@ static void fds_round(avb_binder *b)
         close(p[1]);
         in[0] = memfd_with("memfd-request");
         in[1] = p[0];
-        assert_status_ok(avb_binder_transact_fds(b, &echo_desc, ECHO_FDS, 0, NULL, 0, in, 2,
-                                                 &reply, &len, &out, &n_out));
+        assert_status_ok(avb_binder_transact_fds(b, &echo_desc, ECHO_FDS, 0, NULL, 0, in, 2, &reply,
+                                                 &len, &out, &n_out));
         /* Borrowed: still ours, still open. */
         assert_true(fcntl(in[0], F_GETFD) >= 0);
         close(in[0]);
@@ -184,8 +184,8 @@ static void test_oneway_with_fds(void **state)
                 int fd = memfd_create("note", MFD_CLOEXEC);
                 assert_int_equal(write(fd, &i, 4), 4);
                 assert_status_ok(avb_binder_transact_fds(b, &echo_desc, ECHO_FD_NOTE,
-                                                         AVB_METHOD_ONEWAY, NULL, 0, &fd, 1,
-                                                         NULL, NULL, NULL, NULL));
+                                                         AVB_METHOD_ONEWAY, NULL, 0, &fd, 1, NULL,
+                                                         NULL, NULL, NULL));
                 close(fd);
         }
         /* unix: two-way calls come after the oneway ones on the one connection; not so on ipc. */
@@ -284,8 +284,8 @@ static void test_threads_and_big_messages(void **state)
         }
         for (size_t i = 0; i < big_len; i++)
                 big[i] = (uint8_t)(i * 7);
-        assert_status_ok(avb_binder_transact(b, &echo_desc, ECHO_ECHO, 0, big, big_len, &reply,
-                                             &len));
+        assert_status_ok(
+            avb_binder_transact(b, &echo_desc, ECHO_ECHO, 0, big, big_len, &reply, &len));
         assert_int_equal(len, big_len);
         assert_memory_equal(reply, big, big_len);
         for (int i = 0; i < 4; i++) {
@@ -338,9 +338,8 @@ static int raw_client(const char *endpoint)
         int fd = -1;
         avb_life_answer a;
 
-        assert_int_equal(avb_life_connect(endpoint + strlen("unix://"), 0x1234abcdULL + counter,
-                                          &fd),
-                         0);
+        assert_int_equal(
+            avb_life_connect(endpoint + strlen("unix://"), 0x1234abcdULL + counter, &fd), 0);
         for (int i = 0; i < 400; i++) {
                 int r = avb_life_read_answer(fd, &a);
                 if (r == 0)
@@ -399,9 +398,9 @@ static void test_bad_fd_packets(void **state)
                 uint32_t claimed;
                 size_t attached;
         } cases[] = {
-                {"missing fd", 8, 8, 2, 1},
-                {"extra fd", 8, 8, 0, 1},
-                {"more fds than the cap", 8, 8, AVB_MAX_FDS + 1, 2},
+            {"missing fd", 8, 8, 2, 1},
+            {"extra fd", 8, 8, 0, 1},
+            {"more fds than the cap", 8, 8, AVB_MAX_FDS + 1, 2},
         };
 
         (void)state;
@@ -451,8 +450,8 @@ static int raw_lifeline(const char *endpoint, uint64_t client_id)
 }
 
 /* Sends an fds packet of `size` bytes claiming `claimed` fds, `n` attached. */
-static void send_fds_packet(int fd, uint32_t magic, size_t size, uint32_t claimed,
-                            const int *fds, size_t n)
+static void send_fds_packet(int fd, uint32_t magic, size_t size, uint32_t claimed, const int *fds,
+                            size_t n)
 {
         union {
                 char buf[CMSG_SPACE(sizeof(int) * AVB_MAX_FDS)];
@@ -496,15 +495,14 @@ static void test_bad_ipc_fd_packets(void **state)
                 size_t attached;
                 bool closed;
         } cases[] = {
-                {"missing fd", AVB_LIFE_FDS_MAGIC, sizeof(avb_life_fds), 2, 1, true},
-                {"extra fd", AVB_LIFE_FDS_MAGIC, sizeof(avb_life_fds), 1, 2, true},
-                {"no fds", AVB_LIFE_FDS_MAGIC, sizeof(avb_life_fds), 0, 0, true},
-                {"truncated packet", AVB_LIFE_FDS_MAGIC, 12, 2, 2, true},
-                {"other magic", AVB_LIFE_MAGIC, sizeof(avb_life_fds), 2, 2, true},
-                {"more fds than the cap", AVB_LIFE_FDS_MAGIC, sizeof(avb_life_fds),
-                 AVB_MAX_FDS + 1, 2, true},
-                {"fds without their request", AVB_LIFE_FDS_MAGIC, sizeof(avb_life_fds), 2, 2,
-                 false},
+            {"missing fd", AVB_LIFE_FDS_MAGIC, sizeof(avb_life_fds), 2, 1, true},
+            {"extra fd", AVB_LIFE_FDS_MAGIC, sizeof(avb_life_fds), 1, 2, true},
+            {"no fds", AVB_LIFE_FDS_MAGIC, sizeof(avb_life_fds), 0, 0, true},
+            {"truncated packet", AVB_LIFE_FDS_MAGIC, 12, 2, 2, true},
+            {"other magic", AVB_LIFE_MAGIC, sizeof(avb_life_fds), 2, 2, true},
+            {"more fds than the cap", AVB_LIFE_FDS_MAGIC, sizeof(avb_life_fds), AVB_MAX_FDS + 1, 2,
+             true},
+            {"fds without their request", AVB_LIFE_FDS_MAGIC, sizeof(avb_life_fds), 2, 2, false},
         };
 
         (void)state;
@@ -554,18 +552,18 @@ static void test_bad_ipc_fd_packets(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test_prestate(test_fds_both_ways, "unix"),
-                cmocka_unit_test_prestate(test_fds_both_ways, "nanomsg"),
-                cmocka_unit_test_prestate(test_fd_count_flat, "unix"),
-                cmocka_unit_test_prestate(test_fd_count_flat, "nanomsg"),
-                cmocka_unit_test_prestate(test_oneway_with_fds, "unix"),
-                cmocka_unit_test_prestate(test_oneway_with_fds, "nanomsg"),
-                cmocka_unit_test(test_resent_call_keeps_fds),
-                cmocka_unit_test(test_bad_ipc_fd_packets),
-                cmocka_unit_test(test_threads_and_big_messages),
-                cmocka_unit_test(test_fds_refused),
-                cmocka_unit_test(test_bad_fd_packets),
+            cmocka_unit_test_prestate(test_fds_both_ways, "unix"),
+            cmocka_unit_test_prestate(test_fds_both_ways, "nanomsg"),
+            cmocka_unit_test_prestate(test_fd_count_flat, "unix"),
+            cmocka_unit_test_prestate(test_fd_count_flat, "nanomsg"),
+            cmocka_unit_test_prestate(test_oneway_with_fds, "unix"),
+            cmocka_unit_test_prestate(test_oneway_with_fds, "nanomsg"),
+            cmocka_unit_test(test_resent_call_keeps_fds),
+            cmocka_unit_test(test_bad_ipc_fd_packets),
+            cmocka_unit_test(test_threads_and_big_messages),
+            cmocka_unit_test(test_fds_refused),
+            cmocka_unit_test(test_bad_fd_packets),
         };
-        return cmocka_run_group_tests_name("file descriptors across processes", tests,
-                                           group_setup, group_teardown);
+        return cmocka_run_group_tests_name("file descriptors across processes", tests, group_setup,
+                                           group_teardown);
 }

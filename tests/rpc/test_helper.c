@@ -43,9 +43,9 @@ static int run_server(const char *endpoint)
 {
         static echo_impl impl;
         avb_server_options opts = {
-                .endpoint = endpoint,
-                .client_gone = echo_client_gone,
-                .userdata = &impl,
+            .endpoint = endpoint,
+            .client_gone = echo_client_gone,
+            .userdata = &impl,
         };
         struct sigaction sa = {.sa_handler = on_term};
         avb_binder *obj = NULL;

@@ -48,8 +48,8 @@ static int reply_u32(const uint32_t *v, size_t n, uint8_t **ret, size_t *ret_len
         ({                                                                                         \
                 const uint32_t _v[] = {__VA_ARGS__};                                               \
                 reply_u32(_v, sizeof(_v) / 4, ret_reply, ret_len) < 0                              \
-                        ? avb_status_transport(AVB_TS_NO_MEMORY, NULL)                             \
-                        : avb_status_ok();                                                         \
+                    ? avb_status_transport(AVB_TS_NO_MEMORY, NULL)                                 \
+                    : avb_status_ok();                                                             \
         })
 
 /* ---- IEcho, server side ---- */
@@ -73,9 +73,9 @@ static avb_status echo_fire(echo_impl *impl, uint32_t n, uint32_t size, uint8_t 
         }
         for (uint32_t i = 0; i < n; i++) {
                 memcpy(buf, &i, 4);
-                avb_status st = avb_binder_transact(impl->listener, &listener_desc,
-                                                    LISTENER_ON_EVENT, AVB_METHOD_ONEWAY, buf,
-                                                    4 + size, NULL, NULL);
+                avb_status st =
+                    avb_binder_transact(impl->listener, &listener_desc, LISTENER_ON_EVENT,
+                                        AVB_METHOD_ONEWAY, buf, 4 + size, NULL, NULL);
                 if (avb_status_is_ok(&st))
                         counts[0]++;
                 else if (st.transport == AVB_TS_WOULD_BLOCK)
@@ -275,9 +275,9 @@ static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops
                 if (r < 0)
                         return listener_error(r);
                 for (uint32_t i = 0; i < in[1]; i++) {
-                        avb_status st = avb_binder_transact(l, &listener_desc, LISTENER_ON_EVENT,
-                                                            AVB_METHOD_ONEWAY, (uint8_t *)&i, 4,
-                                                            NULL, NULL);
+                        avb_status st =
+                            avb_binder_transact(l, &listener_desc, LISTENER_ON_EVENT,
+                                                AVB_METHOD_ONEWAY, (uint8_t *)&i, 4, NULL, NULL);
                         ok += avb_status_is_ok(&st);
                 }
                 avb_binder_unref(l);
@@ -306,22 +306,34 @@ static avb_status echo_dispatch(const avb_interface_desc *iface, const void *ops
 }
 
 static const avb_method_desc echo_methods[ECHO_N_METHODS] = {
-        {"echo", 0},        {"add", 0},         {"busy", 0},    {"slow", 0},
-        {"count", 0},       {"raise", 0},       {"big", 0},     {"setListener", 0},
-        {"fire", 0},        {"stats", 0},       {"note", AVB_METHOD_ONEWAY},
-        {"notes", 0},       {"waitFlag", 0},    {"setFlag", 0}, {"whoami", 0},
-        {"listener", 0},    {"fireOnce", 0},
-        {"fds", AVB_METHOD_FDS},
-        {"fdNote", AVB_METHOD_ONEWAY | AVB_METHOD_FDS},
+    {"echo", 0},
+    {"add", 0},
+    {"busy", 0},
+    {"slow", 0},
+    {"count", 0},
+    {"raise", 0},
+    {"big", 0},
+    {"setListener", 0},
+    {"fire", 0},
+    {"stats", 0},
+    {"note", AVB_METHOD_ONEWAY},
+    {"notes", 0},
+    {"waitFlag", 0},
+    {"setFlag", 0},
+    {"whoami", 0},
+    {"listener", 0},
+    {"fireOnce", 0},
+    {"fds", AVB_METHOD_FDS},
+    {"fdNote", AVB_METHOD_ONEWAY | AVB_METHOD_FDS},
 };
 
 const avb_interface_desc echo_desc = {
-        .descriptor = ECHO_DESCRIPTOR,
-        .hash = ECHO_HASH,
-        .version = ECHO_VERSION,
-        .n_methods = ECHO_N_METHODS,
-        .methods = echo_methods,
-        .dispatch = echo_dispatch,
+    .descriptor = ECHO_DESCRIPTOR,
+    .hash = ECHO_HASH,
+    .version = ECHO_VERSION,
+    .n_methods = ECHO_N_METHODS,
+    .methods = echo_methods,
+    .dispatch = echo_dispatch,
 };
 
 int echo_new_local(echo_impl *impl, avb_binder **ret)
@@ -372,12 +384,12 @@ static avb_status listener_dispatch(const avb_interface_desc *iface, const void 
 static const avb_method_desc listener_methods[] = {{"onEvent", AVB_METHOD_ONEWAY}};
 
 const avb_interface_desc listener_desc = {
-        .descriptor = LISTENER_DESCRIPTOR,
-        .hash = "listener-hash",
-        .version = 1,
-        .n_methods = 1,
-        .methods = listener_methods,
-        .dispatch = listener_dispatch,
+    .descriptor = LISTENER_DESCRIPTOR,
+    .hash = "listener-hash",
+    .version = 1,
+    .n_methods = 1,
+    .methods = listener_methods,
+    .dispatch = listener_dispatch,
 };
 
 int listener_new_local(listener_impl *impl, avb_binder **ret)
@@ -391,9 +403,8 @@ int listener_new_local(listener_impl *impl, avb_binder **ret)
 
 /* ---- client side ---- */
 
-avb_status echo_raw(avb_binder *b, uint32_t code, uint32_t flags, const uint32_t *in,
-                    size_t n_in, const void *tail, size_t tail_len, uint8_t **ret_reply,
-                    size_t *ret_len)
+avb_status echo_raw(avb_binder *b, uint32_t code, uint32_t flags, const uint32_t *in, size_t n_in,
+                    const void *tail, size_t tail_len, uint8_t **ret_reply, size_t *ret_len)
 {
         size_t len = n_in * 4 + tail_len;
         uint8_t *req = malloc(len ? len : 1);
@@ -410,8 +421,8 @@ avb_status echo_raw(avb_binder *b, uint32_t code, uint32_t flags, const uint32_t
         return st;
 }
 
-avb_status echo_u32(avb_binder *b, uint32_t code, const uint32_t *in, size_t n_in,
-                    uint32_t *out, size_t n_out)
+avb_status echo_u32(avb_binder *b, uint32_t code, const uint32_t *in, size_t n_in, uint32_t *out,
+                    size_t n_out)
 {
         uint8_t *reply = NULL;
         size_t len = 0;

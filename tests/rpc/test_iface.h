@@ -22,8 +22,8 @@
 #include "util.h"
 
 #define ECHO_DESCRIPTOR "test.rpc.IEcho"
-#define ECHO_VERSION 3
-#define ECHO_HASH "0123456789abcdef-echo"
+#define ECHO_VERSION    3
+#define ECHO_HASH       "0123456789abcdef-echo"
 
 enum {
         ECHO_ECHO = 1,     /* bytes -> same bytes */
@@ -58,7 +58,7 @@ enum { LISTENER_ON_EVENT = 1 };
 extern const avb_interface_desc echo_desc;
 extern const avb_interface_desc listener_desc;
 
-#define ECHO_TAGS 64
+#define ECHO_TAGS      64
 #define ECHO_NOTES_MAX 4096
 
 /* Server state; touched on the server loop thread only (atomics excepted). */
@@ -91,12 +91,11 @@ typedef struct listener_impl {
 int listener_new_local(listener_impl *impl, avb_binder **ret);
 
 /* Client side: u32 in, u32 out (the reply must hold n_out values). */
-avb_status echo_u32(avb_binder *b, uint32_t code, const uint32_t *in, size_t n_in,
-                    uint32_t *out, size_t n_out);
+avb_status echo_u32(avb_binder *b, uint32_t code, const uint32_t *in, size_t n_in, uint32_t *out,
+                    size_t n_out);
 /* u32 header then bytes; *ret_reply malloc'ed. */
-avb_status echo_raw(avb_binder *b, uint32_t code, uint32_t flags, const uint32_t *in,
-                    size_t n_in, const void *tail, size_t tail_len, uint8_t **ret_reply,
-                    size_t *ret_len);
+avb_status echo_raw(avb_binder *b, uint32_t code, uint32_t flags, const uint32_t *in, size_t n_in,
+                    const void *tail, size_t tail_len, uint8_t **ret_reply, size_t *ret_len);
 
 /* An in-process server on its own thread, serving an echo_impl as object 0. */
 typedef struct test_server {
@@ -126,10 +125,10 @@ void test_sleep_ms(int ms);
 /* Polls `cond` every 5 ms until it holds or `ms` pass; returns the time taken or -1. */
 #define WAIT_UNTIL(cond, ms)                                                                       \
         ({                                                                                         \
-                int64_t _start = avb_now_ms(), _took = -1;                                        \
-                while (avb_now_ms() - _start < (ms)) {                                            \
+                int64_t _start = avb_now_ms(), _took = -1;                                         \
+                while (avb_now_ms() - _start < (ms)) {                                             \
                         if (cond) {                                                                \
-                                _took = avb_now_ms() - _start;                                    \
+                                _took = avb_now_ms() - _start;                                     \
                                 break;                                                             \
                         }                                                                          \
                         test_sleep_ms(5);                                                          \

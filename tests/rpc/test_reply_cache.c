@@ -42,8 +42,9 @@ static void test_seen_and_cached(void **state)
         avb_reply_cache_mark(c, 100000);
         avb_reply_cache_mark(c, 100001);
         assert_int_equal(avb_reply_cache_check(c, 50, &reply, &len, NULL, NULL), AVB_SEEN_NOREPLY);
-        assert_int_equal(avb_reply_cache_check(c, 100001 - AVB_SEEN_WINDOW + 1, &reply, &len, NULL, NULL),
-                         AVB_SEEN_NEW);
+        assert_int_equal(
+            avb_reply_cache_check(c, 100001 - AVB_SEEN_WINDOW + 1, &reply, &len, NULL, NULL),
+            AVB_SEEN_NEW);
         avb_reply_cache_free(c);
 }
 
@@ -69,8 +70,7 @@ static void test_cached_fds(void **state)
         avb_reply_cache_mark(c, 1);
         assert_int_equal(avb_reply_cache_store(c, 1, (const uint8_t *)"r", 1, &fd, 1), 0);
         close(fd); /* the cache holds its own */
-        assert_int_equal(avb_reply_cache_check(c, 1, &reply, &len, &fds, &n_fds),
-                         AVB_SEEN_CACHED);
+        assert_int_equal(avb_reply_cache_check(c, 1, &reply, &len, &fds, &n_fds), AVB_SEEN_CACHED);
         assert_int_equal(n_fds, 1);
         int dup = fds[0];
         assert_true(fcntl(dup, F_GETFD) & FD_CLOEXEC);
@@ -82,11 +82,9 @@ static void test_cached_fds(void **state)
                 assert_int_equal(avb_reply_cache_store(c, id, (const uint8_t *)"r", 1, &f, 1), 0);
                 close(f);
         }
-        assert_int_equal(avb_reply_cache_check(c, 1, &reply, &len, &fds, &n_fds),
-                         AVB_SEEN_NOREPLY);
+        assert_int_equal(avb_reply_cache_check(c, 1, &reply, &len, &fds, &n_fds), AVB_SEEN_NOREPLY);
         assert_true(fcntl(dup, F_GETFD) < 0 || inode_of(dup) != ino);
-        assert_int_equal(avb_reply_cache_check(c, 2, &reply, &len, &fds, &n_fds),
-                         AVB_SEEN_CACHED);
+        assert_int_equal(avb_reply_cache_check(c, 2, &reply, &len, &fds, &n_fds), AVB_SEEN_CACHED);
         assert_int_equal(n_fds, 1);
         avb_reply_cache_free(c);
 }
@@ -286,19 +284,18 @@ static void test_routes(void **state)
 {
         static const struct {
                 const char *what;
-                uint64_t id;          /* asked about */
-                const char *route;    /* asked about */
-                const char *note;     /* noted for id 1 before asking, NULL: nothing */
+                uint64_t id;       /* asked about */
+                const char *route; /* asked about */
+                const char *note;  /* noted for id 1 before asking, NULL: nothing */
                 bool sent_on;
         } cases[] = {
-                {"never sent", 1, "pipe-a", NULL, false},
-                {"the same pipe", 1, "pipe-a", "pipe-a", true},
-                {"another pipe", 1, "pipe-b", "pipe-a", false},
-                {"a later pipe replaces the first", 1, "pipe-a", "pipe-b", false},
-                {"another request", 2, "pipe-a", "pipe-a", false},
-                {"a longer route is never remembered", 1,
-                 "0123456789012345678901234567890123456789", "0123456789012345678901234567890123456789",
-                 false},
+            {"never sent", 1, "pipe-a", NULL, false},
+            {"the same pipe", 1, "pipe-a", "pipe-a", true},
+            {"another pipe", 1, "pipe-b", "pipe-a", false},
+            {"a later pipe replaces the first", 1, "pipe-a", "pipe-b", false},
+            {"another request", 2, "pipe-a", "pipe-a", false},
+            {"a longer route is never remembered", 1, "0123456789012345678901234567890123456789",
+             "0123456789012345678901234567890123456789", false},
         };
         avb_reply_cache *c = NULL;
 
@@ -326,14 +323,10 @@ static void test_routes(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_seen_and_cached),
-                cmocka_unit_test(test_cached_fds),
-                cmocka_unit_test(test_byte_bound),
-                cmocka_unit_test(test_stray_id_far_ahead),
-                cmocka_unit_test(test_real_jump),
-                cmocka_unit_test(test_outliers_full),
-                cmocka_unit_test(test_at_most_once),
-                cmocka_unit_test(test_routes),
+            cmocka_unit_test(test_seen_and_cached), cmocka_unit_test(test_cached_fds),
+            cmocka_unit_test(test_byte_bound),      cmocka_unit_test(test_stray_id_far_ahead),
+            cmocka_unit_test(test_real_jump),       cmocka_unit_test(test_outliers_full),
+            cmocka_unit_test(test_at_most_once),    cmocka_unit_test(test_routes),
         };
         return cmocka_run_group_tests_name("rpc reply cache", tests, NULL, NULL);
 }

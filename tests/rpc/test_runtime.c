@@ -120,8 +120,8 @@ static void test_call_and_meta(void **state)
         assert_int_equal(call1(b, ECHO_ADD, 2, 3), 5);
         for (size_t i = 0; i < sizeof(data); i++)
                 data[i] = (uint8_t)i;
-        assert_status_ok(avb_binder_transact(b, &echo_desc, ECHO_ECHO, 0, data, sizeof(data),
-                                             &reply, &len));
+        assert_status_ok(
+            avb_binder_transact(b, &echo_desc, ECHO_ECHO, 0, data, sizeof(data), &reply, &len));
         assert_int_equal(len, sizeof(data));
         assert_memory_equal(reply, data, sizeof(data));
         free(reply);
@@ -142,9 +142,14 @@ static void test_call_and_meta(void **state)
 static void test_exceptions_pass_intact(void **state)
 {
         static const int32_t codes[] = {
-                AVB_EX_SECURITY,      AVB_EX_BAD_PARCELABLE,        AVB_EX_ILLEGAL_ARGUMENT,
-                AVB_EX_NULL_POINTER,  AVB_EX_ILLEGAL_STATE,         AVB_EX_NETWORK_MAIN_THREAD,
-                AVB_EX_UNSUPPORTED_OPERATION, AVB_EX_PARCELABLE,
+            AVB_EX_SECURITY,
+            AVB_EX_BAD_PARCELABLE,
+            AVB_EX_ILLEGAL_ARGUMENT,
+            AVB_EX_NULL_POINTER,
+            AVB_EX_ILLEGAL_STATE,
+            AVB_EX_NETWORK_MAIN_THREAD,
+            AVB_EX_UNSUPPORTED_OPERATION,
+            AVB_EX_PARCELABLE,
         };
         avb_binder *b = connect_echo();
         uint8_t *reply = NULL;
@@ -179,15 +184,15 @@ static void test_unknown_code_and_interface(void **state)
         (void)state;
         assert_transport(avb_binder_transact(b, &echo_desc, 0, 0, NULL, 0, &reply, &len),
                          AVB_TS_UNKNOWN_TRANSACTION);
-        assert_transport(avb_binder_transact(b, &echo_desc, ECHO_N_METHODS + 1, 0, NULL, 0,
-                                             &reply, &len),
-                         AVB_TS_UNKNOWN_TRANSACTION);
+        assert_transport(
+            avb_binder_transact(b, &echo_desc, ECHO_N_METHODS + 1, 0, NULL, 0, &reply, &len),
+            AVB_TS_UNKNOWN_TRANSACTION);
         assert_transport(avb_binder_transact(b, &listener_desc, 1, 0, NULL, 0, &reply, &len),
                          AVB_TS_BAD_INTERFACE);
         /* A request the dispatcher cannot decode. */
-        assert_transport(avb_binder_transact(b, &echo_desc, ECHO_ADD, 0, (const uint8_t *)"x", 1,
-                                             &reply, &len),
-                         AVB_TS_BAD_MESSAGE);
+        assert_transport(
+            avb_binder_transact(b, &echo_desc, ECHO_ADD, 0, (const uint8_t *)"x", 1, &reply, &len),
+            AVB_TS_BAD_MESSAGE);
         assert_int_equal(avb_binder_connect(srv.endpoint, 42, &nobody), 0);
         assert_transport(echo_u32(nobody, ECHO_ADD, NULL, 0, NULL, 0), AVB_TS_NO_SERVICE);
         /* The server goes on. */
@@ -283,7 +288,7 @@ static void test_concurrent_clients(void **state)
         int64_t start = avb_now_ms();
         assert_int_equal(pthread_create(&slow.thread, NULL, slow_main, &slow), 0);
         test_sleep_ms(50);
-        run_workers(w, 3, NULL);   /* one proxy each */
+        run_workers(w, 3, NULL);       /* one proxy each */
         run_workers(w + 3, 3, shared); /* one proxy shared by three threads */
         int64_t workers_done = avb_now_ms();
         pthread_join(slow.thread, NULL);
@@ -357,8 +362,8 @@ static void test_message_too_large(void **state)
         assert_transport(st, AVB_TS_TOO_LARGE);
         assert_non_null(strstr(st.message, "65536 bytes"));
         /* Exactly the limit passes. */
-        assert_status_ok(avb_binder_transact(b, &echo_desc, ECHO_ECHO, 0, big, SMALL_MAX, &reply,
-                                             &len));
+        assert_status_ok(
+            avb_binder_transact(b, &echo_desc, ECHO_ECHO, 0, big, SMALL_MAX, &reply, &len));
         assert_int_equal(len, SMALL_MAX);
         free(reply);
         reply = NULL;
@@ -582,16 +587,16 @@ static const struct {
         size_t keep;
         const char *why;
 } bad_frames[] = {
-        {"empty", 0, 0x41, 0, "shorter than a frame header"},
-        {"header cut short", 0, 0x41, AVB_FRAME_REQUEST_SIZE - 1, "shorter than a frame header"},
-        {"bad magic", 0, 0x42, SIZE_MAX, "bad magic"},
-        {"version 1", 4, 1, SIZE_MAX, "another version"},
-        {"version 258", 5, 1, SIZE_MAX, "another version"},
-        {"unknown flag", 7, 0x80, SIZE_MAX, "unknown flags"},
-        {"descriptor of 16 MiB", 19, 1, SIZE_MAX, "longer than allowed"},
-        {"descriptor of AVB_DESCRIPTOR_MAX + 1", 17, 2, SIZE_MAX, "longer than allowed"},
-        {"descriptor past the end", 16, 200, SIZE_MAX, "beyond the end"},
-        {"NUL in the descriptor", AVB_FRAME_REQUEST_SIZE + 3, 0, SIZE_MAX, "NUL byte"},
+    {"empty", 0, 0x41, 0, "shorter than a frame header"},
+    {"header cut short", 0, 0x41, AVB_FRAME_REQUEST_SIZE - 1, "shorter than a frame header"},
+    {"bad magic", 0, 0x42, SIZE_MAX, "bad magic"},
+    {"version 1", 4, 1, SIZE_MAX, "another version"},
+    {"version 258", 5, 1, SIZE_MAX, "another version"},
+    {"unknown flag", 7, 0x80, SIZE_MAX, "unknown flags"},
+    {"descriptor of 16 MiB", 19, 1, SIZE_MAX, "longer than allowed"},
+    {"descriptor of AVB_DESCRIPTOR_MAX + 1", 17, 2, SIZE_MAX, "longer than allowed"},
+    {"descriptor past the end", 16, 200, SIZE_MAX, "beyond the end"},
+    {"NUL in the descriptor", AVB_FRAME_REQUEST_SIZE + 3, 0, SIZE_MAX, "NUL byte"},
 };
 
 static void raw_bad_frame(int s, const avb_request_head *h, const void *payload, size_t len,
@@ -614,11 +619,11 @@ static void test_garbage_requests(void **state)
         avb_binder *b = connect_echo(); /* gives this process a lifeline */
         uint32_t busy[2] = {30, 0};
         avb_request_head h = {
-                .client_id = avb_rt_client_id(),
-                .request_id = avb_rt_next_request_id(),
-                .object_id = 0,
-                .descriptor = ECHO_DESCRIPTOR,
-                .code = ECHO_BUSY,
+            .client_id = avb_rt_client_id(),
+            .request_id = avb_rt_next_request_id(),
+            .object_id = 0,
+            .descriptor = ECHO_DESCRIPTOR,
+            .code = ECHO_BUSY,
         };
         avb_status st;
         int s;
@@ -836,8 +841,8 @@ static void test_oneway_in_order(void **state)
 
         (void)state;
         for (uint32_t i = 0; i < 200; i++)
-                assert_status_ok(echo_raw(b, ECHO_NOTE, AVB_METHOD_ONEWAY, &i, 1, NULL, 0, NULL,
-                                          NULL));
+                assert_status_ok(
+                    echo_raw(b, ECHO_NOTE, AVB_METHOD_ONEWAY, &i, 1, NULL, 0, NULL, NULL));
         for (int64_t deadline = avb_now_ms() + 5000; avb_now_ms() < deadline;) {
                 assert_status_ok(echo_u32(b, ECHO_NOTES, NULL, 0, notes, 2));
                 if (notes[0] >= 200)
@@ -1140,8 +1145,8 @@ static avb_status set_listener(avb_binder *b, const char *endpoint)
         uint8_t *reply = NULL;
         size_t len = 0;
         uint32_t id = 0;
-        avb_status st = echo_raw(b, ECHO_SET_LISTENER, 0, &id, 1, endpoint, strlen(endpoint),
-                                 &reply, &len);
+        avb_status st =
+            echo_raw(b, ECHO_SET_LISTENER, 0, &id, 1, endpoint, strlen(endpoint), &reply, &len);
         free(reply);
         return st;
 }
@@ -1186,11 +1191,11 @@ static void test_reference_refused_status(void **state)
 static avb_request_head own_head(uint32_t code, bool oneway)
 {
         avb_request_head h = {
-                .client_id = avb_rt_client_id(),
-                .request_id = avb_rt_next_request_id(),
-                .descriptor = ECHO_DESCRIPTOR,
-                .code = code,
-                .oneway = oneway,
+            .client_id = avb_rt_client_id(),
+            .request_id = avb_rt_next_request_id(),
+            .descriptor = ECHO_DESCRIPTOR,
+            .code = code,
+            .oneway = oneway,
         };
         return h;
 }
@@ -1299,33 +1304,33 @@ int main(void)
         /* The nanomsg transport's own tests (raw sockets, resends): the unix one is test_fds's. */
         setenv("AVB_TRANSPORT", "nanomsg", 1);
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_status_strings),
-                cmocka_unit_test(test_call_and_meta),
-                cmocka_unit_test(test_exceptions_pass_intact),
-                cmocka_unit_test(test_unknown_code_and_interface),
-                cmocka_unit_test(test_deadline),
-                cmocka_unit_test(test_concurrent_clients),
-                cmocka_unit_test(test_defer_and_retry),
-                cmocka_unit_test(test_message_too_large),
-                cmocka_unit_test(test_path_too_long),
-                cmocka_unit_test(test_socket_permissions),
-                cmocka_unit_test(test_no_server),
-                cmocka_unit_test(test_access_policy),
-                cmocka_unit_test(test_garbage_requests),
-                cmocka_unit_test(test_dedup_forced_resend),
-                cmocka_unit_test(test_resend_window_reply),
-                cmocka_unit_test(test_local_binders),
-                cmocka_unit_test(test_oneway_in_order),
-                cmocka_unit_test(test_oneway_payload_cleared),
-                cmocka_unit_test(test_lifeline_hello_timeout),
-                cmocka_unit_test(test_lifeline_pending_cap),
-                cmocka_unit_test(test_lifeline_accept_emfile),
-                cmocka_unit_test(test_lifeline_data_after_hello),
-                cmocka_unit_test(test_detached_per_process_cap),
-                cmocka_unit_test(test_reference_checks),
-                cmocka_unit_test(test_reference_refused_status),
-                cmocka_unit_test(test_oneway_flag_enforced),
-                cmocka_unit_test(test_request_id_far_ahead),
+            cmocka_unit_test(test_status_strings),
+            cmocka_unit_test(test_call_and_meta),
+            cmocka_unit_test(test_exceptions_pass_intact),
+            cmocka_unit_test(test_unknown_code_and_interface),
+            cmocka_unit_test(test_deadline),
+            cmocka_unit_test(test_concurrent_clients),
+            cmocka_unit_test(test_defer_and_retry),
+            cmocka_unit_test(test_message_too_large),
+            cmocka_unit_test(test_path_too_long),
+            cmocka_unit_test(test_socket_permissions),
+            cmocka_unit_test(test_no_server),
+            cmocka_unit_test(test_access_policy),
+            cmocka_unit_test(test_garbage_requests),
+            cmocka_unit_test(test_dedup_forced_resend),
+            cmocka_unit_test(test_resend_window_reply),
+            cmocka_unit_test(test_local_binders),
+            cmocka_unit_test(test_oneway_in_order),
+            cmocka_unit_test(test_oneway_payload_cleared),
+            cmocka_unit_test(test_lifeline_hello_timeout),
+            cmocka_unit_test(test_lifeline_pending_cap),
+            cmocka_unit_test(test_lifeline_accept_emfile),
+            cmocka_unit_test(test_lifeline_data_after_hello),
+            cmocka_unit_test(test_detached_per_process_cap),
+            cmocka_unit_test(test_reference_checks),
+            cmocka_unit_test(test_reference_refused_status),
+            cmocka_unit_test(test_oneway_flag_enforced),
+            cmocka_unit_test(test_request_id_far_ahead),
         };
         return cmocka_run_group_tests_name("rpc runtime", tests, group_setup, group_teardown);
 }

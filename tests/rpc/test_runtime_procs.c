@@ -300,9 +300,8 @@ static void test_unlink_waits_for_running_recipient(void **state)
 static pid_t spawn_as_pid(pid_t pid)
 {
 #ifdef SYS_clone3
-        struct clone_args args = {.exit_signal = SIGCHLD,
-                                  .set_tid = (uint64_t)(uintptr_t)&pid,
-                                  .set_tid_size = 1};
+        struct clone_args args = {
+            .exit_signal = SIGCHLD, .set_tid = (uint64_t)(uintptr_t)&pid, .set_tid_size = 1};
         long r = syscall(SYS_clone3, &args, sizeof(args));
 
         if (r == 0)
@@ -369,8 +368,8 @@ static void set_listener(avb_binder *b, avb_binder *listener)
         uint32_t id;
 
         assert_int_equal(avb_binder_to_wire(listener, &wire, &id), 0);
-        assert_status_ok(echo_raw(b, ECHO_SET_LISTENER, 0, &id, 1, wire, strlen(wire), &reply,
-                                  &len));
+        assert_status_ok(
+            echo_raw(b, ECHO_SET_LISTENER, 0, &id, 1, wire, strlen(wire), &reply, &len));
         free(reply);
         free(wire);
 }
@@ -430,8 +429,8 @@ static void test_oneway_through_released_proxy(void **state)
         assert_int_equal(listener_new_local(&impl, &listener), 0);
         assert_int_equal(avb_binder_to_wire(listener, &wire, &in[0]), 0);
         for (int round = 0; round < 3; round++) {
-                assert_status_ok(echo_raw(b, ECHO_FIRE_ONCE, 0, in, 2, wire, strlen(wire),
-                                          &reply, &len));
+                assert_status_ok(
+                    echo_raw(b, ECHO_FIRE_ONCE, 0, in, 2, wire, strlen(wire), &reply, &len));
                 assert_int_equal(len, 4);
                 assert_int_equal(*(uint32_t *)reply, 20);
                 free(reply);
@@ -463,8 +462,8 @@ static void test_slow_and_dead_listener(void **state)
         assert_int_equal(avb_binder_connect(endpoint, 0, &b), 0);
         pid_t client = test_spawn("listener", endpoint);
         assert_true(client > 0);
-        assert_true(WAIT_UNTIL((echo_u32(b, ECHO_LISTENER, NULL, 0, alive, 2), alive[0] == 1),
-                               5000) >= 0);
+        assert_true(
+            WAIT_UNTIL((echo_u32(b, ECHO_LISTENER, NULL, 0, alive, 2), alive[0] == 1), 5000) >= 0);
         kill(client, SIGSTOP);
         /* 4000 x 2 KiB: far beyond what the pipes hold. */
         assert_status_ok(echo_u32(b, ECHO_FIRE, in, 2, out, 5));
@@ -504,13 +503,12 @@ static void test_oneway_room(void **state)
         assert_int_equal(avb_binder_connect(endpoint, 0, &b), 0);
         pid_t client = test_spawn("listener", endpoint);
         assert_true(client > 0);
-        assert_true(WAIT_UNTIL((echo_u32(b, ECHO_LISTENER, NULL, 0, l, 4), l[0] == 1), 5000) >=
-                    0);
+        assert_true(WAIT_UNTIL((echo_u32(b, ECHO_LISTENER, NULL, 0, l, 4), l[0] == 1), 5000) >= 0);
         /* all of it once the listener has read what its setup sent (on unix://
          * the room is the free share of the socket's buffer) */
-        assert_true(WAIT_UNTIL((echo_u32(b, ECHO_LISTENER, NULL, 0, l, 4),
-                                l[2] == AVB_ONEWAY_QUEUE_LIMIT),
-                               5000) >= 0);
+        assert_true(
+            WAIT_UNTIL((echo_u32(b, ECHO_LISTENER, NULL, 0, l, 4), l[2] == AVB_ONEWAY_QUEUE_LIMIT),
+                       5000) >= 0);
         assert_int_equal(l[3], 0);
         kill(client, SIGSTOP);
         assert_status_ok(echo_u32(b, ECHO_FIRE, in, 2, out, 5));
@@ -519,12 +517,12 @@ static void test_oneway_room(void **state)
         assert_int_equal(l[2], 0);
         assert_int_equal(l[3], 0);
         kill(client, SIGCONT);
-        assert_true(WAIT_UNTIL((echo_u32(b, ECHO_LISTENER, NULL, 0, l, 4),
-                                l[2] == AVB_ONEWAY_QUEUE_LIMIT),
-                               10000) >= 0);
+        assert_true(
+            WAIT_UNTIL((echo_u32(b, ECHO_LISTENER, NULL, 0, l, 4), l[2] == AVB_ONEWAY_QUEUE_LIMIT),
+                       10000) >= 0);
         test_reap(client, SIGKILL);
-        assert_true(WAIT_UNTIL((echo_u32(b, ECHO_LISTENER, NULL, 0, l, 4), l[3] == EPIPE),
-                               5000) >= 0);
+        assert_true(WAIT_UNTIL((echo_u32(b, ECHO_LISTENER, NULL, 0, l, 4), l[3] == EPIPE), 5000) >=
+                    0);
         avb_binder_unref(b);
         test_reap(server, SIGTERM);
         free(endpoint);
@@ -533,17 +531,17 @@ static void test_oneway_room(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_cross_process_call),
-                cmocka_unit_test(test_kill_server_mid_call),
-                cmocka_unit_test(test_client_death),
-                cmocka_unit_test(test_client_outlives_connection),
-                cmocka_unit_test(test_server_death),
-                cmocka_unit_test(test_unlink_waits_for_running_recipient),
-                cmocka_unit_test(test_client_gone_before_hello_read),
-                cmocka_unit_test(test_listener_callbacks),
-                cmocka_unit_test(test_oneway_through_released_proxy),
-                cmocka_unit_test(test_slow_and_dead_listener),
-                cmocka_unit_test(test_oneway_room),
+            cmocka_unit_test(test_cross_process_call),
+            cmocka_unit_test(test_kill_server_mid_call),
+            cmocka_unit_test(test_client_death),
+            cmocka_unit_test(test_client_outlives_connection),
+            cmocka_unit_test(test_server_death),
+            cmocka_unit_test(test_unlink_waits_for_running_recipient),
+            cmocka_unit_test(test_client_gone_before_hello_read),
+            cmocka_unit_test(test_listener_callbacks),
+            cmocka_unit_test(test_oneway_through_released_proxy),
+            cmocka_unit_test(test_slow_and_dead_listener),
+            cmocka_unit_test(test_oneway_room),
         };
         return cmocka_run_group_tests_name("rpc across processes", tests, group_setup,
                                            group_teardown);

@@ -50,9 +50,8 @@ static void test_shipped_profile(void **state)
         char err[256];
 
         (void)state;
-        assert_int_equal(avbd_profile_load(SOURCE_ROOT "/config/avbuffer.yaml", &p, err,
-                                           sizeof(err)),
-                         0);
+        assert_int_equal(
+            avbd_profile_load(SOURCE_ROOT "/config/avbuffer.yaml", &p, err, sizeof(err)), 0);
         assert_int_equal(p.nonsecure_heap_bytes, 16000000);
         assert_int_equal(p.n_frame_pools, 3); /* video, secure video, audio */
         assert_string_equal(p.socket_dir, "/run/avbuffer");
@@ -112,39 +111,37 @@ static const struct vpu_case {
         const char *text;
         struct avbd_vpu_spec want; /* device: NULL means none */
 } vpu_cases[] = {
-        {"vpu: {}\n",
-         {AVBD_VPU_SOFTVPU, NULL, AVBD_VPU_MMAP, 8, 0, 1048576}},
-        {"vpu:\n  backend: softvpu\n",
-         {AVBD_VPU_SOFTVPU, NULL, AVBD_VPU_MMAP, 8, 0, 1048576}},
-        {"vpu:\n  backend: v4l2\n  device: /dev/video0\n",
-         {AVBD_VPU_V4L2, "/dev/video0", AVBD_VPU_MMAP, 8, 0, 1048576}},
-        /* the doc's example, keys in any order */
-        {"vpu:\n"
-         "  coded_buffer_bytes: 1048576\n"
-         "  output_buffers: 0\n"
-         "  input_buffers: 8\n"
-         "  memory: mmap\n"
-         "  device: /dev/avb-vdec\n"
-         "  backend: v4l2\n",
-         {AVBD_VPU_V4L2, "/dev/avb-vdec", AVBD_VPU_MMAP, 8, 0, 1048576}},
-        {"vpu: {backend: v4l2, device: /dev/video11, input_buffers: 1, output_buffers: 32,"
-         " coded_buffer_bytes: 4096}\n",
-         {AVBD_VPU_V4L2, "/dev/video11", AVBD_VPU_MMAP, 1, 32, 4096}},
-        {"vpu: {backend: v4l2, device: /dev/v, input_buffers: 32, coded_buffer_bytes: 0x4000000}\n",
-         {AVBD_VPU_V4L2, "/dev/v", AVBD_VPU_MMAP, 32, 0, 67108864}},
-        /* dmabuf with page-aligned blocks, alignment before or after the section */
-        {"alignment: 4096\nvpu: {backend: v4l2, device: /dev/v, memory: dmabuf}\n",
-         {AVBD_VPU_V4L2, "/dev/v", AVBD_VPU_DMABUF, 8, 0, 1048576}},
-        {"vpu: {backend: v4l2, device: /dev/v, memory: dmabuf}\nalignment: 4096\n",
-         {AVBD_VPU_V4L2, "/dev/v", AVBD_VPU_DMABUF, 8, 0, 1048576}},
-        /* the last word wins, as for every key */
-        {"vpu: {backend: v4l2, device: /dev/a, device: /dev/b, memory: dmabuf, memory: mmap}\n",
-         {AVBD_VPU_V4L2, "/dev/b", AVBD_VPU_MMAP, 8, 0, 1048576}},
-        /* 63 bytes of path: the longest the backend takes */
-        {"vpu: {backend: v4l2, device: /dev/by-path/"
-         "01234567890123456789012345678901234567890123456789}\n",
-         {AVBD_VPU_V4L2, "/dev/by-path/01234567890123456789012345678901234567890123456789",
-          AVBD_VPU_MMAP, 8, 0, 1048576}},
+    {"vpu: {}\n", {AVBD_VPU_SOFTVPU, NULL, AVBD_VPU_MMAP, 8, 0, 1048576}},
+    {"vpu:\n  backend: softvpu\n", {AVBD_VPU_SOFTVPU, NULL, AVBD_VPU_MMAP, 8, 0, 1048576}},
+    {"vpu:\n  backend: v4l2\n  device: /dev/video0\n",
+     {AVBD_VPU_V4L2, "/dev/video0", AVBD_VPU_MMAP, 8, 0, 1048576}},
+    /* the doc's example, keys in any order */
+    {"vpu:\n"
+     "  coded_buffer_bytes: 1048576\n"
+     "  output_buffers: 0\n"
+     "  input_buffers: 8\n"
+     "  memory: mmap\n"
+     "  device: /dev/avb-vdec\n"
+     "  backend: v4l2\n",
+     {AVBD_VPU_V4L2, "/dev/avb-vdec", AVBD_VPU_MMAP, 8, 0, 1048576}},
+    {"vpu: {backend: v4l2, device: /dev/video11, input_buffers: 1, output_buffers: 32,"
+     " coded_buffer_bytes: 4096}\n",
+     {AVBD_VPU_V4L2, "/dev/video11", AVBD_VPU_MMAP, 1, 32, 4096}},
+    {"vpu: {backend: v4l2, device: /dev/v, input_buffers: 32, coded_buffer_bytes: 0x4000000}\n",
+     {AVBD_VPU_V4L2, "/dev/v", AVBD_VPU_MMAP, 32, 0, 67108864}},
+    /* dmabuf with page-aligned blocks, alignment before or after the section */
+    {"alignment: 4096\nvpu: {backend: v4l2, device: /dev/v, memory: dmabuf}\n",
+     {AVBD_VPU_V4L2, "/dev/v", AVBD_VPU_DMABUF, 8, 0, 1048576}},
+    {"vpu: {backend: v4l2, device: /dev/v, memory: dmabuf}\nalignment: 4096\n",
+     {AVBD_VPU_V4L2, "/dev/v", AVBD_VPU_DMABUF, 8, 0, 1048576}},
+    /* the last word wins, as for every key */
+    {"vpu: {backend: v4l2, device: /dev/a, device: /dev/b, memory: dmabuf, memory: mmap}\n",
+     {AVBD_VPU_V4L2, "/dev/b", AVBD_VPU_MMAP, 8, 0, 1048576}},
+    /* 63 bytes of path: the longest the backend takes */
+    {"vpu: {backend: v4l2, device: /dev/by-path/"
+     "01234567890123456789012345678901234567890123456789}\n",
+     {AVBD_VPU_V4L2, "/dev/by-path/01234567890123456789012345678901234567890123456789",
+      AVBD_VPU_MMAP, 8, 0, 1048576}},
 };
 
 /*
@@ -170,9 +167,9 @@ static void test_sink_output(void **state)
         char err[256];
 
         (void)state;
-        assert_int_equal(avbd_profile_parse("/etc/avb/profile.yaml", text, strlen(text), &p, err,
-                                            sizeof(err)),
-                         0);
+        assert_int_equal(
+            avbd_profile_parse("/etc/avb/profile.yaml", text, strlen(text), &p, err, sizeof(err)),
+            0);
         assert_int_equal(p.n_sink_outputs, 2);
         assert_int_equal(p.sink_outputs[0].kind, AVB_MEDIA_VIDEO);
         assert_int_equal(p.sink_outputs[0].id, 0);
@@ -201,8 +198,7 @@ static void test_vpu_good(void **state)
                     p.vpu.input_buffers != w->input_buffers ||
                     p.vpu.output_buffers != w->output_buffers ||
                     p.vpu.coded_buffer_bytes != w->coded_buffer_bytes ||
-                    !p.vpu.device != !w->device ||
-                    (w->device && strcmp(p.vpu.device, w->device)))
+                    !p.vpu.device != !w->device || (w->device && strcmp(p.vpu.device, w->device)))
                         fail_msg("case %zu: got backend %d device %s memory %d in %u out %u "
                                  "coded %u",
                                  i, p.vpu.backend, p.vpu.device ? p.vpu.device : "(none)",
@@ -216,82 +212,87 @@ static const struct bad_case {
         const char *text;
         const char *expect; /* substring of the message, line included */
 } bad_cases[] = {
-        {"heaps:\n  nonsecure_bytes: lots\n", "t:2: key 'nonsecure_bytes': 'lots' is not a number"},
-        {"heaps:\n  nonsecure_bytes: -1\n", "t:2: key 'nonsecure_bytes': -1 is outside"},
-        {"heaps:\n  nonsecure_bytes: 3000000000\n", "t:2: key 'nonsecure_bytes'"},
-        {"heap:\n  nonsecure_bytes: 1\n", "t:1: unknown key 'heap' in the profile"},
-        {"alignment: 100\n", "t:1: key 'alignment': 100 is not a power of two"},
-        {"alignment: 32\n", "t:1: key 'alignment': 32 is outside"},
-        {"log_level: loud\n", "t:1: key 'log_level'"},
-        {"poll_spin_us: 1001\n", "t:1: key 'poll_spin_us': 1001 is outside"},
-        {"poll_spin_us: -1\n", "t:1: key 'poll_spin_us': -1 is outside"},
-        {"socket_dir: relative/dir\n", "t:1: key 'socket_dir': must be an absolute path"},
-        {"decoders:\n  video:\n    - id: -1\n", "t:3: key 'id': video decoder ids start at 0"},
-        {"decoders:\n  video:\n    - nonsecure_pool_bytes: 5\n", "t:3: a video decoder needs an 'id'"},
-        {"decoders:\n  video:\n    - id: 1\n    - id: 1\n", "video decoder 1 declared twice"},
-        {"decoders:\n  video:\n    - id: 1\n      colour: red\n", "t:4: unknown key 'colour' in a decoder"},
-        {"decoders:\n  video:\n    - id: 1\n      configured: maybe\n", "key 'configured': expected true or false"},
-        {"decoders:\n  subtitles: []\n", "t:2: unknown key 'subtitles' in decoders"},
-        {"decoders:\n  video:\n    - id: 0\n      sink_output: ''\n", "key 'sink_output': expected a non-empty string"},
-        {"decoders: [1, 2]\n", "'decoders' must be a mapping"},
-        {"frame_pools:\n  - {name: v, kind: video, count: 3}\n", "needs 'name', 'block_bytes' and 'count'"},
-        {"frame_pools:\n  - {name: v, kind: smell, block_bytes: 1, count: 1}\n", "key 'kind': expected video or audio"},
-        {"access:\n  users: [no-such-user-here]\n", "t:2: key 'users': no user named 'no-such-user-here'"},
-        {"access:\n  groups: 7\n", "key 'groups': expected a list"},
-        {"heaps: [\n", "t:2:"},
-        {"- a\n- b\n", "'the profile' must be a mapping"},
-        /* vpu */
-        {"vpu:\n", "t:1: 'vpu' must be a mapping"},
-        {"vpu: v4l2\n", "t:1: 'vpu' must be a mapping"},
-        {"vpu: [v4l2]\n", "t:1: 'vpu' must be a mapping"},
-        {"vpu:\n  backend: vaapi\n", "t:2: key 'backend': expected softvpu or v4l2"},
-        {"vpu:\n  backend: [v4l2]\n", "t:2: key 'backend': expected softvpu or v4l2"},
-        {"vpu:\n  backend: v4l2\n  devices: /dev/video0\n", "t:3: unknown key 'devices' in vpu"},
-        {"vpu:\n  backend: v4l2\n", "t:2: 'vpu' with 'backend: v4l2' needs a 'device'"},
-        {"vpu: {backend: v4l2, memory: mmap}\n", "t:1: 'vpu' with 'backend: v4l2' needs a 'device'"},
-        {"vpu:\n  backend: v4l2\n  device: video0\n", "t:3: key 'device': must be an absolute path"},
-        {"vpu:\n  backend: v4l2\n  device: ''\n", "t:3: key 'device': expected a non-empty string"},
-        {"vpu:\n  backend: v4l2\n  device: {a: b}\n", "t:3: key 'device': expected a non-empty string"},
-        {"vpu: {backend: v4l2, device: /dev/by-path/"
-         "012345678901234567890123456789012345678901234567890}\n",
-         "t:1: key 'device': longer than 63 bytes"},
-        {"vpu:\n  backend: v4l2\n  device: /dev/v\n  memory: userptr\n",
-         "t:4: key 'memory': expected mmap or dmabuf"},
-        {"vpu:\n  backend: v4l2\n  device: /dev/v\n  input_buffers: 0\n",
-         "t:4: key 'input_buffers': 0 is outside 1..32"},
-        {"vpu:\n  backend: v4l2\n  device: /dev/v\n  input_buffers: 33\n",
-         "t:4: key 'input_buffers': 33 is outside 1..32"},
-        {"vpu:\n  backend: v4l2\n  device: /dev/v\n  input_buffers: eight\n",
-         "t:4: key 'input_buffers': 'eight' is not a number"},
-        {"vpu:\n  backend: v4l2\n  device: /dev/v\n  output_buffers: -1\n",
-         "t:4: key 'output_buffers': -1 is outside 0..32"},
-        {"vpu:\n  backend: v4l2\n  device: /dev/v\n  output_buffers: 33\n",
-         "t:4: key 'output_buffers': 33 is outside 0..32"},
-        {"vpu:\n  backend: v4l2\n  device: /dev/v\n  output_buffers: [1]\n",
-         "t:4: key 'output_buffers': expected a number"},
-        {"vpu:\n  backend: v4l2\n  device: /dev/v\n  coded_buffer_bytes: 4095\n",
-         "t:4: key 'coded_buffer_bytes': 4095 is outside 4096..67108864"},
-        {"vpu:\n  backend: v4l2\n  device: /dev/v\n  coded_buffer_bytes: 67108865\n",
-         "t:4: key 'coded_buffer_bytes': 67108865 is outside 4096..67108864"},
-        {"vpu:\n  backend: v4l2\n  device: /dev/v\n  coded_buffer_bytes: 1MiB\n",
-         "t:4: key 'coded_buffer_bytes': '1MiB' is not a number"},
-        {"vpu:\n  backend: v4l2\n  device: /dev/v\n  memory: dmabuf\n",
-         "t:4: key 'memory': dmabuf needs 'alignment: 4096' (now 64)"},
-        {"alignment: 2048\nvpu:\n  backend: v4l2\n  device: /dev/v\n  memory: dmabuf\n",
-         "t:5: key 'memory': dmabuf needs 'alignment: 4096' (now 2048)"},
-        /* keys of the v4l2 backend with softvpu, stated or by default */
-        {"vpu:\n  device: /dev/video0\n",
-         "t:2: key 'device': only for 'backend: v4l2' (the backend is softvpu)"},
-        {"vpu:\n  backend: softvpu\n  memory: mmap\n",
-         "t:3: key 'memory': only for 'backend: v4l2'"},
-        {"vpu:\n  input_buffers: 4\n  backend: softvpu\n",
-         "t:2: key 'input_buffers': only for 'backend: v4l2'"},
-        {"vpu:\n  backend: softvpu\n  output_buffers: 4\n",
-         "t:3: key 'output_buffers': only for 'backend: v4l2'"},
-        {"vpu:\n  backend: softvpu\n  coded_buffer_bytes: 65536\n",
-         "t:3: key 'coded_buffer_bytes': only for 'backend: v4l2'"},
-        {"vpu:\n  backend: v4l2\n  device: /dev/v\n  backend: softvpu\n",
-         "t:3: key 'device': only for 'backend: v4l2'"},
+    {"heaps:\n  nonsecure_bytes: lots\n", "t:2: key 'nonsecure_bytes': 'lots' is not a number"},
+    {"heaps:\n  nonsecure_bytes: -1\n", "t:2: key 'nonsecure_bytes': -1 is outside"},
+    {"heaps:\n  nonsecure_bytes: 3000000000\n", "t:2: key 'nonsecure_bytes'"},
+    {"heap:\n  nonsecure_bytes: 1\n", "t:1: unknown key 'heap' in the profile"},
+    {"alignment: 100\n", "t:1: key 'alignment': 100 is not a power of two"},
+    {"alignment: 32\n", "t:1: key 'alignment': 32 is outside"},
+    {"log_level: loud\n", "t:1: key 'log_level'"},
+    {"poll_spin_us: 1001\n", "t:1: key 'poll_spin_us': 1001 is outside"},
+    {"poll_spin_us: -1\n", "t:1: key 'poll_spin_us': -1 is outside"},
+    {"socket_dir: relative/dir\n", "t:1: key 'socket_dir': must be an absolute path"},
+    {"decoders:\n  video:\n    - id: -1\n", "t:3: key 'id': video decoder ids start at 0"},
+    {"decoders:\n  video:\n    - nonsecure_pool_bytes: 5\n", "t:3: a video decoder needs an 'id'"},
+    {"decoders:\n  video:\n    - id: 1\n    - id: 1\n", "video decoder 1 declared twice"},
+    {"decoders:\n  video:\n    - id: 1\n      colour: red\n",
+     "t:4: unknown key 'colour' in a decoder"},
+    {"decoders:\n  video:\n    - id: 1\n      configured: maybe\n",
+     "key 'configured': expected true or false"},
+    {"decoders:\n  subtitles: []\n", "t:2: unknown key 'subtitles' in decoders"},
+    {"decoders:\n  video:\n    - id: 0\n      sink_output: ''\n",
+     "key 'sink_output': expected a non-empty string"},
+    {"decoders: [1, 2]\n", "'decoders' must be a mapping"},
+    {"frame_pools:\n  - {name: v, kind: video, count: 3}\n",
+     "needs 'name', 'block_bytes' and 'count'"},
+    {"frame_pools:\n  - {name: v, kind: smell, block_bytes: 1, count: 1}\n",
+     "key 'kind': expected video or audio"},
+    {"access:\n  users: [no-such-user-here]\n",
+     "t:2: key 'users': no user named 'no-such-user-here'"},
+    {"access:\n  groups: 7\n", "key 'groups': expected a list"},
+    {"heaps: [\n", "t:2:"},
+    {"- a\n- b\n", "'the profile' must be a mapping"},
+    /* vpu */
+    {"vpu:\n", "t:1: 'vpu' must be a mapping"},
+    {"vpu: v4l2\n", "t:1: 'vpu' must be a mapping"},
+    {"vpu: [v4l2]\n", "t:1: 'vpu' must be a mapping"},
+    {"vpu:\n  backend: vaapi\n", "t:2: key 'backend': expected softvpu or v4l2"},
+    {"vpu:\n  backend: [v4l2]\n", "t:2: key 'backend': expected softvpu or v4l2"},
+    {"vpu:\n  backend: v4l2\n  devices: /dev/video0\n", "t:3: unknown key 'devices' in vpu"},
+    {"vpu:\n  backend: v4l2\n", "t:2: 'vpu' with 'backend: v4l2' needs a 'device'"},
+    {"vpu: {backend: v4l2, memory: mmap}\n", "t:1: 'vpu' with 'backend: v4l2' needs a 'device'"},
+    {"vpu:\n  backend: v4l2\n  device: video0\n", "t:3: key 'device': must be an absolute path"},
+    {"vpu:\n  backend: v4l2\n  device: ''\n", "t:3: key 'device': expected a non-empty string"},
+    {"vpu:\n  backend: v4l2\n  device: {a: b}\n", "t:3: key 'device': expected a non-empty string"},
+    {"vpu: {backend: v4l2, device: /dev/by-path/"
+     "012345678901234567890123456789012345678901234567890}\n",
+     "t:1: key 'device': longer than 63 bytes"},
+    {"vpu:\n  backend: v4l2\n  device: /dev/v\n  memory: userptr\n",
+     "t:4: key 'memory': expected mmap or dmabuf"},
+    {"vpu:\n  backend: v4l2\n  device: /dev/v\n  input_buffers: 0\n",
+     "t:4: key 'input_buffers': 0 is outside 1..32"},
+    {"vpu:\n  backend: v4l2\n  device: /dev/v\n  input_buffers: 33\n",
+     "t:4: key 'input_buffers': 33 is outside 1..32"},
+    {"vpu:\n  backend: v4l2\n  device: /dev/v\n  input_buffers: eight\n",
+     "t:4: key 'input_buffers': 'eight' is not a number"},
+    {"vpu:\n  backend: v4l2\n  device: /dev/v\n  output_buffers: -1\n",
+     "t:4: key 'output_buffers': -1 is outside 0..32"},
+    {"vpu:\n  backend: v4l2\n  device: /dev/v\n  output_buffers: 33\n",
+     "t:4: key 'output_buffers': 33 is outside 0..32"},
+    {"vpu:\n  backend: v4l2\n  device: /dev/v\n  output_buffers: [1]\n",
+     "t:4: key 'output_buffers': expected a number"},
+    {"vpu:\n  backend: v4l2\n  device: /dev/v\n  coded_buffer_bytes: 4095\n",
+     "t:4: key 'coded_buffer_bytes': 4095 is outside 4096..67108864"},
+    {"vpu:\n  backend: v4l2\n  device: /dev/v\n  coded_buffer_bytes: 67108865\n",
+     "t:4: key 'coded_buffer_bytes': 67108865 is outside 4096..67108864"},
+    {"vpu:\n  backend: v4l2\n  device: /dev/v\n  coded_buffer_bytes: 1MiB\n",
+     "t:4: key 'coded_buffer_bytes': '1MiB' is not a number"},
+    {"vpu:\n  backend: v4l2\n  device: /dev/v\n  memory: dmabuf\n",
+     "t:4: key 'memory': dmabuf needs 'alignment: 4096' (now 64)"},
+    {"alignment: 2048\nvpu:\n  backend: v4l2\n  device: /dev/v\n  memory: dmabuf\n",
+     "t:5: key 'memory': dmabuf needs 'alignment: 4096' (now 2048)"},
+    /* keys of the v4l2 backend with softvpu, stated or by default */
+    {"vpu:\n  device: /dev/video0\n",
+     "t:2: key 'device': only for 'backend: v4l2' (the backend is softvpu)"},
+    {"vpu:\n  backend: softvpu\n  memory: mmap\n", "t:3: key 'memory': only for 'backend: v4l2'"},
+    {"vpu:\n  input_buffers: 4\n  backend: softvpu\n",
+     "t:2: key 'input_buffers': only for 'backend: v4l2'"},
+    {"vpu:\n  backend: softvpu\n  output_buffers: 4\n",
+     "t:3: key 'output_buffers': only for 'backend: v4l2'"},
+    {"vpu:\n  backend: softvpu\n  coded_buffer_bytes: 65536\n",
+     "t:3: key 'coded_buffer_bytes': only for 'backend: v4l2'"},
+    {"vpu:\n  backend: v4l2\n  device: /dev/v\n  backend: softvpu\n",
+     "t:3: key 'device': only for 'backend: v4l2'"},
 };
 
 static void test_bad(void **state)
@@ -334,14 +335,14 @@ static void test_missing_file(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_defaults),
-                cmocka_unit_test(test_shipped_profile),
-                cmocka_unit_test(test_full),
-                cmocka_unit_test(test_sink_output),
-                cmocka_unit_test(test_vpu_good),
-                cmocka_unit_test(test_bad),
-                cmocka_unit_test(test_empty_file_is_defaults),
-                cmocka_unit_test(test_missing_file),
+            cmocka_unit_test(test_defaults),
+            cmocka_unit_test(test_shipped_profile),
+            cmocka_unit_test(test_full),
+            cmocka_unit_test(test_sink_output),
+            cmocka_unit_test(test_vpu_good),
+            cmocka_unit_test(test_bad),
+            cmocka_unit_test(test_empty_file_is_defaults),
+            cmocka_unit_test(test_missing_file),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,8 +65,12 @@ static pid_t spawn(char *const argv[])
 static pid_t spawn_registrar_as(const char *name, int delay_ms, bool release)
 {
         char delay[16];
-        char *argv[] = {"/proc/self/exe", "--child-register", (char *)name, delay,
-                        release ? "release" : NULL, NULL};
+        char *argv[] = {"/proc/self/exe",
+                        "--child-register",
+                        (char *)name,
+                        delay,
+                        release ? "release" : NULL,
+                        NULL};
 
         snprintf(delay, sizeof(delay), "%d", delay_ms);
         return spawn(argv);
@@ -161,8 +165,8 @@ static int write_policy(void)
         if (!f)
                 return -1;
         fprintf(f, "# test policy\ntest.*  user:%u\n", (unsigned)getuid());
-        fprintf(f, "AVBuffer user:%u\nVideoDecoderManager user:%u # decoders\n",
-                (unsigned)getuid(), (unsigned)getuid());
+        fprintf(f, "AVBuffer user:%u\nVideoDecoderManager user:%u # decoders\n", (unsigned)getuid(),
+                (unsigned)getuid());
         fprintf(f, "audiodecodermanager group:%u user:%u\n", (unsigned)getgid() + 1,
                 (unsigned)getuid());
         fprintf(f, "AVClockManager user:%u\nVideoSinkManager user:%u\nAudioSinkManager user:%u\n",
@@ -269,20 +273,17 @@ static void test_bad_names(void **state)
         static const struct {
                 const char *name, *endpoint;
         } cases[] = {
-                {"", "ipc:///tmp/x"},
-                {"has space", "ipc:///tmp/x"},
-                {"semi;colon", "ipc:///tmp/x"},
-                {"ok.name", "tcp://127.0.0.1:5555"},
-                {"ok.name", "ipc:///tmp/x#"},
-                {"ok.name", "ipc:///tmp/x#-3"},
-                {"ok.name", "/tmp/no-scheme"},
+            {"", "ipc:///tmp/x"},           {"has space", "ipc:///tmp/x"},
+            {"semi;colon", "ipc:///tmp/x"}, {"ok.name", "tcp://127.0.0.1:5555"},
+            {"ok.name", "ipc:///tmp/x#"},   {"ok.name", "ipc:///tmp/x#-3"},
+            {"ok.name", "/tmp/no-scheme"},
         };
         char long_name[200];
 
         (void)state;
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-                avb_status st = avb_servicemanager_IServiceManager_addService(
-                        sm, cases[i].name, cases[i].endpoint);
+                avb_status st = avb_servicemanager_IServiceManager_addService(sm, cases[i].name,
+                                                                              cases[i].endpoint);
                 assert_int_equal(st.exception, AVB_EX_SERVICE_SPECIFIC);
                 assert_int_equal(st.service_specific,
                                  avb_servicemanager_IServiceManager_ERROR_BAD_NAME);
@@ -290,8 +291,8 @@ static void test_bad_names(void **state)
         }
         memset(long_name, 'n', sizeof(long_name) - 1);
         long_name[sizeof(long_name) - 1] = '\0';
-        avb_status st = avb_servicemanager_IServiceManager_addService(sm, long_name,
-                                                                      "ipc:///tmp/x");
+        avb_status st =
+            avb_servicemanager_IServiceManager_addService(sm, long_name, "ipc:///tmp/x");
         assert_int_equal(st.service_specific, avb_servicemanager_IServiceManager_ERROR_BAD_NAME);
         assert_null(check(""));
 }
@@ -394,8 +395,8 @@ static void *parked_wait(void *arg)
                 return (void *)1;
         }
         sem_post(calling);
-        avb_status st = avb_servicemanager_IServiceManager_waitForService(b, "test.parked", 3000,
-                                                                          &got);
+        avb_status st =
+            avb_servicemanager_IServiceManager_waitForService(b, "test.parked", 3000, &got);
         avb_binder_unref(b);
         free(got);
         return avb_status_is_ok(&st) && !got ? NULL : (void *)1;
@@ -448,7 +449,7 @@ static avb_status on_registration(void *impl, avb_call *call, const char *name,
 }
 
 static const avb_servicemanager_IServiceCallback_ops callback_ops = {
-        .onRegistration = on_registration,
+    .onRegistration = on_registration,
 };
 
 static void test_notifications(void **state)
@@ -460,9 +461,8 @@ static void test_notifications(void **state)
         avb_status st;
 
         (void)state;
-        assert_int_equal(avb_servicemanager_IServiceCallback_new_local(&callback_ops, &n, NULL,
-                                                                       &cb),
-                         0);
+        assert_int_equal(
+            avb_servicemanager_IServiceCallback_new_local(&callback_ops, &n, NULL, &cb), 0);
         st = avb_servicemanager_IServiceManager_registerForNotifications(sm, "test.notify", cb);
         assert_true(avb_status_is_ok(&st));
         child = spawn_registrar("test.notify", 100);
@@ -490,7 +490,7 @@ static void test_policy_refuses_names(void **state)
         snprintf(endpoint, sizeof(endpoint), "ipc://%s/svc-p", sock_dir);
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
                 avb_status st =
-                        avb_servicemanager_IServiceManager_addService(sm, names[i], endpoint);
+                    avb_servicemanager_IServiceManager_addService(sm, names[i], endpoint);
 
                 assert_int_equal(st.exception, AVB_EX_SECURITY);
                 assert_non_null(strstr(st.message, names[i]));
@@ -676,14 +676,14 @@ static void test_endpoint_split(void **state)
                 uint32_t id;
                 int rc;
         } cases[] = {
-                {"ipc:///a/b", "ipc:///a/b", 0, 0},
-                {"ipc:///a/b#3", "ipc:///a/b", 3, 0},
-                {"ipc:///a/b#4294967295", "ipc:///a/b", 4294967295u, 0},
-                {"ipc:///a/b#4294967296", NULL, 0, -EINVAL},
-                {"ipc:///a/b#", NULL, 0, -EINVAL},
-                {"ipc:///a/b#-1", NULL, 0, -EINVAL},
-                {"ipc:///a/b#1x", NULL, 0, -EINVAL},
-                {"", NULL, 0, -EINVAL},
+            {"ipc:///a/b", "ipc:///a/b", 0, 0},
+            {"ipc:///a/b#3", "ipc:///a/b", 3, 0},
+            {"ipc:///a/b#4294967295", "ipc:///a/b", 4294967295u, 0},
+            {"ipc:///a/b#4294967296", NULL, 0, -EINVAL},
+            {"ipc:///a/b#", NULL, 0, -EINVAL},
+            {"ipc:///a/b#-1", NULL, 0, -EINVAL},
+            {"ipc:///a/b#1x", NULL, 0, -EINVAL},
+            {"", NULL, 0, -EINVAL},
         };
 
         (void)state;
@@ -706,20 +706,20 @@ static void test_endpoint_split(void **state)
 int main(int argc, char **argv)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_add_check_list),
-                cmocka_unit_test(test_bad_names),
-                cmocka_unit_test(test_taken_then_released_by_death),
-                cmocka_unit_test(test_registration_outlives_connection),
-                cmocka_unit_test(test_wait_times_out),
-                cmocka_unit_test(test_wait_sees_late_registration),
-                cmocka_unit_test(test_wait_does_not_block_others),
-                cmocka_unit_test(test_notifications),
-                cmocka_unit_test(test_endpoint_split),
-                cmocka_unit_test(test_policy_refuses_names),
-                cmocka_unit_test(test_endpoint_outside_socket_dir),
-                cmocka_unit_test(test_other_uid_cannot_register),
-                cmocka_unit_test(test_avbufferd_outlasts_squatter),
-                cmocka_unit_test(test_avbufferd_reregisters_after_sm_restart),
+            cmocka_unit_test(test_add_check_list),
+            cmocka_unit_test(test_bad_names),
+            cmocka_unit_test(test_taken_then_released_by_death),
+            cmocka_unit_test(test_registration_outlives_connection),
+            cmocka_unit_test(test_wait_times_out),
+            cmocka_unit_test(test_wait_sees_late_registration),
+            cmocka_unit_test(test_wait_does_not_block_others),
+            cmocka_unit_test(test_notifications),
+            cmocka_unit_test(test_endpoint_split),
+            cmocka_unit_test(test_policy_refuses_names),
+            cmocka_unit_test(test_endpoint_outside_socket_dir),
+            cmocka_unit_test(test_other_uid_cannot_register),
+            cmocka_unit_test(test_avbufferd_outlasts_squatter),
+            cmocka_unit_test(test_avbufferd_reregisters_after_sm_restart),
         };
 
         if ((argc == 4 || argc == 5) && !strcmp(argv[1], "--child-register"))

@@ -47,11 +47,11 @@
 struct fake_v4l2;
 
 struct fake_v4l2_stats {
-	unsigned frames;      /* decoded */
-	unsigned corrupt;     /* input buffers returned with ERROR */
-	unsigned source_changes;
-	unsigned eos;
-	unsigned open_fds;    /* device and dma-buf descriptors still open */
+        unsigned frames;  /* decoded */
+        unsigned corrupt; /* input buffers returned with ERROR */
+        unsigned source_changes;
+        unsigned eos;
+        unsigned open_fds; /* device and dma-buf descriptors still open */
 };
 
 extern const struct avb_v4l2_dev_ops fake_v4l2_ops; /* ctx: struct fake_v4l2 * */

@@ -26,57 +26,57 @@
 enum fake_buf_state { FAKE_DEQUEUED = 0, FAKE_QUEUED, FAKE_DONE };
 
 struct fake_buf {
-	enum fake_buf_state state;
-	uint8_t *mem; /* MMAP */
-	size_t len;
-	int dmabuf;   /* DMABUF: fd given at QBUF */
-	uint32_t bytesused, data_offset, flags, sequence;
-	struct timeval timestamp;
+        enum fake_buf_state state;
+        uint8_t *mem; /* MMAP */
+        size_t len;
+        int dmabuf; /* DMABUF: fd given at QBUF */
+        uint32_t bytesused, data_offset, flags, sequence;
+        struct timeval timestamp;
 };
 
 struct fake_queue {
-	uint32_t type;
-	uint32_t memory;
-	unsigned count;
-	bool streaming;
-	struct fake_buf bufs[FAKE_MAX_BUFS];
-	unsigned fifo[FAKE_MAX_BUFS]; /* queued, in QBUF order */
-	unsigned n_fifo;
-	unsigned done[FAKE_MAX_BUFS]; /* done, in completion order */
-	unsigned n_done;
+        uint32_t type;
+        uint32_t memory;
+        unsigned count;
+        bool streaming;
+        struct fake_buf bufs[FAKE_MAX_BUFS];
+        unsigned fifo[FAKE_MAX_BUFS]; /* queued, in QBUF order */
+        unsigned n_fifo;
+        unsigned done[FAKE_MAX_BUFS]; /* done, in completion order */
+        unsigned n_done;
 };
 
 struct fake_dev {
-	int fd, wfd;
-	bool signalled;
-	struct fake_queue q[2];
-	uint32_t coded_fourcc, coded_sizeimage;
-	uint32_t cap_fourcc, width, height;
-	bool sub_source_change, sub_eos;
-	struct v4l2_event events[FAKE_MAX_EVENTS];
-	unsigned n_events, event_seq;
-	unsigned generation, alloc_generation; /* source changes / capture allocation */
-	bool pending_last, last_done, draining;
-	unsigned sequence;
+        int fd, wfd;
+        bool signalled;
+        struct fake_queue q[2];
+        uint32_t coded_fourcc, coded_sizeimage;
+        uint32_t cap_fourcc, width, height;
+        bool sub_source_change, sub_eos;
+        struct v4l2_event events[FAKE_MAX_EVENTS];
+        unsigned n_events, event_seq;
+        unsigned generation, alloc_generation; /* source changes / capture allocation */
+        bool pending_last, last_done, draining;
+        unsigned sequence;
 };
 
 struct fake_dmabuf {
-	int fd;
-	uint64_t offset, size;
+        int fd;
+        uint64_t offset, size;
 };
 
 struct fake_v4l2 {
-	/* Held by every op of the seam and by fake_v4l2_fail: avbufferd's
-	 * decoders drive it from several threads (avbufferd-fake-v4l2). */
-	pthread_mutex_t lock;
-	struct fake_dev *devs[FAKE_MAX_DEVS];
-	struct fake_dmabuf dmabufs[FAKE_MAX_DMABUFS];
-	unsigned long fail_request;
-	int fail_err;
-	bool broken;
-	struct fake_v4l2_stats stats;
-	char trace[16384];
-	size_t trace_len;
+        /* Held by every op of the seam and by fake_v4l2_fail: avbufferd's
+         * decoders drive it from several threads (avbufferd-fake-v4l2). */
+        pthread_mutex_t lock;
+        struct fake_dev *devs[FAKE_MAX_DEVS];
+        struct fake_dmabuf dmabufs[FAKE_MAX_DMABUFS];
+        unsigned long fail_request;
+        int fail_err;
+        bool broken;
+        struct fake_v4l2_stats stats;
+        char trace[16384];
+        size_t trace_len;
 };
 
 struct fake_dev *fake_dev_of(struct fake_v4l2 *f, int fd);

@@ -23,6 +23,6 @@
  * does not belong to the codec).
  */
 int avb_vpu_codec_data_check(enum avb_vpu_codec codec, enum avb_vpu_codec_data type,
-			     const uint8_t *d, size_t n);
+                             const uint8_t *d, size_t n);
 
 #endif /* AVB_VPU_CODEC_DATA_H */

@@ -30,8 +30,8 @@
 #endif
 
 struct avb_softvpu_options {
-	const char *firmware; /* NULL: $AVB_SOFTVPU_FIRMWARE, else the default */
-	int watchdog_ms;      /* stall timeout; 0: 2000 */
+        const char *firmware; /* NULL: $AVB_SOFTVPU_FIRMWARE, else the default */
+        int watchdog_ms;      /* stall timeout; 0: 2000 */
 };
 
 extern const struct avb_vpu_ops avb_softvpu_ops;
@@ -43,7 +43,7 @@ extern const struct avb_vpu_ops avb_softvpu_ops;
  * -ETIMEDOUT (the firmware did not come up).
  */
 int avb_softvpu_new(const struct avb_vpu_memory *mem, const struct avb_softvpu_options *opts,
-		    struct avb_vpu *ret);
+                    struct avb_vpu *ret);
 
 /* Firmware pid now (for logs and tests), or -1. */
 pid_t avb_softvpu_firmware_pid(const struct avb_vpu *vpu);

@@ -20,13 +20,13 @@
 
 #include "softvpu_mailbox.h"
 
-#define FW_QUEUE 64    /* queued buffers per direction and session */
-#define FW_PENDING 32  /* decoded frames waiting for an output block */
-#define FW_MAPS 64     /* cached output block mappings */
+#define FW_QUEUE   64 /* queued buffers per direction and session */
+#define FW_PENDING 32 /* decoded frames waiting for an output block */
+#define FW_MAPS    64 /* cached output block mappings */
 
 struct fw_fifo {
-	struct avb_vpu_buf b[FW_QUEUE];
-	unsigned head, n;
+        struct avb_vpu_buf b[FW_QUEUE];
+        unsigned head, n;
 };
 
 /*
@@ -37,52 +37,52 @@ struct fw_fifo {
  * them afresh (a rate change at one size shows a few frames early).
  */
 struct fw_pic_info {
-	uint32_t crop_left, crop_top, width, height;
-	uint32_t coded_width, coded_height;
-	AVRational fps;
+        uint32_t crop_left, crop_top, width, height;
+        uint32_t coded_width, coded_height;
+        AVRational fps;
 };
 
 struct fw_sess {
-	bool used, secure, on_in, on_out, draining, eos_due, bad_format;
-	enum avb_vpu_codec codec;
-	enum avb_vpu_pixfmt want;
-	AVCodecContext *ctx;
-	AVCodecParserContext *parser;
-	AVPacket *pkt;
-	AVFrame *pending[FW_PENDING];
-	struct fw_pic_info info[FW_PENDING]; /* of pending[i] */
-	unsigned n_pending;
-	struct fw_pic_info last; /* of the last frame received */
-	bool have_fmt;
-	bool framed; /* one input buffer, one access unit (avcC, ASC): no parser */
-	uint32_t ud_dropped; /* user data items too big to send */
-	/* codec-specific data as it arrives in pieces */
-	enum avb_vpu_codec_data csd_type;
-	uint32_t csd_len;
-	uint8_t csd[AVB_VPU_CODEC_DATA_MAX];
-	struct fw_fifo in, out;
-	uint32_t in_used; /* bytes of in.b[head] already parsed */
-	struct avb_vpu_format fmt;
+        bool used, secure, on_in, on_out, draining, eos_due, bad_format;
+        enum avb_vpu_codec codec;
+        enum avb_vpu_pixfmt want;
+        AVCodecContext *ctx;
+        AVCodecParserContext *parser;
+        AVPacket *pkt;
+        AVFrame *pending[FW_PENDING];
+        struct fw_pic_info info[FW_PENDING]; /* of pending[i] */
+        unsigned n_pending;
+        struct fw_pic_info last; /* of the last frame received */
+        bool have_fmt;
+        bool framed;         /* one input buffer, one access unit (avcC, ASC): no parser */
+        uint32_t ud_dropped; /* user data items too big to send */
+        /* codec-specific data as it arrives in pieces */
+        enum avb_vpu_codec_data csd_type;
+        uint32_t csd_len;
+        uint8_t csd[AVB_VPU_CODEC_DATA_MAX];
+        struct fw_fifo in, out;
+        uint32_t in_used; /* bytes of in.b[head] already parsed */
+        struct avb_vpu_format fmt;
 };
 
 struct fw_map {
-	bool secure;
-	uint32_t offset, size;
-	uint8_t *base; /* page-aligned mapping */
-	uint8_t *ptr;  /* the block */
-	size_t len;
+        bool secure;
+        uint32_t offset, size;
+        uint8_t *base; /* page-aligned mapping */
+        uint8_t *ptr;  /* the block */
+        size_t len;
 };
 
 /* The whole firmware: its mailbox, doorbells, heaps and sessions. */
 struct fw_state {
-	struct svpu_mailbox *mb;
-	int kick, irq, heap_fd[2];
-	const uint8_t *heap[2]; /* read-only */
-	size_t heap_size[2];
-	struct fw_sess sess[SVPU_MAX_SESSIONS];
-	struct fw_map maps[FW_MAPS];
-	unsigned next_map;
-	bool rang;
+        struct svpu_mailbox *mb;
+        int kick, irq, heap_fd[2];
+        const uint8_t *heap[2]; /* read-only */
+        size_t heap_size[2];
+        struct fw_sess sess[SVPU_MAX_SESSIONS];
+        struct fw_map maps[FW_MAPS];
+        unsigned next_map;
+        bool rang;
 };
 
 /* The one instance (softvpu_fw_io.c); main fills the descriptors. */
@@ -98,9 +98,8 @@ void fw_push(const struct svpu_msg *m);
 void fw_push_buf(uint32_t session, uint32_t type, const struct avb_vpu_buf *b);
 /* An event; fmt may be NULL. */
 void fw_push_event(uint32_t session, enum avb_vpu_event_type type, int error, uint64_t cookie,
-		   const struct avb_vpu_format *fmt);
-void fw_push_source_change(uint32_t session, const struct avb_vpu_format *fmt,
-			   uint32_t changed);
+                   const struct avb_vpu_format *fmt);
+void fw_push_source_change(uint32_t session, const struct avb_vpu_format *fmt, uint32_t changed);
 
 /* Whether [offset, offset + size) lies in the (secure) heap, which is mapped. */
 bool fw_in_heap(bool secure, uint32_t offset, uint32_t size);

@@ -27,48 +27,48 @@
 #include "softvpu_mailbox.h"
 #include "util.h"
 
-#define SVPU_DONE 64          /* completions waiting to be dequeued */
+#define SVPU_DONE 64 /* completions waiting to be dequeued */
 
 struct done_fifo {
-	struct svpu_msg m[SVPU_DONE];
-	unsigned head, n;
+        struct svpu_msg m[SVPU_DONE];
+        unsigned head, n;
 };
 
 struct svpu_sess {
-	struct softvpu *vpu;
-	uint32_t id;
-	bool used, dead, secure;
-	int efd; /* poll fd */
-	unsigned in_flight, out_flight;
-	struct done_fifo in_done;  /* IN_DONE */
-	struct done_fifo out_done; /* OUT_DONE and EVENT, in firmware order */
-	bool have_fmt;
-	struct avb_vpu_format fmt; /* of the last SOURCE_CHANGE dequeued */
-	/* user data: whole items, and the one being assembled from pieces */
-	struct avb_vpu_user_data ud[AVB_VPU_USER_DATA_QUEUE];
-	unsigned ud_head, ud_n;
-	uint32_t ud_dropped; /* lost here (overflow, broken pieces) since the last dequeue */
-	bool ud_partial;
-	struct avb_vpu_user_data ud_part;
-	uint32_t wait_seq; /* ack awaited, 0: none */
-	bool acked;
-	int ack_result;
+        struct softvpu *vpu;
+        uint32_t id;
+        bool used, dead, secure;
+        int efd; /* poll fd */
+        unsigned in_flight, out_flight;
+        struct done_fifo in_done;  /* IN_DONE */
+        struct done_fifo out_done; /* OUT_DONE and EVENT, in firmware order */
+        bool have_fmt;
+        struct avb_vpu_format fmt; /* of the last SOURCE_CHANGE dequeued */
+        /* user data: whole items, and the one being assembled from pieces */
+        struct avb_vpu_user_data ud[AVB_VPU_USER_DATA_QUEUE];
+        unsigned ud_head, ud_n;
+        uint32_t ud_dropped; /* lost here (overflow, broken pieces) since the last dequeue */
+        bool ud_partial;
+        struct avb_vpu_user_data ud_part;
+        uint32_t wait_seq; /* ack awaited, 0: none */
+        bool acked;
+        int ack_result;
 };
 
 struct softvpu {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct svpu_mailbox *mb;
-	int mbfd, kick, irq, stop_efd, heap_fd[2];
-	char *firmware;
-	int watchdog_ms;
-	pid_t pid;
-	unsigned restarts;
-	uint32_t seq, beat;
-	uint64_t beat_ms;
-	pthread_t thread;
-	bool thread_started;
-	struct svpu_sess sess[SVPU_MAX_SESSIONS];
+        pthread_mutex_t lock;
+        pthread_cond_t cond;
+        struct svpu_mailbox *mb;
+        int mbfd, kick, irq, stop_efd, heap_fd[2];
+        char *firmware;
+        int watchdog_ms;
+        pid_t pid;
+        unsigned restarts;
+        uint32_t seq, beat;
+        uint64_t beat_ms;
+        pthread_t thread;
+        bool thread_started;
+        struct svpu_sess sess[SVPU_MAX_SESSIONS];
 };
 
 /* Ring eventfd doorbell fd once (never blocks; a full counter is ignored). */

@@ -21,17 +21,17 @@
 #include <sys/types.h>
 
 struct avb_v4l2_dev_ops {
-	/* open(path, flags): a descriptor or -errno */
-	int (*open)(void *ctx, const char *path, int flags);
-	int (*close)(void *ctx, int fd);
-	/* ioctl(fd, request, arg); EINTR is retried by the seam */
-	int (*ioctl)(void *ctx, int fd, unsigned long request, void *arg);
-	int (*mmap)(void *ctx, int fd, off_t offset, size_t len, int prot, void **ret_addr);
-	int (*munmap)(void *ctx, void *addr, size_t len);
-	/* poll one descriptor; 0 and the revents (0 on timeout) */
-	int (*poll)(void *ctx, int fd, short events, int timeout_ms, short *ret_revents);
-	/* A dma-buf of [offset, offset + size) of memfd; close it with close. */
-	int (*export_dmabuf)(void *ctx, int memfd, uint64_t offset, uint64_t size, int *ret_fd);
+        /* open(path, flags): a descriptor or -errno */
+        int (*open)(void *ctx, const char *path, int flags);
+        int (*close)(void *ctx, int fd);
+        /* ioctl(fd, request, arg); EINTR is retried by the seam */
+        int (*ioctl)(void *ctx, int fd, unsigned long request, void *arg);
+        int (*mmap)(void *ctx, int fd, off_t offset, size_t len, int prot, void **ret_addr);
+        int (*munmap)(void *ctx, void *addr, size_t len);
+        /* poll one descriptor; 0 and the revents (0 on timeout) */
+        int (*poll)(void *ctx, int fd, short events, int timeout_ms, short *ret_revents);
+        /* A dma-buf of [offset, offset + size) of memfd; close it with close. */
+        int (*export_dmabuf)(void *ctx, int memfd, uint64_t offset, uint64_t size, int *ret_fd);
 };
 
 extern const struct avb_v4l2_dev_ops avb_v4l2_dev_system;

@@ -53,18 +53,18 @@
 #include "vpu.h"
 
 enum avb_v4l2vpu_memory {
-	AVB_V4L2VPU_MMAP = 0,   /* device buffers, one copy each way */
-	AVB_V4L2VPU_DMABUF = 1, /* the AV buffers themselves, zero copy */
+        AVB_V4L2VPU_MMAP = 0,   /* device buffers, one copy each way */
+        AVB_V4L2VPU_DMABUF = 1, /* the AV buffers themselves, zero copy */
 };
 
 struct avb_v4l2vpu_config {
-	const char *device;              /* e.g. "/dev/video0"; copied */
-	enum avb_v4l2vpu_memory memory;
-	uint32_t input_buffers;          /* OUTPUT queue depth; 0: 8 */
-	uint32_t output_buffers;         /* CAPTURE buffers at least; 0: the device's minimum */
-	uint32_t coded_buffer_bytes;     /* OUTPUT sizeimage; 0: 1 MiB */
-	const struct avb_v4l2_dev_ops *dev_ops; /* NULL: avb_v4l2_dev_system */
-	void *dev_ctx;
+        const char *device; /* e.g. "/dev/video0"; copied */
+        enum avb_v4l2vpu_memory memory;
+        uint32_t input_buffers;      /* OUTPUT queue depth; 0: 8 */
+        uint32_t output_buffers;     /* CAPTURE buffers at least; 0: the device's minimum */
+        uint32_t coded_buffer_bytes; /* OUTPUT sizeimage; 0: 1 MiB */
+        const struct avb_v4l2_dev_ops *dev_ops; /* NULL: avb_v4l2_dev_system */
+        void *dev_ctx;
 };
 
 /*
@@ -74,6 +74,6 @@ struct avb_v4l2vpu_config {
  * opened per session. Errors: -EINVAL (config), -ENOMEM, or a mapping error.
  */
 int avb_v4l2vpu_new(const struct avb_v4l2vpu_config *cfg, const struct avb_vpu_memory *mem,
-		    struct avb_vpu *ret_vpu);
+                    struct avb_vpu *ret_vpu);
 
 #endif /* AVB_VPU_V4L2VPU_H */

@@ -84,14 +84,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AVB_VPU_MAX_PLANES 3
+#define AVB_VPU_MAX_PLANES  3
 #define AVB_VPU_MAX_REGIONS 8
 
 enum avb_vpu_codec {
-	AVB_VPU_CODEC_H264 = 1,
-	AVB_VPU_CODEC_HEVC = 2,
-	AVB_VPU_CODEC_AAC = 16,
-	AVB_VPU_CODEC_MP2 = 17,
+        AVB_VPU_CODEC_H264 = 1,
+        AVB_VPU_CODEC_HEVC = 2,
+        AVB_VPU_CODEC_AAC = 16,
+        AVB_VPU_CODEC_MP2 = 17,
 };
 
 /*
@@ -100,15 +100,15 @@ enum avb_vpu_codec {
  * rows) unless the device writes frames in its own layout (v4l2 DMABUF).
  */
 enum avb_vpu_pixfmt {
-	AVB_VPU_FMT_NONE = 0,
-	AVB_VPU_FMT_NV12 = 1, /* Y plane, then interleaved CbCr at half height */
-	AVB_VPU_FMT_I420 = 2, /* Y, Cb, Cr planes */
-	AVB_VPU_FMT_PCM_S16 = 16, /* interleaved signed 16-bit little endian */
+        AVB_VPU_FMT_NONE = 0,
+        AVB_VPU_FMT_NV12 = 1,     /* Y plane, then interleaved CbCr at half height */
+        AVB_VPU_FMT_I420 = 2,     /* Y, Cb, Cr planes */
+        AVB_VPU_FMT_PCM_S16 = 16, /* interleaved signed 16-bit little endian */
 };
 
 enum avb_vpu_queue {
-	AVB_VPU_INPUT = 0,  /* coded buffers (V4L2 OUTPUT queue) */
-	AVB_VPU_OUTPUT = 1, /* decoded frames (V4L2 CAPTURE queue) */
+        AVB_VPU_INPUT = 0,  /* coded buffers (V4L2 OUTPUT queue) */
+        AVB_VPU_OUTPUT = 1, /* decoded frames (V4L2 CAPTURE queue) */
 };
 
 /*
@@ -121,25 +121,25 @@ enum avb_vpu_queue {
  * mapping from reaching its neighbours).
  */
 struct avb_vpu_memory {
-	int heap_fd[2];      /* [0] non-secure, [1] secure; -1: none. Borrowed. */
-	size_t heap_size[2];
-	size_t n_regions;
-	struct avb_vpu_region {
-		bool secure;     /* which heap */
-		uint32_t offset; /* frame pool region, writable by the device */
-		uint32_t size;
-	} regions[AVB_VPU_MAX_REGIONS];
+        int heap_fd[2]; /* [0] non-secure, [1] secure; -1: none. Borrowed. */
+        size_t heap_size[2];
+        size_t n_regions;
+        struct avb_vpu_region {
+                bool secure;     /* which heap */
+                uint32_t offset; /* frame pool region, writable by the device */
+                uint32_t size;
+        } regions[AVB_VPU_MAX_REGIONS];
 };
 
 /* A buffer reference. */
 struct avb_vpu_buf {
-	bool secure;       /* heap_fd[1] when true */
-	uint32_t offset;   /* in that heap */
-	uint32_t size;     /* input: bytes of coded data; output: block capacity */
-	int64_t pts_ns;    /* input: presentation time; output: the frame's */
-	uint64_t cookie;   /* the caller's (its AV buffer handle) */
-	uint32_t flags;    /* AVB_VPU_BUF_* */
-	uint32_t bytesused; /* output: bytes of frame data written */
+        bool secure;        /* heap_fd[1] when true */
+        uint32_t offset;    /* in that heap */
+        uint32_t size;      /* input: bytes of coded data; output: block capacity */
+        int64_t pts_ns;     /* input: presentation time; output: the frame's */
+        uint64_t cookie;    /* the caller's (its AV buffer handle) */
+        uint32_t flags;     /* AVB_VPU_BUF_* */
+        uint32_t bytesused; /* output: bytes of frame data written */
 };
 
 #define AVB_VPU_BUF_LAST  (1u << 0) /* output: last frame before EOS */
@@ -148,24 +148,24 @@ struct avb_vpu_buf {
 
 /* Scan type of the decoded pictures (get_format). */
 enum avb_vpu_scan {
-	AVB_VPU_SCAN_PROGRESSIVE = 0,
-	AVB_VPU_SCAN_INTERLACED_TFF = 1, /* interlaced, top field first */
-	AVB_VPU_SCAN_INTERLACED_BFF = 2, /* interlaced, bottom field first */
+        AVB_VPU_SCAN_PROGRESSIVE = 0,
+        AVB_VPU_SCAN_INTERLACED_TFF = 1, /* interlaced, top field first */
+        AVB_VPU_SCAN_INTERLACED_BFF = 2, /* interlaced, bottom field first */
 };
 
 /* Sample range of the decoded pictures (get_format). */
 enum avb_vpu_range {
-	AVB_VPU_RANGE_UNKNOWN = 0,
-	AVB_VPU_RANGE_LIMITED = 1, /* "video" range (16-235 at 8 bits) */
-	AVB_VPU_RANGE_FULL = 2,
+        AVB_VPU_RANGE_UNKNOWN = 0,
+        AVB_VPU_RANGE_LIMITED = 1, /* "video" range (16-235 at 8 bits) */
+        AVB_VPU_RANGE_FULL = 2,
 };
 
 /* The PCM a session outputs (get_format, audio). */
 enum avb_vpu_sample_fmt {
-	AVB_VPU_SAMPLE_NONE = 0,
-	AVB_VPU_SAMPLE_S16 = 1, /* signed 16-bit little endian */
-	AVB_VPU_SAMPLE_S32 = 2, /* signed 32-bit little endian */
-	AVB_VPU_SAMPLE_F32 = 3, /* IEEE float, little endian */
+        AVB_VPU_SAMPLE_NONE = 0,
+        AVB_VPU_SAMPLE_S16 = 1, /* signed 16-bit little endian */
+        AVB_VPU_SAMPLE_S32 = 2, /* signed 32-bit little endian */
+        AVB_VPU_SAMPLE_F32 = 3, /* IEEE float, little endian */
 };
 
 /* H.273 (ISO/IEC 23091-2) code point for "unspecified" in all three tables. */
@@ -192,31 +192,31 @@ enum avb_vpu_sample_fmt {
  * AVB_VPU_H273_UNSPECIFIED, range AVB_VPU_RANGE_UNKNOWN.
  */
 struct avb_vpu_format {
-	enum avb_vpu_codec codec;
-	enum avb_vpu_pixfmt pixfmt; /* wanted output format (NV12 or I420), or decoded */
-	uint32_t width, height;     /* 0 in set_format: take it from the stream */
-	uint32_t frame_bytes;       /* get_format: bytes of one output frame */
-	uint32_t min_buffers;       /* get_format: output blocks the device needs */
-	uint32_t n_planes;
-	uint32_t plane_offset[AVB_VPU_MAX_PLANES];
-	uint32_t plane_stride[AVB_VPU_MAX_PLANES];
-	/* audio */
-	uint32_t sample_rate, channels;
-	/* ---- get_format only: the stream's description ---- */
-	/* video */
-	uint32_t coded_width, coded_height;
-	uint32_t visible_left, visible_top, visible_width, visible_height;
-	uint32_t sar_num, sar_den;  /* sample (pixel) aspect ratio; 1/1 square */
-	uint32_t fps_num, fps_den;  /* frames per second the stream states; 0/0 unknown */
-	uint32_t bit_depth;         /* bits per luma sample of the coded stream */
-	enum avb_vpu_scan scan;
-	uint8_t color_primaries;    /* H.273 ColourPrimaries (1 BT.709, 9 BT.2020...) */
-	uint8_t color_transfer;     /* H.273 TransferCharacteristics (1 BT.709, 16 PQ...) */
-	uint8_t color_matrix;       /* H.273 MatrixCoefficients (1 BT.709, 6 BT.601...) */
-	enum avb_vpu_range color_range;
-	/* audio: the PCM in the output blocks (pixfmt PCM_S16 is S16 interleaved) */
-	enum avb_vpu_sample_fmt sample_fmt;
-	bool planar;                /* one plane per channel, else interleaved */
+        enum avb_vpu_codec codec;
+        enum avb_vpu_pixfmt pixfmt; /* wanted output format (NV12 or I420), or decoded */
+        uint32_t width, height;     /* 0 in set_format: take it from the stream */
+        uint32_t frame_bytes;       /* get_format: bytes of one output frame */
+        uint32_t min_buffers;       /* get_format: output blocks the device needs */
+        uint32_t n_planes;
+        uint32_t plane_offset[AVB_VPU_MAX_PLANES];
+        uint32_t plane_stride[AVB_VPU_MAX_PLANES];
+        /* audio */
+        uint32_t sample_rate, channels;
+        /* ---- get_format only: the stream's description ---- */
+        /* video */
+        uint32_t coded_width, coded_height;
+        uint32_t visible_left, visible_top, visible_width, visible_height;
+        uint32_t sar_num, sar_den; /* sample (pixel) aspect ratio; 1/1 square */
+        uint32_t fps_num, fps_den; /* frames per second the stream states; 0/0 unknown */
+        uint32_t bit_depth;        /* bits per luma sample of the coded stream */
+        enum avb_vpu_scan scan;
+        uint8_t color_primaries; /* H.273 ColourPrimaries (1 BT.709, 9 BT.2020...) */
+        uint8_t color_transfer;  /* H.273 TransferCharacteristics (1 BT.709, 16 PQ...) */
+        uint8_t color_matrix;    /* H.273 MatrixCoefficients (1 BT.709, 6 BT.601...) */
+        enum avb_vpu_range color_range;
+        /* audio: the PCM in the output blocks (pixfmt PCM_S16 is S16 interleaved) */
+        enum avb_vpu_sample_fmt sample_fmt;
+        bool planar; /* one plane per channel, else interleaved */
 };
 
 /*
@@ -236,9 +236,9 @@ struct avb_vpu_format {
  * drain until close; a second call replaces it (before stream_on(INPUT)).
  */
 enum avb_vpu_codec_data {
-	AVB_VPU_CODEC_DATA_AVCC = 1,
-	AVB_VPU_CODEC_DATA_H264_ANNEXB = 2,
-	AVB_VPU_CODEC_DATA_AAC_ASC = 3,
+        AVB_VPU_CODEC_DATA_AVCC = 1,
+        AVB_VPU_CODEC_DATA_H264_ANNEXB = 2,
+        AVB_VPU_CODEC_DATA_AAC_ASC = 3,
 };
 
 #define AVB_VPU_CODEC_DATA_MAX 4096u
@@ -253,106 +253,107 @@ enum avb_vpu_codec_data {
  * `dropped` counts the items lost just before this one.
  */
 enum avb_vpu_user_data_type {
-	/* H.264 SEI user_data_unregistered: the 16-byte UUID, then the payload */
-	AVB_VPU_USER_DATA_SEI_UNREGISTERED = 1,
-	/* ATSC A/53 closed captions from user_data_registered_itu_t_t35, from
-	 * (and including) the user_identifier 'GA94': user_data_type_code 3,
-	 * cc_data() with its header, triplets and marker */
-	AVB_VPU_USER_DATA_A53_CC = 2,
+        /* H.264 SEI user_data_unregistered: the 16-byte UUID, then the payload */
+        AVB_VPU_USER_DATA_SEI_UNREGISTERED = 1,
+        /* ATSC A/53 closed captions from user_data_registered_itu_t_t35, from
+         * (and including) the user_identifier 'GA94': user_data_type_code 3,
+         * cc_data() with its header, triplets and marker */
+        AVB_VPU_USER_DATA_A53_CC = 2,
 };
 
-#define AVB_VPU_USER_DATA_MAX 2048u
+#define AVB_VPU_USER_DATA_MAX   2048u
 #define AVB_VPU_USER_DATA_QUEUE 16u
 
 struct avb_vpu_user_data {
-	enum avb_vpu_user_data_type type;
-	int64_t pts_ns;    /* of the frame that carried it */
-	uint32_t size;     /* bytes of data */
-	uint32_t dropped;
-	uint8_t data[AVB_VPU_USER_DATA_MAX];
+        enum avb_vpu_user_data_type type;
+        int64_t pts_ns; /* of the frame that carried it */
+        uint32_t size;  /* bytes of data */
+        uint32_t dropped;
+        uint8_t data[AVB_VPU_USER_DATA_MAX];
 };
 
 enum avb_vpu_event_type {
-	AVB_VPU_EVENT_SOURCE_CHANGE = 1, /* new geometry: get_format */
-	AVB_VPU_EVENT_EOS = 2,           /* drain finished */
-	AVB_VPU_EVENT_ERROR = 3,         /* decode error (stream) or device error */
+        AVB_VPU_EVENT_SOURCE_CHANGE = 1, /* new geometry: get_format */
+        AVB_VPU_EVENT_EOS = 2,           /* drain finished */
+        AVB_VPU_EVENT_ERROR = 3,         /* decode error (stream) or device error */
 };
 
 /* SOURCE_CHANGE: what changed (the first one of a session has both). */
-#define AVB_VPU_CHANGED_GEOMETRY (1u << 0)    /* size, pixfmt, layout, frame_bytes, audio rate/channels/format */
+#define AVB_VPU_CHANGED_GEOMETRY                                                                   \
+        (1u << 0) /* size, pixfmt, layout, frame_bytes, audio rate/channels/format */
 #define AVB_VPU_CHANGED_DESCRIPTION (1u << 1) /* the rest: crop, SAR, rate, depth, scan, colour */
 
 struct avb_vpu_event {
-	enum avb_vpu_event_type type;
-	int error;          /* ERROR: -errno (-EBADMSG corrupt stream, -ENODEV device died) */
-	uint64_t cookie;    /* ERROR: the input buffer concerned, or 0 */
-	uint32_t changed;   /* SOURCE_CHANGE: AVB_VPU_CHANGED_* */
+        enum avb_vpu_event_type type;
+        int error;        /* ERROR: -errno (-EBADMSG corrupt stream, -ENODEV device died) */
+        uint64_t cookie;  /* ERROR: the input buffer concerned, or 0 */
+        uint32_t changed; /* SOURCE_CHANGE: AVB_VPU_CHANGED_* */
 };
 
 struct avb_vpu_ops {
-	const char *name;
-	/* Destroy the device (sessions must be closed). */
-	void (*device_free)(void *dev);
+        const char *name;
+        /* Destroy the device (sessions must be closed). */
+        void (*device_free)(void *dev);
 
-	/* Open a session for codec; secure: input from the secure heap, output
-	 * only into secure regions. */
-	int (*open)(void *dev, enum avb_vpu_codec codec, bool secure, void **ret_sess);
-	/* Close: stops both queues, drops every buffer; accepts NULL. */
-	void (*close)(void *sess);
+        /* Open a session for codec; secure: input from the secure heap, output
+         * only into secure regions. */
+        int (*open)(void *dev, enum avb_vpu_codec codec, bool secure, void **ret_sess);
+        /* Close: stops both queues, drops every buffer; accepts NULL. */
+        void (*close)(void *sess);
 
-	/* Coded format (INPUT queue), before stream_on(INPUT). */
-	int (*set_format)(void *sess, const struct avb_vpu_format *fmt);
-	/* Frame format, valid after SOURCE_CHANGE. -EBADFD before. */
-	int (*get_format)(void *sess, struct avb_vpu_format *ret_fmt);
+        /* Coded format (INPUT queue), before stream_on(INPUT). */
+        int (*set_format)(void *sess, const struct avb_vpu_format *fmt);
+        /* Frame format, valid after SOURCE_CHANGE. -EBADFD before. */
+        int (*get_format)(void *sess, struct avb_vpu_format *ret_fmt);
 
-	int (*stream_on)(void *sess, enum avb_vpu_queue q);
-	/* Stop a queue; every buffer of it returns to the caller undequeued. */
-	int (*stream_off)(void *sess, enum avb_vpu_queue q);
+        int (*stream_on)(void *sess, enum avb_vpu_queue q);
+        /* Stop a queue; every buffer of it returns to the caller undequeued. */
+        int (*stream_off)(void *sess, enum avb_vpu_queue q);
 
-	/* Queue a coded buffer (sync_for_device has been called). -EAGAIN: full. */
-	int (*queue_input)(void *sess, const struct avb_vpu_buf *buf);
-	/* An empty frame block of at least frame_bytes. -EAGAIN: full. */
-	int (*queue_output)(void *sess, const struct avb_vpu_buf *buf);
-	/* A consumed coded buffer (flags may carry ERROR). -EAGAIN: none. */
-	int (*dequeue_input)(void *sess, struct avb_vpu_buf *ret_buf);
-	/* A decoded frame, in decode-output order. -EAGAIN: none. */
-	int (*dequeue_output)(void *sess, struct avb_vpu_buf *ret_buf);
-	/* -EAGAIN: none. */
-	int (*dequeue_event)(void *sess, struct avb_vpu_event *ret_ev);
+        /* Queue a coded buffer (sync_for_device has been called). -EAGAIN: full. */
+        int (*queue_input)(void *sess, const struct avb_vpu_buf *buf);
+        /* An empty frame block of at least frame_bytes. -EAGAIN: full. */
+        int (*queue_output)(void *sess, const struct avb_vpu_buf *buf);
+        /* A consumed coded buffer (flags may carry ERROR). -EAGAIN: none. */
+        int (*dequeue_input)(void *sess, struct avb_vpu_buf *ret_buf);
+        /* A decoded frame, in decode-output order. -EAGAIN: none. */
+        int (*dequeue_output)(void *sess, struct avb_vpu_buf *ret_buf);
+        /* -EAGAIN: none. */
+        int (*dequeue_event)(void *sess, struct avb_vpu_event *ret_ev);
 
-	/* V4L2_DEC_CMD_STOP: decode what is queued, mark the last frame LAST, then EOS. */
-	int (*drain)(void *sess);
-	/* Seek: drop queued input and pending output (both return to the caller)
-	 * and user data not yet dequeued, reset the decoder, keep the format and
-	 * the codec-specific data; streaming state is unchanged. */
-	int (*flush)(void *sess);
+        /* V4L2_DEC_CMD_STOP: decode what is queued, mark the last frame LAST, then EOS. */
+        int (*drain)(void *sess);
+        /* Seek: drop queued input and pending output (both return to the caller)
+         * and user data not yet dequeued, reset the decoder, keep the format and
+         * the codec-specific data; streaming state is unchanged. */
+        int (*flush)(void *sess);
 
-	/* Readable when a dequeue may succeed; borrowed. */
-	int (*poll_fd)(void *sess);
+        /* Readable when a dequeue may succeed; borrowed. */
+        int (*poll_fd)(void *sess);
 
-	/* Cache maintenance. Optional (NULL: no-op). sync_for_device runs before
-	 * the device reads a buffer the CPU wrote through a mapping (clean);
-	 * sync_for_cpu after the device wrote a frame, before a CPU reads it
-	 * (invalidate). */
-	int (*sync_for_device)(void *dev, const struct avb_vpu_buf *buf);
-	int (*sync_for_cpu)(void *dev, const struct avb_vpu_buf *buf);
+        /* Cache maintenance. Optional (NULL: no-op). sync_for_device runs before
+         * the device reads a buffer the CPU wrote through a mapping (clean);
+         * sync_for_cpu after the device wrote a frame, before a CPU reads it
+         * (invalidate). */
+        int (*sync_for_device)(void *dev, const struct avb_vpu_buf *buf);
+        int (*sync_for_cpu)(void *dev, const struct avb_vpu_buf *buf);
 
-	/* Optional (NULL: -EOPNOTSUPP; call them through avb_vpu_set_codec_data
-	 * and avb_vpu_dequeue_user_data). */
-	/* Codec-specific data, before stream_on(INPUT) (-EBADFD after); see
-	 * enum avb_vpu_codec_data. Blocks like set_format. -EOPNOTSUPP: this
-	 * device cannot take that kind (v4l2: none). */
-	int (*set_codec_data)(void *sess, enum avb_vpu_codec_data type, const void *data,
-			      size_t size);
-	/* The next user data item, copied into *ret (the caller's). Never
-	 * blocks; -EAGAIN: none now (poll_fd fires when one comes). */
-	int (*dequeue_user_data)(void *sess, struct avb_vpu_user_data *ret);
+        /* Optional (NULL: -EOPNOTSUPP; call them through avb_vpu_set_codec_data
+         * and avb_vpu_dequeue_user_data). */
+        /* Codec-specific data, before stream_on(INPUT) (-EBADFD after); see
+         * enum avb_vpu_codec_data. Blocks like set_format. -EOPNOTSUPP: this
+         * device cannot take that kind (v4l2: none). */
+        int (*set_codec_data)(void *sess, enum avb_vpu_codec_data type, const void *data,
+                              size_t size);
+        /* The next user data item, copied into *ret (the caller's). Never
+         * blocks; -EAGAIN: none now (poll_fd fires when one comes). */
+        int (*dequeue_user_data)(void *sess, struct avb_vpu_user_data *ret);
 };
 
 /* A device: its ops and the backend's object. */
 struct avb_vpu {
-	const struct avb_vpu_ops *ops;
-	void *dev;
+        const struct avb_vpu_ops *ops;
+        void *dev;
 };
 
 /* Required ops present? 0 or -EINVAL. */
@@ -364,9 +365,8 @@ int avb_vpu_sync_for_device(const struct avb_vpu *vpu, const struct avb_vpu_buf 
 int avb_vpu_sync_for_cpu(const struct avb_vpu *vpu, const struct avb_vpu_buf *buf);
 /* The optional ops: -EOPNOTSUPP when the backend has none. */
 int avb_vpu_set_codec_data(const struct avb_vpu *vpu, void *sess, enum avb_vpu_codec_data type,
-			   const void *data, size_t size);
-int avb_vpu_dequeue_user_data(const struct avb_vpu *vpu, void *sess,
-			      struct avb_vpu_user_data *ret);
+                           const void *data, size_t size);
+int avb_vpu_dequeue_user_data(const struct avb_vpu *vpu, void *sess, struct avb_vpu_user_data *ret);
 /* The AVB_VPU_CHANGED_* bits between two frame formats; 0: the same. */
 uint32_t avb_vpu_format_changes(const struct avb_vpu_format *a, const struct avb_vpu_format *b);
 /* Bytes of one packed frame of fmt (video: w x h x 3/2), filling the plane
