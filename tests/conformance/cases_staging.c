@@ -378,13 +378,30 @@ static pid_t copier_pid(void)
         return found;
 }
 
-/* CPU time pid has used (ns); it grows only while the copier copies. */
+/* CPU time pid has used (ns); it grows only while the copier copies or spins after it. */
 static unsigned long long cpu_ns(pid_t pid)
 {
-        char path[64];
+        char path[64], stat[256];
         unsigned long long ns = 0;
         FILE *f;
 
+        /*
+         * The kernel adds a running task's time at its next switch: wait
+         * until it sleeps (after its spin), or the figure lags behind.
+         */
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        for (int i = 0; i < 400; i++) {
+                char *r = NULL;
+
+                f = fopen(path, "r");
+                if (f && fgets(stat, sizeof(stat), f))
+                        r = strrchr(stat, ')');
+                if (f)
+                        fclose(f);
+                if (!r || r[1] != ' ' || r[2] != 'R')
+                        break;
+                usleep(5000);
+        }
         snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
         f = fopen(path, "r");
         if (f && fscanf(f, "%llu", &ns) != 1)

@@ -115,10 +115,27 @@ static void maps_perms(pid_t pid, const char *name, char perms[5])
  */
 static unsigned long long copier_cpu_ns(pid_t pid)
 {
-        char path[64];
+        char path[64], stat[256];
         unsigned long long ns = 0;
         FILE *fp;
 
+        /*
+         * The kernel adds a running task's time at its next switch: wait
+         * until it sleeps (after its spin), or the figure lags behind.
+         */
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        for (int i = 0; i < 400; i++) {
+                char *r = NULL;
+
+                fp = fopen(path, "r");
+                if (fp && fgets(stat, sizeof(stat), fp))
+                        r = strrchr(stat, ')');
+                if (fp)
+                        fclose(fp);
+                if (!r || r[1] != ' ' || r[2] != 'R')
+                        break;
+                usleep(5000);
+        }
         snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
         fp = fopen(path, "r");
         if (fp && fscanf(fp, "%llu", &ns) != 1)
