@@ -375,8 +375,15 @@ int main(int argc, char **argv)
                 }
                 if (spin_poll(pfd, n) < 0)
                         continue;
-                if ((pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) && !serve_server(true))
-                        return 0; /* avbufferd closed its end, or the socket broke */
+                if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+                        if (!serve_server(true))
+                                return 0; /* avbufferd closed its end, or the socket broke */
+                        /*
+                         * A DETACH and an ATTACH may have put a new connection
+                         * on an old one's slot and number: poll it afresh.
+                         */
+                        continue;
+                }
                 for (nfds_t k = 1; k < n; k++) {
                         struct source *src = &cp.src[who[k]];
 
