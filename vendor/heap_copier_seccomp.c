@@ -20,22 +20,7 @@
 
 #include "heap_copier_seccomp.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define COPIER_NO_FILTER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
-    __has_feature(memory_sanitizer)
-#define COPIER_NO_FILTER 1
-#endif
-#endif
-
-#if defined(__x86_64__)
-#define COPIER_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define COPIER_ARCH AUDIT_ARCH_AARCH64
-#endif
-
-#if defined(COPIER_ARCH) && !defined(COPIER_NO_FILTER)
+#if AVB_COPIER_FILTERED
 
 #define ALLOW(nr)                                                                                  \
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1),                                           \
@@ -45,7 +30,7 @@ int avb_copier_seccomp(void)
 {
         struct sock_filter f[] = {
             BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, COPIER_ARCH, 1, 0),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AVB_COPIER_ARCH, 1, 0),
             BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
             BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
             ALLOW(__NR_recvmsg),

@@ -11,6 +11,31 @@
 #ifndef AVB_VENDOR_HEAP_COPIER_SECCOMP_H
 #define AVB_VENDOR_HEAP_COPIER_SECCOMP_H
 
+/*
+ * AVB_COPIER_FILTERED: 1 when this build installs the filter (a known
+ * architecture, no sanitizer), 0 otherwise; the tests read it too.
+ */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define AVB_COPIER_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
+    __has_feature(memory_sanitizer)
+#define AVB_COPIER_SANITIZED 1
+#endif
+#endif
+
+#if defined(__x86_64__)
+#define AVB_COPIER_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define AVB_COPIER_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+#if defined(AVB_COPIER_ARCH) && !defined(AVB_COPIER_SANITIZED)
+#define AVB_COPIER_FILTERED 1
+#else
+#define AVB_COPIER_FILTERED 0
+#endif
+
 int avb_copier_seccomp(void);
 
 #endif /* AVB_VENDOR_HEAP_COPIER_SECCOMP_H */
